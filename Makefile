@@ -1,0 +1,64 @@
+# Riskmon — the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# Debian libraries that Qt (offscreen and on screen) and the document tests need.
+SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
+               /usr/lib/x86_64-linux-gnu/libGL.so.1:libgl1 \
+               /usr/lib/x86_64-linux-gnu/libxkbcommon.so.0:libxkbcommon0 \
+               /usr/lib/x86_64-linux-gnu/libfontconfig.so.1:libfontconfig1 \
+               /usr/lib/x86_64-linux-gnu/libdbus-1.so.3:libdbus-1-3 \
+               /usr/lib/x86_64-linux-gnu/libglib-2.0.so.0:libglib2.0-0 \
+               /usr/lib/x86_64-linux-gnu/libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
+               /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0:libxcb-cursor0 \
+               /usr/bin/pdftotext:poppler-utils
+
+.PHONY: run test lint bench dist sysdeps venv translations clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,dist]'
+	touch $(STAMP)
+
+# Installs the missing Debian libraries when running as root; otherwise says what is missing.
+sysdeps:
+	@missing=""; for pair in $(SYSTEM_LIBS); do f=$${pair%%:*}; p=$${pair##*:}; \
+	  [ -e "$$f" ] || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "warning: missing Debian packages:$$missing (install them with apt-get)"; fi; \
+	fi
+
+run: venv
+	$(BIN)/riskmon db upgrade
+	$(BIN)/riskmon gui
+
+lint: venv
+	$(BIN)/ruff check app tests db
+
+test: sysdeps venv lint
+	@pg_url=$$(scripts/test-postgres.sh); \
+	echo "PostgreSQL for tests: $${pg_url:-none (its tests skip)}"; \
+	QT_QPA_PLATFORM=offscreen RISKMON_TEST_PG_URL="$$pg_url" \
+	  $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: venv
+	@for f in tests/bench/bench_*.py; do echo "== $$f"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$f || exit 1; done
+
+dist: venv
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+translations: venv
+	$(BIN)/pyside6-lupdate $$(find app/ui -name '*.py' | sort) -ts resources/i18n/riskmon_zh_CN.ts -no-obsolete
+	$(BIN)/pyside6-lrelease resources/i18n/riskmon_zh_CN.ts -qm resources/i18n/riskmon_zh_CN.qm
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache

@@ -1,0 +1,400 @@
+"""The ``riskmon`` command.
+
+Plain ``riskmon`` starts the GUI. Every error a user can cause ends as one line on stderr and exit
+status 2 (never a traceback); an unexpected failure is written in full to the log file in the data
+directory and reported in one line that names that file.
+
+Imports of the heavy layers (SQLAlchemy, Qt, reportlab) happen inside the commands that need them,
+so that ``riskmon rules …`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.errors import RiskmonError
+
+ROLE_CHOICES = ("technician", "reviewer", "signatory", "administrator")
+
+
+class UsageError(RiskmonError):
+    """Bad command-line arguments."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors as one line with exit 2 through our own handler."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"参数错误：{message}（用 --help 查看用法）")
+
+
+def _cli_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "cli"
+
+
+# --------------------------------------------------------------------------- context helpers
+def _paths(args: argparse.Namespace):
+    from app import config
+
+    return config.resolve(args.home, args.database_url)
+
+
+def _open_db(args: argparse.Namespace, *, upgrade: bool = False, check: bool = True):
+    """Open the configured database; with ``upgrade`` migrate it to the current schema first."""
+    from app.store.db import bootstrap
+
+    paths = _paths(args)
+    db = bootstrap(paths.database_url, home=paths.home)
+    if upgrade:
+        db.upgrade()
+    elif check:
+        db.check_schema()
+    return db
+
+
+def _read_json_arg(source: str) -> object:
+    """Read JSON from a file name or ``-`` (standard input)."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise UsageError(f"找不到输入文件：{source}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"无法读取输入文件 {source}：{exc}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"输入不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from exc
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+# --------------------------------------------------------------------------- rules
+def cmd_rules(args: argparse.Namespace) -> int:
+    from app.rules import commands as rc
+
+    try:
+        if args.rule == "deadline":
+            from app import ruledata
+
+            overrides = _calendar_overrides_if_any(args)
+            cal = ruledata.default_calendar(overrides)
+            _print_json(rc.deadline_command(args.completed, args.working_days, cal))
+            return 0
+        if args.rule == "uscc":
+            code, out = rc.uscc_command(args.code)
+            _print_json(out)
+            return code
+        payload = _read_json_arg(args.case)
+        if args.rule == "standard":
+            out = rc.standard_command(payload)
+        elif args.rule == "notify":
+            out = rc.notify_command(payload)
+        elif args.rule == "panel":
+            out = rc.panel_command(payload)
+        elif args.rule == "risk":
+            from app import ruledata
+
+            out = rc.risk_command(payload, ruledata.load_risk_model())
+        else:  # pragma: no cover - argparse restricts the choices
+            raise UsageError(f"未知的规则：{args.rule}")
+    except rc.RuleInputError as exc:
+        raise UsageError(exc.message) from exc
+    _print_json(out)
+    return 0
+
+
+def _calendar_overrides_if_any(args: argparse.Namespace) -> list:
+    """Calendar rows entered in the database override the shipped calendar.
+
+    Only an existing, current database is read; the rules command never creates one.
+    """
+    paths = _paths(args)
+    if paths.is_sqlite:
+        db_file = Path(paths.database_url.split("///", 1)[1])
+        if not db_file.exists():
+            return []
+    elif not (args.database_url or _env_url()):
+        return []
+    from app.services import calendar as calendar_service
+
+    db = _open_db(args)
+    try:
+        return calendar_service.override_rows(db)
+    finally:
+        db.dispose()
+
+
+def _env_url() -> str | None:
+    import os
+
+    return os.environ.get("RISKMON_DATABASE_URL")
+
+
+# --------------------------------------------------------------------------- db
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.db_command == "upgrade":
+        db = _open_db(args, upgrade=True)
+        try:
+            print(f"数据库已是最新版本（{db.current_revision()}）：{_redacted(db.url)}")
+        finally:
+            db.dispose()
+        return 0
+    if args.db_command == "backup":
+        db = _open_db(args)
+        try:
+            out = Path(args.out)
+            db.backup(out)
+            print(f"已备份到 {out}")
+        finally:
+            db.dispose()
+        return 0
+    if args.db_command == "current":
+        db = _open_db(args, check=False)
+        try:
+            print(db.current_revision() or "（空数据库）")
+        finally:
+            db.dispose()
+        return 0
+    raise UsageError("请指定 db 的子命令：upgrade、backup 或 current")
+
+
+def _redacted(url: object) -> str:
+    from app.config import redact_url
+
+    return redact_url(str(url))
+
+
+# --------------------------------------------------------------------------- demo, users, audit
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.services import demo
+
+    db = _open_db(args, upgrade=True)
+    try:
+        summary = demo.load_demo(db, samples=args.samples, actor=_cli_actor(), progress=_stderr_progress)
+    finally:
+        db.dispose()
+    print(summary.describe())
+    return 0
+
+
+def _stderr_progress(done: int, total: int) -> None:
+    if total >= 5000 and (done == total or done % 5000 == 0):
+        print(f"  已生成 {done}/{total} 个样品", file=sys.stderr)
+
+
+def _read_new_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise UsageError("没有从标准输入读到密码")
+        return line.rstrip("\r\n")
+    first = getpass.getpass("密码：")
+    second = getpass.getpass("再次输入密码：")
+    if first != second:
+        raise UsageError("两次输入的密码不一致")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from app.services import users
+
+    if args.user_command == "add":
+        password = _read_new_password(args.password_stdin)
+        db = _open_db(args)
+        try:
+            info = users.create_user_unchecked(
+                db,
+                actor=_cli_actor(),
+                username=args.name,
+                display_name=args.display_name or args.name,
+                roles=args.role,
+                password=password,
+            )
+        finally:
+            db.dispose()
+        print(f"已添加用户 {info.username}（{'、'.join(users.role_label(r) for r in info.roles)}）")
+        return 0
+    if args.user_command == "list":
+        db = _open_db(args)
+        try:
+            for info in users.list_users_unchecked(db):
+                state = "启用" if info.active else "停用"
+                roles = "、".join(users.role_label(r) for r in info.roles)
+                print(f"{info.username}\t{info.display_name}\t{roles}\t{state}")
+        finally:
+            db.dispose()
+        return 0
+    raise UsageError("请指定 user 的子命令：add 或 list")
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.store.audit import verify_chain
+    from app.store.uow import UnitOfWork
+
+    db = _open_db(args)
+    try:
+        with UnitOfWork(db, actor=_cli_actor()) as uow:
+            result = verify_chain(uow.session)
+    finally:
+        db.dispose()
+    if result.ok:
+        print(f"审计日志完整：共 {result.count} 条记录，哈希链校验通过。")
+        return 0
+    print(f"审计日志被篡改：第 {result.first_bad_seq} 条记录起校验失败（{result.reason}）。")
+    return 1
+
+
+# --------------------------------------------------------------------------- calendar
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from app.services import calendar as calendar_service
+
+    if args.calendar_command == "import":
+        db = _open_db(args)
+        try:
+            n = calendar_service.import_file(db, Path(args.file), actor=_cli_actor(), source=args.source)
+        finally:
+            db.dispose()
+        print(f"已导入 {n} 条日历记录")
+        return 0
+    if args.calendar_command == "show":
+        db = _open_db(args)
+        try:
+            for row in calendar_service.year_view(db, args.year):
+                print(f"{row.date.isoformat()}\t{row.kind_label}\t{row.name}\t{row.source}")
+        finally:
+            db.dispose()
+        return 0
+    raise UsageError("请指定 calendar 的子命令：import 或 show")
+
+
+# --------------------------------------------------------------------------- gui
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.ui.main import run_gui
+
+    paths = _paths(args)
+    return run_gui(
+        paths,
+        demo=getattr(args, "demo", False),
+        screenshot=Path(args.screenshot) if getattr(args, "screenshot", None) else None,
+        page=getattr(args, "page", None),
+    )
+
+
+# --------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="riskmon", description="湖北省工业产品质量安全风险监测工作站")
+    p.add_argument("--version", action="version", version=f"riskmon {__version__}")
+    p.add_argument("--database-url", help="数据库地址（默认：数据目录中的 SQLite 文件；或 RISKMON_DATABASE_URL）")
+    p.add_argument("--home", help="数据目录（或 RISKMON_HOME）")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    r = sub.add_parser("rules", help="按《办法》规则计算（JSON 输出）")
+    rs = r.add_subparsers(dest="rule", required=True, parser_class=_Parser)
+    d = rs.add_parser("deadline", help="5 个工作日报送期限（第十八条）")
+    d.add_argument("--completed", required=True, help="初次风险监测完成日期 YYYY-MM-DD")
+    d.add_argument("--working-days", default=5, help="工作日数（默认 5）")
+    for name, helptext in (
+        ("standard", "判定依据选择（第十六、十七条）"),
+        ("notify", "告知对象（第十八条第二款）"),
+        ("panel", "专家组校验（第五条）"),
+        ("risk", "风险预警等级（第十九、二十条）"),
+    ):
+        sp = rs.add_parser(name, help=helptext)
+        sp.add_argument("case", help="CASE.json，或 - 表示标准输入")
+    u = rs.add_parser("uscc", help="统一社会信用代码校验（GB 32100-2015）")
+    u.add_argument("code")
+    r.set_defaults(func=cmd_rules)
+
+    dbp = sub.add_parser("db", help="数据库：升级、备份")
+    dbs = dbp.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    dbs.add_parser("upgrade", help="升级数据库到当前版本")
+    b = dbs.add_parser("backup", help="在线一致性备份")
+    b.add_argument("--out", required=True, help="备份文件")
+    dbs.add_parser("current", help="显示数据库版本")
+    dbp.set_defaults(func=cmd_db)
+
+    dm = sub.add_parser("demo", help="载入演示实验室数据")
+    dm.add_argument("--samples", type=int, default=None, help="样品数量（用于性能测试）")
+    dm.set_defaults(func=cmd_demo)
+
+    us = sub.add_parser("user", help="用户管理")
+    uss = us.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    ua = uss.add_parser("add", help="添加用户（密码不回显输入，或 --password-stdin）")
+    ua.add_argument("name")
+    ua.add_argument("--role", action="append", required=True, choices=ROLE_CHOICES)
+    ua.add_argument("--display-name")
+    ua.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    uss.add_parser("list", help="列出用户")
+    us.set_defaults(func=cmd_user)
+
+    au = sub.add_parser("audit", help="审计日志")
+    aus = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    aus.add_parser("verify", help="校验审计日志哈希链")
+    au.set_defaults(func=cmd_audit)
+
+    ca = sub.add_parser("calendar", help="工作日日历")
+    cas = ca.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
+    ci = cas.add_parser("import", help="导入国务院办公厅放假通知（CSV 或 JSON：date, kind, name）")
+    ci.add_argument("file")
+    ci.add_argument("--source", default=None, help="来源说明，如通知文号")
+    cs = cas.add_parser("show", help="显示某年的节假日与调休")
+    cs.add_argument("year", type=int)
+    ca.set_defaults(func=cmd_calendar)
+
+    g = sub.add_parser("gui", help="启动图形界面")
+    g.add_argument("--demo", action="store_true", help="使用临时演示数据库并自动登录")
+    g.add_argument("--screenshot", metavar="FILE", help="把主窗口渲染为 PNG 后退出")
+    g.add_argument("--page", help="截图时显示的页面（如 dashboard、samples）")
+    g.set_defaults(func=cmd_gui)
+    return p
+
+
+def _log_unexpected(args: argparse.Namespace | None) -> Path | None:
+    import logging
+    import traceback
+
+    try:
+        from app import config
+
+        paths = config.resolve(getattr(args, "home", None), getattr(args, "database_url", None))
+        log_file = paths.log_file
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        with log_file.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        return log_file
+    except Exception:  # noqa: BLE001 - logging must never raise
+        logging.getLogger(__name__).debug("could not write log", exc_info=True)
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args: argparse.Namespace | None = None
+    try:
+        args = parser.parse_args(argv)
+        func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+        return func(args)
+    except RiskmonError as exc:
+        print(f"riskmon: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("riskmon: 已取消", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        log = _log_unexpected(args)
+        where = f"，详情见 {log}" if log else ""
+        print(f"riskmon: 内部错误（{type(exc).__name__}）{where}", file=sys.stderr)
+        return 2
