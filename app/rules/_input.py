@@ -1,0 +1,108 @@
+"""Small helpers to read JSON-shaped input and reject it with a message naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from app.rules.errors import RuleInputError, describe, type_name
+
+_MISSING = object()
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def as_object(value: object, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        where = path or "输入"
+        raise RuleInputError(path, f"{where} 应为 JSON 对象，实际为{type_name(value)}")
+    return value
+
+
+def member(obj: Mapping[str, Any], key: str, path: str, *, required: bool = True, default: Any = None) -> Any:
+    if key in obj:
+        return obj[key]
+    if required:
+        raise RuleInputError(join(path, key), "缺少此字段")
+    return default
+
+
+def as_str(value: object, path: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise RuleInputError(path, f"应为字符串，实际为{type_name(value)}")
+    text = value.strip()
+    if not text and not allow_empty:
+        raise RuleInputError(path, "不能为空")
+    return text
+
+
+def as_opt_str(value: object, path: str) -> str | None:
+    if value is None:
+        return None
+    text = as_str(value, path, allow_empty=True)
+    return text or None
+
+
+def as_bool(value: object, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise RuleInputError(path, f"应为 true 或 false，实际为{type_name(value)} {describe(value)}")
+    return value
+
+
+def as_number(value: object, path: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RuleInputError(path, f"应为数字，实际为{type_name(value)} {describe(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RuleInputError(path, "应为有限的数字")
+    return value
+
+
+def as_int(value: object, path: str) -> int:
+    number = as_number(value, path)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise RuleInputError(path, f"应为整数，实际为 {number}")
+        return int(number)
+    return number
+
+
+def as_date(value: object, path: str) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise RuleInputError(path, f"应为 YYYY-MM-DD 格式的日期字符串，实际为{type_name(value)}")
+    return parse_date(value, path)
+
+
+def parse_date(text: str, path: str) -> dt.date:
+    raw = text.strip()
+    parts = raw.replace("/", "-").replace(".", "-").split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        try:
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            pass
+    raise RuleInputError(path, f"应为 YYYY-MM-DD 格式的有效日期，实际为 {describe(text)}")
+
+
+def as_list(value: object, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise RuleInputError(path, f"应为列表，实际为{type_name(value)}")
+    return value
+
+
+def as_str_list(value: object, path: str) -> list[str]:
+    return [as_str(v, join(path, i)) for i, v in enumerate(as_list(value, path))]
+
+
+def as_choice(value: object, path: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value.strip() not in choices:
+        allowed = "、".join(choices)
+        raise RuleInputError(path, f"应为 {allowed} 之一，实际为 {describe(value)}")
+    return value.strip()

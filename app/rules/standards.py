@@ -1,0 +1,221 @@
+"""Standard codes (标准编号): parsing, normalisation, kind, and the version current on a date.
+
+Recognised forms (full-width characters, the dashes ``- — － –`` and stray spaces are
+tolerated; two-digit years of old standards are read as 19xx, e.g. ``GB 4706.1-98`` → 1998)::
+
+    GB 4706.1-2005      mandatory national (强制性国家标准)
+    GB/T 14561-2019     recommended national (推荐性国家标准)
+    GB/Z 12345-2010     guidance national (国家标准化指导性技术文件)
+    QB/T 1234-2015      industry (行业标准), any two to four letters, with or without /T or /Z
+    DB42/T 1234-2020    local (地方标准), DB + division code, with or without /T
+    T/CAB 90030-2022    group (团体标准)
+    Q/WHAB 0001-2024    enterprise (企业标准)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+MANDATORY_NATIONAL = "mandatory_national"
+RECOMMENDED_NATIONAL = "recommended_national"
+GUIDANCE_NATIONAL = "guidance_national"
+INDUSTRY = "industry"
+LOCAL = "local"
+GROUP = "group"
+ENTERPRISE = "enterprise"
+
+KINDS = (MANDATORY_NATIONAL, RECOMMENDED_NATIONAL, GUIDANCE_NATIONAL, INDUSTRY, LOCAL, GROUP, ENTERPRISE)
+KIND_NAMES_ZH = {
+    MANDATORY_NATIONAL: "强制性国家标准",
+    RECOMMENDED_NATIONAL: "推荐性国家标准",
+    GUIDANCE_NATIONAL: "国家标准化指导性技术文件",
+    INDUSTRY: "行业标准",
+    LOCAL: "地方标准",
+    GROUP: "团体标准",
+    ENTERPRISE: "企业标准",
+}
+# "National before industry, and among national mandatory GB before GB/T" (Article 16 ¶2).
+_RANK = {kind: i for i, kind in enumerate(KINDS)}
+
+_DASHES = "‐‑‒–—―−－﹣⁃"
+_DASH_RE = re.compile(f"[{_DASHES}]")
+_CODE_RE = re.compile(
+    r"""^(?:
+        (?P<gb>GB(?:/[TZ])?|GBZ(?:/T)?)
+      | (?P<db>DB\d{2,6}(?:/[TZ])?)
+      | (?P<tq>[TQ])/(?P<org>[A-Z0-9][A-Z0-9 ]*?)
+      | (?P<ind>[A-Z]{2,4}(?:/[TZ])?)
+    )\ ?(?P<number>\d+(?:\.\d+)*[A-Z]?)(?:-(?P<year>\d{4}|\d{2}))?$""",
+    re.VERBOSE,
+)
+
+
+class StandardCodeError(ValueError):
+    """A text that is not a standard code; ``message`` is Chinese."""
+
+    def __init__(self, text: str, reason: str = "") -> None:
+        self.text = text
+        self.message = f"无法识别的标准编号 “{text}”" + (f"：{reason}" if reason else "")
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class StandardCode:
+    """A parsed code: ``prefix`` (``GB/T``, ``DB42/T``, ``T/CAB``), ``number`` (``4706.1``), ``year``."""
+
+    prefix: str
+    number: str
+    year: int | None = None
+
+    @property
+    def base(self) -> str:
+        """The code without its year: ``GB/T 14561``."""
+        return f"{self.prefix} {self.number}"
+
+    @property
+    def full(self) -> str:
+        """The normalised code: ``GB/T 14561-2019`` (no year when none was given)."""
+        return f"{self.base}-{self.year}" if self.year is not None else self.base
+
+    @property
+    def kind(self) -> str:
+        return kind_of_prefix(self.prefix)
+
+    @property
+    def is_national(self) -> bool:
+        return self.kind in (MANDATORY_NATIONAL, RECOMMENDED_NATIONAL, GUIDANCE_NATIONAL)
+
+    @property
+    def is_mandatory_national(self) -> bool:
+        return self.kind == MANDATORY_NATIONAL
+
+    @property
+    def is_industry(self) -> bool:
+        return self.kind == INDUSTRY
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.kind == ENTERPRISE
+
+    def with_year(self, year: int | None) -> StandardCode:
+        return StandardCode(self.prefix, self.number, year)
+
+    def __str__(self) -> str:
+        return self.full
+
+
+def kind_of_prefix(prefix: str) -> str:
+    if prefix in ("GB", "GBZ"):
+        return MANDATORY_NATIONAL
+    if prefix in ("GB/T", "GBZ/T"):
+        return RECOMMENDED_NATIONAL
+    if prefix == "GB/Z":
+        return GUIDANCE_NATIONAL
+    if prefix.startswith("DB"):
+        return LOCAL
+    if prefix.startswith("T/"):
+        return GROUP
+    if prefix.startswith("Q/"):
+        return ENTERPRISE
+    return INDUSTRY
+
+
+def _clean(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    s = _DASH_RE.sub("-", s).upper()
+    s = " ".join(s.split())
+    s = re.sub(r"\s*([/\-.])\s*", r"\1", s)
+    if s.startswith("GBT") and not s.startswith("GBT/"):  # a common slip for GB/T
+        s = "GB/T" + s[3:]
+    s = re.sub(r"^DB\s+(\d)", r"DB\1", s)
+    return s
+
+
+def _full_year(digits: str, original: str) -> int:
+    year = int(digits)
+    if len(digits) == 2:
+        return 1900 + year if year >= 50 else 2000 + year
+    if not 1950 <= year <= 2100:
+        raise StandardCodeError(original, f"年代号 {digits} 不合理")
+    return year
+
+
+def parse_code(text: str) -> StandardCode:
+    """Parse and normalise a standard code; ``StandardCodeError`` when it is not one."""
+    if not isinstance(text, str) or not text.strip():
+        raise StandardCodeError(str(text), "为空")
+    s = _clean(text)
+    m = _CODE_RE.match(s)
+    if not m:
+        raise StandardCodeError(text.strip())
+    if m["gb"]:
+        prefix = m["gb"]
+    elif m["db"]:
+        prefix = m["db"]
+    elif m["tq"]:
+        org = " ".join(m["org"].split())
+        if not any(c.isalpha() for c in org) and m["tq"] == "T":
+            raise StandardCodeError(text.strip(), "团体标准应有团体代号")
+        prefix = f"{m['tq']}/{org}"
+    else:
+        prefix = m["ind"]
+        if prefix.split("/")[0] in ("GB", "DB"):
+            raise StandardCodeError(text.strip())
+    year = _full_year(m["year"], text.strip()) if m["year"] else None
+    return StandardCode(prefix, m["number"], year)
+
+
+def normalize_code(text: str) -> str:
+    """``"ＧＢ／Ｔ　14561—2019"`` → ``"GB/T 14561-2019"``."""
+    return parse_code(text).full
+
+
+def kind_of(code: str | StandardCode) -> str:
+    """One of ``KINDS``, from the code alone."""
+    return (code if isinstance(code, StandardCode) else parse_code(code)).kind
+
+
+def kind_rank(code: str | StandardCode) -> int:
+    """0 for mandatory national, then recommended, guidance, industry, local, group, enterprise."""
+    return _RANK[kind_of(code)]
+
+
+def is_national_or_industry(code: str | StandardCode) -> bool:
+    return kind_of(code) in (MANDATORY_NATIONAL, RECOMMENDED_NATIONAL, GUIDANCE_NATIONAL, INDUSTRY)
+
+
+T = TypeVar("T")
+
+
+def national_first(codes: Iterable[T], key=None) -> list[T]:
+    """Stable order: national before industry, mandatory ``GB`` before ``GB/T`` (then the rest)."""
+    items = list(codes)
+    get = key or (lambda c: c)
+    return sorted(items, key=lambda c: kind_rank(get(c)))
+
+
+def is_current(effective: dt.date, abolished: dt.date | None, on: dt.date) -> bool:
+    """A version is current on ``on`` when ``effective <= on`` and (not abolished or ``abolished > on``)."""
+    return effective <= on and (abolished is None or abolished > on)
+
+
+class Versioned(Protocol):
+    code: StandardCode
+    effective: dt.date
+    abolished: dt.date | None
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def current_version(versions: Sequence[V], base: str, on: dt.date) -> V | None:
+    """The version of ``base`` (``GB/T 14561``) current on ``on``; the latest effective if several."""
+    found = [v for v in versions if v.code.base == base and is_current(v.effective, v.abolished, on)]
+    if not found:
+        return None
+    return max(found, key=lambda v: (v.effective, v.code.year or 0))
