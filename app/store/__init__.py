@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engine bootstrap, unit of work and the audit chain."""

@@ -1,0 +1,333 @@
+"""Append-only, hash-chained audit log of every change to a business record.
+
+Session events do the work, so no use case can forget it:
+
+* ``before_flush``: on PostgreSQL, take a transaction-scoped advisory lock before the first
+  write of the transaction, so two workstations append to the chain one after the other and
+  never fork it (on SQLite the writer already holds the database write lock). Deleted objects
+  get their columns loaded, so their last state can be recorded.
+* ``after_flush``: for every row the flush inserted, updated or deleted (new/dirty/deleted with
+  their attribute history), append an entry through the session's connection:
+  ``seq, at, actor, action, table_name, row_id, before, after, prev_hash, hash`` with
+  ``hash = sha256(prev_hash + canonical JSON of the other fields)``.
+* ``do_orm_execute``: bulk INSERT/UPDATE/DELETE statements on audited tables are refused —
+  they would change rows without an entry. Change objects through the session instead.
+
+What is recorded: an insert's ``after`` holds every column; an update's ``before``/``after``
+hold the changed columns (``after`` also carries the new ``version`` and ``updated_at``); a
+delete's ``before`` holds every column. Bytes appear as ``"sha256:<hex>"``, dates and
+timestamps as ISO text, decimals as text.
+
+JSON columns are compared by reassignment: mutate a copy and assign it (``s.claims = [...]``);
+an in-place ``append`` is not seen by SQLAlchemy, so neither the UPDATE nor the entry happens.
+
+:func:`verify_chain` re-reads the log in order and names the first entry that is missing or
+does not match its hash. (Removing entries at the very end of the chain cannot be told from a
+shorter history; keep the ``head_hash`` it returns somewhere else to detect that.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.state import InstanceState
+
+from app.store.models import AUDITED_TABLES, AuditLog, Base
+from app.store.types import utcnow
+
+GENESIS_HASH = "0" * 64
+BOOKKEEPING_COLUMNS = frozenset({"version", "updated_at"})
+SYSTEM_ACTOR = "system"
+_PG_AUDIT_LOCK = 0x52_49_53_4B_4D_4F_4E_02  # "RISKMON" + 2
+_audit_table = AuditLog.__table__
+_TABLE_ORDER = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+
+
+# --------------------------------------------------------------------------------------------
+# Serialisation and hashing
+# --------------------------------------------------------------------------------------------
+
+
+def to_json_value(value: Any) -> Any:
+    """A JSON-safe, stable form of a column value."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json_value(v) for v in value]
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def entry_hash(
+    prev_hash: str,
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    table_name: str,
+    row_id: int,
+    before: Any,
+    after: Any,
+) -> str:
+    """``sha256(prev_hash + canonical JSON of the entry fields)`` as hex."""
+    body = canonical_json(
+        {
+            "seq": seq,
+            "at": at.astimezone(UTC).isoformat(),
+            "actor": actor,
+            "action": action,
+            "table_name": table_name,
+            "row_id": row_id,
+            "before": before,
+            "after": after,
+        }
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Session events
+# --------------------------------------------------------------------------------------------
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """Attach the audit listeners to every session ``factory`` makes."""
+    if getattr(factory, "_riskmon_audit", False):
+        return
+    event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "do_orm_execute", _refuse_bulk_dml)
+    factory._riskmon_audit = True  # type: ignore[attr-defined]
+
+
+def actor_of(session: Session) -> str:
+    return str(session.info.get("actor") or SYSTEM_ACTOR)
+
+
+def _column_keys(state: InstanceState[Any]) -> list[tuple[str, str]]:
+    """(attribute key, column name) of the mapped columns."""
+    return [(prop.key, prop.columns[0].name) for prop in state.mapper.column_attrs]
+
+
+def _is_audited(state: InstanceState[Any]) -> bool:
+    return state.mapper.local_table.name in AUDITED_TABLES  # type: ignore[union-attr]
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    if not (session.new or session.dirty or session.deleted):
+        return
+    _lock_chain(session)
+    for obj in list(session.deleted):
+        state = inspect(obj)
+        if not _is_audited(state):
+            continue
+        unloaded = state.unloaded
+        for key, _name in _column_keys(state):
+            if key in unloaded:
+                getattr(obj, key)  # load it now: after the flush the row is gone
+
+
+def _lock_chain(session: Session) -> None:
+    """PostgreSQL: serialise appends to the chain across workstations (held to commit)."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    tx = session.get_transaction()
+    if session.info.get("_audit_lock_tx") is tx:
+        return
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    session.info["_audit_lock_tx"] = tx
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    new = {inspect(o) for o in session.new}
+    changes: list[tuple[int, int, str, str, int, Any, Any]] = []
+    for state, (isdelete, listonly) in list(flush_context.states.items()):
+        if listonly or not _is_audited(state):
+            continue
+        table = state.mapper.local_table.name  # type: ignore[union-attr]
+        order = _TABLE_ORDER.get(table, 0)
+        if isdelete:
+            row_id = _row_id(state)
+            before = {name: to_json_value(state.dict[key]) for key, name in _column_keys(state) if key in state.dict}
+            changes.append((1, -order, table, "delete", row_id, before, None))
+        elif state in new:
+            after = {name: to_json_value(_current(state, key)) for key, name in _column_keys(state)}
+            changes.append((0, order, table, "insert", _row_id(state), None, after))
+        else:
+            entry = _update_entry(state)
+            if entry is not None:
+                changes.append((0, order, table, "update", _row_id(state), *entry))
+    if not changes:
+        return
+    changes.sort(key=lambda c: (c[0], c[1], c[4]))
+    conn = session.connection()
+    head = conn.execute(
+        select(_audit_table.c.seq, _audit_table.c.hash).order_by(_audit_table.c.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
+    actor = actor_of(session)
+    at = utcnow()
+    rows = []
+    for _g, _o, table, action, row_id, before, after in changes:
+        seq += 1
+        digest = entry_hash(
+            prev,
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            table_name=table,
+            row_id=row_id,
+            before=before,
+            after=after,
+        )
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "table_name": table,
+                "row_id": row_id,
+                "before": before,
+                "after": after,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    conn.execute(insert(_audit_table), rows)
+
+
+def _row_id(state: InstanceState[Any]) -> int:
+    if state.identity:
+        return int(state.identity[0])
+    return int(state.dict["id"])
+
+
+def _current(state: InstanceState[Any], key: str) -> Any:
+    if key in state.dict:
+        return state.dict[key]
+    return getattr(state.obj(), key)
+
+
+def _update_entry(state: InstanceState[Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key, name in _column_keys(state):
+        if name in BOOKKEEPING_COLUMNS:
+            continue
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        old = to_json_value(hist.deleted[0]) if hist.deleted else None
+        new = to_json_value(hist.added[0]) if hist.added else None
+        if old == new:
+            continue
+        before[name] = old
+        after[name] = new
+    if not after:
+        return None
+    for key, name in _column_keys(state):
+        if name in BOOKKEEPING_COLUMNS and key in state.dict:
+            after[name] = to_json_value(state.dict[key])
+    return before, after
+
+
+def _refuse_bulk_dml(orm_execute_state: Any) -> None:
+    if not (orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete):
+        return
+    table = getattr(orm_execute_state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name in AUDITED_TABLES or name == "audit_log":
+        raise RuntimeError(
+            f"bulk {type(orm_execute_state.statement).__name__} on {name!r} would bypass the audit "
+            "log: load the objects and change them through the session instead"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Verification
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int  # entries checked
+    first_bad_seq: int | None = None
+    reason: str | None = None  # Chinese, for the user
+    head_hash: str = GENESIS_HASH
+
+    def message(self) -> str:
+        if self.ok:
+            return f"审计日志完整：共 {self.count} 条记录，哈希链校验通过。"
+        return f"审计日志校验失败：第 {self.first_bad_seq} 条记录{self.reason}"
+
+
+def verify_chain(session: Session, *, batch: int = 2000) -> VerifyResult:
+    """Walk the chain from the first entry and report the first one that does not check out."""
+    t = _audit_table
+    cols = [t.c.seq, t.c.at, t.c.actor, t.c.action, t.c.table_name, t.c.row_id, t.c.before, t.c.after]
+    conn = session.connection()
+    expected_seq = 1
+    prev = GENESIS_HASH
+    count = 0
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(*cols, t.c.prev_hash, t.c.hash).where(t.c.seq > last).order_by(t.c.seq).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for r in rows:
+            if r.seq != expected_seq:
+                return VerifyResult(False, count, expected_seq, "缺失（已被删除或序号被改动）。", prev)
+            if r.prev_hash != prev:
+                return VerifyResult(False, count, r.seq, "的前序哈希与上一条记录不符（链条被改动）。", prev)
+            try:
+                digest = entry_hash(
+                    prev,
+                    seq=r.seq,
+                    at=r.at,
+                    actor=r.actor,
+                    action=r.action,
+                    table_name=r.table_name,
+                    row_id=r.row_id,
+                    before=r.before,
+                    after=r.after,
+                )
+            except (TypeError, ValueError):
+                digest = None
+            if digest != r.hash:
+                return VerifyResult(False, count, r.seq, "的内容与其哈希不符（记录被修改）。", prev)
+            prev = r.hash
+            count += 1
+            expected_seq += 1
+            last = r.seq
+    return VerifyResult(True, count, None, None, prev)

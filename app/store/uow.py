@@ -1,0 +1,216 @@
+"""Unit of work: one session per use case, rolled back unless committed.
+
+    with UnitOfWork(db, actor="zhang") as uow:
+        sample = uow.session.get(Sample, sample_id)
+        sample.status = "received"
+        uow.commit()
+
+Database errors leave as :mod:`app.errors` exceptions with a Chinese message:
+
+* a stale version (someone else saved the record first) → ``ConflictError``;
+* a duplicate value of a unique field → ``ValidationError`` naming the field (``ConflictError``
+  for internal keys such as number counters), other constraint failures → ``ValidationError``;
+* a lost or refused connection, a locked SQLite file → ``DatabaseError``;
+* a PostgreSQL deadlock or serialisation failure → ``ConflictError`` (try again).
+"""
+
+from __future__ import annotations
+
+import re
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
+from app.store.models import Base
+
+if TYPE_CHECKING:
+    from app.store.db import Database
+
+#: Chinese names of the unique fields a user can type, by "table.column".
+UNIQUE_FIELD_LABELS: dict[str, str] = {
+    "users.username": "用户名",
+    "enterprises.uscc": "统一社会信用代码",
+    "monitoring_tasks.number": "任务编号",
+    "samples.number": "样品编号",
+    "reports.number": "报告编号",
+    "standards.code": "标准编号",
+    "standard_items.standard_id,item": "该标准中的检验项目",
+    "scheme_items.scheme_id,name": "该方案中的检验项目",
+    "scheme_standards.scheme_id,code": "该方案中的标准",
+    "calendar_overrides.date": "该日期的节假日调整",
+    "settings.key": "设置项",
+    "risk_information_samples.risk_information_id,sample_id": "该风险信息与样品的关联",
+}
+#: Unique keys that only collide when two users act at once: a conflict, not bad input.
+CONFLICT_KEYS = frozenset(
+    {"sample_number_counters.scope", "sync_outbox.idempotency_key", "audit_log.hash", "audit_log.seq"}
+)
+
+
+def _constraint_index() -> dict[str, str]:
+    """Constraint/index name → "table.col1,col2" for every unique key and primary key."""
+    out: dict[str, str] = {}
+    for table in Base.metadata.tables.values():
+        for cons in table.constraints:
+            cols = ",".join(c.name for c in getattr(cons, "columns", []))
+            if cons.name and cols:
+                out[str(cons.name)] = f"{table.name}.{cols}"
+        for idx in table.indexes:
+            if idx.unique and idx.name:
+                out[str(idx.name)] = f"{table.name}." + ",".join(c.name for c in idx.columns)
+    return out
+
+
+_CONSTRAINTS = _constraint_index()
+
+
+class UnitOfWork:
+    """A session for one use case. ``actor`` (the user name) goes into the audit log."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+        self._session: Session | None = None
+        self.committed = False
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its 'with' block")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self.db.session()
+        self._session.info["actor"] = self.actor
+        self.committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self._session
+        self._session = None
+        if session is None:
+            return
+        try:
+            if session.in_transaction():
+                session.rollback()
+        except sa_exc.SQLAlchemyError:
+            pass  # the connection is gone: nothing to roll back
+        finally:
+            session.close()
+        if isinstance(exc, sa_exc.SQLAlchemyError):
+            translated = translate_error(exc)
+            if translated is not None:
+                raise translated from exc
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except sa_exc.SQLAlchemyError as exc:
+            self._rollback_quietly()
+            translated = translate_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+        self.committed = True
+
+    def flush(self) -> None:
+        """Write pending changes now (e.g. to get new ids); errors are translated."""
+        try:
+            self.session.flush()
+        except sa_exc.SQLAlchemyError as exc:
+            self._rollback_quietly()
+            translated = translate_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def _rollback_quietly(self) -> None:
+        try:
+            self.session.rollback()
+        except sa_exc.SQLAlchemyError:
+            pass
+
+
+# --------------------------------------------------------------------------------------------
+# Error translation
+# --------------------------------------------------------------------------------------------
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+_SQLITE_NOT_NULL = re.compile(r"NOT NULL constraint failed: (\w+)\.(\w+)")
+_SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
+
+
+def translate_error(exc: BaseException) -> RiskmonError | None:
+    """The user-facing error for a SQLAlchemy exception, or None when it is a bug."""
+    if isinstance(exc, RiskmonError):
+        return exc
+    if isinstance(exc, StaleDataError):
+        return ConflictError()
+    if isinstance(exc, sa_exc.IntegrityError):
+        return _integrity_error(exc)
+    if isinstance(exc, sa_exc.DBAPIError):
+        orig = exc.orig
+        sqlstate = getattr(orig, "sqlstate", None)
+        if sqlstate in ("40001", "40P01"):
+            return ConflictError("其他用户正在同时修改相同的记录，请重试。")
+        text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        low = text.lower()
+        if "locked" in low or "busy" in low:
+            return DatabaseError("数据库正忙（被其他程序或窗口锁定），请稍后重试。")
+        if exc.connection_invalidated or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+            return DatabaseError(f"数据库连接失败或已中断：{text}。请检查网络和数据库服务器后重试。")
+        return None
+    return None
+
+
+def _integrity_error(exc: sa_exc.IntegrityError) -> RiskmonError:
+    orig: Any = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    msg = str(orig)
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) if diag else None
+
+    key: str | None = None
+    if sqlstate == "23505" or "UNIQUE constraint failed" in msg:
+        if constraint:
+            key = _CONSTRAINTS.get(constraint)
+        else:
+            m = _SQLITE_UNIQUE.search(msg)
+            if m:
+                parts = [p.strip() for p in m.group(1).split(",")]
+                table = parts[0].split(".")[0]
+                key = table + "." + ",".join(p.split(".", 1)[1] for p in parts)
+        if key in CONFLICT_KEYS:
+            return ConflictError("其他用户同时创建了相同的记录，请重试。")
+        label = UNIQUE_FIELD_LABELS.get(key or "")
+        field = key.split(".", 1)[1] if key and "," not in key else None
+        if label:
+            return ValidationError(f"{label}已存在，不能重复。", field=field)
+        return ValidationError(f"记录重复：{key or msg.splitlines()[0]}。", field=field)
+    if sqlstate == "23503" or "FOREIGN KEY constraint failed" in msg:
+        return ValidationError("引用的记录不存在，或该记录仍被其他记录引用，不能删除。")
+    if sqlstate == "23502" or "NOT NULL constraint failed" in msg:
+        column = getattr(diag, "column_name", None) if diag else None
+        m = _SQLITE_NOT_NULL.search(msg)
+        if m:
+            column = m.group(2)
+        return ValidationError(f"必填项缺少：{column or '未知字段'}。", field=column)
+    if sqlstate == "23514" or "CHECK constraint failed" in msg:
+        name = constraint
+        m = _SQLITE_CHECK.search(msg)
+        if m:
+            name = m.group(1)
+        return ValidationError(f"取值不在允许范围内（{name or '检查约束'}）。")
+    return ValidationError(f"数据不符合数据库约束：{msg.splitlines()[0] if msg else type(orig).__name__}。")

@@ -1,0 +1,129 @@
+"""Shared test fixtures.
+
+Database fixtures
+-----------------
+* ``sqlite_db``: a fresh, upgraded SQLite :class:`~app.store.db.Database` in ``tmp_path``
+  (copied from a template migrated once per test run, so it is quick).
+* ``pg_db``: the same on PostgreSQL, in a schema of its own created and migrated once per test
+  run; every table is emptied before each test. Skipped, saying why, when
+  ``RISKMON_TEST_PG_URL`` is not set (``scripts/test-postgres.sh`` prints the URL).
+* ``db``: parametrised over both (``["sqlite", "postgresql"]``), for tests that must hold on
+  both backends.
+* ``pg_empty_url``: the URL of a new, empty PostgreSQL schema (for migration tests).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PG_URL_ENV = "RISKMON_TEST_PG_URL"
+PG_SKIP_REASON = (
+    f"{PG_URL_ENV} is not set: PostgreSQL tests skipped (start a server with scripts/test-postgres.sh "
+    "and export the URL it prints)"
+)
+
+
+def pg_schema_url(base_url: str, schema: str) -> str:
+    """``base_url`` with every connection's search_path set to ``schema``."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+
+
+def _pg_admin(base_url: str, sql: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(base_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_base_url() -> str:
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        pytest.skip(PG_SKIP_REASON)
+    return url
+
+
+@pytest.fixture
+def pg_empty_url(pg_base_url: str) -> Iterator[str]:
+    schema = f"rmt_e_{uuid.uuid4().hex[:12]}"
+    _pg_admin(pg_base_url, f'CREATE SCHEMA "{schema}"')
+    try:
+        yield pg_schema_url(pg_base_url, schema)
+    finally:
+        _pg_admin(pg_base_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def _pg_template_url(pg_base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from app.store.db import bootstrap
+
+    schema = f"rmt_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    _pg_admin(pg_base_url, f'CREATE SCHEMA "{schema}"')
+    url = pg_schema_url(pg_base_url, schema)
+    try:
+        database = bootstrap(url, home=tmp_path_factory.mktemp("pg-home"))
+        database.upgrade()
+        database.dispose()
+        yield url
+    finally:
+        _pg_admin(pg_base_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_db(_pg_template_url: str, tmp_path: Path) -> Iterator[object]:
+    from app.store.db import bootstrap
+    from app.store.models import Base
+
+    database = bootstrap(_pg_template_url, home=tmp_path)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE")
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from app.store.db import DB_FILENAME, bootstrap
+
+    home = tmp_path_factory.mktemp("sqlite-template")
+    database = bootstrap(None, home=home)
+    database.upgrade()
+    database.dispose()  # the last connection closes: WAL is checkpointed into the file
+    return home / DB_FILENAME
+
+
+@pytest.fixture
+def sqlite_db(_sqlite_template: Path, tmp_path: Path) -> Iterator[object]:
+    from app.store.db import DB_FILENAME, bootstrap
+
+    shutil.copyfile(_sqlite_template, tmp_path / DB_FILENAME)
+    database = bootstrap(None, home=tmp_path)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest) -> object:
+    """A fresh, upgraded database on each backend in turn."""
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
