@@ -1,0 +1,256 @@
+"""Layout building blocks shared by the PDFs: a light mixed-font text flowable, tables, and a
+document builder that knows the page count when it draws page furniture ("第 x 页 共 y 页").
+
+reportlab's ``Paragraph`` parses markup for every cell and cannot fall back between fonts; the
+``Text`` flowable here draws pre-split font runs (see ``fonts``) with Chinese line breaking,
+which is both correct for mixed Chinese/Latin text and several times faster.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
+
+from app import __version__
+from app.documents import fonts
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 20 * mm
+MARGIN_TOP = 26 * mm
+MARGIN_BOTTOM = 22 * mm
+BODY_W = PAGE_W - 2 * MARGIN_X
+
+GRID = colors.Color(0.25, 0.25, 0.25)
+HEADER_BG = colors.Color(0.9, 0.9, 0.9)
+FAIL_COLOR = colors.Color(0.75, 0.0, 0.0)
+
+
+def fmt_date(d: date | str | None, empty: str = "/") -> str:
+    """``2026年05月20日``; text is shown as given; ``None`` as ``empty``."""
+    if d is None or d == "":
+        return empty
+    if isinstance(d, str):
+        return d
+    return f"{d.year}年{d.month:02d}月{d.day:02d}日"
+
+
+def or_slash(text: str | None) -> str:
+    """Empty fields print ``/`` as Chinese forms do."""
+    return text if text else "/"
+
+
+class Text(Flowable):
+    """Mixed-font text with Chinese line breaking; splits between lines across pages."""
+
+    def __init__(
+        self,
+        text: str,
+        size: float = 9,
+        *,
+        leading: float | None = None,
+        align: str = "left",
+        bold: bool = False,
+        color: colors.Color | None = None,
+        space_before: float = 0,
+        space_after: float = 0,
+        indent: float = 0,
+        lines: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.text = text or ""
+        self.size = size
+        self.leading = leading or size * 1.35
+        self.align = align
+        self.bold = bold
+        self.color = color
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self.indent = indent
+        self._lines: tuple[str, ...] | None = tuple(lines) if lines is not None else None
+        self._for_width: float | None = None if lines is None else -1.0
+        self._avail = 0.0
+
+    def _layout(self, avail_w: float) -> tuple[str, ...]:
+        if self._lines is None or (self._for_width != avail_w and self._for_width != -1.0):
+            self._lines = fonts.wrap(self.text, max(avail_w - self.indent, self.size), self.size)
+            self._for_width = avail_w
+        return self._lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self._avail = availWidth
+        lines = self._layout(availWidth)
+        self.width = availWidth
+        self.height = max(len(lines), 1) * self.leading
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        lines = self._layout(availWidth)
+        fit = int(availHeight // self.leading)
+        if fit <= 0 or fit >= len(lines):
+            return [] if fit <= 0 else [self]
+        kw = dict(size=self.size, leading=self.leading, align=self.align, bold=self.bold, color=self.color,
+                  indent=self.indent)
+        first = Text(self.text, space_before=self.spaceBefore, lines=lines[:fit], **kw)
+        rest = Text(self.text, space_after=self.spaceAfter, lines=lines[fit:], **kw)
+        return [first, rest]
+
+    def draw(self) -> None:
+        c = self.canv
+        if self.color is not None:
+            c.setFillColor(self.color)
+            c.setStrokeColor(self.color)
+        lines = self._lines or ()
+        # baseline of the first line: leading minus descent-ish gap
+        y = self.height - self.leading + (self.leading - self.size) / 2 + self.size * 0.12
+        width = self._avail or self.width
+        for n, line in enumerate(lines):
+            if self.align == "center":
+                fonts.draw_string(c, width / 2, y, line, self.size, align="center", bold=self.bold)
+            elif self.align == "right":
+                fonts.draw_string(c, width, y, line, self.size, align="right", bold=self.bold)
+            else:
+                fonts.draw_string(c, self.indent if n == 0 else 0, y, line, self.size, bold=self.bold)
+            y -= self.leading
+
+
+def table(
+    rows: Sequence[Sequence[object]],
+    col_widths: Sequence[float],
+    *,
+    header_rows: int = 0,
+    size: float = 9,
+    align: Sequence[str] | None = None,
+    extra_style: Sequence[tuple] = (),
+    header_bg: bool = True,
+    label_cols: Sequence[int] = (),
+) -> Table:
+    """A gridded table; strings become ``Text`` cells, header rows repeat on every page."""
+    cells: list[list[object]] = []
+    for r, row in enumerate(rows):
+        out: list[object] = []
+        for c, value in enumerate(row):
+            if isinstance(value, Flowable):
+                out.append(value)
+            elif value is None:
+                out.append("")
+            else:
+                a = "center" if r < header_rows else (align[c] if align else "left")
+                out.append(Text(str(value), size, align=a))
+        cells.append(out)
+    style = [
+        ("FONT", (0, 0), (-1, -1), fonts.CJK, size),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if header_rows and header_bg:
+        style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BG))
+    for c in label_cols:
+        style.append(("BACKGROUND", (c, header_rows), (c, -1), HEADER_BG))
+    style.extend(extra_style)
+    t = Table(cells, colWidths=list(col_widths), repeatRows=header_rows, style=TableStyle(style))
+    return t
+
+
+def spacer(h: float) -> Spacer:
+    return Spacer(1, h)
+
+
+# ------------------------------------------------------------------ document assembly
+
+PageDecorator = Callable[[Canvas, int, int], None]
+
+
+def _paged_canvas(decorate: PageDecorator) -> type[Canvas]:
+    class PagedCanvas(Canvas):
+        """Holds every page until the end so page furniture can show the total page count."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            for n, state in enumerate(self._page_states, 1):
+                self.__dict__.update(state)
+                self.saveState()
+                decorate(self, n, total)
+                self.restoreState()
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return PagedCanvas
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    author: str
+    subject: str = ""
+    keywords: str = ""
+
+
+def build_pdf(
+    story: list[Flowable],
+    meta: Meta,
+    decorate: PageDecorator,
+    *,
+    top: float = MARGIN_TOP,
+    bottom: float = MARGIN_BOTTOM,
+) -> bytes:
+    """Lay ``story`` out on A4 pages; ``decorate(canvas, page, total)`` draws headers/footers."""
+    fonts.ensure_fonts()
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        keywords=meta.keywords,
+        creator=f"Riskmon {__version__}",
+        producer=f"Riskmon {__version__} (reportlab)",
+        lang="zh-CN",
+        initialFontName=fonts.CJK,
+        initialFontSize=9,
+    )
+    frame = Frame(MARGIN_X, bottom, BODY_W, PAGE_H - top - bottom, id="body", leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=_paged_canvas(decorate))
+    return buf.getvalue()
+
+
+def draw_page_number(canvas: Canvas, page: int, total: int, *, y: float = 12 * mm, size: float = 9) -> None:
+    fonts.draw_string(canvas, PAGE_W / 2, y, f"第 {page} 页 共 {total} 页", size, align="center")
+
+
+def draw_confidential(canvas: Canvas, *, y: float = PAGE_H - 12 * mm) -> None:
+    """内部资料 注意保密 mark at the top left (Article 8)."""
+    canvas.setStrokeColor(FAIL_COLOR)
+    canvas.setFillColor(FAIL_COLOR)
+    w = fonts.string_width("内部资料 注意保密", 10) + 6
+    canvas.setLineWidth(0.8)
+    canvas.rect(MARGIN_X, y - 3, w, 14, stroke=1, fill=0)
+    fonts.draw_string(canvas, MARGIN_X + 3, y, "内部资料 注意保密", 10)
+    canvas.setFillColor(colors.black)
+    canvas.setStrokeColor(colors.black)

@@ -1,0 +1,212 @@
+"""检验报告: the test report of one sample (A4, reportlab).
+
+Every page carries the lab name and the unique report number in its header and
+"第 x 页 共 y 页" in its footer. Page 1 describes the sample, the parties (for e-commerce
+samples: the platform operator, the shop, the URL and the order), the basis standards, the
+conclusion and the 编制/审核/批准 sign-off; the items table follows, splitting across pages with
+its header row repeated, and the report closes with an end mark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
+
+from app.documents import fonts
+from app.documents._io import atomic_write_bytes
+from app.documents.data import ItemLine, Judgement, PartyInfo, PlaceType, TestReportData
+from app.documents.flow import (
+    BODY_W,
+    FAIL_COLOR,
+    MARGIN_X,
+    PAGE_H,
+    PAGE_W,
+    Meta,
+    Text,
+    build_pdf,
+    draw_page_number,
+    fmt_date,
+    or_slash,
+    spacer,
+    table,
+)
+from app.errors import ValidationError
+
+STATEMENTS = (
+    "检验结果仅对所检样品负责。",
+    "未经本机构书面批准，不得部分复制本报告。",
+    "本报告无编制、审核、批准人签字，或未加盖本机构检验检测专用章无效；报告涂改无效。",
+    "对本报告有异议的，请于收到报告之日起十五日内向本机构提出。",
+)
+END_MARK = "—— 报告结束（以下空白）——"
+ITEM_HEADERS = ("序号", "检验项目", "标准要求", "检验结果", "单位", "单项判定", "依据条款")
+_ITEM_COLS = tuple(w * mm for w in (9, 35, 32, 22, 13, 15, 44))
+
+
+def _check(data: TestReportData) -> None:
+    problems: dict[str, str] = {}
+    if not data.report_number.strip():
+        problems["report_number"] = "检验报告缺少报告编号"
+    if not data.lab.name.strip():
+        problems["lab.name"] = "检验报告缺少检验检测机构名称"
+    if not data.items:
+        problems["items"] = "检验报告没有任何检验项目"
+    if data.replaces_number and not data.amendment_reason.strip():
+        problems["amendment_reason"] = f"替代 {data.replaces_number} 号报告的修改报告必须写明修改原因"
+    if problems:
+        raise ValidationError(problems)
+
+
+def _party_rows(label: str, party: PartyInfo | None) -> list[list[object]]:
+    if party is None:
+        return [[label, "/", "统一社会信用代码", "/"]]
+    rows: list[list[object]] = [[label, party.name, "统一社会信用代码", or_slash(party.uscc)]]
+    if party.address:
+        rows.append(["地址", party.address, "", ""])
+    return rows
+
+
+def _info_table(d: TestReportData) -> Flowable:
+    w = BODY_W
+    cols = (26 * mm, w / 2 - 26 * mm, 28 * mm, w / 2 - 28 * mm)
+    rows: list[list[object]] = [
+        ["产品名称", d.product_name, "样品编号", d.sample_number],
+        ["商标", or_slash(d.brand), "规格型号", or_slash(d.model_spec)],
+        ["生产日期/批号", or_slash(" / ".join(p for p in (fmt_date(d.production_date, ""), d.batch_number) if p)),
+         "样品数量", or_slash(d.sample_quantity)],
+        ["抽样场所类型", d.place_type.label, "抽样日期", fmt_date(d.sampling_date)],
+        ["抽样地点", or_slash(d.sampling_place), "抽样单编号", or_slash(d.sampling_record_number)],
+        ["抽样人员", or_slash("、".join(d.samplers)), "收样日期", fmt_date(d.received_date)],
+        ["样品状态", or_slash(d.sample_state), "检验日期",
+         "/" if not d.test_start else f"{fmt_date(d.test_start)}至{fmt_date(d.test_end, '')}"],
+    ]
+    spans: list[tuple] = []
+    sampled_label = "被抽样生产者" if d.place_type is PlaceType.PRODUCER else "被抽样单位"
+    for label, party in (
+        (sampled_label, d.sampled),
+        ("标称生产企业", d.nominal_producer),
+    ):
+        rows.extend(_party_rows(label, party))
+    if d.place_type is PlaceType.E_PLATFORM:
+        rows.extend(_party_rows("电商平台经营者", d.platform_operator))
+        shop = d.online_shop
+        rows.append(["网店名称", or_slash(shop.shop_name if shop else ""), "订单号",
+                     or_slash(shop.order_number if shop else "")])
+        rows.append(["网址", or_slash(shop.url if shop else ""), "", ""])
+    rows.append(["任务名称", or_slash(d.task_title), "任务编号", or_slash(d.task_number)])
+    if d.task_source:
+        rows.append(["任务来源", d.task_source, "", ""])
+    rows.append(["检验依据", or_slash("；".join(d.basis_standards)), "", ""])
+    rows.append(["检验结论", d.conclusion, "", ""])
+    rows.append(["备注", or_slash(d.remarks), "", ""])
+    conclusion_row = -1
+    for r, row in enumerate(rows):
+        if row[2] == "" and row[3] == "":
+            spans.append(("SPAN", (1, r), (3, r)))
+        if row[0] == "检验结论":
+            conclusion_row = r
+    style = [*spans, ("BACKGROUND", (2, 0), (2, -1), colors.Color(0.9, 0.9, 0.9))]
+    for r, row in enumerate(rows):
+        if row[2] == "" and row[3] == "":
+            style.append(("BACKGROUND", (2, r), (2, r), colors.white))
+    style.append(("TOPPADDING", (1, conclusion_row), (1, conclusion_row), 8))
+    style.append(("BOTTOMPADDING", (1, conclusion_row), (1, conclusion_row), 8))
+    return table(rows, cols, label_cols=(0,), extra_style=style)
+
+
+def _item_row(n: int, it: ItemLine) -> list[object]:
+    name = it.item + ("（专家组评价）" if it.expert_panel else "")
+    basis = it.basis_text or "/"
+    if it.method_code and (it.method_code, it.method_clause) != (it.basis_code, it.basis_clause):
+        basis += f"\n方法：{' '.join(p for p in (it.method_code, it.method_clause) if p)}"
+    verdict: object = it.judgement.label
+    if it.judgement is Judgement.FAIL:
+        verdict = Text(it.judgement.label, 9, align="center", color=FAIL_COLOR, bold=True)
+    return [str(n), name, or_slash(it.requirement_text), or_slash(it.result_text), or_slash(it.unit), verdict,
+            basis]
+
+
+def _items_table(d: TestReportData) -> Flowable:
+    rows: list[list[object]] = [list(ITEM_HEADERS)]
+    rows.extend(_item_row(n, it) for n, it in enumerate(d.items, 1))
+    align = ("center", "left", "center", "center", "center", "center", "left")
+    return table(rows, _ITEM_COLS, header_rows=1, align=align)
+
+
+def _signoff(d: TestReportData) -> Flowable:
+    s = d.signoff
+    cells = [
+        [f"编制：{or_slash(s.compiled_by)}", f"审核：{or_slash(s.reviewed_by)}", f"批准：{or_slash(s.approved_by)}"],
+        [f"日期：{fmt_date(s.compiled_at)}", f"日期：{fmt_date(s.reviewed_at)}", f"日期：{fmt_date(s.approved_at)}"],
+    ]
+    t = table(cells, (BODY_W / 3,) * 3, extra_style=[("GRID", (0, 0), (-1, -1), 0, colors.white)])
+    stamp = Text(f"签发日期：{fmt_date(d.issue_date)}　　（检验检测专用章）", 10, align="right", space_before=6)
+    return KeepTogether([t, stamp])
+
+
+def build_story(d: TestReportData) -> list[Flowable]:
+    story: list[Flowable] = [
+        Text("检 验 报 告", 22, align="center", bold=True, space_after=4),
+        Text(d.task_title or "产品质量安全风险监测", 11, align="center", space_after=2),
+        Text(f"{d.lab.name}　资质认定证书编号（CMA）：{or_slash(d.lab.cma_number)}", 9, align="center",
+             space_after=8),
+    ]
+    if d.replaces_number:
+        story.append(table(
+            [[f"本报告替代 {d.replaces_number} 号报告，原报告作废。修改原因：{d.amendment_reason}"]],
+            (BODY_W,),
+            extra_style=[("BOX", (0, 0), (-1, -1), 1, FAIL_COLOR), ("TEXTCOLOR", (0, 0), (-1, -1), FAIL_COLOR)],
+        ))
+        story.append(spacer(6))
+    story.append(_info_table(d))
+    story.append(spacer(8))
+    story.append(_signoff(d))
+    story.append(spacer(6))
+    story.append(Text("声明", 9, bold=True, space_after=2))
+    for n, s in enumerate(STATEMENTS, 1):
+        story.append(Text(f"{n}. {s}", 8.5, leading=12))
+    story.append(spacer(10))
+    story.append(CondPageBreak(45 * mm))  # do not strand the heading with one or two rows
+    story.append(Text("检验结果", 12, bold=True, space_after=4))
+    story.append(_items_table(d))
+    story.append(Text(END_MARK, 9, align="center", space_before=8))
+    return story
+
+
+def _decorator(d: TestReportData):
+    header_left = d.lab.name
+    header_right = f"报告编号：{d.report_number}"
+    footer_bits = "　".join(p for p in (d.lab.address and f"地址：{d.lab.address}",
+                                        d.lab.phone and f"电话：{d.lab.phone}") if p)
+
+    def decorate(c: Canvas, page: int, total: int) -> None:
+        y = PAGE_H - 15 * mm
+        fonts.draw_string(c, MARGIN_X, y, header_left, 9)
+        fonts.draw_string(c, PAGE_W - MARGIN_X, y, header_right, 9, align="right")
+        c.setLineWidth(0.6)
+        c.line(MARGIN_X, y - 3, PAGE_W - MARGIN_X, y - 3)
+        c.line(MARGIN_X, 17 * mm, PAGE_W - MARGIN_X, 17 * mm)
+        if footer_bits:
+            fonts.draw_string(c, PAGE_W / 2, 7 * mm, footer_bits, 7.5, align="center")
+        draw_page_number(c, page, total, size=9)
+        if page == 1 and d.replaces_number:
+            fonts.draw_string(c, PAGE_W - MARGIN_X, y - 12, f"替代 {d.replaces_number}", 8, align="right")
+
+    return decorate
+
+
+def render_test_report(data: TestReportData) -> bytes:
+    """The report as PDF bytes. Raises ``ValidationError`` (Chinese) for unusable data."""
+    _check(data)
+    meta = Meta(title=f"检验报告 {data.report_number}", author=data.lab.name,
+                subject=f"{data.product_name} {data.sample_number}", keywords=data.report_number)
+    return build_pdf(build_story(data), meta, _decorator(data))
+
+
+def write_test_report(data: TestReportData, path: str | Path) -> Path:
+    """Render and write the report atomically; returns the path."""
+    return atomic_write_bytes(path, render_test_report(data))
