@@ -20,8 +20,9 @@ def join(path: str, key: str | int) -> str:
 
 def as_object(value: object, path: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        where = path or "输入"
-        raise RuleInputError(path, f"{where} 应为 JSON 对象，实际为{type_name(value)}")
+        if not path:
+            raise RuleInputError("", f"输入应为 JSON 对象，实际为{type_name(value)}")
+        raise RuleInputError(path, f"应为 JSON 对象，实际为{type_name(value)}")
     return value
 
 

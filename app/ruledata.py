@@ -1,0 +1,90 @@
+"""Rule data shipped with the application: the risk model, statutory holidays, the calendar.
+
+``app.rules`` does no I/O; this module reads ``resources/rules/`` and hands plain data to it.
+The shipped parts are read once and cached, so building a calendar (with a fresh set of
+overrides from the database) is cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from app.errors import RiskmonError
+from app.resources import resource_path
+from app.rules.calendar import WorkingCalendar, chinesecalendar_official
+
+RISK_MODEL_FILE = "risk_model.json"
+STATUTORY_HOLIDAYS_FILE = "statutory_holidays.json"
+
+
+class RuleDataError(RiskmonError):
+    """A shipped rule data file is missing or damaged."""
+
+
+def _read_json(name: str) -> Any:
+    path = resource_path("rules", name)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RuleDataError(f"缺少规则数据文件 {name}，请重新安装程序") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RuleDataError(f"规则数据文件 {name} 无法读取或已损坏：{exc}") from None
+
+
+@lru_cache(maxsize=1)
+def _risk_model() -> dict[str, Any]:
+    from app.rules.risk import validate_model
+
+    model = _read_json(RISK_MODEL_FILE)
+    validate_model(model)
+    return model
+
+
+def load_risk_model() -> dict[str, Any]:
+    """The risk grading model (``resources/rules/risk_model.json``), validated; a fresh copy."""
+    return json.loads(json.dumps(_risk_model()))
+
+
+@lru_cache(maxsize=1)
+def load_statutory_holidays() -> MappingProxyType[int, MappingProxyType[dt.date, str]]:
+    """Year → {date: name} of the statutory holidays of 《全国年节及纪念日放假办法》 (read-only)."""
+    data = _read_json(STATUTORY_HOLIDAYS_FILE)
+    try:
+        years = {
+            int(year): MappingProxyType({dt.date.fromisoformat(d): str(name) for d, name in days.items()})
+            for year, days in data["years"].items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RuleDataError(f"规则数据文件 {STATUTORY_HOLIDAYS_FILE} 格式错误：{exc}") from None
+    return MappingProxyType(years)
+
+
+@lru_cache(maxsize=1)
+def _official() -> tuple[MappingProxyType[dt.date, tuple[str, str]], frozenset[int]]:
+    days, years = chinesecalendar_official()
+    return MappingProxyType(days), years
+
+
+@lru_cache(maxsize=1)
+def _shipped_calendar() -> WorkingCalendar:
+    days, years = _official()
+    return WorkingCalendar(days, years, load_statutory_holidays())
+
+
+def default_calendar(overrides: Iterable[object] = ()) -> WorkingCalendar:
+    """The working calendar: shipped official days and statutory holidays, plus ``overrides``.
+
+    ``overrides`` are the database's calendar rows (``CalendarRow``, mappings or objects with
+    ``date``, ``kind``, ``name``, ``source``). Without overrides the same cached calendar (with
+    its working-day index) is returned each time.
+    """
+    rows = list(overrides)
+    if not rows:
+        return _shipped_calendar()
+    days, years = _official()
+    return WorkingCalendar(days, years, load_statutory_holidays(), rows)

@@ -1,0 +1,476 @@
+"""Working days (工作日) and the five-working-day reporting deadline, Article 18 ¶1.
+
+> 技术机构应在初次风险监测工作完成后 5 个工作日内，将风险监测结果报送组织实施风险监测的市场监管部门。
+
+A day is a working day when it is Monday–Friday and not an official holiday, or when it is an
+official adjusted working day (调休上班日). Days come, in order of precedence, from
+
+1. overrides supplied by the caller (an administrator's entries or import of a year's notice,
+   kept in the database) — a year with any override row counts as announced;
+2. the official State Council notices shipped in ``chinesecalendar`` (the years it covers are
+   found at run time);
+3. for a year with neither, the statutory holidays of 《全国年节及纪念日放假办法》 (weekends
+   plus New Year's Day, Spring Festival ×4, Qingming, Labour Day ×2, Dragon Boat, Mid-Autumn,
+   National Day ×3): such a year is *provisional*, and every result that depends on it says so.
+
+``deadline(completed, n)`` is the n-th working day strictly after ``completed``; a result
+reported on or before it is on time. A sorted index of working-day ordinals, built a year at a
+time on demand, makes each deadline a binary search.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.errors import ValidationError
+from app.rules.errors import RuleInputError, describe
+
+HOLIDAY = "holiday"
+WORKDAY = "workday"
+ROW_KINDS = (HOLIDAY, WORKDAY)
+_KIND_ALIASES = {
+    "holiday": HOLIDAY,
+    "休": HOLIDAY,
+    "休息": HOLIDAY,
+    "放假": HOLIDAY,
+    "假日": HOLIDAY,
+    "节假日": HOLIDAY,
+    "workday": WORKDAY,
+    "班": WORKDAY,
+    "上班": WORKDAY,
+    "调休上班": WORKDAY,
+    "工作日": WORKDAY,
+}
+
+# Where a day's status came from.
+SOURCE_OVERRIDE = "override"
+SOURCE_OFFICIAL = "official"
+SOURCE_STATUTORY = "statutory"
+SOURCE_WEEK = "week"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarRow:
+    """One entry of a year's notice: ``kind`` is ``holiday`` (放假) or ``workday`` (调休上班)."""
+
+    date: dt.date
+    kind: str
+    name: str
+    source: str = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class DayInfo:
+    """What the calendar says about one day."""
+
+    date: dt.date
+    working: bool
+    name: str | None  # the holiday (or the holiday an adjusted working day belongs to)
+    source: str  # override | official | statutory | week
+    provisional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineResult:
+    """``deadline`` is the ``working_days``-th working day after ``completed``."""
+
+    completed: dt.date
+    working_days: int
+    deadline: dt.date
+    provisional: bool  # depends on a year whose official notice is not known
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "completed": self.completed.isoformat(),
+            "working_days": self.working_days,
+            "deadline": self.deadline.isoformat(),
+            "provisional": self.provisional,
+        }
+
+
+class CalendarRangeError(RuleInputError):
+    """A date in a year the calendar has no data for at all."""
+
+    def __init__(self, day: dt.date, first: int, last: int, field: str = "date") -> None:
+        self.day = day
+        super().__init__(field, f"日期 {day.isoformat()} 超出工作日历支持的范围（{first}–{last} 年）")
+
+
+def _row_attr(row: object, name: str) -> Any:
+    if isinstance(row, Mapping):
+        return row.get(name)
+    return getattr(row, name, None)
+
+
+def _as_row(row: object) -> CalendarRow:
+    if isinstance(row, CalendarRow):
+        return row
+    if isinstance(row, tuple) and not hasattr(row, "_fields"):
+        return CalendarRow(*row)
+    day = _row_attr(row, "date")
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    kind = _KIND_ALIASES.get(str(_row_attr(row, "kind") or "").strip().lower())
+    if not isinstance(day, dt.date) or kind is None:
+        raise RuleInputError("overrides", f"日历条目无效：{describe(str(row))}")
+    return CalendarRow(day, kind, str(_row_attr(row, "name") or ""), str(_row_attr(row, "source") or "override"))
+
+
+class WorkingCalendar:
+    """Working days from overrides, official notices and (provisionally) the statutory holidays.
+
+    ``official``: date → (``holiday``|``workday``, name) for the years in ``official_years``;
+    ``statutory``: year → {date: name}; ``overrides``: ``CalendarRow``s (or mappings / objects
+    with ``date``, ``kind``, ``name``, ``source``). Construction is cheap; the working-day
+    index is built a year at a time when first needed.
+    """
+
+    def __init__(
+        self,
+        official: Mapping[dt.date, tuple[str, str]],
+        official_years: Iterable[int],
+        statutory: Mapping[int, Mapping[dt.date, str]],
+        overrides: Iterable[object] = (),
+    ) -> None:
+        self._official = official
+        self._official_years = frozenset(official_years)
+        self._statutory = statutory
+        self._overrides: dict[dt.date, CalendarRow] = {}
+        for raw in overrides:
+            row = _as_row(raw)
+            self._overrides[row.date] = row
+        self._override_years = frozenset(d.year for d in self._overrides)
+        known = self._official_years | self._override_years | frozenset(statutory)
+        if not known:
+            raise ValueError("calendar without any year")
+        self.first_year = min(known)
+        self.last_year = max(known)
+        self._known_years = known
+        self._provisional_years = frozenset(
+            y for y in known if y not in self._official_years and y not in self._override_years
+        )
+        # Working-day index: sorted ordinals of working days in years _lo.._hi.
+        self._lo: int | None = None
+        self._hi: int | None = None
+        self._wd: list[int] = []
+        self._lo_ord = 0  # first ordinal covered
+        self._hi_ord = -1  # last ordinal covered
+
+    # -- what is known ------------------------------------------------------------------------
+
+    @property
+    def official_years(self) -> frozenset[int]:
+        """Years with a shipped official notice."""
+        return self._official_years
+
+    @property
+    def announced_years(self) -> frozenset[int]:
+        """Years whose notice is known (shipped or entered): not provisional."""
+        return self._official_years | self._override_years
+
+    def is_provisional_year(self, year: int) -> bool:
+        self._check_year(year, dt.date(min(max(year, 1), 9999), 1, 1))
+        return year in self._provisional_years
+
+    def _check_year(self, year: int, day: dt.date, field: str = "date") -> None:
+        if year not in self._known_years:
+            raise CalendarRangeError(day, self.first_year, self.last_year, field)
+
+    # -- single days --------------------------------------------------------------------------
+
+    def day_info(self, day: dt.date) -> DayInfo:
+        year = day.year
+        self._check_year(year, day)
+        provisional = year in self._provisional_years
+        row = self._overrides.get(day)
+        if row is not None:
+            return DayInfo(day, row.kind == WORKDAY, row.name or None, SOURCE_OVERRIDE, provisional)
+        if year in self._official_years:
+            hit = self._official.get(day)
+            if hit is not None:
+                return DayInfo(day, hit[0] == WORKDAY, hit[1], SOURCE_OFFICIAL, provisional)
+        else:
+            # No shipped notice: the statutory days (an entered notice always includes them).
+            name = self._statutory.get(year, {}).get(day)
+            if name is not None:
+                return DayInfo(day, False, name, SOURCE_STATUTORY, provisional)
+        return DayInfo(day, day.weekday() < 5, None, SOURCE_WEEK, provisional)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return self.day_info(day).working
+
+    # -- the index ----------------------------------------------------------------------------
+
+    def _year_working_ordinals(self, year: int) -> list[int]:
+        self._check_year(year, dt.date(year, 1, 1))
+        start = dt.date(year, 1, 1).toordinal()
+        end = dt.date(year, 12, 31).toordinal()
+        out = []
+        overrides = self._overrides
+        official = self._official if year in self._official_years else None
+        statutory = {} if official is not None else self._statutory.get(year, {})
+        for o in range(start, end + 1):
+            d = dt.date.fromordinal(o)
+            row = overrides.get(d)
+            if row is not None:
+                working = row.kind == WORKDAY
+            elif official is not None and d in official:
+                working = official[d][0] == WORKDAY
+            elif d in statutory:
+                working = False
+            else:
+                working = d.weekday() < 5
+            if working:
+                out.append(o)
+        return out
+
+    def _ensure(self, first_year: int, last_year: int) -> None:
+        if self._lo is None:
+            self._wd = []
+            for y in range(first_year, last_year + 1):
+                self._wd.extend(self._year_working_ordinals(y))
+            self._lo, self._hi = first_year, last_year
+        else:
+            if first_year < self._lo:
+                head: list[int] = []
+                for y in range(first_year, self._lo):
+                    head.extend(self._year_working_ordinals(y))
+                self._wd = head + self._wd
+                self._lo = first_year
+            if last_year > self._hi:
+                for y in range(self._hi + 1, last_year + 1):
+                    self._wd.extend(self._year_working_ordinals(y))
+                self._hi = last_year
+        self._lo_ord = dt.date(self._lo, 1, 1).toordinal()
+        self._hi_ord = dt.date(self._hi, 12, 31).toordinal()
+
+    def _covered(self, ordinal: int, day: dt.date, field: str) -> None:
+        if not self._lo_ord <= ordinal <= self._hi_ord:
+            self._check_year(day.year, day, field)
+            lo = day.year if self._lo is None else min(self._lo, day.year)
+            hi = day.year if self._hi is None else max(self._hi, day.year)
+            self._ensure(lo, hi)
+
+    def _provisional_between(self, first: dt.date, last: dt.date) -> bool:
+        prov = self._provisional_years
+        if not prov:
+            return False
+        return any(y in prov for y in range(first.year, last.year + 1))
+
+    # -- the rule -----------------------------------------------------------------------------
+
+    def deadline(self, completed: dt.date, n: int = 5) -> DeadlineResult:
+        """The ``n``-th working day strictly after ``completed`` (the completion day is not counted)."""
+        if n < 1:
+            raise RuleInputError("working_days", f"工作日数应为正整数，实际为 {n}")
+        o = completed.toordinal()
+        if not self._lo_ord <= o <= self._hi_ord:
+            self._covered(o, completed, "completed")
+        wd = self._wd
+        j = bisect_right(wd, o) + n - 1
+        while j >= len(wd):
+            next_year = self._hi + 1
+            self._check_year(next_year, dt.date(next_year, 1, 1), "completed")
+            self._ensure(self._lo, next_year)
+            wd = self._wd
+        due = dt.date.fromordinal(wd[j])
+        provisional = bool(self._provisional_years) and self._provisional_between(
+            dt.date.fromordinal(o + 1), due
+        )
+        return DeadlineResult(completed, n, due, provisional)
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (``start``, ``end``]; negative when ``end`` is before ``start``."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        a, b = start.toordinal(), end.toordinal()
+        self._covered(a, start, "date")
+        self._covered(b, end, "date")
+        return bisect_right(self._wd, b) - bisect_right(self._wd, a)
+
+    def working_days_left(self, deadline: dt.date, today: dt.date) -> int:
+        """Working days after ``today`` up to and including ``deadline``.
+
+        0 means due today (or the deadline passed this very day); negative counts the working
+        days by which ``today`` is past the deadline.
+        """
+        return self.working_days_between(today, deadline)
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``start`` (``n >= 1``)."""
+        return self.deadline(start, n).deadline
+
+
+def is_on_time(deadline: dt.date, reported: dt.date) -> bool:
+    """A result reported on or before the deadline day is on time (按时报送)."""
+    return reported <= deadline
+
+
+# ---------------------------------------------------------------------------------------------
+# Official data from chinesecalendar (a module of constants; nothing is read from disk here).
+
+
+def chinesecalendar_official() -> tuple[dict[dt.date, tuple[str, str]], frozenset[int]]:
+    """The State Council notices shipped in ``chinesecalendar``: (date → (kind, name), years)."""
+    import chinese_calendar
+
+    def zh(value: str) -> str:
+        try:
+            return chinese_calendar.Holiday(value).chinese
+        except ValueError:
+            return value
+
+    days: dict[dt.date, tuple[str, str]] = {}
+    for d, value in chinese_calendar.holidays.items():
+        days[d] = (HOLIDAY, zh(value))
+    for d, value in chinese_calendar.workdays.items():
+        days[d] = (WORKDAY, f"{zh(value)}调休上班")
+    years = frozenset(d.year for d in days)
+    return days, years
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing a year's notice
+
+
+class CalendarImportError(ValidationError):
+    """An import with bad rows; nothing is imported. ``problems`` lists (line, reason)."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        detail = "；".join(f"第 {line} 行：{reason}" for line, reason in problems)
+        super().__init__(f"日历导入失败，共 {len(problems)} 行有误，未导入任何条目。{detail}", field="rows")
+
+
+def _check_row(values: Mapping[str, Any], source: str) -> tuple[CalendarRow | None, list[str]]:
+    errors: list[str] = []
+    day: dt.date | None = None
+    raw_date = values.get("date")
+    if isinstance(raw_date, str) and raw_date.strip():
+        text = raw_date.strip().replace("/", "-").replace(".", "-")
+        parts = text.split("-")
+        try:
+            if len(parts) != 3 or len(parts[0]) != 4:
+                raise ValueError
+            day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            errors.append(f"日期 {describe(raw_date)} 无效，应为 YYYY-MM-DD")
+    else:
+        errors.append("缺少日期")
+    raw_kind = values.get("kind")
+    kind = _KIND_ALIASES.get(raw_kind.strip().lower()) if isinstance(raw_kind, str) else None
+    if kind is None:
+        errors.append(f"类型 {describe(raw_kind)} 无效，应为 holiday（放假）或 workday（调休上班）")
+    raw_name = values.get("name")
+    name = raw_name.strip() if isinstance(raw_name, str) else ""
+    if not name:
+        errors.append("缺少名称")
+    raw_source = values.get("source")
+    src = raw_source.strip() if isinstance(raw_source, str) and raw_source.strip() else source
+    if errors:
+        return None, errors
+    assert day is not None and kind is not None
+    return CalendarRow(day, kind, name, src), []
+
+
+_CSV_HEADERS = {
+    "date": "date",
+    "日期": "date",
+    "kind": "kind",
+    "类型": "kind",
+    "name": "name",
+    "名称": "name",
+    "source": "source",
+    "来源": "source",
+}
+
+
+def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
+    records: list[tuple[int, dict[str, Any]]] = []
+    columns = ["date", "kind", "name", "source"]
+    header_seen = False
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in next(csv.reader(io.StringIO(line)))]
+        if not header_seen and cells and cells[0].lower() in ("date", "日期"):
+            columns = [_CSV_HEADERS.get(c.lower(), c.lower()) for c in cells]
+            header_seen = True
+            continue
+        header_seen = True
+        values = {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(columns)}
+        records.append((lineno, values))
+    return records
+
+
+def _json_records(text: str) -> list[tuple[int, Any]]:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CalendarImportError([(exc.lineno, f"JSON 格式错误：{exc.msg}")]) from None
+    decoder = json.JSONDecoder()
+    pos = 0
+    n = len(text)
+
+    def skip(p: int) -> int:
+        while p < n and text[p] in " \t\r\n\ufeff":
+            p += 1
+        return p
+
+    pos = skip(pos)
+    if pos >= n or text[pos] != "[":
+        raise CalendarImportError([(text.count("\n", 0, pos) + 1, "JSON 顶层应为条目列表 [...]")])
+    pos = skip(pos + 1)
+    out: list[tuple[int, Any]] = []
+    while pos < n and text[pos] != "]":
+        value, end = decoder.raw_decode(text, pos)
+        out.append((text.count("\n", 0, pos) + 1, value))
+        pos = skip(end)
+        if pos < n and text[pos] == ",":
+            pos = skip(pos + 1)
+    return out
+
+
+def parse_calendar_rows(text: str, fmt: str, *, source: str = "import") -> list[CalendarRow]:
+    """Validate an import of a year's notice, all or nothing.
+
+    ``fmt`` is ``csv`` (columns ``date,kind,name[,source]``, header optional) or ``json`` (a list
+    of objects with those keys). ``CalendarImportError`` lists every bad row with its line.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if fmt == "csv":
+        records: list[tuple[int, Any]] = list(_csv_records(text))
+    elif fmt == "json":
+        records = _json_records(text)
+    else:
+        raise RuleInputError("fmt", f"导入格式应为 csv 或 json，实际为 {describe(fmt)}")
+    problems: list[tuple[int, str]] = []
+    rows: list[CalendarRow] = []
+    first_line: dict[dt.date, int] = {}
+    for lineno, values in records:
+        if not isinstance(values, Mapping):
+            problems.append((lineno, "条目应为含 date、kind、name 的对象"))
+            continue
+        row, errors = _check_row(values, source)
+        if row is not None and row.date in first_line:
+            errors = [f"日期 {row.date.isoformat()} 与第 {first_line[row.date]} 行重复"]
+            row = None
+        if errors:
+            problems.append((lineno, "，".join(errors)))
+            continue
+        assert row is not None
+        first_line[row.date] = lineno
+        rows.append(row)
+    if not records and not problems:
+        problems.append((1, "没有任何条目"))
+    if problems:
+        raise CalendarImportError(problems)
+    return rows
