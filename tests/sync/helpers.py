@@ -1,0 +1,106 @@
+"""Test helpers: valid export packages, an in-memory keyring."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from typing import Any
+
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+
+def _manifest(task_number: str, files: dict[str, bytes]) -> dict[str, Any]:
+    return {
+        "format": "riskmon.task-package",
+        "schema_version": 1,
+        "created_at": "2026-10-09T02:30:00Z",
+        "app": {"name": "riskmon", "version": "0.1.0"},
+        "lab": {"name": "湖北省某某产品质量监督检验研究院", "cma_number": "231700000000"},
+        "task": {
+            "number": task_number,
+            "title": "2026年电热水壶质量安全风险监测",
+            "issuing_authority": "湖北省市场监督管理局",
+            "product_category": "电热水壶",
+            "plan_year": 2026,
+        },
+        "samples": [],
+        "notifications": [],
+        "analysis": None,
+        "report_numbers": [],
+        "files": [
+            {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            for name, data in sorted(files.items())
+        ],
+    }
+
+
+def make_package(n: int, *, size: int = 2000) -> bytes:
+    """A small, valid export package whose content depends on ``n``.
+
+    Uses the documents layer's ``build_package`` when it exists, otherwise writes the ZIP by the
+    format description (manifest first, then the files in name order).
+    """
+    task_number = f"HBFX-2026-{n:04d}"
+    body = (f"%PDF-1.4 report {n} ".encode() * (size // 20 + 1))[:size]
+    files = {"analysis/" + task_number + "-分析报告.pdf": body}
+    manifest = _manifest(task_number, files)
+    try:
+        from app.documents.package import build_package  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "p.zip"
+            try:
+                build_package(manifest, files, out)
+                return out.read_bytes()
+            except TypeError:
+                pass  # a different signature: fall back to writing it here
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2))
+        for name, data in sorted(files.items()):
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def corrupt_package(n: int) -> bytes:
+    """A package whose file does not match the manifest's SHA-256."""
+    good = make_package(n)
+    src = zipfile.ZipFile(io.BytesIO(good))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename != "manifest.json":
+                data = data[:-1] + bytes([data[-1] ^ 1])
+            zf.writestr(info.filename, data)
+    return buf.getvalue()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that keeps passwords in a dict (tests never touch the real one)."""
+
+    priority = 10  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.values[(service, username)]
+        except KeyError:
+            raise PasswordDeleteError("no such password") from None
