@@ -42,3 +42,21 @@ def atomic_write_with(path: str | os.PathLike, writer: Callable[[BinaryIO], None
     with atomic_open(path) as fh:
         writer(fh)
     return Path(path)
+
+
+_NAME_KEEP = frozenset("-_.()")
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(text: str, *, max_len: int = 120) -> str:
+    """A file name made from ``text``: letters (Chinese too), digits and ``-_.()`` kept, the rest ``_``.
+
+    Never empty, never ``.``/``..``, no trailing dot or space, not a Windows device name.
+    """
+    out = "".join(ch if ch.isalnum() or ch in _NAME_KEEP else "_" for ch in text.strip())
+    out = out.strip(". ")[:max_len].rstrip(". ")
+    if not out or set(out) <= {"."}:
+        out = "_"
+    if out.split(".")[0].upper() in _WINDOWS_RESERVED:
+        out = "_" + out
+    return out

@@ -80,7 +80,7 @@ class Text(Flowable):
 
     def _layout(self, avail_w: float) -> tuple[str, ...]:
         if self._lines is None or (self._for_width != avail_w and self._for_width != -1.0):
-            self._lines = fonts.wrap(self.text, max(avail_w - self.indent, self.size), self.size)
+            self._lines = fonts.wrap(self.text, max(avail_w, self.size * 2), self.size, self.indent)
             self._for_width = avail_w
         return self._lines
 

@@ -230,23 +230,41 @@ def _is_wide(ch: str) -> bool:
 
 
 def _tokens(line: str) -> list[str]:
-    """Break opportunities: each CJK character, each space, each Latin word."""
+    """Break opportunities: each CJK character, each space, each Latin word.
+
+    A long Latin word (a URL) may also break after ``/ ? & = -``; codes such as report numbers
+    and ``GB/T 14561`` stay whole.
+    """
     toks: list[str] = []
     word: list[str] = []
+
+    def flush() -> None:
+        if not word:
+            return
+        if len(word) <= _LONG_WORD:
+            toks.append("".join(word))
+        else:
+            piece: list[str] = []
+            for ch in word:
+                piece.append(ch)
+                if ch in "/?&=-" and len(piece) > 1:
+                    toks.append("".join(piece))
+                    piece = []
+            if piece:
+                toks.append("".join(piece))
+        word.clear()
+
     for ch in line:
         if ch == " " or _is_wide(ch):
-            if word:
-                toks.append("".join(word))
-                word = []
+            flush()
             toks.append(ch)
         else:
             word.append(ch)
-            if ch in "-/_,;&?=" and len(word) > 1:  # allow breaks after these in long codes/URLs
-                toks.append("".join(word))
-                word = []
-    if word:
-        toks.append("".join(word))
+    flush()
     return toks
+
+
+_LONG_WORD = 24
 
 
 def _split_long(tok: str, width: float, size: float) -> list[str]:
@@ -264,24 +282,30 @@ def _split_long(tok: str, width: float, size: float) -> list[str]:
 
 
 @lru_cache(maxsize=32768)
-def wrap(text: str, width: float, size: float) -> tuple[str, ...]:
+def wrap(text: str, width: float, size: float, indent: float = 0.0) -> tuple[str, ...]:
     """Greedy line breaking of ``text`` into lines no wider than ``width`` (CJK rules applied).
 
-    Explicit newlines are kept. A word wider than the line is split between characters.
+    The first line is ``indent`` narrower. Explicit newlines are kept. A word wider than the
+    line is split between characters.
     """
     lines: list[str] = []
+
+    def room() -> float:
+        return width - indent if not lines else width
+
     for para in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if string_width(para, size) <= width:
+        if string_width(para, size) <= room():
             lines.append(para.rstrip())
             continue
         cur: list[str] = []
         cur_w = 0.0
         for tok in _tokens(para):
             w = string_width(tok, size)
-            if cur_w + w <= width or not cur:
-                if w > width and not cur:
-                    pieces = _split_long(tok, width, size)
-                    lines.extend(pieces[:-1])
+            if cur_w + w <= room() or not cur:
+                if w > room() and not cur:
+                    pieces = _split_long(tok, room(), size)
+                    for piece in pieces[:-1]:
+                        lines.append(piece)
                     cur, cur_w = [pieces[-1]], string_width(pieces[-1], size)
                 else:
                     cur.append(tok)
@@ -291,15 +315,17 @@ def wrap(text: str, width: float, size: float) -> tuple[str, ...]:
                 lines.append("".join(cur).rstrip())
                 cur, cur_w = [], 0.0
                 continue
-            carry: list[str] = []
-            # keep closing punctuation with the character before it, opening with the one after
-            if (tok[0] in _NO_START or cur[-1][-1] in _NO_END) and len(cur) > 1:
-                carry = [cur.pop()]
+            # keep closing punctuation with the text before it, opening punctuation with the text after
+            head = [tok]
+            while len(cur) > 1 and len(head) < 4 and (head[0][0] in _NO_START or cur[-1][-1] in _NO_END):
+                head.insert(0, cur.pop())
+            if head[0] == " ":
+                head.pop(0)
             lines.append("".join(cur).rstrip())
-            cur = carry + [tok]
+            cur = head
             cur_w = string_width("".join(cur), size)
-            if cur_w > width:
-                pieces = _split_long("".join(cur), width, size)
+            if cur_w > room():
+                pieces = _split_long("".join(cur), room(), size)
                 lines.extend(pieces[:-1])
                 cur, cur_w = [pieces[-1]], string_width(pieces[-1], size)
         lines.append("".join(cur).strip())
