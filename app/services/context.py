@@ -1,0 +1,60 @@
+"""Who is acting, on which database: what every service call receives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from app.errors import PermissionDenied
+
+ROLES = ("technician", "reviewer", "signatory", "administrator")
+ROLE_LABELS = {
+    "technician": "检验员",  # lab technician
+    "reviewer": "审核人",  # 审核
+    "signatory": "授权签字人",  # 批准
+    "administrator": "管理员",
+}
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int | None
+    username: str
+    display_name: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def label(self) -> str:
+        return f"{self.display_name}（{self.username}）" if self.display_name != self.username else self.username
+
+
+SYSTEM = CurrentUser(id=None, username="system", display_name="系统", roles=frozenset(ROLES))
+
+
+class Context:
+    """The database and the signed-in user; ``uow()`` opens one unit of work as that user."""
+
+    def __init__(self, db, user: CurrentUser) -> None:
+        self.db = db
+        self.user = user
+
+    def uow(self):
+        from app.store.uow import UnitOfWork
+
+        return UnitOfWork(self.db, actor=self.user.username)
+
+    def require(self, *roles: str, action: str = "执行此操作") -> None:
+        """At least one of ``roles`` is needed for ``action`` (administrators are not implied)."""
+        if not any(self.user.has(r) for r in roles):
+            names = "或".join(ROLE_LABELS.get(r, r) for r in roles)
+            raise PermissionDenied(f"只有{names}才能{action}。")
+
+    def with_user(self, user: CurrentUser) -> Context:
+        return Context(self.db, user)
+
+
+def role_names(roles: Iterable[str]) -> str:
+    return "、".join(ROLE_LABELS.get(r, r) for r in roles)

@@ -1,0 +1,116 @@
+"""工作台: the Article 18 clock for every sample whose initial monitoring is complete and whose
+results have not yet been reported, and what awaits attention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from app.services.calendar import calendar_for
+from app.services.context import Context
+from app.store.models import MonitoringTask, Notification, Sample
+from app.store.queries import get_setting
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    sample_id: int
+    sample_number: str
+    task_number: str
+    product_name: str
+    completed: dt.date
+    deadline: dt.date
+    days_left: int  # working days; 0 = due today, negative = late
+    provisional: bool
+    state: str  # overdue | due_soon | ok
+    problems_found: bool
+
+
+@dataclass(frozen=True)
+class TaskCount:
+    task_id: int
+    number: str
+    title: str
+    planned: int
+    sampled: int
+    with_problems: int
+
+
+@dataclass(frozen=True)
+class Board:
+    today: dt.date
+    rows: tuple[DeadlineRow, ...]
+    tasks: tuple[TaskCount, ...]
+    awaiting_notification: int
+    major_hazards_pending: int
+
+    @property
+    def open_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for r in self.rows if r.state == "overdue")
+
+
+def clock_state(days_left: int) -> str:
+    """Traffic light: overdue red, due today or tomorrow orange, later green."""
+    if days_left < 0:
+        return "overdue"
+    if days_left <= 1:
+        return "due_soon"
+    return "ok"
+
+
+def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> Board:
+    today = today or dt.date.today()
+    with ctx.uow() as uow:
+        session = uow.session
+        cal = calendar_for(session)
+        n = int(get_setting(session, "deadline_working_days") or 5)
+        q = (
+            select(Sample.id, Sample.number, MonitoringTask.number, Sample.product_name, Sample.completed_date,
+                   Sample.problems_found)
+            .join(MonitoringTask, MonitoringTask.id == Sample.task_id)
+            .where(Sample.completed_date.is_not(None), Sample.reported_date.is_(None))
+            .order_by(Sample.completed_date, Sample.id)
+            .limit(limit)
+        )
+        rows = []
+        for sid, number, task_number, product, completed, problems in session.execute(q):
+            d = cal.deadline(completed, n)
+            left = cal.working_days_left(d.deadline, today)
+            rows.append(DeadlineRow(sid, number, task_number, product, completed, d.deadline, left, d.provisional,
+                                    clock_state(left), bool(problems)))
+        rows.sort(key=lambda r: (r.days_left, r.sample_number))
+        counts = session.execute(
+            select(
+                MonitoringTask.id,
+                MonitoringTask.number,
+                MonitoringTask.title,
+                MonitoringTask.batches_planned,
+                func.count(Sample.id),
+                func.coalesce(func.sum(case((Sample.problems_found.is_(True), 1), else_=0)), 0),
+            )
+            .outerjoin(Sample, Sample.task_id == MonitoringTask.id)
+            .where(MonitoringTask.status.in_(("draft", "active")))
+            .group_by(MonitoringTask.id, MonitoringTask.number, MonitoringTask.title, MonitoringTask.batches_planned)
+            .order_by(MonitoringTask.number)
+        ).all()
+        tasks = tuple(TaskCount(t, num, title, planned or 0, sampled, int(bad)) for t, num, title, planned, sampled, bad in counts)
+        notified = select(Notification.sample_id).where(Notification.sent_date.is_not(None))
+        awaiting = session.scalar(
+            select(func.count()).select_from(Sample).where(
+                Sample.problems_found.is_(True),
+                Sample.status.in_(("approved", "reported")),
+                Sample.id.not_in(notified),
+            )
+        ) or 0
+        hazards = session.scalar(
+            select(func.count()).select_from(Sample).where(
+                Sample.major_hazard.is_(True), Sample.major_hazard_reported_at.is_(None)
+            )
+        ) or 0
+    return Board(today, tuple(rows), tasks, int(awaiting), int(hazards))

@@ -1,0 +1,299 @@
+"""检验报告: compile → review → approve (编制/审核/批准), amendments, and reporting to the regulator.
+
+Nobody approves or reviews a report they compiled; review and approval need the signer's password
+again. An approved result is never edited in place: an amendment keeps the original and the
+reason, and a new report replaces the old one (ISO/IEC 17025 7.8.8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.errors import PermissionDenied, ValidationError
+from app.services._common import check_version, get_or_404
+from app.services.context import Context
+from app.services.testing import _apply_result
+from app.services.users import confirm_password
+from app.store.models import ItemResult, Report, ResultAmendment, Sample, User
+from app.store.queries import get_setting
+from app.store.queries import next_sequence as next_value
+from app.store.types import utcnow
+
+REPORT_STATUS_LABELS = {
+    "draft": "草稿",
+    "compiled": "已编制",
+    "reviewed": "已审核",
+    "approved": "已批准",
+    "superseded": "已被替代",
+}
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    id: int
+    version: int
+    kind: str
+    number: str
+    status: str
+    sample_id: int | None
+    sample_number: str
+    task_id: int | None
+    compiled_by: str
+    compiled_at: dt.datetime | None
+    reviewed_by: str
+    reviewed_at: dt.datetime | None
+    approved_by: str
+    approved_at: dt.datetime | None
+    replaces_number: str
+    amendment_reason: str
+
+
+def _name(session, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    u = session.get(User, user_id)
+    return u.display_name if u else ""
+
+
+def _info(session, r: Report) -> ReportInfo:
+    return ReportInfo(
+        id=r.id,
+        version=r.version,
+        kind=r.kind,
+        number=r.number,
+        status=r.status,
+        sample_id=r.sample_id,
+        sample_number=r.sample.number if r.sample else "",
+        task_id=r.task_id,
+        compiled_by=_name(session, r.compiled_by_id),
+        compiled_at=r.compiled_at,
+        reviewed_by=_name(session, r.reviewed_by_id),
+        reviewed_at=r.reviewed_at,
+        approved_by=_name(session, r.approved_by_id),
+        approved_at=r.approved_at,
+        replaces_number=r.replaces.number if r.replaces else "",
+        amendment_reason=r.amendment_reason or "",
+    )
+
+
+def _report_number(session, on: dt.date) -> str:
+    pattern = str(get_setting(session, "report_number_pattern"))
+    seq = next_value(session, f"report:{on.year}")
+    try:
+        return pattern.format(year=on.year, month=on.month, seq=seq)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(f"报告编号规则“{pattern}”无效。") from exc
+
+
+def _current_report(session, sample_id: int) -> Report | None:
+    return session.scalar(
+        select(Report)
+        .where(Report.sample_id == sample_id, Report.kind == "test", Report.status != "superseded")
+        .order_by(Report.id.desc())
+    )
+
+
+def compile_report(ctx: Context, sample_id: int, version: int) -> ReportInfo:
+    """编制: the sample's initial monitoring is complete; draw the report number."""
+    ctx.require("technician", action="编制报告")
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        check_version(s, version, "该样品")
+        if s.status != "completed":
+            raise ValidationError("只有已完成初次风险监测的样品才能编制报告。")
+        previous = uow.session.scalar(
+            select(Report)
+            .where(Report.sample_id == sample_id, Report.kind == "test", Report.status == "approved")
+            .order_by(Report.id.desc())
+        )
+        draft = uow.session.scalar(
+            select(Report).where(
+                Report.sample_id == sample_id, Report.kind == "test", Report.status.in_(("draft", "compiled"))
+            )
+        )
+        report = draft or Report(kind="test", sample_id=s.id, task_id=s.task_id,
+                                 number=_report_number(uow.session, dt.date.today()))
+        if previous is not None and report.replaces_id is None:
+            report.replaces_id = previous.id
+            reasons = [
+                a.reason
+                for res in s.results
+                for a in res.amendments
+                if previous.approved_at is None or a.amended_at >= previous.approved_at
+            ]
+            report.amendment_reason = "；".join(dict.fromkeys(reasons)) or None
+        report.status = "compiled"
+        report.compiled_by_id, report.compiled_at = ctx.user.id, utcnow()
+        report.reviewed_by_id = report.reviewed_at = report.approved_by_id = report.approved_at = None
+        uow.session.add(report)
+        s.status = "compiled"
+        uow.session.flush()
+        info = _info(uow.session, report)
+        uow.commit()
+    return info
+
+
+def review_report(ctx: Context, report_id: int, version: int, password: str, *, accept: bool = True,
+                  comment: str = "") -> ReportInfo:
+    """审核, or return to the compiler with a comment."""
+    ctx.require("reviewer", action="审核报告")
+    confirm_password(ctx, password)
+    with ctx.uow() as uow:
+        r = uow.session.get(Report, report_id)
+        check_version(r, version, "该报告")
+        if r.status != "compiled":
+            raise ValidationError(f"报告当前状态为“{REPORT_STATUS_LABELS[r.status]}”，不能审核。")
+        if r.compiled_by_id == ctx.user.id:
+            raise PermissionDenied("不能审核自己编制的报告。")
+        if accept:
+            r.status = "reviewed"
+            r.reviewed_by_id, r.reviewed_at = ctx.user.id, utcnow()
+            r.sample.status = "reviewed"
+        else:
+            if not comment.strip():
+                raise ValidationError({"comment": "退回报告时请写明意见。"})
+            r.status = "draft"
+            r.sample.status = "completed"
+            r.sample.notes = ((r.sample.notes or "") + f"\n报告退回：{comment.strip()}").strip()
+        uow.session.flush()
+        info = _info(uow.session, r)
+        uow.commit()
+    return info
+
+
+def approve_report(ctx: Context, report_id: int, version: int, password: str) -> ReportInfo:
+    """批准 by an authorised signatory who did not compile it; the report it replaces is superseded."""
+    ctx.require("signatory", action="批准报告")
+    confirm_password(ctx, password)
+    with ctx.uow() as uow:
+        r = uow.session.get(Report, report_id)
+        check_version(r, version, "该报告")
+        if r.status != "reviewed":
+            raise ValidationError(f"报告当前状态为“{REPORT_STATUS_LABELS[r.status]}”，须先审核再批准。")
+        if r.compiled_by_id == ctx.user.id:
+            raise PermissionDenied("不能批准自己编制的报告。")
+        r.status = "approved"
+        r.approved_by_id, r.approved_at = ctx.user.id, utcnow()
+        if r.replaces is not None:
+            r.replaces.status = "superseded"
+        if r.sample is not None:
+            r.sample.status = "reported" if r.sample.reported_date else "approved"
+        uow.session.flush()
+        info = _info(uow.session, r)
+        _after_approval(uow.session, r)
+        uow.commit()
+    return info
+
+
+def _after_approval(session, report: Report) -> None:
+    """Hook for work that must happen in the approval's transaction (the upload outbox)."""
+    try:
+        from app.sync import outbox
+    except ImportError:  # the upload module is optional in a stripped-down build
+        return
+    enqueue = getattr(outbox, "enqueue_for_report", None)
+    if enqueue is not None:
+        enqueue(session, report)
+
+
+def mark_reported(ctx: Context, sample_id: int, version: int, reported: dt.date) -> None:
+    """The results went to the organising regulator (Article 18 ¶1): stops the clock."""
+    ctx.require("technician", "reviewer", "signatory", action="登记报送日期")
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        check_version(s, version, "该样品")
+        if s.completed_date is None:
+            raise ValidationError("样品尚未完成初次风险监测。")
+        if reported < s.completed_date:
+            raise ValidationError({"reported_date": "报送日期不能早于完成日期。"})
+        if reported > dt.date.today():
+            raise ValidationError({"reported_date": "报送日期不能晚于今天。"})
+        s.reported_date = reported
+        if s.status == "approved":
+            s.status = "reported"
+        uow.commit()
+
+
+def list_reports(ctx: Context, *, sample_id: int | None = None, task_id: int | None = None,
+                 status: str | None = None) -> list[ReportInfo]:
+    with ctx.uow() as uow:
+        q = select(Report).order_by(Report.id.desc())
+        if sample_id is not None:
+            q = q.where(Report.sample_id == sample_id)
+        if task_id is not None:
+            q = q.where(Report.task_id == task_id)
+        if status is not None:
+            q = q.where(Report.status == status)
+        return [_info(uow.session, r) for r in uow.session.scalars(q)]
+
+
+def get_report(ctx: Context, report_id: int) -> ReportInfo:
+    with ctx.uow() as uow:
+        return _info(uow.session, get_or_404(uow.session, Report, report_id, "该报告"))
+
+
+# ----------------------------------------------------------------------------------- amendments
+@dataclass(frozen=True)
+class AmendmentInfo:
+    id: int
+    item: str
+    original: dict
+    amended: dict
+    reason: str
+    amended_by: str
+    amended_at: dt.datetime
+
+
+def _snapshot(r: ItemResult) -> dict:
+    return {
+        "value_text": r.value_text,
+        "unit": r.unit,
+        "judgement": r.judgement,
+        "judgement_reason": r.judgement_reason,
+    }
+
+
+def amend_result(ctx: Context, result_id: int, version: int, *, value_text: str, unit: str = "",
+                 judgement: str | None = None, reason: str = "", amendment_reason: str) -> AmendmentInfo:
+    """更正 an approved result: the original is kept with the reason; the report must be re-issued."""
+    ctx.require("technician", action="更正检验结果")
+    if not amendment_reason.strip():
+        raise ValidationError({"amendment_reason": "请写明更正原因。"})
+    with ctx.uow() as uow:
+        r = uow.session.get(ItemResult, result_id)
+        check_version(r, version, "该检验结果")
+        s = r.sample
+        if s.status not in ("approved", "reported"):
+            raise ValidationError("只有已批准的结果才需要更正；未批准的结果可直接修改。")
+        original = _snapshot(r)
+        _apply_result(r, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
+        amended = _snapshot(r)
+        if amended == original:
+            raise ValidationError("更正后的结果与原结果相同。")
+        a = ResultAmendment(result_id=r.id, original=original, amended=amended, reason=amendment_reason.strip(),
+                            amended_by_id=ctx.user.id)
+        uow.session.add(a)
+        s.problems_found = any(x.judgement == "fail" for x in s.results)
+        s.status = "completed"  # a new report replacing the approved one must be compiled
+        current = _current_report(uow.session, s.id)
+        if current is not None and current.status == "approved":
+            s.notes = ((s.notes or "") + f"\n结果更正：{amendment_reason.strip()}").strip()
+        uow.session.flush()
+        info = AmendmentInfo(a.id, r.item, original, amended, a.reason, ctx.user.display_name, a.amended_at)
+        uow.commit()
+    return info
+
+
+def list_amendments(ctx: Context, sample_id: int) -> list[AmendmentInfo]:
+    with ctx.uow() as uow:
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        out = []
+        for r in s.results:
+            for a in r.amendments:
+                out.append(AmendmentInfo(a.id, r.item, a.original, a.amended, a.reason,
+                                         _name(uow.session, a.amended_by_id), a.amended_at))
+        return out
+

@@ -1,0 +1,586 @@
+"""抽样: registering samples from producers, physical sellers and e-commerce platforms.
+
+Validation happens before anything is written and reports every bad field at once (a form keeps
+what the user typed and marks the fields). The sample number comes from the lab's pattern
+(设置 → 样品编号规则) and a per-task counter, so two workstations never draw the same number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mimetypes
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.errors import NotFoundError, ValidationError
+from app.rules import uscc as uscc_rules
+from app.rules.standards import StandardCodeError, parse_code
+from app.services._common import check_version, get_or_404
+from app.services.context import Context
+from app.store.models import (
+    PLACE_TYPES,
+    Attachment,
+    Enterprise,
+    MonitoringTask,
+    Sample,
+    Scheme,
+)
+from app.store.queries import get_setting
+from app.store.queries import next_sequence as next_value
+
+PLACE_LABELS = {"producer": "生产企业", "physical_seller": "实体销售者", "e_platform": "电商平台"}
+ATTACHMENT_LIMIT = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    """An enterprise as typed on the sampling form."""
+
+    name: str = ""
+    uscc: str = ""
+    address: str = ""
+    contact: str = ""
+    phone: str = ""
+    size: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name.strip() or self.uscc.strip())
+
+
+@dataclass(frozen=True)
+class SampleInput:
+    """Everything the sampling form (抽样单) holds."""
+
+    task_id: int | None = None
+    scheme_id: int | None = None
+    place_type: str = "producer"
+    sampled: PartyInput = field(default_factory=PartyInput)
+    nominal_producer: PartyInput = field(default_factory=PartyInput)  # 标称生产企业
+    platform_operator: PartyInput = field(default_factory=PartyInput)  # 电商平台经营者
+    shop_name: str = ""
+    shop_url: str = ""
+    order_number: str = ""
+    logistics_number: str = ""
+    unpacking_evidence: str = ""
+    product_name: str = ""
+    brand: str = ""
+    model_spec: str = ""
+    batch_number: str = ""
+    production_date: dt.date | None = None
+    grade: str = ""
+    declared_standards: tuple[str, ...] = ()
+    published_enterprise_standard: str = ""
+    claims: tuple[dict, ...] = ()
+    sampling_date: dt.date | None = None
+    sampling_place: str = ""
+    samplers: tuple[str, ...] = ()
+    lot_size: str = ""
+    test_quantity: str = ""
+    backup_quantity: str = ""
+    quantity_unit: str = ""
+    unit_price: str = ""
+    seal_numbers: tuple[str, ...] = ()
+    received_date: dt.date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SampleSummary:
+    id: int
+    number: str
+    task_id: int
+    task_number: str
+    product_name: str
+    place_type: str
+    status: str
+    sampling_date: dt.date | None
+    completed_date: dt.date | None
+    version: int
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    kind: str
+    filename: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SampleDetail:
+    id: int
+    number: str
+    status: str
+    version: int
+    data: SampleInput
+    task_number: str
+    task_title: str
+    test_started_date: dt.date | None
+    completed_date: dt.date | None
+    reported_date: dt.date | None
+    problems_found: bool
+    major_hazard: bool
+    major_hazard_note: str
+    major_hazard_reported_at: dt.datetime | None
+    attachments: tuple[AttachmentInfo, ...]
+
+
+# ----------------------------------------------------------------------------------- validation
+def _decimal(text: str, field_name: str, label: str, errors: dict[str, str]) -> Decimal | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        errors[field_name] = f"{label}必须是数字。"
+        return None
+    if value < 0 or not value.is_finite():
+        errors[field_name] = f"{label}不能为负数。"
+        return None
+    return value
+
+
+def _check_party(party: PartyInput, key: str, label: str, errors: dict[str, str], required: bool) -> None:
+    if party.empty:
+        if required:
+            errors[f"{key}.name"] = f"请填写{label}名称。"
+        return
+    if not party.name.strip():
+        errors[f"{key}.name"] = f"请填写{label}名称。"
+    code = party.uscc.strip()
+    if not code:
+        errors[f"{key}.uscc"] = f"请填写{label}的统一社会信用代码。"
+        return
+    result = uscc_rules.validate(code)
+    if not result.valid:
+        errors[f"{key}.uscc"] = f"{label}的统一社会信用代码无效：{result.reason}"
+
+
+def check_uscc(code: str) -> str | None:
+    """For the form's as-you-type check: None when valid, else the reason."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    result = uscc_rules.validate(code)
+    return None if result.valid else result.reason
+
+
+def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
+    """Every problem of the form, keyed by field name; empty when it can be saved."""
+    today = today or dt.date.today()
+    errors: dict[str, str] = {}
+    if data.task_id is None:
+        errors["task_id"] = "请选择监测任务。"
+    if data.place_type not in PLACE_TYPES:
+        errors["place_type"] = "请选择抽样场所类型。"
+    sampled_label = "被抽样生产企业" if data.place_type == "producer" else "被抽样销售者"
+    _check_party(data.sampled, "sampled", sampled_label, errors, required=True)
+    _check_party(
+        data.nominal_producer,
+        "nominal_producer",
+        "标称生产企业",
+        errors,
+        required=data.place_type in ("physical_seller", "e_platform"),
+    )
+    if data.place_type == "e_platform":
+        _check_party(data.platform_operator, "platform_operator", "电商平台经营者", errors, required=True)
+        if not data.shop_name.strip():
+            errors["shop_name"] = "请填写网店名称。"
+        if not data.shop_url.strip():
+            errors["shop_url"] = "请填写网店或商品网址。"
+        elif not data.shop_url.strip().lower().startswith(("http://", "https://")):
+            errors["shop_url"] = "网址应以 http:// 或 https:// 开头。"
+        if not data.order_number.strip():
+            errors["order_number"] = "请填写订单号。"
+        if not data.logistics_number.strip():
+            errors["logistics_number"] = "请填写物流单号。"
+    if not data.product_name.strip():
+        errors["product_name"] = "请填写产品名称。"
+    names = [s.strip() for s in data.samplers if s.strip()]
+    if len(names) < 2:
+        errors["samplers"] = "抽样人员不得少于 2 人。"
+    elif len(set(names)) != len(names):
+        errors["samplers"] = "抽样人员姓名重复。"
+    for code in data.declared_standards:
+        if not code.strip():
+            continue
+        try:
+            parse_code(code)
+        except StandardCodeError as exc:
+            errors["declared_standards"] = exc.message
+            break
+    if data.published_enterprise_standard.strip():
+        try:
+            parse_code(data.published_enterprise_standard)
+        except StandardCodeError as exc:
+            errors["published_enterprise_standard"] = exc.message
+    if data.sampling_date is None:
+        errors["sampling_date"] = "请填写抽样日期。"
+    elif data.sampling_date > today:
+        errors["sampling_date"] = "抽样日期不能晚于今天。"
+    if data.production_date and data.sampling_date and data.production_date > data.sampling_date:
+        errors["production_date"] = "生产日期不能晚于抽样日期。"
+    if data.received_date:
+        if data.sampling_date and data.received_date < data.sampling_date:
+            errors["received_date"] = "收样日期不能早于抽样日期。"
+        elif data.received_date > today:
+            errors["received_date"] = "收样日期不能晚于今天。"
+    if not data.sampling_place.strip() and data.place_type != "e_platform":
+        errors["sampling_place"] = "请填写抽样地点。"
+    _decimal(data.lot_size, "lot_size", "抽样基数", errors)
+    test_q = _decimal(data.test_quantity, "test_quantity", "检验样品数量", errors)
+    _decimal(data.backup_quantity, "backup_quantity", "备用样品数量", errors)
+    _decimal(data.unit_price, "unit_price", "单价", errors)
+    if test_q is not None and test_q == 0:
+        errors["test_quantity"] = "检验样品数量应大于 0。"
+    return errors
+
+
+def check_dates(sampling: dt.date | None, received: dt.date | None, test_started: dt.date | None,
+                completed: dt.date | None) -> dict[str, str]:
+    """抽样 ≤ 收样 ≤ 检验 ≤ 完成."""
+    errors: dict[str, str] = {}
+    chain = [
+        ("sampling_date", "抽样日期", sampling),
+        ("received_date", "收样日期", received),
+        ("test_started_date", "检验开始日期", test_started),
+        ("completed_date", "完成日期", completed),
+    ]
+    last_label, last = None, None
+    for key, label, value in chain:
+        if value is None:
+            continue
+        if last is not None and value < last:
+            errors[key] = f"{label}不能早于{last_label}（{last.isoformat()}）。"
+        last_label, last = label, value
+    return errors
+
+
+# ----------------------------------------------------------------------------------- writing
+def _enterprise(session, party: PartyInput) -> Enterprise | None:
+    if party.empty:
+        return None
+    code = uscc_rules.normalize(party.uscc)
+    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == code))
+    if ent is None:
+        ent = Enterprise(
+            name=party.name.strip(),
+            uscc=code,
+            address=party.address.strip() or None,
+            contact=party.contact.strip() or None,
+            phone=party.phone.strip() or None,
+            region_code=code[2:8],
+            size=party.size,
+        )
+        session.add(ent)
+    else:
+        # keep the register current with what was seen on the latest sampling form
+        for attr in ("address", "contact", "phone"):
+            value = getattr(party, attr).strip()
+            if value and getattr(ent, attr) != value:
+                setattr(ent, attr, value)
+        if party.size and ent.size != party.size:
+            ent.size = party.size
+    return ent
+
+
+def format_number(pattern: str, task: MonitoringTask, seq: int, on: dt.date) -> str:
+    try:
+        return pattern.format(task=task.number, seq=seq, year=on.year, month=on.month, day=on.day)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(
+            f"样品编号规则“{pattern}”无效：可用 {{task}}、{{seq:04d}}、{{year}}、{{month:02d}}、{{day:02d}}。"
+        ) from exc
+
+
+def preview_number(pattern: str, task_number: str = "HBFX-2026-01", seq: int = 1) -> str:
+    """What a pattern gives, for the settings page."""
+    task = MonitoringTask(number=task_number, title="")
+    return format_number(pattern, task, seq, dt.date.today())
+
+
+def _apply(sample: Sample, data: SampleInput, session) -> None:
+    sample.task_id = data.task_id
+    sample.scheme_id = data.scheme_id
+    sample.place_type = data.place_type
+    sample.sampled_party = _enterprise(session, data.sampled)
+    if data.nominal_producer.empty and data.place_type == "producer":
+        sample.nominal_producer = sample.sampled_party
+    else:
+        sample.nominal_producer = _enterprise(session, data.nominal_producer)
+    sample.platform_operator = _enterprise(session, data.platform_operator) if data.place_type == "e_platform" else None
+    online = data.place_type == "e_platform"
+    sample.shop_name = data.shop_name.strip() or None if online else None
+    sample.shop_url = data.shop_url.strip() or None if online else None
+    sample.order_number = data.order_number.strip() or None if online else None
+    sample.logistics_number = data.logistics_number.strip() or None if online else None
+    sample.unpacking_evidence = data.unpacking_evidence.strip() or None if online else None
+    sample.product_name = data.product_name.strip()
+    sample.brand = data.brand.strip() or None
+    sample.model_spec = data.model_spec.strip() or None
+    sample.batch_number = data.batch_number.strip() or None
+    sample.production_date = data.production_date
+    sample.grade = data.grade.strip() or None
+    sample.declared_standards = [c.strip() for c in data.declared_standards if c.strip()]
+    sample.published_enterprise_standard = data.published_enterprise_standard.strip() or None
+    sample.claims = [dict(c) for c in data.claims]
+    sample.sampling_date = data.sampling_date
+    sample.sampling_place = data.sampling_place.strip() or None
+    sample.samplers = [s.strip() for s in data.samplers if s.strip()]
+    sample.lot_size = _decimal(data.lot_size, "", "", {})
+    sample.test_quantity = _decimal(data.test_quantity, "", "", {})
+    sample.backup_quantity = _decimal(data.backup_quantity, "", "", {})
+    sample.quantity_unit = data.quantity_unit.strip() or None
+    sample.unit_price = _decimal(data.unit_price, "", "", {})
+    sample.seal_numbers = [s.strip() for s in data.seal_numbers if s.strip()]
+    sample.received_date = data.received_date
+    sample.notes = data.notes.strip() or None
+    if data.received_date and sample.status == "registered":
+        sample.status = "received"
+
+
+def _new_sample(session, data: SampleInput, today: dt.date) -> Sample:
+    task = session.get(MonitoringTask, data.task_id)
+    if task is None:
+        raise ValidationError({"task_id": "所选监测任务不存在。"})
+    if task.status == "closed":
+        raise ValidationError({"task_id": f"任务 {task.number} 已关闭，不能再登记样品。"})
+    if data.scheme_id is not None:
+        scheme = session.get(Scheme, data.scheme_id)
+        if scheme is None or scheme.task_id != task.id:
+            raise ValidationError({"scheme_id": "所选方案不属于该任务。"})
+    pattern = str(get_setting(session, "sample_number_pattern"))
+    seq = next_value(session, f"sample:{task.id}")
+    sample = Sample(number=format_number(pattern, task, seq, data.sampling_date or today), status="registered")
+    _apply(sample, data, session)
+    session.add(sample)
+    return sample
+
+
+def register_sample(ctx: Context, data: SampleInput, *, today: dt.date | None = None) -> SampleSummary:
+    """Save a new sampling record; raises ValidationError with every bad field, writing nothing."""
+    ctx.require("technician", action="登记样品")
+    errors = validate(data, today)
+    if errors:
+        raise ValidationError(errors)
+    with ctx.uow() as uow:
+        sample = _new_sample(uow.session, data, today or dt.date.today())
+        uow.session.flush()
+        summary = _summary(sample)
+        uow.commit()
+    return summary
+
+
+def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | None = None,
+                     progress=None) -> list[SampleSummary]:
+    """Many at once (Excel import, demo): all or nothing; errors name the row (1-based)."""
+    ctx.require("technician", action="登记样品")
+    errors: dict[str, str] = {}
+    for i, data in enumerate(rows, start=1):
+        for key, message in validate(data, today).items():
+            errors[f"row{i}.{key}"] = f"第 {i} 行：{message}"
+    if errors:
+        raise ValidationError(errors)
+    out: list[SampleSummary] = []
+    with ctx.uow() as uow:
+        created = []
+        for i, data in enumerate(rows, start=1):
+            created.append(_new_sample(uow.session, data, today or dt.date.today()))
+            if i % 500 == 0:
+                uow.session.flush()
+            if progress:
+                progress(i, len(rows))
+        uow.session.flush()
+        out = [_summary(s) for s in created]
+        uow.commit()
+    return out
+
+
+def update_sample(ctx: Context, sample_id: int, version: int, data: SampleInput,
+                  *, today: dt.date | None = None) -> SampleSummary:
+    ctx.require("technician", action="修改抽样信息")
+    errors = validate(data, today)
+    if errors:
+        raise ValidationError(errors)
+    with ctx.uow() as uow:
+        sample = uow.session.get(Sample, sample_id)
+        check_version(sample, version, "该样品")
+        if sample.status in ("compiled", "reviewed", "approved", "reported"):
+            raise ValidationError("报告已编制，抽样信息不能再修改；如需更正请走报告更正流程。")
+        if data.task_id != sample.task_id:
+            raise ValidationError({"task_id": "样品登记后不能改到其他任务。"})
+        _apply(sample, data, uow.session)
+        errors = check_dates(sample.sampling_date, sample.received_date, sample.test_started_date,
+                             sample.completed_date)
+        if errors:
+            raise ValidationError(errors)
+        uow.session.flush()
+        summary = _summary(sample)
+        uow.commit()
+    return summary
+
+
+def receive_sample(ctx: Context, sample_id: int, version: int, received: dt.date) -> SampleSummary:
+    ctx.require("technician", action="收样")
+    with ctx.uow() as uow:
+        sample = uow.session.get(Sample, sample_id)
+        check_version(sample, version, "该样品")
+        errors = check_dates(sample.sampling_date, received, sample.test_started_date, sample.completed_date)
+        if received > dt.date.today():
+            errors["received_date"] = "收样日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
+        sample.received_date = received
+        if sample.status == "registered":
+            sample.status = "received"
+        uow.session.flush()
+        summary = _summary(sample)
+        uow.commit()
+    return summary
+
+
+# ----------------------------------------------------------------------------------- attachments
+def add_attachment(ctx: Context, sample_id: int, path: Path, kind: str = "photo") -> AttachmentInfo:
+    ctx.require("technician", action="添加附件")
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from exc
+    if len(content) > ATTACHMENT_LIMIT:
+        raise ValidationError(f"文件 {path.name} 超过 20 MB，请压缩后再添加。")
+    if kind not in ("photo", "unpacking", "other"):
+        raise ValidationError("未知的附件类型。")
+    with ctx.uow() as uow:
+        get_or_404(uow.session, Sample, sample_id, "该样品")
+        att = Attachment(
+            sample_id=sample_id,
+            kind=kind,
+            filename=path.name,
+            mime=mimetypes.guess_type(path.name)[0],
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            content=content,
+            uploaded_by_id=ctx.user.id,
+        )
+        uow.session.add(att)
+        uow.session.flush()
+        info = AttachmentInfo(att.id, att.kind, att.filename, att.size, att.sha256)
+        uow.commit()
+    return info
+
+
+def attachment_content(ctx: Context, attachment_id: int) -> tuple[str, bytes]:
+    with ctx.uow() as uow:
+        att = get_or_404(uow.session, Attachment, attachment_id, "该附件")
+        return att.filename, att.content
+
+
+def remove_attachment(ctx: Context, attachment_id: int) -> None:
+    ctx.require("technician", action="删除附件")
+    with ctx.uow() as uow:
+        att = get_or_404(uow.session, Attachment, attachment_id, "该附件")
+        if att.sample.status in ("approved", "reported"):
+            raise ValidationError("报告已批准，附件不能删除。")
+        uow.session.delete(att)
+        uow.commit()
+
+
+# ----------------------------------------------------------------------------------- reading
+def _summary(s: Sample) -> SampleSummary:
+    return SampleSummary(
+        id=s.id,
+        number=s.number,
+        task_id=s.task_id,
+        task_number=s.task.number if s.task else "",
+        product_name=s.product_name,
+        place_type=s.place_type,
+        status=s.status,
+        sampling_date=s.sampling_date,
+        completed_date=s.completed_date,
+        version=s.version,
+    )
+
+
+def _party(e: Enterprise | None) -> PartyInput:
+    if e is None:
+        return PartyInput()
+    return PartyInput(e.name, e.uscc or "", e.address or "", e.contact or "", e.phone or "", e.size)
+
+
+def _as_text(value) -> str:
+    return "" if value is None else format(value, "f").rstrip("0").rstrip(".") if isinstance(value, Decimal) else str(value)
+
+
+def get_sample(ctx: Context, sample_id: int) -> SampleDetail:
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        if s is None:
+            raise NotFoundError("该样品不存在或已被删除。")
+        data = SampleInput(
+            task_id=s.task_id,
+            scheme_id=s.scheme_id,
+            place_type=s.place_type,
+            sampled=_party(s.sampled_party),
+            nominal_producer=_party(s.nominal_producer),
+            platform_operator=_party(s.platform_operator),
+            shop_name=s.shop_name or "",
+            shop_url=s.shop_url or "",
+            order_number=s.order_number or "",
+            logistics_number=s.logistics_number or "",
+            unpacking_evidence=s.unpacking_evidence or "",
+            product_name=s.product_name,
+            brand=s.brand or "",
+            model_spec=s.model_spec or "",
+            batch_number=s.batch_number or "",
+            production_date=s.production_date,
+            grade=s.grade or "",
+            declared_standards=tuple(s.declared_standards or ()),
+            published_enterprise_standard=s.published_enterprise_standard or "",
+            claims=tuple(s.claims or ()),
+            sampling_date=s.sampling_date,
+            sampling_place=s.sampling_place or "",
+            samplers=tuple(s.samplers or ()),
+            lot_size=_as_text(s.lot_size),
+            test_quantity=_as_text(s.test_quantity),
+            backup_quantity=_as_text(s.backup_quantity),
+            quantity_unit=s.quantity_unit or "",
+            unit_price=_as_text(s.unit_price),
+            seal_numbers=tuple(s.seal_numbers or ()),
+            received_date=s.received_date,
+            notes=s.notes or "",
+        )
+        return SampleDetail(
+            id=s.id,
+            number=s.number,
+            status=s.status,
+            version=s.version,
+            data=data,
+            task_number=s.task.number,
+            task_title=s.task.title,
+            test_started_date=s.test_started_date,
+            completed_date=s.completed_date,
+            reported_date=s.reported_date,
+            problems_found=bool(s.problems_found),
+            major_hazard=bool(s.major_hazard),
+            major_hazard_note=s.major_hazard_note or "",
+            major_hazard_reported_at=s.major_hazard_reported_at,
+            attachments=tuple(
+                AttachmentInfo(a.id, a.kind, a.filename, a.size, a.sha256) for a in s.attachments
+            ),
+        )
+
+
+def copy_input(detail: SampleDetail, **changes) -> SampleInput:
+    """A form's data for "register another like this one"."""
+    return replace(detail.data, **changes)
+
+
+FIELD_NAMES = tuple(f.name for f in fields(SampleInput))

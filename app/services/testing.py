@@ -1,0 +1,555 @@
+"""检验与判定: the basis of each item (Articles 16–17), results, judgement, expert panels (Article 5),
+completion of initial monitoring (starts the Article 18 clock), and major hazards.
+
+The basis is chosen by ``app.rules.selection`` — the same function ``riskmon rules standard``
+runs — from the sample's declared standards and claims, the scheme's candidate standards and
+important items, and the standards catalog. The result keeps the basis, the method and the rule
+trace, so a reviewer sees why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.errors import ValidationError
+from app.rules import panel as panel_rules
+from app.rules.requirements import allows, parse_requirement
+from app.rules.selection import parse_selection_input, select_standards
+from app.rules.standards import StandardCodeError, parse_code
+from app.services._common import check_version, get_or_404
+from app.services.catalog import catalog_entries
+from app.services.context import Context
+from app.services.samples import check_dates
+from app.store.models import ItemResult, PanelEvaluation, PanelMember, Sample, Scheme
+from app.store.types import utcnow
+
+RULE_EXPLANATIONS = {
+    "16.1": "第十六条第一款：依据产品明示的质量标准",
+    "16.1-claim": "第十六条第一款：标识、说明、广告或实物表明的质量状况高于明示标准，以其为判定依据",
+    "16.2-enterprise": "第十六条第二款：有证据表明执行已公示的企业标准",
+    "16.2-similar": "第十六条第二款：无明示标准，参照同类或类似产品国家标准、行业标准",
+    "16.3": "第十六条第三款：无法识别标准版本，按现行有效标准",
+    "16.3-evidence": "第十六条第三款：企业提供了标准版本的有效证据",
+    "17.1": "第十七条（一）：缺失强制性国家标准项目或要求低于强制性标准，依据强制性国家标准",
+    "17.2": "第十七条（二）：缺失重要性能指标，参照国家标准或行业标准",
+    "17.3": "第十七条（三）：企业标准采用自定检验方法，参照国家标准或行业标准的方法",
+    "none": "无判定依据：须由专家组验证评价（第五条）或人工决定",
+    "5": "第五条：无法实施检验检测，由专家组验证评价",
+}
+JUDGEMENT_LABELS = {"pass": "符合", "fail": "不符合", "undetermined": "不判定", "panel": "专家组评价"}
+CLAIM_SOURCE_LABELS = {"label": "标识", "instructions": "说明书", "advertising": "广告宣传", "sample": "实物"}
+EDITABLE = ("registered", "received", "testing", "completed")
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    id: int
+    version: int
+    item: str
+    important: bool
+    requirement: dict | None
+    requirement_text: str
+    numeric: bool  # the requirement is a number or range: judged automatically
+    basis: dict | None
+    basis_text: str
+    method_text: str
+    rule_trace: tuple[str, ...]
+    explanation: str  # the trace in words, for the side panel / tooltip
+    warnings: tuple[str, ...]
+    value_text: str
+    unit: str
+    judgement: str | None
+    judgement_reason: str
+    needs_panel: bool
+    panel_id: int | None
+    amendments: int
+
+
+@dataclass(frozen=True)
+class ResultsGrid:
+    sample_id: int
+    sample_number: str
+    sample_version: int
+    status: str
+    product_name: str
+    test_started_date: dt.date | None
+    completed_date: dt.date | None
+    rows: tuple[ResultRow, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def all_judged(self) -> bool:
+        return bool(self.rows) and all(r.judgement for r in self.rows)
+
+
+@dataclass(frozen=True)
+class PanelMemberInput:
+    name: str
+    affiliation: str = ""
+    title: str = ""
+    opinion: str = ""
+
+
+@dataclass(frozen=True)
+class PanelInfo:
+    id: int
+    sample_id: int
+    item: str
+    members: tuple[PanelMemberInput, ...]
+    conclusion: str
+    justification: str
+    finding: str
+
+
+# ----------------------------------------------------------------------------------- texts
+def requirement_text(req: dict | None) -> str:
+    if not req:
+        return ""
+    try:
+        return parse_requirement(req).render()
+    except ValidationError:
+        return str(req)
+
+
+def basis_text(basis: dict | None) -> str:
+    if not basis:
+        return "无"
+    if "code" in basis:
+        clause = basis.get("clause")
+        return f"{basis['code']} 第 {clause} 条" if clause else basis["code"]
+    if basis.get("source") == "panel":
+        return "专家组验证评价"
+    source = CLAIM_SOURCE_LABELS.get(basis.get("source", ""), basis.get("source", ""))
+    return f"产品{source}明示的质量状况"
+
+
+def method_text(method: dict | None) -> str:
+    if not method:
+        return ""
+    clause = method.get("clause")
+    return f"{method['code']} {clause}" if clause else method["code"]
+
+
+def explain(trace) -> str:
+    return "\n".join(f"{rule}：{RULE_EXPLANATIONS.get(rule, rule)}" for rule in trace)
+
+
+def _is_numeric(req: dict | None) -> bool:
+    return bool(req) and req.get("op") != "text"
+
+
+def _row(r: ItemResult, important: set[str], panels: dict[str, int]) -> ResultRow:
+    trace = tuple(r.rule_trace or ())
+    return ResultRow(
+        id=r.id,
+        version=r.version,
+        item=r.item,
+        important=r.item in important,
+        requirement=r.requirement,
+        requirement_text=requirement_text(r.requirement),
+        numeric=_is_numeric(r.requirement),
+        basis=r.basis,
+        basis_text=basis_text(r.basis),
+        method_text=method_text(r.method),
+        rule_trace=trace,
+        explanation=explain(trace),
+        warnings=tuple(str(w.get("reason", w)) if isinstance(w, dict) else str(w) for w in (r.warnings or ())),
+        value_text=r.value_text or "",
+        unit=r.unit or "",
+        judgement=r.judgement,
+        judgement_reason=r.judgement_reason or "",
+        needs_panel=r.basis is None or (r.basis or {}).get("source") == "panel",
+        panel_id=panels.get(r.item),
+        amendments=len(r.amendments),
+    )
+
+
+def _grid(session, s: Sample, warnings: tuple[str, ...] = ()) -> ResultsGrid:
+    important = {i.name for i in s.scheme.items if i.important} if s.scheme else set()
+    panels = {p.item: p.id for p in s.panel_evaluations}
+    return ResultsGrid(
+        sample_id=s.id,
+        sample_number=s.number,
+        sample_version=s.version,
+        status=s.status,
+        product_name=s.product_name,
+        test_started_date=s.test_started_date,
+        completed_date=s.completed_date,
+        rows=tuple(_row(r, important, panels) for r in s.results),
+        warnings=warnings,
+    )
+
+
+# ----------------------------------------------------------------------------------- the basis
+def selection_payload(session, s: Sample, test_date: dt.date) -> dict:
+    """The Articles 16–17 input for a sample, in the JSON shape of ``riskmon rules standard``."""
+    scheme: Scheme | None = s.scheme
+    items = [i.name for i in scheme.items] if scheme else [r.item for r in s.results]
+    similar = [x.code for x in scheme.standards] if scheme else []
+    important = [i.name for i in scheme.items if i.important] if scheme else []
+    codes = list(s.declared_standards or ()) + similar
+    if s.published_enterprise_standard:
+        codes.append(s.published_enterprise_standard)
+    bases = set()
+    for code in codes:
+        try:
+            bases.add(parse_code(code).base)
+        except StandardCodeError:
+            continue
+    return {
+        "test_date": test_date.isoformat(),
+        "declared": list(s.declared_standards or ()),
+        "version_evidence": dict(s.version_evidence or {}),
+        "published_enterprise_standard": s.published_enterprise_standard,
+        "similar_standards": similar,
+        "important_items": important,
+        "items": items,
+        "claims": list(s.claims or ()),
+        "catalog": catalog_entries(session, bases),
+    }
+
+
+def start_testing(ctx: Context, sample_id: int, version: int, test_date: dt.date | None = None) -> ResultsGrid:
+    """Choose the basis of every scheme item (Articles 16–17) and open the results grid.
+
+    Items that already have a value keep their basis; the others are (re)planned, so a catalog
+    correction made before testing is picked up.
+    """
+    ctx.require("technician", action="开始检验")
+    test_date = test_date or dt.date.today()
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        check_version(s, version, "该样品")
+        if s.status not in ("received", "testing"):
+            if s.status == "registered":
+                raise ValidationError("样品尚未收样，请先登记收样日期。")
+            raise ValidationError("该样品已完成初次风险监测，不能重新选择判定依据。")
+        if s.scheme is None:
+            raise ValidationError("该样品没有关联监测方案，无法确定检验项目。")
+        errors = check_dates(s.sampling_date, s.received_date, test_date, s.completed_date)
+        if test_date > dt.date.today():
+            errors["test_started_date"] = "检验日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
+        payload = selection_payload(uow.session, s, test_date)
+        result = select_standards(parse_selection_input(payload))
+        existing = {r.item: r for r in s.results}
+        units = {i.name: i.unit for i in s.scheme.items}
+        per_item_warnings: dict[str, list] = {}
+        general: list[str] = []
+        for w in result.warnings:
+            if w.item:
+                per_item_warnings.setdefault(w.item, []).append(w.to_dict())
+            else:
+                general.append(w.reason)
+        rows = []
+        for seq, decision in enumerate(result.items):
+            r = existing.pop(decision.item, None)
+            if r is None:
+                r = ItemResult(item=decision.item)
+            elif r.value_text or r.judgement:
+                r.seq = seq
+                rows.append(r)
+                continue
+            d = decision.to_dict()
+            r.seq = seq
+            r.basis = d["basis"]
+            r.method = d["method"]
+            r.requirement = d["basis"]["requirement"] if d["basis"] else None
+            r.rule_trace = list(decision.rules)
+            r.warnings = per_item_warnings.get(decision.item, [])
+            r.unit = (r.requirement or {}).get("unit") or units.get(decision.item) or None
+            rows.append(r)
+        for stale in existing.values():  # items no longer in the scheme and never tested
+            if not (stale.value_text or stale.judgement):
+                uow.session.delete(stale)
+            else:
+                rows.append(stale)
+        s.results = rows
+        s.test_started_date = s.test_started_date or test_date
+        s.status = "testing"
+        uow.session.flush()
+        grid = _grid(uow.session, s, tuple(general))
+        uow.commit()
+    return grid
+
+
+def results_grid(ctx: Context, sample_id: int) -> ResultsGrid:
+    with ctx.uow() as uow:
+        return _grid(uow.session, get_or_404(uow.session, Sample, sample_id, "该样品"))
+
+
+# ----------------------------------------------------------------------------------- results
+def parse_value(text: str) -> float | None:
+    t = (text or "").strip().replace("，", ".").replace("−", "-").replace("－", "-")
+    if not t:
+        return None
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def auto_judgement(requirement: dict | None, value_text: str, unit: str | None) -> str | None:
+    """"pass"/"fail" for a numeric requirement and a numeric value; None when a person must judge."""
+    if not _is_numeric(requirement):
+        return None
+    value = parse_value(value_text)
+    if value is None:
+        return None
+    req = parse_requirement(requirement)
+    req_unit = requirement.get("unit") or ""
+    if unit and req_unit and unit.strip() != req_unit:
+        return None
+    return "pass" if allows(req, value) else "fail"
+
+
+def record_result(ctx: Context, result_id: int, version: int, *, value_text: str, unit: str = "",
+                  judgement: str | None = None, reason: str = "") -> ResultRow:
+    """Enter one item's result. A numeric requirement is judged automatically; a text requirement
+    needs the tester's judgement and reason."""
+    ctx.require("technician", action="录入检验结果")
+    with ctx.uow() as uow:
+        r = uow.session.get(ItemResult, result_id)
+        check_version(r, version, "该检验结果")
+        s = r.sample
+        if s.status not in ("testing",):
+            if s.status in ("registered", "received"):
+                raise ValidationError("请先开始检验（确定判定依据）。")
+            raise ValidationError("该样品已完成初次风险监测；已批准的结果请用“更正”。")
+        _apply_result(r, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
+        r.tested_by_id, r.tested_at = ctx.user.id, utcnow()
+        uow.session.flush()
+        important = {i.name for i in s.scheme.items if i.important} if s.scheme else set()
+        row = _row(r, important, {p.item: p.id for p in s.panel_evaluations})
+        uow.commit()
+    return row
+
+
+def _apply_result(r: ItemResult, *, value_text: str, unit: str, judgement: str | None, reason: str) -> None:
+    value_text = (value_text or "").strip()
+    errors: dict[str, str] = {}
+    if r.basis is None:
+        raise ValidationError(f"项目“{r.item}”没有判定依据，请组织专家组验证评价（第五条）。")
+    if (r.basis or {}).get("source") == "panel":
+        raise ValidationError(f"项目“{r.item}”已由专家组验证评价，不能再录入检验结果。")
+    if not value_text:
+        errors["value"] = "请填写检验结果。"
+    numeric = _is_numeric(r.requirement)
+    if numeric:
+        value = parse_value(value_text)
+        if value_text and value is None:
+            errors["value"] = f"“{value_text}”不是数值；该项目的要求为 {requirement_text(r.requirement)}。"
+        req_unit = (r.requirement or {}).get("unit") or ""
+        if unit.strip() and req_unit and unit.strip() != req_unit:
+            errors["unit"] = f"单位应为 {req_unit}（标准要求的单位），请换算后录入。"
+        if errors:
+            raise ValidationError(errors)
+        auto = auto_judgement(r.requirement, value_text, unit or req_unit)
+        if judgement and judgement != auto:
+            raise ValidationError({"judgement": "数值项目按标准要求自动判定，不能手工改判。"})
+        r.value_num, r.judgement = value, auto
+        r.judgement_reason = None
+        r.unit = req_unit or unit.strip() or None
+    else:
+        if judgement not in ("pass", "fail", "undetermined"):
+            errors["judgement"] = "文字要求的项目请选择判定结论。"
+        if not reason.strip():
+            errors["reason"] = "请写明判定理由。"
+        if errors:
+            raise ValidationError(errors)
+        r.value_num = parse_value(value_text)
+        r.judgement, r.judgement_reason = judgement, reason.strip()
+        r.unit = unit.strip() or None
+    r.value_text = value_text
+
+
+# ----------------------------------------------------------------------------------- expert panel
+def check_panel(members: list[PanelMemberInput], parties: list[str], justification: str | None) -> dict:
+    """The Article 5 check of ``app.rules.panel`` ({valid, problems, warnings, details})."""
+    return panel_rules.check_panel(
+        [panel_rules.Member(m.name.strip(), m.affiliation.strip(), m.title.strip()) for m in members],
+        parties,
+        (justification or "").strip() or None,
+    )
+
+
+PANEL_PROBLEMS = {
+    "too_few_members": "专家组成员原则上不少于 3 人；少于 3 人时请写明理由。",
+    "duplicate_member": "专家组成员姓名重复。",
+    "conflict_of_interest": "有专家来自被抽样企业或标称生产企业，存在利益冲突。",
+}
+
+
+def panel_parties(ctx: Context, sample_id: int) -> list[str]:
+    with ctx.uow() as uow:
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        return _parties(s)
+
+
+def _parties(s: Sample) -> list[str]:
+    names = []
+    for e in (s.sampled_party, s.nominal_producer, s.platform_operator):
+        if e is not None and e.name not in names:
+            names.append(e.name)
+    return names
+
+
+def record_panel(ctx: Context, sample_id: int, item: str, *, members: list[PanelMemberInput], conclusion: str,
+                 finding: str, justification: str = "") -> PanelInfo:
+    """专家组验证评价 of an item that cannot be tested; ``finding`` is "pass" (no problem) or "fail"."""
+    ctx.require("technician", action="记录专家组验证评价")
+    errors: dict[str, str] = {}
+    if not conclusion.strip():
+        errors["conclusion"] = "请填写专家组结论。"
+    if finding not in ("pass", "fail"):
+        errors["finding"] = "请选择评价结论：未发现问题或发现问题。"
+    if any(not m.name.strip() for m in members):
+        errors["members"] = "专家姓名不能为空。"
+    if errors:
+        raise ValidationError(errors)
+    with ctx.uow() as uow:
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        if s.status != "testing":
+            raise ValidationError("只有检验中的样品才能记录专家组评价。")
+        check = check_panel(members, _parties(s), justification)
+        if not check["valid"]:
+            raise ValidationError({"members": "；".join(PANEL_PROBLEMS.get(p, p) for p in check["problems"])})
+        r = next((x for x in s.results if x.item == item), None)
+        if r is None:
+            raise ValidationError(f"样品没有检验项目“{item}”。")
+        if r.basis is not None and (r.basis or {}).get("source") != "panel":
+            raise ValidationError(f"项目“{item}”有判定依据，应实施检验，不需要专家组评价。")
+        old = next((p for p in s.panel_evaluations if p.item == item), None)
+        if old is not None:
+            uow.session.delete(old)
+            uow.session.flush()
+        ev = PanelEvaluation(
+            sample_id=s.id,
+            item=item,
+            conclusion=conclusion.strip(),
+            justification=justification.strip() or None,
+            created_by_id=ctx.user.id,
+            members=[
+                PanelMember(seq=i, name=m.name.strip(), affiliation=m.affiliation.strip() or None,
+                            title=m.title.strip() or None, opinion=m.opinion.strip() or None)
+                for i, m in enumerate(members)
+            ],
+        )
+        uow.session.add(ev)
+        uow.session.flush()
+        r.basis = {"source": "panel", "evaluation_id": ev.id}
+        r.method = {"code": "专家组验证评价", "clause": None}
+        r.rule_trace = [*[t for t in (r.rule_trace or []) if t != "5"], "5"]
+        r.value_text = "专家组验证评价"
+        r.judgement = finding
+        r.judgement_reason = conclusion.strip()
+        r.tested_by_id, r.tested_at = ctx.user.id, utcnow()
+        info = _panel_info(ev, finding)
+        uow.commit()
+    return info
+
+
+def _panel_info(ev: PanelEvaluation, finding: str) -> PanelInfo:
+    return PanelInfo(
+        id=ev.id,
+        sample_id=ev.sample_id,
+        item=ev.item,
+        members=tuple(PanelMemberInput(m.name, m.affiliation or "", m.title or "", m.opinion or "") for m in ev.members),
+        conclusion=ev.conclusion,
+        justification=ev.justification or "",
+        finding=finding,
+    )
+
+
+def list_panels(ctx: Context, sample_id: int | None = None) -> list[PanelInfo]:
+    with ctx.uow() as uow:
+        q = select(PanelEvaluation).order_by(PanelEvaluation.id.desc())
+        if sample_id is not None:
+            q = q.where(PanelEvaluation.sample_id == sample_id)
+        out = []
+        for ev in uow.session.scalars(q):
+            r = next((x for x in ev.sample.results if x.item == ev.item), None)
+            out.append(_panel_info(ev, r.judgement if r is not None and r.judgement else ""))
+        return out
+
+
+# ----------------------------------------------------------------------------------- completion
+def complete_initial_monitoring(ctx: Context, sample_id: int, version: int, completed: dt.date) -> ResultsGrid:
+    """初次风险监测完成: every item judged; the date starts the five-working-day clock (Article 18)."""
+    ctx.require("technician", action="确认初次风险监测完成")
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        check_version(s, version, "该样品")
+        if s.status != "testing":
+            raise ValidationError("只有检验中的样品才能确认完成。")
+        open_items = [r.item for r in s.results if not r.judgement]
+        if not s.results:
+            raise ValidationError("该样品还没有检验项目。")
+        if open_items:
+            raise ValidationError(f"以下项目尚未判定：{'、'.join(open_items)}。")
+        errors = check_dates(s.sampling_date, s.received_date, s.test_started_date, completed)
+        if completed > dt.date.today():
+            errors["completed_date"] = "完成日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
+        s.completed_date = completed
+        s.problems_found = any(r.judgement == "fail" for r in s.results)
+        s.status = "completed"
+        uow.session.flush()
+        grid = _grid(uow.session, s)
+        uow.commit()
+    return grid
+
+
+def reopen_testing(ctx: Context, sample_id: int, version: int, reason: str) -> ResultsGrid:
+    """Back to testing before a report is compiled (e.g. a value was mistyped)."""
+    ctx.require("technician", action="退回检验")
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明退回原因。"})
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        check_version(s, version, "该样品")
+        if s.status != "completed":
+            raise ValidationError("只有已完成、尚未编制报告的样品才能退回检验。")
+        s.status = "testing"
+        s.completed_date = None
+        s.notes = ((s.notes or "") + f"\n退回检验：{reason.strip()}").strip()
+        uow.session.flush()
+        grid = _grid(uow.session, s)
+        uow.commit()
+    return grid
+
+
+# ----------------------------------------------------------------------------------- major hazard
+def report_major_hazard(ctx: Context, sample_id: int, version: int, note: str) -> None:
+    """重大质量安全风险隐患 (Article 18 ¶3): flagged and reported at once."""
+    ctx.require("technician", "reviewer", "signatory", action="上报重大风险隐患")
+    if not note.strip():
+        raise ValidationError({"note": "请描述发现的重大质量安全风险隐患。"})
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        check_version(s, version, "该样品")
+        s.major_hazard = True
+        s.major_hazard_note = note.strip()
+        s.major_hazard_reported_at = utcnow()
+        uow.commit()
+
+
+def flag_major_hazard(ctx: Context, sample_id: int, version: int, note: str) -> None:
+    """Flag now, report later (the dashboard lists hazards awaiting report)."""
+    ctx.require("technician", "reviewer", "signatory", action="标记重大风险隐患")
+    if not note.strip():
+        raise ValidationError({"note": "请描述发现的重大质量安全风险隐患。"})
+    with ctx.uow() as uow:
+        s = uow.session.get(Sample, sample_id)
+        check_version(s, version, "该样品")
+        s.major_hazard = True
+        s.major_hazard_note = note.strip()
+        uow.commit()
+

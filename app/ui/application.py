@@ -1,0 +1,127 @@
+"""The QApplication: font, translations, exception hook.
+
+The CJK font shipped in resources/fonts is registered at start, so no text shows empty boxes on a
+machine without Chinese fonts. The interface is in Chinese by default (source strings are English
+and translated through Qt Linguist files in resources/i18n); English can be chosen in 设置.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.errors import RiskmonError
+from app.resources import cjk_font_path, resource_path
+
+log = logging.getLogger("riskmon.ui")
+
+ORG = "Riskmon"
+APP = "riskmon"
+LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
+
+
+def settings() -> QSettings:
+    """Machine-local UI state (geometry, column widths, last filters, language)."""
+    return QSettings(ORG, APP)
+
+
+def ui_language() -> str:
+    lang = str(settings().value("ui/language", "zh_CN"))
+    return lang if lang in LANGUAGES else "zh_CN"
+
+
+def register_fonts(app: QApplication) -> str | None:
+    """Register the shipped CJK font and make it the fallback of the application font."""
+    font_id = QFontDatabase.addApplicationFont(str(cjk_font_path()))
+    if font_id < 0:
+        log.warning("could not register %s", cjk_font_path())
+        return None
+    families = QFontDatabase.applicationFontFamilies(font_id)
+    family = families[0] if families else None
+    if family:
+        font = QFont(app.font())
+        base = [f for f in font.families() if f and f != family]
+        font.setFamilies([*base, family] if base else [family])
+        if font.pointSizeF() < 10:
+            font.setPointSizeF(10)
+        app.setFont(font)
+    return family
+
+
+def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    translators: list[QTranslator] = []
+    if language == "en":
+        return translators
+    qt = QTranslator(app)
+    if qt.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        translators.append(qt)
+    ours = QTranslator(app)
+    qm = resource_path("i18n", f"riskmon_{language}.qm")
+    if ours.load(str(qm)):
+        app.installTranslator(ours)
+        translators.append(ours)
+    else:
+        log.warning("translation %s not found", qm)
+    return translators
+
+
+def tr(text: str, context: str = "App") -> str:
+    return QCoreApplication.translate(context, text)
+
+
+class ExceptionHook:
+    """No traceback ever reaches a user: log it, show a short message."""
+
+    def __init__(self, log_file: Path | None) -> None:
+        self.log_file = log_file
+        self._showing = False
+
+    def install(self) -> None:
+        sys.excepthook = self
+
+    def __call__(self, exc_type, exc, tb) -> None:
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unhandled exception\n%s", details)
+        self._write(details)
+        if isinstance(exc, RiskmonError):
+            message = exc.message
+        else:
+            message = tr("An unexpected error occurred. The details were written to the log file:") + (
+                f"\n{self.log_file}" if self.log_file else ""
+            )
+        if self._showing or QApplication.instance() is None:
+            return
+        self._showing = True
+        try:
+            QMessageBox.critical(None, tr("Error"), message)
+        finally:
+            self._showing = False
+
+    def _write(self, details: str) -> None:
+        if not self.log_file:
+            return
+        try:
+            self.log_file.parent.mkdir(parents=True, exist_ok=True)
+            with self.log_file.open("a", encoding="utf-8") as fh:
+                fh.write(details + "\n")
+        except OSError:
+            pass
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setOrganizationName(ORG)
+    QCoreApplication.setApplicationName(APP)
+    app.setApplicationDisplayName("Riskmon")
+    register_fonts(app)
+    app._riskmon_translators = install_translators(app, ui_language())  # keep references alive
+    return app

@@ -1,0 +1,124 @@
+"""Start the GUI: open (and upgrade) the database, sign in, show the main window."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from app.config import Paths
+from app.errors import RiskmonError
+
+
+def _configure_logging(paths: Paths) -> Path | None:
+    try:
+        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(paths.log_file, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return paths.log_file
+
+
+def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None, page: str | None = None) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.application import ExceptionHook, create_application, tr
+
+    temp_home: str | None = None
+    if demo:
+        temp_home = tempfile.mkdtemp(prefix="riskmon-demo-")
+        paths = Paths(home=Path(temp_home), database_url=f"sqlite:///{Path(temp_home) / 'riskmon.db'}")
+    log_file = _configure_logging(paths)
+    app = create_application(sys.argv[:1])
+    ExceptionHook(log_file).install()
+    try:
+        return _run(app, paths, demo=demo, screenshot=screenshot, page=page)
+    except RiskmonError as exc:
+        if screenshot is not None:
+            raise
+        QMessageBox.critical(None, tr("Riskmon"), exc.message)
+        return 2
+    finally:
+        if temp_home:
+            shutil.rmtree(temp_home, ignore_errors=True)
+
+
+def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | None) -> int:
+    from app.services import demo as demo_service
+    from app.services import lab as lab_service
+    from app.services import users as users_service
+    from app.services.context import Context
+    from app.store.db import bootstrap
+    from app.store.lock import InstanceLock
+    from app.ui.dialogs.login import FirstRunDialog, LoginDialog
+    from app.ui.main_window import MainWindow
+
+    db = bootstrap(paths.database_url, home=paths.home)
+    lock = None
+    try:
+        if paths.is_sqlite and not demo:
+            lock = InstanceLock(Path(paths.database_url.split("///", 1)[1]))
+            lock.acquire()
+        db.upgrade()
+        if demo:
+            demo_service.load_demo(db, actor="demo")
+            user = users_service.authenticate(db, demo_service.DEMO_USER, demo_service.DEMO_PASSWORD)
+        elif not users_service.has_users(db):
+            dialog = FirstRunDialog(
+                create_admin=lambda u, n, p: users_service.create_first_administrator(
+                    db, username=u, display_name=n, password=p
+                ),
+                load_demo=lambda: _load_demo_and_sign_in(db),
+            )
+            if not dialog.exec() or dialog.user is None:
+                return 0
+            user = dialog.user
+        else:
+            lab = lab_service.lab_name_unchecked(db)
+            login = LoginDialog(lambda u, p: users_service.authenticate(db, u, p), lab_name=lab)
+            if not login.exec() or login.user is None:
+                return 0
+            user = login.user
+        ctx = Context(db, user)
+        window = MainWindow(ctx, lab_name=lab_service.lab_name_unchecked(db))
+        if screenshot is not None:
+            return _screenshot(app, window, screenshot, page)
+        window.show()
+        return app.exec()
+    finally:
+        if lock is not None:
+            lock.release()
+        db.dispose()
+
+
+def _load_demo_and_sign_in(db):
+    from app.services import demo as demo_service
+    from app.services import users as users_service
+
+    demo_service.load_demo(db, actor="demo")
+    return users_service.authenticate(db, demo_service.DEMO_USER, demo_service.DEMO_PASSWORD)
+
+
+def _screenshot(app, window, out: Path, page: str | None) -> int:
+    from app.ui import ops
+
+    window.resize(1280, 800)
+    window.show()
+    if page:
+        window.show_page(page)
+    for _ in range(3):
+        app.processEvents()
+        ops.wait_idle(30)
+    app.processEvents()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out), "PNG"):
+        raise RiskmonError(f"无法保存截图：{out}")
+    window.close()
+    return 0

@@ -1,0 +1,134 @@
+"""The main window: navigation on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.context import Context, role_names
+from app.ui.application import settings
+
+
+class PlaceholderPage(QWidget):
+    def __init__(self, title: str, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        label = QLabel(title)
+        label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        layout.addWidget(label)
+        note = QLabel(self.tr("This part of the workflow is not available in this version yet."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def refresh(self) -> None:
+        pass
+
+
+class MainWindow(QMainWindow):
+    """``pages`` are (key, title, factory) triples; a factory builds the page from the context."""
+
+    def __init__(self, ctx: Context, lab_name: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Riskmon — product quality safety risk monitoring") + (f" — {lab_name}" if lab_name else ""))
+        self.resize(1280, 800)
+        self._keys: list[str] = []
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet(
+            "QListWidget { background: #1f3a5f; color: white; border: none; font-size: 11pt; }"
+            "QListWidget::item { padding: 10px 12px; }"
+            "QListWidget::item:selected { background: #2f5d8a; }"
+        )
+        self.stack = QStackedWidget()
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._show)
+        user_label = QLabel(f"{ctx.user.label} · {role_names(sorted(ctx.user.roles))}")
+        self.statusBar().addPermanentWidget(user_label)
+        self._build_pages()
+        self._restore()
+
+    def _page_specs(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
+        from app.ui.pages.dashboard import DashboardPage
+
+        ctx = self.ctx
+        specs: list[tuple[str, str, Callable[[], QWidget]]] = [
+            ("dashboard", self.tr("Dashboard"), lambda: DashboardPage(ctx)),
+            ("tasks", self.tr("Tasks"), None),
+            ("samples", self.tr("Sampling"), None),
+            ("testing", self.tr("Testing"), None),
+            ("panels", self.tr("Expert panels"), None),
+            ("reports", self.tr("Reports & notices"), None),
+            ("sync", self.tr("Upload"), None),
+            ("risk", self.tr("Risk information"), None),
+            ("settings", self.tr("Settings"), None),
+        ]
+        return [(k, t, f or (lambda t=t: PlaceholderPage(t))) for k, t, f in specs]
+
+    def _build_pages(self) -> None:
+        for index, (key, title, factory) in enumerate(self._page_specs()):
+            self._keys.append(key)
+            self.nav.addItem(QListWidgetItem(title))
+            page = factory()
+            page.setObjectName(f"page_{key}")
+            self.stack.addWidget(page)
+            if index < 9:
+                action = QAction(self)
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+                action.triggered.connect(lambda _=False, i=index: self.nav.setCurrentRow(i))
+                self.addAction(action)
+        refresh = QAction(self)
+        refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        refresh.triggered.connect(self.refresh_current)
+        self.addAction(refresh)
+        self.nav.setCurrentRow(0)
+
+    def _show(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        if hasattr(page, "refresh"):
+            page.refresh()
+
+    def show_page(self, key: str) -> QWidget:
+        self.nav.setCurrentRow(self._keys.index(key))
+        return self.stack.currentWidget()
+
+    def page(self, key: str) -> QWidget:
+        return self.stack.widget(self._keys.index(key))
+
+    def refresh_current(self) -> None:
+        page = self.stack.currentWidget()
+        if hasattr(page, "refresh"):
+            page.refresh()
+
+    def _restore(self) -> None:
+        geometry = settings().value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        settings().setValue("main/geometry", self.saveGeometry())
+        super().closeEvent(event)
+

@@ -1,0 +1,158 @@
+"""Operations: a service call runs on a worker thread, its result comes back on the GUI thread.
+
+After Anki's ``aqt.operations``: views never hold a database session; they start an operation
+with a plain function, get plain data back through a signal, and refresh when the
+``changed`` signal of :data:`bus` says something they show was written.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+
+class Cancelled(Exception):
+    """Raised inside an operation when the user pressed 取消."""
+
+
+class ChangeBus(QObject):
+    """``changed(kinds)``: a set of names of what was written (e.g. {"sample", "result"})."""
+
+    changed = Signal(object)
+
+
+bus = ChangeBus()
+
+
+class Progress:
+    """Handed to long operations: report progress and check for cancellation."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+        self._signals.progress.emit(int(done), int(total))
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict, signals: _Signals) -> None:
+        super().__init__()
+        self.fn, self.args, self.kwargs, self.signals = fn, args, kwargs, signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+_running: set[_Signals] = set()
+
+
+def running_count() -> int:
+    return len(_running)
+
+
+def wait_idle(timeout: float = 30.0) -> bool:
+    """Process events until no operation runs (used for screenshots and tests)."""
+    end = time.monotonic() + timeout
+    while _running and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    QCoreApplication.processEvents()
+    return not _running
+
+
+def run_op(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    progress_title: str | None = None,
+    parent: QWidget | None = None,
+    **kwargs: Any,
+) -> _Signals:
+    """Run ``fn(*args, **kwargs)`` on the thread pool.
+
+    With ``progress_title``, ``fn`` gets a keyword ``progress`` (a :class:`Progress`) and a
+    modal progress dialog with a 取消 button is shown; cancelling raises :class:`Cancelled`
+    inside ``fn`` at its next progress report, and ``on_error`` is not called for it.
+    Errors go to ``on_error`` or, by default, to the application's exception hook.
+    """
+    signals = _Signals()
+    _running.add(signals)
+    dialog: QProgressDialog | None = None
+    if progress_title is not None:
+        progress = Progress(signals)
+        kwargs["progress"] = progress
+        dialog = QProgressDialog(progress_title, QCoreApplication.translate("Ops", "Cancel"), 0, 0, parent)
+        dialog.setWindowTitle(progress_title)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(progress.cancel)
+
+        def _progress(done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
+
+        signals.progress.connect(_progress)
+
+    def _finish() -> None:
+        _running.discard(signals)
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
+
+    @Slot(object)
+    def _done(result: Any) -> None:
+        _finish()
+        if on_done is not None:
+            on_done(result)
+
+    @Slot(object)
+    def _failed(exc: BaseException) -> None:
+        _finish()
+        if isinstance(exc, Cancelled):
+            return
+        if on_error is not None:
+            on_error(exc)
+        else:
+            import sys
+
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    signals.done.connect(_done)
+    signals.failed.connect(_failed)
+    QThreadPool.globalInstance().start(_Job(fn, args, kwargs, signals))
+    return signals
+
+
+def app_instance() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app

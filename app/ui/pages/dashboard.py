@@ -1,0 +1,140 @@
+"""工作台: the five-working-day clock of Article 18 for every completed sample, and what awaits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import dashboard as dashboard_service
+from app.services.context import Context
+from app.ui.ops import bus, run_op
+
+# traffic light: overdue red, due today or tomorrow orange, later green
+STATE_COLOURS = {
+    "overdue": QColor("#f8d0d0"),
+    "due_soon": QColor("#ffe2b8"),
+    "ok": QColor("#d5f0d5"),
+}
+
+
+class DashboardPage(QWidget):
+    def __init__(self, ctx: Context, parent=None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.today = today
+        self.board: dashboard_service.Board | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Dashboard"))
+        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        layout.addWidget(title)
+
+        self.summary = QGridLayout()
+        self.cards: dict[str, QLabel] = {}
+        for col, (key, text) in enumerate(
+            [
+                ("open", self.tr("Reports due (5 working days)")),
+                ("overdue", self.tr("Overdue")),
+                ("notify", self.tr("Problems awaiting notification")),
+                ("hazards", self.tr("Major hazards awaiting report")),
+            ]
+        ):
+            box = QGroupBox(text)
+            inner = QVBoxLayout(box)
+            number = QLabel("–")
+            number.setObjectName(f"card_{key}")
+            number.setStyleSheet("font-size: 22pt; font-weight: bold;")
+            inner.addWidget(number)
+            self.cards[key] = number
+            self.summary.addWidget(box, 0, col)
+        layout.addLayout(self.summary)
+
+        layout.addWidget(QLabel(self.tr("Reporting deadlines (Article 18: 5 working days after initial monitoring)")))
+        self.table = QTableWidget(0, 8)
+        self.table.setObjectName("deadlines")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Sample no."),
+                self.tr("Task"),
+                self.tr("Product"),
+                self.tr("Completed"),
+                self.tr("Deadline"),
+                self.tr("Working days left"),
+                self.tr("Status"),
+                self.tr("Problems"),
+            ]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 3)
+
+        layout.addWidget(QLabel(self.tr("Samples per task")))
+        self.tasks = QTableWidget(0, 5)
+        self.tasks.setObjectName("task_counts")
+        self.tasks.setHorizontalHeaderLabels(
+            [self.tr("Task"), self.tr("Title"), self.tr("Planned"), self.tr("Sampled"), self.tr("With problems")]
+        )
+        self.tasks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tasks.verticalHeader().setVisible(False)
+        self.tasks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tasks.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.tasks, 1)
+        bus.changed.connect(lambda _kinds: self.refresh())
+
+    def refresh(self) -> None:
+        run_op(dashboard_service.load_board, self.ctx, today=self.today, on_done=self._show)
+
+    def _show(self, board: dashboard_service.Board) -> None:
+        self.board = board
+        self.cards["open"].setText(str(board.open_count))
+        self.cards["overdue"].setText(str(board.overdue_count))
+        self.cards["notify"].setText(str(board.awaiting_notification))
+        self.cards["hazards"].setText(str(board.major_hazards_pending))
+        self.table.setRowCount(len(board.rows))
+        for r, row in enumerate(board.rows):
+            left = self.tr("%n day(s)", "", row.days_left) if row.days_left >= 0 else self.tr("%n day(s) late", "", -row.days_left)
+            deadline = row.deadline.isoformat() + (self.tr(" (provisional)") if row.provisional else "")
+            status = {
+                "overdue": self.tr("Overdue"),
+                "due_soon": self.tr("Due soon"),
+                "ok": self.tr("In time"),
+            }[row.state]
+            values = [
+                row.sample_number,
+                row.task_number,
+                row.product_name,
+                row.completed.isoformat(),
+                deadline,
+                left,
+                status,
+                self.tr("Yes") if row.problems_found else "",
+            ]
+            brush = QBrush(STATE_COLOURS[row.state])
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setBackground(brush)
+                item.setData(Qt.ItemDataRole.UserRole, row.state)
+                if c == 4 and row.provisional:
+                    item.setToolTip(
+                        self.tr("No official holiday notice for that year yet: the deadline assumes the statutory holidays.")
+                    )
+                self.table.setItem(r, c, item)
+        self.tasks.setRowCount(len(board.tasks))
+        for r, t in enumerate(board.tasks):
+            for c, value in enumerate([t.number, t.title, str(t.planned), str(t.sampled), str(t.with_problems)]):
+                self.tasks.setItem(r, c, QTableWidgetItem(value))
