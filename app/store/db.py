@@ -22,7 +22,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
@@ -31,6 +31,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DatabaseError
 from app.resources import migrations_path
+
+if TYPE_CHECKING:
+    from app.store.uow import UnitOfWork
 
 DB_FILENAME = "riskmon.db"
 BACKUP_DIRNAME = "backups"
@@ -112,6 +115,12 @@ class Database:
     def session(self) -> Session:
         """A new session (use :class:`app.store.uow.UnitOfWork` in use cases)."""
         return self.session_factory()
+
+    def unit_of_work(self, actor: str) -> UnitOfWork:
+        """A :class:`~app.store.uow.UnitOfWork` on this database for ``actor``."""
+        from app.store.uow import UnitOfWork
+
+        return UnitOfWork(self, actor)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

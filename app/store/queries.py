@@ -1,0 +1,89 @@
+"""Small query helpers shared by the services: settings, users, the lab record, counters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError
+from app.store.models import SETTING_DEFAULTS, Organisation, SampleNumberCounter, Setting, User
+
+# ---- settings --------------------------------------------------------------------------------
+
+
+def get_setting(session: Session, key: str) -> Any:
+    """The stored value of a lab-wide setting, or its declared default."""
+    if key not in SETTING_DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    row = session.scalar(select(Setting).where(Setting.key == key))
+    return SETTING_DEFAULTS[key] if row is None else row.value
+
+
+def all_settings(session: Session) -> dict[str, Any]:
+    """Every declared setting with its current value (stored or default)."""
+    values = dict(SETTING_DEFAULTS)
+    for row in session.scalars(select(Setting)):
+        if row.key in values:
+            values[row.key] = row.value
+    return values
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    """Store a lab-wide setting (it must be declared in ``SETTING_DEFAULTS``)."""
+    if key not in SETTING_DEFAULTS:
+        raise ValidationError(f"未知的设置项：{key}", field=key)
+    row = session.scalar(select(Setting).where(Setting.key == key))
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    elif row.value != value:
+        row.value = value
+
+
+# ---- users and the lab -----------------------------------------------------------------------
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def active_users(session: Session, role: str | None = None) -> list[User]:
+    """Active users ordered by user name, optionally only those holding ``role``."""
+    users = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)))
+    return [u for u in users if role is None or u.has_role(role)]
+
+
+def organisation(session: Session) -> Organisation | None:
+    """The lab record (one row, id 1), or None before it is set up."""
+    return session.get(Organisation, 1)
+
+
+# ---- counters --------------------------------------------------------------------------------
+
+
+def next_sequence(session: Session, scope: str) -> int:
+    """Draw the next number of ``scope`` (e.g. a task number) and advance the counter.
+
+    The counter row is locked for the rest of the transaction (``SELECT … FOR UPDATE`` on
+    PostgreSQL; on SQLite the transaction takes the write lock first), so two workstations
+    never draw the same value; call it early in the unit of work. A counter created at the
+    same moment by someone else surfaces as ``ConflictError`` on commit: try again.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    counter = session.scalar(
+        select(SampleNumberCounter)
+        .where(SampleNumberCounter.scope == scope)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if counter is None:
+        session.add(SampleNumberCounter(scope=scope, next_value=2))
+        return 1
+    value = counter.next_value
+    counter.next_value = value + 1
+    return value
