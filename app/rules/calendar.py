@@ -27,7 +27,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.errors import ValidationError
 from app.rules.errors import RuleInputError, describe
@@ -77,8 +77,7 @@ class DayInfo:
     provisional: bool
 
 
-@dataclass(frozen=True, slots=True)
-class DeadlineResult:
+class DeadlineResult(NamedTuple):
     """``deadline`` is the ``working_days``-th working day after ``completed``."""
 
     completed: dt.date
@@ -156,10 +155,19 @@ class WorkingCalendar:
         self._provisional_years = frozenset(
             y for y in known if y not in self._official_years and y not in self._override_years
         )
-        # Working-day index: sorted ordinals of working days in years _lo.._hi.
+        spans: list[tuple[int, int]] = []
+        for y in sorted(self._provisional_years):
+            a, b = dt.date(y, 1, 1).toordinal(), dt.date(y, 12, 31).toordinal()
+            if spans and spans[-1][1] + 1 == a:
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+        self._provisional_spans = tuple(spans)  # inclusive ordinal ranges of provisional years
+        # Working-day index: sorted ordinals of working days in years _lo.._hi (and their dates).
         self._lo: int | None = None
         self._hi: int | None = None
         self._wd: list[int] = []
+        self._wd_dates: list[dt.date] = []
         self._lo_ord = 0  # first ordinal covered
         self._hi_ord = -1  # last ordinal covered
 
@@ -248,6 +256,7 @@ class WorkingCalendar:
                 for y in range(self._hi + 1, last_year + 1):
                     self._wd.extend(self._year_working_ordinals(y))
                 self._hi = last_year
+        self._wd_dates = [dt.date.fromordinal(o) for o in self._wd]
         self._lo_ord = dt.date(self._lo, 1, 1).toordinal()
         self._hi_ord = dt.date(self._hi, 12, 31).toordinal()
 
@@ -258,12 +267,6 @@ class WorkingCalendar:
             hi = day.year if self._hi is None else max(self._hi, day.year)
             self._ensure(lo, hi)
 
-    def _provisional_between(self, first: dt.date, last: dt.date) -> bool:
-        prov = self._provisional_years
-        if not prov:
-            return False
-        return any(y in prov for y in range(first.year, last.year + 1))
-
     # -- the rule -----------------------------------------------------------------------------
 
     def deadline(self, completed: dt.date, n: int = 5) -> DeadlineResult:
@@ -273,18 +276,18 @@ class WorkingCalendar:
         o = completed.toordinal()
         if not self._lo_ord <= o <= self._hi_ord:
             self._covered(o, completed, "completed")
-        wd = self._wd
-        j = bisect_right(wd, o) + n - 1
-        while j >= len(wd):
+        j = bisect_right(self._wd, o) + n - 1
+        while j >= len(self._wd):
             next_year = self._hi + 1
             self._check_year(next_year, dt.date(next_year, 1, 1), "completed")
             self._ensure(self._lo, next_year)
-            wd = self._wd
-        due = dt.date.fromordinal(wd[j])
-        provisional = bool(self._provisional_years) and self._provisional_between(
-            dt.date.fromordinal(o + 1), due
-        )
-        return DeadlineResult(completed, n, due, provisional)
+        due = self._wd[j]
+        provisional = False
+        for a, b in self._provisional_spans:
+            if a <= due and b > o:
+                provisional = True
+                break
+        return DeadlineResult(completed, n, self._wd_dates[j], provisional)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (``start``, ``end``]; negative when ``end`` is before ``start``."""
