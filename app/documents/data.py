@@ -779,3 +779,47 @@ class PackageManifestData:
         _tuples(self)
         if self.created_at is not None and self.created_at.tzinfo is None:
             raise ValueError("created_at must be timezone-aware")
+
+
+# --------------------------------------------------------------------------- ledger (台账)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One sample in the sample ledger export (样品台账)."""
+
+    sample_number: str
+    task_number: str
+    product_name: str
+    place_type: PlaceType
+    sampled_name: str
+    sampling_date: date | None = None
+    brand: str = ""
+    model_spec: str = ""
+    batch_number: str = ""
+    sampled_uscc: str = ""
+    nominal_producer_name: str = ""
+    platform_operator_name: str = ""
+    shop_name: str = ""
+    received_date: date | None = None
+    status: str = ""  # e.g. 已抽样 / 检验中 / 已批准 / 已上报
+    completed_date: date | None = None  # 初次风险监测工作完成日
+    deadline: date | None = None  # 报送期限（第十八条，5个工作日）
+    deadline_provisional: bool = False  # the year's official holiday notice was not known
+    reported_date: date | None = None  # 结果报送日期
+    report_number: str = ""
+    problems_found: bool | None = None  # None: no result yet
+    failed_items: tuple[str, ...] = ()
+    notified_parties: int = 0
+    remarks: str = ""
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+        object.__setattr__(self, "place_type", PlaceType(self.place_type))
+
+    @property
+    def on_time(self) -> bool | None:
+        """Reported on or before the deadline; None while either date is unknown."""
+        if self.deadline is None or self.reported_date is None:
+            return None
+        return self.reported_date <= self.deadline

@@ -1,0 +1,207 @@
+"""风险信息月报: the monthly risk-information report of a monitoring-collection station.
+
+Article 11: 风险信息报送实行月报制，重大质量安全风险信息及时报送. The report lists the month's
+risk information by source (Article 10's nine sources, all shown, zeros included), flags key
+risk information (重点风险信息, Article 12) with when it was reported at once, and is written as
+PDF (``render_monthly``) and as an Excel workbook (``write_monthly_excel``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether
+
+from app.documents import fonts
+from app.documents._io import atomic_write_bytes, atomic_write_with
+from app.documents.data import InfoSource, MonthlyData, RiskInfoEntry
+from app.documents.flow import (
+    BODY_W,
+    FAIL_COLOR,
+    MARGIN_X,
+    PAGE_H,
+    PAGE_W,
+    Meta,
+    Text,
+    build_pdf,
+    draw_confidential,
+    draw_page_number,
+    fmt_date,
+    or_slash,
+    spacer,
+    table,
+)
+from app.errors import ValidationError
+
+TITLE = "产品质量安全风险信息月报"
+ENTRY_HEADERS = ("编号", "采集日期", "信息来源", "产品", "风险信息摘要", "地区/企业", "重点风险", "处理情况")
+_ENTRY_COLS = tuple(x * mm for x in (25, 19, 19, 16, 39, 21, 11, 20))
+
+
+def _fmt_when(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        from zoneinfo import ZoneInfo
+
+        local = value.astimezone(ZoneInfo("Asia/Shanghai")) if value.tzinfo else value
+        return f"{local:%Y-%m-%d %H:%M}"
+    return f"{value:%Y-%m-%d}"
+
+
+def _check(d: MonthlyData) -> None:
+    problems: dict[str, str] = {}
+    seen: set[str] = set()
+    for e in d.entries:
+        if e.received_date.year != d.year or e.received_date.month != d.month:
+            problems[f"entries.{e.serial}"] = (f"风险信息 {e.serial} 的采集日期 {e.received_date:%Y-%m-%d} "
+                                               f"不在 {d.title_period} 内")
+        if e.serial in seen:
+            problems[f"entries.{e.serial}.serial"] = f"风险信息编号 {e.serial} 重复"
+        seen.add(e.serial)
+    if problems:
+        raise ValidationError(problems)
+
+
+def source_counts(d: MonthlyData) -> list[tuple[InfoSource, int, int]]:
+    """``(source, entries, key entries)`` for all nine sources of Article 10, in order."""
+    all_ = Counter(e.source for e in d.entries)
+    key = Counter(e.source for e in d.entries if e.is_key)
+    return [(s, all_[s], key[s]) for s in InfoSource]
+
+
+def _entry_row(e: RiskInfoEntry) -> list[object]:
+    where = "／".join(p for p in (e.region, e.enterprise) if p) or "/"
+    key: object = "否"
+    if e.is_key:
+        key = Text("是", 8, align="center", color=FAIL_COLOR, bold=True)
+    return [e.serial, f"{e.received_date:%Y-%m-%d}", e.source.label, e.product, e.description, where, key,
+            or_slash(e.handling)]
+
+
+def build_story(d: MonthlyData) -> list[Flowable]:
+    story: list[Flowable] = [
+        Text(TITLE, 18, align="center", bold=True, space_after=2),
+        Text(f"（{d.title_period}）", 12, align="center", space_after=10),
+    ]
+    w = BODY_W
+    info = [
+        ["报送单位", d.station_name, "站点类型", d.station_kind.label],
+        ["报送对象", or_slash(d.reported_to), "月报编号", or_slash(d.report_number)],
+        ["检验检测机构", d.lab.name, "报送日期", fmt_date(d.issue_date)],
+    ]
+    story.append(table(info, (24 * mm, w / 2 - 24 * mm, 20 * mm, w / 2 - 20 * mm), label_cols=(0, 2),
+                       extra_style=[("BACKGROUND", (2, 0), (2, -1), colors.Color(0.9, 0.9, 0.9))]))
+    story.append(Text("一、总体情况", 12, bold=True, space_before=10, space_after=4))
+    n_key = len(d.key_entries)
+    overview = d.summary or f"本月共采集产品质量安全风险信息{len(d.entries)}条，其中重点风险信息{n_key}条。"
+    if not d.entries:
+        overview = d.summary or "本月未采集到产品质量安全风险信息（零报告）。"
+    story.append(Text(overview, 10.5, leading=17, indent=21, space_after=4))
+    rows: list[list[object]] = [["信息来源（第十条）", "条数", "其中重点风险信息"]]
+    for s, n, k in source_counts(d):
+        rows.append([f"（{'一二三四五六七八九'[s.value - 1]}）{s.label}", str(n), str(k)])
+    rows.append(["合计", str(len(d.entries)), str(n_key)])
+    story.append(table(rows, (w * 0.6, w * 0.2, w * 0.2), header_rows=1, align=("left", "center", "center"),
+                       extra_style=[("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95))]))
+
+    story.append(Text("二、重点风险信息（第十二条）", 12, bold=True, space_before=10, space_after=4))
+    if not d.key_entries:
+        story.append(Text("本月无重点风险信息。", 10.5, leading=17, indent=21))
+    for e in d.key_entries:
+        crit = "；".join(c.label for c in e.key_risk)
+        reported = _fmt_when(e.reported_at)
+        block = [
+            Text(f"{e.serial}　{e.product}：{e.description}", 10, leading=16, bold=False, space_before=2),
+            Text(f"列为重点的情形：{crit}", 9.5, leading=15, indent=21, color=FAIL_COLOR),
+            Text(f"即时报送：{reported or '未记录（重大质量安全风险信息应及时报送）'}　处理情况：{or_slash(e.handling)}",
+                 9.5, leading=15, indent=21),
+        ]
+        story.append(KeepTogether(block))
+
+    story.append(Text("三、风险信息明细", 12, bold=True, space_before=10, space_after=4))
+    if d.entries:
+        rows = [list(ENTRY_HEADERS)]
+        rows.extend(_entry_row(e) for e in d.entries)
+        story.append(table(rows, _ENTRY_COLS, header_rows=1, size=8,
+                           align=("left", "center", "left", "left", "left", "left", "center", "left")))
+    else:
+        story.append(Text("无。", 10.5, leading=17, indent=21))
+    sign = [[f"填报人：{or_slash(d.compiled_by)}", f"审核批准：{or_slash(d.approved_by)}",
+             f"日期：{fmt_date(d.issue_date)}"]]
+    story.append(KeepTogether([spacer(14), table(sign, (w / 3,) * 3,
+                                                 extra_style=[("GRID", (0, 0), (-1, -1), 0, colors.white)])]))
+    return story
+
+
+def _decorator(d: MonthlyData):
+    right = f"{d.station_name}　{d.title_period}"
+
+    def decorate(c: Canvas, page: int, total: int) -> None:
+        y = PAGE_H - 12 * mm
+        if d.confidential:
+            draw_confidential(c, y=y)
+        fonts.draw_string(c, PAGE_W - MARGIN_X, y, right, 8.5, align="right")
+        draw_page_number(c, page, total)
+
+    return decorate
+
+
+def render_monthly(data: MonthlyData) -> bytes:
+    """The monthly report as PDF bytes. Raises ``ValidationError`` for entries outside the month."""
+    _check(data)
+    meta = Meta(title=f"{TITLE} {data.title_period}", author=data.lab.name, subject=data.station_name,
+                keywords=data.report_number)
+    return build_pdf(build_story(data), meta, _decorator(data))
+
+
+def write_monthly_pdf(data: MonthlyData, path: str | Path) -> Path:
+    return atomic_write_bytes(path, render_monthly(data))
+
+
+def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
+    """The monthly report as an .xlsx workbook: 月报 (entries) and 来源统计 (by source)."""
+    _check(data)
+    from app.documents.excel import new_workbook, style_header_row
+
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = "月报"
+    ws.append([f"{TITLE}（{data.title_period}）"])
+    ws.append(["报送单位", data.station_name, "站点类型", data.station_kind.label])
+    ws.append(["报送对象", data.reported_to, "月报编号", data.report_number])
+    ws.append(["报送日期", data.issue_date, "填报人", data.compiled_by])
+    ws.append([])
+    headers = [*ENTRY_HEADERS[:6], "重点风险情形（第十二条）", "即时报送时间", ENTRY_HEADERS[7]]
+    ws.append(headers)
+    header_row = ws.max_row
+    style_header_row(ws, header_row)
+    for e in data.entries:
+        ws.append([
+            e.serial, e.received_date, e.source.label, e.product, e.description,
+            "／".join(p for p in (e.region, e.enterprise) if p),
+            "；".join(c.label for c in e.key_risk), _fmt_when(e.reported_at), e.handling,
+        ])
+    for row in ws.iter_rows(min_row=header_row + 1, min_col=2, max_col=2):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    ws["B4"].number_format = "yyyy-mm-dd"
+    widths = (18, 12, 20, 14, 44, 24, 30, 18, 20)
+    for i, wdt in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = wdt
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+    ws2 = wb.create_sheet("来源统计")
+    ws2.append(["信息来源（第十条）", "条数", "其中重点风险信息"])
+    style_header_row(ws2, 1)
+    for s, n, k in source_counts(data):
+        ws2.append([s.label, n, k])
+    ws2.append(["合计", len(data.entries), len(data.key_entries)])
+    ws2.column_dimensions["A"].width = 36
+    ws2.column_dimensions["C"].width = 18
+    return atomic_write_with(path, wb.save)
