@@ -16,7 +16,7 @@ Session events do the work, so no use case can forget it:
 What is recorded: an insert's ``after`` holds every column; an update's ``before``/``after``
 hold the changed columns (``after`` also carries the new ``version`` and ``updated_at``); a
 delete's ``before`` holds every column. Bytes appear as ``"sha256:<hex>"``, dates and
-timestamps as ISO text, decimals as text.
+timestamps as ISO text, decimals as text; password hashes only as the sha256 of the hash.
 
 JSON columns are compared by reassignment: mutate a copy and assign it (``s.claims = [...]``);
 an in-place ``append`` is not seen by SQLAlchemy, so neither the UPDATE nor the entry happens.
@@ -45,6 +45,8 @@ from app.store.types import utcnow
 
 GENESIS_HASH = "0" * 64
 BOOKKEEPING_COLUMNS = frozenset({"version", "updated_at"})
+#: Columns whose value must not be kept for ever: recorded as the sha256 of the value only.
+REDACTED_COLUMNS = frozenset({("users", "password_hash")})
 SYSTEM_ACTOR = "system"
 _PG_AUDIT_LOCK = 0x52_49_53_4B_4D_4F_4E_02  # "RISKMON" + 2
 _audit_table = AuditLog.__table__
@@ -128,6 +130,13 @@ def actor_of(session: Session) -> str:
     return str(session.info.get("actor") or SYSTEM_ACTOR)
 
 
+def _recorded(table: str, column: str, value: Any) -> Any:
+    """The JSON form of a column value as the log keeps it."""
+    if value is not None and (table, column) in REDACTED_COLUMNS:
+        return "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+    return to_json_value(value)
+
+
 def _column_keys(state: InstanceState[Any]) -> list[tuple[str, str]]:
     """(attribute key, column name) of the mapped columns."""
     return [(prop.key, prop.columns[0].name) for prop in state.mapper.column_attrs]
@@ -141,6 +150,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     if not (session.new or session.dirty or session.deleted):
         return
     _lock_chain(session)
+    _fetch_unknown_old_values(session)
     for obj in list(session.deleted):
         state = inspect(obj)
         if not _is_audited(state):
@@ -149,6 +159,35 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         for key, _name in _column_keys(state):
             if key in unloaded:
                 getattr(obj, key)  # load it now: after the flush the row is gone
+
+
+def _fetch_unknown_old_values(session: Session) -> None:
+    """Read from the database the old value of columns changed without being loaded first.
+
+    A deferred column (attachment content, report PDF) or an expired one can be assigned
+    without SQLAlchemy knowing what it replaces; the row still holds it until the flush.
+    """
+    stash: dict[InstanceState[Any], dict[str, Any]] = {}
+    for obj in session.dirty:
+        state = inspect(obj)
+        if not _is_audited(state) or not state.identity:
+            continue
+        unknown = []
+        for key, _name in _column_keys(state):
+            hist = state.attrs[key].history
+            if hist.added and not hist.deleted and not hist.unchanged:
+                unknown.append(key)
+        if not unknown:
+            continue
+        mapper = state.mapper
+        cols = [mapper.get_property(k).columns[0] for k in unknown]
+        pk = mapper.primary_key
+        row = session.connection().execute(
+            select(*cols).where(*[c == v for c, v in zip(pk, state.identity, strict=True)])
+        ).first()
+        if row is not None:
+            stash[state] = dict(zip(unknown, row, strict=True))
+    session.info["_audit_old"] = stash
 
 
 def _lock_chain(session: Session) -> None:
@@ -165,6 +204,7 @@ def _lock_chain(session: Session) -> None:
 
 def _after_flush(session: Session, flush_context: Any) -> None:
     new = {inspect(o) for o in session.new}
+    old_values = session.info.pop("_audit_old", None) or {}
     changes: list[tuple[int, int, str, str, int, Any, Any]] = []
     for state, (isdelete, listonly) in list(flush_context.states.items()):
         if listonly or not _is_audited(state):
@@ -173,13 +213,17 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         order = _TABLE_ORDER.get(table, 0)
         if isdelete:
             row_id = _row_id(state)
-            before = {name: to_json_value(state.dict[key]) for key, name in _column_keys(state) if key in state.dict}
+            before = {
+                name: _recorded(table, name, state.dict[key])
+                for key, name in _column_keys(state)
+                if key in state.dict
+            }
             changes.append((1, -order, table, "delete", row_id, before, None))
         elif state in new:
-            after = {name: to_json_value(_current(state, key)) for key, name in _column_keys(state)}
+            after = {name: _recorded(table, name, _current(state, key)) for key, name in _column_keys(state)}
             changes.append((0, order, table, "insert", _row_id(state), None, after))
         else:
-            entry = _update_entry(state)
+            entry = _update_entry(state, table, old_values)
             if entry is not None:
                 changes.append((0, order, table, "update", _row_id(state), *entry))
     if not changes:
@@ -236,17 +280,23 @@ def _current(state: InstanceState[Any], key: str) -> Any:
     return getattr(state.obj(), key)
 
 
-def _update_entry(state: InstanceState[Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _update_entry(
+    state: InstanceState[Any], table: str, old_values: dict[InstanceState[Any], dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    known_old = old_values.get(state, {})
     for key, name in _column_keys(state):
         if name in BOOKKEEPING_COLUMNS:
             continue
         hist = state.attrs[key].history
         if not hist.has_changes():
             continue
-        old = to_json_value(hist.deleted[0]) if hist.deleted else None
-        new = to_json_value(hist.added[0]) if hist.added else None
+        if hist.deleted:
+            old = _recorded(table, name, hist.deleted[0])
+        else:
+            old = _recorded(table, name, known_old.get(key))
+        new = _recorded(table, name, hist.added[0]) if hist.added else None
         if old == new:
             continue
         before[name] = old

@@ -191,6 +191,8 @@ class Database:
             self.check_schema()  # raises with the message
         if status.state == "current":
             return None
+        if status.state == "missing":
+            self._refuse_foreign_tables()
         backup: Path | None = None
         path = self.sqlite_path
         if self.is_sqlite and path is not None and status.state == "behind":
@@ -224,6 +226,23 @@ class Database:
             where = f"，已从备份 {backup} 恢复原数据库" if backup else ""
             raise DatabaseError(f"数据库升级失败{where}：{exc}") from exc
         return backup
+
+    def _refuse_foreign_tables(self) -> None:
+        """A database without our revision must not hold tables of something else."""
+        from sqlalchemy import inspect
+
+        from app.store.models import Base
+
+        with self._connect() as conn:
+            existing = set(inspect(conn).get_table_names()) - {"alembic_version"}
+        # A SQLite file belongs to one program; a PostgreSQL database may be shared.
+        clash = existing if self.is_sqlite else existing & set(Base.metadata.tables)
+        if clash:
+            names = "、".join(sorted(clash)[:5])
+            raise DatabaseError(
+                f"该数据库已含有其他数据表（{names}），既不是空数据库也不是 Riskmon 数据库："
+                "请选择新的数据库文件或空数据库。"
+            )
 
     # ---- backup -------------------------------------------------------------------------
 

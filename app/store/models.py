@@ -41,7 +41,6 @@ from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     declared_attr,
-    deferred,
     mapped_column,
     relationship,
 )
@@ -426,7 +425,7 @@ class Attachment(Versioned, Base):
     mime: Mapped[str | None] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
     uploaded_by_id: Mapped[int | None] = _user_fk()
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -552,7 +551,7 @@ class Report(Versioned, Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     amendment_reason: Mapped[str | None] = mapped_column(Text)
     file_sha256: Mapped[str | None] = mapped_column(String(64))
-    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
     sample: Mapped[Sample | None] = relationship()
     task: Mapped[MonitoringTask | None] = relationship()
@@ -676,7 +675,7 @@ class SyncOutbox(Versioned, Base):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    package: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+    package: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     package_ref: Mapped[str | None] = mapped_column(String(500))
     package_sha256: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20), default="pending")

@@ -360,7 +360,7 @@ def upgrade() -> None:
     sa.Column('mime', sa.String(length=100), nullable=True),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),

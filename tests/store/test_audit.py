@@ -229,3 +229,39 @@ def test_concurrent_writers_keep_one_chain(db: Database) -> None:
     result = _verify(db)
     assert result.ok, result
     assert result.count == 20
+
+
+def test_password_hash_is_not_kept_in_the_log(db: Database) -> None:
+    from app.store.models import User
+
+    secret = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
+    with UnitOfWork(db, "admin") as uow:
+        uow.session.add(User(username="zhang", display_name="张三", password_hash=secret, roles=["technician"]))
+        uow.commit()
+    with UnitOfWork(db, "admin") as uow:
+        user = uow.session.scalar(select(User))
+        user.password_hash = secret + "2"
+        uow.commit()
+    entries = _entries(db)
+    assert [e.action for e in entries] == ["insert", "update"]
+    for e in entries:
+        assert "argon2" not in str(e.before) + str(e.after)
+    assert entries[1].after["password_hash"] == "sha256:" + hashlib.sha256((secret + "2").encode()).hexdigest()
+    assert entries[1].before["password_hash"] != entries[1].after["password_hash"]
+
+
+def test_replacing_deferred_content_records_the_old_value(db: Database) -> None:
+    _history(db)
+    with UnitOfWork(db, "alice") as uow:
+        uow.session.add(
+            Attachment(sample_id=1, filename="q.jpg", sha256="-", size=1, content=b"old", kind="other")
+        )
+        uow.commit()
+    with UnitOfWork(db, "bob") as uow:
+        att = uow.session.scalar(select(Attachment).where(Attachment.filename == "q.jpg"))
+        att.content = b"new"  # not loaded before: the old bytes are fetched for the log
+        uow.commit()
+    last = _entries(db)[-1]
+    assert last.action == "update"
+    assert last.before == {"content": "sha256:" + hashlib.sha256(b"old").hexdigest()}
+    assert last.after["content"] == "sha256:" + hashlib.sha256(b"new").hexdigest()

@@ -158,3 +158,16 @@ def test_newer_database_is_refused(db: Database) -> None:
     finally:
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head_revision()})
+
+
+def test_sqlite_file_of_another_program_is_not_migrated(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    database = bootstrap(f"sqlite:///{other}", home=tmp_path)
+    try:
+        with pytest.raises(DatabaseError, match="invoices.*不是 Riskmon 数据库"):
+            database.upgrade()
+        assert _tables(database) == {"invoices"}
+    finally:
+        database.dispose()
