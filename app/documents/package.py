@@ -1,0 +1,611 @@
+"""The task export package (任务导出包): one ZIP per task with ``manifest.json`` and the PDFs.
+
+The format is specified in ``docs/package-format.md`` (schema version 1). ``build_package``
+writes a package deterministically and atomically; ``verify_package`` checks one and never
+raises for a bad package: it returns every problem, in Chinese, with a stable code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.documents._io import atomic_write_bytes, safe_file_name
+from app.documents.data import (
+    ItemLine,
+    Judgement,
+    PackageManifestData,
+    PackageNotification,
+    PackageSample,
+    PartyInfo,
+    PartyRole,
+    PlaceType,
+    RiskLevel,
+)
+from app.errors import ValidationError
+
+__all__ = [
+    "FORMAT",
+    "MANIFEST_NAME",
+    "SCHEMA_VERSION",
+    "VerifyReport",
+    "build_package",
+    "manifest_dict",
+    "name_problem",
+    "package_bytes",
+    "safe_file_name",
+    "verify_package",
+]
+
+FORMAT = "riskmon.task-package"
+SCHEMA_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+MAX_ENTRIES = 10_000
+MAX_TOTAL_SIZE = 2 * 1024**3
+MAX_NAME_LEN = 240
+_FORBIDDEN = set('\\:*?"<>|')
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` is not an acceptable entry name (path traversal, absolute, …), or ``None``."""
+    if not name:
+        return "文件名为空"
+    if len(name) > MAX_NAME_LEN:
+        return f"文件名超过 {MAX_NAME_LEN} 个字符"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return "文件名含控制字符"
+    bad = sorted(_FORBIDDEN.intersection(name))
+    if bad:
+        return f"文件名含不允许的字符 {' '.join(bad)}"
+    if name.startswith("/"):
+        return "文件名不能是绝对路径"
+    if name.endswith("/"):
+        return "不允许目录条目"
+    for part in name.split("/"):
+        if part == "":
+            return "路径中有空的部分（//）"
+        if part in (".", ".."):
+            return "路径中不能有 . 或 ..（路径穿越）"
+        if part.endswith((".", " ")):
+            return f"路径部分“{part}”不能以点或空格结尾"
+    return None
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _party(p: PartyInfo | None) -> dict[str, str] | None:
+    return None if p is None else {"name": p.name, "uscc": p.uscc}
+
+
+def _result(it: ItemLine) -> dict[str, Any]:
+    return {
+        "item": it.item,
+        "requirement": it.requirement_text,
+        "result": it.result_text,
+        "unit": it.unit,
+        "judgement": it.judgement.value,
+        "basis_code": it.basis_code,
+        "basis_clause": it.basis_clause,
+        "method_code": it.method_code,
+        "method_clause": it.method_clause,
+        "rules": list(it.rule_trace),
+        "expert_panel": it.expert_panel,
+    }
+
+
+def _sample(s: PackageSample) -> dict[str, Any]:
+    return {
+        "sample_number": s.sample_number,
+        "product_name": s.product_name,
+        "brand": s.brand,
+        "model_spec": s.model_spec,
+        "batch_number": s.batch_number,
+        "place_type": s.place_type.value,
+        "sampling_date": _d(s.sampling_date),
+        "sampled": _party(s.sampled),
+        "nominal_producer": _party(s.nominal_producer),
+        "platform_operator": _party(s.platform_operator),
+        "report_number": s.report_number,
+        "replaces_number": s.replaces_number or None,
+        "problems_found": s.problems_found,
+        "conclusion": s.conclusion,
+        "report_file": s.report_file,
+        "results": [_result(r) for r in s.results],
+    }
+
+
+def _notification(n: PackageNotification) -> dict[str, Any]:
+    return {
+        "sample_number": n.sample_number,
+        "party": _party(n.party),
+        "roles": [r.value for r in n.party.roles],
+        "out_of_province": n.party.out_of_province,
+        "issue_date": _d(n.issue_date),
+        "file": n.file,
+    }
+
+
+def _created_at(data: PackageManifestData) -> datetime:
+    ts = data.created_at or datetime.now(UTC)
+    return ts.astimezone(UTC).replace(microsecond=0)
+
+
+def manifest_dict(data: PackageManifestData, files: Mapping[str, bytes]) -> dict[str, Any]:
+    """The ``manifest.json`` object for ``data`` and ``files`` (name → bytes)."""
+    created = _created_at(data)
+    samples = sorted(data.samples, key=lambda s: s.sample_number)
+    order = {s.sample_number: i for i, s in enumerate(samples)}
+    notes = sorted(enumerate(data.notifications), key=lambda p: (order.get(p[1].sample_number, len(order)), p[0]))
+    a = data.analysis
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "app": {"name": "riskmon", "version": __version__},
+        "lab": {"name": data.lab.name, "cma_number": data.lab.cma_number},
+        "task": {
+            "number": data.task.number,
+            "title": data.task.title,
+            "issuing_authority": data.task.issuing_authority,
+            "product_category": data.task.product_category,
+            "plan_year": data.task.plan_year,
+        },
+        "samples": [_sample(s) for s in samples],
+        "notifications": [_notification(n) for _, n in notes],
+        "analysis": None if a is None else {
+            "file": a.file,
+            "proposed_level": a.proposed_level.value if a.proposed_level else None,
+            "model_name": a.model_name,
+            "model_version": a.model_version,
+        },
+        "report_numbers": sorted({s.report_number for s in samples}),
+        "files": [
+            {"name": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
+            for name in sorted(files)
+        ],
+    }
+
+
+def _check_inputs(data: PackageManifestData, files: Mapping[str, bytes]) -> None:
+    problems: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for name, content in files.items():
+        if name == MANIFEST_NAME:
+            problems[name] = f"{MANIFEST_NAME} 由程序生成，不能作为文件加入导出包"
+            continue
+        why = name_problem(name)
+        if why:
+            problems[name] = f"文件名“{name}”不可用：{why}"
+        if name.casefold() in folded:
+            problems[name] = f"文件名“{name}”与“{folded[name.casefold()]}”仅大小写不同"
+        folded[name.casefold()] = name
+        if not isinstance(content, bytes | bytearray | memoryview):
+            problems[name] = f"文件“{name}”的内容不是字节串"
+    if not data.task.number.strip():
+        problems["task.number"] = "导出包缺少任务编号"
+    seen: dict[str, str] = {}
+    for s in data.samples:
+        if not s.report_number.strip():
+            problems[f"{s.sample_number}.report_number"] = f"样品 {s.sample_number} 缺少报告编号"
+        elif s.report_number in seen:
+            problems[f"{s.sample_number}.report_number"] = (
+                f"报告编号 {s.report_number} 重复（样品 {seen[s.report_number]} 与 {s.sample_number}）")
+        seen.setdefault(s.report_number, s.sample_number)
+        if s.report_file and s.report_file not in files:
+            problems[f"{s.sample_number}.report_file"] = f"样品 {s.sample_number} 的报告文件 {s.report_file} 未提供"
+        if s.place_type is PlaceType.E_PLATFORM and s.platform_operator is None:
+            problems[f"{s.sample_number}.platform_operator"] = f"电商平台样品 {s.sample_number} 缺少电商平台经营者"
+    sample_numbers = {s.sample_number for s in data.samples}
+    if len(sample_numbers) != len(data.samples):
+        problems["samples"] = "样品编号重复"
+    for n in data.notifications:
+        if n.sample_number not in sample_numbers:
+            problems[f"notification.{n.sample_number}.{n.party.name}"] = (
+                f"告知记录所属样品 {n.sample_number} 不在导出包中")
+        if n.file and n.file not in files:
+            problems[f"notification.{n.file}"] = f"告知书文件 {n.file} 未提供"
+        if not n.party.roles:
+            problems[f"notification.{n.sample_number}.{n.party.name}.roles"] = f"告知对象 {n.party.name} 没有身份（roles）"
+    if data.analysis and data.analysis.file and data.analysis.file not in files:
+        problems["analysis.file"] = f"分析报告文件 {data.analysis.file} 未提供"
+    if problems:
+        raise ValidationError(problems)
+
+
+def package_bytes(manifest_data: PackageManifestData, files: Mapping[str, bytes]) -> bytes:
+    """The package as bytes (deterministic for the same inputs). ``ValidationError`` for bad inputs."""
+    _check_inputs(manifest_data, files)
+    files = {k: bytes(v) for k, v in files.items()}
+    manifest = manifest_dict(manifest_data, files)
+    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    created = _created_at(manifest_data)
+    stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
+    if created.year < 1980:
+        stamp = (1980, 1, 1, 0, 0, 0)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, content in [(MANIFEST_NAME, text.encode("utf-8")), *sorted(files.items())]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return buf.getvalue()
+
+
+def build_package(manifest_data: PackageManifestData, files: Mapping[str, bytes], out_path: str | Path) -> Path:
+    """Write the package to ``out_path`` atomically (temporary file, then rename); returns the path."""
+    return atomic_write_bytes(out_path, package_bytes(manifest_data, files))
+
+
+# --------------------------------------------------------------------------- verification
+
+
+@dataclass
+class VerifyReport:
+    """Result of ``verify_package``: ``ok`` exactly when ``problems`` is empty.
+
+    ``problems[i]`` is a Chinese sentence; ``codes[i]`` its stable code (docs/package-format.md).
+    ``manifest`` is the parsed manifest when it could be read.
+    """
+
+    ok: bool = True
+    problems: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+
+    def add(self, code: str, message: str) -> None:
+        self.ok = False
+        self.codes.append(code)
+        self.problems.append(message)
+
+
+class _Schema:
+    """Collects ``bad_manifest`` problems while walking the manifest."""
+
+    def __init__(self, report: VerifyReport) -> None:
+        self.report = report
+
+    def bad(self, path: str, what: str) -> None:
+        self.report.add("bad_manifest", f"manifest.json 字段 {path} {what}")
+
+    def obj(self, value: Any, path: str, *, nullable: bool = False) -> dict[str, Any] | None:
+        if value is None and nullable:
+            return None
+        if not isinstance(value, dict):
+            self.bad(path, "应为对象" + ("或 null" if nullable else ""))
+            return None
+        return value
+
+    def field(self, obj: dict[str, Any], key: str, path: str) -> Any:
+        if key not in obj:
+            self.bad(f"{path}.{key}" if path else key, "缺失")
+            return _MISSING
+        return obj[key]
+
+    def str_(self, obj: dict[str, Any], key: str, path: str, *, nullable: bool = False, nonempty: bool = False,
+             pattern: re.Pattern[str] | None = None, choices: tuple[str, ...] = ()) -> str | None:
+        v = self.field(obj, key, path)
+        p = f"{path}.{key}" if path else key
+        if v is _MISSING:
+            return None
+        if v is None and nullable:
+            return None
+        if not isinstance(v, str):
+            self.bad(p, "应为字符串" + ("或 null" if nullable else ""))
+            return None
+        if nonempty and not v.strip():
+            self.bad(p, "不能为空")
+        if pattern is not None and not pattern.match(v):
+            self.bad(p, f"格式不正确：“{v}”")
+        if choices and v not in choices:
+            self.bad(p, f"应为 {'、'.join(choices)} 之一，实际为“{v}”")
+        return v
+
+    def bool_(self, obj: dict[str, Any], key: str, path: str) -> bool | None:
+        v = self.field(obj, key, path)
+        if v is _MISSING:
+            return None
+        if not isinstance(v, bool):
+            self.bad(f"{path}.{key}", "应为 true 或 false")
+            return None
+        return v
+
+    def int_(self, obj: dict[str, Any], key: str, path: str, *, nullable: bool = False) -> int | None:
+        v = self.field(obj, key, path)
+        if v is _MISSING or (v is None and nullable):
+            return None
+        if not isinstance(v, int) or isinstance(v, bool):
+            self.bad(f"{path}.{key}" if path else key, "应为整数")
+            return None
+        return v
+
+    def list_(self, obj: dict[str, Any], key: str, path: str) -> list[Any]:
+        v = self.field(obj, key, path)
+        if v is _MISSING:
+            return []
+        if not isinstance(v, list):
+            self.bad(f"{path}.{key}" if path else key, "应为数组")
+            return []
+        return v
+
+    def party(self, obj: dict[str, Any], key: str, path: str, *, nullable: bool) -> dict[str, Any] | None:
+        v = self.field(obj, key, path)
+        if v is _MISSING:
+            return None
+        p = self.obj(v, f"{path}.{key}", nullable=nullable)
+        if p is not None:
+            self.str_(p, "name", f"{path}.{key}", nonempty=True)
+            self.str_(p, "uscc", f"{path}.{key}")
+        return p
+
+
+_MISSING = object()
+_PLACES = tuple(p.value for p in PlaceType)
+_JUDGEMENTS = tuple(j.value for j in Judgement)
+_ROLES = tuple(r.value for r in PartyRole)
+_LEVELS = tuple(level.value for level in RiskLevel)
+
+
+def _check_manifest(m: dict[str, Any], report: VerifyReport) -> None:
+    s = _Schema(report)
+    s.str_(m, "created_at", "", pattern=_TIMESTAMP)
+    app = s.field(m, "app", "")
+    app = s.obj(app, "app") if app is not _MISSING else None
+    if app is not None:
+        s.str_(app, "name", "app")
+        s.str_(app, "version", "app")
+    lab = s.field(m, "lab", "")
+    lab = s.obj(lab, "lab") if lab is not _MISSING else None
+    if lab is not None:
+        s.str_(lab, "name", "lab", nonempty=True)
+        s.str_(lab, "cma_number", "lab")
+    task = s.field(m, "task", "")
+    task = s.obj(task, "task") if task is not _MISSING else None
+    if task is not None:
+        s.str_(task, "number", "task", nonempty=True)
+        for k in ("title", "issuing_authority", "product_category"):
+            s.str_(task, k, "task")
+        s.int_(task, "plan_year", "task", nullable=True)
+    for i, raw in enumerate(s.list_(m, "samples", "")):
+        path = f"samples[{i}]"
+        smp = s.obj(raw, path)
+        if smp is None:
+            continue
+        s.str_(smp, "sample_number", path, nonempty=True)
+        s.str_(smp, "product_name", path)
+        for k in ("brand", "model_spec", "batch_number", "conclusion"):
+            s.str_(smp, k, path)
+        place = s.str_(smp, "place_type", path, choices=_PLACES)
+        s.str_(smp, "sampling_date", path, nullable=True, pattern=_DATE)
+        s.party(smp, "sampled", path, nullable=False)
+        s.party(smp, "nominal_producer", path, nullable=True)
+        op = s.party(smp, "platform_operator", path, nullable=True)
+        if place == "e_platform" and "platform_operator" in smp and op is None:
+            s.bad(f"{path}.platform_operator", "电商平台样品必须有电商平台经营者")
+        s.str_(smp, "report_number", path, nonempty=True)
+        s.str_(smp, "replaces_number", path, nullable=True)
+        s.str_(smp, "report_file", path, nullable=True)
+        found = s.bool_(smp, "problems_found", path)
+        any_fail = False
+        for j, rr in enumerate(s.list_(smp, "results", path)):
+            rp = f"{path}.results[{j}]"
+            res = s.obj(rr, rp)
+            if res is None:
+                continue
+            s.str_(res, "item", rp, nonempty=True)
+            for k in ("requirement", "result", "unit", "basis_code", "basis_clause", "method_code", "method_clause"):
+                s.str_(res, k, rp)
+            if s.str_(res, "judgement", rp, choices=_JUDGEMENTS) == "fail":
+                any_fail = True
+            rules = s.list_(res, "rules", rp)
+            if not all(isinstance(x, str) for x in rules):
+                s.bad(f"{rp}.rules", "应为字符串数组")
+            s.bool_(res, "expert_panel", rp)
+        if found is not None and found != any_fail:
+            s.bad(f"{path}.problems_found", "与检验结果的单项判定不一致")
+    for i, raw in enumerate(s.list_(m, "notifications", "")):
+        path = f"notifications[{i}]"
+        n = s.obj(raw, path)
+        if n is None:
+            continue
+        s.str_(n, "sample_number", path, nonempty=True)
+        s.party(n, "party", path, nullable=False)
+        roles = s.list_(n, "roles", path)
+        if "roles" in n and (not roles or any(r not in _ROLES for r in roles)):
+            s.bad(f"{path}.roles", f"应为非空数组，元素为 {'、'.join(_ROLES)} 之一")
+        s.bool_(n, "out_of_province", path)
+        s.str_(n, "issue_date", path, nullable=True, pattern=_DATE)
+        s.str_(n, "file", path, nullable=True)
+    if "analysis" in m:
+        a = s.obj(m["analysis"], "analysis", nullable=True)
+        if a is not None:
+            s.str_(a, "file", "analysis", nullable=True)
+            s.str_(a, "proposed_level", "analysis", nullable=True, choices=_LEVELS)
+            s.str_(a, "model_name", "analysis")
+            s.str_(a, "model_version", "analysis")
+    else:
+        s.field(m, "analysis", "")
+    numbers = s.list_(m, "report_numbers", "")
+    if not all(isinstance(x, str) for x in numbers):
+        s.bad("report_numbers", "应为字符串数组")
+
+
+def _check_references(m: dict[str, Any], listed: set[str], report: VerifyReport) -> None:
+    samples = [x for x in m.get("samples", []) if isinstance(x, dict)] if isinstance(m.get("samples"), list) else []
+    seen: dict[str, str] = {}
+    for smp in samples:
+        num = smp.get("report_number")
+        sn = smp.get("sample_number")
+        if isinstance(num, str) and num:
+            if num in seen:
+                report.add("bad_reference", f"报告编号 {num} 重复出现（样品 {seen[num]} 与 {sn}）")
+            seen.setdefault(num, str(sn))
+        f = smp.get("report_file")
+        if isinstance(f, str) and f not in listed:
+            report.add("bad_reference", f"样品 {sn} 的报告文件 {f} 不在 files 清单中")
+    numbers = m.get("report_numbers")
+    if isinstance(numbers, list) and all(isinstance(x, str) for x in numbers):
+        if len(set(numbers)) != len(numbers):
+            report.add("bad_reference", "report_numbers 中有重复的报告编号")
+        if set(numbers) != set(seen):
+            extra = sorted(set(numbers) - set(seen))
+            missing = sorted(set(seen) - set(numbers))
+            detail = "；".join(p for p in (extra and f"多出 {'、'.join(extra)}", missing and f"缺少 {'、'.join(missing)}") if p)
+            report.add("bad_reference", f"report_numbers 与样品的报告编号不一致（{detail}）")
+    sample_numbers = {smp.get("sample_number") for smp in samples}
+    notes = m.get("notifications")
+    for i, n in enumerate(notes if isinstance(notes, list) else []):
+        if not isinstance(n, dict):
+            continue
+        if n.get("sample_number") not in sample_numbers:
+            report.add("bad_reference", f"notifications[{i}] 所属样品 {n.get('sample_number')} 不在 samples 中")
+        f = n.get("file")
+        if isinstance(f, str) and f not in listed:
+            report.add("bad_reference", f"notifications[{i}] 的告知书文件 {f} 不在 files 清单中")
+    a = m.get("analysis")
+    if isinstance(a, dict) and isinstance(a.get("file"), str) and a["file"] not in listed:
+        report.add("bad_reference", f"分析报告文件 {a['file']} 不在 files 清单中")
+
+
+def _sha256_of(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def verify_package(source: str | Path | bytes | bytearray) -> VerifyReport:
+    """Check a package (path or bytes) against docs/package-format.md; never raises for bad input."""
+    report = VerifyReport()
+    try:
+        fh: Any = io.BytesIO(bytes(source)) if isinstance(source, bytes | bytearray) else open(source, "rb")  # noqa: SIM115
+    except OSError as e:
+        report.add("not_zip", f"无法打开文件：{e.strerror or e}")
+        return report
+    try:
+        try:
+            zf = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            report.add("not_zip", f"不是有效的 ZIP 文件（{type(e).__name__}）")
+            return report
+        with zf:
+            _verify_zip(zf, report)
+    finally:
+        fh.close()
+    return report
+
+
+def _verify_zip(zf: zipfile.ZipFile, report: VerifyReport) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_TOTAL_SIZE:
+        report.add("too_large", f"导出包过大：最多 {MAX_ENTRIES} 个文件、解压后总计 2 GiB")
+        return
+    entries: dict[str, zipfile.ZipInfo] = {}
+    folded: dict[str, str] = {}
+    for info in infos:
+        name = info.filename
+        why = name_problem(name)
+        if why:
+            report.add("bad_name", f"文件名“{name}”不允许：{why}")
+            continue
+        if name in entries or name.casefold() in folded:
+            other = folded.get(name.casefold(), name)
+            report.add("duplicate_name", f"文件“{name}”重复出现（与“{other}”同名或仅大小写不同）")
+            continue
+        entries[name] = info
+        folded[name.casefold()] = name
+    if MANIFEST_NAME not in entries:
+        report.add("no_manifest", "导出包中没有 manifest.json")
+        return
+    try:
+        raw = zf.read(entries[MANIFEST_NAME])
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+        report.add("corrupt_entry", f"manifest.json 无法解压或校验失败（{type(e).__name__}）")
+        return
+    if raw.startswith(b"\xef\xbb\xbf"):
+        report.add("bad_manifest", "manifest.json 不能带字节顺序标记（BOM）")
+        return
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        report.add("bad_manifest", f"manifest.json 不是 UTF-8 编码的 JSON：{e}")
+        return
+    if not isinstance(manifest, dict):
+        report.add("bad_manifest", "manifest.json 应为一个 JSON 对象")
+        return
+    report.manifest = manifest
+    if manifest.get("format") != FORMAT:
+        report.add("unsupported_version", f"不是 Riskmon 任务导出包（format 应为 {FORMAT}，实际为 {manifest.get('format')!r}）")
+        return
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        report.add("unsupported_version", f"不支持的 schema_version：{version!r}（本程序读取版本 {SCHEMA_VERSION}）")
+        return
+    _check_manifest(manifest, report)
+
+    schema = _Schema(report)
+    listed: dict[str, dict[str, Any]] = {}
+    for i, raw_entry in enumerate(schema.list_(manifest, "files", "")):
+        path = f"files[{i}]"
+        f = schema.obj(raw_entry, path)
+        if f is None:
+            continue
+        name = schema.str_(f, "name", path, nonempty=True)
+        size = schema.int_(f, "size", path)
+        digest = schema.str_(f, "sha256", path, pattern=_HEX64)
+        if name is None:
+            continue
+        if name == MANIFEST_NAME:
+            schema.bad(path, "不能列出 manifest.json 本身")
+            continue
+        why = name_problem(name)
+        if why:
+            report.add("bad_name", f"files 清单中的文件名“{name}”不允许：{why}")
+            continue
+        if name in listed:
+            schema.bad(path, f"文件“{name}”在清单中重复")
+            continue
+        listed[name] = {"size": size, "sha256": digest}
+    for name, expect in listed.items():
+        info = entries.get(name)
+        if info is None:
+            report.add("missing_file", f"清单中的文件“{name}”不在导出包中")
+            continue
+        if expect["size"] is not None and info.file_size != expect["size"]:
+            report.add("size_mismatch", f"文件“{name}”大小为 {info.file_size} 字节，清单记录为 {expect['size']} 字节")
+        try:
+            digest, _ = _sha256_of(zf, info)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+            report.add("corrupt_entry", f"文件“{name}”无法解压或 CRC 校验失败（{type(e).__name__}）")
+            continue
+        if expect["sha256"] is not None and digest != expect["sha256"]:
+            report.add("hash_mismatch", f"文件“{name}”的 SHA-256 与清单不符，文件可能被修改或损坏")
+    for name in entries:
+        if name != MANIFEST_NAME and name not in listed:
+            report.add("unlisted_file", f"文件“{name}”不在 manifest.json 的 files 清单中")
+    _check_references(manifest, set(listed), report)
+
