@@ -40,27 +40,27 @@ def allowed_points(r: Requirement) -> set[float]:
     return {x for x in probe_points if allows(r, x)}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(requirements())
 def test_irreflexive(a: Requirement) -> None:
     assert stricter(a, a) is False
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(requirements(), requirements())
 def test_asymmetric(a: Requirement, b: Requirement) -> None:
     if stricter(a, b):
         assert stricter(b, a) is False
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(requirements(), requirements(), requirements())
 def test_transitive(a: Requirement, b: Requirement, c: Requirement) -> None:
     if stricter(a, b) and stricter(b, c):
         assert stricter(a, c) is True
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(requirements(), requirements())
 def test_none_exactly_for_incomparable(a: Requirement, b: Requirement) -> None:
     verdict = stricter(a, b)
@@ -72,7 +72,7 @@ def test_none_exactly_for_incomparable(a: Requirement, b: Requirement) -> None:
     assert (stricter(b, a) is None) == expected_none
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(requirements(), requirements())
 def test_stricter_agrees_with_the_allowed_values(a: Requirement, b: Requirement) -> None:
     """On the integer and half-integer grid, a stricter requirement allows a subset of values."""
