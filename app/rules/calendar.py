@@ -109,16 +109,22 @@ def _row_attr(row: object, name: str) -> Any:
 
 
 def _as_row(row: object) -> CalendarRow:
+    """An override row from a ``CalendarRow``, a (date, kind, name[, source]) tuple, a mapping or an object."""
     if isinstance(row, CalendarRow):
         return row
     if isinstance(row, tuple) and not hasattr(row, "_fields"):
-        return CalendarRow(*row)
+        row = dict(zip(("date", "kind", "name", "source"), row, strict=False))
     day = _row_attr(row, "date")
     if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
+        try:
+            day = dt.date.fromisoformat(day.strip())
+        except ValueError:
+            day = None
+    if isinstance(day, dt.datetime):
+        day = day.date()
     kind = _KIND_ALIASES.get(str(_row_attr(row, "kind") or "").strip().lower())
     if not isinstance(day, dt.date) or kind is None:
-        raise RuleInputError("overrides", f"日历条目无效：{describe(str(row))}")
+        raise RuleInputError("overrides", f"日历条目无效（应有日期和 holiday/workday 类型）：{describe(str(row))}")
     return CalendarRow(day, kind, str(_row_attr(row, "name") or ""), str(_row_attr(row, "source") or "override"))
 
 
@@ -398,16 +404,17 @@ _CSV_HEADERS = {
 def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
     records: list[tuple[int, dict[str, Any]]] = []
     columns = ["date", "kind", "name", "source"]
-    header_seen = False
+    first = True
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cells = [c.strip() for c in next(csv.reader(io.StringIO(line)))]
-        if not header_seen and cells and cells[0].lower() in ("date", "日期"):
-            columns = [_CSV_HEADERS.get(c.lower(), c.lower()) for c in cells]
-            header_seen = True
-            continue
-        header_seen = True
+        if first:
+            first = False
+            names = [_CSV_HEADERS.get(c.lower()) for c in cells]
+            if "date" in names:  # a header row, in any column order
+                columns = [n or c.lower() for n, c in zip(names, cells, strict=True)]
+                continue
         values = {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(columns)}
         records.append((lineno, values))
     return records

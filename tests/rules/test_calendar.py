@@ -300,3 +300,17 @@ def test_parse_rejects_unusable_files(text: str, fmt: str) -> None:
 def test_parse_unknown_format() -> None:
     with pytest.raises(RuleInputError):
         parse_calendar_rows("", "xlsx")
+
+
+def test_parse_csv_header_in_any_order() -> None:
+    rows = parse_calendar_rows("name,kind,date\n元旦,holiday,2027-01-01\n", "csv")
+    assert rows == [CalendarRow(D("2027-01-01"), "holiday", "元旦", "import")]
+
+
+def test_override_rows_as_tuples_are_validated() -> None:
+    cal = default_calendar([("2026-03-04", "holiday", "临时放假")])
+    assert not cal.is_working_day(D("2026-03-04"))
+    with pytest.raises(RuleInputError):
+        default_calendar([("2026-03-04", "off", "x")])
+    with pytest.raises(RuleInputError):
+        default_calendar([{"date": "someday", "kind": "holiday", "name": "x"}])
