@@ -37,7 +37,7 @@ from app.rules._input import (
     join,
     member,
 )
-from app.rules.errors import RuleInputError, describe
+from app.rules.errors import RuleInputError
 from app.rules.requirements import Requirement, parse_requirement, same_allowed_set, stricter
 from app.rules.standards import (
     KIND_NAMES_ZH,
@@ -255,7 +255,7 @@ Basis = StandardBasis | ClaimBasis
 
 
 @dataclass(frozen=True, slots=True)
-class Warning_:
+class SelectionWarning:
     """Something a person must look at; ``reason`` is Chinese."""
 
     reason: str
@@ -287,7 +287,7 @@ class ItemDecision:
 @dataclass(frozen=True, slots=True)
 class SelectionResult:
     items: tuple[ItemDecision, ...]
-    warnings: tuple[Warning_, ...]
+    warnings: tuple[SelectionWarning, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {"items": [d.to_dict() for d in self.items], "warnings": [w.to_dict() for w in self.warnings]}
@@ -307,10 +307,10 @@ class _Resolved:
 
 class _Warnings:
     def __init__(self) -> None:
-        self.items: list[Warning_] = []
+        self.items: list[SelectionWarning] = []
 
     def add(self, reason: str, *, item: str | None = None, code: str | None = None, rule: str | None = None) -> None:
-        w = Warning_(reason=reason, item=item, code=code, rule=rule)
+        w = SelectionWarning(reason=reason, item=item, code=code, rule=rule)
         if w not in self.items:
             self.items.append(w)
 
@@ -386,7 +386,7 @@ def _strictest(
         if verdict is None:
             warnings.add(
                 f"{cand[0].entry.code_text}（{cand[1].requirement}）与 {best[0].entry.code_text}"
-                f"（{best[1].requirement}）的要求无法比较（单位不同或为文字要求），采用前者之前的 {best[0].entry.code_text}",
+                f"（{best[1].requirement}）的要求无法比较（单位不同或为文字要求），按先后顺序采用 {best[0].entry.code_text}",
                 item=item,
                 rule=rule,
             )
@@ -591,9 +591,8 @@ __all__ = [
     "Method",
     "SelectionInput",
     "SelectionResult",
+    "SelectionWarning",
     "StandardBasis",
-    "Warning_",
-    "describe",
     "parse_selection_input",
     "select_standards",
 ]
