@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -153,15 +154,25 @@ def parse_requirement(data: object, path: str = "requirement") -> Requirement:
     return Requirement(op=op, unit=unit, value=value)
 
 
-def comparable(a: Requirement, b: Requirement) -> bool:
+RequirementLike = Requirement | Mapping[str, Any]
+
+
+def as_requirement(value: RequirementLike, path: str = "requirement") -> Requirement:
+    """A ``Requirement`` as is, or parsed from its JSON dict."""
+    return value if isinstance(value, Requirement) else parse_requirement(value, path)
+
+
+def comparable(a: RequirementLike, b: RequirementLike) -> bool:
     """Whether "stricter" can be decided between ``a`` and ``b`` at all."""
+    a, b = as_requirement(a), as_requirement(b)
     if a.is_text or b.is_text:
         return a.is_text and b.is_text and _normalize_text(a.text or "") == _normalize_text(b.text or "")
     return normalize_unit(a.unit) == normalize_unit(b.unit)
 
 
-def same_allowed_set(a: Requirement, b: Requirement) -> bool | None:
+def same_allowed_set(a: RequirementLike, b: RequirementLike) -> bool | None:
     """Whether ``a`` and ``b`` allow the same values (``= 5`` and ``range 5..5`` do); None if incomparable."""
+    a, b = as_requirement(a), as_requirement(b)
     if not comparable(a, b):
         return None
     if a.is_text:
@@ -169,13 +180,14 @@ def same_allowed_set(a: Requirement, b: Requirement) -> bool | None:
     return a.interval == b.interval
 
 
-def stricter(a: Requirement, b: Requirement) -> bool | None:
+def stricter(a: RequirementLike, b: RequirementLike) -> bool | None:
     """True when ``a`` allows a proper subset of what ``b`` allows; None when incomparable.
 
     A strict partial order: irreflexive, asymmetric and transitive on comparable requirements.
     Two overlapping ranges where neither contains the other are comparable but neither is
     stricter (both directions give False).
     """
+    a, b = as_requirement(a), as_requirement(b)
     if not comparable(a, b):
         return None
     if a.is_text:
@@ -185,12 +197,13 @@ def stricter(a: Requirement, b: Requirement) -> bool | None:
     return ia != ib and ia.issubset(ib)
 
 
-def allows(req: Requirement, value: Number, unit: str | None = None) -> bool:
+def allows(req: RequirementLike, value: Number, unit: str | None = None) -> bool:
     """Whether a measured ``value`` meets ``req`` (ends as the op says: ``range`` inclusive).
 
     ``unit``, when given, must be the requirement's unit. A text requirement cannot judge a
     number: ``RuleInputError``.
     """
+    req = as_requirement(req)
     if req.is_text:
         raise RuleInputError("requirement", "文字要求无法用数值自动判定")
     if unit is not None and normalize_unit(unit) != normalize_unit(req.unit):

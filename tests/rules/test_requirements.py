@@ -210,3 +210,10 @@ def test_bad_requirements_name_the_field(spec: dict, field: str) -> None:
 def test_op_aliases() -> None:
     assert req({"op": "≤", "value": 1, "unit": "K"}).op == "<="
     assert req({"op": "≥", "value": 1, "unit": "K"}).op == ">="
+
+
+def test_functions_accept_the_json_dicts() -> None:
+    assert stricter({"op": "<=", "value": 1, "unit": "K"}, {"op": "<=", "value": 2, "unit": "K"}) is True
+    assert allows({"op": "range", "low": 1, "high": 2, "unit": "K"}, 2) is True
+    with pytest.raises(RuleInputError):
+        stricter({"op": "?"}, {"op": "<=", "value": 2, "unit": "K"})
