@@ -57,8 +57,7 @@ dist: venv
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
 translations: venv
-	$(BIN)/pyside6-lupdate $$(find app/ui -name '*.py' | sort) -ts resources/i18n/riskmon_zh_CN.ts -no-obsolete
-	$(BIN)/pyside6-lrelease resources/i18n/riskmon_zh_CN.ts -qm resources/i18n/riskmon_zh_CN.qm
+	$(BIN)/python scripts/i18n.py update
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

@@ -251,7 +251,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"审计日志完整：共 {result.count} 条记录，哈希链校验通过。")
         return 0
-    print(f"审计日志被篡改：第 {result.first_bad_seq} 条记录起校验失败（{result.reason}）。")
+    print(f"审计日志被篡改：第 {result.first_bad_seq} 条记录起校验失败：{result.reason}")
     return 1
 
 
@@ -271,7 +271,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         db = _open_db(args)
         try:
             for row in calendar_service.year_view(db, args.year):
-                print(f"{row.date.isoformat()}\t{row.kind_label}\t{row.name}\t{row.source}")
+                print(f"{row.date.isoformat()}\t{row.kind_label}\t{row.name}\t{row.source_label}\t{row.detail}".rstrip())
         finally:
             db.dispose()
         return 0

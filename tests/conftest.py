@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+# Cheap argon2 parameters for the many sign-ins of the suite (production uses RFC 9106 defaults).
+os.environ.setdefault("RISKMON_FAST_PASSWORD_HASH", "1")
+
 PG_URL_ENV = "RISKMON_TEST_PG_URL"
 PG_SKIP_REASON = (
     f"{PG_URL_ENV} is not set: PostgreSQL tests skipped (start a server with scripts/test-postgres.sh "

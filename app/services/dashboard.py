@@ -22,7 +22,7 @@ class DeadlineRow:
     product_name: str
     completed: dt.date
     deadline: dt.date
-    days_left: int  # working days; 0 = due today, negative = late
+    days_left: int  # working days after today up to the deadline; negative: working days late
     provisional: bool
     state: str  # overdue | due_soon | ok
     problems_found: bool
@@ -55,9 +55,9 @@ class Board:
         return sum(1 for r in self.rows if r.state == "overdue")
 
 
-def clock_state(days_left: int) -> str:
-    """Traffic light: overdue red, due today or tomorrow orange, later green."""
-    if days_left < 0:
+def clock_state(days_left: int, overdue: bool = False) -> str:
+    """Traffic light: overdue red, due today or on the next working day orange, later green."""
+    if overdue or days_left < 0:
         return "overdue"
     if days_left <= 1:
         return "due_soon"
@@ -83,8 +83,8 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> 
             d = cal.deadline(completed, n)
             left = cal.working_days_left(d.deadline, today)
             rows.append(DeadlineRow(sid, number, task_number, product, completed, d.deadline, left, d.provisional,
-                                    clock_state(left), bool(problems)))
-        rows.sort(key=lambda r: (r.days_left, r.sample_number))
+                                    clock_state(left, today > d.deadline), bool(problems)))
+        rows.sort(key=lambda r: (r.deadline, r.sample_number))
         counts = session.execute(
             select(
                 MonitoringTask.id,

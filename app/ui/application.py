@@ -72,10 +72,6 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     return translators
 
 
-def tr(text: str, context: str = "App") -> str:
-    return QCoreApplication.translate(context, text)
-
-
 class ExceptionHook:
     """No traceback ever reaches a user: log it, show a short message."""
 
@@ -93,14 +89,14 @@ class ExceptionHook:
         if isinstance(exc, RiskmonError):
             message = exc.message
         else:
-            message = tr("An unexpected error occurred. The details were written to the log file:") + (
+            message = QCoreApplication.translate("App", "An unexpected error occurred. The details were written to the log file:") + (
                 f"\n{self.log_file}" if self.log_file else ""
             )
         if self._showing or QApplication.instance() is None:
             return
         self._showing = True
         try:
-            QMessageBox.critical(None, tr("Error"), message)
+            QMessageBox.critical(None, QCoreApplication.translate("App", "Error"), message)
         finally:
             self._showing = False
 

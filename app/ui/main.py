@@ -28,7 +28,9 @@ def _configure_logging(paths: Paths) -> Path | None:
 def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None, page: str | None = None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui.application import ExceptionHook, create_application, tr
+    from PySide6.QtCore import QCoreApplication
+
+    from app.ui.application import ExceptionHook, create_application
 
     temp_home: str | None = None
     if demo:
@@ -42,7 +44,7 @@ def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None,
     except RiskmonError as exc:
         if screenshot is not None:
             raise
-        QMessageBox.critical(None, tr("Riskmon"), exc.message)
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Riskmon"), exc.message)
         return 2
     finally:
         if temp_home:

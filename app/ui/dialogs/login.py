@@ -145,7 +145,7 @@ class FirstRunDialog(QDialog):
         answer = QMessageBox.question(
             self,
             self.tr("Load the demo lab"),
-            self.tr("Fill this database with a fictional demo lab? You will be signed in as its technician."),
+            self.tr("Fill this database with a fictional demo lab? You will be signed in as its administrator."),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

@@ -107,7 +107,13 @@ class DashboardPage(QWidget):
         self.cards["hazards"].setText(str(board.major_hazards_pending))
         self.table.setRowCount(len(board.rows))
         for r, row in enumerate(board.rows):
-            left = self.tr("%n day(s)", "", row.days_left) if row.days_left >= 0 else self.tr("%n day(s) late", "", -row.days_left)
+            if row.state == "overdue":
+                late = -row.days_left
+                left = self.tr("%n day(s) late", "", late) if late > 0 else self.tr("Overdue")
+            elif row.days_left == 0:
+                left = self.tr("Due today")
+            else:
+                left = self.tr("%n day(s)", "", row.days_left)
             deadline = row.deadline.isoformat() + (self.tr(" (provisional)") if row.provisional else "")
             status = {
                 "overdue": self.tr("Overdue"),

@@ -1,0 +1,93 @@
+"""A small lab for service tests: one user per role, and helpers to build a task ready to sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from app.services import catalog, tasks, users
+from app.services.context import Context, CurrentUser
+from app.store.uow import UnitOfWork
+
+PASSWORD = "correct horse"
+TODAY = dt.date.today()
+
+STANDARDS = [
+    catalog.StandardInput(
+        code="GB 90010-2020", title="安全（测试）", effective=dt.date(2021, 1, 1),
+        items=(
+            catalog.StandardItemInput("泄漏电流", "13.2", {"op": "<=", "value": 0.25, "unit": "mA"}, "GB 90010-2020", "13.2"),
+            catalog.StandardItemInput("温升", "11.8", {"op": "<=", "value": 65, "unit": "K"}, "GB 90010-2020", "11.8"),
+        ),
+    ),
+    catalog.StandardInput(
+        code="GB/T 90001-2015", title="性能（测试）", effective=dt.date(2016, 1, 1), abolished=dt.date(2024, 7, 1),
+        items=(catalog.StandardItemInput("额定功率", "5.2", {"op": "range", "low": -15, "high": 10, "unit": "%"},
+                                         "GB/T 90001-2015", "6.2"),),
+    ),
+    catalog.StandardInput(
+        code="GB/T 90001-2023", title="性能（测试）", effective=dt.date(2024, 7, 1),
+        items=(
+            catalog.StandardItemInput("额定功率", "5.3", {"op": "range", "low": -10, "high": 5, "unit": "%"},
+                                      "GB/T 90001-2023", "6.3"),
+            catalog.StandardItemInput("外观", "5.1", {"op": "text", "text": "表面应平整"}, "GB/T 90001-2023", "6.1"),
+        ),
+    ),
+]
+
+
+def make_lab(db) -> SimpleNamespace:
+    def ctx(username: str, roles: list[str]) -> Context:
+        info = users.create_user_unchecked(db, actor="test", username=username, display_name=username.upper(),
+                                           roles=roles, password=PASSWORD)
+        return Context(db, CurrentUser(info.id, info.username, info.display_name, frozenset(info.roles)))
+
+    return SimpleNamespace(
+        db=db,
+        tech=ctx("tech", ["technician"]),
+        tech2=ctx("tech2", ["technician"]),
+        rev=ctx("rev", ["reviewer"]),
+        sig=ctx("sig", ["signatory"]),
+        admin=ctx("boss", ["administrator"]),
+    )
+
+
+@pytest.fixture
+def lab(sqlite_db) -> SimpleNamespace:
+    return make_lab(sqlite_db)
+
+
+@pytest.fixture
+def any_lab(db) -> SimpleNamespace:
+    """The same lab on SQLite and on PostgreSQL."""
+    return make_lab(db)
+
+
+def ready_task(lab) -> tuple[int, int]:
+    """A task with an approved scheme and the test catalog: (task id, scheme id)."""
+    catalog.import_standards(lab.tech, STANDARDS)
+    task = tasks.create_task(lab.tech, tasks.TaskInput(number="T-01", title="电热水壶风险监测", plan_year=TODAY.year,
+                                                        batches_planned=10))
+    scheme = tasks.create_scheme(
+        lab.tech, task.id,
+        tasks.SchemeInput(
+            product="电热水壶",
+            items=(tasks.SchemeItemInput("泄漏电流", unit="mA"), tasks.SchemeItemInput("额定功率", important=True),
+                   tasks.SchemeItemInput("外观", important=True), tasks.SchemeItemInput("噪声")),
+            standards=(tasks.SchemeStandardInput("GB 90010-2020", "mandatory"),
+                       tasks.SchemeStandardInput("GB/T 90001-2023", "similar")),
+        ),
+    )
+    scheme = tasks.submit_scheme(lab.tech, scheme.id, scheme.version)
+    scheme = tasks.review_scheme(lab.rev, scheme.id, scheme.version, accept=True)
+    scheme = tasks.approve_scheme(lab.sig, scheme.id, scheme.version)
+    return task.id, scheme.id
+
+
+def audit_ok(db) -> bool:
+    from app.store.audit import verify_chain
+
+    with UnitOfWork(db, actor="test") as uow:
+        return verify_chain(uow.session).ok

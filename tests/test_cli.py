@@ -1,0 +1,153 @@
+"""The ``riskmon`` command as a user runs it: one clear line and exit 2 on bad input, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+
+
+def run(home: Path, *args: str, stdin: str | None = None, env: dict | None = None, timeout: float = 120):
+    full_env = {**os.environ, "RISKMON_HOME": str(home), **(env or {})}
+    full_env.pop("RISKMON_DATABASE_URL", None)
+    if env and "RISKMON_DATABASE_URL" in env:
+        full_env["RISKMON_DATABASE_URL"] = env["RISKMON_DATABASE_URL"]
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True, env=full_env,
+        timeout=timeout,
+    )
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess, *needles: str) -> None:
+    assert proc.returncode == 2, proc
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("riskmon: ")
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("demo-home")
+    proc = run(home, "demo")
+    assert proc.returncode == 0, proc.stderr
+    assert "演示实验室" in proc.stdout
+    return home
+
+
+def test_version(tmp_path: Path):
+    proc = run(tmp_path, "--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"riskmon {__version__}"
+
+
+def test_unknown_command_is_one_line(tmp_path: Path):
+    assert_clean_failure(run(tmp_path, "frobnicate"), "参数错误")
+
+
+def test_user_add_reads_the_password_from_stdin(tmp_path: Path):
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    proc = run(tmp_path, "user", "add", "lihua", "--role", "technician", "--role", "reviewer",
+               "--display-name", "李华", stdin="s3cret-pass\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "lihua" in proc.stdout and "检验员" in proc.stdout
+    listed = run(tmp_path, "user", "list")
+    assert "lihua\t李华\t检验员、审核人\t启用" in listed.stdout
+    assert_clean_failure(run(tmp_path, "user", "add", "lihua", "--role", "technician", stdin="another-pass\n"),
+                         "已存在")
+    assert_clean_failure(run(tmp_path, "user", "add", "wang", "--role", "technician", stdin="short\n"), "至少 8 位")
+    assert_clean_failure(run(tmp_path, "user", "add", "wang", "--role", "king", stdin="long-enough\n"), "参数错误")
+
+
+def test_audit_verify_detects_tampering(demo_home: Path, tmp_path: Path):
+    ok = run(demo_home, "audit", "verify")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "哈希链校验通过" in ok.stdout
+    # work on a copy so the module's other tests keep an intact lab
+    backup = tmp_path / "copy.db"
+    assert run(demo_home, "db", "backup", "--out", str(backup)).returncode == 0
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "riskmon.db").write_bytes(backup.read_bytes())
+    with sqlite3.connect(home / "riskmon.db") as conn:
+        actor = conn.execute("SELECT actor FROM audit_log WHERE seq = 12").fetchone()[0]
+        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 12")
+    proc = run(home, "audit", "verify")
+    assert proc.returncode == 1
+    assert "第 12 条" in proc.stdout
+    with sqlite3.connect(home / "riskmon.db") as conn:  # an entry removed by hand
+        conn.execute("UPDATE audit_log SET actor = ? WHERE seq = 12", (actor,))
+        conn.execute("DELETE FROM audit_log WHERE seq = 5")
+    proc = run(home, "audit", "verify")
+    assert proc.returncode == 1 and "第 5 条" in proc.stdout and "缺失" in proc.stdout
+
+
+def test_backup_is_a_consistent_copy(demo_home: Path, tmp_path: Path):
+    out = tmp_path / "backup.db"
+    proc = run(demo_home, "db", "backup", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM samples").fetchone()[0] == 10
+
+
+def test_demo_refuses_a_database_with_data(demo_home: Path):
+    assert_clean_failure(run(demo_home, "demo"), "空数据库")
+
+
+def test_database_that_cannot_be_opened(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    proc = run(tmp_path, "--database-url", f"sqlite:///{blocker}/sub/riskmon.db", "db", "upgrade")
+    assert_clean_failure(proc)
+    not_db = tmp_path / "notes.db"
+    not_db.write_bytes(b"this is not a database file at all" * 100)
+    proc = run(tmp_path, "--database-url", f"sqlite:///{not_db}", "db", "upgrade")
+    assert_clean_failure(proc)
+    assert not_db.read_bytes() == b"this is not a database file at all" * 100
+
+
+def test_postgresql_that_is_down(tmp_path: Path):
+    proc = run(tmp_path, "user", "list", env={"RISKMON_DATABASE_URL": "postgresql+psycopg://riskmon@127.0.0.1:9/x"},
+               timeout=60)
+    assert_clean_failure(proc)
+
+
+def test_schema_newer_than_the_program(tmp_path: Path):
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    conn = sqlite3.connect(tmp_path / "riskmon.db")
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'fffffffffff9'")
+    before = list(conn.iterdump())
+    conn.close()
+    assert_clean_failure(run(tmp_path, "db", "upgrade"), "新")
+    assert_clean_failure(run(tmp_path, "user", "list"), "新")
+    conn = sqlite3.connect(tmp_path / "riskmon.db")
+    assert list(conn.iterdump()) == before
+    conn.close()
+
+
+def test_calendar_import_is_all_or_nothing(tmp_path: Path):
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    bad = tmp_path / "notice.csv"
+    bad.write_text("date,kind,name\n2027-10-01,holiday,国庆节\n2027-13-01,holiday,坏日期\n", encoding="utf-8")
+    assert_clean_failure(run(tmp_path, "calendar", "import", str(bad)), "第 3 行")
+    shown = run(tmp_path, "calendar", "show", "2027").stdout
+    assert "2027-10-01\t放假\t国庆节\t按《全国年节及纪念日放假办法》推定（暂定）" in shown
+    assert "本机构录入" not in shown
+    good = tmp_path / "notice2.csv"
+    good.write_text("date,kind,name\n2027-10-09,workday,国庆节\n", encoding="utf-8")
+    proc = run(tmp_path, "calendar", "import", str(good), "--source", "国办发明电〔2026〕X号")
+    assert proc.returncode == 0, proc.stderr
+    shown = run(tmp_path, "calendar", "show", "2027").stdout
+    assert "2027-10-09\t调休上班\t国庆节\t本机构录入" in shown
+    # the database's entry now moves the deadline: Oct 9 2027 is a Saturday made a working day
+    out = run(tmp_path, "rules", "deadline", "--completed", "2027-10-08", "--working-days", "1")
+    assert '"deadline": "2027-10-09"' in out.stdout

@@ -1,0 +1,30 @@
+"""GUI tests: one QApplication for the session (offscreen), a fresh database per test."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# machine-local UI state (QSettings) goes to a scratch folder, never the developer's own
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="riskmon-test-config-")
+
+
+@pytest.fixture(scope="session")
+def riskmon_app(qapp):
+    from app.ui.application import create_application
+
+    return create_application()
+
+
+@pytest.fixture
+def demo_ctx(sqlite_db, riskmon_app):
+    """The demo lab, signed in as its administrator."""
+    from app.services import demo, users
+    from app.services.context import Context
+
+    demo.load_demo(sqlite_db, actor="test")
+    user = users.authenticate(sqlite_db, demo.DEMO_USER, demo.DEMO_PASSWORD)
+    return Context(sqlite_db, user)
