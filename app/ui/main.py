@@ -26,9 +26,8 @@ def _configure_logging(paths: Paths) -> Path | None:
 
 
 def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None, page: str | None = None) -> int:
-    from PySide6.QtWidgets import QMessageBox
-
     from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
 
     from app.ui.application import ExceptionHook, create_application
 
