@@ -331,13 +331,13 @@ class VerifyResult:
     ok: bool
     count: int  # entries checked
     first_bad_seq: int | None = None
-    reason: str | None = None  # Chinese, for the user
+    reason: str | None = None  # Chinese, for the user, e.g. "内容与哈希不符（记录被修改）"
     head_hash: str = GENESIS_HASH
 
     def message(self) -> str:
         if self.ok:
             return f"审计日志完整：共 {self.count} 条记录，哈希链校验通过。"
-        return f"审计日志校验失败：第 {self.first_bad_seq} 条记录{self.reason}"
+        return f"审计日志校验失败：第 {self.first_bad_seq} 条审计记录：{self.reason}。"
 
 
 def verify_chain(session: Session, *, batch: int = 2000) -> VerifyResult:
@@ -357,9 +357,9 @@ def verify_chain(session: Session, *, batch: int = 2000) -> VerifyResult:
             break
         for r in rows:
             if r.seq != expected_seq:
-                return VerifyResult(False, count, expected_seq, "缺失（已被删除或序号被改动）。", prev)
+                return VerifyResult(False, count, expected_seq, "记录缺失（已被删除或序号被改动）", prev)
             if r.prev_hash != prev:
-                return VerifyResult(False, count, r.seq, "的前序哈希与上一条记录不符（链条被改动）。", prev)
+                return VerifyResult(False, count, r.seq, "前序哈希与上一条记录不符（链条被改动）", prev)
             try:
                 digest = entry_hash(
                     prev,
@@ -375,7 +375,7 @@ def verify_chain(session: Session, *, batch: int = 2000) -> VerifyResult:
             except (TypeError, ValueError):
                 digest = None
             if digest != r.hash:
-                return VerifyResult(False, count, r.seq, "的内容与其哈希不符（记录被修改）。", prev)
+                return VerifyResult(False, count, r.seq, "内容与哈希不符（记录被修改）", prev)
             prev = r.hash
             count += 1
             expected_seq += 1

@@ -150,11 +150,11 @@ def _tamper(db: Database, stmt) -> None:
 @pytest.mark.parametrize(
     ("how", "bad_seq", "reason"),
     [
-        ("after_json", 2, "内容与其哈希不符"),
-        ("actor", 4, "内容与其哈希不符"),
-        ("timestamp", 3, "内容与其哈希不符"),
+        ("after_json", 2, "内容与哈希不符"),
+        ("actor", 4, "内容与哈希不符"),
+        ("timestamp", 3, "内容与哈希不符"),
         ("delete_row", 3, "缺失"),
-        ("hash", 2, "内容与其哈希不符"),
+        ("hash", 2, "内容与哈希不符"),
         ("rehash_one", 3, "前序哈希"),
     ],
 )
