@@ -17,6 +17,7 @@ Errors are typed so that the worker knows what to do with them:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import json
@@ -256,6 +257,14 @@ def error_for_response(response: Any) -> GatewayError:
     return PermanentError(f"省级系统返回无法处理的状态（HTTP {status}）{detail}", status=status)
 
 
+@functools.lru_cache(maxsize=1)
+def _default_tls_context() -> Any:
+    """One verifying TLS context per process (loading the CA bundle takes a noticeable moment)."""
+    import httpx
+
+    return httpx.create_ssl_context()
+
+
 class HttpGateway:
     """The online interface of ``docs/provincial-api.md`` over httpx (TLS verification on).
 
@@ -287,6 +296,8 @@ class HttpGateway:
         self._token_expires: float = 0.0
         self._lock = threading.Lock()
         timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout)
+        if verify is True:
+            verify = _default_tls_context()  # certificate and host name checks on
         self._client = httpx.Client(
             base_url=self.base_url,
             timeout=timeout,

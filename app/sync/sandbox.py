@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import random
 import secrets
@@ -29,7 +28,6 @@ import sqlite3
 import sys
 import threading
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta, timezone
@@ -39,6 +37,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from app.sync import mapping
+from app.sync.packages import validate_package
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -86,79 +85,6 @@ class SandboxConfig:
 
 
 # --------------------------------------------------------------------------------------------
-# Package validation
-# --------------------------------------------------------------------------------------------
-
-
-def _basic_verify(data: bytes) -> tuple[list[str], list[str]]:
-    """Zip + manifest checksums (used only when the documents layer's verifier is absent)."""
-    problems: list[str] = []
-    codes: list[str] = []
-
-    def bad(code: str, text: str) -> None:
-        codes.append(code)
-        problems.append(text)
-
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        bad("not_zip", "上传内容不是有效的 ZIP 文件")
-        return problems, codes
-    with zf:
-        names = zf.namelist()
-        if "manifest.json" not in names:
-            bad("no_manifest", "上传包中缺少 manifest.json")
-            return problems, codes
-        try:
-            manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError):
-            bad("bad_manifest", "manifest.json 不是有效的 UTF-8 JSON")
-            return problems, codes
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
-            bad("bad_manifest", "manifest.json 缺少 files 清单")
-            return problems, codes
-        if manifest.get("format") != "riskmon.task-package" or manifest.get("schema_version") != 1:
-            bad("unsupported_version", "上传包格式或版本不受支持")
-        listed: set[str] = set()
-        for entry in manifest["files"]:
-            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                bad("bad_manifest", "manifest.json 的 files 清单格式错误")
-                continue
-            name = entry["name"]
-            listed.add(name)
-            if name not in names:
-                bad("missing_file", f"清单中的文件 {name} 不在上传包中")
-                continue
-            try:
-                content = zf.read(name)
-            except (zipfile.BadZipFile, OSError, ValueError):
-                bad("corrupt_entry", f"文件 {name} 已损坏，无法解压")
-                continue
-            if len(content) != entry.get("size"):
-                bad("size_mismatch", f"文件 {name} 的大小与清单不符")
-            if hashlib.sha256(content).hexdigest() != entry.get("sha256"):
-                bad("hash_mismatch", f"文件 {name} 的 SHA-256 与清单不符")
-        for name in names:
-            if name != "manifest.json" and name not in listed:
-                bad("unlisted_file", f"文件 {name} 未列入清单")
-    return problems, codes
-
-
-def validate_package(data: bytes) -> tuple[list[str], list[str]]:
-    """(problems, codes) of a package; both empty when it is acceptable.
-
-    Uses ``app.documents.package.verify_package`` (the same check ``riskmon`` applies before
-    sending) and falls back to a small zip + checksum check when that module is not present.
-    """
-    try:
-        from app.documents.package import verify_package
-    except ImportError:
-        return _basic_verify(data)
-    report = verify_package(data)
-    return list(report.problems), list(report.codes)
-
-
-# --------------------------------------------------------------------------------------------
 # State (persistent)
 # --------------------------------------------------------------------------------------------
 
@@ -187,7 +113,7 @@ class SandboxState:
         self._closed = False
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(
                 """
                 CREATE TABLE IF NOT EXISTS uploads (
@@ -361,6 +287,13 @@ class SandboxServer(ThreadingHTTPServer):
                 conn.close()
             except OSError:
                 pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that resets its connection is normal here (timeouts, stops): no traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError | ValueError) and not self.config.verbose:
+            return
+        super().handle_error(request, client_address)
 
     # helpers for the handler
     def roll(self, rate: float) -> bool:

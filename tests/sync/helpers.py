@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 from typing import Any
 
 from keyring.backend import KeyringBackend
@@ -28,7 +29,7 @@ def _manifest(task_number: str, files: dict[str, bytes]) -> dict[str, Any]:
         },
         "samples": [],
         "notifications": [],
-        "analysis": None,
+        "analysis": {"file": next(iter(files)), "proposed_level": None, "model_name": "", "model_version": ""},
         "report_numbers": [],
         "files": [
             {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
@@ -40,28 +41,33 @@ def _manifest(task_number: str, files: dict[str, bytes]) -> dict[str, Any]:
 def make_package(n: int, *, size: int = 2000) -> bytes:
     """A small, valid export package whose content depends on ``n``.
 
-    Uses the documents layer's ``build_package`` when it exists, otherwise writes the ZIP by the
+    Uses the documents layer's package writer when it exists, otherwise writes the ZIP by the
     format description (manifest first, then the files in name order).
     """
     task_number = f"HBFX-2026-{n:04d}"
     body = (f"%PDF-1.4 report {n} ".encode() * (size // 20 + 1))[:size]
     files = {"analysis/" + task_number + "-分析报告.pdf": body}
-    manifest = _manifest(task_number, files)
     try:
-        from app.documents.package import build_package  # noqa: F401
+        from app.documents.data import LabInfo, PackageAnalysis, PackageManifestData, PackageTask
+        from app.documents.package import package_bytes
     except ImportError:
         pass
     else:
-        import tempfile
-        from pathlib import Path
-
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "p.zip"
-            try:
-                build_package(manifest, files, out)
-                return out.read_bytes()
-            except TypeError:
-                pass  # a different signature: fall back to writing it here
+        data = PackageManifestData(
+            lab=LabInfo(name="湖北省某某产品质量监督检验研究院", cma_number="231700000000"),
+            task=PackageTask(
+                number=task_number,
+                title="2026年电热水壶质量安全风险监测",
+                issuing_authority="湖北省市场监督管理局",
+                product_category="电热水壶",
+                plan_year=2026,
+            ),
+            samples=(),
+            analysis=PackageAnalysis(file=next(iter(files))),
+            created_at=datetime(2026, 10, 9, 2, 30, tzinfo=UTC),
+        )
+        return package_bytes(data, files)
+    manifest = _manifest(task_number, files)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2))

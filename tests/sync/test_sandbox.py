@@ -11,7 +11,8 @@ import pytest
 
 from app.sync import mapping
 from app.sync.gateway import HttpGateway
-from app.sync.sandbox import _basic_verify, start_sandbox, validate_package
+from app.sync.packages import _basic_verify, validate_package
+from app.sync.sandbox import start_sandbox
 
 from .conftest import DEMO_PASSWORD, DEMO_USER
 from .helpers import corrupt_package, make_package

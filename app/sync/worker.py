@@ -1,0 +1,724 @@
+"""The sender: claims due outbox items, uploads them, records receipts or schedules retries.
+
+One pass (:func:`run_once`) claims the items that are due (``pending``, or ``failed`` with
+``next_attempt_at`` reached, or ``sending`` whose lease ran out because a worker died), marks them
+``sending`` with a lease, commits, and only then talks to the gateway — never with a database
+transaction open. Each outcome is written in its own short transaction:
+
+* a receipt → ``accepted`` with the receipt number (also when the server says it was a
+  duplicate: the first receipt is the one that counts);
+* a retryable error → ``failed`` with ``next_attempt_at`` after an exponential backoff with
+  jitter (capped), or later when the server sent ``Retry-After``; the Chinese reason in
+  ``last_error``;
+* a permanent error → ``failed`` with no next attempt: a person must look (the server's reasons
+  are in ``last_error``);
+* a credentials problem (no password, login refused) → the item goes back untouched and the
+  run stops, so the user can fix the account;
+* a folder export → waits for the user to confirm the upload by hand.
+
+Because every send carries the item's idempotency key, sending an item twice (the worker was
+killed after the server stored it, the connection dropped, the lease ran out) never makes a
+second record on the provincial side.
+
+On PostgreSQL the claim uses ``SELECT … FOR UPDATE SKIP LOCKED`` so that several workstations can
+run workers at once; on SQLite the single writer and the version column keep two claims apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import undefer
+
+from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
+from app.store.models import SETTING_DEFAULTS, Setting, SyncOutbox
+from app.store.types import utcnow
+from app.sync import outbox
+from app.sync.gateway import (
+    FolderGateway,
+    Gateway,
+    GatewayError,
+    HttpGateway,
+    PasswordProvider,
+    Receipt,
+    is_loopback_url,
+)
+
+log = logging.getLogger(__name__)
+
+URL_ENV = "RISKMON_PROVINCIAL_URL"
+USER_ENV = "RISKMON_PROVINCIAL_USER"
+DEFAULT_ACTOR = "sync"
+
+
+# --------------------------------------------------------------------------------------------
+# Policy and results
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often to try again. Defaults suit production; tests use fractions of a second."""
+
+    base_delay: float = 30.0  # seconds before the second attempt
+    max_delay: float = 3600.0  # backoff cap
+    jitter: float = 0.25  # ± fraction of the delay, so many items do not retry in step
+    lease: float = 300.0  # how long a claim lasts; must exceed the gateway's timeouts
+    batch_size: int = 10  # items claimed per transaction
+    max_retry_after: float = 6 * 3600.0  # longest Retry-After honoured
+
+    def delay(self, attempts: int, retry_after: float | None = None, rng: random.Random | None = None) -> float:
+        """Seconds to wait after the ``attempts``-th failed attempt (1, 2, …)."""
+        exponent = max(0, min(attempts - 1, 40))
+        delay = min(self.max_delay, self.base_delay * (2**exponent))
+        if self.jitter > 0:
+            r = (rng or random).uniform(-self.jitter, self.jitter)
+            delay = min(self.max_delay, delay * (1.0 + r))
+        if retry_after is not None:
+            delay = max(delay, min(float(retry_after), self.max_retry_after))
+        return max(0.0, delay)
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    item_id: int
+    outcome: str  # accepted | retry | failed | exported | released | superseded
+    message: str | None = None
+    receipt_number: str | None = None
+    next_attempt_at: datetime | None = None
+
+
+@dataclass
+class SyncSummary:
+    """What one run did (plain data for the GUI status line and ``riskmon sync``)."""
+
+    claimed: int = 0
+    accepted: int = 0
+    duplicates: int = 0  # accepted with a receipt the server had issued before (a re-send)
+    retry_scheduled: int = 0
+    failed: int = 0  # permanently: a person must look
+    exported: int = 0  # written to a folder, waiting for confirmation of the hand upload
+    released: int = 0  # claimed but handed back untouched (stop requested, credentials problem)
+    stopped: bool = False  # the run ended early (stop requested, credentials, database)
+    stop_reason: str | None = None  # Chinese
+    credentials_problem: bool = False  # ask the user for the password, then run again
+    errors: list[str] = field(default_factory=list)  # Chinese, one per failed attempt (short)
+
+    def merge(self, other: SyncSummary) -> None:
+        for name in ("claimed", "accepted", "duplicates", "retry_scheduled", "failed", "exported", "released"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+        if other.stopped:
+            self.stopped = True
+            self.stop_reason = other.stop_reason
+            self.credentials_problem = self.credentials_problem or other.credentials_problem
+
+    def describe(self) -> str:
+        if self.claimed == 0 and not self.stopped:
+            return "没有需要上传的内容。"
+        parts = [f"本次处理 {self.claimed} 项：已接收 {self.accepted} 项"]
+        if self.retry_scheduled:
+            parts.append(f"稍后重试 {self.retry_scheduled} 项")
+        if self.failed:
+            parts.append(f"被拒收需人工处理 {self.failed} 项")
+        if self.exported:
+            parts.append(f"已导出待手工上传 {self.exported} 项")
+        text = "，".join(parts) + "。"
+        if self.stopped and self.stop_reason:
+            text += f"已停止：{self.stop_reason}"
+        return text
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    idempotency_key: str
+    package: bytes
+    meta: dict[str, Any]
+    attempts: int  # including this one
+    version: int  # the row's version right after the claim
+    previous_state: str
+    previous_next_attempt_at: datetime | None
+
+
+# --------------------------------------------------------------------------------------------
+# Claiming and recording
+# --------------------------------------------------------------------------------------------
+
+
+def _due(now: datetime) -> Any:
+    return or_(
+        and_(
+            SyncOutbox.state == "pending",
+            or_(SyncOutbox.next_attempt_at.is_(None), SyncOutbox.next_attempt_at <= now),
+        ),
+        and_(
+            SyncOutbox.state.in_(("failed", "sending")),
+            SyncOutbox.next_attempt_at.is_not(None),
+            SyncOutbox.next_attempt_at <= now,
+        ),
+    )
+
+
+def claim_due(db: Any, *, now: datetime, limit: int, lease: float, actor: str = DEFAULT_ACTOR) -> list[Claim]:
+    """Mark up to ``limit`` due items ``sending`` (lease until ``now + lease``) and return them.
+
+    Raises ``ConflictError`` when another worker changed one of them first (try again).
+    """
+    from app.store.uow import UnitOfWork
+
+    with UnitOfWork(db, actor=actor) as uow:
+        s = uow.session
+        query = (
+            select(SyncOutbox)
+            .where(_due(now))
+            .order_by(SyncOutbox.next_attempt_at.asc().nulls_first(), SyncOutbox.id)
+            .limit(limit)
+            .options(undefer(SyncOutbox.package))
+        )
+        if getattr(db, "backend", "") == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        items = list(s.scalars(query))
+        if not items:
+            return []
+        previous = {it.id: (it.state, it.next_attempt_at) for it in items}
+        lease_end = now + timedelta(seconds=lease)
+        for it in items:
+            it.state = "sending"
+            it.attempts = (it.attempts or 0) + 1
+            it.next_attempt_at = lease_end
+        uow.flush()
+        claims = [
+            Claim(
+                id=it.id,
+                idempotency_key=it.idempotency_key,
+                package=bytes(it.package or b""),
+                meta=outbox._meta(s, it),
+                attempts=it.attempts,
+                version=it.version,
+                previous_state=previous[it.id][0],
+                previous_next_attempt_at=previous[it.id][1],
+            )
+            for it in items
+        ]
+        uow.commit()
+        return claims
+
+
+def _record(
+    db: Any,
+    claim: Claim,
+    apply: Callable[[SyncOutbox], str],
+    *,
+    actor: str,
+    tries: int = 3,
+) -> str:
+    """Load the item, let ``apply`` change it (returns the outcome name), commit; retry conflicts."""
+    from app.store.uow import UnitOfWork
+
+    last: Exception | None = None
+    for _ in range(tries):
+        try:
+            with UnitOfWork(db, actor=actor) as uow:
+                item = uow.session.get(SyncOutbox, claim.id)
+                if item is None:  # deleted meanwhile: nothing to record
+                    return "superseded"
+                outcome = apply(item)
+                uow.commit()
+                return outcome
+        except ConflictError as exc:
+            last = exc
+            time.sleep(0.01)
+    assert last is not None
+    raise last
+
+
+def _still_ours(item: SyncOutbox, claim: Claim) -> bool:
+    return item.state == "sending" and item.version == claim.version
+
+
+def record_receipt(db: Any, claim: Claim, receipt: Receipt, *, now: datetime, actor: str = DEFAULT_ACTOR) -> str:
+    def apply(item: SyncOutbox) -> str:
+        if receipt.status == "exported":
+            if not _still_ours(item, claim):
+                return "superseded"
+            outbox._mark_exported(item, receipt.path or Path(claim.idempotency_key))
+            return "exported"
+        if item.state in ("accepted", "delivered_by_hand"):
+            return "accepted"  # recorded before (another worker, or by hand): keep the first
+        # The server's receipt is the truth, whoever holds the claim now.
+        item.state = "accepted" if receipt.status == "accepted" else "delivered_by_hand"
+        item.receipt_number = receipt.receipt_number
+        item.accepted_at = receipt.accepted_at or now
+        item.next_attempt_at = None
+        item.last_error = None
+        return "accepted"
+
+    return _record(db, claim, apply, actor=actor)
+
+
+def record_failure(
+    db: Any,
+    claim: Claim,
+    error: GatewayError,
+    *,
+    now: datetime,
+    policy: RetryPolicy,
+    rng: random.Random | None = None,
+    actor: str = DEFAULT_ACTOR,
+) -> tuple[str, datetime | None]:
+    when: list[datetime | None] = [None]
+
+    def apply(item: SyncOutbox) -> str:
+        if not _still_ours(item, claim):
+            return "superseded"  # the lease ran out and someone else took over
+        item.last_error = error.message[:1000]
+        if error.retryable:
+            delay = policy.delay(claim.attempts, error.retry_after, rng)
+            item.state = "failed"
+            item.next_attempt_at = when[0] = now + timedelta(seconds=delay)
+            return "retry"
+        item.state = "failed"
+        item.next_attempt_at = None
+        return "failed"
+
+    return _record(db, claim, apply, actor=actor), when[0]
+
+
+def release(
+    db: Any, claim: Claim, *, now: datetime, message: str | None = None, actor: str = DEFAULT_ACTOR
+) -> str:
+    """Hand a claimed item back as it was (the attempt does not count)."""
+
+    def apply(item: SyncOutbox) -> str:
+        if not _still_ours(item, claim):
+            return "superseded"
+        item.state = "pending" if claim.previous_state == "sending" else claim.previous_state
+        item.attempts = max(0, claim.attempts - 1)
+        item.next_attempt_at = claim.previous_next_attempt_at or now
+        if item.state == "pending" and item.next_attempt_at > now:
+            item.next_attempt_at = now
+        if message:
+            item.last_error = message[:1000]
+        return "released"
+
+    return _record(db, claim, apply, actor=actor)
+
+
+# --------------------------------------------------------------------------------------------
+# Runs
+# --------------------------------------------------------------------------------------------
+
+
+def _now_fn(now: datetime | Callable[[], datetime] | None) -> Callable[[], datetime]:
+    if now is None:
+        return utcnow
+    if callable(now):
+        return now
+    fixed = now
+    return lambda: fixed
+
+
+def run_once(
+    db: Any,
+    gateway: Gateway,
+    *,
+    now: datetime | Callable[[], datetime] | None = None,
+    stop: Callable[[], bool] | None = None,
+    policy: RetryPolicy | None = None,
+    progress: Callable[[ItemOutcome], None] | None = None,
+    actor: str = DEFAULT_ACTOR,
+    rng: random.Random | None = None,
+) -> SyncSummary:
+    """One pass over the items due at the start of the pass; each is attempted at most once.
+
+    ``now`` fixes the clock (a datetime) or supplies it (a callable); ``stop()`` is polled
+    between items (a stop hands the remaining claimed items back untouched); ``progress`` is
+    called once per item with its outcome.
+    """
+    policy = policy or RetryPolicy()
+    clock = _now_fn(now)
+    stop = stop or (lambda: False)
+    summary = SyncSummary()
+    cutoff = clock()  # items rescheduled during this pass are due after it: no item twice
+    conflicts = 0
+    while not stop():
+        try:
+            claims = claim_due(db, now=cutoff, limit=policy.batch_size, lease=policy.lease, actor=actor)
+        except ConflictError:
+            conflicts += 1
+            if conflicts > 20:
+                summary.stopped, summary.stop_reason = True, "其他工作站正在同时上传，请稍后再试"
+                break
+            time.sleep(0.02 * conflicts)
+            continue
+        except DatabaseError as exc:
+            summary.stopped, summary.stop_reason = True, exc.message
+            break
+        if not claims:
+            break
+        summary.claimed += len(claims)
+        for index, claim in enumerate(claims):
+            if stop():
+                _release_all(db, claims[index:], clock(), summary, progress, actor=actor)
+                summary.stopped, summary.stop_reason = True, "已按要求停止"
+                return summary
+            outcome = _send_one(db, gateway, claim, clock, policy, summary, actor=actor, rng=rng)
+            if progress is not None:
+                progress(outcome)
+            if summary.credentials_problem:
+                _release_all(db, claims[index + 1 :], clock(), summary, progress, actor=actor)
+                return summary
+    return summary
+
+
+def _release_all(
+    db: Any,
+    claims: list[Claim],
+    now: datetime,
+    summary: SyncSummary,
+    progress: Callable[[ItemOutcome], None] | None,
+    *,
+    actor: str,
+) -> None:
+    for claim in claims:
+        try:
+            release(db, claim, now=now, actor=actor)
+        except RiskmonError as exc:  # the lease will bring it back
+            log.warning("could not release outbox item %s: %s", claim.id, exc)
+            continue
+        summary.released += 1
+        summary.claimed -= 1
+        if progress is not None:
+            progress(ItemOutcome(claim.id, "released"))
+
+
+def _send_one(
+    db: Any,
+    gateway: Gateway,
+    claim: Claim,
+    clock: Callable[[], datetime],
+    policy: RetryPolicy,
+    summary: SyncSummary,
+    *,
+    actor: str,
+    rng: random.Random | None,
+) -> ItemOutcome:
+    try:
+        receipt = gateway.upload(claim.package, claim.idempotency_key, claim.meta)
+    except GatewayError as exc:
+        error: GatewayError = exc
+    except Exception as exc:  # noqa: BLE001 - a bug must not lose the item: retry it later
+        log.exception("unexpected error uploading outbox item %s", claim.id)
+        error = GatewayError(f"上传时发生内部错误（{type(exc).__name__}），稍后自动重试")
+        error.retryable = True
+    else:
+        try:
+            outcome = record_receipt(db, claim, receipt, now=clock(), actor=actor)
+        except RiskmonError as exc:
+            # Could not write it down: the lease runs out, the item is sent again with the same
+            # key and the server answers with this same receipt.
+            log.warning("could not record receipt for outbox item %s: %s", claim.id, exc)
+            summary.errors.append(exc.message)
+            return ItemOutcome(claim.id, "superseded", exc.message)
+        if outcome == "exported":
+            summary.exported += 1
+        elif outcome == "accepted":
+            summary.accepted += 1
+            summary.duplicates += 1 if receipt.duplicate else 0
+        return ItemOutcome(claim.id, outcome, None, receipt.receipt_number)
+
+    now = clock()
+    if error.stops_run:
+        summary.stopped, summary.stop_reason = True, error.message
+        summary.credentials_problem = True
+        try:
+            release(db, claim, now=now, message=error.message, actor=actor)
+        except RiskmonError as exc:
+            log.warning("could not release outbox item %s: %s", claim.id, exc)
+        else:
+            summary.released += 1
+            summary.claimed -= 1
+        return ItemOutcome(claim.id, "released", error.message)
+    summary.errors.append(error.message)
+    try:
+        outcome, when = record_failure(db, claim, error, now=now, policy=policy, rng=rng, actor=actor)
+    except RiskmonError as exc:
+        log.warning("could not record failure for outbox item %s: %s", claim.id, exc)
+        return ItemOutcome(claim.id, "superseded", exc.message)
+    if outcome == "retry":
+        summary.retry_scheduled += 1
+    elif outcome == "failed":
+        summary.failed += 1
+    return ItemOutcome(claim.id, outcome, error.message, None, when)
+
+
+def run_forever(
+    db: Any,
+    gateway: Gateway,
+    stop_event: threading.Event,
+    *,
+    policy: RetryPolicy | None = None,
+    idle_interval: float = 30.0,
+    wake_event: threading.Event | None = None,
+    on_summary: Callable[[SyncSummary], None] | None = None,
+    progress: Callable[[ItemOutcome], None] | None = None,
+    actor: str = DEFAULT_ACTOR,
+) -> SyncSummary:
+    """Run passes until ``stop_event`` is set; sleep until the next item is due (at most
+    ``idle_interval``) or ``wake_event`` is set (e.g. right after something was queued).
+
+    Returns the totals. Stops by itself on a credentials problem (the totals say so): ask the
+    user for the password, build a new gateway and call it again.
+    """
+    policy = policy or RetryPolicy()
+    totals = SyncSummary()
+    while not stop_event.is_set():
+        summary = run_once(db, gateway, stop=stop_event.is_set, policy=policy, progress=progress, actor=actor)
+        totals.merge(summary)
+        if on_summary is not None and (summary.claimed or summary.stopped):
+            on_summary(summary)
+        if summary.credentials_problem or stop_event.is_set():
+            break
+        wait = idle_interval
+        if summary.stopped:  # database trouble: try again a little later
+            wait = min(idle_interval, 5.0)
+        else:
+            try:
+                due = outbox.next_due(db)
+            except RiskmonError:
+                due = None
+            if due is not None:
+                wait = max(0.0, min(idle_interval, (due - utcnow()).total_seconds()))
+        _sleep(wait, stop_event, wake_event)
+    totals.stopped = totals.stopped or stop_event.is_set()
+    return totals
+
+
+def _sleep(seconds: float, stop_event: threading.Event, wake_event: threading.Event | None) -> None:
+    if wake_event is None:
+        stop_event.wait(seconds)
+        return
+    deadline = time.monotonic() + seconds
+    while not stop_event.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        if wake_event.wait(min(left, 0.2)):
+            wake_event.clear()
+            return
+
+
+def drain(
+    db: Any,
+    gateway: Gateway,
+    *,
+    timeout: float,
+    policy: RetryPolicy | None = None,
+    stop: Callable[[], bool] | None = None,
+    actor: str = DEFAULT_ACTOR,
+) -> SyncSummary:
+    """Run passes until nothing is scheduled any more (every item accepted, rejected, exported
+    or cancelled), the deadline passes, or a credentials problem stops it."""
+    policy = policy or RetryPolicy()
+    stop = stop or (lambda: False)
+    deadline = time.monotonic() + timeout
+    totals = SyncSummary()
+    while time.monotonic() < deadline and not stop():
+        summary = run_once(db, gateway, stop=stop, policy=policy, actor=actor)
+        totals.merge(summary)
+        if summary.credentials_problem:
+            break
+        due = outbox.next_due(db)
+        if due is None:
+            break
+        wait = (due - utcnow()).total_seconds()
+        time.sleep(max(0.0, min(wait, deadline - time.monotonic(), 1.0)))
+    return totals
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProvincialSettings:
+    url: str
+    username: str
+
+
+def provincial_settings(db: Any | None = None, environ: dict[str, str] | None = None) -> ProvincialSettings:
+    """The provincial URL and user name: lab settings, overridden by ``RISKMON_PROVINCIAL_URL`` /
+    ``RISKMON_PROVINCIAL_USER``."""
+    env = os.environ if environ is None else environ
+    url = str(SETTING_DEFAULTS.get("provincial_url") or "")
+    user = str(SETTING_DEFAULTS.get("provincial_user") or "")
+    if db is not None:
+        from app.store.uow import UnitOfWork
+
+        with UnitOfWork(db, actor=DEFAULT_ACTOR) as uow:
+            rows = dict(
+                uow.session.execute(
+                    select(Setting.key, Setting.value).where(Setting.key.in_(("provincial_url", "provincial_user")))
+                ).all()
+            )
+        url = str(rows.get("provincial_url") or url)
+        user = str(rows.get("provincial_user") or user)
+    return ProvincialSettings(url=(env.get(URL_ENV) or url).strip(), username=(env.get(USER_ENV) or user).strip())
+
+
+def gateway_from_settings(
+    url: str,
+    username: str,
+    password_provider: PasswordProvider,
+    *,
+    connect_timeout: float = 10.0,
+    read_timeout: float = 60.0,
+    verify: Any = True,
+) -> Gateway:
+    """The gateway for a configured address.
+
+    * ``https://…`` (or ``http://`` to this machine only, e.g. the sandbox): :class:`HttpGateway`;
+    * ``file:///folder`` or ``folder:/path``: :class:`FolderGateway` (upload by hand).
+    """
+    url = (url or "").strip()
+    if not url:
+        raise ValidationError(
+            f"尚未设置省级系统地址：请在“设置 → 省级系统”中填写，或设置环境变量 {URL_ENV}", field="provincial_url"
+        )
+    if url.startswith("folder:") or url.startswith("file://"):
+        path = url.split(":", 1)[1] if url.startswith("folder:") else urlsplit(url).path
+        if not path:
+            raise ValidationError("导出文件夹地址不完整", field="provincial_url")
+        return FolderGateway(Path(path))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(f"省级系统地址格式不正确：{url}（应以 https:// 开头）", field="provincial_url")
+    if parts.scheme == "http" and not is_loopback_url(url):
+        raise ValidationError(
+            "省级系统地址必须使用 https://（只有本机模拟环境可以使用 http://），以免密码以明文传输",
+            field="provincial_url",
+        )
+    if not username.strip():
+        raise ValidationError(
+            f"尚未设置省级系统用户名：请在“设置 → 省级系统”中填写，或设置环境变量 {USER_ENV}", field="provincial_user"
+        )
+    return HttpGateway(
+        url,
+        username.strip(),
+        password_provider,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        verify=verify,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Process entry point: python -m app.sync.worker
+# --------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m app.sync.worker", description="上传待报送内容到省级系统")
+    p.add_argument("--database-url", default=None, help="数据库地址（或 RISKMON_DATABASE_URL）")
+    p.add_argument("--home", default=None, help="数据目录（或 RISKMON_HOME）")
+    p.add_argument("--url", default=None, help=f"省级系统地址（默认：设置或 {URL_ENV}）")
+    p.add_argument("--user", default=None, help=f"省级系统用户名（默认：设置或 {USER_ENV}）")
+    p.add_argument("--password-env", default=None, metavar="NAME", help="从该环境变量读取密码（用于自动化）")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="处理一轮到期项目后退出")
+    mode.add_argument("--drain", type=float, default=None, metavar="SECONDS", help="反复处理直到全部完成或超时")
+    p.add_argument("--lease", type=float, default=RetryPolicy.lease, help="领取租约秒数")
+    p.add_argument("--base-delay", type=float, default=RetryPolicy.base_delay, help="首次重试等待秒数")
+    p.add_argument("--max-delay", type=float, default=RetryPolicy.max_delay, help="重试等待上限秒数")
+    p.add_argument("--jitter", type=float, default=RetryPolicy.jitter, help="重试等待的随机抖动比例")
+    p.add_argument("--batch", type=int, default=RetryPolicy.batch_size, help="每次领取的项目数")
+    p.add_argument("--connect-timeout", type=float, default=10.0)
+    p.add_argument("--read-timeout", type=float, default=60.0)
+    p.add_argument("--idle", type=float, default=30.0, help="持续运行时的最长空闲检查间隔（秒）")
+    return p
+
+
+def _password_provider(username: str, env_name: str | None) -> PasswordProvider:
+    from app.sync.credentials import CredentialStore, SessionPasswords, password_provider
+
+    if env_name:
+        return lambda: os.environ.get(env_name) or None
+
+    def ask(user: str) -> str | None:
+        if not sys.stdin.isatty():
+            return None
+        import getpass
+
+        return getpass.getpass(f"省级系统账号 {user} 的密码：") or None
+
+    return password_provider(username, CredentialStore(), session=SessionPasswords(), prompt=ask)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app import config
+    from app.store.db import bootstrap
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+    try:
+        paths = config.resolve(args.home, args.database_url)
+        db = bootstrap(paths.database_url, home=paths.home)
+        try:
+            db.check_schema()
+            settings = provincial_settings(db)
+            url = args.url or settings.url
+            user = args.user or settings.username
+            gateway = gateway_from_settings(
+                url,
+                user,
+                _password_provider(user, args.password_env),
+                connect_timeout=args.connect_timeout,
+                read_timeout=args.read_timeout,
+            )
+            policy = RetryPolicy(
+                base_delay=args.base_delay,
+                max_delay=args.max_delay,
+                jitter=args.jitter,
+                lease=args.lease,
+                batch_size=args.batch,
+            )
+            try:
+                if args.once:
+                    summary = run_once(db, gateway, policy=policy)
+                elif args.drain is not None:
+                    summary = drain(db, gateway, timeout=args.drain, policy=policy)
+                else:
+                    summary = run_forever(db, gateway, stop, policy=policy, idle_interval=args.idle)
+            finally:
+                gateway.close()
+        finally:
+            db.dispose()
+    except RiskmonError as exc:
+        print(f"riskmon sync: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        stop.set()
+        print("riskmon sync: 已停止", file=sys.stderr)
+        return 130
+    print(summary.describe())
+    return 3 if summary.credentials_problem else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
