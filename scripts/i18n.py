@@ -104,6 +104,14 @@ def main(argv: list[str]) -> int:
     cmd = argv[1] if len(argv) > 1 else "update"
     if cmd == "update":
         lupdate()
+        known = {}
+        todo = set(untranslated())
+        for ctx, source, tr, msg in messages():
+            if (ctx, source) not in todo and tr is not None and msg.get("numerus") != "yes" and tr.text:
+                known.setdefault(source, tr.text)
+        reuse = {source: known[source] for _, source in todo if source in known}
+        if reuse:
+            apply(reuse)  # the same English already translated in another context
         lrelease()
         missing = untranslated()
         print(f"{TS.name}: {len(missing)} untranslated")

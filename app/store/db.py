@@ -45,10 +45,10 @@ SchemaState = Literal["missing", "behind", "current", "newer"]
 
 
 def default_home() -> Path:
-    """The per-user data folder (``platformdirs.user_data_path("riskmon")``)."""
-    import platformdirs
+    """The per-user data folder (see ``app.config``)."""
+    from app.config import default_home as _default_home
 
-    return platformdirs.user_data_path("riskmon")
+    return _default_home()
 
 
 def _alembic_config(connection: Connection | None = None) -> Any:

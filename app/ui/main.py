@@ -63,8 +63,8 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
     db = bootstrap(paths.database_url, home=paths.home)
     lock = None
     try:
-        if paths.is_sqlite and not demo:
-            lock = InstanceLock(Path(paths.database_url.split("///", 1)[1]))
+        if db.sqlite_path is not None and not demo:
+            lock = InstanceLock(db.sqlite_path)
             lock.acquire()
         db.upgrade()
         if demo:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt
@@ -69,22 +71,26 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self._restore()
 
+    # (key, title, module under app.ui.pages, class); a page module not written yet shows a placeholder
     def _page_specs(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
-        from app.ui.pages.dashboard import DashboardPage
-
-        ctx = self.ctx
-        specs: list[tuple[str, str, Callable[[], QWidget]]] = [
-            ("dashboard", self.tr("Dashboard"), lambda: DashboardPage(ctx)),
-            ("tasks", self.tr("Tasks"), None),
-            ("samples", self.tr("Sampling"), None),
-            ("testing", self.tr("Testing"), None),
-            ("panels", self.tr("Expert panels"), None),
-            ("reports", self.tr("Reports & notices"), None),
-            ("sync", self.tr("Upload"), None),
-            ("risk", self.tr("Risk information"), None),
-            ("settings", self.tr("Settings"), None),
+        pages = [
+            ("dashboard", self.tr("Dashboard"), "dashboard", "DashboardPage"),
+            ("tasks", self.tr("Tasks"), "tasks", "TasksPage"),
+            ("samples", self.tr("Sampling"), "samples", "SamplesPage"),
+            ("testing", self.tr("Testing"), "testing", "TestingPage"),
+            ("panels", self.tr("Expert panels"), "panels", "PanelsPage"),
+            ("reports", self.tr("Reports & notices"), "reports", "ReportsPage"),
+            ("sync", self.tr("Upload"), "sync", "SyncPage"),
+            ("risk", self.tr("Risk information"), "risk", "RiskPage"),
+            ("settings", self.tr("Settings"), "settings", "SettingsPage"),
         ]
-        return [(k, t, f or (lambda t=t: PlaceholderPage(t))) for k, t, f in specs]
+        return [(key, title, self._factory(title, module, cls)) for key, title, module, cls in pages]
+
+    def _factory(self, title: str, module: str, cls: str) -> Callable[[], QWidget]:
+        name = f"app.ui.pages.{module}"
+        if importlib.util.find_spec(name) is None:
+            return lambda: PlaceholderPage(title)
+        return lambda: getattr(importlib.import_module(name), cls)(self.ctx)
 
     def _build_pages(self) -> None:
         for index, (key, title, factory) in enumerate(self._page_specs()):
@@ -118,6 +124,13 @@ class MainWindow(QMainWindow):
 
     def page(self, key: str) -> QWidget:
         return self.stack.widget(self._keys.index(key))
+
+    def go(self, key: str, **kwargs) -> QWidget:
+        """Show page ``key``; with arguments, hand them to its ``open(**kwargs)`` (e.g. sample_id)."""
+        page = self.show_page(key)
+        if kwargs and hasattr(page, "open"):
+            page.open(**kwargs)
+        return page
 
     def refresh_current(self) -> None:
         page = self.stack.currentWidget()

@@ -256,10 +256,24 @@
     </message>
   </context>
   <context>
+    <name>PasswordDialog</name>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+  </context>
+  <context>
     <name>PlaceholderPage</name>
     <message>
       <source>This part of the workflow is not available in this version yet.</source>
       <translation>本版本尚未提供此部分功能。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Widgets</name>
+    <message>
+      <source>Cannot do that</source>
+      <translation>无法执行</translation>
     </message>
   </context>
 </TS>

@@ -87,3 +87,27 @@ def test_screenshot_command_renders_the_dashboard(tmp_path: Path):
     # the overdue row's red is on the picture
     colours = {image.pixelColor(x, y).name() for x in range(200, 900, 7) for y in range(150, 420, 3)}
     assert "#f8d0d0" in colours and "#d5f0d5" in colours
+
+
+def test_a_second_window_on_the_same_sqlite_file_is_refused(tmp_path: Path, riskmon_app):
+    import sqlite3
+
+    import pytest
+
+    from app.config import Paths
+    from app.errors import AlreadyRunningError
+    from app.store.db import bootstrap
+    from app.store.lock import InstanceLock
+    from app.ui.main import _run
+
+    paths = Paths(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'riskmon.db'}")
+    first = bootstrap(paths.database_url, home=tmp_path)
+    first.upgrade()
+    first.dispose()
+    with sqlite3.connect(tmp_path / "riskmon.db") as conn:
+        before = list(conn.iterdump())
+    with InstanceLock(tmp_path / "riskmon.db"):  # the first window
+        with pytest.raises(AlreadyRunningError, match="另一个 Riskmon 窗口"):
+            _run(riskmon_app, paths, demo=False, screenshot=None, page=None)
+    with sqlite3.connect(tmp_path / "riskmon.db") as conn:
+        assert list(conn.iterdump()) == before

@@ -1,0 +1,190 @@
+"""Small widgets and helpers shared by the pages: error display that marks fields, an optional
+date edit, password re-entry for signing, confirmation, table column state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import RiskmonError
+from app.ui.application import settings
+
+ERROR_STYLE = "border: 1px solid #c62828; background: #fff3f3;"
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
+    """A user error in a message box; anything else goes to the exception hook (logged)."""
+    if isinstance(exc, RiskmonError):
+        QMessageBox.warning(parent, title or QCoreApplication.translate("Widgets", "Cannot do that"), exc.message)
+        return
+    import sys
+
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+
+class FieldErrors:
+    """Marks the widgets of the fields a ValidationError names, and shows the messages.
+
+    ``widgets`` maps a field key (``"sampled.uscc"``) to its widget; ``label`` receives the text
+    of every message. Nothing typed is cleared.
+    """
+
+    def __init__(self, widgets: dict[str, QWidget], label: QLabel) -> None:
+        self.widgets = widgets
+        self.label = label
+        self.label.setStyleSheet("color: #b00020;")
+        self.label.setWordWrap(True)
+        self._marked: list[QWidget] = []
+
+    def clear(self) -> None:
+        for w in self._marked:
+            w.setStyleSheet("")
+            w.setToolTip("")
+        self._marked = []
+        self.label.clear()
+
+    def show(self, exc: RiskmonError | dict[str, str]) -> None:
+        self.clear()
+        errors = exc if isinstance(exc, dict) else getattr(exc, "errors", {}) or {}
+        lines = []
+        for key, message in errors.items():
+            widget = self.widgets.get(key) or self.widgets.get(key.split(".")[0])
+            if widget is not None:
+                widget.setStyleSheet(ERROR_STYLE)
+                widget.setToolTip(message)
+                self._marked.append(widget)
+            lines.append(message)
+        if not lines and isinstance(exc, RiskmonError):
+            lines.append(exc.message)
+        self.label.setText("\n".join(lines))
+        if self._marked:
+            self._marked[0].setFocus()
+
+    def mark(self, key: str, message: str | None) -> None:
+        """As-you-type check of one field (None clears it)."""
+        widget = self.widgets.get(key)
+        if widget is None:
+            return
+        if message:
+            widget.setStyleSheet(ERROR_STYLE)
+            widget.setToolTip(message)
+            if widget not in self._marked:
+                self._marked.append(widget)
+        else:
+            widget.setStyleSheet("")
+            widget.setToolTip("")
+            if widget in self._marked:
+                self._marked.remove(widget)
+
+
+class OptionalDateEdit(QWidget):
+    """A date that may be empty: a check box turns the date on."""
+
+    changed = Signal()
+
+    def __init__(self, value: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.enabled = QCheckBox()
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        row.addWidget(self.enabled)
+        row.addWidget(self.edit, 1)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        self.enabled.toggled.connect(lambda _=False: self.changed.emit())
+        self.edit.dateChanged.connect(lambda _=None: self.changed.emit())
+        self.set_date(value)
+
+    def set_date(self, value: dt.date | None) -> None:
+        self.enabled.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.edit.setDate(QDate(value) if value else QDate.currentDate())
+
+    def date(self) -> dt.date | None:
+        if not self.enabled.isChecked():
+            return None
+        return self.edit.date().toPython()
+
+
+def qdate(value: dt.date | None) -> QDate:
+    return QDate(value) if value else QDate.currentDate()
+
+
+class PasswordDialog(QDialog):
+    """Password re-entry before signing (审核/批准). ``check(password)`` raises on a wrong one."""
+
+    def __init__(self, title: str, text: str, check: Callable[[str], object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._check = check
+        self.password_text = ""
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        info = QLabel(text)
+        info.setWordWrap(True)
+        layout.addWidget(info)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Password"), self.password)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _ok(self) -> None:
+        try:
+            self._check(self.password.text())
+        except RiskmonError as exc:
+            self.error.setText(exc.message)
+            self.password.selectAll()
+            return
+        self.password_text = self.password.text()
+        self.accept()
+
+
+def remember_columns(header: QHeaderView, key: str) -> None:
+    """Restore a table's column widths/order from QSettings and save them when they change."""
+    state = settings().value(f"columns/{key}")
+    if isinstance(state, QByteArray) and not state.isEmpty():
+        header.restoreState(state)
+
+    def save(*_args) -> None:
+        settings().setValue(f"columns/{key}", header.saveState())
+
+    header.sectionResized.connect(save)
+    header.sectionMoved.connect(save)
+    header.sortIndicatorChanged.connect(save)
+
+
+def title_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+    return label
+
