@@ -9,6 +9,7 @@ which is both correct for mixed Chinese/Latin text and several times faster.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -102,23 +103,39 @@ class Text(Flowable):
         rest = Text(self.text, space_after=self.spaceAfter, lines=lines[fit:], **kw)
         return [first, rest]
 
-    def draw(self) -> None:
-        c = self.canv
-        if self.color is not None:
-            c.setFillColor(self.color)
-            c.setStrokeColor(self.color)
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        """Draw at absolute coordinates (no save/translate/restore per cell: tables have many)."""
         lines = self._lines or ()
-        # baseline of the first line: leading minus descent-ish gap
-        y = self.height - self.leading + (self.leading - self.size) / 2 + self.size * 0.12
+        if not lines:
+            return
+        size, leading = self.size, self.leading
         width = self._avail or self.width
+        # baseline of the first line: centred in its leading, nudged for the descent
+        base = y + self.height - leading + (leading - size) / 2 + size * 0.12
+        placed = []
         for n, line in enumerate(lines):
             if self.align == "center":
-                fonts.draw_string(c, width / 2, y, line, self.size, align="center", bold=self.bold)
+                lx = x + (width - fonts.string_width(line, size)) / 2
             elif self.align == "right":
-                fonts.draw_string(c, width, y, line, self.size, align="right", bold=self.bold)
+                lx = x + width - fonts.string_width(line, size)
             else:
-                fonts.draw_string(c, self.indent if n == 0 else 0, y, line, self.size, bold=self.bold)
-            y -= self.leading
+                lx = x + (self.indent if n == 0 else 0)
+            placed.append((lx, base - n * leading, line))
+        if self.color is not None:
+            canvas.saveState()
+            canvas.setFillColor(self.color)
+            canvas.setStrokeColor(self.color)
+            fonts.draw_lines(canvas, placed, size, bold=self.bold)
+            canvas.restoreState()
+        elif self.bold:
+            canvas.saveState()
+            fonts.draw_lines(canvas, placed, size, bold=True)
+            canvas.restoreState()
+        else:
+            fonts.draw_lines(canvas, placed, size)
+
+    def draw(self) -> None:
+        self.drawOn(self.canv, 0, 0)
 
 
 def table(
@@ -169,6 +186,8 @@ def spacer(h: float) -> Spacer:
 
 # ------------------------------------------------------------------ document assembly
 
+_BUILD_LOCK = threading.Lock()
+
 PageDecorator = Callable[[Canvas, int, int], None]
 
 
@@ -179,6 +198,7 @@ def _paged_canvas(decorate: PageDecorator) -> type[Canvas]:
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             self._page_states: list[dict] = []
+            fonts.seed(self._doc)
 
         def showPage(self) -> None:  # noqa: N802
             self._page_states.append(dict(self.__dict__))
@@ -236,7 +256,8 @@ def build_pdf(
     frame = Frame(MARGIN_X, bottom, BODY_W, PAGE_H - top - bottom, id="body", leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_paged_canvas(decorate))
+    with _BUILD_LOCK:  # reportlab's TrueType subsetting reads the font file through shared state
+        doc.build(story, canvasmaker=_paged_canvas(decorate))
     return buf.getvalue()
 
 

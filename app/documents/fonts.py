@@ -18,6 +18,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -31,6 +32,15 @@ _ready = False
 _cjk_chars: frozenset[int] = frozenset()
 _latin_chars: frozenset[int] = frozenset()
 _has_latin = False
+_font_objects: dict[str, TTFont] = {}
+
+# The characters every document uses first (template words of the report and the notice), in a
+# fixed order: ``seed(doc)`` gives them the first codes of each font, so the first subset of a
+# font is the same in every document and its embedded subset (``makeSubset``) is built once per
+# process instead of once per PDF.
+_CJK_SEED = "　、。《》一下不与专业个中为之书了于五产人仅代以任份企会似位低体何佛你依保信入全八公共内况准出分列判到制办功加北区十单及反取受可台号司合同名向告和品商器在地场址型壶处复大如委字存安定实审家密对将局山岸工市年并序店开异得息患情意或所托批报抽据措提擅收改放效整料方施无日昌暂月有期未本机束条构果某标样核格检次款武殊水求汉江泄法注流测涂消涉液湖漏点热特率现理生用申电白的监盖目省督知码研社称究空立章符第签管类系组织经结统编置美者联自至行表被要规认议话请负责质资起路输途通部量陈限院险面页项风验（），：；～"
+_LATIN_SEED = "".join(chr(c) for c in range(33, 127)) + "≤≥±°×µΩ·—–“”‘’…"
+_SUBSET_CACHE_SIZE = 64
 
 # Characters neither font has, with the text shown instead.
 _FALLBACK = {
@@ -93,16 +103,43 @@ def ensure_fonts() -> None:
     with _lock:
         if _ready:
             return
-        cjk = TTFont(CJK, str(cjk_font_path()))
+        # asciiReadable=False: the CJK font has no ASCII glyphs, so do not reserve codes 32–126 of
+        # the first subset for them (one subset fewer, i.e. one embedded font object fewer, per PDF)
+        cjk = TTFont(CJK, str(cjk_font_path()), asciiReadable=False)
         pdfmetrics.registerFont(cjk)
+        _font_objects[CJK] = cjk
+        _cache_subsets(cjk)
         _cjk_chars = frozenset(cjk.face.charToGlyph)
         latin_path = latin_font_path()
         if latin_path is not None:
             latin = TTFont(LATIN, str(latin_path))
             pdfmetrics.registerFont(latin)
+            _font_objects[LATIN] = latin
+            _cache_subsets(latin)
             _latin_chars = frozenset(c for c in latin.face.charToGlyph if c >= 32)
             _has_latin = True
+        # Binary (not ASCII85) streams: smaller files, and no pure-Python base-85 pass per document.
+        rl_config.useA85 = 0
         _ready = True
+
+
+def _cache_subsets(font: TTFont) -> None:
+    """Memoise the font's subset builder (pure: same glyph codes, same bytes) for this font only."""
+    build = font.face.makeSubset
+
+    @lru_cache(maxsize=_SUBSET_CACHE_SIZE)
+    def cached(codes: tuple[int, ...]) -> bytes:
+        return build(list(codes))
+
+    font.face.makeSubset = lambda subset: cached(tuple(subset))
+
+
+def seed(doc) -> None:
+    """Give the common characters the first codes of each font in a new PDF document (see ``_CJK_SEED``)."""
+    ensure_fonts()
+    _font_objects[CJK].splitString(_CJK_SEED, doc)
+    if _has_latin:
+        _font_objects[LATIN].splitString(_LATIN_SEED, doc)
 
 
 def has_latin_font() -> bool:
@@ -205,15 +242,40 @@ def draw_string(canvas, x: float, y: float, text: str, size: float, *, align: st
         x -= width / 2
     elif align == "right":
         x -= width
-    t = canvas.beginText(x, y)
-    if bold:
-        t.setTextRenderMode(2)
-        canvas.setLineWidth(size * 0.035)
-    for font, s in runs(text):
-        t.setFont(font, size)
-        t.textOut(s)
-    canvas.drawText(t)
+    draw_lines(canvas, ((x, y, text),), size, bold=bold)
     return width
+
+
+def draw_lines(canvas, lines, size: float, *, bold: bool = False) -> None:
+    """Draw ``(x, y, text)`` lines in one PDF text object, switching fonts only when needed.
+
+    The operators are written directly (``Tm``, ``Tf``, ``Tj``), the same ones reportlab's text
+    object writes for a TrueType font, without its per-call width and state bookkeeping: text is
+    most of what the documents draw.
+    """
+    doc = canvas._doc
+    escape = canvas._escape
+    code = ["BT"]
+    if bold:
+        canvas.setLineWidth(size * 0.035)
+        code.append("2 Tr")
+    current: tuple[str, int] | None = None
+    tf = f" {size:.2f} Tf"
+    for x, y, text in lines:
+        if not text:
+            continue
+        code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        for font_name, piece in runs(text):
+            font = _font_objects[font_name]
+            for subset, data in font.splitString(piece, doc):
+                if (font_name, subset) != current:
+                    code.append(font.getSubsetInternalName(subset, doc) + tf)
+                    current = (font_name, subset)
+                code.append(f"({escape(data)}) Tj")
+    if bold:
+        code.append("0 Tr")  # the text rendering mode outlives ET: reset it
+    code.append("ET")
+    canvas._code.append(" ".join(code))
 
 
 # ------------------------------------------------------------------ line breaking
