@@ -71,3 +71,27 @@ def test_wrap_never_exceeds_the_width_and_loses_no_character(text, width):
         # only an unbreakable single character may be wider than the line
         assert fonts.string_width(line, size) <= width + 1e-6 or len(line) == 1
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+_NO_LATIN = r"""
+import sys
+from app.documents import fonts
+fonts.latin_font_path = lambda: None  # a bundle that lost reportlab's Vera.ttf
+from app.documents import examples, notice
+assert not fonts.has_latin_font()
+assert fonts.clean("≤0.75") == "不大于０．７５", fonts.clean("≤0.75")
+sys.stdout.buffer.write(notice.render_notice(examples.notices_for(examples.test_report())[0]))
+"""
+
+
+def test_without_a_latin_font_ascii_uses_full_width_forms(tmp_path, pages):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", _NO_LATIN], capture_output=True, cwd=root, timeout=120)
+    assert out.returncode == 0, out.stderr.decode()
+    text = "".join(pages(out.stdout))
+    assert "ＧＺ－ＦＸ２０２６－０００１－１" in text  # the notice number, drawn with CJK full-width glyphs
+    assert "Vera" not in out.stdout.decode("latin-1")
