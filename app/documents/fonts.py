@@ -77,6 +77,7 @@ _FALLBACK = {
     "φ": "phi",
     "ω": "omega",
     "η": "eta",
+    **{chr(0x2460 + i): f"({i + 1})" for i in range(20)},  # ①–⑳
 }
 
 
