@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from app.documents._io import atomic_write_with
 from app.documents.data import Judgement, LedgerRow, PlaceType, TestReportData
 from app.errors import ValidationError
+from app.rules.requirements import Requirement
 
 MAX_ROWS = 200_000
 TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and formats
@@ -190,7 +191,7 @@ class CatalogRow:
     code: str
     effective: date
     item: str
-    requirement: Any  # app.rules.requirements.Requirement
+    requirement: Requirement
     title: str = ""
     abolished: date | None = None
     clause: str = ""
