@@ -42,6 +42,7 @@ LEVEL_COLORS = {
     "blue": colors.HexColor("#1976D2"),
 }
 _LEVEL_TEXT = {"yellow": colors.black}
+TOTAL_BG = colors.Color(0.95, 0.95, 0.95)
 _SECTION_NUMS = "一二三四五六七八九十"
 
 
@@ -85,7 +86,7 @@ def _count_table(rows: tuple[CountRow, ...], first: str) -> Flowable:
     body.append(["合计", str(tb), str(tp), _pct(tp / tb if tb else 0.0)])
     return table(body, (BODY_W * 0.4, BODY_W * 0.2, BODY_W * 0.2, BODY_W * 0.2), header_rows=1,
                  align=("left", "center", "center", "center"),
-                 extra_style=[("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95))])
+                 backgrounds=[(-1, 0, 3, TOTAL_BG)])
 
 
 def _risk_block(r: RiskProposal) -> list[Flowable]:
@@ -93,13 +94,9 @@ def _risk_block(r: RiskProposal) -> list[Flowable]:
     text_color = _LEVEL_TEXT.get(r.color, colors.white)
     level_cell = Text(f"{r.level.value}级  {r.name}", 14, align="center", bold=True, color=text_color)
     colour_name = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}.get(r.color, r.color)
-    info = [
-        [level_cell, f"预警颜色：{colour_name}"],
-        ["", f"建议发布形式：{r.notice}"],
-        ["", f"分级模型：{r.model_name}（版本 {r.model_version}）"],
-    ]
-    t = table(info, (BODY_W * 0.35, BODY_W * 0.65),
-              extra_style=[("SPAN", (0, 0), (0, -1)), ("BACKGROUND", (0, 0), (0, -1), fill)])
+    facts = Text(f"预警颜色：{colour_name}\n建议发布形式：{r.notice}\n分级模型：{r.model_name}（版本 {r.model_version}）",
+                 9, leading=15)
+    t = table([[level_cell, facts]], (BODY_W * 0.35, BODY_W * 0.65), backgrounds=[(0, 0, 0, fill)])
     out: list[Flowable] = [t, spacer(5)]
     if r.factors:
         rows: list[list[object]] = [["分级因素", "取值"]]
@@ -195,7 +192,7 @@ def build_story(d: AnalysisData) -> list[Flowable]:
     ]
     story.append(KeepTogether([
         spacer(14),
-        table(sign, (BODY_W / 3,) * 3, extra_style=[("GRID", (0, 0), (-1, -1), 0, colors.white)]),
+        table(sign, (BODY_W / 3,) * 3, grid=False),
         Text(f"{d.lab.name}", 10.5, align="right", space_before=10),
         Text(fmt_date(d.issue_date), 10.5, align="right"),
     ]))

@@ -18,7 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
 from app import __version__
 from app.documents import fonts
@@ -138,6 +138,124 @@ class Text(Flowable):
         self.drawOn(self.canv, 0, 0)
 
 
+@dataclass
+class _Row:
+    cells: list[Flowable | None]
+    spans: list[tuple[int, int]]  # (first column, last column), both inclusive
+    backgrounds: list[tuple[int, int, colors.Color]]
+    pad: float = 0.0  # extra top and bottom padding
+
+
+class Grid(Flowable):
+    """A ruled table of ``Text`` cells: horizontal spans, backgrounds, middle-aligned cells.
+
+    Splits between rows across pages and repeats its header rows. Far lighter than reportlab's
+    ``Table`` (which the documents do not need in full): one path for all rules, no per-cell
+    style resolution.
+    """
+
+    PAD_X = 3.0
+    PAD_Y = 2.5
+
+    def __init__(self, rows: list[_Row], col_widths: Sequence[float], *, header_rows: int = 0, grid: bool = True,
+                 box: tuple[float, colors.Color] | None = None) -> None:
+        super().__init__()
+        self.rows = rows
+        self.col_widths = list(col_widths)
+        self.header_rows = header_rows
+        self.grid = grid
+        self.box = box
+        self.xs = [0.0]
+        for w in self.col_widths:
+            self.xs.append(self.xs[-1] + w)
+        self._heights: list[float] | None = None
+
+    def _cells(self, row: _Row):
+        """(cell, first column, last column) of the cells that are drawn."""
+        covered: dict[int, int] = {c0: c1 for c0, c1 in row.spans}
+        c = 0
+        n = len(self.col_widths)
+        while c < n:
+            c1 = covered.get(c, c)
+            yield row.cells[c] if c < len(row.cells) else None, c, c1
+            c = c1 + 1
+
+    def _row_heights(self) -> list[float]:
+        if self._heights is None:
+            heights = []
+            for row in self.rows:
+                h = 0.0
+                for cell, c0, c1 in self._cells(row):
+                    if cell is not None:
+                        h = max(h, cell.wrap(self.xs[c1 + 1] - self.xs[c0] - 2 * self.PAD_X, 1e6)[1])
+                heights.append(h + 2 * (self.PAD_Y + row.pad))
+            self._heights = heights
+        return self._heights
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = self.xs[-1]
+        self.height = sum(self._row_heights())
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        heights = self._row_heights()
+        if sum(heights) <= availHeight:
+            return [self]
+        acc = sum(heights[: self.header_rows])
+        k = self.header_rows
+        while k < len(self.rows) and acc + heights[k] <= availHeight:
+            acc += heights[k]
+            k += 1
+        if k == self.header_rows:
+            return []
+        head = self.rows[: self.header_rows]
+        kw = dict(header_rows=self.header_rows, grid=self.grid, box=self.box)
+        return [Grid(self.rows[:k], self.col_widths, **kw), Grid(head + self.rows[k:], self.col_widths, **kw)]
+
+    def draw(self) -> None:
+        c = self.canv
+        heights = self._row_heights()
+        xs = self.xs
+        width = xs[-1]
+        tops = []
+        y = self.height
+        for h in heights:
+            tops.append(y)
+            y -= h
+        for row, top, h in zip(self.rows, tops, heights, strict=True):
+            for c0, c1, color in row.backgrounds:
+                c.setFillColor(color)
+                c.rect(xs[c0], top - h, xs[c1 + 1] - xs[c0], h, stroke=0, fill=1)
+        c.setFillColor(colors.black)
+        if self.grid:
+            path = c.beginPath()
+            for top in tops:
+                path.moveTo(0, top)
+                path.lineTo(width, top)
+            path.moveTo(0, 0)
+            path.lineTo(width, 0)
+            for row, top, h in zip(self.rows, tops, heights, strict=True):
+                inside = {j for c0, c1 in row.spans for j in range(c0 + 1, c1 + 1)}
+                for j, x in enumerate(xs):
+                    if j not in inside:
+                        path.moveTo(x, top)
+                        path.lineTo(x, top - h)
+            c.setLineWidth(0.5)
+            c.setStrokeColor(GRID)
+            c.drawPath(path, stroke=1, fill=0)
+        if self.box is not None:
+            c.setLineWidth(self.box[0])
+            c.setStrokeColor(self.box[1])
+            c.rect(0, 0, width, self.height, stroke=1, fill=0)
+        for row, top, h in zip(self.rows, tops, heights, strict=True):
+            for cell, c0, c1 in self._cells(row):
+                if cell is None:
+                    continue
+                w = xs[c1 + 1] - xs[c0] - 2 * self.PAD_X
+                _, ch = cell.wrap(w, 1e6)
+                cell.drawOn(c, xs[c0] + self.PAD_X, top - h + (h - ch) / 2)
+
+
 def table(
     rows: Sequence[Sequence[object]],
     col_widths: Sequence[float],
@@ -145,39 +263,55 @@ def table(
     header_rows: int = 0,
     size: float = 9,
     align: Sequence[str] | None = None,
-    extra_style: Sequence[tuple] = (),
     header_bg: bool = True,
     label_cols: Sequence[int] = (),
-) -> Table:
-    """A gridded table; strings become ``Text`` cells, header rows repeat on every page."""
-    cells: list[list[object]] = []
+    spans: Sequence[tuple[int, int, int]] = (),
+    backgrounds: Sequence[tuple[int, int, int, colors.Color]] = (),
+    row_padding: dict[int, float] | None = None,
+    grid: bool = True,
+    box: tuple[float, colors.Color] | None = None,
+) -> Grid:
+    """A ruled table; strings become ``Text`` cells and header rows repeat on every page.
+
+    ``spans`` are ``(row, first column, last column)``, ``backgrounds`` ``(row, first column,
+    last column, colour)``; a negative row counts from the end. ``label_cols`` get the label
+    background below the header. ``row_padding`` adds top and bottom padding to a row.
+    """
+    n = len(rows)
+    built: list[_Row] = []
     for r, row in enumerate(rows):
-        out: list[object] = []
+        cells: list[Flowable | None] = []
         for c, value in enumerate(row):
             if isinstance(value, Flowable):
-                out.append(value)
+                cells.append(value)
             elif value is None:
-                out.append("")
+                cells.append(None)
             else:
                 a = "center" if r < header_rows else (align[c] if align else "left")
-                out.append(Text(str(value), size, align=a))
-        cells.append(out)
-    style = [
-        ("FONT", (0, 0), (-1, -1), fonts.CJK, size),
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    if header_rows and header_bg:
-        style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BG))
-    for c in label_cols:
-        style.append(("BACKGROUND", (c, header_rows), (c, -1), HEADER_BG))
-    style.extend(extra_style)
-    t = Table(cells, colWidths=list(col_widths), repeatRows=header_rows, style=TableStyle(style))
-    return t
+                cells.append(Text(str(value), size, align=a))
+        bgs: list[tuple[int, int, colors.Color]] = []
+        if r < header_rows and header_bg:
+            bgs.append((0, len(col_widths) - 1, HEADER_BG))
+        elif r >= header_rows:
+            bgs.extend((c, c, HEADER_BG) for c in label_cols)
+        built.append(_Row(cells, [], bgs))
+    for r, c0, c1 in spans:
+        built[r % n].spans.append((c0, c1))
+    for r, c0, c1, color in backgrounds:
+        built[r % n].backgrounds.append((c0, c1, color))
+    for r, pad in (row_padding or {}).items():
+        built[r % n].pad = pad
+    return Grid(built, col_widths, header_rows=header_rows, grid=grid, box=box)
+
+
+def info_table(rows: Sequence[Sequence[object]], col_widths: Sequence[float], *,
+               row_padding: dict[int, float] | None = None) -> Grid:
+    """A four-column label/value table: labels in columns 0 and 2; a row whose columns 2 and 3
+    are both empty gets its value spanned over columns 1–3."""
+    spans = [(r, 1, 3) for r, row in enumerate(rows) if row[2] == "" and row[3] == ""]
+    spanned = {r for r, _, _ in spans}
+    backgrounds = [(r, 2, 2, HEADER_BG) for r in range(len(rows)) if r not in spanned]
+    return table(rows, col_widths, label_cols=(0,), spans=spans, backgrounds=backgrounds, row_padding=row_padding)
 
 
 def spacer(h: float) -> Spacer:

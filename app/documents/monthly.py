@@ -40,7 +40,7 @@ from app.errors import ValidationError
 
 TITLE = "产品质量安全风险信息月报"
 ENTRY_HEADERS = ("编号", "采集日期", "信息来源", "产品", "风险信息摘要", "地区/企业", "重点风险", "处理情况")
-_ENTRY_COLS = tuple(x * mm for x in (25, 19, 19, 16, 39, 21, 11, 20))
+_ENTRY_COLS = tuple(x * mm for x in (26, 19, 19, 16, 38, 21, 11, 20))
 
 
 def _fmt_when(value: datetime | date | None) -> str:
@@ -95,8 +95,7 @@ def build_story(d: MonthlyData) -> list[Flowable]:
         ["报送对象", or_slash(d.reported_to), "月报编号", or_slash(d.report_number)],
         ["检验检测机构", d.lab.name, "报送日期", fmt_date(d.issue_date)],
     ]
-    story.append(table(info, (24 * mm, w / 2 - 24 * mm, 20 * mm, w / 2 - 20 * mm), label_cols=(0, 2),
-                       extra_style=[("BACKGROUND", (2, 0), (2, -1), colors.Color(0.9, 0.9, 0.9))]))
+    story.append(table(info, (24 * mm, w / 2 - 24 * mm, 20 * mm, w / 2 - 20 * mm), label_cols=(0, 2)))
     story.append(Text("一、总体情况", 12, bold=True, space_before=10, space_after=4))
     n_key = len(d.key_entries)
     overview = d.summary or f"本月共采集产品质量安全风险信息{len(d.entries)}条，其中重点风险信息{n_key}条。"
@@ -108,7 +107,7 @@ def build_story(d: MonthlyData) -> list[Flowable]:
         rows.append([f"（{'一二三四五六七八九'[s.value - 1]}）{s.label}", str(n), str(k)])
     rows.append(["合计", str(len(d.entries)), str(n_key)])
     story.append(table(rows, (w * 0.6, w * 0.2, w * 0.2), header_rows=1, align=("left", "center", "center"),
-                       extra_style=[("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95))]))
+                       backgrounds=[(-1, 0, 2, colors.Color(0.95, 0.95, 0.95))]))
 
     story.append(Text("二、重点风险信息（第十二条）", 12, bold=True, space_before=10, space_after=4))
     if not d.key_entries:
@@ -134,8 +133,7 @@ def build_story(d: MonthlyData) -> list[Flowable]:
         story.append(Text("无。", 10.5, leading=17, indent=21))
     sign = [[f"填报人：{or_slash(d.compiled_by)}", f"审核批准：{or_slash(d.approved_by)}",
              f"日期：{fmt_date(d.issue_date)}"]]
-    story.append(KeepTogether([spacer(14), table(sign, (w / 3,) * 3,
-                                                 extra_style=[("GRID", (0, 0), (-1, -1), 0, colors.white)])]))
+    story.append(KeepTogether([spacer(14), table(sign, (w / 3,) * 3, grid=False)]))
     return story
 
 

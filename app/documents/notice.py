@@ -33,6 +33,7 @@ from app.documents.flow import (
     draw_confidential,
     draw_page_number,
     fmt_date,
+    info_table,
     or_slash,
     spacer,
     table,
@@ -108,11 +109,7 @@ def _sample_table(d: NoticeData) -> Flowable:
                 rows.append(["网址", shop.url, "", ""])
     rows.append(["检验报告编号", d.report_number, "", ""])
     rows.append(["检验依据", or_slash("；".join(d.basis_standards)), "", ""])
-    style = [("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if row[2] == "" and row[3] == ""]
-    for r, row in enumerate(rows):
-        if row[2]:
-            style.append(("BACKGROUND", (2, r), (2, r), (0.9, 0.9, 0.9)))
-    return table(rows, cols, label_cols=(0,), extra_style=style)
+    return info_table(rows, cols)
 
 
 def _items_table(d: NoticeData) -> Flowable:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
@@ -30,6 +29,7 @@ from app.documents.flow import (
     build_pdf,
     draw_page_number,
     fmt_date,
+    info_table,
     or_slash,
     spacer,
     table,
@@ -44,7 +44,7 @@ STATEMENTS = (
 )
 END_MARK = "—— 报告结束（以下空白）——"
 ITEM_HEADERS = ("序号", "检验项目", "标准要求", "检验结果", "单位", "单项判定", "依据条款")
-_ITEM_COLS = tuple(w * mm for w in (9, 35, 32, 22, 13, 15, 44))
+_ITEM_COLS = tuple(w * mm for w in (9, 35, 32, 22, 15, 15, 42))
 
 
 def _check(data: TestReportData) -> None:
@@ -84,7 +84,6 @@ def _info_table(d: TestReportData) -> Flowable:
         ["样品状态", or_slash(d.sample_state), "检验日期",
          "/" if not d.test_start else f"{fmt_date(d.test_start)}至{fmt_date(d.test_end, '')}"],
     ]
-    spans: list[tuple] = []
     sampled_label = "被抽样生产者" if d.place_type is PlaceType.PRODUCER else "被抽样单位"
     for label, party in (
         (sampled_label, d.sampled),
@@ -103,19 +102,8 @@ def _info_table(d: TestReportData) -> Flowable:
     rows.append(["检验依据", or_slash("；".join(d.basis_standards)), "", ""])
     rows.append(["检验结论", d.conclusion, "", ""])
     rows.append(["备注", or_slash(d.remarks), "", ""])
-    conclusion_row = -1
-    for r, row in enumerate(rows):
-        if row[2] == "" and row[3] == "":
-            spans.append(("SPAN", (1, r), (3, r)))
-        if row[0] == "检验结论":
-            conclusion_row = r
-    style = [*spans, ("BACKGROUND", (2, 0), (2, -1), colors.Color(0.9, 0.9, 0.9))]
-    for r, row in enumerate(rows):
-        if row[2] == "" and row[3] == "":
-            style.append(("BACKGROUND", (2, r), (2, r), colors.white))
-    style.append(("TOPPADDING", (1, conclusion_row), (1, conclusion_row), 8))
-    style.append(("BOTTOMPADDING", (1, conclusion_row), (1, conclusion_row), 8))
-    return table(rows, cols, label_cols=(0,), extra_style=style)
+    conclusion_row = next(r for r, row in enumerate(rows) if row[0] == "检验结论")
+    return info_table(rows, cols, row_padding={conclusion_row: 5.5})
 
 
 def _item_row(n: int, it: ItemLine) -> list[object]:
@@ -143,7 +131,7 @@ def _signoff(d: TestReportData) -> Flowable:
         [f"编制：{or_slash(s.compiled_by)}", f"审核：{or_slash(s.reviewed_by)}", f"批准：{or_slash(s.approved_by)}"],
         [f"日期：{fmt_date(s.compiled_at)}", f"日期：{fmt_date(s.reviewed_at)}", f"日期：{fmt_date(s.approved_at)}"],
     ]
-    t = table(cells, (BODY_W / 3,) * 3, extra_style=[("GRID", (0, 0), (-1, -1), 0, colors.white)])
+    t = table(cells, (BODY_W / 3,) * 3, grid=False)
     stamp = Text(f"签发日期：{fmt_date(d.issue_date)}　　（检验检测专用章）", 10, align="right", space_before=6)
     return KeepTogether([t, stamp])
 
@@ -156,11 +144,9 @@ def build_story(d: TestReportData) -> list[Flowable]:
              space_after=8),
     ]
     if d.replaces_number:
-        story.append(table(
-            [[f"本报告替代 {d.replaces_number} 号报告，原报告作废。修改原因：{d.amendment_reason}"]],
-            (BODY_W,),
-            extra_style=[("BOX", (0, 0), (-1, -1), 1, FAIL_COLOR), ("TEXTCOLOR", (0, 0), (-1, -1), FAIL_COLOR)],
-        ))
+        notice = Text(f"本报告替代 {d.replaces_number} 号报告，原报告作废。修改原因：{d.amendment_reason}", 9,
+                      color=FAIL_COLOR)
+        story.append(table([[notice]], (BODY_W,), grid=False, box=(1, FAIL_COLOR)))
         story.append(spacer(6))
     story.append(_info_table(d))
     story.append(spacer(8))

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Table
+from reportlab.platypus import Flowable, KeepTogether
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from app.documents import examples, fonts, notice, test_report  # noqa: E402
-from app.documents.flow import Text  # noqa: E402
+from app.documents.flow import Grid, Text  # noqa: E402
 
 
 def sample(i: int):
@@ -43,9 +43,9 @@ def strings_of(story: list[Flowable]) -> list[tuple[str, float]]:
     def walk(f: object) -> None:
         if isinstance(f, Text):
             out.extend((line, f.size) for line in f.text.split("\n"))
-        elif isinstance(f, Table):
-            for row in f._cellvalues:
-                for cell in row:
+        elif isinstance(f, Grid):
+            for row in f.rows:
+                for cell in row.cells:
                     walk(cell)
         elif isinstance(f, KeepTogether):
             for g in f._content:
