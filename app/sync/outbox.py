@@ -123,7 +123,7 @@ def idempotency_key_for(kind: str, ref_id: int, package: bytes, *, lab: str = ""
     if kind not in OUTBOX_KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
     digest = hashlib.sha256(package).hexdigest()[:24]
-    prefix = "".join(ch for ch in lab if ch.isalnum())[:20]
+    prefix = "".join(ch for ch in lab if ch.isascii() and ch.isalnum())[:20]
     short = {"task_results": "R", "analysis_report": "A"}[kind]
     key = f"{prefix + '-' if prefix else ''}{short}{ref_id}-{digest}"
     return key
@@ -139,15 +139,16 @@ def enqueue(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     check_package: bool = True,
+    lab: str = "",
 ) -> SyncOutbox:
     """Queue ``package`` for upload, in the caller's transaction (flushed, not committed).
 
     ``kind`` is ``task_results`` (最终风险监测结果, needs ``task_id``) or ``analysis_report``
     (分析报告, needs ``report_id`` or ``task_id``). Without ``idempotency_key`` one is derived
-    from the package (:func:`idempotency_key_for`). Queuing the same key with the same package
-    again returns the existing item; with a different package it is refused. The package is
-    checked like the provincial side will check it; a bad package is refused before anything is
-    written.
+    from the package (:func:`idempotency_key_for`, with ``lab``, e.g. the CMA number). Queuing
+    the same key with the same package again returns the existing item; with a different
+    package it is refused. The package is checked like the provincial side will check it; a bad
+    package is refused before anything is written.
     """
     if kind not in OUTBOX_KINDS:
         raise ValidationError(f"未知的上传类型：{kind}", field="kind")
@@ -164,7 +165,7 @@ def enqueue(
             raise ValidationError("上传包未通过校验：" + "；".join(problems[:5]), field="package")
     if idempotency_key is None:
         ref = task_id if kind == "task_results" else (report_id if report_id is not None else task_id)
-        idempotency_key = idempotency_key_for(kind, int(ref or 0), package)
+        idempotency_key = idempotency_key_for(kind, int(ref or 0), package, lab=lab)
     if not mapping.IDEMPOTENCY_KEY_RE.match(idempotency_key):
         raise ValidationError(
             "上传编号（幂等键）只能由 8–100 个字母、数字或 . _ : - 组成", field="idempotency_key"
@@ -437,12 +438,29 @@ def confirm_delivered_by_hand(
 
 def _meta(session: Session, item: SyncOutbox) -> dict[str, Any]:
     """What the gateway sends beside the package (our names; ``mapping`` makes them wire names)."""
-    meta: dict[str, Any] = {"kind": item.kind, "package_sha256": item.package_sha256}
-    if item.task_id is not None:
-        meta["task_number"] = session.scalar(select(MonitoringTask.number).where(MonitoringTask.id == item.task_id))
-    if item.report_id is not None:
-        meta["report_number"] = session.scalar(select(Report.number).where(Report.id == item.report_id))
-    return meta
+    return _metas(session, [item])[item.id]
+
+
+def _metas(session: Session, items: list[SyncOutbox]) -> dict[int, dict[str, Any]]:
+    task_ids = {i.task_id for i in items if i.task_id is not None}
+    report_ids = {i.report_id for i in items if i.report_id is not None}
+    tasks: dict[int, str] = {}
+    reports: dict[int, str] = {}
+    if task_ids:
+        query = select(MonitoringTask.id, MonitoringTask.number).where(MonitoringTask.id.in_(task_ids))
+        tasks = {k: v for k, v in session.execute(query).all()}
+    if report_ids:
+        query = select(Report.id, Report.number).where(Report.id.in_(report_ids))
+        reports = {k: v for k, v in session.execute(query).all()}
+    out: dict[int, dict[str, Any]] = {}
+    for item in items:
+        meta: dict[str, Any] = {"kind": item.kind, "package_sha256": item.package_sha256}
+        if item.task_id is not None:
+            meta["task_number"] = tasks.get(item.task_id)
+        if item.report_id is not None:
+            meta["report_number"] = reports.get(item.report_id)
+        out[item.id] = meta
+    return out
 
 
 def next_due(db: Any) -> datetime | None:

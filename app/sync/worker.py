@@ -201,12 +201,13 @@ def claim_due(db: Any, *, now: datetime, limit: int, lease: float, actor: str = 
             it.attempts = (it.attempts or 0) + 1
             it.next_attempt_at = lease_end
         uow.flush()
+        metas = outbox._metas(s, items)
         claims = [
             Claim(
                 id=it.id,
                 idempotency_key=it.idempotency_key,
                 package=bytes(it.package or b""),
-                meta=outbox._meta(s, it),
+                meta=metas[it.id],
                 attempts=it.attempts,
                 version=it.version,
                 previous_state=previous[it.id][0],

@@ -138,14 +138,14 @@ def _spawn_worker(db, sandbox_url: str, home: Path, *mode: str) -> subprocess.Po
 
 @pytest.mark.slow
 def test_worker_process_killed_mid_run_loses_nothing_and_duplicates_nothing(db, tmp_path: Path):
-    n = 120
+    n = 80
     queue_many(db, n)
     sandbox = start_sandbox(state_path=tmp_path / "province.sqlite3", seed=5, latency_ms=10, drop_rate=0.05)
     home = tmp_path / "home"
     try:
         first = _spawn_worker(db, sandbox.url, home, "--once")
         try:
-            wait_for(lambda: sandbox.counts()["accepted"] >= 30, 40, "the worker to get going")
+            wait_for(lambda: sandbox.counts()["accepted"] >= 20, 40, "the worker to get going")
         finally:
             os.kill(first.pid, signal.SIGKILL)
             first.communicate(timeout=10)

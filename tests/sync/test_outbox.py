@@ -420,3 +420,13 @@ def test_outbox_changes_are_audited(db, sandbox):
         )
         assert uow.session.scalar(select(func.count()).select_from(SyncOutbox)) == 1
     assert actors == ["tester", "zhang"]
+
+
+def test_lab_prefix_keeps_keys_ascii(db):
+    key = outbox.idempotency_key_for("task_results", 1, make_package(1), lab="湖北 CMA-2317")
+    assert key.startswith("CMA2317-R1-")
+    task_id = add_task(db)
+    with UnitOfWork(db, actor="tester") as uow:
+        item = outbox.enqueue(uow.session, "task_results", task_id=task_id, package=make_package(1), lab="231700000000")
+        uow.commit()
+    assert item.idempotency_key.startswith(f"231700000000-R{task_id}-")

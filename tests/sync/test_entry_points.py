@@ -1,0 +1,88 @@
+"""Entry points the CLI wires: the worker's ``main``, the sandbox's ``serve``, gateway settings."""
+
+from __future__ import annotations
+
+import ssl
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.sync import mapping, worker
+from app.sync.gateway import FolderGateway, HttpGateway, _default_tls_context
+from app.sync.sandbox import serve
+
+from .conftest import DEMO_PASSWORD
+from .test_outbox import add_task, queue, rows
+
+
+def _args(db, *extra: str) -> list[str]:
+    return ["--database-url", db.url.render_as_string(hide_password=False), "--home", str(Path(db.home)), *extra]
+
+
+def test_worker_main_once_uploads_and_prints_a_summary(sqlite_db, sandbox, monkeypatch, capsys):
+    task_id = add_task(sqlite_db)
+    queue(sqlite_db, task_id, 3)
+    monkeypatch.setenv("SANDBOX_PW", DEMO_PASSWORD)
+    monkeypatch.setenv(worker.URL_ENV, sandbox.url)
+    monkeypatch.setenv(worker.USER_ENV, "demo")
+    code = worker.main(_args(sqlite_db, "--password-env", "SANDBOX_PW", "--once"))
+    out = capsys.readouterr().out
+    assert code == 0 and "已接收 3 项" in out
+    assert all(r.state == "accepted" for r in rows(sqlite_db))
+
+
+def test_worker_main_without_a_url_says_what_to_set(sqlite_db, monkeypatch, capsys):
+    monkeypatch.delenv(worker.URL_ENV, raising=False)
+    code = worker.main(_args(sqlite_db, "--once"))
+    err = capsys.readouterr().err
+    assert code == 2 and "省级系统地址" in err and worker.URL_ENV in err
+
+
+def test_worker_main_with_a_wrong_password_exits_3_and_keeps_the_items(sqlite_db, sandbox, monkeypatch, capsys):
+    task_id = add_task(sqlite_db)
+    queue(sqlite_db, task_id, 2)
+    monkeypatch.setenv("SANDBOX_PW", "wrong")
+    code = worker.main(_args(sqlite_db, "--url", sandbox.url, "--user", "demo", "--password-env", "SANDBOX_PW", "--once"))
+    assert code == 3 and "用户名和密码" in capsys.readouterr().out
+    assert [r.state for r in rows(sqlite_db)] == ["pending", "pending"]
+
+
+def test_serve_runs_until_stopped(tmp_path: Path):
+    stop = threading.Event()
+    urls: list[str] = []
+    ready = threading.Event()
+
+    def on_ready(url: str) -> None:
+        urls.append(url)
+        ready.set()
+
+    thread = threading.Thread(
+        target=serve, kwargs={"port": 0, "state_path": tmp_path / "s.sqlite3", "ready": on_ready, "stop": stop}
+    )
+    thread.start()
+    try:
+        assert ready.wait(10)
+        assert urls[0].startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=urls[0], trust_env=False) as client:
+            assert client.get(mapping.SANDBOX_COUNTS_PATH).json()["accepted"] == 0
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    with pytest.raises(httpx.TransportError), httpx.Client(trust_env=False, timeout=1) as client:
+        client.get(urls[0] + mapping.SANDBOX_COUNTS_PATH)
+
+
+def test_tls_verification_is_on_by_default():
+    context = _default_tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+
+def test_folder_url_gives_a_folder_gateway(tmp_path: Path):
+    g = worker.gateway_from_settings((tmp_path / "hand").as_uri(), "", lambda: None)
+    assert isinstance(g, FolderGateway) and g.folder == tmp_path / "hand"
+    g2 = worker.gateway_from_settings("https://zljd.example.cn/", " lab01 ", lambda: "x")
+    assert isinstance(g2, HttpGateway) and g2.username == "lab01" and g2.base_url == "https://zljd.example.cn"
+    g2.close()
