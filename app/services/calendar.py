@@ -171,3 +171,10 @@ def remove_override(ctx: Context, override_id: int) -> None:
     with ctx.uow() as uow:
         uow.session.delete(get_or_404(uow.session, CalendarOverride, override_id, "该日历记录"))
         uow.commit()
+
+
+def known_years(ctx: Context) -> tuple[int, int]:
+    """The first and last year the working calendar can answer for."""
+    with ctx.uow() as uow:
+        cal = calendar_for(uow.session)
+        return cal.first_year, cal.last_year

@@ -6,9 +6,13 @@ The selection rules (Articles 16–17, ``app.rules.selection``) read it in the J
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -243,3 +247,313 @@ def catalog_entries(session, base_codes: Iterable[str] | None = None) -> list[di
             }
         )
     return out
+
+
+# ----------------------------------------------------------------------------------- scheme checks
+def unknown_codes_in(session, codes: Iterable[str]) -> list[str]:
+    """The codes (normalised) the catalog does not hold: a code with its year must be that version,
+    a code without a year needs any version of the standard. Unparseable codes are skipped."""
+    wanted: list = []
+    for text in codes:
+        try:
+            wanted.append(parse_code(text))
+        except StandardCodeError:
+            continue
+    if not wanted:
+        return []
+    full = set(session.scalars(select(Standard.code).where(Standard.code.in_([c.full for c in wanted if c.year]))))
+    bases = set(session.scalars(select(Standard.base_code).where(Standard.base_code.in_([c.base for c in wanted]))))
+    return [c.full for c in wanted if (c.full not in full if c.year else c.base not in bases)]
+
+
+def unknown_codes(ctx: Context, codes: Iterable[str]) -> list[str]:
+    with ctx.uow() as uow:
+        return unknown_codes_in(uow.session, list(codes))
+
+
+# ----------------------------------------------------------------------------------- file import
+#: Columns of the CSV import, one row per standard version × item (the Excel template's headers
+#: are accepted as well).
+CSV_COLUMNS = (
+    "code", "title", "effective", "abolished", "item", "clause", "op", "value", "low", "high", "unit", "text",
+    "method_code", "method_clause",
+)
+CSV_REQUIRED = ("code", "effective", "item", "op")
+CSV_HEADERS_ZH = {
+    "标准编号": "code", "标准名称": "title", "实施日期": "effective", "废止日期": "abolished", "检验项目": "item",
+    "条款": "clause", "要求类型": "op", "限值": "value", "下限": "low", "上限": "high", "单位": "unit",
+    "文字要求": "text", "检验方法标准编号": "method_code", "方法条款": "method_clause",
+}
+COLUMN_LABELS = {v: k for k, v in CSV_HEADERS_ZH.items()}
+_OPS = {
+    "<=": "<=", "≤": "<=", "不大于": "<=", "<": "<", "＜": "<", "小于": "<",
+    ">=": ">=", "≥": ">=", "不小于": ">=", ">": ">", "＞": ">", "大于": ">",
+    "=": "=", "＝": "=", "等于": "=", "range": "range", "范围": "range", "text": "text", "文字": "text",
+}
+_DATE_FORMATS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+MAX_IMPORT_ROWS = 200_000
+
+
+class CatalogImportError(ValidationError):
+    """The file was rejected and nothing imported; ``problems`` lists every bad row."""
+
+    def __init__(self, problems: list[tuple[int, str, str]], *, file_problem: str = "") -> None:
+        self.problems = tuple(problems)  # (line, column key or "", message)
+        self.bad_rows = tuple(sorted({line for line, _, _ in problems if line}))
+        lines = [
+            (f"第{line}行" if line else "文件") + (f"“{COLUMN_LABELS.get(col, col)}”" if col else "") + f"：{msg}"
+            for line, col, msg in problems
+        ]
+        head = file_problem or f"导入失败：共 {len(self.bad_rows)} 行有错误，未导入任何数据。请修改后重新导入。"
+        super().__init__(head + ("\n" + "\n".join(lines) if lines else ""))
+        self.errors = {f"row {line}" + (f".{col}" if col else ""): text
+                       for (line, col, _), text in zip(problems, lines, strict=True)}
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for rx in _DATE_FORMATS:
+        m = rx.match(text)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
+    return None
+
+
+def _number(text: str) -> tuple[float | int | None, str | None]:
+    text = text.strip().replace("－", "-").replace("＋", "+")
+    if not text:
+        return None, None
+    try:
+        num = float(text)
+    except ValueError:
+        return None, f"“{text}”不是数字"
+    if num != num or num in (float("inf"), float("-inf")):
+        return None, f"“{text}”不是有限的数字"
+    return (int(num) if num.is_integer() and "." not in text and "e" not in text.lower() else num), None
+
+
+def _decode(raw: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CatalogImportError([], file_problem=f"无法识别 {name} 的文字编码：请另存为 UTF-8 编码的 CSV。")
+
+
+def _csv_reader(text: str):
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count) if first else ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def read_catalog_csv(path: str | Path, progress=None) -> list[StandardInput]:
+    """Read the CSV import: every row checked, all standards returned, or ``CatalogImportError``
+    listing every bad row (line numbers as in a text editor, the header is line 1)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise CatalogImportError([], file_problem=f"找不到文件：{p}") from None
+    except OSError as exc:
+        raise CatalogImportError([], file_problem=f"无法读取 {p.name}：{exc.strerror or exc}") from None
+    text = _decode(raw, p.name)
+    reader = _csv_reader(text)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise CatalogImportError([], file_problem=f"{p.name} 不是有效的 CSV 文件：{exc}") from None
+    if not header or not any(h.strip() for h in header):
+        raise CatalogImportError([], file_problem=f"{p.name} 是空的。")
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = h.strip().lstrip("*").strip()
+        key = CSV_HEADERS_ZH.get(key, key.lower())
+        if key in CSV_COLUMNS and key not in index:
+            index[key] = i
+    missing = [c for c in CSV_REQUIRED if c not in index]
+    if missing:
+        raise CatalogImportError(
+            [], file_problem=f"{p.name} 缺少必需的列：{'、'.join(missing)}（第 1 行应为列名："
+                             f"{','.join(CSV_COLUMNS)}）。",
+        )
+    problems: list[tuple[int, str, str]] = []
+    order: list[str] = []
+    heads: dict[str, tuple[str, dt.date, dt.date | None, int]] = {}
+    items: dict[str, list[StandardItemInput]] = {}
+    first_item_line: dict[tuple[str, str], int] = {}
+    records = 0
+    total = max(text.count("\n"), 1)
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            records += 1
+            if records > MAX_IMPORT_ROWS:
+                raise CatalogImportError([], file_problem=f"一次最多导入 {MAX_IMPORT_ROWS} 行，请拆分文件。")
+            if progress and records % 200 == 0:
+                progress(line, total)
+            v = {k: (" ".join(values[i].replace("\u3000", " ").split()) if i < len(values) else "")
+                 for k, i in index.items()}
+            for k in CSV_COLUMNS:
+                v.setdefault(k, "")
+            bad: list[tuple[int, str, str]] = []
+            for k in CSV_REQUIRED:
+                if not v[k]:
+                    bad.append((line, k, "必填，不能为空"))
+            code = method = ""
+            if v["code"]:
+                try:
+                    parsed = parse_code(v["code"])
+                except StandardCodeError as exc:
+                    bad.append((line, "code", exc.message))
+                else:
+                    code = parsed.full
+                    if parsed.year is None:
+                        bad.append((line, "code", f"标准编号“{v['code']}”应带年代号（标准库记录每一个版本）"))
+            if v["method_code"]:
+                try:
+                    method = parse_code(v["method_code"]).full
+                except StandardCodeError as exc:
+                    bad.append((line, "method_code", exc.message))
+            effective = abolished = None
+            if v["effective"]:
+                effective = _parse_date(v["effective"])
+                if effective is None:
+                    bad.append((line, "effective", f"“{v['effective']}”不是有效日期（例如 2020-07-01）"))
+            if v["abolished"]:
+                abolished = _parse_date(v["abolished"])
+                if abolished is None:
+                    bad.append((line, "abolished", f"“{v['abolished']}”不是有效日期（例如 2024-07-01）"))
+                elif effective and abolished <= effective:
+                    bad.append((line, "abolished", f"废止日期 {abolished} 应晚于实施日期 {effective}"))
+            requirement = None
+            op = _OPS.get(v["op"].lower()) if v["op"] else None
+            if v["op"] and op is None:
+                bad.append((line, "op", f"“{v['op']}”不是有效的要求类型，应为 <=、<、>=、>、=、range、text"
+                                        "（或 ≤、≥、范围、文字）之一"))
+            elif op == "text":
+                if not v["text"]:
+                    bad.append((line, "text", "要求类型为“文字”时必须填写文字要求"))
+                else:
+                    requirement = {"op": "text", "text": v["text"]}
+            elif op:
+                nums = {}
+                for k in ("value", "low", "high"):
+                    nums[k], problem = _number(v[k])
+                    if problem:
+                        bad.append((line, k, problem))
+                if op == "range":
+                    if nums["low"] is None or nums["high"] is None:
+                        if not any(c in ("low", "high") for _, c, _ in bad):
+                            bad.append((line, "low", "要求类型为“范围”时必须填写下限和上限"))
+                    elif nums["low"] > nums["high"]:
+                        bad.append((line, "low", f"下限 {nums['low']} 大于上限 {nums['high']}"))
+                    else:
+                        requirement = {"op": "range", "low": nums["low"], "high": nums["high"], "unit": v["unit"]}
+                elif nums["value"] is None:
+                    if not any(c == "value" for _, c, _ in bad):
+                        bad.append((line, "value", f"要求类型为“{v['op']}”时必须填写限值"))
+                else:
+                    requirement = {"op": op, "value": nums["value"], "unit": v["unit"]}
+            if requirement is not None:
+                try:
+                    parse_requirement(requirement)
+                except ValidationError as exc:
+                    bad.append((line, "op", exc.message))
+            if code and effective and not any(c in ("effective", "abolished") for _, c, _ in bad):
+                head = heads.get(code)
+                if head is None:
+                    heads[code] = (v["title"], effective, abolished, line)
+                elif (head[1], head[2]) != (effective, abolished):
+                    bad.append((line, "effective", f"同一标准版本 {code} 的实施/废止日期与第{head[3]}行不一致"))
+                elif v["title"] and head[0] and v["title"] != head[0]:
+                    bad.append((line, "title", f"同一标准版本 {code} 的名称与第{head[3]}行不一致"))
+            if code and v["item"]:
+                key = (code, v["item"])
+                if key in first_item_line:
+                    bad.append((line, "item", f"标准 {code} 的检验项目“{v['item']}”与第{first_item_line[key]}行重复"))
+                else:
+                    first_item_line[key] = line
+            if bad:
+                problems.extend(bad)
+                continue
+            if code not in items:
+                order.append(code)
+                items[code] = []
+            if v["title"] and not heads[code][0]:
+                heads[code] = (v["title"], *heads[code][1:])
+            items[code].append(StandardItemInput(v["item"], v["clause"], requirement, method, v["method_clause"]))
+    except csv.Error as exc:
+        raise CatalogImportError([(reader.line_num, "", f"CSV 格式错误：{exc}")]) from None
+    if problems:
+        raise CatalogImportError(problems)
+    if not order:
+        raise CatalogImportError([], file_problem=f"{p.name} 中没有任何数据行。")
+    return [StandardInput(code, heads[code][0], heads[code][1], heads[code][2], tuple(items[code])) for code in order]
+
+
+def standards_from_excel_rows(rows) -> list[StandardInput]:
+    """Group the Excel reader's rows (``app.documents.excel.CatalogRow``) into standards."""
+    order: list[str] = []
+    heads: dict[str, tuple[str, dt.date | None, dt.date | None]] = {}
+    items: dict[str, list[StandardItemInput]] = {}
+    for r in rows:
+        if r.code not in items:
+            order.append(r.code)
+            items[r.code] = []
+            heads[r.code] = (r.title, r.effective, r.abolished)
+        elif r.title and not heads[r.code][0]:
+            heads[r.code] = (r.title, *heads[r.code][1:])
+        items[r.code].append(
+            StandardItemInput(r.item, r.clause, r.requirement.to_dict(), r.method_code, r.method_clause)
+        )
+    return [StandardInput(code, *heads[code], items=tuple(items[code])) for code in order]
+
+
+def read_catalog_file(path: str | Path, progress=None) -> list[StandardInput]:
+    """An .xlsx (the 标准目录 template) or .csv import file, checked row by row, all or nothing."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        return read_catalog_csv(p, progress)
+    if suffix in (".xlsx", ".xlsm"):
+        from app.documents.excel import read_catalog_rows
+
+        return standards_from_excel_rows(read_catalog_rows(p))
+    raise CatalogImportError([], file_problem=f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 .xlsx 模板或 .csv 文件。")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    standards: int
+    items: int
+    codes: tuple[str, ...]
+
+
+def import_catalog_file(ctx: Context, path: str | Path, *, replace: bool = True, progress=None) -> ImportSummary:
+    """Read and import a catalog file in one go: nothing is written unless every row is good.
+
+    ``progress(done, total)`` is called while reading and importing; if it raises (the user
+    cancelled), the transaction is rolled back.
+    """
+    ctx.require("technician", "administrator", action="导入标准库")
+    rows = read_catalog_file(path, progress)
+    if progress:
+        progress(0, len(rows))
+    import_standards(ctx, rows, replace=replace, progress=progress)
+    return ImportSummary(len(rows), sum(len(r.items) for r in rows), tuple(parse_code(r.code).full for r in rows))
+
+
+def write_catalog_template(path: str | Path) -> Path:
+    """The Excel import template (标准目录), for the user to fill in."""
+    from app.documents.excel import write_template
+
+    return write_template("catalog", path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import string
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,9 +72,105 @@ def get_settings(ctx: Context) -> dict[str, Any]:
         return {key: get_setting(uow.session, key) for key in SETTING_DEFAULTS}
 
 
-def save_settings(ctx: Context, values: dict[str, Any]) -> None:
+SAMPLE_PATTERN_FIELDS = ("task", "seq", "year", "month", "day")
+REPORT_PATTERN_FIELDS = ("seq", "year", "month")
+MAX_NUMBER_LENGTH = 64
+
+
+def _pattern_fields(pattern: str) -> set[str] | None:
+    try:
+        return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError:
+        return None
+
+
+def check_sample_pattern(pattern: str) -> str | None:
+    """None when the sample-number pattern (样品编号规则) can be used, else why not (Chinese)."""
+    from app.services.samples import preview_number
+
+    usage = "可用 {task}（任务编号）、{seq:04d}（任务内顺序号）、{year}、{month:02d}、{day:02d}。"
+    if not pattern.strip():
+        return "请填写样品编号规则。" + usage
+    fields = _pattern_fields(pattern)
+    if fields is None or fields - set(SAMPLE_PATTERN_FIELDS) or "" in fields:
+        return f"样品编号规则“{pattern}”无效：" + usage
+    if "seq" not in fields or "task" not in fields:
+        return "样品编号规则必须包含 {task} 和 {seq}：顺序号按任务分别计数，缺少任一项会产生重复编号。"
+    try:
+        sample = preview_number(pattern, task_number="HBFX-2026-DQ-01", seq=9999)
+    except ValidationError as exc:
+        return exc.message
+    if len(sample) > MAX_NUMBER_LENGTH:
+        return f"按此规则生成的样品编号超过 {MAX_NUMBER_LENGTH} 个字符。"
+    return None
+
+
+def preview_report_number(pattern: str, seq: int = 1, on: dt.date | None = None) -> str:
+    """What the report-number pattern (报告编号规则) gives; ValidationError when it is unusable."""
+    on = on or dt.date.today()
+    problem = check_report_pattern(pattern)
+    if problem:
+        raise ValidationError({"report_number_pattern": problem})
+    return pattern.format(year=on.year, month=on.month, seq=seq)
+
+
+def check_report_pattern(pattern: str) -> str | None:
+    usage = "可用 {year}、{month:02d}、{seq:04d}（年度内顺序号）。"
+    if not pattern.strip():
+        return "请填写报告编号规则。" + usage
+    fields = _pattern_fields(pattern)
+    if fields is None or fields - set(REPORT_PATTERN_FIELDS) or "" in fields:
+        return f"报告编号规则“{pattern}”无效：" + usage
+    if "seq" not in fields or "year" not in fields:
+        return "报告编号规则必须包含 {year} 和 {seq}：顺序号每年重新计数，缺少任一项会产生重复编号。"
+    try:
+        text = pattern.format(year=2026, month=12, seq=9999)
+    except (KeyError, IndexError, ValueError):
+        return f"报告编号规则“{pattern}”无效：" + usage
+    if len(text) > MAX_NUMBER_LENGTH:
+        return f"按此规则生成的报告编号超过 {MAX_NUMBER_LENGTH} 个字符。"
+    return None
+
+
+def validate_settings(values: dict[str, Any]) -> dict[str, str]:
+    """Every bad value, keyed by setting; empty when all can be saved."""
+    errors: dict[str, str] = {}
+    for key in values:
+        if key not in SETTING_DEFAULTS:
+            errors[key] = f"未知的设置项：{key}"
+    if "sample_number_pattern" in values:
+        problem = check_sample_pattern(str(values["sample_number_pattern"] or ""))
+        if problem:
+            errors["sample_number_pattern"] = problem
+    if "report_number_pattern" in values:
+        problem = check_report_pattern(str(values["report_number_pattern"] or ""))
+        if problem:
+            errors["report_number_pattern"] = problem
+    url = str(values.get("provincial_url") or "").strip()
+    if url and not url.lower().startswith(("https://", "http://")):
+        errors["provincial_url"] = "省级系统地址应以 https:// 开头。"
+    elif any(c.isspace() for c in url):
+        errors["provincial_url"] = "省级系统地址不能包含空格。"
+    if len(str(values.get("provincial_user") or "")) > 100:
+        errors["provincial_user"] = "省级系统用户名不能超过 100 个字符。"
+    if "deadline_working_days" in values:
+        days = values["deadline_working_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 60:
+            errors["deadline_working_days"] = "报送期限应为 1～60 个工作日。"
+    return errors
+
+
+def save_settings(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
+    """Save lab-wide settings after checking every value; returns all settings as stored."""
     ctx.require("administrator", action="修改系统设置")
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    errors = validate_settings(clean)
+    if errors:
+        raise ValidationError(errors)
     with ctx.uow() as uow:
-        for key, value in values.items():
+        for key, value in clean.items():
             set_setting(uow.session, key, value)
+        uow.session.flush()
+        out = {key: get_setting(uow.session, key) for key in SETTING_DEFAULTS}
         uow.commit()
+    return out

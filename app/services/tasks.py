@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.errors import ValidationError
 from app.rules.standards import StandardCodeError, normalize_code
 from app.services._common import check_version, get_or_404
+from app.services.catalog import unknown_codes_in
 from app.services.context import Context
 from app.store.models import (
     AUTHORITY_LEVELS,
@@ -19,6 +20,7 @@ from app.store.models import (
     Scheme,
     SchemeItem,
     SchemeStandard,
+    User,
 )
 from app.store.types import utcnow
 
@@ -90,6 +92,7 @@ class SchemeInfo:
     approved_at: dt.datetime | None
     review_comment: str
     history: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # candidate standards missing from the catalog
 
 
 # ----------------------------------------------------------------------------------- tasks
@@ -229,7 +232,21 @@ def validate_scheme(data: SchemeInput) -> dict[str, str]:
     return errors
 
 
-def _scheme_info(s: Scheme) -> SchemeInfo:
+def catalog_warnings(session, standards) -> tuple[str, ...]:
+    """A warning for each candidate standard the standards catalog does not hold."""
+    return tuple(
+        f"候选标准 {code} 不在标准库中：判定时无法引用它的技术要求和检验方法，请先在标准库中添加。"
+        for code in unknown_codes_in(session, [x.code for x in standards])
+    )
+
+
+def scheme_warnings(ctx: Context, data: SchemeInput) -> list[str]:
+    """For the scheme editor: which candidate standards are not in the catalog."""
+    with ctx.uow() as uow:
+        return list(catalog_warnings(uow.session, data.standards))
+
+
+def _scheme_info(s: Scheme, session=None) -> SchemeInfo:
     return SchemeInfo(
         id=s.id,
         task_id=s.task_id,
@@ -244,7 +261,28 @@ def _scheme_info(s: Scheme) -> SchemeInfo:
         reviewed_at=s.reviewed_at,
         approved_at=s.approved_at,
         review_comment=s.review_comment or "",
+        history=_history(session, s) if session is not None else (),
+        warnings=catalog_warnings(session, s.standards) if session is not None else (),
     )
+
+
+def _history(session, s: Scheme) -> tuple[str, ...]:
+    """Who submitted, reviewed and approved the scheme, and when (local time)."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    earlier = s.submitted_at is not None and s.reviewed_at is not None and s.reviewed_at < s.submitted_at
+    review = "退回修改" if s.status == "rejected" or earlier else "评审通过"
+    steps = [
+        (s.submitted_at, s.submitted_by_id, "提交评审"),
+        (s.reviewed_at, s.reviewed_by_id, review),
+        (s.approved_at, s.approved_by_id, "确认"),
+    ]
+    out = []
+    for at, user_id, what in sorted((x for x in steps if x[0] is not None), key=lambda x: x[0]):
+        user = session.get(User, user_id) if user_id else None
+        out.append(f"{at.astimezone(tz):%Y-%m-%d %H:%M} {user.display_name if user else ''} {what}".replace("  ", " "))
+    return tuple(out)
 
 
 def _apply_scheme(session, s: Scheme, data: SchemeInput) -> None:
@@ -277,7 +315,7 @@ def create_scheme(ctx: Context, task_id: int, data: SchemeInput) -> SchemeInfo:
         s = Scheme(task_id=task_id, product=data.product.strip(), status="draft")
         uow.session.add(s)
         _apply_scheme(uow.session, s, data)
-        info = _scheme_info(s)
+        info = _scheme_info(s, uow.session)
         uow.commit()
     return info
 
@@ -294,7 +332,7 @@ def update_scheme(ctx: Context, scheme_id: int, version: int, data: SchemeInput)
             raise ValidationError("方案已提交评审，不能再修改；请评审人退回后修改。")
         _apply_scheme(uow.session, s, data)
         s.status = "draft"
-        info = _scheme_info(s)
+        info = _scheme_info(s, uow.session)
         uow.commit()
     return info
 
@@ -302,14 +340,14 @@ def update_scheme(ctx: Context, scheme_id: int, version: int, data: SchemeInput)
 def list_schemes(ctx: Context, task_id: int) -> list[SchemeInfo]:
     with ctx.uow() as uow:
         return [
-            _scheme_info(s)
+            _scheme_info(s, uow.session)
             for s in uow.session.scalars(select(Scheme).where(Scheme.task_id == task_id).order_by(Scheme.id))
         ]
 
 
 def get_scheme(ctx: Context, scheme_id: int) -> SchemeInfo:
     with ctx.uow() as uow:
-        return _scheme_info(get_or_404(uow.session, Scheme, scheme_id, "该方案"))
+        return _scheme_info(get_or_404(uow.session, Scheme, scheme_id, "该方案"), uow.session)
 
 
 def _transition(ctx: Context, scheme_id: int, version: int, allowed_from: tuple[str, ...], to: str,
@@ -333,7 +371,7 @@ def _transition(ctx: Context, scheme_id: int, version: int, allowed_from: tuple[
             s.review_comment = comment.strip() or None
         s.status = to
         uow.session.flush()
-        info = _scheme_info(s)
+        info = _scheme_info(s, uow.session)
         uow.commit()
     return info
 

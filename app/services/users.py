@@ -214,3 +214,33 @@ def set_password(ctx: Context, user_id: int, new_password: str) -> None:
             raise NotFoundError("该用户不存在。")
         user.password_hash = _hasher.hash(new_password)
         uow.commit()
+
+
+# ----------------------------------------------------------------- one's own account (设置 → 我的账号)
+def get_me(ctx: Context) -> UserInfo:
+    with ctx.uow() as uow:
+        user = uow.session.get(User, ctx.user.id) if ctx.user.id is not None else None
+        if user is None:
+            raise NotFoundError("当前用户不存在。")
+        return _info(user)
+
+
+def change_own_password(ctx: Context, current: str, new_password: str) -> None:
+    """Any user: the current password, then the new one (at least 8 characters)."""
+    if ctx.user.id is None:
+        raise NotFoundError("当前用户不存在。")
+    errors: dict[str, str] = {}
+    if len(new_password or "") < MIN_PASSWORD_LENGTH:
+        errors["new_password"] = f"新密码至少 {MIN_PASSWORD_LENGTH} 位。"
+    elif new_password == current:
+        errors["new_password"] = "新密码不能与当前密码相同。"
+    with ctx.uow() as uow:
+        user = uow.session.get(User, ctx.user.id)
+        if user is None or not user.active:
+            raise NotFoundError("当前用户不存在或已停用。")
+        if not _verify(user.password_hash, current):
+            errors = {"current_password": "当前密码不正确。", **errors}
+        if errors:
+            raise ValidationError(errors)
+        user.password_hash = _hasher.hash(new_password)
+        uow.commit()
