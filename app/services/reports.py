@@ -15,7 +15,18 @@ from sqlalchemy import select
 from app.errors import PermissionDenied, ValidationError
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
-from app.services.testing import _apply_result
+from app.services.testing import (
+    PanelInfo,
+    ResultsGrid,
+    SampleClock,
+    _apply_result,
+    _clock,
+    _grid,
+    _has_approved_report,
+    _panel_info,
+    _parties,
+    general_warnings,
+)
 from app.services.users import confirm_password
 from app.store.models import ItemResult, Report, ResultAmendment, Sample, User
 from app.store.queries import get_setting
@@ -29,6 +40,8 @@ REPORT_STATUS_LABELS = {
     "approved": "已批准",
     "superseded": "已被替代",
 }
+
+RETURN_MARK = "报告退回："  # the line a reviewer's return comment is kept on in the sample's notes
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,9 @@ class ReportInfo:
     approved_at: dt.datetime | None
     replaces_number: str
     amendment_reason: str
+    compiled_by_id: int | None = None
+    reviewed_by_id: int | None = None
+    approved_by_id: int | None = None
 
 
 def _name(session, user_id: int | None) -> str:
@@ -76,6 +92,9 @@ def _info(session, r: Report) -> ReportInfo:
         approved_at=r.approved_at,
         replaces_number=r.replaces.number if r.replaces else "",
         amendment_reason=r.amendment_reason or "",
+        compiled_by_id=r.compiled_by_id,
+        reviewed_by_id=r.reviewed_by_id,
+        approved_by_id=r.approved_by_id,
     )
 
 
@@ -157,7 +176,7 @@ def review_report(ctx: Context, report_id: int, version: int, password: str, *, 
                 raise ValidationError({"comment": "退回报告时请写明意见。"})
             r.status = "draft"
             r.sample.status = "completed"
-            r.sample.notes = ((r.sample.notes or "") + f"\n报告退回：{comment.strip()}").strip()
+            r.sample.notes = ((r.sample.notes or "") + f"\n{RETURN_MARK}{comment.strip()}").strip()
         uow.session.flush()
         info = _info(uow.session, r)
         uow.commit()
@@ -247,6 +266,10 @@ class AmendmentInfo:
     amended_at: dt.datetime
 
 
+# an approved result is amended while its sample waits for (or has) its replacement report compiled
+AMENDABLE = ("completed", "approved", "reported")
+
+
 def _snapshot(r: ItemResult) -> dict:
     return {
         "value_text": r.value_text,
@@ -266,8 +289,10 @@ def amend_result(ctx: Context, result_id: int, version: int, *, value_text: str,
         r = uow.session.get(ItemResult, result_id)
         check_version(r, version, "该检验结果")
         s = r.sample
-        if s.status not in ("approved", "reported"):
+        if not _has_approved_report(uow.session, s.id):
             raise ValidationError("只有已批准的结果才需要更正；未批准的结果可直接修改。")
+        if s.status not in AMENDABLE:
+            raise ValidationError("替代报告正在审核或批准中：请先由审核人退回该报告，再更正结果。")
         original = _snapshot(r)
         _apply_result(r, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
         amended = _snapshot(r)
@@ -297,3 +322,78 @@ def list_amendments(ctx: Context, sample_id: int) -> list[AmendmentInfo]:
                                          _name(uow.session, a.amended_by_id), a.amended_at))
         return out
 
+
+
+# ----------------------------------------------------------------------------------- the testing page
+@dataclass(frozen=True)
+class SampleWork:
+    """Everything the 检验与判定 page shows of one sample, read in one unit of work."""
+
+    grid: ResultsGrid
+    task_number: str
+    place_type: str
+    parties: tuple[str, ...]  # sampled party, nominal producer, platform operator (Article 5 conflicts)
+    clock: SampleClock | None
+    report: ReportInfo | None  # the current test report (not superseded), if any
+    reports: tuple[ReportInfo, ...]  # every test report of the sample, newest first
+    has_approved_report: bool  # results were issued: changes are amendments
+    amendments: tuple[AmendmentInfo, ...]
+    panels: tuple[PanelInfo, ...]
+    reported_date: dt.date | None
+    major_hazard: bool
+    major_hazard_note: str
+    major_hazard_reported_at: dt.datetime | None
+    return_comment: str  # the reviewer's comment when the report was returned to its compiler
+
+    @property
+    def sample_id(self) -> int:
+        return self.grid.sample_id
+
+    @property
+    def status(self) -> str:
+        return self.grid.status
+
+
+def sample_work(ctx: Context, sample_id: int, today: dt.date | None = None) -> SampleWork:
+    with ctx.uow() as uow:
+        session = uow.session
+        s = get_or_404(session, Sample, sample_id, "该样品")
+        grid = _grid(session, s, general_warnings(session, s))
+        history = [
+            _info(session, r)
+            for r in session.scalars(
+                select(Report).where(Report.sample_id == s.id, Report.kind == "test").order_by(Report.id.desc())
+            )
+        ]
+        current = next((r for r in history if r.status != "superseded"), None)
+        amendments = tuple(
+            AmendmentInfo(a.id, r.item, a.original, a.amended, a.reason, _name(session, a.amended_by_id), a.amended_at)
+            for r in s.results
+            for a in r.amendments
+        )
+        returned = ""
+        if current is not None and current.status == "draft":
+            marks = [line for line in (s.notes or "").splitlines() if line.startswith(RETURN_MARK)]
+            returned = marks[-1][len(RETURN_MARK):] if marks else ""
+        panels = tuple(
+            _panel_info(ev, next((x.judgement or "" for x in s.results if x.item == ev.item), ""), s.number,
+                        s.product_name, _name(session, ev.created_by_id))
+            for ev in s.panel_evaluations
+        )
+        return SampleWork(
+            grid=grid,
+            task_number=s.task.number if s.task else "",
+            place_type=s.place_type,
+            parties=tuple(_parties(s)),
+            clock=_clock(session, s, today or dt.date.today()),
+            report=current,
+            reports=tuple(history),
+            has_approved_report=any(r.status == "approved" for r in history),
+            amendments=tuple(sorted(amendments, key=lambda a: (a.amended_at, a.id), reverse=True)),
+            panels=panels,
+            reported_date=s.reported_date,
+            major_hazard=bool(s.major_hazard),
+            major_hazard_note=s.major_hazard_note or "",
+            major_hazard_reported_at=s.major_hazard_reported_at,
+            return_comment=returned,
+        )

@@ -13,7 +13,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from app.rules import panel as panel_rules
@@ -21,10 +22,22 @@ from app.rules.requirements import allows, parse_requirement
 from app.rules.selection import parse_selection_input, select_standards
 from app.rules.standards import StandardCodeError, parse_code
 from app.services._common import check_version, get_or_404
+from app.services.calendar import calendar_for
 from app.services.catalog import catalog_entries
 from app.services.context import Context
+from app.services.dashboard import clock_state
 from app.services.samples import check_dates
-from app.store.models import ItemResult, PanelEvaluation, PanelMember, Sample, Scheme
+from app.store.models import (
+    ItemResult,
+    MonitoringTask,
+    PanelEvaluation,
+    PanelMember,
+    Report,
+    Sample,
+    Scheme,
+    User,
+)
+from app.store.queries import get_setting
 from app.store.types import utcnow
 
 RULE_EXPLANATIONS = {
@@ -102,7 +115,36 @@ class PanelInfo:
     members: tuple[PanelMemberInput, ...]
     conclusion: str
     justification: str
-    finding: str
+    finding: str  # "pass" 未发现问题 | "fail" 发现问题 | "" (the item was re-planned since)
+    sample_number: str = ""
+    product_name: str = ""
+    created_by: str = ""
+    created_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SampleChoice:
+    """One line of the sample picker."""
+
+    id: int
+    number: str
+    product_name: str
+    status: str
+    task_number: str
+
+
+@dataclass(frozen=True)
+class SampleClock:
+    """The Article 18 clock of one sample: report within ``working_days`` working days of completion."""
+
+    completed: dt.date
+    working_days: int
+    deadline: dt.date
+    provisional: bool  # the deadline's year has no official holiday notice yet
+    days_left: int  # working days after today up to the deadline; negative: working days late
+    state: str  # overdue | due_soon | ok | reported
+    reported: dt.date | None
+    on_time: bool | None  # None until reported
 
 
 # ----------------------------------------------------------------------------------- texts
@@ -279,8 +321,75 @@ def start_testing(ctx: Context, sample_id: int, version: int, test_date: dt.date
 
 
 def results_grid(ctx: Context, sample_id: int) -> ResultsGrid:
+    """The results of a sample, with the general (not item-bound) warnings of its basis selection."""
     with ctx.uow() as uow:
-        return _grid(uow.session, get_or_404(uow.session, Sample, sample_id, "该样品"))
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        return _grid(uow.session, s, general_warnings(uow.session, s))
+
+
+def general_warnings(session, s: Sample) -> tuple[str, ...]:
+    """The warnings of the Articles 16–17 selection that name no item (e.g. a declared standard the
+    catalog does not hold), worked out again for the date testing started: they are not stored with
+    the results, and the catalog may have been corrected since."""
+    if s.test_started_date is None or s.scheme is None:
+        return ()
+    try:
+        result = select_standards(parse_selection_input(selection_payload(session, s, s.test_started_date)))
+    except (ValidationError, ValueError):
+        return ()
+    return tuple(dict.fromkeys(w.reason for w in result.warnings if not w.item))
+
+
+# ----------------------------------------------------------------------------------- picker, clock
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def find_samples(ctx: Context, text: str = "", *, statuses: tuple[str, ...] | None = None,
+                 limit: int = 20) -> list[SampleChoice]:
+    """The sample picker: samples whose number (or product name) contains ``text``, an exact number
+    first, then by number; at most ``limit``."""
+    text = (text or "").strip()
+    with ctx.uow() as uow:
+        q = select(Sample.id, Sample.number, Sample.product_name, Sample.status, MonitoringTask.number).join(
+            MonitoringTask, MonitoringTask.id == Sample.task_id
+        )
+        if text:
+            pattern = _like(text)
+            q = q.where(or_(Sample.number.ilike(pattern, escape="\\"),
+                            Sample.product_name.ilike(pattern, escape="\\")))
+        if statuses:
+            q = q.where(Sample.status.in_(statuses))
+        order = [Sample.number.desc()]
+        if text:
+            order.insert(0, case((Sample.number == text, 0), else_=1))
+        q = q.order_by(*order).limit(limit)
+        return [SampleChoice(*row) for row in uow.session.execute(q)]
+
+
+def _clock(session, s: Sample, today: dt.date) -> SampleClock | None:
+    if s.completed_date is None:
+        return None
+    n = int(get_setting(session, "deadline_working_days") or 5)
+    cal = calendar_for(session)
+    d = cal.deadline(s.completed_date, n)
+    if s.reported_date is not None:
+        left = cal.working_days_left(d.deadline, s.reported_date)
+        on_time = s.reported_date <= d.deadline
+        state = "reported"
+    else:
+        left = cal.working_days_left(d.deadline, today)
+        on_time = None
+        state = clock_state(left, today > d.deadline)
+    return SampleClock(s.completed_date, n, d.deadline, d.provisional, left, state, s.reported_date, on_time)
+
+
+def sample_clock(ctx: Context, sample_id: int, today: dt.date | None = None) -> SampleClock | None:
+    """The sample's reporting deadline (Article 18 ¶1), or None before initial monitoring is complete.
+    Once reported, ``days_left`` counts from the reported date (negative: reported late)."""
+    with ctx.uow() as uow:
+        return _clock(uow.session, get_or_404(uow.session, Sample, sample_id, "该样品"), today or dt.date.today())
 
 
 # ----------------------------------------------------------------------------------- results
@@ -401,8 +510,11 @@ def _parties(s: Sample) -> list[str]:
 
 
 def record_panel(ctx: Context, sample_id: int, item: str, *, members: list[PanelMemberInput], conclusion: str,
-                 finding: str, justification: str = "") -> PanelInfo:
-    """专家组验证评价 of an item that cannot be tested; ``finding`` is "pass" (no problem) or "fail"."""
+                 finding: str, justification: str = "", result_version: int | None = None) -> PanelInfo:
+    """专家组验证评价 of an item that cannot be tested; ``finding`` is "pass" (no problem) or "fail".
+
+    ``result_version`` is the version of the item's result row the form was opened on: an
+    evaluation recorded meanwhile by someone else is then a conflict, not silently replaced."""
     ctx.require("technician", action="记录专家组验证评价")
     errors: dict[str, str] = {}
     if not conclusion.strip():
@@ -423,6 +535,7 @@ def record_panel(ctx: Context, sample_id: int, item: str, *, members: list[Panel
         r = next((x for x in s.results if x.item == item), None)
         if r is None:
             raise ValidationError(f"样品没有检验项目“{item}”。")
+        check_version(r, result_version, f"项目“{item}”的结果")
         if r.basis is not None and (r.basis or {}).get("source") != "panel":
             raise ValidationError(f"项目“{item}”有判定依据，应实施检验，不需要专家组评价。")
         old = next((p for p in s.panel_evaluations if p.item == item), None)
@@ -450,12 +563,14 @@ def record_panel(ctx: Context, sample_id: int, item: str, *, members: list[Panel
         r.judgement = finding
         r.judgement_reason = conclusion.strip()
         r.tested_by_id, r.tested_at = ctx.user.id, utcnow()
-        info = _panel_info(ev, finding)
+        uow.session.flush()
+        info = _panel_info(ev, finding, s.number, s.product_name, ctx.user.display_name)
         uow.commit()
     return info
 
 
-def _panel_info(ev: PanelEvaluation, finding: str) -> PanelInfo:
+def _panel_info(ev: PanelEvaluation, finding: str, sample_number: str = "", product_name: str = "",
+                created_by: str = "") -> PanelInfo:
     return PanelInfo(
         id=ev.id,
         sample_id=ev.sample_id,
@@ -464,19 +579,41 @@ def _panel_info(ev: PanelEvaluation, finding: str) -> PanelInfo:
         conclusion=ev.conclusion,
         justification=ev.justification or "",
         finding=finding,
+        sample_number=sample_number,
+        product_name=product_name,
+        created_by=created_by,
+        created_at=ev.created_at,
     )
 
 
-def list_panels(ctx: Context, sample_id: int | None = None) -> list[PanelInfo]:
+def list_panels(ctx: Context, sample_id: int | None = None, *, text: str = "", limit: int = 1000) -> list[PanelInfo]:
+    """Expert panel evaluations, newest first; ``text`` filters on the sample number, product, item,
+    a member's name or affiliation."""
+    text = (text or "").strip()
     with ctx.uow() as uow:
-        q = select(PanelEvaluation).order_by(PanelEvaluation.id.desc())
+        q = (
+            select(PanelEvaluation, Sample.number, Sample.product_name, ItemResult.judgement, User.display_name)
+            .join(Sample, Sample.id == PanelEvaluation.sample_id)
+            .outerjoin(ItemResult, (ItemResult.sample_id == PanelEvaluation.sample_id)
+                       & (ItemResult.item == PanelEvaluation.item))
+            .outerjoin(User, User.id == PanelEvaluation.created_by_id)
+            .options(selectinload(PanelEvaluation.members))
+            .order_by(PanelEvaluation.id.desc())
+            .limit(limit)
+        )
         if sample_id is not None:
             q = q.where(PanelEvaluation.sample_id == sample_id)
-        out = []
-        for ev in uow.session.scalars(q):
-            r = next((x for x in ev.sample.results if x.item == ev.item), None)
-            out.append(_panel_info(ev, r.judgement if r is not None and r.judgement else ""))
-        return out
+        if text:
+            pattern = _like(text)
+            by_member = select(PanelMember.evaluation_id).where(
+                or_(PanelMember.name.ilike(pattern, escape="\\"), PanelMember.affiliation.ilike(pattern, escape="\\"))
+            )
+            q = q.where(or_(Sample.number.ilike(pattern, escape="\\"), Sample.product_name.ilike(pattern, escape="\\"),
+                            PanelEvaluation.item.ilike(pattern, escape="\\"), PanelEvaluation.id.in_(by_member)))
+        return [
+            _panel_info(ev, judgement if judgement in ("pass", "fail") else "", number, product, creator or "")
+            for ev, number, product, judgement, creator in uow.session.execute(q)
+        ]
 
 
 # ----------------------------------------------------------------------------------- completion
@@ -517,6 +654,8 @@ def reopen_testing(ctx: Context, sample_id: int, version: int, reason: str) -> R
         check_version(s, version, "该样品")
         if s.status != "completed":
             raise ValidationError("只有已完成、尚未编制报告的样品才能退回检验。")
+        if _has_approved_report(uow.session, s.id):
+            raise ValidationError("该样品的报告已批准：结果不能退回修改，请用“更正”（保留原结果和更正原因）。")
         s.status = "testing"
         s.completed_date = None
         s.notes = ((s.notes or "") + f"\n退回检验：{reason.strip()}").strip()
@@ -524,6 +663,14 @@ def reopen_testing(ctx: Context, sample_id: int, version: int, reason: str) -> R
         grid = _grid(uow.session, s)
         uow.commit()
     return grid
+
+
+def _has_approved_report(session, sample_id: int) -> bool:
+    """An approved test report exists: the results were issued and may only be amended."""
+    return session.scalar(
+        select(Report.id).where(Report.sample_id == sample_id, Report.kind == "test", Report.status == "approved")
+        .limit(1)
+    ) is not None
 
 
 # ----------------------------------------------------------------------------------- major hazard
