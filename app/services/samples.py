@@ -18,10 +18,13 @@ from sqlalchemy import select
 
 from app.errors import NotFoundError, ValidationError
 from app.rules import uscc as uscc_rules
+from app.rules.errors import RuleInputError
+from app.rules.requirements import parse_requirement
 from app.rules.standards import StandardCodeError, parse_code
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.store.models import (
+    CLAIM_SOURCES,
     PLACE_TYPES,
     Attachment,
     Enterprise,
@@ -172,6 +175,30 @@ def check_uscc(code: str) -> str | None:
     return None if result.valid else result.reason
 
 
+_REQUIREMENT_PARTS = {"op": "要求类型", "value": "限值", "low": "下限", "high": "上限", "unit": "单位", "text": "文字要求"}
+
+
+def check_claims(claims) -> str | None:
+    """明示质量状况: each needs an item, a known source and a valid requirement (RULES.md §2).
+
+    None when every claim is fine, else the first problem (for the form's ``claims`` field).
+    """
+    for i, claim in enumerate(claims, start=1):
+        if not isinstance(claim, dict):
+            return f"第 {i} 条明示质量状况格式无效。"
+        item = str(claim.get("item") or "").strip()
+        if not item:
+            return f"第 {i} 条明示质量状况缺少检验项目。"
+        if claim.get("source") not in CLAIM_SOURCES:
+            return f"第 {i} 条明示质量状况（{item}）的来源应为标签、说明书、宣传材料或实物之一。"
+        try:
+            parse_requirement(claim.get("requirement"), "requirement")
+        except RuleInputError as exc:
+            part = _REQUIREMENT_PARTS.get((exc.field or "").rsplit(".", 1)[-1], "要求")
+            return f"第 {i} 条明示质量状况（{item}）的{part}无效：{exc.reason}"
+    return None
+
+
 def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
     """Every problem of the form, keyed by field name; empty when it can be saved."""
     today = today or dt.date.today()
@@ -216,6 +243,9 @@ def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
         except StandardCodeError as exc:
             errors["declared_standards"] = exc.message
             break
+    claim_problem = check_claims(data.claims)
+    if claim_problem:
+        errors["claims"] = claim_problem
     if data.published_enterprise_standard.strip():
         try:
             parse_code(data.published_enterprise_standard)

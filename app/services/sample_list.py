@@ -1,0 +1,306 @@
+"""The big sample list (样品列表): counting, filtering, sorting and paging in SQL.
+
+The desktop list shows any number of samples without loading them: it asks :func:`count` for the
+number of rows a filter gives and :func:`page` for the rows it shows, one page at a time. Both
+are SQLAlchemy Core selects of only the columns the list needs, so a page of 200 rows costs the
+same at the start and at the end of 100,000 samples.
+
+* The text filter splits on white space; every word must occur (case-insensitively) in one of
+  the sample number, product name, brand, batch number, or the name or USCC of the sampled
+  party, nominal producer (标称生产企业) or platform operator (电商平台经营者). Enterprise names
+  are matched in the small ``enterprises`` table first and the samples are then tested by their
+  indexed keys, so the filter scans the samples table once without a join.
+* Every sort key ends with the sample id, so pages never overlap or skip rows when values tie.
+
+Also here: :func:`find_enterprise`, the lookup of a known enterprise by its USCC that the sampling
+form offers to fill the name, address and contact from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.sql import Select
+
+from app.errors import ValidationError
+from app.rules import uscc as uscc_rules
+from app.services.context import Context
+from app.store.models import PLACE_TYPES, SAMPLE_STATUSES, Enterprise, MonitoringTask, Sample
+
+#: 样品状态 in Chinese, in the order of the work.
+STATUS_LABELS = {
+    "registered": "已登记",
+    "received": "已收样",
+    "testing": "检验中",
+    "completed": "已完成",
+    "compiled": "已编制",
+    "reviewed": "已审核",
+    "approved": "已批准",
+    "reported": "已报送",
+}
+
+#: The columns the list can be sorted by.
+SORT_KEYS = (
+    "number",
+    "task",
+    "product",
+    "brand",
+    "batch",
+    "place",
+    "sampled_party",
+    "sampling_date",
+    "received_date",
+    "status",
+)
+DEFAULT_SORT = "sampling_date"
+PAGE_LIMIT_MAX = 5000
+TEXT_MAX = 100  # longer filters are cut: nobody types a 100-character search
+
+
+@dataclass(frozen=True)
+class SampleQuery:
+    """What the list shows: every field left empty means "any"."""
+
+    text: str = ""
+    task_id: int | None = None
+    status: str | None = None
+    place_type: str | None = None
+    date_from: dt.date | None = None  # sampling date, inclusive
+    date_to: dt.date | None = None  # sampling date, inclusive
+
+    def words(self) -> list[str]:
+        return self.text[:TEXT_MAX].split()
+
+
+@dataclass(frozen=True)
+class SampleRow:
+    """One line of the list."""
+
+    id: int
+    number: str
+    task_number: str
+    product_name: str
+    brand: str
+    batch_number: str
+    place_type: str
+    sampled_party: str
+    sampling_date: dt.date | None
+    received_date: dt.date | None
+    status: str
+    problems_found: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class EnterpriseInfo:
+    """A known enterprise of the lab's register (企业), for filling a sampling form."""
+
+    id: int
+    name: str
+    uscc: str
+    address: str
+    contact: str
+    phone: str
+    size: str | None
+
+
+# ----------------------------------------------------------------------------------- filtering
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column, pattern: str, postgres: bool) -> ColumnElement[bool]:
+    # SQLite's LIKE ignores ASCII case already (and lower() would cost a call per row);
+    # PostgreSQL's LIKE does not, ILIKE does.
+    if postgres:
+        return column.ilike(pattern, escape="\\")
+    return column.like(pattern, escape="\\")
+
+
+def _check(query: SampleQuery) -> None:
+    errors: dict[str, str] = {}
+    if query.status is not None and query.status not in SAMPLE_STATUSES:
+        errors["status"] = "未知的样品状态。"
+    if query.place_type is not None and query.place_type not in PLACE_TYPES:
+        errors["place_type"] = "未知的抽样场所类型。"
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        errors["date_to"] = "结束日期不能早于开始日期。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _conditions(query: SampleQuery, postgres: bool) -> list[ColumnElement[bool]]:
+    s = Sample.__table__.c
+    conds: list[ColumnElement[bool]] = []
+    if query.task_id is not None:
+        conds.append(s.task_id == query.task_id)
+    if query.status is not None:
+        conds.append(s.status == query.status)
+    if query.place_type is not None:
+        conds.append(s.place_type == query.place_type)
+    if query.date_from is not None:
+        conds.append(s.sampling_date >= query.date_from)
+    if query.date_to is not None:
+        conds.append(s.sampling_date <= query.date_to)
+    e = Enterprise.__table__.c
+    for word in query.words():
+        pattern = f"%{_escape_like(word)}%"
+        companies = select(e.id).where(
+            or_(_contains(e.name, pattern, postgres), _contains(e.uscc, pattern, postgres))
+        )
+        conds.append(
+            or_(
+                _contains(s.number, pattern, postgres),
+                _contains(s.product_name, pattern, postgres),
+                _contains(s.brand, pattern, postgres),
+                _contains(s.batch_number, pattern, postgres),
+                s.sampled_party_id.in_(companies),
+                s.nominal_producer_id.in_(companies),
+                s.platform_operator_id.in_(companies),
+            )
+        )
+    return conds
+
+
+def _is_postgres(ctx: Context) -> bool:
+    return getattr(ctx.db, "backend", "sqlite") == "postgresql"
+
+
+def count_statement(query: SampleQuery, postgres: bool = False) -> Select:
+    """The ``SELECT count(*)`` of :func:`count` (for benchmarks and EXPLAIN)."""
+    s = Sample.__table__
+    stmt = select(func.count()).select_from(s)
+    conds = _conditions(query, postgres)
+    return stmt.where(and_(*conds)) if conds else stmt
+
+
+def _order(sort_key: str, descending: bool, task, party) -> list:
+    s = Sample.__table__.c
+    if sort_key not in SORT_KEYS:
+        raise ValidationError(f"不能按“{sort_key}”排序。")
+    key = {
+        "number": s.number,
+        "task": task.c.number,
+        "product": s.product_name,
+        "brand": s.brand,
+        "batch": s.batch_number,
+        "place": case({p: i for i, p in enumerate(PLACE_TYPES)}, value=s.place_type),
+        "sampled_party": party.c.name,
+        "sampling_date": s.sampling_date,
+        "received_date": s.received_date,
+        "status": case({st: i for i, st in enumerate(SAMPLE_STATUSES)}, value=s.status),
+    }[sort_key]
+    # Empty values (no brand, not yet received) sort where the database puts NULL by default
+    # (SQLite: first ascending; PostgreSQL: last ascending): asking otherwise would keep both
+    # from walking the column's index.
+    out = [key.desc(), s.id.desc()] if descending else [key.asc(), s.id.asc()]
+    if sort_key == "number":  # unique: the id adds nothing (and would keep the index from being used)
+        out = out[:1]
+    return out
+
+
+def page_statement(query: SampleQuery, sort_key: str = DEFAULT_SORT, descending: bool = True,
+                   offset: int = 0, limit: int = 200, postgres: bool = False) -> Select:
+    """The select of :func:`page`: only the list's columns, sorted, one window."""
+    s = Sample.__table__
+    task = MonitoringTask.__table__.alias("t")
+    party = Enterprise.__table__.alias("sp")
+    stmt = (
+        select(
+            s.c.id,
+            s.c.number,
+            task.c.number,
+            s.c.product_name,
+            s.c.brand,
+            s.c.batch_number,
+            s.c.place_type,
+            party.c.name,
+            s.c.sampling_date,
+            s.c.received_date,
+            s.c.status,
+            s.c.problems_found,
+            s.c.version,
+        )
+        .select_from(
+            s.join(task, task.c.id == s.c.task_id).outerjoin(party, party.c.id == s.c.sampled_party_id)
+        )
+    )
+    conds = _conditions(query, postgres)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return stmt.order_by(*_order(sort_key, descending, task, party)).offset(offset).limit(limit)
+
+
+# ----------------------------------------------------------------------------------- the list
+def count(ctx: Context, query: SampleQuery) -> int:
+    """How many samples the filter gives."""
+    _check(query)
+    with ctx.uow() as uow:
+        return int(uow.session.execute(count_statement(query, _is_postgres(ctx))).scalar_one())
+
+
+def page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, descending: bool = True,
+         offset: int = 0, limit: int = 200) -> list[SampleRow]:
+    """Rows ``offset`` … ``offset + limit - 1`` of the filtered list in the given order."""
+    _check(query)
+    if offset < 0 or limit < 0:
+        raise ValidationError("分页参数不能为负数。")
+    limit = min(limit, PAGE_LIMIT_MAX)
+    stmt = page_statement(query, sort_key, descending, offset, limit, _is_postgres(ctx))
+    with ctx.uow() as uow:
+        rows = uow.session.execute(stmt).all()
+    return [
+        SampleRow(
+            id=r[0],
+            number=r[1],
+            task_number=r[2],
+            product_name=r[3],
+            brand=r[4] or "",
+            batch_number=r[5] or "",
+            place_type=r[6],
+            sampled_party=r[7] or "",
+            sampling_date=r[8],
+            received_date=r[9],
+            status=r[10],
+            problems_found=bool(r[11]),
+            version=r[12],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """What opening (or re-filtering) the list needs at once: the total and the first rows."""
+
+    total: int
+    rows: list[SampleRow]
+
+
+def first_page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, descending: bool = True,
+               limit: int = 200) -> FirstPage:
+    """:func:`count` and the first :func:`page` in one call (one round trip from the GUI)."""
+    total = count(ctx, query)
+    rows = page(ctx, query, sort_key, descending, 0, limit) if total else []
+    return FirstPage(total, rows)
+
+
+# ----------------------------------------------------------------------------------- enterprises
+def find_enterprise(ctx: Context, uscc: str) -> EnterpriseInfo | None:
+    """The enterprise the lab already knows under this 统一社会信用代码, or None.
+
+    An invalid or incomplete code gives None (the form marks the code itself).
+    """
+    result = uscc_rules.validate(uscc or "")
+    if not result.valid:
+        return None
+    e = Enterprise.__table__.c
+    with ctx.uow() as uow:
+        row = uow.session.execute(
+            select(e.id, e.name, e.uscc, e.address, e.contact, e.phone, e.size).where(e.uscc == result.code)
+        ).first()
+    if row is None:
+        return None
+    return EnterpriseInfo(row[0], row[1], row[2] or "", row[3] or "", row[4] or "", row[5] or "", row[6])
