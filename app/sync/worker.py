@@ -355,20 +355,24 @@ def run_once(
     stop = stop or (lambda: False)
     summary = SyncSummary()
     cutoff = clock()  # items rescheduled during this pass are due after it: no item twice
-    conflicts = 0
+    conflicts = busy = 0
     while not stop():
         try:
             claims = claim_due(db, now=cutoff, limit=policy.batch_size, lease=policy.lease, actor=actor)
-        except ConflictError:
+        except ConflictError:  # another worker claimed the same rows first
             conflicts += 1
             if conflicts > 20:
                 summary.stopped, summary.stop_reason = True, "其他工作站正在同时上传，请稍后再试"
                 break
             time.sleep(0.02 * conflicts)
             continue
-        except DatabaseError as exc:
-            summary.stopped, summary.stop_reason = True, exc.message
-            break
+        except DatabaseError as exc:  # busy (SQLite locked by another writer) or unreachable
+            busy += 1
+            if busy > 5:
+                summary.stopped, summary.stop_reason = True, exc.message
+                break
+            time.sleep(0.1 * busy)
+            continue
         if not claims:
             break
         summary.claimed += len(claims)
@@ -654,20 +658,53 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _password_provider(username: str, env_name: str | None) -> PasswordProvider:
+def terminal_prompt(username: str) -> str | None:
+    """Ask for the password on the terminal (``None`` when there is no terminal)."""
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(f"省级系统账号 {username} 的密码：") or None
+
+
+def gateway_for(
+    db: Any,
+    *,
+    url: str | None = None,
+    username: str | None = None,
+    prompt: Callable[[str], str | None] | None = None,
+    password_env: str | None = None,
+    store: Any | None = None,
+    session_passwords: Any | None = None,
+    connect_timeout: float = 10.0,
+    read_timeout: float = 60.0,
+) -> Gateway:
+    """The gateway the CLI and the GUI use: settings (environment overrides them) and the
+    password from the OS keyring, else from this session, else ``prompt(username)``.
+
+    ``password_env`` names an environment variable holding the password (automation only).
+    ``store`` is a :class:`~app.sync.credentials.CredentialStore` (default: the OS keyring),
+    ``session_passwords`` a :class:`~app.sync.credentials.SessionPasswords` shared by the GUI.
+    """
     from app.sync.credentials import CredentialStore, SessionPasswords, password_provider
 
-    if env_name:
-        return lambda: os.environ.get(env_name) or None
-
-    def ask(user: str) -> str | None:
-        if not sys.stdin.isatty():
-            return None
-        import getpass
-
-        return getpass.getpass(f"省级系统账号 {user} 的密码：") or None
-
-    return password_provider(username, CredentialStore(), session=SessionPasswords(), prompt=ask)
+    settings = provincial_settings(db)
+    url = url or settings.url
+    username = username or settings.username
+    provider: PasswordProvider
+    if password_env:
+        env_name = password_env
+        provider = lambda: os.environ.get(env_name) or None  # noqa: E731
+    else:
+        provider = password_provider(
+            username,
+            store if store is not None else CredentialStore(),
+            session=session_passwords if session_passwords is not None else SessionPasswords(),
+            prompt=prompt,
+        )
+    return gateway_from_settings(
+        url, username, provider, connect_timeout=connect_timeout, read_timeout=read_timeout
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -682,13 +719,12 @@ def main(argv: list[str] | None = None) -> int:
         db = bootstrap(paths.database_url, home=paths.home)
         try:
             db.check_schema()
-            settings = provincial_settings(db)
-            url = args.url or settings.url
-            user = args.user or settings.username
-            gateway = gateway_from_settings(
-                url,
-                user,
-                _password_provider(user, args.password_env),
+            gateway = gateway_for(
+                db,
+                url=args.url,
+                username=args.user,
+                prompt=terminal_prompt,
+                password_env=args.password_env,
                 connect_timeout=args.connect_timeout,
                 read_timeout=args.read_timeout,
             )

@@ -86,3 +86,39 @@ def test_folder_url_gives_a_folder_gateway(tmp_path: Path):
     g2 = worker.gateway_from_settings("https://zljd.example.cn/", " lab01 ", lambda: "x")
     assert isinstance(g2, HttpGateway) and g2.username == "lab01" and g2.base_url == "https://zljd.example.cn"
     g2.close()
+
+
+def test_gateway_for_takes_the_password_from_the_keyring(sqlite_db, sandbox, memory_keyring, monkeypatch):
+    from app.sync.credentials import CredentialStore
+
+    monkeypatch.setenv(worker.URL_ENV, sandbox.url)
+    monkeypatch.setenv(worker.USER_ENV, "demo")
+    CredentialStore().set_password("demo", DEMO_PASSWORD)
+    asked: list[str] = []
+    gateway = worker.gateway_for(sqlite_db, prompt=lambda user: asked.append(user) or None)
+    with gateway:
+        gateway.login()
+    assert asked == [] and gateway.logins == 1
+
+
+def test_gateway_for_asks_once_per_session_without_a_keyring(sqlite_db, sandbox, monkeypatch):
+    from keyring.backends import fail
+
+    from app.sync.credentials import CredentialStore, SessionPasswords
+
+    monkeypatch.setenv(worker.URL_ENV, sandbox.url)
+    monkeypatch.setenv(worker.USER_ENV, "demo")
+    session = SessionPasswords()
+    asked: list[str] = []
+
+    def prompt(user: str) -> str:
+        asked.append(user)
+        return DEMO_PASSWORD
+
+    for _ in range(2):
+        gateway = worker.gateway_for(
+            sqlite_db, prompt=prompt, store=CredentialStore(backend=fail.Keyring()), session_passwords=session
+        )
+        with gateway:
+            gateway.login()
+    assert asked == ["demo"]

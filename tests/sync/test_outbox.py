@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -430,3 +431,42 @@ def test_lab_prefix_keeps_keys_ascii(db):
         item = outbox.enqueue(uow.session, "task_results", task_id=task_id, package=make_package(1), lab="231700000000")
         uow.commit()
     assert item.idempotency_key.startswith(f"231700000000-R{task_id}-")
+
+
+def test_run_forever_wakes_on_request_and_stops_on_request(sqlite_db, sandbox):
+    db = sqlite_db
+    task_id = add_task(db)
+    stop, wake = threading.Event(), threading.Event()
+    summaries: list[worker.SyncSummary] = []
+    result: list[worker.SyncSummary] = []
+
+    def run() -> None:
+        with http(sandbox) as g:
+            result.append(
+                worker.run_forever(db, g, stop, policy=FAST, idle_interval=30, wake_event=wake, on_summary=summaries.append)
+            )
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        queue(db, task_id, 3)
+        wake.set()  # queued: do not wait for the idle interval
+        deadline = time.monotonic() + 20
+        while sandbox.counts()["accepted"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert sandbox.counts()["accepted"] == 3
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert result[0].accepted == 3 and sum(s.accepted for s in summaries) == 3
+    assert all(r.state == "accepted" for r in rows(db))
+
+
+def test_run_forever_returns_on_a_credentials_problem(sqlite_db, sandbox):
+    task_id = add_task(sqlite_db)
+    queue(sqlite_db, task_id, 1)
+    with http(sandbox, password=None) as g:
+        totals = worker.run_forever(sqlite_db, g, threading.Event(), policy=FAST, idle_interval=30)
+    assert totals.credentials_problem and "密码" in totals.stop_reason
+    assert rows(sqlite_db)[0].state == "pending"
