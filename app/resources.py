@@ -31,6 +31,15 @@ CJK_FONT_FILE = "DroidSansFallbackFull.ttf"
 CJK_FONT_NAME = "Droid Sans Fallback"
 
 
+LATIN_FONT_FILES = ("Vera.ttf", "VeraBd.ttf")  # Bitstream Vera (free licence): Latin, digits, ≤ ≥ ±
+LATIN_FONT_NAME = "Bitstream Vera Sans"
+
+
+def latin_font_paths() -> list[Path]:
+    """The shipped Latin fonts; the CJK font has no Latin letters, digits or symbols."""
+    return [resource_path("fonts", name) for name in LATIN_FONT_FILES]
+
+
 def cjk_font_path() -> Path:
     """The TrueType CJK font shipped with the app (Apache-2.0, see resources/fonts/)."""
     return resource_path("fonts", CJK_FONT_FILE)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import RiskmonError
-from app.resources import cjk_font_path, resource_path
+from app.resources import cjk_font_path, latin_font_paths, resource_path
 
 log = logging.getLogger("riskmon.ui")
 
@@ -36,18 +36,26 @@ def ui_language() -> str:
     return lang if lang in LANGUAGES else "zh_CN"
 
 
-def register_fonts(app: QApplication) -> str | None:
-    """Register the shipped CJK font and make it the fallback of the application font."""
-    font_id = QFontDatabase.addApplicationFont(str(cjk_font_path()))
+def _register(path) -> str | None:
+    font_id = QFontDatabase.addApplicationFont(str(path))
     if font_id < 0:
-        log.warning("could not register %s", cjk_font_path())
+        log.warning("could not register %s", path)
         return None
     families = QFontDatabase.applicationFontFamilies(font_id)
-    family = families[0] if families else None
+    return families[0] if families else None
+
+
+def register_fonts(app: QApplication) -> str | None:
+    """Register the shipped fonts: the system's UI font first, then Bitstream Vera for Latin text
+    (so digits never depend on the machine), then the CJK font for Chinese."""
+    latin = None
+    for path in latin_font_paths():
+        latin = _register(path) or latin
+    family = _register(cjk_font_path())
     if family:
         font = QFont(app.font())
-        base = [f for f in font.families() if f and f != family]
-        font.setFamilies([*base, family] if base else [family])
+        base = [f for f in font.families() if f and f not in (family, latin)]
+        font.setFamilies([*base, *([latin] if latin else []), family])
         if font.pointSizeF() < 10:
             font.setPointSizeF(10)
         app.setFont(font)
