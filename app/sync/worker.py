@@ -76,8 +76,8 @@ class RetryPolicy:
     base_delay: float = 30.0  # seconds before the second attempt
     max_delay: float = 3600.0  # backoff cap
     jitter: float = 0.25  # ± fraction of the delay, so many items do not retry in step
-    lease: float = 300.0  # how long a claim lasts; must exceed the gateway's timeouts
-    batch_size: int = 10  # items claimed per transaction
+    lease: float = 600.0  # how long a claim lasts: > batch_size × (connect + read timeout)
+    batch_size: int = 5  # items claimed per transaction
     max_retry_after: float = 6 * 3600.0  # longest Retry-After honoured
 
     def delay(self, attempts: int, retry_after: float | None = None, rng: random.Random | None = None) -> float:
@@ -152,6 +152,7 @@ class Claim:
     version: int  # the row's version right after the claim
     previous_state: str
     previous_next_attempt_at: datetime | None
+    lease_until: datetime  # after this another worker may take the item over
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,10 +174,19 @@ def _due(now: datetime) -> Any:
     )
 
 
-def claim_due(db: Any, *, now: datetime, limit: int, lease: float, actor: str = DEFAULT_ACTOR) -> list[Claim]:
-    """Mark up to ``limit`` due items ``sending`` (lease until ``now + lease``) and return them.
+def claim_due(
+    db: Any,
+    *,
+    now: datetime,
+    limit: int,
+    lease: float,
+    lease_start: datetime | None = None,
+    actor: str = DEFAULT_ACTOR,
+) -> list[Claim]:
+    """Mark up to ``limit`` items due at ``now`` ``sending`` and return them.
 
-    Raises ``ConflictError`` when another worker changed one of them first (try again).
+    The lease runs ``lease`` seconds from ``lease_start`` (default ``now``). Raises
+    ``ConflictError`` when another worker changed one of them first (try again).
     """
     from app.store.uow import UnitOfWork
 
@@ -195,7 +205,7 @@ def claim_due(db: Any, *, now: datetime, limit: int, lease: float, actor: str = 
         if not items:
             return []
         previous = {it.id: (it.state, it.next_attempt_at) for it in items}
-        lease_end = now + timedelta(seconds=lease)
+        lease_end = (lease_start or now) + timedelta(seconds=lease)
         for it in items:
             it.state = "sending"
             it.attempts = (it.attempts or 0) + 1
@@ -212,6 +222,7 @@ def claim_due(db: Any, *, now: datetime, limit: int, lease: float, actor: str = 
                 version=it.version,
                 previous_state=previous[it.id][0],
                 previous_next_attempt_at=previous[it.id][1],
+                lease_until=lease_end,
             )
             for it in items
         ]
@@ -358,7 +369,9 @@ def run_once(
     conflicts = busy = 0
     while not stop():
         try:
-            claims = claim_due(db, now=cutoff, limit=policy.batch_size, lease=policy.lease, actor=actor)
+            claims = claim_due(
+                db, now=cutoff, limit=policy.batch_size, lease=policy.lease, lease_start=clock(), actor=actor
+            )
         except ConflictError:  # another worker claimed the same rows first
             conflicts += 1
             if conflicts > 20:
@@ -381,6 +394,12 @@ def run_once(
                 _release_all(db, claims[index:], clock(), summary, progress, actor=actor)
                 summary.stopped, summary.stop_reason = True, "已按要求停止"
                 return summary
+            if clock() >= claim.lease_until:
+                # Too late: another worker may own it by now. Leave it; whoever claims it next sends it.
+                summary.claimed -= 1
+                if progress is not None:
+                    progress(ItemOutcome(claim.id, "superseded", "领取已过期"))
+                continue
             outcome = _send_one(db, gateway, claim, clock, policy, summary, actor=actor, rng=rng)
             if progress is not None:
                 progress(outcome)

@@ -79,7 +79,7 @@ def test_200_uploads_survive_failures_drops_timeouts_and_a_restart(db, tmp_path:
         seed=2026,
         fail_rate=1 / 3,
         drop_rate=0.1,
-        timeout_rate=0.02,
+        timeout_rate=0.04,
         hang_seconds=0.3,
         expire_rate=0.02,
         rate_limit_rate=0.02,

@@ -470,3 +470,23 @@ def test_run_forever_returns_on_a_credentials_problem(sqlite_db, sandbox):
         totals = worker.run_forever(sqlite_db, g, threading.Event(), policy=FAST, idle_interval=30)
     assert totals.credentials_problem and "密码" in totals.stop_reason
     assert rows(sqlite_db)[0].state == "pending"
+
+
+def test_an_item_whose_lease_ran_out_before_its_turn_is_not_sent(db, sandbox):
+    task_id = add_task(db)
+    queue(db, task_id, 3)
+    t0 = utcnow()
+    times = iter([t0, t0])  # the pass's cutoff and the claim; then the clock jumps past the lease
+
+    def clock():
+        return next(times, t0 + timedelta(seconds=31))
+
+    policy = RetryPolicy(base_delay=1, max_delay=2, lease=30, batch_size=5)
+    seen = []
+    with http(sandbox) as g:
+        summary = worker.run_once(db, g, now=clock, policy=policy, progress=seen.append)
+        assert summary.claimed == 0 and [o.outcome for o in seen] == ["superseded"] * 3
+        assert sandbox.counts()["requests"] == 0
+        assert all(r.state == "sending" for r in rows(db))
+        summary = worker.run_once(db, g, now=t0 + timedelta(seconds=31), policy=policy)
+    assert summary.accepted == 3 and all(r.attempts == 2 for r in rows(db))
