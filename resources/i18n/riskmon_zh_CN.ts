@@ -17,6 +17,335 @@
     </message>
   </context>
   <context>
+    <name>AttachmentsBox</name>
+    <message>
+      <source>Photos and attachments</source>
+      <translation>照片与附件</translation>
+    </message>
+    <message>
+      <source>Photo</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Unpacking record</source>
+      <translation>拆封记录</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Add files…</source>
+      <translation>添加文件…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>to be attached on saving</source>
+      <translation>保存时附加</translation>
+    </message>
+    <message>
+      <source>Add photos or files</source>
+      <translation>添加照片或文件</translation>
+    </message>
+    <message>
+      <source>Images (*.jpg *.jpeg *.png *.heic *.bmp);;PDF (*.pdf);;All files (*)</source>
+      <translation>图片 (*.jpg *.jpeg *.png *.heic *.bmp);;PDF (*.pdf);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Remove attachments</source>
+      <translation>删除附件</translation>
+    </message>
+    <message>
+      <source>Remove the selected attachments from the sample?</source>
+      <translation>从样品中删除所选附件？</translation>
+    </message>
+  </context>
+  <context>
+    <name>CatalogLabels</name>
+    <message>
+      <source>Range (low–high)</source>
+      <extracomment>requirement types offered in the editor: (op, shown sign)</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Text</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Abolished</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not yet in force</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Current</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Mandatory national (GB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Recommended national (GB/T)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>National guidance (GB/Z)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Industry</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Local</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Group</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Enterprise</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>CatalogPanel</name>
+    <message>
+      <source>Filter by code or title</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New version</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A new version of the selected standard, with its items copied</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import standards from the Excel template or a CSV file (all or nothing)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Excel template…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Effective</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Abolished</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Items</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Test item</source>
+      <translation>检验项目</translation>
+    </message>
+    <message>
+      <source>Clause</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
+    </message>
+    <message>
+      <source>Method</source>
+      <translation>检验方法</translation>
+    </message>
+    <message>
+      <source>Edit the selected standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import standards</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Filter the standards</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>View</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Select a standard to see its items.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>current</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Versions of %1: </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete %1 from the catalog? Results already judged keep their basis.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Catalog files (*.xlsx *.csv);;All files (*)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save the Excel template</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>standards_catalog_template.xlsx</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Excel workbook (*.xlsx)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Importing the standards catalog…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import finished</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Imported %1 standard version(s) with %2 item(s).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import rejected</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Nothing was imported. Fix every row listed below and import the file again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Template saved</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The Excel template was saved to %1.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>ClaimsEdit</name>
+    <message>
+      <source>Requirement</source>
+      <translation>要求类型</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Test item</source>
+      <translation>检验项目</translation>
+    </message>
+    <message>
+      <source>Stated on</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Limit value</source>
+      <translation>限值</translation>
+    </message>
+    <message>
+      <source>Text requirement</source>
+      <translation>文字要求</translation>
+    </message>
+    <message>
+      <source>For a range type the two ends as low~high, e.g. 4.0~8.5</source>
+      <translation>范围类型填写下限~上限，例如 4.0~8.5</translation>
+    </message>
+    <message>
+      <source>Add</source>
+      <translation>添加</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>On the label</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <source>In the instructions</source>
+      <translation>说明书</translation>
+    </message>
+    <message>
+      <source>In advertising</source>
+      <translation>宣传材料</translation>
+    </message>
+    <message>
+      <source>range (low~high)</source>
+      <translation>范围（下限~上限）</translation>
+    </message>
+    <message>
+      <source>Sample itself</source>
+      <translation>实物</translation>
+    </message>
+    <message>
+      <source>text</source>
+      <translation>文字</translation>
+    </message>
+  </context>
+  <context>
     <name>DashboardPage</name>
     <message>
       <source>Dashboard</source>
@@ -249,10 +578,269 @@
     </message>
   </context>
   <context>
+    <name>MessageBar</name>
+    <message>
+      <source>Reload</source>
+      <translation>重新载入</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
+    <name>NoteDialog</name>
+    <message>
+      <source>Please write the note.</source>
+      <translation>请填写说明。</translation>
+    </message>
+  </context>
+  <context>
     <name>Ops</name>
     <message>
       <source>Cancel</source>
       <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>PanelDialog</name>
+    <message>
+      <source>Expert panel evaluation</source>
+      <translation>专家组验证评价</translation>
+    </message>
+    <message>
+      <source>Sample %1 · item %2</source>
+      <translation>样品 %1 · 项目 %2</translation>
+    </message>
+    <message>
+      <source>This item cannot be tested: a panel of at least three experts evaluates the product's quality and safety (Article 5). Experts from the sampled or the nominal enterprise may not sit on it.</source>
+      <translation>该项目无法实施检验检测，由专家组对产品质量安全状况进行验证评价（第五条），专家组成员原则上不少于 3 人。被抽样企业和标称生产企业的人员不得担任专家。</translation>
+    </message>
+    <message>
+      <source>Parties: %1</source>
+      <translation>当事企业：%1</translation>
+    </message>
+    <message>
+      <source>Members</source>
+      <translation>专家组成员</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Affiliation</source>
+      <translation>工作单位</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>职称</translation>
+    </message>
+    <message>
+      <source>Opinion</source>
+      <translation>意见</translation>
+    </message>
+    <message>
+      <source>Add member</source>
+      <translation>添加成员</translation>
+    </message>
+    <message>
+      <source>Remove member</source>
+      <translation>删除成员</translation>
+    </message>
+    <message>
+      <source>Only when the panel has fewer than three members</source>
+      <translation>仅在专家组少于 3 人时填写</translation>
+    </message>
+    <message>
+      <source>Why fewer than three</source>
+      <translation>少于 3 人的理由</translation>
+    </message>
+    <message>
+      <source>Conclusion</source>
+      <translation>专家组结论</translation>
+    </message>
+    <message>
+      <source>No problem found</source>
+      <translation>未发现问题</translation>
+    </message>
+    <message>
+      <source>Problem found</source>
+      <translation>发现问题</translation>
+    </message>
+    <message>
+      <source>Finding</source>
+      <translation>评价结论</translation>
+    </message>
+    <message>
+      <source>Save evaluation</source>
+      <translation>保存评价</translation>
+    </message>
+    <message>
+      <source>A row without a name is not a member: fill in the name or remove the row.</source>
+      <translation>有一行未填写姓名：请填写姓名或删除该行。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n member(s); no conflict of interest.</source>
+      <translation>
+        <numerusform>专家 %n 人，无利益冲突。</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>PanelsPage</name>
+    <message>
+      <source>Expert panel evaluations</source>
+      <translation>专家组验证评价</translation>
+    </message>
+    <message>
+      <source>Filter</source>
+      <translation>筛选</translation>
+    </message>
+    <message>
+      <source>Sample, product, item or expert</source>
+      <translation>样品、产品、项目或专家</translation>
+    </message>
+    <message>
+      <source>Show the evaluations whose sample, product, item or member matches</source>
+      <translation>显示样品、产品、项目或专家相符的评价</translation>
+    </message>
+    <message>
+      <source>Open sample</source>
+      <translation>打开样品</translation>
+    </message>
+    <message>
+      <source>Open the sample on the Testing page (Enter)</source>
+      <translation>在“检验与判定”中打开该样品（回车）</translation>
+    </message>
+    <message>
+      <source>Items that cannot be tested are evaluated by a panel of at least three experts (Article 5).</source>
+      <translation>无法实施检验检测的项目，由不少于 3 人的专家组验证评价（第五条）。</translation>
+    </message>
+    <message>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Members</source>
+      <translation>专家组成员</translation>
+    </message>
+    <message>
+      <source>Finding</source>
+      <translation>评价结论</translation>
+    </message>
+    <message>
+      <source>Conclusion</source>
+      <translation>专家组结论</translation>
+    </message>
+    <message>
+      <source>Recorded by</source>
+      <translation>记录人</translation>
+    </message>
+    <message>
+      <source>Recorded</source>
+      <translation>记录时间</translation>
+    </message>
+    <message>
+      <source>Evaluation</source>
+      <translation>评价详情</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Affiliation</source>
+      <translation>工作单位</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>职称</translation>
+    </message>
+    <message>
+      <source>Opinion</source>
+      <translation>意见</translation>
+    </message>
+    <message>
+      <source>Why fewer than three</source>
+      <translation>少于 3 人的理由</translation>
+    </message>
+    <message>
+      <source>No problem found</source>
+      <translation>未发现问题</translation>
+    </message>
+    <message>
+      <source>Problem found</source>
+      <translation>发现问题</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n evaluation(s)</source>
+      <translation>
+        <numerusform>共 %n 项评价</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>PartyBox</name>
+    <message>
+      <source>18 characters</source>
+      <translation>18 位</translation>
+    </message>
+    <message>
+      <source>Fill in the name, address and contact the lab has on record</source>
+      <translation>用企业名录中的名称、地址和联系人填写</translation>
+    </message>
+    <message>
+      <source>Large</source>
+      <translation>大型</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>中型</translation>
+    </message>
+    <message>
+      <source>Small</source>
+      <translation>小型</translation>
+    </message>
+    <message>
+      <source>Micro</source>
+      <translation>微型</translation>
+    </message>
+    <message>
+      <source>USCC</source>
+      <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+      <source>Enterprise name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>联系人</translation>
+    </message>
+    <message>
+      <source>Enterprise size</source>
+      <translation>企业规模</translation>
+    </message>
+    <message>
+      <source>Fill in from the register: {name}</source>
+      <translation>从企业名录填写：{name}</translation>
     </message>
   </context>
   <context>
@@ -267,6 +855,2194 @@
     <message>
       <source>This part of the workflow is not available in this version yet.</source>
       <translation>本版本尚未提供此部分功能。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProblemsDialog</name>
+    <message>
+      <source>Copy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewDialog</name>
+    <message>
+      <source>Review scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product: %1
+Test items: %2 (important performance items: %3)
+Candidate standards: %4</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Review comment (required when returning the scheme)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Accept</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Return for changes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>RiskInfoDialog</name>
+    <message>
+      <source>Risk information (read only)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit risk information</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New risk information</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>— choose the source —</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Received on *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Source (Article 10) *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Title *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Description</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Key risk information (Article 12)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Linked samples</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Link</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unlink</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Changed by someone else</source>
+      <translation>已被他人修改</translation>
+    </message>
+    <message>
+      <source>Close this form and reload? What you typed here will be lost.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>RiskLabels</name>
+    <message>
+      <source>(1) Reported by producers or sellers</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(2) Consumer complaints and reports</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(3) Found in routine market supervision</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(4) Notified by government departments, organisations or units</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(5) Found by technical institutions</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(6) Product injury information</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(7) Recalls and warnings published by organisations, departments or enterprises</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(8) Internet and media reports</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(9) Other channels</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Health or safety of persons or property, with serious harm, high or rising risk</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Industry-wide, regional or systemic quality problems</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>May lead to a major product quality safety accident</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>High concern of consumers and the public</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Deployed by the local Party committee or government, or needed for an emergency</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Notified by administrative departments as a major quality safety problem</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Other information to be included</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Being assessed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reported</source>
+      <translation>已报送</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>RiskPage</name>
+    <message>
+      <source>Risk information</source>
+      <translation>风险信息</translation>
+    </message>
+    <message>
+      <source>Risk information collected by the lab as a monitoring station (Articles 10–12). It is reported monthly; key risk information is reported at once.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All years</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All months</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>%1 month</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All sources</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Key and other</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Key risk only</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not key risk</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Any status</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Title, product, region…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Year</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Month</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New entry</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Record new risk information (Ctrl+N)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>已收样</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Key risk</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Samples</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Record new risk information</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit the selected entry</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Filter the register</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>%n entry(ies)</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+    <message>
+      <source>Choose a year and a month to see the figures of the monthly report.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Monthly report %1: %2 entries, %3 key risk</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>View</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete risk information</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete “%1” from the register?</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>RiskProposalDialog</name>
+    <message>
+      <source>Propose a risk warning level</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Task: %1 %2</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Use the task's figure</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Problem batches / batches whose initial monitoring is complete</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reasons for the figures chosen (printed with the analysis report)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Severity of harm</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Probability of harm</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Urgency</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Scope</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Frequency (problem batches / tested batches)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Duration</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Note</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proposed level</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The lab proposes the level; the market regulator decides.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save proposal</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>%1 problem batch(es) of %2 tested</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Suggested publication (Article 20): %1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Risk matrix: %1, base level %2, points %3</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No raising factor.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Model: %1, version %2</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>SampleFormDialog</name>
+    <message>
+      <source>Sampling form</source>
+      <translation>抽样单</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <source>Task and place</source>
+      <translation>任务与抽样场所</translation>
+    </message>
+    <message>
+      <source>Producer</source>
+      <translation>生产企业</translation>
+    </message>
+    <message>
+      <source>Physical seller</source>
+      <translation>实体销售者</translation>
+    </message>
+    <message>
+      <source>E-commerce platform</source>
+      <translation>电商平台</translation>
+    </message>
+    <message>
+      <source>Monitoring task</source>
+      <translation>监测任务</translation>
+    </message>
+    <message>
+      <source>Scheme</source>
+      <translation>监测方案</translation>
+    </message>
+    <message>
+      <source>Place type</source>
+      <translation>抽样场所类型</translation>
+    </message>
+    <message>
+      <source>Platform operator</source>
+      <translation>电商平台经营者</translation>
+    </message>
+    <message>
+      <source>How the parcel was opened and recorded (video, photos, witnesses)</source>
+      <translation>拆封过程及记录方式（录像、照片、见证人）</translation>
+    </message>
+    <message>
+      <source>Shop name</source>
+      <translation>网店名称</translation>
+    </message>
+    <message>
+      <source>Shop or product URL</source>
+      <translation>网店或商品网址</translation>
+    </message>
+    <message>
+      <source>Order no.</source>
+      <translation>订单号</translation>
+    </message>
+    <message>
+      <source>Logistics no.</source>
+      <translation>物流单号</translation>
+    </message>
+    <message>
+      <source>Unpacking record</source>
+      <translation>拆封记录</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>e.g. GB/T 90001-2023, Enter to add</source>
+      <translation>如 GB/T 90001-2023，回车添加</translation>
+    </message>
+    <message>
+      <source>Only with evidence from the public platform</source>
+      <translation>仅限在企业标准信息公共服务平台公开且有证据的</translation>
+    </message>
+    <message>
+      <source>Product name</source>
+      <translation>产品名称</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>规格型号</translation>
+    </message>
+    <message>
+      <source>Brand</source>
+      <translation>商标</translation>
+    </message>
+    <message>
+      <source>Production date</source>
+      <translation>生产日期</translation>
+    </message>
+    <message>
+      <source>Batch no.</source>
+      <translation>批号</translation>
+    </message>
+    <message>
+      <source>Grade</source>
+      <translation>等级</translation>
+    </message>
+    <message>
+      <source>Declared standards</source>
+      <translation>明示标准</translation>
+    </message>
+    <message>
+      <source>Published enterprise standard</source>
+      <translation>公开的企业标准</translation>
+    </message>
+    <message>
+      <source>Declared quality (label, instructions, advertising or the sample itself)</source>
+      <translation>明示质量状况（标签、说明书、宣传材料或实物）</translation>
+    </message>
+    <message>
+      <source>Sampling</source>
+      <translation>抽样</translation>
+    </message>
+    <message>
+      <source>Name, Enter to add (at least two)</source>
+      <translation>姓名，回车添加（不少于 2 人）</translation>
+    </message>
+    <message>
+      <source>Seal no., Enter to add</source>
+      <translation>封条编号，回车添加</translation>
+    </message>
+    <message>
+      <source>Received on</source>
+      <translation>收样日期</translation>
+    </message>
+    <message>
+      <source>Sampling date</source>
+      <translation>抽样日期</translation>
+    </message>
+    <message>
+      <source>Sampling place</source>
+      <translation>抽样地点</translation>
+    </message>
+    <message>
+      <source>Samplers</source>
+      <translation>抽样人员</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Lot size</source>
+      <translation>抽样基数</translation>
+    </message>
+    <message>
+      <source>Backup</source>
+      <translation>备用样品</translation>
+    </message>
+    <message>
+      <source>Test quantity</source>
+      <translation>检验样品数量</translation>
+    </message>
+    <message>
+      <source>Unit price (yuan)</source>
+      <translation>单价（元）</translation>
+    </message>
+    <message>
+      <source>Seal numbers</source>
+      <translation>封条编号</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Save the sampling record (Ctrl+S)</source>
+      <translation>保存抽样单（Ctrl+S）</translation>
+    </message>
+    <message>
+      <source>Save and register another like this</source>
+      <translation>保存并登记同类样品</translation>
+    </message>
+    <message>
+      <source>Save, then start a new form with the same task, place, parties and samplers (Ctrl+Shift+S)</source>
+      <translation>保存后新开一张抽样单，沿用任务、场所、企业和抽样人员（Ctrl+Shift+S）</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>The sample could not be loaded.</source>
+      <translation>无法载入该样品。</translation>
+    </message>
+    <message>
+      <source>New sample (copied from {number})</source>
+      <translation>新样品（复制自 {number}）</translation>
+    </message>
+    <message>
+      <source>New sample</source>
+      <translation>新样品</translation>
+    </message>
+    <message>
+      <source>Sampling form — new sample</source>
+      <translation>抽样单 — 新样品</translation>
+    </message>
+    <message>
+      <source>Sample {number} · {status} · task {task}</source>
+      <translation>样品 {number} · {status} · 任务 {task}</translation>
+    </message>
+    <message>
+      <source>The report has been compiled: the sampling record can no longer be changed.</source>
+      <translation>报告已编制，抽样信息不能再修改。</translation>
+    </message>
+    <message>
+      <source>Sampling form — {number}</source>
+      <translation>抽样单 — {number}</translation>
+    </message>
+    <message>
+      <source>Testing started {date}</source>
+      <translation>检验开始于 {date}</translation>
+    </message>
+    <message>
+      <source>completed {date}</source>
+      <translation>完成于 {date}</translation>
+    </message>
+    <message>
+      <source> (not approved)</source>
+      <translation>（未确认）</translation>
+    </message>
+    <message>
+      <source>(no scheme)</source>
+      <translation>（无方案）</translation>
+    </message>
+    <message>
+      <source>This task has no approved scheme yet: samples can be registered, but testing needs the scheme reviewed and approved.</source>
+      <translation>该任务尚无已确认的监测方案：可以登记样品，但检验前方案须经评审并确认。</translation>
+    </message>
+    <message>
+      <source>This task has no scheme yet: samples can be registered, but testing needs an approved scheme.</source>
+      <translation>该任务尚无监测方案：可以登记样品，但检验需要已确认的方案。</translation>
+    </message>
+    <message>
+      <source>Sampled producer</source>
+      <translation>被抽样生产企业</translation>
+    </message>
+    <message>
+      <source>Nominal producer (leave empty when it is the sampled producer)</source>
+      <translation>标称生产企业（与被抽样生产企业相同时可不填）</translation>
+    </message>
+    <message>
+      <source>Sampled seller</source>
+      <translation>被抽样销售者</translation>
+    </message>
+    <message>
+      <source>Nominal producer</source>
+      <translation>标称生产企业</translation>
+    </message>
+    <message>
+      <source>Sampled online seller</source>
+      <translation>被抽样网店经营者</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+    <message>
+      <source>Changed by someone else</source>
+      <translation>已被他人修改</translation>
+    </message>
+    <message>
+      <source>Reload the sample? What you typed here will be replaced.</source>
+      <translation>重新载入该样品？此处已填写的内容将被替换。</translation>
+    </message>
+    <message>
+      <source>Saved sample {number}.</source>
+      <translation>已保存样品 {number}。</translation>
+    </message>
+    <message>
+      <source>Discard changes</source>
+      <translation>放弃修改</translation>
+    </message>
+    <message>
+      <source>Close the form and discard what was typed?</source>
+      <translation>关闭抽样单并放弃已填写的内容？</translation>
+    </message>
+  </context>
+  <context>
+    <name>SampleTableModel</name>
+    <message>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Brand</source>
+      <translation>商标</translation>
+    </message>
+    <message>
+      <source>Batch no.</source>
+      <translation>批号</translation>
+    </message>
+    <message>
+      <source>Place type</source>
+      <translation>抽样场所类型</translation>
+    </message>
+    <message>
+      <source>Sampled party</source>
+      <translation>被抽样单位</translation>
+    </message>
+    <message>
+      <source>Sampling date</source>
+      <translation>抽样日期</translation>
+    </message>
+    <message>
+      <source>Received on</source>
+      <translation>收样日期</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>已收样</translation>
+    </message>
+    <message>
+      <source>In testing</source>
+      <translation>检验中</translation>
+    </message>
+    <message>
+      <source>Testing completed</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Report compiled</source>
+      <translation>已编制</translation>
+    </message>
+    <message>
+      <source>Report reviewed</source>
+      <translation>已审核</translation>
+    </message>
+    <message>
+      <source>Report approved</source>
+      <translation>已批准</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Producer</source>
+      <translation>生产企业</translation>
+    </message>
+    <message>
+      <source>Physical seller</source>
+      <translation>实体销售者</translation>
+    </message>
+    <message>
+      <source>E-commerce platform</source>
+      <translation>电商平台</translation>
+    </message>
+    <message>
+      <source>Registered</source>
+      <translation>已登记</translation>
+    </message>
+    <message>
+      <source>Reported</source>
+      <translation>已报送</translation>
+    </message>
+    <message>
+      <source>Problems were found in this sample.</source>
+      <translation>该样品发现问题。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SamplesPage</name>
+    <message>
+      <source>Sampling</source>
+      <translation>抽样</translation>
+    </message>
+    <message>
+      <source>New sample</source>
+      <translation>新样品</translation>
+    </message>
+    <message>
+      <source>Register a new sample (Ctrl+N)</source>
+      <translation>登记新样品（Ctrl+N）</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Open the selected sample's form (Enter or double-click)</source>
+      <translation>打开所选样品的抽样单（回车或双击）</translation>
+    </message>
+    <message>
+      <source>Register another like this</source>
+      <translation>登记同类样品</translation>
+    </message>
+    <message>
+      <source>A new form filled from the selected sample (Ctrl+Shift+N)</source>
+      <translation>以所选样品为模板新开抽样单（Ctrl+Shift+N）</translation>
+    </message>
+    <message>
+      <source>Mark received today</source>
+      <translation>今日收样</translation>
+    </message>
+    <message>
+      <source>Record that the selected samples arrived at the lab today (Ctrl+R)</source>
+      <translation>记录所选样品今日到达实验室（Ctrl+R）</translation>
+    </message>
+    <message>
+      <source>Go to testing</source>
+      <translation>转到检验</translation>
+    </message>
+    <message>
+      <source>Enter the results of the selected sample (Ctrl+T)</source>
+      <translation>录入所选样品的检验结果（Ctrl+T）</translation>
+    </message>
+    <message>
+      <source>Copy sample number</source>
+      <translation>复制样品编号</translation>
+    </message>
+    <message>
+      <source>Copy the selected sample numbers to the clipboard</source>
+      <translation>将所选样品编号复制到剪贴板</translation>
+    </message>
+    <message>
+      <source>Find</source>
+      <translation>查找</translation>
+    </message>
+    <message>
+      <source>Search the list (Ctrl+F)</source>
+      <translation>搜索列表（Ctrl+F）</translation>
+    </message>
+    <message>
+      <source>Search number, product, brand, batch or enterprise (Ctrl+F)</source>
+      <translation>搜索编号、产品、商标、批号或企业（Ctrl+F）</translation>
+    </message>
+    <message>
+      <source>All tasks</source>
+      <translation>全部任务</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>All place types</source>
+      <translation>全部场所类型</translation>
+    </message>
+    <message>
+      <source>Sampled from</source>
+      <translation>抽样日期自</translation>
+    </message>
+    <message>
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <source>The end date is before the start date.</source>
+      <translation>结束日期早于开始日期。</translation>
+    </message>
+    <message>
+      <source>Searching…</source>
+      <translation>正在查询…</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n sample(s)</source>
+      <translation>
+        <numerusform>共 %n 个样品</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>SchemeDialog</name>
+    <message>
+      <source>Scheme (read only)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Task: %1 %2</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the product monitored, e.g. electric kettle</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Test items</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Test item</source>
+      <translation>检验项目</translation>
+    </message>
+    <message>
+      <source>Important performance item</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Add item</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Remove item</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Move up</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Move down</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Candidate standards</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Standard code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Catalog</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Remove standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Important</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not in the standards catalog</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>In the catalog</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not in the standards catalog: %1. Results cannot be judged against their requirements until the standards are added to the catalog.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>SignDialog</name>
+    <message>
+      <source>Reviewed: pass it on for approval</source>
+      <translation>审核通过，提交批准</translation>
+    </message>
+    <message>
+      <source>Return it to the compiler</source>
+      <translation>退回编制人</translation>
+    </message>
+    <message>
+      <source>Decision</source>
+      <translation>审核结论</translation>
+    </message>
+    <message>
+      <source>Comment</source>
+      <translation>意见</translation>
+    </message>
+    <message>
+      <source>Required when returning the report</source>
+      <translation>退回报告时必须填写</translation>
+    </message>
+    <message>
+      <source>Write the comment for the compiler when returning the report.</source>
+      <translation>退回报告时请写明给编制人的意见。</translation>
+    </message>
+  </context>
+  <context>
+    <name>StandardDialog</name>
+    <message>
+      <source>Standard (read only)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New version of a standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>with its year, e.g. GB 4706.19-2008</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Standard code *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Effective from</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Abolished on (empty while current)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Items, requirements and methods</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Test item</source>
+      <translation>检验项目</translation>
+    </message>
+    <message>
+      <source>Clause</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
+    </message>
+    <message>
+      <source>Limit</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Low</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>High</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Text requirement</source>
+      <translation>文字要求</translation>
+    </message>
+    <message>
+      <source>Method standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Method clause</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add item</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Remove item</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Changed by someone else</source>
+      <translation>已被他人修改</translation>
+    </message>
+    <message>
+      <source>Close this form and reload? What you typed here will be lost.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>StringListEdit</name>
+    <message>
+      <source>Add</source>
+      <extracomment>statuses after which the sampling record is frozen (update_sample refuses) what "register another like this one" clears: the things that differ from sample to sample</extracomment>
+      <translation>添加</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>删除</translation>
+    </message>
+  </context>
+  <context>
+    <name>TaskDialog</name>
+    <message>
+      <source>Edit task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New monitoring task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>as on the task letter, e.g. HBFX-2026-DQ-01</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>e.g. Hubei Provincial Administration for Market Regulation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(not set)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Task number *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Task title *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Issuing authority</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Authority level</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product category</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan year</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Batches planned</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sampling deadline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report deadline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>TaskDialogs</name>
+    <message>
+      <source>Changed by someone else</source>
+      <translation>已被他人修改</translation>
+    </message>
+    <message>
+      <source>Close this form and reload? What you typed here will be lost.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>TaskLabels</name>
+    <message>
+      <source>National</source>
+      <extracomment>background and text colour of each warning level colour (Article 19)</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Provincial</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Municipal (prefecture)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>County</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Draft</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>In progress</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Completed</source>
+      <translation>完成日期</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Submitted for review</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reviewed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Approved</source>
+      <translation>已批准</translation>
+    </message>
+    <message>
+      <source>Returned for changes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Same or similar product standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Mandatory standard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>1 — first aid, reversible</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>2 — medical treatment, recovery within about 6 months</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>3 — hospitalisation or lasting loss of function</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>4 — fatal or could be, or over 10% permanent disability</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Normal</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Urgent (injuries or incidents reported, or hazard rising)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Single enterprise or batch</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Regional</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Industry-wide or systemic</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Persistent (found again in a later round)</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>TasksPage</name>
+    <message>
+      <source>Monitoring tasks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Tasks and schemes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Standards catalog</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Filter by number, title, authority or product category</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Show closed tasks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New monitoring task (Ctrl+N)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit the selected task (Ctrl+E)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Task no.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Issuing authority</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Level</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Year</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>计划批次</translation>
+    </message>
+    <message>
+      <source>Sampled</source>
+      <translation>已抽样</translation>
+    </message>
+    <message>
+      <source>Schemes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sampling deadline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report deadline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Schemes of the selected task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Items</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Important</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Standards</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Catalog</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Submit for review</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Review…</source>
+      <translation>审核…</translation>
+    </message>
+    <message>
+      <source>Approve</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proposed risk warning level (Articles 19–20)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proposed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Publication</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>By</source>
+      <translation>更正人</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>规格型号</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Propose level…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Grade the task's risk with the risk model (Ctrl+R)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New monitoring task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit the selected task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New scheme for the selected task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Propose a risk level for the selected task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Filter the tasks</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>%n missing</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+    <message>
+      <source>All in catalog</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No scheme yet. A technician drafts the scheme; it is reviewed and then approved.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>View scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Technicians submit draft or returned schemes for review.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reviewers review submitted schemes (not their own).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Authorised signatories approve reviewed schemes.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Submit the scheme for %1 for review? It cannot be changed until a reviewer returns it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Submit scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Approve scheme</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Approve the reviewed scheme for %1?</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>TestingPage</name>
+    <message>
+      <source>Testing and judgement</source>
+      <translation>检验与判定</translation>
+    </message>
+    <message>
+      <source>Sample</source>
+      <translation>样品</translation>
+    </message>
+    <message>
+      <source>Sample number or product, Enter to open</source>
+      <translation>样品编号或产品名称，回车打开</translation>
+    </message>
+    <message>
+      <source>Type part of a sample number or product name; pick from the list.</source>
+      <translation>输入样品编号或产品名称的一部分，从列表中选择。</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Start testing…</source>
+      <translation>开始检验…</translation>
+    </message>
+    <message>
+      <source>Initial monitoring complete…</source>
+      <translation>初次监测完成…</translation>
+    </message>
+    <message>
+      <source>Back to testing…</source>
+      <translation>退回检验…</translation>
+    </message>
+    <message>
+      <source>Compile report</source>
+      <translation>编制报告</translation>
+    </message>
+    <message>
+      <source>Review…</source>
+      <translation>审核…</translation>
+    </message>
+    <message>
+      <source>Approve…</source>
+      <translation>批准…</translation>
+    </message>
+    <message>
+      <source>Reported to regulator…</source>
+      <translation>登记报送…</translation>
+    </message>
+    <message>
+      <source>⚠ Report major hazard…</source>
+      <translation>⚠ 上报重大风险隐患…</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>检验结果</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Judgement</source>
+      <translation>判定</translation>
+    </message>
+    <message>
+      <source>Basis</source>
+      <translation>判定依据</translation>
+    </message>
+    <message>
+      <source>Method</source>
+      <translation>检验方法</translation>
+    </message>
+    <message>
+      <source>Rules</source>
+      <translation>适用条款</translation>
+    </message>
+    <message>
+      <source>Report no.</source>
+      <translation>报告编号</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Approved</source>
+      <translation>已批准</translation>
+    </message>
+    <message>
+      <source>Replaces</source>
+      <translation>替代报告</translation>
+    </message>
+    <message>
+      <source>Compiled by</source>
+      <translation>编制</translation>
+    </message>
+    <message>
+      <source>Reviewed by</source>
+      <translation>审核</translation>
+    </message>
+    <message>
+      <source>Approved by</source>
+      <translation>批准</translation>
+    </message>
+    <message>
+      <source>Returned with</source>
+      <translation>退回意见</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>检验报告</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Original</source>
+      <translation>原结果</translation>
+    </message>
+    <message>
+      <source>Amended</source>
+      <translation>更正后</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>By</source>
+      <translation>更正人</translation>
+    </message>
+    <message>
+      <source>Amendment history</source>
+      <translation>更正记录</translation>
+    </message>
+    <message>
+      <source>Selected item</source>
+      <translation>当前项目</translation>
+    </message>
+    <message>
+      <source>Why this basis</source>
+      <translation>依据说明</translation>
+    </message>
+    <message>
+      <source>The result as reported; Enter saves and moves to the next item.</source>
+      <translation>按原始记录填写检验结果；回车保存并转到下一项目。</translation>
+    </message>
+    <message>
+      <source>— choose —</source>
+      <translation>— 请选择 —</translation>
+    </message>
+    <message>
+      <source>Pass</source>
+      <translation>符合</translation>
+    </message>
+    <message>
+      <source>Fail</source>
+      <translation>不符合</translation>
+    </message>
+    <message>
+      <source>Not judged</source>
+      <translation>不判定</translation>
+    </message>
+    <message>
+      <source>Why: required for a text requirement</source>
+      <translation>判定理由：文字要求的项目必须填写</translation>
+    </message>
+    <message>
+      <source>Why the approved result is amended</source>
+      <translation>已批准结果的更正原因</translation>
+    </message>
+    <message>
+      <source>Amendment reason</source>
+      <translation>更正原因</translation>
+    </message>
+    <message>
+      <source>Save result</source>
+      <translation>保存结果</translation>
+    </message>
+    <message>
+      <source>Discard changes</source>
+      <translation>放弃修改</translation>
+    </message>
+    <message>
+      <source>Expert panel…</source>
+      <translation>专家组评价…</translation>
+    </message>
+    <message>
+      <source>Find sample</source>
+      <translation>查找样品</translation>
+    </message>
+    <message>
+      <source>Go to the sample picker</source>
+      <translation>转到样品选择框</translation>
+    </message>
+    <message>
+      <source>Next item</source>
+      <translation>下一项目</translation>
+    </message>
+    <message>
+      <source>Previous item</source>
+      <translation>上一项目</translation>
+    </message>
+    <message>
+      <source>Start testing</source>
+      <translation>开始检验</translation>
+    </message>
+    <message>
+      <source>Expert panel</source>
+      <translation>专家组评价</translation>
+    </message>
+    <message>
+      <source>Report major hazard</source>
+      <translation>上报重大风险隐患</translation>
+    </message>
+    <message>
+      <source>Choose the basis of every item (Articles 16–17) and start testing (Ctrl+T)</source>
+      <translation>按第十六、十七条确定各项目的判定依据并开始检验（Ctrl+T）</translation>
+    </message>
+    <message>
+      <source>Record the expert panel evaluation of an item that cannot be tested (Ctrl+E)</source>
+      <translation>记录无法检验项目的专家组验证评价（Ctrl+E）</translation>
+    </message>
+    <message>
+      <source>Save the result of this item (Ctrl+S; Enter saves and goes to the next item)</source>
+      <translation>保存该项目的结果（Ctrl+S；回车保存并转到下一项目）</translation>
+    </message>
+    <message>
+      <source>No sample matches “%1”.</source>
+      <translation>没有与“%1”相符的样品。</translation>
+    </message>
+    <message>
+      <source>Several samples match: pick one from the list.</source>
+      <translation>有多个样品相符，请从列表中选择。</translation>
+    </message>
+    <message>
+      <source>Open a sample by its number to enter results.</source>
+      <translation>请按样品编号打开样品，录入检验结果。</translation>
+    </message>
+    <message>
+      <source>Task %1</source>
+      <translation>任务 %1</translation>
+    </message>
+    <message>
+      <source>Parties: %1</source>
+      <translation>当事企业：%1</translation>
+    </message>
+    <message>
+      <source>Basis selection warnings:</source>
+      <translation>判定依据选择提示：</translation>
+    </message>
+    <message>
+      <source>The five-working-day reporting clock starts when initial monitoring is complete.</source>
+      <translation>初次风险监测完成后开始计算 5 个工作日的报送期限。</translation>
+    </message>
+    <message>
+      <source> (provisional)</source>
+      <translation>（暂定）</translation>
+    </message>
+    <message>
+      <source>on time</source>
+      <translation>按时</translation>
+    </message>
+    <message>
+      <source>late</source>
+      <translation>逾期</translation>
+    </message>
+    <message>
+      <source>Completed %1 · deadline %2 · reported to the regulator %3 (%4)</source>
+      <translation>%1 完成 · 报送期限 %2 · %3 已报送监管部门（%4）</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n working day(s) late</source>
+      <translation>
+        <numerusform>已逾期 %n 个工作日</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>due today</source>
+      <translation>今天到期</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n working day(s) left</source>
+      <translation>
+        <numerusform>剩余 %n 个工作日</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Completed %1 · report to the regulator by %2 · %3</source>
+      <translation>%1 完成初次监测 · 须于 %2 前报送监管部门 · %3</translation>
+    </message>
+    <message>
+      <source>No official holiday notice for that year yet: the deadline assumes the statutory holidays.</source>
+      <translation>该年度尚无官方放假通知：期限按法定节假日推定（暂定）。</translation>
+    </message>
+    <message>
+      <source>Article 18: report within five working days of completing initial monitoring.</source>
+      <translation>第十八条：初次风险监测工作完成后 5 个工作日内报送结果。</translation>
+    </message>
+    <message>
+      <source>Major hazard reported %1</source>
+      <translation>重大风险隐患已于 %1 上报</translation>
+    </message>
+    <message>
+      <source>Major hazard flagged, not reported yet</source>
+      <translation>已标记重大风险隐患，尚未上报</translation>
+    </message>
+    <message>
+      <source>None: expert panel needed</source>
+      <translation>无：须专家组验证评价</translation>
+    </message>
+    <message>
+      <source>No report yet</source>
+      <translation>尚未编制报告</translation>
+    </message>
+    <message numerus="yes">
+      <source>Amendment history (%n)</source>
+      <translation>
+        <numerusform>更正记录（%n）</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No item selected</source>
+      <translation>未选择项目</translation>
+    </message>
+    <message>
+      <source> (important performance item)</source>
+      <translation>（重要性能指标）</translation>
+    </message>
+    <message>
+      <source>Expert panel: %1
+Conclusion: %2</source>
+      <translation>专家组：%1
+结论：%2</translation>
+    </message>
+    <message>
+      <source>Fewer than three because: %1</source>
+      <translation>少于 3 人的理由：%1</translation>
+    </message>
+    <message>
+      <source>judged automatically</source>
+      <translation>自动判定</translation>
+    </message>
+    <message>
+      <source>not a number</source>
+      <translation>不是数值</translation>
+    </message>
+    <message>
+      <source>unit must be %1</source>
+      <translation>单位应为 %1</translation>
+    </message>
+    <message>
+      <source>Re-select bases</source>
+      <translation>重新确定判定依据</translation>
+    </message>
+    <message>
+      <source>The basis and method of every item not yet tested are chosen by Articles 16–17 for the date testing starts.</source>
+      <translation>按第十六、十七条，以检验开始日期为准，确定尚未检验的各项目的判定依据和检验方法。</translation>
+    </message>
+    <message>
+      <source>Test date</source>
+      <translation>检验日期</translation>
+    </message>
+    <message>
+      <source>Re-select</source>
+      <translation>重新确定</translation>
+    </message>
+    <message>
+      <source>Initial monitoring complete</source>
+      <translation>初次监测完成</translation>
+    </message>
+    <message>
+      <source>Every item is judged. The date initial monitoring was completed starts the clock: the results must reach the regulator within five working days (Article 18).</source>
+      <translation>各项目均已判定。初次风险监测完成日期起算报送期限：须在 5 个工作日内将结果报送监管部门（第十八条）。</translation>
+    </message>
+    <message>
+      <source>Completed on</source>
+      <translation>完成日期</translation>
+    </message>
+    <message>
+      <source>Confirm completion</source>
+      <translation>确认完成</translation>
+    </message>
+    <message>
+      <source>Back to testing</source>
+      <translation>退回检验</translation>
+    </message>
+    <message>
+      <source>The results go back to testing; the completion date is cleared.</source>
+      <translation>结果退回检验，完成日期将清除。</translation>
+    </message>
+    <message>
+      <source>Reported to the regulator</source>
+      <translation>报送监管部门</translation>
+    </message>
+    <message>
+      <source>The date the results were reported to the organising market regulator (Article 18); it stops the five-working-day clock.</source>
+      <translation>风险监测结果报送组织实施的市场监管部门的日期（第十八条），登记后停止计时。</translation>
+    </message>
+    <message>
+      <source>Reported on</source>
+      <translation>报送日期</translation>
+    </message>
+    <message>
+      <source>Register</source>
+      <translation>登记</translation>
+    </message>
+    <message>
+      <source>Report a major hazard</source>
+      <translation>上报重大风险隐患</translation>
+    </message>
+    <message>
+      <source>A major quality and safety hazard found during monitoring is reported at once (Article 18). Describe what was found.</source>
+      <translation>风险监测中发现重大质量安全风险隐患的，应及时上报（第十八条）。请描述发现的情况。</translation>
+    </message>
+    <message>
+      <source>What was found</source>
+      <translation>发现的情况</translation>
+    </message>
+    <message>
+      <source>Report now</source>
+      <translation>立即上报</translation>
+    </message>
+    <message>
+      <source>Report %1 for sample %2, compiled by %3.</source>
+      <translation>样品 %2 的报告 %1，编制人 %3。</translation>
+    </message>
+    <message>
+      <source>Review report</source>
+      <translation>审核报告</translation>
+    </message>
+    <message>
+      <source>Type your password to sign the review.</source>
+      <translation>请输入密码签署审核。</translation>
+    </message>
+    <message>
+      <source>Approve report</source>
+      <translation>批准报告</translation>
+    </message>
+    <message>
+      <source>Reviewed by %1. Type your password to approve it.</source>
+      <translation>审核人 %1。请输入密码批准。</translation>
+    </message>
+    <message>
+      <source>Reload to see the other change; what you typed is kept.</source>
+      <translation>重新载入可查看他人的修改；您录入的内容会保留。</translation>
+    </message>
+    <message>
+      <source>Re-select bases…</source>
+      <translation>重新确定依据…</translation>
+    </message>
+    <message>
+      <source>Only a technician can do this.</source>
+      <translation>只有检验员才能进行此操作。</translation>
+    </message>
+    <message>
+      <source>Testing starts for a received sample.</source>
+      <translation>样品收样后才能开始检验。</translation>
+    </message>
+    <message>
+      <source>Every item must be judged while testing.</source>
+      <translation>检验中且所有项目均已判定后才能确认完成。</translation>
+    </message>
+    <message>
+      <source>Confirm that initial monitoring is complete: starts the five-working-day clock</source>
+      <translation>确认初次风险监测完成：开始计算 5 个工作日报送期限</translation>
+    </message>
+    <message>
+      <source>Only a completed sample without an approved report goes back.</source>
+      <translation>只有已完成且报告未批准的样品才能退回检验。</translation>
+    </message>
+    <message>
+      <source>Take a completed sample back to testing to correct a result</source>
+      <translation>将已完成的样品退回检验以修改结果</translation>
+    </message>
+    <message>
+      <source>The report is compiled once initial monitoring is complete.</source>
+      <translation>初次风险监测完成后才能编制报告。</translation>
+    </message>
+    <message>
+      <source>Compile the test report (编制)</source>
+      <translation>编制检验报告</translation>
+    </message>
+    <message>
+      <source>Only a reviewer who did not compile the report can review it.</source>
+      <translation>只有未编制该报告的审核人才能审核。</translation>
+    </message>
+    <message>
+      <source>Review the compiled report, or return it with a comment (审核)</source>
+      <translation>审核已编制的报告，或写明意见退回</translation>
+    </message>
+    <message>
+      <source>Only an authorised signatory who did not compile the report can approve it.</source>
+      <translation>只有未编制该报告的授权签字人才能批准。</translation>
+    </message>
+    <message>
+      <source>Approve the reviewed report (批准)</source>
+      <translation>批准已审核的报告</translation>
+    </message>
+    <message>
+      <source>Register the reporting date once initial monitoring is complete.</source>
+      <translation>初次风险监测完成后才能登记报送日期。</translation>
+    </message>
+    <message>
+      <source>Register the date the results were reported to the regulator</source>
+      <translation>登记结果报送监管部门的日期</translation>
+    </message>
+    <message>
+      <source>Only technicians, reviewers and signatories report hazards.</source>
+      <translation>只有检验员、审核人和授权签字人才能上报风险隐患。</translation>
+    </message>
+    <message>
+      <source>Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)</source>
+      <translation>标记并立即上报重大质量安全风险隐患（Ctrl+Shift+H）</translation>
+    </message>
+    <message>
+      <source>Amend result</source>
+      <translation>更正结果</translation>
+    </message>
+    <message>
+      <source>Edit expert panel…</source>
+      <translation>修改专家组评价…</translation>
+    </message>
+    <message>
+      <source>Registered</source>
+      <translation>已登记</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>已收样</translation>
+    </message>
+    <message>
+      <source>Testing</source>
+      <translation>检验中</translation>
+    </message>
+    <message>
+      <source>Report compiled</source>
+      <translation>报告已编制</translation>
+    </message>
+    <message>
+      <source>Report reviewed</source>
+      <translation>报告已审核</translation>
+    </message>
+    <message>
+      <source>Report approved</source>
+      <translation>报告已批准</translation>
+    </message>
+    <message>
+      <source>Reported</source>
+      <translation>已报送</translation>
+    </message>
+    <message>
+      <source>Returned to the compiler</source>
+      <translation>已退回编制人</translation>
+    </message>
+    <message>
+      <source>Compiled, awaiting review</source>
+      <translation>已编制，待审核</translation>
+    </message>
+    <message>
+      <source>Reviewed, awaiting approval</source>
+      <translation>已审核，待批准</translation>
+    </message>
+    <message>
+      <source>Superseded</source>
+      <translation>已被替代</translation>
+    </message>
+    <message>
+      <source>Producer</source>
+      <translation>生产企业</translation>
+    </message>
+    <message>
+      <source>Physical seller</source>
+      <translation>实体销售者</translation>
+    </message>
+    <message>
+      <source>E-commerce platform</source>
+      <translation>电商平台</translation>
     </message>
   </context>
   <context>

@@ -1,0 +1,70 @@
+"""Signing a test report: 审核 (review, or return to the compiler with a comment) and 批准 (approval),
+each with the signer's password typed again. A wrong password keeps the dialog open and signs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QButtonGroup, QFormLayout, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget
+
+from app.ui.widgets import ERROR_STYLE, PasswordDialog
+
+
+class SignDialog(PasswordDialog):
+    """``mode`` "review" offers the choice to return the report with a comment; "approve" only signs.
+
+    ``check(password)`` raises on a wrong password (e.g. ``users.confirm_password``); after
+    ``accepted``, read :attr:`password_text`, :attr:`accept_report` and :attr:`comment`.
+    """
+
+    def __init__(self, mode: str, title: str, text: str, check: Callable[[str], object],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, text, check, parent)
+        self.mode = mode
+        self.setMinimumWidth(480)
+        self.password.setObjectName("password")
+        self.sign = QRadioButton()
+        self.back = QRadioButton()
+        self.comment = QPlainTextEdit()
+        self.comment.setObjectName("comment")
+        self.comment.setTabChangesFocus(True)
+        self.comment.setMaximumHeight(90)
+        if mode == "review":
+            self.sign.setText(self.tr("Reviewed: pass it on for approval"))
+            self.back.setText(self.tr("Return it to the compiler"))
+            self.sign.setChecked(True)
+            group = QButtonGroup(self)
+            group.addButton(self.sign)
+            group.addButton(self.back)
+            box = QVBoxLayout()
+            box.addWidget(self.sign)
+            box.addWidget(self.back)
+            form = QFormLayout()
+            form.addRow(self.tr("Decision"), box)
+            form.addRow(self.tr("Comment"), self.comment)
+            self.comment.setPlaceholderText(self.tr("Required when returning the report"))
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertLayout(1, form)
+            self.back.toggled.connect(lambda _on: self.comment.setStyleSheet(""))
+        else:
+            self.sign.setChecked(True)
+        self.password.setFocus()
+
+    @property
+    def accept_report(self) -> bool:
+        return not self.back.isChecked()
+
+    @property
+    def comment_text(self) -> str:
+        return self.comment.toPlainText().strip()
+
+    def _ok(self) -> None:
+        if self.mode == "review" and not self.accept_report and not self.comment_text:
+            self.error.setText(self.tr("Write the comment for the compiler when returning the report."))
+            self.comment.setStyleSheet(ERROR_STYLE)
+            self.comment.setFocus()
+            return
+        super()._ok()
+

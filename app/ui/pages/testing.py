@@ -1,0 +1,1177 @@
+"""检验与判定: the results grid of one sample — for each item the basis and method chosen by Articles 16–17
+with the rule trace, the requirement, the value and its judgement — expert panels for the items that
+cannot be tested (Article 5), completion of initial monitoring (starts the Article 18 clock), the
+report's compile → review → approve, amendments of approved results, the reporting date and major
+hazards (Article 18 ¶3).
+
+Typed values are kept per item as drafts until saved (switching items or a refresh never loses them);
+a draft remembers the version of the result it was started on, so a result changed meanwhile on
+another workstation is reported as a conflict, never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from html import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import ConflictError, RiskmonError, ValidationError
+from app.services import reports, testing, users
+from app.services.context import Context
+from app.ui.application import settings
+from app.ui.dialogs.panel_dialog import PanelDialog, PanelForm
+from app.ui.dialogs.signing import SignDialog
+from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
+from app.ui.ops import bus, run_op
+from app.ui.widgets import FieldErrors, remember_columns, title_label
+
+JUDGEMENT_COLOURS = {"pass": QColor("#d5f0d5"), "fail": QColor("#f8d0d0"), "undetermined": QColor("#e6e6e6")}
+CLOCK_COLOURS = {"overdue": "#f8d0d0", "due_soon": "#ffe2b8", "ok": "#d5f0d5", "reported": "#e3ecf7"}
+WARNING_STYLE = "background: #fff4d6; border: 1px solid #e0b040; padding: 4px;"
+HAZARD_STYLE = "background: #c62828; color: white; font-weight: bold; padding: 4px 10px;"
+EDIT_FIELDS = ("value", "unit", "judgement", "reason", "amendment_reason")
+COLUMNS = ("item", "requirement", "value", "unit", "judgement", "basis", "method", "rules")
+
+
+def local_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    try:
+        value = value.astimezone(ZoneInfo("Asia/Shanghai"))
+    except ZoneInfoNotFoundError:
+        value = value.astimezone()
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the user typed for one item and has not saved, and the result version it started from."""
+
+    version: int
+    value: str
+    unit: str
+    judgement: str
+    reason: str
+    amendment_reason: str
+
+
+class MessageBar(QFrame):
+    """A message across the top of the page (errors, conflicts with a 重新载入 button, notices)."""
+
+    STYLES = {
+        "error": "QFrame#message { background: #fde7e7; border: 1px solid #c62828; }",
+        "info": "QFrame#message { background: #e6f1fb; border: 1px solid #5b8fc7; }",
+    }
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 4, 4)
+        self.label = QLabel()
+        self.label.setObjectName("message_text")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reload_button = QPushButton(self.tr("Reload"))
+        self.reload_button.setObjectName("reload")
+        self.close_button = QPushButton("×")
+        self.close_button.setFixedWidth(28)
+        self.close_button.setFlat(True)
+        self.close_button.setToolTip(self.tr("Close"))
+        row.addWidget(self.label, 1)
+        row.addWidget(self.reload_button)
+        row.addWidget(self.close_button)
+        self.close_button.clicked.connect(self.clear)
+        self.kind = ""
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "error", reload: bool = False) -> None:
+        self.kind = kind
+        self.setStyleSheet(self.STYLES.get(kind, ""))
+        self.label.setText(text)
+        self.reload_button.setVisible(reload)
+        self.show()
+
+    def clear(self) -> None:
+        self.kind = ""
+        self.label.clear()
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() or self.kind else ""
+
+
+class TestingPage(QWidget):
+    def __init__(self, ctx: Context, parent: QWidget | None = None, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.today = today
+        self.sample_id: int | None = None
+        self.work: reports.SampleWork | None = None
+        self.drafts: dict[int, Draft] = {}
+        self.row_id: int | None = None  # the item in the editor
+        self.dialog: QWidget | None = None  # the dialog now open (tests reach it here)
+        self.loading = False
+        self._filling = False
+        self._select_after: int | None = None
+        self._focus_value_after = False
+        self._adopt_after: int | None = None
+        self._select_item: str | None = None
+        self._build()
+        self._build_actions()
+        bus.changed.connect(self._changed)
+        self._show_empty()
+
+    # ================================================================== building
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(title_label(self.tr("Testing and judgement")))
+        top.addStretch(1)
+        top.addWidget(QLabel(self.tr("Sample")))
+        self.picker = QLineEdit()
+        self.picker.setObjectName("picker")
+        self.picker.setMinimumWidth(300)
+        self.picker.setClearButtonEnabled(True)
+        self.picker.setPlaceholderText(self.tr("Sample number or product, Enter to open"))
+        self.picker.setStatusTip(self.tr("Type part of a sample number or product name; pick from the list."))
+        self.picker.setText(str(settings().value("testing/last_sample", "") or ""))
+        self.choices = QStandardItemModel(self)
+        self.completer = QCompleter(self.choices, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setCompletionRole(Qt.ItemDataRole.UserRole)
+        self.completer.setMaxVisibleItems(12)
+        self.picker.setCompleter(self.completer)
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.setObjectName("open")
+        top.addWidget(self.picker)
+        top.addWidget(self.open_button)
+        layout.addLayout(top)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self._search)
+        self.picker.textEdited.connect(lambda _t: self._search_timer.start())
+        self.picker.returnPressed.connect(self.open_typed)
+        self.open_button.clicked.connect(self.open_typed)
+        self.completer.activated[str].connect(self.open_number)
+
+        self.header = QLabel()
+        self.header.setObjectName("header")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.header)
+        status_row = QHBoxLayout()
+        self.clock = QLabel()
+        self.clock.setObjectName("clock")
+        self.clock.setWordWrap(True)
+        self.hazard = QLabel()
+        self.hazard.setObjectName("hazard")
+        self.hazard.setWordWrap(True)
+        status_row.addWidget(self.clock, 3)
+        status_row.addWidget(self.hazard, 2)
+        layout.addLayout(status_row)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet(WARNING_STYLE)
+        layout.addWidget(self.warnings)
+        self.message = MessageBar()
+        self.message.reload_button.clicked.connect(self.reload_after_conflict)
+        layout.addWidget(self.message)
+
+        # the steps of the work, each enabled only when the sample's status and the user's roles allow it
+        steps = QHBoxLayout()
+        self.start_button = self._button("start", self.tr("Start testing…"), steps)
+        self.complete_button = self._button("complete", self.tr("Initial monitoring complete…"), steps)
+        self.reopen_button = self._button("reopen", self.tr("Back to testing…"), steps)
+        self.compile_button = self._button("compile", self.tr("Compile report"), steps)
+        self.review_button = self._button("review", self.tr("Review…"), steps)
+        self.approve_button = self._button("approve", self.tr("Approve…"), steps)
+        self.reported_button = self._button("reported", self.tr("Reported to regulator…"), steps)
+        steps.addStretch(1)
+        self.hazard_button = self._button("major_hazard", self.tr("⚠ Report major hazard…"), steps)
+        self.hazard_button.setStyleSheet(
+            "QPushButton { background: #c62828; color: white; font-weight: bold; padding: 4px 10px; }"
+            "QPushButton:disabled { background: #e7b3b3; }"
+        )
+        layout.addLayout(steps)
+        self.start_button.clicked.connect(self.start_testing)
+        self.complete_button.clicked.connect(self.complete)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.compile_button.clicked.connect(self.compile_report)
+        self.review_button.clicked.connect(self.review)
+        self.approve_button.clicked.connect(self.approve)
+        self.reported_button.clicked.connect(self.mark_reported)
+        self.hazard_button.clicked.connect(self.major_hazard)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("results")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Item"), self.tr("Requirement"), self.tr("Value"), self.tr("Unit"), self.tr("Judgement"),
+             self.tr("Basis"), self.tr("Method"), self.tr("Rules")]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for c, width in enumerate((110, 110, 80, 50, 70, 150, 120, 110)):
+            self.table.setColumnWidth(c, width)
+        header.setStretchLastSection(True)
+        remember_columns(header, "testing/results")
+        self.table.currentCellChanged.connect(lambda row, *_: self._row_changed(row))
+        left.addWidget(self.table)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        report_tab = QWidget()
+        form = QFormLayout(report_tab)
+        self.report_fields: dict[str, QLabel] = {}
+        for key, label in (
+            ("number", self.tr("Report no.")),
+            ("status", self.tr("Status")),
+            ("compiled", self.tr("Compiled by")),
+            ("reviewed", self.tr("Reviewed by")),
+            ("approved", self.tr("Approved by")),
+            ("replaces", self.tr("Replaces")),
+            ("returned", self.tr("Returned with")),
+        ):
+            value = QLabel()
+            value.setObjectName(f"report_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label, value)
+            self.report_fields[key] = value
+        self.report_fields["returned"].setStyleSheet("color: #b00020;")
+        self.tabs.addTab(report_tab, self.tr("Report"))
+        self.history = QTableWidget(0, 6)
+        self.history.setObjectName("history")
+        self.history.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Item"), self.tr("Original"), self.tr("Amended"), self.tr("Reason"), self.tr("By")]
+        )
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        for c, width in enumerate((125, 90, 150, 150, 160)):
+            self.history.setColumnWidth(c, width)
+        remember_columns(self.history.horizontalHeader(), "testing/history")
+        self.tabs.addTab(self.history, self.tr("Amendment history"))
+        left.addWidget(self.tabs)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        split.addWidget(left)
+        split.addWidget(self._build_editor())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([680, 420])
+        layout.addWidget(split, 1)
+
+    def _button(self, name: str, text: str, row: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        row.addWidget(button)
+        return button
+
+    def _build_editor(self) -> QWidget:
+        box = QGroupBox(self.tr("Selected item"))
+        box.setObjectName("editor")
+        layout = QVBoxLayout(box)
+        self.item_title = QLabel()
+        self.item_title.setObjectName("item_title")
+        self.item_title.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.item_title.setWordWrap(True)
+        layout.addWidget(self.item_title)
+        info = QFormLayout()
+        self.requirement_label = QLabel()
+        self.basis_label = QLabel()
+        self.method_label = QLabel()
+        for w, name in ((self.requirement_label, "requirement"), (self.basis_label, "basis"),
+                        (self.method_label, "method")):
+            w.setObjectName(name)
+            w.setWordWrap(True)
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        info.addRow(self.tr("Requirement"), self.requirement_label)
+        info.addRow(self.tr("Basis"), self.basis_label)
+        info.addRow(self.tr("Method"), self.method_label)
+        layout.addLayout(info)
+        why = QLabel(self.tr("Why this basis"))
+        why.setStyleSheet("font-weight: bold;")
+        layout.addWidget(why)
+        self.explanation = QLabel()
+        self.explanation.setObjectName("explanation")
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.explanation)
+        self.item_warnings = QLabel()
+        self.item_warnings.setObjectName("item_warnings")
+        self.item_warnings.setWordWrap(True)
+        self.item_warnings.setStyleSheet(WARNING_STYLE)
+        layout.addWidget(self.item_warnings)
+        self.panel_summary = QLabel()
+        self.panel_summary.setObjectName("panel_summary")
+        self.panel_summary.setWordWrap(True)
+        layout.addWidget(self.panel_summary)
+
+        entry = QFormLayout()
+        self.value = QLineEdit()
+        self.value.setObjectName("value")
+        self.value.setStatusTip(self.tr("The result as reported; Enter saves and moves to the next item."))
+        self.unit = QLineEdit()
+        self.unit.setObjectName("unit")
+        self.unit.setMaximumWidth(120)
+        value_row = QHBoxLayout()
+        value_row.addWidget(self.value, 1)
+        value_row.addWidget(QLabel(self.tr("Unit")))
+        value_row.addWidget(self.unit)
+        entry.addRow(self.tr("Value"), value_row)
+        self.auto_judgement = QLabel()
+        self.auto_judgement.setObjectName("auto_judgement")
+        self.judgement = QComboBox()
+        self.judgement.setObjectName("judgement")
+        for text, key in ((self.tr("— choose —"), ""), (self.tr("Pass"), "pass"), (self.tr("Fail"), "fail"),
+                          (self.tr("Not judged"), "undetermined")):
+            self.judgement.addItem(text, key)
+        judgement_row = QHBoxLayout()
+        judgement_row.addWidget(self.auto_judgement)
+        judgement_row.addWidget(self.judgement, 1)
+        entry.addRow(self.tr("Judgement"), judgement_row)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText(self.tr("Why: required for a text requirement"))
+        entry.addRow(self.tr("Reason"), self.reason)
+        self.amendment_reason = QLineEdit()
+        self.amendment_reason.setObjectName("amendment_reason")
+        self.amendment_reason.setPlaceholderText(self.tr("Why the approved result is amended"))
+        self.amendment_label = QLabel(self.tr("Amendment reason"))
+        entry.addRow(self.amendment_label, self.amendment_reason)
+        layout.addLayout(entry)
+        self.edit_error = QLabel()
+        self.edit_error.setObjectName("edit_error")
+        layout.addWidget(self.edit_error)
+        self.field_errors = FieldErrors(
+            {"value": self.value, "unit": self.unit, "judgement": self.judgement, "reason": self.reason,
+             "amendment_reason": self.amendment_reason},
+            self.edit_error,
+        )
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("Save result"))
+        self.save_button.setObjectName("save")
+        self.discard_button = QPushButton(self.tr("Discard changes"))
+        self.discard_button.setObjectName("discard")
+        self.panel_button = QPushButton(self.tr("Expert panel…"))
+        self.panel_button.setObjectName("panel")
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.discard_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.panel_button)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.save_button.clicked.connect(lambda: self.save())
+        self.discard_button.clicked.connect(self.discard)
+        self.panel_button.clicked.connect(self.open_panel)
+        for w in (self.value, self.unit, self.reason, self.amendment_reason):
+            w.textEdited.connect(lambda _t: self._edited())
+            w.returnPressed.connect(lambda: self.save(next_item=True))
+        self.judgement.currentIndexChanged.connect(lambda _i: self._edited())
+        self.setTabOrder(self.value, self.unit)
+        self.setTabOrder(self.unit, self.judgement)
+        self.setTabOrder(self.judgement, self.reason)
+        self.setTabOrder(self.reason, self.amendment_reason)
+        self.setTabOrder(self.amendment_reason, self.save_button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(box)
+        scroll.setMinimumWidth(360)
+        return scroll
+
+    def _build_actions(self) -> None:
+        def action(text: str, shortcut: str | QKeySequence, slot, tip: str = "") -> QAction:
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        action(self.tr("Find sample"), "Ctrl+L", self._focus_picker, self.tr("Go to the sample picker"))
+        action(self.tr("Save result"), QKeySequence.StandardKey.Save, lambda: self.save())
+        action(self.tr("Next item"), "Alt+Down", lambda: self._move(1))
+        action(self.tr("Previous item"), "Alt+Up", lambda: self._move(-1))
+        action(self.tr("Start testing"), "Ctrl+T", self.start_testing)
+        action(self.tr("Expert panel"), "Ctrl+E", self.open_panel)
+        action(self.tr("Report major hazard"), "Ctrl+Shift+H", self.major_hazard)
+        self.start_button.setToolTip(self.tr("Choose the basis of every item (Articles 16–17) and start testing (Ctrl+T)"))
+        self.panel_button.setToolTip(self.tr("Record the expert panel evaluation of an item that cannot be tested (Ctrl+E)"))
+        self.save_button.setToolTip(self.tr("Save the result of this item (Ctrl+S; Enter saves and goes to the next item)"))
+
+    # ================================================================== loading
+    def refresh(self) -> None:
+        if self.sample_id is not None:
+            self.load(self.sample_id)
+        elif self.picker.text().strip():  # the sample worked on last time
+            self.open_number(self.picker.text(), quiet=True)
+
+    def open(self, sample_id: int | None = None, number: str | None = None, item: str | None = None, **_kw) -> None:
+        """Show one sample (from another page: ``window().go("testing", sample_id=5)``)."""
+        if item is not None:
+            self._select_item = item
+        if sample_id is not None:
+            self.load(sample_id)
+        elif number:
+            self.open_number(number)
+
+    def load(self, sample_id: int) -> None:
+        if sample_id != self.sample_id:
+            self.drafts.clear()
+            self.row_id = None
+            self.message.clear()
+        self.sample_id = sample_id
+        self.loading = True
+        run_op(reports.sample_work, self.ctx, sample_id, today=self.today, on_done=self._show,
+               on_error=self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self.report_error(exc)
+
+    def _changed(self, kinds) -> None:
+        if self.sample_id is not None and set(kinds) & {"sample", "result", "report", "panel", "catalog"}:
+            self.load(self.sample_id)
+
+    def _focus_picker(self) -> None:
+        self.picker.setFocus()
+        self.picker.selectAll()
+
+    def _search(self) -> None:
+        text = self.picker.text().strip()
+        run_op(testing.find_samples, self.ctx, text, limit=20, on_done=self._fill_choices,
+               on_error=lambda _exc: None)
+
+    def _fill_choices(self, choices: list[testing.SampleChoice]) -> None:
+        self.choices.clear()
+        for c in choices:
+            item = QStandardItem(f"{c.number}   {c.product_name} · {self.status_label(c.status)}")
+            item.setData(c.number, Qt.ItemDataRole.UserRole)
+            item.setData(c.id, Qt.ItemDataRole.UserRole + 1)
+            self.choices.appendRow(item)
+        if choices and self.picker.hasFocus():
+            self.completer.complete()
+
+    def open_typed(self) -> None:
+        text = self.picker.text().strip()
+        if text:
+            self.open_number(text)
+
+    def open_number(self, text: str, quiet: bool = False) -> None:
+        """Open the sample with this number, or the only one that matches."""
+        text = text.strip()
+
+        def done(choices: list[testing.SampleChoice]) -> None:
+            exact = [c for c in choices if c.number == text]
+            if exact or len(choices) == 1:
+                chosen = (exact or choices)[0]
+                self.picker.setText(chosen.number)
+                settings().setValue("testing/last_sample", chosen.number)
+                self.load(chosen.id)
+            elif quiet:
+                return
+            elif not choices:
+                self.message.show_message(self.tr("No sample matches “%1”.").replace("%1", text), "info")
+            else:
+                self._fill_choices(choices)
+                self.completer.complete()
+                self.message.show_message(self.tr("Several samples match: pick one from the list."), "info")
+
+        run_op(testing.find_samples, self.ctx, text, limit=20, on_done=done, on_error=self.report_error)
+
+    # ================================================================== showing
+    def _show_empty(self) -> None:
+        self.header.setText(self.tr("Open a sample by its number to enter results."))
+        self.clock.clear()
+        self.clock.setStyleSheet("")
+        self.hazard.clear()
+        self.hazard.setStyleSheet("")
+        self.warnings.hide()
+        self.table.setRowCount(0)
+        self._fill_editor(None)
+        self._update_actions()
+
+    def _show(self, work: reports.SampleWork) -> None:
+        self.loading = False
+        if work.sample_id != self.sample_id:
+            return  # an answer for a sample no longer shown
+        self.work = work
+        grid = work.grid
+        if self.picker.text().strip() != grid.sample_number and not self.picker.hasFocus():
+            self.picker.setText(grid.sample_number)
+        settings().setValue("testing/last_sample", grid.sample_number)
+        place = self.place_label(work.place_type)
+        task = self.tr("Task %1").replace("%1", work.task_number)
+        parties = self.tr("Parties: %1").replace("%1", "、".join(work.parties) or "—")
+        self.header.setText(
+            f"<b>{escape(grid.sample_number)}</b> · {escape(grid.product_name)} · {escape(task)} · {place} · "
+            f"<b>{self.status_label(grid.status)}</b><br><span style='color:#555'>{escape(parties)}</span>"
+        )
+        self._show_clock(work)
+        self._show_hazard(work)
+        if grid.warnings:
+            self.warnings.setText(self.tr("Basis selection warnings:") + "\n" + "\n".join(f"• {w}" for w in grid.warnings))
+            self.warnings.show()
+        else:
+            self.warnings.hide()
+        # drafts of items that are gone, or whose stored result now equals the draft, are dropped
+        rows = {r.id: r for r in grid.rows}
+        self.drafts = {k: v for k, v in self.drafts.items() if k in rows}
+        if self._adopt_after is not None and self._adopt_after in self.drafts:
+            self.drafts[self._adopt_after] = replace(self.drafts[self._adopt_after], version=rows[self._adopt_after].version)
+            self._adopt_after = None
+        self._fill_table(grid)
+        self._show_report(work)
+        self._show_history(work)
+        wanted = self._select_item
+        target = self._select_after if self._select_after in rows else self.row_id
+        if wanted:
+            target = next((r.id for r in grid.rows if r.item == wanted), target)
+            self._select_item = None
+        self._select_after = None
+        ids = [r.id for r in grid.rows]
+        index = ids.index(target) if target in ids else (0 if ids else -1)
+        self.table.blockSignals(True)
+        if index >= 0:
+            self.table.setCurrentCell(index, 0)
+        self.table.blockSignals(False)
+        self._fill_editor(grid.rows[index] if index >= 0 else None)
+        if self._focus_value_after and self.value.isEnabled():
+            self.value.setFocus()
+            self.value.selectAll()
+        self._focus_value_after = False
+        self._update_actions()
+
+    def _show_clock(self, work: reports.SampleWork) -> None:
+        c = work.clock
+        if c is None:
+            self.clock.setText(self.tr("The five-working-day reporting clock starts when initial monitoring is complete."))
+            self.clock.setStyleSheet("color: #555;")
+            self.clock.setToolTip("")
+            return
+        deadline = c.deadline.isoformat() + (self.tr(" (provisional)") if c.provisional else "")
+        if c.state == "reported":
+            timing = self.tr("on time") if c.on_time else self.tr("late")
+            text = (self.tr("Completed %1 · deadline %2 · reported to the regulator %3 (%4)")
+                    .replace("%1", c.completed.isoformat()).replace("%2", deadline)
+                    .replace("%3", c.reported.isoformat() if c.reported else "").replace("%4", timing))
+        else:
+            if c.days_left < 0:
+                left = self.tr("%n working day(s) late", "", -c.days_left)
+            elif c.days_left == 0:
+                left = self.tr("due today")
+            else:
+                left = self.tr("%n working day(s) left", "", c.days_left)
+            text = (self.tr("Completed %1 · report to the regulator by %2 · %3")
+                    .replace("%1", c.completed.isoformat()).replace("%2", deadline).replace("%3", left))
+        self.clock.setText(text)
+        self.clock.setStyleSheet(f"background: {CLOCK_COLOURS.get(c.state, '#eee')}; padding: 4px;")
+        self.clock.setToolTip(
+            self.tr("No official holiday notice for that year yet: the deadline assumes the statutory holidays.")
+            if c.provisional else self.tr("Article 18: report within five working days of completing initial monitoring.")
+        )
+
+    def _show_hazard(self, work: reports.SampleWork) -> None:
+        if not work.major_hazard:
+            self.hazard.clear()
+            self.hazard.setStyleSheet("")
+            return
+        when = local_time(work.major_hazard_reported_at)
+        head = self.tr("Major hazard reported %1").replace("%1", when) if when else self.tr("Major hazard flagged, not reported yet")
+        self.hazard.setText(f"⚠ {head}: {work.major_hazard_note}")
+        self.hazard.setStyleSheet(HAZARD_STYLE)
+
+    def _fill_table(self, grid: testing.ResultsGrid) -> None:
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        self.table.setRowCount(len(grid.rows))
+        for r, row in enumerate(grid.rows):
+            draft = self.drafts.get(row.id)
+            item_text = ("★ " if row.important else "") + row.item + ("  ✎" if draft else "")
+            basis = row.basis_text if row.basis is not None else self.tr("None: expert panel needed")
+            values = [
+                item_text,
+                row.requirement_text,
+                row.value_text,
+                row.unit,
+                self.judgement_label(row.judgement),
+                basis,
+                row.method_text,
+                " → ".join(row.rule_trace),
+            ]
+            tip = row.explanation + ("\n\n" + "\n".join(f"⚠ {w}" for w in row.warnings) if row.warnings else "")
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setData(Qt.ItemDataRole.UserRole, row.id)
+                if c in (0, 5, 6, 7):
+                    cell.setToolTip(tip)
+                if c == 4 and row.judgement:
+                    cell.setBackground(QBrush(JUDGEMENT_COLOURS.get(row.judgement, QColor("#ffffff"))))
+                    cell.setData(Qt.ItemDataRole.UserRole + 1, row.judgement)
+                if c == 5 and row.basis is None:
+                    cell.setBackground(QBrush(QColor("#fff4d6")))
+                if c == 0 and row.warnings:
+                    cell.setForeground(QBrush(QColor("#9a5b00")))
+                if c == 0 and draft:
+                    cell.setFont(bold)
+                self.table.setItem(r, c, cell)
+
+    def _show_report(self, work: reports.SampleWork) -> None:
+        r = work.report
+        f = self.report_fields
+        if r is None:
+            for label in f.values():
+                label.clear()
+            f["status"].setText(self.tr("No report yet"))
+            return
+
+        def signed(name: str, when: dt.datetime | None) -> str:
+            return f"{name}  {local_time(when)}" if name else "—"
+
+        f["number"].setText(r.number)
+        f["status"].setText(self.report_status_label(r.status))
+        f["compiled"].setText(signed(r.compiled_by, r.compiled_at))
+        f["reviewed"].setText(signed(r.reviewed_by, r.reviewed_at))
+        f["approved"].setText(signed(r.approved_by, r.approved_at))
+        replaces = r.replaces_number
+        if replaces and r.amendment_reason:
+            replaces += f"（{r.amendment_reason}）"
+        f["replaces"].setText(replaces or "—")
+        f["returned"].setText(work.return_comment or "")
+
+    def _show_history(self, work: reports.SampleWork) -> None:
+        self.history.setRowCount(len(work.amendments))
+
+        def snap(d: dict) -> str:
+            value = " ".join(x for x in (d.get("value_text") or "", d.get("unit") or "") if x)
+            j = self.judgement_label(d.get("judgement"))
+            return f"{value} · {j}" if j else value
+
+        for r, a in enumerate(work.amendments):
+            for c, value in enumerate((local_time(a.amended_at), a.item, snap(a.original), snap(a.amended), a.reason,
+                                       a.amended_by)):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.history.setItem(r, c, cell)
+        self.tabs.setTabText(1, self.tr("Amendment history (%n)", "", len(work.amendments)))
+
+    # ================================================================== the editor
+    def current_row(self) -> testing.ResultRow | None:
+        if self.work is None or self.row_id is None:
+            return None
+        return next((r for r in self.work.grid.rows if r.id == self.row_id), None)
+
+    def select_item(self, item: str) -> None:
+        """Put an item in the editor (by name)."""
+        if self.work is None:
+            return
+        for index, row in enumerate(self.work.grid.rows):
+            if row.item == item:
+                self.table.setCurrentCell(index, 0)
+                return
+
+    def _row_changed(self, index: int) -> None:
+        if self.work is None or not (0 <= index < len(self.work.grid.rows)):
+            return
+        row = self.work.grid.rows[index]
+        if row.id != self.row_id:
+            self._fill_editor(row)
+            self._update_actions()
+
+    def _move(self, step: int) -> None:
+        if self.work is None or not self.work.grid.rows:
+            return
+        index = max(0, min(len(self.work.grid.rows) - 1, self.table.currentRow() + step))
+        self.table.setCurrentCell(index, 0)
+        self.value.setFocus()
+        self.value.selectAll()
+
+    def amend_mode(self) -> bool:
+        return self.work is not None and self.work.has_approved_report
+
+    def _fill_editor(self, row: testing.ResultRow | None) -> None:
+        self._filling = True
+        self.field_errors.clear()
+        self.row_id = row.id if row else None
+        if row is None:
+            self.item_title.setText(self.tr("No item selected"))
+            for w in (self.requirement_label, self.basis_label, self.method_label, self.explanation,
+                      self.panel_summary, self.auto_judgement):
+                w.clear()
+            self.item_warnings.hide()
+            for w in (self.value, self.unit, self.reason, self.amendment_reason):
+                w.clear()
+            self.judgement.setCurrentIndex(0)
+            self._filling = False
+            return
+        self.item_title.setText(("★ " if row.important else "") + row.item
+                                + (self.tr(" (important performance item)") if row.important else ""))
+        self.requirement_label.setText(row.requirement_text or "—")
+        self.basis_label.setText(row.basis_text if row.basis is not None else self.tr("None: expert panel needed"))
+        self.method_label.setText(row.method_text or "—")
+        self.explanation.setText(row.explanation or "—")
+        if row.warnings:
+            self.item_warnings.setText("\n".join(f"⚠ {w}" for w in row.warnings))
+            self.item_warnings.show()
+        else:
+            self.item_warnings.hide()
+        panel = self._panel_for(row)
+        if panel is not None:
+            names = "、".join(f"{m.name}（{m.affiliation}）" if m.affiliation else m.name for m in panel.members)
+            text = self.tr("Expert panel: %1\nConclusion: %2").replace("%1", names).replace("%2", panel.conclusion)
+            if panel.justification:
+                text += "\n" + self.tr("Fewer than three because: %1").replace("%1", panel.justification)
+            self.panel_summary.setText(text)
+        else:
+            self.panel_summary.clear()
+        draft = self.drafts.get(row.id)
+        self.value.setText(draft.value if draft else row.value_text)
+        self.unit.setText(draft.unit if draft else row.unit)
+        judgement = draft.judgement if draft else (row.judgement or "")
+        self.judgement.setCurrentIndex(max(0, self.judgement.findData(judgement if not row.numeric else "")))
+        self.reason.setText(draft.reason if draft else row.judgement_reason)
+        self.amendment_reason.setText(draft.amendment_reason if draft else "")
+        numeric = row.numeric
+        self.judgement.setVisible(not numeric)
+        self.auto_judgement.setVisible(numeric)
+        self.reason.setEnabled(not numeric)
+        self._filling = False
+        self._update_auto()
+
+    def _panel_for(self, row: testing.ResultRow) -> testing.PanelInfo | None:
+        if self.work is None:
+            return None
+        return next((p for p in self.work.panels if p.item == row.item), None)
+
+    def _edited(self) -> None:
+        if self._filling:
+            return
+        row = self.current_row()
+        if row is None:
+            return
+        base = self.drafts.get(row.id)
+        self.drafts[row.id] = Draft(
+            version=base.version if base else row.version,
+            value=self.value.text(),
+            unit=self.unit.text(),
+            judgement=self.judgement.currentData() or "",
+            reason=self.reason.text(),
+            amendment_reason=self.amendment_reason.text(),
+        )
+        self._mark_draft(row)
+        self._update_auto()
+        self._update_actions()
+
+    def _mark_draft(self, row: testing.ResultRow) -> None:
+        index = self.table.currentRow()
+        cell = self.table.item(index, 0) if index >= 0 else None
+        if cell is not None and "✎" not in cell.text():
+            cell.setText(cell.text() + "  ✎")
+            font = QFont(cell.font())
+            font.setBold(True)
+            cell.setFont(font)
+
+    def _update_auto(self) -> None:
+        row = self.current_row()
+        if row is None or not row.numeric:
+            self.auto_judgement.clear()
+            return
+        text = self.value.text().strip()
+        judgement = testing.auto_judgement(row.requirement, text, self.unit.text().strip() or row.unit)
+        if not text:
+            self.auto_judgement.setText(self.tr("judged automatically"))
+            self.auto_judgement.setStyleSheet("color: #777;")
+        elif judgement is None:
+            unit = (row.requirement or {}).get("unit") or ""
+            if testing.parse_value(text) is None:
+                self.auto_judgement.setText(self.tr("not a number"))
+            else:
+                self.auto_judgement.setText(self.tr("unit must be %1").replace("%1", unit))
+            self.auto_judgement.setStyleSheet("color: #b00020;")
+        else:
+            self.auto_judgement.setText(self.judgement_label(judgement))
+            colour = "#1b6e20" if judgement == "pass" else "#b00020"
+            self.auto_judgement.setStyleSheet(
+                f"background: {JUDGEMENT_COLOURS[judgement].name()}; color: {colour}; font-weight: bold; padding: 2px 8px;"
+            )
+        self.auto_judgement.setProperty("judgement", judgement or "")
+
+    def discard(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.drafts.pop(row.id, None)
+            if self.work is not None:
+                self._fill_table(self.work.grid)
+                self.table.blockSignals(True)
+                self.table.setCurrentCell([r.id for r in self.work.grid.rows].index(row.id), 0)
+                self.table.blockSignals(False)
+            self._fill_editor(row)
+            self._update_actions()
+
+    def save(self, next_item: bool = False) -> None:
+        row = self.current_row()
+        if row is None or not self.save_button.isEnabled():
+            return
+        draft = self.drafts.get(row.id)
+        version = draft.version if draft else row.version
+        kwargs = dict(
+            value_text=self.value.text(),
+            unit=self.unit.text(),
+            judgement=None if row.numeric else (self.judgement.currentData() or None),
+            reason=self.reason.text(),
+        )
+        self.field_errors.clear()
+        if self.amend_mode():
+            fn, kwargs["amendment_reason"] = reports.amend_result, self.amendment_reason.text()
+        else:
+            fn = testing.record_result
+        rows = self.work.grid.rows if self.work else ()
+        ids = [r.id for r in rows]
+        following = ids[ids.index(row.id) + 1] if next_item and row.id in ids and ids.index(row.id) + 1 < len(ids) else None
+
+        def done(_result) -> None:
+            self.drafts.pop(row.id, None)
+            if following is not None:
+                self._select_after = following
+                self._focus_value_after = True
+            else:
+                self._select_after = row.id
+            self.message.clear()
+            bus.changed.emit({"result", "sample"})
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError) and exc.errors:
+                self.field_errors.show(exc)
+                self._update_actions()
+            else:
+                self.report_error(exc)
+
+        self.save_button.setEnabled(False)
+        run_op(fn, self.ctx, row.id, version, on_done=done, on_error=failed, **kwargs)
+
+    # ================================================================== expert panel
+    def open_panel(self) -> None:
+        row = self.current_row()
+        if row is None or self.work is None or not self.panel_button.isEnabled():
+            return
+        dialog = PanelDialog(self.work.grid.sample_number, row.item, self.work.parties, self._panel_for(row), self)
+        dialog.submitted.connect(lambda form: self._save_panel(dialog, row, form))
+        self._open_dialog(dialog)
+
+    def _save_panel(self, dialog: PanelDialog, row: testing.ResultRow, form: PanelForm) -> None:
+        def done(_info) -> None:
+            dialog.finish()
+            bus.changed.emit({"result", "panel"})
+
+        run_op(testing.record_panel, self.ctx, self.work.sample_id, row.item, members=list(form.members),
+               conclusion=form.conclusion, finding=form.finding, justification=form.justification,
+               result_version=row.version, on_done=done, on_error=dialog.fail)
+
+    # ================================================================== the steps
+    def _open_dialog(self, dialog: QWidget) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None) if self.dialog is dialog else None)
+        dialog.open()
+
+    def _step(self, dialog: StepDialog, call) -> None:
+        """Run ``call()`` (returns (fn, args, kwargs)) when the dialog is submitted."""
+
+        def submitted() -> None:
+            fn, args, kwargs = call()
+
+            def done(_result) -> None:
+                dialog.finish()
+                self.message.clear()
+                bus.changed.emit({"sample", "report"})
+
+            def failed(exc: BaseException) -> None:
+                dialog.fail(exc)
+                if isinstance(exc, ConflictError):
+                    dialog.reject()
+                    self.report_error(exc)
+
+            run_op(fn, *args, on_done=done, on_error=failed, **kwargs)
+
+        dialog.submitted.connect(submitted)
+        self._open_dialog(dialog)
+
+    def start_testing(self) -> None:
+        w = self.work
+        if w is None or not self.start_button.isEnabled():
+            return
+        again = w.status == "testing"
+        dialog = DateDialog(
+            self.tr("Re-select bases") if again else self.tr("Start testing"),
+            self.tr("The basis and method of every item not yet tested are chosen by Articles 16–17 "
+                    "for the date testing starts."),
+            self.tr("Test date"),
+            self.tr("Re-select") if again else self.tr("Start testing"),
+            value=w.grid.test_started_date or self.today or dt.date.today(),
+            field="test_started_date",
+            parent=self,
+        )
+        self._step(dialog, lambda: (testing.start_testing, (self.ctx, w.sample_id, w.grid.sample_version, dialog.date()), {}))
+
+    def complete(self) -> None:
+        w = self.work
+        if w is None or not self.complete_button.isEnabled():
+            return
+        dialog = DateDialog(
+            self.tr("Initial monitoring complete"),
+            self.tr("Every item is judged. The date initial monitoring was completed starts the clock: the results "
+                    "must reach the regulator within five working days (Article 18)."),
+            self.tr("Completed on"),
+            self.tr("Confirm completion"),
+            value=self.today or dt.date.today(),
+            field="completed_date",
+            parent=self,
+        )
+        self._step(dialog, lambda: (testing.complete_initial_monitoring,
+                                    (self.ctx, w.sample_id, w.grid.sample_version, dialog.date()), {}))
+
+    def reopen(self) -> None:
+        w = self.work
+        if w is None or not self.reopen_button.isEnabled():
+            return
+        dialog = NoteDialog(self.tr("Back to testing"),
+                            self.tr("The results go back to testing; the completion date is cleared."),
+                            self.tr("Reason"), self.tr("Back to testing"), field="reason", parent=self)
+        self._step(dialog, lambda: (testing.reopen_testing, (self.ctx, w.sample_id, w.grid.sample_version, dialog.text()), {}))
+
+    def mark_reported(self) -> None:
+        w = self.work
+        if w is None or not self.reported_button.isEnabled():
+            return
+        dialog = DateDialog(
+            self.tr("Reported to the regulator"),
+            self.tr("The date the results were reported to the organising market regulator (Article 18); "
+                    "it stops the five-working-day clock."),
+            self.tr("Reported on"),
+            self.tr("Register"),
+            value=w.reported_date or self.today or dt.date.today(),
+            field="reported_date",
+            parent=self,
+        )
+        self._step(dialog, lambda: (reports.mark_reported, (self.ctx, w.sample_id, w.grid.sample_version, dialog.date()), {}))
+
+    def major_hazard(self) -> None:
+        w = self.work
+        if w is None or not self.hazard_button.isEnabled():
+            return
+        dialog = NoteDialog(
+            self.tr("Report a major hazard"),
+            self.tr("A major quality and safety hazard found during monitoring is reported at once (Article 18). "
+                    "Describe what was found."),
+            self.tr("What was found"),
+            self.tr("Report now"),
+            value=w.major_hazard_note,
+            field="note",
+            parent=self,
+        )
+        self._step(dialog, lambda: (testing.report_major_hazard, (self.ctx, w.sample_id, w.grid.sample_version, dialog.text()), {}))
+
+    def compile_report(self) -> None:
+        w = self.work
+        if w is None or not self.compile_button.isEnabled():
+            return
+
+        def done(_info) -> None:
+            self.message.clear()
+            bus.changed.emit({"sample", "report"})
+
+        run_op(reports.compile_report, self.ctx, w.sample_id, w.grid.sample_version, on_done=done,
+               on_error=self.report_error)
+
+    def _sign(self, mode: str) -> None:
+        w = self.work
+        if w is None or w.report is None:
+            return
+        r = w.report
+        summary = self.tr("Report %1 for sample %2, compiled by %3.").replace("%1", r.number).replace(
+            "%2", w.grid.sample_number).replace("%3", r.compiled_by or "—")
+        if mode == "review":
+            title = self.tr("Review report")
+            text = summary + "\n" + self.tr("Type your password to sign the review.")
+        else:
+            title = self.tr("Approve report")
+            text = summary + "\n" + self.tr("Reviewed by %1. Type your password to approve it.").replace(
+                "%1", r.reviewed_by or "—")
+        dialog = SignDialog(mode, title, text, lambda password: users.confirm_password(self.ctx, password), self)
+
+        def signed() -> None:
+            if mode == "review":
+                run_op(reports.review_report, self.ctx, r.id, r.version, dialog.password_text,
+                       accept=dialog.accept_report, comment=dialog.comment_text,
+                       on_done=lambda _i: bus.changed.emit({"sample", "report"}), on_error=self.report_error)
+            else:
+                run_op(reports.approve_report, self.ctx, r.id, r.version, dialog.password_text,
+                       on_done=lambda _i: bus.changed.emit({"sample", "report"}), on_error=self.report_error)
+
+        dialog.accepted.connect(signed)
+        self._open_dialog(dialog)
+
+    def review(self) -> None:
+        if self.review_button.isEnabled():
+            self._sign("review")
+
+    def approve(self) -> None:
+        if self.approve_button.isEnabled():
+            self._sign("approve")
+
+    # ================================================================== errors
+    def report_error(self, exc: BaseException) -> None:
+        if isinstance(exc, ConflictError):
+            self.message.show_message(
+                exc.message + "\n" + self.tr("Reload to see the other change; what you typed is kept."), "error",
+                reload=True,
+            )
+        elif isinstance(exc, RiskmonError):
+            self.message.show_message(exc.message, "error")
+        else:
+            import sys
+
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        self._update_actions()
+
+    def reload_after_conflict(self) -> None:
+        """Reload the sample; an unsaved draft of the item in the editor is kept and now edits the new version."""
+        self.message.clear()
+        self._adopt_after = self.row_id
+        self.refresh()
+
+    # ================================================================== enabling
+    def _update_actions(self) -> None:
+        u = self.ctx.user
+        tech, rev, sig = u.has("technician"), u.has("reviewer"), u.has("signatory")
+        w = self.work
+        row = self.current_row()
+        status = w.status if w else ""
+        report = w.report if w else None
+
+        def setup(button: QPushButton, allowed: bool, why: str, tip: str = "") -> None:
+            button.setEnabled(bool(w) and allowed and not self.loading)
+            base = tip or button.toolTip().split("\n")[0]
+            button.setToolTip(base if allowed or not why else (base + "\n" + why if base else why))
+
+        self.start_button.setText(self.tr("Re-select bases…") if status == "testing" else self.tr("Start testing…"))
+        need_tech = self.tr("Only a technician can do this.")
+        setup(self.start_button, tech and status in ("received", "testing"),
+              need_tech if not tech else self.tr("Testing starts for a received sample."))
+        setup(self.complete_button, tech and status == "testing" and bool(w and w.grid.all_judged),
+              need_tech if not tech else self.tr("Every item must be judged while testing."),
+              self.tr("Confirm that initial monitoring is complete: starts the five-working-day clock"))
+        setup(self.reopen_button, tech and status == "completed" and bool(w and not w.has_approved_report),
+              need_tech if not tech else self.tr("Only a completed sample without an approved report goes back."),
+              self.tr("Take a completed sample back to testing to correct a result"))
+        setup(self.compile_button, tech and status == "completed",
+              need_tech if not tech else self.tr("The report is compiled once initial monitoring is complete."),
+              self.tr("Compile the test report (编制)"))
+        own = report is not None and report.compiled_by_id == u.id
+        setup(self.review_button, rev and report is not None and report.status == "compiled" and not own,
+              self.tr("Only a reviewer who did not compile the report can review it."),
+              self.tr("Review the compiled report, or return it with a comment (审核)"))
+        setup(self.approve_button, sig and report is not None and report.status == "reviewed" and not own,
+              self.tr("Only an authorised signatory who did not compile the report can approve it."),
+              self.tr("Approve the reviewed report (批准)"))
+        setup(self.reported_button, (tech or rev or sig) and bool(w and w.grid.completed_date),
+              self.tr("Register the reporting date once initial monitoring is complete."),
+              self.tr("Register the date the results were reported to the regulator"))
+        setup(self.hazard_button, tech or rev or sig, self.tr("Only technicians, reviewers and signatories report hazards."),
+              self.tr("Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)"))
+
+        amend = self.amend_mode()
+        editable_row = row is not None and row.basis is not None and (row.basis or {}).get("source") != "panel"
+        if amend:
+            can_save = tech and status in reports.AMENDABLE and editable_row
+        else:
+            can_save = tech and status == "testing" and editable_row
+        for wdg in (self.value, self.unit, self.judgement, self.reason, self.amendment_reason):
+            wdg.setEnabled(bool(can_save))
+        if row is not None and row.numeric:
+            self.reason.setEnabled(False)
+        self.amendment_label.setVisible(amend)
+        self.amendment_reason.setVisible(amend)
+        self.save_button.setText(self.tr("Amend result") if amend else self.tr("Save result"))
+        self.save_button.setEnabled(bool(can_save) and not self.loading)
+        self.discard_button.setEnabled(row is not None and row.id in self.drafts)
+        can_panel = tech and status == "testing" and row is not None and row.needs_panel
+        self.panel_button.setEnabled(bool(can_panel))
+        self.panel_button.setText(
+            self.tr("Edit expert panel…") if row is not None and row.panel_id else self.tr("Expert panel…")
+        )
+
+    # ================================================================== labels
+    def status_label(self, status: str) -> str:
+        return {
+            "registered": self.tr("Registered"),
+            "received": self.tr("Received"),
+            "testing": self.tr("Testing"),
+            "completed": self.tr("Initial monitoring complete"),
+            "compiled": self.tr("Report compiled"),
+            "reviewed": self.tr("Report reviewed"),
+            "approved": self.tr("Report approved"),
+            "reported": self.tr("Reported"),
+        }.get(status, status)
+
+    def report_status_label(self, status: str) -> str:
+        return {
+            "draft": self.tr("Returned to the compiler"),
+            "compiled": self.tr("Compiled, awaiting review"),
+            "reviewed": self.tr("Reviewed, awaiting approval"),
+            "approved": self.tr("Approved"),
+            "superseded": self.tr("Superseded"),
+        }.get(status, status)
+
+    def place_label(self, place: str) -> str:
+        return {
+            "producer": self.tr("Producer"),
+            "physical_seller": self.tr("Physical seller"),
+            "e_platform": self.tr("E-commerce platform"),
+        }.get(place, place)
+
+    def judgement_label(self, judgement: str | None) -> str:
+        return {
+            "pass": self.tr("Pass"),
+            "fail": self.tr("Fail"),
+            "undetermined": self.tr("Not judged"),
+            "panel": self.tr("Expert panel"),
+        }.get(judgement or "", "")
+

@@ -1,0 +1,374 @@
+"""The 检验与判定 page against the demo lab: results and their judgement, expert panels, completion and
+the Article 18 clock, compile → review → approve with the password, conflicts, amendments, hazards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+
+from app.services import calendar, demo, reports, samples, testing, users
+from app.services.context import Context
+from app.ui import ops
+from app.ui.widgets import ERROR_STYLE
+
+TODAY = dt.date.today()
+
+
+# The demo lab is loaded once per run and copied for every test: each test still gets its own database.
+@pytest.fixture(scope="session")
+def _demo_file(_sqlite_template, tmp_path_factory):
+    from app.store.db import DB_FILENAME, bootstrap
+
+    home = tmp_path_factory.mktemp("demo-lab")
+    shutil.copyfile(_sqlite_template, home / DB_FILENAME)
+    database = bootstrap(None, home=home)
+    demo.load_demo(database, actor="test")
+    database.dispose()
+    return home / DB_FILENAME
+
+
+@pytest.fixture
+def lab_db(_demo_file, tmp_path, riskmon_app):
+    from app.store.db import DB_FILENAME, bootstrap
+
+    shutil.copyfile(_demo_file, tmp_path / DB_FILENAME)
+    database = bootstrap(None, home=tmp_path)
+    yield database
+    ops.wait_idle()
+    database.dispose()
+
+
+def as_user(db, username: str) -> Context:
+    return Context(db, users.authenticate(db, username, demo.DEMO_PASSWORD))
+
+
+def settle() -> None:
+    assert ops.wait_idle()
+    QCoreApplication.processEvents()
+
+
+def sample_id(ctx: Context, status: str, product: str = "") -> int:
+    return next(c.id for c in testing.find_samples(ctx, product, statuses=(status,)))
+
+
+def make_page(qtbot, ctx: Context, sid: int | None = None):
+    from app.ui.pages.testing import TestingPage
+
+    page = TestingPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1130, 760)
+    page.show()
+    if sid is not None:
+        page.open(sample_id=sid)
+        settle()
+        assert page.work is not None and page.work.sample_id == sid
+    return page
+
+
+def cell(page, item: str, column: str):
+    from app.ui.pages.testing import COLUMNS
+
+    row = next(i for i, r in enumerate(page.work.grid.rows) if r.item == item)
+    return page.table.item(row, COLUMNS.index(column))
+
+
+def stored(ctx: Context, sid: int, item: str) -> testing.ResultRow:
+    return next(r for r in testing.results_grid(ctx, sid).rows if r.item == item)
+
+
+def test_a_failing_value_is_judged_at_once_and_a_text_item_needs_a_reason(qtbot, lab_db):
+    tech = as_user(lab_db, "wangjian")
+    sid = sample_id(tech, "testing")
+    page = make_page(qtbot, tech, sid)
+    page.select_item("热效率")
+    assert page.requirement_label.text().startswith("≥")
+    assert "第十七条" in page.explanation.text() or "第十六条" in page.explanation.text()
+    assert page.judgement.isHidden() and not page.auto_judgement.isHidden()
+    qtbot.keyClicks(page.value, "70")
+    # judged as typed, before anything is saved
+    assert page.auto_judgement.text() == "不符合" and page.auto_judgement.property("judgement") == "fail"
+    assert "✎" in cell(page, "热效率", "item").text()
+    qtbot.keyClick(page.value, Qt.Key.Key_Return)  # save, then on to the next item
+    settle()
+    judged = cell(page, "热效率", "judgement")
+    assert judged.text() == "不符合" and judged.background().color().name() == "#f8d0d0"
+    assert stored(tech, sid, "热效率").judgement == "fail"
+    assert page.current_row().item == "耐久性" and page.value.hasFocus()
+    qtbot.keyClicks(page.value, "abc")
+    assert page.auto_judgement.text() == "不是数值"
+
+    page.select_item("外观")
+    assert not page.judgement.isHidden() and page.reason.isEnabled()
+    page.value.insert("焊缝有毛刺")
+    page.judgement.setCurrentIndex(page.judgement.findData("fail"))
+    page.save()
+    settle()
+    assert page.edit_error.text() == "请写明判定理由。"
+    assert page.reason.styleSheet() == ERROR_STYLE
+    assert page.value.text() == "焊缝有毛刺"  # nothing typed is lost
+    assert stored(tech, sid, "外观").judgement is None
+    page.reason.insert("壶身焊缝处有毛刺")
+    page.save()
+    settle()
+    assert cell(page, "外观", "judgement").text() == "不符合"
+    row = stored(tech, sid, "外观")
+    assert (row.judgement, row.judgement_reason) == ("fail", "壶身焊缝处有毛刺")
+    # the page's buttons follow the status: complete only when every item is judged
+    assert not page.complete_button.isEnabled()
+
+
+def test_an_item_without_a_basis_goes_to_an_expert_panel(qtbot, lab_db):
+    from app.ui.dialogs.panel_dialog import PanelDialog
+
+    tech = as_user(lab_db, "wangjian")
+    sid = sample_id(tech, "received", "儿童睡衣")
+    page = make_page(qtbot, tech, sid)
+    assert page.start_button.isEnabled() and not page.panel_button.isEnabled()
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    page.dialog.submit()
+    settle()
+    assert page.work.status == "testing" and page.dialog is None
+    page.select_item("阻燃性能")
+    assert "专家组" in cell(page, "阻燃性能", "basis").text()
+    assert not page.save_button.isEnabled() and page.panel_button.isEnabled()
+    page.open_panel()
+    dialog = page.dialog
+    assert isinstance(dialog, PanelDialog)
+    sampled = page.work.parties[0]
+    dialog.set_member(0, "张明", "武汉纺织大学", "教授", "风险低")
+    dialog.set_member(1, "李华", "湖北省纤维检验局", "高级工程师", "同意")
+    dialog.conclusion.setPlainText("无适用方法，经评价未发现明显风险。")
+    dialog.no_problem.setChecked(True)
+    assert "不少于 3 人" in dialog.check_label.text()  # live, before saving
+    dialog.submit()
+    settle()
+    assert "不少于 3 人" in dialog.error.text() and dialog.isVisible()
+    dialog.set_member(2, "周平", sampled, "工程师", "同意")
+    assert "当事企业" in dialog.check_label.text()
+    assert dialog.members.item(2, 1).background().color().name() == "#f8d0d0"
+    dialog.submit()
+    settle()
+    assert "利益冲突" in dialog.error.text() and dialog.isVisible()
+    assert testing.list_panels(tech, sid) == []
+    dialog.set_member(2, "周平", "华中科技大学", "副教授", "建议补充试验方法")
+    assert "无利益冲突" in dialog.check_label.text()
+    dialog.submit()
+    settle()
+    assert dialog.result() == dialog.DialogCode.Accepted and page.dialog is None
+    assert cell(page, "阻燃性能", "judgement").text() == "符合"
+    (panel,) = testing.list_panels(tech, sid)
+    assert [m.name for m in panel.members] == ["张明", "李华", "周平"] and panel.members[2].opinion == "建议补充试验方法"
+    page.select_item("阻燃性能")
+    assert "张明" in page.panel_summary.text() and page.panel_button.text() == "修改专家组评价…"
+
+
+def _judge_the_rest(ctx: Context, sid: int) -> None:
+    for row in testing.results_grid(ctx, sid).rows:
+        if row.judgement:
+            continue
+        if row.numeric:
+            req = row.requirement
+            value = req.get("value", req.get("low"))
+            testing.record_result(ctx, row.id, row.version, value_text=str(value))
+        else:
+            testing.record_result(ctx, row.id, row.version, value_text="符合要求", judgement="pass", reason="目测")
+
+
+def test_completion_starts_the_clock_and_shows_the_deadline(qtbot, lab_db):
+    tech = as_user(lab_db, "wangjian")
+    sid = sample_id(tech, "testing")
+    page = make_page(qtbot, tech, sid)
+    assert not page.complete_button.isEnabled() and "开始计算" in page.clock.text()
+    _judge_the_rest(tech, sid)
+    page.refresh()
+    settle()
+    assert page.complete_button.isEnabled()
+    qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.set_date(TODAY + dt.timedelta(days=1))
+    dialog.submit()
+    settle()
+    assert "晚于今天" in dialog.error.text() and page.work.status == "testing"
+    dialog.set_date(TODAY)
+    dialog.submit()
+    settle()
+    assert page.work.status == "completed"
+    expected = calendar.working_calendar(tech).deadline(TODAY, 5).deadline
+    assert expected.isoformat() in page.clock.text() and "个工作日" in page.clock.text()
+    assert page.work.clock.deadline == expected
+    assert page.compile_button.isEnabled() and page.reopen_button.isEnabled()
+    assert not page.save_button.isEnabled()  # completed results are not edited in place
+    # registering the reporting date stops the clock
+    qtbot.mouseClick(page.reported_button, Qt.MouseButton.LeftButton)
+    page.dialog.set_date(TODAY - dt.timedelta(days=30))
+    page.dialog.submit()
+    settle()
+    assert "不能早于完成日期" in page.dialog.error.text()
+    page.dialog.set_date(TODAY)
+    page.dialog.submit()
+    settle()
+    assert "报送" in page.clock.text() and page.work.clock.on_time is True
+
+
+def _sign(page, password: str) -> None:
+    page.dialog.password.setText(password)
+    page.dialog._ok()
+    settle()
+
+
+def test_compile_review_and_approve_by_three_people_with_their_passwords(qtbot, lab_db):
+    tech, rev, sig = (as_user(lab_db, u) for u in ("wangjian", "chenjing", "zhaomin"))
+    sid = sample_id(tech, "completed", "不锈钢")
+    compiler = make_page(qtbot, tech, sid)
+    assert compiler.compile_button.isEnabled()
+    assert not compiler.review_button.isEnabled() and not compiler.approve_button.isEnabled()
+    qtbot.mouseClick(compiler.compile_button, Qt.MouseButton.LeftButton)
+    settle()
+    assert compiler.report_fields["status"].text() == "已编制，待审核"
+    assert compiler.report_fields["compiled"].text().startswith("王建")
+    assert not compiler.compile_button.isEnabled()
+
+    reviewer = make_page(qtbot, rev, sid)
+    assert reviewer.review_button.isEnabled() and not reviewer.approve_button.isEnabled()
+    assert not reviewer.save_button.isEnabled()  # a reviewer enters no results
+    # returned with a comment: back to the compiler
+    reviewer.review()
+    reviewer.dialog.back.setChecked(True)
+    _sign(reviewer, demo.DEMO_PASSWORD)
+    assert "写明" in reviewer.dialog.error.text() and reviewer.dialog.isVisible()
+    reviewer.dialog.comment.setPlainText("热效率请复核")
+    _sign(reviewer, demo.DEMO_PASSWORD)
+    assert reviewer.work.report.status == "draft" and reviewer.report_fields["returned"].text() == "热效率请复核"
+    compiler.refresh()
+    settle()
+    assert compiler.report_fields["status"].text() == "已退回编制人" and compiler.compile_button.isEnabled()
+    compiler.compile_report()
+    settle()
+
+    reviewer.refresh()
+    settle()
+    reviewer.review()
+    _sign(reviewer, "wrong password")
+    assert reviewer.dialog.error.text() == "密码错误，未签署。" and reviewer.dialog.isVisible()
+    assert reports.list_reports(tech, sample_id=sid)[0].status == "compiled"  # nothing signed
+    _sign(reviewer, demo.DEMO_PASSWORD)
+    assert reviewer.dialog is None and reviewer.work.report.status == "reviewed"
+
+    approver = make_page(qtbot, sig, sid)
+    assert approver.approve_button.isEnabled() and not approver.review_button.isEnabled()
+    approver.approve()
+    _sign(approver, "demo12345")
+    assert approver.dialog.error.text() == "密码错误，未签署。"
+    assert reports.list_reports(tech, sample_id=sid)[0].status == "reviewed"
+    _sign(approver, demo.DEMO_PASSWORD)
+    report = approver.work.report
+    assert (report.status, report.compiled_by, report.reviewed_by, report.approved_by) == ("approved", "王建", "陈静", "赵敏")
+    fields = approver.report_fields
+    assert fields["status"].text() == "已批准"
+    assert fields["approved"].text().startswith("赵敏") and str(TODAY.year) in fields["approved"].text()
+    assert fields["reviewed"].text().startswith("陈静")
+    assert not approver.approve_button.isEnabled()
+
+
+def test_the_compiler_cannot_approve(qtbot, lab_db):
+    info = users.create_user_unchecked(lab_db, actor="test", username="allround", display_name="全能",
+                                       roles=["technician", "signatory"], password=demo.DEMO_PASSWORD)
+    me = as_user(lab_db, info.username)
+    sid = sample_id(me, "completed", "不锈钢")
+    page = make_page(qtbot, me, sid)
+    page.compile_report()
+    settle()
+    report = page.work.report
+    reports.review_report(as_user(lab_db, "chenjing"), report.id, report.version, demo.DEMO_PASSWORD)
+    page.refresh()
+    settle()
+    assert page.work.report.status == "reviewed"
+    assert not page.approve_button.isEnabled()
+    assert "未编制" in page.approve_button.toolTip() or "没有编制" in page.approve_button.toolTip()
+    page._sign("approve")  # even past the disabled button, the service refuses
+    _sign(page, demo.DEMO_PASSWORD)
+    assert page.message.text() == "不能批准自己编制的报告。"
+    assert reports.get_report(me, report.id).status == "reviewed"
+
+
+def test_a_stale_edit_is_a_conflict_and_reload_keeps_what_was_typed(qtbot, lab_db):
+    first, second = as_user(lab_db, "wangjian"), as_user(lab_db, "liuyang")
+    sid = sample_id(first, "testing")
+    page = make_page(qtbot, second, sid)
+    page.select_item("额定功率")
+    qtbot.keyClicks(page.value, "1.5")
+    seen = stored(first, sid, "额定功率")
+    testing.record_result(first, seen.id, seen.version, value_text="2.0")  # another workstation, first
+    page.save()
+    settle()
+    assert "其他用户修改" in page.message.text() and page.message.reload_button.isVisible()
+    assert stored(first, sid, "额定功率").value_text == "2.0"  # not overwritten
+    qtbot.mouseClick(page.message.reload_button, Qt.MouseButton.LeftButton)
+    settle()
+    assert cell(page, "额定功率", "value").text() == "2.0"
+    assert page.current_row().item == "额定功率" and page.value.text() == "1.5"
+    assert page.message.text() == ""
+    page.save()  # saved deliberately over the change now seen
+    settle()
+    assert stored(first, sid, "额定功率").value_text == "1.5" and page.message.text() == ""
+
+
+def test_an_approved_result_is_amended_with_a_reason_and_the_history_shows_it(qtbot, lab_db):
+    tech = as_user(lab_db, "wangjian")
+    sid = sample_id(tech, "reported")
+    page = make_page(qtbot, tech, sid)
+    page.select_item("泄漏电流")
+    original = page.value.text()
+    assert page.save_button.text() == "更正结果" and page.amendment_reason.isVisible()
+    assert page.history.rowCount() == 0
+    page.value.setText("0.15")
+    page.save()
+    settle()
+    assert page.amendment_reason.styleSheet() == ERROR_STYLE and page.history.rowCount() == 0
+    page.amendment_reason.insert("抄录错误")
+    page.save()
+    settle()
+    assert page.history.rowCount() == 1
+    texts = [page.history.item(0, c).text() for c in range(6)]
+    assert texts[1] == "泄漏电流" and texts[2].startswith(original) and texts[3].startswith("0.15")
+    assert texts[4] == "抄录错误" and texts[5] == "王建"
+    assert page.tabs.tabText(1) == "更正记录（1）"
+    assert page.work.status == "completed" and page.compile_button.isEnabled()
+    assert not page.reopen_button.isEnabled()  # issued results change only by amendment
+    assert [a.reason for a in reports.list_amendments(tech, sid)] == ["抄录错误"]
+
+
+def test_a_major_hazard_is_reported_from_any_sample(qtbot, lab_db):
+    tech = as_user(lab_db, "wangjian")
+    sid = sample_id(tech, "registered")
+    page = make_page(qtbot, tech, sid)
+    assert page.hazard_button.isEnabled() and page.hazard.text() == ""
+    qtbot.mouseClick(page.hazard_button, Qt.MouseButton.LeftButton)
+    page.dialog.submit()
+    assert page.dialog.error.text() == "请填写说明。"
+    page.dialog.edit.setPlainText("外包装标注适用年龄与产品不符，存在窒息风险")
+    page.dialog.submit()
+    settle()
+    assert page.dialog is None and "窒息风险" in page.hazard.text()
+    detail = samples.get_sample(tech, sid)
+    assert detail.major_hazard and detail.major_hazard_reported_at is not None
+    reviewer_page = make_page(qtbot, as_user(lab_db, "zhaomin"), sid)
+    assert reviewer_page.hazard_button.isEnabled() and not reviewer_page.start_button.isEnabled()
+
+
+def test_the_picker_opens_a_sample_by_number(qtbot, lab_db):
+    tech = as_user(lab_db, "wangjian")
+    page = make_page(qtbot, tech)
+    assert page.work is None and not page.compile_button.isEnabled()
+    target = testing.find_samples(tech, "", statuses=("testing",))[0]
+    page.picker.setText(target.number[-6:])  # several match the tail of a number? open the only one
+    qtbot.keyClick(page.picker, Qt.Key.Key_Return)
+    settle()
+    assert page.work is not None and page.work.sample_id == target.id
+    page.picker.setText("no such sample")
+    page.open_typed()
+    settle()
+    assert "没有" in page.message.text() and page.work.sample_id == target.id
