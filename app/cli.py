@@ -291,6 +291,187 @@ def cmd_gui(args: argparse.Namespace) -> int:
     )
 
 
+# --------------------------------------------------------------------------- documents and exchange
+def _cli_context(db):
+    """All roles, acting as ``cli:<os user>`` in the audit log (no one signs in on the command line)."""
+    from dataclasses import replace
+
+    from app.services.context import SYSTEM, Context
+
+    return Context(db, replace(SYSTEM, username=_cli_actor()))
+
+
+def _writing(path: Path):
+    """Turn a file-system error while writing ``path`` into one clear line."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard():
+        try:
+            yield
+        except OSError as exc:
+            raise UsageError(f"无法写入 {path}：{exc.strerror or exc}") from None
+
+    return guard()
+
+
+def _month_arg(text: str) -> tuple[int, int]:
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise UsageError(f"月份“{text}”无效，应写作 YYYY-MM（如 2026-11）")
+    return int(m[1]), int(m[2])
+
+
+def cmd_export_package(args: argparse.Namespace) -> int:
+    from app.services import documents
+
+    db = _open_db(args)
+    try:
+        ctx = _cli_context(db)
+        result = documents.export_task_package(ctx, documents.task_id_by_number(ctx, args.task), Path(args.out))
+    finally:
+        db.dispose()
+    print(result.path)
+    return 0
+
+
+def cmd_verify_package(args: argparse.Namespace) -> int:
+    from app.documents.package import verify_package
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"找不到导出包：{path}")
+    report = verify_package(path)
+    if report.ok:
+        m = report.manifest or {}
+        print(f"导出包校验通过：任务 {m.get('task', {}).get('number', '')}，{len(m.get('samples', []))} 个样品，"
+              f"{len(m.get('files', []))} 个文件。")
+        return 0
+    print(f"导出包校验未通过（{len(report.problems)} 个问题）：")
+    for code, problem in zip(report.codes, report.problems, strict=False):
+        print(f"  [{code}] {problem}")
+    return 1
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from app.documents.excel import write_template
+
+    with _writing(Path(args.out)):
+        path = write_template(args.kind, Path(args.out))
+    print(f"已生成模板：{path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.documents.excel import ImportRowsError
+    from app.services import documents, imports
+
+    db = _open_db(args)
+    try:
+        ctx = _cli_context(db)
+        task_id = documents.task_id_by_number(ctx, args.task)
+        try:
+            result = imports.import_sampling(ctx, Path(args.file), task_id=task_id)
+        except ImportRowsError as exc:
+            for problem in exc.problems:  # every bad row on stdout; the one-line error on stderr
+                print(problem)
+            head = exc.message.splitlines()[0] if exc.message else "导入失败，未导入任何数据。"
+            raise RiskmonError(head) from None
+    finally:
+        db.dispose()
+    print(f"已导入 {result.count} 个样品到任务 {result.task_number}：")
+    for s in result.samples:
+        print(f"  第{s.row}行 {s.file_number} → {s.number}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.documents._io import atomic_write_bytes
+    from app.services import documents, notifications
+
+    out = Path(args.out)
+    db = _open_db(args)
+    try:
+        ctx = _cli_context(db)
+        with _writing(out):
+            if args.report_kind == "test":
+                pdf = documents.test_report_pdf(ctx, documents.sample_id_by_number(ctx, args.sample))
+                print(atomic_write_bytes(out, pdf))
+            elif args.report_kind == "notices":
+                batch = notifications.generate_notices(ctx, documents.task_id_by_number(ctx, args.task), out)
+                print(f"已生成 {len(batch.paths)} 份告知书：{batch.folder}")
+            elif args.report_kind == "analysis":
+                pdf = documents.analysis_pdf(ctx, documents.task_id_by_number(ctx, args.task))
+                print(atomic_write_bytes(out, pdf))
+            else:
+                year, month = _month_arg(args.month)
+                print(documents.write_monthly(ctx, year, month, out))
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from app.services import documents
+
+    out = Path(args.out)
+    db = _open_db(args)
+    try:
+        ctx = _cli_context(db)
+        with _writing(out):
+            path = documents.write_ledger(ctx, documents.task_id_by_number(ctx, args.task), out)
+    finally:
+        db.dispose()
+    print(path)
+    return 0
+
+
+def _add_document_commands(sub) -> None:
+    ep = sub.add_parser("export-package", help="导出任务导出包（ZIP，供手工上传）")
+    ep.add_argument("--task", required=True, help="任务编号")
+    ep.add_argument("--out", required=True, help="输出文件夹")
+    ep.set_defaults(func=cmd_export_package)
+
+    vp = sub.add_parser("verify-package", help="校验任务导出包")
+    vp.add_argument("file")
+    vp.set_defaults(func=cmd_verify_package)
+
+    tp = sub.add_parser("template", help="生成 Excel 导入模板")
+    tp.add_argument("kind", choices=("sampling", "catalog"), help="sampling 抽样信息 | catalog 标准目录")
+    tp.add_argument("--out", required=True, help="输出 .xlsx 文件")
+    tp.set_defaults(func=cmd_template)
+
+    im = sub.add_parser("import", help="从 Excel 模板导入")
+    ims = im.add_subparsers(dest="import_kind", required=True, parser_class=_Parser)
+    isp = ims.add_parser("sampling", help="导入抽样信息（全部正确才导入）")
+    isp.add_argument("file")
+    isp.add_argument("--task", required=True, help="任务编号")
+    im.set_defaults(func=cmd_import)
+
+    rp = sub.add_parser("report", help="出具报告与告知书（PDF）")
+    rps = rp.add_subparsers(dest="report_kind", required=True, parser_class=_Parser)
+    rt = rps.add_parser("test", help="检验报告")
+    rt.add_argument("--sample", required=True, help="样品编号")
+    rt.add_argument("--out", required=True, help="输出 .pdf 文件")
+    rn = rps.add_parser("notices", help="任务的全部告知书")
+    rn.add_argument("--task", required=True, help="任务编号")
+    rn.add_argument("--out", required=True, help="输出文件夹")
+    ra = rps.add_parser("analysis", help="风险监测分析报告")
+    ra.add_argument("--task", required=True, help="任务编号")
+    ra.add_argument("--out", required=True, help="输出 .pdf 文件")
+    rm = rps.add_parser("monthly", help="风险信息月报")
+    rm.add_argument("--month", required=True, help="月份 YYYY-MM")
+    rm.add_argument("--out", required=True, help="输出 .pdf 或 .xlsx 文件")
+    rp.set_defaults(func=cmd_report)
+
+    lg = sub.add_parser("ledger", help="导出样品台账（Excel）")
+    lg.add_argument("--task", required=True, help="任务编号")
+    lg.add_argument("--out", required=True, help="输出 .xlsx 文件")
+    lg.set_defaults(func=cmd_ledger)
+
+
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="riskmon", description="湖北省工业产品质量安全风险监测工作站")
@@ -357,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--screenshot", metavar="FILE", help="把主窗口渲染为 PNG 后退出")
     g.add_argument("--page", help="截图时显示的页面（如 dashboard、samples）")
     g.set_defaults(func=cmd_gui)
+    _add_document_commands(sub)
     return p
 
 

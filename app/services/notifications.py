@@ -1,0 +1,334 @@
+"""告知: telling the parties of a problem sample (Article 18 ¶2), the letters, and their delivery.
+
+A sample whose approved test report found problems gets one notification record per party that
+``app.rules.notify`` names (the sampled producer or seller, the nominal producer and, for platform
+samples, the platform operator; one record per enterprise with all its roles). The letters (告知书)
+are rendered from the same data in batch into a folder; the record keeps the letter's number, when
+and how it was sent, and the acknowledgement. A replacement report (amendment) needs new records:
+its sample shows up again as awaiting notification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.errors import ValidationError
+from app.rules import uscc as uscc_rules
+from app.services._common import check_version, get_or_404
+from app.services.context import Context
+from app.services.documents import _local_date, _notices, _sample_parties, _tz
+from app.services.reports import _current_report
+from app.store.models import NOTIFICATION_METHODS, MonitoringTask, Notification, Report, Sample
+
+METHOD_LABELS = {
+    "post": "邮寄",
+    "email": "电子邮件",
+    "hand": "直接送达",
+    "platform": "通过电商平台送达",
+    "other": "其他方式",
+}
+STATE_LABELS = {"not_sent": "未送达", "sent": "已送达", "acknowledged": "已签收"}
+ROLE_LABELS = {
+    "sampled_producer": "被抽样生产者",
+    "sampled_seller": "被抽样销售者",
+    "nominal_producer": "标称生产企业",
+    "platform_operator": "电商平台经营者",
+}
+DELIVERY_ROLES = ("technician", "reviewer", "signatory")
+NOTE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class NotificationInfo:
+    id: int
+    version: int
+    sample_id: int
+    sample_number: str
+    product_name: str
+    report_id: int | None
+    report_number: str
+    report_current: bool  # the record belongs to the sample's current report (not a replaced one)
+    document_number: str  # 告知书编号
+    recipient: str
+    uscc: str
+    roles: tuple[str, ...]
+    out_of_province: bool
+    confidential: bool
+    sent_date: dt.date | None
+    method: str
+    acknowledged_date: dt.date | None
+    ack_note: str
+
+    @property
+    def state(self) -> str:
+        if self.acknowledged_date is not None:
+            return "acknowledged"
+        return "sent" if self.sent_date is not None else "not_sent"
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS.get(self.method, self.method)
+
+    @property
+    def roles_label(self) -> str:
+        return "、".join(ROLE_LABELS.get(r, r) for r in self.roles)
+
+
+@dataclass(frozen=True)
+class TaskNotifications:
+    """The notification records of a task, and the approved problem samples that have none yet."""
+
+    rows: tuple[NotificationInfo, ...]
+    awaiting: tuple[str, ...]  # sample numbers
+
+    @property
+    def not_sent(self) -> int:
+        return sum(1 for r in self.rows if r.report_current and r.state == "not_sent")
+
+
+@dataclass(frozen=True)
+class NoticeBatch:
+    """What a batch of letters left in ``folder``."""
+
+    folder: Path
+    paths: tuple[Path, ...]
+    total: int
+
+    @property
+    def cancelled(self) -> bool:
+        return len(self.paths) < self.total
+
+
+def _info(n: Notification, current_ids: set[int]) -> NotificationInfo:
+    s = n.sample
+    return NotificationInfo(
+        id=n.id,
+        version=n.version,
+        sample_id=n.sample_id,
+        sample_number=s.number,
+        product_name=s.product_name,
+        report_id=n.report_id,
+        report_number=n.report.number if n.report else "",
+        report_current=n.report_id in current_ids,
+        document_number=n.document_number or "",
+        recipient=n.recipient_name,
+        uscc=(n.enterprise.uscc or "") if n.enterprise else "",
+        roles=tuple(str(r) for r in (n.roles or ())),
+        out_of_province=bool(n.out_of_province),
+        confidential=bool(n.confidential),
+        sent_date=n.sent_date,
+        method=n.method or "",
+        acknowledged_date=n.acknowledged_date,
+        ack_note=n.ack_note or "",
+    )
+
+
+# ----------------------------------------------------------------------------------- creating the records
+def _approved_current(session: Session, s: Sample) -> Report | None:
+    report = _current_report(session, s.id)
+    return report if report is not None and report.status == "approved" else None
+
+
+def _records_for(session: Session, sample_id: int, report_id: int) -> list[Notification]:
+    return list(session.scalars(
+        select(Notification).where(Notification.sample_id == sample_id, Notification.report_id == report_id)
+        .order_by(Notification.id)
+    ))
+
+
+def create_for_sample(session: Session, s: Sample) -> list[Notification]:
+    """The records of the sample's current approved report, created when missing (in ``session``,
+    flushed, not committed). Nothing for a sample without problems."""
+    report = _approved_current(session, s)
+    if report is None:
+        raise ValidationError(f"样品 {s.number} 的检验报告尚未批准，不能出具告知书。")
+    existing = _records_for(session, s.id, report.id)
+    if existing:
+        return existing
+    enterprises = {uscc_rules.normalize(ent.uscc or ""): ent for ent, _ in _sample_parties(s)}
+    created = []
+    for notice in _notices(session, s, report):
+        ent = enterprises.get(notice.addressee.uscc)
+        n = Notification(
+            sample_id=s.id,
+            report_id=report.id,
+            enterprise_id=ent.id if ent else None,
+            recipient_name=notice.addressee.name,
+            roles=[r.value for r in notice.addressee.roles],
+            out_of_province=notice.addressee.out_of_province,
+            document_number=notice.notice_number,
+            confidential=notice.confidential,
+        )
+        session.add(n)
+        created.append(n)
+    session.flush()
+    return created
+
+
+def create_notifications(ctx: Context, sample_id: int) -> list[NotificationInfo]:
+    """告知记录 of one problem sample (one per party), created once per approved report."""
+    ctx.require(*DELIVERY_ROLES, action="创建告知记录")
+    with ctx.uow() as uow:
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        records = create_for_sample(uow.session, s)
+        infos = [_info(n, {n.report_id} if n.report_id else set()) for n in records]
+        uow.commit()
+    return infos
+
+
+def _task_problem_samples(session: Session, task_id: int) -> list[tuple[Sample, Report]]:
+    """The task's samples whose current report is approved and found problems."""
+    out = []
+    samples = session.scalars(
+        select(Sample).where(Sample.task_id == task_id, Sample.problems_found.is_(True),
+                             Sample.completed_date.is_not(None)).order_by(Sample.number)
+    )
+    for s in samples:
+        report = _approved_current(session, s)
+        if report is not None:
+            out.append((s, report))
+    return out
+
+
+def create_task_notifications(ctx: Context, task_id: int) -> int:
+    """Create the missing records of every approved problem sample of the task; returns how many."""
+    ctx.require(*DELIVERY_ROLES, action="创建告知记录")
+    with ctx.uow() as uow:
+        get_or_404(uow.session, MonitoringTask, task_id, "该任务")
+        count = 0
+        for s, report in _task_problem_samples(uow.session, task_id):
+            if not _records_for(uow.session, s.id, report.id):
+                count += len(create_for_sample(uow.session, s))
+        uow.commit()
+    return count
+
+
+# ----------------------------------------------------------------------------------- listing
+def list_notifications(ctx: Context, task_id: int) -> TaskNotifications:
+    """The task's notification records by sample, newest report first within a sample."""
+    with ctx.uow() as uow:
+        session = uow.session
+        get_or_404(session, MonitoringTask, task_id, "该任务")
+        pending = _task_problem_samples(session, task_id)
+        current_ids = {r.id for _, r in pending}
+        records = list(session.scalars(
+            select(Notification).join(Sample, Sample.id == Notification.sample_id)
+            .where(Sample.task_id == task_id)
+            .options(selectinload(Notification.sample), selectinload(Notification.report),
+                     selectinload(Notification.enterprise))
+            .order_by(Sample.number, Notification.report_id.desc(), Notification.id)
+        ))
+        with_records = {(n.sample_id, n.report_id) for n in records}
+        awaiting = tuple(s.number for s, r in pending if (s.id, r.id) not in with_records)
+        return TaskNotifications(tuple(_info(n, current_ids) for n in records), awaiting)
+
+
+def get_notification(ctx: Context, notification_id: int) -> NotificationInfo:
+    with ctx.uow() as uow:
+        n = get_or_404(uow.session, Notification, notification_id, "该告知记录")
+        current = _current_report(uow.session, n.sample_id)
+        return _info(n, {current.id} if current is not None else set())
+
+
+# ----------------------------------------------------------------------------------- delivery
+def record_delivery(ctx: Context, notification_id: int, version: int | None, *, sent_date: dt.date | None,
+                    method: str, acknowledged_date: dt.date | None = None, ack_note: str = "",
+                    today: dt.date | None = None) -> NotificationInfo:
+    """送达登记: when and how the letter was sent, and when it was acknowledged (签收/回执)."""
+    ctx.require(*DELIVERY_ROLES, action="登记告知书送达情况")
+    today = today or dt.date.today()
+    errors: dict[str, str] = {}
+    if method not in NOTIFICATION_METHODS:
+        errors["method"] = "请选择送达方式。"
+    if sent_date is None:
+        errors["sent_date"] = "请填写送达日期。"
+    elif sent_date > today:
+        errors["sent_date"] = "送达日期不能晚于今天。"
+    if acknowledged_date is not None:
+        if acknowledged_date > today:
+            errors["acknowledged_date"] = "签收日期不能晚于今天。"
+        elif sent_date is not None and acknowledged_date < sent_date:
+            errors["acknowledged_date"] = "签收日期不能早于送达日期。"
+    if len(ack_note.strip()) > NOTE_MAX:
+        errors["ack_note"] = f"回执说明不能超过 {NOTE_MAX} 字。"
+    if errors:
+        raise ValidationError(errors)
+    with ctx.uow() as uow:
+        n = uow.session.get(Notification, notification_id)
+        check_version(n, version, "该告知记录")
+        approved = _local_date(n.report.approved_at, _tz(uow.session)) if n.report else None
+        if approved is not None and sent_date is not None and sent_date < approved:
+            raise ValidationError({"sent_date": f"送达日期不能早于检验报告批准日期（{approved.isoformat()}）。"})
+        n.sent_date = sent_date
+        n.method = method
+        n.acknowledged_date = acknowledged_date
+        n.ack_note = ack_note.strip() or None
+        uow.session.flush()
+        current = _current_report(uow.session, n.sample_id)
+        info = _info(n, {current.id} if current is not None else set())
+        uow.commit()
+    return info
+
+
+# ----------------------------------------------------------------------------------- the letters
+def notice_pdf(ctx: Context, notification_id: int) -> bytes:
+    """The letter of one record, rendered now."""
+    from app.documents.notice import render_notice
+
+    with ctx.uow() as uow:
+        n = get_or_404(uow.session, Notification, notification_id, "该告知记录")
+        if n.report is None or n.report.status != "approved":
+            raise ValidationError(f"告知书 {n.document_number or ''} 所依据的检验报告已被替代，请重新出具告知书。")
+        data = next((d for d in _notices(uow.session, n.sample, n.report)
+                     if d.notice_number == n.document_number), None)
+        if data is None:
+            raise ValidationError(f"样品 {n.sample.number} 的告知对象已变化，请重新出具告知书。")
+    return render_notice(data)
+
+
+def generate_notices(ctx: Context, task_id: int, folder: str | Path, *,
+                     progress: Callable[[int, int], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> NoticeBatch:
+    """Create the missing records, then write every current letter of the task into ``folder``.
+
+    ``progress(done, total)`` follows each file; the batch stops before the next file when
+    ``cancelled()`` (or ``progress.cancelled``) is true, keeping the files already written (each
+    complete). File names are ``<告知书编号>-<addressee>.pdf``.
+    """
+    from app.documents.notice import write_notices
+
+    ctx.require(*DELIVERY_ROLES, action="出具告知书")
+    with ctx.uow() as uow:
+        get_or_404(uow.session, MonitoringTask, task_id, "该任务")
+        notices = []
+        for s, _report in _task_problem_samples(uow.session, task_id):
+            create_for_sample(uow.session, s)
+            report = _approved_current(uow.session, s)
+            assert report is not None
+            notices.extend(_notices(uow.session, s, report))
+        uow.commit()
+    if not notices:
+        raise ValidationError("该任务没有需要告知的样品（已批准且发现问题的样品）。")
+
+    def stop() -> bool:
+        return bool((cancelled is not None and cancelled()) or getattr(progress, "cancelled", False))
+
+    def report_progress(done: int, total: int) -> None:
+        if progress is not None and not stop():
+            progress(done, total)
+
+    try:
+        paths = write_notices(notices, folder, progress=report_progress, cancelled=stop)
+    except OSError as exc:
+        raise ValidationError(f"无法写入文件夹 {folder}：{exc.strerror or exc}") from exc
+    return NoticeBatch(Path(folder), tuple(paths), len(notices))
