@@ -2549,6 +2549,14 @@ Candidate standards: %4</source>
       <translation>状态</translation>
     </message>
     <message>
+      <source>Major hazard reported %1: %2</source>
+      <translation>重大风险隐患已于 %1 上报：%2</translation>
+    </message>
+    <message>
+      <source>Major hazard flagged, not reported yet: %2</source>
+      <translation>已标记重大风险隐患，尚未上报：%2</translation>
+    </message>
+    <message>
       <source>Approved</source>
       <translation>已批准</translation>
     </message>
@@ -2587,10 +2595,6 @@ Candidate standards: %4</source>
     <message>
       <source>Amended</source>
       <translation>更正后</translation>
-    </message>
-    <message>
-      <source>Reason</source>
-      <translation>原因</translation>
     </message>
     <message>
       <source>By</source>
@@ -2639,6 +2643,10 @@ Candidate standards: %4</source>
     <message>
       <source>Amendment reason</source>
       <translation>更正原因</translation>
+    </message>
+    <message>
+      <source>Judgement reason</source>
+      <translation>判定理由</translation>
     </message>
     <message>
       <source>Save result</source>
@@ -2709,6 +2717,10 @@ Candidate standards: %4</source>
       <translation>任务 %1</translation>
     </message>
     <message>
+      <source>Amended: the replacement report is to be compiled</source>
+      <translation>结果已更正，待编制替代报告</translation>
+    </message>
+    <message>
       <source>Parties: %1</source>
       <translation>当事企业：%1</translation>
     </message>
@@ -2763,14 +2775,6 @@ Candidate standards: %4</source>
     <message>
       <source>Article 18: report within five working days of completing initial monitoring.</source>
       <translation>第十八条：初次风险监测工作完成后 5 个工作日内报送结果。</translation>
-    </message>
-    <message>
-      <source>Major hazard reported %1</source>
-      <translation>重大风险隐患已于 %1 上报</translation>
-    </message>
-    <message>
-      <source>Major hazard flagged, not reported yet</source>
-      <translation>已标记重大风险隐患，尚未上报</translation>
     </message>
     <message>
       <source>None: expert panel needed</source>
@@ -2855,6 +2859,10 @@ Conclusion: %2</source>
     <message>
       <source>The results go back to testing; the completion date is cleared.</source>
       <translation>结果退回检验，完成日期将清除。</translation>
+    </message>
+    <message>
+      <source>Reason for going back</source>
+      <translation>退回原因</translation>
     </message>
     <message>
       <source>Reported to the regulator</source>
