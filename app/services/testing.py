@@ -531,7 +531,9 @@ def record_panel(ctx: Context, sample_id: int, item: str, *, members: list[Panel
             raise ValidationError("只有检验中的样品才能记录专家组评价。")
         check = check_panel(members, _parties(s), justification)
         if not check["valid"]:
-            raise ValidationError({"members": "；".join(PANEL_PROBLEMS.get(p, p) for p in check["problems"])})
+            raise ValidationError(
+                {"members": "；".join(PANEL_PROBLEMS.get(p, p).rstrip("。") for p in check["problems"]) + "。"}
+            )
         r = next((x for x in s.results if x.item == item), None)
         if r is None:
             raise ValidationError(f"样品没有检验项目“{item}”。")

@@ -372,3 +372,21 @@ def test_the_picker_opens_a_sample_by_number(qtbot, lab_db):
     page.open_typed()
     settle()
     assert "没有" in page.message.text() and page.work.sample_id == target.id
+
+
+def test_the_last_sample_reopens_but_a_sample_opened_from_another_page_wins(qtbot, lab_db):
+    from app.ui.application import settings
+
+    tech = as_user(lab_db, "wangjian")
+    last = testing.find_samples(tech, "", statuses=("testing",))[0]
+    wanted = sample_id(tech, "registered")
+    settings().setValue("testing/last_sample", last.number)
+    page = make_page(qtbot, tech)
+    page.refresh()  # shown: the sample worked on last time
+    settle()
+    assert page.work.sample_id == last.id
+    other = make_page(qtbot, tech)
+    other.refresh()  # as MainWindow.go does: show the page, then open the sample asked for
+    other.open(sample_id=wanted)
+    settle()
+    assert other.work.sample_id == wanted and other.picker.text() == other.work.grid.sample_number

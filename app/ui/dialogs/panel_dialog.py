@@ -80,6 +80,7 @@ class PanelDialog(QDialog):
         mlayout = QVBoxLayout(members_box)
         self.members = QTableWidget(0, 4)
         self.members.setObjectName("members")
+        self.members.setMinimumHeight(160)
         self.members.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Affiliation"), self.tr("Title"), self.tr("Opinion")]
         )

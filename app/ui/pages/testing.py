@@ -143,6 +143,7 @@ class TestingPage(QWidget):
         self._focus_value_after = False
         self._adopt_after: int | None = None
         self._select_item: str | None = None
+        self._navigation = 0  # counts explicit loads, so a slower picker search never replaces them
         self._build()
         self._build_actions()
         bus.changed.connect(self._changed)
@@ -246,7 +247,7 @@ class TestingPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for c, width in enumerate((110, 110, 80, 50, 70, 150, 120, 110)):
+        for c, width in enumerate((105, 100, 70, 45, 55, 160, 120, 90)):
             self.table.setColumnWidth(c, width)
         header.setStretchLastSection(True)
         remember_columns(header, "testing/results")
@@ -278,7 +279,8 @@ class TestingPage(QWidget):
         self.history = QTableWidget(0, 6)
         self.history.setObjectName("history")
         self.history.setHorizontalHeaderLabels(
-            [self.tr("When"), self.tr("Item"), self.tr("Original"), self.tr("Amended"), self.tr("Reason"), self.tr("By")]
+            [self.tr("When"), self.tr("Item"), self.tr("Original"), self.tr("Amended"), self.tr("Amendment reason"),
+             self.tr("By")]
         )
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
@@ -294,7 +296,7 @@ class TestingPage(QWidget):
         split.addWidget(self._build_editor())
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([680, 420])
+        split.setSizes([770, 360])
         layout.addWidget(split, 1)
 
     def _button(self, name: str, text: str, row: QHBoxLayout) -> QPushButton:
@@ -369,7 +371,7 @@ class TestingPage(QWidget):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(self.tr("Why: required for a text requirement"))
-        entry.addRow(self.tr("Reason"), self.reason)
+        entry.addRow(self.tr("Judgement reason"), self.reason)
         self.amendment_reason = QLineEdit()
         self.amendment_reason.setObjectName("amendment_reason")
         self.amendment_reason.setPlaceholderText(self.tr("Why the approved result is amended"))
@@ -413,7 +415,7 @@ class TestingPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(box)
-        scroll.setMinimumWidth(360)
+        scroll.setMinimumWidth(330)
         return scroll
 
     def _build_actions(self) -> None:
@@ -454,6 +456,7 @@ class TestingPage(QWidget):
             self.open_number(number)
 
     def load(self, sample_id: int) -> None:
+        self._navigation += 1
         if sample_id != self.sample_id:
             self.drafts.clear()
             self.row_id = None
@@ -498,8 +501,11 @@ class TestingPage(QWidget):
     def open_number(self, text: str, quiet: bool = False) -> None:
         """Open the sample with this number, or the only one that matches."""
         text = text.strip()
+        navigation = self._navigation
 
         def done(choices: list[testing.SampleChoice]) -> None:
+            if navigation != self._navigation:
+                return  # another sample was opened meanwhile (e.g. from another page): it wins
             exact = [c for c in choices if c.number == text]
             if exact or len(choices) == 1:
                 chosen = (exact or choices)[0]
@@ -535,15 +541,18 @@ class TestingPage(QWidget):
             return  # an answer for a sample no longer shown
         self.work = work
         grid = work.grid
-        if self.picker.text().strip() != grid.sample_number and not self.picker.hasFocus():
+        if self.picker.text().strip() != grid.sample_number and not self.picker.isModified():  # not while typing
             self.picker.setText(grid.sample_number)
         settings().setValue("testing/last_sample", grid.sample_number)
         place = self.place_label(work.place_type)
         task = self.tr("Task %1").replace("%1", work.task_number)
+        status = self.status_label(grid.status)
+        if work.has_approved_report and grid.status == "completed":
+            status = self.tr("Amended: the replacement report is to be compiled")
         parties = self.tr("Parties: %1").replace("%1", "、".join(work.parties) or "—")
         self.header.setText(
             f"<b>{escape(grid.sample_number)}</b> · {escape(grid.product_name)} · {escape(task)} · {place} · "
-            f"<b>{self.status_label(grid.status)}</b><br><span style='color:#555'>{escape(parties)}</span>"
+            f"<b>{status}</b><br><span style='color:#555'>{escape(parties)}</span>"
         )
         self._show_clock(work)
         self._show_hazard(work)
@@ -615,8 +624,11 @@ class TestingPage(QWidget):
             self.hazard.setStyleSheet("")
             return
         when = local_time(work.major_hazard_reported_at)
-        head = self.tr("Major hazard reported %1").replace("%1", when) if when else self.tr("Major hazard flagged, not reported yet")
-        self.hazard.setText(f"⚠ {head}: {work.major_hazard_note}")
+        if when:
+            text = self.tr("Major hazard reported %1: %2").replace("%1", when)
+        else:
+            text = self.tr("Major hazard flagged, not reported yet: %2")
+        self.hazard.setText("⚠ " + text.replace("%2", work.major_hazard_note))
         self.hazard.setStyleSheet(HAZARD_STYLE)
 
     def _fill_table(self, grid: testing.ResultsGrid) -> None:
@@ -637,7 +649,8 @@ class TestingPage(QWidget):
                 row.method_text,
                 " → ".join(row.rule_trace),
             ]
-            tip = row.explanation + ("\n\n" + "\n".join(f"⚠ {w}" for w in row.warnings) if row.warnings else "")
+            head = "\n".join(x for x in (basis, row.method_text) if x)
+            tip = "\n\n".join(x for x in (head, row.explanation, "\n".join(f"⚠ {w}" for w in row.warnings)) if x)
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, row.id)
@@ -973,7 +986,7 @@ class TestingPage(QWidget):
             return
         dialog = NoteDialog(self.tr("Back to testing"),
                             self.tr("The results go back to testing; the completion date is cleared."),
-                            self.tr("Reason"), self.tr("Back to testing"), field="reason", parent=self)
+                            self.tr("Reason for going back"), self.tr("Back to testing"), field="reason", parent=self)
         self._step(dialog, lambda: (testing.reopen_testing, (self.ctx, w.sample_id, w.grid.sample_version, dialog.text()), {}))
 
     def mark_reported(self) -> None:
