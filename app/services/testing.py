@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from app.rules import panel as panel_rules
+from app.rules.calendar import DeadlineResult
 from app.rules.requirements import allows, parse_requirement
 from app.rules.selection import parse_selection_input, select_standards
 from app.rules.standards import StandardCodeError, parse_code
@@ -383,6 +384,14 @@ def _clock(session, s: Sample, today: dt.date) -> SampleClock | None:
         on_time = None
         state = clock_state(left, today > d.deadline)
     return SampleClock(s.completed_date, n, d.deadline, d.provisional, left, state, s.reported_date, on_time)
+
+
+def reporting_deadline(ctx: Context, completed: dt.date) -> DeadlineResult:
+    """The reporting deadline that completing initial monitoring on ``completed`` would set (Article 18 ¶1),
+    with the lab's number of working days and its holiday calendar — for a preview before confirming."""
+    with ctx.uow() as uow:
+        n = int(get_setting(uow.session, "deadline_working_days") or 5)
+        return calendar_for(uow.session).deadline(completed, n)
 
 
 def sample_clock(ctx: Context, sample_id: int, today: dt.date | None = None) -> SampleClock | None:

@@ -2853,6 +2853,10 @@ Conclusion: %2</source>
       <translation>确认完成</translation>
     </message>
     <message>
+      <source>Report to the regulator by %1</source>
+      <translation>须于 %1 前报送监管部门</translation>
+    </message>
+    <message>
       <source>Back to testing</source>
       <translation>退回检验</translation>
     </message>

@@ -74,6 +74,8 @@ def test_the_clock_of_one_sample(any_lab):
     sampling = dt.date(2026, 9, 20)
     s, rows = _testing(lab, task_id, scheme_id, sampling_date=sampling, received_date=dt.date(2026, 9, 21))
     assert testing.sample_clock(lab.tech, s.id) is None
+    preview = testing.reporting_deadline(lab.tech, dt.date(2026, 9, 30))
+    assert (preview.deadline, preview.working_days, preview.provisional) == (dt.date(2026, 10, 13), 5, False)
     _judge_all(lab, s, rows)
     grid = testing.results_grid(lab.tech, s.id)
     testing.complete_initial_monitoring(lab.tech, s.id, grid.sample_version, dt.date(2026, 9, 30))

@@ -188,6 +188,9 @@ def test_completion_starts_the_clock_and_shows_the_deadline(qtbot, lab_db):
     assert page.complete_button.isEnabled()
     qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
+    settle()
+    expected = calendar.working_calendar(tech).deadline(TODAY, 5).deadline
+    assert dialog.preview.text() == f"须于 {expected.isoformat()} 前报送监管部门"  # before confirming
     dialog.set_date(TODAY + dt.timedelta(days=1))
     dialog.submit()
     settle()
@@ -196,7 +199,6 @@ def test_completion_starts_the_clock_and_shows_the_deadline(qtbot, lab_db):
     dialog.submit()
     settle()
     assert page.work.status == "completed"
-    expected = calendar.working_calendar(tech).deadline(TODAY, 5).deadline
     assert expected.isoformat() in page.clock.text() and "个工作日" in page.clock.text()
     assert page.work.clock.deadline == expected
     assert page.compile_button.isEnabled() and page.reopen_button.isEnabled()

@@ -89,6 +89,10 @@ class DateDialog(StepDialog):
         self.edit.setDisplayFormat("yyyy-MM-dd")
         self.edit.setDate(QDate(value) if value else QDate.currentDate())
         self.form.addRow(label, self.edit)
+        self.preview = QLabel()  # e.g. the deadline the date would set
+        self.preview.setObjectName("preview")
+        self.preview.setWordWrap(True)
+        self.form.addRow("", self.preview)
         self.errors.widgets[field] = self.edit
         self.edit.setFocus()
 

@@ -142,6 +142,7 @@ class TestingPage(QWidget):
         self._select_after: int | None = None
         self._focus_value_after = False
         self._adopt_after: int | None = None
+        self._conflict_row: int | None = None  # the item whose save met a newer version
         self._select_item: str | None = None
         self._navigation = 0  # counts explicit loads, so a slower picker search never replaces them
         self._build()
@@ -561,7 +562,7 @@ class TestingPage(QWidget):
             self.warnings.show()
         else:
             self.warnings.hide()
-        # drafts of items that are gone, or whose stored result now equals the draft, are dropped
+        # drafts of items that are gone are dropped
         rows = {r.id: r for r in grid.rows}
         self.drafts = {k: v for k, v in self.drafts.items() if k in rows}
         if self._adopt_after is not None and self._adopt_after in self.drafts:
@@ -895,6 +896,8 @@ class TestingPage(QWidget):
                 self.field_errors.show(exc)
                 self._update_actions()
             else:
+                if isinstance(exc, ConflictError):
+                    self._conflict_row = row.id
                 self.report_error(exc)
 
         self.save_button.setEnabled(False)
@@ -977,6 +980,17 @@ class TestingPage(QWidget):
             field="completed_date",
             parent=self,
         )
+
+        def preview(*_args) -> None:
+            def show(d) -> None:
+                text = self.tr("Report to the regulator by %1").replace("%1", d.deadline.isoformat())
+                dialog.preview.setText(text + (self.tr(" (provisional)") if d.provisional else ""))
+
+            run_op(testing.reporting_deadline, self.ctx, dialog.date(), on_done=show,
+                   on_error=lambda exc: dialog.preview.setText(getattr(exc, "message", "")))
+
+        dialog.edit.dateChanged.connect(preview)
+        preview()
         self._step(dialog, lambda: (testing.complete_initial_monitoring,
                                     (self.ctx, w.sample_id, w.grid.sample_version, dialog.date()), {}))
 
@@ -1085,9 +1099,9 @@ class TestingPage(QWidget):
         self._update_actions()
 
     def reload_after_conflict(self) -> None:
-        """Reload the sample; an unsaved draft of the item in the editor is kept and now edits the new version."""
+        """Reload the sample; the draft whose save conflicted is kept and now edits the version just seen."""
         self.message.clear()
-        self._adopt_after = self.row_id
+        self._adopt_after, self._conflict_row = self._conflict_row, None
         self.refresh()
 
     # ================================================================== enabling
