@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -444,3 +445,53 @@ def test_double_click_opens_the_form_and_the_menu_goes_to_testing(qtbot, lab):
     idle()
     assert samples.get_sample(lab.tech, saved.id).status == "received"
     assert page.model.row_at(0).status == "received"
+
+
+def test_a_task_without_an_approved_scheme_says_so(qtbot, page, lab):
+    from app.services import tasks
+
+    tasks.create_task(lab.tech, tasks.TaskInput(number="T-02", title="无方案任务", plan_year=TODAY.year))
+    form = open_new(page, qtbot)
+    assert not form.scheme_note.isVisible()
+    form.task.setCurrentIndex(form.task.findText("T-02 — 无方案任务"))
+    assert form.scheme_note.isVisible() and "尚无监测方案" in form.scheme_note.text()
+    assert [form.scheme.itemData(i) for i in range(form.scheme.count())] == [None]
+    form.task.setCurrentIndex(form.task.findData(lab.task_id))
+    assert not form.scheme_note.isVisible() and form.scheme.currentData() == lab.scheme_id
+    form.dirty = False
+
+
+def test_a_stale_edit_is_refused_and_the_form_offers_to_reload(qtbot, page, lab, monkeypatch):
+    saved = samples.register_sample(lab.tech, samples.SampleInput(
+        task_id=lab.task_id, scheme_id=lab.scheme_id, sampled=PRODUCER, product_name="电热水壶",
+        sampling_date=TODAY, sampling_place="仓库", samplers=("王建", "刘洋")))
+    form = page.open_form(saved.id)
+    qtbot.waitUntil(lambda: form.loaded, timeout=10000)
+    form.brand.setText("康泰")
+    # someone else saves first
+    other = samples.get_sample(lab.tech2, saved.id)
+    samples.update_sample(lab.tech2, saved.id, other.version, replace(other.data, model_spec="KT-2"))
+    asked = []
+    monkeypatch.setattr(form, "confirm", lambda title, text: asked.append(text) or True)
+    form.save()
+    idle()
+    assert asked and "已被其他用户修改" in asked[0]
+    assert form.detail.data.model_spec == "KT-2" and form.brand.text() == ""  # reloaded, as chosen
+    form.brand.setText("康泰")
+    form.save()
+    idle()
+    assert samples.get_sample(lab.tech, saved.id).data.brand == "康泰"
+
+
+def test_a_sample_with_a_compiled_report_is_shown_read_only(qtbot, page, lab):
+    saved = samples.register_sample(lab.tech, samples.SampleInput(
+        task_id=lab.task_id, scheme_id=lab.scheme_id, sampled=PRODUCER, product_name="电热水壶",
+        sampling_date=TODAY, sampling_place="仓库", samplers=("王建", "刘洋")))
+    with lab.tech.uow() as uow:
+        uow.session.get(Sample, saved.id).status = "compiled"
+        uow.commit()
+    form = page.open_form(saved.id)
+    qtbot.waitUntil(lambda: form.loaded, timeout=10000)
+    assert "不能再修改" in form.heading.text()
+    assert not form.save_button.isEnabled() and not form.product_name.isEnabled()
+    assert form.attachments.isEnabled()  # photos may still be added

@@ -778,6 +778,7 @@ class SampleFormDialog(QDialog):
         row.addWidget(self.received_date, 1)
         form.addRow(self.tr("Sampling date"), row)
         form.addRow("", self.progress_label)
+        self._sampling_form = form
         form.addRow(self.tr("Sampling place"), self.sampling_place)
         form.addRow(self.tr("Samplers"), self.samplers)
         row = QHBoxLayout()
@@ -948,6 +949,7 @@ class SampleFormDialog(QDialog):
             self.heading.setText(text)
             self.setWindowTitle(self.tr("Sampling form — new sample"))
             self.progress_label.setText("")
+            self._sampling_form.setRowVisible(self.progress_label, False)
             return
         status = sample_list.STATUS_LABELS.get(d.status, d.status)
         text = self.tr("Sample {number} · {status} · task {task}").format(number=d.number, status=status,
@@ -962,6 +964,7 @@ class SampleFormDialog(QDialog):
         if d.completed_date:
             parts.append(self.tr("completed {date}").format(date=d.completed_date.isoformat()))
         self.progress_label.setText(" · ".join(parts))
+        self._sampling_form.setRowVisible(self.progress_label, bool(parts))
 
     def _fill_tasks(self, data: FormData) -> None:
         self.task.blockSignals(True)

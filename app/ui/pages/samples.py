@@ -164,8 +164,8 @@ class SamplesPage(QWidget):
         header.setSectionsMovable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for key, width in {"number": 160, "task": 130, "product": 110, "brand": 70, "batch": 80, "place": 84,
-                           "sampled_party": 200, "sampling_date": 88, "received_date": 88}.items():
+        for key, width in {"number": 180, "task": 125, "product": 110, "brand": 70, "batch": 80, "place": 84,
+                           "sampled_party": 190, "sampling_date": 88, "received_date": 88}.items():
             self.table.setColumnWidth(self.model.column_of(key), width)
         header.setSortIndicator(self.model.column_of(sample_list.DEFAULT_SORT), Qt.SortOrder.DescendingOrder)
         remember_columns(header, "samples")
@@ -332,7 +332,8 @@ class SamplesPage(QWidget):
         self.message.setVisible(bool(text))
 
     def _changed(self, kinds) -> None:
-        if kinds & {"sample", "result", "report", "task"} and self.model.started:
+        # a hidden page catches up in refresh() when it is shown again
+        if kinds & {"sample", "result", "report", "task"} and self.model.started and self.isVisible():
             self.model.refresh()
         if "task" in kinds:
             run_op(tasks.list_tasks, self.ctx, on_done=self._tasks_loaded, on_error=lambda _e: None)
