@@ -19,6 +19,7 @@ from app.documents.package import verify_package
 from app.errors import NotFoundError, ValidationError
 from app.services import demo, documents, imports, reports, risk, samples, testing, users
 from app.services.context import Context
+from app.store.db import DB_FILENAME, bootstrap
 from app.store.uow import UnitOfWork
 
 KETTLE = "HBFX-2026-DQ-01"
@@ -29,15 +30,27 @@ def _ctx(db, username: str) -> Context:
     return Context(db, users.authenticate(db, username, demo.DEMO_PASSWORD))
 
 
+@pytest.fixture(scope="module")
+def demo_file(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file holding the demo lab, loaded once for this module; tests copy it."""
+    home = tmp_path_factory.mktemp("documents-demo")
+    shutil.copyfile(request.getfixturevalue("_sqlite_template"), home / DB_FILENAME)
+    database = bootstrap(None, home=home)
+    demo.load_demo(database, actor="test")
+    database.dispose()  # the last connection closes: WAL is checkpointed into the file
+    return home / DB_FILENAME
+
+
+def _copy(demo_file: Path, home: Path):
+    shutil.copyfile(demo_file, home / DB_FILENAME)
+    return bootstrap(None, home=home)
+
+
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """The demo lab on each backend, loaded once for the read-only tests of this module."""
-    from app.store.db import DB_FILENAME, bootstrap
-
+    """The demo lab on each backend, shared by the tests of this module that write nothing it reads."""
     if request.param == "sqlite":
-        home = tmp_path_factory.mktemp("documents-demo")
-        shutil.copyfile(request.getfixturevalue("_sqlite_template"), home / DB_FILENAME)
-        database = bootstrap(None, home=home)
+        database = _copy(request.getfixturevalue("demo_file"), tmp_path_factory.mktemp("shared"))
     else:
         from app.store.models import Base
         from tests.conftest import _pg_reset_sql
@@ -45,15 +58,17 @@ def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         database = bootstrap(request.getfixturevalue("_pg_template_url"), home=tmp_path_factory.mktemp("pg"))
         with database.engine.begin() as conn:
             conn.exec_driver_sql(_pg_reset_sql(Base.metadata))
-    demo.load_demo(database, actor="test")
+        demo.load_demo(database, actor="test")
     yield database
     database.dispose()
 
 
 @pytest.fixture
-def sqlite_lab(sqlite_db):
-    demo.load_demo(sqlite_db, actor="test")
-    return sqlite_db
+def sqlite_lab(demo_file: Path, tmp_path: Path):
+    """A fresh copy of the demo lab for a test that changes it."""
+    database = _copy(demo_file, tmp_path)
+    yield database
+    database.dispose()
 
 
 def _admin(db) -> Context:
