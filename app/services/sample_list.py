@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from app.errors import ValidationError
 from app.rules import uscc as uscc_rules
@@ -56,6 +58,7 @@ SORT_KEYS = (
 )
 DEFAULT_SORT = "sampling_date"
 PAGE_LIMIT_MAX = 5000
+SORT_BELOW = 5000  # a text filter keeping fewer rows is sorted, not walked in index order (SQLite)
 TEXT_MAX = 100  # longer filters are cut: nobody types a 100-character search
 
 
@@ -176,7 +179,12 @@ def count_statement(query: SampleQuery, postgres: bool = False) -> Select:
     return stmt.where(and_(*conds)) if conds else stmt
 
 
-def _order(sort_key: str, descending: bool, task, party) -> list:
+def _unindexed(column):
+    """``+column``: the same value, but SQLite will not walk an index to produce the order."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def _order(sort_key: str, descending: bool, task, party, *, walk_index: bool = True) -> list:
     s = Sample.__table__.c
     if sort_key not in SORT_KEYS:
         raise ValidationError(f"不能按“{sort_key}”排序。")
@@ -192,22 +200,46 @@ def _order(sort_key: str, descending: bool, task, party) -> list:
         "received_date": s.received_date,
         "status": case({st: i for i, st in enumerate(SAMPLE_STATUSES)}, value=s.status),
     }[sort_key]
+    ident = s.id
+    if not walk_index:
+        key, ident = (key if sort_key in ("place", "status") else _unindexed(key)), _unindexed(ident)
     # Empty values (no brand, not yet received) sort where the database puts NULL by default
     # (SQLite: first ascending; PostgreSQL: last ascending): asking otherwise would keep both
     # from walking the column's index.
-    out = [key.desc(), s.id.desc()] if descending else [key.asc(), s.id.asc()]
+    out = [key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]
     if sort_key == "number":  # unique: the id adds nothing (and would keep the index from being used)
         out = out[:1]
     return out
 
 
 def page_statement(query: SampleQuery, sort_key: str = DEFAULT_SORT, descending: bool = True,
-                   offset: int = 0, limit: int = 200, postgres: bool = False) -> Select:
-    """The select of :func:`page`: only the list's columns, sorted, one window."""
+                   offset: int = 0, limit: int = 200, postgres: bool = False, *,
+                   walk_index: bool = True) -> Select:
+    """The select of :func:`page`: only the list's columns, sorted, one window.
+
+    The window is chosen first, on the sample ids alone (a deferred join): skipping 99,800 rows
+    then walks an index instead of joining every skipped row to its task and enterprise.
+    ``walk_index=False`` makes SQLite sort the filtered rows instead of walking the order's
+    index, which is much faster when a filter keeps only a few rows (see :func:`page`).
+    """
     s = Sample.__table__
     task = MonitoringTask.__table__.alias("t")
     party = Enterprise.__table__.alias("sp")
-    stmt = (
+    source = s
+    if sort_key == "task":
+        source = source.join(task, task.c.id == s.c.task_id)
+    elif sort_key == "sampled_party":
+        source = source.outerjoin(party, party.c.id == s.c.sampled_party_id)
+    window = select(s.c.id).select_from(source)
+    conds = _conditions(query, postgres)
+    if conds:
+        window = window.where(and_(*conds))
+    window = (
+        window.order_by(*_order(sort_key, descending, task, party, walk_index=walk_index or postgres))
+        .offset(offset)
+        .limit(limit)
+    )
+    return (
         select(
             s.c.id,
             s.c.number,
@@ -226,11 +258,9 @@ def page_statement(query: SampleQuery, sort_key: str = DEFAULT_SORT, descending:
         .select_from(
             s.join(task, task.c.id == s.c.task_id).outerjoin(party, party.c.id == s.c.sampled_party_id)
         )
+        .where(s.c.id.in_(window.scalar_subquery()))
+        .order_by(*_order(sort_key, descending, task, party))
     )
-    conds = _conditions(query, postgres)
-    if conds:
-        stmt = stmt.where(and_(*conds))
-    return stmt.order_by(*_order(sort_key, descending, task, party)).offset(offset).limit(limit)
 
 
 # ----------------------------------------------------------------------------------- the list
@@ -242,13 +272,19 @@ def count(ctx: Context, query: SampleQuery) -> int:
 
 
 def page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, descending: bool = True,
-         offset: int = 0, limit: int = 200) -> list[SampleRow]:
-    """Rows ``offset`` … ``offset + limit - 1`` of the filtered list in the given order."""
+         offset: int = 0, limit: int = 200, *, total: int | None = None) -> list[SampleRow]:
+    """Rows ``offset`` … ``offset + limit - 1`` of the filtered list in the given order.
+
+    ``total``, the filter's :func:`count` when the caller has it, lets SQLite choose the plan: a
+    text filter that keeps few rows (under ``SORT_BELOW``) is answered by one scan and a sort,
+    instead of walking the whole order's index past rows that do not match.
+    """
     _check(query)
     if offset < 0 or limit < 0:
         raise ValidationError("分页参数不能为负数。")
     limit = min(limit, PAGE_LIMIT_MAX)
-    stmt = page_statement(query, sort_key, descending, offset, limit, _is_postgres(ctx))
+    walk = not (query.words() and total is not None and total < SORT_BELOW)
+    stmt = page_statement(query, sort_key, descending, offset, limit, _is_postgres(ctx), walk_index=walk)
     with ctx.uow() as uow:
         rows = uow.session.execute(stmt).all()
     return [
@@ -283,7 +319,7 @@ def first_page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, d
                limit: int = 200) -> FirstPage:
     """:func:`count` and the first :func:`page` in one call (one round trip from the GUI)."""
     total = count(ctx, query)
-    rows = page(ctx, query, sort_key, descending, 0, limit) if total else []
+    rows = page(ctx, query, sort_key, descending, 0, limit, total=total) if total else []
     return FirstPage(total, rows)
 
 

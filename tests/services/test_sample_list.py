@@ -226,3 +226,20 @@ def test_claims_are_checked_before_saving():
     data = samples.SampleInput(claims=(bad_value,))
     assert "限值无效" in samples.validate(data)["claims"]
     assert "claims" not in samples.validate(samples.SampleInput(claims=(good,)))
+
+
+def test_a_few_matches_are_sorted_not_walked_with_the_same_rows(listed):
+    """With the filter's count given, a selective text filter is sorted after one scan (SQLite):
+    the rows and their order are the same as when the order's index is walked."""
+    lab, _, _ = listed
+    ctx = lab.tech
+    for text in ("Kettle", "B0", "康泰"):
+        query = SampleQuery(text=text)
+        total = sample_list.count(ctx, query)
+        for key in sample_list.SORT_KEYS:
+            for descending in (False, True):
+                walked = sample_list.page(ctx, query, key, descending, 1, 4)
+                sorted_ = sample_list.page(ctx, query, key, descending, 1, 4, total=total)
+                assert [r.id for r in walked] == [r.id for r in sorted_], (text, key, descending)
+    stmt = sample_list.page_statement(SampleQuery(text="x"), "brand", True, walk_index=False)
+    assert "+" in str(stmt.compile(dialect=ctx.db.engine.dialect)).split("ORDER BY")[1]

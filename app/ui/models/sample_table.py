@@ -305,6 +305,7 @@ class SampleTableModel(QAbstractTableModel):
                 self.descending,
                 p * self.page_size,
                 self.page_size,
+                total=self.total,
                 on_done=lambda rows, p=p, g=generation: self._got_page(g, p, rows),
                 on_error=lambda exc, p=p, g=generation: self._page_failed(g, p, exc),
             )
@@ -341,5 +342,5 @@ def _count_and_pages(ctx: Context, query: SampleQuery, sort_key: str, descending
     out: dict[int, list[SampleRow]] = {}
     for p in sorted(set(pages) | {0}):
         if p * page_size < total:
-            out[p] = sample_list.page(ctx, query, sort_key, descending, p * page_size, page_size)
+            out[p] = sample_list.page(ctx, query, sort_key, descending, p * page_size, page_size, total=total)
     return total, out
