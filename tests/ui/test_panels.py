@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from app.services import testing
 from app.ui import ops
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_left_over():
+    """Windows of earlier tests are closed with deleteLater; delete them now, so that their pages no
+    longer answer the change bus of this test."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield
+    ops.wait_idle()
 
 
 def settle() -> None:

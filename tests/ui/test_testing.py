@@ -7,7 +7,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from app.services import calendar, demo, reports, samples, testing, users
 from app.services.context import Context
@@ -15,6 +15,16 @@ from app.ui import ops
 from app.ui.widgets import ERROR_STYLE
 
 TODAY = dt.date.today()
+
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_left_over():
+    """Windows of earlier tests are closed with deleteLater; delete them now, so that their pages no
+    longer answer the change bus of this test."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield
+    ops.wait_idle()
 
 
 # The demo lab is loaded once per run and copied for every test: each test still gets its own database.

@@ -94,7 +94,10 @@ class DashboardPage(QWidget):
         self.tasks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tasks.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.tasks, 1)
-        bus.changed.connect(lambda _kinds: self.refresh())
+        bus.changed.connect(self._changed)  # a bound method: disconnected when the page is deleted
+
+    def _changed(self, _kinds) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         run_op(dashboard_service.load_board, self.ctx, today=self.today, on_done=self._show)
