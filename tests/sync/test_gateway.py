@@ -138,18 +138,19 @@ def test_connection_refused_is_retryable(sandbox):
 
 
 def test_expired_token_logs_in_again_once(tmp_path):
+    import time
+
     from app.sync.sandbox import start_sandbox
 
-    with start_sandbox(token_ttl=0.2) as sb, http(sb) as g:
+    with start_sandbox(token_ttl=0.5) as sb, http(sb) as g:
         g.upload(make_package(12), "key-ttl-000001", META)
-        # The client believes the token is good for 90 % of its lifetime; make the server refuse it
-        # before the client would renew it on its own.
+        logins = g.logins
+        # The client renews a token after 90 % of its lifetime by itself; make it keep the old one
+        # so that the server's refusal (401) is what makes it log in again.
         g._token_expires = float("inf")
-        import time
-
-        time.sleep(0.3)
+        time.sleep(0.6)
         g.upload(make_package(13), "key-ttl-000002", META)
-        assert g.logins == 2
+        assert g.logins == logins + 1
         assert sb.counts()["accepted"] == 2
 
 
