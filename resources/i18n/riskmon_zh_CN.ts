@@ -461,6 +461,37 @@
     </message>
   </context>
   <context>
+    <name>DeliveryDialog</name>
+    <message>
+      <source>Record delivery</source>
+      <translation>登记送达情况</translation>
+    </message>
+    <message>
+      <source>Notice %1 to %2</source>
+      <translation>告知书 %1（致 %2）</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Sent on</source>
+      <translation>送达日期</translation>
+    </message>
+    <message>
+      <source>Delivery method</source>
+      <translation>送达方式</translation>
+    </message>
+    <message>
+      <source>Acknowledged on</source>
+      <translation>签收日期</translation>
+    </message>
+    <message>
+      <source>Acknowledgement note</source>
+      <translation>回执说明</translation>
+    </message>
+  </context>
+  <context>
     <name>FirstRunDialog</name>
     <message>
       <source>Welcome to Riskmon</source>
@@ -851,6 +882,89 @@
     </message>
   </context>
   <context>
+    <name>PdfViewer</name>
+    <message>
+      <source>Previous page (Page Up)</source>
+      <translation>上一页（Page Up）</translation>
+    </message>
+    <message>
+      <source>Go to page</source>
+      <translation>转到页</translation>
+    </message>
+    <message>
+      <source>Next page (Page Down)</source>
+      <translation>下一页（Page Down）</translation>
+    </message>
+    <message>
+      <source>Zoom out (Ctrl+-)</source>
+      <translation>缩小（Ctrl+-）</translation>
+    </message>
+    <message>
+      <source>Zoom in (Ctrl++)</source>
+      <translation>放大（Ctrl++）</translation>
+    </message>
+    <message>
+      <source>Fit width</source>
+      <translation>适合宽度</translation>
+    </message>
+    <message>
+      <source>Fit the page width (Ctrl+0)</source>
+      <translation>按页面宽度显示（Ctrl+0）</translation>
+    </message>
+    <message>
+      <source>Whole page</source>
+      <translation>整页</translation>
+    </message>
+    <message>
+      <source>Show whole pages</source>
+      <translation>显示整页</translation>
+    </message>
+    <message>
+      <source>Save PDF…</source>
+      <translation>保存 PDF…</translation>
+    </message>
+    <message>
+      <source>Save this document as a PDF file (Ctrl+S)</source>
+      <translation>将此文件保存为 PDF（Ctrl+S）</translation>
+    </message>
+    <message>
+      <source>Print…</source>
+      <translation>打印…</translation>
+    </message>
+    <message>
+      <source>Print this document (Ctrl+P)</source>
+      <translation>打印此文件（Ctrl+P）</translation>
+    </message>
+    <message>
+      <source>Nothing to show yet: choose a document and press Preview.</source>
+      <translation>尚无内容：请选择文件并点击“预览”。</translation>
+    </message>
+    <message>
+      <source>Width</source>
+      <translation>页宽</translation>
+    </message>
+    <message>
+      <source>Page</source>
+      <translation>全页</translation>
+    </message>
+    <message>
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Save PDF</source>
+      <translation>保存 PDF</translation>
+    </message>
+    <message>
+      <source>Could not write %1: %2</source>
+      <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+      <source>Print</source>
+      <translation>打印</translation>
+    </message>
+  </context>
+  <context>
     <name>PlaceholderPage</name>
     <message>
       <source>This part of the workflow is not available in this version yet.</source>
@@ -866,6 +980,299 @@
     <message>
       <source>Close</source>
       <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReportsPage</name>
+    <message>
+      <source>Reports &amp; notices</source>
+      <translation>报告与告知</translation>
+    </message>
+    <message>
+      <source>Task:</source>
+      <translation>任务：</translation>
+    </message>
+    <message>
+      <source>The monitoring task whose documents are shown</source>
+      <translation>显示该监测任务的报告与告知</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Test reports</source>
+      <translation>检验报告</translation>
+    </message>
+    <message>
+      <source>Notices</source>
+      <translation>告知书</translation>
+    </message>
+    <message>
+      <source>Analysis &amp;&amp; monthly</source>
+      <translation>分析报告与月报</translation>
+    </message>
+    <message>
+      <source>Ledger &amp;&amp; package</source>
+      <translation>台账与导出包</translation>
+    </message>
+    <message>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Sample status</source>
+      <translation>样品状态</translation>
+    </message>
+    <message>
+      <source>Report no.</source>
+      <translation>报告编号</translation>
+    </message>
+    <message>
+      <source>Report status</source>
+      <translation>报告状态</translation>
+    </message>
+    <message>
+      <source>Problems</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <source>Preview test report</source>
+      <translation>预览检验报告</translation>
+    </message>
+    <message>
+      <source>Render the selected sample's test report (Ctrl+R)</source>
+      <translation>生成所选样品的检验报告（Ctrl+R）</translation>
+    </message>
+    <message>
+      <source>Open in testing</source>
+      <translation>在检验页打开</translation>
+    </message>
+    <message>
+      <source>Show the sample on the testing page (compile, review, approve)</source>
+      <translation>在“检验与判定”页显示该样品（编制、审核、批准）</translation>
+    </message>
+    <message>
+      <source>A report is issued once approved; a report not yet approved is marked as such.</source>
+      <translation>报告批准后方可发出；未批准的报告会注明“尚未批准”。</translation>
+    </message>
+    <message>
+      <source>Notice no.</source>
+      <translation>告知书编号</translation>
+    </message>
+    <message>
+      <source>Addressee</source>
+      <translation>被告知单位</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>身份</translation>
+    </message>
+    <message>
+      <source>Outside Hubei</source>
+      <translation>省外</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Sent</source>
+      <translation>送达日期</translation>
+    </message>
+    <message>
+      <source>Acknowledged</source>
+      <translation>签收日期</translation>
+    </message>
+    <message>
+      <source>Delivery method</source>
+      <translation>送达方式</translation>
+    </message>
+    <message>
+      <source>Create records</source>
+      <translation>创建告知记录</translation>
+    </message>
+    <message>
+      <source>Create the notification records of the approved problem samples</source>
+      <translation>为已批准且发现问题的样品创建告知记录</translation>
+    </message>
+    <message>
+      <source>Write letters…</source>
+      <translation>生成告知书…</translation>
+    </message>
+    <message>
+      <source>Write every notice of the task into a folder (Ctrl+G)</source>
+      <translation>将本任务的全部告知书生成到文件夹（Ctrl+G）</translation>
+    </message>
+    <message>
+      <source>Preview letter</source>
+      <translation>预览告知书</translation>
+    </message>
+    <message>
+      <source>Record delivery…</source>
+      <translation>登记送达…</translation>
+    </message>
+    <message>
+      <source>Record when and how the notice was sent and acknowledged (Ctrl+D)</source>
+      <translation>登记告知书的送达日期、方式和签收情况（Ctrl+D）</translation>
+    </message>
+    <message>
+      <source>Risk monitoring analysis report (task)</source>
+      <translation>风险监测分析报告（按任务）</translation>
+    </message>
+    <message>
+      <source>Counts by item, region, place and enterprise size, the failed items, the proposed warning level (Articles 19–20) and the measures of Article 23. Without a saved risk-level proposal the level is computed and marked as such.</source>
+      <translation>按检验项目、地区、抽样场所和企业规模统计，列出不符合项目、建议的预警等级（第十九、二十条）和第二十三条处理措施。未保存等级建议时由系统计算并在报告中注明。</translation>
+    </message>
+    <message>
+      <source>Preview analysis report</source>
+      <translation>预览分析报告</translation>
+    </message>
+    <message>
+      <source>Monthly risk-information report (Article 11)</source>
+      <translation>风险信息月报（第十一条）</translation>
+    </message>
+    <message>
+      <source>Month:</source>
+      <translation>月份：</translation>
+    </message>
+    <message>
+      <source>Preview monthly report</source>
+      <translation>预览月报</translation>
+    </message>
+    <message>
+      <source>Save as Excel…</source>
+      <translation>保存为 Excel…</translation>
+    </message>
+    <message>
+      <source>Sample ledger</source>
+      <translation>样品台账</translation>
+    </message>
+    <message>
+      <source>Every sample of the task with its dates, the Article 18 deadline, the report and the notified parties, as an Excel workbook.</source>
+      <translation>本任务全部样品的各环节日期、第十八条报送期限、报告编号和告知单位数，导出为 Excel 工作簿。</translation>
+    </message>
+    <message>
+      <source>Export ledger…</source>
+      <translation>导出台账…</translation>
+    </message>
+    <message>
+      <source>Export package for upload by hand</source>
+      <translation>手工上传导出包</translation>
+    </message>
+    <message>
+      <source>One ZIP per task with the approved samples' results, test reports and notices, checked after it is written. Upload it through the provincial information system when the online upload is not used.</source>
+      <translation>每个任务一个 ZIP 文件，包含已批准样品的检验结果、检验报告和告知书，写出后自动校验。未使用在线上报时，通过湖北省产品质量安全监督管理信息系统手工上传。</translation>
+    </message>
+    <message>
+      <source>Export package…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <source>not compiled</source>
+      <translation>未编制</translation>
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>Approved problem samples without notification records: %1. Create records or write the letters.</source>
+      <translation>以下已批准且发现问题的样品尚无告知记录：%1。请创建告知记录或生成告知书。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n notice(s) not sent yet.</source>
+      <translation>
+        <numerusform>%n 份告知书尚未送达。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No notices: no approved sample of this task found problems.</source>
+      <translation>无告知书：本任务已批准的样品均未发现问题。</translation>
+    </message>
+    <message>
+      <source>This notice belongs to a report that was replaced.</source>
+      <translation>该告知书所依据的报告已被替代。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%1: %n page(s).</source>
+      <translation>
+        <numerusform>%1：共 %n 页。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Test report %1 (sample %2)</source>
+      <translation>检验报告 %1（样品 %2）</translation>
+    </message>
+    <message>
+      <source>Notice %1 to %2</source>
+      <translation>告知书 %1（致 %2）</translation>
+    </message>
+    <message>
+      <source>Analysis report of task %1</source>
+      <translation>任务 %1 的风险监测分析报告</translation>
+    </message>
+    <message>
+      <source>Monthly risk-information report %1</source>
+      <translation>%1 风险信息月报</translation>
+    </message>
+    <message>
+      <source>Save monthly report</source>
+      <translation>保存月报</translation>
+    </message>
+    <message>
+      <source>Excel workbooks (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>Saved %1</source>
+      <translation>已保存：%1</translation>
+    </message>
+    <message>
+      <source>Export sample ledger</source>
+      <translation>导出样品台账</translation>
+    </message>
+    <message>
+      <source>Folder for the export package</source>
+      <translation>选择导出包的保存文件夹</translation>
+    </message>
+    <message>
+      <source>Export package written and checked: %1 (%2 sample(s), %3 notice(s)).</source>
+      <translation>导出包已生成并通过校验：%1（%2 个样品，%3 份告知书）。</translation>
+    </message>
+    <message>
+      <source>The export package failed its check: %1</source>
+      <translation>导出包未通过校验：%1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n notification record(s) created.</source>
+      <translation>
+        <numerusform>已创建 %n 条告知记录。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Folder for the notices</source>
+      <translation>选择告知书的保存文件夹</translation>
+    </message>
+    <message>
+      <source>Writing notices…</source>
+      <translation>正在生成告知书…</translation>
+    </message>
+    <message>
+      <source>Cancelled: %1 of %2 notices written to %3.</source>
+      <translation>已取消：已生成 %1/%2 份告知书，保存在 %3。</translation>
+    </message>
+    <message>
+      <source>%1 of %2 notices written to %3.</source>
+      <translation>已生成 %1/%2 份告知书，保存在 %3。</translation>
+    </message>
+    <message>
+      <source>Delivery of %1 recorded: %2.</source>
+      <translation>已登记 %1 的送达情况：%2。</translation>
     </message>
   </context>
   <context>
