@@ -963,16 +963,16 @@ def package_parts(session: Session, task_id: int, *, include_analysis: bool | No
             notifications.append(PackageNotification.from_notice(notice, s.number, name))
             n_notices += 1
     analysis = None
-    tested = session.scalar(select(func.count(Sample.id)).where(Sample.task_id == task.id,
-                                                                Sample.completed_date.is_not(None))) or 0
-    if tested:
-        data_a, saved = _analysis(session, task)
-        if include_analysis if include_analysis is not None else saved:
-            name = f"analysis/{safe_file_name(task.number)}-分析报告.pdf"
-            files[name] = render_analysis(data_a)
-            risk = data_a.risk
-            analysis = PackageAnalysis(name, risk.level if risk else None, risk.model_name if risk else "",
-                                       risk.model_version if risk else "")
+    if include_analysis is None:
+        include_analysis = session.scalar(
+            select(RiskProposalRow.id).where(RiskProposalRow.task_id == task.id).limit(1)) is not None
+    if include_analysis:
+        data_a, _saved = _analysis(session, task)
+        name = f"analysis/{safe_file_name(task.number)}-分析报告.pdf"
+        files[name] = render_analysis(data_a)
+        risk = data_a.risk
+        analysis = PackageAnalysis(name, risk.level if risk else None, risk.model_name if risk else "",
+                                   risk.model_version if risk else "")
     created = max(stamps) if stamps else None
     if created is not None and created.tzinfo is None:
         created = created.replace(tzinfo=dt.UTC)

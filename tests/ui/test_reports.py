@@ -83,6 +83,16 @@ def test_preview_save_and_print_a_test_report(page, tmp_path: Path, monkeypatch)
     page.select_sample(open_row.sample_number)
     assert not page.preview_button.isEnabled()
 
+    # another page hands over a sample: its task is shown and the sample selected
+    kids = page.task_box.findText("WHFX", Qt.MatchFlag.MatchStartsWith)
+    page.task_box.setCurrentIndex(kids)
+    assert ops.wait_idle()
+    assert page.rows and row.sample_number not in {r.sample_number for r in page.rows}
+    page.open(sample_id=row.sample_id)
+    assert ops.wait_idle()
+    assert page.task_box.currentText().startswith(KETTLE)
+    assert page.selected_sample().sample_id == row.sample_id and page.preview_button.isEnabled()
+
 
 def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypatch):
     row = _approved(page)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.documents.package import verify_package
-from app.services import documents, notifications, tasks
+from app.services import documents, notifications, samples, tasks
 from app.services.context import Context
 from app.ui.application import settings
 from app.ui.dialogs.steps import StepDialog
@@ -332,8 +332,12 @@ class ReportsPage(QWidget):
         run_op(tasks.list_tasks, self.ctx, on_done=self._show_tasks, on_error=self._error)
 
     def open(self, task_id: int | None = None, sample_id: int | None = None, **_kw) -> None:
-        """Show a task (and select one of its samples)."""
+        """Show a task (and select one of its samples); a sample alone shows its task."""
         self._pending_sample = sample_id
+        if task_id is None and sample_id is not None:
+            run_op(samples.get_sample, self.ctx, sample_id, on_error=self._error,
+                   on_done=lambda detail: self.open(task_id=detail.data.task_id, sample_id=sample_id))
+            return
         if task_id is not None:
             index = self.task_box.findData(task_id)
             if index >= 0:
@@ -342,6 +346,7 @@ class ReportsPage(QWidget):
                 else:
                     self.task_box.setCurrentIndex(index)
                 return
+            self.task_id = task_id
             settings().setValue("reports/task", task_id)
         self.refresh()
 
