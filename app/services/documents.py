@@ -394,6 +394,25 @@ def test_report_data(ctx: Context, sample_id: int) -> TestReportData:
 test_report_data.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
+def store_report_pdf(session: Session, report: Report) -> bytes:
+    """Render an approved test report and keep the PDF with it (``pdf``, ``file_sha256``), in the
+    caller's transaction: the issued document is then exactly the one packages carry, and later
+    packages need not render it again. Meant for the approval's transaction."""
+    import hashlib
+
+    from app.documents.test_report import render_test_report
+
+    if report.kind != "test" or report.sample is None:
+        raise ValidationError("只能保存检验报告的 PDF。")
+    if report.status != "approved":
+        raise ValidationError(f"报告 {report.number} 尚未批准，不能作为正式报告保存。")
+    pdf = render_test_report(_test_report(session, report.sample, report))
+    report.pdf = pdf
+    report.file_sha256 = hashlib.sha256(pdf).hexdigest()
+    session.flush()
+    return pdf
+
+
 def test_report_pdf(ctx: Context, sample_id: int) -> bytes:
     from app.documents.test_report import render_test_report
 

@@ -4,6 +4,7 @@ ledger, the export package, and the Excel sampling import."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import shutil
 import zipfile
@@ -20,6 +21,7 @@ from app.errors import NotFoundError, ValidationError
 from app.services import demo, documents, imports, reports, risk, samples, testing, users
 from app.services.context import Context
 from app.store.db import DB_FILENAME, bootstrap
+from app.store.models import Report
 from app.store.uow import UnitOfWork
 
 KETTLE = "HBFX-2026-DQ-01"
@@ -256,6 +258,21 @@ def test_the_task_package_verifies_and_tampering_is_detected(lab):
     with pytest.raises(ValidationError, match="还没有已批准的检验报告"):
         with UnitOfWork(lab, actor="test") as uow:
             documents.build_task_package(uow.session, documents.task_id_by_number(ctx, KIDS))
+
+
+def test_a_stored_report_pdf_is_the_one_the_package_carries(sqlite_lab):
+    ctx = _admin(sqlite_lab)
+    row = _platform_sample(ctx)
+    with UnitOfWork(sqlite_lab, actor="test") as uow:
+        stored = documents.store_report_pdf(uow.session, uow.session.get(Report, row.report_id))
+        uow.commit()
+    with UnitOfWork(sqlite_lab, actor="test") as uow:
+        package = documents.build_task_package(uow.session, documents.task_id_by_number(ctx, KETTLE))
+        report = uow.session.get(Report, row.report_id)
+        assert report.file_sha256 == hashlib.sha256(stored).hexdigest()
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        assert zf.read(f"reports/{row.report_number}.pdf") == stored
+    assert row.report_number in _pdf_text(stored)
 
 
 def test_a_saved_risk_proposal_puts_the_analysis_into_the_package(sqlite_lab, tmp_path: Path):
