@@ -68,6 +68,45 @@
     </message>
   </context>
   <context>
+    <name>CalendarDayDialog</name>
+    <message>
+      <source>Add a calendar day</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>e.g. Spring Festival</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>e.g. the number of the State Council notice</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Date</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
     <name>CatalogLabels</name>
     <message>
       <source>Range (low–high)</source>
@@ -333,12 +372,12 @@
       <translation>宣传材料</translation>
     </message>
     <message>
-      <source>range (low~high)</source>
-      <translation>范围（下限~上限）</translation>
-    </message>
-    <message>
       <source>Sample itself</source>
       <translation>实物</translation>
+    </message>
+    <message>
+      <source>range</source>
+      <translation>范围</translation>
     </message>
     <message>
       <source>text</source>
@@ -1273,6 +1312,37 @@
     <message>
       <source>Delivery of %1 recorded: %2.</source>
       <translation>已登记 %1 的送达情况：%2。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+      <source>Reset password</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New password for %1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New password (at least 8 characters)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Password again</source>
+      <translation>确认密码</translation>
+    </message>
+    <message>
+      <source>Set password</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
     </message>
   </context>
   <context>
@@ -2293,6 +2363,374 @@ Candidate standards: %4</source>
     </message>
     <message>
       <source>Not in the standards catalog: %1. Results cannot be judged against their requirements until the standards are added to the catalog.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>SettingsLabels</name>
+    <message>
+      <source>Technician</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reviewer</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Authorised signatory</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Administrator</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Holiday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Adjusted working day</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Entered by the lab</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>State Council notice (shipped)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Statutory holidays (provisional)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Monday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Tuesday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Wednesday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Thursday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Friday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Saturday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sunday</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>Lab-wide settings can only be changed by an administrator.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Lab</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Users</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>My account</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Working calendar</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Numbering</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Provincial system</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Language</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>number on the CMA certificate</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Lab name *</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>CMA certificate number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Telephone</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save lab details</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Saved.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Users and roles</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <source>Full name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Roles</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Active</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Last sign-in</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add user</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit user</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reset password</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Signed in as %1 (%2). Roles: %3</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Current password</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New password (at least 8 characters)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New password again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Change my password</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The two new passwords differ.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Your password was changed.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>No</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Year</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Date</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Weekday</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Notice</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add day…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Remove day</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Only days entered by the lab can be removed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import a year's notice…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>CSV (date,kind,name) or JSON list; every line is checked and nothing is imported if one is bad</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No official holiday notice for %1 yet: the statutory holidays are assumed and deadlines are provisional. Import the notice when it is published.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Holidays and adjusted working days of %1 (weekends not listed).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Remove %1 from the lab's calendar entries?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import a holiday notice</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Calendar files (*.csv *.json);;All files (*)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Calendar imported</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>%n day(s) imported.</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+    <message>
+      <source>Calendar import rejected</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Nothing was imported. Fix every line listed below and import the file again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample number pattern</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Example</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report number pattern</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Placeholders: {task} task number, {seq:04d} running number (per task for samples, per year for reports, 4 digits), {year}, {month:02d}, {day:02d} (sampling date). A sample pattern needs {task} and {seq}; a report pattern needs {year} and {seq}, so that numbers never repeat.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save patterns</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Final results and analysis reports are uploaded to the Hubei product quality safety supervision information system.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Address of the provincial system</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>User name at the provincial system</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save connection</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Password of the provincial system</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Checking the system keyring…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <source>Save password to the system keyring</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The system keyring cannot be used: %1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The password is kept in the system keyring of this computer (%1), never in the database.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The password was saved to the system keyring.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Interface language</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The language is kept on this computer and applied the next time Riskmon starts.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Saved: Riskmon will start in %1 next time.</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -3462,6 +3900,53 @@ Conclusion: %2</source>
     <message>
       <source>E-commerce platform</source>
       <translation>电商平台</translation>
+    </message>
+  </context>
+  <context>
+    <name>UserDialog</name>
+    <message>
+      <source>Edit user</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add user</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Account active</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <source>Full name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Roles</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Password (at least 8 characters)</source>
+      <translation>密码（至少 8 位）</translation>
+    </message>
+    <message>
+      <source>Password again</source>
+      <translation>确认密码</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
     </message>
   </context>
   <context>

@@ -337,7 +337,7 @@ class ClaimsEdit(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((90, 82, 64, 70, 52)):
+        for col, width in enumerate((90, 82, 70, 70, 52)):
             self.table.setColumnWidth(col, width)
         buttons = QVBoxLayout()
         self.add_button = QPushButton(self.tr("Add"))
@@ -358,7 +358,7 @@ class ClaimsEdit(QWidget):
             "advertising": self.tr("In advertising"),
             "sample": self.tr("Sample itself"),
         }
-        self._op_names = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "=": "=", "range": self.tr("range (low~high)"),
+        self._op_names = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "=": "=", "range": self.tr("range"),
                           "text": self.tr("text")}
 
     def add_claim(self, claim: dict | None = None) -> int:

@@ -164,8 +164,8 @@ class SamplesPage(QWidget):
         header.setSectionsMovable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for key, width in {"number": 180, "task": 125, "product": 110, "brand": 70, "batch": 80, "place": 84,
-                           "sampled_party": 190, "sampling_date": 88, "received_date": 88}.items():
+        for key, width in {"number": 175, "task": 135, "product": 110, "brand": 60, "batch": 80, "place": 84,
+                           "sampled_party": 185, "sampling_date": 85, "received_date": 85}.items():
             self.table.setColumnWidth(self.model.column_of(key), width)
         header.setSortIndicator(self.model.column_of(sample_list.DEFAULT_SORT), Qt.SortOrder.DescendingOrder)
         remember_columns(header, "samples")
