@@ -386,6 +386,7 @@ def build_pdf(
         lang="zh-CN",
         initialFontName=fonts.CJK,
         initialFontSize=9,
+        invariant=True,  # no creation time or random id: the same data gives the same bytes
     )
     frame = Frame(MARGIN_X, bottom, BODY_W, PAGE_H - top - bottom, id="body", leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)

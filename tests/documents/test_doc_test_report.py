@@ -160,3 +160,12 @@ def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path):
     write_test_report(examples.test_report(), target)
     assert target.read_bytes().startswith(b"%PDF")
     assert [p.name for p in target.parent.iterdir()] == ["r.pdf"]
+
+
+def test_the_same_data_gives_the_same_bytes():
+    """Packages are content-addressed for upload idempotency: rebuilding a PDF must not change it."""
+    from app.documents import examples
+    from app.documents.test_report import render_test_report
+
+    data = examples.test_report()
+    assert render_test_report(data) == render_test_report(data)
