@@ -260,8 +260,13 @@ def _apply(session, r: RiskInformation, data: RiskInfoInput) -> None:
             r.sample_links.append(RiskInformationSample(sample=s))
 
 
-def _check(data: RiskInfoInput, today: dt.date | None) -> None:
+def _check(session, data: RiskInfoInput, today: dt.date | None) -> None:
+    """Every bad field and every unknown sample number at once, before anything is written."""
     errors = validate_info(data, today)
+    try:
+        _resolve_samples(session, _clean_numbers(data.sample_numbers))
+    except ValidationError as exc:
+        errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
 
@@ -269,8 +274,8 @@ def _check(data: RiskInfoInput, today: dt.date | None) -> None:
 def create_info(ctx: Context, data: RiskInfoInput, *, today: dt.date | None = None) -> RiskInfo:
     """登记风险信息: rejected with every bad field before anything is written."""
     ctx.require("technician", "reviewer", "administrator", action="登记风险信息")
-    _check(data, today)
     with ctx.uow() as uow:
+        _check(uow.session, data, today)
         r = RiskInformation(created_by_id=ctx.user.id)
         _apply(uow.session, r, data)
         uow.session.add(r)
@@ -283,10 +288,10 @@ def create_info(ctx: Context, data: RiskInfoInput, *, today: dt.date | None = No
 def update_info(ctx: Context, info_id: int, version: int, data: RiskInfoInput, *,
                 today: dt.date | None = None) -> RiskInfo:
     ctx.require("technician", "reviewer", "administrator", action="修改风险信息")
-    _check(data, today)
     with ctx.uow() as uow:
         r = uow.session.get(RiskInformation, info_id)
         check_version(r, version, "该风险信息")
+        _check(uow.session, data, today)
         _apply(uow.session, r, data)
         uow.session.flush()
         info = _info(uow.session, r)
@@ -451,6 +456,7 @@ def monthly_data(ctx: Context, year: int, month: int) -> MonthlyRiskData:
     start, end = _month_range(year, month)
     with ctx.uow() as uow:
         org = organisation(uow.session)
+        lab_name, cma_number = (org.name, org.cma_number or "") if org else ("", "")
         rows = list(
             uow.session.scalars(
                 select(RiskInformation)
@@ -494,8 +500,8 @@ def monthly_data(ctx: Context, year: int, month: int) -> MonthlyRiskData:
     return MonthlyRiskData(
         year=year,
         month=month,
-        lab_name=org.name if org else "",
-        cma_number=(org.cma_number or "") if org else "",
+        lab_name=lab_name,
+        cma_number=cma_number,
         entries=tuple(entries),
         by_source=groups,
         key_entries=key_entries,

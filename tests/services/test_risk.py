@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import ConflictError, PermissionDenied, ValidationError
+from app.services import lab as lab_service
 from app.services import risk, samples
 from app.store.models import RiskInformation, RiskInformationSample, RiskProposal, Sample
 from tests.services.conftest import TODAY, audit_ok, ready_task
@@ -86,6 +87,9 @@ def test_bad_input_names_every_field_and_writes_nothing(any_lab):
     with pytest.raises(ValidationError) as err:
         risk.create_info(lab.tech, entry(sample_numbers=("NO-SUCH-1", "NO-SUCH-2")))
     assert err.value.errors == {"samples": "找不到样品编号：NO-SUCH-1、NO-SUCH-2。"}
+    with pytest.raises(ValidationError) as err:
+        risk.create_info(lab.tech, entry(source=None, sample_numbers=("NO-SUCH-1",)))
+    assert set(err.value.errors) == {"source", "samples"}
     with pytest.raises(PermissionDenied):
         risk.create_info(lab.sig, entry())
     assert count(lab.db, RiskInformation) == 0
@@ -93,6 +97,7 @@ def test_bad_input_names_every_field_and_writes_nothing(any_lab):
 
 def test_filters_and_the_monthly_grouping(any_lab):
     lab = any_lab
+    lab_service.save_lab(lab.admin, name="荆楚检验中心", cma_number="241712050999", address="", phone="", version=None)
     risk.create_info(lab.tech, entry(received_date=dt.date(2025, 3, 31), source=8, title="三月最后一天"))
     first = risk.create_info(lab.tech, entry(received_date=dt.date(2025, 4, 1), source=2, title="四月一日投诉"))
     key = risk.create_info(
@@ -113,6 +118,7 @@ def test_filters_and_the_monthly_grouping(any_lab):
 
     month = risk.monthly_data(lab.tech, 2025, 4)
     assert month.period == "2025年4月" and month.total == 3 and month.key_total == 1
+    assert (month.lab_name, month.cma_number) == ("荆楚检验中心", "241712050999")
     assert [e.serial for e in month.entries] == ["202504-001", "202504-002", "202504-003"]
     assert month.entries[0].id == first.id
     assert [g.source for g in month.by_source] == list(range(1, 10))
