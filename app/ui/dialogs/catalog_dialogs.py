@@ -1,0 +1,306 @@
+"""Dialogs of the standards catalog (标准库): one standard version with its items' structured
+requirements and methods, and the list of problems of a rejected import file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import ConflictError, RiskmonError
+from app.services import catalog as catalog_service
+from app.services.context import Context
+from app.ui import widgets
+from app.ui.dialogs.task_dialogs import error_label
+from app.ui.ops import bus, run_op
+from app.ui.widgets import FieldErrors, OptionalDateEdit
+
+#: requirement types offered in the editor: (op, shown sign)
+OPS = (("", "—"), ("<=", "≤"), ("<", "<"), (">=", "≥"), (">", ">"), ("=", "="), ("range", None), ("text", None))
+
+
+def op_label(op: str, sign: str | None) -> str:
+    if op == "range":
+        return QCoreApplication.translate("CatalogLabels", "Range (low–high)")
+    if op == "text":
+        return QCoreApplication.translate("CatalogLabels", "Text")
+    return sign or ""
+
+
+def _number_or_text(text: str):
+    """A number typed in a cell, or the text itself (the service then says what is wrong)."""
+    text = text.strip().replace("，", ".").replace("－", "-")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+
+
+def _num_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class StandardDialog(QDialog):
+    """One version of a standard: code with year, title, effective/abolished dates, and items."""
+
+    ITEM, CLAUSE, OP, VALUE, LOW, HIGH, UNIT, TEXT, METHOD, METHOD_CLAUSE = range(10)
+
+    def __init__(self, ctx: Context, standard: catalog_service.StandardInfo | None = None,
+                 parent: QWidget | None = None, *, template: catalog_service.StandardInfo | None = None,
+                 read_only: bool = False) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.standard = standard
+        self.read_only = read_only
+        self.saved: catalog_service.StandardInfo | None = None
+        self.busy = False
+        source = standard or template
+        if read_only:
+            self.setWindowTitle(self.tr("Standard (read only)"))
+        elif standard:
+            self.setWindowTitle(self.tr("Edit standard"))
+        elif template:
+            self.setWindowTitle(self.tr("New version of a standard"))
+        else:
+            self.setWindowTitle(self.tr("New standard"))
+        self.resize(1100, 620)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        code = source.code if standard else (source.base_code + "-" if source else "")
+        self.code = QLineEdit(code)
+        self.code.setObjectName("code")
+        self.code.setPlaceholderText(self.tr("with its year, e.g. GB 4706.19-2008"))
+        self.title = QLineEdit(source.title if source else "")
+        self.title.setObjectName("title")
+        self.effective = OptionalDateEdit(source.effective if standard else None)
+        self.effective.setObjectName("effective")
+        self.abolished = OptionalDateEdit(source.abolished if standard else None)
+        self.abolished.setObjectName("abolished")
+        form.addRow(self.tr("Standard code *"), self.code)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow(self.tr("Effective from"), self.effective)
+        form.addRow(self.tr("Abolished on (empty while current)"), self.abolished)
+        layout.addLayout(form)
+
+        box = QGroupBox(self.tr("Items, requirements and methods"))
+        inner = QVBoxLayout(box)
+        self.items = QTableWidget(0, 10)
+        self.items.setObjectName("items")
+        self.items.setHorizontalHeaderLabels([
+            self.tr("Test item"), self.tr("Clause"), self.tr("Requirement"), self.tr("Limit"), self.tr("Lower limit"),
+            self.tr("Upper limit"), self.tr("Unit"), self.tr("Text requirement"), self.tr("Method standard"),
+            self.tr("Method clause"),
+        ])
+        self.items.verticalHeader().setVisible(False)
+        header = self.items.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for col, width in ((self.ITEM, 150), (self.CLAUSE, 60), (self.OP, 120), (self.VALUE, 70), (self.LOW, 70),
+                           (self.HIGH, 70), (self.UNIT, 60), (self.TEXT, 200), (self.METHOD, 150),
+                           (self.METHOD_CLAUSE, 80)):
+            self.items.setColumnWidth(col, width)
+        widgets.remember_columns(header, "catalog/standard_items")
+        inner.addWidget(self.items)
+        row = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("Add item"))
+        self.add_button.clicked.connect(lambda: self.add_item(focus=True))
+        self.remove_button = QPushButton(self.tr("Remove item"))
+        self.remove_button.clicked.connect(self._remove)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        inner.addLayout(row)
+        layout.addWidget(box, 1)
+
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors(
+            {"code": self.code, "title": self.title, "effective": self.effective, "abolished": self.abolished,
+             "items": self.items},
+            self.error_text,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close") if read_only else self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        for item in (source.items if source else ()):
+            self.add_item(item)
+        if not source and not read_only:
+            self.add_item()
+        if read_only:
+            self.save_button.setVisible(False)
+            self.add_button.setVisible(False)
+            self.remove_button.setVisible(False)
+            for w in (self.code, self.title):
+                w.setReadOnly(True)
+            self.effective.setEnabled(False)
+            self.abolished.setEnabled(False)
+            self.items.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+    # -- rows
+    def add_item(self, item: catalog_service.StandardItemInput | None = None, *, focus: bool = False) -> int:
+        item = item or catalog_service.StandardItemInput("")
+        req = item.requirement or {}
+        r = self.items.rowCount()
+        self.items.insertRow(r)
+        values = {
+            self.ITEM: item.item, self.CLAUSE: item.clause, self.VALUE: _num_text(req.get("value")),
+            self.LOW: _num_text(req.get("low")), self.HIGH: _num_text(req.get("high")),
+            self.UNIT: str(req.get("unit") or ""), self.TEXT: str(req.get("text") or ""),
+            self.METHOD: item.method_code, self.METHOD_CLAUSE: item.method_clause,
+        }
+        for col, text in values.items():
+            self.items.setItem(r, col, QTableWidgetItem(text))
+        combo = QComboBox()
+        for op, sign in OPS:
+            combo.addItem(op_label(op, sign), op)
+        combo.setCurrentIndex(max(combo.findData(str(req.get("op") or "")), 0))
+        combo.setEnabled(not self.read_only)
+        self.items.setCellWidget(r, self.OP, combo)
+        if focus:
+            self.items.setCurrentCell(r, self.ITEM)
+            self.items.editItem(self.items.item(r, self.ITEM))
+        return r
+
+    def set_item(self, row: int, item: str, op: str = "", *, clause: str = "", value="", low="", high="",
+                 unit: str = "", text: str = "", method: str = "", method_clause: str = "") -> None:
+        for col, v in ((self.ITEM, item), (self.CLAUSE, clause), (self.VALUE, value), (self.LOW, low),
+                       (self.HIGH, high), (self.UNIT, unit), (self.TEXT, text), (self.METHOD, method),
+                       (self.METHOD_CLAUSE, method_clause)):
+            self.items.item(row, col).setText(str(v))
+        combo: QComboBox = self.items.cellWidget(row, self.OP)
+        combo.setCurrentIndex(combo.findData(op))
+
+    def _remove(self) -> None:
+        r = self.items.currentRow()
+        if r >= 0:
+            self.items.removeRow(r)
+
+    def _cell(self, r: int, c: int) -> str:
+        item = self.items.item(r, c)
+        return item.text().strip() if item else ""
+
+    def data(self) -> catalog_service.StandardInput:
+        items = []
+        for r in range(self.items.rowCount()):
+            name = self._cell(r, self.ITEM)
+            combo: QComboBox = self.items.cellWidget(r, self.OP)
+            op = combo.currentData() if combo else ""
+            if not name and not op and not self._cell(r, self.METHOD):
+                continue
+            requirement: dict | None
+            if not op:
+                requirement = None
+            elif op == "text":
+                requirement = {"op": "text", "text": self._cell(r, self.TEXT)}
+            elif op == "range":
+                requirement = {"op": "range", "low": _number_or_text(self._cell(r, self.LOW)),
+                               "high": _number_or_text(self._cell(r, self.HIGH)), "unit": self._cell(r, self.UNIT)}
+            else:
+                requirement = {"op": op, "value": _number_or_text(self._cell(r, self.VALUE)),
+                               "unit": self._cell(r, self.UNIT)}
+            items.append(catalog_service.StandardItemInput(
+                item=name, clause=self._cell(r, self.CLAUSE), requirement=requirement,
+                method_code=self._cell(r, self.METHOD), method_clause=self._cell(r, self.METHOD_CLAUSE),
+            ))
+        return catalog_service.StandardInput(
+            code=self.code.text().strip(), title=self.title.text(), effective=self.effective.date(),
+            abolished=self.abolished.date(), items=tuple(items),
+        )
+
+    def save(self) -> None:
+        if self.read_only or self.busy:
+            return
+        self.busy = True
+        self.setEnabled(False)
+        self.errors.clear()
+        kwargs = {}
+        if self.standard is not None:
+            kwargs = {"standard_id": self.standard.id, "version": self.standard.version}
+        run_op(catalog_service.save_standard, self.ctx, self.data(), on_done=self._done, on_error=self._failed, **kwargs)
+
+    def _done(self, info: catalog_service.StandardInfo) -> None:
+        self.busy = False
+        self.setEnabled(True)
+        self.saved = info
+        bus.changed.emit({"catalog"})
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.setEnabled(True)
+        if isinstance(exc, ConflictError):
+            self.errors.show(exc)
+            if widgets.confirm(self, self.tr("Changed by someone else"),
+                               exc.message + "\n\n" + self.tr("Close this form and reload? What you typed here will be lost.")):
+                bus.changed.emit({"catalog"})
+                self.reject()
+            return
+        if isinstance(exc, RiskmonError):
+            self.errors.show(exc)
+            return
+        widgets.show_error(self, exc)
+
+
+def effective_text(info: catalog_service.StandardInfo, today: dt.date | None = None) -> str:
+    """现行 / 已废止 / 尚未实施 for the catalog list."""
+    today = today or dt.date.today()
+    if info.abolished and info.abolished <= today:
+        return QCoreApplication.translate("CatalogLabels", "Abolished")
+    if info.effective and info.effective > today:
+        return QCoreApplication.translate("CatalogLabels", "Not yet in force")
+    return QCoreApplication.translate("CatalogLabels", "Current")
+
+
+class ProblemsDialog(QDialog):
+    """Every problem of a rejected file, to read, copy and fix in one pass."""
+
+    def __init__(self, title: str, intro: str, message: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(720, 420)
+        layout = QVBoxLayout(self)
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.text = QPlainTextEdit(message)
+        self.text.setObjectName("problems")
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text, 1)
+        buttons = QDialogButtonBox()
+        copy = buttons.addButton(self.tr("Copy"), QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(message))
+        close = buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setWindowModality(Qt.WindowModality.WindowModal)

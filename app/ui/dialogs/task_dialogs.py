@@ -1,0 +1,812 @@
+"""Dialogs of 监测任务: the task form, the scheme editor (方案), scheme review (方案评审) and the
+risk-level proposal of a task (Articles 19–20).
+
+Each dialog saves through a service call on a worker (``run_op``) and stays open, with what the
+user typed, when the service refuses: the fields it names are marked. Tests fill the widgets and
+call the save slots directly.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import ConflictError, RiskmonError
+from app.rules.standards import StandardCodeError, normalize_code
+from app.services import catalog as catalog_service
+from app.services import risk as risk_service
+from app.services import tasks as task_service
+from app.services.context import Context
+from app.ui import widgets
+from app.ui.ops import bus, run_op
+from app.ui.widgets import FieldErrors, OptionalDateEdit
+
+#: background and text colour of each warning level colour (Article 19)
+LEVEL_STYLES = {
+    "red": ("#c62828", "#ffffff"),
+    "orange": ("#ef6c00", "#ffffff"),
+    "yellow": ("#fbc02d", "#000000"),
+    "blue": ("#1565c0", "#ffffff"),
+}
+WARNING_BRUSH = QBrush(QColor("#ffe2b8"))
+
+
+def authority_labels() -> dict[str, str]:
+    return {
+        "national": QCoreApplication.translate("TaskLabels", "National"),
+        "provincial": QCoreApplication.translate("TaskLabels", "Provincial"),
+        "municipal": QCoreApplication.translate("TaskLabels", "Municipal (prefecture)"),
+        "county": QCoreApplication.translate("TaskLabels", "County"),
+    }
+
+
+def task_status_labels() -> dict[str, str]:
+    return {
+        "draft": QCoreApplication.translate("TaskLabels", "Draft"),
+        "active": QCoreApplication.translate("TaskLabels", "In progress"),
+        "completed": QCoreApplication.translate("TaskLabels", "Task finished"),
+        "closed": QCoreApplication.translate("TaskLabels", "Closed"),
+    }
+
+
+def scheme_status_labels() -> dict[str, str]:
+    return {
+        "draft": QCoreApplication.translate("TaskLabels", "Draft"),
+        "submitted": QCoreApplication.translate("TaskLabels", "Submitted for review"),
+        "reviewed": QCoreApplication.translate("TaskLabels", "Reviewed"),
+        "approved": QCoreApplication.translate("TaskLabels", "Approved (confirmed)"),
+        "rejected": QCoreApplication.translate("TaskLabels", "Returned for changes"),
+    }
+
+
+def standard_role_labels() -> dict[str, str]:
+    return {
+        "similar": QCoreApplication.translate("TaskLabels", "Same or similar product standard"),
+        "mandatory": QCoreApplication.translate("TaskLabels", "Mandatory standard"),
+    }
+
+
+def severity_labels() -> dict[int, str]:
+    return {
+        1: QCoreApplication.translate("TaskLabels", "1 — first aid, reversible"),
+        2: QCoreApplication.translate("TaskLabels", "2 — medical treatment, recovery within about 6 months"),
+        3: QCoreApplication.translate("TaskLabels", "3 — hospitalisation or lasting loss of function"),
+        4: QCoreApplication.translate("TaskLabels", "4 — fatal or could be, or over 10% permanent disability"),
+    }
+
+
+def urgency_labels() -> dict[str, str]:
+    return {
+        "normal": QCoreApplication.translate("TaskLabels", "Normal"),
+        "urgent": QCoreApplication.translate("TaskLabels", "Urgent (injuries or incidents reported, or hazard rising)"),
+    }
+
+
+def scope_labels() -> dict[str, str]:
+    return {
+        "single": QCoreApplication.translate("TaskLabels", "Single enterprise or batch"),
+        "regional": QCoreApplication.translate("TaskLabels", "Regional"),
+        "industry": QCoreApplication.translate("TaskLabels", "Industry-wide or systemic"),
+    }
+
+
+def duration_labels() -> dict[str, str]:
+    return {
+        "new": QCoreApplication.translate("TaskLabels", "New (first found)"),
+        "persistent": QCoreApplication.translate("TaskLabels", "Persistent (found again in a later round)"),
+    }
+
+
+def alive(widget: QWidget) -> bool:
+    """False once Qt has deleted the widget (a late operation result must then be dropped)."""
+    return shiboken6.isValid(widget)
+
+
+def fill_combo(combo: QComboBox, labels: dict, current=None) -> None:
+    combo.clear()
+    for key, text in labels.items():
+        combo.addItem(text, key)
+    if current is not None:
+        index = combo.findData(current)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("errors")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class _SavingDialog(QDialog):
+    """Common save handling: the operation runs on a worker; errors mark fields, keep input."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved = None
+        self.busy = False
+
+    def _run(self, fn, *args, changed: set[str], **kwargs) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.setEnabled(False)
+        self.errors.clear()
+        run_op(fn, *args, on_done=lambda result: self._done(result, changed), on_error=self._failed, **kwargs)
+
+    def _done(self, result, changed: set[str]) -> None:
+        self.busy = False
+        self.setEnabled(True)
+        self.saved = result
+        bus.changed.emit(set(changed))
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.setEnabled(True)
+        if isinstance(exc, ConflictError):
+            self.errors.show(exc)
+            title = QCoreApplication.translate("TaskDialogs", "Changed by someone else")
+            question = QCoreApplication.translate(
+                "TaskDialogs", "Close this form and reload? What you typed here will be lost."
+            )
+            if widgets.confirm(self, title, exc.message + "\n\n" + question):
+                bus.changed.emit({"task"})
+                self.reject()
+            return
+        if isinstance(exc, RiskmonError):
+            self.errors.show(exc)
+            return
+        widgets.show_error(self, exc)
+
+
+# ----------------------------------------------------------------------------------- task
+class TaskDialog(_SavingDialog):
+    """New or changed 风险监测任务."""
+
+    NO_YEAR = 1999
+    NO_BATCHES = -1
+
+    def __init__(self, ctx: Context, task: task_service.TaskInfo | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.task = task
+        self.setWindowTitle(self.tr("Edit task") if task else self.tr("New monitoring task"))
+        self.setMinimumWidth(560)
+        data = task.data if task else task_service.TaskInput(plan_year=None)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.number = QLineEdit(data.number)
+        self.number.setObjectName("number")
+        self.number.setPlaceholderText(self.tr("as on the task letter, e.g. HBFX-2026-DQ-01"))
+        self.title = QLineEdit(data.title)
+        self.title.setObjectName("title")
+        self.authority = QLineEdit(data.issuing_authority)
+        self.authority.setObjectName("issuing_authority")
+        self.authority.setPlaceholderText(self.tr("e.g. Hubei Provincial Administration for Market Regulation"))
+        self.level = QComboBox()
+        self.level.setObjectName("authority_level")
+        fill_combo(self.level, authority_labels(), data.authority_level)
+        self.category = QLineEdit(data.product_category)
+        self.category.setObjectName("product_category")
+        self.year = QSpinBox()
+        self.year.setObjectName("plan_year")
+        self.year.setRange(self.NO_YEAR, 2100)
+        self.year.setSpecialValueText(self.tr("(not set)"))
+        self.year.setValue(data.plan_year or (self.NO_YEAR if task else _this_year()))
+        self.batches = QSpinBox()
+        self.batches.setObjectName("batches_planned")
+        self.batches.setRange(self.NO_BATCHES, 1_000_000)
+        self.batches.setSpecialValueText(self.tr("(not set)"))
+        self.batches.setValue(self.NO_BATCHES if data.batches_planned is None else data.batches_planned)
+        self.sampling_deadline = OptionalDateEdit(data.sampling_deadline)
+        self.sampling_deadline.setObjectName("sampling_deadline")
+        self.report_deadline = OptionalDateEdit(data.report_deadline)
+        self.report_deadline.setObjectName("report_deadline")
+        self.status = QComboBox()
+        self.status.setObjectName("status")
+        fill_combo(self.status, task_status_labels(), data.status)
+        self.notes = QPlainTextEdit(data.notes)
+        self.notes.setObjectName("notes")
+        self.notes.setFixedHeight(70)
+        form.addRow(self.tr("Task number *"), self.number)
+        form.addRow(self.tr("Task title *"), self.title)
+        form.addRow(self.tr("Issuing authority"), self.authority)
+        form.addRow(self.tr("Authority level"), self.level)
+        form.addRow(self.tr("Product category"), self.category)
+        form.addRow(self.tr("Plan year"), self.year)
+        form.addRow(self.tr("Batches planned"), self.batches)
+        form.addRow(self.tr("Sampling deadline"), self.sampling_deadline)
+        form.addRow(self.tr("Report deadline"), self.report_deadline)
+        form.addRow(self.tr("Status"), self.status)
+        form.addRow(self.tr("Notes"), self.notes)
+        layout.addLayout(form)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors(
+            {
+                "number": self.number, "title": self.title, "issuing_authority": self.authority,
+                "authority_level": self.level, "product_category": self.category, "plan_year": self.year,
+                "batches_planned": self.batches, "sampling_deadline": self.sampling_deadline,
+                "report_deadline": self.report_deadline, "status": self.status, "notes": self.notes,
+            },
+            self.error_text,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.number.setFocus()
+
+    def data(self) -> task_service.TaskInput:
+        return task_service.TaskInput(
+            number=self.number.text(),
+            title=self.title.text(),
+            issuing_authority=self.authority.text(),
+            authority_level=self.level.currentData(),
+            product_category=self.category.text(),
+            plan_year=None if self.year.value() == self.NO_YEAR else self.year.value(),
+            batches_planned=None if self.batches.value() == self.NO_BATCHES else self.batches.value(),
+            sampling_deadline=self.sampling_deadline.date(),
+            report_deadline=self.report_deadline.date(),
+            status=self.status.currentData(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def save(self) -> None:
+        if self.task is None:
+            self._run(task_service.create_task, self.ctx, self.data(), changed={"task"})
+        else:
+            self._run(task_service.update_task, self.ctx, self.task.id, self.task.version, self.data(), changed={"task"})
+
+
+def _this_year() -> int:
+    import datetime as dt
+
+    return dt.date.today().year
+
+
+# ----------------------------------------------------------------------------------- scheme
+class SchemeDialog(_SavingDialog):
+    """风险监测方案: product, test items (重要性能指标, unit) and candidate standards.
+
+    Candidate standards are checked against the standards catalog as they are typed; a code the
+    catalog does not hold is a warning (the scheme can still be saved), a malformed code an error.
+    """
+
+    ITEM_NAME, ITEM_IMPORTANT, ITEM_UNIT, ITEM_NOTES = range(4)
+    STD_CODE, STD_ROLE, STD_CATALOG = range(3)
+
+    def __init__(self, ctx: Context, task: task_service.TaskInfo, scheme: task_service.SchemeInfo | None = None,
+                 parent: QWidget | None = None, *, read_only: bool = False) -> None:
+        super().__init__(ctx, parent)
+        self.task = task
+        self.scheme = scheme
+        self.read_only = read_only
+        self.unknown: set[str] = set()
+        self.checks = 0  # catalog checks finished (tests wait on it)
+        if read_only:
+            self.setWindowTitle(self.tr("Scheme (read only)"))
+        else:
+            self.setWindowTitle(self.tr("Edit scheme") if scheme else self.tr("New scheme"))
+        self.resize(900, 640)
+        data = scheme.data if scheme else task_service.SchemeInput(product=task.data.product_category)
+        layout = QVBoxLayout(self)
+        head = QLabel(self.tr("Task: %1 %2").replace("%1", task.data.number).replace("%2", task.data.title))
+        head.setWordWrap(True)
+        layout.addWidget(head)
+        form = QFormLayout()
+        self.product = QLineEdit(data.product)
+        self.product.setObjectName("product")
+        self.product.setPlaceholderText(self.tr("the product monitored, e.g. electric kettle"))
+        form.addRow(self.tr("Product *"), self.product)
+        layout.addLayout(form)
+
+        items_box = QGroupBox(self.tr("Test items"))
+        items_layout = QVBoxLayout(items_box)
+        self.items = QTableWidget(0, 4)
+        self.items.setObjectName("items")
+        self.items.setHorizontalHeaderLabels(
+            [self.tr("Test item"), self.tr("Important performance item"), self.tr("Unit"), self.tr("Notes")]
+        )
+        self.items.verticalHeader().setVisible(False)
+        header = self.items.horizontalHeader()
+        header.setSectionResizeMode(self.ITEM_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.ITEM_IMPORTANT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.ITEM_NOTES, QHeaderView.ResizeMode.Stretch)
+        items_layout.addWidget(self.items)
+        row = QHBoxLayout()
+        self.add_item_button = QPushButton(self.tr("Add item"))
+        self.add_item_button.clicked.connect(lambda: self.add_item(focus=True))
+        self.remove_item_button = QPushButton(self.tr("Remove item"))
+        self.remove_item_button.clicked.connect(lambda: _remove_selected(self.items))
+        self.up_button = QPushButton(self.tr("Move up"))
+        self.up_button.clicked.connect(lambda: self._move_item(-1))
+        self.down_button = QPushButton(self.tr("Move down"))
+        self.down_button.clicked.connect(lambda: self._move_item(1))
+        for b in (self.add_item_button, self.remove_item_button, self.up_button, self.down_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        items_layout.addLayout(row)
+        layout.addWidget(items_box, 3)
+
+        std_box = QGroupBox(self.tr("Candidate standards"))
+        std_layout = QVBoxLayout(std_box)
+        self.standards = QTableWidget(0, 3)
+        self.standards.setObjectName("standards")
+        self.standards.setHorizontalHeaderLabels([self.tr("Standard code"), self.tr("Kind"), self.tr("Catalog")])
+        self.standards.verticalHeader().setVisible(False)
+        sh = self.standards.horizontalHeader()
+        sh.setSectionResizeMode(self.STD_CODE, QHeaderView.ResizeMode.Stretch)
+        sh.setSectionResizeMode(self.STD_ROLE, QHeaderView.ResizeMode.ResizeToContents)
+        sh.setSectionResizeMode(self.STD_CATALOG, QHeaderView.ResizeMode.Stretch)
+        std_layout.addWidget(self.standards)
+        row = QHBoxLayout()
+        self.add_std_button = QPushButton(self.tr("Add standard"))
+        self.add_std_button.clicked.connect(lambda: self.add_standard(focus=True))
+        self.remove_std_button = QPushButton(self.tr("Remove standard"))
+        self.remove_std_button.clicked.connect(lambda: (_remove_selected(self.standards), self._schedule_check()))
+        row.addWidget(self.add_std_button)
+        row.addWidget(self.remove_std_button)
+        row.addStretch(1)
+        std_layout.addLayout(row)
+        self.catalog_note = QLabel()
+        self.catalog_note.setObjectName("catalog_warnings")
+        self.catalog_note.setWordWrap(True)
+        self.catalog_note.setStyleSheet("color: #8a4b00;")
+        std_layout.addWidget(self.catalog_note)
+        layout.addWidget(std_box, 2)
+
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors(
+            {"product": self.product, "items": self.items, "standards": self.standards}, self.error_text
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close") if read_only else self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(350)
+        self._timer.timeout.connect(self.check_catalog)
+        for item in data.items:
+            self.add_item(item)
+        for std in data.standards:
+            self.add_standard(std)
+        if not data.items and not read_only:
+            self.add_item()
+        self.standards.itemChanged.connect(lambda _item: self._schedule_check())
+        if read_only:
+            self.save_button.setVisible(False)
+            for w in (self.add_item_button, self.remove_item_button, self.up_button, self.down_button,
+                      self.add_std_button, self.remove_std_button):
+                w.setVisible(False)
+            self.product.setReadOnly(True)
+            for table in (self.items, self.standards):
+                table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.check_catalog()
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt override: no late catalog check
+        self._timer.stop()
+        super().done(result)
+
+    # -- rows
+    def add_item(self, item: task_service.SchemeItemInput | None = None, *, focus: bool = False) -> int:
+        item = item or task_service.SchemeItemInput("")
+        r = self.items.rowCount()
+        self.items.insertRow(r)
+        self.items.setItem(r, self.ITEM_NAME, QTableWidgetItem(item.name))
+        check = QTableWidgetItem(self.tr("Important"))
+        flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        check.setFlags(flags if not self.read_only else Qt.ItemFlag.ItemIsEnabled)
+        check.setCheckState(Qt.CheckState.Checked if item.important else Qt.CheckState.Unchecked)
+        self.items.setItem(r, self.ITEM_IMPORTANT, check)
+        self.items.setItem(r, self.ITEM_UNIT, QTableWidgetItem(item.unit))
+        self.items.setItem(r, self.ITEM_NOTES, QTableWidgetItem(item.notes))
+        if focus:
+            self.items.setCurrentCell(r, self.ITEM_NAME)
+            self.items.editItem(self.items.item(r, self.ITEM_NAME))
+        return r
+
+    def add_standard(self, std: task_service.SchemeStandardInput | None = None, *, focus: bool = False) -> int:
+        std = std or task_service.SchemeStandardInput("")
+        r = self.standards.rowCount()
+        self.standards.blockSignals(True)
+        self.standards.insertRow(r)
+        self.standards.setItem(r, self.STD_CODE, QTableWidgetItem(std.code))
+        role = QComboBox()
+        fill_combo(role, standard_role_labels(), std.role)
+        role.setEnabled(not self.read_only)
+        self.standards.setCellWidget(r, self.STD_ROLE, role)
+        status = QTableWidgetItem("")
+        status.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.standards.setItem(r, self.STD_CATALOG, status)
+        self.standards.blockSignals(False)
+        if focus:
+            self.standards.setCurrentCell(r, self.STD_CODE)
+            self.standards.editItem(self.standards.item(r, self.STD_CODE))
+        return r
+
+    def set_item(self, row: int, name: str, important: bool = False, unit: str = "", notes: str = "") -> None:
+        self.items.item(row, self.ITEM_NAME).setText(name)
+        self.items.item(row, self.ITEM_IMPORTANT).setCheckState(
+            Qt.CheckState.Checked if important else Qt.CheckState.Unchecked
+        )
+        self.items.item(row, self.ITEM_UNIT).setText(unit)
+        self.items.item(row, self.ITEM_NOTES).setText(notes)
+
+    def set_standard(self, row: int, code: str, role: str = "similar") -> None:
+        self.standards.item(row, self.STD_CODE).setText(code)
+        combo: QComboBox = self.standards.cellWidget(row, self.STD_ROLE)
+        combo.setCurrentIndex(combo.findData(role))
+
+    def _move_item(self, step: int) -> None:
+        r = self.items.currentRow()
+        target = r + step
+        if r < 0 or not 0 <= target < self.items.rowCount():
+            return
+        rows = [self._item_row(i) for i in range(self.items.rowCount())]
+        rows[r], rows[target] = rows[target], rows[r]
+        self.items.setRowCount(0)
+        for it in rows:
+            self.add_item(it)
+        self.items.setCurrentCell(target, self.ITEM_NAME)
+
+    def _item_row(self, r: int) -> task_service.SchemeItemInput:
+        def text(c: int) -> str:
+            item = self.items.item(r, c)
+            return item.text() if item else ""
+
+        important = self.items.item(r, self.ITEM_IMPORTANT)
+        return task_service.SchemeItemInput(
+            name=text(self.ITEM_NAME).strip(),
+            important=bool(important and important.checkState() == Qt.CheckState.Checked),
+            unit=text(self.ITEM_UNIT).strip(),
+            notes=text(self.ITEM_NOTES).strip(),
+        )
+
+    def data(self) -> task_service.SchemeInput:
+        items = [self._item_row(r) for r in range(self.items.rowCount())]
+        items = [i for i in items if i.name or i.unit or i.notes]
+        standards = []
+        for r in range(self.standards.rowCount()):
+            code = (self.standards.item(r, self.STD_CODE).text() if self.standards.item(r, self.STD_CODE) else "").strip()
+            if not code:
+                continue
+            combo: QComboBox = self.standards.cellWidget(r, self.STD_ROLE)
+            standards.append(task_service.SchemeStandardInput(code, combo.currentData()))
+        return task_service.SchemeInput(product=self.product.text(), items=tuple(items), standards=tuple(standards))
+
+    # -- catalog check
+    def _schedule_check(self) -> None:
+        self._timer.start()
+
+    def check_catalog(self) -> None:
+        codes = []
+        for r in range(self.standards.rowCount()):
+            item = self.standards.item(r, self.STD_CODE)
+            if item and item.text().strip():
+                codes.append(item.text().strip())
+        run_op(catalog_service.unknown_codes, self.ctx, codes, on_done=self._show_check,
+               on_error=lambda exc: widgets.show_error(self, exc))
+
+    def _show_check(self, unknown: list[str]) -> None:
+        if not alive(self):
+            return
+        self.unknown = set(unknown)
+        self.checks += 1
+        lines = []
+        for r in range(self.standards.rowCount()):
+            item = self.standards.item(r, self.STD_CODE)
+            status = self.standards.item(r, self.STD_CATALOG)
+            if item is None or status is None:
+                continue
+            text = item.text().strip()
+            if not text:
+                status.setText("")
+                status.setBackground(QBrush())
+                continue
+            try:
+                code = normalize_code(text)
+            except StandardCodeError as exc:
+                status.setText(exc.message)
+                status.setBackground(QBrush(QColor("#fff3f3")))
+                continue
+            if code in self.unknown:
+                status.setText(self.tr("Not in the standards catalog"))
+                status.setBackground(WARNING_BRUSH)
+                lines.append(code)
+            else:
+                status.setText(self.tr("In the catalog"))
+                status.setBackground(QBrush())
+        if lines:
+            self.catalog_note.setText(
+                self.tr("Not in the standards catalog: %1. Results cannot be judged against their requirements "
+                        "until the standards are added to the catalog.").replace("%1", "、".join(lines))
+            )
+        else:
+            self.catalog_note.setText("")
+
+    def save(self) -> None:
+        if self.read_only:
+            return
+        data = self.data()
+        if self.scheme is None:
+            self._run(task_service.create_scheme, self.ctx, self.task.id, data, changed={"task"})
+        else:
+            self._run(task_service.update_scheme, self.ctx, self.scheme.id, self.scheme.version, data, changed={"task"})
+
+
+def _remove_selected(table: QTableWidget) -> None:
+    rows = sorted({i.row() for i in table.selectedIndexes()} | ({table.currentRow()} if table.currentRow() >= 0 else set()),
+                  reverse=True)
+    for r in rows:
+        table.removeRow(r)
+
+
+# ----------------------------------------------------------------------------------- review
+class ReviewDialog(_SavingDialog):
+    """方案评审: accept the scheme, or return it for changes with a comment."""
+
+    def __init__(self, ctx: Context, scheme: task_service.SchemeInfo, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.scheme = scheme
+        self.setWindowTitle(self.tr("Review scheme"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        d = scheme.data
+        important = sum(1 for i in d.items if i.important)
+        summary = QLabel("\n".join([
+            self.tr("Product: %1").replace("%1", d.product),
+            self.tr("Test items: %1 (important performance items: %2)")
+            .replace("%1", str(len(d.items))).replace("%2", str(important)),
+            self.tr("Candidate standards: %1").replace("%1", "、".join(s.code for s in d.standards) or "—"),
+        ]))
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        if scheme.warnings:
+            warn = QLabel("\n".join(scheme.warnings))
+            warn.setWordWrap(True)
+            warn.setStyleSheet("color: #8a4b00;")
+            layout.addWidget(warn)
+        layout.addWidget(QLabel(self.tr("Review comment (required when returning the scheme)")))
+        self.comment = QPlainTextEdit(scheme.review_comment)
+        self.comment.setObjectName("comment")
+        layout.addWidget(self.comment)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors({"comment": self.comment}, self.error_text)
+        buttons = QDialogButtonBox()
+        self.accept_button = buttons.addButton(self.tr("Pass the review"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.return_button = buttons.addButton(self.tr("Return for changes"), QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.accept_button.clicked.connect(self.accept_scheme)
+        self.return_button.clicked.connect(self.return_scheme)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept_scheme(self) -> None:
+        self._run(task_service.review_scheme, self.ctx, self.scheme.id, self.scheme.version, accept=True,
+                  comment=self.comment.toPlainText(), changed={"task"})
+
+    def return_scheme(self) -> None:
+        self._run(task_service.review_scheme, self.ctx, self.scheme.id, self.scheme.version, accept=False,
+                  comment=self.comment.toPlainText(), changed={"task"})
+
+
+# ----------------------------------------------------------------------------------- risk level
+class RiskProposalDialog(_SavingDialog):
+    """The proposed warning level of a task (Articles 19–20): the factors of the risk model, the
+    level it gives (colour, name, Article 20 publication) and why; saved as a proposal."""
+
+    def __init__(self, ctx: Context, task: task_service.TaskInfo, parent: QWidget | None = None,
+                 factors: risk_service.ProposalFactors | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.task = task
+        self.grade: risk_service.Grade | None = None
+        self.frequency_info: risk_service.TaskFrequency | None = None
+        self.setWindowTitle(self.tr("Propose a risk warning level"))
+        self.setMinimumWidth(760)
+        factors = factors or risk_service.ProposalFactors()
+        layout = QVBoxLayout(self)
+        head = QLabel(self.tr("Task: %1 %2").replace("%1", task.data.number).replace("%2", task.data.title))
+        head.setWordWrap(True)
+        layout.addWidget(head)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.severity = QComboBox()
+        self.severity.setObjectName("severity")
+        fill_combo(self.severity, severity_labels(), factors.severity)
+        self.probability = QComboBox()
+        self.probability.setObjectName("probability")
+        fill_combo(
+            self.probability,
+            {p: risk_service.PROBABILITY_LABELS.get(p, p) for p in risk_service.probabilities()},
+            factors.probability,
+        )
+        self.urgency = QComboBox()
+        self.urgency.setObjectName("urgency")
+        fill_combo(self.urgency, urgency_labels(), factors.urgency)
+        self.scope = QComboBox()
+        self.scope.setObjectName("scope")
+        fill_combo(self.scope, scope_labels(), factors.scope)
+        freq_row = QHBoxLayout()
+        self.frequency = QDoubleSpinBox()
+        self.frequency.setObjectName("frequency")
+        self.frequency.setRange(0.0, 1.0)
+        self.frequency.setDecimals(4)
+        self.frequency.setSingleStep(0.01)
+        self.frequency.setValue(factors.frequency)
+        self.use_task = QPushButton(self.tr("Use the task's figure"))
+        self.use_task.setToolTip(self.tr("Problem batches / batches whose initial monitoring is complete"))
+        self.use_task.clicked.connect(self.use_task_frequency)
+        self.frequency_note = QLabel()
+        self.frequency_note.setObjectName("frequency_note")
+        freq_row.addWidget(self.frequency)
+        freq_row.addWidget(self.use_task)
+        freq_row.addWidget(self.frequency_note, 1)
+        self.duration = QComboBox()
+        self.duration.setObjectName("duration")
+        fill_combo(self.duration, duration_labels(), factors.duration)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("note")
+        self.note.setFixedHeight(60)
+        self.note.setPlaceholderText(self.tr("Reasons for the figures chosen (printed with the analysis report)"))
+        form.addRow(self.tr("Severity of harm"), self.severity)
+        form.addRow(self.tr("Probability of harm"), self.probability)
+        form.addRow(self.tr("Urgency"), self.urgency)
+        form.addRow(self.tr("Scope"), self.scope)
+        form.addRow(self.tr("Frequency (problem batches / tested batches)"), freq_row)
+        form.addRow(self.tr("Duration"), self.duration)
+        form.addRow(self.tr("Note"), self.note)
+        layout.addLayout(form)
+
+        result = QGroupBox(self.tr("Proposed level"))
+        grid = QGridLayout(result)
+        self.level_label = QLabel()
+        self.level_label.setObjectName("level")
+        self.level_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.level_label.setMinimumSize(190, 70)
+        grid.addWidget(self.level_label, 0, 0, 3, 1)
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("notice")
+        self.risk_label = QLabel()
+        self.risk_label.setObjectName("risk")
+        self.reasons_label = QLabel()
+        self.reasons_label.setObjectName("reasons")
+        self.reasons_label.setWordWrap(True)
+        self.model_label = QLabel()
+        self.model_label.setObjectName("model")
+        self.model_label.setWordWrap(True)
+        self.model_label.setStyleSheet("color: #555;")
+        grid.addWidget(self.notice_label, 0, 1)
+        grid.addWidget(self.risk_label, 1, 1)
+        grid.addWidget(self.reasons_label, 2, 1)
+        grid.addWidget(self.model_label, 3, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+        layout.addWidget(result)
+        note = QLabel(self.tr("The lab proposes the level; the market regulator decides."))
+        note.setStyleSheet("color: #555;")
+        layout.addWidget(note)
+
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors(
+            {"severity": self.severity, "probability": self.probability, "urgency": self.urgency,
+             "scope": self.scope, "frequency": self.frequency, "duration": self.duration, "note": self.note},
+            self.error_text,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save proposal"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        for combo in (self.severity, self.probability, self.urgency, self.scope, self.duration):
+            combo.currentIndexChanged.connect(self.recompute)
+        self.frequency.valueChanged.connect(self.recompute)
+        self.recompute()
+        if factors == risk_service.ProposalFactors():
+            self.use_task_frequency()  # the default comes from the task's batches
+
+    def factors(self) -> risk_service.ProposalFactors:
+        return risk_service.ProposalFactors(
+            severity=int(self.severity.currentData()),
+            probability=str(self.probability.currentData()),
+            urgency=str(self.urgency.currentData()),
+            scope=str(self.scope.currentData()),
+            frequency=round(float(self.frequency.value()), 4),
+            duration=str(self.duration.currentData()),
+        )
+
+    def set_factors(self, f: risk_service.ProposalFactors) -> None:
+        for combo, value in ((self.severity, f.severity), (self.probability, f.probability),
+                             (self.urgency, f.urgency), (self.scope, f.scope), (self.duration, f.duration)):
+            combo.setCurrentIndex(combo.findData(value))
+        self.frequency.setValue(f.frequency)
+        self.recompute()
+
+    def use_task_frequency(self) -> None:
+        run_op(risk_service.task_frequency, self.ctx, self.task.id, on_done=self._got_frequency,
+               on_error=lambda exc: widgets.show_error(self, exc))
+
+    def _got_frequency(self, info: risk_service.TaskFrequency) -> None:
+        if not alive(self):
+            return
+        self.frequency_info = info
+        self.frequency.setValue(info.frequency)
+        self.frequency_note.setText(
+            self.tr("%1 problem batch(es) of %2 tested").replace("%1", str(info.problems)).replace("%2", str(info.tested))
+        )
+
+    def recompute(self) -> None:
+        self.errors.clear()
+        try:
+            grade = risk_service.grade_factors(self.factors())
+        except RiskmonError as exc:
+            self.grade = None
+            self.level_label.setText("—")
+            self.level_label.setStyleSheet("")
+            self.errors.show(exc)
+            self.save_button.setEnabled(False)
+            return
+        self.grade = grade
+        self.save_button.setEnabled(True)
+        bg, fg = LEVEL_STYLES.get(grade.color, ("#777777", "#ffffff"))
+        self.level_label.setText(f"{grade.numeral}级\n{grade.name}")
+        self.level_label.setStyleSheet(
+            f"background: {bg}; color: {fg}; font-size: 20pt; font-weight: bold; border-radius: 6px; padding: 6px;"
+        )
+        self.level_label.setToolTip(grade.color_label)
+        self.notice_label.setText(self.tr("Suggested publication (Article 20): %1").replace("%1", grade.notice))
+        self.risk_label.setText(
+            self.tr("Risk matrix: %1, base level %2, points %3")
+            .replace("%1", grade.risk)
+            .replace("%2", risk_service.LEVEL_NUMERALS[risk_service.LEVEL_NUMBERS[grade.base_level]])
+            .replace("%3", str(grade.points))
+        )
+        self.reasons_label.setText("；".join(grade.reasons) if grade.reasons else self.tr("No raising factor."))
+        self.model_label.setText(
+            self.tr("Model: %1, version %2").replace("%1", grade.model_name).replace("%2", grade.model_version)
+        )
+
+    def save(self) -> None:
+        if self.grade is None:
+            return
+        self._run(risk_service.save_proposal, self.ctx, self.task.id, self.factors(), self.note.toPlainText(),
+                  changed={"risk"})

@@ -1,0 +1,835 @@
+"""监测任务: tasks received from the regulator, their schemes (方案) with review and approval
+(Article 14), the proposed risk level of each task (Articles 19–20), and the standards catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import RiskmonError
+from app.services import catalog as catalog_service
+from app.services import risk as risk_service
+from app.services import tasks as task_service
+from app.services.context import Context
+from app.services.testing import requirement_text
+from app.ui import widgets
+from app.ui.application import settings
+from app.ui.dialogs.catalog_dialogs import ProblemsDialog, StandardDialog, effective_text
+from app.ui.dialogs.task_dialogs import (
+    LEVEL_STYLES,
+    ReviewDialog,
+    RiskProposalDialog,
+    SchemeDialog,
+    TaskDialog,
+    alive,
+    authority_labels,
+    scheme_status_labels,
+    standard_role_labels,
+    task_status_labels,
+)
+from app.ui.ops import bus, run_op
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+# ----------------------------------------------------------------------------------- helpers
+def make_table(columns: list[str], name: str, stretch: int | None = None,
+               widths: list[int] | None = None) -> QTableWidget:
+    """A read-only, row-selecting table whose column widths are remembered on this machine."""
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setDefaultSectionSize(110)
+    for c, width in enumerate(widths or []):
+        table.setColumnWidth(c, width)
+    if stretch is not None and not widths:
+        table.setColumnWidth(stretch, 260)
+    widgets.remember_columns(header, name)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[tuple[Any, list[str]]], keep_id: Any = None) -> None:
+    """Rows of (id, cell texts); the previously selected id stays selected."""
+    table.setUpdatesEnabled(False)
+    table.blockSignals(True)
+    table.setRowCount(len(rows))
+    select_row = -1
+    for r, (ident, cells) in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(ID_ROLE, ident)
+            item.setToolTip(text if len(text) > 20 else "")
+            table.setItem(r, c, item)
+        if ident == keep_id and keep_id is not None:
+            select_row = r
+    table.blockSignals(False)
+    table.setUpdatesEnabled(True)
+    if select_row >= 0:
+        table.selectRow(select_row)
+    elif table.rowCount():
+        table.clearSelection()
+
+
+def selected_id(table: QTableWidget) -> Any:
+    rows = table.selectionModel().selectedRows() if table.selectionModel() else []
+    if not rows:
+        return None
+    item = table.item(rows[0].row(), 0)
+    return item.data(ID_ROLE) if item else None
+
+
+def select_id(table: QTableWidget, ident: Any) -> bool:
+    for r in range(table.rowCount()):
+        item = table.item(r, 0)
+        if item is not None and item.data(ID_ROLE) == ident and not table.isRowHidden(r):
+            table.selectRow(r)
+            table.scrollToItem(item)
+            return True
+    return False
+
+
+def date_text(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def add_shortcut(widget: QWidget, keys: QKeySequence | str, slot: Callable[[], Any], tip: str = "") -> QAction:
+    action = QAction(widget)
+    action.setShortcut(QKeySequence(keys))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.triggered.connect(slot)
+    if tip:
+        action.setStatusTip(tip)
+    widget.addAction(action)
+    return action
+
+
+def restore_splitter(splitter: QSplitter, key: str) -> None:
+    state = settings().value(f"splitters/{key}")
+    if isinstance(state, QByteArray) and not state.isEmpty():
+        splitter.restoreState(state)
+    splitter.splitterMoved.connect(lambda *_: settings().setValue(f"splitters/{key}", splitter.saveState()))
+
+
+def _load_task_detail(ctx: Context, task_id: int) -> tuple[list[task_service.SchemeInfo], list[risk_service.ProposalInfo]]:
+    return task_service.list_schemes(ctx, task_id), risk_service.list_proposals(ctx, task_id)
+
+
+# ----------------------------------------------------------------------------------- the page
+class TasksPage(QWidget):
+    """Tasks and schemes on the first tab, the standards catalog on the second."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks: list[task_service.TaskInfo] = []
+        self.schemes: list[task_service.SchemeInfo] = []
+        self.proposals: list[risk_service.ProposalInfo] = []
+        self.loaded = 0  # task lists received (tests wait on it)
+        self.details_loaded = 0
+        self._generation = 0
+        self._wanted_task: int | None = None
+        self._wanted_scheme: int | None = None
+        self.dialog = None  # the dialog opened last (tests drive it)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(widgets.title_label(self.tr("Monitoring tasks")))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        layout.addWidget(self.tabs, 1)
+        tasks_tab = QWidget()
+        self.tabs.addTab(tasks_tab, self.tr("Tasks and schemes"))
+        self.catalog = CatalogPanel(ctx, self)
+        self.tabs.addTab(self.catalog, self.tr("Standards catalog"))
+        self.tabs.setCurrentIndex(int(settings().value("tasks/tab", 0) or 0))
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        outer = QVBoxLayout(tasks_tab)
+        bar = QHBoxLayout()
+        self.filter = QLineEdit(str(settings().value("tasks/filter", "") or ""))
+        self.filter.setObjectName("task_filter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setPlaceholderText(self.tr("Filter by number, title, authority or product category"))
+        self.filter.textChanged.connect(self._filter_changed)
+        self.show_closed = QCheckBox(self.tr("Show closed tasks"))
+        self.show_closed.setChecked(settings().value("tasks/show_closed", "true") in (True, "true"))
+        self.show_closed.toggled.connect(self._filter_changed)
+        self.new_task_button = QPushButton(self.tr("New task"))
+        self.new_task_button.setObjectName("new_task")
+        self.new_task_button.setToolTip(self.tr("New monitoring task (Ctrl+N)"))
+        self.new_task_button.clicked.connect(self.new_task)
+        self.edit_task_button = QPushButton(self.tr("Edit task"))
+        self.edit_task_button.setObjectName("edit_task")
+        self.edit_task_button.setToolTip(self.tr("Edit the selected task (Ctrl+E)"))
+        self.edit_task_button.clicked.connect(self.edit_task)
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.show_closed)
+        bar.addWidget(self.new_task_button)
+        bar.addWidget(self.edit_task_button)
+        outer.addLayout(bar)
+
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setObjectName("tasks_split")
+        outer.addWidget(self.split, 1)
+        self.table = make_table(
+            [self.tr("Task no."), self.tr("Title"), self.tr("Issuing authority"), self.tr("Level"), self.tr("Year"),
+             self.tr("Planned"), self.tr("Sampled"), self.tr("Scheme count"), self.tr("Sampling deadline"),
+             self.tr("Report deadline"), self.tr("Status")],
+            "tasks/tasks", widths=[140, 300, 170, 90, 55, 60, 60, 60, 100, 100, 80],
+        )
+        self.table.itemSelectionChanged.connect(self._task_selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_task())
+        self.split.addWidget(self.table)
+
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.setObjectName("tasks_lower")
+        self.split.addWidget(lower)
+
+        scheme_box = QGroupBox(self.tr("Schemes of the selected task"))
+        sl = QVBoxLayout(scheme_box)
+        self.scheme_table = make_table(
+            [self.tr("Product"), self.tr("Status"), self.tr("Item count"), self.tr("Important"), self.tr("Candidate standards"),
+             self.tr("Catalog")],
+            "tasks/schemes", widths=[130, 110, 50, 60, 260, 100],
+        )
+        self.scheme_table.itemSelectionChanged.connect(self._scheme_selected)
+        self.scheme_table.doubleClicked.connect(lambda _i: self.edit_scheme())
+        sl.addWidget(self.scheme_table, 2)
+        buttons = QHBoxLayout()
+        self.new_scheme_button = QPushButton(self.tr("New scheme"))
+        self.new_scheme_button.setObjectName("new_scheme")
+        self.new_scheme_button.clicked.connect(self.new_scheme)
+        self.edit_scheme_button = QPushButton(self.tr("Edit scheme"))
+        self.edit_scheme_button.setObjectName("edit_scheme")
+        self.edit_scheme_button.clicked.connect(self.edit_scheme)
+        self.submit_button = QPushButton(self.tr("Submit for review"))
+        self.submit_button.setObjectName("submit_scheme")
+        self.submit_button.clicked.connect(self.submit_scheme)
+        self.review_button = QPushButton(self.tr("Review scheme…"))
+        self.review_button.setObjectName("review_scheme")
+        self.review_button.clicked.connect(self.review_scheme)
+        self.approve_button = QPushButton(self.tr("Approve scheme"))
+        self.approve_button.setObjectName("approve_scheme")
+        self.approve_button.clicked.connect(self.approve_scheme)
+        for b in (self.new_scheme_button, self.edit_scheme_button, self.submit_button, self.review_button,
+                  self.approve_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        sl.addLayout(buttons)
+        self.scheme_detail = QTextBrowser()
+        self.scheme_detail.setObjectName("scheme_detail")
+        self.scheme_detail.setOpenLinks(False)
+        sl.addWidget(self.scheme_detail, 2)
+        lower.addWidget(scheme_box)
+
+        risk_box = QGroupBox(self.tr("Proposed risk warning level (Articles 19–20)"))
+        rl = QVBoxLayout(risk_box)
+        self.proposal_table = make_table(
+            [self.tr("Proposed on"), self.tr("Level"), self.tr("Publication"), self.tr("Proposed by"), self.tr("Risk model"),
+             self.tr("Note")],
+            "tasks/proposals", widths=[120, 100, 110, 70, 200, 120],
+        )
+        rl.addWidget(self.proposal_table, 1)
+        row = QHBoxLayout()
+        self.propose_button = QPushButton(self.tr("Propose level…"))
+        self.propose_button.setObjectName("propose_risk")
+        self.propose_button.setToolTip(self.tr("Grade the task's risk with the risk model (Ctrl+R)"))
+        self.propose_button.clicked.connect(self.propose_risk)
+        row.addWidget(self.propose_button)
+        row.addStretch(1)
+        rl.addLayout(row)
+        lower.addWidget(risk_box)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        self.split.setSizes([260, 420])
+        restore_splitter(self.split, "tasks/vertical")
+        restore_splitter(lower, "tasks/lower")
+
+        add_shortcut(tasks_tab, "Ctrl+N", self.new_task, self.tr("New monitoring task"))
+        add_shortcut(tasks_tab, "Ctrl+E", self.edit_task, self.tr("Edit the selected task"))
+        add_shortcut(tasks_tab, "Ctrl+Shift+N", self.new_scheme, self.tr("New scheme for the selected task"))
+        add_shortcut(tasks_tab, "Ctrl+R", self.propose_risk, self.tr("Propose a risk level for the selected task"))
+        add_shortcut(tasks_tab, "Ctrl+F", self.filter.setFocus, self.tr("Filter the tasks"))
+        self._update_buttons()
+        bus.changed.connect(self._changed)
+
+    # -- roles
+    def can_edit_tasks(self) -> bool:
+        return self.ctx.user.has("technician") or self.ctx.user.has("administrator")
+
+    # -- loading
+    def refresh(self) -> None:
+        run_op(task_service.list_tasks, self.ctx, on_done=self._show_tasks, on_error=self._load_failed)
+        if self.tabs.currentWidget() is self.catalog:
+            self.catalog.refresh()
+
+    def open(self, task_id: int | None = None, scheme_id: int | None = None, tab: str | None = None, **_kw) -> None:
+        """Cross-page navigation: show a task (and one of its schemes), or the catalog tab."""
+        if tab == "catalog":
+            self.tabs.setCurrentWidget(self.catalog)
+            return
+        self.tabs.setCurrentIndex(0)
+        self._wanted_task = task_id
+        self._wanted_scheme = scheme_id
+        if task_id is not None:
+            self.filter.clear()
+            already = self.current_task_id() == task_id
+            if not select_id(self.table, task_id):
+                self.refresh()
+            elif already:
+                self._task_selected()  # reload its schemes, then select the one asked for
+
+    def _changed(self, kinds) -> None:
+        if not alive(self):
+            return
+        if {"task", "sample", "result", "risk"} & set(kinds or ()):
+            self.refresh()
+
+    def _tab_changed(self, index: int) -> None:
+        settings().setValue("tasks/tab", index)
+        if self.tabs.widget(index) is self.catalog:
+            self.catalog.refresh()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if alive(self):
+            widgets.show_error(self, exc)
+
+    def _show_tasks(self, tasks: list[task_service.TaskInfo]) -> None:
+        if not alive(self):
+            return
+        self.tasks = tasks
+        keep = self._wanted_task if self._wanted_task is not None else self.current_task_id()
+        levels = authority_labels()
+        statuses = task_status_labels()
+        rows = []
+        for t in tasks:
+            d = t.data
+            rows.append((t.id, [
+                d.number, d.title, d.issuing_authority, levels.get(d.authority_level, d.authority_level),
+                str(d.plan_year or ""), "" if d.batches_planned is None else str(d.batches_planned), str(t.sampled),
+                str(t.schemes), date_text(d.sampling_deadline), date_text(d.report_deadline),
+                statuses.get(d.status, d.status),
+            ]))
+        fill_table(self.table, rows, keep)
+        self._apply_filter()
+        if keep is None or not select_id(self.table, keep):
+            self.table.clearSelection()
+            first = next((r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)), None)
+            if first is not None:
+                self.table.selectRow(first)
+        self._wanted_task = None
+        self.loaded += 1
+        self._task_selected()
+
+    def _filter_changed(self, *_args) -> None:
+        settings().setValue("tasks/filter", self.filter.text())
+        settings().setValue("tasks/show_closed", self.show_closed.isChecked())
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        text = self.filter.text().strip().lower()
+        by_id = {t.id: t for t in self.tasks}
+        for r in range(self.table.rowCount()):
+            t = by_id.get(self.table.item(r, 0).data(ID_ROLE))
+            if t is None:
+                continue
+            d = t.data
+            hay = " ".join([d.number, d.title, d.issuing_authority, d.product_category]).lower()
+            hidden = (bool(text) and text not in hay) or (d.status == "closed" and not self.show_closed.isChecked())
+            self.table.setRowHidden(r, hidden)
+
+    # -- selection
+    def current_task_id(self) -> int | None:
+        return selected_id(self.table)
+
+    def current_task(self) -> task_service.TaskInfo | None:
+        ident = self.current_task_id()
+        return next((t for t in self.tasks if t.id == ident), None)
+
+    def current_scheme(self) -> task_service.SchemeInfo | None:
+        ident = selected_id(self.scheme_table)
+        return next((s for s in self.schemes if s.id == ident), None)
+
+    def select_task(self, task_id: int) -> bool:
+        return select_id(self.table, task_id)
+
+    def select_scheme(self, scheme_id: int) -> bool:
+        return select_id(self.scheme_table, scheme_id)
+
+    def _task_selected(self) -> None:
+        task = self.current_task()
+        self._generation += 1
+        generation = self._generation
+        if task is None:
+            self.schemes, self.proposals = [], []
+            fill_table(self.scheme_table, [])
+            fill_table(self.proposal_table, [])
+            self.scheme_detail.clear()
+            self._update_buttons()
+            return
+        self._update_buttons()
+        run_op(_load_task_detail, self.ctx, task.id,
+               on_done=lambda result: self._show_detail(generation, result), on_error=self._load_failed)
+
+    def _show_detail(self, generation: int, result) -> None:
+        if not alive(self) or generation != self._generation:
+            return
+        schemes, proposals = result
+        keep = self._wanted_scheme if self._wanted_scheme is not None else selected_id(self.scheme_table)
+        self._wanted_scheme = None
+        self.schemes, self.proposals = schemes, proposals
+        statuses = scheme_status_labels()
+        rows = []
+        for s in schemes:
+            d = s.data
+            rows.append((s.id, [
+                d.product, statuses.get(s.status, s.status), str(len(d.items)),
+                str(sum(1 for i in d.items if i.important)), "、".join(x.code for x in d.standards),
+                self.tr("%n missing", "", len(s.warnings)) if s.warnings else self.tr("All in catalog"),
+            ]))
+        fill_table(self.scheme_table, rows, keep)
+        if selected_id(self.scheme_table) is None and self.scheme_table.rowCount():
+            self.scheme_table.selectRow(0)
+        for r, s in enumerate(schemes):
+            if s.warnings:
+                self.scheme_table.item(r, 5).setBackground(QBrush(QColor("#ffe2b8")))
+        prop_rows = []
+        for p in proposals:
+            prop_rows.append((p.id, [
+                p.proposed_at.astimezone().strftime("%Y-%m-%d %H:%M"), p.label, p.notice, p.proposed_by,
+                f"{p.model_name} {p.model_version}", p.note,
+            ]))
+        fill_table(self.proposal_table, prop_rows)
+        for r, p in enumerate(proposals):
+            bg, fg = LEVEL_STYLES.get(p.color, ("#777777", "#ffffff"))
+            cell = self.proposal_table.item(r, 1)
+            cell.setBackground(QBrush(QColor(bg)))
+            cell.setForeground(QBrush(QColor(fg)))
+        self.details_loaded += 1
+        self._scheme_selected()
+
+    def _scheme_selected(self) -> None:
+        scheme = self.current_scheme()
+        self._update_buttons()
+        if scheme is None:
+            self.scheme_detail.setHtml(
+                "<p>" + self.tr("No scheme yet. A technician drafts the scheme; it is reviewed and then approved.")
+                + "</p>" if self.current_task() else ""
+            )
+            return
+        self.scheme_detail.setHtml(self._scheme_html(scheme))
+
+    def _scheme_html(self, s: task_service.SchemeInfo) -> str:
+        from html import escape
+
+        roles = standard_role_labels()
+        parts = [f"<b>{escape(s.data.product)}</b> — {escape(scheme_status_labels().get(s.status, s.status))}"]
+        if s.review_comment:
+            parts.append(f"<p><b>{escape(self.tr('Review comment'))}:</b> {escape(s.review_comment)}</p>")
+        for w in s.warnings:
+            parts.append(f"<p style='color:#8a4b00'>⚠ {escape(w)}</p>")
+        items = "".join(
+            f"<li>{escape(i.name)}{' (' + escape(i.unit) + ')' if i.unit else ''}"
+            f"{' — <b>' + escape(self.tr('important performance item')) + '</b>' if i.important else ''}</li>"
+            for i in s.data.items
+        )
+        parts.append(f"<p><b>{escape(self.tr('Test items'))}</b></p><ul>{items}</ul>")
+        stds = "".join(f"<li>{escape(x.code)} — {escape(roles.get(x.role, x.role))}</li>" for x in s.data.standards)
+        parts.append(f"<p><b>{escape(self.tr('Candidate standards'))}</b></p><ul>{stds or '<li>—</li>'}</ul>")
+        if s.history:
+            parts.append(f"<p><b>{escape(self.tr('History'))}</b></p><ul>"
+                         + "".join(f"<li>{escape(h)}</li>" for h in s.history) + "</ul>")
+        return "".join(parts)
+
+    def _update_buttons(self) -> None:
+        user = self.ctx.user
+        task = self.current_task()
+        scheme = self.current_scheme()
+        status = scheme.status if scheme else None
+        tech = user.has("technician")
+        self.new_task_button.setEnabled(self.can_edit_tasks())
+        self.edit_task_button.setEnabled(self.can_edit_tasks() and task is not None)
+        self.new_scheme_button.setEnabled(tech and task is not None)
+        editable = tech and status in ("draft", "rejected")
+        self.edit_scheme_button.setEnabled(scheme is not None)
+        self.edit_scheme_button.setText(self.tr("Edit scheme") if editable or scheme is None else self.tr("View scheme"))
+        self.submit_button.setEnabled(tech and status in ("draft", "rejected"))
+        self.review_button.setEnabled(user.has("reviewer") and status == "submitted")
+        self.approve_button.setEnabled(user.has("signatory") and status == "reviewed")
+        self.propose_button.setEnabled((tech or user.has("reviewer")) and task is not None)
+        why = {
+            self.submit_button: self.tr("Technicians submit draft or returned schemes for review."),
+            self.review_button: self.tr("Reviewers review submitted schemes (not their own)."),
+            self.approve_button: self.tr("Authorised signatories approve reviewed schemes."),
+        }
+        for button, text in why.items():
+            button.setToolTip(text)
+
+    # -- actions
+    def _open(self, dialog, after: Callable[[Any], None] | None = None):
+        self.dialog = dialog
+        if after is not None:
+            dialog.accepted.connect(lambda: after(dialog))
+        dialog.open()
+        return dialog
+
+    def new_task(self) -> TaskDialog | None:
+        if not self.can_edit_tasks():
+            return None
+        return self._open(TaskDialog(self.ctx, None, self), self._task_saved)
+
+    def edit_task(self) -> TaskDialog | None:
+        task = self.current_task()
+        if task is None or not self.can_edit_tasks():
+            return None
+        return self._open(TaskDialog(self.ctx, task, self), self._task_saved)
+
+    def _task_saved(self, dialog: TaskDialog) -> None:
+        if dialog.saved is not None:
+            self._wanted_task = dialog.saved.id
+
+    def new_scheme(self) -> SchemeDialog | None:
+        task = self.current_task()
+        if task is None or not self.ctx.user.has("technician"):
+            return None
+        return self._open(SchemeDialog(self.ctx, task, None, self), self._scheme_saved)
+
+    def edit_scheme(self) -> SchemeDialog | None:
+        task, scheme = self.current_task(), self.current_scheme()
+        if task is None or scheme is None:
+            return None
+        read_only = not (self.ctx.user.has("technician") and scheme.status in ("draft", "rejected"))
+        return self._open(SchemeDialog(self.ctx, task, scheme, self, read_only=read_only), self._scheme_saved)
+
+    def _scheme_saved(self, dialog) -> None:
+        saved = getattr(dialog, "saved", None)
+        if saved is not None:
+            self._wanted_task = saved.task_id
+            self._wanted_scheme = saved.id
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Yes/no question (tests replace it)."""
+        return widgets.confirm(self, title, text)
+
+    def _transition(self, fn, scheme: task_service.SchemeInfo) -> None:
+        def done(info: task_service.SchemeInfo) -> None:
+            self._wanted_scheme = info.id
+            bus.changed.emit({"task"})
+
+        def failed(exc: BaseException) -> None:
+            if alive(self):
+                widgets.show_error(self, exc)
+                if isinstance(exc, RiskmonError):
+                    self.refresh()
+
+        run_op(fn, self.ctx, scheme.id, scheme.version, on_done=done, on_error=failed)
+
+    def submit_scheme(self) -> None:
+        scheme = self.current_scheme()
+        if scheme is None or not self.submit_button.isEnabled():
+            return
+        text = self.tr("Submit the scheme for %1 for review? It cannot be changed until a reviewer returns it.")
+        if scheme.warnings:
+            text += "\n\n" + "\n".join(scheme.warnings)
+        if self.confirm(self.tr("Submit scheme"), text.replace("%1", scheme.data.product)):
+            self._transition(task_service.submit_scheme, scheme)
+
+    def review_scheme(self) -> ReviewDialog | None:
+        scheme = self.current_scheme()
+        if scheme is None or not self.review_button.isEnabled():
+            return None
+        return self._open(ReviewDialog(self.ctx, scheme, self), self._scheme_saved)
+
+    def approve_scheme(self) -> None:
+        scheme = self.current_scheme()
+        if scheme is None or not self.approve_button.isEnabled():
+            return
+        if self.confirm(self.tr("Approve scheme"),
+                        self.tr("Approve the reviewed scheme for %1?").replace("%1", scheme.data.product)):
+            self._transition(task_service.approve_scheme, scheme)
+
+    def propose_risk(self) -> RiskProposalDialog | None:
+        task = self.current_task()
+        if task is None or not self.propose_button.isEnabled():
+            return None
+        return self._open(RiskProposalDialog(self.ctx, task, self))
+
+
+# ----------------------------------------------------------------------------------- catalog
+class CatalogPanel(QWidget):
+    """标准库: every version of every standard, its items' requirements and methods; import."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.standards: list[catalog_service.StandardInfo] = []
+        self.loaded = 0
+        self.imported: catalog_service.ImportSummary | None = None
+        self.import_error: RiskmonError | None = None
+        self.dialog = None
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.filter = QLineEdit(str(settings().value("catalog/filter", "") or ""))
+        self.filter.setObjectName("catalog_filter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setPlaceholderText(self.tr("Filter by code or title"))
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.refresh)
+        self.filter.textChanged.connect(self._filter_changed)
+        bar.addWidget(self.filter, 1)
+        self.new_button = QPushButton(self.tr("New standard"))
+        self.new_button.clicked.connect(self.new_standard)
+        self.version_button = QPushButton(self.tr("New version"))
+        self.version_button.setToolTip(self.tr("A new version of the selected standard, with its items copied"))
+        self.version_button.clicked.connect(self.new_version)
+        self.edit_button = QPushButton(self.tr("Edit"))
+        self.edit_button.clicked.connect(self.edit_standard)
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.delete_button.clicked.connect(self.delete_standard)
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.import_button.setObjectName("import_catalog")
+        self.import_button.setToolTip(self.tr("Import standards from the Excel template or a CSV file (all or nothing)"))
+        self.import_button.clicked.connect(lambda: self.import_catalog())
+        self.template_button = QPushButton(self.tr("Excel template…"))
+        self.template_button.clicked.connect(lambda: self.write_template())
+        for b in (self.new_button, self.version_button, self.edit_button, self.delete_button, self.import_button,
+                  self.template_button):
+            bar.addWidget(b)
+        layout.addLayout(bar)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        layout.addWidget(split, 1)
+        self.table = make_table(
+            [self.tr("Standard code"), self.tr("Title"), self.tr("Kind"), self.tr("Effective from"), self.tr("Abolished"),
+             self.tr("Status"), self.tr("Item count")],
+            "catalog/standards", widths=[170, 380, 170, 95, 95, 80, 50],
+        )
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_standard())
+        split.addWidget(self.table)
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(0, 0, 0, 0)
+        self.versions = QLabel()
+        self.versions.setObjectName("versions")
+        self.versions.setWordWrap(True)
+        dl.addWidget(self.versions)
+        self.items = make_table(
+            [self.tr("Test item"), self.tr("Clause"), self.tr("Requirement"), self.tr("Method")],
+            "catalog/items", widths=[200, 70, 300, 200],
+        )
+        dl.addWidget(self.items, 1)
+        split.addWidget(detail)
+        restore_splitter(split, "catalog/vertical")
+        can_edit = ctx.user.has("technician") or ctx.user.has("administrator")
+        for b in (self.new_button, self.version_button, self.edit_button, self.import_button):
+            b.setVisible(can_edit)
+        self.delete_button.setVisible(ctx.user.has("administrator"))
+        add_shortcut(self, "Ctrl+N", self.new_standard, self.tr("New standard"))
+        add_shortcut(self, "Ctrl+E", self.edit_standard, self.tr("Edit the selected standard"))
+        add_shortcut(self, "Ctrl+I", lambda: self.import_catalog(), self.tr("Import standards"))
+        add_shortcut(self, "Ctrl+F", self.filter.setFocus, self.tr("Filter the standards"))
+        self._selected()
+        bus.changed.connect(self._changed)
+
+    def _changed(self, kinds) -> None:
+        if alive(self) and "catalog" in set(kinds or ()) and self.isVisible():
+            self.refresh()
+
+    def _filter_changed(self, text: str) -> None:
+        settings().setValue("catalog/filter", text)
+        self._timer.start()
+
+    def refresh(self) -> None:
+        run_op(catalog_service.list_standards, self.ctx, self.filter.text(), on_done=self._show,
+               on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
+    def _show(self, standards: list[catalog_service.StandardInfo]) -> None:
+        if not alive(self):
+            return
+        keep = selected_id(self.table)
+        self.standards = standards
+        kinds = kind_labels()
+        rows = [
+            (s.id, [s.code, s.title, kinds.get(s.kind, s.kind), date_text(s.effective), date_text(s.abolished),
+                    effective_text(s), str(len(s.items))])
+            for s in standards
+        ]
+        fill_table(self.table, rows, keep)
+        self.loaded += 1
+        self._selected()
+
+    def current(self) -> catalog_service.StandardInfo | None:
+        ident = selected_id(self.table)
+        return next((s for s in self.standards if s.id == ident), None)
+
+    def _selected(self) -> None:
+        s = self.current()
+        can_edit = self.ctx.user.has("technician") or self.ctx.user.has("administrator")
+        self.edit_button.setEnabled(s is not None)
+        self.edit_button.setText(self.tr("Edit") if can_edit else self.tr("View"))
+        self.version_button.setEnabled(s is not None)
+        self.delete_button.setEnabled(s is not None)
+        if s is None:
+            self.versions.setText(self.tr("Select a standard to see its items."))
+            fill_table(self.items, [])
+            return
+        others = [x for x in self.standards if x.base_code == s.base_code]
+        lines = []
+        for v in sorted(others, key=lambda x: (x.effective or x.code, x.code)):
+            span = date_text(v.effective) + " – " + (date_text(v.abolished) or self.tr("current"))
+            lines.append(("▶ " if v.id == s.id else "") + f"{v.code}（{span}）")
+        self.versions.setText(self.tr("Versions of %1: ").replace("%1", s.base_code) + "；".join(lines))
+        rows = []
+        for n, i in enumerate(s.items):
+            method = f"{i.method_code} {i.method_clause}".strip()
+            rows.append((n, [i.item, i.clause, requirement_text(i.requirement), method]))
+        fill_table(self.items, rows)
+
+    # -- editing
+    def _open(self, dialog):
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def new_standard(self) -> StandardDialog | None:
+        if not (self.ctx.user.has("technician") or self.ctx.user.has("administrator")):
+            return None
+        return self._open(StandardDialog(self.ctx, None, self))
+
+    def new_version(self) -> StandardDialog | None:
+        s = self.current()
+        if s is None or not (self.ctx.user.has("technician") or self.ctx.user.has("administrator")):
+            return None
+        return self._open(StandardDialog(self.ctx, None, self, template=s))
+
+    def edit_standard(self) -> StandardDialog | None:
+        s = self.current()
+        if s is None:
+            return None
+        read_only = not (self.ctx.user.has("technician") or self.ctx.user.has("administrator"))
+        return self._open(StandardDialog(self.ctx, s, self, read_only=read_only))
+
+    def confirm(self, title: str, text: str) -> bool:
+        return widgets.confirm(self, title, text)
+
+    def delete_standard(self) -> None:
+        s = self.current()
+        if s is None or not self.ctx.user.has("administrator"):
+            return
+        if not self.confirm(self.tr("Delete standard"),
+                            self.tr("Delete %1 from the catalog? Results already judged keep their basis.")
+                            .replace("%1", s.code)):
+            return
+        run_op(catalog_service.delete_standard, self.ctx, s.id, s.version,
+               on_done=lambda _r: bus.changed.emit({"catalog"}),
+               on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
+    # -- files
+    def ask_open_path(self) -> str:
+        start = str(settings().value("catalog/last_dir", "") or "")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import standards"), start, self.tr("Catalog files (*.xlsx *.csv);;All files (*)")
+        )
+        return path
+
+    def ask_save_path(self) -> str:
+        start = str(settings().value("catalog/last_dir", "") or "")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the Excel template"), str(Path(start) / self.tr("standards_catalog_template.xlsx")),
+            self.tr("Excel workbook (*.xlsx)"),
+        )
+        return path
+
+    def import_catalog(self, path: str | Path | None = None) -> None:
+        """Read and import a file off the GUI thread, with progress and cancel; all or nothing."""
+        path = path or self.ask_open_path()
+        if not path:
+            return
+        settings().setValue("catalog/last_dir", str(Path(path).parent))
+        self.imported = None
+        self.import_error = None
+        run_op(catalog_service.import_catalog_file, self.ctx, Path(path),
+               progress_title=self.tr("Importing the standards catalog…"), parent=self,
+               on_done=self._imported, on_error=self._import_failed)
+
+    def _imported(self, summary: catalog_service.ImportSummary) -> None:
+        self.imported = summary
+        bus.changed.emit({"catalog"})
+        if alive(self):
+            self.refresh()
+            self.show_message(
+                self.tr("Import finished"),
+                self.tr("Imported %1 standard version(s) with %2 item(s).")
+                .replace("%1", str(summary.standards)).replace("%2", str(summary.items)),
+            )
+
+    def _import_failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        if isinstance(exc, RiskmonError):
+            self.import_error = exc
+            self.dialog = ProblemsDialog(self.tr("Import rejected"),
+                                         self.tr("Nothing was imported. Fix every row listed below and import the "
+                                                 "file again."), exc.message, self)
+            self.dialog.open()
+            return
+        widgets.show_error(self, exc)
+
+    def show_message(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    def write_template(self, path: str | Path | None = None) -> None:
+        path = path or self.ask_save_path()
+        if not path:
+            return
+        settings().setValue("catalog/last_dir", str(Path(path).parent))
+        run_op(catalog_service.write_catalog_template, Path(path),
+               on_done=lambda p: alive(self) and self.show_message(
+                   self.tr("Template saved"), self.tr("The Excel template was saved to %1.").replace("%1", str(p))),
+               on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "mandatory_national": QCoreApplication.translate("CatalogLabels", "Mandatory national (GB)"),
+        "recommended_national": QCoreApplication.translate("CatalogLabels", "Recommended national (GB/T)"),
+        "guidance_national": QCoreApplication.translate("CatalogLabels", "National guidance (GB/Z)"),
+        "industry": QCoreApplication.translate("CatalogLabels", "Industry"),
+        "local": QCoreApplication.translate("CatalogLabels", "Local"),
+        "group": QCoreApplication.translate("CatalogLabels", "Group"),
+        "enterprise": QCoreApplication.translate("CatalogLabels", "Enterprise"),
+    }

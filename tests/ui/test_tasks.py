@@ -1,0 +1,267 @@
+"""监测任务 page: a task and its scheme through the dialogs, submitted, returned, resubmitted, reviewed
+and approved by the demo lab's people; the standards catalog import; the risk-level proposal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from app.services import catalog as catalog_service
+from app.services import risk as risk_service
+from app.services import tasks as task_service
+from app.services import users
+from app.services.context import Context
+from app.ui import ops
+
+
+def idle() -> bool:
+    """No operation running, also none started by the last events processed (debounce timers)."""
+    return any(ops.wait_idle() for _ in range(5))
+
+
+def as_user(ctx: Context, username: str) -> Context:
+    return Context(ctx.db, users.authenticate(ctx.db, username, "demo1234"))
+
+
+def open_page(qtbot, ctx: Context):
+    from app.ui.pages.tasks import TasksPage
+
+    page = TasksPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.tabs.setCurrentIndex(0)
+    before = page.loaded
+    page.refresh()
+    qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
+    assert idle()
+    return page
+
+
+def show_task(qtbot, page, task_id: int, scheme_id: int | None = None) -> None:
+    page.filter.clear()
+    page.show_closed.setChecked(True)
+    before = page.details_loaded
+    page.open(task_id=task_id, scheme_id=scheme_id)
+    qtbot.waitUntil(lambda: page.current_task_id() == task_id and page.details_loaded > before, timeout=10000)
+    assert idle()
+    if scheme_id is not None:
+        assert page.select_scheme(scheme_id)
+
+
+def saved(qtbot, dialog) -> None:
+    assert idle()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
+    assert idle()
+
+
+def test_task_and_scheme_from_draft_to_approval(qtbot, demo_ctx, monkeypatch):
+    tech = as_user(demo_ctx, "wangjian")
+    page = open_page(qtbot, tech)
+    assert page.new_task_button.isEnabled() and not page.review_button.isEnabled()
+
+    # a task: a missing number is marked, what was typed stays
+    dialog = page.new_task()
+    dialog.title.setText("2026年电动自行车充电器风险监测")
+    dialog.authority.setText("湖北省市场监督管理局")
+    dialog.category.setText("电子电器")
+    dialog.batches.setValue(20)
+    dialog.save()
+    assert idle()
+    assert dialog.isVisible() and "请填写任务编号" in dialog.error_text.text()
+    assert dialog.number.styleSheet() and dialog.title.text() == "2026年电动自行车充电器风险监测"
+    dialog.number.setText("HBFX-2026-CD-07")
+    dialog.report_deadline.set_date(dt.date(2026, 12, 31))
+    dialog.save()
+    saved(qtbot, dialog)
+    task = dialog.saved
+    assert task.data.batches_planned == 20 and task.data.report_deadline == dt.date(2026, 12, 31)
+    qtbot.waitUntil(lambda: page.current_task_id() == task.id, timeout=10000)
+
+    # its scheme: items with the important flag and units, one candidate standard not in the catalog
+    dialog = page.new_scheme()
+    assert dialog is not None
+    dialog.product.setText("电动自行车充电器")
+    dialog.set_item(0, "输出电压", important=True, unit="V")
+    dialog.set_item(dialog.add_item(), "绝缘电阻", unit="MΩ")
+    dialog.set_standard(dialog.add_standard(), "GB 90010-2020", "mandatory")
+    dialog.set_standard(dialog.add_standard(), "gb/t 99999—2021", "similar")
+    checks = dialog.checks
+    dialog.check_catalog()
+    qtbot.waitUntil(lambda: dialog.checks > checks, timeout=10000)
+    assert dialog.unknown == {"GB/T 99999-2021"}
+    assert "GB/T 99999-2021" in dialog.catalog_note.text()
+    assert dialog.standards.item(0, dialog.STD_CATALOG).text() != dialog.standards.item(1, dialog.STD_CATALOG).text()
+    dialog.save()
+    saved(qtbot, dialog)
+    scheme = dialog.saved
+    assert [i.important for i in scheme.data.items] == [True, False]
+    assert scheme.data.items[1].unit == "MΩ" and scheme.data.standards[1].code == "GB/T 99999-2021"
+    assert len(scheme.warnings) == 1
+    show_task(qtbot, page, task.id, scheme.id)
+    assert page.submit_button.isEnabled() and not page.approve_button.isEnabled()
+    assert "GB/T 99999-2021" in page.scheme_detail.toPlainText()
+
+    asked = []
+    monkeypatch.setattr(page, "confirm", lambda title, text: asked.append(text) or True)
+    page.submit_scheme()
+    assert idle()
+    assert task_service.get_scheme(tech, scheme.id).status == "submitted"
+    assert "GB/T 99999-2021" in asked[0]  # the warning is repeated before submitting
+
+    # the reviewer returns it; an empty comment is refused first
+    reviewer_page = open_page(qtbot, as_user(demo_ctx, "chenjing"))
+    show_task(qtbot, reviewer_page, task.id, scheme.id)
+    assert reviewer_page.review_button.isEnabled() and not reviewer_page.submit_button.isEnabled()
+    assert not reviewer_page.new_scheme_button.isEnabled()
+    review = reviewer_page.review_scheme()
+    review.return_scheme()
+    assert idle()
+    assert review.isVisible() and "修改意见" in review.error_text.text()
+    review.comment.setPlainText("请补充候选标准的版本依据。")
+    review.return_scheme()
+    saved(qtbot, review)
+    assert task_service.get_scheme(tech, scheme.id).status == "rejected"
+
+    # the technician changes and resubmits it
+    show_task(qtbot, page, task.id, scheme.id)
+    assert page.submit_button.isEnabled()
+    edit = page.edit_scheme()
+    assert not edit.read_only and edit.scheme.review_comment == "请补充候选标准的版本依据。"
+    edit.standards.selectRow(1)
+    edit.remove_std_button.click()
+    edit.save()
+    saved(qtbot, edit)
+    assert edit.saved.warnings == () and edit.saved.status == "draft"
+    show_task(qtbot, page, task.id, scheme.id)
+    page.submit_scheme()
+    assert idle()
+
+    # accepted by the reviewer, approved by the signatory
+    show_task(qtbot, reviewer_page, task.id, scheme.id)
+    review = reviewer_page.review_scheme()
+    review.accept_scheme()
+    saved(qtbot, review)
+    signatory_page = open_page(qtbot, as_user(demo_ctx, "zhaomin"))
+    show_task(qtbot, signatory_page, task.id, scheme.id)
+    assert signatory_page.approve_button.isEnabled() and not signatory_page.review_button.isEnabled()
+    assert not signatory_page.new_task_button.isEnabled()
+    monkeypatch.setattr(signatory_page, "confirm", lambda title, text: True)
+    signatory_page.approve_scheme()
+    assert idle()
+    final = task_service.get_scheme(tech, scheme.id)
+    assert final.status == "approved"
+    assert [h.split(" ", 2)[-1] for h in final.history][-3:] == ["王建 提交评审", "陈静 评审通过", "赵敏 确认"]
+    show_task(qtbot, page, task.id, scheme.id)
+    assert not page.submit_button.isEnabled()
+    view = page.edit_scheme()
+    assert view.read_only and not view.save_button.isVisible()
+
+
+def _catalog_page(qtbot, ctx):
+    page = open_page(qtbot, ctx)
+    page.tabs.setCurrentWidget(page.catalog)
+    qtbot.waitUntil(lambda: page.catalog.loaded > 0, timeout=10000)
+    assert idle()
+    return page.catalog
+
+
+def test_catalog_import_with_a_bad_row_imports_nothing_and_lists_it(qtbot, demo_ctx, tmp_path: Path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from app.ui.dialogs.catalog_dialogs import ProblemsDialog
+
+    panel = _catalog_page(qtbot, as_user(demo_ctx, "wangjian"))
+    before = len(catalog_service.list_standards(demo_ctx))
+    panel.write_template(tmp_path / "catalog.xlsx")
+    monkeypatch.setattr(panel, "show_message", lambda *a: None)
+    assert idle()
+    wb = load_workbook(tmp_path / "catalog.xlsx")
+    ws = wb["标准目录"]
+    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "输出电压", "5.1", "≤", 60, None, None, "V"])
+    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "绝缘电阻", "5.2", "≥", "很大", None, None,
+               "MΩ"])
+    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "标志", "6", "文字", None, None, None, None,
+               "应清晰"])
+    wb.save(tmp_path / "catalog.xlsx")
+
+    panel.import_catalog(tmp_path / "catalog.xlsx")
+    assert idle()
+    qtbot.waitUntil(lambda: panel.import_error is not None, timeout=10000)
+    assert isinstance(panel.dialog, ProblemsDialog)
+    problems = panel.dialog.text.toPlainText()
+    assert "第3行" in problems and "第2行" not in problems and "第4行" not in problems
+    assert len(catalog_service.list_standards(demo_ctx)) == before
+
+    csv = tmp_path / "catalog.csv"
+    csv.write_text(
+        "code,title,effective,abolished,item,clause,op,value,low,high,unit,text,method_code,method_clause\n"
+        "GB 98001-2024,充电器安全,2025-01-01,,输出电压,5.1,<=,60,,,V,,,\n"
+        "GB 98001-2024,充电器安全,2025-01-01,,绝缘电阻,5.2,>=,2,,,MΩ,,,\n",
+        encoding="utf-8",
+    )
+    panel.import_catalog(csv)
+    assert idle()
+    qtbot.waitUntil(lambda: panel.imported is not None, timeout=10000)
+    assert panel.imported.standards == 1 and panel.imported.items == 2
+    panel.filter.setText("98001")
+    qtbot.waitUntil(lambda: [s.code for s in panel.standards] == ["GB 98001-2024"], timeout=10000)
+    panel.table.selectRow(0)
+    assert panel.items.rowCount() == 2 and panel.items.item(1, 2).text() == "≥2 MΩ"
+    panel.filter.clear()
+
+
+def test_a_standard_through_its_dialog(qtbot, demo_ctx):
+    panel = _catalog_page(qtbot, demo_ctx)
+    dialog = panel.new_standard()
+    dialog.code.setText("GB 98002")
+    dialog.set_item(0, "输出电压", "<=", value="abc", unit="V")
+    dialog.save()
+    assert idle()
+    assert dialog.isVisible() and "年代号" in dialog.error_text.text()
+    dialog.code.setText("GB 98002-2024")
+    dialog.effective.set_date(dt.date(2024, 7, 1))
+    dialog.save()
+    assert idle()
+    assert dialog.isVisible() and "输出电压" in dialog.error_text.text()  # the limit is not a number
+    dialog.set_item(0, "输出电压", "<=", value="60", unit="V", method="GB 98002-2024", method_clause="7.1")
+    dialog.set_item(dialog.add_item(), "外观", "text", text="表面无裂纹")
+    dialog.save()
+    saved(qtbot, dialog)
+    info = dialog.saved
+    assert info.items[0].requirement == {"op": "<=", "value": 60, "unit": "V"}
+    assert info.items[1].requirement == {"op": "text", "text": "表面无裂纹"}
+    assert info.items[0].method_code == "GB 98002-2024"
+
+
+def test_risk_proposal_shows_level_two_for_the_example(qtbot, demo_ctx):
+    from app.ui.pages.tasks import TasksPage
+
+    page = open_page(qtbot, demo_ctx)
+    assert isinstance(page, TasksPage)
+    task = next(t for t in page.tasks if t.data.number == "HBFX-2026-DQ-01")
+    show_task(qtbot, page, task.id)
+    dialog = page.propose_risk()
+    qtbot.waitUntil(lambda: dialog.frequency_info is not None, timeout=10000)
+    freq = risk_service.task_frequency(demo_ctx, task.id)
+    assert dialog.frequency.value() == pytest.approx(freq.frequency)
+    assert str(freq.tested) in dialog.frequency_note.text()
+
+    dialog.set_factors(risk_service.ProposalFactors(4, ">1/100", "normal", "single", 0.05, "new"))
+    assert "Ⅱ" in dialog.level_label.text() and "严重" in dialog.level_label.text()
+    assert "#ef6c00" in dialog.level_label.styleSheet()  # orange
+    assert "风险警示通报" in dialog.notice_label.text()
+    assert "S" in dialog.risk_label.text()
+    assert dialog.grade.model_version in dialog.model_label.text()
+    dialog.urgency.setCurrentIndex(dialog.urgency.findData("urgent"))
+    assert dialog.level_label.text().startswith("Ⅰ")  # urgent raises S to Ⅰ
+    dialog.urgency.setCurrentIndex(dialog.urgency.findData("normal"))
+    dialog.note.setPlainText("按 RISK.md 示例")
+    dialog.save()
+    saved(qtbot, dialog)
+    assert dialog.saved.level_number == 2
+    qtbot.waitUntil(lambda: page.proposals and page.proposals[0].id == dialog.saved.id, timeout=10000)
+    assert page.proposal_table.item(0, 1).text() == "Ⅱ级（严重）"
+    assert risk_service.latest_proposal(demo_ctx, task.id).note == "按 RISK.md 示例"
