@@ -1,0 +1,902 @@
+"""设置: the lab and its CMA number, users and roles, the working-day calendar, number patterns,
+the provincial connection and the interface language.
+
+Lab-wide settings live in the database (administrators change them); the interface language and
+window state are kept per machine (QSettings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import ConflictError, RiskmonError
+from app.services import calendar as calendar_service
+from app.services import lab as lab_service
+from app.services import samples as sample_service
+from app.services import users as user_service
+from app.services.context import ROLES, Context
+from app.ui import widgets
+from app.ui.application import LANGUAGES, settings, ui_language
+from app.ui.dialogs.catalog_dialogs import ProblemsDialog
+from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
+from app.ui.ops import bus, run_op
+from app.ui.pages.tasks import fill_table, make_table, selected_id
+from app.ui.widgets import FieldErrors
+
+
+def role_labels() -> dict[str, str]:
+    return {
+        "technician": QCoreApplication.translate("SettingsLabels", "Technician"),
+        "reviewer": QCoreApplication.translate("SettingsLabels", "Reviewer"),
+        "signatory": QCoreApplication.translate("SettingsLabels", "Authorised signatory"),
+        "administrator": QCoreApplication.translate("SettingsLabels", "Administrator"),
+    }
+
+
+def day_kind_labels() -> dict[str, str]:
+    return {
+        "holiday": QCoreApplication.translate("SettingsLabels", "Holiday"),
+        "workday": QCoreApplication.translate("SettingsLabels", "Adjusted working day"),
+    }
+
+
+def day_source_labels() -> dict[str, str]:
+    return {
+        "override": QCoreApplication.translate("SettingsLabels", "Entered by the lab"),
+        "official": QCoreApplication.translate("SettingsLabels", "State Council notice (shipped)"),
+        "statutory": QCoreApplication.translate("SettingsLabels", "Statutory holidays (provisional)"),
+    }
+
+
+def weekday_names() -> list[str]:
+    return [
+        QCoreApplication.translate("SettingsLabels", "Monday"),
+        QCoreApplication.translate("SettingsLabels", "Tuesday"),
+        QCoreApplication.translate("SettingsLabels", "Wednesday"),
+        QCoreApplication.translate("SettingsLabels", "Thursday"),
+        QCoreApplication.translate("SettingsLabels", "Friday"),
+        QCoreApplication.translate("SettingsLabels", "Saturday"),
+        QCoreApplication.translate("SettingsLabels", "Sunday"),
+    ]
+
+
+def _failed_into(errors: FieldErrors, parent: QWidget, reload: str | None = None):
+    """Show a service's refusal on the form's fields; a stale record also reloads the lists."""
+
+    def failed(exc: BaseException) -> None:
+        if not alive(parent):
+            return
+        if isinstance(exc, ConflictError) and reload:
+            bus.changed.emit({reload})
+        if isinstance(exc, RiskmonError):
+            errors.show(exc)
+        else:
+            widgets.show_error(parent, exc)
+
+    return failed
+
+
+# ----------------------------------------------------------------------------------- dialogs
+class UserDialog(QDialog):
+    """Add a user, or change a user's name, roles and whether the account is active."""
+
+    def __init__(self, ctx: Context, user: user_service.UserInfo | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.saved: user_service.UserInfo | None = None
+        self.setWindowTitle(self.tr("Edit user") if user else self.tr("Add user"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.username = QLineEdit(user.username if user else "")
+        self.username.setObjectName("username")
+        self.username.setReadOnly(user is not None)
+        self.display_name = QLineEdit(user.display_name if user else "")
+        self.display_name.setObjectName("display_name")
+        roles_box = QWidget()
+        roles_box.setObjectName("roles")
+        rl = QHBoxLayout(roles_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.roles: dict[str, QCheckBox] = {}
+        for role, text in role_labels().items():
+            box = QCheckBox(text)
+            box.setObjectName(f"role_{role}")
+            box.setChecked(bool(user and role in user.roles))
+            rl.addWidget(box)
+            self.roles[role] = box
+        self.active = QCheckBox(self.tr("Account active"))
+        self.active.setObjectName("active")
+        self.active.setChecked(user.active if user else True)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Full name"), self.display_name)
+        form.addRow(self.tr("Roles"), roles_box)
+        form.addRow("", self.active)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setObjectName("password2")
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        if user is None:
+            form.addRow(self.tr("Password (at least 8 characters)"), self.password)
+            form.addRow(self.tr("Password again"), self.password2)
+            self.active.setVisible(False)
+        layout.addLayout(form)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors(
+            {"username": self.username, "display_name": self.display_name, "roles": roles_box,
+             "password": self.password},
+            self.error_text,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen_roles(self) -> list[str]:
+        return [r for r in ROLES if self.roles[r].isChecked()]
+
+    def save(self) -> None:
+        self.errors.clear()
+        if self.user is None:
+            if self.password.text() != self.password2.text():
+                self.errors.show({"password": self.tr("The two passwords differ.")})
+                return
+            run_op(user_service.create_user, self.ctx, username=self.username.text().strip(),
+                   display_name=self.display_name.text(), roles=self.chosen_roles(), password=self.password.text(),
+                   on_done=self._done, on_error=_failed_into(self.errors, self))
+        else:
+            run_op(user_service.update_user, self.ctx, self.user.id, version=self.user.version,
+                   display_name=self.display_name.text(), roles=self.chosen_roles(), active=self.active.isChecked(),
+                   on_done=self._done, on_error=_failed_into(self.errors, self, "user"))
+
+    def _done(self, info: user_service.UserInfo) -> None:
+        self.saved = info
+        bus.changed.emit({"user"})
+        self.accept()
+
+
+class ResetPasswordDialog(QDialog):
+    """An administrator sets a new password for a user (who should change it after signing in)."""
+
+    def __init__(self, ctx: Context, user: user_service.UserInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.done_ok = False
+        self.setWindowTitle(self.tr("Reset password"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("New password for %1").replace("%1", user.display_name)))
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setObjectName("password2")
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("New password (at least 8 characters)"), self.password)
+        form.addRow(self.tr("Password again"), self.password2)
+        layout.addLayout(form)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors({"password": self.password}, self.error_text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Set password"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        self.errors.clear()
+        if self.password.text() != self.password2.text():
+            self.errors.show({"password": self.tr("The two passwords differ.")})
+            return
+        run_op(user_service.set_password, self.ctx, self.user.id, self.password.text(),
+               on_done=self._done, on_error=_failed_into(self.errors, self))
+
+    def _done(self, _result) -> None:
+        self.done_ok = True
+        self.accept()
+
+
+class CalendarDayDialog(QDialog):
+    """Add a holiday or an adjusted working day (overrides the shipped calendar)."""
+
+    def __init__(self, ctx: Context, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved = False
+        self.setWindowTitle(self.tr("Add a calendar day"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.day = QDateEdit()
+        self.day.setObjectName("date")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        today = dt.date.today()
+        self.day.setDate(QDate(today if today.year == year else dt.date(year, 1, 1)))
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        fill_combo(self.kind, day_kind_labels(), "holiday")
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.name.setPlaceholderText(self.tr("e.g. Spring Festival"))
+        self.source = QLineEdit()
+        self.source.setObjectName("source")
+        self.source.setPlaceholderText(self.tr("e.g. the number of the State Council notice"))
+        form.addRow(self.tr("Date"), self.day)
+        form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("Holiday name"), self.name)
+        form.addRow(self.tr("Source"), self.source)
+        layout.addLayout(form)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors({"date": self.day, "kind": self.kind, "name": self.name, "source": self.source},
+                                  self.error_text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        self.errors.clear()
+        run_op(calendar_service.set_day, self.ctx, self.day.date().toPython(), self.kind.currentData(),
+               self.name.text(), self.source.text(), on_done=self._done, on_error=_failed_into(self.errors, self))
+
+    def _done(self, _r) -> None:
+        self.saved = True
+        bus.changed.emit({"calendar"})
+        self.accept()
+
+
+# ----------------------------------------------------------------------------------- the page
+class SettingsPage(QWidget):
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.is_admin = ctx.user.has("administrator")
+        self.lab: lab_service.LabInfo | None = None
+        self.values: dict = {}
+        self.users: list[user_service.UserInfo] = []
+        self.days: list[calendar_service.CalendarDay] = []
+        self.provisional = False
+        self.loaded = 0
+        self.dialog = None
+        self.keyring = None  # KeyringStatus, once known
+        layout = QVBoxLayout(self)
+        layout.addWidget(widgets.title_label(self.tr("Settings")))
+        if not self.is_admin:
+            note = QLabel(self.tr("Lab-wide settings can only be changed by an administrator."))
+            note.setStyleSheet("color: #555;")
+            layout.addWidget(note)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._lab_tab(), self.tr("Lab"))
+        self.users_admin: QWidget | None = None
+        self.tabs.addTab(self._users_tab(), self.tr("Users") if self.is_admin else self.tr("My account"))
+        self.tabs.addTab(self._calendar_tab(), self.tr("Working calendar"))
+        self.tabs.addTab(self._numbers_tab(), self.tr("Numbering"))
+        self.tabs.addTab(self._provincial_tab(), self.tr("Provincial system"))
+        self.tabs.addTab(self._language_tab(), self.tr("Language"))
+        self.tabs.setCurrentIndex(int(settings().value("settings/tab", 0) or 0))
+        self.tabs.currentChanged.connect(lambda i: settings().setValue("settings/tab", i))
+        bus.changed.connect(self._changed)
+
+    # ------------------------------------------------------------------ lab
+    def _lab_tab(self) -> QWidget:
+        tab = QWidget()
+        outer = QVBoxLayout(tab)
+        form = QFormLayout()
+        self.lab_name = QLineEdit()
+        self.lab_name.setObjectName("lab_name")
+        self.cma = QLineEdit()
+        self.cma.setObjectName("cma_number")
+        self.cma.setPlaceholderText(self.tr("number on the CMA certificate"))
+        self.address = QLineEdit()
+        self.address.setObjectName("address")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("phone")
+        form.addRow(self.tr("Lab name *"), self.lab_name)
+        form.addRow(self.tr("CMA certificate number"), self.cma)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Telephone"), self.phone)
+        outer.addLayout(form)
+        self.lab_errors_text = error_label()
+        outer.addWidget(self.lab_errors_text)
+        self.lab_errors = FieldErrors({"name": self.lab_name, "cma_number": self.cma, "address": self.address,
+                                       "phone": self.phone}, self.lab_errors_text)
+        row = QHBoxLayout()
+        self.lab_save = QPushButton(self.tr("Save lab details"))
+        self.lab_save.setObjectName("save_lab")
+        self.lab_save.clicked.connect(self.save_lab)
+        row.addWidget(self.lab_save)
+        self.lab_status = QLabel()
+        row.addWidget(self.lab_status, 1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        for w in (self.lab_name, self.cma, self.address, self.phone):
+            w.setReadOnly(not self.is_admin)
+        self.lab_save.setVisible(self.is_admin)
+        return tab
+
+    def save_lab(self) -> None:
+        self.lab_errors.clear()
+        self.lab_status.clear()
+        run_op(lab_service.save_lab, self.ctx, name=self.lab_name.text(), cma_number=self.cma.text(),
+               address=self.address.text(), phone=self.phone.text(),
+               version=self.lab.version if self.lab else None,
+               on_done=self._lab_saved, on_error=_failed_into(self.lab_errors, self, "lab"))
+
+    def _lab_saved(self, info: lab_service.LabInfo) -> None:
+        self._show_lab(info)
+        self.lab_status.setText(self.tr("Saved."))
+        bus.changed.emit({"lab"})
+
+    def _show_lab(self, info: lab_service.LabInfo) -> None:
+        self.lab = info
+        self.lab_name.setText(info.name)
+        self.cma.setText(info.cma_number)
+        self.address.setText(info.address)
+        self.phone.setText(info.phone)
+
+    # ------------------------------------------------------------------ users
+    def _users_tab(self) -> QWidget:
+        tab = QWidget()
+        outer = QVBoxLayout(tab)
+        if self.is_admin:
+            box = QGroupBox(self.tr("Users and roles"))
+            box.setObjectName("users_admin")
+            self.users_admin = box
+            bl = QVBoxLayout(box)
+            self.user_table = make_table(
+                [self.tr("User name"), self.tr("Full name"), self.tr("Roles"), self.tr("Active"),
+                 self.tr("Last sign-in")],
+                "settings/users", widths=[120, 120, 300, 60, 150],
+            )
+            self.user_table.doubleClicked.connect(lambda _i: self.edit_user())
+            bl.addWidget(self.user_table, 1)
+            row = QHBoxLayout()
+            self.add_user_button = QPushButton(self.tr("Add user"))
+            self.add_user_button.setObjectName("add_user")
+            self.add_user_button.clicked.connect(self.add_user)
+            self.edit_user_button = QPushButton(self.tr("Edit user"))
+            self.edit_user_button.clicked.connect(self.edit_user)
+            self.reset_button = QPushButton(self.tr("Reset password"))
+            self.reset_button.clicked.connect(self.reset_password)
+            for b in (self.add_user_button, self.edit_user_button, self.reset_button):
+                row.addWidget(b)
+            row.addStretch(1)
+            bl.addLayout(row)
+            outer.addWidget(box, 1)
+        mine = QGroupBox(self.tr("My account"))
+        mine.setObjectName("my_account")
+        ml = QVBoxLayout(mine)
+        who = ", ".join(role_labels().get(r, r) for r in sorted(self.ctx.user.roles, key=ROLES.index))
+        ml.addWidget(QLabel(self.tr("Signed in as %1 (%2). Roles: %3")
+                            .replace("%1", self.ctx.user.display_name).replace("%2", self.ctx.user.username)
+                            .replace("%3", who)))
+        form = QFormLayout()
+        self.current_password = QLineEdit()
+        self.current_password.setObjectName("current_password")
+        self.current_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password = QLineEdit()
+        self.new_password.setObjectName("new_password")
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password2 = QLineEdit()
+        self.new_password2.setObjectName("new_password2")
+        self.new_password2.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Current password"), self.current_password)
+        form.addRow(self.tr("New password (at least 8 characters)"), self.new_password)
+        form.addRow(self.tr("New password again"), self.new_password2)
+        ml.addLayout(form)
+        self.password_errors_text = error_label()
+        ml.addWidget(self.password_errors_text)
+        self.password_errors = FieldErrors(
+            {"current_password": self.current_password, "new_password": self.new_password},
+            self.password_errors_text,
+        )
+        row = QHBoxLayout()
+        self.change_password_button = QPushButton(self.tr("Change my password"))
+        self.change_password_button.setObjectName("change_password")
+        self.change_password_button.clicked.connect(self.change_password)
+        self.password_status = QLabel()
+        row.addWidget(self.change_password_button)
+        row.addWidget(self.password_status, 1)
+        ml.addLayout(row)
+        outer.addWidget(mine)
+        if not self.is_admin:
+            outer.addStretch(1)
+        return tab
+
+    def current_user(self) -> user_service.UserInfo | None:
+        ident = selected_id(self.user_table) if self.users_admin is not None else None
+        return next((u for u in self.users if u.id == ident), None)
+
+    def _open(self, dialog):
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_user(self) -> UserDialog | None:
+        if not self.is_admin:
+            return None
+        return self._open(UserDialog(self.ctx, None, self))
+
+    def edit_user(self) -> UserDialog | None:
+        user = self.current_user()
+        if user is None:
+            return None
+        return self._open(UserDialog(self.ctx, user, self))
+
+    def reset_password(self) -> ResetPasswordDialog | None:
+        user = self.current_user()
+        if user is None:
+            return None
+        return self._open(ResetPasswordDialog(self.ctx, user, self))
+
+    def change_password(self) -> None:
+        self.password_errors.clear()
+        self.password_status.clear()
+        if self.new_password.text() != self.new_password2.text():
+            self.password_errors.show({"new_password": self.tr("The two new passwords differ.")})
+            return
+        run_op(user_service.change_own_password, self.ctx, self.current_password.text(), self.new_password.text(),
+               on_done=self._password_changed, on_error=_failed_into(self.password_errors, self))
+
+    def _password_changed(self, _r) -> None:
+        for w in (self.current_password, self.new_password, self.new_password2):
+            w.clear()
+        self.password_status.setText(self.tr("Your password was changed."))
+
+    def _show_users(self, found: list[user_service.UserInfo]) -> None:
+        self.users = found
+        roles = role_labels()
+        rows = [
+            (u.id, [u.username, u.display_name, "、".join(roles.get(r, r) for r in u.roles),
+                    self.tr("Yes") if u.active else self.tr("No"),
+                    u.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if u.last_login_at else ""])
+            for u in found
+        ]
+        fill_table(self.user_table, rows, selected_id(self.user_table))
+        for r, u in enumerate(found):
+            if not u.active:
+                for c in range(self.user_table.columnCount()):
+                    self.user_table.item(r, c).setForeground(QBrush(QColor("#888888")))
+
+    # ------------------------------------------------------------------ calendar
+    def _calendar_tab(self) -> QWidget:
+        tab = QWidget()
+        outer = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Year")))
+        self.cal_year = QSpinBox()
+        self.cal_year.setObjectName("calendar_year")
+        self.cal_year.setRange(2000, 2100)
+        self.cal_year.setValue(dt.date.today().year)
+        self.cal_year.valueChanged.connect(lambda _v: self.load_calendar())
+        row.addWidget(self.cal_year)
+        self.cal_note = QLabel()
+        self.cal_note.setObjectName("calendar_note")
+        self.cal_note.setWordWrap(True)
+        row.addWidget(self.cal_note, 1)
+        outer.addLayout(row)
+        self.day_table = make_table(
+            [self.tr("Date"), self.tr("Weekday"), self.tr("Kind"), self.tr("Holiday name"), self.tr("Source"),
+             self.tr("Notice number")],
+            "settings/calendar", widths=[100, 80, 130, 120, 260, 200],
+        )
+        self.day_table.itemSelectionChanged.connect(self._day_selected)
+        outer.addWidget(self.day_table, 1)
+        row = QHBoxLayout()
+        self.add_day_button = QPushButton(self.tr("Add day…"))
+        self.add_day_button.clicked.connect(self.add_day)
+        self.remove_day_button = QPushButton(self.tr("Remove day"))
+        self.remove_day_button.setToolTip(self.tr("Only days entered by the lab can be removed"))
+        self.remove_day_button.clicked.connect(self.remove_day)
+        self.import_calendar_button = QPushButton(self.tr("Import a year's notice…"))
+        self.import_calendar_button.setObjectName("import_calendar")
+        self.import_calendar_button.setToolTip(
+            self.tr("CSV (date,kind,name) or JSON list; every line is checked and nothing is imported if one is bad")
+        )
+        self.import_calendar_button.clicked.connect(lambda: self.import_calendar())
+        for b in (self.add_day_button, self.remove_day_button, self.import_calendar_button):
+            row.addWidget(b)
+            b.setVisible(self.is_admin)
+        row.addStretch(1)
+        outer.addLayout(row)
+        self._day_selected()
+        return tab
+
+    def load_calendar(self) -> None:
+        year = self.cal_year.value()
+        run_op(calendar_service.year_days, self.ctx, year, on_done=lambda r: self._show_days(year, r),
+               on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
+    def _show_days(self, year: int, result) -> None:
+        if not alive(self) or year != self.cal_year.value():
+            return
+        self.days, self.provisional = result
+        kinds = day_kind_labels()
+        sources = day_source_labels()
+        names = weekday_names()
+        rows = [
+            (d.date.isoformat(), [d.date.isoformat(), names[d.date.weekday()], kinds.get(d.kind, d.kind), d.name,
+                                  sources.get(d.source, d.source), d.detail])
+            for d in self.days
+        ]
+        fill_table(self.day_table, rows, selected_id(self.day_table))
+        for r, d in enumerate(self.days):
+            colour = QColor("#fde0e0") if d.kind == "holiday" else QColor("#e0f0fd")
+            self.day_table.item(r, 2).setBackground(QBrush(colour))
+        if self.provisional:
+            self.cal_note.setText(self.tr("No official holiday notice for %1 yet: the statutory holidays are assumed "
+                                          "and deadlines are provisional. Import the notice when it is published.")
+                                  .replace("%1", str(year)))
+            self.cal_note.setStyleSheet("color: #8a4b00;")
+        else:
+            self.cal_note.setText(self.tr("Holidays and adjusted working days of %1 (weekends not listed).")
+                                  .replace("%1", str(year)))
+            self.cal_note.setStyleSheet("")
+        self._day_selected()
+
+    def current_day(self) -> calendar_service.CalendarDay | None:
+        ident = selected_id(self.day_table)
+        return next((d for d in self.days if d.date.isoformat() == ident), None)
+
+    def _day_selected(self) -> None:
+        day = self.current_day()
+        self.remove_day_button.setEnabled(day is not None and day.id is not None)
+
+    def add_day(self) -> CalendarDayDialog | None:
+        if not self.is_admin:
+            return None
+        return self._open(CalendarDayDialog(self.ctx, self.cal_year.value(), self))
+
+    def confirm(self, title: str, text: str) -> bool:
+        return widgets.confirm(self, title, text)
+
+    def remove_day(self) -> None:
+        day = self.current_day()
+        if day is None or day.id is None:
+            return
+        if self.confirm(self.tr("Remove day"), self.tr("Remove %1 from the lab's calendar entries?")
+                        .replace("%1", day.date.isoformat())):
+            run_op(calendar_service.remove_override, self.ctx, day.id,
+                   on_done=lambda _r: bus.changed.emit({"calendar"}),
+                   on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
+    def ask_open_path(self, title: str, filters: str) -> str:
+        start = str(settings().value("settings/last_dir", "") or "")
+        path, _ = QFileDialog.getOpenFileName(self, title, start, filters)
+        if path:
+            settings().setValue("settings/last_dir", str(Path(path).parent))
+        return path
+
+    def import_calendar(self, path: str | Path | None = None) -> None:
+        path = path or self.ask_open_path(self.tr("Import a holiday notice"),
+                                          self.tr("Calendar files (*.csv *.json);;All files (*)"))
+        if not path:
+            return
+        run_op(calendar_service.import_calendar, self.ctx, Path(path), on_done=self._calendar_imported,
+               on_error=self._calendar_import_failed)
+
+    def _calendar_imported(self, count: int) -> None:
+        bus.changed.emit({"calendar"})
+        if alive(self):
+            self.show_message(self.tr("Calendar imported"), self.tr("%n day(s) imported.", "", count))
+
+    def _calendar_import_failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        if isinstance(exc, RiskmonError):
+            message = exc.message.replace("；第 ", "\n第 ").replace("。第 ", "。\n第 ")
+            self.dialog = ProblemsDialog(self.tr("Calendar import rejected"),
+                                         self.tr("Nothing was imported. Fix every line listed below and import the "
+                                                 "file again."), message, self)
+            self.dialog.open()
+            return
+        widgets.show_error(self, exc)
+
+    def show_message(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    # ------------------------------------------------------------------ numbering
+    def _numbers_tab(self) -> QWidget:
+        tab = QWidget()
+        outer = QVBoxLayout(tab)
+        form = QFormLayout()
+        self.sample_pattern = QLineEdit()
+        self.sample_pattern.setObjectName("sample_number_pattern")
+        self.sample_pattern.textChanged.connect(self.update_previews)
+        self.sample_preview = QLabel()
+        self.sample_preview.setObjectName("sample_preview")
+        self.report_pattern = QLineEdit()
+        self.report_pattern.setObjectName("report_number_pattern")
+        self.report_pattern.textChanged.connect(self.update_previews)
+        self.report_preview = QLabel()
+        self.report_preview.setObjectName("report_preview")
+        form.addRow(self.tr("Sample number pattern"), self.sample_pattern)
+        form.addRow(self.tr("Example"), self.sample_preview)
+        form.addRow(self.tr("Report number pattern"), self.report_pattern)
+        form.addRow(self.tr("Example"), self.report_preview)
+        outer.addLayout(form)
+        help_text = QLabel(self.tr(
+            "Placeholders: {task} task number, {seq:04d} running number (per task for samples, per year for "
+            "reports, 4 digits), {year}, {month:02d}, {day:02d} (sampling date). A sample pattern needs {task} and "
+            "{seq}; a report pattern needs {year} and {seq}, so that numbers never repeat."
+        ))
+        help_text.setWordWrap(True)
+        help_text.setStyleSheet("color: #555;")
+        outer.addWidget(help_text)
+        self.numbers_errors_text = error_label()
+        outer.addWidget(self.numbers_errors_text)
+        self.numbers_errors = FieldErrors({"sample_number_pattern": self.sample_pattern,
+                                           "report_number_pattern": self.report_pattern}, self.numbers_errors_text)
+        row = QHBoxLayout()
+        self.numbers_save = QPushButton(self.tr("Save patterns"))
+        self.numbers_save.setObjectName("save_patterns")
+        self.numbers_save.clicked.connect(self.save_patterns)
+        self.numbers_status = QLabel()
+        row.addWidget(self.numbers_save)
+        row.addWidget(self.numbers_status, 1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        for w in (self.sample_pattern, self.report_pattern):
+            w.setReadOnly(not self.is_admin)
+        self.numbers_save.setVisible(self.is_admin)
+        return tab
+
+    def update_previews(self) -> None:
+        """Live example numbers; a bad pattern is marked at once, and cannot be saved."""
+        ok = True
+        problem = lab_service.check_sample_pattern(self.sample_pattern.text())
+        if problem:
+            self.sample_preview.setText(problem)
+            self.sample_preview.setStyleSheet("color: #b00020;")
+            ok = False
+        else:
+            self.sample_preview.setText(sample_service.preview_number(self.sample_pattern.text(), "HBFX-2026-DQ-01", 1))
+            self.sample_preview.setStyleSheet("font-weight: bold;")
+        self.numbers_errors.mark("sample_number_pattern", problem)
+        problem = lab_service.check_report_pattern(self.report_pattern.text())
+        if problem:
+            self.report_preview.setText(problem)
+            self.report_preview.setStyleSheet("color: #b00020;")
+            ok = False
+        else:
+            self.report_preview.setText(lab_service.preview_report_number(self.report_pattern.text(), 1))
+            self.report_preview.setStyleSheet("font-weight: bold;")
+        self.numbers_errors.mark("report_number_pattern", problem)
+        self.sample_preview.setWordWrap(True)
+        self.report_preview.setWordWrap(True)
+        self.numbers_save.setEnabled(ok and self.is_admin)
+
+    def save_patterns(self) -> None:
+        self.numbers_status.clear()
+        self.numbers_errors.clear()
+        values = {"sample_number_pattern": self.sample_pattern.text(),
+                  "report_number_pattern": self.report_pattern.text()}
+        run_op(lab_service.save_settings, self.ctx, values,
+               on_done=lambda v: self._settings_saved(v, self.numbers_status),
+               on_error=_failed_into(self.numbers_errors, self))
+
+    def _settings_saved(self, values: dict, status: QLabel) -> None:
+        self.values = values
+        if alive(self):
+            status.setText(self.tr("Saved."))
+        bus.changed.emit({"settings"})
+
+    # ------------------------------------------------------------------ provincial system
+    def _provincial_tab(self) -> QWidget:
+        tab = QWidget()
+        outer = QVBoxLayout(tab)
+        intro = QLabel(self.tr("Final results and analysis reports are uploaded to the Hubei product quality safety "
+                               "supervision information system."))
+        intro.setWordWrap(True)
+        outer.addWidget(intro)
+        form = QFormLayout()
+        self.provincial_url = QLineEdit()
+        self.provincial_url.setObjectName("provincial_url")
+        self.provincial_url.setPlaceholderText("https://")
+        self.provincial_user = QLineEdit()
+        self.provincial_user.setObjectName("provincial_user")
+        form.addRow(self.tr("Address of the provincial system"), self.provincial_url)
+        form.addRow(self.tr("User name at the provincial system"), self.provincial_user)
+        outer.addLayout(form)
+        self.provincial_errors_text = error_label()
+        outer.addWidget(self.provincial_errors_text)
+        self.provincial_errors = FieldErrors({"provincial_url": self.provincial_url,
+                                              "provincial_user": self.provincial_user}, self.provincial_errors_text)
+        row = QHBoxLayout()
+        self.provincial_save = QPushButton(self.tr("Save connection"))
+        self.provincial_save.setObjectName("save_provincial")
+        self.provincial_save.clicked.connect(self.save_provincial)
+        self.provincial_status = QLabel()
+        row.addWidget(self.provincial_save)
+        row.addWidget(self.provincial_status, 1)
+        outer.addLayout(row)
+        for w in (self.provincial_url, self.provincial_user):
+            w.setReadOnly(not self.is_admin)
+        self.provincial_save.setVisible(self.is_admin)
+
+        box = QGroupBox(self.tr("Password of the provincial system"))
+        bl = QVBoxLayout(box)
+        self.keyring_note = QLabel(self.tr("Checking the system keyring…"))
+        self.keyring_note.setObjectName("keyring_note")
+        self.keyring_note.setWordWrap(True)
+        bl.addWidget(self.keyring_note)
+        prow = QHBoxLayout()
+        self.provincial_password = QLineEdit()
+        self.provincial_password.setObjectName("provincial_password")
+        self.provincial_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.provincial_password.setPlaceholderText(self.tr("Password"))
+        self.keyring_save = QPushButton(self.tr("Save password to the system keyring"))
+        self.keyring_save.setObjectName("save_keyring")
+        self.keyring_save.clicked.connect(self.save_keyring_password)
+        self.keyring_save.setEnabled(False)
+        prow.addWidget(self.provincial_password, 1)
+        prow.addWidget(self.keyring_save)
+        bl.addLayout(prow)
+        self.keyring_status_label = QLabel()
+        self.keyring_status_label.setWordWrap(True)
+        bl.addWidget(self.keyring_status_label)
+        outer.addWidget(box)
+        outer.addStretch(1)
+        return tab
+
+    def save_provincial(self) -> None:
+        self.provincial_status.clear()
+        self.provincial_errors.clear()
+        values = {"provincial_url": self.provincial_url.text(), "provincial_user": self.provincial_user.text()}
+        run_op(lab_service.save_settings, self.ctx, values,
+               on_done=lambda v: self._settings_saved(v, self.provincial_status),
+               on_error=_failed_into(self.provincial_errors, self))
+
+    def load_keyring_status(self) -> None:
+        run_op(_keyring_status, on_done=self._show_keyring, on_error=lambda exc: self._show_keyring(None, exc))
+
+    def _show_keyring(self, status, exc: BaseException | None = None) -> None:
+        if not alive(self):
+            return
+        self.keyring = status
+        if status is None:
+            self.keyring_note.setText(self.tr("The system keyring cannot be used: %1")
+                                      .replace("%1", getattr(exc, "message", None) or str(exc)))
+            self.keyring_note.setStyleSheet("color: #8a4b00;")
+            self.keyring_save.setEnabled(False)
+        elif status.available:
+            self.keyring_note.setText(self.tr("The password is kept in the system keyring of this computer (%1), "
+                                              "never in the database.").replace("%1", status.backend_name))
+            self.keyring_note.setStyleSheet("")
+            self.keyring_save.setEnabled(True)
+        else:
+            self.keyring_note.setText(status.message or "")
+            self.keyring_note.setStyleSheet("color: #8a4b00; font-weight: bold;")
+            self.keyring_save.setEnabled(False)
+            self.provincial_password.setEnabled(False)
+
+    def save_keyring_password(self) -> None:
+        user = self.provincial_user.text().strip()
+        password = self.provincial_password.text()
+        self.keyring_status_label.clear()
+        run_op(_store_password, user, password, on_done=self._keyring_saved, on_error=self._keyring_failed)
+
+    def _keyring_saved(self, _r) -> None:
+        if alive(self):
+            self.provincial_password.clear()
+            self.keyring_status_label.setText(self.tr("The password was saved to the system keyring."))
+            self.keyring_status_label.setStyleSheet("")
+
+    def _keyring_failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        if isinstance(exc, RiskmonError):
+            self.keyring_status_label.setText(exc.message)
+            self.keyring_status_label.setStyleSheet("color: #b00020;")
+            return
+        widgets.show_error(self, exc)
+
+    # ------------------------------------------------------------------ language
+    def _language_tab(self) -> QWidget:
+        tab = QWidget()
+        outer = QVBoxLayout(tab)
+        form = QFormLayout()
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        fill_combo(self.language, LANGUAGES, ui_language())
+        self.language.currentIndexChanged.connect(self._language_changed)
+        form.addRow(self.tr("Interface language"), self.language)
+        outer.addLayout(form)
+        self.language_note = QLabel(self.tr("The language is kept on this computer and applied the next time Riskmon "
+                                            "starts."))
+        self.language_note.setObjectName("language_note")
+        self.language_note.setWordWrap(True)
+        outer.addWidget(self.language_note)
+        outer.addStretch(1)
+        return tab
+
+    def _language_changed(self, _index: int) -> None:
+        code = self.language.currentData()
+        settings().setValue("ui/language", code)
+        self.language_note.setText(self.tr("Saved: Riskmon will start in %1 next time.")
+                                   .replace("%1", LANGUAGES.get(code, code)))
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        run_op(_load_settings, self.ctx, self.is_admin, on_done=self._show,
+               on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+        self.load_calendar()
+        if self.keyring is None:
+            self.load_keyring_status()
+
+    def _changed(self, kinds) -> None:
+        if not alive(self):
+            return
+        kinds = set(kinds or ())
+        if "calendar" in kinds:
+            self.load_calendar()
+        if {"user", "lab", "settings"} & kinds:
+            self.refresh()
+
+    def _show(self, result) -> None:
+        if not alive(self):
+            return
+        lab, values, found = result
+        self._show_lab(lab)
+        self.values = values
+        self.sample_pattern.setText(str(values.get("sample_number_pattern") or ""))
+        self.report_pattern.setText(str(values.get("report_number_pattern") or ""))
+        self.provincial_url.setText(str(values.get("provincial_url") or ""))
+        self.provincial_user.setText(str(values.get("provincial_user") or ""))
+        if found is not None and self.users_admin is not None:
+            self._show_users(found)
+        self.update_previews()
+        self.loaded += 1
+
+
+def _load_settings(ctx: Context, is_admin: bool):
+    return (lab_service.get_lab(ctx), lab_service.get_settings(ctx),
+            user_service.list_users(ctx) if is_admin else None)
+
+
+def _keyring_status():
+    from app.sync.credentials import keyring_status
+
+    return keyring_status()
+
+
+def _store_password(username: str, password: str) -> None:
+    from app.sync.credentials import CredentialStore
+
+    CredentialStore().set_password(username, password)

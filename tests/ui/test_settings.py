@@ -1,0 +1,183 @@
+"""设置 page: who sees the users administration, adding a user, the calendar import that refuses a
+bad line, the live number-pattern preview, one's own password, and the interface language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QGroupBox
+
+from app.services import calendar as calendar_service
+from app.services import lab as lab_service
+from app.services import users
+from app.services.context import Context
+from app.ui import ops
+
+
+def idle() -> bool:
+    return any(ops.wait_idle() for _ in range(5))
+
+
+def open_page(qtbot, ctx: Context):
+    from app.ui.pages.settings import SettingsPage
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 720)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.loaded > 0, timeout=10000)
+    assert idle()
+    return page
+
+
+def as_user(ctx: Context, username: str) -> Context:
+    return Context(ctx.db, users.authenticate(ctx.db, username, "demo1234"))
+
+
+def test_a_technician_sees_only_their_own_account(qtbot, demo_ctx):
+    tech = as_user(demo_ctx, "wangjian")
+    page = open_page(qtbot, tech)
+    assert page.users_admin is None and page.findChild(QGroupBox, "users_admin") is None
+    assert page.add_user() is None
+    assert page.tabs.tabText(1) == "我的账号"
+    assert page.findChild(QGroupBox, "my_account") is not None
+    # lab-wide values are shown read-only
+    assert page.lab_name.text() == lab_service.get_lab(tech).name and page.lab_name.isReadOnly()
+    assert not page.lab_save.isVisible() and not page.numbers_save.isVisibleTo(page)
+
+    page.current_password.setText("wrong one")
+    page.new_password.setText("brand new pass")
+    page.new_password2.setText("brand new pass")
+    page.change_password()
+    assert idle()
+    assert "当前密码不正确" in page.password_errors_text.text()
+    assert page.new_password.text() == "brand new pass"  # nothing typed is lost
+    page.current_password.setText("demo1234")
+    page.change_password()
+    assert idle()
+    assert page.current_password.text() == "" and page.password_status.text()
+    assert users.authenticate(demo_ctx.db, "wangjian", "brand new pass").username == "wangjian"
+
+
+def test_the_administrator_adds_a_user(qtbot, demo_ctx):
+    page = open_page(qtbot, demo_ctx)
+    assert page.users_admin is not None
+    assert {u.username for u in page.users} >= {"admin", "wangjian", "chenjing", "zhaomin"}
+    dialog = page.add_user()
+    dialog.username.setText("sunli")
+    dialog.display_name.setText("孙丽")
+    dialog.password.setText("12345678")
+    dialog.password2.setText("12345678")
+    dialog.save()
+    assert idle()
+    assert dialog.isVisible() and "请至少选择一个角色" in dialog.error_text.text()
+    dialog.roles["technician"].setChecked(True)
+    dialog.roles["reviewer"].setChecked(True)
+    dialog.save()
+    assert idle()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: any(u.username == "sunli" for u in page.users), timeout=10000)
+    row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "sunli")
+    assert page.user_table.item(row, 2).text() == "检验员、审核人"
+
+    # and turns the account off again
+    page.user_table.selectRow(row)
+    edit = page.edit_user()
+    assert edit.username.isReadOnly()
+    edit.active.setChecked(False)
+    edit.save()
+    assert idle()
+    assert edit.result() == QDialog.DialogCode.Accepted
+    assert not next(u for u in users.list_users(demo_ctx) if u.username == "sunli").active
+    with pytest.raises(users.AuthenticationError, match="已停用"):
+        users.authenticate(demo_ctx.db, "sunli", "12345678")
+
+
+def test_a_calendar_import_with_a_bad_line_changes_nothing(qtbot, demo_ctx, tmp_path: Path):
+    from app.ui.dialogs.catalog_dialogs import ProblemsDialog
+
+    page = open_page(qtbot, demo_ctx)
+    year = calendar_service.known_years(demo_ctx)[1]
+    page.cal_year.setValue(year)
+    assert idle()
+    before = calendar_service.year_days(demo_ctx, year)
+    assert page.days == before[0]
+    bad = tmp_path / "notice.csv"
+    bad.write_text(f"date,kind,name\n{year}-05-06,holiday,劳动节\n{year}-02-30,holiday,春节\n{year}-05-07,rest,x\n",
+                   encoding="utf-8")
+    page.import_calendar(bad)
+    assert idle()
+    assert isinstance(page.dialog, ProblemsDialog)
+    text = page.dialog.text.toPlainText()
+    assert "第 3 行" in text and "第 4 行" in text and "第 2 行" not in text
+    assert calendar_service.year_days(demo_ctx, year) == before
+
+    good = tmp_path / "notice.json"
+    good.write_text(f'[{{"date": "{year}-05-06", "kind": "holiday", "name": "劳动节"}}]', encoding="utf-8")
+    shown = []
+    page.show_message = lambda title, text: shown.append(text)
+    page.import_calendar(good)
+    assert idle()
+    qtbot.waitUntil(lambda: any(d.date == dt.date(year, 5, 6) for d in page.days), timeout=10000)
+    assert shown
+    row = next(r for r, d in enumerate(page.days) if d.date == dt.date(year, 5, 6))
+    page.day_table.selectRow(row)
+    assert page.remove_day_button.isEnabled()
+
+
+def test_the_pattern_preview_updates(qtbot, demo_ctx):
+    page = open_page(qtbot, demo_ctx)
+    assert page.sample_preview.text() == "HBFX-2026-DQ-01-0001"
+    page.sample_pattern.setText("{task}/{year}-{seq:03d}")
+    assert page.sample_preview.text() == f"HBFX-2026-DQ-01/{dt.date.today().year}-001"
+    assert page.numbers_save.isEnabled()
+    page.sample_pattern.setText("FX-{seq:04d}")
+    assert "{task}" in page.sample_preview.text() and not page.numbers_save.isEnabled()
+    assert page.sample_pattern.styleSheet()
+    page.sample_pattern.setText("{task}-{seq:05d}")
+    page.report_pattern.setText("BG{year}{month:02d}-{seq:03d}")
+    assert page.report_preview.text().startswith(f"BG{dt.date.today().year}")
+    page.save_patterns()
+    assert idle()
+    values = lab_service.get_settings(demo_ctx)
+    assert values["sample_number_pattern"] == "{task}-{seq:05d}"
+    assert values["report_number_pattern"] == "BG{year}{month:02d}-{seq:03d}"
+
+
+def test_language_and_provincial_connection(qtbot, demo_ctx, monkeypatch):
+    from app.ui.application import settings
+
+    page = open_page(qtbot, demo_ctx)
+    qtbot.waitUntil(lambda: page.keyring is not None or "：" in page.keyring_note.text(), timeout=10000)
+    page.language.setCurrentIndex(page.language.findData("en"))
+    assert settings().value("ui/language") == "en"
+    assert "English" in page.language_note.text()
+    page.language.setCurrentIndex(page.language.findData("zh_CN"))
+    assert settings().value("ui/language") == "zh_CN"
+
+    page.provincial_url.setText("ftp://example")
+    page.save_provincial()
+    assert idle()
+    assert "https://" in page.provincial_errors_text.text()
+    page.provincial_url.setText("https://sjjg.example.cn/api")
+    page.provincial_user.setText("jc-lab")
+    page.save_provincial()
+    assert idle()
+    assert lab_service.get_settings(demo_ctx)["provincial_user"] == "jc-lab"
+
+    # with no secure keyring the warning is shown and nothing can be saved
+    from app.sync.credentials import NO_KEYRING_MESSAGE, KeyringStatus
+
+    page._show_keyring(KeyringStatus(False, "fail Keyring", NO_KEYRING_MESSAGE))
+    assert page.keyring_note.text() == NO_KEYRING_MESSAGE and not page.keyring_save.isEnabled()
+    # with one, the password goes to it (an in-memory keyring here)
+    stored = {}
+    monkeypatch.setattr("app.ui.pages.settings._store_password", lambda u, p: stored.update({u: p}))
+    page._show_keyring(KeyringStatus(True, "memory", None))
+    assert page.keyring_save.isEnabled()
+    page.provincial_password.setText("s3cret")
+    page.save_keyring_password()
+    assert idle()
+    assert stored == {"jc-lab": "s3cret"} and page.provincial_password.text() == ""
