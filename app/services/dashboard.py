@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 
 from app.services.calendar import calendar_for
 from app.services.context import Context
-from app.store.models import MonitoringTask, Notification, Sample
+from app.store.models import MonitoringTask, Notification, Sample, SyncOutbox
 from app.store.queries import get_setting
 
 
@@ -45,6 +45,8 @@ class Board:
     tasks: tuple[TaskCount, ...]
     awaiting_notification: int
     major_hazards_pending: int
+    upload_failed: int = 0  # uploads to the provincial system that failed (retrying or waiting for a person)
+    upload_attention: int = 0  # of those, the ones a person must handle (rejected, or exported by hand)
 
     @property
     def open_count(self) -> int:
@@ -113,4 +115,10 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> 
                 Sample.major_hazard.is_(True), Sample.major_hazard_reported_at.is_(None)
             )
         ) or 0
-    return Board(today, tuple(rows), tasks, int(awaiting), int(hazards))
+        failed, attention = session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((SyncOutbox.next_attempt_at.is_(None), 1), else_=0)), 0),
+            ).where(SyncOutbox.state == "failed")
+        ).one()
+    return Board(today, tuple(rows), tasks, int(awaiting), int(hazards), int(failed or 0), int(attention or 0))
