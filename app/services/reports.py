@@ -208,14 +208,14 @@ def approve_report(ctx: Context, report_id: int, version: int, password: str) ->
 
 
 def _after_approval(session, report: Report) -> None:
-    """Hook for work that must happen in the approval's transaction (the upload outbox)."""
-    try:
-        from app.sync import outbox
-    except ImportError:  # the upload module is optional in a stripped-down build
-        return
-    enqueue = getattr(outbox, "enqueue_for_report", None)
-    if enqueue is not None:
-        enqueue(session, report)
+    """In the approval's transaction: queue the upload to the provincial system (Article 18 ¶1).
+
+    The task's package is built and put in the outbox here, so the approval and its queued upload
+    commit together; if the package cannot be built or queued, the approval is rolled back.
+    """
+    from app.services.upload import enqueue_approved
+
+    enqueue_approved(session, report)
 
 
 def mark_reported(ctx: Context, sample_id: int, version: int, reported: dt.date) -> None:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.services import catalog, tasks, users
+from app.services import lab as lab_service
 from app.services.context import Context, CurrentUser
 from app.store.uow import UnitOfWork
 
@@ -44,7 +45,7 @@ def make_lab(db) -> SimpleNamespace:
                                            roles=roles, password=PASSWORD)
         return Context(db, CurrentUser(info.id, info.username, info.display_name, frozenset(info.roles)))
 
-    return SimpleNamespace(
+    ns = SimpleNamespace(
         db=db,
         tech=ctx("tech", ["technician"]),
         tech2=ctx("tech2", ["technician"]),
@@ -52,6 +53,9 @@ def make_lab(db) -> SimpleNamespace:
         sig=ctx("sig", ["signatory"]),
         admin=ctx("boss", ["administrator"]),
     )
+    # an approval builds the task's upload package, which names the lab: the lab is set up
+    lab_service.save_lab(ns.admin, name="测试检验中心", cma_number="CMA0001", address="", phone="", version=None)
+    return ns
 
 
 @pytest.fixture
