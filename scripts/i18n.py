@@ -3,7 +3,9 @@
 
     python scripts/i18n.py update     # lupdate from app/ui, then lrelease to .qm
     python scripts/i18n.py missing    # list source strings without a Chinese translation
-    python scripts/i18n.py set < FILE # apply "English source<TAB>中文" lines, then lrelease
+    python scripts/i18n.py set [CONTEXT ...] < FILE
+                                      # fill untranslated messages from "English<TAB>中文" lines
+                                      # (only in the named contexts, if any), then lrelease
 
 Source strings are English (``self.tr("...")``); zh_CN is complete and the default. The test
 suite fails on any untranslated string, so run ``update`` and ``set`` after changing the UI.
@@ -41,8 +43,11 @@ def lupdate(ts: Path = TS) -> None:
 
 
 def lrelease(ts: Path = TS, qm: Path = QM) -> None:
-    subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], cwd=ROOT, check=True,
+    """Compile to a temporary file, then rename: a running program never maps a half-written .qm."""
+    tmp = qm.with_name(qm.name + ".tmp")
+    subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(tmp)], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
+    tmp.replace(qm)
 
 
 def messages(ts: Path = TS):
@@ -67,13 +72,19 @@ def untranslated(ts: Path = TS) -> list[tuple[str, str]]:
     return out
 
 
-def apply(pairs: dict[str, str], ts: Path = TS) -> int:
+def apply(pairs: dict[str, str], ts: Path = TS, *, contexts: set[str] | None = None) -> int:
+    """Fill the untranslated messages whose English is in ``pairs`` (only in ``contexts`` if given);
+    a message that already has a translation is left alone."""
     tree = ET.parse(ts)
+    todo = set(untranslated(ts))
     n = 0
     for ctx in tree.getroot().iter("context"):
+        name = ctx.findtext("name")
+        if contexts is not None and name not in contexts:
+            continue
         for msg in ctx.iter("message"):
             source = msg.findtext("source")
-            if source not in pairs:
+            if source not in pairs or (name, source) not in todo:
                 continue
             tr = msg.find("translation")
             if tr is None:
@@ -128,7 +139,8 @@ def main(argv: list[str]) -> int:
                 dst = dst.split("\t# ")[0].strip()
                 if dst:
                     pairs[src] = dst.replace("\\n", "\n")
-        print(f"translated {apply(pairs)} message(s)")
+        contexts = set(argv[2:]) or None
+        print(f"translated {apply(pairs, contexts=contexts)} message(s)")
         lrelease()
         return 0
     print(__doc__)
