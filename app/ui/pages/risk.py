@@ -506,13 +506,17 @@ class RiskPage(QWidget):
         reason_rows = "".join(
             f"<li>{escape(reasons[r.reason])}: {r.count}</li>" for r in m.by_key_reason if r.count
         )
+        source_label = escape(self.tr("Source"))
+        entries_label = escape(self.tr("Entries"))
+        key_label = escape(self.tr("Key risk"))
+        by_reason_label = escape(self.tr("Key risk by Article 12 item"))
         html = (
             f"<p><b>{escape(head)}</b></p>"
-            f"<table cellspacing='0' cellpadding='2'><tr><th align='left'>{escape(self.tr('Source'))}</th>"
-            f"<th>{escape(self.tr('Entries'))}</th><th>{escape(self.tr('Key risk'))}</th></tr>{rows}</table>"
+            f"<table cellspacing='0' cellpadding='2'><tr><th align='left'>{source_label}</th>"
+            f"<th>{entries_label}</th><th>{key_label}</th></tr>{rows}</table>"
         )
         if reason_rows:
-            html += f"<p><b>{escape(self.tr('Key risk by Article 12 item'))}</b></p><ul>{reason_rows}</ul>"
+            html += f"<p><b>{by_reason_label}</b></p><ul>{reason_rows}</ul>"
         self.summary.setHtml(html)
 
     # -- selection and detail
@@ -530,17 +534,21 @@ class RiskPage(QWidget):
             return
         d = e.data
         reasons = key_reason_labels()
+        received_label = escape(self.tr("Information received on"))
+        recorded = escape(self.tr("recorded by %1").replace("%1", e.created_by)) if e.created_by else ""
+        key_label = escape(self.tr("Key risk information (Article 12)"))
+        samples_label = escape(self.tr("Linked samples"))
         parts = [
             f"<p><b>{escape(d.title)}</b></p>",
-            f"<p>{escape(self.tr('Information received on'))}: {date_text(d.received_date)} · "
+            f"<p>{received_label}：{date_text(d.received_date)} · "
             f"{escape(source_labels().get(d.source, ''))} · {escape(status_labels().get(d.status, d.status))}"
-            + (f" · {escape(self.tr('recorded by %1').replace('%1', e.created_by))}" if e.created_by else "")
+            + (f" · {recorded}" if recorded else "")
             + "</p>",
         ]
         if d.description:
             parts.append("<p>" + escape(d.description).replace("\n", "<br>") + "</p>")
         if d.key_risk:
-            parts.append(f"<p><b style='color:#8b0000'>{escape(self.tr('Key risk information (Article 12)'))}</b></p>"
+            parts.append(f"<p><b style='color:#8b0000'>{key_label}</b></p>"
                          "<ul>" + "".join(f"<li>{escape(reasons.get(r, str(r)))}</li>" for r in d.key_reasons)
                          + "</ul>")
         if e.samples:
@@ -549,7 +557,7 @@ class RiskPage(QWidget):
                 f"（{escape(s.task_number)}）</li>"
                 for s in e.samples
             )
-            parts.append(f"<p><b>{escape(self.tr('Linked samples'))}</b></p><ul>{links}</ul>")
+            parts.append(f"<p><b>{samples_label}</b></p><ul>{links}</ul>")
         self.detail.setHtml("".join(parts))
 
     def _link(self, url: QUrl) -> None:

@@ -454,21 +454,26 @@ class TasksPage(QWidget):
         from html import escape
 
         roles = standard_role_labels()
+        comment_label = escape(self.tr("Review comment"))
+        important_label = escape(self.tr("important performance item"))
+        items_label = escape(self.tr("Test items"))
+        standards_label = escape(self.tr("Candidate standards"))
+        history_label = escape(self.tr("History"))
         parts = [f"<b>{escape(s.data.product)}</b> — {escape(scheme_status_labels().get(s.status, s.status))}"]
         if s.review_comment:
-            parts.append(f"<p><b>{escape(self.tr('Review comment'))}:</b> {escape(s.review_comment)}</p>")
+            parts.append(f"<p><b>{comment_label}：</b>{escape(s.review_comment)}</p>")
         for w in s.warnings:
             parts.append(f"<p style='color:#8a4b00'>⚠ {escape(w)}</p>")
         items = "".join(
             f"<li>{escape(i.name)}{' (' + escape(i.unit) + ')' if i.unit else ''}"
-            f"{' — <b>' + escape(self.tr('important performance item')) + '</b>' if i.important else ''}</li>"
+            f"{' — <b>' + important_label + '</b>' if i.important else ''}</li>"
             for i in s.data.items
         )
-        parts.append(f"<p><b>{escape(self.tr('Test items'))}</b></p><ul>{items}</ul>")
+        parts.append(f"<p><b>{items_label}</b></p><ul>{items}</ul>")
         stds = "".join(f"<li>{escape(x.code)} — {escape(roles.get(x.role, x.role))}</li>" for x in s.data.standards)
-        parts.append(f"<p><b>{escape(self.tr('Candidate standards'))}</b></p><ul>{stds or '<li>—</li>'}</ul>")
+        parts.append(f"<p><b>{standards_label}</b></p><ul>{stds or '<li>—</li>'}</ul>")
         if s.history:
-            parts.append(f"<p><b>{escape(self.tr('History'))}</b></p><ul>"
+            parts.append(f"<p><b>{history_label}</b></p><ul>"
                          + "".join(f"<li>{escape(h)}</li>" for h in s.history) + "</ul>")
         return "".join(parts)
 
@@ -633,7 +638,7 @@ class CatalogPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         layout.addWidget(split, 1)
         self.table = make_table(
-            [self.tr("Standard code"), self.tr("Title"), self.tr("Kind"), self.tr("Effective from"), self.tr("Abolished"),
+            [self.tr("Standard code"), self.tr("Title"), self.tr("Kind"), self.tr("Effective from"), self.tr("Abolished on"),
              self.tr("Status"), self.tr("Item count")],
             "catalog/standards", widths=[170, 380, 170, 95, 95, 80, 50],
         )
