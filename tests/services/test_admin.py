@@ -212,3 +212,23 @@ def test_the_technician_cannot_use_admin_services(lab):
                                                                            "x", "")):
         with pytest.raises(PermissionDenied):
             call()
+
+
+def test_a_cancelled_catalog_import_writes_nothing(lab, tmp_path: Path):
+    rows = [f"GB {98100 + n}-2024,标准{n},2024-01-01,,项目,1,<=,{n + 1},,,mg,,,\n" for n in range(30)]
+    path = write(tmp_path / "many.csv", rows)
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        if len(seen) > 1 and done >= 10:  # the user pressed 取消 half-way through the import
+            raise Stop()
+
+    with pytest.raises(Stop):
+        catalog.import_catalog_file(lab.tech, path, progress=progress)
+    assert catalog.list_standards(lab.tech) == []
+    done = catalog.import_catalog_file(lab.tech, path, progress=lambda d, t: seen.append((d, t)))
+    assert done.standards == 30 and seen[-1] == (30, 30)
