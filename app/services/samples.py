@@ -294,11 +294,19 @@ def check_dates(sampling: dt.date | None, received: dt.date | None, test_started
 
 
 # ----------------------------------------------------------------------------------- writing
-def _enterprise(session, party: PartyInput) -> Enterprise | None:
+def _enterprise(session, party: PartyInput, cache: dict[str, Enterprise] | None = None) -> Enterprise | None:
+    """The register's enterprise with this USCC, created or brought up to date from the form.
+
+    ``cache`` (USCC → enterprise) spares a query per row when many samples are registered at once.
+    """
     if party.empty:
         return None
     code = uscc_rules.normalize(party.uscc)
-    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == code))
+    ent = cache.get(code) if cache is not None else None
+    if ent is None:
+        ent = session.scalar(select(Enterprise).where(Enterprise.uscc == code))
+    if cache is not None and ent is not None:
+        cache[code] = ent
     if ent is None:
         ent = Enterprise(
             name=party.name.strip(),
@@ -310,6 +318,8 @@ def _enterprise(session, party: PartyInput) -> Enterprise | None:
             size=party.size,
         )
         session.add(ent)
+        if cache is not None:
+            cache[code] = ent
     else:
         # keep the register current with what was seen on the latest sampling form
         for attr in ("address", "contact", "phone"):
@@ -336,16 +346,18 @@ def preview_number(pattern: str, task_number: str = "HBFX-2026-01", seq: int = 1
     return format_number(pattern, task, seq, dt.date.today())
 
 
-def _apply(sample: Sample, data: SampleInput, session) -> None:
+def _apply(sample: Sample, data: SampleInput, session, cache: dict[str, Enterprise] | None = None) -> None:
     sample.task_id = data.task_id
     sample.scheme_id = data.scheme_id
     sample.place_type = data.place_type
-    sample.sampled_party = _enterprise(session, data.sampled)
+    sample.sampled_party = _enterprise(session, data.sampled, cache)
     if data.nominal_producer.empty and data.place_type == "producer":
         sample.nominal_producer = sample.sampled_party
     else:
-        sample.nominal_producer = _enterprise(session, data.nominal_producer)
-    sample.platform_operator = _enterprise(session, data.platform_operator) if data.place_type == "e_platform" else None
+        sample.nominal_producer = _enterprise(session, data.nominal_producer, cache)
+    sample.platform_operator = (
+        _enterprise(session, data.platform_operator, cache) if data.place_type == "e_platform" else None
+    )
     online = data.place_type == "e_platform"
     sample.shop_name = data.shop_name.strip() or None if online else None
     sample.shop_url = data.shop_url.strip() or None if online else None
@@ -376,7 +388,7 @@ def _apply(sample: Sample, data: SampleInput, session) -> None:
         sample.status = "received"
 
 
-def _new_sample(session, data: SampleInput, today: dt.date) -> Sample:
+def _checked_task(session, data: SampleInput) -> MonitoringTask:
     task = session.get(MonitoringTask, data.task_id)
     if task is None:
         raise ValidationError({"task_id": "所选监测任务不存在。"})
@@ -386,10 +398,18 @@ def _new_sample(session, data: SampleInput, today: dt.date) -> Sample:
         scheme = session.get(Scheme, data.scheme_id)
         if scheme is None or scheme.task_id != task.id:
             raise ValidationError({"scheme_id": "所选方案不属于该任务。"})
-    pattern = str(get_setting(session, "sample_number_pattern"))
-    seq = next_value(session, f"sample:{task.id}")
+    return task
+
+
+def _new_sample(session, data: SampleInput, today: dt.date, *, seq: int | None = None,
+                cache: dict[str, Enterprise] | None = None, pattern: str | None = None) -> Sample:
+    """A new sample numbered by the lab's pattern; ``seq`` when the caller drew a block of numbers."""
+    task = _checked_task(session, data)
+    pattern = pattern or str(get_setting(session, "sample_number_pattern"))
+    if seq is None:
+        seq = next_value(session, f"sample:{task.id}")
     sample = Sample(number=format_number(pattern, task, seq, data.sampling_date or today), status="registered")
-    _apply(sample, data, session)
+    _apply(sample, data, session, cache)
     session.add(sample)
     return sample
 
@@ -418,16 +438,29 @@ def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | 
             errors[f"row{i}.{key}"] = f"第 {i} 行：{message}"
     if errors:
         raise ValidationError(errors)
-    out: list[SampleSummary] = []
+    today = today or dt.date.today()
     with ctx.uow() as uow:
+        session = uow.session
+        # one block of numbers per task, drawn first (the counter rows stay locked), and one
+        # lookup per enterprise: a 2,000-row import costs a few queries, not thousands
+        per_task: dict[int, int] = {}
+        for data in rows:
+            per_task[data.task_id] = per_task.get(data.task_id, 0) + 1
+        next_seq = {}
+        for task_id, n in sorted(per_task.items()):
+            _checked_task(session, rows[[r.task_id for r in rows].index(task_id)])
+            next_seq[task_id] = next_value(session, f"sample:{task_id}", n)
+        cache: dict[str, Enterprise] = {}
+        pattern = str(get_setting(session, "sample_number_pattern"))
         created = []
-        for i, data in enumerate(rows, start=1):
-            created.append(_new_sample(uow.session, data, today or dt.date.today()))
-            if i % 500 == 0:
-                uow.session.flush()
-            if progress:
-                progress(i, len(rows))
-        uow.session.flush()
+        with session.no_autoflush:
+            for i, data in enumerate(rows, start=1):
+                created.append(_new_sample(session, data, today, seq=next_seq[data.task_id], cache=cache,
+                                           pattern=pattern))
+                next_seq[data.task_id] += 1
+                if progress:
+                    progress(i, len(rows))
+        session.flush()
         out = [_summary(s) for s in created]
         uow.commit()
     return out

@@ -62,8 +62,10 @@ def organisation(session: Session) -> Organisation | None:
 # ---- counters --------------------------------------------------------------------------------
 
 
-def next_sequence(session: Session, scope: str) -> int:
+def next_sequence(session: Session, scope: str, count: int = 1) -> int:
     """Draw the next number of ``scope`` (e.g. a task number) and advance the counter.
+
+    With ``count`` > 1, a block of consecutive numbers is drawn; the first is returned.
 
     The counter row is locked for the rest of the transaction (``SELECT … FOR UPDATE`` on
     PostgreSQL; on SQLite the transaction takes the write lock first), so two workstations
@@ -81,9 +83,11 @@ def next_sequence(session: Session, scope: str) -> int:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+    if count < 1:
+        raise ValueError("count must be at least 1")
     if counter is None:
-        session.add(SampleNumberCounter(scope=scope, next_value=2))
+        session.add(SampleNumberCounter(scope=scope, next_value=1 + count))
         return 1
     value = counter.next_value
-    counter.next_value = value + 1
+    counter.next_value = value + count
     return value

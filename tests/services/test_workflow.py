@@ -245,3 +245,15 @@ def test_scheme_review_needs_another_person(lab):
     with pytest.raises(ValidationError, match="重复"):
         tasks.update_scheme(lab.tech, back.id, back.version,
                             tasks.SchemeInput("产品", (tasks.SchemeItemInput("A"), tasks.SchemeItemInput("A"))))
+
+
+def test_batch_registration_numbers_follow_single_ones(lab):
+    task_id, scheme_id = ready_task(lab)
+    one = samples.register_sample(lab.tech, form(task_id, scheme_id))
+    batch = samples.register_samples(lab.tech, [form(task_id, scheme_id, batch_number=f"B{i}") for i in range(3)])
+    two = samples.register_sample(lab.tech, form(task_id, scheme_id))
+    assert [one.number, *[b.number for b in batch], two.number] == [f"T-01-000{i}" for i in range(1, 6)]
+    with pytest.raises(ValidationError) as err:  # one bad row: nothing is written, the row is named
+        samples.register_samples(lab.tech, [form(task_id, scheme_id), form(task_id, scheme_id, samplers=("王建",))])
+    assert "第 2 行" in err.value.message
+    assert samples.register_sample(lab.tech, form(task_id, scheme_id)).number == "T-01-0006"
