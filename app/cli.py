@@ -472,6 +472,156 @@ def _add_document_commands(sub) -> None:
     lg.set_defaults(func=cmd_ledger)
 
 
+# --------------------------------------------------------------------------- provincial upload
+def _until_done(work, stop):
+    """Run ``work`` on a thread; the first Ctrl+C asks it to stop after the current upload (nothing
+    is lost: claimed items go back to the queue), a second one gives up waiting."""
+    import threading
+
+    result: dict[str, object] = {}
+    finished = threading.Event()  # not Thread.join: an interrupted join may report a live thread as ended
+
+    def target() -> None:
+        try:
+            result["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
+            result["error"] = exc
+        finally:
+            finished.set()
+
+    threading.Thread(target=target, name="riskmon-sync", daemon=True).start()
+    while not finished.is_set():
+        try:
+            finished.wait(0.2)
+        except KeyboardInterrupt:
+            if stop.is_set():
+                raise
+            stop.set()
+            print("riskmon sync: 正在停止，等待当前上传完成（再按一次 Ctrl+C 立即退出）…", file=sys.stderr)
+    error = result.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    return result["value"]
+
+
+def _print_uploads(rows) -> None:
+    if not rows:
+        print("上传队列为空。")
+        return
+    for r in rows:
+        when = f"{r.accepted_at:%Y-%m-%d %H:%M}" if r.accepted_at else ""
+        later = f"下次 {r.next_attempt_at:%m-%d %H:%M}" if r.next_attempt_at else ""
+        cells = [str(r.id), r.state_label, r.task_number, r.kind_label, f"尝试 {r.attempts} 次",
+                 r.receipt_number, when, later, r.last_error]
+        print("\t".join(cells).rstrip())
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import threading
+
+    from app.services import upload
+    from app.sync import worker
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UsageError("没有从标准输入读到省级系统密码")
+    db = _open_db(args)
+    try:
+        ctx = _cli_context(db)
+        if args.list:
+            _print_uploads(upload.list_uploads(ctx, which=args.which))
+            return 0
+        gateway = upload.open_gateway(
+            db, password=password, prompt=None if password else worker.terminal_prompt, url=args.url,
+            username=args.user,
+        )
+        stop = threading.Event()
+
+        def progress(outcome) -> None:
+            try:
+                row = upload.get_upload(ctx, outcome.item_id)
+            except RiskmonError:
+                row = None
+            print(upload.outcome_line(outcome, row), flush=True)
+
+        try:
+            if args.once:
+                summary = _until_done(lambda: upload.sync_once(ctx, gateway=gateway, progress=progress,
+                                                               stop=stop.is_set), stop)
+            else:
+                print("正在持续上传到省级系统（按 Ctrl+C 停止）…", file=sys.stderr, flush=True)
+                summary = _until_done(
+                    lambda: worker.run_forever(db, gateway, stop, progress=progress, idle_interval=args.idle,
+                                               actor=upload.sync_actor(ctx)),
+                    stop,
+                )
+        finally:
+            gateway.close()
+    finally:
+        db.dispose()
+    if args.once or summary.credentials_problem:
+        print(summary.describe())
+    else:
+        print(f"已停止上传。本次运行共处理 {summary.claimed} 项，已接收 {summary.accepted} 项，"
+              f"稍后重试 {summary.retry_scheduled} 项，被拒收 {summary.failed} 项。")
+    if summary.credentials_problem:
+        print("riskmon sync: 请检查省级系统用户名和密码（--password-stdin，或保存到系统密码库）", file=sys.stderr)
+        return 3
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from app.sync import sandbox
+
+    if not 0.0 <= args.fail_rate <= 1.0:
+        raise UsageError("--fail-rate 应在 0 到 1 之间（如 0.2 表示 20% 的请求返回 HTTP 500）")
+    if args.latency < 0:
+        raise UsageError("--latency 不能为负数")
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port 应在 0 到 65535 之间（0 表示任意空闲端口）")
+    state = Path(args.state) if args.state else _paths(args).home / "sandbox" / "provincial-sandbox.sqlite3"
+    with _writing(state.parent):
+        state.parent.mkdir(parents=True, exist_ok=True)
+    user, password = next(iter(sandbox.DEFAULT_USERS.items()))
+
+    def ready(url: str) -> None:
+        print(f"省级系统模拟环境已启动：{url}（仅本机 127.0.0.1）", flush=True)
+        print(f"演示账号：{user}　密码：{password}")
+        print(f"记录保存在：{state}")
+        print("在另一个终端上传待报送内容：")
+        print(f"  RISKMON_PROVINCIAL_URL={url} RISKMON_PROVINCIAL_USER={user} riskmon sync --once")
+        print("按 Ctrl+C 停止。", flush=True)
+
+    try:
+        code = sandbox.serve(args.port, args.fail_rate, args.latency, state, ready=ready)
+    except OSError as exc:
+        raise UsageError(f"无法在端口 {args.port} 启动模拟环境：{exc.strerror or exc}（可用 --port 换一个端口）") from None
+    print("模拟环境已停止。", file=sys.stderr)
+    return code
+
+
+def _add_sync_commands(sub) -> None:
+    sy = sub.add_parser("sync", help="上传最终结果和分析报告到省级系统（第十八条）")
+    sy.add_argument("--once", action="store_true", help="处理一轮到期的上传后退出（默认持续运行，Ctrl+C 停止）")
+    sy.add_argument("--password-stdin", action="store_true", help="从标准输入读取省级系统密码（用于脚本）")
+    sy.add_argument("--url", default=None, help="省级系统地址（默认：设置，或 RISKMON_PROVINCIAL_URL）")
+    sy.add_argument("--user", default=None, help="省级系统用户名（默认：设置，或 RISKMON_PROVINCIAL_USER）")
+    sy.add_argument("--idle", type=float, default=30.0, metavar="SECONDS", help="持续运行时最长的检查间隔（秒）")
+    sy.add_argument("--list", action="store_true", help="只列出上传队列（状态、回执编号），不上传")
+    sy.add_argument("--which", choices=("all", "open", "attention", "done"), default="all",
+                    help="与 --list 一起：all 全部 | open 未完成 | attention 需人工处理 | done 已完成")
+    sy.set_defaults(func=cmd_sync)
+
+    sb = sub.add_parser("sandbox", help="启动省级系统本地模拟环境（仅 127.0.0.1，用于演示和测试）")
+    sb.add_argument("--port", type=int, default=8765, help="端口（默认 8765；0 表示任意空闲端口）")
+    sb.add_argument("--fail-rate", type=float, default=0.0, help="返回 HTTP 500 的比例（0–1）")
+    sb.add_argument("--latency", type=int, default=0, metavar="MS", help="每个请求的附加延迟（毫秒）")
+    sb.add_argument("--state", default=None, help="保存记录的文件（默认：数据目录下 sandbox/）")
+    sb.set_defaults(func=cmd_sandbox)
+
+
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="riskmon", description="湖北省工业产品质量安全风险监测工作站")
@@ -539,6 +689,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--page", help="截图时显示的页面（如 dashboard、samples）")
     g.set_defaults(func=cmd_gui)
     _add_document_commands(sub)
+    _add_sync_commands(sub)
     return p
 
 
