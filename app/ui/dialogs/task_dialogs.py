@@ -318,7 +318,7 @@ class SchemeDialog(_SavingDialog):
         else:
             self.setWindowTitle(self.tr("Edit scheme") if scheme else self.tr("New scheme"))
         self.resize(900, 640)
-        data = scheme.data if scheme else task_service.SchemeInput(product=task.data.product_category)
+        data = scheme.data if scheme else task_service.SchemeInput()
         layout = QVBoxLayout(self)
         head = QLabel(self.tr("Task: %1 %2").replace("%1", task.data.number).replace("%2", task.data.title))
         head.setWordWrap(True)

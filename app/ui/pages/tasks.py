@@ -206,7 +206,7 @@ class TasksPage(QWidget):
             [self.tr("Task no."), self.tr("Title"), self.tr("Issuing authority"), self.tr("Level"), self.tr("Year"),
              self.tr("Planned"), self.tr("Sampled"), self.tr("Scheme count"), self.tr("Sampling deadline"),
              self.tr("Report deadline"), self.tr("Status")],
-            "tasks/tasks", widths=[140, 300, 170, 90, 55, 60, 60, 60, 100, 100, 80],
+            "tasks/tasks", widths=[130, 235, 150, 85, 50, 60, 55, 55, 95, 95, 70],
         )
         self.table.itemSelectionChanged.connect(self._task_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_task())
