@@ -231,6 +231,26 @@ def configuration_problem(url: str, username: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Connection:
+    """The provincial address and account in use, and why they cannot be used (if so)."""
+
+    url: str
+    username: str
+    problem: str | None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url) and self.problem is None
+
+
+def connection(ctx: Context) -> Connection:
+    """Settings, with ``RISKMON_PROVINCIAL_URL``/``RISKMON_PROVINCIAL_USER`` overriding them."""
+    settings = worker.provincial_settings(ctx.db)
+    problem = configuration_problem(settings.url, settings.username) if settings.url else None
+    return Connection(settings.url, settings.username, problem)
+
+
 def list_uploads(ctx: Context, *, which: str = "all", text: str = "", limit: int = 500) -> list[UploadRow]:
     """The newest ``limit`` uploads, filtered: ``which`` is ``all``, ``open`` (waiting or failed),
     ``attention`` (a person must act) or ``done``; ``text`` matches task, report or receipt number."""
@@ -255,15 +275,14 @@ def overview(
 ) -> SyncOverview:
     """The queue, the counts, the configuration and the keyring's status, for the 上报同步 page."""
     rows = list_uploads(ctx, which=which, text=text, limit=limit)
-    settings = worker.provincial_settings(ctx.db)
-    problem = configuration_problem(settings.url, settings.username) if settings.url else None
+    conn = connection(ctx)
     status = (store or CredentialStore()).status
     return SyncOverview(
         rows=tuple(rows),
         counts=outbox.counts(ctx.db),
-        url=settings.url,
-        username=settings.username,
-        problem=problem,
+        url=conn.url,
+        username=conn.username,
+        problem=conn.problem,
         keyring=status,
         can_operate=_has_any(ctx, OPERATE_ROLES),
         can_cancel=_has_any(ctx, CANCEL_ROLES),
