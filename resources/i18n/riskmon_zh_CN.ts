@@ -407,6 +407,14 @@
       <translation>重大隐患待上报</translation>
     </message>
     <message>
+      <source>Failed uploads</source>
+      <translation>上报失败</translation>
+    </message>
+    <message>
+      <source>Open the upload page</source>
+      <translation>打开上报同步</translation>
+    </message>
+    <message>
       <source>Reporting deadlines (Article 18: 5 working days after initial monitoring)</source>
       <translation>报送期限（第十八条：初次风险监测完成后 5 个工作日内）</translation>
     </message>
@@ -461,6 +469,12 @@
     <message>
       <source>With problems</source>
       <translation>有问题</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n of them need a person (rejected, or exported for upload by hand)</source>
+      <translation>
+        <numerusform>其中 %n 项需人工处理（被拒收，或已导出待手工上传）</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n day(s)</source>
@@ -575,6 +589,33 @@
     <message>
       <source>Fill this database with a fictional demo lab? You will be signed in as its administrator.</source>
       <translation>在此数据库中载入虚构的演示实验室？载入后将以其管理员身份登录。</translation>
+    </message>
+  </context>
+  <context>
+    <name>HandDeliveryDialog</name>
+    <message>
+      <source>Confirm upload by hand</source>
+      <translation>确认已手工上传</translation>
+    </message>
+    <message>
+      <source>Confirm that this package was uploaded through the web portal of the provincial system. It will no longer be sent online.</source>
+      <translation>请确认该上传包已通过省级系统网页上传。确认后将不再在线上传。</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Content</source>
+      <translation>上传内容</translation>
+    </message>
+    <message>
+      <source>As shown by the portal, if it gave one</source>
+      <translation>省级系统网页给出的回执编号（如有）</translation>
+    </message>
+    <message>
+      <source>Receipt no.</source>
+      <translation>回执编号</translation>
     </message>
   </context>
   <context>
@@ -918,6 +959,41 @@
     <message>
       <source>Password</source>
       <translation>密码</translation>
+    </message>
+  </context>
+  <context>
+    <name>PasswordPrompt</name>
+    <message>
+      <source>Password of the provincial system</source>
+      <translation>省级系统密码</translation>
+    </message>
+    <message>
+      <source>Uploads to the provincial information system need the lab's account. The password is kept in memory until Riskmon closes.</source>
+      <translation>上传到省级信息系统需要使用本机构的账号。密码仅保存在内存中，关闭程序后即清除。</translation>
+    </message>
+    <message>
+      <source>Account</source>
+      <translation>账号</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <source>Save in the system keyring of this computer</source>
+      <translation>保存到本机的系统密码库</translation>
+    </message>
+    <message>
+      <source>The system keyring cannot be used: the password is not saved.</source>
+      <translation>系统密码库不可用，密码不会保存。</translation>
+    </message>
+    <message>
+      <source>Only an administrator can save the password in the keyring.</source>
+      <translation>只有管理员才能把密码保存到系统密码库。</translation>
+    </message>
+    <message>
+      <source>Enter the password.</source>
+      <translation>请输入密码。</translation>
     </message>
   </context>
   <context>
@@ -2908,6 +2984,209 @@
     <message>
       <source>Remove</source>
       <translation>删除</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncPage</name>
+    <message>
+      <source>Upload to the provincial system</source>
+      <translation>上报同步</translation>
+    </message>
+    <message>
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
+      <source>Not yet delivered</source>
+      <translation>尚未完成</translation>
+    </message>
+    <message>
+      <source>Needs attention</source>
+      <translation>需人工处理</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Which uploads to list</source>
+      <translation>选择列出哪些上传记录</translation>
+    </message>
+    <message>
+      <source>Task, report or receipt no.</source>
+      <translation>任务、报告或回执编号</translation>
+    </message>
+    <message>
+      <source>Show the uploads whose task, report or receipt number matches</source>
+      <translation>列出任务编号、报告编号或回执编号匹配的上传记录</translation>
+    </message>
+    <message>
+      <source>Final results and analysis reports are also uploaded to the Hubei product quality safety supervision information system (Article 18). Approving a report queues its task's package here; each package is recorded once by the province, however often it is sent.</source>
+      <translation>最终风险监测结果和分析报告还应同时上传“湖北省产品质量安全监督管理信息系统”（第十八条）。报告批准后，其任务的上传包即加入此处的队列；同一上传包无论发送多少次，省级系统只记录一次。</translation>
+    </message>
+    <message>
+      <source>Sync now</source>
+      <translation>立即上传</translation>
+    </message>
+    <message>
+      <source>Send everything that is due to the provincial system now</source>
+      <translation>立即把所有到期的内容上传到省级系统</translation>
+    </message>
+    <message>
+      <source>Retry</source>
+      <translation>重新上传</translation>
+    </message>
+    <message>
+      <source>Send the selected upload again at once</source>
+      <translation>立即重新上传所选记录</translation>
+    </message>
+    <message>
+      <source>Cancel upload</source>
+      <translation>取消上传</translation>
+    </message>
+    <message>
+      <source>Take the selected upload out of the queue</source>
+      <translation>把所选记录移出上传队列</translation>
+    </message>
+    <message>
+      <source>Export for upload by hand…</source>
+      <translation>导出供手工上传…</translation>
+    </message>
+    <message>
+      <source>Write the package to a folder, to upload it through the provincial web portal</source>
+      <translation>把上传包写入文件夹，以便通过省级系统网页手工上传</translation>
+    </message>
+    <message>
+      <source>Confirm upload by hand…</source>
+      <translation>确认已手工上传…</translation>
+    </message>
+    <message>
+      <source>Record that the package was uploaded through the portal, with its receipt number</source>
+      <translation>登记该上传包已通过省级系统网页上传及其回执编号</translation>
+    </message>
+    <message>
+      <source>Password…</source>
+      <translation>密码…</translation>
+    </message>
+    <message>
+      <source>Enter the password of the provincial system for this session</source>
+      <translation>输入省级系统密码（本次运行有效）</translation>
+    </message>
+    <message>
+      <source>No.</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Content</source>
+      <translation>上传内容</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Attempts</source>
+      <translation>尝试次数</translation>
+    </message>
+    <message>
+      <source>Next attempt</source>
+      <translation>下次尝试</translation>
+    </message>
+    <message>
+      <source>Receipt no.</source>
+      <translation>回执编号</translation>
+    </message>
+    <message>
+      <source>Accepted</source>
+      <translation>接收时间</translation>
+    </message>
+    <message>
+      <source>Last error</source>
+      <translation>最近错误</translation>
+    </message>
+    <message>
+      <source>Selected upload</source>
+      <translation>所选上传记录</translation>
+    </message>
+    <message>
+      <source>Approved report</source>
+      <translation>批准的报告</translation>
+    </message>
+    <message>
+      <source>Upload key</source>
+      <translation>上传编号（幂等键）</translation>
+    </message>
+    <message>
+      <source>Export for upload by hand</source>
+      <translation>导出供手工上传</translation>
+    </message>
+    <message>
+      <source>No address of the provincial system is set: enter it in Settings → Provincial system, or export packages for upload by hand.</source>
+      <translation>尚未设置省级系统地址：请在“设置 → 省级系统”中填写，或导出上传包手工上传。</translation>
+    </message>
+    <message>
+      <source>Provincial system: %1 · account %2</source>
+      <translation>省级系统：%1 · 账号 %2</translation>
+    </message>
+    <message>
+      <source>Background upload is on: due items are sent at once and after every approval.</source>
+      <translation>后台上传已开启：到期的内容会立即上传，每次批准后也会立即上传。</translation>
+    </message>
+    <message>
+      <source>Background upload is paused until the password of the provincial system is entered.</source>
+      <translation>后台上传已暂停，等待输入省级系统密码。</translation>
+    </message>
+    <message>
+      <source>Background upload is off.</source>
+      <translation>后台上传未开启。</translation>
+    </message>
+    <message>
+      <source>The background upload stopped after an unexpected error; the details are in the log file.</source>
+      <translation>后台上传因意外错误而停止，详情见日志文件。</translation>
+    </message>
+    <message>
+      <source>The password was saved in the system keyring.</source>
+      <translation>密码已保存到系统密码库。</translation>
+    </message>
+    <message>
+      <source>No password entered: nothing is uploaded until you choose Sync now.</source>
+      <translation>未输入密码：在点击“立即上传”之前不会上传任何内容。</translation>
+    </message>
+    <message>
+      <source>Waiting %1 · sending %2 · accepted %3 · failed %4 (needing attention %5) · uploaded by hand %6 · cancelled %7</source>
+      <translation>待上传 %1 · 上传中 %2 · 已接收 %3 · 失败 %4（需人工处理 %5） · 已手工上传 %6 · 已取消 %7</translation>
+    </message>
+    <message>
+      <source>Set the address of the provincial system in Settings first.</source>
+      <translation>请先在“设置”中填写省级系统地址。</translation>
+    </message>
+    <message>
+      <source>Uploading…</source>
+      <translation>正在上传…</translation>
+    </message>
+    <message>
+      <source>Queued again: it is sent at the next pass.</source>
+      <translation>已重新加入队列，将在下一轮上传。</translation>
+    </message>
+    <message>
+      <source>Take this upload out of the queue? It stays listed as cancelled and can be queued again with Retry.</source>
+      <translation>要把该记录移出上传队列吗？它仍会以“已取消”列出，可用“重新上传”再次加入队列。</translation>
+    </message>
+    <message>
+      <source>The upload was cancelled.</source>
+      <translation>已取消上传。</translation>
+    </message>
+    <message>
+      <source>Written to %1. Upload it through the provincial web portal, then confirm the upload by hand here.</source>
+      <translation>已写入 %1。请通过省级系统网页上传，然后在此确认已手工上传。</translation>
+    </message>
+    <message>
+      <source>Recorded as uploaded by hand.</source>
+      <translation>已登记为手工上传。</translation>
     </message>
   </context>
   <context>

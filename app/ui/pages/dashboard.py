@@ -49,6 +49,7 @@ class DashboardPage(QWidget):
                 ("overdue", self.tr("Overdue")),
                 ("notify", self.tr("Problems awaiting notification")),
                 ("hazards", self.tr("Major hazards awaiting report")),
+                ("uploads", self.tr("Failed uploads")),
             ]
         ):
             box = QGroupBox(text)
@@ -59,6 +60,12 @@ class DashboardPage(QWidget):
             inner.addWidget(number)
             self.cards[key] = number
             self.summary.addWidget(box, 0, col)
+        # uploads to the provincial system (Article 18 ¶1) that failed: open the 上报同步 page from here
+        link_text = self.tr("Open the upload page")
+        self.uploads_link = QLabel(f'<a href="sync">{link_text}</a>')
+        self.uploads_link.setObjectName("uploads_link")
+        self.uploads_link.linkActivated.connect(self._open_uploads)
+        self.cards["uploads"].parentWidget().layout().addWidget(self.uploads_link)
         layout.addLayout(self.summary)
 
         layout.addWidget(QLabel(self.tr("Reporting deadlines (Article 18: 5 working days after initial monitoring)")))
@@ -99,6 +106,11 @@ class DashboardPage(QWidget):
     def _changed(self, _kinds) -> None:
         self.refresh()
 
+    def _open_uploads(self, _link: str = "") -> None:
+        window = self.window()
+        if hasattr(window, "go"):
+            window.go("sync")
+
     def refresh(self) -> None:
         run_op(dashboard_service.load_board, self.ctx, today=self.today, on_done=self._show)
 
@@ -108,6 +120,13 @@ class DashboardPage(QWidget):
         self.cards["overdue"].setText(str(board.overdue_count))
         self.cards["notify"].setText(str(board.awaiting_notification))
         self.cards["hazards"].setText(str(board.major_hazards_pending))
+        uploads = self.cards["uploads"]
+        uploads.setText(str(board.upload_failed))
+        uploads.setStyleSheet("font-size: 22pt; font-weight: bold;" + (" color: #b00020;" if board.upload_failed else ""))
+        uploads.setToolTip(
+            self.tr("%n of them need a person (rejected, or exported for upload by hand)", "", board.upload_attention)
+            if board.upload_failed else ""
+        )
         self.table.setRowCount(len(board.rows))
         for r, row in enumerate(board.rows):
             if row.state == "overdue":

@@ -1,0 +1,315 @@
+"""The 上报同步 page against the demo lab and the provincial sandbox on 127.0.0.1: the background
+uploader asks for the password once, sends the demo's approved results and every new approval, and
+the receipts appear; a failing upload shows its error and is retried; packages go out by hand and
+are confirmed with the portal's receipt; roles decide which buttons work; the dashboard counts
+failures."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import select
+
+from app.services import demo, reports, samples, users
+from app.services import lab as lab_service
+from app.services.context import Context
+from app.store.models import MonitoringTask, Sample
+from app.store.uow import UnitOfWork
+from app.sync.sandbox import RunningSandbox, start_sandbox
+from app.sync.worker import RetryPolicy
+from app.ui import ops
+from app.ui.ops import bus
+from tests.sync.helpers import MemoryKeyring
+
+DEMO_USER, DEMO_PASSWORD = "demo", "demo-password"
+SERVICE = "riskmon-provincial"
+KETTLE = "HBFX-2026-DQ-01"
+STATE, LAST_ERROR, RECEIPT = 3, 8, 6  # table columns
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch):
+    """No window of an earlier test answers the change bus; the address comes from the settings."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    monkeypatch.delenv("RISKMON_PROVINCIAL_URL", raising=False)
+    monkeypatch.delenv("RISKMON_PROVINCIAL_USER", raising=False)
+    yield
+    ops.wait_idle()
+
+
+@pytest.fixture(scope="session")
+def _demo_lab_file(_sqlite_template, tmp_path_factory):
+    from app.store.db import DB_FILENAME, bootstrap
+
+    home = tmp_path_factory.mktemp("sync-demo-lab")
+    shutil.copyfile(_sqlite_template, home / DB_FILENAME)
+    database = bootstrap(None, home=home)
+    demo.load_demo(database, actor="test")
+    database.dispose()
+    return home / DB_FILENAME
+
+
+@pytest.fixture
+def lab_db(_demo_lab_file, tmp_path, riskmon_app):
+    from app.store.db import DB_FILENAME, bootstrap
+
+    shutil.copyfile(_demo_lab_file, tmp_path / DB_FILENAME)
+    database = bootstrap(None, home=tmp_path)
+    yield database
+    ops.wait_idle()
+    database.dispose()
+
+
+@pytest.fixture
+def keyring_backend() -> Iterator[MemoryKeyring]:
+    """keyring's backend replaced by an in-memory one: the machine's own is never touched."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
+    running = start_sandbox(port=0, state_path=tmp_path / "sandbox.sqlite3", seed=11)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def open_page(qtbot, lab_db) -> Iterator[Callable[..., object]]:
+    """Opens the page; at the end its uploader is stopped before the database goes away."""
+    from app.ui.pages.sync import SyncPage
+
+    pages = []
+
+    def make(ctx: Context, *, policy: RetryPolicy | None = None) -> SyncPage:
+        page = SyncPage(ctx)
+        page.runner.policy = policy or RetryPolicy(base_delay=3600, jitter=0)  # no retry on its own here
+        page.runner.idle_interval = 1.0
+        qtbot.addWidget(page)
+        page.resize(1200, 720)
+        page.show()
+        page.refresh()
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.runner.stop(wait=10)
+    ops.wait_idle()
+
+
+def as_user(db, username: str) -> Context:
+    return Context(db, users.authenticate(db, username, demo.DEMO_PASSWORD))
+
+
+def connect(db, sandbox: RunningSandbox) -> None:
+    lab_service.save_settings(as_user(db, "admin"), {"provincial_url": sandbox.url, "provincial_user": DEMO_USER})
+
+
+def approve_another(db) -> str:
+    """Compile, review and approve one more completed kettle sample, as the demo's people do."""
+    with UnitOfWork(db, actor="test") as uow:
+        sample_id = uow.session.scalar(
+            select(Sample.id).join(MonitoringTask, MonitoringTask.id == Sample.task_id)
+            .where(MonitoringTask.number == KETTLE, Sample.status == "completed").order_by(Sample.id).limit(1)
+        )
+    tech, reviewer, signatory = (as_user(db, u) for u in ("wangjian", "chenjing", "zhaomin"))
+    report = reports.compile_report(tech, sample_id, samples.get_sample(tech, sample_id).version)
+    report = reports.review_report(reviewer, report.id, report.version, demo.DEMO_PASSWORD)
+    report = reports.approve_report(signatory, report.id, report.version, demo.DEMO_PASSWORD)
+    return report.number
+
+
+def cell(page, row: int, col: int) -> str:
+    item = page.table.item(row, col)
+    return item.text() if item is not None else ""
+
+
+def settled(page) -> None:
+    assert ops.wait_idle()
+    QCoreApplication.processEvents()
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_db, sandbox, keyring_backend,
+                                                                     open_page):
+    connect(lab_db, sandbox)
+    page = open_page(as_user(lab_db, "admin"))
+    # the demo's approved results are queued; the uploader starts and needs the password
+    qtbot.waitUntil(lambda: page.password_dialog is not None and page.password_dialog.isVisible(), timeout=10000)
+    dialog = page.password_dialog
+    assert DEMO_USER in dialog.findChild(QLabel, "account").text() and sandbox.url in dialog.findChild(
+        QLabel, "account").text()
+    assert dialog.save.isEnabled()  # a secure keyring, and an administrator
+    assert page.runner_label.text() == "后台上传已暂停，等待输入省级系统密码。"
+    dialog.accept()  # nothing typed: the dialog stays and says so
+    assert dialog.error.text() == "请输入密码。" and page.password_dialog is dialog
+    dialog.password.setText("not-the-password")
+    dialog.accept()
+    # refused: asked again at once, since the user just typed it, with the reason
+    qtbot.waitUntil(lambda: page.password_dialog is not None and page.password_dialog is not dialog, timeout=10000)
+    dialog = page.password_dialog
+    assert dialog.reason.isVisibleTo(dialog) and dialog.reason.text()
+    assert sandbox.counts()["accepted"] == 0
+    dialog.password.setText(DEMO_PASSWORD)
+    dialog.save.setChecked(True)
+    dialog.accept()
+
+    qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].receipt_number != "", timeout=15000)
+    settled(page)
+    assert cell(page, 0, 1) == KETTLE and cell(page, 0, STATE) == "已接收"
+    assert cell(page, 0, RECEIPT).startswith("HBJG-") and cell(page, 0, RECEIPT) == page.detail_receipt.text()
+    assert keyring_backend.values[(SERVICE, DEMO_USER)] == DEMO_PASSWORD  # saved where it was asked to be
+    assert page.runner.is_running() and "后台上传已开启" in page.runner_label.text()
+
+    # another approval: the uploader is woken by the change bus and sends it right away
+    number = approve_another(lab_db)
+    bus.changed.emit({"sample", "report"})
+    qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.receipt_number for r in page.rows), timeout=15000)
+    settled(page)
+    receipts = {cell(page, r, RECEIPT) for r in range(page.table.rowCount())}
+    assert len(receipts) == 2 and all(r.startswith("HBJG-") for r in receipts)
+    newest = page.rows[0]
+    assert newest.report_number == number and sandbox.counts()["accepted"] == 2
+    assert "已接收 2" in page.counts_label.text()
+
+    # "sync now" with nothing due says so; nothing is sent twice
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text() == "没有需要上传的内容。", timeout=10000)
+    assert sandbox.counts()["accepted"] == 2 and sandbox.counts()["duplicates_prevented"] == 0
+
+    page.close()  # closing stops the uploader
+    assert page.runner.wait_stopped(10)
+
+
+def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox, keyring_backend, open_page):
+    connect(lab_db, sandbox)
+    keyring_backend.set_password(SERVICE, DEMO_USER, DEMO_PASSWORD)  # kept from an earlier session
+    sandbox.faults.update({"fail_rate": 1.0})
+    page = open_page(as_user(lab_db, "wangjian"))
+    qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].state == "failed", timeout=15000)
+    settled(page)
+    assert page.password_dialog is None  # the keyring had it: nobody was asked
+    assert cell(page, 0, STATE) == "失败，等待重试" and "HTTP 500" in cell(page, 0, LAST_ERROR)
+    assert "HTTP 500" in page.detail_error.text() and page.rows[0].next_attempt_at is not None
+    assert page.table.item(0, STATE).background().color().name() == "#ffe2b8"
+    assert "失败 1" in page.counts_label.text()
+
+    sandbox.faults.update({"fail_rate": 0.0})
+    assert page.retry_button.isEnabled() and not page.cancel_button.isEnabled()  # a technician cannot cancel
+    qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].state == "accepted", timeout=15000)
+    settled(page)
+    assert cell(page, 0, RECEIPT).startswith("HBJG-") and cell(page, 0, LAST_ERROR) == ""
+    assert sandbox.counts()["accepted"] == 1
+
+
+def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, lab_db, tmp_path, open_page):
+    page = open_page(as_user(lab_db, "admin"))  # no provincial address: nothing runs in the background
+    qtbot.waitUntil(lambda: bool(page.rows), timeout=10000)
+    settled(page)
+    assert not page.runner.is_running() and "尚未设置省级系统地址" in page.connection_label.text()
+    assert cell(page, 0, STATE) == "待上传" and not page.retry_button.isEnabled()
+
+    asked = []
+    page.confirm = lambda title, text: asked.append(text) or False
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    settled(page)
+    assert asked and page.rows[0].state == "pending"  # said no: nothing changed
+    page.confirm = lambda title, text: True
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.rows[0].state == "cancelled", timeout=10000)
+    settled(page)
+    assert cell(page, 0, STATE) == "已取消" and page.retry_button.isEnabled()
+
+    page.choose_folder = lambda: str(tmp_path)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.rows[0].exported, timeout=10000)
+    settled(page)
+    (written,) = tmp_path.glob(f"{KETTLE}-*.zip")
+    assert str(written) in page.message.text()
+    assert cell(page, 0, STATE) == "待确认手工上传" and page.confirm_button.isEnabled()
+
+    qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
+    dialog = page.hand_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.receipt.setText("HBJG-2026-900001")
+    dialog.accept()
+    qtbot.waitUntil(lambda: page.rows[0].state == "delivered_by_hand", timeout=10000)
+    settled(page)
+    assert cell(page, 0, STATE) == "已手工上传" and cell(page, 0, RECEIPT) == "HBJG-2026-900001"
+    assert not page.export_button.isEnabled() and not page.cancel_button.isEnabled()
+
+
+def test_a_reviewer_only_looks(qtbot, lab_db, open_page):
+    page = open_page(as_user(lab_db, "chenjing"))
+    qtbot.waitUntil(lambda: bool(page.rows), timeout=10000)
+    settled(page)
+    buttons = (page.sync_button, page.retry_button, page.cancel_button, page.export_button, page.confirm_button)
+    assert not any(b.isEnabled() for b in buttons)
+    assert cell(page, 0, 1) == KETTLE
+
+
+def test_without_a_secure_keyring_the_password_is_asked_once_and_never_saved(qtbot, lab_db, sandbox, open_page):
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    connect(lab_db, sandbox)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        page = open_page(as_user(lab_db, "admin"))
+        qtbot.waitUntil(lambda: page.password_dialog is not None, timeout=10000)
+        dialog = page.password_dialog
+        note = dialog.findChild(QLabel, "keyring_note")
+        assert not dialog.save.isEnabled() and "不会保存" in note.text()
+        dialog.reject()
+        settled(page)
+        assert page.password_dialog is None and "未输入密码" in page.message.text()
+        assert page.keyring_label.isVisible() and "不会保存" in page.keyring_label.text()
+        # started again in the background: no second question in this session
+        page.runner.start()
+        qtbot.waitUntil(lambda: not page.runner.is_running(), timeout=10000)
+        settled(page)
+        assert page.password_dialog is None
+        # the user asks for it: "sync now" asks, then sends
+        qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.password_dialog is not None, timeout=10000)
+        page.password_dialog.password.setText(DEMO_PASSWORD)
+        page.password_dialog.accept()
+        qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].receipt_number != "", timeout=15000)
+        assert "已接收 1 项" in page.message.text() or page.rows[0].state == "accepted"
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_the_dashboard_counts_failed_uploads(qtbot, lab_db, sandbox):
+    from app.services import upload
+    from app.ui.pages.dashboard import DashboardPage
+
+    connect(lab_db, sandbox)
+    sandbox.faults.update({"fail_rate": 1.0})
+    summary = upload.sync_once(as_user(lab_db, "wangjian"), password=DEMO_PASSWORD)
+    assert summary.retry_scheduled == 1
+    page = DashboardPage(as_user(lab_db, "admin"))
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.board is not None, timeout=10000)
+    assert page.cards["uploads"].text() == "1"
+    assert page.cards["uploads"].toolTip() == "其中 0 项需人工处理（被拒收，或已导出待手工上传）"
