@@ -156,6 +156,25 @@ def test_a_failure_while_building_or_queuing_rolls_the_approval_back(any_lab, mo
     assert [r.kind for r in outbox_rows(lab.db)] == ["task_results"]
 
 
+def test_an_approved_analysis_report_queues_the_package_with_the_analysis(lab):
+    """No service approves analysis reports yet; the hook already queues them as ``analysis_report``."""
+    test_report, _ = approved(lab)
+    with UnitOfWork(lab.db, actor="test") as uow:
+        analysis = Report(kind="analysis", task_id=test_report.task_id, number="T-01-FX", status="approved")
+        uow.session.add(analysis)
+        uow.session.flush()
+        item = upload.enqueue_approved(uow.session, analysis)
+        monthly = Report(kind="monthly", period="2026-03", number="YB-2026-03", status="approved")
+        uow.session.add(monthly)
+        uow.session.flush()
+        assert upload.enqueue_approved(uow.session, monthly) is None  # monthly reports are not uploaded
+        uow.commit()
+    row = upload.get_upload(lab.tech, item.id)
+    assert (row.kind, row.kind_label, row.report_number) == ("analysis_report", "分析报告", "T-01-FX")
+    manifest = verify_package(outbox.get_package(lab.db, row.id)).manifest
+    assert manifest["analysis"]["file"] == "analysis/T-01-分析报告.pdf"
+
+
 def test_the_demo_lab_comes_with_its_approved_results_queued(sqlite_db):
     from app.services import demo, users
     from app.services.context import Context
