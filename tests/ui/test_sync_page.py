@@ -98,7 +98,7 @@ def open_page(qtbot, lab_db) -> Iterator[Callable[..., object]]:
     def make(ctx: Context, *, policy: RetryPolicy | None = None) -> SyncPage:
         page = SyncPage(ctx)
         page.runner.policy = policy or RetryPolicy(base_delay=3600, jitter=0)  # no retry on its own here
-        page.runner.idle_interval = 1.0
+        page.runner.idle_interval = 60.0  # only a wake (approval, retry) makes it look again soon
         qtbot.addWidget(page)
         page.resize(1200, 720)
         page.show()
@@ -257,13 +257,19 @@ def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, l
     assert not page.export_button.isEnabled() and not page.cancel_button.isEnabled()
 
 
-def test_a_reviewer_only_looks(qtbot, lab_db, open_page):
+def test_a_reviewer_only_looks(qtbot, lab_db, sandbox, keyring_backend, open_page):
+    connect(lab_db, sandbox)
     page = open_page(as_user(lab_db, "chenjing"))
     qtbot.waitUntil(lambda: bool(page.rows), timeout=10000)
+    # the uploader tried and found no password; a reviewer is not asked for the lab's account
+    qtbot.waitUntil(lambda: "密码" in page.message.text(), timeout=10000)
     settled(page)
-    buttons = (page.sync_button, page.retry_button, page.cancel_button, page.export_button, page.confirm_button)
+    assert page.password_dialog is None and not page.runner.is_running()
+    assert page.runner_label.text() == "后台上传已暂停，等待输入省级系统密码。"
+    buttons = (page.sync_button, page.retry_button, page.cancel_button, page.export_button, page.confirm_button,
+               page.password_button)
     assert not any(b.isEnabled() for b in buttons)
-    assert cell(page, 0, 1) == KETTLE
+    assert cell(page, 0, 1) == KETTLE and cell(page, 0, STATE) == "待上传"
 
 
 def test_without_a_secure_keyring_the_password_is_asked_once_and_never_saved(qtbot, lab_db, sandbox, open_page):

@@ -467,7 +467,8 @@ class SyncPage(QWidget):
         if not _alive(self):
             return
         self._say(upload.outcome_line(outcome), ERROR_STYLE if outcome.outcome == "failed" else "")
-        self._timer.start()
+        if self.loaded:
+            self._timer.start()
 
     def _runner_failed(self, exc: BaseException) -> None:
         if not _alive(self):
@@ -486,9 +487,11 @@ class SyncPage(QWidget):
         self._user_started = False
         if self.password_dialog is not None:
             return
-        if user or not self._asked_automatically:
+        may_enter = any(self.ctx.user.has(r) for r in upload.OPERATE_ROLES)
+        if may_enter and (user or not self._asked_automatically):
             self.ask_password(reason, user=user)
         else:
+            self._asked_automatically = True
             self._say(reason, WARN_STYLE)
         self._show_runner_state()
 
