@@ -77,13 +77,21 @@ def running_count() -> int:
     return len(_running)
 
 
-def wait_idle(timeout: float = 30.0) -> bool:
-    """Process events until no operation runs (used for screenshots and tests)."""
+def wait_idle(timeout: float = 30.0, settle: float = 0.05) -> bool:
+    """Process events until no operation runs and none starts for ``settle`` seconds (an answer
+    often starts the next operation, e.g. a view asking for its next page). For screenshots and
+    tests; returns False if work is still running after ``timeout``."""
     end = time.monotonic() + timeout
-    while _running and time.monotonic() < end:
+    quiet_since: float | None = None
+    while time.monotonic() < end:
         QCoreApplication.processEvents()
+        if _running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= settle:
+            return True
         time.sleep(0.005)
-    QCoreApplication.processEvents()
     return not _running
 
 
