@@ -13,16 +13,12 @@ unit of work (the worker writes each item twice, the claim being shared by a bat
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -43,21 +39,10 @@ def make_package(n: int, size: int = 20_000) -> bytes:
     number = f"HBFX-2026-{n:05d}"
     body = b"%PDF-1.4\n" + random.Random(n).randbytes(size)  # PDF streams are compressed: no gain from deflate
     name = f"analysis/{number}-分析报告.pdf"
-    try:
-        from app.documents.data import LabInfo, PackageAnalysis, PackageManifestData, PackageTask
-        from app.documents.package import package_bytes
-    except ImportError:
-        manifest = {
-            "format": "riskmon.task-package",
-            "schema_version": 1,
-            "files": [{"name": name, "size": len(body), "sha256": hashlib.sha256(body).hexdigest()}],
-        }
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("manifest.json", json.dumps(manifest))
-            zf.writestr(name, body)
-        return buf.getvalue()
     from datetime import UTC, datetime
+
+    from app.documents.data import LabInfo, PackageAnalysis, PackageManifestData, PackageTask
+    from app.documents.package import package_bytes
 
     data = PackageManifestData(
         lab=LabInfo(name="湖北省某某产品质量监督检验研究院", cma_number="231700000000"),

@@ -2,78 +2,36 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import zipfile
 from datetime import UTC, datetime
-from typing import Any
 
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 
-def _manifest(task_number: str, files: dict[str, bytes]) -> dict[str, Any]:
-    return {
-        "format": "riskmon.task-package",
-        "schema_version": 1,
-        "created_at": "2026-10-09T02:30:00Z",
-        "app": {"name": "riskmon", "version": "0.1.0"},
-        "lab": {"name": "湖北省某某产品质量监督检验研究院", "cma_number": "231700000000"},
-        "task": {
-            "number": task_number,
-            "title": "2026年电热水壶质量安全风险监测",
-            "issuing_authority": "湖北省市场监督管理局",
-            "product_category": "电热水壶",
-            "plan_year": 2026,
-        },
-        "samples": [],
-        "notifications": [],
-        "analysis": {"file": next(iter(files)), "proposed_level": None, "model_name": "", "model_version": ""},
-        "report_numbers": [],
-        "files": [
-            {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-            for name, data in sorted(files.items())
-        ],
-    }
-
-
 def make_package(n: int, *, size: int = 2000) -> bytes:
-    """A small, valid export package whose content depends on ``n``.
+    """A small, valid export package whose content depends on ``n`` (the documents layer's writer)."""
+    from app.documents.data import LabInfo, PackageAnalysis, PackageManifestData, PackageTask
+    from app.documents.package import package_bytes
 
-    Uses the documents layer's package writer when it exists, otherwise writes the ZIP by the
-    format description (manifest first, then the files in name order).
-    """
     task_number = f"HBFX-2026-{n:04d}"
     body = (f"%PDF-1.4 report {n} ".encode() * (size // 20 + 1))[:size]
     files = {"analysis/" + task_number + "-分析报告.pdf": body}
-    try:
-        from app.documents.data import LabInfo, PackageAnalysis, PackageManifestData, PackageTask
-        from app.documents.package import package_bytes
-    except ImportError:
-        pass
-    else:
-        data = PackageManifestData(
-            lab=LabInfo(name="湖北省某某产品质量监督检验研究院", cma_number="231700000000"),
-            task=PackageTask(
-                number=task_number,
-                title="2026年电热水壶质量安全风险监测",
-                issuing_authority="湖北省市场监督管理局",
-                product_category="电热水壶",
-                plan_year=2026,
-            ),
-            samples=(),
-            analysis=PackageAnalysis(file=next(iter(files))),
-            created_at=datetime(2026, 10, 9, 2, 30, tzinfo=UTC),
-        )
-        return package_bytes(data, files)
-    manifest = _manifest(task_number, files)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2))
-        for name, data in sorted(files.items()):
-            zf.writestr(name, data)
-    return buf.getvalue()
+    data = PackageManifestData(
+        lab=LabInfo(name="湖北省某某产品质量监督检验研究院", cma_number="231700000000"),
+        task=PackageTask(
+            number=task_number,
+            title="2026年电热水壶质量安全风险监测",
+            issuing_authority="湖北省市场监督管理局",
+            product_category="电热水壶",
+            plan_year=2026,
+        ),
+        samples=(),
+        analysis=PackageAnalysis(file=next(iter(files))),
+        created_at=datetime(2026, 10, 9, 2, 30, tzinfo=UTC),
+    )
+    return package_bytes(data, files)
 
 
 def corrupt_package(n: int) -> bytes:

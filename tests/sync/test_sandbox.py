@@ -11,7 +11,7 @@ import pytest
 
 from app.sync import mapping
 from app.sync.gateway import HttpGateway
-from app.sync.packages import _basic_verify, validate_package
+from app.sync.packages import validate_package
 from app.sync.sandbox import start_sandbox
 
 from .conftest import DEMO_PASSWORD, DEMO_USER
@@ -88,11 +88,7 @@ def test_fault_rates_are_roughly_honoured(sandbox):
     assert 60 <= failures <= 140  # binomial(300, 1/3): mean 100, sd ≈ 8
 
 
-def test_fallback_validator_agrees_with_the_package_checker():
-    assert _basic_verify(make_package(4)) == ([], [])
-    problems, codes = _basic_verify(corrupt_package(4))
-    assert "hash_mismatch" in codes and len(problems) == len(codes)
-    assert _basic_verify(b"PK\x03\x04 nonsense")[1] == ["not_zip"]
+def test_packages_are_checked_by_the_documents_verifier():
     assert validate_package(make_package(5)) == ([], [])
     assert "hash_mismatch" in validate_package(corrupt_package(5))[1]
 
