@@ -241,7 +241,7 @@ def test_risk_proposal_shows_level_two_for_the_example(qtbot, demo_ctx):
 
     page = open_page(qtbot, demo_ctx)
     assert isinstance(page, TasksPage)
-    task = next(t for t in page.tasks if t.data.number == "HBFX-2026-DQ-01")
+    task = next(t for t in task_service.list_tasks(demo_ctx) if t.data.number == "HBFX-2026-DQ-01")
     show_task(qtbot, page, task.id)
     dialog = page.propose_risk()
     qtbot.waitUntil(lambda: dialog.frequency_info is not None, timeout=10000)
@@ -265,3 +265,64 @@ def test_risk_proposal_shows_level_two_for_the_example(qtbot, demo_ctx):
     qtbot.waitUntil(lambda: page.proposals and page.proposals[0].id == dialog.saved.id, timeout=10000)
     assert page.proposal_table.item(0, 1).text() == "Ⅱ级（严重）"
     assert risk_service.latest_proposal(demo_ctx, task.id).note == "按 RISK.md 示例"
+
+
+def test_the_task_list_fetches_pages_lazily_and_sorts_and_filters_in_sql(qtbot, demo_ctx):
+    from PySide6.QtCore import Qt
+
+    from app.services import task_list
+    from app.ui.pages.tasks import TasksPage
+
+    for i in range(60):
+        task_service.create_task(demo_ctx, task_service.TaskInput(
+            number=f"LZ-{i:03d}", title=f"分页任务 {i}", plan_year=2020, batches_planned=(i * 7) % 13,
+        ))
+    page = TasksPage(demo_ctx, page_size=10)
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.tabs.setCurrentIndex(0)
+    page.filter.clear()
+    page.show_closed.setChecked(True)
+    page.show()
+    before = page.loaded
+    page.refresh()
+    qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
+    assert idle()
+    model = page.model
+    total = task_list.count(demo_ctx, task_list.TaskQuery())
+    assert model.total == total > 60
+    assert model.cached_pages() == [0]  # only the first page was read
+    assert page.current_task_id() == task_list.page(demo_ctx, task_list.TaskQuery(), "year", True, 0, 1)[0].id
+
+    # scrolling to the end reads the last pages, not the ones in between
+    last_page = (total - 1) // 10
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: last_page in model.cached_pages(), timeout=5000)
+    assert idle()
+    assert not {1, 2, 3} & set(model.cached_pages())
+    last = task_list.page(demo_ctx, task_list.TaskQuery(), "year", True, total - 1, 1)[0]
+    assert model.row_at(total - 1) == last
+
+    # a header click sorts in SQL: the model starts again from the first page of the new order
+    before = page.loaded
+    page.table.sortByColumn(model.column_of("planned"), Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
+    assert idle()
+    assert (model.sort_key, model.descending) == ("planned", False)
+    assert model.cached_pages() == [0]
+    expected = task_list.page(demo_ctx, task_list.TaskQuery(), "planned", False, 0, 10)
+    assert [model.row_at(r) for r in range(10)] == expected
+    assert model.data(model.index(0, model.column_of("planned"))) == (
+        "" if expected[0].batches_planned is None else str(expected[0].batches_planned)
+    )
+
+    # the filter box becomes the query (after a short pause in typing)
+    before = page.loaded
+    page.filter.setText("lz-05")
+    qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
+    assert idle()
+    assert model.query.text == "lz-05" and model.total == 10
+    assert task_list.count(demo_ctx, model.query) == 10
+    shown = {model.row_at(r).number for r in range(model.total)}
+    assert shown == {f"LZ-{i:03d}" for i in range(50, 60)}
+    assert page.current_task().data.number in shown

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -34,6 +35,7 @@ from app.services import catalog as catalog_service
 from app.services import risk as risk_service
 from app.services import tasks as task_service
 from app.services.context import Context
+from app.services.task_list import TaskQuery, TaskRow
 from app.services.testing import requirement_text
 from app.ui import widgets
 from app.ui.application import settings
@@ -45,11 +47,10 @@ from app.ui.dialogs.task_dialogs import (
     SchemeDialog,
     TaskDialog,
     alive,
-    authority_labels,
     scheme_status_labels,
     standard_role_labels,
-    task_status_labels,
 )
+from app.ui.models.task_table import TaskTableModel
 from app.ui.ops import bus, run_op
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -78,6 +79,29 @@ def make_table(columns: list[str], name: str, stretch: int | None = None,
         table.setColumnWidth(stretch, 260)
     widgets.remember_columns(header, name)
     return table
+
+
+def make_view(model, name: str, widths: list[int]) -> QTableView:
+    """A read-only, row-selecting view of a lazily fetched model, sorted by header clicks (in SQL)."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setDefaultSectionSize(110)
+    header.setSortIndicatorShown(True)
+    for c, width in enumerate(widths):
+        view.setColumnWidth(c, width)
+    widgets.remember_columns(header, name)
+    return view
 
 
 def fill_table(table: QTableWidget, rows: list[tuple[Any, list[str]]], keep_id: Any = None) -> None:
@@ -150,10 +174,12 @@ def _load_task_detail(ctx: Context, task_id: int) -> tuple[list[task_service.Sch
 class TasksPage(QWidget):
     """Tasks and schemes on the first tab, the standards catalog on the second."""
 
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None, *, page_size: int = 200) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks: list[task_service.TaskInfo] = []
+        self.model = TaskTableModel(ctx, self, page_size=page_size)
+        self._task_id: int | None = None  # the task whose schemes are shown
+        self._selecting = False
         self.schemes: list[task_service.SchemeInfo] = []
         self.proposals: list[risk_service.ProposalInfo] = []
         self.loaded = 0  # task lists received (tests wait on it)
@@ -202,14 +228,19 @@ class TasksPage(QWidget):
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setObjectName("tasks_split")
         outer.addWidget(self.split, 1)
-        self.table = make_table(
-            [self.tr("Task no."), self.tr("Title"), self.tr("Issuing authority"), self.tr("Level"), self.tr("Year"),
-             self.tr("Planned"), self.tr("Sampled"), self.tr("Scheme count"), self.tr("Sampling deadline"),
-             self.tr("Report deadline"), self.tr("Status")],
-            "tasks/tasks", widths=[130, 235, 150, 85, 50, 60, 55, 55, 95, 95, 70],
+        self.table = make_view(self.model, "tasks/tasks", widths=[130, 235, 150, 85, 50, 60, 55, 55, 95, 95, 70])
+        self.table.horizontalHeader().setSortIndicator(
+            self.model.column_of(self.model.sort_key), Qt.SortOrder.DescendingOrder
         )
-        self.table.itemSelectionChanged.connect(self._task_selected)
+        self.table.setSortingEnabled(True)  # the model sorts in SQL
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._task_selected())
         self.table.doubleClicked.connect(lambda _i: self.edit_task())
+        self.model.loaded.connect(self._show_tasks)
+        self.model.failed.connect(self._load_failed)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self._apply_filter)
         self.split.addWidget(self.table)
 
         lower = QSplitter(Qt.Orientation.Horizontal)
@@ -290,7 +321,12 @@ class TasksPage(QWidget):
 
     # -- loading
     def refresh(self) -> None:
-        run_op(task_service.list_tasks, self.ctx, on_done=self._show_tasks, on_error=self._load_failed)
+        query = self.task_query()
+        if not self.model.started or query != self.model.query:
+            self._debounce.stop()
+            self.model.set_query(query)
+        else:
+            self.model.refresh()
         if self.tabs.currentWidget() is self.catalog:
             self.catalog.refresh()
 
@@ -305,10 +341,10 @@ class TasksPage(QWidget):
         if task_id is not None:
             self.filter.clear()
             already = self.current_task_id() == task_id
-            if not select_id(self.table, task_id):
+            if self.task_query() != self.model.query or not self.select_task(task_id):
                 self.refresh()
             elif already:
-                self._task_selected()  # reload its schemes, then select the one asked for
+                self._task_selected(force=True)  # reload its schemes, then select the one asked for
 
     def _changed(self, kinds) -> None:
         if not alive(self):
@@ -325,70 +361,74 @@ class TasksPage(QWidget):
         if alive(self):
             widgets.show_error(self, exc)
 
-    def _show_tasks(self, tasks: list[task_service.TaskInfo]) -> None:
+    def _show_tasks(self, _total: int = 0) -> None:
+        """The model (re)loaded: keep the task shown selected, or the one asked for, else the first."""
         if not alive(self):
             return
-        self.tasks = tasks
-        keep = self._wanted_task if self._wanted_task is not None else self.current_task_id()
-        levels = authority_labels()
-        statuses = task_status_labels()
-        rows = []
-        for t in tasks:
-            d = t.data
-            rows.append((t.id, [
-                d.number, d.title, d.issuing_authority, levels.get(d.authority_level, d.authority_level),
-                str(d.plan_year or ""), "" if d.batches_planned is None else str(d.batches_planned), str(t.sampled),
-                str(t.schemes), date_text(d.sampling_deadline), date_text(d.report_deadline),
-                statuses.get(d.status, d.status),
-            ]))
-        fill_table(self.table, rows, keep)
-        self._apply_filter()
-        if keep is None or not select_id(self.table, keep):
-            self.table.clearSelection()
-            first = next((r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)), None)
-            if first is not None:
-                self.table.selectRow(first)
+        keep = self._wanted_task if self._wanted_task is not None else self._task_id
+        self._selecting = True
+        try:
+            if keep is None or not self.select_task(keep):
+                self.table.clearSelection()
+                if self.model.total:
+                    self.table.selectRow(0)
+        finally:
+            self._selecting = False
         self._wanted_task = None
         self.loaded += 1
-        self._task_selected()
+        self._task_selected(force=True)
+
+    def task_query(self) -> TaskQuery:
+        return TaskQuery(text=self.filter.text().strip(), include_closed=self.show_closed.isChecked())
 
     def _filter_changed(self, *_args) -> None:
         settings().setValue("tasks/filter", self.filter.text())
         settings().setValue("tasks/show_closed", self.show_closed.isChecked())
-        self._apply_filter()
+        self._debounce.start()
 
     def _apply_filter(self) -> None:
-        text = self.filter.text().strip().lower()
-        by_id = {t.id: t for t in self.tasks}
-        for r in range(self.table.rowCount()):
-            t = by_id.get(self.table.item(r, 0).data(ID_ROLE))
-            if t is None:
-                continue
-            d = t.data
-            hay = " ".join([d.number, d.title, d.issuing_authority, d.product_category]).lower()
-            hidden = (bool(text) and text not in hay) or (d.status == "closed" and not self.show_closed.isChecked())
-            self.table.setRowHidden(r, hidden)
+        query = self.task_query()
+        if self.model.started and query != self.model.query:
+            self.model.set_query(query)
 
     # -- selection
+    def current_row(self) -> TaskRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
     def current_task_id(self) -> int | None:
-        return selected_id(self.table)
+        row = self.current_row()
+        return row.id if row else None
 
     def current_task(self) -> task_service.TaskInfo | None:
-        ident = self.current_task_id()
-        return next((t for t in self.tasks if t.id == ident), None)
+        row = self.current_row()
+        return row.info() if row else None
 
     def current_scheme(self) -> task_service.SchemeInfo | None:
         ident = selected_id(self.scheme_table)
         return next((s for s in self.schemes if s.id == ident), None)
 
     def select_task(self, task_id: int) -> bool:
-        return select_id(self.table, task_id)
+        """Select a task of the rows read so far (False when it is not among them)."""
+        r = self.model.row_of(task_id)
+        if r is None:
+            return False
+        self.table.selectRow(r)
+        self.table.scrollTo(self.model.index(r, 0))
+        return True
 
     def select_scheme(self, scheme_id: int) -> bool:
         return select_id(self.scheme_table, scheme_id)
 
-    def _task_selected(self) -> None:
+    def _task_selected(self, force: bool = False) -> None:
+        if self._selecting:
+            return
         task = self.current_task()
+        ident = task.id if task else None
+        if not force and ident == self._task_id and ident is not None:
+            self._update_buttons()
+            return  # the same task again (a refreshed row): its schemes are shown already
+        self._task_id = ident
         self._generation += 1
         generation = self._generation
         if task is None:
