@@ -111,7 +111,9 @@ def run_op(
     inside ``fn`` at its next progress report, and ``on_error`` is not called for it.
     Errors go to ``on_error`` or, by default, to the application's exception hook.
     """
-    signals = _Signals()
+    # Owned by the application object (C++ side), deleted by deleteLater on the GUI thread: a Python
+    # wrapper freed by the garbage collector on a worker thread must never delete a QObject there.
+    signals = _Signals(QCoreApplication.instance())
     _running.add(signals)
     dialog: QProgressDialog | None = None
     if progress_title is not None:
@@ -132,6 +134,7 @@ def run_op(
 
     def _finish() -> None:
         _running.discard(signals)
+        signals.deleteLater()
         if dialog is not None:
             dialog.close()
             dialog.deleteLater()
