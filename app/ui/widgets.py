@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import RiskmonError
+from app.errors import ConflictError, RiskmonError
 from app.ui.application import settings
 
 ERROR_STYLE = "border: 1px solid #c62828; background: #fff3f3;"
@@ -181,6 +181,61 @@ def remember_columns(header: QHeaderView, key: str) -> None:
     header.sectionResized.connect(save)
     header.sectionMoved.connect(save)
     header.sortIndicatorChanged.connect(save)
+
+
+class SavingDialog(QDialog):
+    """A form whose save runs on a worker: errors mark fields and keep what was typed; a conflicting
+    edit offers to close and reload. Subclasses set ``self.errors`` (a :class:`FieldErrors`) and call
+    ``self._run(service_fn, *args, changed={"task"})``."""
+
+    errors: FieldErrors
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved = None
+        self.busy = False
+        self._changed: set[str] = set()
+
+    def _run(self, fn, *args, changed: set[str], **kwargs) -> None:
+        from app.ui.ops import run_op
+
+        if self.busy:
+            return
+        self.busy = True
+        self._changed = set(changed)
+        self.setEnabled(False)
+        self.errors.clear()
+        run_op(fn, *args, on_done=self._done, on_error=self._failed, **kwargs)
+
+    def _done(self, result) -> None:
+        from app.ui.ops import bus
+
+        self.busy = False
+        self.setEnabled(True)
+        self.saved = result
+        bus.changed.emit(set(self._changed))
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        from app.ui.ops import bus
+
+        self.busy = False
+        self.setEnabled(True)
+        if isinstance(exc, ConflictError):
+            self.errors.show(exc)
+            title = QCoreApplication.translate("Widgets", "Changed by someone else")
+            question = QCoreApplication.translate(
+                "Widgets", "Close this form and reload? What you typed here will be lost."
+            )
+            if confirm(self, title, exc.message + "\n\n" + question):
+                bus.changed.emit(set(self._changed))
+                self.reject()
+            return
+        if isinstance(exc, RiskmonError):
+            self.errors.show(exc)
+            return
+        show_error(self, exc)
 
 
 def title_label(text: str) -> QLabel:

@@ -1,4287 +1,4268 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
-<context>
+  <context>
     <name>App</name>
     <message>
-        <source>An unexpected error occurred. The details were written to the log file:</source>
-        <translation>程序出现意外错误，详细信息已写入日志文件：</translation>
+      <source>An unexpected error occurred. The details were written to the log file:</source>
+      <translation>程序出现意外错误，详细信息已写入日志文件：</translation>
     </message>
     <message>
-        <source>Error</source>
-        <translation>错误</translation>
+      <source>Error</source>
+      <translation>错误</translation>
     </message>
     <message>
-        <source>Riskmon</source>
-        <translation>Riskmon 风险监测工作站</translation>
+      <source>Riskmon</source>
+      <translation>Riskmon 风险监测工作站</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>AttachmentsBox</name>
     <message>
-        <source>Photos and attachments</source>
-        <translation>照片与附件</translation>
+      <source>Photos and attachments</source>
+      <translation>照片与附件</translation>
     </message>
     <message>
-        <source>Photo</source>
-        <translation>照片</translation>
+      <source>Photo</source>
+      <translation>照片</translation>
     </message>
     <message>
-        <source>Unpacking record</source>
-        <translation>拆封记录</translation>
+      <source>Unpacking record</source>
+      <translation>拆封记录</translation>
     </message>
     <message>
-        <source>Other</source>
-        <translation>其他</translation>
+      <source>Other</source>
+      <translation>其他</translation>
     </message>
     <message>
-        <source>Add files…</source>
-        <translation>添加文件…</translation>
+      <source>Add files…</source>
+      <translation>添加文件…</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>打开</translation>
+      <source>Open</source>
+      <translation>打开</translation>
     </message>
     <message>
-        <source>Remove</source>
-        <translation>删除</translation>
+      <source>Remove</source>
+      <translation>删除</translation>
     </message>
     <message>
-        <source>to be attached on saving</source>
-        <translation>保存时附加</translation>
+      <source>to be attached on saving</source>
+      <translation>保存时附加</translation>
     </message>
     <message>
-        <source>Add photos or files</source>
-        <translation>添加照片或文件</translation>
+      <source>Add photos or files</source>
+      <translation>添加照片或文件</translation>
     </message>
     <message>
-        <source>Images (*.jpg *.jpeg *.png *.heic *.bmp);;PDF (*.pdf);;All files (*)</source>
-        <translation>图片 (*.jpg *.jpeg *.png *.heic *.bmp);;PDF (*.pdf);;所有文件 (*)</translation>
+      <source>Images (*.jpg *.jpeg *.png *.heic *.bmp);;PDF (*.pdf);;All files (*)</source>
+      <translation>图片 (*.jpg *.jpeg *.png *.heic *.bmp);;PDF (*.pdf);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Remove attachments</source>
-        <translation>删除附件</translation>
+      <source>Remove attachments</source>
+      <translation>删除附件</translation>
     </message>
     <message>
-        <source>Remove the selected attachments from the sample?</source>
-        <translation>从样品中删除所选附件？</translation>
+      <source>Remove the selected attachments from the sample?</source>
+      <translation>从样品中删除所选附件？</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>CalendarDayDialog</name>
     <message>
-        <source>Add a calendar day</source>
-        <translation>添加日历日期</translation>
+      <source>Add a calendar day</source>
+      <translation>添加日历日期</translation>
     </message>
     <message>
-        <source>e.g. Spring Festival</source>
-        <translation>如 春节</translation>
+      <source>e.g. Spring Festival</source>
+      <translation>如 春节</translation>
     </message>
     <message>
-        <source>e.g. the number of the State Council notice</source>
-        <translation>如 国务院办公厅通知的文号</translation>
+      <source>e.g. the number of the State Council notice</source>
+      <translation>如 国务院办公厅通知的文号</translation>
     </message>
     <message>
-        <source>Date</source>
-        <translation>日期</translation>
+      <source>Date</source>
+      <translation>日期</translation>
     </message>
     <message>
-        <source>Kind</source>
-        <translation>类别</translation>
+      <source>Kind</source>
+      <translation>类别</translation>
     </message>
     <message>
-        <source>Holiday name</source>
-        <translation>节日名称</translation>
+      <source>Holiday name</source>
+      <translation>节日名称</translation>
     </message>
     <message>
-        <source>Source</source>
-        <translation>来源</translation>
+      <source>Source</source>
+      <translation>来源</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>CatalogLabels</name>
     <message>
-        <source>Range (low–high)</source>
-        <extracomment>requirement types offered in the editor: (op, shown sign)</extracomment>
-        <translation>范围（下限～上限）</translation>
+      <source>Range (low–high)</source>
+      <extracomment>requirement types offered in the editor: (op, shown sign)</extracomment>
+      <translation>范围（下限～上限）</translation>
     </message>
     <message>
-        <source>Text</source>
-        <translation>文字</translation>
+      <source>Text</source>
+      <translation>文字</translation>
     </message>
     <message>
-        <source>Abolished</source>
-        <translation>已废止</translation>
+      <source>Abolished</source>
+      <translation>已废止</translation>
     </message>
     <message>
-        <source>Not yet in force</source>
-        <translation>尚未实施</translation>
+      <source>Not yet in force</source>
+      <translation>尚未实施</translation>
     </message>
     <message>
-        <source>Current</source>
-        <translation>现行</translation>
+      <source>Current</source>
+      <translation>现行</translation>
     </message>
     <message>
-        <source>Mandatory national (GB)</source>
-        <translation>强制性国家标准（GB）</translation>
+      <source>Mandatory national (GB)</source>
+      <translation>强制性国家标准（GB）</translation>
     </message>
     <message>
-        <source>Recommended national (GB/T)</source>
-        <translation>推荐性国家标准（GB/T）</translation>
+      <source>Recommended national (GB/T)</source>
+      <translation>推荐性国家标准（GB/T）</translation>
     </message>
     <message>
-        <source>National guidance (GB/Z)</source>
-        <translation>国家标准化指导性技术文件（GB/Z）</translation>
+      <source>National guidance (GB/Z)</source>
+      <translation>国家标准化指导性技术文件（GB/Z）</translation>
     </message>
     <message>
-        <source>Industry</source>
-        <translation>行业标准</translation>
+      <source>Industry</source>
+      <translation>行业标准</translation>
     </message>
     <message>
-        <source>Local</source>
-        <translation>地方标准</translation>
+      <source>Local</source>
+      <translation>地方标准</translation>
     </message>
     <message>
-        <source>Group</source>
-        <translation>团体标准</translation>
+      <source>Group</source>
+      <translation>团体标准</translation>
     </message>
     <message>
-        <source>Enterprise</source>
-        <translation>企业标准</translation>
+      <source>Enterprise</source>
+      <translation>企业标准</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>CatalogPanel</name>
     <message>
-        <source>Filter by code or title</source>
-        <translation>按标准编号或名称筛选</translation>
+      <source>Filter by code or title</source>
+      <translation>按标准编号或名称筛选</translation>
     </message>
     <message>
-        <source>New standard</source>
-        <translation>新增标准</translation>
+      <source>New standard</source>
+      <translation>新增标准</translation>
     </message>
     <message>
-        <source>New version</source>
-        <translation>新增版本</translation>
+      <source>New version</source>
+      <translation>新增版本</translation>
     </message>
     <message>
-        <source>A new version of the selected standard, with its items copied</source>
-        <translation>新增所选标准的另一版本（复制其检验项目）</translation>
+      <source>A new version of the selected standard, with its items copied</source>
+      <translation>新增所选标准的另一版本（复制其检验项目）</translation>
     </message>
     <message>
-        <source>Edit</source>
-        <translation>修改</translation>
+      <source>Edit</source>
+      <translation>修改</translation>
     </message>
     <message>
-        <source>Delete</source>
-        <translation>删除</translation>
+      <source>Delete</source>
+      <translation>删除</translation>
     </message>
     <message>
-        <source>Import…</source>
-        <translation>导入…</translation>
+      <source>Import…</source>
+      <translation>导入…</translation>
     </message>
     <message>
-        <source>Import standards from the Excel template or a CSV file (all or nothing)</source>
-        <translation>从 Excel 模板或 CSV 文件导入标准（全部成功或全部不导入）</translation>
+      <source>Import standards from the Excel template or a CSV file (all or nothing)</source>
+      <translation>从 Excel 模板或 CSV 文件导入标准（全部成功或全部不导入）</translation>
     </message>
     <message>
-        <source>Excel template…</source>
-        <translation>Excel 模板…</translation>
+      <source>Excel template…</source>
+      <translation>Excel 模板…</translation>
     </message>
     <message>
-        <source>Title</source>
-        <translation>名称</translation>
+      <source>Title</source>
+      <translation>名称</translation>
     </message>
     <message>
-        <source>Kind</source>
-        <translation>类别</translation>
+      <source>Kind</source>
+      <translation>类别</translation>
     </message>
     <message>
-        <source>Standard code</source>
-        <translation>标准编号</translation>
+      <source>Standard code</source>
+      <translation>标准编号</translation>
     </message>
     <message>
-        <source>Effective from</source>
-        <translation>实施日期</translation>
+      <source>Effective from</source>
+      <translation>实施日期</translation>
     </message>
     <message>
-        <source>Abolished on</source>
-        <translation>废止日期</translation>
+      <source>Abolished on</source>
+      <translation>废止日期</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Item count</source>
-        <translation>项目数</translation>
+      <source>Item count</source>
+      <translation>项目数</translation>
     </message>
     <message>
-        <source>Test item</source>
-        <translation>检验项目</translation>
+      <source>Test item</source>
+      <translation>检验项目</translation>
     </message>
     <message>
-        <source>Clause</source>
-        <translation>条款</translation>
+      <source>Clause</source>
+      <translation>条款</translation>
     </message>
     <message>
-        <source>Requirement</source>
-        <translation>技术要求</translation>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
     </message>
     <message>
-        <source>Method</source>
-        <translation>检验方法</translation>
+      <source>Method</source>
+      <translation>检验方法</translation>
     </message>
     <message>
-        <source>Edit the selected standard</source>
-        <translation>修改所选标准</translation>
+      <source>Edit the selected standard</source>
+      <translation>修改所选标准</translation>
     </message>
     <message>
-        <source>Import standards</source>
-        <translation>导入标准</translation>
+      <source>Import standards</source>
+      <translation>导入标准</translation>
     </message>
     <message>
-        <source>Filter the standards</source>
-        <translation>筛选标准</translation>
+      <source>Filter the standards</source>
+      <translation>筛选标准</translation>
     </message>
     <message>
-        <source>View</source>
-        <translation>查看</translation>
+      <source>View</source>
+      <translation>查看</translation>
     </message>
     <message>
-        <source>Select a standard to see its items.</source>
-        <translation>选择一个标准以查看其检验项目。</translation>
+      <source>Select a standard to see its items.</source>
+      <translation>选择一个标准以查看其检验项目。</translation>
     </message>
     <message>
-        <source>current</source>
-        <translation>现行</translation>
+      <source>current</source>
+      <translation>现行</translation>
     </message>
     <message>
-        <source>Versions of %1: </source>
-        <translation>%1 的各版本：</translation>
+      <source>Versions of %1: </source>
+      <translation>%1 的各版本：</translation>
     </message>
     <message>
-        <source>Delete standard</source>
-        <translation>删除标准</translation>
+      <source>Delete standard</source>
+      <translation>删除标准</translation>
     </message>
     <message>
-        <source>Delete %1 from the catalog? Results already judged keep their basis.</source>
-        <translation>从标准库中删除 %1？已判定的结果仍保留其判定依据。</translation>
+      <source>Delete %1 from the catalog? Results already judged keep their basis.</source>
+      <translation>从标准库中删除 %1？已判定的结果仍保留其判定依据。</translation>
     </message>
     <message>
-        <source>Catalog files (*.xlsx *.csv);;All files (*)</source>
-        <translation>标准目录文件 (*.xlsx *.csv);;所有文件 (*)</translation>
+      <source>Catalog files (*.xlsx *.csv);;All files (*)</source>
+      <translation>标准目录文件 (*.xlsx *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Save the Excel template</source>
-        <translation>保存 Excel 模板</translation>
+      <source>Save the Excel template</source>
+      <translation>保存 Excel 模板</translation>
     </message>
     <message>
-        <source>standards_catalog_template.xlsx</source>
-        <translation>标准目录导入模板.xlsx</translation>
+      <source>standards_catalog_template.xlsx</source>
+      <translation>标准目录导入模板.xlsx</translation>
     </message>
     <message>
-        <source>Excel workbook (*.xlsx)</source>
-        <translation>Excel 工作簿 (*.xlsx)</translation>
+      <source>Excel workbook (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <source>Importing the standards catalog…</source>
-        <translation>正在导入标准库…</translation>
+      <source>Importing the standards catalog…</source>
+      <translation>正在导入标准库…</translation>
     </message>
     <message>
-        <source>Import finished</source>
-        <translation>导入完成</translation>
+      <source>Import finished</source>
+      <translation>导入完成</translation>
     </message>
     <message>
-        <source>Imported %1 standard version(s) with %2 item(s).</source>
-        <translation>已导入 %1 个标准版本，共 %2 个检验项目。</translation>
+      <source>Imported %1 standard version(s) with %2 item(s).</source>
+      <translation>已导入 %1 个标准版本，共 %2 个检验项目。</translation>
     </message>
     <message>
-        <source>Import rejected</source>
-        <translation>导入被拒绝</translation>
+      <source>Import rejected</source>
+      <translation>导入被拒绝</translation>
     </message>
     <message>
-        <source>Nothing was imported. Fix every row listed below and import the file again.</source>
-        <translation>未导入任何数据。请修改下列各行后重新导入。</translation>
+      <source>Nothing was imported. Fix every row listed below and import the file again.</source>
+      <translation>未导入任何数据。请修改下列各行后重新导入。</translation>
     </message>
     <message>
-        <source>Template saved</source>
-        <translation>模板已保存</translation>
+      <source>Template saved</source>
+      <translation>模板已保存</translation>
     </message>
     <message>
-        <source>The Excel template was saved to %1.</source>
-        <translation>Excel 模板已保存到 %1。</translation>
+      <source>The Excel template was saved to %1.</source>
+      <translation>Excel 模板已保存到 %1。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ClaimsEdit</name>
     <message>
-        <source>Requirement</source>
-        <translation>要求类型</translation>
+      <source>Requirement</source>
+      <translation>要求类型</translation>
     </message>
     <message>
-        <source>Unit</source>
-        <translation>单位</translation>
+      <source>Unit</source>
+      <translation>单位</translation>
     </message>
     <message>
-        <source>Test item</source>
-        <translation>检验项目</translation>
+      <source>Test item</source>
+      <translation>检验项目</translation>
     </message>
     <message>
-        <source>Stated on</source>
-        <translation>来源</translation>
+      <source>Stated on</source>
+      <translation>来源</translation>
     </message>
     <message>
-        <source>Limit value</source>
-        <translation>限值</translation>
+      <source>Limit value</source>
+      <translation>限值</translation>
     </message>
     <message>
-        <source>Text requirement</source>
-        <translation>文字要求</translation>
+      <source>Text requirement</source>
+      <translation>文字要求</translation>
     </message>
     <message>
-        <source>For a range type the two ends as low~high, e.g. 4.0~8.5</source>
-        <translation>范围类型填写下限~上限，例如 4.0~8.5</translation>
+      <source>For a range type the two ends as low~high, e.g. 4.0~8.5</source>
+      <translation>范围类型填写下限~上限，例如 4.0~8.5</translation>
     </message>
     <message>
-        <source>Add</source>
-        <translation>添加</translation>
+      <source>Add</source>
+      <translation>添加</translation>
     </message>
     <message>
-        <source>Remove</source>
-        <translation>删除</translation>
+      <source>Remove</source>
+      <translation>删除</translation>
     </message>
     <message>
-        <source>On the label</source>
-        <translation>标签</translation>
+      <source>On the label</source>
+      <translation>标签</translation>
     </message>
     <message>
-        <source>In the instructions</source>
-        <translation>说明书</translation>
+      <source>In the instructions</source>
+      <translation>说明书</translation>
     </message>
     <message>
-        <source>In advertising</source>
-        <translation>宣传材料</translation>
+      <source>In advertising</source>
+      <translation>宣传材料</translation>
     </message>
     <message>
-        <source>Sample itself</source>
-        <translation>实物</translation>
+      <source>Sample itself</source>
+      <translation>实物</translation>
     </message>
     <message>
-        <source>range</source>
-        <translation>范围</translation>
+      <source>range</source>
+      <translation>范围</translation>
     </message>
     <message>
-        <source>text</source>
-        <translation>文字</translation>
+      <source>text</source>
+      <translation>文字</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>DashboardPage</name>
     <message>
-        <source>Dashboard</source>
-        <translation>工作台</translation>
+      <source>Dashboard</source>
+      <translation>工作台</translation>
     </message>
     <message>
-        <source>Reports due (5 working days)</source>
-        <translation>待报送（5 个工作日）</translation>
+      <source>Reports due (5 working days)</source>
+      <translation>待报送（5 个工作日）</translation>
     </message>
     <message>
-        <source>Overdue</source>
-        <translation>已超期</translation>
+      <source>Overdue</source>
+      <translation>已超期</translation>
     </message>
     <message>
-        <source>Problems awaiting notification</source>
-        <translation>问题待告知</translation>
+      <source>Problems awaiting notification</source>
+      <translation>问题待告知</translation>
     </message>
     <message>
-        <source>Major hazards awaiting report</source>
-        <translation>重大隐患待上报</translation>
+      <source>Major hazards awaiting report</source>
+      <translation>重大隐患待上报</translation>
     </message>
     <message>
-        <source>Failed uploads</source>
-        <translation>上报失败</translation>
+      <source>Failed uploads</source>
+      <translation>上报失败</translation>
     </message>
     <message>
-        <source>Open the upload page</source>
-        <translation>打开上报同步</translation>
+      <source>Open the upload page</source>
+      <translation>打开上报同步</translation>
     </message>
     <message>
-        <source>Reporting deadlines (Article 18: 5 working days after initial monitoring)</source>
-        <translation>报送期限（第十八条：初次风险监测完成后 5 个工作日内）</translation>
+      <source>Reporting deadlines (Article 18: 5 working days after initial monitoring)</source>
+      <translation>报送期限（第十八条：初次风险监测完成后 5 个工作日内）</translation>
     </message>
     <message>
-        <source>Sample no.</source>
-        <translation>样品编号</translation>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
     </message>
     <message>
-        <source>Task</source>
-        <translation>任务</translation>
+      <source>Task</source>
+      <translation>任务</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>Completed</source>
-        <translation>完成日期</translation>
+      <source>Completed</source>
+      <translation>完成日期</translation>
     </message>
     <message>
-        <source>Deadline</source>
-        <translation>报送期限</translation>
+      <source>Deadline</source>
+      <translation>报送期限</translation>
     </message>
     <message>
-        <source>Working days left</source>
-        <translation>剩余工作日</translation>
+      <source>Working days left</source>
+      <translation>剩余工作日</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Problems</source>
-        <translation>问题</translation>
+      <source>Problems</source>
+      <translation>问题</translation>
     </message>
     <message>
-        <source>Samples per task</source>
-        <translation>各任务样品数</translation>
+      <source>Samples per task</source>
+      <translation>各任务样品数</translation>
     </message>
     <message>
-        <source>Title</source>
-        <translation>名称</translation>
+      <source>Title</source>
+      <translation>名称</translation>
     </message>
     <message>
-        <source>Planned</source>
-        <translation>计划批次</translation>
+      <source>Planned</source>
+      <translation>计划批次</translation>
     </message>
     <message>
-        <source>Sampled</source>
-        <translation>已抽样</translation>
+      <source>Sampled</source>
+      <translation>已抽样</translation>
     </message>
     <message>
-        <source>With problems</source>
-        <translation>有问题</translation>
+      <source>With problems</source>
+      <translation>有问题</translation>
     </message>
     <message numerus="yes">
-        <source>%n of them need a person (rejected, or exported for upload by hand)</source>
-        <translation>
-            <numerusform>其中 %n 项需人工处理（被拒收，或已导出待手工上传）</numerusform>
-        </translation>
+      <source>%n of them need a person (rejected, or exported for upload by hand)</source>
+      <translation>
+        <numerusform>其中 %n 项需人工处理（被拒收，或已导出待手工上传）</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
-        <source>%n day(s)</source>
-        <translation>
-            <numerusform>%n 个工作日</numerusform>
-        </translation>
+      <source>%n day(s)</source>
+      <translation>
+        <numerusform>%n 个工作日</numerusform>
+      </translation>
     </message>
     <message>
-        <source>Due today</source>
-        <translation>今天到期</translation>
+      <source>Due today</source>
+      <translation>今天到期</translation>
     </message>
     <message numerus="yes">
-        <source>%n day(s) late</source>
-        <translation>
-            <numerusform>超期 %n 个工作日</numerusform>
-        </translation>
+      <source>%n day(s) late</source>
+      <translation>
+        <numerusform>超期 %n 个工作日</numerusform>
+      </translation>
     </message>
     <message>
-        <source> (provisional)</source>
-        <translation>（暂定）</translation>
+      <source> (provisional)</source>
+      <translation>（暂定）</translation>
     </message>
     <message>
-        <source>Due soon</source>
-        <translation>即将到期</translation>
+      <source>Due soon</source>
+      <translation>即将到期</translation>
     </message>
     <message>
-        <source>In time</source>
-        <translation>正常</translation>
+      <source>In time</source>
+      <translation>正常</translation>
     </message>
     <message>
-        <source>Yes</source>
-        <translation>是</translation>
+      <source>Yes</source>
+      <translation>是</translation>
     </message>
     <message>
-        <source>No official holiday notice for that year yet: the deadline assumes the statutory holidays.</source>
-        <translation>该年度国务院办公厅放假通知尚未录入：期限按法定节假日推定，仅供参考。</translation>
+      <source>No official holiday notice for that year yet: the deadline assumes the statutory holidays.</source>
+      <translation>该年度国务院办公厅放假通知尚未录入：期限按法定节假日推定，仅供参考。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>DeliveryDialog</name>
     <message>
-        <source>Record delivery</source>
-        <translation>登记送达情况</translation>
+      <source>Record delivery</source>
+      <translation>登记送达情况</translation>
     </message>
     <message>
-        <source>Notice %1 to %2</source>
-        <translation>告知书 %1（致 %2）</translation>
+      <source>Notice %1 to %2</source>
+      <translation>告知书 %1（致 %2）</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Sent on</source>
-        <translation>送达日期</translation>
+      <source>Sent on</source>
+      <translation>送达日期</translation>
     </message>
     <message>
-        <source>Delivery method</source>
-        <translation>送达方式</translation>
+      <source>Delivery method</source>
+      <translation>送达方式</translation>
     </message>
     <message>
-        <source>Acknowledged on</source>
-        <translation>签收日期</translation>
+      <source>Acknowledged on</source>
+      <translation>签收日期</translation>
     </message>
     <message>
-        <source>Acknowledgement note</source>
-        <translation>回执说明</translation>
+      <source>Acknowledgement note</source>
+      <translation>回执说明</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>FirstRunDialog</name>
     <message>
-        <source>Welcome to Riskmon</source>
-        <translation>欢迎使用 Riskmon</translation>
+      <source>Welcome to Riskmon</source>
+      <translation>欢迎使用 Riskmon</translation>
     </message>
     <message>
-        <source>This lab database is new. Create the administrator account to start, or load the demo lab to try the program.</source>
-        <translation>这是一个新的机构数据库。请先创建管理员账号；也可以载入演示实验室试用本程序。</translation>
+      <source>This lab database is new. Create the administrator account to start, or load the demo lab to try the program.</source>
+      <translation>这是一个新的机构数据库。请先创建管理员账号；也可以载入演示实验室试用本程序。</translation>
     </message>
     <message>
-        <source>User name</source>
-        <translation>用户名</translation>
+      <source>User name</source>
+      <translation>用户名</translation>
     </message>
     <message>
-        <source>Full name</source>
-        <translation>姓名</translation>
+      <source>Full name</source>
+      <translation>姓名</translation>
     </message>
     <message>
-        <source>Password (at least 8 characters)</source>
-        <translation>密码（至少 8 位）</translation>
+      <source>Password (at least 8 characters)</source>
+      <translation>密码（至少 8 位）</translation>
     </message>
     <message>
-        <source>Password again</source>
-        <translation>确认密码</translation>
+      <source>Password again</source>
+      <translation>确认密码</translation>
     </message>
     <message>
-        <source>Create administrator</source>
-        <translation>创建管理员</translation>
+      <source>Create administrator</source>
+      <translation>创建管理员</translation>
     </message>
     <message>
-        <source>Load the demo lab</source>
-        <translation>载入演示实验室</translation>
+      <source>Load the demo lab</source>
+      <translation>载入演示实验室</translation>
     </message>
     <message>
-        <source>Quit</source>
-        <translation>退出</translation>
+      <source>Quit</source>
+      <translation>退出</translation>
     </message>
     <message>
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <source>Fill this database with a fictional demo lab? You will be signed in as its administrator.</source>
-        <translation>在此数据库中载入虚构的演示实验室？载入后将以其管理员身份登录。</translation>
+      <source>Fill this database with a fictional demo lab? You will be signed in as its administrator.</source>
+      <translation>在此数据库中载入虚构的演示实验室？载入后将以其管理员身份登录。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>HandDeliveryDialog</name>
     <message>
-        <source>Confirm upload by hand</source>
-        <translation>确认已手工上传</translation>
+      <source>Confirm upload by hand</source>
+      <translation>确认已手工上传</translation>
     </message>
     <message>
-        <source>Confirm that this package was uploaded through the web portal of the provincial system. It will no longer be sent online.</source>
-        <translation>请确认该上传包已通过省级系统网页上传。确认后将不再在线上传。</translation>
+      <source>Confirm that this package was uploaded through the web portal of the provincial system. It will no longer be sent online.</source>
+      <translation>请确认该上传包已通过省级系统网页上传。确认后将不再在线上传。</translation>
     </message>
     <message>
-        <source>Task</source>
-        <translation>任务</translation>
+      <source>Task</source>
+      <translation>任务</translation>
     </message>
     <message>
-        <source>Content</source>
-        <translation>上传内容</translation>
+      <source>Content</source>
+      <translation>上传内容</translation>
     </message>
     <message>
-        <source>As shown by the portal, if it gave one</source>
-        <translation>省级系统网页给出的回执编号（如有）</translation>
+      <source>As shown by the portal, if it gave one</source>
+      <translation>省级系统网页给出的回执编号（如有）</translation>
     </message>
     <message>
-        <source>Receipt no.</source>
-        <translation>回执编号</translation>
+      <source>Receipt no.</source>
+      <translation>回执编号</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
-        <source>Sign in — Riskmon</source>
-        <translation>登录 — Riskmon</translation>
+      <source>Sign in — Riskmon</source>
+      <translation>登录 — Riskmon</translation>
     </message>
     <message>
-        <source>Product quality safety risk monitoring workstation</source>
-        <translation>工业产品质量安全风险监测工作站</translation>
+      <source>Product quality safety risk monitoring workstation</source>
+      <translation>工业产品质量安全风险监测工作站</translation>
     </message>
     <message>
-        <source>User name</source>
-        <translation>用户名</translation>
+      <source>User name</source>
+      <translation>用户名</translation>
     </message>
     <message>
-        <source>Password</source>
-        <translation>密码</translation>
+      <source>Password</source>
+      <translation>密码</translation>
     </message>
     <message>
-        <source>Sign in</source>
-        <translation>登录</translation>
+      <source>Sign in</source>
+      <translation>登录</translation>
     </message>
     <message>
-        <source>Quit</source>
-        <translation>退出</translation>
+      <source>Quit</source>
+      <translation>退出</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-        <source>Riskmon — product quality safety risk monitoring</source>
-        <translation>Riskmon 工业产品质量安全风险监测工作站</translation>
+      <source>Riskmon — product quality safety risk monitoring</source>
+      <translation>Riskmon 工业产品质量安全风险监测工作站</translation>
     </message>
     <message>
-        <source>Dashboard</source>
-        <translation>工作台</translation>
+      <source>Dashboard</source>
+      <translation>工作台</translation>
     </message>
     <message>
-        <source>Tasks</source>
-        <translation>监测任务</translation>
+      <source>Tasks</source>
+      <translation>监测任务</translation>
     </message>
     <message>
-        <source>Sampling</source>
-        <translation>抽样</translation>
+      <source>Sampling</source>
+      <translation>抽样</translation>
     </message>
     <message>
-        <source>Testing</source>
-        <translation>检验与判定</translation>
+      <source>Testing</source>
+      <translation>检验与判定</translation>
     </message>
     <message>
-        <source>Expert panels</source>
-        <translation>专家评价</translation>
+      <source>Expert panels</source>
+      <translation>专家评价</translation>
     </message>
     <message>
-        <source>Reports &amp; notices</source>
-        <translation>报告与告知</translation>
+      <source>Reports &amp; notices</source>
+      <translation>报告与告知</translation>
     </message>
     <message>
-        <source>Upload</source>
-        <translation>上报同步</translation>
+      <source>Upload</source>
+      <translation>上报同步</translation>
     </message>
     <message>
-        <source>Risk information</source>
-        <translation>风险信息</translation>
+      <source>Risk information</source>
+      <translation>风险信息</translation>
     </message>
     <message>
-        <source>Settings</source>
-        <translation>设置</translation>
+      <source>Settings</source>
+      <translation>设置</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>MessageBar</name>
     <message>
-        <source>Reload</source>
-        <translation>重新载入</translation>
+      <source>Reload</source>
+      <translation>重新载入</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>关闭</translation>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>NoteDialog</name>
     <message>
-        <source>Please write the note.</source>
-        <translation>请填写说明。</translation>
+      <source>Please write the note.</source>
+      <translation>请填写说明。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>Ops</name>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PanelDialog</name>
     <message>
-        <source>Expert panel evaluation</source>
-        <translation>专家组验证评价</translation>
+      <source>Expert panel evaluation</source>
+      <translation>专家组验证评价</translation>
     </message>
     <message>
-        <source>Sample %1 · item %2</source>
-        <translation>样品 %1 · 项目 %2</translation>
+      <source>Sample %1 · item %2</source>
+      <translation>样品 %1 · 项目 %2</translation>
     </message>
     <message>
-        <source>This item cannot be tested: a panel of at least three experts evaluates the product&apos;s quality and safety (Article 5). Experts from the sampled or the nominal enterprise may not sit on it.</source>
-        <translation>该项目无法实施检验检测，由专家组对产品质量安全状况进行验证评价（第五条），专家组成员原则上不少于 3 人。被抽样企业和标称生产企业的人员不得担任专家。</translation>
+      <source>This item cannot be tested: a panel of at least three experts evaluates the product's quality and safety (Article 5). Experts from the sampled or the nominal enterprise may not sit on it.</source>
+      <translation>该项目无法实施检验检测，由专家组对产品质量安全状况进行验证评价（第五条），专家组成员原则上不少于 3 人。被抽样企业和标称生产企业的人员不得担任专家。</translation>
     </message>
     <message>
-        <source>Parties: %1</source>
-        <translation>当事企业：%1</translation>
+      <source>Parties: %1</source>
+      <translation>当事企业：%1</translation>
     </message>
     <message>
-        <source>Members</source>
-        <translation>专家组成员</translation>
+      <source>Members</source>
+      <translation>专家组成员</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
+      <source>Name</source>
+      <translation>姓名</translation>
     </message>
     <message>
-        <source>Affiliation</source>
-        <translation>工作单位</translation>
+      <source>Affiliation</source>
+      <translation>工作单位</translation>
     </message>
     <message>
-        <source>Title</source>
-        <translation>职称</translation>
+      <source>Title</source>
+      <translation>职称</translation>
     </message>
     <message>
-        <source>Opinion</source>
-        <translation>意见</translation>
+      <source>Opinion</source>
+      <translation>意见</translation>
     </message>
     <message>
-        <source>Add member</source>
-        <translation>添加成员</translation>
+      <source>Add member</source>
+      <translation>添加成员</translation>
     </message>
     <message>
-        <source>Remove member</source>
-        <translation>删除成员</translation>
+      <source>Remove member</source>
+      <translation>删除成员</translation>
     </message>
     <message>
-        <source>Only when the panel has fewer than three members</source>
-        <translation>仅在专家组少于 3 人时填写</translation>
+      <source>Only when the panel has fewer than three members</source>
+      <translation>仅在专家组少于 3 人时填写</translation>
     </message>
     <message>
-        <source>Why fewer than three</source>
-        <translation>少于 3 人的理由</translation>
+      <source>Why fewer than three</source>
+      <translation>少于 3 人的理由</translation>
     </message>
     <message>
-        <source>Conclusion</source>
-        <translation>专家组结论</translation>
+      <source>Conclusion</source>
+      <translation>专家组结论</translation>
     </message>
     <message>
-        <source>No problem found</source>
-        <translation>未发现问题</translation>
+      <source>No problem found</source>
+      <translation>未发现问题</translation>
     </message>
     <message>
-        <source>Problem found</source>
-        <translation>发现问题</translation>
+      <source>Problem found</source>
+      <translation>发现问题</translation>
     </message>
     <message>
-        <source>Finding</source>
-        <translation>评价结论</translation>
+      <source>Finding</source>
+      <translation>评价结论</translation>
     </message>
     <message>
-        <source>Save evaluation</source>
-        <translation>保存评价</translation>
+      <source>Save evaluation</source>
+      <translation>保存评价</translation>
     </message>
     <message>
-        <source>A row without a name is not a member: fill in the name or remove the row.</source>
-        <translation>有一行未填写姓名：请填写姓名或删除该行。</translation>
+      <source>A row without a name is not a member: fill in the name or remove the row.</source>
+      <translation>有一行未填写姓名：请填写姓名或删除该行。</translation>
     </message>
     <message numerus="yes">
-        <source>%n member(s); no conflict of interest.</source>
-        <translation>
-            <numerusform>专家 %n 人，无利益冲突。</numerusform>
-        </translation>
+      <source>%n member(s); no conflict of interest.</source>
+      <translation>
+        <numerusform>专家 %n 人，无利益冲突。</numerusform>
+      </translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PanelsPage</name>
     <message>
-        <source>Expert panel evaluations</source>
-        <translation>专家组验证评价</translation>
+      <source>Expert panel evaluations</source>
+      <translation>专家组验证评价</translation>
     </message>
     <message>
-        <source>Filter</source>
-        <translation>筛选</translation>
+      <source>Filter</source>
+      <translation>筛选</translation>
     </message>
     <message>
-        <source>Sample, product, item or expert</source>
-        <translation>样品、产品、项目或专家</translation>
+      <source>Sample, product, item or expert</source>
+      <translation>样品、产品、项目或专家</translation>
     </message>
     <message>
-        <source>Show the evaluations whose sample, product, item or member matches</source>
-        <translation>显示样品、产品、项目或专家相符的评价</translation>
+      <source>Show the evaluations whose sample, product, item or member matches</source>
+      <translation>显示样品、产品、项目或专家相符的评价</translation>
     </message>
     <message>
-        <source>Open sample</source>
-        <translation>打开样品</translation>
+      <source>Open sample</source>
+      <translation>打开样品</translation>
     </message>
     <message>
-        <source>Open the sample on the Testing page (Enter)</source>
-        <translation>在“检验与判定”中打开该样品（回车）</translation>
+      <source>Open the sample on the Testing page (Enter)</source>
+      <translation>在“检验与判定”中打开该样品（回车）</translation>
     </message>
     <message>
-        <source>Items that cannot be tested are evaluated by a panel of at least three experts (Article 5).</source>
-        <translation>无法实施检验检测的项目，由不少于 3 人的专家组验证评价（第五条）。</translation>
+      <source>Items that cannot be tested are evaluated by a panel of at least three experts (Article 5).</source>
+      <translation>无法实施检验检测的项目，由不少于 3 人的专家组验证评价（第五条）。</translation>
     </message>
     <message>
-        <source>Sample no.</source>
-        <translation>样品编号</translation>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>Item</source>
-        <translation>项目</translation>
+      <source>Item</source>
+      <translation>项目</translation>
     </message>
     <message>
-        <source>Members</source>
-        <translation>专家组成员</translation>
+      <source>Members</source>
+      <translation>专家组成员</translation>
     </message>
     <message>
-        <source>Finding</source>
-        <translation>评价结论</translation>
+      <source>Finding</source>
+      <translation>评价结论</translation>
     </message>
     <message>
-        <source>Conclusion</source>
-        <translation>专家组结论</translation>
+      <source>Conclusion</source>
+      <translation>专家组结论</translation>
     </message>
     <message>
-        <source>Recorded by</source>
-        <translation>记录人</translation>
+      <source>Recorded by</source>
+      <translation>记录人</translation>
     </message>
     <message>
-        <source>Recorded</source>
-        <translation>记录时间</translation>
+      <source>Recorded</source>
+      <translation>记录时间</translation>
     </message>
     <message>
-        <source>Evaluation</source>
-        <translation>评价详情</translation>
+      <source>Evaluation</source>
+      <translation>评价详情</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
+      <source>Name</source>
+      <translation>姓名</translation>
     </message>
     <message>
-        <source>Affiliation</source>
-        <translation>工作单位</translation>
+      <source>Affiliation</source>
+      <translation>工作单位</translation>
     </message>
     <message>
-        <source>Title</source>
-        <translation>职称</translation>
+      <source>Title</source>
+      <translation>职称</translation>
     </message>
     <message>
-        <source>Opinion</source>
-        <translation>意见</translation>
+      <source>Opinion</source>
+      <translation>意见</translation>
     </message>
     <message>
-        <source>Why fewer than three</source>
-        <translation>少于 3 人的理由</translation>
+      <source>Why fewer than three</source>
+      <translation>少于 3 人的理由</translation>
     </message>
     <message>
-        <source>No problem found</source>
-        <translation>未发现问题</translation>
+      <source>No problem found</source>
+      <translation>未发现问题</translation>
     </message>
     <message>
-        <source>Problem found</source>
-        <translation>发现问题</translation>
+      <source>Problem found</source>
+      <translation>发现问题</translation>
     </message>
     <message numerus="yes">
-        <source>%n evaluation(s)</source>
-        <translation>
-            <numerusform>共 %n 项评价</numerusform>
-        </translation>
+      <source>%n evaluation(s)</source>
+      <translation>
+        <numerusform>共 %n 项评价</numerusform>
+      </translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PartyBox</name>
     <message>
-        <source>18 characters</source>
-        <translation>18 位</translation>
+      <source>18 characters</source>
+      <translation>18 位</translation>
     </message>
     <message>
-        <source>Fill in the name, address and contact the lab has on record</source>
-        <translation>用企业名录中的名称、地址和联系人填写</translation>
+      <source>Fill in the name, address and contact the lab has on record</source>
+      <translation>用企业名录中的名称、地址和联系人填写</translation>
     </message>
     <message>
-        <source>Large</source>
-        <translation>大型</translation>
+      <source>Large</source>
+      <translation>大型</translation>
     </message>
     <message>
-        <source>Medium</source>
-        <translation>中型</translation>
+      <source>Medium</source>
+      <translation>中型</translation>
     </message>
     <message>
-        <source>Small</source>
-        <translation>小型</translation>
+      <source>Small</source>
+      <translation>小型</translation>
     </message>
     <message>
-        <source>Micro</source>
-        <translation>微型</translation>
+      <source>Micro</source>
+      <translation>微型</translation>
     </message>
     <message>
-        <source>USCC</source>
-        <translation>统一社会信用代码</translation>
+      <source>USCC</source>
+      <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <source>Enterprise name</source>
-        <translation>名称</translation>
+      <source>Enterprise name</source>
+      <translation>名称</translation>
     </message>
     <message>
-        <source>Address</source>
-        <translation>地址</translation>
+      <source>Address</source>
+      <translation>地址</translation>
     </message>
     <message>
-        <source>Phone</source>
-        <translation>电话</translation>
+      <source>Phone</source>
+      <translation>电话</translation>
     </message>
     <message>
-        <source>Contact</source>
-        <translation>联系人</translation>
+      <source>Contact</source>
+      <translation>联系人</translation>
     </message>
     <message>
-        <source>Enterprise size</source>
-        <translation>企业规模</translation>
+      <source>Enterprise size</source>
+      <translation>企业规模</translation>
     </message>
     <message>
-        <source>Fill in from the register: {name}</source>
-        <translation>从企业名录填写：{name}</translation>
+      <source>Fill in from the register: {name}</source>
+      <translation>从企业名录填写：{name}</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PasswordDialog</name>
     <message>
-        <source>Password</source>
-        <translation>密码</translation>
+      <source>Password</source>
+      <translation>密码</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PasswordPrompt</name>
     <message>
-        <source>Password of the provincial system</source>
-        <translation>省级系统密码</translation>
+      <source>Password of the provincial system</source>
+      <translation>省级系统密码</translation>
     </message>
     <message>
-        <source>Uploads to the provincial information system need the lab&apos;s account. The password is kept in memory until Riskmon closes.</source>
-        <translation>上传到省级信息系统需要使用本机构的账号。密码仅保存在内存中，关闭程序后即清除。</translation>
+      <source>Uploads to the provincial information system need the lab's account. The password is kept in memory until Riskmon closes.</source>
+      <translation>上传到省级信息系统需要使用本机构的账号。密码仅保存在内存中，关闭程序后即清除。</translation>
     </message>
     <message>
-        <source>Account</source>
-        <translation>账号</translation>
+      <source>Account</source>
+      <translation>账号</translation>
     </message>
     <message>
-        <source>Password</source>
-        <translation>密码</translation>
+      <source>Password</source>
+      <translation>密码</translation>
     </message>
     <message>
-        <source>Save in the system keyring of this computer</source>
-        <translation>保存到本机的系统密码库</translation>
+      <source>Save in the system keyring of this computer</source>
+      <translation>保存到本机的系统密码库</translation>
     </message>
     <message>
-        <source>The system keyring cannot be used: the password is not saved.</source>
-        <translation>系统密码库不可用，密码不会保存。</translation>
+      <source>The system keyring cannot be used: the password is not saved.</source>
+      <translation>系统密码库不可用，密码不会保存。</translation>
     </message>
     <message>
-        <source>Only an administrator can save the password in the keyring.</source>
-        <translation>只有管理员才能把密码保存到系统密码库。</translation>
+      <source>Only an administrator can save the password in the keyring.</source>
+      <translation>只有管理员才能把密码保存到系统密码库。</translation>
     </message>
     <message>
-        <source>Enter the password.</source>
-        <translation>请输入密码。</translation>
+      <source>Enter the password.</source>
+      <translation>请输入密码。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PdfViewer</name>
     <message>
-        <source>Previous page (Page Up)</source>
-        <translation>上一页（Page Up）</translation>
+      <source>Previous page (Page Up)</source>
+      <translation>上一页（Page Up）</translation>
     </message>
     <message>
-        <source>Go to page</source>
-        <translation>转到页</translation>
+      <source>Go to page</source>
+      <translation>转到页</translation>
     </message>
     <message>
-        <source>Next page (Page Down)</source>
-        <translation>下一页（Page Down）</translation>
+      <source>Next page (Page Down)</source>
+      <translation>下一页（Page Down）</translation>
     </message>
     <message>
-        <source>Zoom out (Ctrl+-)</source>
-        <translation>缩小（Ctrl+-）</translation>
+      <source>Zoom out (Ctrl+-)</source>
+      <translation>缩小（Ctrl+-）</translation>
     </message>
     <message>
-        <source>Zoom in (Ctrl++)</source>
-        <translation>放大（Ctrl++）</translation>
+      <source>Zoom in (Ctrl++)</source>
+      <translation>放大（Ctrl++）</translation>
     </message>
     <message>
-        <source>Fit width</source>
-        <translation>适合宽度</translation>
+      <source>Fit width</source>
+      <translation>适合宽度</translation>
     </message>
     <message>
-        <source>Fit the page width (Ctrl+0)</source>
-        <translation>按页面宽度显示（Ctrl+0）</translation>
+      <source>Fit the page width (Ctrl+0)</source>
+      <translation>按页面宽度显示（Ctrl+0）</translation>
     </message>
     <message>
-        <source>Whole page</source>
-        <translation>整页</translation>
+      <source>Whole page</source>
+      <translation>整页</translation>
     </message>
     <message>
-        <source>Show whole pages</source>
-        <translation>显示整页</translation>
+      <source>Show whole pages</source>
+      <translation>显示整页</translation>
     </message>
     <message>
-        <source>Save PDF…</source>
-        <translation>保存 PDF…</translation>
+      <source>Save PDF…</source>
+      <translation>保存 PDF…</translation>
     </message>
     <message>
-        <source>Save this document as a PDF file (Ctrl+S)</source>
-        <translation>将此文件保存为 PDF（Ctrl+S）</translation>
+      <source>Save this document as a PDF file (Ctrl+S)</source>
+      <translation>将此文件保存为 PDF（Ctrl+S）</translation>
     </message>
     <message>
-        <source>Print…</source>
-        <translation>打印…</translation>
+      <source>Print…</source>
+      <translation>打印…</translation>
     </message>
     <message>
-        <source>Print this document (Ctrl+P)</source>
-        <translation>打印此文件（Ctrl+P）</translation>
+      <source>Print this document (Ctrl+P)</source>
+      <translation>打印此文件（Ctrl+P）</translation>
     </message>
     <message>
-        <source>Nothing to show yet: choose a document and press Preview.</source>
-        <translation>尚无内容：请选择文件并点击“预览”。</translation>
+      <source>Nothing to show yet: choose a document and press Preview.</source>
+      <translation>尚无内容：请选择文件并点击“预览”。</translation>
     </message>
     <message>
-        <source>Width</source>
-        <translation>页宽</translation>
+      <source>Width</source>
+      <translation>页宽</translation>
     </message>
     <message>
-        <source>Page</source>
-        <translation>全页</translation>
+      <source>Page</source>
+      <translation>全页</translation>
     </message>
     <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <source>Save PDF</source>
-        <translation>保存 PDF</translation>
+      <source>Save PDF</source>
+      <translation>保存 PDF</translation>
     </message>
     <message>
-        <source>Could not write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
+      <source>Could not write %1: %2</source>
+      <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <source>Print</source>
-        <translation>打印</translation>
+      <source>Print</source>
+      <translation>打印</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>PlaceholderPage</name>
     <message>
-        <source>This part of the workflow is not available in this version yet.</source>
-        <translation>本版本尚未提供此部分功能。</translation>
+      <source>This part of the workflow is not available in this version yet.</source>
+      <translation>本版本尚未提供此部分功能。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ProblemsDialog</name>
     <message>
-        <source>Copy</source>
-        <translation>复制</translation>
+      <source>Copy</source>
+      <translation>复制</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>关闭</translation>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ReportsPage</name>
     <message>
-        <source>Reports &amp; notices</source>
-        <translation>报告与告知</translation>
+      <source>Reports &amp; notices</source>
+      <translation>报告与告知</translation>
     </message>
     <message>
-        <source>Task:</source>
-        <translation>任务：</translation>
+      <source>Task:</source>
+      <translation>任务：</translation>
     </message>
     <message>
-        <source>The monitoring task whose documents are shown</source>
-        <translation>显示该监测任务的报告与告知</translation>
+      <source>The monitoring task whose documents are shown</source>
+      <translation>显示该监测任务的报告与告知</translation>
     </message>
     <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
+      <source>Refresh</source>
+      <translation>刷新</translation>
     </message>
     <message>
-        <source>Test reports</source>
-        <translation>检验报告</translation>
+      <source>Test reports</source>
+      <translation>检验报告</translation>
     </message>
     <message>
-        <source>Notices</source>
-        <translation>告知书</translation>
+      <source>Notices</source>
+      <translation>告知书</translation>
     </message>
     <message>
-        <source>Analysis &amp;&amp; monthly</source>
-        <translation>分析报告与月报</translation>
+      <source>Analysis &amp;&amp; monthly</source>
+      <translation>分析报告与月报</translation>
     </message>
     <message>
-        <source>Ledger &amp;&amp; package</source>
-        <translation>台账与导出包</translation>
+      <source>Ledger &amp;&amp; package</source>
+      <translation>台账与导出包</translation>
     </message>
     <message>
-        <source>Sample no.</source>
-        <translation>样品编号</translation>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>Sample status</source>
-        <translation>样品状态</translation>
+      <source>Sample status</source>
+      <translation>样品状态</translation>
     </message>
     <message>
-        <source>Report no.</source>
-        <translation>报告编号</translation>
+      <source>Report no.</source>
+      <translation>报告编号</translation>
     </message>
     <message>
-        <source>Report status</source>
-        <translation>报告状态</translation>
+      <source>Report status</source>
+      <translation>报告状态</translation>
     </message>
     <message>
-        <source>Problems</source>
-        <translation>问题</translation>
+      <source>Problems</source>
+      <translation>问题</translation>
     </message>
     <message>
-        <source>Preview test report</source>
-        <translation>预览检验报告</translation>
+      <source>Preview test report</source>
+      <translation>预览检验报告</translation>
     </message>
     <message>
-        <source>Render the selected sample&apos;s test report (Ctrl+R)</source>
-        <translation>生成所选样品的检验报告（Ctrl+R）</translation>
+      <source>Render the selected sample's test report (Ctrl+R)</source>
+      <translation>生成所选样品的检验报告（Ctrl+R）</translation>
     </message>
     <message>
-        <source>Open in testing</source>
-        <translation>在检验页打开</translation>
+      <source>Open in testing</source>
+      <translation>在检验页打开</translation>
     </message>
     <message>
-        <source>Show the sample on the testing page (compile, review, approve)</source>
-        <translation>在“检验与判定”页显示该样品（编制、审核、批准）</translation>
+      <source>Show the sample on the testing page (compile, review, approve)</source>
+      <translation>在“检验与判定”页显示该样品（编制、审核、批准）</translation>
     </message>
     <message>
-        <source>A report is issued once approved; a report not yet approved is marked as such.</source>
-        <translation>报告批准后方可发出；未批准的报告会注明“尚未批准”。</translation>
+      <source>A report is issued once approved; a report not yet approved is marked as such.</source>
+      <translation>报告批准后方可发出；未批准的报告会注明“尚未批准”。</translation>
     </message>
     <message>
-        <source>Notice no.</source>
-        <translation>告知书编号</translation>
+      <source>Notice no.</source>
+      <translation>告知书编号</translation>
     </message>
     <message>
-        <source>Addressee</source>
-        <translation>被告知单位</translation>
+      <source>Addressee</source>
+      <translation>被告知单位</translation>
     </message>
     <message>
-        <source>Role</source>
-        <translation>身份</translation>
+      <source>Role</source>
+      <translation>身份</translation>
     </message>
     <message>
-        <source>Outside Hubei</source>
-        <translation>省外</translation>
+      <source>Outside Hubei</source>
+      <translation>省外</translation>
     </message>
     <message>
-        <source>State</source>
-        <translation>状态</translation>
+      <source>State</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Sent</source>
-        <translation>送达日期</translation>
+      <source>Sent</source>
+      <translation>送达日期</translation>
     </message>
     <message>
-        <source>Acknowledged</source>
-        <translation>签收日期</translation>
+      <source>Acknowledged</source>
+      <translation>签收日期</translation>
     </message>
     <message>
-        <source>Delivery method</source>
-        <translation>送达方式</translation>
+      <source>Delivery method</source>
+      <translation>送达方式</translation>
     </message>
     <message>
-        <source>Create records</source>
-        <translation>创建告知记录</translation>
+      <source>Create records</source>
+      <translation>创建告知记录</translation>
     </message>
     <message>
-        <source>Create the notification records of the approved problem samples</source>
-        <translation>为已批准且发现问题的样品创建告知记录</translation>
+      <source>Create the notification records of the approved problem samples</source>
+      <translation>为已批准且发现问题的样品创建告知记录</translation>
     </message>
     <message>
-        <source>Write letters…</source>
-        <translation>生成告知书…</translation>
+      <source>Write letters…</source>
+      <translation>生成告知书…</translation>
     </message>
     <message>
-        <source>Write every notice of the task into a folder (Ctrl+G)</source>
-        <translation>将本任务的全部告知书生成到文件夹（Ctrl+G）</translation>
+      <source>Write every notice of the task into a folder (Ctrl+G)</source>
+      <translation>将本任务的全部告知书生成到文件夹（Ctrl+G）</translation>
     </message>
     <message>
-        <source>Preview letter</source>
-        <translation>预览告知书</translation>
+      <source>Preview letter</source>
+      <translation>预览告知书</translation>
     </message>
     <message>
-        <source>Record delivery…</source>
-        <translation>登记送达…</translation>
+      <source>Record delivery…</source>
+      <translation>登记送达…</translation>
     </message>
     <message>
-        <source>Record when and how the notice was sent and acknowledged (Ctrl+D)</source>
-        <translation>登记告知书的送达日期、方式和签收情况（Ctrl+D）</translation>
+      <source>Record when and how the notice was sent and acknowledged (Ctrl+D)</source>
+      <translation>登记告知书的送达日期、方式和签收情况（Ctrl+D）</translation>
     </message>
     <message>
-        <source>Risk monitoring analysis report (task)</source>
-        <translation>风险监测分析报告（按任务）</translation>
+      <source>Risk monitoring analysis report (task)</source>
+      <translation>风险监测分析报告（按任务）</translation>
     </message>
     <message>
-        <source>Counts by item, region, place and enterprise size, the failed items, the proposed warning level (Articles 19–20) and the measures of Article 23. Without a saved risk-level proposal the level is computed and marked as such.</source>
-        <translation>按检验项目、地区、抽样场所和企业规模统计，列出不符合项目、建议的预警等级（第十九、二十条）和第二十三条处理措施。未保存等级建议时由系统计算并在报告中注明。</translation>
+      <source>Counts by item, region, place and enterprise size, the failed items, the proposed warning level (Articles 19–20) and the measures of Article 23. Without a saved risk-level proposal the level is computed and marked as such.</source>
+      <translation>按检验项目、地区、抽样场所和企业规模统计，列出不符合项目、建议的预警等级（第十九、二十条）和第二十三条处理措施。未保存等级建议时由系统计算并在报告中注明。</translation>
     </message>
     <message>
-        <source>Preview analysis report</source>
-        <translation>预览分析报告</translation>
+      <source>Preview analysis report</source>
+      <translation>预览分析报告</translation>
     </message>
     <message>
-        <source>Monthly risk-information report (Article 11)</source>
-        <translation>风险信息月报（第十一条）</translation>
+      <source>Monthly risk-information report (Article 11)</source>
+      <translation>风险信息月报（第十一条）</translation>
     </message>
     <message>
-        <source>Month:</source>
-        <translation>月份：</translation>
+      <source>Month:</source>
+      <translation>月份：</translation>
     </message>
     <message>
-        <source>Preview monthly report</source>
-        <translation>预览月报</translation>
+      <source>Preview monthly report</source>
+      <translation>预览月报</translation>
     </message>
     <message>
-        <source>Save as Excel…</source>
-        <translation>保存为 Excel…</translation>
+      <source>Save as Excel…</source>
+      <translation>保存为 Excel…</translation>
     </message>
     <message>
-        <source>Sample ledger</source>
-        <translation>样品台账</translation>
+      <source>Sample ledger</source>
+      <translation>样品台账</translation>
     </message>
     <message>
-        <source>Every sample of the task with its dates, the Article 18 deadline, the report and the notified parties, as an Excel workbook.</source>
-        <translation>本任务全部样品的各环节日期、第十八条报送期限、报告编号和告知单位数，导出为 Excel 工作簿。</translation>
+      <source>Every sample of the task with its dates, the Article 18 deadline, the report and the notified parties, as an Excel workbook.</source>
+      <translation>本任务全部样品的各环节日期、第十八条报送期限、报告编号和告知单位数，导出为 Excel 工作簿。</translation>
     </message>
     <message>
-        <source>Export ledger…</source>
-        <translation>导出台账…</translation>
+      <source>Export ledger…</source>
+      <translation>导出台账…</translation>
     </message>
     <message>
-        <source>Export package for upload by hand</source>
-        <translation>手工上传导出包</translation>
+      <source>Export package for upload by hand</source>
+      <translation>手工上传导出包</translation>
     </message>
     <message>
-        <source>One ZIP per task with the approved samples&apos; results, test reports and notices, checked after it is written. Upload it through the provincial information system when the online upload is not used.</source>
-        <translation>每个任务一个 ZIP 文件，包含已批准样品的检验结果、检验报告和告知书，写出后自动校验。未使用在线上报时，通过湖北省产品质量安全监督管理信息系统手工上传。</translation>
+      <source>One ZIP per task with the approved samples' results, test reports and notices, checked after it is written. Upload it through the provincial information system when the online upload is not used.</source>
+      <translation>每个任务一个 ZIP 文件，包含已批准样品的检验结果、检验报告和告知书，写出后自动校验。未使用在线上报时，通过湖北省产品质量安全监督管理信息系统手工上传。</translation>
     </message>
     <message>
-        <source>Export package…</source>
-        <translation>导出…</translation>
+      <source>Export package…</source>
+      <translation>导出…</translation>
     </message>
     <message>
-        <source>not compiled</source>
-        <translation>未编制</translation>
+      <source>not compiled</source>
+      <translation>未编制</translation>
     </message>
     <message>
-        <source>Yes</source>
-        <translation>是</translation>
+      <source>Yes</source>
+      <translation>是</translation>
     </message>
     <message>
-        <source>Approved problem samples without notification records: %1. Create records or write the letters.</source>
-        <translation>以下已批准且发现问题的样品尚无告知记录：%1。请创建告知记录或生成告知书。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n notice(s) not sent yet.</source>
-        <translation>
-            <numerusform>%n 份告知书尚未送达。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No notices: no approved sample of this task found problems.</source>
-        <translation>无告知书：本任务已批准的样品均未发现问题。</translation>
-    </message>
-    <message>
-        <source>This notice belongs to a report that was replaced.</source>
-        <translation>该告知书所依据的报告已被替代。</translation>
+      <source>Approved problem samples without notification records: %1. Create records or write the letters.</source>
+      <translation>以下已批准且发现问题的样品尚无告知记录：%1。请创建告知记录或生成告知书。</translation>
     </message>
     <message numerus="yes">
-        <source>%1: %n page(s).</source>
-        <translation>
-            <numerusform>%1：共 %n 页。</numerusform>
-        </translation>
+      <source>%n notice(s) not sent yet.</source>
+      <translation>
+        <numerusform>%n 份告知书尚未送达。</numerusform>
+      </translation>
     </message>
     <message>
-        <source>Test report %1 (sample %2)</source>
-        <translation>检验报告 %1（样品 %2）</translation>
+      <source>No notices: no approved sample of this task found problems.</source>
+      <translation>无告知书：本任务已批准的样品均未发现问题。</translation>
     </message>
     <message>
-        <source>Notice %1 to %2</source>
-        <translation>告知书 %1（致 %2）</translation>
-    </message>
-    <message>
-        <source>Analysis report of task %1</source>
-        <translation>任务 %1 的风险监测分析报告</translation>
-    </message>
-    <message>
-        <source>Monthly risk-information report %1</source>
-        <translation>%1 风险信息月报</translation>
-    </message>
-    <message>
-        <source>Save monthly report</source>
-        <translation>保存月报</translation>
-    </message>
-    <message>
-        <source>Excel workbooks (*.xlsx)</source>
-        <translation>Excel 工作簿 (*.xlsx)</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>已保存：%1</translation>
-    </message>
-    <message>
-        <source>Export sample ledger</source>
-        <translation>导出样品台账</translation>
-    </message>
-    <message>
-        <source>Folder for the export package</source>
-        <translation>选择导出包的保存文件夹</translation>
-    </message>
-    <message>
-        <source>Export package written and checked: %1 (%2 sample(s), %3 notice(s)).</source>
-        <translation>导出包已生成并通过校验：%1（%2 个样品，%3 份告知书）。</translation>
-    </message>
-    <message>
-        <source>The export package failed its check: %1</source>
-        <translation>导出包未通过校验：%1</translation>
+      <source>This notice belongs to a report that was replaced.</source>
+      <translation>该告知书所依据的报告已被替代。</translation>
     </message>
     <message numerus="yes">
-        <source>%n notification record(s) created.</source>
-        <translation>
-            <numerusform>已创建 %n 条告知记录。</numerusform>
-        </translation>
+      <source>%1: %n page(s).</source>
+      <translation>
+        <numerusform>%1：共 %n 页。</numerusform>
+      </translation>
     </message>
     <message>
-        <source>Folder for the notices</source>
-        <translation>选择告知书的保存文件夹</translation>
+      <source>Test report %1 (sample %2)</source>
+      <translation>检验报告 %1（样品 %2）</translation>
     </message>
     <message>
-        <source>Writing notices…</source>
-        <translation>正在生成告知书…</translation>
+      <source>Notice %1 to %2</source>
+      <translation>告知书 %1（致 %2）</translation>
     </message>
     <message>
-        <source>Cancelled: %1 of %2 notices written to %3.</source>
-        <translation>已取消：已生成 %1/%2 份告知书，保存在 %3。</translation>
+      <source>Analysis report of task %1</source>
+      <translation>任务 %1 的风险监测分析报告</translation>
     </message>
     <message>
-        <source>%1 of %2 notices written to %3.</source>
-        <translation>已生成 %1/%2 份告知书，保存在 %3。</translation>
+      <source>Monthly risk-information report %1</source>
+      <translation>%1 风险信息月报</translation>
     </message>
     <message>
-        <source>Delivery of %1 recorded: %2.</source>
-        <translation>已登记 %1 的送达情况：%2。</translation>
+      <source>Save monthly report</source>
+      <translation>保存月报</translation>
     </message>
-</context>
-<context>
+    <message>
+      <source>Excel workbooks (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>Saved %1</source>
+      <translation>已保存：%1</translation>
+    </message>
+    <message>
+      <source>Export sample ledger</source>
+      <translation>导出样品台账</translation>
+    </message>
+    <message>
+      <source>Folder for the export package</source>
+      <translation>选择导出包的保存文件夹</translation>
+    </message>
+    <message>
+      <source>Export package written and checked: %1 (%2 sample(s), %3 notice(s)).</source>
+      <translation>导出包已生成并通过校验：%1（%2 个样品，%3 份告知书）。</translation>
+    </message>
+    <message>
+      <source>The export package failed its check: %1</source>
+      <translation>导出包未通过校验：%1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n notification record(s) created.</source>
+      <translation>
+        <numerusform>已创建 %n 条告知记录。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Folder for the notices</source>
+      <translation>选择告知书的保存文件夹</translation>
+    </message>
+    <message>
+      <source>Writing notices…</source>
+      <translation>正在生成告知书…</translation>
+    </message>
+    <message>
+      <source>Cancelled: %1 of %2 notices written to %3.</source>
+      <translation>已取消：已生成 %1/%2 份告知书，保存在 %3。</translation>
+    </message>
+    <message>
+      <source>%1 of %2 notices written to %3.</source>
+      <translation>已生成 %1/%2 份告知书，保存在 %3。</translation>
+    </message>
+    <message>
+      <source>Delivery of %1 recorded: %2.</source>
+      <translation>已登记 %1 的送达情况：%2。</translation>
+    </message>
+  </context>
+  <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <source>Reset password</source>
-        <translation>重置密码</translation>
+      <source>Reset password</source>
+      <translation>重置密码</translation>
     </message>
     <message>
-        <source>New password for %1</source>
-        <translation>为 %1 设置新密码</translation>
+      <source>New password for %1</source>
+      <translation>为 %1 设置新密码</translation>
     </message>
     <message>
-        <source>New password (at least 8 characters)</source>
-        <translation>新密码（至少 8 位）</translation>
+      <source>New password (at least 8 characters)</source>
+      <translation>新密码（至少 8 位）</translation>
     </message>
     <message>
-        <source>Password again</source>
-        <translation>确认密码</translation>
+      <source>Password again</source>
+      <translation>确认密码</translation>
     </message>
     <message>
-        <source>Set password</source>
-        <translation>设置密码</translation>
+      <source>Set password</source>
+      <translation>设置密码</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>ReviewDialog</name>
     <message>
-        <source>Review scheme</source>
-        <translation>方案评审</translation>
+      <source>Review scheme</source>
+      <translation>方案评审</translation>
     </message>
     <message>
-        <source>Product: %1</source>
-        <translation>监测产品：%1</translation>
+      <source>Product: %1</source>
+      <translation>监测产品：%1</translation>
     </message>
     <message>
-        <source>Test items: %1 (important performance items: %2)</source>
-        <translation>检验项目：%1 项（其中重要性能指标 %2 项）</translation>
+      <source>Test items: %1 (important performance items: %2)</source>
+      <translation>检验项目：%1 项（其中重要性能指标 %2 项）</translation>
     </message>
     <message>
-        <source>Candidate standards: %1</source>
-        <translation>候选标准：%1</translation>
+      <source>Candidate standards: %1</source>
+      <translation>候选标准：%1</translation>
     </message>
     <message>
-        <source>Review comment (required when returning the scheme)</source>
-        <translation>评审意见（退回方案时必填）</translation>
+      <source>Review comment (required when returning the scheme)</source>
+      <translation>评审意见（退回方案时必填）</translation>
     </message>
     <message>
-        <source>Pass the review</source>
-        <translation>评审通过</translation>
+      <source>Pass the review</source>
+      <translation>评审通过</translation>
     </message>
     <message>
-        <source>Return for changes</source>
-        <translation>退回修改</translation>
+      <source>Return for changes</source>
+      <translation>退回修改</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>RiskInfoDialog</name>
     <message>
-        <source>Risk information (read only)</source>
-        <translation>风险信息（只读）</translation>
+      <source>Risk information (read only)</source>
+      <translation>风险信息（只读）</translation>
     </message>
     <message>
-        <source>Edit risk information</source>
-        <translation>修改风险信息</translation>
+      <source>Edit risk information</source>
+      <translation>修改风险信息</translation>
     </message>
     <message>
-        <source>New risk information</source>
-        <translation>新增风险信息</translation>
+      <source>New risk information</source>
+      <translation>新增风险信息</translation>
     </message>
     <message>
-        <source>— choose the source —</source>
-        <translation>— 请选择信息来源 —</translation>
+      <source>— choose the source —</source>
+      <translation>— 请选择信息来源 —</translation>
     </message>
     <message>
-        <source>Received on *</source>
-        <translation>收到日期 *</translation>
+      <source>Received on *</source>
+      <translation>收到日期 *</translation>
     </message>
     <message>
-        <source>Source (Article 10) *</source>
-        <translation>信息来源（第十条）*</translation>
+      <source>Source (Article 10) *</source>
+      <translation>信息来源（第十条）*</translation>
     </message>
     <message>
-        <source>Title *</source>
-        <translation>标题 *</translation>
+      <source>Title *</source>
+      <translation>标题 *</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>Region</source>
-        <translation>地区</translation>
+      <source>Region</source>
+      <translation>地区</translation>
     </message>
     <message>
-        <source>Description</source>
-        <translation>情况描述</translation>
+      <source>Description</source>
+      <translation>情况描述</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Key risk information (Article 12)</source>
-        <translation>重点风险信息（第十二条）</translation>
+      <source>Key risk information (Article 12)</source>
+      <translation>重点风险信息（第十二条）</translation>
     </message>
     <message>
-        <source>Linked samples</source>
-        <translation>关联样品</translation>
+      <source>Linked samples</source>
+      <translation>关联样品</translation>
     </message>
     <message>
-        <source>Sample number</source>
-        <translation>样品编号</translation>
+      <source>Sample number</source>
+      <translation>样品编号</translation>
     </message>
     <message>
-        <source>Link</source>
-        <translation>关联</translation>
+      <source>Link</source>
+      <translation>关联</translation>
     </message>
     <message>
-        <source>Unlink</source>
-        <translation>取消关联</translation>
+      <source>Unlink</source>
+      <translation>取消关联</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>关闭</translation>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
-    <message>
-        <source>Changed by someone else</source>
-        <translation>已被他人修改</translation>
-    </message>
-    <message>
-        <source>Close this form and reload? What you typed here will be lost.</source>
-        <translation>关闭此窗口并重新加载吗？此处填写的内容将丢失。</translation>
-    </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>RiskLabels</name>
     <message>
-        <source>(1) Reported by producers or sellers</source>
-        <translation>（一）生产者、销售者报告的</translation>
+      <source>(1) Reported by producers or sellers</source>
+      <translation>（一）生产者、销售者报告的</translation>
     </message>
     <message>
-        <source>(2) Consumer complaints and reports</source>
-        <translation>（二）消费者投诉、举报的</translation>
+      <source>(2) Consumer complaints and reports</source>
+      <translation>（二）消费者投诉、举报的</translation>
     </message>
     <message>
-        <source>(3) Found in routine market supervision</source>
-        <translation>（三）市场监管部门日常监管中发现的</translation>
+      <source>(3) Found in routine market supervision</source>
+      <translation>（三）市场监管部门日常监管中发现的</translation>
     </message>
     <message>
-        <source>(4) Notified by government departments, organisations or units</source>
-        <translation>（四）政府有关部门、社会组织或单位通报的</translation>
+      <source>(4) Notified by government departments, organisations or units</source>
+      <translation>（四）政府有关部门、社会组织或单位通报的</translation>
     </message>
     <message>
-        <source>(5) Found by technical institutions</source>
-        <translation>（五）技术机构发现的</translation>
+      <source>(5) Found by technical institutions</source>
+      <translation>（五）技术机构发现的</translation>
     </message>
     <message>
-        <source>(6) Product injury information</source>
-        <translation>（六）产品伤害信息</translation>
+      <source>(6) Product injury information</source>
+      <translation>（六）产品伤害信息</translation>
     </message>
     <message>
-        <source>(7) Recalls and warnings published by organisations, departments or enterprises</source>
-        <translation>（七）有关组织、部门、企业等发布的产品召回、预警信息</translation>
+      <source>(7) Recalls and warnings published by organisations, departments or enterprises</source>
+      <translation>（七）有关组织、部门、企业等发布的产品召回、预警信息</translation>
     </message>
     <message>
-        <source>(8) Internet and media reports</source>
-        <translation>（八）网络及媒体报道的</translation>
+      <source>(8) Internet and media reports</source>
+      <translation>（八）网络及媒体报道的</translation>
     </message>
     <message>
-        <source>(9) Other channels</source>
-        <translation>（九）其他渠道采集的</translation>
+      <source>(9) Other channels</source>
+      <translation>（九）其他渠道采集的</translation>
     </message>
     <message>
-        <source>Health or safety of persons or property, with serious harm, high or rising risk</source>
-        <translation>涉及人体健康和人身、财产安全且危害较大、风险程度较高以及危害程度呈上升趋势的</translation>
+      <source>Health or safety of persons or property, with serious harm, high or rising risk</source>
+      <translation>涉及人体健康和人身、财产安全且危害较大、风险程度较高以及危害程度呈上升趋势的</translation>
     </message>
     <message>
-        <source>Industry-wide, regional or systemic quality problems</source>
-        <translation>涉及行业性、区域性和系统性质量安全问题的</translation>
+      <source>Industry-wide, regional or systemic quality problems</source>
+      <translation>涉及行业性、区域性和系统性质量安全问题的</translation>
     </message>
     <message>
-        <source>May lead to a major product quality safety accident</source>
-        <translation>可能存在导致重大产品质量安全事故发生的</translation>
+      <source>May lead to a major product quality safety accident</source>
+      <translation>可能存在导致重大产品质量安全事故发生的</translation>
     </message>
     <message>
-        <source>High concern of consumers and the public</source>
-        <translation>消费者和社会高度关注的</translation>
+      <source>High concern of consumers and the public</source>
+      <translation>消费者和社会高度关注的</translation>
     </message>
     <message>
-        <source>Deployed by the local Party committee or government, or needed for an emergency</source>
-        <translation>地方党委政府部署的，或应对产品质量安全突发事件需要的</translation>
+      <source>Deployed by the local Party committee or government, or needed for an emergency</source>
+      <translation>地方党委政府部署的，或应对产品质量安全突发事件需要的</translation>
     </message>
     <message>
-        <source>Notified by administrative departments as a major quality safety problem</source>
-        <translation>有关行政部门通报有重大质量安全问题的</translation>
+      <source>Notified by administrative departments as a major quality safety problem</source>
+      <translation>有关行政部门通报有重大质量安全问题的</translation>
     </message>
     <message>
-        <source>Other information to be included</source>
-        <translation>其他需要纳入的</translation>
+      <source>Other information to be included</source>
+      <translation>其他需要纳入的</translation>
     </message>
     <message>
-        <source>Not handled yet</source>
-        <translation>待处理</translation>
+      <source>Not handled yet</source>
+      <translation>待处理</translation>
     </message>
     <message>
-        <source>Being assessed</source>
-        <translation>研判中</translation>
+      <source>Being assessed</source>
+      <translation>研判中</translation>
     </message>
     <message>
-        <source>Reported</source>
-        <translation>已报送</translation>
+      <source>Reported</source>
+      <translation>已报送</translation>
     </message>
     <message>
-        <source>Closed</source>
-        <translation>已关闭</translation>
+      <source>Closed</source>
+      <translation>已关闭</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>RiskPage</name>
     <message>
-        <source>Risk information</source>
-        <translation>风险信息</translation>
+      <source>Risk information</source>
+      <translation>风险信息</translation>
     </message>
     <message>
-        <source>Risk information collected by the lab as a monitoring station (Articles 10–12). It is reported monthly; key risk information is reported at once.</source>
-        <translation>本机构作为风险信息监测采集站收集的风险信息（第十条至第十二条）。风险信息按月报送，重大质量安全风险信息及时报送。</translation>
+      <source>Risk information collected by the lab as a monitoring station (Articles 10–12). It is reported monthly; key risk information is reported at once.</source>
+      <translation>本机构作为风险信息监测采集站收集的风险信息（第十条至第十二条）。风险信息按月报送，重大质量安全风险信息及时报送。</translation>
     </message>
     <message>
-        <source>All years</source>
-        <translation>全部年份</translation>
+      <source>All years</source>
+      <translation>全部年份</translation>
     </message>
     <message>
-        <source>All months</source>
-        <translation>全部月份</translation>
+      <source>All months</source>
+      <translation>全部月份</translation>
     </message>
     <message>
-        <source>%1 month</source>
-        <translation>%1 月</translation>
+      <source>%1 month</source>
+      <translation>%1 月</translation>
     </message>
     <message>
-        <source>All sources</source>
-        <translation>全部来源</translation>
+      <source>All sources</source>
+      <translation>全部来源</translation>
     </message>
     <message>
-        <source>Key and other</source>
-        <translation>全部（含重点）</translation>
+      <source>Key and other</source>
+      <translation>全部（含重点）</translation>
     </message>
     <message>
-        <source>Key risk only</source>
-        <translation>仅重点风险信息</translation>
+      <source>Key risk only</source>
+      <translation>仅重点风险信息</translation>
     </message>
     <message>
-        <source>Not key risk</source>
-        <translation>非重点风险信息</translation>
+      <source>Not key risk</source>
+      <translation>非重点风险信息</translation>
     </message>
     <message>
-        <source>Any status</source>
-        <translation>全部状态</translation>
+      <source>Any status</source>
+      <translation>全部状态</translation>
     </message>
     <message>
-        <source>Title, product, region…</source>
-        <translation>标题、产品、地区…</translation>
+      <source>Title, product, region…</source>
+      <translation>标题、产品、地区…</translation>
     </message>
     <message>
-        <source>Year</source>
-        <translation>年份</translation>
+      <source>Year</source>
+      <translation>年份</translation>
     </message>
     <message>
-        <source>Month</source>
-        <translation>月份</translation>
+      <source>Month</source>
+      <translation>月份</translation>
     </message>
     <message>
-        <source>New entry</source>
-        <translation>新增登记</translation>
+      <source>New entry</source>
+      <translation>新增登记</translation>
     </message>
     <message>
-        <source>Record new risk information (Ctrl+N)</source>
-        <translation>登记新的风险信息（Ctrl+N）</translation>
+      <source>Record new risk information (Ctrl+N)</source>
+      <translation>登记新的风险信息（Ctrl+N）</translation>
     </message>
     <message>
-        <source>Edit</source>
-        <translation>修改</translation>
+      <source>Edit</source>
+      <translation>修改</translation>
     </message>
     <message>
-        <source>Delete</source>
-        <translation>删除</translation>
+      <source>Delete</source>
+      <translation>删除</translation>
     </message>
     <message>
-        <source>Source</source>
-        <translation>来源</translation>
+      <source>Source</source>
+      <translation>来源</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>Region</source>
-        <translation>地区</translation>
+      <source>Region</source>
+      <translation>地区</translation>
     </message>
     <message>
-        <source>Subject</source>
-        <translation>标题</translation>
+      <source>Subject</source>
+      <translation>标题</translation>
     </message>
     <message>
-        <source>Information received on</source>
-        <translation>收到日期</translation>
+      <source>Information received on</source>
+      <translation>收到日期</translation>
     </message>
     <message>
-        <source>Key risk</source>
-        <translation>重点风险</translation>
+      <source>Key risk</source>
+      <translation>重点风险</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Samples</source>
-        <translation>样品</translation>
+      <source>Samples</source>
+      <translation>样品</translation>
     </message>
     <message>
-        <source>Record new risk information</source>
-        <translation>登记新的风险信息</translation>
+      <source>Record new risk information</source>
+      <translation>登记新的风险信息</translation>
     </message>
     <message>
-        <source>Edit the selected entry</source>
-        <translation>修改所选条目</translation>
+      <source>Edit the selected entry</source>
+      <translation>修改所选条目</translation>
     </message>
     <message>
-        <source>Filter the register</source>
-        <translation>筛选登记簿</translation>
+      <source>Filter the register</source>
+      <translation>筛选登记簿</translation>
     </message>
     <message numerus="yes">
-        <source>%n entry(ies)</source>
-        <translation>
-            <numerusform>共 %n 条</numerusform>
-        </translation>
+      <source>%n entry(ies)</source>
+      <translation>
+        <numerusform>共 %n 条</numerusform>
+      </translation>
     </message>
     <message>
-        <source>Choose a year and a month to see the figures of the monthly report.</source>
-        <translation>选择年份和月份后显示该月月报的统计。</translation>
+      <source>Choose a year and a month to see the figures of the monthly report.</source>
+      <translation>选择年份和月份后显示该月月报的统计。</translation>
     </message>
     <message>
-        <source>Monthly report %1: %2 entries, %3 key risk</source>
-        <translation>%1 月报：共 %2 条，其中重点风险信息 %3 条</translation>
+      <source>Monthly report %1: %2 entries, %3 key risk</source>
+      <translation>%1 月报：共 %2 条，其中重点风险信息 %3 条</translation>
     </message>
     <message>
-        <source>Entries</source>
-        <translation>条数</translation>
+      <source>Entries</source>
+      <translation>条数</translation>
     </message>
     <message>
-        <source>Key risk by Article 12 item</source>
-        <translation>重点风险信息按第十二条情形统计</translation>
+      <source>Key risk by Article 12 item</source>
+      <translation>重点风险信息按第十二条情形统计</translation>
     </message>
     <message>
-        <source>View</source>
-        <translation>查看</translation>
+      <source>View</source>
+      <translation>查看</translation>
     </message>
     <message>
-        <source>recorded by %1</source>
-        <translation>登记人：%1</translation>
+      <source>recorded by %1</source>
+      <translation>登记人：%1</translation>
     </message>
     <message>
-        <source>Key risk information (Article 12)</source>
-        <translation>重点风险信息（第十二条）</translation>
+      <source>Key risk information (Article 12)</source>
+      <translation>重点风险信息（第十二条）</translation>
     </message>
     <message>
-        <source>Linked samples</source>
-        <translation>关联样品</translation>
+      <source>Linked samples</source>
+      <translation>关联样品</translation>
     </message>
     <message>
-        <source>Delete risk information</source>
-        <translation>删除风险信息</translation>
+      <source>Delete risk information</source>
+      <translation>删除风险信息</translation>
     </message>
     <message>
-        <source>Delete “%1” from the register?</source>
-        <translation>从登记簿中删除“%1”？</translation>
+      <source>Delete “%1” from the register?</source>
+      <translation>从登记簿中删除“%1”？</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>RiskProposalDialog</name>
     <message>
-        <source>Propose a risk warning level</source>
-        <translation>提出风险预警等级建议</translation>
+      <source>Propose a risk warning level</source>
+      <translation>提出风险预警等级建议</translation>
     </message>
     <message>
-        <source>Task: %1 %2</source>
-        <translation>任务：%1 %2</translation>
+      <source>Task: %1 %2</source>
+      <translation>任务：%1 %2</translation>
     </message>
     <message>
-        <source>Use the task&apos;s figure</source>
-        <translation>采用任务统计值</translation>
+      <source>Use the task's figure</source>
+      <translation>采用任务统计值</translation>
     </message>
     <message>
-        <source>Problem batches / batches whose initial monitoring is complete</source>
-        <translation>问题批次 / 已完成初次监测的批次</translation>
+      <source>Problem batches / batches whose initial monitoring is complete</source>
+      <translation>问题批次 / 已完成初次监测的批次</translation>
     </message>
     <message>
-        <source>Reasons for the figures chosen (printed with the analysis report)</source>
-        <translation>各项取值的理由（随分析报告打印）</translation>
+      <source>Reasons for the figures chosen (printed with the analysis report)</source>
+      <translation>各项取值的理由（随分析报告打印）</translation>
     </message>
     <message>
-        <source>Severity of harm</source>
-        <translation>危害程度</translation>
+      <source>Severity of harm</source>
+      <translation>危害程度</translation>
     </message>
     <message>
-        <source>Probability of harm</source>
-        <translation>伤害发生概率</translation>
+      <source>Probability of harm</source>
+      <translation>伤害发生概率</translation>
     </message>
     <message>
-        <source>Urgency</source>
-        <translation>紧急程度</translation>
+      <source>Urgency</source>
+      <translation>紧急程度</translation>
     </message>
     <message>
-        <source>Scope</source>
-        <translation>影响范围</translation>
+      <source>Scope</source>
+      <translation>影响范围</translation>
     </message>
     <message>
-        <source>Frequency (problem batches / tested batches)</source>
-        <translation>发生频率（问题批次 / 已检批次）</translation>
+      <source>Frequency (problem batches / tested batches)</source>
+      <translation>发生频率（问题批次 / 已检批次）</translation>
     </message>
     <message>
-        <source>Duration</source>
-        <translation>持续时间</translation>
+      <source>Duration</source>
+      <translation>持续时间</translation>
     </message>
     <message>
-        <source>Note</source>
-        <translation>说明</translation>
+      <source>Note</source>
+      <translation>说明</translation>
     </message>
     <message>
-        <source>Proposed level</source>
-        <translation>建议等级</translation>
+      <source>Proposed level</source>
+      <translation>建议等级</translation>
     </message>
     <message>
-        <source>The lab proposes the level; the market regulator decides.</source>
-        <translation>本机构提出等级建议，由市场监管部门决定。</translation>
+      <source>The lab proposes the level; the market regulator decides.</source>
+      <translation>本机构提出等级建议，由市场监管部门决定。</translation>
     </message>
     <message>
-        <source>Save proposal</source>
-        <translation>保存等级建议</translation>
+      <source>Save proposal</source>
+      <translation>保存等级建议</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
-        <source>%1 problem batch(es) of %2 tested</source>
-        <translation>已检 %2 批中问题 %1 批</translation>
+      <source>%1 problem batch(es) of %2 tested</source>
+      <translation>已检 %2 批中问题 %1 批</translation>
     </message>
     <message>
-        <source>Suggested publication (Article 20): %1</source>
-        <translation>建议发布形式（第二十条）：%1</translation>
+      <source>Suggested publication (Article 20): %1</source>
+      <translation>建议发布形式（第二十条）：%1</translation>
     </message>
     <message>
-        <source>Risk matrix: %1, base level %2, points %3</source>
-        <translation>风险矩阵：%1，基础等级 %2，升级分值 %3</translation>
+      <source>Risk matrix: %1, base level %2, points %3</source>
+      <translation>风险矩阵：%1，基础等级 %2，升级分值 %3</translation>
     </message>
     <message>
-        <source>No raising factor.</source>
-        <translation>无升级因素。</translation>
+      <source>No raising factor.</source>
+      <translation>无升级因素。</translation>
     </message>
     <message>
-        <source>Model: %1, version %2</source>
-        <translation>分级模型：%1，版本 %2</translation>
+      <source>Model: %1, version %2</source>
+      <translation>分级模型：%1，版本 %2</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SampleFormDialog</name>
     <message>
-        <source>Sampling form</source>
-        <translation>抽样单</translation>
+      <source>Sampling form</source>
+      <translation>抽样单</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>正在加载…</translation>
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
     </message>
     <message>
-        <source>Task and place</source>
-        <translation>任务与抽样场所</translation>
+      <source>Task and place</source>
+      <translation>任务与抽样场所</translation>
     </message>
     <message>
-        <source>Producer</source>
-        <translation>生产企业</translation>
+      <source>Producer</source>
+      <translation>生产企业</translation>
     </message>
     <message>
-        <source>Physical seller</source>
-        <translation>实体销售者</translation>
+      <source>Physical seller</source>
+      <translation>实体销售者</translation>
     </message>
     <message>
-        <source>E-commerce platform</source>
-        <translation>电商平台</translation>
+      <source>E-commerce platform</source>
+      <translation>电商平台</translation>
     </message>
     <message>
-        <source>Monitoring task</source>
-        <translation>监测任务</translation>
+      <source>Monitoring task</source>
+      <translation>监测任务</translation>
     </message>
     <message>
-        <source>Scheme</source>
-        <translation>监测方案</translation>
+      <source>Scheme</source>
+      <translation>监测方案</translation>
     </message>
     <message>
-        <source>Place type</source>
-        <translation>抽样场所类型</translation>
+      <source>Place type</source>
+      <translation>抽样场所类型</translation>
     </message>
     <message>
-        <source>Platform operator</source>
-        <translation>电商平台经营者</translation>
+      <source>Platform operator</source>
+      <translation>电商平台经营者</translation>
     </message>
     <message>
-        <source>How the parcel was opened and recorded (video, photos, witnesses)</source>
-        <translation>拆封过程及记录方式（录像、照片、见证人）</translation>
+      <source>How the parcel was opened and recorded (video, photos, witnesses)</source>
+      <translation>拆封过程及记录方式（录像、照片、见证人）</translation>
     </message>
     <message>
-        <source>Shop name</source>
-        <translation>网店名称</translation>
+      <source>Shop name</source>
+      <translation>网店名称</translation>
     </message>
     <message>
-        <source>Shop or product URL</source>
-        <translation>网店或商品网址</translation>
+      <source>Shop or product URL</source>
+      <translation>网店或商品网址</translation>
     </message>
     <message>
-        <source>Order no.</source>
-        <translation>订单号</translation>
+      <source>Order no.</source>
+      <translation>订单号</translation>
     </message>
     <message>
-        <source>Logistics no.</source>
-        <translation>物流单号</translation>
+      <source>Logistics no.</source>
+      <translation>物流单号</translation>
     </message>
     <message>
-        <source>Unpacking record</source>
-        <translation>拆封记录</translation>
+      <source>Unpacking record</source>
+      <translation>拆封记录</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>e.g. GB/T 90001-2023, Enter to add</source>
-        <translation>如 GB/T 90001-2023，回车添加</translation>
+      <source>e.g. GB/T 90001-2023, Enter to add</source>
+      <translation>如 GB/T 90001-2023，回车添加</translation>
     </message>
     <message>
-        <source>Only with evidence from the public platform</source>
-        <translation>仅限在企业标准信息公共服务平台公开且有证据的</translation>
+      <source>Only with evidence from the public platform</source>
+      <translation>仅限在企业标准信息公共服务平台公开且有证据的</translation>
     </message>
     <message>
-        <source>Product name</source>
-        <translation>产品名称</translation>
+      <source>Product name</source>
+      <translation>产品名称</translation>
     </message>
     <message>
-        <source>Model</source>
-        <translation>规格型号</translation>
+      <source>Model</source>
+      <translation>规格型号</translation>
     </message>
     <message>
-        <source>Brand</source>
-        <translation>商标</translation>
+      <source>Brand</source>
+      <translation>商标</translation>
     </message>
     <message>
-        <source>Production date</source>
-        <translation>生产日期</translation>
+      <source>Production date</source>
+      <translation>生产日期</translation>
     </message>
     <message>
-        <source>Batch no.</source>
-        <translation>批号</translation>
+      <source>Batch no.</source>
+      <translation>批号</translation>
     </message>
     <message>
-        <source>Grade</source>
-        <translation>等级</translation>
+      <source>Grade</source>
+      <translation>等级</translation>
     </message>
     <message>
-        <source>Declared standards</source>
-        <translation>明示标准</translation>
+      <source>Declared standards</source>
+      <translation>明示标准</translation>
     </message>
     <message>
-        <source>Published enterprise standard</source>
-        <translation>公开的企业标准</translation>
+      <source>Published enterprise standard</source>
+      <translation>公开的企业标准</translation>
     </message>
     <message>
-        <source>Declared quality (label, instructions, advertising or the sample itself)</source>
-        <translation>明示质量状况（标签、说明书、宣传材料或实物）</translation>
+      <source>Declared quality (label, instructions, advertising or the sample itself)</source>
+      <translation>明示质量状况（标签、说明书、宣传材料或实物）</translation>
     </message>
     <message>
-        <source>Sampling</source>
-        <translation>抽样</translation>
+      <source>Sampling</source>
+      <translation>抽样</translation>
     </message>
     <message>
-        <source>Name, Enter to add (at least two)</source>
-        <translation>姓名，回车添加（不少于 2 人）</translation>
+      <source>Name, Enter to add (at least two)</source>
+      <translation>姓名，回车添加（不少于 2 人）</translation>
     </message>
     <message>
-        <source>Seal no., Enter to add</source>
-        <translation>封条编号，回车添加</translation>
+      <source>Seal no., Enter to add</source>
+      <translation>封条编号，回车添加</translation>
     </message>
     <message>
-        <source>Received on</source>
-        <translation>收样日期</translation>
+      <source>Received on</source>
+      <translation>收样日期</translation>
     </message>
     <message>
-        <source>Sampling date</source>
-        <translation>抽样日期</translation>
+      <source>Sampling date</source>
+      <translation>抽样日期</translation>
     </message>
     <message>
-        <source>Sampling place</source>
-        <translation>抽样地点</translation>
+      <source>Sampling place</source>
+      <translation>抽样地点</translation>
     </message>
     <message>
-        <source>Samplers</source>
-        <translation>抽样人员</translation>
+      <source>Samplers</source>
+      <translation>抽样人员</translation>
     </message>
     <message>
-        <source>Unit</source>
-        <translation>单位</translation>
+      <source>Unit</source>
+      <translation>单位</translation>
     </message>
     <message>
-        <source>Lot size</source>
-        <translation>抽样基数</translation>
+      <source>Lot size</source>
+      <translation>抽样基数</translation>
     </message>
     <message>
-        <source>Backup</source>
-        <translation>备用样品</translation>
+      <source>Backup</source>
+      <translation>备用样品</translation>
     </message>
     <message>
-        <source>Test quantity</source>
-        <translation>检验样品数量</translation>
+      <source>Test quantity</source>
+      <translation>检验样品数量</translation>
     </message>
     <message>
-        <source>Unit price (yuan)</source>
-        <translation>单价（元）</translation>
+      <source>Unit price (yuan)</source>
+      <translation>单价（元）</translation>
     </message>
     <message>
-        <source>Seal numbers</source>
-        <translation>封条编号</translation>
+      <source>Seal numbers</source>
+      <translation>封条编号</translation>
     </message>
     <message>
-        <source>Notes</source>
-        <translation>备注</translation>
+      <source>Notes</source>
+      <translation>备注</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Save the sampling record (Ctrl+S)</source>
-        <translation>保存抽样单（Ctrl+S）</translation>
+      <source>Save the sampling record (Ctrl+S)</source>
+      <translation>保存抽样单（Ctrl+S）</translation>
     </message>
     <message>
-        <source>Save and register another like this</source>
-        <translation>保存并登记同类样品</translation>
+      <source>Save and register another like this</source>
+      <translation>保存并登记同类样品</translation>
     </message>
     <message>
-        <source>Save, then start a new form with the same task, place, parties and samplers (Ctrl+Shift+S)</source>
-        <translation>保存后新开一张抽样单，沿用任务、场所、企业和抽样人员（Ctrl+Shift+S）</translation>
+      <source>Save, then start a new form with the same task, place, parties and samplers (Ctrl+Shift+S)</source>
+      <translation>保存后新开一张抽样单，沿用任务、场所、企业和抽样人员（Ctrl+Shift+S）</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>关闭</translation>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
     <message>
-        <source>The sample could not be loaded.</source>
-        <translation>无法载入该样品。</translation>
+      <source>The sample could not be loaded.</source>
+      <translation>无法载入该样品。</translation>
     </message>
     <message>
-        <source>New sample (copied from {number})</source>
-        <translation>新样品（复制自 {number}）</translation>
+      <source>New sample (copied from {number})</source>
+      <translation>新样品（复制自 {number}）</translation>
     </message>
     <message>
-        <source>New sample</source>
-        <translation>新样品</translation>
+      <source>New sample</source>
+      <translation>新样品</translation>
     </message>
     <message>
-        <source>Sampling form — new sample</source>
-        <translation>抽样单 — 新样品</translation>
+      <source>Sampling form — new sample</source>
+      <translation>抽样单 — 新样品</translation>
     </message>
     <message>
-        <source>Sample {number} · {status} · task {task}</source>
-        <translation>样品 {number} · {status} · 任务 {task}</translation>
+      <source>Sample {number} · {status} · task {task}</source>
+      <translation>样品 {number} · {status} · 任务 {task}</translation>
     </message>
     <message>
-        <source>The report has been compiled: the sampling record can no longer be changed.</source>
-        <translation>报告已编制，抽样信息不能再修改。</translation>
+      <source>The report has been compiled: the sampling record can no longer be changed.</source>
+      <translation>报告已编制，抽样信息不能再修改。</translation>
     </message>
     <message>
-        <source>Sampling form — {number}</source>
-        <translation>抽样单 — {number}</translation>
+      <source>Sampling form — {number}</source>
+      <translation>抽样单 — {number}</translation>
     </message>
     <message>
-        <source>Testing started {date}</source>
-        <translation>检验开始于 {date}</translation>
+      <source>Testing started {date}</source>
+      <translation>检验开始于 {date}</translation>
     </message>
     <message>
-        <source>completed {date}</source>
-        <translation>完成于 {date}</translation>
+      <source>completed {date}</source>
+      <translation>完成于 {date}</translation>
     </message>
     <message>
-        <source> (not approved)</source>
-        <translation>（未确认）</translation>
+      <source> (not approved)</source>
+      <translation>（未确认）</translation>
     </message>
     <message>
-        <source>(no scheme)</source>
-        <translation>（无方案）</translation>
+      <source>(no scheme)</source>
+      <translation>（无方案）</translation>
     </message>
     <message>
-        <source>This task has no approved scheme yet: samples can be registered, but testing needs the scheme reviewed and approved.</source>
-        <translation>该任务尚无已确认的监测方案：可以登记样品，但检验前方案须经评审并确认。</translation>
+      <source>This task has no approved scheme yet: samples can be registered, but testing needs the scheme reviewed and approved.</source>
+      <translation>该任务尚无已确认的监测方案：可以登记样品，但检验前方案须经评审并确认。</translation>
     </message>
     <message>
-        <source>This task has no scheme yet: samples can be registered, but testing needs an approved scheme.</source>
-        <translation>该任务尚无监测方案：可以登记样品，但检验需要已确认的方案。</translation>
+      <source>This task has no scheme yet: samples can be registered, but testing needs an approved scheme.</source>
+      <translation>该任务尚无监测方案：可以登记样品，但检验需要已确认的方案。</translation>
     </message>
     <message>
-        <source>Sampled producer</source>
-        <translation>被抽样生产企业</translation>
+      <source>Sampled producer</source>
+      <translation>被抽样生产企业</translation>
     </message>
     <message>
-        <source>Nominal producer (leave empty when it is the sampled producer)</source>
-        <translation>标称生产企业（与被抽样生产企业相同时可不填）</translation>
+      <source>Nominal producer (leave empty when it is the sampled producer)</source>
+      <translation>标称生产企业（与被抽样生产企业相同时可不填）</translation>
     </message>
     <message>
-        <source>Sampled seller</source>
-        <translation>被抽样销售者</translation>
+      <source>Sampled seller</source>
+      <translation>被抽样销售者</translation>
     </message>
     <message>
-        <source>Nominal producer</source>
-        <translation>标称生产企业</translation>
+      <source>Nominal producer</source>
+      <translation>标称生产企业</translation>
     </message>
     <message>
-        <source>Sampled online seller</source>
-        <translation>被抽样网店经营者</translation>
+      <source>Sampled online seller</source>
+      <translation>被抽样网店经营者</translation>
     </message>
     <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
     </message>
     <message>
-        <source>Changed by someone else</source>
-        <translation>已被他人修改</translation>
+      <source>Changed by someone else</source>
+      <translation>已被他人修改</translation>
     </message>
     <message>
-        <source>Reload the sample? What you typed here will be replaced.</source>
-        <translation>重新载入该样品？此处已填写的内容将被替换。</translation>
+      <source>Reload the sample? What you typed here will be replaced.</source>
+      <translation>重新载入该样品？此处已填写的内容将被替换。</translation>
     </message>
     <message>
-        <source>Saved sample {number}.</source>
-        <translation>已保存样品 {number}。</translation>
+      <source>Saved sample {number}.</source>
+      <translation>已保存样品 {number}。</translation>
     </message>
     <message>
-        <source>Discard changes</source>
-        <translation>放弃修改</translation>
+      <source>Discard changes</source>
+      <translation>放弃修改</translation>
     </message>
     <message>
-        <source>Close the form and discard what was typed?</source>
-        <translation>关闭抽样单并放弃已填写的内容？</translation>
+      <source>Close the form and discard what was typed?</source>
+      <translation>关闭抽样单并放弃已填写的内容？</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SampleTableModel</name>
     <message>
-        <source>Sample no.</source>
-        <translation>样品编号</translation>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
     </message>
     <message>
-        <source>Task</source>
-        <translation>任务</translation>
+      <source>Task</source>
+      <translation>任务</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>Brand</source>
-        <translation>商标</translation>
+      <source>Brand</source>
+      <translation>商标</translation>
     </message>
     <message>
-        <source>Batch no.</source>
-        <translation>批号</translation>
+      <source>Batch no.</source>
+      <translation>批号</translation>
     </message>
     <message>
-        <source>Place type</source>
-        <translation>抽样场所类型</translation>
+      <source>Place type</source>
+      <translation>抽样场所类型</translation>
     </message>
     <message>
-        <source>Sampled party</source>
-        <translation>被抽样单位</translation>
+      <source>Sampled party</source>
+      <translation>被抽样单位</translation>
     </message>
     <message>
-        <source>Sampling date</source>
-        <translation>抽样日期</translation>
+      <source>Sampling date</source>
+      <translation>抽样日期</translation>
     </message>
     <message>
-        <source>Received on</source>
-        <translation>收样日期</translation>
+      <source>Received on</source>
+      <translation>收样日期</translation>
     </message>
     <message>
-        <source>Received</source>
-        <translation>已收样</translation>
+      <source>Received</source>
+      <translation>已收样</translation>
     </message>
     <message>
-        <source>In testing</source>
-        <translation>检验中</translation>
+      <source>In testing</source>
+      <translation>检验中</translation>
     </message>
     <message>
-        <source>Testing completed</source>
-        <translation>已完成</translation>
+      <source>Testing completed</source>
+      <translation>已完成</translation>
     </message>
     <message>
-        <source>Report compiled</source>
-        <translation>已编制</translation>
+      <source>Report compiled</source>
+      <translation>已编制</translation>
     </message>
     <message>
-        <source>Report reviewed</source>
-        <translation>已审核</translation>
+      <source>Report reviewed</source>
+      <translation>已审核</translation>
     </message>
     <message>
-        <source>Report approved</source>
-        <translation>已批准</translation>
+      <source>Report approved</source>
+      <translation>已批准</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Producer</source>
-        <translation>生产企业</translation>
+      <source>Producer</source>
+      <translation>生产企业</translation>
     </message>
     <message>
-        <source>Physical seller</source>
-        <translation>实体销售者</translation>
+      <source>Physical seller</source>
+      <translation>实体销售者</translation>
     </message>
     <message>
-        <source>E-commerce platform</source>
-        <translation>电商平台</translation>
+      <source>E-commerce platform</source>
+      <translation>电商平台</translation>
     </message>
     <message>
-        <source>Registered</source>
-        <translation>已登记</translation>
+      <source>Registered</source>
+      <translation>已登记</translation>
     </message>
     <message>
-        <source>Reported</source>
-        <translation>已报送</translation>
+      <source>Reported</source>
+      <translation>已报送</translation>
     </message>
     <message>
-        <source>Problems were found in this sample.</source>
-        <translation>该样品发现问题。</translation>
+      <source>Problems were found in this sample.</source>
+      <translation>该样品发现问题。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SamplesPage</name>
     <message>
-        <source>Sampling</source>
-        <translation>抽样</translation>
+      <source>Sampling</source>
+      <translation>抽样</translation>
     </message>
     <message>
-        <source>New sample</source>
-        <translation>新样品</translation>
+      <source>New sample</source>
+      <translation>新样品</translation>
     </message>
     <message>
-        <source>Register a new sample (Ctrl+N)</source>
-        <translation>登记新样品（Ctrl+N）</translation>
+      <source>Register a new sample (Ctrl+N)</source>
+      <translation>登记新样品（Ctrl+N）</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>打开</translation>
+      <source>Open</source>
+      <translation>打开</translation>
     </message>
     <message>
-        <source>Open the selected sample&apos;s form (Enter or double-click)</source>
-        <translation>打开所选样品的抽样单（回车或双击）</translation>
+      <source>Open the selected sample's form (Enter or double-click)</source>
+      <translation>打开所选样品的抽样单（回车或双击）</translation>
     </message>
     <message>
-        <source>Register another like this</source>
-        <translation>登记同类样品</translation>
+      <source>Register another like this</source>
+      <translation>登记同类样品</translation>
     </message>
     <message>
-        <source>A new form filled from the selected sample (Ctrl+Shift+N)</source>
-        <translation>以所选样品为模板新开抽样单（Ctrl+Shift+N）</translation>
+      <source>A new form filled from the selected sample (Ctrl+Shift+N)</source>
+      <translation>以所选样品为模板新开抽样单（Ctrl+Shift+N）</translation>
     </message>
     <message>
-        <source>Mark received today</source>
-        <translation>今日收样</translation>
+      <source>Mark received today</source>
+      <translation>今日收样</translation>
     </message>
     <message>
-        <source>Record that the selected samples arrived at the lab today (Ctrl+R)</source>
-        <translation>记录所选样品今日到达实验室（Ctrl+R）</translation>
+      <source>Record that the selected samples arrived at the lab today (Ctrl+R)</source>
+      <translation>记录所选样品今日到达实验室（Ctrl+R）</translation>
     </message>
     <message>
-        <source>Go to testing</source>
-        <translation>转到检验</translation>
+      <source>Go to testing</source>
+      <translation>转到检验</translation>
     </message>
     <message>
-        <source>Enter the results of the selected sample (Ctrl+T)</source>
-        <translation>录入所选样品的检验结果（Ctrl+T）</translation>
+      <source>Enter the results of the selected sample (Ctrl+T)</source>
+      <translation>录入所选样品的检验结果（Ctrl+T）</translation>
     </message>
     <message>
-        <source>Copy sample number</source>
-        <translation>复制样品编号</translation>
+      <source>Copy sample number</source>
+      <translation>复制样品编号</translation>
     </message>
     <message>
-        <source>Copy the selected sample numbers to the clipboard</source>
-        <translation>将所选样品编号复制到剪贴板</translation>
+      <source>Copy the selected sample numbers to the clipboard</source>
+      <translation>将所选样品编号复制到剪贴板</translation>
     </message>
     <message>
-        <source>Find</source>
-        <translation>查找</translation>
+      <source>Find</source>
+      <translation>查找</translation>
     </message>
     <message>
-        <source>Search the list (Ctrl+F)</source>
-        <translation>搜索列表（Ctrl+F）</translation>
+      <source>Search the list (Ctrl+F)</source>
+      <translation>搜索列表（Ctrl+F）</translation>
     </message>
     <message>
-        <source>Search number, product, brand, batch or enterprise (Ctrl+F)</source>
-        <translation>搜索编号、产品、商标、批号或企业（Ctrl+F）</translation>
+      <source>Search number, product, brand, batch or enterprise (Ctrl+F)</source>
+      <translation>搜索编号、产品、商标、批号或企业（Ctrl+F）</translation>
     </message>
     <message>
-        <source>All tasks</source>
-        <translation>全部任务</translation>
+      <source>All tasks</source>
+      <translation>全部任务</translation>
     </message>
     <message>
-        <source>All statuses</source>
-        <translation>全部状态</translation>
+      <source>All statuses</source>
+      <translation>全部状态</translation>
     </message>
     <message>
-        <source>All place types</source>
-        <translation>全部场所类型</translation>
+      <source>All place types</source>
+      <translation>全部场所类型</translation>
     </message>
     <message>
-        <source>Sampled from</source>
-        <translation>抽样日期自</translation>
+      <source>Sampled from</source>
+      <translation>抽样日期自</translation>
     </message>
     <message>
-        <source>to</source>
-        <translation>至</translation>
+      <source>to</source>
+      <translation>至</translation>
     </message>
     <message>
-        <source>The end date is before the start date.</source>
-        <translation>结束日期早于开始日期。</translation>
+      <source>The end date is before the start date.</source>
+      <translation>结束日期早于开始日期。</translation>
     </message>
     <message>
-        <source>Searching…</source>
-        <translation>正在查询…</translation>
+      <source>Searching…</source>
+      <translation>正在查询…</translation>
     </message>
     <message numerus="yes">
-        <source>%n sample(s)</source>
-        <translation>
-            <numerusform>共 %n 个样品</numerusform>
-        </translation>
+      <source>%n sample(s)</source>
+      <translation>
+        <numerusform>共 %n 个样品</numerusform>
+      </translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SchemeDialog</name>
     <message>
-        <source>Scheme (read only)</source>
-        <translation>监测方案（只读）</translation>
+      <source>Scheme (read only)</source>
+      <translation>监测方案（只读）</translation>
     </message>
     <message>
-        <source>Edit scheme</source>
-        <translation>修改方案</translation>
+      <source>Edit scheme</source>
+      <translation>修改方案</translation>
     </message>
     <message>
-        <source>New scheme</source>
-        <translation>新建方案</translation>
+      <source>New scheme</source>
+      <translation>新建方案</translation>
     </message>
     <message>
-        <source>Task: %1 %2</source>
-        <translation>任务：%1 %2</translation>
+      <source>Task: %1 %2</source>
+      <translation>任务：%1 %2</translation>
     </message>
     <message>
-        <source>the product monitored, e.g. electric kettle</source>
-        <translation>监测的产品，如 电热水壶</translation>
+      <source>the product monitored, e.g. electric kettle</source>
+      <translation>监测的产品，如 电热水壶</translation>
     </message>
     <message>
-        <source>Product *</source>
-        <translation>监测产品 *</translation>
+      <source>Product *</source>
+      <translation>监测产品 *</translation>
     </message>
     <message>
-        <source>Test items</source>
-        <translation>检验项目</translation>
+      <source>Test items</source>
+      <translation>检验项目</translation>
     </message>
     <message>
-        <source>Test item</source>
-        <translation>检验项目</translation>
+      <source>Test item</source>
+      <translation>检验项目</translation>
     </message>
     <message>
-        <source>Important performance item</source>
-        <translation>重要性能指标</translation>
+      <source>Important performance item</source>
+      <translation>重要性能指标</translation>
     </message>
     <message>
-        <source>Unit</source>
-        <translation>单位</translation>
+      <source>Unit</source>
+      <translation>单位</translation>
     </message>
     <message>
-        <source>Notes</source>
-        <translation>备注</translation>
+      <source>Notes</source>
+      <translation>备注</translation>
     </message>
     <message>
-        <source>Add item</source>
-        <translation>添加项目</translation>
+      <source>Add item</source>
+      <translation>添加项目</translation>
     </message>
     <message>
-        <source>Remove item</source>
-        <translation>删除项目</translation>
+      <source>Remove item</source>
+      <translation>删除项目</translation>
     </message>
     <message>
-        <source>Move up</source>
-        <translation>上移</translation>
+      <source>Move up</source>
+      <translation>上移</translation>
     </message>
     <message>
-        <source>Move down</source>
-        <translation>下移</translation>
+      <source>Move down</source>
+      <translation>下移</translation>
     </message>
     <message>
-        <source>Candidate standards</source>
-        <translation>候选标准</translation>
+      <source>Candidate standards</source>
+      <translation>候选标准</translation>
     </message>
     <message>
-        <source>Standard code</source>
-        <translation>标准编号</translation>
+      <source>Standard code</source>
+      <translation>标准编号</translation>
     </message>
     <message>
-        <source>Kind</source>
-        <translation>类别</translation>
+      <source>Kind</source>
+      <translation>类别</translation>
     </message>
     <message>
-        <source>Catalog</source>
-        <translation>标准库</translation>
+      <source>Catalog</source>
+      <translation>标准库</translation>
     </message>
     <message>
-        <source>Add standard</source>
-        <translation>添加标准</translation>
+      <source>Add standard</source>
+      <translation>添加标准</translation>
     </message>
     <message>
-        <source>Remove standard</source>
-        <translation>删除标准</translation>
+      <source>Remove standard</source>
+      <translation>删除标准</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>关闭</translation>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
-        <source>Important</source>
-        <translation>重要</translation>
+      <source>Important</source>
+      <translation>重要</translation>
     </message>
     <message>
-        <source>Not in the standards catalog</source>
-        <translation>不在标准库中</translation>
+      <source>Not in the standards catalog</source>
+      <translation>不在标准库中</translation>
     </message>
     <message>
-        <source>In the catalog</source>
-        <translation>在标准库中</translation>
+      <source>In the catalog</source>
+      <translation>在标准库中</translation>
     </message>
     <message>
-        <source>Not in the standards catalog: %1. Results cannot be judged against their requirements until the standards are added to the catalog.</source>
-        <translation>不在标准库中：%1。在标准库中添加这些标准之前，无法按其技术要求判定结果。</translation>
+      <source>Not in the standards catalog: %1. Results cannot be judged against their requirements until the standards are added to the catalog.</source>
+      <translation>不在标准库中：%1。在标准库中添加这些标准之前，无法按其技术要求判定结果。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SettingsLabels</name>
     <message>
-        <source>Technician</source>
-        <translation>检验员</translation>
+      <source>Technician</source>
+      <translation>检验员</translation>
     </message>
     <message>
-        <source>Reviewer</source>
-        <translation>审核人</translation>
+      <source>Reviewer</source>
+      <translation>审核人</translation>
     </message>
     <message>
-        <source>Authorised signatory</source>
-        <translation>授权签字人</translation>
+      <source>Authorised signatory</source>
+      <translation>授权签字人</translation>
     </message>
     <message>
-        <source>Administrator</source>
-        <translation>管理员</translation>
+      <source>Administrator</source>
+      <translation>管理员</translation>
     </message>
     <message>
-        <source>Holiday</source>
-        <translation>放假</translation>
+      <source>Holiday</source>
+      <translation>放假</translation>
     </message>
     <message>
-        <source>Adjusted working day</source>
-        <translation>调休上班</translation>
+      <source>Adjusted working day</source>
+      <translation>调休上班</translation>
     </message>
     <message>
-        <source>Entered by the lab</source>
-        <translation>本机构录入</translation>
+      <source>Entered by the lab</source>
+      <translation>本机构录入</translation>
     </message>
     <message>
-        <source>State Council notice (shipped)</source>
-        <translation>国务院办公厅通知（随程序提供）</translation>
+      <source>State Council notice (shipped)</source>
+      <translation>国务院办公厅通知（随程序提供）</translation>
     </message>
     <message>
-        <source>Statutory holidays (provisional)</source>
-        <translation>按法定节假日推定（暂定）</translation>
+      <source>Statutory holidays (provisional)</source>
+      <translation>按法定节假日推定（暂定）</translation>
     </message>
     <message>
-        <source>Monday</source>
-        <translation>星期一</translation>
+      <source>Monday</source>
+      <translation>星期一</translation>
     </message>
     <message>
-        <source>Tuesday</source>
-        <translation>星期二</translation>
+      <source>Tuesday</source>
+      <translation>星期二</translation>
     </message>
     <message>
-        <source>Wednesday</source>
-        <translation>星期三</translation>
+      <source>Wednesday</source>
+      <translation>星期三</translation>
     </message>
     <message>
-        <source>Thursday</source>
-        <translation>星期四</translation>
+      <source>Thursday</source>
+      <translation>星期四</translation>
     </message>
     <message>
-        <source>Friday</source>
-        <translation>星期五</translation>
+      <source>Friday</source>
+      <translation>星期五</translation>
     </message>
     <message>
-        <source>Saturday</source>
-        <translation>星期六</translation>
+      <source>Saturday</source>
+      <translation>星期六</translation>
     </message>
     <message>
-        <source>Sunday</source>
-        <translation>星期日</translation>
+      <source>Sunday</source>
+      <translation>星期日</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SettingsPage</name>
     <message>
-        <source>Settings</source>
-        <translation>设置</translation>
+      <source>Settings</source>
+      <translation>设置</translation>
     </message>
     <message>
-        <source>Lab-wide settings can only be changed by an administrator.</source>
-        <translation>全机构的设置只有管理员可以修改。</translation>
+      <source>Lab-wide settings can only be changed by an administrator.</source>
+      <translation>全机构的设置只有管理员可以修改。</translation>
     </message>
     <message>
-        <source>Lab</source>
-        <translation>本机构</translation>
+      <source>Lab</source>
+      <translation>本机构</translation>
     </message>
     <message>
-        <source>Users</source>
-        <translation>用户</translation>
+      <source>Users</source>
+      <translation>用户</translation>
     </message>
     <message>
-        <source>My account</source>
-        <translation>我的账号</translation>
+      <source>My account</source>
+      <translation>我的账号</translation>
     </message>
     <message>
-        <source>Working calendar</source>
-        <translation>工作日历</translation>
+      <source>Working calendar</source>
+      <translation>工作日历</translation>
     </message>
     <message>
-        <source>Numbering</source>
-        <translation>编号规则</translation>
+      <source>Numbering</source>
+      <translation>编号规则</translation>
     </message>
     <message>
-        <source>Provincial system</source>
-        <translation>省级系统</translation>
+      <source>Provincial system</source>
+      <translation>省级系统</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>语言</translation>
+      <source>Language</source>
+      <translation>语言</translation>
     </message>
     <message>
-        <source>number on the CMA certificate</source>
-        <translation>CMA 证书上的编号</translation>
+      <source>number on the CMA certificate</source>
+      <translation>CMA 证书上的编号</translation>
     </message>
     <message>
-        <source>Lab name *</source>
-        <translation>机构名称 *</translation>
+      <source>Lab name *</source>
+      <translation>机构名称 *</translation>
     </message>
     <message>
-        <source>CMA certificate number</source>
-        <translation>CMA 证书编号</translation>
+      <source>CMA certificate number</source>
+      <translation>CMA 证书编号</translation>
     </message>
     <message>
-        <source>Address</source>
-        <translation>地址</translation>
+      <source>Address</source>
+      <translation>地址</translation>
     </message>
     <message>
-        <source>Telephone</source>
-        <translation>电话</translation>
+      <source>Telephone</source>
+      <translation>电话</translation>
     </message>
     <message>
-        <source>Save lab details</source>
-        <translation>保存机构信息</translation>
+      <source>Save lab details</source>
+      <translation>保存机构信息</translation>
     </message>
     <message>
-        <source>Saved.</source>
-        <translation>已保存。</translation>
+      <source>Saved.</source>
+      <translation>已保存。</translation>
     </message>
     <message>
-        <source>Users and roles</source>
-        <translation>用户和角色</translation>
+      <source>Users and roles</source>
+      <translation>用户和角色</translation>
     </message>
     <message>
-        <source>User name</source>
-        <translation>用户名</translation>
+      <source>User name</source>
+      <translation>用户名</translation>
     </message>
     <message>
-        <source>Full name</source>
-        <translation>姓名</translation>
+      <source>Full name</source>
+      <translation>姓名</translation>
     </message>
     <message>
-        <source>Roles</source>
-        <translation>角色</translation>
+      <source>Roles</source>
+      <translation>角色</translation>
     </message>
     <message>
-        <source>Active</source>
-        <translation>启用</translation>
+      <source>Active</source>
+      <translation>启用</translation>
     </message>
     <message>
-        <source>Last sign-in</source>
-        <translation>最近登录</translation>
+      <source>Last sign-in</source>
+      <translation>最近登录</translation>
     </message>
     <message>
-        <source>Add user</source>
-        <translation>添加用户</translation>
+      <source>Add user</source>
+      <translation>添加用户</translation>
     </message>
     <message>
-        <source>Edit user</source>
-        <translation>修改用户</translation>
+      <source>Edit user</source>
+      <translation>修改用户</translation>
     </message>
     <message>
-        <source>Reset password</source>
-        <translation>重置密码</translation>
+      <source>Reset password</source>
+      <translation>重置密码</translation>
     </message>
     <message>
-        <source>Signed in as %1 (%2). Roles: %3</source>
-        <translation>当前登录：%1（%2）。角色：%3</translation>
+      <source>Signed in as %1 (%2). Roles: %3</source>
+      <translation>当前登录：%1（%2）。角色：%3</translation>
     </message>
     <message>
-        <source>Current password</source>
-        <translation>当前密码</translation>
+      <source>Current password</source>
+      <translation>当前密码</translation>
     </message>
     <message>
-        <source>New password (at least 8 characters)</source>
-        <translation>新密码（至少 8 位）</translation>
+      <source>New password (at least 8 characters)</source>
+      <translation>新密码（至少 8 位）</translation>
     </message>
     <message>
-        <source>New password again</source>
-        <translation>再次输入新密码</translation>
+      <source>New password again</source>
+      <translation>再次输入新密码</translation>
     </message>
     <message>
-        <source>Change my password</source>
-        <translation>修改我的密码</translation>
+      <source>Change my password</source>
+      <translation>修改我的密码</translation>
     </message>
     <message>
-        <source>The two new passwords differ.</source>
-        <translation>两次输入的新密码不一致。</translation>
+      <source>The two new passwords differ.</source>
+      <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <source>Your password was changed.</source>
-        <translation>密码已修改。</translation>
+      <source>Your password was changed.</source>
+      <translation>密码已修改。</translation>
     </message>
     <message>
-        <source>Yes</source>
-        <translation>是</translation>
+      <source>Yes</source>
+      <translation>是</translation>
     </message>
     <message>
-        <source>No</source>
-        <translation>否</translation>
+      <source>No</source>
+      <translation>否</translation>
     </message>
     <message>
-        <source>Year</source>
-        <translation>年份</translation>
+      <source>Year</source>
+      <translation>年份</translation>
     </message>
     <message>
-        <source>Date</source>
-        <translation>日期</translation>
+      <source>Date</source>
+      <translation>日期</translation>
     </message>
     <message>
-        <source>Weekday</source>
-        <translation>星期</translation>
+      <source>Weekday</source>
+      <translation>星期</translation>
     </message>
     <message>
-        <source>Kind</source>
-        <translation>类别</translation>
+      <source>Kind</source>
+      <translation>类别</translation>
     </message>
     <message>
-        <source>Source</source>
-        <translation>来源</translation>
+      <source>Source</source>
+      <translation>来源</translation>
     </message>
     <message>
-        <source>Holiday name</source>
-        <translation>节日名称</translation>
+      <source>Holiday name</source>
+      <translation>节日名称</translation>
     </message>
     <message>
-        <source>Notice number</source>
-        <translation>通知文号</translation>
+      <source>Notice number</source>
+      <translation>通知文号</translation>
     </message>
     <message>
-        <source>Add day…</source>
-        <translation>添加日期…</translation>
+      <source>Add day…</source>
+      <translation>添加日期…</translation>
     </message>
     <message>
-        <source>Remove day</source>
-        <translation>删除日期</translation>
+      <source>Remove day</source>
+      <translation>删除日期</translation>
     </message>
     <message>
-        <source>Only days entered by the lab can be removed</source>
-        <translation>只能删除本机构录入的日期</translation>
+      <source>Only days entered by the lab can be removed</source>
+      <translation>只能删除本机构录入的日期</translation>
     </message>
     <message>
-        <source>Import a year&apos;s notice…</source>
-        <translation>导入年度放假通知…</translation>
+      <source>Import a year's notice…</source>
+      <translation>导入年度放假通知…</translation>
     </message>
     <message>
-        <source>CSV (date,kind,name) or JSON list; every line is checked and nothing is imported if one is bad</source>
-        <translation>CSV（date,kind,name）或 JSON 列表；逐行检查，任何一行有误则全部不导入</translation>
+      <source>CSV (date,kind,name) or JSON list; every line is checked and nothing is imported if one is bad</source>
+      <translation>CSV（date,kind,name）或 JSON 列表；逐行检查，任何一行有误则全部不导入</translation>
     </message>
     <message>
-        <source>No official holiday notice for %1 yet: the statutory holidays are assumed and deadlines are provisional. Import the notice when it is published.</source>
-        <translation>%1 年的放假安排通知尚未发布：暂按法定节假日推定，期限为暂定。通知发布后请导入。</translation>
+      <source>No official holiday notice for %1 yet: the statutory holidays are assumed and deadlines are provisional. Import the notice when it is published.</source>
+      <translation>%1 年的放假安排通知尚未发布：暂按法定节假日推定，期限为暂定。通知发布后请导入。</translation>
     </message>
     <message>
-        <source>Holidays and adjusted working days of %1 (weekends not listed).</source>
-        <translation>%1 年的放假和调休上班日期（普通周末不列出）。</translation>
+      <source>Holidays and adjusted working days of %1 (weekends not listed).</source>
+      <translation>%1 年的放假和调休上班日期（普通周末不列出）。</translation>
     </message>
     <message>
-        <source>Remove %1 from the lab&apos;s calendar entries?</source>
-        <translation>从本机构录入的日历中删除 %1？</translation>
+      <source>Remove %1 from the lab's calendar entries?</source>
+      <translation>从本机构录入的日历中删除 %1？</translation>
     </message>
     <message>
-        <source>Import a holiday notice</source>
-        <translation>导入放假安排通知</translation>
+      <source>Import a holiday notice</source>
+      <translation>导入放假安排通知</translation>
     </message>
     <message>
-        <source>Calendar files (*.csv *.json);;All files (*)</source>
-        <translation>日历文件 (*.csv *.json);;所有文件 (*)</translation>
+      <source>Calendar files (*.csv *.json);;All files (*)</source>
+      <translation>日历文件 (*.csv *.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Calendar imported</source>
-        <translation>日历已导入</translation>
+      <source>Calendar imported</source>
+      <translation>日历已导入</translation>
     </message>
     <message numerus="yes">
-        <source>%n day(s) imported.</source>
-        <translation>
-            <numerusform>已导入 %n 天。</numerusform>
-        </translation>
+      <source>%n day(s) imported.</source>
+      <translation>
+        <numerusform>已导入 %n 天。</numerusform>
+      </translation>
     </message>
     <message>
-        <source>Calendar import rejected</source>
-        <translation>日历导入被拒绝</translation>
+      <source>Calendar import rejected</source>
+      <translation>日历导入被拒绝</translation>
     </message>
     <message>
-        <source>Nothing was imported. Fix every line listed below and import the file again.</source>
-        <translation>未导入任何数据。请修改下列各行后重新导入。</translation>
+      <source>Nothing was imported. Fix every line listed below and import the file again.</source>
+      <translation>未导入任何数据。请修改下列各行后重新导入。</translation>
     </message>
     <message>
-        <source>Sample number pattern</source>
-        <translation>样品编号规则</translation>
+      <source>Sample number pattern</source>
+      <translation>样品编号规则</translation>
     </message>
     <message>
-        <source>Example</source>
-        <translation>示例</translation>
+      <source>Example</source>
+      <translation>示例</translation>
     </message>
     <message>
-        <source>Report number pattern</source>
-        <translation>报告编号规则</translation>
+      <source>Report number pattern</source>
+      <translation>报告编号规则</translation>
     </message>
     <message>
-        <source>Placeholders: {task} task number, {seq:04d} running number (per task for samples, per year for reports, 4 digits), {year}, {month:02d}, {day:02d} (sampling date). A sample pattern needs {task} and {seq}; a report pattern needs {year} and {seq}, so that numbers never repeat.</source>
-        <translation>可用占位符：{task} 任务编号，{seq:04d} 顺序号（样品按任务、报告按年度计数，4 位），{year}、{month:02d}、{day:02d}（抽样日期）。样品编号规则须含 {task} 和 {seq}，报告编号规则须含 {year} 和 {seq}，以免编号重复。</translation>
+      <source>Placeholders: {task} task number, {seq:04d} running number (per task for samples, per year for reports, 4 digits), {year}, {month:02d}, {day:02d} (sampling date). A sample pattern needs {task} and {seq}; a report pattern needs {year} and {seq}, so that numbers never repeat.</source>
+      <translation>可用占位符：{task} 任务编号，{seq:04d} 顺序号（样品按任务、报告按年度计数，4 位），{year}、{month:02d}、{day:02d}（抽样日期）。样品编号规则须含 {task} 和 {seq}，报告编号规则须含 {year} 和 {seq}，以免编号重复。</translation>
     </message>
     <message>
-        <source>Save patterns</source>
-        <translation>保存编号规则</translation>
+      <source>Save patterns</source>
+      <translation>保存编号规则</translation>
     </message>
     <message>
-        <source>Final results and analysis reports are uploaded to the Hubei product quality safety supervision information system.</source>
-        <translation>最终结果和分析报告上报至湖北省产品质量安全监督管理信息系统。</translation>
+      <source>Final results and analysis reports are uploaded to the Hubei product quality safety supervision information system.</source>
+      <translation>最终结果和分析报告上报至湖北省产品质量安全监督管理信息系统。</translation>
     </message>
     <message>
-        <source>Address of the provincial system</source>
-        <translation>省级系统地址</translation>
+      <source>Address of the provincial system</source>
+      <translation>省级系统地址</translation>
     </message>
     <message>
-        <source>User name at the provincial system</source>
-        <translation>省级系统用户名</translation>
+      <source>User name at the provincial system</source>
+      <translation>省级系统用户名</translation>
     </message>
     <message>
-        <source>Save connection</source>
-        <translation>保存连接设置</translation>
+      <source>Save connection</source>
+      <translation>保存连接设置</translation>
     </message>
     <message>
-        <source>Password of the provincial system</source>
-        <translation>省级系统密码</translation>
+      <source>Password of the provincial system</source>
+      <translation>省级系统密码</translation>
     </message>
     <message>
-        <source>Checking the system keyring…</source>
-        <translation>正在检查系统密码库…</translation>
+      <source>Checking the system keyring…</source>
+      <translation>正在检查系统密码库…</translation>
     </message>
     <message>
-        <source>Password</source>
-        <translation>密码</translation>
+      <source>Password</source>
+      <translation>密码</translation>
     </message>
     <message>
-        <source>Save password to the system keyring</source>
-        <translation>将密码保存到系统密码库</translation>
+      <source>Save password to the system keyring</source>
+      <translation>将密码保存到系统密码库</translation>
     </message>
     <message>
-        <source>The system keyring cannot be used: %1</source>
-        <translation>无法使用系统密码库：%1</translation>
+      <source>The system keyring cannot be used: %1</source>
+      <translation>无法使用系统密码库：%1</translation>
     </message>
     <message>
-        <source>The password is kept in the system keyring of this computer (%1), never in the database.</source>
-        <translation>密码保存在本机的系统密码库（%1）中，不会存入数据库。</translation>
+      <source>The password is kept in the system keyring of this computer (%1), never in the database.</source>
+      <translation>密码保存在本机的系统密码库（%1）中，不会存入数据库。</translation>
     </message>
     <message>
-        <source>The password was saved to the system keyring.</source>
-        <translation>密码已保存到系统密码库。</translation>
+      <source>The password was saved to the system keyring.</source>
+      <translation>密码已保存到系统密码库。</translation>
     </message>
     <message>
-        <source>Interface language</source>
-        <translation>界面语言</translation>
+      <source>Interface language</source>
+      <translation>界面语言</translation>
     </message>
     <message>
-        <source>The language is kept on this computer and applied the next time Riskmon starts.</source>
-        <translation>界面语言保存在本机，下次启动 Riskmon 时生效。</translation>
+      <source>The language is kept on this computer and applied the next time Riskmon starts.</source>
+      <translation>界面语言保存在本机，下次启动 Riskmon 时生效。</translation>
     </message>
     <message>
-        <source>Saved: Riskmon will start in %1 next time.</source>
-        <translation>已保存：Riskmon 下次启动时使用%1。</translation>
+      <source>Saved: Riskmon will start in %1 next time.</source>
+      <translation>已保存：Riskmon 下次启动时使用%1。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SignDialog</name>
     <message>
-        <source>Reviewed: pass it on for approval</source>
-        <translation>审核通过，提交批准</translation>
+      <source>Reviewed: pass it on for approval</source>
+      <translation>审核通过，提交批准</translation>
     </message>
     <message>
-        <source>Return it to the compiler</source>
-        <translation>退回编制人</translation>
+      <source>Return it to the compiler</source>
+      <translation>退回编制人</translation>
     </message>
     <message>
-        <source>Decision</source>
-        <translation>审核结论</translation>
+      <source>Decision</source>
+      <translation>审核结论</translation>
     </message>
     <message>
-        <source>Comment</source>
-        <translation>意见</translation>
+      <source>Comment</source>
+      <translation>意见</translation>
     </message>
     <message>
-        <source>Required when returning the report</source>
-        <translation>退回报告时必须填写</translation>
+      <source>Required when returning the report</source>
+      <translation>退回报告时必须填写</translation>
     </message>
     <message>
-        <source>Write the comment for the compiler when returning the report.</source>
-        <translation>退回报告时请写明给编制人的意见。</translation>
+      <source>Write the comment for the compiler when returning the report.</source>
+      <translation>退回报告时请写明给编制人的意见。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>StandardDialog</name>
     <message>
-        <source>Standard (read only)</source>
-        <translation>标准（只读）</translation>
+      <source>Standard (read only)</source>
+      <translation>标准（只读）</translation>
     </message>
     <message>
-        <source>Edit standard</source>
-        <translation>修改标准</translation>
+      <source>Edit standard</source>
+      <translation>修改标准</translation>
     </message>
     <message>
-        <source>New version of a standard</source>
-        <translation>新增标准版本</translation>
+      <source>New version of a standard</source>
+      <translation>新增标准版本</translation>
     </message>
     <message>
-        <source>New standard</source>
-        <translation>新增标准</translation>
+      <source>New standard</source>
+      <translation>新增标准</translation>
     </message>
     <message>
-        <source>with its year, e.g. GB 4706.19-2008</source>
-        <translation>带年代号，如 GB 4706.19-2008</translation>
+      <source>with its year, e.g. GB 4706.19-2008</source>
+      <translation>带年代号，如 GB 4706.19-2008</translation>
     </message>
     <message>
-        <source>Standard code *</source>
-        <translation>标准编号 *</translation>
+      <source>Standard code *</source>
+      <translation>标准编号 *</translation>
     </message>
     <message>
-        <source>Title</source>
-        <translation>名称</translation>
+      <source>Title</source>
+      <translation>名称</translation>
     </message>
     <message>
-        <source>Effective from</source>
-        <translation>实施日期</translation>
+      <source>Effective from</source>
+      <translation>实施日期</translation>
     </message>
     <message>
-        <source>Abolished on (empty while current)</source>
-        <translation>废止日期（现行有效的不填）</translation>
+      <source>Abolished on (empty while current)</source>
+      <translation>废止日期（现行有效的不填）</translation>
     </message>
     <message>
-        <source>Items, requirements and methods</source>
-        <translation>检验项目、技术要求和检验方法</translation>
+      <source>Items, requirements and methods</source>
+      <translation>检验项目、技术要求和检验方法</translation>
     </message>
     <message>
-        <source>Test item</source>
-        <translation>检验项目</translation>
+      <source>Test item</source>
+      <translation>检验项目</translation>
     </message>
     <message>
-        <source>Clause</source>
-        <translation>条款</translation>
+      <source>Clause</source>
+      <translation>条款</translation>
     </message>
     <message>
-        <source>Requirement</source>
-        <translation>技术要求</translation>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
     </message>
     <message>
-        <source>Limit</source>
-        <translation>限值</translation>
+      <source>Limit</source>
+      <translation>限值</translation>
     </message>
     <message>
-        <source>Lower limit</source>
-        <translation>下限</translation>
+      <source>Lower limit</source>
+      <translation>下限</translation>
     </message>
     <message>
-        <source>Unit</source>
-        <translation>单位</translation>
+      <source>Unit</source>
+      <translation>单位</translation>
     </message>
     <message>
-        <source>Text requirement</source>
-        <translation>文字要求</translation>
+      <source>Text requirement</source>
+      <translation>文字要求</translation>
     </message>
     <message>
-        <source>Method standard</source>
-        <translation>检验方法标准</translation>
+      <source>Method standard</source>
+      <translation>检验方法标准</translation>
     </message>
     <message>
-        <source>Upper limit</source>
-        <translation>上限</translation>
+      <source>Upper limit</source>
+      <translation>上限</translation>
     </message>
     <message>
-        <source>Method clause</source>
-        <translation>方法条款</translation>
+      <source>Method clause</source>
+      <translation>方法条款</translation>
     </message>
     <message>
-        <source>Add item</source>
-        <translation>添加项目</translation>
+      <source>Add item</source>
+      <translation>添加项目</translation>
     </message>
     <message>
-        <source>Remove item</source>
-        <translation>删除项目</translation>
+      <source>Remove item</source>
+      <translation>删除项目</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>关闭</translation>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
-    <message>
-        <source>Changed by someone else</source>
-        <translation>已被他人修改</translation>
-    </message>
-    <message>
-        <source>Close this form and reload? What you typed here will be lost.</source>
-        <translation>关闭此窗口并重新加载吗？此处填写的内容将丢失。</translation>
-    </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>StringListEdit</name>
     <message>
-        <source>Add</source>
-        <extracomment>statuses after which the sampling record is frozen (update_sample refuses) what &quot;register another like this one&quot; clears: the things that differ from sample to sample</extracomment>
-        <translation>添加</translation>
+      <source>Add</source>
+      <extracomment>statuses after which the sampling record is frozen (update_sample refuses) what "register another like this one" clears: the things that differ from sample to sample</extracomment>
+      <translation>添加</translation>
     </message>
     <message>
-        <source>Remove</source>
-        <translation>删除</translation>
+      <source>Remove</source>
+      <translation>删除</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SyncPage</name>
     <message>
-        <source>Upload to the provincial system</source>
-        <translation>上报同步</translation>
+      <source>Upload to the provincial system</source>
+      <translation>上报同步</translation>
     </message>
     <message>
-        <source>All</source>
-        <translation>全部</translation>
+      <source>All</source>
+      <translation>全部</translation>
     </message>
     <message>
-        <source>Not yet delivered</source>
-        <translation>尚未完成</translation>
+      <source>Not yet delivered</source>
+      <translation>尚未完成</translation>
     </message>
     <message>
-        <source>Needs attention</source>
-        <translation>需人工处理</translation>
+      <source>Needs attention</source>
+      <translation>需人工处理</translation>
     </message>
     <message>
-        <source>Done</source>
-        <translation>已完成</translation>
+      <source>Done</source>
+      <translation>已完成</translation>
     </message>
     <message>
-        <source>Which uploads to list</source>
-        <translation>选择列出哪些上传记录</translation>
+      <source>Which uploads to list</source>
+      <translation>选择列出哪些上传记录</translation>
     </message>
     <message>
-        <source>Task, report or receipt no.</source>
-        <translation>任务、报告或回执编号</translation>
+      <source>Task, report or receipt no.</source>
+      <translation>任务、报告或回执编号</translation>
     </message>
     <message>
-        <source>Show the uploads whose task, report or receipt number matches</source>
-        <translation>列出任务编号、报告编号或回执编号匹配的上传记录</translation>
+      <source>Show the uploads whose task, report or receipt number matches</source>
+      <translation>列出任务编号、报告编号或回执编号匹配的上传记录</translation>
     </message>
     <message>
-        <source>Final results and analysis reports are also uploaded to the Hubei product quality safety supervision information system (Article 18). Approving a report queues its task&apos;s package here; each package is recorded once by the province, however often it is sent.</source>
-        <translation>最终风险监测结果和分析报告还应同时上传“湖北省产品质量安全监督管理信息系统”（第十八条）。报告批准后，其任务的上传包即加入此处的队列；同一上传包无论发送多少次，省级系统只记录一次。</translation>
+      <source>Final results and analysis reports are also uploaded to the Hubei product quality safety supervision information system (Article 18). Approving a report queues its task's package here; each package is recorded once by the province, however often it is sent.</source>
+      <translation>最终风险监测结果和分析报告还应同时上传“湖北省产品质量安全监督管理信息系统”（第十八条）。报告批准后，其任务的上传包即加入此处的队列；同一上传包无论发送多少次，省级系统只记录一次。</translation>
     </message>
     <message>
-        <source>Sync now</source>
-        <translation>立即上传</translation>
+      <source>Sync now</source>
+      <translation>立即上传</translation>
     </message>
     <message>
-        <source>Send everything that is due to the provincial system now</source>
-        <translation>立即把所有到期的内容上传到省级系统</translation>
+      <source>Send everything that is due to the provincial system now</source>
+      <translation>立即把所有到期的内容上传到省级系统</translation>
     </message>
     <message>
-        <source>Retry</source>
-        <translation>重新上传</translation>
+      <source>Retry</source>
+      <translation>重新上传</translation>
     </message>
     <message>
-        <source>Send the selected upload again at once</source>
-        <translation>立即重新上传所选记录</translation>
+      <source>Send the selected upload again at once</source>
+      <translation>立即重新上传所选记录</translation>
     </message>
     <message>
-        <source>Cancel upload</source>
-        <translation>取消上传</translation>
+      <source>Cancel upload</source>
+      <translation>取消上传</translation>
     </message>
     <message>
-        <source>Take the selected upload out of the queue</source>
-        <translation>把所选记录移出上传队列</translation>
+      <source>Take the selected upload out of the queue</source>
+      <translation>把所选记录移出上传队列</translation>
     </message>
     <message>
-        <source>Export for upload by hand…</source>
-        <translation>导出供手工上传…</translation>
+      <source>Export for upload by hand…</source>
+      <translation>导出供手工上传…</translation>
     </message>
     <message>
-        <source>Write the package to a folder, to upload it through the provincial web portal</source>
-        <translation>把上传包写入文件夹，以便通过省级系统网页手工上传</translation>
+      <source>Write the package to a folder, to upload it through the provincial web portal</source>
+      <translation>把上传包写入文件夹，以便通过省级系统网页手工上传</translation>
     </message>
     <message>
-        <source>Confirm upload by hand…</source>
-        <translation>确认已手工上传…</translation>
+      <source>Confirm upload by hand…</source>
+      <translation>确认已手工上传…</translation>
     </message>
     <message>
-        <source>Record that the package was uploaded through the portal, with its receipt number</source>
-        <translation>登记该上传包已通过省级系统网页上传及其回执编号</translation>
+      <source>Record that the package was uploaded through the portal, with its receipt number</source>
+      <translation>登记该上传包已通过省级系统网页上传及其回执编号</translation>
     </message>
     <message>
-        <source>Password…</source>
-        <translation>密码…</translation>
+      <source>Password…</source>
+      <translation>密码…</translation>
     </message>
     <message>
-        <source>Enter the password of the provincial system for this session</source>
-        <translation>输入省级系统密码（本次运行有效）</translation>
+      <source>Enter the password of the provincial system for this session</source>
+      <translation>输入省级系统密码（本次运行有效）</translation>
     </message>
     <message>
-        <source>No.</source>
-        <translation>序号</translation>
+      <source>No.</source>
+      <translation>序号</translation>
     </message>
     <message>
-        <source>Task</source>
-        <translation>任务</translation>
+      <source>Task</source>
+      <translation>任务</translation>
     </message>
     <message>
-        <source>Content</source>
-        <translation>上传内容</translation>
+      <source>Content</source>
+      <translation>上传内容</translation>
     </message>
     <message>
-        <source>State</source>
-        <translation>状态</translation>
+      <source>State</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Attempts</source>
-        <translation>尝试次数</translation>
+      <source>Attempts</source>
+      <translation>尝试次数</translation>
     </message>
     <message>
-        <source>Next attempt</source>
-        <translation>下次尝试</translation>
+      <source>Next attempt</source>
+      <translation>下次尝试</translation>
     </message>
     <message>
-        <source>Receipt no.</source>
-        <translation>回执编号</translation>
+      <source>Receipt no.</source>
+      <translation>回执编号</translation>
     </message>
     <message>
-        <source>Accepted</source>
-        <translation>接收时间</translation>
+      <source>Accepted</source>
+      <translation>接收时间</translation>
     </message>
     <message>
-        <source>Last error</source>
-        <translation>最近错误</translation>
+      <source>Last error</source>
+      <translation>最近错误</translation>
     </message>
     <message>
-        <source>Selected upload</source>
-        <translation>所选上传记录</translation>
+      <source>Selected upload</source>
+      <translation>所选上传记录</translation>
     </message>
     <message>
-        <source>Approved report</source>
-        <translation>批准的报告</translation>
+      <source>Approved report</source>
+      <translation>批准的报告</translation>
     </message>
     <message>
-        <source>Upload key</source>
-        <translation>上传编号（幂等键）</translation>
+      <source>Upload key</source>
+      <translation>上传编号（幂等键）</translation>
     </message>
     <message>
-        <source>Export for upload by hand</source>
-        <translation>导出供手工上传</translation>
+      <source>Export for upload by hand</source>
+      <translation>导出供手工上传</translation>
     </message>
     <message>
-        <source>No address of the provincial system is set: enter it in Settings → Provincial system, or export packages for upload by hand.</source>
-        <translation>尚未设置省级系统地址：请在“设置 → 省级系统”中填写，或导出上传包手工上传。</translation>
+      <source>No address of the provincial system is set: enter it in Settings → Provincial system, or export packages for upload by hand.</source>
+      <translation>尚未设置省级系统地址：请在“设置 → 省级系统”中填写，或导出上传包手工上传。</translation>
     </message>
     <message>
-        <source>Provincial system: %1 · account %2</source>
-        <translation>省级系统：%1 · 账号 %2</translation>
+      <source>Provincial system: %1 · account %2</source>
+      <translation>省级系统：%1 · 账号 %2</translation>
     </message>
     <message>
-        <source>Background upload is on: due items are sent at once and after every approval.</source>
-        <translation>后台上传已开启：到期的内容会立即上传，每次批准后也会立即上传。</translation>
+      <source>Background upload is on: due items are sent at once and after every approval.</source>
+      <translation>后台上传已开启：到期的内容会立即上传，每次批准后也会立即上传。</translation>
     </message>
     <message>
-        <source>Background upload is paused until the password of the provincial system is entered.</source>
-        <translation>后台上传已暂停，等待输入省级系统密码。</translation>
+      <source>Background upload is paused until the password of the provincial system is entered.</source>
+      <translation>后台上传已暂停，等待输入省级系统密码。</translation>
     </message>
     <message>
-        <source>Background upload is off.</source>
-        <translation>后台上传未开启。</translation>
+      <source>Background upload is off.</source>
+      <translation>后台上传未开启。</translation>
     </message>
     <message>
-        <source>The background upload stopped after an unexpected error; the details are in the log file.</source>
-        <translation>后台上传因意外错误而停止，详情见日志文件。</translation>
+      <source>The background upload stopped after an unexpected error; the details are in the log file.</source>
+      <translation>后台上传因意外错误而停止，详情见日志文件。</translation>
     </message>
     <message>
-        <source>The password was saved in the system keyring.</source>
-        <translation>密码已保存到系统密码库。</translation>
+      <source>The password was saved in the system keyring.</source>
+      <translation>密码已保存到系统密码库。</translation>
     </message>
     <message>
-        <source>No password entered: nothing is uploaded until you choose Sync now.</source>
-        <translation>未输入密码：在点击“立即上传”之前不会上传任何内容。</translation>
+      <source>No password entered: nothing is uploaded until you choose Sync now.</source>
+      <translation>未输入密码：在点击“立即上传”之前不会上传任何内容。</translation>
     </message>
     <message>
-        <source>Waiting %1 · sending %2 · accepted %3 · failed %4 (needing attention %5) · uploaded by hand %6 · cancelled %7</source>
-        <translation>待上传 %1 · 上传中 %2 · 已接收 %3 · 失败 %4（需人工处理 %5） · 已手工上传 %6 · 已取消 %7</translation>
+      <source>Waiting %1 · sending %2 · accepted %3 · failed %4 (needing attention %5) · uploaded by hand %6 · cancelled %7</source>
+      <translation>待上传 %1 · 上传中 %2 · 已接收 %3 · 失败 %4（需人工处理 %5） · 已手工上传 %6 · 已取消 %7</translation>
     </message>
     <message>
-        <source>Set the address of the provincial system in Settings first.</source>
-        <translation>请先在“设置”中填写省级系统地址。</translation>
+      <source>Set the address of the provincial system in Settings first.</source>
+      <translation>请先在“设置”中填写省级系统地址。</translation>
     </message>
     <message>
-        <source>Uploading…</source>
-        <translation>正在上传…</translation>
+      <source>Uploading…</source>
+      <translation>正在上传…</translation>
     </message>
     <message>
-        <source>Queued again: it is sent at the next pass.</source>
-        <translation>已重新加入队列，将在下一轮上传。</translation>
+      <source>Queued again: it is sent at the next pass.</source>
+      <translation>已重新加入队列，将在下一轮上传。</translation>
     </message>
     <message>
-        <source>Take this upload out of the queue? It stays listed as cancelled and can be queued again with Retry.</source>
-        <translation>要把该记录移出上传队列吗？它仍会以“已取消”列出，可用“重新上传”再次加入队列。</translation>
+      <source>Take this upload out of the queue? It stays listed as cancelled and can be queued again with Retry.</source>
+      <translation>要把该记录移出上传队列吗？它仍会以“已取消”列出，可用“重新上传”再次加入队列。</translation>
     </message>
     <message>
-        <source>The upload was cancelled.</source>
-        <translation>已取消上传。</translation>
+      <source>The upload was cancelled.</source>
+      <translation>已取消上传。</translation>
     </message>
     <message>
-        <source>Written to %1. Upload it through the provincial web portal, then confirm the upload by hand here.</source>
-        <translation>已写入 %1。请通过省级系统网页上传，然后在此确认已手工上传。</translation>
+      <source>Written to %1. Upload it through the provincial web portal, then confirm the upload by hand here.</source>
+      <translation>已写入 %1。请通过省级系统网页上传，然后在此确认已手工上传。</translation>
     </message>
     <message>
-        <source>Recorded as uploaded by hand.</source>
-        <translation>已登记为手工上传。</translation>
+      <source>Recorded as uploaded by hand.</source>
+      <translation>已登记为手工上传。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>TaskDialog</name>
     <message>
-        <source>Edit task</source>
-        <translation>修改任务</translation>
+      <source>Edit task</source>
+      <translation>修改任务</translation>
     </message>
     <message>
-        <source>New monitoring task</source>
-        <translation>新建监测任务</translation>
+      <source>New monitoring task</source>
+      <translation>新建监测任务</translation>
     </message>
     <message>
-        <source>as on the task letter, e.g. HBFX-2026-DQ-01</source>
-        <translation>按任务书填写，如 HBFX-2026-DQ-01</translation>
+      <source>as on the task letter, e.g. HBFX-2026-DQ-01</source>
+      <translation>按任务书填写，如 HBFX-2026-DQ-01</translation>
     </message>
     <message>
-        <source>e.g. Hubei Provincial Administration for Market Regulation</source>
-        <translation>如 湖北省市场监督管理局</translation>
+      <source>e.g. Hubei Provincial Administration for Market Regulation</source>
+      <translation>如 湖北省市场监督管理局</translation>
     </message>
     <message>
-        <source>(not set)</source>
-        <translation>（未填写）</translation>
+      <source>(not set)</source>
+      <translation>（未填写）</translation>
     </message>
     <message>
-        <source>Task number *</source>
-        <translation>任务编号 *</translation>
+      <source>Task number *</source>
+      <translation>任务编号 *</translation>
     </message>
     <message>
-        <source>Task title *</source>
-        <translation>任务名称 *</translation>
+      <source>Task title *</source>
+      <translation>任务名称 *</translation>
     </message>
     <message>
-        <source>Issuing authority</source>
-        <translation>下达部门</translation>
+      <source>Issuing authority</source>
+      <translation>下达部门</translation>
     </message>
     <message>
-        <source>Authority level</source>
-        <translation>下达部门级别</translation>
+      <source>Authority level</source>
+      <translation>下达部门级别</translation>
     </message>
     <message>
-        <source>Product category</source>
-        <translation>产品类别</translation>
+      <source>Product category</source>
+      <translation>产品类别</translation>
     </message>
     <message>
-        <source>Plan year</source>
-        <translation>计划年度</translation>
+      <source>Plan year</source>
+      <translation>计划年度</translation>
     </message>
     <message>
-        <source>Batches planned</source>
-        <translation>计划批次</translation>
+      <source>Batches planned</source>
+      <translation>计划批次</translation>
     </message>
     <message>
-        <source>Sampling deadline</source>
-        <translation>抽样截止日期</translation>
+      <source>Sampling deadline</source>
+      <translation>抽样截止日期</translation>
     </message>
     <message>
-        <source>Report deadline</source>
-        <translation>报告截止日期</translation>
+      <source>Report deadline</source>
+      <translation>报告截止日期</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Notes</source>
-        <translation>备注</translation>
+      <source>Notes</source>
+      <translation>备注</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
-</context>
-<context>
-    <name>TaskDialogs</name>
-    <message>
-        <source>Changed by someone else</source>
-        <translation>已被他人修改</translation>
-    </message>
-    <message>
-        <source>Close this form and reload? What you typed here will be lost.</source>
-        <translation>关闭此窗口并重新加载吗？此处填写的内容将丢失。</translation>
-    </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>TaskLabels</name>
     <message>
-        <source>National</source>
-        <extracomment>background and text colour of each warning level colour (Article 19)</extracomment>
-        <translation>国家级</translation>
+      <source>National</source>
+      <extracomment>background and text colour of each warning level colour (Article 19)</extracomment>
+      <translation>国家级</translation>
     </message>
     <message>
-        <source>Provincial</source>
-        <translation>省级</translation>
+      <source>Provincial</source>
+      <translation>省级</translation>
     </message>
     <message>
-        <source>Municipal (prefecture)</source>
-        <translation>市（州）级</translation>
+      <source>Municipal (prefecture)</source>
+      <translation>市（州）级</translation>
     </message>
     <message>
-        <source>County</source>
-        <translation>县级</translation>
+      <source>County</source>
+      <translation>县级</translation>
     </message>
     <message>
-        <source>Draft</source>
-        <translation>草稿</translation>
+      <source>Draft</source>
+      <translation>草稿</translation>
     </message>
     <message>
-        <source>In progress</source>
-        <translation>进行中</translation>
+      <source>In progress</source>
+      <translation>进行中</translation>
     </message>
     <message>
-        <source>Closed</source>
-        <translation>已关闭</translation>
+      <source>Closed</source>
+      <translation>已关闭</translation>
     </message>
     <message>
-        <source>Submitted for review</source>
-        <translation>已提交评审</translation>
+      <source>Submitted for review</source>
+      <translation>已提交评审</translation>
     </message>
     <message>
-        <source>Reviewed</source>
-        <translation>已评审</translation>
+      <source>Reviewed</source>
+      <translation>已评审</translation>
     </message>
     <message>
-        <source>Task finished</source>
-        <translation>已完成</translation>
+      <source>Task finished</source>
+      <translation>已完成</translation>
     </message>
     <message>
-        <source>Approved (confirmed)</source>
-        <translation>已确认</translation>
+      <source>Approved (confirmed)</source>
+      <translation>已确认</translation>
     </message>
     <message>
-        <source>Returned for changes</source>
-        <translation>退回修改</translation>
+      <source>Returned for changes</source>
+      <translation>退回修改</translation>
     </message>
     <message>
-        <source>Same or similar product standard</source>
-        <translation>同类产品标准</translation>
+      <source>Same or similar product standard</source>
+      <translation>同类产品标准</translation>
     </message>
     <message>
-        <source>Mandatory standard</source>
-        <translation>强制性标准</translation>
+      <source>Mandatory standard</source>
+      <translation>强制性标准</translation>
     </message>
     <message>
-        <source>1 — first aid, reversible</source>
-        <translation>1 — 轻微：急救即可，可逆</translation>
+      <source>1 — first aid, reversible</source>
+      <translation>1 — 轻微：急救即可，可逆</translation>
     </message>
     <message>
-        <source>2 — medical treatment, recovery within about 6 months</source>
-        <translation>2 — 需就医：约 6 个月内恢复</translation>
+      <source>2 — medical treatment, recovery within about 6 months</source>
+      <translation>2 — 需就医：约 6 个月内恢复</translation>
     </message>
     <message>
-        <source>3 — hospitalisation or lasting loss of function</source>
-        <translation>3 — 住院或功能持久丧失</translation>
+      <source>3 — hospitalisation or lasting loss of function</source>
+      <translation>3 — 住院或功能持久丧失</translation>
     </message>
     <message>
-        <source>4 — fatal or could be, or over 10% permanent disability</source>
-        <translation>4 — 致命或可能致命，或超过 10% 永久残疾</translation>
+      <source>4 — fatal or could be, or over 10% permanent disability</source>
+      <translation>4 — 致命或可能致命，或超过 10% 永久残疾</translation>
     </message>
     <message>
-        <source>Normal</source>
-        <translation>一般</translation>
+      <source>Normal</source>
+      <translation>一般</translation>
     </message>
     <message>
-        <source>Urgent (injuries or incidents reported, or hazard rising)</source>
-        <translation>紧急（已有伤害或事故报告，或危害呈上升趋势）</translation>
+      <source>Urgent (injuries or incidents reported, or hazard rising)</source>
+      <translation>紧急（已有伤害或事故报告，或危害呈上升趋势）</translation>
     </message>
     <message>
-        <source>Single enterprise or batch</source>
-        <translation>单一企业或批次</translation>
+      <source>Single enterprise or batch</source>
+      <translation>单一企业或批次</translation>
     </message>
     <message>
-        <source>Regional</source>
-        <translation>区域性</translation>
+      <source>Regional</source>
+      <translation>区域性</translation>
     </message>
     <message>
-        <source>Industry-wide or systemic</source>
-        <translation>行业性/系统性</translation>
+      <source>Industry-wide or systemic</source>
+      <translation>行业性/系统性</translation>
     </message>
     <message>
-        <source>New (first found)</source>
-        <translation>新发现</translation>
+      <source>New (first found)</source>
+      <translation>新发现</translation>
     </message>
     <message>
-        <source>Persistent (found again in a later round)</source>
-        <translation>持续存在（后续轮次再次发现）</translation>
+      <source>Persistent (found again in a later round)</source>
+      <translation>持续存在（后续轮次再次发现）</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>TaskTableModel</name>
     <message>
-        <source>Task no.</source>
-        <translation>任务编号</translation>
+      <source>Task no.</source>
+      <translation>任务编号</translation>
     </message>
     <message>
-        <source>Title</source>
-        <translation>名称</translation>
+      <source>Title</source>
+      <translation>名称</translation>
     </message>
     <message>
-        <source>Issuing authority</source>
-        <translation>下达部门</translation>
+      <source>Issuing authority</source>
+      <translation>下达部门</translation>
     </message>
     <message>
-        <source>Level</source>
-        <translation>级别</translation>
+      <source>Level</source>
+      <translation>级别</translation>
     </message>
     <message>
-        <source>Year</source>
-        <translation>年份</translation>
+      <source>Year</source>
+      <translation>年份</translation>
     </message>
     <message>
-        <source>Planned</source>
-        <translation>计划批次</translation>
+      <source>Planned</source>
+      <translation>计划批次</translation>
     </message>
     <message>
-        <source>Sampled</source>
-        <translation>已抽样</translation>
+      <source>Sampled</source>
+      <translation>已抽样</translation>
     </message>
     <message>
-        <source>Scheme count</source>
-        <translation>方案数</translation>
+      <source>Scheme count</source>
+      <translation>方案数</translation>
     </message>
     <message>
-        <source>Sampling deadline</source>
-        <translation>抽样截止日期</translation>
+      <source>Sampling deadline</source>
+      <translation>抽样截止日期</translation>
     </message>
     <message>
-        <source>Report deadline</source>
-        <translation>报告截止日期</translation>
+      <source>Report deadline</source>
+      <translation>报告截止日期</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>TasksPage</name>
     <message>
-        <source>Monitoring tasks</source>
-        <translation>监测任务</translation>
+      <source>Monitoring tasks</source>
+      <translation>监测任务</translation>
     </message>
     <message>
-        <source>Tasks and schemes</source>
-        <translation>任务与方案</translation>
+      <source>Tasks and schemes</source>
+      <translation>任务与方案</translation>
     </message>
     <message>
-        <source>Standards catalog</source>
-        <translation>标准库</translation>
+      <source>Standards catalog</source>
+      <translation>标准库</translation>
     </message>
     <message>
-        <source>Filter by number, title, authority or product category</source>
-        <translation>按任务编号、名称、下达部门或产品类别筛选</translation>
+      <source>Filter by number, title, authority or product category</source>
+      <translation>按任务编号、名称、下达部门或产品类别筛选</translation>
     </message>
     <message>
-        <source>Show closed tasks</source>
-        <translation>显示已关闭的任务</translation>
+      <source>Show closed tasks</source>
+      <translation>显示已关闭的任务</translation>
     </message>
     <message>
-        <source>New task</source>
-        <translation>新建任务</translation>
+      <source>New task</source>
+      <translation>新建任务</translation>
     </message>
     <message>
-        <source>New monitoring task (Ctrl+N)</source>
-        <translation>新建监测任务（Ctrl+N）</translation>
+      <source>New monitoring task (Ctrl+N)</source>
+      <translation>新建监测任务（Ctrl+N）</translation>
     </message>
     <message>
-        <source>Edit task</source>
-        <translation>修改任务</translation>
+      <source>Edit task</source>
+      <translation>修改任务</translation>
     </message>
     <message>
-        <source>Edit the selected task (Ctrl+E)</source>
-        <translation>修改所选任务（Ctrl+E）</translation>
+      <source>Edit the selected task (Ctrl+E)</source>
+      <translation>修改所选任务（Ctrl+E）</translation>
     </message>
     <message>
-        <source>Level</source>
-        <translation>级别</translation>
+      <source>Level</source>
+      <translation>级别</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Schemes of the selected task</source>
-        <translation>所选任务的监测方案</translation>
+      <source>Schemes of the selected task</source>
+      <translation>所选任务的监测方案</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>产品</translation>
+      <source>Product</source>
+      <translation>产品</translation>
     </message>
     <message>
-        <source>Important</source>
-        <translation>重要</translation>
+      <source>Important</source>
+      <translation>重要</translation>
     </message>
     <message>
-        <source>Catalog</source>
-        <translation>标准库</translation>
+      <source>Catalog</source>
+      <translation>标准库</translation>
     </message>
     <message>
-        <source>New scheme</source>
-        <translation>新建方案</translation>
+      <source>New scheme</source>
+      <translation>新建方案</translation>
     </message>
     <message>
-        <source>Edit scheme</source>
-        <translation>修改方案</translation>
+      <source>Edit scheme</source>
+      <translation>修改方案</translation>
     </message>
     <message>
-        <source>Submit for review</source>
-        <translation>提交评审</translation>
+      <source>Submit for review</source>
+      <translation>提交评审</translation>
     </message>
     <message>
-        <source>Review scheme…</source>
-        <translation>方案评审…</translation>
+      <source>Review scheme…</source>
+      <translation>方案评审…</translation>
     </message>
     <message>
-        <source>Proposed by</source>
-        <translation>提出人</translation>
+      <source>Proposed by</source>
+      <translation>提出人</translation>
     </message>
     <message>
-        <source>Risk model</source>
-        <translation>分级模型</translation>
+      <source>Risk model</source>
+      <translation>分级模型</translation>
     </message>
     <message>
-        <source>Proposed risk warning level (Articles 19–20)</source>
-        <translation>风险预警等级建议（第十九、二十条）</translation>
+      <source>Proposed risk warning level (Articles 19–20)</source>
+      <translation>风险预警等级建议（第十九、二十条）</translation>
     </message>
     <message>
-        <source>Publication</source>
-        <translation>发布形式</translation>
+      <source>Publication</source>
+      <translation>发布形式</translation>
     </message>
     <message>
-        <source>Proposed on</source>
-        <translation>提出时间</translation>
+      <source>Proposed on</source>
+      <translation>提出时间</translation>
     </message>
     <message>
-        <source>Note</source>
-        <translation>说明</translation>
+      <source>Note</source>
+      <translation>说明</translation>
     </message>
     <message>
-        <source>Propose level…</source>
-        <translation>提出等级建议…</translation>
+      <source>Propose level…</source>
+      <translation>提出等级建议…</translation>
     </message>
     <message>
-        <source>Grade the task&apos;s risk with the risk model (Ctrl+R)</source>
-        <translation>按风险分级模型评定该任务的风险（Ctrl+R）</translation>
+      <source>Grade the task's risk with the risk model (Ctrl+R)</source>
+      <translation>按风险分级模型评定该任务的风险（Ctrl+R）</translation>
     </message>
     <message>
-        <source>New monitoring task</source>
-        <translation>新建监测任务</translation>
+      <source>New monitoring task</source>
+      <translation>新建监测任务</translation>
     </message>
     <message>
-        <source>Edit the selected task</source>
-        <translation>修改所选任务</translation>
+      <source>Edit the selected task</source>
+      <translation>修改所选任务</translation>
     </message>
     <message>
-        <source>New scheme for the selected task</source>
-        <translation>为所选任务新建方案</translation>
+      <source>New scheme for the selected task</source>
+      <translation>为所选任务新建方案</translation>
     </message>
     <message>
-        <source>Propose a risk level for the selected task</source>
-        <translation>为所选任务提出风险等级建议</translation>
+      <source>Propose a risk level for the selected task</source>
+      <translation>为所选任务提出风险等级建议</translation>
     </message>
     <message>
-        <source>Filter the tasks</source>
-        <translation>筛选任务</translation>
+      <source>Filter the tasks</source>
+      <translation>筛选任务</translation>
     </message>
     <message numerus="yes">
-        <source>%n missing</source>
-        <translation>
-            <numerusform>%n 个不在标准库</numerusform>
-        </translation>
+      <source>%n missing</source>
+      <translation>
+        <numerusform>%n 个不在标准库</numerusform>
+      </translation>
     </message>
     <message>
-        <source>All in catalog</source>
-        <translation>均在标准库中</translation>
+      <source>All in catalog</source>
+      <translation>均在标准库中</translation>
     </message>
     <message>
-        <source>No scheme yet. A technician drafts the scheme; it is reviewed and then approved.</source>
-        <translation>尚无监测方案。由检验员拟定方案，经评审后确认。</translation>
+      <source>No scheme yet. A technician drafts the scheme; it is reviewed and then approved.</source>
+      <translation>尚无监测方案。由检验员拟定方案，经评审后确认。</translation>
     </message>
     <message>
-        <source>Review comment</source>
-        <translation>评审意见</translation>
+      <source>Review comment</source>
+      <translation>评审意见</translation>
     </message>
     <message>
-        <source>important performance item</source>
-        <translation>重要性能指标</translation>
+      <source>important performance item</source>
+      <translation>重要性能指标</translation>
     </message>
     <message>
-        <source>Test items</source>
-        <translation>检验项目</translation>
+      <source>Test items</source>
+      <translation>检验项目</translation>
     </message>
     <message>
-        <source>History</source>
-        <translation>办理记录</translation>
+      <source>History</source>
+      <translation>办理记录</translation>
     </message>
     <message>
-        <source>View scheme</source>
-        <translation>查看方案</translation>
+      <source>View scheme</source>
+      <translation>查看方案</translation>
     </message>
     <message>
-        <source>Technicians submit draft or returned schemes for review.</source>
-        <translation>由检验员提交草稿或被退回的方案进行评审。</translation>
+      <source>Technicians submit draft or returned schemes for review.</source>
+      <translation>由检验员提交草稿或被退回的方案进行评审。</translation>
     </message>
     <message>
-        <source>Reviewers review submitted schemes (not their own).</source>
-        <translation>由审核人评审已提交的方案（不能评审本人提交的方案）。</translation>
+      <source>Reviewers review submitted schemes (not their own).</source>
+      <translation>由审核人评审已提交的方案（不能评审本人提交的方案）。</translation>
     </message>
     <message>
-        <source>Authorised signatories approve reviewed schemes.</source>
-        <translation>由授权签字人确认已通过评审的方案。</translation>
+      <source>Authorised signatories approve reviewed schemes.</source>
+      <translation>由授权签字人确认已通过评审的方案。</translation>
     </message>
     <message>
-        <source>Submit the scheme for %1 for review? It cannot be changed until a reviewer returns it.</source>
-        <translation>提交“%1”的监测方案进行评审？提交后在评审人退回之前不能修改。</translation>
+      <source>Submit the scheme for %1 for review? It cannot be changed until a reviewer returns it.</source>
+      <translation>提交“%1”的监测方案进行评审？提交后在评审人退回之前不能修改。</translation>
     </message>
     <message>
-        <source>Submit scheme</source>
-        <translation>提交方案</translation>
+      <source>Submit scheme</source>
+      <translation>提交方案</translation>
     </message>
     <message>
-        <source>Approve scheme</source>
-        <translation>确认方案</translation>
+      <source>Approve scheme</source>
+      <translation>确认方案</translation>
     </message>
     <message>
-        <source>Item count</source>
-        <translation>项目数</translation>
+      <source>Item count</source>
+      <translation>项目数</translation>
     </message>
     <message>
-        <source>Candidate standards</source>
-        <translation>候选标准</translation>
+      <source>Candidate standards</source>
+      <translation>候选标准</translation>
     </message>
     <message>
-        <source>Approve the reviewed scheme for %1?</source>
-        <translation>确认“%1”的监测方案（已通过评审）？</translation>
+      <source>Approve the reviewed scheme for %1?</source>
+      <translation>确认“%1”的监测方案（已通过评审）？</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>TestingPage</name>
     <message>
-        <source>Testing and judgement</source>
-        <translation>检验与判定</translation>
+      <source>Testing and judgement</source>
+      <translation>检验与判定</translation>
     </message>
     <message>
-        <source>Sample</source>
-        <translation>样品</translation>
+      <source>Sample</source>
+      <translation>样品</translation>
     </message>
     <message>
-        <source>Sample number or product, Enter to open</source>
-        <translation>样品编号或产品名称，回车打开</translation>
+      <source>Sample number or product, Enter to open</source>
+      <translation>样品编号或产品名称，回车打开</translation>
     </message>
     <message>
-        <source>Type part of a sample number or product name; pick from the list.</source>
-        <translation>输入样品编号或产品名称的一部分，从列表中选择。</translation>
+      <source>Type part of a sample number or product name; pick from the list.</source>
+      <translation>输入样品编号或产品名称的一部分，从列表中选择。</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>打开</translation>
+      <source>Open</source>
+      <translation>打开</translation>
     </message>
     <message>
-        <source>Start testing…</source>
-        <translation>开始检验…</translation>
+      <source>Start testing…</source>
+      <translation>开始检验…</translation>
     </message>
     <message>
-        <source>Initial monitoring complete…</source>
-        <translation>初次监测完成…</translation>
+      <source>Initial monitoring complete…</source>
+      <translation>初次监测完成…</translation>
     </message>
     <message>
-        <source>Back to testing…</source>
-        <translation>退回检验…</translation>
+      <source>Back to testing…</source>
+      <translation>退回检验…</translation>
     </message>
     <message>
-        <source>Compile report</source>
-        <translation>编制报告</translation>
+      <source>Compile report</source>
+      <translation>编制报告</translation>
     </message>
     <message>
-        <source>Review…</source>
-        <translation>审核…</translation>
+      <source>Review…</source>
+      <translation>审核…</translation>
     </message>
     <message>
-        <source>Approve…</source>
-        <translation>批准…</translation>
+      <source>Approve…</source>
+      <translation>批准…</translation>
     </message>
     <message>
-        <source>Reported to regulator…</source>
-        <translation>登记报送…</translation>
+      <source>Reported to regulator…</source>
+      <translation>登记报送…</translation>
     </message>
     <message>
-        <source>⚠ Report major hazard…</source>
-        <translation>⚠ 上报重大风险隐患…</translation>
+      <source>⚠ Report major hazard…</source>
+      <translation>⚠ 上报重大风险隐患…</translation>
     </message>
     <message>
-        <source>Item</source>
-        <translation>项目</translation>
+      <source>Item</source>
+      <translation>项目</translation>
     </message>
     <message>
-        <source>Requirement</source>
-        <translation>技术要求</translation>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
     </message>
     <message>
-        <source>Value</source>
-        <translation>检验结果</translation>
+      <source>Value</source>
+      <translation>检验结果</translation>
     </message>
     <message>
-        <source>Unit</source>
-        <translation>单位</translation>
+      <source>Unit</source>
+      <translation>单位</translation>
     </message>
     <message>
-        <source>Judgement</source>
-        <translation>判定</translation>
+      <source>Judgement</source>
+      <translation>判定</translation>
     </message>
     <message>
-        <source>Basis</source>
-        <translation>判定依据</translation>
+      <source>Basis</source>
+      <translation>判定依据</translation>
     </message>
     <message>
-        <source>Method</source>
-        <translation>检验方法</translation>
+      <source>Method</source>
+      <translation>检验方法</translation>
     </message>
     <message>
-        <source>Rules</source>
-        <translation>适用条款</translation>
+      <source>Rules</source>
+      <translation>适用条款</translation>
     </message>
     <message>
-        <source>Report no.</source>
-        <translation>报告编号</translation>
+      <source>Report no.</source>
+      <translation>报告编号</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+      <source>Status</source>
+      <translation>状态</translation>
     </message>
     <message>
-        <source>Major hazard reported %1: %2</source>
-        <translation>重大风险隐患已于 %1 上报：%2</translation>
+      <source>Major hazard reported %1: %2</source>
+      <translation>重大风险隐患已于 %1 上报：%2</translation>
     </message>
     <message>
-        <source>Major hazard flagged, not reported yet: %2</source>
-        <translation>已标记重大风险隐患，尚未上报：%2</translation>
+      <source>Major hazard flagged, not reported yet: %2</source>
+      <translation>已标记重大风险隐患，尚未上报：%2</translation>
     </message>
     <message>
-        <source>Approved</source>
-        <translation>已批准</translation>
+      <source>Approved</source>
+      <translation>已批准</translation>
     </message>
     <message>
-        <source>Replaces</source>
-        <translation>替代报告</translation>
+      <source>Replaces</source>
+      <translation>替代报告</translation>
     </message>
     <message>
-        <source>Compiled by</source>
-        <translation>编制</translation>
+      <source>Compiled by</source>
+      <translation>编制</translation>
     </message>
     <message>
-        <source>Reviewed by</source>
-        <translation>审核</translation>
+      <source>Reviewed by</source>
+      <translation>审核</translation>
     </message>
     <message>
-        <source>Approved by</source>
-        <translation>批准</translation>
+      <source>Approved by</source>
+      <translation>批准</translation>
     </message>
     <message>
-        <source>Returned with</source>
-        <translation>退回意见</translation>
+      <source>Returned with</source>
+      <translation>退回意见</translation>
     </message>
     <message>
-        <source>Report</source>
-        <translation>检验报告</translation>
+      <source>Report</source>
+      <translation>检验报告</translation>
     </message>
     <message>
-        <source>When</source>
-        <translation>时间</translation>
+      <source>When</source>
+      <translation>时间</translation>
     </message>
     <message>
-        <source>Original</source>
-        <translation>原结果</translation>
+      <source>Original</source>
+      <translation>原结果</translation>
     </message>
     <message>
-        <source>Amended</source>
-        <translation>更正后</translation>
+      <source>Amended</source>
+      <translation>更正后</translation>
     </message>
     <message>
-        <source>By</source>
-        <translation>更正人</translation>
+      <source>By</source>
+      <translation>更正人</translation>
     </message>
     <message>
-        <source>Amendment history</source>
-        <translation>更正记录</translation>
+      <source>Amendment history</source>
+      <translation>更正记录</translation>
     </message>
     <message>
-        <source>Selected item</source>
-        <translation>当前项目</translation>
+      <source>Selected item</source>
+      <translation>当前项目</translation>
     </message>
     <message>
-        <source>Why this basis</source>
-        <translation>依据说明</translation>
+      <source>Why this basis</source>
+      <translation>依据说明</translation>
     </message>
     <message>
-        <source>The result as reported; Enter saves and moves to the next item.</source>
-        <translation>按原始记录填写检验结果；回车保存并转到下一项目。</translation>
+      <source>The result as reported; Enter saves and moves to the next item.</source>
+      <translation>按原始记录填写检验结果；回车保存并转到下一项目。</translation>
     </message>
     <message>
-        <source>— choose —</source>
-        <translation>— 请选择 —</translation>
+      <source>— choose —</source>
+      <translation>— 请选择 —</translation>
     </message>
     <message>
-        <source>Pass</source>
-        <translation>符合</translation>
+      <source>Pass</source>
+      <translation>符合</translation>
     </message>
     <message>
-        <source>Fail</source>
-        <translation>不符合</translation>
+      <source>Fail</source>
+      <translation>不符合</translation>
     </message>
     <message>
-        <source>Not judged</source>
-        <translation>不判定</translation>
+      <source>Not judged</source>
+      <translation>不判定</translation>
     </message>
     <message>
-        <source>Why: required for a text requirement</source>
-        <translation>判定理由：文字要求的项目必须填写</translation>
+      <source>Why: required for a text requirement</source>
+      <translation>判定理由：文字要求的项目必须填写</translation>
     </message>
     <message>
-        <source>Why the approved result is amended</source>
-        <translation>已批准结果的更正原因</translation>
+      <source>Why the approved result is amended</source>
+      <translation>已批准结果的更正原因</translation>
     </message>
     <message>
-        <source>Amendment reason</source>
-        <translation>更正原因</translation>
+      <source>Amendment reason</source>
+      <translation>更正原因</translation>
     </message>
     <message>
-        <source>Judgement reason</source>
-        <translation>判定理由</translation>
+      <source>Judgement reason</source>
+      <translation>判定理由</translation>
     </message>
     <message>
-        <source>Save result</source>
-        <translation>保存结果</translation>
+      <source>Save result</source>
+      <translation>保存结果</translation>
     </message>
     <message>
-        <source>Discard changes</source>
-        <translation>放弃修改</translation>
+      <source>Discard changes</source>
+      <translation>放弃修改</translation>
     </message>
     <message>
-        <source>Expert panel…</source>
-        <translation>专家组评价…</translation>
+      <source>Expert panel…</source>
+      <translation>专家组评价…</translation>
     </message>
     <message>
-        <source>Find sample</source>
-        <translation>查找样品</translation>
+      <source>Find sample</source>
+      <translation>查找样品</translation>
     </message>
     <message>
-        <source>Go to the sample picker</source>
-        <translation>转到样品选择框</translation>
+      <source>Go to the sample picker</source>
+      <translation>转到样品选择框</translation>
     </message>
     <message>
-        <source>Next item</source>
-        <translation>下一项目</translation>
+      <source>Next item</source>
+      <translation>下一项目</translation>
     </message>
     <message>
-        <source>Previous item</source>
-        <translation>上一项目</translation>
+      <source>Previous item</source>
+      <translation>上一项目</translation>
     </message>
     <message>
-        <source>Start testing</source>
-        <translation>开始检验</translation>
+      <source>Start testing</source>
+      <translation>开始检验</translation>
     </message>
     <message>
-        <source>Expert panel</source>
-        <translation>专家组评价</translation>
+      <source>Expert panel</source>
+      <translation>专家组评价</translation>
     </message>
     <message>
-        <source>Report major hazard</source>
-        <translation>上报重大风险隐患</translation>
+      <source>Report major hazard</source>
+      <translation>上报重大风险隐患</translation>
     </message>
     <message>
-        <source>Choose the basis of every item (Articles 16–17) and start testing (Ctrl+T)</source>
-        <translation>按第十六、十七条确定各项目的判定依据并开始检验（Ctrl+T）</translation>
+      <source>Choose the basis of every item (Articles 16–17) and start testing (Ctrl+T)</source>
+      <translation>按第十六、十七条确定各项目的判定依据并开始检验（Ctrl+T）</translation>
     </message>
     <message>
-        <source>Record the expert panel evaluation of an item that cannot be tested (Ctrl+E)</source>
-        <translation>记录无法检验项目的专家组验证评价（Ctrl+E）</translation>
+      <source>Record the expert panel evaluation of an item that cannot be tested (Ctrl+E)</source>
+      <translation>记录无法检验项目的专家组验证评价（Ctrl+E）</translation>
     </message>
     <message>
-        <source>Save the result of this item (Ctrl+S; Enter saves and goes to the next item)</source>
-        <translation>保存该项目的结果（Ctrl+S；回车保存并转到下一项目）</translation>
+      <source>Save the result of this item (Ctrl+S; Enter saves and goes to the next item)</source>
+      <translation>保存该项目的结果（Ctrl+S；回车保存并转到下一项目）</translation>
     </message>
     <message>
-        <source>No sample matches “%1”.</source>
-        <translation>没有与“%1”相符的样品。</translation>
+      <source>No sample matches “%1”.</source>
+      <translation>没有与“%1”相符的样品。</translation>
     </message>
     <message>
-        <source>Several samples match: pick one from the list.</source>
-        <translation>有多个样品相符，请从列表中选择。</translation>
+      <source>Several samples match: pick one from the list.</source>
+      <translation>有多个样品相符，请从列表中选择。</translation>
     </message>
     <message>
-        <source>Open a sample by its number to enter results.</source>
-        <translation>请按样品编号打开样品，录入检验结果。</translation>
+      <source>Open a sample by its number to enter results.</source>
+      <translation>请按样品编号打开样品，录入检验结果。</translation>
     </message>
     <message>
-        <source>Task %1</source>
-        <translation>任务 %1</translation>
+      <source>Task %1</source>
+      <translation>任务 %1</translation>
     </message>
     <message>
-        <source>Amended: the replacement report is to be compiled</source>
-        <translation>结果已更正，待编制替代报告</translation>
+      <source>Amended: the replacement report is to be compiled</source>
+      <translation>结果已更正，待编制替代报告</translation>
     </message>
     <message>
-        <source>Parties: %1</source>
-        <translation>当事企业：%1</translation>
+      <source>Parties: %1</source>
+      <translation>当事企业：%1</translation>
     </message>
     <message>
-        <source>Basis selection warnings:</source>
-        <translation>判定依据选择提示：</translation>
+      <source>Basis selection warnings:</source>
+      <translation>判定依据选择提示：</translation>
     </message>
     <message>
-        <source>The five-working-day reporting clock starts when initial monitoring is complete.</source>
-        <translation>初次风险监测完成后开始计算 5 个工作日的报送期限。</translation>
+      <source>The five-working-day reporting clock starts when initial monitoring is complete.</source>
+      <translation>初次风险监测完成后开始计算 5 个工作日的报送期限。</translation>
     </message>
     <message>
-        <source> (provisional)</source>
-        <translation>（暂定）</translation>
+      <source> (provisional)</source>
+      <translation>（暂定）</translation>
     </message>
     <message>
-        <source>on time</source>
-        <translation>按时</translation>
+      <source>on time</source>
+      <translation>按时</translation>
     </message>
     <message>
-        <source>late</source>
-        <translation>逾期</translation>
+      <source>late</source>
+      <translation>逾期</translation>
     </message>
     <message>
-        <source>Completed %1 · deadline %2 · reported to the regulator %3 (%4)</source>
-        <translation>%1 完成 · 报送期限 %2 · %3 已报送监管部门（%4）</translation>
+      <source>Completed %1 · deadline %2 · reported to the regulator %3 (%4)</source>
+      <translation>%1 完成 · 报送期限 %2 · %3 已报送监管部门（%4）</translation>
     </message>
     <message numerus="yes">
-        <source>%n working day(s) late</source>
-        <translation>
-            <numerusform>已逾期 %n 个工作日</numerusform>
-        </translation>
+      <source>%n working day(s) late</source>
+      <translation>
+        <numerusform>已逾期 %n 个工作日</numerusform>
+      </translation>
     </message>
     <message>
-        <source>due today</source>
-        <translation>今天到期</translation>
+      <source>due today</source>
+      <translation>今天到期</translation>
     </message>
     <message numerus="yes">
-        <source>%n working day(s) left</source>
-        <translation>
-            <numerusform>剩余 %n 个工作日</numerusform>
-        </translation>
+      <source>%n working day(s) left</source>
+      <translation>
+        <numerusform>剩余 %n 个工作日</numerusform>
+      </translation>
     </message>
     <message>
-        <source>Completed %1 · report to the regulator by %2 · %3</source>
-        <translation>%1 完成初次监测 · 须于 %2 前报送监管部门 · %3</translation>
+      <source>Completed %1 · report to the regulator by %2 · %3</source>
+      <translation>%1 完成初次监测 · 须于 %2 前报送监管部门 · %3</translation>
     </message>
     <message>
-        <source>No official holiday notice for that year yet: the deadline assumes the statutory holidays.</source>
-        <translation>该年度尚无官方放假通知：期限按法定节假日推定（暂定）。</translation>
+      <source>No official holiday notice for that year yet: the deadline assumes the statutory holidays.</source>
+      <translation>该年度尚无官方放假通知：期限按法定节假日推定（暂定）。</translation>
     </message>
     <message>
-        <source>Article 18: report within five working days of completing initial monitoring.</source>
-        <translation>第十八条：初次风险监测工作完成后 5 个工作日内报送结果。</translation>
+      <source>Article 18: report within five working days of completing initial monitoring.</source>
+      <translation>第十八条：初次风险监测工作完成后 5 个工作日内报送结果。</translation>
     </message>
     <message>
-        <source>None: expert panel needed</source>
-        <translation>无：须专家组验证评价</translation>
+      <source>None: expert panel needed</source>
+      <translation>无：须专家组验证评价</translation>
     </message>
     <message>
-        <source>No report yet</source>
-        <translation>尚未编制报告</translation>
+      <source>No report yet</source>
+      <translation>尚未编制报告</translation>
     </message>
     <message numerus="yes">
-        <source>Amendment history (%n)</source>
-        <translation>
-            <numerusform>更正记录（%n）</numerusform>
-        </translation>
+      <source>Amendment history (%n)</source>
+      <translation>
+        <numerusform>更正记录（%n）</numerusform>
+      </translation>
     </message>
     <message>
-        <source>No item selected</source>
-        <translation>未选择项目</translation>
+      <source>No item selected</source>
+      <translation>未选择项目</translation>
     </message>
     <message>
-        <source> (important performance item)</source>
-        <translation>（重要性能指标）</translation>
+      <source> (important performance item)</source>
+      <translation>（重要性能指标）</translation>
     </message>
     <message>
-        <source>Expert panel: %1
+      <source>Expert panel: %1
 Conclusion: %2</source>
-        <translation>专家组：%1
+      <translation>专家组：%1
 结论：%2</translation>
     </message>
     <message>
-        <source>Fewer than three because: %1</source>
-        <translation>少于 3 人的理由：%1</translation>
+      <source>Fewer than three because: %1</source>
+      <translation>少于 3 人的理由：%1</translation>
     </message>
     <message>
-        <source>judged automatically</source>
-        <translation>自动判定</translation>
+      <source>judged automatically</source>
+      <translation>自动判定</translation>
     </message>
     <message>
-        <source>not a number</source>
-        <translation>不是数值</translation>
+      <source>not a number</source>
+      <translation>不是数值</translation>
     </message>
     <message>
-        <source>unit must be %1</source>
-        <translation>单位应为 %1</translation>
+      <source>unit must be %1</source>
+      <translation>单位应为 %1</translation>
     </message>
     <message>
-        <source>Re-select bases</source>
-        <translation>重新确定判定依据</translation>
+      <source>Re-select bases</source>
+      <translation>重新确定判定依据</translation>
     </message>
     <message>
-        <source>The basis and method of every item not yet tested are chosen by Articles 16–17 for the date testing starts.</source>
-        <translation>按第十六、十七条，以检验开始日期为准，确定尚未检验的各项目的判定依据和检验方法。</translation>
+      <source>The basis and method of every item not yet tested are chosen by Articles 16–17 for the date testing starts.</source>
+      <translation>按第十六、十七条，以检验开始日期为准，确定尚未检验的各项目的判定依据和检验方法。</translation>
     </message>
     <message>
-        <source>Test date</source>
-        <translation>检验日期</translation>
+      <source>Test date</source>
+      <translation>检验日期</translation>
     </message>
     <message>
-        <source>Re-select</source>
-        <translation>重新确定</translation>
+      <source>Re-select</source>
+      <translation>重新确定</translation>
     </message>
     <message>
-        <source>Initial monitoring complete</source>
-        <translation>初次监测完成</translation>
+      <source>Initial monitoring complete</source>
+      <translation>初次监测完成</translation>
     </message>
     <message>
-        <source>Every item is judged. The date initial monitoring was completed starts the clock: the results must reach the regulator within five working days (Article 18).</source>
-        <translation>各项目均已判定。初次风险监测完成日期起算报送期限：须在 5 个工作日内将结果报送监管部门（第十八条）。</translation>
+      <source>Every item is judged. The date initial monitoring was completed starts the clock: the results must reach the regulator within five working days (Article 18).</source>
+      <translation>各项目均已判定。初次风险监测完成日期起算报送期限：须在 5 个工作日内将结果报送监管部门（第十八条）。</translation>
     </message>
     <message>
-        <source>Completed on</source>
-        <translation>完成日期</translation>
+      <source>Completed on</source>
+      <translation>完成日期</translation>
     </message>
     <message>
-        <source>Confirm completion</source>
-        <translation>确认完成</translation>
+      <source>Confirm completion</source>
+      <translation>确认完成</translation>
     </message>
     <message>
-        <source>Report to the regulator by %1</source>
-        <translation>须于 %1 前报送监管部门</translation>
+      <source>Report to the regulator by %1</source>
+      <translation>须于 %1 前报送监管部门</translation>
     </message>
     <message>
-        <source>Back to testing</source>
-        <translation>退回检验</translation>
+      <source>Back to testing</source>
+      <translation>退回检验</translation>
     </message>
     <message>
-        <source>The results go back to testing; the completion date is cleared.</source>
-        <translation>结果退回检验，完成日期将清除。</translation>
+      <source>The results go back to testing; the completion date is cleared.</source>
+      <translation>结果退回检验，完成日期将清除。</translation>
     </message>
     <message>
-        <source>Reason for going back</source>
-        <translation>退回原因</translation>
+      <source>Reason for going back</source>
+      <translation>退回原因</translation>
     </message>
     <message>
-        <source>Reported to the regulator</source>
-        <translation>报送监管部门</translation>
+      <source>Reported to the regulator</source>
+      <translation>报送监管部门</translation>
     </message>
     <message>
-        <source>The date the results were reported to the organising market regulator (Article 18); it stops the five-working-day clock.</source>
-        <translation>风险监测结果报送组织实施的市场监管部门的日期（第十八条），登记后停止计时。</translation>
+      <source>The date the results were reported to the organising market regulator (Article 18); it stops the five-working-day clock.</source>
+      <translation>风险监测结果报送组织实施的市场监管部门的日期（第十八条），登记后停止计时。</translation>
     </message>
     <message>
-        <source>Reported on</source>
-        <translation>报送日期</translation>
+      <source>Reported on</source>
+      <translation>报送日期</translation>
     </message>
     <message>
-        <source>Register</source>
-        <translation>登记</translation>
+      <source>Register</source>
+      <translation>登记</translation>
     </message>
     <message>
-        <source>Report a major hazard</source>
-        <translation>上报重大风险隐患</translation>
+      <source>Report a major hazard</source>
+      <translation>上报重大风险隐患</translation>
     </message>
     <message>
-        <source>A major quality and safety hazard found during monitoring is reported at once (Article 18). Describe what was found.</source>
-        <translation>风险监测中发现重大质量安全风险隐患的，应及时上报（第十八条）。请描述发现的情况。</translation>
+      <source>A major quality and safety hazard found during monitoring is reported at once (Article 18). Describe what was found.</source>
+      <translation>风险监测中发现重大质量安全风险隐患的，应及时上报（第十八条）。请描述发现的情况。</translation>
     </message>
     <message>
-        <source>What was found</source>
-        <translation>发现的情况</translation>
+      <source>What was found</source>
+      <translation>发现的情况</translation>
     </message>
     <message>
-        <source>Report now</source>
-        <translation>立即上报</translation>
+      <source>Report now</source>
+      <translation>立即上报</translation>
     </message>
     <message>
-        <source>Report %1 for sample %2, compiled by %3.</source>
-        <translation>样品 %2 的报告 %1，编制人 %3。</translation>
+      <source>Report %1 for sample %2, compiled by %3.</source>
+      <translation>样品 %2 的报告 %1，编制人 %3。</translation>
     </message>
     <message>
-        <source>Review report</source>
-        <translation>审核报告</translation>
+      <source>Review report</source>
+      <translation>审核报告</translation>
     </message>
     <message>
-        <source>Type your password to sign the review.</source>
-        <translation>请输入密码签署审核。</translation>
+      <source>Type your password to sign the review.</source>
+      <translation>请输入密码签署审核。</translation>
     </message>
     <message>
-        <source>Approve report</source>
-        <translation>批准报告</translation>
+      <source>Approve report</source>
+      <translation>批准报告</translation>
     </message>
     <message>
-        <source>Reviewed by %1. Type your password to approve it.</source>
-        <translation>审核人 %1。请输入密码批准。</translation>
+      <source>Reviewed by %1. Type your password to approve it.</source>
+      <translation>审核人 %1。请输入密码批准。</translation>
     </message>
     <message>
-        <source>Reload to see the other change; what you typed is kept.</source>
-        <translation>重新载入可查看他人的修改；您录入的内容会保留。</translation>
+      <source>Reload to see the other change; what you typed is kept.</source>
+      <translation>重新载入可查看他人的修改；您录入的内容会保留。</translation>
     </message>
     <message>
-        <source>Re-select bases…</source>
-        <translation>重新确定依据…</translation>
+      <source>Re-select bases…</source>
+      <translation>重新确定依据…</translation>
     </message>
     <message>
-        <source>Only a technician can do this.</source>
-        <translation>只有检验员才能进行此操作。</translation>
+      <source>Only a technician can do this.</source>
+      <translation>只有检验员才能进行此操作。</translation>
     </message>
     <message>
-        <source>Testing starts for a received sample.</source>
-        <translation>样品收样后才能开始检验。</translation>
+      <source>Testing starts for a received sample.</source>
+      <translation>样品收样后才能开始检验。</translation>
     </message>
     <message>
-        <source>Every item must be judged while testing.</source>
-        <translation>检验中且所有项目均已判定后才能确认完成。</translation>
+      <source>Every item must be judged while testing.</source>
+      <translation>检验中且所有项目均已判定后才能确认完成。</translation>
     </message>
     <message>
-        <source>Confirm that initial monitoring is complete: starts the five-working-day clock</source>
-        <translation>确认初次风险监测完成：开始计算 5 个工作日报送期限</translation>
+      <source>Confirm that initial monitoring is complete: starts the five-working-day clock</source>
+      <translation>确认初次风险监测完成：开始计算 5 个工作日报送期限</translation>
     </message>
     <message>
-        <source>Only a completed sample without an approved report goes back.</source>
-        <translation>只有已完成且报告未批准的样品才能退回检验。</translation>
+      <source>Only a completed sample without an approved report goes back.</source>
+      <translation>只有已完成且报告未批准的样品才能退回检验。</translation>
     </message>
     <message>
-        <source>Take a completed sample back to testing to correct a result</source>
-        <translation>将已完成的样品退回检验以修改结果</translation>
+      <source>Take a completed sample back to testing to correct a result</source>
+      <translation>将已完成的样品退回检验以修改结果</translation>
     </message>
     <message>
-        <source>The report is compiled once initial monitoring is complete.</source>
-        <translation>初次风险监测完成后才能编制报告。</translation>
+      <source>The report is compiled once initial monitoring is complete.</source>
+      <translation>初次风险监测完成后才能编制报告。</translation>
     </message>
     <message>
-        <source>Compile the test report (编制)</source>
-        <translation>编制检验报告</translation>
+      <source>Compile the test report (编制)</source>
+      <translation>编制检验报告</translation>
     </message>
     <message>
-        <source>Only a reviewer who did not compile the report can review it.</source>
-        <translation>只有未编制该报告的审核人才能审核。</translation>
+      <source>Only a reviewer who did not compile the report can review it.</source>
+      <translation>只有未编制该报告的审核人才能审核。</translation>
     </message>
     <message>
-        <source>Review the compiled report, or return it with a comment (审核)</source>
-        <translation>审核已编制的报告，或写明意见退回</translation>
+      <source>Review the compiled report, or return it with a comment (审核)</source>
+      <translation>审核已编制的报告，或写明意见退回</translation>
     </message>
     <message>
-        <source>Only an authorised signatory who did not compile the report can approve it.</source>
-        <translation>只有未编制该报告的授权签字人才能批准。</translation>
+      <source>Only an authorised signatory who did not compile the report can approve it.</source>
+      <translation>只有未编制该报告的授权签字人才能批准。</translation>
     </message>
     <message>
-        <source>Approve the reviewed report (批准)</source>
-        <translation>批准已审核的报告</translation>
+      <source>Approve the reviewed report (批准)</source>
+      <translation>批准已审核的报告</translation>
     </message>
     <message>
-        <source>Register the reporting date once initial monitoring is complete.</source>
-        <translation>初次风险监测完成后才能登记报送日期。</translation>
+      <source>Register the reporting date once initial monitoring is complete.</source>
+      <translation>初次风险监测完成后才能登记报送日期。</translation>
     </message>
     <message>
-        <source>Register the date the results were reported to the regulator</source>
-        <translation>登记结果报送监管部门的日期</translation>
+      <source>Register the date the results were reported to the regulator</source>
+      <translation>登记结果报送监管部门的日期</translation>
     </message>
     <message>
-        <source>Only technicians, reviewers and signatories report hazards.</source>
-        <translation>只有检验员、审核人和授权签字人才能上报风险隐患。</translation>
+      <source>Only technicians, reviewers and signatories report hazards.</source>
+      <translation>只有检验员、审核人和授权签字人才能上报风险隐患。</translation>
     </message>
     <message>
-        <source>Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)</source>
-        <translation>标记并立即上报重大质量安全风险隐患（Ctrl+Shift+H）</translation>
+      <source>Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)</source>
+      <translation>标记并立即上报重大质量安全风险隐患（Ctrl+Shift+H）</translation>
     </message>
     <message>
-        <source>Amend result</source>
-        <translation>更正结果</translation>
+      <source>Amend result</source>
+      <translation>更正结果</translation>
     </message>
     <message>
-        <source>Edit expert panel…</source>
-        <translation>修改专家组评价…</translation>
+      <source>Edit expert panel…</source>
+      <translation>修改专家组评价…</translation>
     </message>
     <message>
-        <source>Registered</source>
-        <translation>已登记</translation>
+      <source>Registered</source>
+      <translation>已登记</translation>
     </message>
     <message>
-        <source>Received</source>
-        <translation>已收样</translation>
+      <source>Received</source>
+      <translation>已收样</translation>
     </message>
     <message>
-        <source>Testing</source>
-        <translation>检验中</translation>
+      <source>Testing</source>
+      <translation>检验中</translation>
     </message>
     <message>
-        <source>Report compiled</source>
-        <translation>报告已编制</translation>
+      <source>Report compiled</source>
+      <translation>报告已编制</translation>
     </message>
     <message>
-        <source>Report reviewed</source>
-        <translation>报告已审核</translation>
+      <source>Report reviewed</source>
+      <translation>报告已审核</translation>
     </message>
     <message>
-        <source>Report approved</source>
-        <translation>报告已批准</translation>
+      <source>Report approved</source>
+      <translation>报告已批准</translation>
     </message>
     <message>
-        <source>Reported</source>
-        <translation>已报送</translation>
+      <source>Reported</source>
+      <translation>已报送</translation>
     </message>
     <message>
-        <source>Returned to the compiler</source>
-        <translation>已退回编制人</translation>
+      <source>Returned to the compiler</source>
+      <translation>已退回编制人</translation>
     </message>
     <message>
-        <source>Compiled, awaiting review</source>
-        <translation>已编制，待审核</translation>
+      <source>Compiled, awaiting review</source>
+      <translation>已编制，待审核</translation>
     </message>
     <message>
-        <source>Reviewed, awaiting approval</source>
-        <translation>已审核，待批准</translation>
+      <source>Reviewed, awaiting approval</source>
+      <translation>已审核，待批准</translation>
     </message>
     <message>
-        <source>Superseded</source>
-        <translation>已被替代</translation>
+      <source>Superseded</source>
+      <translation>已被替代</translation>
     </message>
     <message>
-        <source>Producer</source>
-        <translation>生产企业</translation>
+      <source>Producer</source>
+      <translation>生产企业</translation>
     </message>
     <message>
-        <source>Physical seller</source>
-        <translation>实体销售者</translation>
+      <source>Physical seller</source>
+      <translation>实体销售者</translation>
     </message>
     <message>
-        <source>E-commerce platform</source>
-        <translation>电商平台</translation>
+      <source>E-commerce platform</source>
+      <translation>电商平台</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>UserDialog</name>
     <message>
-        <source>Edit user</source>
-        <translation>修改用户</translation>
+      <source>Edit user</source>
+      <translation>修改用户</translation>
     </message>
     <message>
-        <source>Add user</source>
-        <translation>添加用户</translation>
+      <source>Add user</source>
+      <translation>添加用户</translation>
     </message>
     <message>
-        <source>Account active</source>
-        <translation>账号启用</translation>
+      <source>Account active</source>
+      <translation>账号启用</translation>
     </message>
     <message>
-        <source>User name</source>
-        <translation>用户名</translation>
+      <source>User name</source>
+      <translation>用户名</translation>
     </message>
     <message>
-        <source>Full name</source>
-        <translation>姓名</translation>
+      <source>Full name</source>
+      <translation>姓名</translation>
     </message>
     <message>
-        <source>Roles</source>
-        <translation>角色</translation>
+      <source>Roles</source>
+      <translation>角色</translation>
     </message>
     <message>
-        <source>Password (at least 8 characters)</source>
-        <translation>密码（至少 8 位）</translation>
+      <source>Password (at least 8 characters)</source>
+      <translation>密码（至少 8 位）</translation>
     </message>
     <message>
-        <source>Password again</source>
-        <translation>确认密码</translation>
+      <source>Password again</source>
+      <translation>确认密码</translation>
     </message>
     <message>
-        <source>Save</source>
-        <translation>保存</translation>
+      <source>Save</source>
+      <translation>保存</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>Widgets</name>
     <message>
-        <source>Cannot do that</source>
-        <translation>无法执行</translation>
+      <source>Cannot do that</source>
+      <translation>无法执行</translation>
     </message>
-</context>
+    <message>
+      <source>Changed by someone else</source>
+      <translation>已被他人修改</translation>
+    </message>
+    <message>
+      <source>Close this form and reload? What you typed here will be lost.</source>
+      <translation>关闭此窗口并重新加载吗？此处填写的内容将丢失。</translation>
+    </message>
+  </context>
 </TS>

@@ -25,12 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ConflictError, RiskmonError
 from app.services import catalog as catalog_service
 from app.services.context import Context
 from app.ui import widgets
 from app.ui.dialogs.task_dialogs import error_label
-from app.ui.ops import bus, run_op
 from app.ui.widgets import FieldErrors, OptionalDateEdit
 
 #: requirement types offered in the editor: (op, shown sign)
@@ -65,7 +63,7 @@ def _num_text(value) -> str:
     return str(value)
 
 
-class StandardDialog(QDialog):
+class StandardDialog(widgets.SavingDialog):
     """One version of a standard: code with year, title, effective/abolished dates, and items."""
 
     ITEM, CLAUSE, OP, VALUE, LOW, HIGH, UNIT, TEXT, METHOD, METHOD_CLAUSE = range(10)
@@ -73,12 +71,9 @@ class StandardDialog(QDialog):
     def __init__(self, ctx: Context, standard: catalog_service.StandardInfo | None = None,
                  parent: QWidget | None = None, *, template: catalog_service.StandardInfo | None = None,
                  read_only: bool = False) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.standard = standard
         self.read_only = read_only
-        self.saved: catalog_service.StandardInfo | None = None
-        self.busy = False
         source = standard or template
         if read_only:
             self.setWindowTitle(self.tr("Standard (read only)"))
@@ -238,37 +233,12 @@ class StandardDialog(QDialog):
         )
 
     def save(self) -> None:
-        if self.read_only or self.busy:
+        if self.read_only:
             return
-        self.busy = True
-        self.setEnabled(False)
-        self.errors.clear()
         kwargs = {}
         if self.standard is not None:
             kwargs = {"standard_id": self.standard.id, "version": self.standard.version}
-        run_op(catalog_service.save_standard, self.ctx, self.data(), on_done=self._done, on_error=self._failed, **kwargs)
-
-    def _done(self, info: catalog_service.StandardInfo) -> None:
-        self.busy = False
-        self.setEnabled(True)
-        self.saved = info
-        bus.changed.emit({"catalog"})
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.setEnabled(True)
-        if isinstance(exc, ConflictError):
-            self.errors.show(exc)
-            if widgets.confirm(self, self.tr("Changed by someone else"),
-                               exc.message + "\n\n" + self.tr("Close this form and reload? What you typed here will be lost.")):
-                bus.changed.emit({"catalog"})
-                self.reject()
-            return
-        if isinstance(exc, RiskmonError):
-            self.errors.show(exc)
-            return
-        widgets.show_error(self, exc)
+        self._run(catalog_service.save_standard, self.ctx, self.data(), changed={"catalog"}, **kwargs)
 
 
 def effective_text(info: catalog_service.StandardInfo, today: dt.date | None = None) -> str:

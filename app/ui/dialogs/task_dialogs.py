@@ -14,7 +14,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -33,14 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ConflictError, RiskmonError
+from app.errors import RiskmonError
 from app.rules.standards import StandardCodeError, normalize_code
 from app.services import catalog as catalog_service
 from app.services import risk as risk_service
 from app.services import tasks as task_service
 from app.services.context import Context
 from app.ui import widgets
-from app.ui.ops import bus, run_op
+from app.ui.ops import run_op
 from app.ui.widgets import FieldErrors, OptionalDateEdit
 
 #: background and text colour of each warning level colour (Article 19)
@@ -142,47 +141,7 @@ def error_label() -> QLabel:
     return label
 
 
-class _SavingDialog(QDialog):
-    """Common save handling: the operation runs on a worker; errors mark fields, keep input."""
-
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.saved = None
-        self.busy = False
-
-    def _run(self, fn, *args, changed: set[str], **kwargs) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self.setEnabled(False)
-        self.errors.clear()
-        run_op(fn, *args, on_done=lambda result: self._done(result, changed), on_error=self._failed, **kwargs)
-
-    def _done(self, result, changed: set[str]) -> None:
-        self.busy = False
-        self.setEnabled(True)
-        self.saved = result
-        bus.changed.emit(set(changed))
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.setEnabled(True)
-        if isinstance(exc, ConflictError):
-            self.errors.show(exc)
-            title = QCoreApplication.translate("TaskDialogs", "Changed by someone else")
-            question = QCoreApplication.translate(
-                "TaskDialogs", "Close this form and reload? What you typed here will be lost."
-            )
-            if widgets.confirm(self, title, exc.message + "\n\n" + question):
-                bus.changed.emit({"task"})
-                self.reject()
-            return
-        if isinstance(exc, RiskmonError):
-            self.errors.show(exc)
-            return
-        widgets.show_error(self, exc)
+_SavingDialog = widgets.SavingDialog
 
 
 # ----------------------------------------------------------------------------------- task

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ConflictError, RiskmonError
 from app.services import risk as risk_service
 from app.services.context import Context
 from app.ui import widgets
@@ -95,18 +93,15 @@ def can_record(ctx: Context) -> bool:
 
 
 # ----------------------------------------------------------------------------------- dialog
-class RiskInfoDialog(QDialog):
+class RiskInfoDialog(widgets.SavingDialog):
     """One entry of the register: when and from which source (Article 10), what, whether it is key
     risk information and for which items of Article 12, and the samples it concerns."""
 
     def __init__(self, ctx: Context, info: risk_service.RiskInfo | None = None, parent: QWidget | None = None,
                  *, read_only: bool = False) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.info = info
         self.read_only = read_only
-        self.saved: risk_service.RiskInfo | None = None
-        self.busy = False
         if read_only:
             self.setWindowTitle(self.tr("Risk information (read only)"))
         else:
@@ -249,38 +244,13 @@ class RiskInfoDialog(QDialog):
         )
 
     def save(self) -> None:
-        if self.read_only or self.busy:
+        if self.read_only:
             return
-        self.busy = True
-        self.setEnabled(False)
-        self.errors.clear()
         if self.info is None:
-            run_op(risk_service.create_info, self.ctx, self.data(), on_done=self._done, on_error=self._failed)
+            self._run(risk_service.create_info, self.ctx, self.data(), changed={"risk"})
         else:
-            run_op(risk_service.update_info, self.ctx, self.info.id, self.info.version, self.data(),
-                   on_done=self._done, on_error=self._failed)
-
-    def _done(self, info: risk_service.RiskInfo) -> None:
-        self.busy = False
-        self.setEnabled(True)
-        self.saved = info
-        bus.changed.emit({"risk"})
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.setEnabled(True)
-        if isinstance(exc, ConflictError):
-            self.errors.show(exc)
-            if widgets.confirm(self, self.tr("Changed by someone else"),
-                               exc.message + "\n\n" + self.tr("Close this form and reload? What you typed here will be lost.")):
-                bus.changed.emit({"risk"})
-                self.reject()
-            return
-        if isinstance(exc, RiskmonError):
-            self.errors.show(exc)
-            return
-        widgets.show_error(self, exc)
+            self._run(risk_service.update_info, self.ctx, self.info.id, self.info.version, self.data(),
+                      changed={"risk"})
 
 
 # ----------------------------------------------------------------------------------- page
