@@ -7,12 +7,13 @@ and translated through Qt Linguist files in resources/i18n); English can be chos
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -119,6 +120,33 @@ class ExceptionHook:
             pass
 
 
+class GarbageCollector(QObject):
+    """Python's cyclic garbage collector runs on the GUI thread only.
+
+    Left automatic, it runs in whichever thread happens to allocate: a worker thread running a
+    service call could then free a Qt object caught in a reference cycle (a widget and a lambda
+    connected to it) and delete it off the GUI thread, which crashes Qt. So automatic collection is
+    off and a timer collects here, generation by generation, as the counts pass the thresholds
+    (the approach of pyqtgraph's GarbageCollector).
+    """
+
+    def __init__(self, parent: QObject, interval_ms: int = 500) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+
+    def check(self) -> None:
+        l0, l1, l2 = gc.get_count()
+        if l0 > self.threshold[0]:
+            gen = 0
+            if l1 > self.threshold[1]:
+                gen = 2 if l2 > self.threshold[2] else 1
+            gc.collect(gen)
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
@@ -128,4 +156,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("Riskmon")
     register_fonts(app)
     app._riskmon_translators = install_translators(app, ui_language())  # keep references alive
+    if getattr(app, "_riskmon_gc", None) is None:
+        app._riskmon_gc = GarbageCollector(app)
     return app

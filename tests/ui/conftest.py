@@ -28,3 +28,10 @@ def demo_ctx(sqlite_db, riskmon_app):
     demo.load_demo(sqlite_db, actor="test")
     user = users.authenticate(sqlite_db, demo.DEMO_USER, demo.DEMO_PASSWORD)
     return Context(sqlite_db, user)
+
+
+@pytest.fixture(autouse=True)
+def _riskmon_application(riskmon_app):
+    """Every GUI test runs in the application as the program sets it up (fonts, translations, and
+    garbage collection on the GUI thread only)."""
+    return riskmon_app
