@@ -22,7 +22,7 @@ from app.errors import ValidationError
 from app.rules import uscc as uscc_rules
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
-from app.services.documents import _local_date, _notices, _sample_parties, _tz
+from app.services.documents import _notices, _sample_parties
 from app.services.reports import _current_report
 from app.store.models import NOTIFICATION_METHODS, MonitoringTask, Notification, Report, Sample
 
@@ -266,7 +266,9 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
     with ctx.uow() as uow:
         n = uow.session.get(Notification, notification_id)
         check_version(n, version, "该告知记录")
-        approved = _local_date(n.report.approved_at, _tz(uow.session)) if n.report else None
+        # the user's dates are this workstation's calendar dates (as ``today`` above), so the
+        # approval time is read in the workstation's time zone too
+        approved = n.report.approved_at.astimezone().date() if n.report and n.report.approved_at else None
         if approved is not None and sent_date is not None and sent_date < approved:
             raise ValidationError({"sent_date": f"送达日期不能早于检验报告批准日期（{approved.isoformat()}）。"})
         n.sent_date = sent_date
