@@ -511,8 +511,9 @@ def _print_uploads(rows) -> None:
     for r in rows:
         when = f"{r.accepted_at:%Y-%m-%d %H:%M}" if r.accepted_at else ""
         later = f"下次 {r.next_attempt_at:%m-%d %H:%M}" if r.next_attempt_at else ""
-        cells = [str(r.id), r.state_label, r.task_number, r.kind_label, f"尝试 {r.attempts} 次",
-                 r.receipt_number, when, later, r.last_error]
+        cells = [str(r.id), r.state_label, r.kind_label, r.task_number, r.report_number or "-",
+                 r.sample_number or "-", f"尝试 {r.attempts} 次", r.receipt_number, when, later,
+                 r.note if r.superseded else r.last_error]
         print("\t".join(cells).rstrip())
 
 

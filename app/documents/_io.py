@@ -60,3 +60,35 @@ def safe_file_name(text: str, *, max_len: int = 120) -> str:
     if out.split(".")[0].upper() in _WINDOWS_RESERVED:
         out = "_" + out
     return out
+
+
+def write_files(
+    files: list[tuple[str, bytes]],
+    folder: str | os.PathLike,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Path]:
+    """Write named bytes into ``folder`` (created if needed), each atomically; a name used twice
+    (ignoring case) gets ``-2``, ``-3`` …. ``progress(done, total)`` follows each file; the batch
+    stops before the next file when ``cancelled()`` is true, keeping the files already written."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    paths: list[Path] = []
+    total = len(files)
+    for n, (name, data) in enumerate(files, 1):
+        if cancelled is not None and cancelled():
+            break
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, "pdf"
+        k = 1
+        while name.lower() in used:
+            k += 1
+            name = f"{stem}-{k}.{ext}"
+        used.add(name.lower())
+        paths.append(atomic_write_bytes(out / name, data))
+        if progress is not None:
+            progress(n, total)
+    return paths

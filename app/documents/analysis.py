@@ -27,6 +27,7 @@ from app.documents.flow import (
     Text,
     build_pdf,
     draw_confidential,
+    draw_draft_mark,
     draw_page_number,
     fmt_date,
     or_slash,
@@ -210,6 +211,8 @@ def _decorator(d: AnalysisData):
             fonts.draw_string(c, MARGIN_X, y, d.lab.name, 9)
         fonts.draw_string(c, PAGE_W - MARGIN_X, y, right, 9, align="right")
         draw_page_number(c, page, total)
+        if d.draft:
+            draw_draft_mark(c)
 
     return decorate
 

@@ -603,6 +603,7 @@ class AnalysisData:
     measures: tuple[RecommendedMeasure, ...] = ()
     signoff: SignOff = field(default_factory=SignOff)
     confidential: bool = True
+    draft: bool = False  # not approved yet: every page is marked 草稿
 
     def __post_init__(self) -> None:
         _tuples(self)
@@ -774,6 +775,9 @@ class PackageManifestData:
     notifications: tuple[PackageNotification, ...] = ()
     analysis: PackageAnalysis | None = None
     created_at: datetime | None = None
+    #: what the package carries: ``task`` (a task for upload by hand), ``result`` (one approved
+    #: test report), ``notice`` (notices issued after their report) or ``analysis``
+    package_kind: str = "task"
 
     def __post_init__(self) -> None:
         _tuples(self)

@@ -410,3 +410,24 @@ def draw_confidential(canvas: Canvas, *, y: float = PAGE_H - 12 * mm) -> None:
     fonts.draw_string(canvas, MARGIN_X + 3, y, "内部资料 注意保密", 10)
     canvas.setFillColor(colors.black)
     canvas.setStrokeColor(colors.black)
+
+
+def draw_draft_mark(canvas: Canvas, text: str = "草稿") -> None:
+    """A large diagonal 草稿 across the page and a boxed note at the bottom: not an issued document."""
+    canvas.saveState()
+    canvas.setFillColor(FAIL_COLOR)
+    canvas.setFillAlpha(0.16)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(40)
+    fonts.draw_string(canvas, 0, -40, text, 150, align="center")
+    canvas.restoreState()
+    canvas.saveState()
+    note = f"{text}：未经批准，不得作为正式报告使用"
+    canvas.setStrokeColor(FAIL_COLOR)
+    canvas.setFillColor(FAIL_COLOR)
+    w = fonts.string_width(note, 9) + 6
+    y = 18 * mm
+    canvas.setLineWidth(0.8)
+    canvas.rect(PAGE_W / 2 - w / 2, y - 3, w, 13, stroke=1, fill=0)
+    fonts.draw_string(canvas, PAGE_W / 2, y, note, 9, align="center")
+    canvas.restoreState()

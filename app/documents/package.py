@@ -12,14 +12,14 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from app import __version__
-from app.documents._io import atomic_write_bytes, safe_file_name
+from app.documents._io import atomic_write_bytes, atomic_write_with, safe_file_name
 from app.documents.data import (
     ItemLine,
     Judgement,
@@ -39,6 +39,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "VerifyReport",
     "build_package",
+    "write_package",
+    "write_package_to",
     "manifest_dict",
     "name_problem",
     "package_bytes",
@@ -152,6 +154,12 @@ def _created_at(data: PackageManifestData) -> datetime:
 
 def manifest_dict(data: PackageManifestData, files: Mapping[str, bytes]) -> dict[str, Any]:
     """The ``manifest.json`` object for ``data`` and ``files`` (name → bytes)."""
+    listing = {name: (len(content), hashlib.sha256(content).hexdigest()) for name, content in files.items()}
+    return _manifest(data, listing)
+
+
+def _manifest(data: PackageManifestData, listing: Mapping[str, tuple[int, str]]) -> dict[str, Any]:
+    """The ``manifest.json`` object for ``data`` and the files' sizes and SHA-256 (name → (size, hex))."""
     created = _created_at(data)
     samples = sorted(data.samples, key=lambda s: s.sample_number)
     order = {s.sample_number: i for i, s in enumerate(samples)}
@@ -160,6 +168,7 @@ def manifest_dict(data: PackageManifestData, files: Mapping[str, bytes]) -> dict
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
+        "package_kind": data.package_kind,
         "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "app": {"name": "riskmon", "version": __version__},
         "lab": {"name": data.lab.name, "cma_number": data.lab.cma_number},
@@ -180,8 +189,8 @@ def manifest_dict(data: PackageManifestData, files: Mapping[str, bytes]) -> dict
         },
         "report_numbers": sorted({s.report_number for s in samples}),
         "files": [
-            {"name": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
-            for name in sorted(files)
+            {"name": name, "size": int(listing[name][0]), "sha256": listing[name][1]}
+            for name in sorted(listing)
         ],
     }
 
@@ -251,6 +260,54 @@ def package_bytes(manifest_data: PackageManifestData, files: Mapping[str, bytes]
             info.external_attr = 0o644 << 16
             zf.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return buf.getvalue()
+
+
+def _zip_stamp(data: PackageManifestData) -> tuple[int, int, int, int, int, int]:
+    created = _created_at(data)
+    if created.year < 1980:
+        return (1980, 1, 1, 0, 0, 0)
+    return (created.year, created.month, created.day, created.hour, created.minute, created.second)
+
+
+def write_package_to(
+    manifest_data: PackageManifestData,
+    listing: Mapping[str, tuple[int, str, Callable[[], bytes]]],
+    out: BinaryIO,
+) -> None:
+    """Write a package into the open binary file ``out`` one file at a time: ``listing`` maps each
+    entry name to its size, SHA-256 and a function that reads its bytes (e.g. from the database).
+    Only one file's bytes are held at a time; a file whose bytes do not match the listed size and
+    hash is refused (``ValidationError``), so the manifest never lies about what it carries."""
+    _check_inputs(manifest_data, {name: b"" for name in listing})
+    manifest = _manifest(manifest_data, {k: (v[0], v[1]) for k, v in listing.items()})
+    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    stamp = _zip_stamp(manifest_data)
+
+    def info(name: str) -> zipfile.ZipInfo:
+        zi = zipfile.ZipInfo(name, date_time=stamp)
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        zi.create_system = 3
+        zi.external_attr = 0o644 << 16
+        return zi
+
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr(info(MANIFEST_NAME), text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        for name in sorted(listing):
+            size, digest, read = listing[name]
+            content = read()
+            if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
+                raise ValidationError(f"文件 {name} 的内容与保存时的校验值不符，导出已停止。")
+            zf.writestr(info(name), content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            del content
+
+
+def write_package(
+    manifest_data: PackageManifestData,
+    listing: Mapping[str, tuple[int, str, Callable[[], bytes]]],
+    out_path: str | Path,
+) -> Path:
+    """:func:`write_package_to` a file, atomically (temporary file, then rename)."""
+    return atomic_write_with(out_path, lambda fh: write_package_to(manifest_data, listing, fh))
 
 
 def build_package(manifest_data: PackageManifestData, files: Mapping[str, bytes], out_path: str | Path) -> Path:

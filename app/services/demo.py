@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationError
 from app.resources import project_root
-from app.services import catalog, lab, reports, samples, tasks, testing, users
+from app.services import catalog, lab, notifications, reports, samples, tasks, testing, users
 from app.services.calendar import calendar_for
 from app.services.context import Context, CurrentUser
 from app.store.models import MonitoringTask, RiskInformation, User
@@ -240,6 +240,8 @@ def _demo_sample(defs, sd, n, task_ids, today, cal, tech: Context, reviewer: Con
     report = reports.compile_report(tech, s.id, detail.version)
     report = reports.review_report(reviewer, report.id, report.version, DEMO_PASSWORD)
     report = reports.approve_report(signatory, report.id, report.version, DEMO_PASSWORD)
+    # the notices are issued after the approval (as many labs do): their own upload item
+    notifications.create_notifications(tech, s.id)
     if sd.get("reported"):
         detail = samples.get_sample(tech, s.id)
         reported = min(today, cal.deadline(completed, 5).deadline)

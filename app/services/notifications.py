@@ -19,11 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import ValidationError
-from app.rules import uscc as uscc_rules
+from app.services import deliverables
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
-from app.services.documents import _notices, _sample_parties
-from app.services.reports import _current_report
+from app.services.records import current_report as _current_report
 from app.store.models import NOTIFICATION_METHODS, MonitoringTask, Notification, Report, Sample
 
 METHOD_LABELS = {
@@ -147,32 +146,14 @@ def _records_for(session: Session, sample_id: int, report_id: int) -> list[Notif
 
 
 def create_for_sample(session: Session, s: Sample) -> list[Notification]:
-    """The records of the sample's current approved report, created when missing (in ``session``,
-    flushed, not committed). Nothing for a sample without problems."""
+    """Issue the notices of the sample's current approved report when not yet issued (in
+    ``session``, flushed, not committed): one record per party, each letter frozen, and queued
+    for upload (:func:`app.services.deliverables.issue_notices`). Nothing for a sample without
+    problems."""
     report = _approved_current(session, s)
     if report is None:
         raise ValidationError(f"样品 {s.number} 的检验报告尚未批准，不能出具告知书。")
-    existing = _records_for(session, s.id, report.id)
-    if existing:
-        return existing
-    enterprises = {uscc_rules.normalize(ent.uscc or ""): ent for ent, _ in _sample_parties(s)}
-    created = []
-    for notice in _notices(session, s, report):
-        ent = enterprises.get(notice.addressee.uscc)
-        n = Notification(
-            sample_id=s.id,
-            report_id=report.id,
-            enterprise_id=ent.id if ent else None,
-            recipient_name=notice.addressee.name,
-            roles=[r.value for r in notice.addressee.roles],
-            out_of_province=notice.addressee.out_of_province,
-            document_number=notice.notice_number,
-            confidential=notice.confidential,
-        )
-        session.add(n)
-        created.append(n)
-    session.flush()
-    return created
+    return deliverables.issue_notices(session, s, report)
 
 
 def create_notifications(ctx: Context, sample_id: int) -> list[NotificationInfo]:
@@ -284,18 +265,14 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
 
 # ----------------------------------------------------------------------------------- the letters
 def notice_pdf(ctx: Context, notification_id: int) -> bytes:
-    """The letter of one record, rendered now."""
-    from app.documents.notice import render_notice
-
+    """The letter of one record, exactly as issued (its frozen bytes)."""
     with ctx.uow() as uow:
         n = get_or_404(uow.session, Notification, notification_id, "该告知记录")
-        if n.report is None or n.report.status != "approved":
-            raise ValidationError(f"告知书 {n.document_number or ''} 所依据的检验报告已被替代，请重新出具告知书。")
-        data = next((d for d in _notices(uow.session, n.sample, n.report)
-                     if d.notice_number == n.document_number), None)
-        if data is None:
-            raise ValidationError(f"样品 {n.sample.number} 的告知对象已变化，请重新出具告知书。")
-    return render_notice(data)
+        if n.pdf is None:  # issued before letters were frozen: frozen now, once
+            pdf = deliverables.frozen_notice_pdf(uow.session, n)
+            uow.commit()
+            return pdf
+        return bytes(n.pdf)
 
 
 def generate_notices(ctx: Context, task_id: int, folder: str | Path, *,
@@ -307,17 +284,16 @@ def generate_notices(ctx: Context, task_id: int, folder: str | Path, *,
     ``cancelled()`` (or ``progress.cancelled``) is true, keeping the files already written (each
     complete). File names are ``<告知书编号>-<addressee>.pdf``.
     """
-    from app.documents.notice import write_notices
+    from app.documents._io import safe_file_name, write_files
 
     ctx.require(*DELIVERY_ROLES, action="出具告知书")
     with ctx.uow() as uow:
         get_or_404(uow.session, MonitoringTask, task_id, "该任务")
-        notices = []
+        notices: list[tuple[str, bytes]] = []
         for s, _report in _task_problem_samples(uow.session, task_id):
-            create_for_sample(uow.session, s)
-            report = _approved_current(uow.session, s)
-            assert report is not None
-            notices.extend(_notices(uow.session, s, report))
+            for n in create_for_sample(uow.session, s):
+                name = safe_file_name(f"{n.document_number or n.id}-{n.recipient_name}") + ".pdf"
+                notices.append((name, deliverables.frozen_notice_pdf(uow.session, n)))
         uow.commit()
     if not notices:
         raise ValidationError("该任务没有需要告知的样品（已批准且发现问题的样品）。")
@@ -330,7 +306,7 @@ def generate_notices(ctx: Context, task_id: int, folder: str | Path, *,
             progress(done, total)
 
     try:
-        paths = write_notices(notices, folder, progress=report_progress, cancelled=stop)
+        paths = write_files(notices, folder, progress=report_progress, cancelled=stop)
     except OSError as exc:
         raise ValidationError(f"无法写入文件夹 {folder}：{exc.strerror or exc}") from exc
     return NoticeBatch(Path(folder), tuple(paths), len(notices))

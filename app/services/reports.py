@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.errors import PermissionDenied, ValidationError
+from app.services import deliverables
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
+from app.services.records import REPORT_STATUS_LABELS
+from app.services.records import current_report as _current_report
 from app.services.testing import (
     PanelInfo,
     ResultsGrid,
@@ -32,14 +35,6 @@ from app.store.models import ItemResult, Report, ResultAmendment, Sample, User
 from app.store.queries import get_setting
 from app.store.queries import next_sequence as next_value
 from app.store.types import utcnow
-
-REPORT_STATUS_LABELS = {
-    "draft": "草稿",
-    "compiled": "已编制",
-    "reviewed": "已审核",
-    "approved": "已批准",
-    "superseded": "已被替代",
-}
 
 RETURN_MARK = "报告退回："  # the line a reviewer's return comment is kept on in the sample's notes
 
@@ -65,6 +60,8 @@ class ReportInfo:
     compiled_by_id: int | None = None
     reviewed_by_id: int | None = None
     approved_by_id: int | None = None
+    return_comment: str = ""  # the reviewer's, while the report is back with its compiler
+    has_pdf: bool = False  # the issued PDF is stored (frozen)
 
 
 def _name(session, user_id: int | None) -> str:
@@ -95,6 +92,8 @@ def _info(session, r: Report) -> ReportInfo:
         compiled_by_id=r.compiled_by_id,
         reviewed_by_id=r.reviewed_by_id,
         approved_by_id=r.approved_by_id,
+        return_comment=(r.return_comment or "") if r.status == "draft" else "",
+        has_pdf=r.file_sha256 is not None,
     )
 
 
@@ -105,14 +104,6 @@ def _report_number(session, on: dt.date) -> str:
         return pattern.format(year=on.year, month=on.month, seq=seq)
     except (KeyError, IndexError, ValueError) as exc:
         raise ValidationError(f"报告编号规则“{pattern}”无效。") from exc
-
-
-def _current_report(session, sample_id: int) -> Report | None:
-    return session.scalar(
-        select(Report)
-        .where(Report.sample_id == sample_id, Report.kind == "test", Report.status != "superseded")
-        .order_by(Report.id.desc())
-    )
 
 
 def compile_report(ctx: Context, sample_id: int, version: int) -> ReportInfo:
@@ -170,21 +161,29 @@ def review_report(ctx: Context, report_id: int, version: int, password: str, *, 
         if accept:
             r.status = "reviewed"
             r.reviewed_by_id, r.reviewed_at = ctx.user.id, utcnow()
-            r.sample.status = "reviewed"
+            if r.sample is not None:
+                r.sample.status = "reviewed"
         else:
             if not comment.strip():
                 raise ValidationError({"comment": "退回报告时请写明意见。"})
             r.status = "draft"
-            r.sample.status = "completed"
-            r.sample.notes = ((r.sample.notes or "") + f"\n{RETURN_MARK}{comment.strip()}").strip()
+            r.return_comment = comment.strip()
+            if r.sample is not None:
+                r.sample.status = "completed"
+                r.sample.notes = ((r.sample.notes or "") + f"\n{RETURN_MARK}{comment.strip()}").strip()
         uow.session.flush()
         info = _info(uow.session, r)
         uow.commit()
     return info
 
 
-def approve_report(ctx: Context, report_id: int, version: int, password: str) -> ReportInfo:
-    """批准 by an authorised signatory who did not compile it; the report it replaces is superseded."""
+def approve_report(ctx: Context, report_id: int, version: int, password: str, *,
+                   issue_notices: bool = False) -> ReportInfo:
+    """批准 by an authorised signatory who did not compile it; the report it replaces is superseded.
+
+    In the same transaction the report's PDF is frozen and its upload queued
+    (:func:`app.services.deliverables.on_approved`); with ``issue_notices`` a test report that
+    found problems also issues the sample's notices, which then travel in the report's upload."""
     ctx.require("signatory", action="批准报告")
     confirm_password(ctx, password)
     with ctx.uow() as uow:
@@ -201,21 +200,10 @@ def approve_report(ctx: Context, report_id: int, version: int, password: str) ->
         if r.sample is not None:
             r.sample.status = "reported" if r.sample.reported_date else "approved"
         uow.session.flush()
+        deliverables.on_approved(uow.session, r, issue_notices=issue_notices)
         info = _info(uow.session, r)
-        _after_approval(uow.session, r)
         uow.commit()
     return info
-
-
-def _after_approval(session, report: Report) -> None:
-    """In the approval's transaction: queue the upload to the provincial system (Article 18 ¶1).
-
-    The task's package is built and put in the outbox here, so the approval and its queued upload
-    commit together; if the package cannot be built or queued, the approval is rolled back.
-    """
-    from app.services.upload import enqueue_approved
-
-    enqueue_approved(session, report)
 
 
 def mark_reported(ctx: Context, sample_id: int, version: int, reported: dt.date) -> None:

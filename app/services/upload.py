@@ -1,10 +1,10 @@
 """上报同步: uploading the final results and the analysis report to 湖北省产品质量安全监督管理信息系统
 (Article 18 ¶1), as use cases for the GUI and the command line.
 
-* :func:`enqueue_approved` runs inside the approval's transaction (``reports._after_approval``):
-  the task's export package is built and queued in the durable outbox, so an approval and its
-  queued upload are stored together or not at all.
-* The other functions take a :class:`~app.services.context.Context`, check the user's roles and
+* Queuing happens in the approval's own transaction (:mod:`app.services.deliverables`): one
+  small item per approved report, so an approval and its queued upload are stored together or
+  not at all.
+* The functions here take a :class:`~app.services.context.Context`, check the user's roles and
   return plain data: the queue with states and receipts (:func:`overview`), retry, cancel,
   export for upload by hand and its confirmation, one sending pass (:func:`sync_once`), and the
   provincial password in the OS keyring (never in plaintext).
@@ -44,52 +44,6 @@ DEFAULT_TZ = "Asia/Shanghai"
 
 
 # --------------------------------------------------------------------------------------------
-# Queuing in the approval's transaction
-# --------------------------------------------------------------------------------------------
-
-
-def _lab_key(session: Any) -> str:
-    """What keeps this lab's idempotency keys apart at the province: the CMA number, else the name."""
-    from app.store.queries import organisation
-
-    org = organisation(session)
-    if org is None:
-        return ""
-    return (org.cma_number or org.name or "").strip()
-
-
-def enqueue_approved(session: Any, report: Any) -> Any | None:
-    """Queue the upload an approval calls for, in the approval's own transaction.
-
-    * an approved test report (检验报告): the task's package of final results (最终风险监测结果),
-      kind ``task_results``, holding every approved sample of the task so far;
-    * an approved analysis report (分析报告): the task's package with the analysis, kind
-      ``analysis_report``.
-
-    Raises (and so rolls the approval back) when the package cannot be built or is refused by
-    the outbox's check: an approval is never stored without its queued upload. Returns the
-    outbox row, or ``None`` for a report kind that is not uploaded.
-    """
-    from app.services import documents
-
-    if report.task_id is None:
-        return None
-    if report.kind == "test":
-        kind, include_analysis = "task_results", None
-    elif report.kind == "analysis":
-        kind, include_analysis = "analysis_report", True
-    else:
-        return None
-    store_pdf = getattr(documents, "store_report_pdf", None)
-    if report.kind == "test" and store_pdf is not None and report.pdf is None:
-        store_pdf(session, report)  # the issued PDF is the one the package carries
-    package = documents.build_task_package(session, report.task_id, include_analysis=include_analysis)
-    return outbox.enqueue(
-        session, kind, package=package, task_id=report.task_id, report_id=report.id, lab=_lab_key(session)
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # Plain data for the page and the command line
 # --------------------------------------------------------------------------------------------
 
@@ -117,10 +71,16 @@ class UploadRow:
     idempotency_key: str
     needs_attention: bool  # rejected, or exported and waiting for the hand upload to be confirmed
     exported: bool
+    sample_number: str = ""
+    note: str = ""  # e.g. why the item was superseded
 
     @property
     def done(self) -> bool:
         return self.state in ("accepted", "delivered_by_hand", "cancelled")
+
+    @property
+    def superseded(self) -> bool:
+        return self.state == "superseded"
 
     @property
     def can_retry(self) -> bool:
@@ -205,6 +165,8 @@ def _row(item: outbox.OutboxItem, tz: ZoneInfo) -> UploadRow:
         idempotency_key=item.idempotency_key,
         needs_attention=item.needs_attention,
         exported=item.exported,
+        sample_number=item.sample_number or "",
+        note=item.note or "",
     )
 
 
@@ -216,7 +178,8 @@ def _matches(row: UploadRow, which: str, text: str) -> bool:
     if which == "done" and not row.done:
         return False
     if text:
-        haystack = " ".join((row.task_number, row.report_number, row.receipt_number, row.kind_label)).lower()
+        haystack = " ".join((row.task_number, row.report_number, row.sample_number, row.receipt_number,
+                             row.kind_label)).lower()
         return text.lower() in haystack
     return True
 

@@ -78,8 +78,11 @@ REPORT_STATUSES = ("draft", "compiled", "reviewed", "approved", "superseded")
 NOTIFICATION_METHODS = ("post", "email", "hand", "platform", "other")
 RISK_INFO_STATUSES = ("open", "assessing", "reported", "closed")
 CALENDAR_KINDS = ("holiday", "workday")
-OUTBOX_KINDS = ("task_results", "analysis_report")
-OUTBOX_STATES = ("pending", "sending", "accepted", "failed", "cancelled", "delivered_by_hand")
+#: ``result``: one approved test report with its structured results and the notices issued with it;
+#: ``notice``: notices issued after their report's approval; ``analysis_report``: the task's approved
+#: analysis report; ``task_results``: a whole-task package (schema 0001, kept as history only).
+OUTBOX_KINDS = ("result", "notice", "analysis_report", "task_results")
+OUTBOX_STATES = ("pending", "sending", "accepted", "failed", "cancelled", "delivered_by_hand", "superseded")
 AUDIT_ACTIONS = ("insert", "update", "delete")
 
 #: Lab-wide settings with their declared defaults (the ``settings`` table stores overrides).
@@ -552,6 +555,10 @@ class Report(Versioned, Base):
     amendment_reason: Mapped[str | None] = mapped_column(Text)
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    #: analysis report: the data frozen when it was compiled (approved results, issued notices and
+    #: the saved risk-level proposal), so review and approval sign exactly what was compiled
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
+    return_comment: Mapped[str | None] = mapped_column(Text)  # the reviewer's, when returned to the compiler
 
     sample: Mapped[Sample | None] = relationship()
     task: Mapped[MonitoringTask | None] = relationship()
@@ -576,6 +583,10 @@ class Notification(Versioned, Base):
     method: Mapped[str | None] = mapped_column(String(10))
     acknowledged_date: Mapped[date | None] = mapped_column(Date)
     ack_note: Mapped[str | None] = mapped_column(Text)
+    #: the letter as issued (frozen): every later view, export or upload reads these bytes
+    issued_at: Mapped[datetime | None]
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
     sample: Mapped[Sample] = relationship()
     report: Mapped[Report | None] = relationship()
@@ -662,7 +673,13 @@ class CalendarOverride(Versioned, Base):
 
 
 class SyncOutbox(Versioned, Base):
-    """A package waiting to go to (or gone to) the provincial information system."""
+    """A package waiting to go to (or gone to) the provincial information system.
+
+    The upload unit is the approved report: one ``result`` item per approved test report, one
+    ``notice`` item for notices issued after their report's approval, one ``analysis_report`` item
+    per approved analysis report. An item whose report was replaced before it was sent becomes
+    ``superseded`` (never sent) and ``note`` says why.
+    """
 
     __tablename__ = "sync_outbox"
     __table_args__ = (
@@ -674,6 +691,7 @@ class SyncOutbox(Versioned, Base):
     kind: Mapped[str] = mapped_column(String(20))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    sample_id: Mapped[int | None] = mapped_column(ForeignKey("samples.id"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     package: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     package_ref: Mapped[str | None] = mapped_column(String(500))
@@ -684,6 +702,7 @@ class SyncOutbox(Versioned, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     receipt_number: Mapped[str | None] = mapped_column(String(100))
     accepted_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # e.g. why the item was superseded
 
 
 class SampleNumberCounter(Versioned, Base):

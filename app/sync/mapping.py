@@ -49,10 +49,12 @@ META_HEADERS: dict[str, str] = {
 
 #: our upload kind -> wire code
 KIND_TO_WIRE: dict[str, str] = {
-    "task_results": "RESULT",  # 最终风险监测结果
+    "result": "RESULT",  # 最终风险监测结果: one approved test report
+    "notice": "NOTICE",  # 告知书 issued after their report
     "analysis_report": "ANALYSIS",  # 分析报告
+    "task_results": "RESULT",  # a whole task (schema 0001's packages, still accepted as RESULT)
 }
-WIRE_TO_KIND: dict[str, str] = {v: k for k, v in KIND_TO_WIRE.items()}
+WIRE_TO_KIND: dict[str, str] = {"RESULT": "result", "NOTICE": "notice", "ANALYSIS": "analysis_report"}
 
 # --------------------------------------------------------------------------------------------
 # JSON bodies

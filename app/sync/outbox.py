@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError, ValidationError
-from app.store.models import OUTBOX_KINDS, OUTBOX_STATES, MonitoringTask, Report, SyncOutbox
+from app.store.models import OUTBOX_KINDS, OUTBOX_STATES, MonitoringTask, Report, Sample, SyncOutbox
 from app.store.types import utcnow
 from app.sync import mapping
 from app.sync.packages import validate_package
@@ -48,11 +48,16 @@ STATE_LABELS = {
     "failed": "失败",
     "cancelled": "已取消",
     "delivered_by_hand": "已手工上传",
+    "superseded": "已被替代，不再上传",
 }
 KIND_LABELS = {
-    "task_results": "最终风险监测结果",
+    "result": "结果",
+    "notice": "告知书",
     "analysis_report": "分析报告",
+    "task_results": "整任务结果（旧版）",
 }
+#: the letter that starts an idempotency key of each kind
+KIND_KEY_CODES = {"result": "R", "notice": "N", "analysis_report": "A", "task_results": "T"}
 #: ``last_error`` of an item written to a folder for upload by hand, awaiting confirmation
 EXPORTED_PREFIX = "已导出供手工上传："
 
@@ -78,6 +83,9 @@ class OutboxItem:
     created_at: datetime
     updated_at: datetime
     version: int
+    sample_id: int | None = None
+    sample_number: str | None = None
+    note: str | None = None
 
     @property
     def state_label(self) -> str:
@@ -105,7 +113,7 @@ class OutboxItem:
 
     @property
     def done(self) -> bool:
-        return self.state in ("accepted", "delivered_by_hand", "cancelled")
+        return self.state in ("accepted", "delivered_by_hand", "cancelled", "superseded")
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,7 +132,7 @@ def idempotency_key_for(kind: str, ref_id: int, package: bytes, *, lab: str = ""
         raise ValueError(f"unknown outbox kind {kind!r}")
     digest = hashlib.sha256(package).hexdigest()[:24]
     prefix = "".join(ch for ch in lab if ch.isascii() and ch.isalnum())[:20]
-    short = {"task_results": "R", "analysis_report": "A"}[kind]
+    short = KIND_KEY_CODES[kind]
     key = f"{prefix + '-' if prefix else ''}{short}{ref_id}-{digest}"
     return key
 
@@ -136,6 +144,8 @@ def enqueue(
     package: bytes,
     task_id: int | None = None,
     report_id: int | None = None,
+    sample_id: int | None = None,
+    ref_id: int | None = None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
     check_package: bool = True,
@@ -143,9 +153,11 @@ def enqueue(
 ) -> SyncOutbox:
     """Queue ``package`` for upload, in the caller's transaction (flushed, not committed).
 
-    ``kind`` is ``task_results`` (最终风险监测结果, needs ``task_id``) or ``analysis_report``
-    (分析报告, needs ``report_id`` or ``task_id``). Without ``idempotency_key`` one is derived
-    from the package (:func:`idempotency_key_for`, with ``lab``, e.g. the CMA number). Queuing
+    ``kind`` is ``result`` (one approved test report, needs ``report_id``), ``notice`` (notices
+    issued later, needs ``report_id``), ``analysis_report`` (分析报告, needs ``report_id`` or
+    ``task_id``) or ``task_results`` (a whole task, needs ``task_id``). Without
+    ``idempotency_key`` one is derived from the package and ``ref_id`` (default: the report, else
+    the task; :func:`idempotency_key_for`, with ``lab``, e.g. the CMA number). Queuing
     the same key with the same package again returns the existing item; with a different
     package it is refused. The package is checked like the provincial side will check it; a bad
     package is refused before anything is written.
@@ -156,6 +168,8 @@ def enqueue(
         raise ValidationError("上传最终风险监测结果时必须指明任务", field="task_id")
     if kind == "analysis_report" and task_id is None and report_id is None:
         raise ValidationError("上传分析报告时必须指明报告或任务", field="report_id")
+    if kind in ("result", "notice") and report_id is None:
+        raise ValidationError("上传结果或告知书时必须指明检验报告", field="report_id")
     if not isinstance(package, bytes | bytearray) or not package:
         raise ValidationError("上传包为空", field="package")
     package = bytes(package)
@@ -164,7 +178,8 @@ def enqueue(
         if problems:
             raise ValidationError("上传包未通过校验：" + "；".join(problems[:5]), field="package")
     if idempotency_key is None:
-        ref = task_id if kind == "task_results" else (report_id if report_id is not None else task_id)
+        ref = ref_id if ref_id is not None else (
+            task_id if kind == "task_results" else (report_id if report_id is not None else task_id))
         idempotency_key = idempotency_key_for(kind, int(ref or 0), package, lab=lab)
     if not mapping.IDEMPOTENCY_KEY_RE.match(idempotency_key):
         raise ValidationError(
@@ -180,6 +195,7 @@ def enqueue(
         kind=kind,
         task_id=task_id,
         report_id=report_id,
+        sample_id=sample_id,
         idempotency_key=idempotency_key,
         package=package,
         package_sha256=digest,
@@ -211,6 +227,12 @@ def _views(session: Session, rows: Iterable[SyncOutbox]) -> list[OutboxItem]:
         if report_ids
         else {}
     )
+    sample_ids = {r.sample_id for r in rows if r.sample_id is not None}
+    samples = (
+        dict(session.execute(select(Sample.id, Sample.number).where(Sample.id.in_(sample_ids))).all())
+        if sample_ids
+        else {}
+    )
     return [
         OutboxItem(
             id=r.id,
@@ -230,6 +252,9 @@ def _views(session: Session, rows: Iterable[SyncOutbox]) -> list[OutboxItem]:
             created_at=r.created_at,
             updated_at=r.updated_at,
             version=r.version,
+            sample_id=r.sample_id,
+            sample_number=samples.get(r.sample_id) if r.sample_id is not None else None,
+            note=r.note,
         )
         for r in rows
     ]
@@ -318,6 +343,11 @@ def _load(session: Session, item_id: int) -> SyncOutbox:
     return item
 
 
+def _refuse_superseded(item: SyncOutbox) -> None:
+    if item.state == "superseded":
+        raise ValidationError("该上传项所属的报告已被更正报告替代，不再上传：" + (item.note or ""))
+
+
 def _check_version(item: SyncOutbox, expected_version: int | None) -> None:
     from app.errors import ConflictError
 
@@ -338,6 +368,7 @@ def retry(
             raise ValidationError("该上传正在进行中，请稍后再试")
         if item.state in ("accepted", "delivered_by_hand"):
             raise ValidationError("该上传已完成，不需要重试")
+        _refuse_superseded(item)
         if item.state == "pending":
             item.next_attempt_at = now or utcnow()
         else:  # failed or cancelled
@@ -362,6 +393,7 @@ def cancel(db: Any, item_id: int, *, actor: str, expected_version: int | None = 
             raise ValidationError("该上传正在进行中，无法取消；请等待结果后再操作")
         if item.state in ("accepted", "delivered_by_hand"):
             raise ValidationError("该上传已被省级系统接收，不能取消")
+        _refuse_superseded(item)
         if item.state != "cancelled":
             item.state = "cancelled"
             item.next_attempt_at = None
@@ -386,6 +418,7 @@ def export_for_hand_delivery(db: Any, item_id: int, folder: str | Path, *, actor
             raise ValidationError("该上传正在进行中，请等待结果后再导出")
         if item.state in ("accepted", "delivered_by_hand"):
             raise ValidationError("该上传已完成，不需要再导出")
+        _refuse_superseded(item)
         if item.package is None:
             raise NotFoundError("该上传记录没有保存上传包内容")
         package = bytes(item.package)
@@ -424,6 +457,7 @@ def confirm_delivered_by_hand(
             raise ValidationError("该上传正在通过网络进行中，请等待结果后再确认")
         if item.state == "accepted":
             raise ValidationError(f"该上传已被省级系统在线接收（回执 {item.receipt_number}），无需手工确认")
+        _refuse_superseded(item)
         if item.state != "delivered_by_hand":
             item.state = "delivered_by_hand"
             item.receipt_number = number

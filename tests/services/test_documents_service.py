@@ -275,16 +275,28 @@ def test_a_stored_report_pdf_is_the_one_the_package_carries(sqlite_lab):
     assert row.report_number in _pdf_text(stored)
 
 
-def test_a_saved_risk_proposal_puts_the_analysis_into_the_package(sqlite_lab, tmp_path: Path):
+def test_the_approved_analysis_report_goes_into_the_package_as_issued(sqlite_lab, tmp_path: Path):
+    from app.services import analysis_reports
+
     ctx = _admin(sqlite_lab)
     task_id = documents.task_id_by_number(ctx, KETTLE)
     proposal = risk.save_proposal(ctx, task_id, risk.ProposalFactors(severity=3, probability=">1/1000",
                                                                        scope="regional", frequency=0.5))
+    # a saved proposal alone is no analysis report: nothing is uploaded for it
+    assert not documents.export_task_package(ctx, task_id, tmp_path).contents.analysis
+    tech, rev, sig = _ctx(sqlite_lab, "wangjian"), _ctx(sqlite_lab, "chenjing"), _ctx(sqlite_lab, "zhaomin")
+    a = analysis_reports.compile_analysis(tech, task_id)
+    a = reports.review_report(rev, a.id, a.version, demo.DEMO_PASSWORD)
+    a = reports.approve_report(sig, a.id, a.version, demo.DEMO_PASSWORD)
     result = documents.export_task_package(ctx, task_id, tmp_path)
     assert result.path == tmp_path / f"{KETTLE}.zip" and result.contents.analysis
     m = verify_package(result.path).manifest
     assert m["analysis"]["proposed_level"] == {1: "I", 2: "II", 3: "III", 4: "IV"}[proposal.level_number]
     assert m["analysis"]["file"] in {f["name"] for f in m["files"]}
+    with zipfile.ZipFile(result.path) as zf, UnitOfWork(sqlite_lab, actor="test") as uow:
+        assert zf.read(m["analysis"]["file"]) == bytes(uow.session.get(Report, a.id).pdf)
+    with zipfile.ZipFile(result.path) as zf:
+        assert documents.analysis_pdf(ctx, task_id) == zf.read(m["analysis"]["file"])  # as issued
 
 
 # ----------------------------------------------------------------------------------- analysis
@@ -292,7 +304,9 @@ def test_analysis_counts_agree_with_the_ledger(lab):
     ctx = _admin(lab)
     task_id = documents.task_id_by_number(ctx, KETTLE)
     ledger = documents.ledger_rows(ctx, task_id)
-    tested = [r for r in ledger if r.completed_date is not None]
+    approved = {r.sample_number for r in _rows(ctx, KETTLE) if r.approved}
+    tested = [r for r in ledger if r.sample_number in approved]  # only approved results count
+    assert tested and len(tested) < len([r for r in ledger if r.completed_date is not None])
     a = documents.analysis_data(ctx, task_id)
 
     assert a.batches_sampled == len(ledger) and a.batches_tested == len(tested)
@@ -336,11 +350,16 @@ def test_analysis_uses_the_latest_saved_proposal(sqlite_lab):
     assert Measure.REPORT_UPWARD in kinds and Measure.PUBLIC_WARNING in kinds  # level I (Article 20)
 
 
-def test_the_childrens_wear_analysis_counts_the_panel_items(lab):
-    ctx = _admin(lab)
+def test_the_childrens_wear_analysis_counts_the_panel_items(sqlite_lab):
+    ctx = _admin(sqlite_lab)
     task_id = documents.task_id_by_number(ctx, KIDS)
+    assert documents.analysis_data(ctx, task_id).batches_tested == 0  # nothing approved yet
+    for row in _rows(ctx, KIDS):
+        if row.status == "completed":
+            _approve(sqlite_lab, row.sample_id)
     a = documents.analysis_data(ctx, task_id)
     tested = [r for r in documents.ledger_rows(ctx, task_id) if r.completed_date is not None]
+    assert tested
     assert a.batches_tested == len(tested) and a.problem_batches == sum(1 for r in tested if r.problems_found)
     assert "阻燃性能" not in {i.item for i in a.by_item}  # the panels found no problem
     assert documents.analysis_pdf(ctx, task_id)[:5] == b"%PDF-"

@@ -77,7 +77,7 @@ def point_at(lab, sandbox: RunningSandbox) -> None:
 # ------------------------------------------------------------------------------------- queuing
 
 
-def test_approval_queues_the_task_package_in_the_same_transaction(any_lab):
+def test_approval_queues_one_result_item_for_the_report_in_the_same_transaction(any_lab):
     lab = any_lab
     report, sample_id = reviewed(lab)
     assert outbox_rows(lab.db) == []
@@ -87,43 +87,50 @@ def test_approval_queues_the_task_package_in_the_same_transaction(any_lab):
     with UnitOfWork(lab.db, actor="test") as uow:
         assert uow.session.get(Report, report.id).status == "approved"
         (item,) = uow.session.scalars(select(SyncOutbox))
-        assert (item.kind, item.task_id, item.report_id, item.state, item.attempts) == (
-            "task_results", approved_report.task_id, report.id, "pending", 0)
+        assert (item.kind, item.task_id, item.report_id, item.sample_id, item.state, item.attempts) == (
+            "result", approved_report.task_id, report.id, sample_id, "pending", 0)
         assert item.idempotency_key.startswith("CMA0001-R")  # the lab's CMA number keeps labs apart
         package = bytes(item.package)
     check = verify_package(package)
     assert check.ok, check.problems
     assert check.manifest["report_numbers"] == [approved_report.number]
     assert check.manifest["lab"]["cma_number"] == "CMA0001"
+    assert check.manifest["package_kind"] == "result"
+    with UnitOfWork(lab.db, actor="test") as uow:  # the package carries the report as frozen at approval
+        frozen = bytes(uow.session.get(Report, report.id).pdf)
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        assert zf.read(check.manifest["samples"][0]["report_file"]) == frozen
 
     (row,) = upload.list_uploads(lab.tech)
-    assert (row.state_label, row.kind_label, row.task_number, row.report_number) == (
-        "待上传", "最终风险监测结果", "T-01", approved_report.number)
+    assert (row.state_label, row.kind_label, row.task_number, row.report_number, row.sample_number) == (
+        "待上传", "结果", "T-01", approved_report.number, approved_report.sample_number)
     assert row.next_attempt_at is not None and row.next_attempt_at.utcoffset() == dt.timedelta(hours=8)
     assert row.can_cancel and not row.can_retry and not row.receipt_number
     assert audit_ok(lab.db)
 
 
 def _fail_building(monkeypatch):
-    from app.services import documents
+    from app.services import deliverables
 
-    def broken(session, task_id, **kw):
+    def broken(session, report):
         raise ValidationError("报告模板损坏，无法生成上传包")
 
-    monkeypatch.setattr(documents, "build_task_package", broken)
+    monkeypatch.setattr(deliverables, "result_package", broken)
 
 
 def _bad_package(monkeypatch):
-    from app.services import documents
+    from app.services import deliverables
 
-    real = documents.build_task_package
+    real = deliverables.result_package
 
-    def tampered(session, task_id, **kw):
-        data = bytearray(real(session, task_id, **kw))
+    def tampered(session, report):
+        data = bytearray(real(session, report))
         data[len(data) // 2] ^= 0xFF  # one flipped byte somewhere in the ZIP
         return bytes(data)
 
-    monkeypatch.setattr(documents, "build_task_package", tampered)
+    monkeypatch.setattr(deliverables, "result_package", tampered)
 
 
 def _fail_after_queuing(monkeypatch):
@@ -153,26 +160,27 @@ def test_a_failure_while_building_or_queuing_rolls_the_approval_back(any_lab, mo
     assert audit_ok(lab.db)
     # once the fault is gone the same approval goes through, with its upload queued
     reports.approve_report(lab.sig, report.id, report.version, PASSWORD)
-    assert [r.kind for r in outbox_rows(lab.db)] == ["task_results"]
+    assert [r.kind for r in outbox_rows(lab.db)] == ["result"]
 
 
-def test_an_approved_analysis_report_queues_the_package_with_the_analysis(lab):
-    """No service approves analysis reports yet; the hook already queues them as ``analysis_report``."""
+def test_an_approved_analysis_report_queues_its_own_item(lab):
+    from app.services import analysis_reports, deliverables
+
     test_report, _ = approved(lab)
-    with UnitOfWork(lab.db, actor="test") as uow:
-        analysis = Report(kind="analysis", task_id=test_report.task_id, number="T-01-FX", status="approved")
-        uow.session.add(analysis)
-        uow.session.flush()
-        item = upload.enqueue_approved(uow.session, analysis)
+    a = analysis_reports.compile_analysis(lab.tech, test_report.task_id)
+    a = reports.review_report(lab.rev, a.id, a.version, PASSWORD)
+    a = reports.approve_report(lab.sig, a.id, a.version, PASSWORD)
+    rows = upload.list_uploads(lab.tech)
+    assert [(r.kind, r.kind_label, r.report_number) for r in rows] == [
+        ("analysis_report", "分析报告", a.number), ("result", "结果", test_report.number)]
+    manifest = verify_package(outbox.get_package(lab.db, rows[0].id)).manifest
+    assert manifest["analysis"]["file"] == "analysis/T-01-分析报告.pdf"
+    assert (manifest["package_kind"], manifest["samples"]) == ("analysis", [])
+    with UnitOfWork(lab.db, actor="test") as uow:  # monthly reports are not uploaded
         monthly = Report(kind="monthly", period="2026-03", number="YB-2026-03", status="approved")
         uow.session.add(monthly)
         uow.session.flush()
-        assert upload.enqueue_approved(uow.session, monthly) is None  # monthly reports are not uploaded
-        uow.commit()
-    row = upload.get_upload(lab.tech, item.id)
-    assert (row.kind, row.kind_label, row.report_number) == ("analysis_report", "分析报告", "T-01-FX")
-    manifest = verify_package(outbox.get_package(lab.db, row.id)).manifest
-    assert manifest["analysis"]["file"] == "analysis/T-01-分析报告.pdf"
+        assert deliverables.on_approved(uow.session, monthly) is None
 
 
 def test_the_demo_lab_comes_with_its_approved_results_queued(sqlite_db):
@@ -181,9 +189,12 @@ def test_the_demo_lab_comes_with_its_approved_results_queued(sqlite_db):
 
     demo.load_demo(sqlite_db, actor="test")
     ctx = Context(sqlite_db, users.authenticate(sqlite_db, "wangjian", demo.DEMO_PASSWORD))
-    (row,) = upload.list_uploads(ctx)
-    assert (row.task_number, row.kind, row.state) == ("HBFX-2026-DQ-01", "task_results", "pending")
-    assert verify_package(outbox.get_package(sqlite_db, row.id)).ok
+    rows = upload.list_uploads(ctx)
+    assert [(r.task_number, r.kind, r.state) for r in rows] == [
+        ("HBFX-2026-DQ-01", "notice", "pending"), ("HBFX-2026-DQ-01", "result", "pending")]
+    assert rows[0].report_number == rows[1].report_number  # the notices issued after the approval
+    for row in rows:
+        assert verify_package(outbox.get_package(sqlite_db, row.id)).ok
 
 
 # ------------------------------------------------------------------------------------- sending

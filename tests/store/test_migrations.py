@@ -59,8 +59,8 @@ _EXTRA = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -76,13 +76,14 @@ def downgrade():
 
 
 def _scripts_with_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, fail: bool) -> None:
-    """Point the program at a copy of ``db/`` holding one more migration (0002)."""
+    """Point the program at a copy of ``db/`` holding one more migration (9999) after the head."""
     from app.store import db as dbmod
 
     dst = tmp_path / "scripts"
     shutil.copytree(migrations_path(), dst, ignore=shutil.ignore_patterns("__pycache__"))
     more = '    op.execute("INSERT INTO no_such_table VALUES (1)")' if fail else ""
-    (dst / "versions" / "0002_extra.py").write_text(_EXTRA.format(more=more), encoding="utf-8")
+    (dst / "versions" / "9999_extra.py").write_text(_EXTRA.format(more=more, head=head_revision()),
+                                                    encoding="utf-8")
     monkeypatch.setattr(dbmod, "migrations_path", lambda: dst)
 
 
@@ -100,16 +101,17 @@ def test_sqlite_behind_is_backed_up_then_migrated(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _add_task(sqlite_db)
+    head = head_revision()
     _scripts_with_0002(tmp_path, monkeypatch, fail=False)
     assert sqlite_db.schema_status().state == "behind"
     with pytest.raises(DatabaseError, match="版本较旧"):
         sqlite_db.check_schema()
     backup = sqlite_db.upgrade()
     assert backup is not None and backup.parent == sqlite_db.home / "backups"
-    assert sqlite_db.current_revision() == "0002"
+    assert sqlite_db.current_revision() == "9999"
     assert "extra_test" in _tables(sqlite_db)
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
         assert copy.execute("SELECT number FROM monitoring_tasks").fetchall() == [("T-OLD",)]
 
 
@@ -117,10 +119,11 @@ def test_sqlite_failed_upgrade_restores_backup(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _add_task(sqlite_db)
+    head = head_revision()
     _scripts_with_0002(tmp_path, monkeypatch, fail=True)
     with pytest.raises(DatabaseError, match="数据库升级失败.*已从备份"):
         sqlite_db.upgrade()
-    assert sqlite_db.current_revision() == "0001"
+    assert sqlite_db.current_revision() == head
     assert "extra_test" not in _tables(sqlite_db)
     with sqlite_db.session() as s:
         assert s.scalars(select(MonitoringTask.number)).all() == ["T-OLD"]
@@ -134,10 +137,11 @@ def test_postgresql_failed_upgrade_changes_nothing(
     try:
         database.upgrade()
         _add_task(database)
+        head = head_revision()
         _scripts_with_0002(tmp_path, monkeypatch, fail=True)
         with pytest.raises(DatabaseError, match="数据库升级失败"):
             database.upgrade()
-        assert database.current_revision() == "0001"
+        assert database.current_revision() == head
         assert "extra_test" not in _tables(database)
         assert not (tmp_path / "backups").exists()  # PostgreSQL relies on the transaction
         with database.session() as s:

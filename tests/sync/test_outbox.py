@@ -61,7 +61,7 @@ def test_enqueue_is_part_of_the_callers_transaction(db):
     queue(db, task_id, 1)
     [item] = outbox.list_items(db)
     assert item.state == "pending" and item.task_number == "HBFX-2026-017"
-    assert item.kind_label == "最终风险监测结果" and item.state_label == "待上传"
+    assert item.kind_label == "整任务结果（旧版）" and item.state_label == "待上传"
     assert item.next_attempt_at is not None and item.package_sha256
 
 
@@ -424,13 +424,15 @@ def test_outbox_changes_are_audited(db, sandbox):
 
 
 def test_lab_prefix_keeps_keys_ascii(db):
-    key = outbox.idempotency_key_for("task_results", 1, make_package(1), lab="湖北 CMA-2317")
+    key = outbox.idempotency_key_for("result", 1, make_package(1), lab="湖北 CMA-2317")
     assert key.startswith("CMA2317-R1-")
+    assert outbox.idempotency_key_for("notice", 7, make_package(1)).startswith("N7-")
+    assert outbox.idempotency_key_for("task_results", 1, make_package(1)).startswith("T1-")
     task_id = add_task(db)
     with UnitOfWork(db, actor="tester") as uow:
         item = outbox.enqueue(uow.session, "task_results", task_id=task_id, package=make_package(1), lab="231700000000")
         uow.commit()
-    assert item.idempotency_key.startswith(f"231700000000-R{task_id}-")
+    assert item.idempotency_key.startswith(f"231700000000-T{task_id}-")
 
 
 def test_run_forever_wakes_on_request_and_stops_on_request(sqlite_db, sandbox):

@@ -1,0 +1,354 @@
+"""What an approval or an issue leaves behind: frozen documents and their queued upload.
+
+Article 18 ¶1 makes the final results and the analysis report the lab's deliverable to
+湖北省产品质量安全监督管理信息系统; Article 18 ¶2 the notices to the parties. The upload unit is the
+approved report:
+
+* approving a test report freezes its PDF (and, when asked, issues and freezes the sample's
+  notices) and queues one ``result`` item holding that report, the notices issued with it and
+  the structured results — nothing else of the task is read or rendered;
+* notices issued later are frozen and queued as one ``notice`` item linked to their report;
+* approving an analysis report freezes its PDF and queues one ``analysis_report`` item;
+* an amending report supersedes the still-unsent items of the report it replaces (they are
+  never sent; ``note`` says why).
+
+Every function here runs in its caller's transaction (the approval's or the issue's), so a
+document, its frozen bytes and its queued upload are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.documents.data import (
+    AnalysisData,
+    PackageAnalysis,
+    PackageManifestData,
+    PackageNotification,
+    PackageSample,
+)
+from app.errors import ValidationError
+from app.services.documents._common import _lab, _local_date, _tz
+from app.services.documents.package import (
+    analysis_file_name,
+    aware,
+    notice_entry,
+    notice_file_name,
+    package_task,
+    report_file_name,
+)
+from app.store.models import Notification, Report, Sample, SyncOutbox
+from app.store.types import utcnow
+from app.sync import outbox
+
+#: items of a replaced report that can still be kept from being sent
+UNSENT_STATES = ("pending", "failed", "cancelled")
+
+
+# --------------------------------------------------------------------------------------------
+# Frozen documents
+# --------------------------------------------------------------------------------------------
+
+
+def freeze_test_report(session: Session, report: Report) -> bytes:
+    """The approved test report's PDF, rendered and stored once (``pdf``, ``file_sha256``)."""
+    from app.services.documents.test_report import store_report_pdf
+
+    if report.pdf is not None:
+        return bytes(report.pdf)
+    return store_report_pdf(session, report)
+
+
+def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bool = True) -> list[Notification]:
+    """告知书 of the sample's approved ``report`` (Article 18 ¶2): one record per party, each with
+    its letter rendered and frozen now. Returns the records (the existing ones when already
+    issued; none when no problem was found).
+
+    With ``queue``, notices issued after the report's own upload item was queued go to the
+    province as one ``notice`` item of their own; notices issued in the approval itself travel in
+    the report's item instead.
+    """
+    from app.documents.notice import render_notice
+    from app.rules import uscc as uscc_rules
+    from app.services.documents.notices import _notices, _sample_parties
+
+    if report.kind != "test" or report.status != "approved":
+        raise ValidationError(f"样品 {sample.number} 的检验报告尚未批准，不能出具告知书。")
+    existing = list(session.scalars(
+        select(Notification).where(Notification.sample_id == sample.id, Notification.report_id == report.id)
+        .order_by(Notification.id)
+    ))
+    if existing:
+        return existing
+    now = utcnow()
+    issued_on = _local_date(now, _tz(session))
+    enterprises = {uscc_rules.normalize(ent.uscc or ""): ent for ent, _ in _sample_parties(sample)}
+    created: list[Notification] = []
+    for notice in _notices(session, sample, report, issued_on=issued_on):
+        pdf = render_notice(notice)
+        ent = enterprises.get(notice.addressee.uscc)
+        n = Notification(
+            sample_id=sample.id,
+            report_id=report.id,
+            enterprise_id=ent.id if ent else None,
+            recipient_name=notice.addressee.name,
+            roles=[r.value for r in notice.addressee.roles],
+            out_of_province=notice.addressee.out_of_province,
+            document_number=notice.notice_number,
+            confidential=notice.confidential,
+            issued_at=now,
+            pdf=pdf,
+            file_sha256=hashlib.sha256(pdf).hexdigest(),
+        )
+        session.add(n)
+        created.append(n)
+    session.flush()
+    if created and queue and _result_item(session, report.id) is not None:
+        enqueue_notices(session, report, created)
+    return created
+
+
+def _result_item(session: Session, report_id: int) -> SyncOutbox | None:
+    return session.scalar(
+        select(SyncOutbox).where(SyncOutbox.report_id == report_id, SyncOutbox.kind == "result").limit(1)
+    )
+
+
+def frozen_notice_pdf(session: Session, n: Notification) -> bytes:
+    """The letter as issued. A notice issued before letters were frozen is frozen on first use."""
+    if n.pdf is not None:
+        return bytes(n.pdf)
+    _freeze_legacy_notice(session, n)
+    assert n.pdf is not None
+    return bytes(n.pdf)
+
+
+def _freeze_legacy_notice(session: Session, n: Notification) -> None:
+    from app.documents.notice import render_notice
+    from app.services.documents.notices import _notices
+
+    if n.report is None or n.report.status not in ("approved", "superseded"):
+        raise ValidationError(f"告知书 {n.document_number or ''} 所依据的检验报告未批准，无法出具。")
+    data = next((d for d in _notices(session, n.sample, n.report, check_status=False)
+                 if d.notice_number == n.document_number), None)
+    if data is None:
+        raise ValidationError(f"样品 {n.sample.number} 的告知对象已变化，无法重现告知书 {n.document_number}。")
+    pdf = render_notice(data)
+    n.pdf = pdf
+    n.file_sha256 = hashlib.sha256(pdf).hexdigest()
+    if n.issued_at is None:
+        n.issued_at = n.report.approved_at or n.created_at
+    session.flush()
+
+
+# --------------------------------------------------------------------------------------------
+# Packages of one report
+# --------------------------------------------------------------------------------------------
+
+
+def _sample_entry(session: Session, report: Report, report_file: str | None) -> PackageSample:
+    from app.services.documents.test_report import _test_report
+
+    assert report.sample is not None
+    return PackageSample.from_report(_test_report(session, report.sample, report), report_file)
+
+
+def _notice_parts(session: Session, report: Report, notices: list[Notification], tz: Any
+                  ) -> tuple[list[PackageNotification], dict[str, bytes]]:
+    """Entries and files of ``notices``, numbered by their place among all the report's notices."""
+    all_ids = list(session.scalars(
+        select(Notification.id).where(Notification.report_id == report.id).order_by(Notification.id)))
+    sample_number = report.sample.number if report.sample else ""
+    entries: list[PackageNotification] = []
+    files: dict[str, bytes] = {}
+    for n in notices:
+        name = notice_file_name(sample_number, all_ids.index(n.id) + 1)
+        files[name] = frozen_notice_pdf(session, n)
+        entries.append(notice_entry(n, sample_number, name, tz))
+    return entries, files
+
+
+def result_package(session: Session, report: Report) -> bytes:
+    """One approved test report: its frozen PDF, the notices issued for it so far, the results."""
+    from app.documents.package import package_bytes
+
+    tz = _tz(session)
+    name = report_file_name(report.number)
+    files = {name: freeze_test_report(session, report)}
+    notices = list(session.scalars(
+        select(Notification).where(Notification.report_id == report.id).order_by(Notification.id)))
+    entries, notice_files = _notice_parts(session, report, notices, tz)
+    files.update(notice_files)
+    manifest = PackageManifestData(
+        lab=_lab(session), task=package_task(report.task), samples=(_sample_entry(session, report, name),),
+        notifications=tuple(entries), created_at=aware(report.approved_at), package_kind="result",
+    )
+    return package_bytes(manifest, files)
+
+
+def notice_package(session: Session, report: Report, notices: list[Notification]) -> bytes:
+    """Notices issued after their report was queued; the sample entry names the report."""
+    from app.documents.package import package_bytes
+
+    tz = _tz(session)
+    entries, files = _notice_parts(session, report, notices, tz)
+    issued = max((aware(n.issued_at) for n in notices if n.issued_at is not None), default=None)
+    manifest = PackageManifestData(
+        lab=_lab(session), task=package_task(report.task), samples=(_sample_entry(session, report, None),),
+        notifications=tuple(entries), created_at=issued, package_kind="notice",
+    )
+    return package_bytes(manifest, files)
+
+
+def analysis_package(session: Session, report: Report, data: AnalysisData, pdf: bytes) -> bytes:
+    """The approved analysis report of a task."""
+    from app.documents.package import package_bytes
+
+    name = analysis_file_name(report.task.number if report.task else report.number)
+    risk = data.risk
+    manifest = PackageManifestData(
+        lab=_lab(session), task=package_task(report.task), samples=(),
+        analysis=PackageAnalysis(name, risk.level if risk else None, risk.model_name if risk else "",
+                                 risk.model_version if risk else ""),
+        created_at=aware(report.approved_at), package_kind="analysis",
+    )
+    return package_bytes(manifest, {name: pdf})
+
+
+# --------------------------------------------------------------------------------------------
+# Queuing
+# --------------------------------------------------------------------------------------------
+
+
+def lab_key(session: Session) -> str:
+    """What keeps this lab's idempotency keys apart at the province: the CMA number, else the name."""
+    from app.store.queries import organisation
+
+    org = organisation(session)
+    if org is None:
+        return ""
+    return (org.cma_number or org.name or "").strip()
+
+
+def supersede_unsent(session: Session, replaced: Report, by: Report) -> list[SyncOutbox]:
+    """Keep the unsent items of ``replaced`` from going out: ``by`` replaces that report."""
+    items = list(session.scalars(
+        select(SyncOutbox).where(SyncOutbox.report_id == replaced.id, SyncOutbox.state.in_(UNSENT_STATES))
+    ))
+    for item in items:
+        item.state = "superseded"
+        item.next_attempt_at = None
+        item.note = f"报告 {replaced.number} 已被更正报告 {by.number} 替代，本项不再上传。"
+    session.flush()
+    return items
+
+
+def on_test_report_approved(session: Session, report: Report, *, issue: bool = False) -> SyncOutbox:
+    """In the approval's transaction: freeze the report (and, with ``issue``, its notices) and
+    queue its ``result`` item; the unsent items of the report it replaces are superseded."""
+    freeze_test_report(session, report)
+    if issue and report.sample is not None and report.sample.problems_found:
+        issue_notices(session, report.sample, report, queue=False)
+    if report.replaces is not None:
+        supersede_unsent(session, report.replaces, report)
+    return outbox.enqueue(session, "result", package=result_package(session, report), task_id=report.task_id,
+                          report_id=report.id, sample_id=report.sample_id, lab=lab_key(session))
+
+
+def enqueue_notices(session: Session, report: Report, notices: list[Notification]) -> SyncOutbox:
+    """Queue notices issued after their report's upload as one ``notice`` item."""
+    first = min(n.id for n in notices)
+    return outbox.enqueue(session, "notice", package=notice_package(session, report, notices),
+                          task_id=report.task_id, report_id=report.id, sample_id=report.sample_id,
+                          ref_id=first, lab=lab_key(session))
+
+
+def on_analysis_approved(session: Session, report: Report) -> SyncOutbox:
+    """In the approval's transaction: freeze the analysis report and queue its upload."""
+    from app.documents.analysis import render_analysis
+    from app.services.documents.analysis import analysis_from_record
+
+    data = analysis_from_record(session, report)
+    pdf = render_analysis(data)
+    report.pdf = pdf
+    report.file_sha256 = hashlib.sha256(pdf).hexdigest()
+    if report.replaces is not None:
+        supersede_unsent(session, report.replaces, report)
+    session.flush()
+    return outbox.enqueue(session, "analysis_report", package=analysis_package(session, report, data, pdf),
+                          task_id=report.task_id, report_id=report.id, lab=lab_key(session))
+
+
+def on_approved(session: Session, report: Report, *, issue_notices: bool = False) -> SyncOutbox | None:
+    """What approving ``report`` leaves behind (see the module's docstring); ``None`` for a report
+    kind that is not uploaded (the monthly report goes to the regulator, not the system)."""
+    if report.kind == "test" and report.task_id is not None:
+        return on_test_report_approved(session, report, issue=issue_notices)
+    if report.kind == "analysis":
+        return on_analysis_approved(session, report)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Schema 0002: existing records
+# --------------------------------------------------------------------------------------------
+
+
+def upgrade_0002(connection: Any) -> None:
+    """Data step of migration 0002, in its transaction: freeze the letters of existing notices,
+    and replace whole-task items not yet accepted by one item per approved report the province
+    has not received (accepted whole-task items and their receipts stay as history)."""
+    import io
+    import json
+    import zipfile
+
+    from sqlalchemy.orm import sessionmaker
+
+    from app.store import audit
+
+    # joins the migration's transaction (commits and closes leave it to the migration); audited
+    factory = sessionmaker(bind=connection, autoflush=False, join_transaction_mode="rollback_only")
+    audit.install(factory)
+    session = factory()
+    session.info["actor"] = "migration:0002"
+    try:
+        for n in session.scalars(select(Notification).where(Notification.pdf.is_(None)).order_by(Notification.id)):
+            try:
+                _freeze_legacy_notice(session, n)
+            except ValidationError:
+                pass  # its parties changed since: frozen on first use, with a message then
+        received: set[str] = set()
+        old = list(session.scalars(select(SyncOutbox).where(SyncOutbox.kind == "task_results")
+                                   .order_by(SyncOutbox.id)))
+        for item in old:
+            if item.state not in ("accepted", "delivered_by_hand") or item.package is None:
+                continue
+            try:
+                with zipfile.ZipFile(io.BytesIO(bytes(item.package))) as zf:
+                    received.update(json.loads(zf.read("manifest.json")).get("report_numbers") or ())
+            except (zipfile.BadZipFile, KeyError, ValueError):
+                continue
+        tasks = set()
+        for item in old:
+            if item.state in ("pending", "sending", "failed"):
+                item.state = "superseded"
+                item.next_attempt_at = None
+                item.note = "升级后改为逐份报告上传：本任务的整包由每份已批准报告各自的上传项替代。"
+                tasks.add(item.task_id)
+        session.flush()
+        for task_id in sorted(t for t in tasks if t is not None):
+            reports = session.scalars(
+                select(Report).where(Report.task_id == task_id, Report.kind == "test", Report.status == "approved")
+                .order_by(Report.id))
+            for report in reports:
+                if report.number in received or _result_item(session, report.id) is not None:
+                    continue
+                outbox.enqueue(session, "result", package=result_package(session, report), task_id=task_id,
+                               report_id=report.id, sample_id=report.sample_id, lab=lab_key(session))
+        session.flush()
+    finally:
+        session.close()

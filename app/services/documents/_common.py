@@ -1,0 +1,255 @@
+"""Helpers shared by the document modules: the lab, time zone, parties, regions, item lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.documents.data import (
+    ItemLine,
+    Judgement,
+    LabInfo,
+    PartyInfo,
+    PartyRole,
+)
+from app.errors import NotFoundError, ValidationError
+from app.rules import uscc as uscc_rules
+from app.services.context import Context
+from app.services.testing import basis_text, requirement_text
+from app.store.models import (
+    Enterprise,
+    ItemResult,
+    MonitoringTask,
+    Report,
+    Sample,
+    Standard,
+    User,
+)
+from app.store.queries import get_setting, organisation
+
+OBJECTION_DAYS = 15  # 异议或复检申请期限（日）
+MONTHLY_REPORTED_TO = "湖北省市场监督管理局"  # 月报报送单位
+NOTICE_NUMBER = "GZ-{report}-{n}"  # 告知书编号: the report number and the party's place in Article 18's order
+
+_JUDGEMENTS = {"pass": Judgement.PASS, "fail": Judgement.FAIL, "undetermined": Judgement.NOT_JUDGED}
+_SIZE_LABELS = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+_SIZE_ORDER = ("large", "medium", "small", "micro", None)
+
+#: Province-level divisions (GB/T 2260, first two digits) and Hubei's prefectures (first four).
+PROVINCES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
+    "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省",
+    "35": "福建省", "36": "江西省", "37": "山东省", "41": "河南省", "42": "湖北省", "43": "湖南省",
+    "44": "广东省", "45": "广西壮族自治区", "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省",
+    "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}
+HUBEI_PREFECTURES = {
+    "4201": "武汉市", "4202": "黄石市", "4203": "十堰市", "4205": "宜昌市", "4206": "襄阳市", "4207": "鄂州市",
+    "4208": "荆门市", "4209": "孝感市", "4210": "荆州市", "4211": "黄冈市", "4212": "咸宁市", "4213": "随州市",
+    "4228": "恩施土家族苗族自治州", "4290": "省直辖行政单位",
+}
+
+
+
+# ----------------------------------------------------------------------------------- small helpers
+def _lab(session: Session) -> LabInfo:
+    org = organisation(session)
+    if org is None or not org.name:
+        raise ValidationError("尚未设置本机构信息（设置 → 本机构），无法出具文件。")
+    return LabInfo(name=org.name, cma_number=org.cma_number or "", address=org.address or "", phone=org.phone or "")
+
+
+def _tz(session: Session) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(get_setting(session, "display_timezone") or "Asia/Shanghai"))
+    except (KeyError, ValueError):
+        return ZoneInfo("Asia/Shanghai")
+
+
+def _local_date(ts: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
+    if ts is None:
+        return None
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=dt.UTC)
+    return ts.astimezone(tz).date()
+
+
+def _user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def out_of_province(code: str | None) -> bool:
+    """A USCC whose division (characters 3–8) is outside Hubei (Article 23 (二)); False when unknown."""
+    division = uscc_rules.division_of(code or "")
+    return division is not None and not division.startswith(uscc_rules.HUBEI_PREFIX)
+
+
+def region_name(division: str | None) -> str:
+    """``武汉市`` for a Hubei division code, ``省外（广东省）`` outside Hubei, ``""`` when unknown."""
+    if not division or len(division) < 2 or not division[:2].isdigit():
+        return ""
+    if division.startswith(uscc_rules.HUBEI_PREFIX):
+        return HUBEI_PREFECTURES.get(division[:4], "湖北省")
+    return f"省外（{PROVINCES.get(division[:2], '其他')}）"
+
+
+def _enterprise_region(e: Enterprise | None) -> str:
+    if e is None:
+        return ""
+    return region_name(e.region_code or (e.uscc or "")[2:8])
+
+
+def _sampled_role(place: str) -> PartyRole:
+    return PartyRole.SAMPLED_PRODUCER if place == "producer" else PartyRole.SAMPLED_SELLER
+
+
+def _sample_parties(s: Sample) -> list[tuple[Enterprise, list[PartyRole]]]:
+    """The sample's enterprises with their roles, sampled party first (one entry per enterprise)."""
+    out: list[tuple[Enterprise, list[PartyRole]]] = []
+    named = [(s.sampled_party, _sampled_role(s.place_type)), (s.nominal_producer, PartyRole.NOMINAL_PRODUCER)]
+    if s.place_type == "e_platform":
+        named.append((s.platform_operator, PartyRole.PLATFORM_OPERATOR))
+    for ent, role in named:
+        if ent is None:
+            continue
+        for known, roles in out:
+            if known.id == ent.id:
+                roles.append(role)
+                break
+        else:
+            out.append((ent, [role]))
+    return out
+
+
+def _party(ent: Enterprise, roles: Iterable[PartyRole] = ()) -> PartyInfo:
+    return PartyInfo(
+        name=ent.name,
+        uscc=ent.uscc or "",
+        address=ent.address or "",
+        roles=tuple(roles),
+        out_of_province=out_of_province(ent.uscc),
+        contact=ent.contact or "",
+        phone=ent.phone or "",
+    )
+
+
+def _sample_by_number(session: Session, number: str) -> Sample:
+    s = session.scalar(select(Sample).where(Sample.number == number.strip()))
+    if s is None:
+        raise NotFoundError(f"找不到样品编号“{number}”。")
+    return s
+
+
+def _task_by_number(session: Session, number: str) -> MonitoringTask:
+    t = session.scalar(select(MonitoringTask).where(MonitoringTask.number == number.strip()))
+    if t is None:
+        raise NotFoundError(f"找不到任务编号“{number}”。")
+    return t
+
+
+def task_id_by_number(ctx: Context, number: str) -> int:
+    with ctx.uow() as uow:
+        return _task_by_number(uow.session, number).id
+
+
+def sample_id_by_number(ctx: Context, number: str) -> int:
+    with ctx.uow() as uow:
+        return _sample_by_number(uow.session, number).id
+
+
+# ----------------------------------------------------------------------------------- items and conclusion
+def _is_panel(r: ItemResult) -> bool:
+    return (r.basis or {}).get("source") == "panel"
+
+
+def _as_issued(r: ItemResult, report: Report) -> dict[str, Any] | None:
+    """The result as the approved ``report`` issued it, when it was amended afterwards (the
+    amendment keeps the original); None when the result is unchanged since."""
+    if report.status != "approved" or report.approved_at is None:
+        return None
+    later = [a for a in r.amendments if a.amended_at is not None and a.amended_at > report.approved_at]
+    return dict(min(later, key=lambda a: (a.amended_at, a.id)).original) if later else None
+
+
+def item_line(r: ItemResult, issued: dict[str, Any] | None = None) -> ItemLine:
+    """One result as the documents show it; ``issued`` overrides the value, unit and judgement with
+    those of an amendment's original (see :func:`_as_issued`)."""
+    issued = issued or {}
+    basis = r.basis or {}
+    panel = _is_panel(r)
+    if "code" in basis:
+        basis_code, basis_clause = str(basis["code"]), str(basis.get("clause") or "")
+    elif basis and not panel:  # a claim on the label, instructions, advertising or the sample itself
+        basis_code, basis_clause = basis_text(basis), ""
+    else:
+        basis_code, basis_clause = "", ""
+    method = r.method or {}
+    method_code = "" if panel else str(method.get("code") or "")
+    method_clause = "" if panel else str(method.get("clause") or "")
+    judgement = _JUDGEMENTS.get(issued.get("judgement", r.judgement) or "", Judgement.NOT_JUDGED)
+    return ItemLine(
+        item=r.item,
+        requirement_text=requirement_text(r.requirement),
+        result_text=issued.get("value_text", r.value_text) or "",
+        unit=issued.get("unit", r.unit) or "",
+        judgement=judgement,
+        basis_code=basis_code,
+        basis_clause=basis_clause,
+        method_code=method_code,
+        method_clause=method_clause,
+        rule_trace=tuple(str(x) for x in (r.rule_trace or ())),
+        expert_panel=panel,
+        note=(issued.get("judgement_reason", r.judgement_reason) or "") if panel else "",
+    )
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return "".join(f"“{n}”" for n in names)
+
+
+def conclusion_text(items: Iterable[ItemLine]) -> str:
+    """检验结论 in Chinese, naming the failed items, the panel evaluations and the items not judged."""
+    items = list(items)
+    failed = [i.item for i in items if i.judgement is Judgement.FAIL]
+    unjudged = [i.item for i in items if i.judgement is Judgement.NOT_JUDGED]
+    panel = [i.item for i in items if i.expert_panel]
+    if failed:
+        text = f"经抽样检验，所检项目中{_quoted(failed)}不符合检验依据的要求"
+        text += "，其余所检项目符合要求。" if len(failed) + len(unjudged) < len(items) else "。"
+    else:
+        text = "经抽样检验，所检项目符合检验依据的要求。" if len(unjudged) < len(items) else "经抽样检验，所检项目均仅提供检验数据。"
+    if unjudged and len(unjudged) < len(items):
+        text += f"{_quoted(unjudged)}无判定依据，仅提供检验数据，不作判定。"
+    if panel:
+        text += f"其中{_quoted(panel)}无法实施检验检测，由专家组验证评价（第五条）。"
+    return text
+
+
+def _basis_standards(session: Session, items: Iterable[ItemLine]) -> tuple[str, ...]:
+    codes: list[str] = []
+    for it in items:
+        for code in (it.basis_code, it.method_code):
+            if code and code[:1].isascii() and code not in codes and not code.startswith("专家组"):
+                codes.append(code)
+    if not codes:
+        return ()
+    titles = {s.code: s.title for s in session.scalars(select(Standard).where(Standard.code.in_(codes)))}
+    return tuple(f"{c}《{titles[c]}》" if titles.get(c) else c for c in codes)
+
+def _report_numbers(session: Session, sample_ids: set[int]) -> dict[int, str]:
+    if not sample_ids:
+        return {}
+    rows = session.execute(
+        select(Report.sample_id, Report.number).where(Report.sample_id.in_(sample_ids), Report.kind == "test",
+                                                      Report.status != "superseded").order_by(Report.id)
+    ).all()
+    return {sid: number for sid, number in rows}

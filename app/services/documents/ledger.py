@@ -1,0 +1,93 @@
+"""样品台账 of a task."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.documents.data import (
+    LedgerRow,
+    PlaceType,
+)
+from app.services._common import get_or_404
+from app.services.context import Context
+from app.services.documents._common import _report_numbers
+from app.services.sample_list import STATUS_LABELS as SAMPLE_STATUS_LABELS
+from app.store.models import (
+    MonitoringTask,
+    Notification,
+    Sample,
+)
+from app.store.queries import get_setting
+
+
+def _ledger(session: Session, task: MonitoringTask) -> list[LedgerRow]:
+    from app.services.calendar import calendar_for
+
+    samples = list(session.scalars(
+        select(Sample).where(Sample.task_id == task.id).order_by(Sample.number)
+        .options(selectinload(Sample.results), selectinload(Sample.sampled_party),
+                 selectinload(Sample.nominal_producer), selectinload(Sample.platform_operator))
+    ))
+    ids = {s.id for s in samples}
+    numbers = _report_numbers(session, ids)
+    sent: Counter[int] = Counter()
+    if ids:
+        for sid, n in session.execute(
+            select(Notification.sample_id, func.count(Notification.id))
+            .where(Notification.sample_id.in_(ids), Notification.sent_date.is_not(None))
+            .group_by(Notification.sample_id)
+        ):
+            sent[sid] = int(n)
+    cal = calendar_for(session)
+    days = int(get_setting(session, "deadline_working_days") or 5)
+    rows = []
+    for s in samples:
+        deadline = None
+        provisional = False
+        if s.completed_date is not None:
+            d = cal.deadline(s.completed_date, days)
+            deadline, provisional = d.deadline, d.provisional
+        done = s.completed_date is not None
+        rows.append(LedgerRow(
+            sample_number=s.number,
+            task_number=task.number,
+            product_name=s.product_name,
+            place_type=PlaceType(s.place_type),
+            sampled_name=s.sampled_party.name if s.sampled_party else "",
+            sampling_date=s.sampling_date,
+            brand=s.brand or "",
+            model_spec=s.model_spec or "",
+            batch_number=s.batch_number or "",
+            sampled_uscc=(s.sampled_party.uscc or "") if s.sampled_party else "",
+            nominal_producer_name=s.nominal_producer.name if s.nominal_producer else "",
+            platform_operator_name=s.platform_operator.name if s.platform_operator else "",
+            shop_name=s.shop_name or "",
+            received_date=s.received_date,
+            status=SAMPLE_STATUS_LABELS.get(s.status, s.status),
+            completed_date=s.completed_date,
+            deadline=deadline,
+            deadline_provisional=provisional,
+            reported_date=s.reported_date,
+            report_number=numbers.get(s.id, ""),
+            problems_found=bool(s.problems_found) if done else None,
+            failed_items=tuple(r.item for r in s.results if r.judgement == "fail") if done else (),
+            notified_parties=sent[s.id],
+            remarks="重大质量安全风险隐患" if s.major_hazard else "",
+        ))
+    return rows
+
+
+def ledger_rows(ctx: Context, task_id: int) -> list[LedgerRow]:
+    """样品台账 of a task, in sample-number order."""
+    with ctx.uow() as uow:
+        return _ledger(uow.session, get_or_404(uow.session, MonitoringTask, task_id, "该任务"))
+
+
+def write_ledger(ctx: Context, task_id: int, path: str | Path) -> Path:
+    from app.documents.excel import write_sample_ledger
+
+    return write_sample_ledger(ledger_rows(ctx, task_id), path)

@@ -1,0 +1,162 @@
+"""检验报告: the data of a sample's test report, and its issued (stored) PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from app.documents.data import (
+    OnlineShop,
+    PlaceType,
+    SignOff,
+    TestReportData,
+)
+from app.errors import ValidationError
+from app.services._common import get_or_404
+from app.services.context import Context
+from app.services.documents._common import (
+    _as_issued,
+    _basis_standards,
+    _lab,
+    _local_date,
+    _party,
+    _sample_parties,
+    _tz,
+    _user_names,
+    conclusion_text,
+    item_line,
+)
+from app.services.records import REPORT_STATUS_LABELS
+from app.services.records import current_report as _current_report
+from app.store.models import (
+    Report,
+    Sample,
+)
+
+
+def _require_report(session: Session, s: Sample) -> Report:
+    report = _current_report(session, s.id)
+    if report is None:
+        raise ValidationError(f"样品 {s.number} 尚未编制检验报告。")
+    return report
+
+
+def _quantity(s: Sample) -> str:
+    def num(v) -> str:
+        return format(v, "f").rstrip("0").rstrip(".") if v is not None else ""
+
+    unit = s.quantity_unit or ""
+    test_q, backup_q = num(s.test_quantity), num(s.backup_quantity)
+    if not test_q and not backup_q:
+        return ""
+    parts = [f"检验 {test_q}{unit}" if test_q else "", f"备样 {backup_q}{unit}" if backup_q else ""]
+    return "，".join(p for p in parts if p)
+
+
+def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
+    tz = _tz(session)
+    names = _user_names(session, (report.compiled_by_id, report.reviewed_by_id, report.approved_by_id))
+    items = tuple(item_line(r, _as_issued(r, report)) for r in s.results)
+    if not items:
+        raise ValidationError(f"样品 {s.number} 没有检验项目，不能出具检验报告。")
+    parties = _sample_parties(s)
+    by_id = {ent.id: _party(ent, roles) for ent, roles in parties}
+    sampled = by_id.get(s.sampled_party_id) if s.sampled_party_id else None
+    if sampled is None:
+        raise ValidationError(f"样品 {s.number} 缺少被抽样单位。")
+    nominal = None
+    if s.nominal_producer_id is not None and not (s.place_type == "producer"
+                                                 and s.nominal_producer_id == s.sampled_party_id):
+        nominal = by_id.get(s.nominal_producer_id)
+    platform = by_id.get(s.platform_operator_id) if s.place_type == "e_platform" and s.platform_operator_id else None
+    online = None
+    if s.place_type == "e_platform":
+        online = OnlineShop(shop_name=s.shop_name or "", url=s.shop_url or "", order_number=s.order_number or "",
+                            logistics_number=s.logistics_number or "")
+    replaces = report.replaces.number if report.replaces is not None else ""
+    reason = (report.amendment_reason or "").strip()
+    if replaces and not reason:
+        reason = "对原报告的检验结果进行更正。"
+    remarks = ""
+    if report.status != "approved":
+        remarks = f"本报告尚未批准（{REPORT_STATUS_LABELS.get(report.status, report.status)}），仅供内部审核，不得对外发出。"
+    task = s.task
+    return TestReportData(
+        report_number=report.number,
+        lab=_lab(session),
+        sample_number=s.number,
+        product_name=s.product_name,
+        place_type=PlaceType(s.place_type),
+        sampled=sampled,
+        items=items,
+        conclusion=conclusion_text(items),
+        signoff=SignOff(
+            compiled_by=names.get(report.compiled_by_id or -1, ""),
+            compiled_at=_local_date(report.compiled_at, tz),
+            reviewed_by=names.get(report.reviewed_by_id or -1, ""),
+            reviewed_at=_local_date(report.reviewed_at, tz),
+            approved_by=names.get(report.approved_by_id or -1, ""),
+            approved_at=_local_date(report.approved_at, tz),
+        ),
+        issue_date=_local_date(report.approved_at, tz) or dt.date.today(),
+        task_number=task.number if task else "",
+        task_title=task.title if task else "",
+        task_source=(task.issuing_authority or "") if task else "",
+        replaces_number=replaces,
+        amendment_reason=reason if replaces else "",
+        brand=s.brand or "",
+        model_spec=s.model_spec or "",
+        batch_number=s.batch_number or "",
+        production_date=s.production_date,
+        sample_quantity=_quantity(s),
+        sampling_date=s.sampling_date,
+        sampling_place=s.sampling_place or ("网络购买（电商平台下单）" if s.place_type == "e_platform" else ""),
+        samplers=tuple(str(x) for x in (s.samplers or ())),
+        received_date=s.received_date,
+        test_start=s.test_started_date,
+        test_end=s.completed_date,
+        nominal_producer=nominal,
+        platform_operator=platform,
+        online_shop=online,
+        basis_standards=_basis_standards(session, items),
+        remarks=remarks,
+    )
+
+
+def test_report_data(ctx: Context, sample_id: int) -> TestReportData:
+    """检验报告 of the sample's current report (the approved one, or the one being compiled)."""
+    with ctx.uow() as uow:
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        return _test_report(uow.session, s, _require_report(uow.session, s))
+
+
+test_report_data.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def store_report_pdf(session: Session, report: Report) -> bytes:
+    """Render an approved test report and keep the PDF with it (``pdf``, ``file_sha256``), in the
+    caller's transaction: the issued document is then exactly the one packages carry, and later
+    packages need not render it again. Meant for the approval's transaction."""
+    import hashlib
+
+    from app.documents.test_report import render_test_report
+
+    if report.kind != "test" or report.sample is None:
+        raise ValidationError("只能保存检验报告的 PDF。")
+    if report.status != "approved":
+        raise ValidationError(f"报告 {report.number} 尚未批准，不能作为正式报告保存。")
+    pdf = render_test_report(_test_report(session, report.sample, report))
+    report.pdf = pdf
+    report.file_sha256 = hashlib.sha256(pdf).hexdigest()
+    session.flush()
+    return pdf
+
+
+def test_report_pdf(ctx: Context, sample_id: int) -> bytes:
+    from app.documents.test_report import render_test_report
+
+    return render_test_report(test_report_data(ctx, sample_id))
+
+
+test_report_pdf.__test__ = False  # type: ignore[attr-defined]
