@@ -50,16 +50,17 @@ def store() -> CredentialStore:
     return CredentialStore(backend=MemoryKeyring())
 
 
-def reviewed(lab):
-    """A sample whose report waits for approval: (report info, sample id)."""
-    s = _completed(lab)
+def reviewed(lab, task: tuple[int, int] | None = None):
+    """A sample whose report waits for approval: (report info, sample id); in a new task, or in
+    ``task`` (task id, scheme id)."""
+    s = _completed(lab, task)
     r = reports.compile_report(lab.tech, s.id, samples.get_sample(lab.tech, s.id).version)
     r = reports.review_report(lab.rev, r.id, r.version, PASSWORD)
     return r, s.id
 
 
-def approved(lab):
-    r, sample_id = reviewed(lab)
+def approved(lab, task: tuple[int, int] | None = None):
+    r, sample_id = reviewed(lab, task)
     return reports.approve_report(lab.sig, r.id, r.version, PASSWORD), sample_id
 
 

@@ -92,8 +92,9 @@ def test_one_sample_of_each_place_type_and_numbers_from_the_pattern(lab):
     assert audit_ok(lab.db)
 
 
-def _tested_sample(lab):
-    task_id, scheme_id = ready_task(lab)
+def _tested_sample(lab, task: tuple[int, int] | None = None):
+    """A sample under test in a new task, or in ``task`` (task id, scheme id)."""
+    task_id, scheme_id = task or ready_task(lab)
     s = samples.register_sample(
         lab.tech,
         form(task_id, scheme_id, place_type="physical_seller", sampled=SELLER, nominal_producer=OUT_OF_PROVINCE,
@@ -156,8 +157,8 @@ def test_results_are_judged_and_the_clock_starts_at_completion(lab):
     assert row.state in ("ok", "due_soon")
 
 
-def _completed(lab):
-    s, rows = _tested_sample(lab)
+def _completed(lab, task: tuple[int, int] | None = None):
+    s, rows = _tested_sample(lab, task)
     for item, value in (("泄漏电流", "0.31"), ("额定功率", "1.0")):
         testing.record_result(lab.tech, rows[item].id, rows[item].version, value_text=value)
     testing.record_result(lab.tech, rows["外观"].id, rows["外观"].version, value_text="平整", judgement="pass",
