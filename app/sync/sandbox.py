@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from app.sync import mapping
-from app.sync.packages import validate_package
+from app.sync.packages import validate_upload
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -513,7 +513,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         existing = server.state.by_key(key)
         if existing is None:
-            problems, codes = validate_package(body)
+            problems, codes = validate_upload(body, meta.get("kind"))
             if problems:
                 server.state.count_rejected()
                 self._error(400, mapping.ERR_VALIDATION, "上传包未通过校验", reasons=problems, codes=codes)

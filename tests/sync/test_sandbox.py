@@ -133,3 +133,14 @@ def test_the_process_entry_point_survives_a_kill(tmp_path: Path):
         proc.wait(timeout=10)
     assert again.duplicate and again.receipt_number == first.receipt_number
     assert counts["accepted"] == 1 and counts["duplicates_prevented"] == 1
+
+
+def test_the_upload_kind_must_match_what_the_package_carries(sandbox):
+    with _gateway(sandbox.url) as g:
+        from app.sync.gateway import UploadRejected
+
+        with pytest.raises(UploadRejected) as caught:  # a whole-task package sent as NOTICE
+            g.upload(make_package(4), "key-kind-00001", {"kind": "notice"})
+        assert caught.value.codes == ["kind_mismatch"] and "不符" in caught.value.reasons[0]
+        assert g.upload(make_package(4), "key-kind-00002", {"kind": "result"}).receipt_number
+    assert sandbox.counts()["accepted"] == 1
