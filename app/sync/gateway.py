@@ -22,7 +22,6 @@ import hashlib
 import ipaddress
 import json
 import os
-import re
 import tempfile
 import threading
 import time
@@ -430,15 +429,12 @@ class HttpGateway:
 # Folder (upload by hand)
 # --------------------------------------------------------------------------------------------
 
-_UNSAFE = re.compile(r"[^\w\-.()\u4e00-\u9fff]+")
-KIND_LABELS = {"task_results": "监测结果", "analysis_report": "分析报告"}
+KIND_LABELS = {"result": "监测结果", "notice": "告知书", "analysis_report": "分析报告", "task_results": "监测结果"}
 
 
 def _safe_name(text: str) -> str:
-    try:
-        from app.documents.package import safe_file_name
-    except ImportError:  # the documents layer is optional for this module
-        return _UNSAFE.sub("_", text).strip("._ ") or "_"
+    from app.documents._io import safe_file_name
+
     return safe_file_name(text)
 
 
@@ -490,7 +486,8 @@ class FolderGateway:
         label = KIND_LABELS.get(str(meta.get("kind")), "")
         tail = _safe_name(idempotency_key)[-12:]
         if task:
-            parts = [_safe_name(str(task)), label, tail]
+            report = meta.get("report_number")
+            parts = [_safe_name(str(task)), label, _safe_name(str(report)) if report else "", tail]
             return "-".join(p for p in parts if p) + ".zip"
         return _safe_name(idempotency_key) + ".zip"
 
