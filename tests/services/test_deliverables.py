@@ -265,3 +265,27 @@ def test_outbox_items_name_their_sample(lab):
     with UnitOfWork(lab.db, actor="test") as uow:
         item = uow.session.scalar(select(SyncOutbox))
         assert item.sample_id == sample_id
+
+
+# ------------------------------------------------------------------------------------- a conflicting key
+def test_a_409_for_changed_content_needs_a_person_and_changes_nothing_else(lab, tmp_path):
+    from app.services import lab as lab_service
+    from app.sync.credentials import CredentialStore
+    from app.sync.gateway import HttpGateway
+    from app.sync.sandbox import start_sandbox
+    from tests.sync.helpers import MemoryKeyring, make_package
+
+    report, _ = approved(lab)
+    (item,) = outbox_rows(lab.db)
+    with start_sandbox(port=0, state_path=tmp_path / "sandbox.sqlite3") as sandbox:
+        # the province already holds other content under this item's key
+        with HttpGateway(sandbox.url, "demo", lambda: "demo-password") as g:
+            g.upload(make_package(99), item.idempotency_key, {"kind": "result"})
+        lab_service.save_settings(lab.admin, {"provincial_url": sandbox.url, "provincial_user": "demo"})
+        summary = upload.sync_once(lab.tech, password="demo-password", store=CredentialStore(backend=MemoryKeyring()))
+        assert summary.accepted == 0
+    (row,) = upload.list_uploads(lab.tech)
+    assert row.state == "failed" and row.needs_attention and row.state_label == "失败，需人工处理"
+    assert "内容不同" in row.last_error and row.receipt_number == ""
+    assert reports.get_report(lab.tech, report.id).status == "approved"  # the approval stands
+    assert audit_ok(lab.db)
