@@ -140,8 +140,8 @@ def _freeze_legacy_notice(session: Session, n: Notification) -> None:
     pdf = render_notice(data)
     n.pdf = pdf
     n.file_sha256 = hashlib.sha256(pdf).hexdigest()
-    if n.issued_at is None:
-        n.issued_at = n.report.approved_at or n.created_at
+    if n.issued_at is None:  # when the record was made: the letter keeps the date it always carried
+        n.issued_at = n.created_at or n.report.approved_at
     session.flush()
 
 
@@ -298,10 +298,17 @@ def on_approved(session: Session, report: Report, *, issue_notices: bool = False
 # --------------------------------------------------------------------------------------------
 
 
+def _maybe_received(item: SyncOutbox) -> bool:
+    exported = item.state == "failed" and (item.last_error or "").startswith(outbox.EXPORTED_PREFIX)
+    return item.state in ("accepted", "delivered_by_hand", "sending") or exported
+
+
 def upgrade_0002(connection: Any) -> None:
-    """Data step of migration 0002, in its transaction: freeze the letters of existing notices,
-    and replace whole-task items not yet accepted by one item per approved report the province
-    has not received (accepted whole-task items and their receipts stay as history)."""
+    """Data step of migration 0002, in its transaction: freeze the letters of existing notices
+    (the letter the province received, when a received whole-task package holds it), and replace
+    whole-task items not yet sent by one item per approved report the province has not received.
+    Accepted whole-task items and their receipts stay as history; items exported for upload by
+    hand or cut off mid-upload are kept as they are (the province may hold them)."""
     import io
     import json
     import zipfile
@@ -316,25 +323,42 @@ def upgrade_0002(connection: Any) -> None:
     session = factory()
     session.info["actor"] = "migration:0002"
     try:
+        received: set[str] = set()
+        sent_letters: dict[tuple[str, str], bytes] = {}  # (report number, addressee) → the letter sent
+        old = list(session.scalars(select(SyncOutbox).where(SyncOutbox.kind == "task_results")
+                                   .order_by(SyncOutbox.id)))
+        for item in old:
+            # received, or possibly received: uploaded by hand and waiting for its confirmation, or
+            # cut off mid-upload (the province may hold it): kept as they are, their reports not
+            # queued again
+            if not _maybe_received(item) or item.package is None:
+                continue
+            try:
+                with zipfile.ZipFile(io.BytesIO(bytes(item.package))) as zf:
+                    manifest = json.loads(zf.read("manifest.json"))
+                    received.update(manifest.get("report_numbers") or ())
+                    numbers = {s.get("sample_number"): s.get("report_number") for s in manifest.get("samples") or ()}
+                    for entry in manifest.get("notifications") or ():
+                        if entry.get("file"):
+                            key = (numbers.get(entry.get("sample_number")), (entry.get("party") or {}).get("name"))
+                            sent_letters[key] = zf.read(entry["file"])  # type: ignore[index]
+            except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
+                continue
+        # every notice's letter frozen: the one the province received when there is one, else as issued
         for n in session.scalars(select(Notification).where(Notification.pdf.is_(None)).order_by(Notification.id)):
+            letter = sent_letters.get((n.report.number if n.report else None, n.recipient_name))
+            if letter is not None:
+                n.pdf, n.file_sha256 = letter, hashlib.sha256(letter).hexdigest()
+                n.issued_at = n.issued_at or n.created_at
+                continue
             try:
                 _freeze_legacy_notice(session, n)
             except ValidationError:
                 pass  # its parties changed since: frozen on first use, with a message then
-        received: set[str] = set()
-        old = list(session.scalars(select(SyncOutbox).where(SyncOutbox.kind == "task_results")
-                                   .order_by(SyncOutbox.id)))
-        for item in old:
-            if item.state not in ("accepted", "delivered_by_hand") or item.package is None:
-                continue
-            try:
-                with zipfile.ZipFile(io.BytesIO(bytes(item.package))) as zf:
-                    received.update(json.loads(zf.read("manifest.json")).get("report_numbers") or ())
-            except (zipfile.BadZipFile, KeyError, ValueError):
-                continue
+        session.flush()
         tasks = set()
         for item in old:
-            if item.state in ("pending", "sending", "failed"):
+            if item.state in ("pending", "failed") and not _maybe_received(item):
                 item.state = "superseded"
                 item.next_attempt_at = None
                 item.note = "升级后改为逐份报告上传：本任务的整包由每份已批准报告各自的上传项替代。"

@@ -345,7 +345,7 @@ def _load(session: Session, item_id: int) -> SyncOutbox:
 
 def _refuse_superseded(item: SyncOutbox) -> None:
     if item.state == "superseded":
-        raise ValidationError("该上传项所属的报告已被更正报告替代，不再上传：" + (item.note or ""))
+        raise ValidationError("该上传项已被替代，不再上传" + (f"：{item.note}" if item.note else "。"))
 
 
 def _check_version(item: SyncOutbox, expected_version: int | None) -> None:

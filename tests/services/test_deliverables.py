@@ -107,7 +107,7 @@ def test_an_amendment_before_sending_supersedes_the_unsent_item(any_lab):
     assert [r.state for r in upload.list_uploads(lab.tech, which="open")] == ["pending"]
     superseded = [r for r in rows if r.superseded]
     assert len(superseded) == 2 and all(r.state_label == "已被替代，不再上传" and r.note for r in superseded)
-    with pytest.raises(ValidationError, match="已被更正报告替代"):
+    with pytest.raises(ValidationError, match="已被替代，不再上传"):
         upload.retry(lab.tech, superseded[0].id)
     assert audit_ok(lab.db)
 
