@@ -1240,12 +1240,52 @@
       <translation>风险监测分析报告（按任务）</translation>
     </message>
     <message>
-      <source>Counts by item, region, place and enterprise size, the failed items, the proposed warning level (Articles 19–20) and the measures of Article 23. Without a saved risk-level proposal the level is computed and marked as such.</source>
-      <translation>按检验项目、地区、抽样场所和企业规模统计，列出不符合项目、建议的预警等级（第十九、二十条）和第二十三条处理措施。未保存等级建议时由系统计算并在报告中注明。</translation>
+      <source>Compile</source>
+      <translation>编制</translation>
     </message>
     <message>
-      <source>Preview analysis report</source>
-      <translation>预览分析报告</translation>
+      <source>Review…</source>
+      <translation>审核…</translation>
+    </message>
+    <message>
+      <source>Approve…</source>
+      <translation>批准…</translation>
+    </message>
+    <message>
+      <source>Preview</source>
+      <translation>预览</translation>
+    </message>
+    <message>
+      <source>Analysis reports of the task</source>
+      <translation>本任务的分析报告</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Compiled by</source>
+      <translation>编制</translation>
+    </message>
+    <message>
+      <source>Reviewed by</source>
+      <translation>审核</translation>
+    </message>
+    <message>
+      <source>Approved by</source>
+      <translation>批准</translation>
+    </message>
+    <message>
+      <source>Replaces</source>
+      <translation>替代报告</translation>
+    </message>
+    <message>
+      <source>Preview selected</source>
+      <translation>预览所选</translation>
+    </message>
+    <message>
+      <source>Show the selected analysis report as it was recorded (an approved one as issued)</source>
+      <translation>按记录显示所选分析报告（已批准的按出具时的版本）</translation>
     </message>
     <message>
       <source>Monthly risk-information report (Article 11)</source>
@@ -1313,6 +1353,100 @@
       <source>This notice belongs to a report that was replaced.</source>
       <translation>该告知书所依据的报告已被替代。</translation>
     </message>
+    <message>
+      <source>Replaces %1: %2</source>
+      <translation>替代 %1：%2</translation>
+    </message>
+    <message>
+      <source>Not compiled yet</source>
+      <translation>尚未编制</translation>
+    </message>
+    <message>
+      <source>compiled by %1, %2</source>
+      <translation>%1 编制，%2</translation>
+    </message>
+    <message>
+      <source>reviewed by %1, %2</source>
+      <translation>%1 审核，%2</translation>
+    </message>
+    <message>
+      <source>approved by %1, %2</source>
+      <translation>%1 批准，%2</translation>
+    </message>
+    <message>
+      <source>Returned by the reviewer: %1</source>
+      <translation>审核人退回：%1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n approved test report(s) of the task would be counted by compiling now.</source>
+      <translation>
+        <numerusform>现在编制将统计本任务 %n 份已批准的检验报告。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Choose a task first.</source>
+      <translation>请先选择任务。</translation>
+    </message>
+    <message>
+      <source>Only a technician compiles the analysis report.</source>
+      <translation>只有检验员可以编制分析报告。</translation>
+    </message>
+    <message>
+      <source>Only a reviewer reviews the analysis report.</source>
+      <translation>只有审核人可以审核分析报告。</translation>
+    </message>
+    <message>
+      <source>No compiled analysis report is waiting for review.</source>
+      <translation>没有待审核的已编制分析报告。</translation>
+    </message>
+    <message>
+      <source>You compiled this analysis report: another reviewer reviews it.</source>
+      <translation>该分析报告由您编制，须由其他审核人审核。</translation>
+    </message>
+    <message>
+      <source>Only an authorised signatory approves the analysis report.</source>
+      <translation>只有授权签字人可以批准分析报告。</translation>
+    </message>
+    <message>
+      <source>The analysis report is approved once it has been reviewed.</source>
+      <translation>分析报告须先审核再批准。</translation>
+    </message>
+    <message>
+      <source>You compiled this analysis report: another signatory approves it.</source>
+      <translation>该分析报告由您编制，须由其他授权签字人批准。</translation>
+    </message>
+    <message>
+      <source>Compile again…</source>
+      <translation>重新编制…</translation>
+    </message>
+    <message>
+      <source>Compile a new analysis report that replaces the approved one (a reason is needed)</source>
+      <translation>编制替代已批准报告的新分析报告（须写明更正原因）</translation>
+    </message>
+    <message>
+      <source>Compile again</source>
+      <translation>重新编制</translation>
+    </message>
+    <message>
+      <source>Compile the analysis report again from the task as it stands now (编制)</source>
+      <translation>按任务当前情况重新编制分析报告（编制）</translation>
+    </message>
+    <message>
+      <source>Compile the analysis report from the task's approved test reports (编制)</source>
+      <translation>依据任务已批准的检验报告编制分析报告（编制）</translation>
+    </message>
+    <message>
+      <source>Review the compiled analysis report, or return it with a comment (审核)</source>
+      <translation>审核已编制的分析报告，或写明意见退回（审核）</translation>
+    </message>
+    <message>
+      <source>Approve the reviewed analysis report: its PDF is issued and queued for upload (批准)</source>
+      <translation>批准已审核的分析报告：出具其 PDF 并加入上报队列（批准）</translation>
+    </message>
+    <message>
+      <source>Show the analysis report in force: the approved one as issued, or else the current draft (marked 草稿)</source>
+      <translation>显示现行分析报告：已批准的按出具版本，否则显示当前草稿（标注“草稿”）</translation>
+    </message>
     <message numerus="yes">
       <source>%1: %n page(s).</source>
       <translation>
@@ -1330,6 +1464,10 @@
     <message>
       <source>Analysis report of task %1</source>
       <translation>任务 %1 的风险监测分析报告</translation>
+    </message>
+    <message>
+      <source>Analysis report %1 (%2)</source>
+      <translation>分析报告 %1（%2）</translation>
     </message>
     <message>
       <source>Monthly risk-information report %1</source>
@@ -1388,6 +1526,94 @@
     <message>
       <source>Delivery of %1 recorded: %2.</source>
       <translation>已登记 %1 的送达情况：%2。</translation>
+    </message>
+    <message>
+      <source>The analysis report was reloaded: check it and try again.</source>
+      <translation>已重新载入分析报告，请核对后再试。</translation>
+    </message>
+    <message>
+      <source>Analysis report %1 compiled: it waits for review.</source>
+      <translation>分析报告 %1 已编制，等待审核。</translation>
+    </message>
+    <message>
+      <source>Compile a replacing analysis report</source>
+      <translation>编制替代分析报告</translation>
+    </message>
+    <message>
+      <source>Analysis report %1 is approved. Compiling again starts a new analysis report that replaces it once approved; the approved one is kept with the reason.</source>
+      <translation>分析报告 %1 已批准。重新编制将生成新的分析报告，批准后替代原报告；原报告连同更正原因一并保留。</translation>
+    </message>
+    <message>
+      <source>Reason for the amendment</source>
+      <translation>更正原因</translation>
+    </message>
+    <message>
+      <source>Analysis report %1 of task %2, compiled by %3.</source>
+      <translation>任务 %2 的分析报告 %1，编制人 %3。</translation>
+    </message>
+    <message>
+      <source>Review analysis report</source>
+      <translation>审核分析报告</translation>
+    </message>
+    <message>
+      <source>Type your password to sign the review.</source>
+      <translation>请输入密码签署审核。</translation>
+    </message>
+    <message>
+      <source>Approve analysis report</source>
+      <translation>批准分析报告</translation>
+    </message>
+    <message>
+      <source>Reviewed by %1. Type your password to approve it.</source>
+      <translation>审核人 %1。请输入密码批准。</translation>
+    </message>
+    <message>
+      <source>Analysis report %1 reviewed: it waits for approval.</source>
+      <translation>分析报告 %1 已审核，等待批准。</translation>
+    </message>
+    <message>
+      <source>Analysis report %1 returned to its compiler.</source>
+      <translation>分析报告 %1 已退回编制人。</translation>
+    </message>
+    <message>
+      <source>Analysis report %1 approved: issued and queued for upload.</source>
+      <translation>分析报告 %1 已批准：已出具并加入上报队列。</translation>
+    </message>
+    <message>
+      <source>Returned to the compiler</source>
+      <translation>已退回编制人</translation>
+    </message>
+    <message>
+      <source>Compiled, awaiting review</source>
+      <translation>已编制，待审核</translation>
+    </message>
+    <message>
+      <source>Reviewed, awaiting approval</source>
+      <translation>已审核，待批准</translation>
+    </message>
+    <message>
+      <source>Approved</source>
+      <translation>已批准</translation>
+    </message>
+    <message>
+      <source>Superseded</source>
+      <translation>已被替代</translation>
+    </message>
+    <message>
+      <source>Counts by item, region, place and enterprise size, the failed items, the proposed warning level (Articles 19–20) and the measures of Article 23, compiled from the task's approved test reports, then reviewed and approved like a test report. Without a saved risk-level proposal the level is computed and marked as such.</source>
+      <translation>按检验项目、地区、抽样场所和企业规模统计，列出不符合项目、建议的预警等级（第十九、二十条）和第二十三条处理措施；依据任务已批准的检验报告编制，并像检验报告一样审核、批准。未保存等级建议时由系统计算并在报告中注明。</translation>
+    </message>
+    <message>
+      <source>Returned</source>
+      <translation>已退回</translation>
+    </message>
+    <message>
+      <source>Compiled</source>
+      <translation>已编制</translation>
+    </message>
+    <message>
+      <source>Reviewed</source>
+      <translation>已审核</translation>
     </message>
   </context>
   <context>
@@ -2974,6 +3200,7 @@
     <name>SyncPage</name>
     <message>
       <source>Upload to the provincial system</source>
+      <extracomment>the list's columns, in order (tests find cells by these names)</extracomment>
       <translation>上报同步</translation>
     </message>
     <message>
@@ -2995,18 +3222,6 @@
     <message>
       <source>Which uploads to list</source>
       <translation>选择列出哪些上传记录</translation>
-    </message>
-    <message>
-      <source>Task, report or receipt no.</source>
-      <translation>任务、报告或回执编号</translation>
-    </message>
-    <message>
-      <source>Show the uploads whose task, report or receipt number matches</source>
-      <translation>列出任务编号、报告编号或回执编号匹配的上传记录</translation>
-    </message>
-    <message>
-      <source>Final results and analysis reports are also uploaded to the Hubei product quality safety supervision information system (Article 18). Approving a report queues its task's package here; each package is recorded once by the province, however often it is sent.</source>
-      <translation>最终风险监测结果和分析报告还应同时上传“湖北省产品质量安全监督管理信息系统”（第十八条）。报告批准后，其任务的上传包即加入此处的队列；同一上传包无论发送多少次，省级系统只记录一次。</translation>
     </message>
     <message>
       <source>Sync now</source>
@@ -3069,24 +3284,56 @@
       <translation>上传内容</translation>
     </message>
     <message>
+      <source>Report no.</source>
+      <translation>报告编号</translation>
+    </message>
+    <message>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
+    </message>
+    <message>
       <source>State</source>
       <translation>状态</translation>
+    </message>
+    <message>
+      <source>Tries</source>
+      <translation>次数</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Last error / note</source>
+      <translation>最近错误／说明</translation>
     </message>
     <message>
       <source>Attempts</source>
       <translation>尝试次数</translation>
     </message>
     <message>
-      <source>Next attempt</source>
-      <translation>下次尝试</translation>
+      <source>Next attempt: %1</source>
+      <translation>下次尝试：%1</translation>
+    </message>
+    <message>
+      <source>Accepted: %1</source>
+      <translation>接收时间：%1</translation>
+    </message>
+    <message>
+      <source>Waiting %1 · sending %2 · accepted %3 · failed %4 (needing attention %5) · uploaded by hand %6 · cancelled %7 · superseded %8</source>
+      <translation>待上传 %1 · 上传中 %2 · 已接收 %3 · 失败 %4（需人工处理 %5） · 已手工上传 %6 · 已取消 %7 · 已被替代 %8</translation>
+    </message>
+    <message>
+      <source>sample %1</source>
+      <translation>样品 %1</translation>
+    </message>
+    <message>
+      <source>The selected upload was superseded: it is not sent.</source>
+      <translation>所选上传项已被替代，不再上传。</translation>
     </message>
     <message>
       <source>Receipt no.</source>
       <translation>回执编号</translation>
-    </message>
-    <message>
-      <source>Accepted</source>
-      <translation>接收时间</translation>
     </message>
     <message>
       <source>Last error</source>
@@ -3097,12 +3344,32 @@
       <translation>所选上传记录</translation>
     </message>
     <message>
+      <source>Task, report, sample or receipt no.</source>
+      <translation>任务、报告、样品或回执编号</translation>
+    </message>
+    <message>
+      <source>Show the uploads whose task, report, sample or receipt number (or content) matches</source>
+      <translation>显示任务、报告、样品或回执编号（或上传内容）相符的上传项</translation>
+    </message>
+    <message>
+      <source>Final results and analysis reports are also uploaded to the Hubei product quality safety supervision information system (Article 18). Approving a report queues it here: a test report with its sample's notices, or the task's analysis report; each is recorded once by the province, however often it is sent.</source>
+      <translation>最终风险监测结果和分析报告还应同时上传“湖北省产品质量安全监督管理信息系统”（第十八条）。报告批准后即加入此处的队列：检验报告连同其样品的告知书，或任务的分析报告；同一上传项无论发送多少次，省级系统只记录一次。</translation>
+    </message>
+    <message>
+      <source>The next attempt while waiting; the time the province accepted it once accepted</source>
+      <translation>等待上传时为下次尝试时间；被接收后为省级系统接收的时间</translation>
+    </message>
+    <message>
       <source>Approved report</source>
       <translation>批准的报告</translation>
     </message>
     <message>
       <source>Upload key</source>
       <translation>上传编号（幂等键）</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>说明</translation>
     </message>
     <message>
       <source>Export for upload by hand</source>
@@ -3139,10 +3406,6 @@
     <message>
       <source>No password entered: nothing is uploaded until you choose Sync now.</source>
       <translation>未输入密码：在点击“立即上传”之前不会上传任何内容。</translation>
-    </message>
-    <message>
-      <source>Waiting %1 · sending %2 · accepted %3 · failed %4 (needing attention %5) · uploaded by hand %6 · cancelled %7</source>
-      <translation>待上传 %1 · 上传中 %2 · 已接收 %3 · 失败 %4（需人工处理 %5） · 已手工上传 %6 · 已取消 %7</translation>
     </message>
     <message>
       <source>Set the address of the provincial system in Settings first.</source>
@@ -4065,6 +4328,14 @@ Conclusion: %2</source>
     <message>
       <source>Reviewed by %1. Type your password to approve it.</source>
       <translation>审核人 %1。请输入密码批准。</translation>
+    </message>
+    <message>
+      <source>Issue the notices with it (Article 18 ¶2)</source>
+      <translation>同时出具告知书（第十八条第二款）</translation>
+    </message>
+    <message>
+      <source>The sample found problems: the notices to the sampled party, the nominal producer and the platform operator are issued with the approved report and uploaded with it.</source>
+      <translation>该样品发现问题：致被抽样单位、标称生产企业和平台经营者的告知书随批准的报告一并出具，并随报告一同上传。</translation>
     </message>
     <message>
       <source>Reload to see the other change; what you typed is kept.</source>

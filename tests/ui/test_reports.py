@@ -11,7 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 
 from app.documents.package import verify_package
 from app.services import documents, notifications
@@ -97,8 +99,10 @@ def test_preview_save_and_print_a_test_report(page, tmp_path: Path, monkeypatch)
 def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypatch):
     row = _approved(page)
     page.tabs.setCurrentIndex(1)
-    assert row.sample_number in page.awaiting.text()
-    assert page.notice_table.rowCount() == 0 and page.generate_button.isEnabled()
+    # the demo issued the approved problem sample's notices after its approval: none is awaited
+    assert row.sample_number not in page.awaiting.text() and "3 份告知书尚未送达" in page.awaiting.text()
+    assert page.notice_table.rowCount() == 3 and not page.create_button.isEnabled()
+    assert page.generate_button.isEnabled()
 
     monkeypatch.setattr(page, "ask_folder", lambda caption: str(tmp_path / "letters"))
     page.generate_button.click()
@@ -169,3 +173,168 @@ def test_analysis_monthly_ledger_and_package(page, tmp_path: Path, monkeypatch):
     assert ops.wait_idle()
     package = tmp_path / f"{KETTLE}.zip"
     assert verify_package(package).ok and str(package) in page.status.text()
+
+
+# ---------------------------------------------------------------------------------------------- the analysis report
+def _as(ctx, username: str):
+    from app.services import demo, users
+    from app.services.context import Context
+
+    return Context(ctx.db, users.authenticate(ctx.db, username, demo.DEMO_PASSWORD))
+
+
+def _analysis_page(qtbot, ctx):
+    """The page of one user (each signs in at their own workstation), on the kettle task's analysis tab."""
+    from app.ui.pages.reports import ReportsPage
+
+    p = ReportsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1130, 760)
+    p.show()
+    p.refresh()
+    assert ops.wait_idle()
+    p.task_box.setCurrentIndex(p.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
+    assert ops.wait_idle()
+    p.tabs.setCurrentIndex(2)
+    assert p.analysis is not None and p.analysis.task_id == p.task_id
+    return p
+
+
+def _sign(p, password: str) -> None:
+    p.analysis_dialog.password.setText(password)
+    p.analysis_dialog._ok()
+    assert ops.wait_idle()
+
+
+def _text(label: QLabel) -> str:
+    """What a rich-text label shows."""
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    return doc.toPlainText()
+
+
+def _history(p) -> list[list[str]]:
+    t = p.analysis_history
+    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+
+def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot, demo_ctx):
+    from app.services import demo, upload
+    from app.services.documents import analysis as analysis_documents
+
+    tech = _analysis_page(qtbot, _as(demo_ctx, "wangjian"))
+    state = tech.analysis_state
+    assert "尚未编制" in _text(state) and "1 份已批准的检验报告" in _text(state)
+    assert tech.analysis_history.rowCount() == 0
+    assert tech.compile_analysis_button.isEnabled() and tech.compile_analysis_button.text() == "编制"
+    assert not tech.review_analysis_button.isEnabled() and "只有审核人" in tech.review_analysis_button.toolTip()
+    assert not tech.approve_analysis_button.isEnabled()
+    assert "只有授权签字人可以批准分析报告" in tech.approve_analysis_button.toolTip()
+
+    # the children's wear task has no approved test report yet: nothing to compile, and the page says why
+    tech.task_box.setCurrentIndex(tech.task_box.findText("WHFX", Qt.MatchFlag.MatchStartsWith))
+    assert ops.wait_idle()
+    assert not tech.compile_analysis_button.isEnabled()
+    assert "还没有已批准的检验报告" in _text(state) and "还没有已批准的检验报告" in tech.compile_analysis_button.toolTip()
+    tech.task_box.setCurrentIndex(tech.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
+    assert ops.wait_idle()
+
+    qtbot.mouseClick(tech.compile_analysis_button, Qt.MouseButton.LeftButton)
+    assert ops.wait_idle()
+    number = f"{KETTLE}-FX"
+    assert f"{number} · 已编制，待审核" in _text(state) and "王建 编制" in _text(state)
+    assert tech.compile_analysis_button.text() == "重新编制" and tech.compile_analysis_button.isEnabled()
+    assert not tech.review_analysis_button.isEnabled()  # a technician neither reviews nor approves
+    assert _history(tech)[0][:2] == [number, "已编制"] and _history(tech)[0][2].startswith("王建")
+    assert number in tech.status.text()
+
+    # the reviewer returns it with a comment; a comment is required
+    rev = _analysis_page(qtbot, _as(demo_ctx, "chenjing"))
+    assert rev.review_analysis_button.isEnabled() and not rev.compile_analysis_button.isEnabled()
+    assert not rev.approve_analysis_button.isEnabled()
+    qtbot.mouseClick(rev.review_analysis_button, Qt.MouseButton.LeftButton)
+    dialog = rev.analysis_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert any(number in label.text() and "王建" in label.text() for label in dialog.findChildren(QLabel))
+    dialog.back.setChecked(True)
+    _sign(rev, demo.DEMO_PASSWORD)
+    assert "写明" in dialog.error.text() and dialog.isVisible()
+    dialog.comment.setPlainText("风险等级依据请补充说明")
+    _sign(rev, demo.DEMO_PASSWORD)
+    assert rev.analysis_dialog is None
+    assert "已退回编制人" in _text(rev.analysis_state) and "审核人退回：风险等级依据请补充说明" in _text(rev.analysis_state)
+    # the compiler's page followed the change, and the compiler compiles again
+    assert "审核人退回：风险等级依据请补充说明" in _text(state) and _history(tech)[0][1] == "已退回"
+    assert tech.compile_analysis_button.text() == "重新编制"
+    tech.compile_analysis_button.click()
+    assert ops.wait_idle()
+    assert "已编制，待审核" in _text(state) and "退回" not in _text(state)
+
+    # a wrong password signs nothing; the right one does
+    rev.review_analysis()
+    _sign(rev, "wrong password")
+    assert rev.analysis_dialog.error.text() == "密码错误，未签署。" and rev.analysis.current.status == "compiled"
+    _sign(rev, demo.DEMO_PASSWORD)
+    assert rev.analysis_dialog is None and "已审核，待批准" in _text(rev.analysis_state)
+    assert "陈静 审核" in _text(rev.analysis_state)
+    assert not tech.compile_analysis_button.isEnabled() and "正等待批准" in tech.compile_analysis_button.toolTip()
+    assert not tech.approve_analysis_button.isEnabled()  # still only a signatory's
+
+    sig = _analysis_page(qtbot, _as(demo_ctx, "zhaomin"))
+    assert sig.approve_analysis_button.isEnabled() and not sig.review_analysis_button.isEnabled()
+    qtbot.mouseClick(sig.approve_analysis_button, Qt.MouseButton.LeftButton)
+    assert sig.analysis_dialog.option is None  # no notices with an analysis report
+    _sign(sig, demo.DEMO_PASSWORD)
+    text = _text(sig.analysis_state)
+    assert f"{number} · 已批准" in text and "王建 编制" in text and "陈静 审核" in text and "赵敏 批准" in text
+    assert not sig.approve_analysis_button.isEnabled()
+    [row] = _history(sig)
+    assert row[:2] == [number, "已批准"] and row[3].startswith("陈静") and row[4].startswith("赵敏")
+    assert [r.kind for r in upload.overview(demo_ctx).rows].count("analysis_report") == 1  # queued with the approval
+
+    # the preview shows the issued PDF: the frozen bytes
+    qtbot.mouseClick(sig.analysis_button, Qt.MouseButton.LeftButton)
+    assert ops.wait_idle()
+    issued = documents.analysis_pdf(sig.ctx, sig.task_id)
+    assert sig.viewer.data == issued and sig.viewer.page_count() == _pages(issued) >= 1
+    assert number in sig.viewer.title.text()
+
+    # a change after approval is a new report that replaces it, with a reason
+    assert tech.compile_analysis_button.text() == "重新编制…"
+    qtbot.mouseClick(tech.compile_analysis_button, Qt.MouseButton.LeftButton)
+    reason = tech.analysis_dialog
+    reason.submit()
+    assert reason.isVisible() and reason.error.text() == "请填写说明。"
+    reason.edit.setPlainText("补充风险等级评估依据")
+    reason.submit()
+    assert ops.wait_idle()
+    assert tech.analysis_dialog is None and not reason.isVisible()
+    assert f"{number}-2 · 已编制，待审核" in _text(state) and f"替代 {number}：补充风险等级评估依据" in _text(state)
+    history = _history(tech)
+    assert [h[0] for h in history] == [f"{number}-2", number] and history[0][5] == number
+    assert [h[1] for h in history] == ["已编制", "已批准"]  # the approved one stays in force until replaced
+
+    # a row of the history is previewed as recorded: the original as it was issued
+    assert not tech.history_preview_button.isEnabled()
+    tech.analysis_history.selectRow(1)
+    qtbot.mouseClick(tech.history_preview_button, Qt.MouseButton.LeftButton)
+    assert ops.wait_idle()
+    original = tech.selected_history()
+    assert original.number == number
+    assert tech.viewer.data == analysis_documents.report_pdf(tech.ctx, original.id) == issued
+
+
+def test_nobody_reviews_the_analysis_report_they_compiled(qtbot, demo_ctx):
+    from app.services import demo, reports, users
+
+    info = users.create_user_unchecked(demo_ctx.db, actor="test", username="allround", display_name="全能",
+                                       roles=["technician", "reviewer"], password=demo.DEMO_PASSWORD)
+    p = _analysis_page(qtbot, _as(demo_ctx, info.username))
+    p.compile_analysis()
+    assert ops.wait_idle()
+    assert p.analysis.current.status == "compiled"
+    assert not p.review_analysis_button.isEnabled() and "由您编制" in p.review_analysis_button.toolTip()
+    p._sign_analysis("review")  # even past the disabled button, the service refuses
+    _sign(p, demo.DEMO_PASSWORD)
+    assert p.analysis_message.isVisibleTo(p) and p.analysis_message.text() == "不能审核自己编制的报告。"
+    assert reports.get_report(p.ctx, p.analysis.current.id).status == "compiled"

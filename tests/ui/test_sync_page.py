@@ -29,7 +29,8 @@ from tests.sync.helpers import MemoryKeyring
 DEMO_USER, DEMO_PASSWORD = "demo", "demo-password"
 SERVICE = "riskmon-provincial"
 KETTLE = "HBFX-2026-DQ-01"
-STATE, LAST_ERROR, RECEIPT = 3, 8, 6  # table columns
+# table columns (SyncPage.COLUMNS)
+ID, TASK, KIND, REPORT, SAMPLE, STATE, TRIES, WHEN, RECEIPT, LAST_ERROR = range(10)
 
 
 @pytest.fixture(autouse=True)
@@ -151,7 +152,8 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
                                                                      open_page):
     connect(lab_db, sandbox)
     page = open_page(as_user(lab_db, "admin"))
-    # the demo's approved results are queued; the uploader starts and needs the password
+    # the demo's approved results and the notices issued after them are queued; the uploader starts and needs
+    # the password
     qtbot.waitUntil(lambda: page.password_dialog is not None and page.password_dialog.isVisible(), timeout=10000)
     dialog = page.password_dialog
     assert DEMO_USER in dialog.findChild(QLabel, "account").text() and sandbox.url in dialog.findChild(
@@ -171,9 +173,10 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     dialog.save.setChecked(True)
     dialog.accept()
 
-    qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].receipt_number != "", timeout=15000)
+    qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.receipt_number for r in page.rows), timeout=15000)
     settled(page)
-    assert cell(page, 0, 1) == KETTLE and cell(page, 0, STATE) == "已接收"
+    assert cell(page, 0, TASK) == KETTLE and cell(page, 0, STATE) == "已接收"
+    assert [cell(page, r, KIND) for r in range(2)] == ["告知书", "结果"]
     assert cell(page, 0, RECEIPT).startswith("HBJG-") and cell(page, 0, RECEIPT) == page.detail_receipt.text()
     assert keyring_backend.values[(SERVICE, DEMO_USER)] == DEMO_PASSWORD  # saved where it was asked to be
     assert page.runner.is_running() and "后台上传已开启" in page.runner_label.text()
@@ -181,18 +184,19 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     # another approval: the uploader is woken by the change bus and sends it right away
     number = approve_another(lab_db)
     bus.changed.emit({"sample", "report"})
-    qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.receipt_number for r in page.rows), timeout=15000)
+    qtbot.waitUntil(lambda: len(page.rows) == 3 and all(r.receipt_number for r in page.rows), timeout=15000)
     settled(page)
     receipts = {cell(page, r, RECEIPT) for r in range(page.table.rowCount())}
-    assert len(receipts) == 2 and all(r.startswith("HBJG-") for r in receipts)
+    assert len(receipts) == 3 and all(r.startswith("HBJG-") for r in receipts)
     newest = page.rows[0]
-    assert newest.report_number == number and sandbox.counts()["accepted"] == 2
-    assert "已接收 2" in page.counts_label.text()
+    assert newest.report_number == number and sandbox.counts()["accepted"] == 3
+    assert cell(page, 0, REPORT) == number and cell(page, 0, KIND) == "结果"
+    assert "已接收 3" in page.counts_label.text()
 
     # "sync now" with nothing due says so; nothing is sent twice
     qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.message.text() == "没有需要上传的内容。", timeout=10000)
-    assert sandbox.counts()["accepted"] == 2 and sandbox.counts()["duplicates_prevented"] == 0
+    assert sandbox.counts()["accepted"] == 3 and sandbox.counts()["duplicates_prevented"] == 0
 
     page.close()  # closing stops the uploader
     assert page.runner.wait_stopped(10)
@@ -203,13 +207,14 @@ def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox,
     keyring_backend.set_password(SERVICE, DEMO_USER, DEMO_PASSWORD)  # kept from an earlier session
     sandbox.faults.update({"fail_rate": 1.0})
     page = open_page(as_user(lab_db, "wangjian"))
-    qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].state == "failed", timeout=15000)
+    qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.state == "failed" for r in page.rows), timeout=15000)
     settled(page)
     assert page.password_dialog is None  # the keyring had it: nobody was asked
     assert cell(page, 0, STATE) == "失败，等待重试" and "HTTP 500" in cell(page, 0, LAST_ERROR)
     assert "HTTP 500" in page.detail_error.text() and page.rows[0].next_attempt_at is not None
     assert page.table.item(0, STATE).background().color().name() == "#ffe2b8"
-    assert "失败 1" in page.counts_label.text()
+    assert page.table.item(0, WHEN).toolTip().startswith("下次尝试：")
+    assert "失败 2" in page.counts_label.text()
 
     sandbox.faults.update({"fail_rate": 0.0})
     assert page.retry_button.isEnabled() and not page.cancel_button.isEnabled()  # a technician cannot cancel
@@ -217,7 +222,8 @@ def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox,
     qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].state == "accepted", timeout=15000)
     settled(page)
     assert cell(page, 0, RECEIPT).startswith("HBJG-") and cell(page, 0, LAST_ERROR) == ""
-    assert sandbox.counts()["accepted"] == 1
+    assert page.table.item(0, WHEN).toolTip().startswith("接收时间：")
+    assert sandbox.counts()["accepted"] == 1 and page.rows[1].state == "failed"  # only the one retried
 
 
 def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, lab_db, tmp_path, open_page):
@@ -269,7 +275,7 @@ def test_a_reviewer_only_looks(qtbot, lab_db, sandbox, keyring_backend, open_pag
     buttons = (page.sync_button, page.retry_button, page.cancel_button, page.export_button, page.confirm_button,
                page.password_button)
     assert not any(b.isEnabled() for b in buttons)
-    assert cell(page, 0, 1) == KETTLE and cell(page, 0, STATE) == "待上传"
+    assert cell(page, 0, TASK) == KETTLE and cell(page, 0, STATE) == "待上传"
 
 
 def test_without_a_secure_keyring_the_password_is_asked_once_and_never_saved(qtbot, lab_db, sandbox, open_page):
@@ -312,10 +318,87 @@ def test_the_dashboard_counts_failed_uploads(qtbot, lab_db, sandbox):
     connect(lab_db, sandbox)
     sandbox.faults.update({"fail_rate": 1.0})
     summary = upload.sync_once(as_user(lab_db, "wangjian"), password=DEMO_PASSWORD)
-    assert summary.retry_scheduled == 1
+    assert summary.retry_scheduled == 2  # the demo's approved result and the notices issued after it
     page = DashboardPage(as_user(lab_db, "admin"))
     qtbot.addWidget(page)
     page.refresh()
     qtbot.waitUntil(lambda: page.board is not None, timeout=10000)
-    assert page.cards["uploads"].text() == "1"
+    assert page.cards["uploads"].text() == "2"
     assert page.cards["uploads"].toolTip() == "其中 0 项需人工处理（被拒收，或已导出待手工上传）"
+
+
+def _amend_and_reapprove(db) -> tuple[str, str, str]:
+    """An approved kettle result is amended and the replacing report approved (with its notices): the
+    unsent items of the report it replaces are superseded. Returns (old number, new number, sample)."""
+    from app.services import testing
+
+    tech, reviewer, signatory = (as_user(db, u) for u in ("wangjian", "chenjing", "zhaomin"))
+    sid = next(c.id for c in testing.find_samples(tech, "", statuses=("reported",)))
+    old = reports.list_reports(tech, sample_id=sid)[0]
+    row = next(r for r in testing.results_grid(tech, sid).rows if r.item == "泄漏电流")
+    reports.amend_result(tech, row.id, row.version, value_text="0.15", amendment_reason="抄录错误")
+    report = reports.compile_report(tech, sid, samples.get_sample(tech, sid).version)
+    report = reports.review_report(reviewer, report.id, report.version, demo.DEMO_PASSWORD)
+    report = reports.approve_report(signatory, report.id, report.version, demo.DEMO_PASSWORD, issue_notices=True)
+    return old.number, report.number, samples.get_sample(tech, sid).number
+
+
+def test_the_list_shows_what_each_upload_is_and_a_superseded_one_greyed_with_its_reason(qtbot, lab_db, open_page):
+    from app.services import analysis_reports, tasks
+
+    old, new, sample = _amend_and_reapprove(lab_db)
+    tech, reviewer, signatory = (as_user(lab_db, u) for u in ("wangjian", "chenjing", "zhaomin"))
+    kettle = next(t.id for t in tasks.list_tasks(tech) if t.data.number == KETTLE)
+    analysis = analysis_reports.compile_analysis(tech, kettle)
+    analysis = reports.review_report(reviewer, analysis.id, analysis.version, demo.DEMO_PASSWORD)
+    reports.approve_report(signatory, analysis.id, analysis.version, demo.DEMO_PASSWORD)
+
+    page = open_page(as_user(lab_db, "admin"))  # no provincial address: nothing is sent
+    page.which.setCurrentIndex(page.which.findData("all"))
+    qtbot.waitUntil(lambda: len(page.rows) == 4, timeout=10000)
+    settled(page)
+    listed = [[cell(page, r, c) for c in (TASK, KIND, REPORT, SAMPLE, STATE)] for r in range(4)]
+    assert listed == [
+        [KETTLE, "分析报告", f"{KETTLE}-FX", "", "待上传"],
+        [KETTLE, "结果", new, sample, "待上传"],
+        [KETTLE, "告知书", old, sample, "已被替代，不再上传"],
+        [KETTLE, "结果", old, sample, "已被替代，不再上传"],
+    ]
+    note = f"报告 {old} 已被更正报告 {new} 替代，本项不再上传。"
+    for r in (2, 3):
+        assert cell(page, r, LAST_ERROR) == note and page.table.item(r, STATE).toolTip() == note
+        assert page.table.item(r, REPORT).foreground().color().name() == "#808080"  # greyed
+    assert page.table.item(1, REPORT).foreground().color().name() != "#808080"
+    assert "已被替代 2" in page.counts_label.text()
+
+    # nothing can be done with a superseded upload; the reason is in the details
+    assert page.select_item(page.rows[3].id)
+    settled(page)
+    actions = (page.retry_button, page.cancel_button, page.export_button, page.confirm_button)
+    assert not any(b.isEnabled() for b in actions)
+    assert "已被替代" in page.retry_button.toolTip()
+    assert page.detail_note.isVisibleTo(page) and page.detail_note.text() == note
+    assert old in page.detail_report.text() and sample in page.detail_report.text()
+    page.confirm = lambda title, text: True
+    page.cancel()  # even past the disabled button: nothing happens
+    settled(page)
+    assert page.rows[3].state == "superseded"
+    # the replacing report's upload can be worked with
+    assert page.select_item(page.rows[1].id)
+    settled(page)
+    assert page.cancel_button.isEnabled() and page.export_button.isEnabled()
+    assert not page.detail_note.isVisibleTo(page) and "已被替代" not in page.retry_button.toolTip()
+
+    # superseded uploads are listed only under "all"
+    page.which.setCurrentIndex(page.which.findData("open"))
+    qtbot.waitUntil(lambda: len(page.rows) == 2, timeout=10000)
+    assert not any(r.superseded for r in page.rows)
+    # the filter finds uploads by sample number
+    page.which.setCurrentIndex(page.which.findData("all"))
+    page.filter.setText(sample)
+    page.refresh()
+    qtbot.waitUntil(lambda: len(page.rows) == 3, timeout=10000)
+    assert all(r.sample_number == sample for r in page.rows)
+    page.filter.clear()  # the filter is remembered (QSettings): later pages start unfiltered
+    page.refresh()
+    settled(page)

@@ -306,6 +306,69 @@ def test_the_compiler_cannot_approve(qtbot, lab_db):
     assert reports.get_report(me, report.id).status == "reviewed"
 
 
+def _reviewed(lab_db, tech: Context, sid: int) -> reports.ReportInfo:
+    report = reports.compile_report(tech, sid, samples.get_sample(tech, sid).version)
+    return reports.review_report(as_user(lab_db, "chenjing"), report.id, report.version, demo.DEMO_PASSWORD)
+
+
+def _problem_sample(tech: Context, product: str) -> int:
+    """A completed sample of ``product`` with an item judged as failing."""
+    return next(c.id for c in testing.find_samples(tech, product, statuses=("completed",))
+                if any(r.judgement == "fail" for r in testing.results_grid(tech, c.id).rows))
+
+
+def test_approving_a_report_that_found_problems_issues_its_notices_when_asked(qtbot, lab_db):
+    from app.services import notifications, upload
+
+    tech, sig = as_user(lab_db, "wangjian"), as_user(lab_db, "zhaomin")
+    sid = _problem_sample(tech, "儿童连帽卫衣")
+    report = _reviewed(lab_db, tech, sid)
+    task_id = samples.get_sample(tech, sid).data.task_id
+    page = make_page(qtbot, sig, sid)
+    assert page.problems_found()
+    page.approve()
+    option = page.dialog.option
+    assert option is not None and option.isVisibleTo(page.dialog)
+    assert option.text() == "同时出具告知书（第十八条第二款）" and option.isChecked()  # checked by default
+    _sign(page, demo.DEMO_PASSWORD)
+    assert page.dialog is None and page.work.report.status == "approved"
+    data = notifications.list_notifications(tech, task_id)
+    issued = [n for n in data.rows if n.sample_id == sid]
+    assert len(issued) >= 2 and all(n.report_id == report.id and n.report_current for n in issued)
+    assert page.work.grid.sample_number not in data.awaiting
+    # the notices travel in the report's own upload: no separate notice item
+    items = [r for r in upload.overview(tech).rows if r.report_id == report.id]
+    assert [r.kind for r in items] == ["result"]
+
+
+def test_approving_without_the_notices_leaves_them_to_the_reports_page(qtbot, lab_db):
+    from app.services import notifications
+
+    tech, sig = as_user(lab_db, "wangjian"), as_user(lab_db, "zhaomin")
+    sid = _problem_sample(tech, "不锈钢")
+    _reviewed(lab_db, tech, sid)
+    task_id = samples.get_sample(tech, sid).data.task_id
+    page = make_page(qtbot, sig, sid)
+    page.approve()
+    page.dialog.option.setChecked(False)
+    _sign(page, demo.DEMO_PASSWORD)
+    assert page.work.report.status == "approved"
+    data = notifications.list_notifications(tech, task_id)
+    assert not [n for n in data.rows if n.sample_id == sid]
+    assert page.work.grid.sample_number in data.awaiting  # approved, found problems, no notice yet
+
+    # a sample without problems is approved without the choice
+    clean = next(c.id for c in testing.find_samples(tech, "", statuses=("completed",))
+                 if not any(r.judgement == "fail" for r in testing.results_grid(tech, c.id).rows))
+    _reviewed(lab_db, tech, clean)
+    other = make_page(qtbot, sig, clean)
+    assert not other.problems_found()
+    other.approve()
+    assert other.dialog.option is None
+    _sign(other, demo.DEMO_PASSWORD)
+    assert other.work.report.status == "approved"
+
+
 def test_a_stale_edit_is_a_conflict_and_reload_keeps_what_was_typed(qtbot, lab_db):
     first, second = as_user(lab_db, "wangjian"), as_user(lab_db, "liuyang")
     sid = sample_id(first, "testing")

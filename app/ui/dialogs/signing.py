@@ -1,4 +1,4 @@
-"""Signing a test report: 审核 (review, or return to the compiler with a comment) and 批准 (approval),
+"""Signing a report: 审核 (review, or return to the compiler with a comment) and 批准 (approval),
 each with the signer's password typed again. A wrong password keeps the dialog open and signs nothing.
 """
 
@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QButtonGroup, QFormLayout, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.widgets import ERROR_STYLE, PasswordDialog
 
@@ -15,11 +23,14 @@ class SignDialog(PasswordDialog):
     """``mode`` "review" offers the choice to return the report with a comment; "approve" only signs.
 
     ``check(password)`` raises on a wrong password (e.g. ``users.confirm_password``); after
-    ``accepted``, read :attr:`password_text`, :attr:`accept_report` and :attr:`comment`.
+    ``accepted``, read :attr:`password_text`, :attr:`accept_report` and :attr:`comment_text`.
+    With ``option`` (a text), the dialog also shows that choice as a check box, checked unless
+    ``option_checked`` is false (e.g. to issue the notices with the approval); read :attr:`option_chosen`.
     """
 
     def __init__(self, mode: str, title: str, text: str, check: Callable[[str], object],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, option: str = "", option_tip: str = "",
+                 option_checked: bool = True) -> None:
         super().__init__(title, text, check, parent)
         self.mode = mode
         self.setMinimumWidth(480)
@@ -50,7 +61,20 @@ class SignDialog(PasswordDialog):
             self.back.toggled.connect(lambda _on: self.comment.setStyleSheet(""))
         else:
             self.sign.setChecked(True)
+        self.option: QCheckBox | None = None
+        if option:
+            self.option = QCheckBox(option)
+            self.option.setObjectName("option")
+            self.option.setChecked(option_checked)
+            self.option.setToolTip(option_tip)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.count() - 2, self.option)  # above the error line and the buttons
         self.password.setFocus()
+
+    @property
+    def option_chosen(self) -> bool:
+        return self.option is not None and self.option.isChecked()
 
     @property
     def accept_report(self) -> bool:

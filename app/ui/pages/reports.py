@@ -1,6 +1,7 @@
 """报告与告知: a task's test reports (preview, save, print), the notices of its problem samples
-(Article 18 ¶2) with their delivery, the analysis and monthly reports, the sample ledger and the
-export package for upload by hand.
+(Article 18 ¶2) with their delivery, the task's analysis report (风险监测分析报告) with its
+compile → review → approve and history, the monthly report, the sample ledger and the export
+package for upload by hand.
 
 Every document is rendered by a service on a worker and shown in the in-app viewer on the right;
 the viewer saves and prints what it shows. File and folder choices go through ``ask_save_path`` /
@@ -9,6 +10,7 @@ the viewer saves and prints what it shows. File and folder choices go through ``
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -33,16 +35,28 @@ from PySide6.QtWidgets import (
 )
 
 from app.documents.package import verify_package
-from app.services import documents, notifications, samples, tasks
+from app.errors import ConflictError, RiskmonError
+from app.services import analysis_reports, documents, notifications, reports, samples, tasks, users
 from app.services.context import Context
+from app.services.documents import analysis as analysis_documents
 from app.ui.application import settings
-from app.ui.dialogs.steps import StepDialog
+from app.ui.dialogs.signing import SignDialog
+from app.ui.dialogs.steps import NoteDialog, StepDialog
 from app.ui.ops import bus, run_op
+from app.ui.pages.testing import local_time
 from app.ui.pdf_viewer import PdfViewer
 from app.ui.widgets import OptionalDateEdit, remember_columns, show_error, title_label
 
 PROBLEM_COLOUR = QColor("#f8d0d0")
 STATE_COLOURS = {"not_sent": QColor("#ffe2b8"), "sent": QColor("#e3ecf7"), "acknowledged": QColor("#d5f0d5")}
+ANALYSIS_STYLES = {  # the analysis report's status line, by status
+    "": "background: #f2f2f2; border: 1px solid #cccccc; padding: 6px;",
+    "draft": "background: #fff4d6; border: 1px solid #e0b040; padding: 6px;",
+    "compiled": "background: #e3ecf7; border: 1px solid #8fb0d8; padding: 6px;",
+    "reviewed": "background: #e3ecf7; border: 1px solid #8fb0d8; padding: 6px;",
+    "approved": "background: #d5f0d5; border: 1px solid #7fbf7f; padding: 6px;",
+}
+SUPERSEDED_COLOUR = QColor("#eeeeee")
 REFRESH_ON = {"task", "sample", "result", "report", "notification"}
 
 
@@ -127,6 +141,9 @@ class ReportsPage(QWidget):
         self.rows: list[documents.SampleReportRow] = []
         self.notices: notifications.TaskNotifications | None = None
         self.dialog: DeliveryDialog | None = None
+        self.analysis: analysis_reports.AnalysisWork | None = None
+        self.analysis_dialog: QWidget | None = None  # the analysis report's sign or reason dialog (tests reach it)
+        self._analysis_busy = False  # a compile, review or approval is running
         self._pending_sample: int | None = None
         self._loading_tasks = False
 
@@ -258,15 +275,75 @@ class ReportsPage(QWidget):
         analysis = QGroupBox(self.tr("Risk monitoring analysis report (task)"))
         a = QVBoxLayout(analysis)
         text = QLabel(self.tr("Counts by item, region, place and enterprise size, the failed items, the proposed "
-                              "warning level (Articles 19–20) and the measures of Article 23. Without a saved "
-                              "risk-level proposal the level is computed and marked as such."))
+                              "warning level (Articles 19–20) and the measures of Article 23, compiled from the "
+                              "task's approved test reports, then reviewed and approved like a test report. Without "
+                              "a saved risk-level proposal the level is computed and marked as such."))
         text.setWordWrap(True)
+        text.setStyleSheet("color: #555;")
         a.addWidget(text)
-        self.analysis_button = QPushButton(self.tr("Preview analysis report"))
+        self.analysis_state = QLabel()
+        self.analysis_state.setObjectName("analysis_state")
+        self.analysis_state.setWordWrap(True)
+        self.analysis_state.setTextFormat(Qt.TextFormat.RichText)
+        self.analysis_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.analysis_state.setStyleSheet(ANALYSIS_STYLES[""])
+        a.addWidget(self.analysis_state)
+        self.analysis_message = QLabel()
+        self.analysis_message.setObjectName("analysis_message")
+        self.analysis_message.setWordWrap(True)
+        self.analysis_message.setStyleSheet("color: #b00020;")
+        self.analysis_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.analysis_message.hide()
+        a.addWidget(self.analysis_message)
+
+        buttons = QHBoxLayout()
+        self.compile_analysis_button = QPushButton(self.tr("Compile"))
+        self.compile_analysis_button.setObjectName("compile_analysis")
+        self.compile_analysis_button.clicked.connect(self.compile_analysis)
+        self.review_analysis_button = QPushButton(self.tr("Review…"))
+        self.review_analysis_button.setObjectName("review_analysis")
+        self.review_analysis_button.clicked.connect(self.review_analysis)
+        self.approve_analysis_button = QPushButton(self.tr("Approve…"))
+        self.approve_analysis_button.setObjectName("approve_analysis")
+        self.approve_analysis_button.clicked.connect(self.approve_analysis)
+        self.analysis_button = QPushButton(self.tr("Preview"))
         self.analysis_button.setObjectName("preview_analysis")
         self.analysis_button.clicked.connect(self.preview_analysis)
-        a.addWidget(self.analysis_button, 0, Qt.AlignmentFlag.AlignLeft)
-        v.addWidget(analysis)
+        for b in (self.compile_analysis_button, self.review_analysis_button, self.approve_analysis_button,
+                  self.analysis_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        a.addLayout(buttons)
+
+        history_label = QLabel(self.tr("Analysis reports of the task"))
+        history_label.setStyleSheet("font-weight: bold;")
+        a.addWidget(history_label)
+        self.analysis_history = _table("analysis_history", [
+            self.tr("Report no."), self.tr("Status"), self.tr("Compiled by"), self.tr("Reviewed by"),
+            self.tr("Approved by"), self.tr("Replaces"),
+        ], 5)
+        fm = self.analysis_history.fontMetrics()
+        for column, sample in enumerate(("HBFX-2026-DQ-01-FX-2", self.tr("Superseded"), "王小明 12-31", "王小明 12-31",
+                                         "王小明 12-31")):
+            self.analysis_history.horizontalHeader().resizeSection(column, fm.horizontalAdvance(sample) + 14)
+        self.analysis_history.setTextElideMode(Qt.TextElideMode.ElideLeft)  # a cut number keeps its distinct end
+        self.analysis_history.setMinimumHeight(90)
+        remember_columns(self.analysis_history.horizontalHeader(), "reports/analysis_history")
+        self.analysis_history.itemSelectionChanged.connect(self._update_buttons)
+        self.analysis_history.itemDoubleClicked.connect(lambda _i: self.preview_history())
+        history_label.setBuddy(self.analysis_history)
+        a.addWidget(self.analysis_history, 1)
+        row = QHBoxLayout()
+        self.history_preview_button = QPushButton(self.tr("Preview selected"))
+        self.history_preview_button.setObjectName("preview_history")
+        self.history_preview_button.setToolTip(self.tr("Show the selected analysis report as it was recorded "
+                                                       "(an approved one as issued)"))
+        self.history_preview_button.setStatusTip(self.history_preview_button.toolTip())
+        self.history_preview_button.clicked.connect(self.preview_history)
+        row.addWidget(self.history_preview_button)
+        row.addStretch(1)
+        a.addLayout(row)
+        v.addWidget(analysis, 1)
 
         monthly = QGroupBox(self.tr("Monthly risk-information report (Article 11)"))
         m = QVBoxLayout(monthly)
@@ -294,7 +371,6 @@ class ReportsPage(QWidget):
         buttons.addStretch(1)
         m.addLayout(buttons)
         v.addWidget(monthly)
-        v.addStretch(1)
         return w
 
     def _exports_tab(self) -> QWidget:
@@ -382,6 +458,19 @@ class ReportsPage(QWidget):
         run_op(documents.task_report_rows, self.ctx, self.task_id, on_done=self._show_rows, on_error=self._error)
         run_op(notifications.list_notifications, self.ctx, self.task_id, on_done=self._show_notices,
                on_error=self._error)
+        self.load_analysis()
+
+    def load_analysis(self) -> None:
+        if self.task_id is None:
+            return
+        if self.analysis is not None and self.analysis.task_id != self.task_id:  # another task: show nothing stale
+            self.analysis = None
+            self.analysis_history.setRowCount(0)
+            self.analysis_state.clear()
+            self.analysis_message.hide()
+            self._update_buttons()
+        run_op(analysis_reports.task_analysis, self.ctx, self.task_id, on_done=self._show_analysis,
+               on_error=self._error)
 
     def _show_rows(self, rows: list[documents.SampleReportRow]) -> None:
         selected = self.selected_sample()
@@ -432,7 +521,89 @@ class ReportsPage(QWidget):
                 self.notice_table.selectRow(r)
         self._update_buttons()
 
+    def _show_analysis(self, work: analysis_reports.AnalysisWork) -> None:
+        if work.task_id != self.task_id:
+            return  # an answer for a task no longer shown
+        selected = self.selected_history()
+        keep = selected.id if selected else None
+        self.analysis = work
+        self._show_analysis_state(work)
+        table = self.analysis_history
+        table.setRowCount(len(work.history))
+        for r, info in enumerate(work.history):
+            replaces = info.replaces_number
+            values = [
+                (info.number, ""),
+                (self.analysis_short_status(info.status), info.return_comment),
+                (self._signed_cell(info.compiled_by, info.compiled_at), ""),
+                (self._signed_cell(info.reviewed_by, info.reviewed_at), ""),
+                (self._signed_cell(info.approved_by, info.approved_at), ""),
+                (replaces, self.tr("Replaces %1: %2").replace("%1", replaces).replace("%2", info.amendment_reason)
+                 if replaces else ""),
+            ]
+            full = [info.number, self.analysis_status_label(info.status),
+                    self._signed_full(info.compiled_by, info.compiled_at),
+                    self._signed_full(info.reviewed_by, info.reviewed_at),
+                    self._signed_full(info.approved_by, info.approved_at), replaces]
+            for c, (value, tip) in enumerate(values):
+                item = _item(value or "—", info.id, tip or full[c] or value)
+                if info.status == "superseded":
+                    item.setBackground(QBrush(SUPERSEDED_COLOUR))
+                    item.setForeground(QBrush(QColor("#777777")))
+                table.setItem(r, c, item)
+            if info.id == keep:
+                table.selectRow(r)
+        self._update_buttons()
+
+    def _signed_cell(self, name: str, when) -> str:
+        """Who and on which day (month-day), for the history table; the full time is in the tooltip."""
+        return f"{name} {local_time(when)[5:10]}".strip() if name else ""
+
+    def _signed_full(self, name: str, when) -> str:
+        return f"{name}  {local_time(when)}".strip() if name else ""
+
+    def _show_analysis_state(self, work: analysis_reports.AnalysisWork) -> None:
+        r = work.current
+        lines: list[str] = []
+        if r is None:
+            lines.append("<b>" + escape(self.tr("Not compiled yet")) + "</b>")
+        else:
+            lines.append(f"<b>{escape(r.number)}</b> · <b>{escape(self.analysis_status_label(r.status))}</b>")
+            signed = [
+                text.replace("%1", name).replace("%2", local_time(when))
+                for text, name, when in (
+                    (self.tr("compiled by %1, %2"), r.compiled_by, r.compiled_at),
+                    (self.tr("reviewed by %1, %2"), r.reviewed_by, r.reviewed_at),
+                    (self.tr("approved by %1, %2"), r.approved_by, r.approved_at),
+                )
+                if name
+            ]
+            lines.extend(escape(x) for x in signed)  # one line each: 编制, 审核, 批准
+            if r.status == "draft" and r.return_comment:
+                lines.append("<span style='color:#8a4b00'>" + escape(
+                    self.tr("Returned by the reviewer: %1").replace("%1", r.return_comment)) + "</span>")
+            if r.replaces_number:
+                lines.append(escape(self.tr("Replaces %1: %2").replace("%1", r.replaces_number)
+                                    .replace("%2", r.amendment_reason or "—")))
+        if not work.can_compile and work.compile_reason:
+            lines.append("<span style='color:#8a4b00'>" + escape(work.compile_reason) + "</span>")
+        else:
+            lines.append("<span style='color:#555'>" + escape(
+                self.tr("%n approved test report(s) of the task would be counted by compiling now.", "",
+                        work.approved_reports)) + "</span>")
+        self.analysis_state.setText("<br>".join(lines))
+        self.analysis_state.setStyleSheet(ANALYSIS_STYLES.get(r.status if r else "", ANALYSIS_STYLES[""]))
+
     # ------------------------------------------------------------------ selection
+    def selected_history(self) -> reports.ReportInfo | None:
+        if self.analysis is None or not self.analysis_history.selectionModel():
+            return None
+        rows = self.analysis_history.selectionModel().selectedRows()
+        if not rows:
+            return None
+        report_id = self.analysis_history.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self.analysis.history if r.id == report_id), None)
+
     def selected_sample(self) -> documents.SampleReportRow | None:
         rows = self.samples.selectionModel().selectedRows() if self.samples.selectionModel() else []
         if not rows:
@@ -472,6 +643,70 @@ class ReportsPage(QWidget):
         self.delivery_button.setEnabled(bool(notice and notice.report_current and self._can_notify()))
         for b in (self.analysis_button, self.ledger_button, self.package_button):
             b.setEnabled(has_task)
+        self.history_preview_button.setEnabled(self.selected_history() is not None)
+        self._update_analysis_buttons()
+
+    def analysis_permissions(self) -> dict[str, tuple[bool, str]]:
+        """Whether compile / review / approve of the analysis report are allowed now, and why not:
+        the same people rules as a test report (the services enforce them again)."""
+        w = self.analysis
+        u = self.ctx.user
+        if w is None or w.task_id != self.task_id:
+            none = (False, self.tr("Choose a task first."))
+            return {"compile": none, "review": none, "approve": none}
+        r = w.current
+        own = r is not None and r.compiled_by_id == u.id
+        if not u.has("technician"):
+            compile_ = (False, self.tr("Only a technician compiles the analysis report."))
+        elif not w.can_compile:
+            compile_ = (False, w.compile_reason)
+        else:
+            compile_ = (True, "")
+        if not u.has("reviewer"):
+            review = (False, self.tr("Only a reviewer reviews the analysis report."))
+        elif r is None or r.status != "compiled":
+            review = (False, self.tr("No compiled analysis report is waiting for review."))
+        elif own:
+            review = (False, self.tr("You compiled this analysis report: another reviewer reviews it."))
+        else:
+            review = (True, "")
+        if not u.has("signatory"):
+            approve = (False, self.tr("Only an authorised signatory approves the analysis report."))
+        elif r is None or r.status != "reviewed":
+            approve = (False, self.tr("The analysis report is approved once it has been reviewed."))
+        elif own:
+            approve = (False, self.tr("You compiled this analysis report: another signatory approves it."))
+        else:
+            approve = (True, "")
+        return {"compile": compile_, "review": review, "approve": approve}
+
+    def _update_analysis_buttons(self) -> None:
+        w = self.analysis
+        r = w.current if w is not None else None
+        if w is not None and w.needs_reason:
+            self.compile_analysis_button.setText(self.tr("Compile again…"))
+            base = self.tr("Compile a new analysis report that replaces the approved one (a reason is needed)")
+        elif r is not None and r.status in ("draft", "compiled"):
+            self.compile_analysis_button.setText(self.tr("Compile again"))
+            base = self.tr("Compile the analysis report again from the task as it stands now (编制)")
+        else:
+            self.compile_analysis_button.setText(self.tr("Compile"))
+            base = self.tr("Compile the analysis report from the task's approved test reports (编制)")
+        tips = {
+            "compile": base,
+            "review": self.tr("Review the compiled analysis report, or return it with a comment (审核)"),
+            "approve": self.tr("Approve the reviewed analysis report: its PDF is issued and queued for upload (批准)"),
+        }
+        allowed = self.analysis_permissions()
+        for key, button in (("compile", self.compile_analysis_button), ("review", self.review_analysis_button),
+                            ("approve", self.approve_analysis_button)):
+            ok, why = allowed[key]
+            button.setEnabled(ok and not self._analysis_busy)
+            button.setToolTip(tips[key] if ok or not why else tips[key] + "\n" + why)
+            button.setStatusTip(tips[key])
+        self.analysis_button.setToolTip(
+            self.tr("Show the analysis report in force: the approved one as issued, or else the current draft "
+                    "(marked 草稿)"))
 
     # ------------------------------------------------------------------ previews
     def _show_pdf(self, title: str, file_name: str):
@@ -503,8 +738,21 @@ class ReportsPage(QWidget):
             return
         number = self.task_box.currentText().split()[0] if self.task_box.currentText() else ""
         title = self.tr("Analysis report of task %1").replace("%1", number)
+        w = self.analysis
+        if w is not None and w.task_id == self.task_id and w.current is not None:
+            title = self.tr("Analysis report %1 (%2)").replace("%1", w.current.number).replace(
+                "%2", self.analysis_short_status(w.current.status))
         run_op(documents.analysis_pdf, self.ctx, self.task_id,
                on_done=self._show_pdf(title, f"{number}-分析报告.pdf"), on_error=self._error)
+
+    def preview_history(self) -> None:
+        info = self.selected_history()
+        if info is None:
+            return
+        title = self.tr("Analysis report %1 (%2)").replace("%1", info.number).replace(
+            "%2", self.analysis_short_status(info.status))
+        run_op(analysis_documents.report_pdf, self.ctx, info.id,
+               on_done=self._show_pdf(title, f"{info.number}.pdf"), on_error=self._error)
 
     def _month(self) -> tuple[int, int]:
         d = self.month.date()
@@ -635,6 +883,146 @@ class ReportsPage(QWidget):
                             .replace("%2", info.state_label))
         bus.changed.emit({"notification"})
         self.load_task()
+
+    # ------------------------------------------------------------------ the analysis report
+    def _open_analysis_dialog(self, dialog: QWidget) -> None:
+        self.analysis_dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "analysis_dialog", None)
+                                if self.analysis_dialog is dialog else None)
+        dialog.open()
+
+    def _analysis_started(self) -> None:
+        self._analysis_busy = True
+        self.analysis_message.hide()
+        self.analysis_message.clear()
+        self._update_analysis_buttons()
+
+    def _analysis_done(self, text: str):
+        def done(info: reports.ReportInfo) -> None:
+            self._analysis_busy = False
+            self.status.setText(text.replace("%1", info.number))
+            bus.changed.emit({"report"})
+            if not self.isVisible():
+                self.load_analysis()
+
+        return done
+
+    def _analysis_error(self, exc: BaseException) -> None:
+        self._analysis_busy = False
+        if isinstance(exc, RiskmonError):
+            text = exc.message
+            if isinstance(exc, ConflictError):
+                text += "\n" + self.tr("The analysis report was reloaded: check it and try again.")
+                self.load_analysis()
+            self.analysis_message.setText(text)
+            self.analysis_message.show()
+        else:
+            show_error(self, exc)
+        self._update_analysis_buttons()
+
+    def compile_analysis(self) -> None:
+        w = self.analysis
+        if w is None or w.task_id != self.task_id or not self.compile_analysis_button.isEnabled():
+            return
+        version = w.current.version if w.current is not None else None
+        done = self._analysis_done(self.tr("Analysis report %1 compiled: it waits for review."))
+        if not w.needs_reason:
+            self._analysis_started()
+            run_op(analysis_reports.compile_analysis, self.ctx, w.task_id, version, on_done=done,
+                   on_error=self._analysis_error)
+            return
+        approved = w.current.number if w.current is not None else ""
+        dialog = NoteDialog(
+            self.tr("Compile a replacing analysis report"),
+            self.tr("Analysis report %1 is approved. Compiling again starts a new analysis report that replaces it "
+                    "once approved; the approved one is kept with the reason.").replace("%1", approved),
+            self.tr("Reason for the amendment"),
+            self.tr("Compile"),
+            field="reason",
+            parent=self,
+        )
+
+        def submitted() -> None:
+            self._analysis_started()
+
+            def ok(info: reports.ReportInfo) -> None:
+                dialog.finish()
+                done(info)
+
+            def failed(exc: BaseException) -> None:
+                self._analysis_busy = False
+                dialog.fail(exc)
+                if isinstance(exc, ConflictError):
+                    dialog.reject()
+                    self._analysis_error(exc)
+                self._update_analysis_buttons()
+
+            run_op(analysis_reports.compile_analysis, self.ctx, w.task_id, version, reason=dialog.text(),
+                   on_done=ok, on_error=failed)
+
+        dialog.submitted.connect(submitted)
+        self._open_analysis_dialog(dialog)
+
+    def _sign_analysis(self, mode: str) -> None:
+        """审核 or 批准 the current analysis report with the signer's password typed again (as a test
+        report on the testing page); the service checks the people rules again."""
+        w = self.analysis
+        if w is None or w.current is None:
+            return
+        r = w.current
+        summary = self.tr("Analysis report %1 of task %2, compiled by %3.").replace("%1", r.number).replace(
+            "%2", w.task_number).replace("%3", r.compiled_by or "—")
+        if mode == "review":
+            title = self.tr("Review analysis report")
+            text = summary + "\n" + self.tr("Type your password to sign the review.")
+        else:
+            title = self.tr("Approve analysis report")
+            text = summary + "\n" + self.tr("Reviewed by %1. Type your password to approve it.").replace(
+                "%1", r.reviewed_by or "—")
+        dialog = SignDialog(mode, title, text, lambda password: users.confirm_password(self.ctx, password), self)
+
+        def signed() -> None:
+            self._analysis_started()
+            if mode == "review":
+                message = (self.tr("Analysis report %1 reviewed: it waits for approval.") if dialog.accept_report
+                           else self.tr("Analysis report %1 returned to its compiler."))
+                run_op(reports.review_report, self.ctx, r.id, r.version, dialog.password_text,
+                       accept=dialog.accept_report, comment=dialog.comment_text,
+                       on_done=self._analysis_done(message), on_error=self._analysis_error)
+            else:
+                run_op(reports.approve_report, self.ctx, r.id, r.version, dialog.password_text,
+                       on_done=self._analysis_done(self.tr("Analysis report %1 approved: issued and queued for "
+                                                           "upload.")),
+                       on_error=self._analysis_error)
+
+        dialog.accepted.connect(signed)
+        self._open_analysis_dialog(dialog)
+
+    def review_analysis(self) -> None:
+        if self.review_analysis_button.isEnabled():
+            self._sign_analysis("review")
+
+    def approve_analysis(self) -> None:
+        if self.approve_analysis_button.isEnabled():
+            self._sign_analysis("approve")
+
+    def analysis_status_label(self, status: str) -> str:
+        return {
+            "draft": self.tr("Returned to the compiler"),
+            "compiled": self.tr("Compiled, awaiting review"),
+            "reviewed": self.tr("Reviewed, awaiting approval"),
+            "approved": self.tr("Approved"),
+            "superseded": self.tr("Superseded"),
+        }.get(status, status)
+
+    def analysis_short_status(self, status: str) -> str:
+        return {
+            "draft": self.tr("Returned"),
+            "compiled": self.tr("Compiled"),
+            "reviewed": self.tr("Reviewed"),
+            "approved": self.tr("Approved"),
+            "superseded": self.tr("Superseded"),
+        }.get(status, status)
 
     # ------------------------------------------------------------------ errors
     def _error(self, exc: BaseException) -> None:

@@ -1,7 +1,10 @@
 """上报同步: the uploads of final results and analysis reports to 湖北省产品质量安全监督管理信息系统
-(Article 18 ¶1) — every queued item with its state, attempts, next attempt, last error and the
-province's receipt number; retry, cancel, export for upload by hand through the provincial portal
-and confirm it; "sync now"; and the background uploader that sends approvals as they happen."""
+(Article 18 ¶1) — every queued item (one per approved report: a test report's results with its
+notices, notices issued later, the task's analysis report) with its content, report and sample,
+its state, attempts, next attempt, last error and the province's receipt number; retry, cancel,
+export for upload by hand through the provincial portal and confirm it; "sync now"; and the
+background uploader that sends approvals as they happen. An item superseded by an amending report
+is listed greyed with the reason, and nothing can be done with it."""
 
 from __future__ import annotations
 
@@ -50,7 +53,9 @@ STATE_COLOURS = {
     "attention": QColor("#f8d0d0"),
     "sending": QColor("#d8e8f8"),
     "cancelled": QColor("#e6e6e6"),
+    "superseded": QColor("#eeeeee"),
 }
+SUPERSEDED_TEXT = QColor("#808080")
 
 ERROR_STYLE = "color: #b00020;"
 WARN_STYLE = "color: #8a4b00;"
@@ -67,6 +72,11 @@ def _alive(obj: QObject) -> bool:
 
 def _when(value: dt.datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M}" if value else ""
+
+
+def _short_when(value: dt.datetime | None) -> str:
+    """Month, day and time, for the list (the year is in the tooltip)."""
+    return f"{value:%m-%d %H:%M}" if value else ""
 
 
 def _colour_key(row: upload.UploadRow) -> str | None:
@@ -172,7 +182,8 @@ class HandDeliveryDialog(QDialog):
 
 
 class SyncPage(QWidget):
-    COLUMNS = 9
+    #: the list's columns, in order (tests find cells by these names)
+    COLUMNS = ("id", "task", "kind", "report", "sample", "state", "attempts", "when", "receipt", "notes")
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,15 +218,15 @@ class SyncPage(QWidget):
         self.filter.setObjectName("filter")
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(220)
-        self.filter.setPlaceholderText(self.tr("Task, report or receipt no."))
-        self.filter.setStatusTip(self.tr("Show the uploads whose task, report or receipt number matches"))
+        self.filter.setPlaceholderText(self.tr("Task, report, sample or receipt no."))
+        self.filter.setStatusTip(self.tr("Show the uploads whose task, report, sample or receipt number (or content) matches"))
         top.addWidget(self.filter)
         layout.addLayout(top)
 
         note = QLabel(self.tr("Final results and analysis reports are also uploaded to the Hubei product quality "
-                              "safety supervision information system (Article 18). Approving a report queues its "
-                              "task's package here; each package is recorded once by the province, however often "
-                              "it is sent."))
+                              "safety supervision information system (Article 18). Approving a report queues it "
+                              "here: a test report with its sample's notices, or the task's analysis report; each "
+                              "is recorded once by the province, however often it is sent."))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         layout.addWidget(note)
@@ -256,12 +267,17 @@ class SyncPage(QWidget):
         layout.addLayout(buttons)
 
         split = QSplitter(Qt.Orientation.Vertical)
-        self.table = QTableWidget(0, self.COLUMNS)
+        self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("uploads")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("No."), self.tr("Task"), self.tr("Content"), self.tr("State"), self.tr("Attempts"),
-             self.tr("Next attempt"), self.tr("Receipt no."), self.tr("Accepted"), self.tr("Last error")]
+            [self.tr("No."), self.tr("Task"), self.tr("Content"), self.tr("Report no."), self.tr("Sample no."),
+             self.tr("State"), self.tr("Tries"), self.tr("Time"), self.tr("Receipt no."),
+             self.tr("Last error / note")]
         )
+        for c, tip in ((self.COLUMNS.index("attempts"), self.tr("Attempts")),
+                       (self.COLUMNS.index("when"), self.tr("The next attempt while waiting; the time the province "
+                                                            "accepted it once accepted"))):
+            self.table.horizontalHeaderItem(c).setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -269,10 +285,14 @@ class SyncPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for c, width in enumerate((45, 140, 120, 125, 65, 125, 140, 125)):
-            self.table.setColumnWidth(c, width)
+        # widths for typical contents in this font, so that the list fits a 1280-pixel window; the last
+        # column (error or note) takes the rest, and every cell has its full text as a tooltip
+        fm = self.table.fontMetrics()
+        for c, sample in enumerate(("9999", "HBFX-2026-DQ-01", "分析报告", "2026-BG-00001", "HBFX-2026-DQ-01-0004",
+                                    "已被替代，不再上传", "次数", "11-30 08:10", "HBJG-2026-900001")):
+            self.table.setColumnWidth(c, fm.horizontalAdvance(sample) + 14)
         header.setStretchLastSection(True)
-        remember_columns(header, "sync/list")
+        remember_columns(header, "sync/uploads")  # not "sync/list": that held the widths of fewer columns
         split.addWidget(self.table)
 
         detail = QGroupBox(self.tr("Selected upload"))
@@ -287,7 +307,10 @@ class SyncPage(QWidget):
         self.detail_key.setObjectName("detail_key")
         self.detail_error = QLabel()
         self.detail_error.setObjectName("detail_error")
-        for w in (self.detail_state, self.detail_report, self.detail_receipt, self.detail_key, self.detail_error):
+        self.detail_note = QLabel()
+        self.detail_note.setObjectName("detail_note")
+        for w in (self.detail_state, self.detail_report, self.detail_receipt, self.detail_key, self.detail_error,
+                  self.detail_note):
             w.setWordWrap(True)
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("State"), self.detail_state)
@@ -295,6 +318,9 @@ class SyncPage(QWidget):
         form.addRow(self.tr("Receipt no."), self.detail_receipt)
         form.addRow(self.tr("Upload key"), self.detail_key)
         form.addRow(self.tr("Last error"), self.detail_error)
+        form.addRow(self.tr("Note"), self.detail_note)
+        form.setRowVisible(self.detail_note, False)
+        self.detail_form = form
         split.addWidget(detail)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
@@ -582,27 +608,46 @@ class SyncPage(QWidget):
         else:
             self.keyring_label.hide()
         self.table.setRowCount(len(self.rows))
+        state_column = self.COLUMNS.index("state")
         for r, row in enumerate(self.rows):
-            values = [str(row.id), row.task_number, row.kind_label, row.state_label, str(row.attempts),
-                      _when(row.next_attempt_at), row.receipt_number, _when(row.accepted_at), row.last_error]
+            if row.next_attempt_at is not None:
+                when, when_tip = row.next_attempt_at, self.tr("Next attempt: %1")
+            else:
+                when, when_tip = row.accepted_at, self.tr("Accepted: %1")
+            notes = "；".join(x for x in (row.note, row.last_error) if x)
+            values = {
+                "id": (str(row.id), ""),
+                "task": (row.task_number, ""),
+                "kind": (row.kind_label, ""),
+                "report": (row.report_number, ""),
+                "sample": (row.sample_number, ""),
+                "state": (row.state_label, row.note),
+                "attempts": (str(row.attempts), ""),
+                "when": (_short_when(when), when_tip.replace("%1", _when(when)) if when else ""),
+                "receipt": (row.receipt_number, ""),
+                "notes": (notes, "\n".join(x for x in (row.note, row.last_error) if x)),
+            }
             key = _colour_key(row)
-            for c, value in enumerate(values):
+            for c, name in enumerate(self.COLUMNS):
+                value, tip = values[name]
                 cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
+                cell.setToolTip(tip or value)
                 cell.setData(Qt.ItemDataRole.UserRole, row.state)
-                if key is not None and c == 3:
+                if key is not None and c == state_column:
                     cell.setBackground(QBrush(STATE_COLOURS[key]))
-                if c in (0, 4):
+                if row.superseded:
+                    cell.setForeground(QBrush(SUPERSEDED_TEXT))
+                if name in ("id", "attempts"):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, cell)
         c = view.counts
         self.counts_label.setText(
             self.tr("Waiting %1 · sending %2 · accepted %3 · failed %4 (needing attention %5) · uploaded by hand %6 "
-                    "· cancelled %7")
+                    "· cancelled %7 · superseded %8")
             .replace("%1", str(c.get("pending", 0))).replace("%2", str(c.get("sending", 0)))
             .replace("%3", str(c.get("accepted", 0))).replace("%4", str(c.get("failed", 0)))
             .replace("%5", str(c.get("needs_attention", 0))).replace("%6", str(c.get("delivered_by_hand", 0)))
-            .replace("%7", str(c.get("cancelled", 0)))
+            .replace("%7", str(c.get("cancelled", 0))).replace("%8", str(c.get("superseded", 0)))
         )
         index = next((i for i, x in enumerate(self.rows) if current and x.id == current.id),
                      0 if self.rows else -1)
@@ -625,22 +670,34 @@ class SyncPage(QWidget):
     def _show_detail(self) -> None:
         row = self.selected()
         self.detail_state.setText(row.state_label if row else "")
-        self.detail_report.setText(row.report_number if row else "")
+        report = ""
+        if row is not None:
+            report = " · ".join(x for x in (row.kind_label, row.report_number,
+                                            self.tr("sample %1").replace("%1", row.sample_number)
+                                            if row.sample_number else "") if x)
+        self.detail_report.setText(report)
         self.detail_receipt.setText(row.receipt_number if row else "")
         self.detail_key.setText(row.idempotency_key if row else "")
         self.detail_error.setText(row.last_error if row else "")
+        self.detail_note.setText(row.note if row else "")
+        self.detail_form.setRowVisible(self.detail_note, bool(row and row.note))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         row = self.selected()
         view = self.view
         operate = view.can_operate if view is not None else False
+        live = row is not None and not row.superseded  # a superseded item is never sent: nothing to do with it
         self.sync_button.setEnabled(operate and not self._syncing)
-        self.retry_button.setEnabled(operate and row is not None and row.can_retry)
-        self.cancel_button.setEnabled(bool(view and view.can_cancel) and row is not None and row.can_cancel)
-        self.export_button.setEnabled(operate and row is not None and row.can_export)
-        self.confirm_button.setEnabled(operate and row is not None and row.can_confirm)
+        self.retry_button.setEnabled(operate and live and row.can_retry)
+        self.cancel_button.setEnabled(bool(view and view.can_cancel) and live and row.can_cancel)
+        self.export_button.setEnabled(operate and live and row.can_export)
+        self.confirm_button.setEnabled(operate and live and row.can_confirm)
         self.password_button.setEnabled(operate and bool(self.conn and self.conn.configured))
+        why = self.tr("The selected upload was superseded: it is not sent.") if row is not None and row.superseded else ""
+        for button in (self.retry_button, self.cancel_button, self.export_button, self.confirm_button):
+            base = button.toolTip().split("\n")[0]
+            button.setToolTip(base + "\n" + why if why else base)
 
     # ------------------------------------------------------------------ actions
     def sync_now(self) -> None:
@@ -688,7 +745,7 @@ class SyncPage(QWidget):
 
     def retry(self) -> None:
         row = self.selected()
-        if row is None or not row.can_retry:
+        if row is None or row.superseded or not row.can_retry:
             return
 
         def done(_r) -> None:
@@ -701,7 +758,7 @@ class SyncPage(QWidget):
 
     def cancel(self) -> None:
         row = self.selected()
-        if row is None or not row.can_cancel:
+        if row is None or row.superseded or not row.can_cancel:
             return
         if not self.confirm(self.tr("Cancel upload"),
                             self.tr("Take this upload out of the queue? It stays listed as cancelled and can be "
@@ -712,7 +769,7 @@ class SyncPage(QWidget):
 
     def export(self) -> None:
         row = self.selected()
-        if row is None or not row.can_export:
+        if row is None or row.superseded or not row.can_export:
             return
         folder = self.choose_folder()
         if not folder:
@@ -729,7 +786,7 @@ class SyncPage(QWidget):
 
     def confirm_hand(self) -> None:
         row = self.selected()
-        if row is None or not row.can_confirm:
+        if row is None or row.superseded or not row.can_confirm:
             return
         dialog = HandDeliveryDialog(row, self)
         dialog.setObjectName("hand_dialog")

@@ -1061,7 +1061,14 @@ class TestingPage(QWidget):
             title = self.tr("Approve report")
             text = summary + "\n" + self.tr("Reviewed by %1. Type your password to approve it.").replace(
                 "%1", r.reviewed_by or "—")
-        dialog = SignDialog(mode, title, text, lambda password: users.confirm_password(self.ctx, password), self)
+        option = option_tip = ""
+        if mode == "approve" and self.problems_found():
+            # Article 18 ¶2: the notices can be issued with the approval, and then travel in its upload
+            option = self.tr("Issue the notices with it (Article 18 ¶2)")
+            option_tip = self.tr("The sample found problems: the notices to the sampled party, the nominal producer "
+                                 "and the platform operator are issued with the approved report and uploaded with it.")
+        dialog = SignDialog(mode, title, text, lambda password: users.confirm_password(self.ctx, password), self,
+                            option=option, option_tip=option_tip)
 
         def signed() -> None:
             if mode == "review":
@@ -1070,10 +1077,16 @@ class TestingPage(QWidget):
                        on_done=lambda _i: bus.changed.emit({"sample", "report"}), on_error=self.report_error)
             else:
                 run_op(reports.approve_report, self.ctx, r.id, r.version, dialog.password_text,
-                       on_done=lambda _i: bus.changed.emit({"sample", "report"}), on_error=self.report_error)
+                       issue_notices=dialog.option_chosen,
+                       on_done=lambda _i: bus.changed.emit({"sample", "report", "notification"}),
+                       on_error=self.report_error)
 
         dialog.accepted.connect(signed)
         self._open_dialog(dialog)
+
+    def problems_found(self) -> bool:
+        """The sample shown has an item judged as failing: its report leads to notices (Article 18 ¶2)."""
+        return self.work is not None and any(r.judgement == "fail" for r in self.work.grid.rows)
 
     def review(self) -> None:
         if self.review_button.isEnabled():
