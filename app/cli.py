@@ -87,8 +87,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
         if args.rule == "deadline":
             from app import ruledata
 
-            overrides = _calendar_overrides_if_any(args)
-            cal = ruledata.default_calendar(overrides)
+            overrides, complete_years = _calendar_overrides_if_any(args)
+            cal = ruledata.default_calendar(overrides, complete_years)
             _print_json(rc.deadline_command(args.completed, args.working_days, cal))
             return 0
         if args.rule == "uscc":
@@ -114,8 +114,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
-def _calendar_overrides_if_any(args: argparse.Namespace) -> list:
-    """Calendar rows entered in the database override the shipped calendar.
+def _calendar_overrides_if_any(args: argparse.Namespace) -> tuple[list, frozenset[int]]:
+    """Calendar rows entered in the database override the shipped calendar; the years marked
+    complete there are announced.
 
     Only an existing, current database is read; the rules command never creates one.
     """
@@ -123,14 +124,14 @@ def _calendar_overrides_if_any(args: argparse.Namespace) -> list:
     if paths.is_sqlite:
         db_file = Path(paths.database_url.split("///", 1)[1])
         if not db_file.exists():
-            return []
+            return [], frozenset()
     elif not (args.database_url or _env_url()):
-        return []
+        return [], frozenset()
     from app.services import calendar as calendar_service
 
     db = _open_db(args)
     try:
-        return calendar_service.override_rows(db)
+        return calendar_service.calendar_data(db)
     finally:
         db.dispose()
 
@@ -262,20 +263,41 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     if args.calendar_command == "import":
         db = _open_db(args)
         try:
-            n = calendar_service.import_file(db, Path(args.file), actor=_cli_actor(), source=args.source)
+            result = calendar_service.import_file(
+                db, Path(args.file), actor=_cli_actor(), source=args.source, complete=args.complete
+            )
         finally:
             db.dispose()
-        print(f"已导入 {n} 条日历记录")
+        print(f"已导入 {result.count} 条日历记录")
+        if result.completed_year is not None:
+            print(f"{result.completed_year} 年的放假通知已标记为完整录入。")
+        elif result.official_year is not None:
+            print(f"{result.official_year} 年的放假通知已随程序提供（官方），无需标记为完整录入。")
+        return 0
+    if args.calendar_command == "complete":
+        db = _open_db(args)
+        try:
+            calendar_service.mark_year_complete(
+                db, args.year, actor=_cli_actor(), complete=not args.undo, source=args.source
+            )
+        finally:
+            db.dispose()
+        if args.undo:
+            print(f"{args.year} 年的放假通知已改为未完整录入：依赖该年的期限为暂定。")
+        else:
+            print(f"{args.year} 年的放假通知已标记为完整录入。")
         return 0
     if args.calendar_command == "show":
         db = _open_db(args)
         try:
-            for row in calendar_service.year_view(db, args.year):
-                print(f"{row.date.isoformat()}\t{row.kind_label}\t{row.name}\t{row.source_label}\t{row.detail}".rstrip())
+            view = calendar_service.year_view(db, args.year)
         finally:
             db.dispose()
+        print(f"{args.year} 年：{view.state_label}" + (f"（{view.source}）" if view.source else ""))
+        for row in view.days:
+            print(f"{row.date.isoformat()}\t{row.kind_label}\t{row.name}\t{row.source_label}\t{row.detail}".rstrip())
         return 0
-    raise UsageError("请指定 calendar 的子命令：import 或 show")
+    raise UsageError("请指定 calendar 的子命令：import、complete 或 show")
 
 
 # --------------------------------------------------------------------------- gui
@@ -680,6 +702,12 @@ def build_parser() -> argparse.ArgumentParser:
     ci = cas.add_parser("import", help="导入国务院办公厅放假通知（CSV 或 JSON：date, kind, name）")
     ci.add_argument("file")
     ci.add_argument("--source", default=None, help="来源说明，如通知文号")
+    ci.add_argument("--complete", action="store_true",
+                    help="文件是该年放假通知的全部内容：导入后把该年标记为完整录入（不再暂定）")
+    cc = cas.add_parser("complete", help="把某年的放假通知标记为已完整录入（该年不再暂定）")
+    cc.add_argument("year", type=int)
+    cc.add_argument("--source", default=None, help="来源说明，如通知文号")
+    cc.add_argument("--undo", action="store_true", help="取消标记：依赖该年的期限恢复为暂定")
     cs = cas.add_parser("show", help="显示某年的节假日与调休")
     cs.add_argument("year", type=int)
     ca.set_defaults(func=cmd_calendar)

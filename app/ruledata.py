@@ -76,15 +76,17 @@ def _shipped_calendar() -> WorkingCalendar:
     return WorkingCalendar(days, years, load_statutory_holidays())
 
 
-def default_calendar(overrides: Iterable[object] = ()) -> WorkingCalendar:
+def default_calendar(overrides: Iterable[object] = (), complete_years: Iterable[int] = ()) -> WorkingCalendar:
     """The working calendar: shipped official days and statutory holidays, plus ``overrides``.
 
     ``overrides`` are the database's calendar rows (``CalendarRow``, mappings or objects with
-    ``date``, ``kind``, ``name``, ``source``). Without overrides the same cached calendar (with
-    its working-day index) is returned each time.
+    ``date``, ``kind``, ``name``, ``source``); ``complete_years`` the years whose notice the lab
+    entered completely (only those become announced). Without either, the same cached calendar
+    (with its working-day index) is returned each time.
     """
     rows = list(overrides)
-    if not rows:
+    complete = frozenset(complete_years)
+    if not rows and not complete:
         return _shipped_calendar()
     days, years = _official()
-    return WorkingCalendar(days, years, load_statutory_holidays(), rows)
+    return WorkingCalendar(days, years, load_statutory_holidays(), rows, complete)

@@ -151,3 +151,32 @@ def test_calendar_import_is_all_or_nothing(tmp_path: Path):
     # the database's entry now moves the deadline: Oct 9 2027 is a Saturday made a working day
     out = run(tmp_path, "rules", "deadline", "--completed", "2027-10-08", "--working-days", "1")
     assert '"deadline": "2027-10-09"' in out.stdout
+
+
+def test_a_year_is_announced_only_as_a_whole(tmp_path: Path):
+    """Issue 14: one imported row of 2028 made the presumed National Day look official."""
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    one = tmp_path / "may.csv"
+    one.write_text("date,kind,name\n2028-05-03,holiday,劳动节\n", encoding="utf-8")
+    assert run(tmp_path, "calendar", "import", str(one)).returncode == 0
+    deadline = ("rules", "deadline", "--completed", "2028-09-28")
+    assert '"provisional": true' in run(tmp_path, *deadline).stdout
+    assert run(tmp_path, "calendar", "show", "2028").stdout.splitlines()[0] == "2028 年：已录入（不完整，暂定）"
+
+    proc = run(tmp_path, "calendar", "complete", "2028", "--source", "国办发明电〔2027〕X号")
+    assert proc.returncode == 0 and "2028 年" in proc.stdout, proc.stderr
+    assert '"provisional": false' in run(tmp_path, *deadline).stdout
+    assert run(tmp_path, "calendar", "show", "2028").stdout.splitlines()[0].startswith("2028 年：已录入（完整）")
+    assert run(tmp_path, "calendar", "complete", "2028", "--undo").returncode == 0
+    assert '"provisional": true' in run(tmp_path, *deadline).stdout
+
+    full = tmp_path / "2029.csv"
+    full.write_text("date,kind,name\n2029-01-01,holiday,元旦\n2029-10-08,workday,国庆节调休上班\n", encoding="utf-8")
+    proc = run(tmp_path, "calendar", "import", str(full), "--complete")
+    assert proc.returncode == 0 and "2029 年的放假通知已标记为完整录入" in proc.stdout, proc.stderr
+    assert '"provisional": false' in run(tmp_path, "rules", "deadline", "--completed", "2029-09-26").stdout
+
+    assert_clean_failure(run(tmp_path, "calendar", "complete", "2030"), "2030", "没有录入")
+    assert_clean_failure(run(tmp_path, "calendar", "complete", "2100"), "2100", "2004–2099")
+    assert_clean_failure(run(tmp_path, "calendar", "complete", "next"), "参数错误")
+    assert "审计日志完整" in run(tmp_path, "audit", "verify").stdout

@@ -6,12 +6,19 @@ A day is a working day when it is Monday–Friday and not an official holiday, o
 official adjusted working day (调休上班日). Days come, in order of precedence, from
 
 1. overrides supplied by the caller (an administrator's entries or import of a year's notice,
-   kept in the database) — a year with any override row counts as announced;
+   kept in the database): each row decides the day it names;
 2. the official State Council notices shipped in ``chinesecalendar`` (the years it covers are
    found at run time);
 3. for a year with neither, the statutory holidays of 《全国年节及纪念日放假办法》 (weekends
    plus New Year's Day, Spring Festival ×4, Qingming, Labour Day ×2, Dragon Boat, Mid-Autumn,
-   National Day ×3): such a year is *provisional*, and every result that depends on it says so.
+   National Day ×3).
+
+A year is *announced* only as a whole (``spec/RULES.md`` §1): when the shipped notices cover it,
+or when the caller says that the lab entered that year's notice completely (``complete_years``).
+Every other year is *provisional* — also a year with some entered rows: they override the
+presumed days they name, but the days they do not name are still presumed — and every result
+that depends on a provisional year says so. :meth:`WorkingCalendar.year_state` tells the four
+cases apart (official, entered complete, entered incomplete, presumed).
 
 ``deadline(completed, n)`` is the n-th working day strictly after ``completed``; a result
 reported on or before it is on time. A sorted index of working-day ordinals, built a year at a
@@ -55,6 +62,13 @@ SOURCE_OFFICIAL = "official"
 SOURCE_STATUTORY = "statutory"
 SOURCE_WEEK = "week"
 
+# What is known about a year (``WorkingCalendar.year_state``).
+YEAR_OFFICIAL = "official"  # 官方: the shipped State Council notice
+YEAR_COMPLETE = "complete"  # 已录入（完整）: the lab entered the whole notice and marked it complete
+YEAR_PARTIAL = "partial"  # 已录入（不完整，暂定）: some rows entered, the rest presumed
+YEAR_PRESUMED = "presumed"  # 推定（暂定）: the statutory holidays only
+YEAR_STATES = (YEAR_OFFICIAL, YEAR_COMPLETE, YEAR_PARTIAL, YEAR_PRESUMED)
+
 
 @dataclass(frozen=True, slots=True)
 class CalendarRow:
@@ -95,11 +109,27 @@ class DeadlineResult(NamedTuple):
 
 
 class CalendarRangeError(RuleInputError):
-    """A date in a year the calendar has no data for at all."""
+    """A date (or a year) the calendar has no data for at all.
 
-    def __init__(self, day: dt.date, first: int, last: int, field: str = "date") -> None:
+    The message names what the caller gave — the date, or the year — and the supported range;
+    with ``after`` (a number of working days) it says that the result would fall after the range,
+    still naming only the date given.
+    """
+
+    def __init__(
+        self, day: dt.date | int, first: int, last: int, field: str = "date", *, after: int | None = None
+    ) -> None:
         self.day = day
-        super().__init__(field, f"日期 {day.isoformat()} 超出工作日历支持的范围（{first}–{last} 年）")
+        self.first_year = first
+        self.last_year = last
+        supported = f"工作日历支持的范围（{first}–{last} 年）"
+        if isinstance(day, int):
+            reason = f"年份 {day} 超出{supported}"
+        elif after is not None:
+            reason = f"日期 {day.isoformat()} 之后第 {after} 个工作日已超出{supported}"
+        else:
+            reason = f"日期 {day.isoformat()} 超出{supported}"
+        super().__init__(field, reason)
 
 
 def _row_attr(row: object, name: str) -> Any:
@@ -143,6 +173,7 @@ class WorkingCalendar:
         official_years: Iterable[int],
         statutory: Mapping[int, Mapping[dt.date, str]],
         overrides: Iterable[object] = (),
+        complete_years: Iterable[int] = (),
     ) -> None:
         self._official = official
         self._official_years = frozenset(official_years)
@@ -158,8 +189,10 @@ class WorkingCalendar:
         self.first_year = min(known)
         self.last_year = max(known)
         self._known_years = known
+        # Entered notices marked complete; a year the calendar does not know stays unknown.
+        self._complete_years = frozenset(int(y) for y in complete_years) & known
         self._provisional_years = frozenset(
-            y for y in known if y not in self._official_years and y not in self._override_years
+            y for y in known if y not in self._official_years and y not in self._complete_years
         )
         spans: list[tuple[int, int]] = []
         for y in sorted(self._provisional_years):
@@ -186,14 +219,30 @@ class WorkingCalendar:
 
     @property
     def announced_years(self) -> frozenset[int]:
-        """Years whose notice is known (shipped or entered): not provisional."""
-        return self._official_years | self._override_years
+        """Years whose whole notice is known (shipped, or entered and marked complete)."""
+        return self._official_years | self._complete_years
+
+    @property
+    def entered_years(self) -> frozenset[int]:
+        """Years with at least one override row."""
+        return self._override_years
 
     def is_provisional_year(self, year: int) -> bool:
-        self._check_year(year, dt.date(min(max(year, 1), 9999), 1, 1))
+        self._check_year(year, year, field="year")
         return year in self._provisional_years
 
-    def _check_year(self, year: int, day: dt.date, field: str = "date") -> None:
+    def year_state(self, year: int) -> str:
+        """One of ``YEAR_STATES``: official, entered complete, entered incomplete, presumed."""
+        self._check_year(year, year, field="year")
+        if year in self._official_years:
+            return YEAR_OFFICIAL
+        if year in self._complete_years:
+            return YEAR_COMPLETE
+        if year in self._override_years:
+            return YEAR_PARTIAL
+        return YEAR_PRESUMED
+
+    def _check_year(self, year: int, day: dt.date | int, field: str = "date") -> None:
         if year not in self._known_years:
             raise CalendarRangeError(day, self.first_year, self.last_year, field)
 
@@ -285,7 +334,9 @@ class WorkingCalendar:
         j = bisect_right(self._wd, o) + n - 1
         while j >= len(self._wd):
             next_year = self._hi + 1
-            self._check_year(next_year, dt.date(next_year, 1, 1), "completed")
+            if next_year not in self._known_years:
+                # The deadline would fall after the data: name the date given, not one it never typed.
+                raise CalendarRangeError(completed, self.first_year, self.last_year, "completed", after=n)
             self._ensure(self._lo, next_year)
         due = self._wd[j]
         provisional = False
@@ -320,6 +371,20 @@ class WorkingCalendar:
 def is_on_time(deadline: dt.date, reported: dt.date) -> bool:
     """A result reported on or before the deadline day is on time (按时报送)."""
     return reported <= deadline
+
+
+def notice_year(rows: Iterable[CalendarRow]) -> int:
+    """The year a full notice is for: the year most of its rows fall in (the latest on a tie).
+
+    A State Council notice may name a day of the year before (e.g. 31 December, the start of the
+    New Year holiday); it is still the notice of the following year.
+    """
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row.date.year] = counts.get(row.date.year, 0) + 1
+    if not counts:
+        raise RuleInputError("rows", "没有任何条目")
+    return max(counts, key=lambda y: (counts[y], y))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -324,6 +324,8 @@ class StandardItem(Versioned, Base):
     item: Mapped[str] = mapped_column(String(200), index=True)
     clause: Mapped[str | None] = mapped_column(String(32))
     requirement: Mapped[dict[str, Any] | None]  # RULES.md §2 requirement object
+    #: per-grade requirements (质量等级): {"合格品": requirement, …}; a declared grade picks its own
+    grades: Mapped[dict[str, Any] | None]
     method_code: Mapped[str | None] = mapped_column(String(64))
     method_clause: Mapped[str | None] = mapped_column(String(32))
 
@@ -672,6 +674,22 @@ class CalendarOverride(Versioned, Base):
     source: Mapped[str | None] = mapped_column(String(200))  # e.g. the State Council notice
 
 
+class CalendarYear(Versioned, Base):
+    """A year whose State Council holiday notice (放假通知) the lab entered.
+
+    ``complete`` (通知已完整录入): the whole notice is in ``calendar_overrides``, so the year is
+    announced; otherwise its entered rows override the days they name and every deadline that
+    depends on the year stays provisional (``spec/RULES.md`` §1). Set by a full-notice import or
+    by an administrator; changes are audited like every table.
+    """
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str | None] = mapped_column(String(200))  # the notice's number or the file it came from
+
+
 class SyncOutbox(Versioned, Base):
     """A package waiting to go to (or gone to) the provincial information system.
 
@@ -694,6 +712,9 @@ class SyncOutbox(Versioned, Base):
     sample_id: Mapped[int | None] = mapped_column(ForeignKey("samples.id"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     package: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    #: instead of ``package``: how to make it again from the stored documents (a few kilobytes;
+    #: ``app.documents.package.PackageRecipe``), so an upload keeps no second copy of them
+    recipe: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     package_ref: Mapped[str | None] = mapped_column(String(500))
     package_sha256: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20), default="pending")

@@ -2725,6 +2725,26 @@
       <translation>按法定节假日推定（暂定）</translation>
     </message>
     <message>
+      <source>Statutory holiday (notice complete)</source>
+      <translation>法定节假日（该年通知已完整录入）</translation>
+    </message>
+    <message>
+      <source>Official</source>
+      <translation>官方</translation>
+    </message>
+    <message>
+      <source>Entered (complete)</source>
+      <translation>已录入（完整）</translation>
+    </message>
+    <message>
+      <source>Entered (incomplete, provisional)</source>
+      <translation>已录入（不完整，暂定）</translation>
+    </message>
+    <message>
+      <source>Presumed (provisional)</source>
+      <translation>推定（暂定）</translation>
+    </message>
+    <message>
       <source>Monday</source>
       <translation>星期一</translation>
     </message>
@@ -2896,6 +2916,10 @@
       <translation>年份</translation>
     </message>
     <message>
+      <source>Holiday notice</source>
+      <translation>放假通知</translation>
+    </message>
+    <message>
       <source>Date</source>
       <translation>日期</translation>
     </message>
@@ -2940,6 +2964,26 @@
       <translation>CSV（date,kind,name）或 JSON 列表；逐行检查，任何一行有误则全部不导入</translation>
     </message>
     <message>
+      <source>The file is the whole notice</source>
+      <translation>文件为该年完整通知</translation>
+    </message>
+    <message>
+      <source>Mark the notice's year complete after the import: its deadlines are then no longer provisional</source>
+      <translation>导入后把通知所属年份标记为已完整录入：该年的期限不再暂定</translation>
+    </message>
+    <message>
+      <source>Notice entered completely</source>
+      <translation>通知已完整录入</translation>
+    </message>
+    <message>
+      <source>Every holiday and adjusted working day of the year's State Council notice is entered: the year is no longer provisional</source>
+      <translation>该年国务院办公厅放假通知中的放假和调休上班日期已全部录入：该年不再暂定</translation>
+    </message>
+    <message>
+      <source>Only part of the %1 notice is entered: the entered days count, the other holidays are presumed and deadlines stay provisional. Mark the notice complete once every day of it is entered.</source>
+      <translation>%1 年的放假通知只录入了一部分：已录入的日期生效，其余节假日仍为推定，期限仍为暂定。全部日期录入后，请标记为“通知已完整录入”。</translation>
+    </message>
+    <message>
       <source>No official holiday notice for %1 yet: the statutory holidays are assumed and deadlines are provisional. Import the notice when it is published.</source>
       <translation>%1 年的放假安排通知尚未发布：暂按法定节假日推定，期限为暂定。通知发布后请导入。</translation>
     </message>
@@ -2948,8 +2992,24 @@
       <translation>%1 年的放假和调休上班日期（普通周末不列出）。</translation>
     </message>
     <message>
+      <source>Notice not complete</source>
+      <translation>通知未完整录入</translation>
+    </message>
+    <message>
+      <source>Withdraw the mark: deadlines depending on the year become provisional again</source>
+      <translation>取消标记：依赖该年的期限恢复为暂定</translation>
+    </message>
+    <message>
       <source>Remove %1 from the lab's calendar entries?</source>
       <translation>从本机构录入的日历中删除 %1？</translation>
+    </message>
+    <message>
+      <source>Is every holiday and adjusted working day of the %1 State Council notice entered? Deadlines depending on %1 will no longer be provisional.</source>
+      <translation>%1 年国务院办公厅放假通知中的放假和调休上班日期是否已全部录入？确认后，依赖 %1 年的期限不再暂定。</translation>
+    </message>
+    <message>
+      <source>Mark the %1 notice as not completely entered? Deadlines depending on %1 become provisional again.</source>
+      <translation>把 %1 年的放假通知改为未完整录入？依赖 %1 年的期限将恢复为暂定。</translation>
     </message>
     <message>
       <source>Import a holiday notice</source>
@@ -2958,6 +3018,14 @@
     <message>
       <source>Calendar files (*.csv *.json);;All files (*)</source>
       <translation>日历文件 (*.csv *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>The notice of %1 is marked complete.</source>
+      <translation>%1 年的放假通知已标记为完整录入。</translation>
+    </message>
+    <message>
+      <source>The notice of %1 is shipped with the program (official).</source>
+      <translation>%1 年的放假通知已随程序提供（官方）。</translation>
     </message>
     <message>
       <source>Calendar imported</source>

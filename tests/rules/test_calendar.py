@@ -10,6 +10,10 @@ import pytest
 
 from app.ruledata import default_calendar, load_statutory_holidays
 from app.rules.calendar import (
+    YEAR_COMPLETE,
+    YEAR_OFFICIAL,
+    YEAR_PARTIAL,
+    YEAR_PRESUMED,
     CalendarImportError,
     CalendarRangeError,
     CalendarRow,
@@ -140,10 +144,20 @@ def test_out_of_range_is_a_clear_error() -> None:
         CAL.deadline(dt.date(CAL.last_year, 12, 30))  # the deadline would fall after the data
 
 
+def test_a_deadline_after_the_range_names_the_date_given_and_the_range() -> None:
+    # Issue 14: --completed 2099-12-28 blamed ``completed`` but quoted 2100-01-01.
+    with pytest.raises(CalendarRangeError) as err:
+        CAL.deadline(D("2099-12-28"))
+    message = err.value.message
+    assert err.value.field == "completed"
+    assert "2099-12-28" in message and "2100" not in message.replace("2004–2099", "")
+    assert "2004–2099" in message and "第 5 个工作日" in message
+
+
 # --- overrides --------------------------------------------------------------------------------------
 
 
-def test_overrides_beat_shipped_data_and_announce_the_year() -> None:
+def test_overrides_beat_shipped_data_but_announce_the_year_only_when_complete() -> None:
     rows = [
         CalendarRow(D("2027-02-04"), "holiday", "春节", "notice"),
         CalendarRow(D("2027-02-09"), "holiday", "春节", "notice"),
@@ -152,11 +166,53 @@ def test_overrides_beat_shipped_data_and_announce_the_year() -> None:
     cal = default_calendar(rows)
     r = cal.deadline(D("2027-02-03"))
     # Feb 4 off (override), 5 and 8 statutory, 9 off (override): 10, 11, 12, 15, 16.
-    assert r.deadline == D("2027-02-16") and r.provisional is False
+    assert r.deadline == D("2027-02-16")
     assert cal.is_working_day(D("2027-02-20")) and cal.day_info(D("2027-02-20")).source == "override"
-    assert 2027 in cal.announced_years
+    if 2027 not in OFFICIAL_YEARS:
+        assert r.provisional is True and 2027 not in cal.announced_years
+        assert cal.year_state(2027) == YEAR_PARTIAL
+        done = default_calendar(rows, complete_years=[2027])
+        assert done.deadline(D("2027-02-03")) == DeadlineResult(D("2027-02-03"), 5, D("2027-02-16"), False)
+        assert 2027 in done.announced_years and done.year_state(2027) == YEAR_COMPLETE
     # The shared shipped calendar is untouched.
     assert default_calendar().deadline(D("2027-02-03")).deadline == D("2027-02-12")
+
+
+def test_a_partial_import_keeps_the_year_provisional() -> None:
+    # Issue 14: one row of 2028 made the presumed National Day look official.
+    cal = default_calendar([CalendarRow(D("2028-05-03"), "holiday", "劳动节", "notice")])
+    r = cal.deadline(D("2028-09-28"))  # Oct 2–3 2028 are presumed statutory days
+    assert r.provisional is True
+    assert cal.day_info(D("2028-10-02")).provisional and cal.day_info(D("2028-10-02")).source == "statutory"
+    assert cal.year_state(2028) == YEAR_PARTIAL and cal.is_provisional_year(2028)
+    assert not cal.is_working_day(D("2028-05-03"))  # the row still overrides the day it names
+    # Marked complete, the same rows announce the year.
+    done = default_calendar([CalendarRow(D("2028-05-03"), "holiday", "劳动节", "notice")], complete_years={2028})
+    assert done.deadline(D("2028-09-28")).provisional is False
+    assert done.year_state(2028) == YEAR_COMPLETE and not done.is_provisional_year(2028)
+
+
+def test_a_spring_festival_only_import_leaves_mid_autumn_presumed() -> None:
+    if 2027 in OFFICIAL_YEARS:
+        pytest.skip("chinesecalendar now ships 2027")
+    rows = [CalendarRow(D(f"2027-02-{d:02d}"), "holiday", "春节", "notice") for d in range(5, 12)]
+    r = default_calendar(rows).deadline(D("2027-09-14"))
+    assert (r.deadline, r.provisional) == (D("2027-09-22"), True)
+
+
+def test_year_states() -> None:
+    last = max(OFFICIAL_YEARS)
+    cal = default_calendar([CalendarRow(dt.date(last + 2, 5, 6), "holiday", "x")], complete_years=[last + 3])
+    assert cal.year_state(last) == YEAR_OFFICIAL
+    assert cal.year_state(last + 1) == YEAR_PRESUMED
+    assert cal.year_state(last + 2) == YEAR_PARTIAL
+    # A year marked complete is announced (the lab says the notice has no days beyond the statutory ones).
+    assert cal.year_state(last + 3) == YEAR_COMPLETE
+    assert cal.announced_years == OFFICIAL_YEARS | {last + 3}
+    assert cal.entered_years == {last + 2}
+    with pytest.raises(CalendarRangeError) as err:
+        cal.year_state(2100)
+    assert err.value.field == "year" and "2100" in err.value.message and "2004–2099" in err.value.message
 
 
 def test_override_in_an_official_year() -> None:

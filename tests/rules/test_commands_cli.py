@@ -34,6 +34,13 @@ def test_deadline_bad_arguments(tmp_path: Path, args: list[str], word: str) -> N
     assert_usage_error(run_rules(args, tmp_path), word)
 
 
+def test_deadline_past_the_last_year_names_the_date_given_and_the_range(tmp_path: Path) -> None:
+    # Issue 14: the message blamed ``completed`` but quoted 2100-01-01, a date nobody typed.
+    run = run_rules(["deadline", "--completed", "2099-12-28"], tmp_path)
+    assert_usage_error(run, "completed", "2099-12-28", "2004–2099")
+    assert "2100" not in run.stderr
+
+
 @pytest.mark.parametrize(
     ("command", "stdin", "word"),
     [

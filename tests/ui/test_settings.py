@@ -127,6 +127,52 @@ def test_a_calendar_import_with_a_bad_line_changes_nothing(qtbot, demo_ctx, tmp_
     assert page.remove_day_button.isEnabled()
 
 
+def test_the_calendar_tab_shows_each_years_notice_and_marks_a_year_complete(qtbot, demo_ctx, tmp_path: Path):
+    """Issue 14: a partial import is 已录入（不完整，暂定）; the administrator marks the notice complete."""
+    page = open_page(qtbot, demo_ctx)
+    qtbot.waitUntil(lambda: len(page.years) > 0, timeout=10000)
+    states = {int(page.year_table.item(r, 0).text()): page.year_table.item(r, 1).text()
+              for r in range(page.year_table.rowCount())}
+    assert states[2020] == "官方" and states[2031] == "推定（暂定）"
+
+    page.cal_year.setValue(2031)
+    assert idle()
+    partial = tmp_path / "may.csv"
+    partial.write_text("date,kind,name\n2031-05-05,holiday,劳动节\n", encoding="utf-8")
+    shown = []
+    page.show_message = lambda title, text: shown.append(text)
+    page.import_calendar(partial)
+    assert idle()
+    qtbot.waitUntil(lambda: page.cal_state.text() == "已录入（不完整，暂定）", timeout=10000)
+    assert "暂定" in page.cal_note.text() and page.complete_button.isEnabled()
+    assert page.complete_button.text() == "通知已完整录入"
+    qtbot.waitUntil(lambda: any(y.year == 2031 and y.state == "partial" for y in page.years), timeout=10000)
+
+    asked = []
+    page.confirm = lambda title, text: asked.append(text) or True
+    page.mark_complete()
+    assert idle()
+    qtbot.waitUntil(lambda: page.cal_state.text() == "已录入（完整）", timeout=10000)
+    assert "2031" in asked[0] and not page.provisional
+    assert page.complete_button.text() == "通知未完整录入"
+    assert calendar_service.year_days(demo_ctx, 2031).state == "complete"
+
+    # a full-notice import marks its own year and shows it
+    full = tmp_path / "2032.csv"
+    full.write_text("date,kind,name\n2032-01-01,holiday,元旦\n2032-10-08,workday,国庆节调休上班\n", encoding="utf-8")
+    page.import_complete.setChecked(True)
+    page.import_calendar(full)
+    assert idle()
+    qtbot.waitUntil(lambda: page.cal_year.value() == 2032 and page.cal_state.text() == "已录入（完整）",
+                    timeout=10000)
+    assert "2032 年的放假通知已标记为完整录入" in shown[-1]
+
+
+def test_a_technician_cannot_mark_a_notice_complete(qtbot, demo_ctx):
+    page = open_page(qtbot, as_user(demo_ctx, "wangjian"))
+    assert not page.complete_button.isVisibleTo(page) and not page.import_complete.isVisibleTo(page)
+
+
 def test_the_pattern_preview_updates(qtbot, demo_ctx):
     page = open_page(qtbot, demo_ctx)
     assert page.sample_preview.text() == "HBFX-2026-DQ-01-0001"

@@ -43,7 +43,7 @@ from app.ui.application import LANGUAGES, settings, ui_language
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
 from app.ui.ops import bus, run_op
-from app.ui.pages.tasks import fill_table, make_table, selected_id
+from app.ui.pages.tasks import fill_table, make_table, select_id, selected_id
 from app.ui.widgets import FieldErrors
 
 
@@ -68,7 +68,21 @@ def day_source_labels() -> dict[str, str]:
         "override": QCoreApplication.translate("SettingsLabels", "Entered by the lab"),
         "official": QCoreApplication.translate("SettingsLabels", "State Council notice (shipped)"),
         "statutory": QCoreApplication.translate("SettingsLabels", "Statutory holidays (provisional)"),
+        "statutory_complete": QCoreApplication.translate("SettingsLabels", "Statutory holiday (notice complete)"),
     }
+
+
+def year_state_labels() -> dict[str, str]:
+    """What is known of a year's holiday notice (spec/RULES.md §1)."""
+    return {
+        "official": QCoreApplication.translate("SettingsLabels", "Official"),
+        "complete": QCoreApplication.translate("SettingsLabels", "Entered (complete)"),
+        "partial": QCoreApplication.translate("SettingsLabels", "Entered (incomplete, provisional)"),
+        "presumed": QCoreApplication.translate("SettingsLabels", "Presumed (provisional)"),
+    }
+
+
+YEAR_STATE_COLOURS = {"official": "#e3f4e3", "complete": "#e0f0fd", "partial": "#fdebd0", "presumed": "#f3f3f3"}
 
 
 def weekday_names() -> list[str]:
@@ -497,7 +511,15 @@ class SettingsPage(QWidget):
     # ------------------------------------------------------------------ calendar
     def _calendar_tab(self) -> QWidget:
         tab = QWidget()
-        outer = QVBoxLayout(tab)
+        outer = QHBoxLayout(tab)
+        self.year_table = make_table([self.tr("Year"), self.tr("Holiday notice")], "settings/calendar_years",
+                                     widths=[60, 200])
+        self.year_table.setObjectName("calendar_years")
+        self.year_table.setMaximumWidth(300)
+        self.year_table.itemSelectionChanged.connect(self._year_selected)
+        outer.addWidget(self.year_table)
+        right = QVBoxLayout()
+        outer.addLayout(right, 1)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Year")))
         self.cal_year = QSpinBox()
@@ -506,18 +528,21 @@ class SettingsPage(QWidget):
         self.cal_year.setValue(dt.date.today().year)
         self.cal_year.valueChanged.connect(lambda _v: self.load_calendar())
         row.addWidget(self.cal_year)
+        self.cal_state = QLabel()
+        self.cal_state.setObjectName("calendar_state")
+        row.addWidget(self.cal_state)
         self.cal_note = QLabel()
         self.cal_note.setObjectName("calendar_note")
         self.cal_note.setWordWrap(True)
         row.addWidget(self.cal_note, 1)
-        outer.addLayout(row)
+        right.addLayout(row)
         self.day_table = make_table(
             [self.tr("Date"), self.tr("Weekday"), self.tr("Kind"), self.tr("Holiday name"), self.tr("Source"),
              self.tr("Notice number")],
             "settings/calendar", widths=[100, 80, 130, 120, 260, 200],
         )
         self.day_table.itemSelectionChanged.connect(self._day_selected)
-        outer.addWidget(self.day_table, 1)
+        right.addWidget(self.day_table, 1)
         row = QHBoxLayout()
         self.add_day_button = QPushButton(self.tr("Add day…"))
         self.add_day_button.clicked.connect(self.add_day)
@@ -530,23 +555,72 @@ class SettingsPage(QWidget):
             self.tr("CSV (date,kind,name) or JSON list; every line is checked and nothing is imported if one is bad")
         )
         self.import_calendar_button.clicked.connect(lambda: self.import_calendar())
-        for b in (self.add_day_button, self.remove_day_button, self.import_calendar_button):
+        self.import_complete = QCheckBox(self.tr("The file is the whole notice"))
+        self.import_complete.setObjectName("import_complete")
+        self.import_complete.setToolTip(
+            self.tr("Mark the notice's year complete after the import: its deadlines are then no longer provisional")
+        )
+        self.complete_button = QPushButton(self.tr("Notice entered completely"))
+        self.complete_button.setObjectName("mark_complete")
+        self.complete_button.setToolTip(
+            self.tr("Every holiday and adjusted working day of the year's State Council notice is entered: "
+                    "the year is no longer provisional")
+        )
+        self.complete_button.clicked.connect(lambda: self.mark_complete())
+        for b in (self.add_day_button, self.remove_day_button, self.import_calendar_button, self.import_complete,
+                  self.complete_button):
             row.addWidget(b)
             b.setVisible(self.is_admin)
         row.addStretch(1)
-        outer.addLayout(row)
+        right.addLayout(row)
         self._day_selected()
+        self.year_state = None  # calendar_service.YearDays of the year shown
+        self.years: list[calendar_service.YearState] = []
         return tab
 
     def load_calendar(self) -> None:
         year = self.cal_year.value()
         run_op(calendar_service.year_days, self.ctx, year, on_done=lambda r: self._show_days(year, r),
+               on_error=lambda exc: alive(self) and self._year_failed(year, exc))
+        run_op(calendar_service.year_states, self.ctx, on_done=self._show_years,
                on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
 
-    def _show_days(self, year: int, result) -> None:
+    def _year_failed(self, year: int, exc: BaseException) -> None:
+        if year != self.cal_year.value():
+            return
+        if isinstance(exc, RiskmonError):  # a year the program has no data for: say so on the page
+            self.days, self.provisional, self.year_state = [], True, None
+            fill_table(self.day_table, [])
+            self.cal_state.setText("")
+            self.cal_note.setText(exc.message)
+            self.cal_note.setStyleSheet("color: #a00;")
+            self._day_selected()
+            return
+        widgets.show_error(self, exc)
+
+    def _show_years(self, years: list[calendar_service.YearState]) -> None:
+        if not alive(self):
+            return
+        self.years = years
+        labels = year_state_labels()
+        rows = [(y.year, [str(y.year), labels[y.state]]) for y in years]
+        self.year_table.blockSignals(True)
+        fill_table(self.year_table, rows, self.cal_year.value())
+        for r, y in enumerate(years):
+            self.year_table.item(r, 1).setBackground(QBrush(QColor(YEAR_STATE_COLOURS[y.state])))
+        self.year_table.blockSignals(False)
+        select_id(self.year_table, self.cal_year.value())
+
+    def _year_selected(self) -> None:
+        year = selected_id(self.year_table)
+        if year is not None and year != self.cal_year.value():
+            self.cal_year.setValue(int(year))
+
+    def _show_days(self, year: int, result: calendar_service.YearDays) -> None:
         if not alive(self) or year != self.cal_year.value():
             return
-        self.days, self.provisional = result
+        self.year_state = result
+        self.days, self.provisional = result.days, result.provisional
         kinds = day_kind_labels()
         sources = day_source_labels()
         names = weekday_names()
@@ -559,7 +633,14 @@ class SettingsPage(QWidget):
         for r, d in enumerate(self.days):
             colour = QColor("#fde0e0") if d.kind == "holiday" else QColor("#e0f0fd")
             self.day_table.item(r, 2).setBackground(QBrush(colour))
-        if self.provisional:
+        self.cal_state.setText(year_state_labels()[result.state])
+        self.cal_state.setStyleSheet(f"background: {YEAR_STATE_COLOURS[result.state]}; padding: 2px 6px;")
+        if result.state == "partial":
+            self.cal_note.setText(self.tr("Only part of the %1 notice is entered: the entered days count, the other "
+                                          "holidays are presumed and deadlines stay provisional. Mark the notice "
+                                          "complete once every day of it is entered.").replace("%1", str(year)))
+            self.cal_note.setStyleSheet("color: #8a4b00;")
+        elif self.provisional:
             self.cal_note.setText(self.tr("No official holiday notice for %1 yet: the statutory holidays are assumed "
                                           "and deadlines are provisional. Import the notice when it is published.")
                                   .replace("%1", str(year)))
@@ -568,6 +649,16 @@ class SettingsPage(QWidget):
             self.cal_note.setText(self.tr("Holidays and adjusted working days of %1 (weekends not listed).")
                                   .replace("%1", str(year)))
             self.cal_note.setStyleSheet("")
+        if result.state == "complete":
+            self.complete_button.setText(self.tr("Notice not complete"))
+            self.complete_button.setToolTip(self.tr("Withdraw the mark: deadlines depending on the year become "
+                                                    "provisional again"))
+        else:
+            self.complete_button.setText(self.tr("Notice entered completely"))
+            self.complete_button.setToolTip(
+                self.tr("Every holiday and adjusted working day of the year's State Council notice is entered: "
+                        "the year is no longer provisional"))
+        self.complete_button.setEnabled(result.state in ("partial", "complete"))
         self._day_selected()
 
     def current_day(self) -> calendar_service.CalendarDay | None:
@@ -603,18 +694,46 @@ class SettingsPage(QWidget):
             settings().setValue("settings/last_dir", str(Path(path).parent))
         return path
 
+    def mark_complete(self, complete: bool | None = None) -> None:
+        """通知已完整录入: mark the shown year's notice complete (or withdraw the mark)."""
+        shown = self.year_state
+        if not self.is_admin or shown is None:
+            return
+        year = self.cal_year.value()
+        if complete is None:
+            complete = shown.state != "complete"
+        if complete:
+            question = self.tr("Is every holiday and adjusted working day of the %1 State Council notice entered? "
+                               "Deadlines depending on %1 will no longer be provisional.")
+        else:
+            question = self.tr("Mark the %1 notice as not completely entered? Deadlines depending on %1 become "
+                               "provisional again.")
+        if not self.confirm(self.tr("Holiday notice"), question.replace("%1", str(year))):
+            return
+        run_op(calendar_service.set_year_complete, self.ctx, year, complete,
+               on_done=lambda _r: bus.changed.emit({"calendar"}),
+               on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
     def import_calendar(self, path: str | Path | None = None) -> None:
         path = path or self.ask_open_path(self.tr("Import a holiday notice"),
                                           self.tr("Calendar files (*.csv *.json);;All files (*)"))
         if not path:
             return
-        run_op(calendar_service.import_calendar, self.ctx, Path(path), on_done=self._calendar_imported,
-               on_error=self._calendar_import_failed)
+        run_op(calendar_service.import_calendar, self.ctx, Path(path), complete=self.import_complete.isChecked(),
+               on_done=self._calendar_imported, on_error=self._calendar_import_failed)
 
-    def _calendar_imported(self, count: int) -> None:
+    def _calendar_imported(self, result: calendar_service.CalendarImport) -> None:
         bus.changed.emit({"calendar"})
-        if alive(self):
-            self.show_message(self.tr("Calendar imported"), self.tr("%n day(s) imported.", "", count))
+        if not alive(self):
+            return
+        text = self.tr("%n day(s) imported.", "", result.count)
+        if result.completed_year is not None:
+            text += " " + self.tr("The notice of %1 is marked complete.").replace("%1", str(result.completed_year))
+            self.cal_year.setValue(result.completed_year)
+        elif result.official_year is not None:
+            text += " " + self.tr("The notice of %1 is shipped with the program (official).").replace(
+                "%1", str(result.official_year))
+        self.show_message(self.tr("Calendar imported"), text)
 
     def _calendar_import_failed(self, exc: BaseException) -> None:
         if not alive(self):
