@@ -12,7 +12,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -241,25 +241,8 @@ def _check_inputs(data: PackageManifestData, files: Mapping[str, bytes]) -> None
         raise ValidationError(problems)
 
 
-def package_bytes(manifest_data: PackageManifestData, files: Mapping[str, bytes]) -> bytes:
-    """The package as bytes (deterministic for the same inputs). ``ValidationError`` for bad inputs."""
-    _check_inputs(manifest_data, files)
-    files = {k: bytes(v) for k, v in files.items()}
-    manifest = manifest_dict(manifest_data, files)
-    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    created = _created_at(manifest_data)
-    stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
-    if created.year < 1980:
-        stamp = (1980, 1, 1, 0, 0, 0)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, content in [(MANIFEST_NAME, text.encode("utf-8")), *sorted(files.items())]:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return buf.getvalue()
+def _manifest_text(manifest: dict[str, Any]) -> str:
+    return json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
 def _zip_stamp(data: PackageManifestData) -> tuple[int, int, int, int, int, int]:
@@ -269,9 +252,49 @@ def _zip_stamp(data: PackageManifestData) -> tuple[int, int, int, int, int, int]
     return (created.year, created.month, created.day, created.hour, created.minute, created.second)
 
 
+def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
+    """An entry's header: deflated, except PDFs, whose streams are compressed already (stored)."""
+    zi = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+    zi.compress_type = zipfile.ZIP_STORED if name.lower().endswith(".pdf") else zipfile.ZIP_DEFLATED
+    zi.create_system = 3
+    zi.external_attr = 0o644 << 16
+    return zi
+
+
+Reader = Callable[[], bytes]
+
+
+def _zip_into(out: BinaryIO, manifest_text: str, stamp: tuple[int, ...],
+              files: Iterable[tuple[str, Reader, int, str]]) -> None:
+    """The one ZIP writer: ``manifest.json`` first, then ``files`` (name, reader, size, SHA-256)
+    in name order, one file's bytes in memory at a time, each checked against its size and hash."""
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr(_entry(MANIFEST_NAME, stamp), manifest_text.encode("utf-8"), compresslevel=6)
+        for name, read, size, digest in sorted(files, key=lambda f: f[0]):
+            content = read()
+            if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
+                raise ValidationError(f"文件 {name} 的内容与保存时的校验值不符，已停止。")
+            zf.writestr(_entry(name, stamp), content, compresslevel=6)
+            del content
+
+
+def _listed(files: Mapping[str, bytes]) -> list[tuple[str, Reader, int, str]]:
+    return [(name, (lambda c=content: c), len(content), hashlib.sha256(content).hexdigest())
+            for name, content in files.items()]
+
+
+def package_bytes(manifest_data: PackageManifestData, files: Mapping[str, bytes]) -> bytes:
+    """The package as bytes (deterministic for the same inputs). ``ValidationError`` for bad inputs."""
+    _check_inputs(manifest_data, files)
+    files = {k: bytes(v) for k, v in files.items()}
+    buf = io.BytesIO()
+    _zip_into(buf, _manifest_text(manifest_dict(manifest_data, files)), _zip_stamp(manifest_data), _listed(files))
+    return buf.getvalue()
+
+
 def write_package_to(
     manifest_data: PackageManifestData,
-    listing: Mapping[str, tuple[int, str, Callable[[], bytes]]],
+    listing: Mapping[str, tuple[int, str, Reader]],
     out: BinaryIO,
 ) -> None:
     """Write a package into the open binary file ``out`` one file at a time: ``listing`` maps each
@@ -280,25 +303,67 @@ def write_package_to(
     hash is refused (``ValidationError``), so the manifest never lies about what it carries."""
     _check_inputs(manifest_data, {name: b"" for name in listing})
     manifest = _manifest(manifest_data, {k: (v[0], v[1]) for k, v in listing.items()})
-    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    stamp = _zip_stamp(manifest_data)
+    _zip_into(out, _manifest_text(manifest), _zip_stamp(manifest_data),
+              [(name, read, size, digest) for name, (size, digest, read) in listing.items()])
 
-    def info(name: str) -> zipfile.ZipInfo:
-        zi = zipfile.ZipInfo(name, date_time=stamp)
-        zi.compress_type = zipfile.ZIP_DEFLATED
-        zi.create_system = 3
-        zi.external_attr = 0o644 << 16
-        return zi
 
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr(info(MANIFEST_NAME), text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-        for name in sorted(listing):
-            size, digest, read = listing[name]
-            content = read()
-            if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
-                raise ValidationError(f"文件 {name} 的内容与保存时的校验值不符，导出已停止。")
-            zf.writestr(info(name), content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-            del content
+# --------------------------------------------------------------------------- recipes
+
+
+@dataclass(frozen=True)
+class PackageRecipe:
+    """How to make a package again from stored documents: the manifest text, the entries' time
+    stamp and, per file, where its bytes are kept (``source``, ``ident``) with their size and
+    SHA-256. A queued upload keeps its recipe (a few kilobytes) instead of a second copy of the
+    documents; :func:`assemble` gives the same bytes, or refuses when a stored file changed."""
+
+    manifest: str
+    stamp: tuple[int, ...]
+    files: tuple[tuple[str, str, int, int, str], ...]  # name, source, ident, size, sha256
+
+    def encode(self) -> bytes:
+        """Compact bytes for storing (deflated JSON)."""
+        import zlib
+
+        body = {"manifest": self.manifest, "stamp": list(self.stamp), "files": [list(f) for f in self.files]}
+        return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
+
+    @classmethod
+    def decode(cls, data: bytes) -> PackageRecipe:
+        import zlib
+
+        try:
+            body = json.loads(zlib.decompress(bytes(data)).decode("utf-8"))
+            return cls(str(body["manifest"]), tuple(int(x) for x in body["stamp"]),
+                       tuple((str(n), str(s), int(i), int(z), str(h)) for n, s, i, z, h in body["files"]))
+        except (zlib.error, ValueError, KeyError, TypeError) as exc:
+            raise ValidationError("上传包的组装说明已损坏，无法重新生成上传包。") from exc
+
+
+def package_with_recipe(manifest_data: PackageManifestData,
+                        files: Mapping[str, tuple[bytes, str, int]]) -> tuple[bytes, PackageRecipe]:
+    """The package of ``files`` (name → (bytes, source, ident)) and the recipe to make it again
+    from the stored documents (``source``/``ident`` say where each file's bytes are kept)."""
+    contents = {name: bytes(v[0]) for name, v in files.items()}
+    _check_inputs(manifest_data, contents)
+    manifest = _manifest_text(manifest_dict(manifest_data, contents))
+    recipe = PackageRecipe(
+        manifest, _zip_stamp(manifest_data),
+        tuple((name, files[name][1], int(files[name][2]), len(contents[name]),
+               hashlib.sha256(contents[name]).hexdigest()) for name in sorted(files)),
+    )
+    return assemble(recipe, lambda source, ident: next(
+        contents[n] for n, s, i, _z, _h in recipe.files if s == source and i == ident)), recipe
+
+
+def assemble(recipe: PackageRecipe, read: Callable[[str, int], bytes]) -> bytes:
+    """The package a recipe describes, reading each file with ``read(source, ident)``;
+    ``ValidationError`` when a stored file no longer matches its size and hash."""
+    buf = io.BytesIO()
+    _zip_into(buf, recipe.manifest, recipe.stamp,
+              [(name, (lambda s=source, i=ident: read(s, i)), size, digest)
+               for name, source, ident, size, digest in recipe.files])
+    return buf.getvalue()
 
 
 def write_package(

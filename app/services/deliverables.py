@@ -19,6 +19,7 @@ document, its frozen bytes and its queued upload are stored together or not at a
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -157,28 +158,44 @@ def _sample_entry(session: Session, report: Report, report_file: str | None) -> 
     return PackageSample.from_report(_test_report(session, report.sample, report), report_file)
 
 
+@dataclass(frozen=True)
+class Built:
+    """An upload's package, and the recipe to make it again from the stored documents."""
+
+    package: bytes
+    recipe: bytes
+
+
+Files = dict[str, tuple[bytes, str, int]]  # entry name → (bytes, where they are stored, row id)
+
+
+def _built(manifest: PackageManifestData, files: Files) -> Built:
+    from app.documents.package import package_with_recipe
+
+    package, recipe = package_with_recipe(manifest, files)
+    return Built(package, recipe.encode())
+
+
 def _notice_parts(session: Session, report: Report, notices: list[Notification], tz: Any
-                  ) -> tuple[list[PackageNotification], dict[str, bytes]]:
+                  ) -> tuple[list[PackageNotification], Files]:
     """Entries and files of ``notices``, numbered by their place among all the report's notices."""
     all_ids = list(session.scalars(
         select(Notification.id).where(Notification.report_id == report.id).order_by(Notification.id)))
     sample_number = report.sample.number if report.sample else ""
     entries: list[PackageNotification] = []
-    files: dict[str, bytes] = {}
+    files: Files = {}
     for n in notices:
         name = notice_file_name(sample_number, all_ids.index(n.id) + 1)
-        files[name] = frozen_notice_pdf(session, n)
+        files[name] = (frozen_notice_pdf(session, n), "notice", n.id)
         entries.append(notice_entry(n, sample_number, name, tz))
     return entries, files
 
 
-def result_package(session: Session, report: Report) -> bytes:
+def result_package(session: Session, report: Report) -> Built:
     """One approved test report: its frozen PDF, the notices issued for it so far, the results."""
-    from app.documents.package import package_bytes
-
     tz = _tz(session)
     name = report_file_name(report.number)
-    files = {name: freeze_test_report(session, report)}
+    files: Files = {name: (freeze_test_report(session, report), "report", report.id)}
     notices = list(session.scalars(
         select(Notification).where(Notification.report_id == report.id).order_by(Notification.id)))
     entries, notice_files = _notice_parts(session, report, notices, tz)
@@ -187,13 +204,11 @@ def result_package(session: Session, report: Report) -> bytes:
         lab=_lab(session), task=package_task(report.task), samples=(_sample_entry(session, report, name),),
         notifications=tuple(entries), created_at=aware(report.approved_at), package_kind="result",
     )
-    return package_bytes(manifest, files)
+    return _built(manifest, files)
 
 
-def notice_package(session: Session, report: Report, notices: list[Notification]) -> bytes:
+def notice_package(session: Session, report: Report, notices: list[Notification]) -> Built:
     """Notices issued after their report was queued; the sample entry names the report."""
-    from app.documents.package import package_bytes
-
     tz = _tz(session)
     entries, files = _notice_parts(session, report, notices, tz)
     issued = max((aware(n.issued_at) for n in notices if n.issued_at is not None), default=None)
@@ -201,13 +216,11 @@ def notice_package(session: Session, report: Report, notices: list[Notification]
         lab=_lab(session), task=package_task(report.task), samples=(_sample_entry(session, report, None),),
         notifications=tuple(entries), created_at=issued, package_kind="notice",
     )
-    return package_bytes(manifest, files)
+    return _built(manifest, files)
 
 
-def analysis_package(session: Session, report: Report, data: AnalysisData, pdf: bytes) -> bytes:
+def analysis_package(session: Session, report: Report, data: AnalysisData, pdf: bytes) -> Built:
     """The approved analysis report of a task."""
-    from app.documents.package import package_bytes
-
     name = analysis_file_name(report.task.number if report.task else report.number)
     risk = data.risk
     manifest = PackageManifestData(
@@ -216,7 +229,7 @@ def analysis_package(session: Session, report: Report, data: AnalysisData, pdf: 
                                  risk.model_version if risk else ""),
         created_at=aware(report.approved_at), package_kind="analysis",
     )
-    return package_bytes(manifest, {name: pdf})
+    return _built(manifest, {name: (pdf, "report", report.id)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,14 +268,16 @@ def on_test_report_approved(session: Session, report: Report, *, issue: bool = F
         issue_notices(session, report.sample, report, queue=False)
     if report.replaces is not None:
         supersede_unsent(session, report.replaces, report)
-    return outbox.enqueue(session, "result", package=result_package(session, report), task_id=report.task_id,
+    built = result_package(session, report)
+    return outbox.enqueue(session, "result", package=built.package, recipe=built.recipe, task_id=report.task_id,
                           report_id=report.id, sample_id=report.sample_id, lab=lab_key(session))
 
 
 def enqueue_notices(session: Session, report: Report, notices: list[Notification]) -> SyncOutbox:
     """Queue notices issued after their report's upload as one ``notice`` item."""
     first = min(n.id for n in notices)
-    return outbox.enqueue(session, "notice", package=notice_package(session, report, notices),
+    built = notice_package(session, report, notices)
+    return outbox.enqueue(session, "notice", package=built.package, recipe=built.recipe,
                           task_id=report.task_id, report_id=report.id, sample_id=report.sample_id,
                           ref_id=first, lab=lab_key(session))
 
@@ -279,7 +294,8 @@ def on_analysis_approved(session: Session, report: Report) -> SyncOutbox:
     if report.replaces is not None:
         supersede_unsent(session, report.replaces, report)
     session.flush()
-    return outbox.enqueue(session, "analysis_report", package=analysis_package(session, report, data, pdf),
+    built = analysis_package(session, report, data, pdf)
+    return outbox.enqueue(session, "analysis_report", package=built.package, recipe=built.recipe,
                           task_id=report.task_id, report_id=report.id, lab=lab_key(session))
 
 
@@ -371,7 +387,8 @@ def upgrade_0002(connection: Any) -> None:
             for report in reports:
                 if report.number in received or _result_item(session, report.id) is not None:
                     continue
-                outbox.enqueue(session, "result", package=result_package(session, report), task_id=task_id,
+                built = result_package(session, report)
+                outbox.enqueue(session, "result", package=built.package, recipe=built.recipe, task_id=task_id,
                                report_id=report.id, sample_id=report.sample_id, lab=lab_key(session))
         session.flush()
     finally:

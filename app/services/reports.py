@@ -193,14 +193,15 @@ def approve_report(ctx: Context, report_id: int, version: int, password: str, *,
             raise ValidationError(f"报告当前状态为“{REPORT_STATUS_LABELS[r.status]}”，须先审核再批准。")
         if r.compiled_by_id == ctx.user.id:
             raise PermissionDenied("不能批准自己编制的报告。")
-        r.status = "approved"
-        r.approved_by_id, r.approved_at = ctx.user.id, utcnow()
-        if r.replaces is not None:
-            r.replaces.status = "superseded"
-        if r.sample is not None:
-            r.sample.status = "reported" if r.sample.reported_date else "approved"
+        with uow.session.no_autoflush:  # the approval and its frozen PDF are written as one change
+            r.status = "approved"
+            r.approved_by_id, r.approved_at = ctx.user.id, utcnow()
+            if r.replaces is not None:
+                r.replaces.status = "superseded"
+            if r.sample is not None:
+                r.sample.status = "reported" if r.sample.reported_date else "approved"
+            deliverables.on_approved(uow.session, r, issue_notices=issue_notices)
         uow.session.flush()
-        deliverables.on_approved(uow.session, r, issue_notices=issue_notices)
         info = _info(uow.session, r)
         uow.commit()
     return info

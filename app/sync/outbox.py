@@ -39,7 +39,7 @@ from app.errors import NotFoundError, ValidationError
 from app.store.models import OUTBOX_KINDS, OUTBOX_STATES, MonitoringTask, Report, Sample, SyncOutbox
 from app.store.types import utcnow
 from app.sync import mapping
-from app.sync.packages import validate_package
+from app.sync.packages import package_of, validate_package
 
 STATE_LABELS = {
     "pending": "待上传",
@@ -150,6 +150,7 @@ def enqueue(
     now: datetime | None = None,
     check_package: bool = True,
     lab: str = "",
+    recipe: bytes | None = None,
 ) -> SyncOutbox:
     """Queue ``package`` for upload, in the caller's transaction (flushed, not committed).
 
@@ -160,7 +161,8 @@ def enqueue(
     the task; :func:`idempotency_key_for`, with ``lab``, e.g. the CMA number). Queuing
     the same key with the same package again returns the existing item; with a different
     package it is refused. The package is checked like the provincial side will check it; a bad
-    package is refused before anything is written.
+    package is refused before anything is written. With ``recipe`` (how to make ``package``
+    again from the stored documents) the item keeps the recipe instead of a copy of the package.
     """
     if kind not in OUTBOX_KINDS:
         raise ValidationError(f"未知的上传类型：{kind}", field="kind")
@@ -197,7 +199,8 @@ def enqueue(
         report_id=report_id,
         sample_id=sample_id,
         idempotency_key=idempotency_key,
-        package=package,
+        package=None if recipe is not None else package,
+        recipe=recipe,
         package_sha256=digest,
         state="pending",
         attempts=0,
@@ -307,10 +310,7 @@ def get_package(db: Any, item_id: int) -> bytes:
     from app.store.uow import UnitOfWork
 
     with UnitOfWork(db, actor="sync") as uow:
-        item = _load(uow.session, item_id)
-        if item.package is None:
-            raise NotFoundError("该上传记录没有保存上传包内容")
-        return bytes(item.package)
+        return package_of(uow.session, _load(uow.session, item_id))
 
 
 def counts(db: Any) -> dict[str, int]:
@@ -419,9 +419,7 @@ def export_for_hand_delivery(db: Any, item_id: int, folder: str | Path, *, actor
         if item.state in ("accepted", "delivered_by_hand"):
             raise ValidationError("该上传已完成，不需要再导出")
         _refuse_superseded(item)
-        if item.package is None:
-            raise NotFoundError("该上传记录没有保存上传包内容")
-        package = bytes(item.package)
+        package = package_of(uow.session, item)
         meta = _meta(uow.session, item)
         gateway = FolderGateway(folder)
         receipt = gateway.upload(package, item.idempotency_key, meta)

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.documents.package import verify_package
+from app.errors import ValidationError
 
 
 def validate_package(data: bytes) -> tuple[list[str], list[str]]:
@@ -30,4 +33,34 @@ def validate_upload(data: bytes, kind: str | None) -> tuple[list[str], list[str]
         problems.append(f"上传类型 {kind} 与上传包内容（{declared}）不符")
         codes.append("kind_mismatch")
     return problems, codes
+
+
+def stored_document(session: Any, source: str, ident: int) -> bytes:
+    """The stored bytes a package recipe names: an issued report's or notice's PDF."""
+    from sqlalchemy import select
+
+    from app.store.models import Notification, Report
+
+    model = {"report": Report, "notice": Notification}.get(source)
+    data = session.scalar(select(model.pdf).where(model.id == ident)) if model is not None else None
+    if data is None:
+        raise ValidationError(f"上传包所需的已保存文件（{source} {ident}）不存在。")
+    return bytes(data)
+
+
+def package_of(session: Any, item: Any) -> bytes:
+    """The bytes an outbox item uploads: its stored package, or the package its recipe makes from
+    the stored documents — refused (``ValidationError``) when that is not exactly what was queued."""
+    import hashlib
+
+    from app.documents.package import PackageRecipe, assemble
+
+    if item.package is not None:
+        return bytes(item.package)
+    if item.recipe is None:
+        raise ValidationError("该上传记录没有保存上传包内容")
+    package = assemble(PackageRecipe.decode(item.recipe), lambda s, i: stored_document(session, s, i))
+    if item.package_sha256 and hashlib.sha256(package).hexdigest() != item.package_sha256:
+        raise ValidationError("上传包所依据的已保存文件与入队时不符（SHA-256 不同），请人工核对。")
+    return package
 

@@ -56,6 +56,7 @@ from app.sync.gateway import (
     Receipt,
     is_loopback_url,
 )
+from app.sync.packages import package_of
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ def claim_due(
             .where(_due(now))
             .order_by(SyncOutbox.next_attempt_at.asc().nulls_first(), SyncOutbox.id)
             .limit(limit)
-            .options(undefer(SyncOutbox.package))
+            .options(undefer(SyncOutbox.package), undefer(SyncOutbox.recipe))
         )
         if getattr(db, "backend", "") == "postgresql":
             query = query.with_for_update(skip_locked=True)
@@ -206,17 +207,27 @@ def claim_due(
             return []
         previous = {it.id: (it.state, it.next_attempt_at) for it in items}
         lease_end = (lease_start or now) + timedelta(seconds=lease)
-        for it in items:
+        packages: dict[int, bytes] = {}
+        for it in list(items):
+            try:
+                packages[it.id] = package_of(s, it)
+            except ValidationError as exc:  # a stored document changed since it was queued
+                it.state, it.next_attempt_at, it.last_error = "failed", None, exc.message[:1000]
+                items.remove(it)
+                continue
             it.state = "sending"
             it.attempts = (it.attempts or 0) + 1
             it.next_attempt_at = lease_end
         uow.flush()
+        if not items:
+            uow.commit()
+            return []
         metas = outbox._metas(s, items)
         claims = [
             Claim(
                 id=it.id,
                 idempotency_key=it.idempotency_key,
-                package=bytes(it.package or b""),
+                package=packages[it.id],
                 meta=metas[it.id],
                 attempts=it.attempts,
                 version=it.version,

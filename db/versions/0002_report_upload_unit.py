@@ -7,7 +7,8 @@ Schema:
 * ``reports.snapshot``: the analysis report's data frozen when it is compiled; ``return_comment``;
 * ``sync_outbox``: kinds ``result`` (one approved test report) and ``notice`` beside
   ``analysis_report`` and the old whole-task ``task_results``; the state ``superseded``;
-  ``sample_id`` and ``note``.
+  ``sample_id``, ``note`` and ``recipe`` (how to make the package again from the stored
+  documents, instead of a second copy of them in ``package``).
 
 Data (:func:`app.services.deliverables.upgrade_0002`, run in this migration's transaction):
 existing notices get their PDFs frozen, and whole-task items that were not yet accepted are
@@ -51,6 +52,7 @@ def upgrade() -> None:
     with op.batch_alter_table('sync_outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sample_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('note', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('recipe', sa.LargeBinary(), nullable=True))
         batch_op.create_index(batch_op.f('ix_sync_outbox_sample_id'), ['sample_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_sync_outbox_sample_id_samples'), 'samples', ['sample_id'], ['id'])
         batch_op.drop_constraint(batch_op.f('ck_sync_outbox_kind'), type_='check')
@@ -71,6 +73,7 @@ def downgrade() -> None:
         batch_op.create_check_constraint(op.f('ck_sync_outbox_kind'), _OLD_KINDS)
         batch_op.drop_constraint(batch_op.f('fk_sync_outbox_sample_id_samples'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_sync_outbox_sample_id'))
+        batch_op.drop_column('recipe')
         batch_op.drop_column('note')
         batch_op.drop_column('sample_id')
 

@@ -195,7 +195,9 @@ def _check(waiting: SimpleNamespace, home: Path) -> str:
                 assert notices and all(n.pdf is not None and n.report_id == report.id for n in notices)
                 assert [(i.kind, i.report_id, i.sample_id, i.state) for i in items] == [
                     ("result", report.id, sample.id, "pending")]
-                package = bytes(items[0].package)
+                assert items[0].package is None and items[0].recipe  # no second copy of the PDFs
+                from app.sync.packages import package_of
+                package = package_of(s, items[0])
                 check = verify_package(package)
                 assert check.ok, check.problems
                 assert check.manifest["report_numbers"] == [report.number]

@@ -289,3 +289,32 @@ def test_a_409_for_changed_content_needs_a_person_and_changes_nothing_else(lab, 
     assert "内容不同" in row.last_error and row.receipt_number == ""
     assert reports.get_report(lab.tech, report.id).status == "approved"  # the approval stands
     assert audit_ok(lab.db)
+
+
+def test_the_item_keeps_a_recipe_and_a_changed_document_is_caught_before_sending(lab, tmp_path):
+    """The queued item holds no second copy of the PDFs: the package is made again from the stored
+    documents when it is sent — and a stored document changed since refuses to go out."""
+    from app.services import lab as lab_service
+    from app.sync.credentials import CredentialStore
+    from app.sync.sandbox import start_sandbox
+    from tests.sync.helpers import MemoryKeyring
+
+    report, _ = approved(lab)
+    with UnitOfWork(lab.db, actor="test") as uow:
+        item = uow.session.scalar(select(SyncOutbox))
+        assert item.package is None and len(item.recipe) < 8_000
+        item_id = item.id
+    first = outbox.get_package(lab.db, item_id)
+    assert outbox.get_package(lab.db, item_id) == first  # made again: the same bytes, the same key
+    with UnitOfWork(lab.db, actor="test") as uow:
+        r = uow.session.get(Report, report.id)
+        r.pdf = bytes(r.pdf) + b"%"
+        uow.commit()
+    with pytest.raises(ValidationError, match="校验值不符"):
+        outbox.get_package(lab.db, item_id)
+    with start_sandbox(port=0, state_path=tmp_path / "sandbox.sqlite3") as sandbox:
+        lab_service.save_settings(lab.admin, {"provincial_url": sandbox.url, "provincial_user": "demo"})
+        upload.sync_once(lab.tech, password="demo-password", store=CredentialStore(backend=MemoryKeyring()))
+        assert sandbox.counts()["requests"] <= 1  # at most the login: nothing was uploaded
+    (row,) = upload.list_uploads(lab.tech)
+    assert row.state == "failed" and row.needs_attention and "校验值不符" in row.last_error

@@ -91,7 +91,9 @@ def test_approval_queues_one_result_item_for_the_report_in_the_same_transaction(
         assert (item.kind, item.task_id, item.report_id, item.sample_id, item.state, item.attempts) == (
             "result", approved_report.task_id, report.id, sample_id, "pending", 0)
         assert item.idempotency_key.startswith("CMA0001-R")  # the lab's CMA number keeps labs apart
-        package = bytes(item.package)
+        assert item.package is None and item.recipe  # the item keeps a recipe, not a second copy
+        item_id = item.id
+    package = outbox.get_package(lab.db, item_id)
     check = verify_package(package)
     assert check.ok, check.problems
     assert check.manifest["report_numbers"] == [approved_report.number]
@@ -127,9 +129,10 @@ def _bad_package(monkeypatch):
     real = deliverables.result_package
 
     def tampered(session, report):
-        data = bytearray(real(session, report))
+        built = real(session, report)
+        data = bytearray(built.package)
         data[len(data) // 2] ^= 0xFF  # one flipped byte somewhere in the ZIP
-        return bytes(data)
+        return deliverables.Built(bytes(data), built.recipe)
 
     monkeypatch.setattr(deliverables, "result_package", tampered)
 

@@ -47,7 +47,7 @@ from sqlalchemy import (
 from app.documents.package import verify_package
 from app.errors import ValidationError
 from app.store.db import Database, _alembic_config, bootstrap, head_revision
-from app.store.models import AuditLog, Base, Notification, Report
+from app.store.models import AuditLog, Base, Notification, Report, SyncOutbox
 from app.store.uow import UnitOfWork
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo_0001.json.gz"
@@ -241,7 +241,9 @@ def test_upgrade_of_a_0001_database(old_db: Database) -> None:
                 "pending", 0, report.task_id, report.sample_id)
             assert row["next_attempt_at"] is not None and row["note"] is None
             assert row["idempotency_key"].startswith("241712050999-")  # the demo lab's CMA number
-            package = bytes(row["package"])
+            assert row["package"] is None and row["recipe"]  # made again from the stored PDFs
+            from app.sync.packages import package_of
+            package = package_of(uow.session, uow.session.get(SyncOutbox, row["id"]))
             assert row["package_sha256"] == hashlib.sha256(package).hexdigest()
             check = verify_package(package)
             assert check.ok, check.problems

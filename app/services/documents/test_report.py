@@ -149,7 +149,6 @@ def store_report_pdf(session: Session, report: Report) -> bytes:
     pdf = render_test_report(_test_report(session, report.sample, report))
     report.pdf = pdf
     report.file_sha256 = hashlib.sha256(pdf).hexdigest()
-    session.flush()
     return pdf
 
 
