@@ -35,17 +35,22 @@ def validate_upload(data: bytes, kind: str | None) -> tuple[list[str], list[str]
     return problems, codes
 
 
-def stored_document(session: Any, source: str, ident: int) -> bytes:
-    """The stored bytes a package recipe names: an issued report's or notice's PDF."""
+def stored_documents(session: Any, refs: list[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
+    """The stored bytes a package recipe names (issued reports' and notices' PDFs), read with one
+    query per kind of record."""
     from sqlalchemy import select
 
     from app.store.models import Notification, Report
 
-    model = {"report": Report, "notice": Notification}.get(source)
-    data = session.scalar(select(model.pdf).where(model.id == ident)) if model is not None else None
-    if data is None:
-        raise ValidationError(f"上传包所需的已保存文件（{source} {ident}）不存在。")
-    return bytes(data)
+    out: dict[tuple[str, int], bytes] = {}
+    conn = session.connection()
+    for source, model in (("report", Report), ("notice", Notification)):
+        ids = sorted({i for s, i in refs if s == source})
+        if ids:
+            for ident, data in conn.execute(select(model.id, model.pdf).where(model.id.in_(ids))):
+                if data is not None:
+                    out[source, ident] = bytes(data)
+    return out
 
 
 def package_of(session: Any, item: Any) -> bytes:
@@ -59,8 +64,15 @@ def package_of(session: Any, item: Any) -> bytes:
         return bytes(item.package)
     if item.recipe is None:
         raise ValidationError("该上传记录没有保存上传包内容")
-    package = assemble(PackageRecipe.decode(item.recipe), lambda s, i: stored_document(session, s, i))
+    recipe = PackageRecipe.decode(item.recipe)
+    stored = stored_documents(session, [(source, ident) for _n, source, ident, _z, _h in recipe.files])
+
+    def read(source: str, ident: int) -> bytes:
+        if (source, ident) not in stored:
+            raise ValidationError(f"上传包所需的已保存文件（{source} {ident}）不存在。")
+        return stored[source, ident]
+
+    package = assemble(recipe, read)
     if item.package_sha256 and hashlib.sha256(package).hexdigest() != item.package_sha256:
         raise ValidationError("上传包所依据的已保存文件与入队时不符（SHA-256 不同），请人工核对。")
     return package
-

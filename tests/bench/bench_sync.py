@@ -9,7 +9,8 @@ and in wall time.
 The item is real: one sample is registered, tested, completed, compiled, reviewed and approved
 through the services with its notices issued in the approval, so the outbox holds the ``result``
 item ``deliverables.result_package`` made (manifest, the frozen test report PDF, the notices'
-PDFs). That package is queued again under fresh idempotency keys for every upload (queued
+PDFs; the item keeps the recipe and the worker makes the package again from the stored PDFs when
+it claims it). That item is queued again under fresh idempotency keys for every upload (queued
 outside the timings: queuing belongs to the approval, see ``bench_approval.py``).
 
 Subject: ``worker.run_once`` with the default ``RetryPolicy`` over a batch of due items, through
@@ -68,8 +69,9 @@ def real_result_item(db) -> dict:
     with UnitOfWork(db, actor="bench") as uow:
         item = uow.session.scalar(select(SyncOutbox).where(SyncOutbox.report_id == report_id,
                                                            SyncOutbox.kind == "result"))
-        out = {"package": bytes(item.package), "task_id": item.task_id, "report_id": item.report_id,
-               "sample_id": item.sample_id, "key": item.idempotency_key}
+        out = {"package": outbox.package_of(uow.session, item), "recipe": bytes(item.recipe),
+               "task_id": item.task_id, "report_id": item.report_id, "sample_id": item.sample_id,
+               "key": item.idempotency_key}
     return out  # the item itself stays queued: the warm-up pass sends it
 
 
@@ -107,7 +109,8 @@ class Queue:
         with UnitOfWork(self.db, actor="bench") as uow:
             for _ in range(count):
                 self.n += 1
-                outbox.enqueue(uow.session, "result", package=self.item["package"], task_id=self.item["task_id"],
+                outbox.enqueue(uow.session, "result", package=self.item["package"], recipe=self.item["recipe"],
+                               task_id=self.item["task_id"],
                                report_id=self.item["report_id"], sample_id=self.item["sample_id"],
                                idempotency_key=f"{self.item['key'][:60]}-bench{self.n:07d}", check_package=False)
             uow.commit()
