@@ -323,9 +323,9 @@ class ReportsPage(QWidget):
             self.tr("Approved by"), self.tr("Replaces"),
         ], 5)
         fm = self.analysis_history.fontMetrics()
-        for column, sample in enumerate(("HBFX-2026-DQ-01-FX-2", self.tr("Superseded"), "王小明 12-31", "王小明 12-31",
+        for column, sample in enumerate(("HBFX-2026-DQ-01-FX", self.tr("Superseded"), "王小明 12-31", "王小明 12-31",
                                          "王小明 12-31")):
-            self.analysis_history.horizontalHeader().resizeSection(column, fm.horizontalAdvance(sample) + 14)
+            self.analysis_history.horizontalHeader().resizeSection(column, fm.horizontalAdvance(sample) + 8)
         self.analysis_history.setTextElideMode(Qt.TextElideMode.ElideLeft)  # a cut number keeps its distinct end
         self.analysis_history.setMinimumHeight(90)
         remember_columns(self.analysis_history.horizontalHeader(), "reports/analysis_history")

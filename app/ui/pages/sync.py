@@ -289,8 +289,8 @@ class SyncPage(QWidget):
         # column (error or note) takes the rest, and every cell has its full text as a tooltip
         fm = self.table.fontMetrics()
         for c, sample in enumerate(("9999", "HBFX-2026-DQ-01", "分析报告", "2026-BG-00001", "HBFX-2026-DQ-01-0004",
-                                    "已被替代，不再上传", "次数", "11-30 08:10", "HBJG-2026-900001")):
-            self.table.setColumnWidth(c, fm.horizontalAdvance(sample) + 14)
+                                    "失败，需人工处理", "次数", "11-30 08:10", "HBJG-2026-900001")):
+            self.table.setColumnWidth(c, fm.horizontalAdvance(sample) + 16)
         header.setStretchLastSection(True)
         remember_columns(header, "sync/uploads")  # not "sync/list": that held the widths of fewer columns
         split.addWidget(self.table)
