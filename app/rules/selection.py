@@ -5,6 +5,8 @@ The steps, per item, in this order (each step that acts adds its clause to the i
 1. Resolve versions (16 ¶3): a declared code without a year, or with a year the catalog does
    not hold, is the version current on the test date (``16.3``), unless ``version_evidence``
    names the version (``16.3-evidence``). Scheme standards resolve the same way, silently.
+   A declared code may carry a grade (``GB/T 22849-2014 合格品``): the grade selects the
+   item's per-grade requirement where the catalog has one, and is kept with the decision.
 2. Base requirement: the strictest declared standard covering the item (``16.1``); with no
    declared standard, a published enterprise standard with evidence (``16.2-enterprise``);
    otherwise the same/similar product standard, national before industry, ``GB`` before
@@ -47,7 +49,10 @@ from app.rules.standards import (
     is_current,
     is_national_or_industry,
     national_first,
+    normalize_grade,
     parse_code,
+    parse_declared,
+    split_grade,
 )
 
 # Rule identifiers in the trace.
@@ -80,11 +85,16 @@ class Method:
 
 @dataclass(frozen=True, slots=True)
 class ItemSpec:
-    """What one standard version says about one test item: clause, requirement and method."""
+    """What one standard version says about one test item: clause, requirement and method.
+
+    ``grades``: per-grade requirements (质量等级 → requirement); a declared grade picks its own,
+    else ``requirement`` applies (which may then be absent: only the grades have one).
+    """
 
     clause: str | None
-    requirement: Requirement
+    requirement: Requirement | None
     method: Method | None = None
+    grades: Mapping[str, Requirement] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +168,39 @@ def _catalog_entry(value: object, path: str) -> CatalogEntry:
     for name, spec in items_obj.items():
         spath = f"{items_path}.{name}"
         sobj = as_object(spec, spath)
+        grades = _grades(sobj.get("grades"), join(spath, "grades"))
+        raw_requirement = member(sobj, "requirement", spath, required=not grades)
         items[name.strip()] = ItemSpec(
             clause=_clause(sobj.get("clause"), join(spath, "clause")),
-            requirement=parse_requirement(member(sobj, "requirement", spath), join(spath, "requirement")),
+            requirement=None if raw_requirement is None and grades else parse_requirement(
+                raw_requirement, join(spath, "requirement")),
             method=_method(sobj.get("method"), join(spath, "method")),
+            grades=grades,
         )
     return CatalogEntry(code, code_text, effective, abolished, items)
+
+
+def _grades(value: object, path: str) -> dict[str, Requirement]:
+    """``{"合格品": REQUIREMENT, ...}`` of a catalog item (absent or null: none)."""
+    if value is None:
+        return {}
+    out: dict[str, Requirement] = {}
+    for key, requirement in as_object(value, path).items():
+        grade = normalize_grade(key) if isinstance(key, str) else ""
+        if not grade:
+            raise RuleInputError(path, "等级名称不能为空")
+        if grade in out:
+            raise RuleInputError(join(path, key), f"等级 {grade} 重复")
+        out[grade] = parse_requirement(requirement, join(path, key))
+    return out
+
+
+def _declared(text: str, path: str) -> tuple[StandardCode, str | None]:
+    """A declared code with its grade, if any (``spec/RULES.md`` §2)."""
+    try:
+        return parse_declared(text)
+    except StandardCodeError as exc:
+        raise RuleInputError(path, exc.message) from None
 
 
 def parse_selection_input(payload: object) -> SelectionInput:
@@ -172,7 +209,7 @@ def parse_selection_input(payload: object) -> SelectionInput:
     test_date = as_date(member(obj, "test_date", ""), "test_date")
     declared = as_str_list(member(obj, "declared", ""), "declared")
     for i, text in enumerate(declared):
-        _code(text, f"declared[{i}]")
+        _declared(text, f"declared[{i}]")
     items = as_str_list(member(obj, "items", ""), "items")
     catalog_list = as_list(member(obj, "catalog", ""), "catalog")
     catalog = [_catalog_entry(v, f"catalog[{i}]") for i, v in enumerate(catalog_list)]
@@ -273,6 +310,7 @@ class ItemDecision:
     rules: tuple[str, ...]
     basis: Basis | None
     method: Method | None
+    grade: str | None = None  # the declared grade, when the basis came from a declaration that has one
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -280,6 +318,7 @@ class ItemDecision:
             "rules": list(self.rules),
             "basis": self.basis.to_dict() if self.basis else None,
             "method": self.method.to_dict() if self.method else None,
+            "grade": self.grade,
             "requirement_text": self.basis.requirement.render() if self.basis else None,
         }
 
@@ -303,20 +342,35 @@ class _Resolved:
     code: StandardCode
     entry: CatalogEntry | None
     rule: str | None  # 16.3 / 16.3-evidence for declared standards
+    grade: str | None = None  # a declared grade (质量等级)
 
 
 class _Warnings:
     def __init__(self) -> None:
         self.items: list[SelectionWarning] = []
+        self._seen: set[SelectionWarning] = set()
 
     def add(self, reason: str, *, item: str | None = None, code: str | None = None, rule: str | None = None) -> None:
         w = SelectionWarning(reason=reason, item=item, code=code, rule=rule)
-        if w not in self.items:
+        if w not in self._seen:
+            self._seen.add(w)
             self.items.append(w)
 
 
 def _by_full(catalog: Sequence[CatalogEntry]) -> dict[str, CatalogEntry]:
     return {e.code.full: e for e in catalog}
+
+
+def _resolve_declared(
+    given: str, inp: SelectionInput, index: dict[str, CatalogEntry], warnings: _Warnings
+) -> _Resolved:
+    """A declared standard, with its grade split off (``GB/T 22849-2014 合格品``)."""
+    code_text, grade = split_grade(given)
+    resolved = _resolve(
+        given, inp, index, warnings, role="明示标准", evidence=inp.version_evidence, code_text=code_text
+    )
+    resolved.grade = grade
+    return resolved
 
 
 def _resolve(
@@ -327,8 +381,9 @@ def _resolve(
     *,
     role: str,
     evidence: Mapping[str, str] | None,
+    code_text: str | None = None,
 ) -> _Resolved:
-    code = parse_code(given)
+    code = parse_code(code_text if code_text is not None else given)
     date = inp.test_date
     if code.year is not None and code.full in index:
         entry = index[code.full]
@@ -400,9 +455,7 @@ def select_standards(inp: SelectionInput) -> SelectionResult:
     warnings = _Warnings()
     index = _by_full(inp.catalog)
 
-    declared = [
-        _resolve(g, inp, index, warnings, role="明示标准", evidence=inp.version_evidence) for g in inp.declared
-    ]
+    declared = [_resolve_declared(g, inp, index, warnings) for g in inp.declared]
     enterprise = (
         _resolve(inp.published_enterprise_standard, inp, index, warnings, role="公示的企业标准", evidence=None)
         if inp.published_enterprise_standard
@@ -438,12 +491,52 @@ def select_standards(inp: SelectionInput) -> SelectionResult:
     return SelectionResult(tuple(decisions), tuple(warnings.items))
 
 
-def _covering(resolved: Sequence[_Resolved], item: str) -> list[tuple[_Resolved, ItemSpec]]:
-    return [(r, r.entry.items[item]) for r in resolved if r.entry is not None and item in r.entry.items]
+def _spec_for(r: _Resolved, item: str, warnings: _Warnings) -> ItemSpec | None:
+    """What ``r`` requires of ``item``: the declared grade's requirement where the catalog has one,
+    else the item's requirement; None when the standard does not cover the item (for that grade)."""
+    if r.entry is None:
+        return None
+    spec = r.entry.items.get(item)
+    if spec is None:
+        return None
+    if r.grade is not None and spec.grades:
+        graded = spec.grades.get(r.grade)
+        if graded is not None:
+            return ItemSpec(spec.clause, graded, spec.method, spec.grades)
+        known = "、".join(spec.grades)
+        if spec.requirement is None:
+            warnings.add(
+                f"{r.entry.code_text} 对 {item} 只规定了 {known} 的要求，没有明示等级“{r.grade}”的要求，未采用",
+                item=item,
+                code=r.given,
+            )
+            return None
+        warnings.add(
+            f"{r.entry.code_text} 对 {item} 没有明示等级“{r.grade}”的单独要求（有 {known}），按通用要求",
+            item=item,
+            code=r.given,
+        )
+    if spec.requirement is None:
+        warnings.add(
+            f"{r.entry.code_text} 对 {item} 按等级（{'、'.join(spec.grades)}）规定要求，{r.given} 未标明等级，未采用",
+            item=item,
+            code=r.given,
+        )
+        return None
+    return spec
+
+
+def _covering(resolved: Sequence[_Resolved], item: str, warnings: _Warnings) -> list[tuple[_Resolved, ItemSpec]]:
+    out = []
+    for r in resolved:
+        spec = _spec_for(r, item, warnings)
+        if spec is not None:
+            out.append((r, spec))
+    return out
 
 
 def _basis_of(r: _Resolved, spec: ItemSpec) -> StandardBasis:
-    assert r.entry is not None
+    assert r.entry is not None and spec.requirement is not None
     return StandardBasis(code=r.entry.code_text, clause=spec.clause, requirement=spec.requirement)
 
 
@@ -466,31 +559,32 @@ def _decide(
     rules: list[str] = []
     basis: Basis | None = None
     method: Method | None = None
+    grade: str | None = None  # the grade of the declaration the basis came from
 
     # Step 2: the base requirement (steps 1's 16.3 rules are listed when the base comes from it).
     if inp.declared:
-        covering = _covering(declared, item)
+        covering = _covering(declared, item, warnings)
         if covering:
             chosen, spec = _strictest(covering, item, warnings, R_DECLARED)
             if chosen.rule:
                 rules.append(chosen.rule)
             rules.append(R_DECLARED)
-            basis, method = _basis_of(chosen, spec), spec.method
+            basis, method, grade = _basis_of(chosen, spec), spec.method, chosen.grade
     elif enterprise is not None:
-        covering = _covering([enterprise], item)
+        covering = _covering([enterprise], item, warnings)
         if covering:
             chosen, spec = covering[0]
             rules.append(R_ENTERPRISE)
             basis, method = _basis_of(chosen, spec), spec.method
     else:
-        covering = _covering(similar, item)
+        covering = _covering(similar, item, warnings)
         if covering:
             chosen, spec = covering[0]
             rules.append(R_SIMILAR)
             basis, method = _basis_of(chosen, spec), spec.method
 
     # Step 3: a mandatory national standard replaces a missing or less strict requirement (17 (一)).
-    gb_covering = _covering(mandatory, item)
+    gb_covering = _covering(mandatory, item, warnings)
     if gb_covering:
         gb, gb_spec = _strictest(gb_covering, item, warnings, R_MANDATORY)
         replace = basis is None
@@ -516,11 +610,11 @@ def _decide(
                 )
         if replace:
             rules.append(R_MANDATORY)
-            basis, method = _basis_of(gb, gb_spec), gb_spec.method
+            basis, method, grade = _basis_of(gb, gb_spec), gb_spec.method, gb.grade
 
     # Step 4: an important performance item still without a basis (17 (二)).
     if basis is None and item in inp.important_items:
-        covering = _covering(similar, item)
+        covering = _covering(similar, item, warnings)
         if covering:
             chosen, spec = covering[0]
             rules.append(R_IMPORTANT)
@@ -531,7 +625,7 @@ def _decide(
         replacement = next(
             (
                 spec.method
-                for _, spec in _covering(similar, item)
+                for _, spec in _covering(similar, item, warnings)
                 if spec.method is not None and not _method_is_enterprise(spec.method)
             ),
             None,
@@ -568,12 +662,12 @@ def _decide(
                     best = ClaimBasis(source=claim.source, requirement=claim.requirement)
             if best is not basis:
                 rules.append(R_CLAIM)
-                basis = best
+                basis, grade = best, None
 
     # Step 7: nothing found.
     if basis is None:
         return ItemDecision(item=item, rules=(R_NONE,), basis=None, method=None)
-    return ItemDecision(item=item, rules=tuple(rules), basis=basis, method=method)
+    return ItemDecision(item=item, rules=tuple(rules), basis=basis, method=method, grade=grade)
 
 
 def _basis_name(basis: Basis) -> str:

@@ -10,6 +10,9 @@ tolerated; two-digit years of old standards are read as 19xx, e.g. ``GB 4706.1-9
     DB42/T 1234-2020    local (地方标准), DB + division code, with or without /T
     T/CAB 90030-2022    group (团体标准)
     Q/WHAB 0001-2024    enterprise (企业标准)
+
+A declared code may carry a grade as labels print it (``GB/T 22849-2014 合格品``): see
+:func:`split_grade`.
 """
 
 from __future__ import annotations
@@ -53,6 +56,15 @@ _CODE_RE = re.compile(
     )\ ?(?P<number>\d+(?:\.\d+)*[A-Z]?)(?:-(?P<year>\d{4}|\d{2}))?$""",
     re.VERBOSE,
 )
+
+
+#: Grades (质量等级) a declared standard may carry, as labels print them (``spec/RULES.md`` §2).
+GRADES = ("优等品", "一等品", "合格品", "一级", "二级", "三级", "A类", "B类", "C类")
+_GRADE_ALT = "|".join(GRADES)
+# at the last run of whitespace (ASCII or full-width: NFKC makes it a space) …
+_GRADE_AFTER_SPACE_RE = re.compile(rf"^(?P<code>.*\S)\s+(?P<grade>{_GRADE_ALT})$")
+# … or written straight after the year ("…-2014合格品")
+_GRADE_AFTER_YEAR_RE = re.compile(rf"^(?P<code>.*[-{_DASHES}]\s*(?:\d{{4}}|\d{{2}}))(?P<grade>{_GRADE_ALT})$")
 
 
 class StandardCodeError(ValueError):
@@ -168,6 +180,54 @@ def parse_code(text: str) -> StandardCode:
             raise StandardCodeError(text.strip())
     year = _full_year(m["year"], text.strip()) if m["year"] else None
     return StandardCode(prefix, m["number"], year)
+
+
+def normalize_grade(text: str) -> str:
+    """The comparison form of a grade: NFKC (``Ａ类`` → ``A类``), no spaces, Latin letters upper case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def split_grade(text: str) -> tuple[str, str | None]:
+    """``"GB/T 22849-2014 合格品"`` → ``("GB/T 22849-2014", "合格品")``; no grade → ``(text, None)``.
+
+    The grade is split at the last run of whitespace (ASCII or full-width) followed by one of
+    ``GRADES``, or where it is written straight after the year (``"…-2014合格品"``). The code part
+    is returned stripped, otherwise as given; the grade in its form in ``GRADES``.
+    """
+    if not isinstance(text, str):
+        return text, None
+    stripped = text.strip()
+    normal = unicodedata.normalize("NFKC", stripped).upper()
+    for rx in (_GRADE_AFTER_SPACE_RE, _GRADE_AFTER_YEAR_RE):
+        m = rx.match(normal)
+        if m:
+            # NFKC keeps the length of these characters, so the code is cut from the text as given
+            code = stripped[: len(m["code"])] if len(normal) == len(stripped) else m["code"]
+            return code.rstrip(), m["grade"]
+    return stripped, None
+
+
+def parse_declared(text: str) -> tuple[StandardCode, str | None]:
+    """A declared standard (明示标准) as printed: its code and its grade, if any.
+
+    ``StandardCodeError`` when the code part is not a code; when a code is followed by a word
+    that is not one of ``GRADES``, the message says so.
+    """
+    code_text, grade = split_grade(text)
+    try:
+        return parse_code(code_text), grade
+    except StandardCodeError as exc:
+        head, _, tail = str(text).strip().rpartition(" ")
+        if grade is None and head.strip() and tail:
+            try:
+                parse_code(head)
+            except StandardCodeError:
+                pass
+            else:
+                raise StandardCodeError(
+                    str(text).strip(), f"“{tail}”不是可识别的等级（应为 {'、'.join(GRADES)} 之一）"
+                ) from None
+        raise exc from None
 
 
 def normalize_code(text: str) -> str:

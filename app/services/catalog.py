@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from app.rules.requirements import parse_requirement
-from app.rules.standards import StandardCodeError, kind_of, parse_code
+from app.rules.standards import GRADES, StandardCodeError, kind_of, normalize_grade, parse_code
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.store.models import Standard, StandardItem
@@ -32,6 +32,9 @@ class StandardItemInput:
     requirement: dict | None = None  # RULES.md §2 requirement object
     method_code: str = ""
     method_clause: str = ""
+    #: per-grade requirements (质量等级 → requirement object), chosen by a declared grade such as
+    #: "GB/T 22849-2014 合格品"; ``requirement`` applies to a declaration without (another) grade
+    grades: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,32 @@ def validate_standard(data: StandardInput, prefix: str = "") -> dict[str, str]:
                 parse_requirement(it.requirement, f"items.{n}.requirement")
             except ValidationError as exc:
                 errors[f"{prefix}items.{n}"] = f"项目“{name}”的技术要求有误：{exc.message}"
+        problem = grades_problem(it.grades)
+        if problem:
+            errors[f"{prefix}items.{n}"] = f"项目“{name}”的{problem}"
         if it.method_code.strip():
             try:
                 parse_code(it.method_code)
             except StandardCodeError as exc:
                 errors[f"{prefix}items.{n}"] = f"项目“{name}”的检验方法：{exc.message}"
     return errors
+
+
+def grades_problem(grades: dict | None) -> str | None:
+    """What is wrong with an item's per-grade requirements (one of ``GRADES`` each), or None."""
+    seen: set[str] = set()
+    for grade, requirement in (grades or {}).items():
+        key = normalize_grade(str(grade))
+        if key not in GRADES:
+            return f"等级“{grade}”无效，应为 {'、'.join(GRADES)} 之一。"
+        if key in seen:
+            return f"等级“{key}”重复。"
+        seen.add(key)
+        try:
+            parse_requirement(requirement, "requirement")
+        except ValidationError as exc:
+            return f"{grade}的技术要求有误：{exc.message}"
+    return None
 
 
 def _info(s: Standard) -> StandardInfo:
@@ -102,7 +125,8 @@ def _info(s: Standard) -> StandardInfo:
         effective=s.effective,
         abolished=s.abolished,
         items=tuple(
-            StandardItemInput(i.item, i.clause or "", i.requirement, i.method_code or "", i.method_clause or "")
+            StandardItemInput(i.item, i.clause or "", i.requirement, i.method_code or "", i.method_clause or "",
+                              dict(i.grades) if i.grades else None)
             for i in s.items
         ),
     )
@@ -122,6 +146,7 @@ def _apply(s: Standard, data: StandardInput) -> None:
         row = existing.pop(it.item.strip(), None) or StandardItem(item=it.item.strip())
         row.clause = it.clause.strip() or None
         row.requirement = it.requirement
+        row.grades = {normalize_grade(str(k)): v for k, v in it.grades.items()} if it.grades else None
         row.method_code = parse_code(it.method_code).full if it.method_code.strip() else None
         row.method_clause = it.method_clause.strip() or None
         rows.append(row)
@@ -234,6 +259,8 @@ def catalog_entries(session, base_codes: Iterable[str] | None = None) -> list[di
         items = {}
         for i in s.items:
             entry: dict = {"clause": i.clause or "", "requirement": i.requirement}
+            if i.grades:
+                entry["grades"] = i.grades
             if i.method_code:
                 entry["method"] = {"code": i.method_code, "clause": i.method_clause or ""}
             items[i.item] = entry
@@ -273,16 +300,17 @@ def unknown_codes(ctx: Context, codes: Iterable[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------------- file import
 #: Columns of the CSV import, one row per standard version × item (the Excel template's headers
-#: are accepted as well).
+#: are accepted as well); an item with per-grade requirements has one more row per grade, with
+#: ``grade`` (等级) filled in (RULES.md §2: the catalog's ``grades``).
 CSV_COLUMNS = (
-    "code", "title", "effective", "abolished", "item", "clause", "op", "value", "low", "high", "unit", "text",
-    "method_code", "method_clause",
+    "code", "title", "effective", "abolished", "item", "grade", "clause", "op", "value", "low", "high", "unit",
+    "text", "method_code", "method_clause",
 )
 CSV_REQUIRED = ("code", "effective", "item", "op")
 CSV_HEADERS_ZH = {
     "标准编号": "code", "标准名称": "title", "实施日期": "effective", "废止日期": "abolished", "检验项目": "item",
     "条款": "clause", "要求类型": "op", "限值": "value", "下限": "low", "上限": "high", "单位": "unit",
-    "文字要求": "text", "检验方法标准编号": "method_code", "方法条款": "method_clause",
+    "文字要求": "text", "检验方法标准编号": "method_code", "方法条款": "method_clause", "等级": "grade",
 }
 COLUMN_LABELS = {v: k for k, v in CSV_HEADERS_ZH.items()}
 _OPS = {
@@ -386,8 +414,8 @@ def read_catalog_csv(path: str | Path, progress=None) -> list[StandardInput]:
     problems: list[tuple[int, str, str]] = []
     order: list[str] = []
     heads: dict[str, tuple[str, dt.date, dt.date | None, int]] = {}
-    items: dict[str, list[StandardItemInput]] = {}
-    first_item_line: dict[tuple[str, str], int] = {}
+    items: dict[str, dict[str, StandardItemInput]] = {}
+    first_item_line: dict[tuple[str, str, str], int] = {}
     records = 0
     total = max(text.count("\n"), 1)
     try:
@@ -476,10 +504,15 @@ def read_catalog_csv(path: str | Path, progress=None) -> list[StandardInput]:
                     bad.append((line, "effective", f"同一标准版本 {code} 的实施/废止日期与第{head[3]}行不一致"))
                 elif v["title"] and head[0] and v["title"] != head[0]:
                     bad.append((line, "title", f"同一标准版本 {code} 的名称与第{head[3]}行不一致"))
+            grade = normalize_grade(v["grade"]) if v["grade"] else ""
+            if grade and grade not in GRADES:
+                bad.append((line, "grade", f"“{v['grade']}”不是有效的等级，应为 {'、'.join(GRADES)} 之一，"
+                                           "或留空（通用要求）"))
             if code and v["item"]:
-                key = (code, v["item"])
+                key = (code, v["item"], grade)
                 if key in first_item_line:
-                    bad.append((line, "item", f"标准 {code} 的检验项目“{v['item']}”与第{first_item_line[key]}行重复"))
+                    what = f"等级“{grade}”" if grade else "通用要求"
+                    bad.append((line, "item", f"标准 {code} 的检验项目“{v['item']}”的{what}与第{first_item_line[key]}行重复"))
                 else:
                     first_item_line[key] = line
             if bad:
@@ -487,17 +520,33 @@ def read_catalog_csv(path: str | Path, progress=None) -> list[StandardInput]:
                 continue
             if code not in items:
                 order.append(code)
-                items[code] = []
+                items[code] = {}
             if v["title"] and not heads[code][0]:
                 heads[code] = (v["title"], *heads[code][1:])
-            items[code].append(StandardItemInput(v["item"], v["clause"], requirement, method, v["method_clause"]))
+            _add_row(items[code], v, grade, requirement, method)
     except csv.Error as exc:
         raise CatalogImportError([(reader.line_num, "", f"CSV 格式错误：{exc}")]) from None
     if problems:
         raise CatalogImportError(problems)
     if not order:
         raise CatalogImportError([], file_problem=f"{p.name} 中没有任何数据行。")
-    return [StandardInput(code, heads[code][0], heads[code][1], heads[code][2], tuple(items[code])) for code in order]
+    return [StandardInput(code, heads[code][0], heads[code][1], heads[code][2], tuple(items[code].values()))
+            for code in order]
+
+
+def _add_row(items: dict[str, StandardItemInput], v: dict[str, str], grade: str, requirement: dict | None,
+             method: str) -> None:
+    """One CSV row into its item: the general requirement (no grade) or one grade's requirement.
+    The clause and method come from the first row of the item that gives them."""
+    old = items.get(v["item"]) or StandardItemInput(v["item"])
+    items[v["item"]] = StandardItemInput(
+        item=old.item,
+        clause=old.clause or v["clause"],
+        requirement=old.requirement if grade else requirement,
+        method_code=old.method_code or method,
+        method_clause=old.method_clause if old.method_code else v["method_clause"],
+        grades={**(old.grades or {}), grade: requirement} if grade else old.grades,
+    )
 
 
 def standards_from_excel_rows(rows) -> list[StandardInput]:

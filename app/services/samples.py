@@ -20,7 +20,7 @@ from app.errors import NotFoundError, ValidationError
 from app.rules import uscc as uscc_rules
 from app.rules.errors import RuleInputError
 from app.rules.requirements import parse_requirement
-from app.rules.standards import StandardCodeError, parse_code
+from app.rules.standards import StandardCodeError, parse_code, parse_declared
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.store.models import (
@@ -239,7 +239,7 @@ def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
         if not code.strip():
             continue
         try:
-            parse_code(code)
+            parse_declared(code)  # a grade as printed is part of the declaration (RULES.md §2)
         except StandardCodeError as exc:
             errors["declared_standards"] = exc.message
             break

@@ -21,7 +21,7 @@ from app.rules import panel as panel_rules
 from app.rules.calendar import DeadlineResult
 from app.rules.requirements import allows, parse_requirement
 from app.rules.selection import parse_selection_input, select_standards
-from app.rules.standards import StandardCodeError, parse_code
+from app.rules.standards import StandardCodeError, parse_code, parse_declared
 from app.services._common import check_version, get_or_404
 from app.services.calendar import calendar_for
 from app.services.catalog import catalog_entries
@@ -73,6 +73,7 @@ class ResultRow:
     method_text: str
     rule_trace: tuple[str, ...]
     explanation: str  # the trace in words, for the side panel / tooltip
+    trace_text: str  # the trace in one line, with the declared grade where it applied
     warnings: tuple[str, ...]
     value_text: str
     unit: str
@@ -163,7 +164,8 @@ def basis_text(basis: dict | None) -> str:
         return "无"
     if "code" in basis:
         clause = basis.get("clause")
-        return f"{basis['code']} 第 {clause} 条" if clause else basis["code"]
+        code = f"{basis['code']} {basis['grade']}" if basis.get("grade") else basis["code"]
+        return f"{code} 第 {clause} 条" if clause else code
     if basis.get("source") == "panel":
         return "专家组验证评价"
     source = CLAIM_SOURCE_LABELS.get(basis.get("source", ""), basis.get("source", ""))
@@ -177,8 +179,27 @@ def method_text(method: dict | None) -> str:
     return f"{method['code']} {clause}" if clause else method["code"]
 
 
-def explain(trace) -> str:
-    return "\n".join(f"{rule}：{RULE_EXPLANATIONS.get(rule, rule)}" for rule in trace)
+def _graded_step(trace, grade: str | None) -> int | None:
+    """Where the declared grade took effect: the last step that took a declared standard's basis."""
+    if not grade:
+        return None
+    steps = [i for i, rule in enumerate(trace) if rule in ("16.1", "17.1")]
+    return steps[-1] if steps else None
+
+
+def explain(trace, grade: str | None = None) -> str:
+    """The trace in words; the declared grade is named at the step whose basis it chose."""
+    at = _graded_step(trace, grade)
+    return "\n".join(
+        f"{rule}：{RULE_EXPLANATIONS.get(rule, rule)}" + (f"（明示等级：{grade}）" if i == at else "")
+        for i, rule in enumerate(trace)
+    )
+
+
+def trace_text(trace, grade: str | None = None) -> str:
+    """The trace in one line, ``16.3 → 16.1（合格品）``."""
+    at = _graded_step(trace, grade)
+    return " → ".join(f"{rule}（{grade}）" if i == at else rule for i, rule in enumerate(trace))
 
 
 def _is_numeric(req: dict | None) -> bool:
@@ -199,7 +220,8 @@ def _row(r: ItemResult, important: set[str], panels: dict[str, int]) -> ResultRo
         basis_text=basis_text(r.basis),
         method_text=method_text(r.method),
         rule_trace=trace,
-        explanation=explain(trace),
+        explanation=explain(trace, (r.basis or {}).get("grade")),
+        trace_text=trace_text(trace, (r.basis or {}).get("grade")),
         warnings=tuple(str(w.get("reason", w)) if isinstance(w, dict) else str(w) for w in (r.warnings or ())),
         value_text=r.value_text or "",
         unit=r.unit or "",
@@ -234,11 +256,13 @@ def selection_payload(session, s: Sample, test_date: dt.date) -> dict:
     items = [i.name for i in scheme.items] if scheme else [r.item for r in s.results]
     similar = [x.code for x in scheme.standards] if scheme else []
     important = [i.name for i in scheme.items if i.important] if scheme else []
-    codes = list(s.declared_standards or ()) + similar
-    if s.published_enterprise_standard:
-        codes.append(s.published_enterprise_standard)
     bases = set()
-    for code in codes:
+    for code in s.declared_standards or ():
+        try:
+            bases.add(parse_declared(code)[0].base)  # "GB/T 22849-2014 合格品": the standard, not the grade
+        except StandardCodeError:
+            continue
+    for code in [*similar, *([s.published_enterprise_standard] if s.published_enterprise_standard else [])]:
         try:
             bases.add(parse_code(code).base)
         except StandardCodeError:
@@ -300,7 +324,8 @@ def start_testing(ctx: Context, sample_id: int, version: int, test_date: dt.date
                 continue
             d = decision.to_dict()
             r.seq = seq
-            r.basis = d["basis"]
+            # the declared grade travels with the basis it chose (RULES.md §2)
+            r.basis = {**d["basis"], "grade": d["grade"]} if d["basis"] and d["grade"] else d["basis"]
             r.method = d["method"]
             r.requirement = d["basis"]["requirement"] if d["basis"] else None
             r.rule_trace = list(decision.rules)

@@ -118,6 +118,10 @@
       <translation>文字</translation>
     </message>
     <message>
+      <source>(general)</source>
+      <translation>（通用要求）</translation>
+    </message>
+    <message>
       <source>Abolished</source>
       <translation>已废止</translation>
     </message>
@@ -3208,6 +3212,10 @@
       <translation>限值</translation>
     </message>
     <message>
+      <source>Grade</source>
+      <translation>等级</translation>
+    </message>
+    <message>
       <source>Lower limit</source>
       <translation>下限</translation>
     </message>
@@ -3230,6 +3238,10 @@
     <message>
       <source>Method clause</source>
       <translation>方法条款</translation>
+    </message>
+    <message>
+      <source>Empty: the general requirement. A grade (e.g. 合格品): that grade's requirement, chosen when the product declares the standard with the grade</source>
+      <translation>留空：通用要求。选择等级（如 合格品）：该等级的要求，产品明示标准带有该等级时采用</translation>
     </message>
     <message>
       <source>Add item</source>

@@ -236,6 +236,38 @@ def test_a_standard_through_its_dialog(qtbot, demo_ctx):
     assert info.items[0].method_code == "GB 98002-2024"
 
 
+def test_a_standard_with_per_grade_requirements(qtbot, demo_ctx):
+    """RULES.md §2: an item may carry one requirement per grade beside its general one."""
+    panel = _catalog_page(qtbot, demo_ctx)
+    dialog = panel.new_standard()
+    dialog.code.setText("GB/T 98022-2024")
+    dialog.effective.set_date(dt.date(2024, 7, 1))
+    dialog.set_item(0, "起球", ">=", clause="5.2", value="3", unit="级", method="GB/T 4802.1-2008")
+    dialog.set_item(dialog.add_item(), "起球", ">=", value="4", unit="级", grade="优等品")
+    dialog.set_item(dialog.add_item(), "耐洗色牢度", ">=", clause="5.1", value="3.5", unit="级", grade="一等品")
+    dialog.save()
+    saved(qtbot, dialog)
+    items = {i.item: i for i in dialog.saved.items}
+    assert items["起球"].requirement == {"op": ">=", "value": 3, "unit": "级"}
+    assert items["起球"].grades == {"优等品": {"op": ">=", "value": 4, "unit": "级"}}
+    assert items["起球"].method_code == "GB/T 4802.1-2008"
+    assert items["耐洗色牢度"].requirement is None and items["耐洗色牢度"].clause == "5.1"
+    assert items["耐洗色牢度"].grades == {"一等品": {"op": ">=", "value": 3.5, "unit": "级"}}
+
+    panel.filter.setText("98022")
+    qtbot.waitUntil(lambda: [s.code for s in panel.standards] == ["GB/T 98022-2024"], timeout=10000)
+    panel.table.selectRow(0)
+    shown = {panel.items.item(r, 0).text(): panel.items.item(r, 2).text() for r in range(panel.items.rowCount())}
+    assert shown["起球"] == "≥3 级；优等品：≥4 级" and shown["耐洗色牢度"] == "一等品：≥3.5 级"
+    # the edit dialog shows one row per grade, and saves the same thing back
+    edit = panel.edit_standard()
+    assert edit.items.rowCount() == 3
+    assert edit.items.cellWidget(1, edit.GRADE).currentData() == "优等品"
+    assert edit.data().items == dialog.saved.items
+    edit.reject()
+    panel.filter.clear()
+
+
 def test_risk_proposal_shows_level_two_for_the_example(qtbot, demo_ctx):
     from app.ui.pages.tasks import TasksPage
 

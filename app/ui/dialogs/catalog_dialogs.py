@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.rules.standards import GRADES
 from app.services import catalog as catalog_service
 from app.services.context import Context
 from app.ui import widgets
@@ -64,9 +65,14 @@ def _num_text(value) -> str:
 
 
 class StandardDialog(widgets.SavingDialog):
-    """One version of a standard: code with year, title, effective/abolished dates, and items."""
+    """One version of a standard: code with year, title, effective/abolished dates, and items.
 
-    ITEM, CLAUSE, OP, VALUE, LOW, HIGH, UNIT, TEXT, METHOD, METHOD_CLAUSE = range(10)
+    An item with per-grade requirements (质量等级) has one more row per grade: the same item name,
+    the grade chosen in the Grade column, and that grade's requirement; the row without a grade
+    holds the general requirement, the clause and the method.
+    """
+
+    ITEM, GRADE, CLAUSE, OP, VALUE, LOW, HIGH, UNIT, TEXT, METHOD, METHOD_CLAUSE = range(11)
 
     def __init__(self, ctx: Context, standard: catalog_service.StandardInfo | None = None,
                  parent: QWidget | None = None, *, template: catalog_service.StandardInfo | None = None,
@@ -105,18 +111,21 @@ class StandardDialog(widgets.SavingDialog):
 
         box = QGroupBox(self.tr("Items, requirements and methods"))
         inner = QVBoxLayout(box)
-        self.items = QTableWidget(0, 10)
+        self.items = QTableWidget(0, 11)
         self.items.setObjectName("items")
         self.items.setHorizontalHeaderLabels([
-            self.tr("Test item"), self.tr("Clause"), self.tr("Requirement"), self.tr("Limit"), self.tr("Lower limit"),
-            self.tr("Upper limit"), self.tr("Unit"), self.tr("Text requirement"), self.tr("Method standard"),
-            self.tr("Method clause"),
+            self.tr("Test item"), self.tr("Grade"), self.tr("Clause"), self.tr("Requirement"), self.tr("Limit"),
+            self.tr("Lower limit"), self.tr("Upper limit"), self.tr("Unit"), self.tr("Text requirement"),
+            self.tr("Method standard"), self.tr("Method clause"),
         ])
+        self.items.horizontalHeaderItem(self.GRADE).setToolTip(
+            self.tr("Empty: the general requirement. A grade (e.g. 合格品): that grade's requirement, chosen when "
+                    "the product declares the standard with the grade"))
         self.items.verticalHeader().setVisible(False)
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in ((self.ITEM, 150), (self.CLAUSE, 60), (self.OP, 120), (self.VALUE, 70), (self.LOW, 70),
+        for col, width in ((self.ITEM, 150), (self.GRADE, 80), (self.CLAUSE, 60), (self.OP, 120), (self.VALUE, 70), (self.LOW, 70),
                            (self.HIGH, 70), (self.UNIT, 60), (self.TEXT, 200), (self.METHOD, 150),
                            (self.METHOD_CLAUSE, 80)):
             self.items.setColumnWidth(col, width)
@@ -163,15 +172,30 @@ class StandardDialog(widgets.SavingDialog):
 
     # -- rows
     def add_item(self, item: catalog_service.StandardItemInput | None = None, *, focus: bool = False) -> int:
+        """Rows for ``item``: its general requirement, then one row per grade; the first row's index."""
         item = item or catalog_service.StandardItemInput("")
-        req = item.requirement or {}
+        first = self._add_row(item.item, "", item.requirement, item.clause, item.method_code, item.method_clause)
+        if item.requirement is None and item.grades:
+            self.items.removeRow(first)  # only per-grade requirements: no general row
+            first = -1
+        for grade, requirement in (item.grades or {}).items():
+            r = self._add_row(item.item, grade, requirement, "" if first >= 0 else item.clause,
+                              "" if first >= 0 else item.method_code, "" if first >= 0 else item.method_clause)
+            first = r if first < 0 else first
+        if focus:
+            self.items.setCurrentCell(first, self.ITEM)
+            self.items.editItem(self.items.item(first, self.ITEM))
+        return first
+
+    def _add_row(self, name: str, grade: str, req: dict | None, clause: str, method: str, method_clause: str) -> int:
+        req = req or {}
         r = self.items.rowCount()
         self.items.insertRow(r)
         values = {
-            self.ITEM: item.item, self.CLAUSE: item.clause, self.VALUE: _num_text(req.get("value")),
+            self.ITEM: name, self.CLAUSE: clause, self.VALUE: _num_text(req.get("value")),
             self.LOW: _num_text(req.get("low")), self.HIGH: _num_text(req.get("high")),
             self.UNIT: str(req.get("unit") or ""), self.TEXT: str(req.get("text") or ""),
-            self.METHOD: item.method_code, self.METHOD_CLAUSE: item.method_clause,
+            self.METHOD: method, self.METHOD_CLAUSE: method_clause,
         }
         for col, text in values.items():
             self.items.setItem(r, col, QTableWidgetItem(text))
@@ -181,19 +205,27 @@ class StandardDialog(widgets.SavingDialog):
         combo.setCurrentIndex(max(combo.findData(str(req.get("op") or "")), 0))
         combo.setEnabled(not self.read_only)
         self.items.setCellWidget(r, self.OP, combo)
-        if focus:
-            self.items.setCurrentCell(r, self.ITEM)
-            self.items.editItem(self.items.item(r, self.ITEM))
+        grades = QComboBox()
+        grades.addItem(QCoreApplication.translate("CatalogLabels", "(general)"), "")
+        for g in GRADES:
+            grades.addItem(g, g)
+        if grade and grades.findData(grade) < 0:
+            grades.addItem(grade, grade)
+        grades.setCurrentIndex(max(grades.findData(grade), 0))
+        grades.setEnabled(not self.read_only)
+        self.items.setCellWidget(r, self.GRADE, grades)
         return r
 
     def set_item(self, row: int, item: str, op: str = "", *, clause: str = "", value="", low="", high="",
-                 unit: str = "", text: str = "", method: str = "", method_clause: str = "") -> None:
+                 unit: str = "", text: str = "", method: str = "", method_clause: str = "", grade: str = "") -> None:
         for col, v in ((self.ITEM, item), (self.CLAUSE, clause), (self.VALUE, value), (self.LOW, low),
                        (self.HIGH, high), (self.UNIT, unit), (self.TEXT, text), (self.METHOD, method),
                        (self.METHOD_CLAUSE, method_clause)):
             self.items.item(row, col).setText(str(v))
         combo: QComboBox = self.items.cellWidget(row, self.OP)
         combo.setCurrentIndex(combo.findData(op))
+        grades: QComboBox = self.items.cellWidget(row, self.GRADE)
+        grades.setCurrentIndex(max(grades.findData(grade), 0))
 
     def _remove(self) -> None:
         r = self.items.currentRow()
@@ -204,32 +236,50 @@ class StandardDialog(widgets.SavingDialog):
         item = self.items.item(r, c)
         return item.text().strip() if item else ""
 
+    def _requirement(self, r: int) -> dict | None:
+        combo: QComboBox = self.items.cellWidget(r, self.OP)
+        op = combo.currentData() if combo else ""
+        if not op:
+            return None
+        if op == "text":
+            return {"op": "text", "text": self._cell(r, self.TEXT)}
+        if op == "range":
+            return {"op": "range", "low": _number_or_text(self._cell(r, self.LOW)),
+                    "high": _number_or_text(self._cell(r, self.HIGH)), "unit": self._cell(r, self.UNIT)}
+        return {"op": op, "value": _number_or_text(self._cell(r, self.VALUE)), "unit": self._cell(r, self.UNIT)}
+
     def data(self) -> catalog_service.StandardInput:
-        items = []
+        """The rows as items: rows of one item name with a grade add that grade's requirement to it."""
+        items: dict[str, dict] = {}
+        order: list[dict] = []  # rows without a name stay, for the service to say what is missing
         for r in range(self.items.rowCount()):
             name = self._cell(r, self.ITEM)
-            combo: QComboBox = self.items.cellWidget(r, self.OP)
-            op = combo.currentData() if combo else ""
-            if not name and not op and not self._cell(r, self.METHOD):
+            requirement = self._requirement(r)
+            grades_combo: QComboBox = self.items.cellWidget(r, self.GRADE)
+            grade = (grades_combo.currentData() if grades_combo else "") or ""
+            if not name and requirement is None and not self._cell(r, self.METHOD):
                 continue
-            requirement: dict | None
-            if not op:
-                requirement = None
-            elif op == "text":
-                requirement = {"op": "text", "text": self._cell(r, self.TEXT)}
-            elif op == "range":
-                requirement = {"op": "range", "low": _number_or_text(self._cell(r, self.LOW)),
-                               "high": _number_or_text(self._cell(r, self.HIGH)), "unit": self._cell(r, self.UNIT)}
+            entry = items.get(name) if name else None
+            if entry is None:
+                entry = {"item": name, "clause": "", "requirement": None, "method_code": "", "method_clause": "",
+                         "grades": {}}
+                order.append(entry)
+                if name:
+                    items[name] = entry
+            if grade:
+                entry["grades"][grade] = requirement
             else:
-                requirement = {"op": op, "value": _number_or_text(self._cell(r, self.VALUE)),
-                               "unit": self._cell(r, self.UNIT)}
-            items.append(catalog_service.StandardItemInput(
-                item=name, clause=self._cell(r, self.CLAUSE), requirement=requirement,
-                method_code=self._cell(r, self.METHOD), method_clause=self._cell(r, self.METHOD_CLAUSE),
-            ))
+                entry["requirement"] = requirement
+            if not entry["clause"]:
+                entry["clause"] = self._cell(r, self.CLAUSE)
+            if not entry["method_code"]:
+                entry["method_code"] = self._cell(r, self.METHOD)
+                entry["method_clause"] = self._cell(r, self.METHOD_CLAUSE)
         return catalog_service.StandardInput(
             code=self.code.text().strip(), title=self.title.text(), effective=self.effective.date(),
-            abolished=self.abolished.date(), items=tuple(items),
+            abolished=self.abolished.date(),
+            items=tuple(catalog_service.StandardItemInput(**{**e, "grades": e["grades"] or None})
+                        for e in order),
         )
 
     def save(self) -> None:

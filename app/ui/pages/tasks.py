@@ -761,7 +761,10 @@ class CatalogPanel(QWidget):
         rows = []
         for n, i in enumerate(s.items):
             method = f"{i.method_code} {i.method_clause}".strip()
-            rows.append((n, [i.item, i.clause, requirement_text(i.requirement), method]))
+            requirement = "；".join(
+                [requirement_text(i.requirement)] * bool(i.requirement)
+                + [f"{grade}：{requirement_text(req)}" for grade, req in (i.grades or {}).items()])
+            rows.append((n, [i.item, i.clause, requirement, method]))
         fill_table(self.items, rows)
 
     # -- editing

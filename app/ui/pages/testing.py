@@ -648,7 +648,7 @@ class TestingPage(QWidget):
                 self.judgement_label(row.judgement),
                 basis,
                 row.method_text,
-                " → ".join(row.rule_trace),
+                row.trace_text,
             ]
             head = "\n".join(x for x in (basis, row.method_text) if x)
             tip = "\n\n".join(x for x in (head, row.explanation, "\n".join(f"⚠ {w}" for w in row.warnings)) if x)
