@@ -67,6 +67,27 @@ def _script_directory() -> Any:
     return ScriptDirectory.from_config(_alembic_config())
 
 
+def _data_steps(current: str | None) -> list[Any]:
+    """The data steps of the migrations between ``current`` and the head, oldest first.
+
+    A migration that must rewrite records (not only the schema) names a function as its
+    ``data_step`` (``"module:function"``) instead of calling it: the step runs after the last
+    migration, in the same transaction, when the tables match the program's models — so the
+    function may use the models as they are now, whatever later migrations added.
+    """
+    import importlib
+
+    script = _script_directory()
+    revisions = list(script.iterate_revisions("heads", current or "base"))
+    steps = []
+    for rev in reversed(revisions):  # iterate_revisions goes from the head down
+        target = getattr(rev.module, "data_step", None)
+        if target:
+            module, _, name = str(target).partition(":")
+            steps.append(getattr(importlib.import_module(module), name))
+    return steps
+
+
 def head_revision() -> str:
     """The newest migration this program knows."""
     head = _script_directory().get_current_head()
@@ -208,7 +229,10 @@ class Database:
                     with conn.begin():
                         if self.backend == "postgresql":
                             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                        steps = _data_steps(status.current)
                         command.upgrade(_alembic_config(conn), "head")
+                        for step in steps:
+                            step(conn)
                         if self.is_sqlite:
                             bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                             if bad:

@@ -84,6 +84,7 @@ CALENDAR_KINDS = ("holiday", "workday")
 OUTBOX_KINDS = ("result", "notice", "analysis_report", "task_results")
 OUTBOX_STATES = ("pending", "sending", "accepted", "failed", "cancelled", "delivered_by_hand", "superseded")
 AUDIT_ACTIONS = ("insert", "update", "delete")
+LAB_ASSET_KINDS = ("cma_mark", "seal", "signature")
 
 #: Lab-wide settings with their declared defaults (the ``settings`` table stores overrides).
 SETTING_DEFAULTS: dict[str, Any] = {
@@ -217,6 +218,8 @@ class MonitoringTask(Versioned, Base):
     number: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     issuing_authority: Mapped[str | None] = mapped_column(String(200))
+    #: where objections and re-test applications go (异议受理单位); by default the issuing authority
+    objection_authority: Mapped[str | None] = mapped_column(String(200))
     authority_level: Mapped[str | None] = mapped_column(String(12))
     product_category: Mapped[str | None] = mapped_column(String(200))
     plan_year: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -346,6 +349,7 @@ class Sample(Versioned, Base):
         CheckConstraint(_in("status", SAMPLE_STATUSES), name="status"),
         Index("ix_samples_task_id_status", "task_id", "status"),
         Index("ix_samples_status_completed_date", "status", "completed_date"),
+        UniqueConstraint("task_id", "sampling_record_number"),  # 抽样单编号 unique within a task
     )
 
     task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"))
@@ -390,6 +394,9 @@ class Sample(Versioned, Base):
     quantity_unit: Mapped[str | None] = mapped_column(String(16))
     unit_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     seal_numbers: Mapped[list[Any]] = mapped_column(default=list)  # 封条编号
+    sampling_record_number: Mapped[str | None] = mapped_column(String(64))  # 抽样单编号
+    condition_on_receipt: Mapped[str | None] = mapped_column(String(300))  # 样品状态 (收样时)
+    test_category: Mapped[str] = mapped_column(String(32), default="风险监测", server_default="风险监测")  # 检验类别
 
     # Progress
     received_date: Mapped[date | None] = mapped_column(Date, index=True)
@@ -724,6 +731,42 @@ class SyncOutbox(Versioned, Base):
     receipt_number: Mapped[str | None] = mapped_column(String(100))
     accepted_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)  # e.g. why the item was superseded
+
+
+class LabAsset(Versioned, Base):
+    """An image the lab's documents carry: the CMA mark, the lab's seal (检验检测专用章) or a
+    signatory's signature (``user_id``). Checked for type and size when stored."""
+
+    __tablename__ = "lab_assets"
+    __table_args__ = (
+        CheckConstraint(_in("kind", LAB_ASSET_KINDS), name="kind"),
+        UniqueConstraint("kind", "user_id"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = _user_fk()
+    media_type: Mapped[str] = mapped_column(String(32))  # image/png | image/jpeg
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class LabKey(Versioned, Base):
+    """The lab's signing key: a certificate and its private key as PKCS#12, encrypted with a
+    password that is never stored here (the OS keyring, or asked once per session). One key is
+    active; earlier ones stay so that what they signed can still be verified."""
+
+    __tablename__ = "lab_keys"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the certificate
+    subject: Mapped[str] = mapped_column(Text)
+    certificate: Mapped[bytes] = mapped_column(LargeBinary)  # DER
+    pkcs12: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # encrypted
+    not_before: Mapped[datetime]
+    not_after: Mapped[datetime]
+    self_signed: Mapped[bool] = mapped_column(Boolean, default=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)  # 演示: not for real reports
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_by_id: Mapped[int | None] = _user_fk()
 
 
 class SampleNumberCounter(Versioned, Base):

@@ -10,7 +10,8 @@ Schema:
   ``sample_id``, ``note`` and ``recipe`` (how to make the package again from the stored
   documents, instead of a second copy of them in ``package``).
 
-Data (:func:`app.services.deliverables.upgrade_0002`, run in this migration's transaction):
+Data (:func:`app.services.deliverables.upgrade_0002`, this revision's ``data_step``: run after the
+last migration of the upgrade, in its transaction, with the models as they are then):
 existing notices get their PDFs frozen, and whole-task items that were not yet accepted are
 superseded by one item per approved report that the province has not received yet. Accepted
 whole-task items and their receipts stay untouched as history.
@@ -31,6 +32,8 @@ revision: str = '0002'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+#: run by ``app.store.db.Database.upgrade`` after the last migration, in the same transaction
+data_step = "app.services.deliverables:upgrade_0002"
 
 _OLD_KINDS = "kind IN ('task_results', 'analysis_report')"
 _NEW_KINDS = "kind IN ('result', 'notice', 'analysis_report', 'task_results')"
@@ -60,9 +63,6 @@ def upgrade() -> None:
         batch_op.create_check_constraint(op.f('ck_sync_outbox_kind'), _NEW_KINDS)
         batch_op.create_check_constraint(op.f('ck_sync_outbox_state'), _NEW_STATES)
 
-    from app.services.deliverables import upgrade_0002
-
-    upgrade_0002(op.get_bind())
 
 
 def downgrade() -> None:
