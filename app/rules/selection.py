@@ -45,7 +45,7 @@ from app.rules.standards import (
     KIND_NAMES_ZH,
     StandardCode,
     StandardCodeError,
-    current_version,
+    VersionIndex,
     is_current,
     is_national_or_industry,
     national_first,
@@ -357,12 +357,19 @@ class _Warnings:
             self.items.append(w)
 
 
-def _by_full(catalog: Sequence[CatalogEntry]) -> dict[str, CatalogEntry]:
-    return {e.code.full: e for e in catalog}
+class _CatalogIndex:
+    """The catalog indexed once per evaluation: by full code, and by base code and date."""
+
+    def __init__(self, catalog: Sequence[CatalogEntry]) -> None:
+        self.by_full = {e.code.full: e for e in catalog}
+        self.versions: VersionIndex[CatalogEntry] = VersionIndex(catalog)
+
+    def current(self, code: StandardCode, on: dt.date) -> CatalogEntry | None:
+        return self.versions.current(code.base, on)
 
 
 def _resolve_declared(
-    given: str, inp: SelectionInput, index: dict[str, CatalogEntry], warnings: _Warnings
+    given: str, inp: SelectionInput, index: _CatalogIndex, warnings: _Warnings
 ) -> _Resolved:
     """A declared standard, with its grade split off (``GB/T 22849-2014 合格品``)."""
     code_text, grade = split_grade(given)
@@ -376,7 +383,7 @@ def _resolve_declared(
 def _resolve(
     given: str,
     inp: SelectionInput,
-    index: dict[str, CatalogEntry],
+    index: _CatalogIndex,
     warnings: _Warnings,
     *,
     role: str,
@@ -385,10 +392,10 @@ def _resolve(
 ) -> _Resolved:
     code = parse_code(code_text if code_text is not None else given)
     date = inp.test_date
-    if code.year is not None and code.full in index:
-        entry = index[code.full]
+    if code.year is not None and code.full in index.by_full:
+        entry = index.by_full[code.full]
         if not is_current(entry.effective, entry.abolished, date):
-            current = current_version(inp.catalog, code.base, date)
+            current = index.current(code, date)
             state = (
                 f"已于 {entry.abolished.isoformat()} 废止"
                 if entry.abolished is not None and entry.abolished <= date
@@ -406,7 +413,7 @@ def _resolve(
             kcode = parse_code(key)
             if kcode.full == code.full or kcode.base == code.base:
                 vcode = parse_code(value)
-                entry = index.get(vcode.full)
+                entry = index.by_full.get(vcode.full)
                 if vcode.base != code.base:
                     warnings.add(f"版本证据把 {given} 指向另一标准 {value}，未采用", code=given, rule=R_VERSION_EVIDENCE)
                     break
@@ -419,9 +426,9 @@ def _resolve(
                     return _Resolved(given, code, None, None)
                 return _Resolved(given, code, entry, R_VERSION_EVIDENCE)
 
-    current = current_version(inp.catalog, code.base, date)
+    current = index.current(code, date)
     if current is None:
-        missing = "标准目录中没有该标准" if not any(e.code.base == code.base for e in inp.catalog) else "没有检验日期现行有效的版本"
+        missing = "标准目录中没有该标准" if code.base not in index.versions else "没有检验日期现行有效的版本"
         warnings.add(f"{role} {given}：{missing}（检验日期 {date.isoformat()}）", code=given, rule=R_VERSION)
         return _Resolved(given, code, None, None)
     if code.year is not None:
@@ -453,7 +460,7 @@ def _strictest(
 def select_standards(inp: SelectionInput) -> SelectionResult:
     """Apply Articles 16–17 to every item of ``inp``."""
     warnings = _Warnings()
-    index = _by_full(inp.catalog)
+    index = _CatalogIndex(inp.catalog)  # once per evaluation: each code is then a lookup, not a scan
 
     declared = [_resolve_declared(g, inp, index, warnings) for g in inp.declared]
     enterprise = (

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 MANDATORY_NATIONAL = "mandatory_national"
 RECOMMENDED_NATIONAL = "recommended_national"
@@ -273,9 +274,51 @@ class Versioned(Protocol):
 V = TypeVar("V", bound=Versioned)
 
 
-def current_version(versions: Sequence[V], base: str, on: dt.date) -> V | None:
-    """The version of ``base`` (``GB/T 14561``) current on ``on``; the latest effective if several."""
-    found = [v for v in versions if v.code.base == base and is_current(v.effective, v.abolished, on)]
-    if not found:
+class VersionIndex(Generic[V]):
+    """Every version of every standard, by base code (``GB/T 14561``), each list sorted by
+    (effective date, year). Built once per evaluation, it answers :meth:`current` with a binary
+    search over one standard's versions instead of a scan of the whole catalog.
+    """
+
+    __slots__ = ("_by_base", "_effective")
+
+    def __init__(self, versions: Iterable[V]) -> None:
+        by_base: dict[str, list[V]] = {}
+        for v in versions:
+            by_base.setdefault(v.code.base, []).append(v)
+        for found in by_base.values():
+            found.sort(key=_version_key)
+        self._by_base = by_base
+        self._effective = {base: [v.effective for v in found] for base, found in by_base.items()}
+
+    def __contains__(self, base: object) -> bool:
+        return base in self._by_base
+
+    def versions(self, base: str) -> Sequence[V]:
+        """The versions of ``base``, oldest first."""
+        return tuple(self._by_base.get(base, ()))
+
+    def current(self, base: str, on: dt.date) -> V | None:
+        """The version of ``base`` current on ``on``; the latest effective if several."""
+        found = self._by_base.get(base)
+        if not found:
+            return None
+        # versions in force by ``on`` are found[:i]; the latest of them not abolished by then
+        for v in reversed(found[: bisect_right(self._effective[base], on)]):
+            if v.abolished is None or v.abolished > on:
+                return v
         return None
-    return max(found, key=lambda v: (v.effective, v.code.year or 0))
+
+
+def _version_key(v: Versioned) -> tuple[dt.date, int]:
+    return (v.effective, v.code.year or 0)
+
+
+def current_version(versions: VersionIndex[V] | Sequence[V], base: str, on: dt.date) -> V | None:
+    """The version of ``base`` (``GB/T 14561``) current on ``on``; the latest effective if several.
+
+    Pass a :class:`VersionIndex` built once when asking about many codes; a plain sequence is
+    indexed for this one question.
+    """
+    index = versions if isinstance(versions, VersionIndex) else VersionIndex(versions)
+    return index.current(base, on)

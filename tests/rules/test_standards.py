@@ -115,3 +115,58 @@ def test_current_on_a_date_boundaries() -> None:
     assert current_version(versions, "GB/T 90001", d(2024, 6, 30)) is old
     assert current_version(versions, "GB/T 90001", d(2024, 7, 1)) is new
     assert current_version(versions, "GB/T 90001", d(2015, 1, 1)) is None
+
+
+def test_the_version_index_agrees_with_the_definition() -> None:
+    """The index (one per evaluation) answers like a scan of every version with ``is_current``."""
+    import random
+
+    from app.rules.standards import VersionIndex
+
+    rng = random.Random(14)
+    versions = []
+    for n in range(40):
+        for year in rng.sample(range(2000, 2026), rng.randint(1, 5)):
+            effective = dt.date(year, rng.randint(1, 12), 1)
+            abolished = effective + dt.timedelta(days=rng.randint(1, 4000)) if rng.random() < 0.6 else None
+            versions.append(V(parse_code(f"GB/T {90000 + n}-{year}"), effective, abolished))
+    rng.shuffle(versions)
+    index = VersionIndex(versions)
+    for _ in range(2000):
+        base = f"GB/T {90000 + rng.randrange(42)}"
+        on = dt.date(1999, 1, 1) + dt.timedelta(days=rng.randrange(10000))
+        found = [v for v in versions if v.code.base == base and is_current(v.effective, v.abolished, on)]
+        want = max(found, key=lambda v: (v.effective, v.code.year or 0)) if found else None
+        assert index.current(base, on) is want
+        assert current_version(versions, base, on) is want
+    assert "GB/T 90000" in index and "GB/T 90041" not in index
+
+
+def test_selection_looks_codes_up_instead_of_scanning_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: each undated code scanned the whole catalog (quadratic); now one index per evaluation.
+
+    Counted, not timed: how often a version's base code is read while 400 codes without a year
+    are resolved against 2,000 versions (a scan per code reads it 800,000 times).
+    """
+    from app.rules.commands import standard_command
+
+    bases = [f"GB/T {20000 + n}" for n in range(400)]
+    catalog = [
+        {"code": f"{base}-{year}", "effective": f"{year}-01-01", "abolished": None,
+         "items": {"x": {"requirement": {"op": "<=", "value": 1, "unit": "mg"}}}}
+        for base in bases for year in (2001, 2005, 2009, 2013, 2017)
+    ]
+    payload = {"test_date": "2026-03-10", "declared": bases[:200], "similar_standards": bases[200:],
+               "items": ["x"], "catalog": catalog}
+    reads = 0
+    base_of = StandardCode.base.fget
+
+    def counting(self: StandardCode) -> str:
+        nonlocal reads
+        reads += 1
+        return base_of(self)
+
+    monkeypatch.setattr(StandardCode, "base", property(counting))
+    out = standard_command(payload)
+    assert out["items"][0]["basis"]["code"] == "GB/T 20000-2017"
+    assert reads < 20 * (len(catalog) + len(bases)), reads
