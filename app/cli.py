@@ -69,8 +69,13 @@ def _read_json_arg(source: str) -> object:
         raise UsageError(f"找不到输入文件：{source}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"无法读取输入文件 {source}：{exc}") from exc
+    from app.rules._input import loads
+    from app.rules.errors import RuleInputError
+
     try:
-        return json.loads(text)
+        return loads(text)  # the nesting is checked before parsing
+    except RuleInputError as exc:
+        raise UsageError(exc.message) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"输入不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from exc
 

@@ -3,13 +3,59 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from app.rules.errors import RuleInputError, describe, type_name
 
 _MISSING = object()
+
+#: How deeply JSON input may nest (arrays and objects). The contract's inputs nest six levels at
+#: most; the limit keeps a pathological input (200,000 nested arrays) from reaching the parser.
+MAX_JSON_DEPTH = 100
+_KEEP = b'[]{}"'
+_DELETE = bytes(c for c in range(256) if c not in _KEEP)
+_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
+_STRING_WITH_BRACKETS = re.compile(rb'"[^"]*"')
+
+
+def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether arrays and objects in ``text`` nest deeper than ``limit``, found without parsing.
+
+    Linear and fast on large inputs: only the brackets outside strings are kept (escapes first,
+    then every byte but brackets and quotes; strings become empty or hold only brackets and go),
+    then one pass per level removes the innermost pairs. Openers left unclosed count as levels.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")  # escaped backslashes, then escaped quotes
+    data = data.translate(None, _DELETE).replace(b'""', b"")  # adjacent quotes: no structure between them
+    if b'"' in data:
+        data = _STRING_WITH_BRACKETS.sub(b"", data)  # strings that contain brackets
+    data = data.translate(_AS_PARENS)
+    levels = 0
+    while True:
+        shorter = data.replace(b"()", b"")
+        if len(shorter) == len(data):
+            break
+        data, levels = shorter, levels + 1
+        if levels > limit:
+            return True
+    # left over only when unbalanced: openers never closed still nest as deep as the parser would go
+    return levels + data.count(b"(") > limit
+
+
+def loads(text: str, limit: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` after the nesting check: ``RuleInputError`` (naming the limit) when too deep,
+    ``json.JSONDecodeError`` as usual for text that is not JSON."""
+    if json_depth_exceeds(text, limit):
+        raise RuleInputError("", f"输入的 JSON 嵌套超过 {limit} 层（数组和对象最多嵌套 {limit} 层），无法处理")
+    return json.loads(text)
 
 
 def join(path: str, key: str | int) -> str:

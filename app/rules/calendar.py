@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from app.errors import ValidationError
+from app.rules._input import MAX_JSON_DEPTH, json_depth_exceeds
 from app.rules.errors import RuleInputError, describe
 
 HOLIDAY = "holiday"
@@ -486,6 +487,8 @@ def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _json_records(text: str) -> list[tuple[int, Any]]:
+    if json_depth_exceeds(text):
+        raise CalendarImportError([(1, f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层，不是日历条目列表")])
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
