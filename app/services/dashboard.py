@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
+from app.rules import calendar as calendar_rules
 from app.services.calendar import calendar_for
 from app.services.context import Context
 from app.store.models import MonitoringTask, Notification, Sample, SyncOutbox
@@ -85,7 +86,7 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> 
             d = cal.deadline(completed, n)
             left = cal.working_days_left(d.deadline, today)
             rows.append(DeadlineRow(sid, number, task_number, product, completed, d.deadline, left, d.provisional,
-                                    clock_state(left, today > d.deadline), bool(problems)))
+                                    clock_state(left, not calendar_rules.is_on_time(d.deadline, today)), bool(problems)))
         rows.sort(key=lambda r: (r.deadline, r.sample_number))
         counts = session.execute(
             select(

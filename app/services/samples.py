@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.errors import NotFoundError, ValidationError
+from app.rules import notify as notify_rules
 from app.rules import uscc as uscc_rules
 from app.rules.errors import RuleInputError
 from app.rules.requirements import parse_requirement
@@ -37,6 +38,20 @@ from app.store.queries import next_sequence as next_value
 
 PLACE_LABELS = {"producer": "生产企业", "physical_seller": "实体销售者", "e_platform": "电商平台"}
 ATTACHMENT_LIMIT = 20 * 1024 * 1024
+#: 样品状态 at receipt (收样): the usual wordings, offered in a list; any other text may be typed
+CONDITION_CHOICES = (
+    "完好",
+    "样品完好，包装无破损",
+    "封样完好，封条无破损",
+    "原包装，未开封",
+    "外包装破损，样品完好",
+)
+#: 检验类别: risk monitoring, unless the sample is a re-test (复检) after an objection
+DEFAULT_TEST_CATEGORY = "风险监测"
+TEST_CATEGORIES = (DEFAULT_TEST_CATEGORY, "复检")
+RECORD_NUMBER_MAX = 64
+CONDITION_MAX = 300
+CATEGORY_MAX = 32
 
 
 @dataclass(frozen=True)
@@ -88,7 +103,10 @@ class SampleInput:
     quantity_unit: str = ""
     unit_price: str = ""
     seal_numbers: tuple[str, ...] = ()
+    sampling_record_number: str = ""  # 抽样单编号, unique within the task
+    test_category: str = DEFAULT_TEST_CATEGORY  # 检验类别
     received_date: dt.date | None = None
+    condition_on_receipt: str = ""  # 样品状态, recorded at 收样
     notes: str = ""
 
 
@@ -199,6 +217,13 @@ def check_claims(claims) -> str | None:
     return None
 
 
+def _required_parties(place: str) -> set[str]:
+    """The parties (``sampled``, ``nominal_producer``, ``platform_operator``) a place requires."""
+    if place not in PLACE_TYPES:
+        return {"sampled"}
+    return {key for key, _role in notify_rules.required_parties(place)}
+
+
 def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
     """Every problem of the form, keyed by field name; empty when it can be saved."""
     today = today or dt.date.today()
@@ -208,16 +233,14 @@ def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
     if data.place_type not in PLACE_TYPES:
         errors["place_type"] = "请选择抽样场所类型。"
     sampled_label = "被抽样生产企业" if data.place_type == "producer" else "被抽样销售者"
+    # who must be told of problems is who must be on the form (Article 18 ¶2, app.rules.notify)
+    needed = _required_parties(data.place_type)
     _check_party(data.sampled, "sampled", sampled_label, errors, required=True)
-    _check_party(
-        data.nominal_producer,
-        "nominal_producer",
-        "标称生产企业",
-        errors,
-        required=data.place_type in ("physical_seller", "e_platform"),
-    )
-    if data.place_type == "e_platform":
+    _check_party(data.nominal_producer, "nominal_producer", "标称生产企业", errors,
+                 required="nominal_producer" in needed)
+    if "platform_operator" in needed:
         _check_party(data.platform_operator, "platform_operator", "电商平台经营者", errors, required=True)
+    if data.place_type == "e_platform":
         if not data.shop_name.strip():
             errors["shop_name"] = "请填写网店名称。"
         if not data.shop_url.strip():
@@ -270,6 +293,48 @@ def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
     _decimal(data.unit_price, "unit_price", "单价", errors)
     if test_q is not None and test_q == 0:
         errors["test_quantity"] = "检验样品数量应大于 0。"
+    if len(data.sampling_record_number.strip()) > RECORD_NUMBER_MAX:
+        errors["sampling_record_number"] = f"抽样单编号不能超过 {RECORD_NUMBER_MAX} 个字符。"
+    if not data.test_category.strip():
+        errors["test_category"] = "请填写检验类别（一般为“风险监测”）。"
+    elif len(data.test_category.strip()) > CATEGORY_MAX:
+        errors["test_category"] = f"检验类别不能超过 {CATEGORY_MAX} 个字符。"
+    condition_problem = check_condition(data.condition_on_receipt, required=False)
+    if condition_problem:
+        errors["condition_on_receipt"] = condition_problem
+    elif data.condition_on_receipt.strip() and data.received_date is None:
+        errors["condition_on_receipt"] = "样品状态在收样时记录：请同时填写收样日期。"
+    return errors
+
+
+def check_condition(text: str, *, required: bool = True) -> str | None:
+    """样品状态 at receipt: None when it can be saved, else why not."""
+    text = (text or "").strip()
+    if not text:
+        return "请选择或填写收样时的样品状态（如“样品完好，包装无破损”）。" if required else None
+    if len(text) > CONDITION_MAX:
+        return f"样品状态不能超过 {CONDITION_MAX} 个字符。"
+    return None
+
+
+def _check_record_numbers(session, task_id: int | None, wanted: list[tuple[str, int | None, str]]) -> dict[str, str]:
+    """抽样单编号 unique within a task: each ``(number, own sample id or None, error key)`` already used
+    by another sample of the task is refused, naming that sample."""
+    numbers = sorted({n for n, _, _ in wanted if n})
+    if task_id is None or not numbers:
+        return {}
+    taken: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(numbers), 500):  # a big import stays under the database's parameter limit
+        for number, sid, sample_number in session.execute(
+            select(Sample.sampling_record_number, Sample.id, Sample.number)
+            .where(Sample.task_id == task_id, Sample.sampling_record_number.in_(numbers[start:start + 500]))
+        ):
+            taken[number] = (sid, sample_number)
+    errors: dict[str, str] = {}
+    for number, own_id, key in wanted:
+        hit = taken.get(number)
+        if hit is not None and hit[0] != own_id:
+            errors[key] = f"抽样单编号“{number}”已用于本任务的样品 {hit[1]}，同一任务内抽样单编号不能重复。"
     return errors
 
 
@@ -356,7 +421,8 @@ def _apply(sample: Sample, data: SampleInput, session, cache: dict[str, Enterpri
     else:
         sample.nominal_producer = _enterprise(session, data.nominal_producer, cache)
     sample.platform_operator = (
-        _enterprise(session, data.platform_operator, cache) if data.place_type == "e_platform" else None
+        _enterprise(session, data.platform_operator, cache)
+        if "platform_operator" in _required_parties(data.place_type) else None
     )
     online = data.place_type == "e_platform"
     sample.shop_name = data.shop_name.strip() or None if online else None
@@ -382,7 +448,10 @@ def _apply(sample: Sample, data: SampleInput, session, cache: dict[str, Enterpri
     sample.quantity_unit = data.quantity_unit.strip() or None
     sample.unit_price = _decimal(data.unit_price, "", "", {})
     sample.seal_numbers = [s.strip() for s in data.seal_numbers if s.strip()]
+    sample.sampling_record_number = data.sampling_record_number.strip() or None
+    sample.test_category = data.test_category.strip() or DEFAULT_TEST_CATEGORY
     sample.received_date = data.received_date
+    sample.condition_on_receipt = data.condition_on_receipt.strip() or None
     sample.notes = data.notes.strip() or None
     if data.received_date and sample.status == "registered":
         sample.status = "received"
@@ -421,6 +490,10 @@ def register_sample(ctx: Context, data: SampleInput, *, today: dt.date | None = 
     if errors:
         raise ValidationError(errors)
     with ctx.uow() as uow:
+        number = data.sampling_record_number.strip()
+        errors = _check_record_numbers(uow.session, data.task_id, [(number, None, "sampling_record_number")])
+        if errors:
+            raise ValidationError(errors)
         sample = _new_sample(uow.session, data, today or dt.date.today())
         uow.session.flush()
         summary = _summary(sample)
@@ -436,11 +509,27 @@ def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | 
     for i, data in enumerate(rows, start=1):
         for key, message in validate(data, today).items():
             errors[f"row{i}.{key}"] = f"第 {i} 行：{message}"
+    first_row: dict[tuple[int | None, str], int] = {}
+    for i, data in enumerate(rows, start=1):
+        number = data.sampling_record_number.strip()
+        if not number:
+            continue
+        seen = first_row.setdefault((data.task_id, number), i)
+        if seen != i:
+            errors[f"row{i}.sampling_record_number"] = f"第 {i} 行：抽样单编号“{number}”与第 {seen} 行重复。"
     if errors:
         raise ValidationError(errors)
     today = today or dt.date.today()
     with ctx.uow() as uow:
         session = uow.session
+        by_task: dict[int | None, list[tuple[str, int | None, str]]] = {}
+        for (task_id, number), i in first_row.items():
+            by_task.setdefault(task_id, []).append((number, None, str(i)))
+        for task_id, wanted in by_task.items():
+            for i, message in _check_record_numbers(session, task_id, wanted).items():
+                errors[f"row{i}.sampling_record_number"] = f"第 {i} 行：{message}"
+        if errors:
+            raise ValidationError(errors)
         # one block of numbers per task, drawn first (the counter rows stay locked), and one
         # lookup per enterprise: a 2,000-row import costs a few queries, not thousands
         per_task: dict[int, int] = {}
@@ -479,6 +568,10 @@ def update_sample(ctx: Context, sample_id: int, version: int, data: SampleInput,
             raise ValidationError("报告已编制，抽样信息不能再修改；如需更正请走报告更正流程。")
         if data.task_id != sample.task_id:
             raise ValidationError({"task_id": "样品登记后不能改到其他任务。"})
+        errors = _check_record_numbers(uow.session, sample.task_id,
+                                       [(data.sampling_record_number.strip(), sample.id, "sampling_record_number")])
+        if errors:
+            raise ValidationError(errors)
         _apply(sample, data, uow.session)
         errors = check_dates(sample.sampling_date, sample.received_date, sample.test_started_date,
                              sample.completed_date)
@@ -490,8 +583,12 @@ def update_sample(ctx: Context, sample_id: int, version: int, data: SampleInput,
     return summary
 
 
-def receive_sample(ctx: Context, sample_id: int, version: int, received: dt.date) -> SampleSummary:
+def receive_sample(ctx: Context, sample_id: int, version: int, received: dt.date, condition: str) -> SampleSummary:
+    """收样: the day the sample arrived and its condition then (样品状态, e.g. 样品完好，包装无破损)."""
     ctx.require("technician", action="收样")
+    problem = check_condition(condition)
+    if problem:
+        raise ValidationError({"condition_on_receipt": problem})
     with ctx.uow() as uow:
         sample = uow.session.get(Sample, sample_id)
         check_version(sample, version, "该样品")
@@ -501,6 +598,7 @@ def receive_sample(ctx: Context, sample_id: int, version: int, received: dt.date
         if errors:
             raise ValidationError(errors)
         sample.received_date = received
+        sample.condition_on_receipt = condition.strip()
         if sample.status == "registered":
             sample.status = "received"
         uow.session.flush()
@@ -617,7 +715,10 @@ def get_sample(ctx: Context, sample_id: int) -> SampleDetail:
             quantity_unit=s.quantity_unit or "",
             unit_price=_as_text(s.unit_price),
             seal_numbers=tuple(s.seal_numbers or ()),
+            sampling_record_number=s.sampling_record_number or "",
+            test_category=s.test_category or DEFAULT_TEST_CATEGORY,
             received_date=s.received_date,
+            condition_on_receipt=s.condition_on_receipt or "",
             notes=s.notes or "",
         )
         return SampleDetail(

@@ -17,6 +17,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
+from app.rules import calendar as calendar_rules
 from app.rules import panel as panel_rules
 from app.rules.calendar import DeadlineResult
 from app.rules.requirements import allows, parse_requirement
@@ -402,12 +403,12 @@ def _clock(session, s: Sample, today: dt.date) -> SampleClock | None:
     d = cal.deadline(s.completed_date, n)
     if s.reported_date is not None:
         left = cal.working_days_left(d.deadline, s.reported_date)
-        on_time = s.reported_date <= d.deadline
+        on_time = calendar_rules.is_on_time(d.deadline, s.reported_date)  # Article 18 ¶1: on or before the day
         state = "reported"
     else:
         left = cal.working_days_left(d.deadline, today)
         on_time = None
-        state = clock_state(left, today > d.deadline)
+        state = clock_state(left, not calendar_rules.is_on_time(d.deadline, today))
     return SampleClock(s.completed_date, n, d.deadline, d.provisional, left, state, s.reported_date, on_time)
 
 
