@@ -11,7 +11,23 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SPEC_CASES = PROJECT_ROOT.parent / "shared" / "spec" / "cases"
+#: The shared rule contract's cases (``../shared/spec/cases/`` beside the project); another
+#: folder with ``RISKMON_SPEC_CASES``.
+SPEC_CASES = Path(os.environ.get("RISKMON_SPEC_CASES") or PROJECT_ROOT.parent / "shared" / "spec" / "cases")
+
+
+def in_ci() -> bool:
+    """Running in continuous integration (``CI=true``, as CI services set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def spec_cases_missing() -> str:
+    """Why the contract's cases cannot be read ("" when they can)."""
+    if not SPEC_CASES.is_dir():
+        return f"the shared rule cases folder is absent ({SPEC_CASES})"
+    if not any(SPEC_CASES.glob("*.json")):
+        return f"the shared rule cases folder holds no case ({SPEC_CASES})"
+    return ""
 
 
 @dataclass

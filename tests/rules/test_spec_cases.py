@@ -1,4 +1,8 @@
-"""Every case of the shared rule contract, run through the real command."""
+"""Every case of the shared rule contract, run through the real command.
+
+The cases are read from ``../shared/spec/cases/``. Without them the contract is not checked at all:
+on a developer's machine the tests say so and skip; in CI (``CI=true``) they fail.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,18 @@ from pathlib import Path
 import pytest
 
 from .casecompare import mismatches
-from .helpers import SPEC_CASES, assert_usage_error, run_rules
+from .helpers import SPEC_CASES, assert_usage_error, in_ci, run_rules, spec_cases_missing
 
 CASE_FILES = sorted(SPEC_CASES.glob("*.json")) if SPEC_CASES.is_dir() else []
+MISSING = spec_cases_missing()
+
+
+def require_spec_cases() -> None:
+    """Skip without the shared cases, except in CI, where their absence is a failure."""
+    if MISSING:
+        if in_ci():
+            pytest.fail(f"{MISSING}: the rule contract cannot be checked (CI=true)", pytrace=False)
+        pytest.skip(MISSING)
 
 
 def _run_case(case: dict, tmp_path: Path, via_stdin: bool):
@@ -28,9 +41,10 @@ def _run_case(case: dict, tmp_path: Path, via_stdin: bool):
     return run_rules(args, tmp_path, stdin)
 
 
-@pytest.mark.skipif(not SPEC_CASES.is_dir(), reason=f"the shared rule cases folder is absent ({SPEC_CASES})")
-@pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_spec_case(case_file: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("case_file", CASE_FILES or [None], ids=[p.stem for p in CASE_FILES] or ["no-cases"])
+def test_spec_case(case_file: Path | None, tmp_path: Path) -> None:
+    require_spec_cases()
+    assert case_file is not None
     case = json.loads(case_file.read_text(encoding="utf-8"))
     # Alternate file and standard input so both ways of passing CASE.json are exercised.
     run = _run_case(case, tmp_path, via_stdin=CASE_FILES.index(case_file) % 2 == 1)
@@ -44,8 +58,7 @@ def test_spec_case(case_file: Path, tmp_path: Path) -> None:
 
 
 def test_spec_cases_are_there() -> None:
-    if not SPEC_CASES.is_dir():
-        pytest.skip(f"the shared rule cases folder is absent ({SPEC_CASES})")
+    require_spec_cases()
     assert {json.loads(p.read_text(encoding="utf-8"))["command"] for p in CASE_FILES} >= {
         "deadline",
         "standard",
@@ -54,6 +67,26 @@ def test_spec_cases_are_there() -> None:
         "risk",
         "uscc",
     }
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", "failed"), ("", "skipped")])
+def test_missing_cases_fail_in_ci_and_skip_elsewhere(tmp_path: Path, ci: str, outcome: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RISKMON_SPEC_CASES": str(tmp_path / "no-such-folder"), "CI": ci, "PYTHONPATH": str(
+        Path(__file__).resolve().parents[2])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+         f"{__file__}::test_spec_cases_are_there", f"{__file__}::test_spec_case"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )
+    summary = proc.stdout.strip().splitlines()[-1]
+    assert f"2 {outcome}" in summary, proc.stdout
+    assert proc.returncode == (1 if outcome == "failed" else 0), proc.stdout
+    if outcome == "failed":
+        assert "CI=true" in proc.stdout
 
 
 # --- the comparison helper itself ---------------------------------------------------------------
