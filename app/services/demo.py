@@ -206,12 +206,13 @@ def _demo_sample(defs, sd, n, task_ids, today, cal, tech: Context, reviewer: Con
         quantity_unit="台" if sd["task"] == "kettle" else "件",
         unit_price="129.00" if sd["task"] == "kettle" else "89.00",
         seal_numbers=(f"FT{sampling:%Y%m%d}{n:03d}",),
+        sampling_record_number=sd["sampling_record_number"],
         received_date=None,
     )
     s = samples.register_sample(tech, data, today=today)
     if stage == "registered":
         return
-    s = samples.receive_sample(tech, s.id, s.version, received)
+    s = samples.receive_sample(tech, s.id, s.version, received, sd.get("condition") or samples.CONDITION_CHOICES[0])
     if stage == "received":
         return
     grid = testing.start_testing(tech, s.id, s.version, test_day)
@@ -267,6 +268,13 @@ def _risk_info(db, actor: str, r: dict, today: dt.date, user: CurrentUser) -> No
         uow.commit()
 
 
+def _received(sampling: dt.date, rng: random.Random) -> dict:
+    """Most generated samples have arrived at the lab, in good condition."""
+    if rng.random() < 0.7:
+        return {"received_date": sampling + dt.timedelta(days=1), "condition_on_receipt": samples.CONDITION_CHOICES[1]}
+    return {}
+
+
 def _generate(defs, tech: Context, task_ids, count: int, today: dt.date, rng: random.Random,
               progress: Callable[[int, int], None] | None) -> int:
     """Plausible registered samples in bulk, spread over the tasks and place types."""
@@ -309,7 +317,8 @@ def _generate(defs, tech: Context, task_ids, count: int, today: dt.date, rng: ra
                     samplers=tuple(rng.sample(samplers, 2)),
                     test_quantity="3",
                     backup_quantity="3",
-                    received_date=sampling + dt.timedelta(days=1) if rng.random() < 0.7 else None,
+                    sampling_record_number=f"CY-G{i + 1:07d}",
+                    **_received(sampling, rng),
                 )
             )
         samples.register_samples(tech, rows, today=today)

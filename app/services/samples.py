@@ -585,26 +585,42 @@ def update_sample(ctx: Context, sample_id: int, version: int, data: SampleInput,
 
 def receive_sample(ctx: Context, sample_id: int, version: int, received: dt.date, condition: str) -> SampleSummary:
     """收样: the day the sample arrived and its condition then (样品状态, e.g. 样品完好，包装无破损)."""
+    return receive_samples(ctx, [(sample_id, version)], received, condition)[0]
+
+
+def receive_samples(ctx: Context, rows: list[tuple[int, int]], received: dt.date,
+                    condition: str) -> list[SampleSummary]:
+    """收样 of several samples that arrived together, all or none: each ``(id, version)`` gets the
+    date and the condition; a problem with any of them (named by its number) writes nothing."""
     ctx.require("technician", action="收样")
     problem = check_condition(condition)
     if problem:
         raise ValidationError({"condition_on_receipt": problem})
+    if received > dt.date.today():
+        raise ValidationError({"received_date": "收样日期不能晚于今天。"})
     with ctx.uow() as uow:
-        sample = uow.session.get(Sample, sample_id)
-        check_version(sample, version, "该样品")
-        errors = check_dates(sample.sampling_date, received, sample.test_started_date, sample.completed_date)
-        if received > dt.date.today():
-            errors["received_date"] = "收样日期不能晚于今天。"
+        found = []
+        errors: dict[str, str] = {}
+        for sample_id, version in rows:
+            sample = uow.session.get(Sample, sample_id)
+            check_version(sample, version, "该样品")
+            problems = check_dates(sample.sampling_date, received, sample.test_started_date, sample.completed_date)
+            if problems:
+                message = next(iter(problems.values()))
+                errors["received_date"] = (errors.get("received_date", "") + ("\n" if errors else "")
+                                           + (f"样品 {sample.number}：{message}" if len(rows) > 1 else message))
+            found.append(sample)
         if errors:
             raise ValidationError(errors)
-        sample.received_date = received
-        sample.condition_on_receipt = condition.strip()
-        if sample.status == "registered":
-            sample.status = "received"
+        for sample in found:
+            sample.received_date = received
+            sample.condition_on_receipt = condition.strip()
+            if sample.status == "registered":
+                sample.status = "received"
         uow.session.flush()
-        summary = _summary(sample)
+        out = [_summary(s) for s in found]
         uow.commit()
-    return summary
+    return out
 
 
 # ----------------------------------------------------------------------------------- attachments

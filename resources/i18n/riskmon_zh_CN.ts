@@ -1102,6 +1102,39 @@
     </message>
   </context>
   <context>
+    <name>ReceiveDialog</name>
+    <message>
+      <source>Receive samples</source>
+      <translation>收样</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n sample(s): </source>
+      <translation>
+        <numerusform>样品 %n 个：</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Received on</source>
+      <translation>收样日期</translation>
+    </message>
+    <message>
+      <source>Condition on receipt</source>
+      <translation>样品状态</translation>
+    </message>
+    <message>
+      <source>The condition is printed on the test report (e.g. sample intact, seals unbroken).</source>
+      <translation>样品状态将打印在检验报告上（如“样品完好，包装无破损”“封样完好，封条无破损”）。</translation>
+    </message>
+    <message>
+      <source>Record receipt</source>
+      <translation>确认收样</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
     <name>ReportsPage</name>
     <message>
       <source>Reports &amp; notices</source>
@@ -2099,6 +2132,10 @@
   <context>
     <name>SampleFormDialog</name>
     <message>
+      <source>Choose or type the condition of the sample on arrival</source>
+      <translation>选择或填写收样时的样品状态</translation>
+    </message>
+    <message>
       <source>Sampling form</source>
       <translation>抽样单</translation>
     </message>
@@ -2215,6 +2252,10 @@
       <translation>抽样</translation>
     </message>
     <message>
+      <source>Number on the sampling record, unique in the task</source>
+      <translation>抽样单上的编号，同一任务内不得重复</translation>
+    </message>
+    <message>
       <source>Name, Enter to add (at least two)</source>
       <translation>姓名，回车添加（不少于 2 人）</translation>
     </message>
@@ -2229,6 +2270,18 @@
     <message>
       <source>Sampling date</source>
       <translation>抽样日期</translation>
+    </message>
+    <message>
+      <source>Condition on receipt</source>
+      <translation>样品状态</translation>
+    </message>
+    <message>
+      <source>Test category</source>
+      <translation>检验类别</translation>
+    </message>
+    <message>
+      <source>Sampling record no.</source>
+      <translation>抽样单编号</translation>
     </message>
     <message>
       <source>Sampling place</source>
@@ -2505,12 +2558,12 @@
       <translation>以所选样品为模板新开抽样单（Ctrl+Shift+N）</translation>
     </message>
     <message>
-      <source>Mark received today</source>
-      <translation>今日收样</translation>
+      <source>Receive…</source>
+      <translation>收样…</translation>
     </message>
     <message>
-      <source>Record that the selected samples arrived at the lab today (Ctrl+R)</source>
-      <translation>记录所选样品今日到达实验室（Ctrl+R）</translation>
+      <source>Record that the selected samples arrived at the lab, and their condition (Ctrl+R)</source>
+      <translation>登记所选样品到达本机构的日期及样品状态（Ctrl+R）</translation>
     </message>
     <message>
       <source>Go to testing</source>

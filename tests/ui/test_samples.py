@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from shiboken6 import isValid
 from sqlalchemy import insert, select
 
@@ -438,13 +438,83 @@ def test_double_click_opens_the_form_and_the_menu_goes_to_testing(qtbot, lab):
     page.select_row(0)
     page.testing_action.trigger()
     assert window.went == [("testing", {"sample_id": saved.id})]
-    # mark received from the list
+    # receive from the list: the dialog asks for the condition (样品状态)
     assert page.receive_action.isEnabled()
     page.receive_action.trigger()
+    dialog = page.receive_dialog
+    assert dialog.isVisible() and saved.number in dialog.findChild(QLabel).text()
+    dialog.save()
+    idle()
+    assert dialog.isVisible() and "样品状态" in dialog.error_text.text()
+    assert samples.get_sample(lab.tech, saved.id).status == "registered"
+    dialog.condition.setCurrentIndex(dialog.condition.findText("封样完好，封条无破损"))
+    dialog.save()
     idle()
     idle()
-    assert samples.get_sample(lab.tech, saved.id).status == "received"
+    detail = samples.get_sample(lab.tech, saved.id)
+    assert detail.status == "received" and detail.data.condition_on_receipt == "封样完好，封条无破损"
+    assert detail.data.received_date == TODAY
     assert page.model.row_at(0).status == "received"
+
+
+def test_receiving_refuses_a_day_before_sampling_and_takes_typed_text(qtbot, page, lab):
+    from app.ui.dialogs.receive_dialog import ReceiveDialog
+
+    saved = samples.register_sample(lab.tech, samples.SampleInput(
+        task_id=lab.task_id, scheme_id=lab.scheme_id, sampled=PRODUCER, product_name="电热水壶",
+        sampling_date=TODAY - dt.timedelta(days=1), sampling_place="仓库", samplers=("王建", "刘洋")))
+    dialog = ReceiveDialog(lab.tech, [(saved.id, saved.version, saved.number)], page)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.date.setDate(dialog.date.date().addDays(-3))
+    dialog.condition.setCurrentText("外包装轻微压痕，样品完好")
+    dialog.save()
+    idle()
+    assert dialog.isVisible() and "收样日期不能早于抽样日期" in dialog.error_text.text()
+    assert dialog.date.styleSheet() == ERROR_STYLE
+    assert dialog.condition.currentText() == "外包装轻微压痕，样品完好"  # nothing typed is lost
+    dialog.date.setDate(dialog.date.date().addDays(3))
+    dialog.save()
+    idle()
+    assert not dialog.isVisible()
+    assert samples.get_sample(lab.tech, saved.id).data.condition_on_receipt == "外包装轻微压痕，样品完好"
+
+
+def test_the_form_records_the_sampling_record_number_and_refuses_a_repeat(qtbot, page, lab):
+    first = samples.register_sample(lab.tech, samples.SampleInput(
+        task_id=lab.task_id, scheme_id=lab.scheme_id, sampled=PRODUCER, product_name="电热水壶",
+        sampling_date=TODAY, sampling_place="仓库", samplers=("王建", "刘洋"), sampling_record_number="CY-0001"))
+    form = open_new(page, qtbot)
+    fill(form, qtbot, "producer", "电热水壶")
+    assert form.test_category.currentText() == "风险监测"
+    form.sampling_record_number.setText("CY-0001")
+    form.condition_on_receipt.setCurrentText("完好")  # a condition without a received date is marked
+    assert form.condition_on_receipt.styleSheet() == ERROR_STYLE
+    form.received_date.set_date(TODAY)
+    assert form.condition_on_receipt.styleSheet() == ""
+    form.save()
+    idle()
+    assert form.isVisible() and form.last_saved is None
+    assert form.sampling_record_number.styleSheet() == ERROR_STYLE
+    assert first.number in form.error_label.text() and "CY-0001" in form.error_label.text()
+    form.sampling_record_number.setText("CY-0002")
+    form.test_category.setCurrentText("复检")
+    form.save()
+    idle()
+    assert form.last_saved is not None
+    d = samples.get_sample(lab.tech, form.last_saved.id).data
+    assert (d.sampling_record_number, d.test_category, d.condition_on_receipt) == ("CY-0002", "复检", "完好")
+    # the form shows them again, and "register another like this" does not copy the record number
+    again = page.open_form(form.last_saved.id)
+    qtbot.waitUntil(lambda: again.loaded, timeout=10000)
+    assert again.sampling_record_number.text() == "CY-0002" and again.condition_on_receipt.currentText() == "完好"
+    assert again.test_category.currentText() == "复检"
+    again.close()
+    idle()
+    copy = page.open_form(None, copy_of=form.last_saved.id)
+    qtbot.waitUntil(lambda: copy.loaded, timeout=10000)
+    assert copy.sampling_record_number.text() == "" and copy.condition_on_receipt.currentText() == ""
+    copy.dirty = False
 
 
 def test_a_task_without_an_approved_scheme_says_so(qtbot, page, lab):

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,6 +58,8 @@ COPY_CLEARS = dict(
     batch_number="",
     production_date=None,
     seal_numbers=(),
+    sampling_record_number="",
+    condition_on_receipt="",
     order_number="",
     logistics_number="",
     shop_url="",
@@ -432,6 +434,18 @@ class ClaimsEdit(QWidget):
         self.changed.emit()
 
 
+def condition_combo() -> QComboBox:
+    """样品状态: the usual wordings to choose from, or any text typed."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setObjectName("condition_on_receipt")
+    combo.addItems(["", *samples.CONDITION_CHOICES])
+    combo.setCurrentIndex(0)
+    combo.lineEdit().setPlaceholderText(
+        QCoreApplication.translate("SampleFormDialog", "Choose or type the condition of the sample on arrival"))
+    return combo
+
+
 def _number(text: str):
     text = text.strip()
     try:
@@ -759,6 +773,13 @@ class SampleFormDialog(QDialog):
         self.sampling_date.setDisplayFormat("yyyy-MM-dd")
         self.sampling_date.setDate(QDate.currentDate())
         self.received_date = OptionalDateEdit()
+        self.condition_on_receipt = condition_combo()
+        self.sampling_record_number = QLineEdit()
+        self.sampling_record_number.setMaxLength(samples.RECORD_NUMBER_MAX)
+        self.sampling_record_number.setPlaceholderText(self.tr("Number on the sampling record, unique in the task"))
+        self.test_category = QComboBox()
+        self.test_category.setEditable(True)
+        self.test_category.addItems(list(samples.TEST_CATEGORIES))
         self.sampling_place = QLineEdit()
         self.samplers = StringListEdit(self.tr("Name, Enter to add (at least two)"))
         self.lot_size = QLineEdit()
@@ -779,6 +800,12 @@ class SampleFormDialog(QDialog):
         form.addRow(self.tr("Sampling date"), row)
         form.addRow("", self.progress_label)
         self._sampling_form = form
+        form.addRow(self.tr("Condition on receipt"), self.condition_on_receipt)
+        row = QHBoxLayout()
+        row.addWidget(self.sampling_record_number, 1)
+        row.addWidget(QLabel(self.tr("Test category")))
+        row.addWidget(self.test_category)
+        form.addRow(self.tr("Sampling record no."), row)
         form.addRow(self.tr("Sampling place"), self.sampling_place)
         form.addRow(self.tr("Samplers"), self.samplers)
         row = QHBoxLayout()
@@ -804,7 +831,7 @@ class SampleFormDialog(QDialog):
             "published_enterprise_standard", "sampling_date", "received_date", "sampling_place", "lot_size",
             "test_quantity", "backup_quantity", "quantity_unit", "unit_price", "notes", "shop_name", "shop_url",
             "order_number", "logistics_number", "unpacking_evidence", "samplers", "seal_numbers",
-            "declared_standards",
+            "declared_standards", "sampling_record_number", "test_category", "condition_on_receipt",
         ]
         for name in names:
             getattr(self, name).setObjectName(name)
@@ -858,8 +885,10 @@ class SampleFormDialog(QDialog):
             box.changed.connect(self._party_edited)
         for name in ("product_name", "brand", "model_spec", "batch_number", "grade", "published_enterprise_standard",
                      "sampling_place", "lot_size", "test_quantity", "backup_quantity", "quantity_unit", "unit_price",
-                     "shop_name", "shop_url", "order_number", "logistics_number"):
+                     "shop_name", "shop_url", "order_number", "logistics_number", "sampling_record_number"):
             getattr(self, name).textChanged.connect(lambda _t, n=name: self._edited(n))
+        for name in ("test_category", "condition_on_receipt"):
+            getattr(self, name).currentTextChanged.connect(lambda _t, n=name: self._edited(n))
         for name in ("notes", "unpacking_evidence"):
             getattr(self, name).textChanged.connect(lambda n=name: self._edited(n))
         for name in ("samplers", "seal_numbers", "declared_standards", "production_date", "received_date"):
@@ -879,7 +908,7 @@ class SampleFormDialog(QDialog):
         for name in ("shop_name", "shop_url", "order_number", "logistics_number", "unpacking_evidence",
                      "product_name", "brand", "model_spec", "batch_number", "grade", "published_enterprise_standard",
                      "sampling_place", "lot_size", "test_quantity", "backup_quantity", "quantity_unit", "unit_price",
-                     "notes"):
+                     "notes", "sampling_record_number", "test_category", "condition_on_receipt"):
             widgets[name] = getattr(self, name)
         widgets["sampling_date"] = self.sampling_date
         widgets["production_date"] = self.production_date.edit
@@ -1021,8 +1050,11 @@ class SampleFormDialog(QDialog):
         self.platform.set_party(d.platform_operator)
         for name in ("shop_name", "shop_url", "order_number", "logistics_number", "product_name", "brand",
                      "model_spec", "batch_number", "grade", "published_enterprise_standard", "sampling_place",
-                     "lot_size", "test_quantity", "backup_quantity", "quantity_unit", "unit_price"):
+                     "lot_size", "test_quantity", "backup_quantity", "quantity_unit", "unit_price",
+                     "sampling_record_number"):
             getattr(self, name).setText(getattr(d, name))
+        self.test_category.setCurrentText(d.test_category)
+        self.condition_on_receipt.setCurrentText(d.condition_on_receipt)
         self.unpacking_evidence.setPlainText(d.unpacking_evidence)
         self.notes.setPlainText(d.notes)
         self.production_date.set_date(d.production_date)
@@ -1069,7 +1101,10 @@ class SampleFormDialog(QDialog):
             quantity_unit=self.quantity_unit.text(),
             unit_price=self.unit_price.text(),
             seal_numbers=self.seal_numbers.values(),
+            sampling_record_number=self.sampling_record_number.text(),
+            test_category=self.test_category.currentText(),
             received_date=self.received_date.date(),
+            condition_on_receipt=self.condition_on_receipt.currentText(),
             notes=self.notes.toPlainText(),
         )
 

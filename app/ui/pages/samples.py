@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.services import sample_list, samples, tasks
+from app.services import sample_list, tasks
 from app.services.context import Context
 from app.services.sample_list import SampleQuery, SampleRow
 from app.ui.application import settings
+from app.ui.dialogs.receive_dialog import ReceiveDialog
 from app.ui.dialogs.sample_form import SampleFormDialog
 from app.ui.models.sample_table import ROW_ROLE, SampleTableModel
 from app.ui.ops import bus, run_op
@@ -40,13 +41,6 @@ from app.ui.widgets import remember_columns, show_error, title_label
 
 FILTER_DELAY_MS = 250
 SETTINGS = "samples/filter"
-
-
-def receive_all(ctx: Context, rows: list[tuple[int, int]], on: dt.date) -> int:
-    """Runs on a worker: mark each (id, version) received on ``on``; returns how many."""
-    for sample_id, version in rows:
-        samples.receive_sample(ctx, sample_id, version, on)
-    return len(rows)
 
 
 class DateFilter(QWidget):
@@ -95,8 +89,9 @@ class SamplesPage(QWidget):
                                         self.tr("Open the selected sample's form (Enter or double-click)"))
         self.copy_action = self._action(self.tr("Register another like this"), "Ctrl+Shift+N", self.copy_selected,
                                         self.tr("A new form filled from the selected sample (Ctrl+Shift+N)"))
-        self.receive_action = self._action(self.tr("Mark received today"), "Ctrl+R", self.receive_selected,
-                                           self.tr("Record that the selected samples arrived at the lab today (Ctrl+R)"))
+        self.receive_action = self._action(self.tr("Receive…"), "Ctrl+R", self.receive_selected,
+                                           self.tr("Record that the selected samples arrived at the lab, and their "
+                                                   "condition (Ctrl+R)"))
         self.testing_action = self._action(self.tr("Go to testing"), "Ctrl+T", self.go_testing,
                                            self.tr("Enter the results of the selected sample (Ctrl+T)"))
         self.copy_number_action = self._action(self.tr("Copy sample number"), None, self.copy_number,
@@ -435,9 +430,12 @@ class SamplesPage(QWidget):
         if rows:
             QGuiApplication.clipboard().setText("\n".join(r.number for r in rows))
 
-    def receive_selected(self, on: dt.date | None = None) -> None:
-        rows = [(r.id, r.version) for r in self.selected_rows() if r.status == "registered"]
+    def receive_selected(self) -> ReceiveDialog | None:
+        """收样: a dialog asks for the day and the samples' condition (样品状态)."""
+        rows = [(r.id, r.version, r.number) for r in self.selected_rows() if r.status == "registered"]
         if not rows:
-            return
-        run_op(receive_all, self.ctx, rows, on or dt.date.today(),
-               on_done=lambda _n: bus.changed.emit({"sample"}), on_error=lambda exc: show_error(self, exc))
+            return None
+        self.receive_dialog = ReceiveDialog(self.ctx, rows, self)
+        self.receive_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.receive_dialog.open()
+        return self.receive_dialog
