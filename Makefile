@@ -13,7 +13,8 @@ SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
                /usr/lib/x86_64-linux-gnu/libglib-2.0.so.0:libglib2.0-0 \
                /usr/lib/x86_64-linux-gnu/libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
                /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0:libxcb-cursor0 \
-               /usr/bin/pdftotext:poppler-utils
+               /usr/bin/pdftotext:poppler-utils \
+               /usr/bin/zbarimg:zbar-tools
 
 .PHONY: run test lint bench dist sysdeps venv translations clean
 

@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from app import __version__
 from app.errors import RiskmonError
@@ -650,6 +651,85 @@ def _add_sync_commands(sub) -> None:
     sb.set_defaults(func=cmd_sandbox)
 
 
+# --------------------------------------------------------------------------- the lab's key
+def _read_secret(prompt: str) -> str:
+    """One line from standard input when it is not a terminal, else asked without echo."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise UsageError("没有从标准输入读到密码")
+        return line.rstrip("\r\n")
+    return getpass.getpass(prompt)
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from app.services import labkey
+
+    db = _open_db(args)
+    try:
+        ctx = _cli_context(db)
+        if args.lab_command == "key":
+            keys = labkey.list_keys(ctx)
+            if not keys:
+                print("本机构还没有签章密钥：签发的文件标注“未签名”。用 riskmon lab create-key 生成，"
+                      "或 riskmon lab import-certificate FILE.p12 导入。")
+                return 0
+            for k in keys:
+                state = "当前" if k.active else "已停用"
+                print(f"{state}\t{k.label}\t指纹 {k.fingerprint[:16]}…")
+            return 0
+        if args.lab_command == "create-key":
+            password = _read_new_password(args.password_stdin)
+            info = labkey.create_key(ctx, password, remember=args.remember)
+            print(f"已生成签章密钥：{info.label}")
+            return 0
+        if args.lab_command == "import-certificate":
+            try:
+                data = Path(args.file).read_bytes()
+            except OSError as exc:
+                raise UsageError(f"无法读取证书文件 {args.file}：{exc.strerror or exc}") from exc
+            password = _read_secret("证书文件的密码：")
+            info = labkey.import_key(ctx, data, password, remember=args.remember)
+            print(f"已导入签章证书：{info.label}")
+            return 0
+    finally:
+        db.dispose()
+    return 2
+
+
+def cmd_verify_report(args: argparse.Namespace) -> int:
+    from app.services import verify
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取文件 {args.file}：{exc.strerror or exc}") from exc
+    db = _open_db(args)
+    try:
+        verdict = verify.verify_pdf(db, data)
+    finally:
+        db.dispose()
+    print(verdict.line)
+    return verdict.exit_code
+
+
+def _add_security_commands(sub: Any) -> None:
+    lb = sub.add_parser("lab", help="实验室签章密钥（签发文件的数字签名）")
+    lbs = lb.add_subparsers(dest="lab_command", required=True, parser_class=_Parser)
+    lbs.add_parser("key", help="显示签章密钥")
+    ck = lbs.add_parser("create-key", help="生成自签名的签章密钥（证书中写明机构名称和 CMA 编号）")
+    ck.add_argument("--password-stdin", action="store_true", help="从标准输入读取密钥密码")
+    ck.add_argument("--remember", action="store_true", help="把密码保存在本机的系统密码库中")
+    ic = lbs.add_parser("import-certificate", help="导入 CA 签发的 PKCS#12 证书（.p12/.pfx），密码从标准输入读取")
+    ic.add_argument("file")
+    ic.add_argument("--remember", action="store_true", help="把密码保存在本机的系统密码库中")
+    lb.set_defaults(func=cmd_lab)
+
+    vr = sub.add_parser("verify-report", help="核验 PDF 是否为本机构签发且未被改动（退出码 0 真实，1 改动或未签名，2 非本机构）")
+    vr.add_argument("file")
+    vr.set_defaults(func=cmd_verify_report)
+
+
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="riskmon", description="湖北省工业产品质量安全风险监测工作站")
@@ -724,6 +804,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_gui)
     _add_document_commands(sub)
     _add_sync_commands(sub)
+    _add_security_commands(sub)
     return p
 
 

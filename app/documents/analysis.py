@@ -25,11 +25,14 @@ from app.documents.flow import (
     PAGE_W,
     Meta,
     Text,
+    TitleBlock,
     build_pdf,
     draw_confidential,
     draw_draft_mark,
     draw_page_number,
+    draw_verification,
     fmt_date,
+    minus_signs,
     or_slash,
     spacer,
     table,
@@ -45,6 +48,14 @@ LEVEL_COLORS = {
 _LEVEL_TEXT = {"yellow": colors.black}
 TOTAL_BG = colors.Color(0.95, 0.95, 0.95)
 _SECTION_NUMS = "一二三四五六七八九十"
+
+
+def _with_unit(value: str, unit: str) -> str:
+    """A value or numeric requirement with its unit (this table has no unit column): ``−12.5 %``."""
+    value = minus_signs(value)
+    if unit and value[-1:].isdigit():
+        return f"{value} {unit}"
+    return value
 
 
 def _pct(x: float) -> str:
@@ -114,9 +125,13 @@ def _risk_block(r: RiskProposal) -> list[Flowable]:
 def build_story(d: AnalysisData) -> list[Flowable]:
     s = _Sections()
     story: list[Flowable] = [
-        Text(d.task_title, 14, align="center", bold=True, space_after=2),
-        Text("风险监测分析报告", 20, align="center", bold=True, space_after=4),
-        Text(f"{d.lab.name}　报告编号：{d.report_number}", 9, align="center", space_after=10),
+        # the title beside the verification QR code (top right, drawn by the page decorator)
+        TitleBlock([
+            Text(d.task_title, 14, align="center", bold=True, space_after=2, title=True),
+            Text("风险监测分析报告", 20, align="center", bold=True, space_after=4),
+            Text(f"{d.lab.name}　报告编号：{d.report_number}", 9, align="center"),
+        ], min_height=29 * mm if (d.verification or d.unsigned) else 0),
+        spacer(10),
     ]
     story.append(s.heading("概述"))
     if d.summary:
@@ -162,9 +177,9 @@ def build_story(d: AnalysisData) -> list[Flowable]:
         story.append(s.heading("不符合项目明细"))
         rows = [["序号", "样品编号", "企业", "地区", "检验项目", "检验结果", "标准要求", "依据标准及条款"]]
         for n, f in enumerate(d.failed_items, 1):
-            result = f.result_text + (f" {f.unit}" if f.unit else "")
-            rows.append([str(n), f.sample_number, f.enterprise, or_slash(f.region), f.item, result,
-                         or_slash(f.requirement_text), " ".join(p for p in (f.basis_code, f.basis_clause) if p) or "/"])
+            rows.append([str(n), f.sample_number, f.enterprise, or_slash(f.region), f.item,
+                         _with_unit(f.result_text, f.unit), _with_unit(or_slash(f.requirement_text), f.unit),
+                         " ".join(p for p in (f.basis_code, f.basis_clause) if p) or "/"])
         cols = tuple(x * mm for x in (9, 22, 30, 17, 24, 18, 20, 30))
         story.append(table(rows, cols, header_rows=1, size=8,
                            align=("center", "left", "left", "left", "left", "center", "center", "left")))
@@ -211,6 +226,8 @@ def _decorator(d: AnalysisData):
             fonts.draw_string(c, MARGIN_X, y, d.lab.name, 9)
         fonts.draw_string(c, PAGE_W - MARGIN_X, y, right, 9, align="right")
         draw_page_number(c, page, total)
+        if page == 1:
+            draw_verification(c, d.verification, unsigned=d.unsigned)
         if d.draft:
             draw_draft_mark(c)
 

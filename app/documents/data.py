@@ -326,6 +326,53 @@ class SignOff:
     approved_at: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PanelMemberLine:
+    """One member of an expert panel (专家组成员): name, affiliation (工作单位), title (职称), own opinion."""
+
+    name: str
+    affiliation: str = ""
+    title: str = ""
+    opinion: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PanelLine:
+    """专家组验证评价 of one item that could not be tested (Article 5): who, when and what they found."""
+
+    item: str
+    members: tuple[PanelMemberLine, ...]
+    conclusion: str  # 专家组意见
+    judgement: Judgement = Judgement.NOT_JUDGED
+    evaluated_on: date | None = None  # 评价日期
+    justification: str = ""  # 评价依据、说明
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+        object.__setattr__(self, "judgement", Judgement(self.judgement))
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentLine:
+    """更正说明: one result an amended report changes (ISO/IEC 17025 7.8.8), as the replaced report
+    issued it and as this report states it, with the reason, who amended it and when."""
+
+    item: str
+    original_result: str
+    amended_result: str
+    original_unit: str = ""
+    amended_unit: str = ""
+    original_judgement: Judgement = Judgement.NOT_JUDGED
+    amended_judgement: Judgement = Judgement.NOT_JUDGED
+    reason: str = ""
+    amended_by: str = ""
+    amended_on: date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "original_judgement", Judgement(self.original_judgement))
+        object.__setattr__(self, "amended_judgement", Judgement(self.amended_judgement))
+
+
 # --------------------------------------------------------------------------- test report
 
 
@@ -334,7 +381,11 @@ class TestReportData:
     """检验报告 of one sample.
 
     For an amended report (ISO/IEC 17025 7.8.8) ``replaces_number`` is the number of the report
-    it replaces and ``amendment_reason`` says why; the report then states 本报告替代 XXX 号报告.
+    it replaces and ``amendment_reason`` says why; the report then states 本报告替代 XXX 号报告,
+    marks the changed rows and lists ``amendments`` (the original values) in an annex. Items
+    evaluated by an expert panel refer to an annex listing ``panels``. Objections go to
+    ``objection_to`` (the lab when empty) within ``objection_days`` days, in the words the
+    sample's notices use.
     """
 
     __test__ = False  # not a pytest test class
@@ -354,6 +405,11 @@ class TestReportData:
     task_source: str = ""  # 任务来源（下达任务的市场监管部门）
     replaces_number: str = ""
     amendment_reason: str = ""
+    amendments: tuple[AmendmentLine, ...] = ()  # 更正说明: the results changed from the replaced report
+    panels: tuple[PanelLine, ...] = ()  # 专家组验证评价 of the panel items
+    objection_days: int = 15  # 异议/复检申请期限（日）
+    objection_to: str = ""  # 异议受理单位
+    objection_contact: str = ""  # 地址、电话
     brand: str = ""  # 商标
     model_spec: str = ""  # 规格型号
     batch_number: str = ""  # 生产日期/批号 (batch)
@@ -372,6 +428,11 @@ class TestReportData:
     online_shop: OnlineShop | None = None
     basis_standards: tuple[str, ...] = ()  # 检验依据
     remarks: str = ""  # 备注
+
+    #: issued with the lab's key: the verification payload printed as a QR code on page 1
+    verification: str = ""
+    #: issued while the lab had no signing key: page 1 says 未签名
+    unsigned: bool = False
 
     def __post_init__(self) -> None:
         _tuples(self)
@@ -398,7 +459,9 @@ class NoticeData:
     ``on_behalf_of`` names the regulator). The party may raise an objection or apply for a re-test
     within ``objection_days`` days of receipt, to ``objection_to`` (address/contact in
     ``objection_contact``). ``confidential`` prints 内部资料 注意保密: monitoring information may not
-    be made public without the organising regulator's consent (Article 8).
+    be made public without the organising regulator's consent (Article 8). A notice re-issued for
+    an amended report names the notice it replaces (``replaces_notice``) and the report its report
+    replaced (``replaces_report``); the objection period then runs again from its receipt.
     """
 
     notice_number: str  # 告知书编号
@@ -428,10 +491,17 @@ class NoticeData:
     objection_days: int = 15  # 异议/复检申请期限（日）
     objection_to: str = ""  # 向何处提出
     objection_contact: str = ""  # 地址、电话
+    replaces_notice: str = ""  # 被替代的告知书编号
+    replaces_report: str = ""  # 被替代的检验报告编号
     feedback_days: int | None = None  # 整改反馈期限 (Article 23 (一)); None: not asked
     contact_person: str = ""
     contact_phone: str = ""
     confidential: bool = True
+
+    #: issued with the lab's key: the verification payload printed as a QR code on page 1
+    verification: str = ""
+    #: issued while the lab had no signing key: page 1 says 未签名
+    unsigned: bool = False
 
     def __post_init__(self) -> None:
         _tuples(self)
@@ -604,6 +674,11 @@ class AnalysisData:
     signoff: SignOff = field(default_factory=SignOff)
     confidential: bool = True
     draft: bool = False  # not approved yet: every page is marked 草稿
+
+    #: issued with the lab's key: the verification payload printed as a QR code on page 1
+    verification: str = ""
+    #: issued while the lab had no signing key: page 1 says 未签名
+    unsigned: bool = False
 
     def __post_init__(self) -> None:
         _tuples(self)

@@ -9,6 +9,7 @@ which is both correct for mixed Chinese/Latin text and several times faster.
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,12 +36,25 @@ FAIL_COLOR = colors.Color(0.75, 0.0, 0.0)
 
 
 def fmt_date(d: date | str | None, empty: str = "/") -> str:
-    """``2026年05月20日``; text is shown as given; ``None`` as ``empty``."""
+    """``2026年5月20日`` (GB/T 9704: no leading zeros); text is shown as given; ``None`` as ``empty``."""
     if d is None or d == "":
         return empty
     if isinstance(d, str):
         return d
-    return f"{d.year}年{d.month:02d}月{d.day:02d}日"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+MINUS = "\u2212"  # − MINUS SIGN
+_ASCII_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s～~（(，,：:；;≤≥<>=±]))-(?=\.?\d)")
+
+
+def minus_signs(text: str) -> str:
+    """``-10～5`` → ``−10～5``: a hyphen before a number that starts the text or follows a space, a
+    bracket, a range or comparison sign is a minus sign (U+2212); hyphens inside codes
+    (``GB/T 4706.1-2005``, ``2026-BG-0001``) stay hyphens."""
+    if "-" not in text:
+        return text
+    return _ASCII_MINUS.sub(MINUS, text)
 
 
 def or_slash(text: str | None) -> str:
@@ -64,10 +78,15 @@ class Text(Flowable):
         space_after: float = 0,
         indent: float = 0,
         lines: Sequence[str] | None = None,
+        title: bool = False,
+        fit: bool = True,
     ) -> None:
         super().__init__()
         self.text = text or ""
         self.size = size
+        self.title = title  # broken at word boundaries, lines balanced (``fonts.wrap_title``)
+        self.fit = fit  # shrink the type when an unbreakable code or word is wider than the space
+        self._size = size  # the size drawn: ``size``, or less to fit
         self.leading = leading or size * 1.35
         self.align = align
         self.bold = bold
@@ -81,7 +100,19 @@ class Text(Flowable):
 
     def _layout(self, avail_w: float) -> tuple[str, ...]:
         if self._lines is None or (self._for_width != avail_w and self._for_width != -1.0):
-            self._lines = fonts.wrap(self.text, max(avail_w, self.size * 2), self.size, self.indent)
+            width = max(avail_w, self.size * 2)
+            size = self.size
+            if self.fit:
+                # an identifier, a standard code or a number with its unit is never broken: when one
+                # is wider than the space (a narrow table column), the text is set smaller, to 70 % at most
+                need = fonts.min_width(self.text, size)
+                if need > width:
+                    size = max(self.size * 0.7, int(self.size * width / need * 20) / 20)
+            self._size = size
+            if self.title:
+                self._lines = fonts.wrap_title(self.text, width, size)
+            else:
+                self._lines = fonts.wrap(self.text, width, size, self.indent)
             self._for_width = avail_w
         return self._lines
 
@@ -97,7 +128,7 @@ class Text(Flowable):
         fit = int(availHeight // self.leading)
         if fit <= 0 or fit >= len(lines):
             return [] if fit <= 0 else [self]
-        kw = dict(size=self.size, leading=self.leading, align=self.align, bold=self.bold, color=self.color,
+        kw = dict(size=self._size, leading=self.leading, align=self.align, bold=self.bold, color=self.color,
                   indent=self.indent)
         first = Text(self.text, space_before=self.spaceBefore, lines=lines[:fit], **kw)
         rest = Text(self.text, space_after=self.spaceAfter, lines=lines[fit:], **kw)
@@ -108,7 +139,7 @@ class Text(Flowable):
         lines = self._lines or ()
         if not lines:
             return
-        size, leading = self.size, self.leading
+        size, leading = self._size, self.leading
         width = self._avail or self.width
         # baseline of the first line: centred in its leading, nudged for the descent
         base = y + self.height - leading + (leading - size) / 2 + size * 0.12
@@ -431,3 +462,62 @@ def draw_draft_mark(canvas: Canvas, text: str = "草稿") -> None:
     canvas.rect(PAGE_W / 2 - w / 2, y - 3, w, 13, stroke=1, fill=0)
     fonts.draw_string(canvas, PAGE_W / 2, y, note, 9, align="center")
     canvas.restoreState()
+
+
+def draw_verification(canvas: Canvas, payload: str, *, unsigned: bool = False, size: float = 24 * mm,
+                      right: float = PAGE_W - MARGIN_X, top: float = PAGE_H - MARGIN_TOP) -> None:
+    """Page 1's mark of authenticity, at the top right of the body: the QR code of the
+    verification payload (plain text a phone shows) with 扫码核验 under it; or, for a document
+    issued while the lab had no signing key, a boxed 未签名 that says it cannot be proven."""
+    if payload:
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
+        widget = QrCodeWidget(payload, barLevel="L")  # fewer, larger modules: easier for a phone
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, canvas, right - size, top - size)
+        fonts.draw_string(canvas, right - size / 2, top - size - 3 * mm, "扫码核验", 7, align="center")
+    elif unsigned:
+        canvas.saveState()
+        canvas.setStrokeColor(FAIL_COLOR)
+        canvas.setFillColor(FAIL_COLOR)
+        text = "未签名"
+        w = fonts.string_width(text, 9) + 6
+        canvas.setLineWidth(0.8)
+        canvas.rect(right - w, top - 12, w, 13, stroke=1, fill=0)
+        fonts.draw_string(canvas, right - w + 3, top - 9, text, 9)
+        canvas.restoreState()
+
+
+class TitleBlock(Flowable):
+    """A page's title lines, centred between two reserved margins at the top of the body: the left
+    for the CMA mark, the right for the verification QR code (both drawn by the page decorator,
+    see :func:`draw_verification`); at least ``min_height`` tall so neither touches what follows."""
+
+    def __init__(self, lines: Sequence[Flowable], *, side: float = 27 * mm, min_height: float = 0.0) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.side = side
+        self.min_height = min_height
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        inner = availWidth - 2 * self.side
+        self._sizes = [f.wrap(inner, availHeight) for f in self.lines]
+        used = sum(h + f.getSpaceBefore() + f.getSpaceAfter() for f, (_w, h) in zip(self.lines, self._sizes,
+                                                                                     strict=True))
+        self.width, self.height = availWidth, max(used, self.min_height)
+        return self.width, self.height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        top = y + self.height
+        for f, (_w, h) in zip(self.lines, self._sizes, strict=True):
+            top -= f.getSpaceBefore() + h
+            f.drawOn(canvas, x + self.side, top)
+            top -= f.getSpaceAfter()
+
+    def draw(self) -> None:
+        self.drawOn(self.canv, 0, 0)

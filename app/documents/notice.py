@@ -4,7 +4,9 @@ One letter per notified party — the sampled producer or seller, the nominal pr
 (标称生产企业) and, for platform samples, the platform operator (电商平台经营者). The wording
 follows the party's role. The letter tells the party of its right to object or apply for a
 re-test within the stated number of days and where; it may ask for rectification feedback
-(Article 23 (一)); when ``confidential`` it is marked 内部资料 注意保密 (Article 8).
+(Article 23 (一)); when ``confidential`` it is marked 内部资料 注意保密 (Article 8). The objection
+clause is the one the test report's declaration prints (``app.documents.wording``). A notice
+re-issued for an amended report names the notice it replaces and restarts the objection period.
 
 ``write_notices`` renders a batch into a folder, atomically per file, with a progress callback
 and a cancel check, for the GUI's background operation.
@@ -29,15 +31,19 @@ from app.documents.flow import (
     PAGE_W,
     Meta,
     Text,
+    TitleBlock,
     build_pdf,
     draw_confidential,
     draw_page_number,
+    draw_verification,
     fmt_date,
     info_table,
+    minus_signs,
     or_slash,
     spacer,
     table,
 )
+from app.documents.wording import objection_sentence, reissue_sentence
 from app.errors import ValidationError
 
 TITLE = "产品质量安全风险监测结果告知书"
@@ -115,8 +121,8 @@ def _sample_table(d: NoticeData) -> Flowable:
 def _items_table(d: NoticeData) -> Flowable:
     rows: list[list[object]] = [["序号", "不符合项目", "标准要求", "检验结果", "单位", "依据标准及条款"]]
     for n, it in enumerate(d.failed_items, 1):
-        rows.append([str(n), it.item, or_slash(it.requirement_text), or_slash(it.result_text), or_slash(it.unit),
-                     it.basis_text or "/"])
+        rows.append([str(n), it.item, minus_signs(or_slash(it.requirement_text)), minus_signs(or_slash(it.result_text)),
+                     or_slash(it.unit), it.basis_text or "/"])
     return table(rows, _ITEM_COLS, header_rows=1,
                  align=("center", "left", "center", "center", "center", "left"))
 
@@ -124,9 +130,16 @@ def _items_table(d: NoticeData) -> Flowable:
 def build_story(d: NoticeData) -> list[Flowable]:
     a = d.addressee
     who = d.issuer + (f"（受{d.on_behalf_of}委托）" if d.on_behalf_of else "")
-    story: list[Flowable] = [
+    heading = [
         Text(TITLE, 18, align="center", bold=True, space_after=4),
-        Text(f"编号：{d.notice_number}", 10, align="right", space_after=10),
+        Text(f"编号：{d.notice_number}", 10, align="right"),
+    ]
+    if d.replaces_notice:
+        heading.append(Text(f"（替代编号为 {d.replaces_notice} 的告知书）", 9, align="right", space_before=2))
+    story: list[Flowable] = [
+        # the title beside the verification QR code (top right, drawn by the page decorator)
+        TitleBlock(heading, min_height=29 * mm if (d.verification or d.unsigned) else 0),
+        spacer(8),
         Text(f"{a.name}" + (f"（统一社会信用代码：{a.uscc}）" if a.uscc else "") + "：", BODY_SIZE, space_after=4),
     ]
     task = f"在{d.task_title}中，" if d.task_title else "在产品质量安全风险监测中，"
@@ -142,13 +155,10 @@ def build_story(d: NoticeData) -> list[Flowable]:
     story.append(_items_table(d))
     story.append(spacer(8))
     paras: list[str] = []
-    objection = (
-        f"如对检验结果有异议，可自收到本告知书之日起{d.objection_days}日内，"
-        f"向{d.objection_to or d.issuer}书面提出异议或申请复检"
-        + (f"（{d.objection_contact}）" if d.objection_contact else "")
-        + "；逾期未提出的，视为对检验结果无异议。"
-    )
-    paras.append(objection)
+    if d.replaces_notice or d.replaces_report:
+        paras.append(reissue_sentence(d.replaces_notice, d.replaces_report, d.report_number))
+    paras.append(objection_sentence(d.objection_days, d.objection_to or d.issuer, d.objection_contact,
+                                    received="本告知书"))
     if d.feedback_days:
         if PartyRole.PLATFORM_OPERATOR in a.roles and len(a.roles) == 1:
             paras.append(
@@ -186,6 +196,8 @@ def _decorator(d: NoticeData):
             draw_confidential(c, y=y)
         fonts.draw_string(c, PAGE_W - MARGIN_X, y, right, 9, align="right")
         draw_page_number(c, page, total)
+        if page == 1:
+            draw_verification(c, d.verification, unsigned=d.unsigned)
 
     return decorate
 

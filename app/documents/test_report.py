@@ -3,21 +3,24 @@
 Every page carries the lab name and the unique report number in its header and
 "第 x 页 共 y 页" in its footer. Page 1 describes the sample, the parties (for e-commerce
 samples: the platform operator, the shop, the URL and the order), the basis standards, the
-conclusion and the 编制/审核/批准 sign-off; the items table follows, splitting across pages with
-its header row repeated, and the report closes with an end mark.
+conclusion and the 编制/审核/批准 sign-off, kept on one page with the conclusion; the items table
+follows, splitting across pages with its header row repeated. Annexes (附页) follow the items: the
+expert panels' evaluations (members, date, opinion) that panel rows refer to, and for an amended
+report the 更正说明 with the original values of the rows it marks. The report closes with an end mark.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from app.documents import fonts
 from app.documents._io import atomic_write_bytes
-from app.documents.data import ItemLine, Judgement, PartyInfo, PlaceType, TestReportData
+from app.documents.data import ItemLine, Judgement, PanelLine, PartyInfo, PlaceType, TestReportData
 from app.documents.flow import (
     BODY_W,
     FAIL_COLOR,
@@ -26,25 +29,43 @@ from app.documents.flow import (
     PAGE_W,
     Meta,
     Text,
+    TitleBlock,
     build_pdf,
     draw_page_number,
+    draw_verification,
     fmt_date,
     info_table,
+    minus_signs,
     or_slash,
     spacer,
     table,
 )
+from app.documents.wording import objection_sentence
 from app.errors import ValidationError
 
 STATEMENTS = (
     "检验结果仅对所检样品负责。",
     "未经本机构书面批准，不得部分复制本报告。",
     "本报告无编制、审核、批准人签字，或未加盖本机构检验检测专用章无效；报告涂改无效。",
-    "对本报告有异议的，请于收到报告之日起十五日内向本机构提出。",
 )
 END_MARK = "—— 报告结束（以下空白）——"
 ITEM_HEADERS = ("序号", "检验项目", "标准要求", "检验结果", "单位", "单项判定", "依据条款")
 _ITEM_COLS = tuple(w * mm for w in (9, 35, 32, 22, 15, 15, 42))
+AMENDED_MARK = "*"  # beside the number of a row the amended report changed
+AMENDED_BG = colors.Color(1.0, 0.96, 0.85)
+_ANNEX_NUMS = "一二三四五六七八九"
+
+
+def statements(d: TestReportData) -> tuple[str, ...]:
+    """The declaration: the fixed statements, then where to object — in the words of the notices."""
+    return (*STATEMENTS, objection_sentence(d.objection_days, d.objection_to or "本机构", d.objection_contact,
+                                            received="本报告"))
+
+
+def _annexes(d: TestReportData) -> dict[str, str]:
+    """The annexes the report has, by kind (``panels``, ``amendments``): ``附页一`` …"""
+    kinds = [k for k, present in (("panels", d.panels), ("amendments", d.amendments)) if present]
+    return {k: f"附页{_ANNEX_NUMS[n]}" for n, k in enumerate(kinds)}
 
 
 def _check(data: TestReportData) -> None:
@@ -57,6 +78,9 @@ def _check(data: TestReportData) -> None:
         problems["items"] = "检验报告没有任何检验项目"
     if data.replaces_number and not data.amendment_reason.strip():
         problems["amendment_reason"] = f"替代 {data.replaces_number} 号报告的修改报告必须写明修改原因"
+    if data.objection_days <= 0:
+        problems["objection_days"] = "异议或复检申请期限必须是正整数天数"
+    _amendment_check(data, problems)
     if problems:
         raise ValidationError(problems)
 
@@ -100,29 +124,120 @@ def _info_table(d: TestReportData) -> Flowable:
     if d.task_source:
         rows.append(["任务来源", d.task_source, "", ""])
     rows.append(["检验依据", or_slash("；".join(d.basis_standards)), "", ""])
-    rows.append(["检验结论", d.conclusion, "", ""])
-    rows.append(["备注", or_slash(d.remarks), "", ""])
-    conclusion_row = next(r for r, row in enumerate(rows) if row[0] == "检验结论")
-    return info_table(rows, cols, row_padding={conclusion_row: 5.5})
+    return info_table(rows, cols)
 
 
-def _item_row(n: int, it: ItemLine) -> list[object]:
+def _conclusion_table(d: TestReportData) -> Flowable:
+    """检验结论 and 备注: the rows that close the information table, kept on a page with the sign-off."""
+    w = BODY_W
+    cols = (26 * mm, w / 2 - 26 * mm, 28 * mm, w / 2 - 28 * mm)
+    rows: list[list[object]] = [["检验结论", d.conclusion, "", ""], ["备注", or_slash(d.remarks), "", ""]]
+    return info_table(rows, cols, row_padding={0: 5.5})
+
+
+def _item_row(n: int, it: ItemLine, annexes: dict[str, str], amended: bool) -> list[object]:
     name = it.item + ("（专家组评价）" if it.expert_panel else "")
     basis = it.basis_text or "/"
     if it.method_code and (it.method_code, it.method_clause) != (it.basis_code, it.basis_clause):
         basis += f"\n方法：{' '.join(p for p in (it.method_code, it.method_clause) if p)}"
+    result = minus_signs(or_slash(it.result_text))
+    if it.expert_panel and "panels" in annexes:
+        result = f"见{annexes['panels']}"
+        basis = f"专家组验证评价（第五条），成员及意见见{annexes['panels']}"
     verdict: object = it.judgement.label
     if it.judgement is Judgement.FAIL:
         verdict = Text(it.judgement.label, 9, align="center", color=FAIL_COLOR, bold=True)
-    return [str(n), name, or_slash(it.requirement_text), or_slash(it.result_text), or_slash(it.unit), verdict,
-            basis]
+    number = f"{n}{AMENDED_MARK}" if amended else str(n)
+    return [number, name, minus_signs(or_slash(it.requirement_text)), result, or_slash(it.unit), verdict, basis]
 
 
 def _items_table(d: TestReportData) -> Flowable:
+    annexes = _annexes(d)
+    changed = {a.item for a in d.amendments}
     rows: list[list[object]] = [list(ITEM_HEADERS)]
-    rows.extend(_item_row(n, it) for n, it in enumerate(d.items, 1))
+    rows.extend(_item_row(n, it, annexes, it.item in changed) for n, it in enumerate(d.items, 1))
+    marked = [r for r, it in enumerate(d.items, 1) if it.item in changed]
     align = ("center", "left", "center", "center", "center", "center", "left")
-    return table(rows, _ITEM_COLS, header_rows=1, align=align)
+    return table(rows, _ITEM_COLS, header_rows=1, align=align,
+                 backgrounds=[(r, 0, len(ITEM_HEADERS) - 1, AMENDED_BG) for r in marked])
+
+
+def _notes(d: TestReportData) -> list[Flowable]:
+    """Footnotes of the items table: the amended rows' mark and the panel annex."""
+    annexes = _annexes(d)
+    notes = []
+    if "amendments" in annexes:
+        notes.append(f"序号后标“{AMENDED_MARK}”并加底色的项目为本报告更正的检验结果；更正前的结果、更正原因、"
+                     f"更正人和日期见{annexes['amendments']}“更正说明”。")
+    if "panels" in annexes:
+        notes.append(f"标“专家组评价”的项目无法实施检验检测，由专家组验证评价（第五条）；专家组成员、评价日期和"
+                     f"专家组意见见{annexes['panels']}“专家组验证评价”。")
+    if not notes:
+        return []
+    if len(notes) == 1:
+        return [Text(f"注：{notes[0]}", 8.5, leading=12, space_before=4)]
+    return [Text("注：", 8.5, leading=12, space_before=4),
+            *(Text(f"{n}. {t}", 8.5, leading=12) for n, t in enumerate(notes, 1))]
+
+
+def _annex_heading(label: str, title: str) -> list[Flowable]:
+    return [CondPageBreak(60 * mm), Text(f"{label}　{title}", 12, bold=True, space_before=12, space_after=4)]
+
+
+def _panel_annex(label: str, panels: tuple[PanelLine, ...]) -> list[Flowable]:
+    out = _annex_heading(label, "专家组验证评价")
+    w = BODY_W
+    for n, p in enumerate(panels, 1):
+        info = [
+            ["检验项目", p.item, "评价日期", fmt_date(p.evaluated_on)],
+            ["专家组意见", p.conclusion, "", ""],
+            ["单项判定", p.judgement.label, "专家人数", f"{len(p.members)}人"],
+        ]
+        if p.justification:
+            info.insert(2, ["评价依据及说明", p.justification, "", ""])
+        members: list[list[object]] = [["序号", "姓名", "工作单位", "职称", "个人意见"]]
+        members.extend([str(k), m.name, or_slash(m.affiliation), or_slash(m.title), or_slash(m.opinion)]
+                       for k, m in enumerate(p.members, 1))
+        block: list[Flowable] = [
+            Text(f"{n}. {p.item}", 10, bold=True, space_before=4 if n > 1 else 0, space_after=3),
+            info_table(info, (26 * mm, w / 2 - 26 * mm, 22 * mm, w / 2 - 22 * mm)),
+            spacer(4),
+            table(members, tuple(x * mm for x in (10, 22, 58, 25, 55)), header_rows=1,
+                  align=("center", "center", "left", "center", "left")),
+        ]
+        out.append(KeepTogether(block))
+    return out
+
+
+def _judged(result: str, unit: str, judgement: Judgement) -> str:
+    value = minus_signs(or_slash(result)) + (f" {unit}" if unit and result else "")
+    return f"{value}（{judgement.label}）" if judgement is not Judgement.NOT_JUDGED else value
+
+
+def _amendment_annex(label: str, d: TestReportData) -> list[Flowable]:
+    out = _annex_heading(label, "更正说明")
+    out.append(Text(f"本报告替代 {d.replaces_number} 号报告。下表列出本报告更正的检验结果及更正前的原结果"
+                    "（括号内为单项判定）；其余内容与原报告相同。", 9, leading=13, space_after=4))
+    rows: list[list[object]] = [["序号", "检验项目", "原结果", "更正后结果", "更正原因", "更正人", "更正日期"]]
+    for n, a in enumerate(d.amendments, 1):
+        rows.append([str(n), a.item, _judged(a.original_result, a.original_unit, a.original_judgement),
+                     _judged(a.amended_result, a.amended_unit, a.amended_judgement), or_slash(a.reason),
+                     or_slash(a.amended_by), fmt_date(a.amended_on)])
+    out.append(table(rows, tuple(x * mm for x in (9, 28, 24, 24, 45, 16, 24)), header_rows=1,
+                     align=("center", "left", "center", "center", "left", "center", "center")))
+    return out
+
+
+def _amendment_check(d: TestReportData, problems: dict[str, str]) -> None:
+    if d.amendments and not d.replaces_number:
+        problems["amendments"] = "只有替代原报告的更正报告才能列出更正说明"
+    items = {it.item for it in d.items}
+    for a in d.amendments:
+        if a.item not in items:
+            problems[f"amendments.{a.item}"] = f"更正说明中的项目“{a.item}”不在本报告的检验项目中"
+    for p in d.panels:
+        if p.item not in items:
+            problems[f"panels.{p.item}"] = f"专家组评价的项目“{p.item}”不在本报告的检验项目中"
 
 
 def _signoff(d: TestReportData) -> Flowable:
@@ -138,10 +253,13 @@ def _signoff(d: TestReportData) -> Flowable:
 
 def build_story(d: TestReportData) -> list[Flowable]:
     story: list[Flowable] = [
-        Text("检 验 报 告", 22, align="center", bold=True, space_after=4),
-        Text(d.task_title or "产品质量安全风险监测", 11, align="center", space_after=2),
-        Text(f"{d.lab.name}　资质认定证书编号（CMA）：{or_slash(d.lab.cma_number)}", 9, align="center",
-             space_after=8),
+        # the title between the CMA mark (left) and the verification QR code (right)
+        TitleBlock([
+            Text("检 验 报 告", 22, align="center", bold=True, space_after=4),
+            Text(d.task_title or "产品质量安全风险监测", 11, align="center", space_after=2, title=True),
+            Text(f"{d.lab.name}　资质认定证书编号（CMA）：{or_slash(d.lab.cma_number)}", 9, align="center"),
+        ], min_height=29 * mm if (d.verification or d.unsigned) else 0),
+        spacer(6),
     ]
     if d.replaces_number:
         notice = Text(f"本报告替代 {d.replaces_number} 号报告，原报告作废。修改原因：{d.amendment_reason}", 9,
@@ -149,16 +267,22 @@ def build_story(d: TestReportData) -> list[Flowable]:
         story.append(table([[notice]], (BODY_W,), grid=False, box=(1, FAIL_COLOR)))
         story.append(spacer(6))
     story.append(_info_table(d))
-    story.append(spacer(8))
-    story.append(_signoff(d))
+    # the conclusion and the sign-off are one block: never a sign-off alone on the next page
+    story.append(KeepTogether([_conclusion_table(d), spacer(8), _signoff(d)]))
     story.append(spacer(6))
     story.append(Text("声明", 9, bold=True, space_after=2))
-    for n, s in enumerate(STATEMENTS, 1):
+    for n, s in enumerate(statements(d), 1):
         story.append(Text(f"{n}. {s}", 8.5, leading=12))
     story.append(spacer(10))
     story.append(CondPageBreak(45 * mm))  # do not strand the heading with one or two rows
     story.append(Text("检验结果", 12, bold=True, space_after=4))
     story.append(_items_table(d))
+    story.extend(_notes(d))
+    annexes = _annexes(d)
+    if "panels" in annexes:
+        story.extend(_panel_annex(annexes["panels"], d.panels))
+    if "amendments" in annexes:
+        story.extend(_amendment_annex(annexes["amendments"], d))
     story.append(Text(END_MARK, 9, align="center", space_before=8))
     return story
 
@@ -179,6 +303,8 @@ def _decorator(d: TestReportData):
         if footer_bits:
             fonts.draw_string(c, PAGE_W / 2, 7 * mm, footer_bits, 7.5, align="center")
         draw_page_number(c, page, total, size=9)
+        if page == 1:
+            draw_verification(c, d.verification, unsigned=d.unsigned)
         if page == 1 and d.replaces_number:
             fonts.draw_string(c, PAGE_W - MARGIN_X, y - 12, f"替代 {d.replaces_number}", 8, align="right")
 

@@ -55,16 +55,25 @@ UNSENT_STATES = ("pending", "failed", "cancelled")
 # --------------------------------------------------------------------------------------------
 
 
-def freeze_test_report(session: Session, report: Report) -> bytes:
-    """The approved test report's PDF, rendered and stored once (``pdf``, ``file_sha256``)."""
+def _signer(session: Session) -> Any:
+    """The lab's unlocked key, ``None`` when the lab has none; :class:`~app.services.labkey.KeyLocked`
+    (and so nothing issued) when it has one this workstation has not unlocked."""
+    from app.services.labkey import signer_for
+
+    return signer_for(session)
+
+
+def freeze_test_report(session: Session, report: Report, signer: Any = None) -> bytes:
+    """The approved test report's PDF, rendered, signed and stored once (``pdf``, ``file_sha256``)."""
     from app.services.documents.test_report import store_report_pdf
 
     if report.pdf is not None:
         return bytes(report.pdf)
-    return store_report_pdf(session, report)
+    return store_report_pdf(session, report, signer)
 
 
-def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bool = True) -> list[Notification]:
+def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bool = True,
+                  signer: Any = False) -> list[Notification]:
     """告知书 of the sample's approved ``report`` (Article 18 ¶2): one record per party, each with
     its letter rendered and frozen now. Returns the records (the existing ones when already
     issued; none when no problem was found).
@@ -75,6 +84,7 @@ def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bo
     """
     from app.documents.notice import render_notice
     from app.rules import uscc as uscc_rules
+    from app.services.documents.issue import issue
     from app.services.documents.notices import _notices, _sample_parties
 
     if report.kind != "test" or report.status != "approved":
@@ -85,12 +95,14 @@ def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bo
     ))
     if existing:
         return existing
+    if signer is False:  # not given: the lab's key, if it has one
+        signer = _signer(session)
     now = utcnow()
     issued_on = _local_date(now, _tz(session))
     enterprises = {uscc_rules.normalize(ent.uscc or ""): ent for ent, _ in _sample_parties(sample)}
     created: list[Notification] = []
     for notice in _notices(session, sample, report, issued_on=issued_on):
-        pdf = render_notice(notice)
+        pdf = issue(notice, render_notice, signer)
         ent = enterprises.get(notice.addressee.uscc)
         n = Notification(
             sample_id=sample.id,
@@ -263,9 +275,10 @@ def supersede_unsent(session: Session, replaced: Report, by: Report) -> list[Syn
 def on_test_report_approved(session: Session, report: Report, *, issue: bool = False) -> SyncOutbox:
     """In the approval's transaction: freeze the report (and, with ``issue``, its notices) and
     queue its ``result`` item; the unsent items of the report it replaces are superseded."""
-    freeze_test_report(session, report)
+    signer = _signer(session)
+    freeze_test_report(session, report, signer)
     if issue and report.sample is not None and report.sample.problems_found:
-        issue_notices(session, report.sample, report, queue=False)
+        issue_notices(session, report.sample, report, queue=False, signer=signer)
     if report.replaces is not None:
         supersede_unsent(session, report.replaces, report)
     built = result_package(session, report)
@@ -286,9 +299,10 @@ def on_analysis_approved(session: Session, report: Report) -> SyncOutbox:
     """In the approval's transaction: freeze the analysis report and queue its upload."""
     from app.documents.analysis import render_analysis
     from app.services.documents.analysis import analysis_from_record
+    from app.services.documents.issue import issue
 
     data = analysis_from_record(session, report)
-    pdf = render_analysis(data)
+    pdf = issue(data, render_analysis, _signer(session))
     report.pdf = pdf
     report.file_sha256 = hashlib.sha256(pdf).hexdigest()
     if report.replaces is not None:

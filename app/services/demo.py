@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationError
 from app.resources import project_root
-from app.services import catalog, lab, notifications, reports, samples, tasks, testing, users
+from app.services import catalog, lab, labkey, notifications, reports, samples, tasks, testing, users
 from app.services.calendar import calendar_for
 from app.services.context import Context, CurrentUser
 from app.store.models import MonitoringTask, RiskInformation, User
@@ -96,6 +96,10 @@ def load_demo(db, *, samples: int | None = None, actor: str = "demo",
     reviewer = Context(db, people["chenjing"])
     signatory = Context(db, people["zhaomin"])
     lab.save_lab(admin, version=None, **defs["lab"])
+    # a demo signing key (its certificate says 演示): the demo lab's documents are signed
+    with UnitOfWork(db, actor=actor) as uow:
+        labkey.create_demo_key(uow.session, defs["lab"]["name"], defs["lab"].get("cma_number", ""))
+        uow.commit()
 
     # standards catalog
     catalog.import_standards(

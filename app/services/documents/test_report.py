@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.documents.data import (
+    AmendmentLine,
+    ItemLine,
     OnlineShop,
+    PanelLine,
+    PanelMemberLine,
     PlaceType,
     SignOff,
     TestReportData,
@@ -16,6 +21,7 @@ from app.errors import ValidationError
 from app.services._common import get_or_404
 from app.services.context import Context
 from app.services.documents._common import (
+    OBJECTION_DAYS,
     _as_issued,
     _basis_standards,
     _lab,
@@ -26,6 +32,7 @@ from app.services.documents._common import (
     _user_names,
     conclusion_text,
     item_line,
+    objection_route,
 )
 from app.services.records import REPORT_STATUS_LABELS
 from app.services.records import current_report as _current_report
@@ -33,6 +40,62 @@ from app.store.models import (
     Report,
     Sample,
 )
+
+
+def _panels(s: Sample, items: tuple[ItemLine, ...], tz) -> tuple[PanelLine, ...]:
+    """专家组验证评价 of the report's panel items, in the items' order (Article 5)."""
+    evaluations = {p.item: p for p in s.panel_evaluations}
+    out = []
+    for it in items:
+        ev = evaluations.get(it.item) if it.expert_panel else None
+        if ev is None:
+            continue
+        out.append(PanelLine(
+            item=it.item,
+            members=tuple(PanelMemberLine(m.name, m.affiliation or "", m.title or "", m.opinion or "")
+                          for m in sorted(ev.members, key=lambda m: m.seq)),
+            conclusion=ev.conclusion,
+            judgement=it.judgement,
+            evaluated_on=_local_date(ev.created_at, tz),
+            justification=ev.justification or "",
+        ))
+    return tuple(out)
+
+
+def _amendments(session: Session, s: Sample, report: Report, items: tuple[ItemLine, ...],
+                tz) -> tuple[AmendmentLine, ...]:
+    """更正说明 of an amended report: each result that differs from what the replaced report issued,
+    the original from the first amendment after that report's approval, the reasons, who and when."""
+    previous = report.replaces
+    if previous is None or previous.approved_at is None:
+        return ()
+    until = report.approved_at if report.status in ("approved", "superseded") else None
+    stated = {it.item: it for it in items}
+    windows = []
+    for r in s.results:
+        window = sorted((a for a in r.amendments if a.amended_at is not None and a.amended_at > previous.approved_at
+                         and (until is None or a.amended_at <= until)), key=lambda a: (a.amended_at, a.id))
+        if window and r.item in stated:
+            windows.append((r, window))
+    names = _user_names(session, (w[-1].amended_by_id for _, w in windows))
+    out = []
+    for r, window in windows:
+        before, now = item_line(r, dict(window[0].original)), stated[r.item]
+        if (before.result_text, before.unit, before.judgement) == (now.result_text, now.unit, now.judgement):
+            continue  # changed and changed back
+        out.append(AmendmentLine(
+            item=r.item,
+            original_result=before.result_text,
+            amended_result=now.result_text,
+            original_unit=before.unit,
+            amended_unit=now.unit,
+            original_judgement=before.judgement,
+            amended_judgement=now.judgement,
+            reason="；".join(dict.fromkeys(a.reason for a in window)),
+            amended_by=names.get(window[-1].amended_by_id or -1, ""),
+            amended_on=_local_date(window[-1].amended_at, tz),
+        ))
+    return tuple(out)
 
 
 def _require_report(session: Session, s: Sample) -> Report:
@@ -82,9 +145,11 @@ def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
     if report.status != "approved":
         remarks = f"本报告尚未批准（{REPORT_STATUS_LABELS.get(report.status, report.status)}），仅供内部审核，不得对外发出。"
     task = s.task
+    lab = _lab(session)
+    objection_to, objection_contact = objection_route(task, lab)
     return TestReportData(
         report_number=report.number,
-        lab=_lab(session),
+        lab=lab,
         sample_number=s.number,
         product_name=s.product_name,
         place_type=PlaceType(s.place_type),
@@ -105,6 +170,11 @@ def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
         task_source=(task.issuing_authority or "") if task else "",
         replaces_number=replaces,
         amendment_reason=reason if replaces else "",
+        amendments=_amendments(session, s, report, items, tz) if replaces else (),
+        panels=_panels(s, items, tz),
+        objection_days=OBJECTION_DAYS,
+        objection_to=objection_to,
+        objection_contact=objection_contact,
         brand=s.brand or "",
         model_spec=s.model_spec or "",
         batch_number=s.batch_number or "",
@@ -134,27 +204,37 @@ def test_report_data(ctx: Context, sample_id: int) -> TestReportData:
 test_report_data.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
-def store_report_pdf(session: Session, report: Report) -> bytes:
+def store_report_pdf(session: Session, report: Report, signer: Any | None = None) -> bytes:
     """Render an approved test report and keep the PDF with it (``pdf``, ``file_sha256``), in the
     caller's transaction: the issued document is then exactly the one packages carry, and later
-    packages need not render it again. Meant for the approval's transaction."""
+    packages need not render it again. Meant for the approval's transaction. Signed with
+    ``signer`` (the lab's unlocked key), or marked 未签名 without one
+    (:func:`app.services.documents.issue.issue`)."""
     import hashlib
 
     from app.documents.test_report import render_test_report
+    from app.services.documents.issue import issue
 
     if report.kind != "test" or report.sample is None:
         raise ValidationError("只能保存检验报告的 PDF。")
     if report.status != "approved":
         raise ValidationError(f"报告 {report.number} 尚未批准，不能作为正式报告保存。")
-    pdf = render_test_report(_test_report(session, report.sample, report))
+    pdf = issue(_test_report(session, report.sample, report), render_test_report, signer)
     report.pdf = pdf
     report.file_sha256 = hashlib.sha256(pdf).hexdigest()
     return pdf
 
 
 def test_report_pdf(ctx: Context, sample_id: int) -> bytes:
+    """The sample's current test report: as issued (its stored, signed PDF) once approved, else
+    rendered now and marked as not approved."""
     from app.documents.test_report import render_test_report
 
+    with ctx.uow() as uow:
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        report = _require_report(uow.session, s)
+        if report.status == "approved" and report.pdf is not None:
+            return bytes(report.pdf)
     return render_test_report(test_report_data(ctx, sample_id))
 
 

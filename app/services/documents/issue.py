@@ -1,0 +1,69 @@
+"""Issuing a document: the PDF as it is frozen, signed with the lab's key when the lab has one.
+
+With a key, page 1 carries the QR code of the verification payload (the document's number and
+date, a digest of its content, the key's signature over them), the payload is embedded in the
+PDF, and the PDF gets a PAdES signature. Without a key, page 1 says 未签名.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from app.documents.data import AnalysisData, LabInfo, NoticeData, TestReportData
+from app.security import payload as payloads
+from app.security.labkey import LabSigner
+
+D = TypeVar("D", TestReportData, NoticeData, AnalysisData)
+
+KIND_LABELS = {"test": "检验报告", "notice": "告知书", "analysis": "风险监测分析报告"}
+
+
+def _issuer(lab: LabInfo) -> str:
+    return f"{lab.name}（CMA {lab.cma_number}）" if lab.cma_number else lab.name
+
+
+def content(data: TestReportData | NoticeData | AnalysisData) -> dict[str, Any]:
+    """What the verification digest covers: the document's identity and its findings (not its
+    layout, so the digest says what was certified)."""
+    if isinstance(data, TestReportData):
+        return {
+            "kind": "test", "number": data.report_number, "sample": data.sample_number,
+            "product": data.product_name, "issue_date": data.issue_date,
+            "items": [[i.item, i.requirement_text, i.result_text, i.unit, i.judgement.value] for i in data.items],
+            "conclusion": data.conclusion, "replaces": data.replaces_number,
+        }
+    if isinstance(data, NoticeData):
+        return {
+            "kind": "notice", "number": data.notice_number, "report": data.report_number,
+            "addressee": data.addressee.name, "uscc": data.addressee.uscc, "issue_date": data.issue_date,
+            "failed": [[i.item, i.requirement_text, i.result_text, i.unit] for i in data.failed_items],
+        }
+    return {
+        "kind": "analysis", "number": data.report_number, "task": data.task_number, "issue_date": data.issue_date,
+        "tested": data.batches_tested, "problems": data.problem_batches,
+        "level": data.risk.level.value if data.risk else None,
+    }
+
+
+def _number(data: TestReportData | NoticeData | AnalysisData) -> tuple[str, str, dt.date | None]:
+    if isinstance(data, TestReportData):
+        return "test", data.report_number, data.issue_date
+    if isinstance(data, NoticeData):
+        return "notice", data.notice_number, data.issue_date
+    return "analysis", data.report_number, data.issue_date
+
+
+def issue(data: D, render: Callable[[D], bytes], signer: LabSigner | None) -> bytes:
+    """The frozen PDF of ``data``: signed with ``signer`` (QR code, embedded payload, PAdES), or
+    marked 未签名 when the lab has no key (``signer`` ``None``)."""
+    if signer is None:
+        return render(replace(data, unsigned=True))
+    kind, number, date = _number(data)
+    payload = payloads.make(signer, kind=KIND_LABELS[kind], number=number, date=date.isoformat() if date else "",
+                            issuer=_issuer(data.lab), digest=payloads.canonical_digest(content(data)))
+    pdf = render(replace(data, verification=payload.text()))
+    return signer.sign_pdf(pdf, payload=payload, reason=f"{KIND_LABELS[kind]} {number} 签发",
+                           location=data.lab.address or "")
