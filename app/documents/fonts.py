@@ -13,6 +13,7 @@ Latin font can be found at all, ASCII is drawn with the CJK font's full-width fo
 from __future__ import annotations
 
 import os
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -286,31 +287,48 @@ _NO_START = set("，。、；：？！）》」』】〕〉”’…—～%％·
 # May not end a line (行尾禁则).
 _NO_END = set("（《「『【〔〈“‘([{")
 
+# A standard's prefix, kept on one line with the number after it: GB, GB/T, QB/T, Q/WHKT, ISO/IEC.
+_CODE_PREFIX = re.compile(r"(?:[A-Z]{2,5}(?:/[A-Z]{1,5})?|Q/[A-Z0-9]{1,12})")
+# A number, possibly signed or compared, possibly a range: 3, −10, ≤0.75, +7.8%, 10～20.
+_NUMBER = re.compile(r"[−+±≤≥<>=~-]*\d(?:[\d.,:/~-]*\d)?[%‰]?")
+# A unit written after a number and a space: mm, mA, °C, mg/dm², dB(A), m3, %.
+_UNIT = re.compile(r"(?:[%‰]|[A-Za-zµΩ°℃][A-Za-zµΩ°℃/²³·.()0-9^-]{0,9})")
+# Only comparison or sign characters (``≤ 60``): never the end of a line.
+_OPERATOR = re.compile(r"[−+±≤≥<>=~]+")
+# Chinese measure words and date units that belong to the number before them (3台, 2026年).
+_MEASURE = frozenset("台个件只套批次条张片块瓶袋盒包支把组根卷双对份米克升秒分时天日月年号页项家人名度倍岁层")
+# Range signs that join two numbers (−10～5).
+_RANGE = frozenset("～~")
+# Breaking inside a URL is allowed after these characters.
+_URL_BREAKS = "/?&=-"
+_LONG_WORD = 32
+
 
 def _is_wide(ch: str) -> bool:
     o = ord(ch)
     return o >= 0x2E80 and not (0xFE50 <= o <= 0xFE6F)
 
 
-def _tokens(line: str) -> list[str]:
-    """Break opportunities: each CJK character, each space, each Latin word.
+def _is_url(word: str) -> bool:
+    return "://" in word or word.startswith("www.") or len(word) > _LONG_WORD
 
-    A long Latin word (a URL) may also break after ``/ ? & = -``; codes such as report numbers
-    and ``GB/T 14561`` stay whole.
-    """
+
+def _raw_tokens(line: str) -> list[str]:
+    """Each wide (CJK) character, each space and each Latin word; URLs split after ``/ ? & = -``."""
     toks: list[str] = []
     word: list[str] = []
 
     def flush() -> None:
         if not word:
             return
-        if len(word) <= _LONG_WORD:
-            toks.append("".join(word))
+        w = "".join(word)
+        if not _is_url(w):
+            toks.append(w)
         else:
             piece: list[str] = []
-            for ch in word:
+            for k, ch in enumerate(w):
                 piece.append(ch)
-                if ch in "/?&=-" and len(piece) > 1:
+                if ch in _URL_BREAKS and len(piece) > 1 and w[k + 1:k + 2] not in _URL_BREAKS:
                     toks.append("".join(piece))
                     piece = []
             if piece:
@@ -327,7 +345,68 @@ def _tokens(line: str) -> list[str]:
     return toks
 
 
-_LONG_WORD = 24
+def _latin(tok: str) -> bool:
+    return bool(tok) and tok != " " and not _is_wide(tok[0])
+
+
+def _ends_with_number(tok: str) -> bool:
+    return _latin(tok) and tok[-1].isdigit() and _NUMBER.search(tok) is not None
+
+
+def _glued(a: str, b: str) -> bool:
+    """No line break between adjacent tokens ``a`` and ``b`` (``a`` ends, ``b`` starts, without a space)."""
+    if _ends_with_number(a) and len(b) == 1 and (b in _MEASURE or b in _RANGE):
+        return True  # 3台, 2026年, 10～
+    return a in _RANGE and _latin(b) and (b[0].isdigit() or b[0] in "−+-")  # ～5
+
+
+def _glued_over_space(a: str, b: str) -> bool:
+    """No line break at the space between ``a`` and ``b``: ``GB/T 14561``, ``3 mm``, ``≤ 60``, ``3 台``."""
+    if not _latin(a):
+        return False
+    if _latin(b):
+        if b[0].isdigit() and (_CODE_PREFIX.fullmatch(a) or _OPERATOR.fullmatch(a)):
+            return True
+        return _ends_with_number(a) and _UNIT.fullmatch(b) is not None
+    return len(b) == 1 and b in _MEASURE and _ends_with_number(a)
+
+
+@lru_cache(maxsize=32768)
+def _tokens(line: str) -> tuple[str, ...]:
+    """Break opportunities: each CJK character, each space, each Latin word — where nothing forbids it.
+
+    Identifiers (report, sample and task numbers), standard codes with their prefix
+    (``GB/T 14561-2019``, ``Q/WHKT 0001-2024``), numbers with their unit (``3 mm``, ``3台``),
+    ranges (``−10～5``) and Latin words stay whole; a URL may break after ``/ ? & = -``.
+    """
+    raw = _raw_tokens(line)
+    out: list[str] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        tok = raw[i]
+        while i + 1 < n:
+            nxt = raw[i + 1]
+            if nxt == " " and i + 2 < n and _glued_over_space(_last_word(tok), raw[i + 2]):
+                tok += " " + raw[i + 2]
+                i += 2
+            elif nxt != " " and _glued(_last_word(tok), nxt):
+                tok += nxt
+                i += 1
+            else:
+                break
+        out.append(tok)
+        i += 1
+    return tuple(out)
+
+
+def _last_word(tok: str) -> str:
+    """The part of a (glued) token the next token is judged against: after its last space or range sign."""
+    k = max(tok.rfind(" "), max((tok.rfind(r) for r in _RANGE), default=-1))
+    if k < 0 or k == len(tok) - 1:
+        return tok[-1] if tok[-1:] in _RANGE else tok
+    tail = tok[k + 1:]
+    return tail if not _is_wide(tail[0]) else tail[-1]
 
 
 def _split_long(tok: str, width: float, size: float) -> list[str]:
@@ -344,52 +423,145 @@ def _split_long(tok: str, width: float, size: float) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=16384)
+def min_width(text: str, size: float) -> float:
+    """The width of the widest piece of ``text`` that may not be broken (a code, a word, a number with its unit)."""
+    widest = 0.0
+    for para in text.split("\n"):
+        for tok in _tokens(para):
+            if tok != " ":
+                widest = max(widest, string_width(tok, size))
+    return widest
+
+
+def _core_chars(line: list[str]) -> int:
+    """Characters of a line that are not spaces or closing punctuation."""
+    return sum(1 for tok in line for ch in tok if ch != " " and ch not in _NO_START)
+
+
+def _avoid_widow(lines: list[list[str]], width: float, size: float) -> None:
+    """No paragraph ends with a line of one character (``开。``): the line before gives it a token."""
+    if len(lines) < 2 or _core_chars(lines[-1]) != 1:
+        return
+    prev, last = list(lines[-2]), list(lines[-1])
+    while prev and prev[-1] == " ":
+        prev.pop()
+    moved: list[str] = []
+    while prev and len(moved) < 3:
+        moved.insert(0, prev.pop())
+        if moved[0] != " " and moved[0][0] not in _NO_START and not (prev and prev[-1][-1:] in _NO_END):
+            break
+    while prev and prev[-1] == " ":
+        prev.pop()
+    if moved and moved[0] == " ":
+        moved.pop(0)
+    if _core_chars(prev) < 2 or string_width("".join(moved + last), size) > width:
+        return
+    lines[-2], lines[-1] = prev, moved + last
+
+
+def _wrap_para(para: str, width: float, size: float, first_room: float) -> list[list[str]]:
+    out: list[list[str]] = []
+
+    def room() -> float:
+        return first_room if not out else width
+
+    cur: list[str] = []
+    cur_w = 0.0
+    for tok in _tokens(para):
+        w = string_width(tok, size)
+        if cur_w + w <= room() or not cur:
+            if w > room() and not cur:
+                pieces = _split_long(tok, room(), size)
+                out.extend([p] for p in pieces[:-1])
+                cur, cur_w = [pieces[-1]], string_width(pieces[-1], size)
+            else:
+                cur.append(tok)
+                cur_w += w
+            continue
+        if tok == " ":
+            out.append(cur)
+            cur, cur_w = [], 0.0
+            continue
+        # keep closing punctuation with the text before it, opening punctuation with the text after
+        head = [tok]
+        while len(cur) > 1 and len(head) < 4 and (head[0][0] in _NO_START or cur[-1][-1] in _NO_END):
+            head.insert(0, cur.pop())
+        if head[0] == " ":
+            head.pop(0)
+        out.append(cur)
+        cur = head
+        cur_w = string_width("".join(cur), size)
+        if cur_w > room():
+            pieces = _split_long("".join(cur), room(), size)
+            out.extend([p] for p in pieces[:-1])
+            cur, cur_w = [pieces[-1]], string_width(pieces[-1], size)
+    out.append(cur)
+    _avoid_widow(out, width, size)
+    return out
+
+
 @lru_cache(maxsize=32768)
 def wrap(text: str, width: float, size: float, indent: float = 0.0) -> tuple[str, ...]:
     """Greedy line breaking of ``text`` into lines no wider than ``width`` (CJK rules applied).
 
-    The first line is ``indent`` narrower. Explicit newlines are kept. A word wider than the
-    line is split between characters.
+    The first line is ``indent`` narrower. Explicit newlines are kept. Codes, numbers with their
+    units and Latin words are not broken (see ``_tokens``) unless one is wider than the line,
+    then it is split between characters; a paragraph never ends with a one-character line.
     """
     lines: list[str] = []
-
-    def room() -> float:
-        return width - indent if not lines else width
-
     for para in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if string_width(para, size) <= room():
+        first_room = width - indent if not lines else width
+        if string_width(para, size) <= first_room:
             lines.append(para.rstrip())
             continue
-        cur: list[str] = []
-        cur_w = 0.0
-        for tok in _tokens(para):
-            w = string_width(tok, size)
-            if cur_w + w <= room() or not cur:
-                if w > room() and not cur:
-                    pieces = _split_long(tok, room(), size)
-                    for piece in pieces[:-1]:
-                        lines.append(piece)
-                    cur, cur_w = [pieces[-1]], string_width(pieces[-1], size)
-                else:
-                    cur.append(tok)
-                    cur_w += w
-                continue
-            if tok == " ":
-                lines.append("".join(cur).rstrip())
-                cur, cur_w = [], 0.0
-                continue
-            # keep closing punctuation with the text before it, opening punctuation with the text after
-            head = [tok]
-            while len(cur) > 1 and len(head) < 4 and (head[0][0] in _NO_START or cur[-1][-1] in _NO_END):
-                head.insert(0, cur.pop())
-            if head[0] == " ":
-                head.pop(0)
-            lines.append("".join(cur).rstrip())
-            cur = head
-            cur_w = string_width("".join(cur), size)
-            if cur_w > room():
-                pieces = _split_long("".join(cur), room(), size)
-                lines.extend(pieces[:-1])
-                cur, cur_w = [pieces[-1]], string_width(pieces[-1], size)
-        lines.append("".join(cur).strip())
+        built = _wrap_para(para, width, size, first_room)
+        lines.extend("".join(line).rstrip() for line in built[:-1])
+        lines.append("".join(built[-1]).strip())
     return tuple(lines)
+
+
+# Title breaks: after these characters (年 only after a digit) or before these words.
+_TITLE_AFTER = frozenset("年省市州县区、，：；）》 ")
+_TITLE_BEFORE = ("产品质量安全", "产品质量", "质量安全", "风险监测", "风险信息", "分析报告", "检验报告", "结果告知书",
+                 "告知书", "月报", "（", "《")
+
+
+@lru_cache(maxsize=1024)
+def wrap_title(text: str, width: float, size: float) -> tuple[str, ...]:
+    """A title in as few lines as ``wrap`` needs, broken at word boundaries and balanced.
+
+    Breaks go after a year, a place (省/市/…), punctuation or a space, or before a term such as
+    产品质量安全 or 风险监测; among those the most even lines win. Without a fitting set of such
+    breaks the title is wrapped as body text.
+    """
+    text = text.strip()
+    if "\n" in text or string_width(text, size) <= width:
+        return wrap(text, width, size)
+    greedy = wrap(text, width, size)
+    count = len(greedy)
+    bounds: list[int] = []
+    pos = 0
+    toks = _tokens(text)
+    for k, tok in enumerate(toks[:-1]):
+        pos += len(tok)
+        nxt = toks[k + 1]
+        after = tok[-1] in _TITLE_AFTER and (tok[-1] != "年" or (len(tok) > 1 and tok[-2].isdigit()))
+        before = nxt[0] not in _NO_START and any(text.startswith(w, pos) for w in _TITLE_BEFORE)
+        if (after or before or tok == " " or nxt == " ") and tok[-1] not in _NO_END:
+            bounds.append(pos)
+    best: tuple[float, tuple[str, ...]] | None = None
+    from itertools import combinations
+
+    if len(bounds) > 24:
+        return greedy
+    for cut in combinations(bounds, count - 1):
+        edges = (0, *cut, len(text))
+        lines = tuple(text[a:b].strip() for a, b in zip(edges, edges[1:], strict=False))
+        widths = [string_width(x, size) for x in lines]
+        if not all(lines) or max(widths) > width or lines[-1][0] in _NO_START:
+            continue
+        score = max(widths) - min(widths)
+        if best is None or score < best[0]:
+            best = (score, lines)
+    return best[1] if best else greedy

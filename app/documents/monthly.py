@@ -54,6 +54,18 @@ def _fmt_when(value: datetime | date | None) -> str:
     return f"{value:%Y-%m-%d}"
 
 
+def _cn_when(value: datetime | date | None) -> str:
+    """``2026年5月3日 14:05`` (GB/T 9704 dates) for the PDF; the workbook keeps ISO (``_fmt_when``)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        from zoneinfo import ZoneInfo
+
+        local = value.astimezone(ZoneInfo("Asia/Shanghai")) if value.tzinfo else value
+        return f"{fmt_date(local.date())} {local:%H:%M}"
+    return fmt_date(value)
+
+
 def _check(d: MonthlyData) -> None:
     problems: dict[str, str] = {}
     seen: set[str] = set()
@@ -80,7 +92,7 @@ def _entry_row(e: RiskInfoEntry) -> list[object]:
     key: object = "否"
     if e.is_key:
         key = Text("是", 8, align="center", color=FAIL_COLOR, bold=True)
-    return [e.serial, f"{e.received_date:%Y-%m-%d}", e.source.label, e.product, e.description, where, key,
+    return [e.serial, fmt_date(e.received_date), e.source.label, e.product, e.description, where, key,
             or_slash(e.handling)]
 
 
@@ -114,7 +126,7 @@ def build_story(d: MonthlyData) -> list[Flowable]:
         story.append(Text("本月无重点风险信息。", 10.5, leading=17, indent=21))
     for e in d.key_entries:
         crit = "；".join(c.label for c in e.key_risk)
-        reported = _fmt_when(e.reported_at)
+        reported = _cn_when(e.reported_at)
         block = [
             Text(f"{e.serial}　{e.product}：{e.description}", 10, leading=16, bold=False, space_before=2),
             Text(f"列为重点的情形：{crit}", 9.5, leading=15, indent=21, color=FAIL_COLOR),

@@ -112,7 +112,7 @@ def test_monthly_pdf_sources_key_risk_and_entries(pages):
     for e in d.key_entries:
         for c in e.key_risk:
             assert flat(c.label) in f
-    assert "即时报送：2026-06-0316:30" in f  # 08:30 UTC shown in Asia/Shanghai time
+    assert "即时报送：2026年6月3日16:30" in f  # 08:30 UTC shown in Asia/Shanghai time
 
 
 def test_monthly_counts_by_source():

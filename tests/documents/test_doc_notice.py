@@ -9,6 +9,7 @@ from conftest import flat
 
 from app.documents import examples
 from app.documents.data import PartyRole
+from app.documents.flow import minus_signs
 from app.documents.notice import default_file_name, render_notice, write_notices
 from app.errors import ValidationError
 
@@ -33,7 +34,9 @@ def test_one_notice_per_party_with_role_specific_wording(notices, pages):
         assert f"身份为：{n.addressee.roles[0].label}" in f
         assert n.report_number in f and n.notice_number in f
         for it in n.failed_items:
-            assert flat(it.item) in f and flat(it.result_text) in f and flat(it.requirement_text) in f
+            # a hyphen before a number is printed as the minus sign U+2212
+            assert flat(it.item) in f and flat(minus_signs(it.result_text)) in f
+            assert flat(minus_signs(it.requirement_text)) in f
         assert f"自收到本告知书之日起{n.objection_days}日内" in f
         assert flat(n.objection_to) in f
         assert "异议或申请复检" in f
