@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +20,7 @@ from app.documents.data import (
 )
 from app.errors import NotFoundError, ValidationError
 from app.rules import uscc as uscc_rules
+from app.rules.requirements import normalize_unit, parse_requirement
 from app.services.context import Context
 from app.services.testing import basis_text, requirement_text
 from app.store.models import (
@@ -63,6 +65,20 @@ def _lab(session: Session) -> LabInfo:
     if org is None or not org.name:
         raise ValidationError("尚未设置本机构信息（设置 → 本机构），无法出具文件。")
     return LabInfo(name=org.name, cma_number=org.cma_number or "", address=org.address or "", phone=org.phone or "")
+
+
+def objection_route(task: MonitoringTask | None, lab: LabInfo) -> tuple[str, str]:
+    """异议受理: where a party objects or applies for a re-test, and how to reach it — the same for the
+    test report's declaration and every notice of the sample.
+
+    The task's objection authority (异议受理单位), else its issuing authority, else the lab itself.
+    When it is an authority, the lab's address and phone follow as the way to hand it in.
+    """
+    authority = ((task.objection_authority or "").strip() or (task.issuing_authority or "").strip()) if task else ""
+    contact = "，".join(p for p in (lab.address and f"地址：{lab.address}", lab.phone and f"电话：{lab.phone}") if p)
+    if not authority or authority == lab.name:
+        return lab.name, contact
+    return authority, (f"可经{lab.name}转交；{contact}" if contact else "")
 
 
 def _tz(session: Session) -> ZoneInfo:
@@ -180,6 +196,29 @@ def _as_issued(r: ItemResult, report: Report) -> dict[str, Any] | None:
     return dict(min(later, key=lambda a: (a.amended_at, a.id)).original) if later else None
 
 
+def requirement_and_unit(req: dict | None, unit: str) -> tuple[str, str]:
+    """The requirement and the unit as an items table with a unit column shows them: the unit once.
+
+    A numeric requirement in the result's unit is printed without it (``≤0.2`` beside ``mA``); a
+    result recorded without a unit takes the requirement's for the column. A requirement in
+    another unit than the result keeps its own.
+    """
+    text = requirement_text(req)
+    if not req or req.get("op") == "text":
+        return text, unit
+    try:
+        parsed = parse_requirement(req)
+    except ValidationError:
+        return text, unit
+    if not parsed.unit:
+        return text, unit
+    if not unit.strip():
+        unit = parsed.unit
+    if normalize_unit(parsed.unit) == normalize_unit(unit):
+        text = dataclasses.replace(parsed, unit="").render()
+    return text, unit
+
+
 def item_line(r: ItemResult, issued: dict[str, Any] | None = None) -> ItemLine:
     """One result as the documents show it; ``issued`` overrides the value, unit and judgement with
     those of an amendment's original (see :func:`_as_issued`)."""
@@ -196,11 +235,12 @@ def item_line(r: ItemResult, issued: dict[str, Any] | None = None) -> ItemLine:
     method_code = "" if panel else str(method.get("code") or "")
     method_clause = "" if panel else str(method.get("clause") or "")
     judgement = _JUDGEMENTS.get(issued.get("judgement", r.judgement) or "", Judgement.NOT_JUDGED)
+    requirement, unit = requirement_and_unit(r.requirement, issued.get("unit", r.unit) or "")
     return ItemLine(
         item=r.item,
-        requirement_text=requirement_text(r.requirement),
+        requirement_text=requirement,
         result_text=issued.get("value_text", r.value_text) or "",
-        unit=issued.get("unit", r.unit) or "",
+        unit=unit,
         judgement=judgement,
         basis_code=basis_code,
         basis_clause=basis_clause,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.documents.data import (
@@ -19,11 +20,11 @@ from app.services._common import get_or_404
 from app.services.context import Context
 from app.services.documents._common import (
     NOTICE_NUMBER,
-    OBJECTION_DAYS,
     _sample_parties,
 )
 from app.services.documents.test_report import _require_report, _test_report
 from app.store.models import (
+    Notification,
     Report,
     Sample,
 )
@@ -46,6 +47,27 @@ def notice_number(report_number: str, n: int) -> str:
     return NOTICE_NUMBER.format(report=report_number, n=n)
 
 
+def _replaced_notices(session: Session, report: Report) -> dict[tuple[str, str], str]:
+    """The latest notice issued to each party for a report ``report`` replaces (directly or further
+    back), by ``("uscc", USCC)`` and by ``("name", name)``: the notice a re-issued one replaces."""
+    found: dict[tuple[str, str], str] = {}
+    previous = report.replaces
+    seen: set[int] = set()
+    while previous is not None and previous.id not in seen:
+        seen.add(previous.id)
+        rows = session.scalars(select(Notification).where(Notification.report_id == previous.id)
+                               .order_by(Notification.id.desc())).all()
+        for n in rows:
+            if not n.document_number:
+                continue
+            uscc = uscc_rules.normalize(n.enterprise.uscc or "") if n.enterprise is not None else ""
+            if uscc:
+                found.setdefault(("uscc", uscc), n.document_number)
+            found.setdefault(("name", n.recipient_name), n.document_number)
+        previous = previous.replaces
+    return found
+
+
 def _notices(session: Session, s: Sample, report: Report, data: TestReportData | None = None, *,
              issued_on: dt.date | None = None, check_status: bool = True) -> list[NoticeData]:
     """The letters of ``report`` as they would be issued now (``issued_on``: the date they carry,
@@ -59,7 +81,7 @@ def _notices(session: Session, s: Sample, report: Report, data: TestReportData |
     task = s.task
     authority = (task.issuing_authority or "") if task else ""
     lab = data.lab
-    contact = "，".join(p for p in (lab.address and f"地址：{lab.address}", lab.phone and f"电话：{lab.phone}") if p)
+    replaced = _replaced_notices(session, report) if report.replaces is not None else {}
     out: list[NoticeData] = []
     for n, party in enumerate(_notice_parties(s), 1):
         ent = enterprises.get(party.uscc)
@@ -97,9 +119,12 @@ def _notices(session: Session, s: Sample, report: Report, data: TestReportData |
             platform_operator=data.platform_operator,
             online_shop=data.online_shop,
             basis_standards=data.basis_standards,
-            objection_days=OBJECTION_DAYS,
-            objection_to=authority or lab.name,
-            objection_contact=(f"可经{lab.name}转交；{contact}" if authority else contact) if contact else "",
+            # the route of the report's declaration, in the same words (``app.documents.wording``)
+            objection_days=data.objection_days,
+            objection_to=data.objection_to,
+            objection_contact=data.objection_contact,
+            replaces_notice=(party.uscc and replaced.get(("uscc", party.uscc))) or replaced.get(("name", party.name), ""),
+            replaces_report=data.replaces_number,
             feedback_days=None,
             contact_person=data.signoff.compiled_by,
             contact_phone=lab.phone,
