@@ -97,9 +97,13 @@ SAMPLING_COLUMNS: tuple[Column, ...] = (
     Column("place_type", "抽样场所类型", True, "choice", PLACE_CHOICES, width=12, note="下拉选择：生产企业、实体店、电商平台"),
     Column("sampling_date", "抽样日期", True, "date", width=12, note="不得晚于今天"),
     Column("sampling_place", "抽样地点", False, width=24),
-    Column("sampling_record_number", "抽样单编号", False, "code", width=16),
+    Column("sampling_record_number", "抽样单编号", False, "code", width=16, note="抽样单上的编号，同一任务内不得重复"),
+    Column("test_category", "检验类别", False, width=10, note="留空为“风险监测”；复检样品填“复检”"),
     Column("samplers", "抽样人员", True, width=14, note="至少 2 人，姓名之间用顿号“、”分隔"),
-    Column("sample_quantity", "样品数量", False, width=12),
+    Column("sample_quantity", "样品数量", False, width=12, note="检验样品的数量和单位，如 4 台"),
+    Column("backup_quantity", "备用样品数量", False, width=12, note="备用样品的数量，单位同样品数量，如 4 台"),
+    Column("lot_size", "抽样基数", False, width=12, note="抽样时该批产品的数量，单位同样品数量，如 200 台"),
+    Column("seal_numbers", "封条编号", False, "code", width=18, note="多个编号之间用顿号“、”分隔"),
     Column("sampled_name", "被抽样单位名称", True, width=24),
     Column("sampled_uscc", "被抽样单位统一社会信用代码", True, "code", width=22, note="18 位，GB 32100-2015"),
     Column("sampled_address", "被抽样单位地址", False, width=28),
@@ -164,8 +168,14 @@ class SamplingRow:
     batch_number: str = ""
     production_date: date | str | None = None
     sampling_place: str = ""
-    sampling_record_number: str = ""
-    sample_quantity: str = ""
+    sampling_record_number: str = ""  # 抽样单编号
+    test_category: str = ""  # 检验类别; empty: 风险监测
+    sample_quantity: str = ""  # as written, e.g. "4 台"
+    test_quantity: str = ""  # 检验样品数量, the number of ``sample_quantity`` ("4")
+    backup_quantity: str = ""  # 备用样品数量 ("4")
+    lot_size: str = ""  # 抽样基数 ("200")
+    quantity_unit: str = ""  # the unit of the three ("台")
+    seal_numbers: tuple[str, ...] = ()  # 封条编号
     sampled_address: str = ""
     nominal_name: str = ""
     nominal_uscc: str = ""
@@ -311,6 +321,26 @@ def _number(value: object) -> tuple[float | int | None, str | None]:
     return (int(num) if num.is_integer() and "." not in text and "e" not in text.lower() else num), None
 
 
+_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?)\s*([^\d\s.]\S{0,15})?$")
+
+
+def parse_quantity(value: object) -> tuple[str, str] | None:
+    """``"4 台"`` → ``("4", "台")``; a bare number has no unit; ``None`` when it is neither."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "", ""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if value < 0:
+            return None
+        return (str(int(value)) if float(value).is_integer() else str(value)), ""
+    text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", _text(value).strip())  # 1,000 台
+    m = _QUANTITY.match(text)
+    if not m:
+        return None
+    return m[1], (m[2] or "")
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -363,6 +393,7 @@ def read_sampling_rows(path: str | Path, *, today: date | None = None) -> list[S
     out: list[SamplingRow] = []
     problems: list[RowProblem] = []
     first_row_of: dict[str, int] = {}
+    first_record_of: dict[str, int] = {}
     try:
         for n, rec in _iter_records(rows, index):
             bad: list[RowProblem] = []
@@ -423,6 +454,31 @@ def read_sampling_rows(path: str | Path, *, today: date | None = None) -> list[S
                         err(key, "电商平台抽样时必填")
                 if v["shop_url"] and not re.match(r"^https?://\S+$", v["shop_url"], re.I):
                     err("shop_url", f"“{v['shop_url']}”不是有效网址，应以 http:// 或 https:// 开头")
+            quantities: dict[str, str] = {}
+            units: dict[str, str] = {}
+            for key in ("sample_quantity", "backup_quantity", "lot_size"):
+                parsed = parse_quantity(rec.get(key))
+                if parsed is None:
+                    err(key, f"“{v[key]}”应写作数量加单位，如 4 台")
+                    continue
+                quantities[key], unit = parsed
+                if unit:
+                    units[key] = unit
+            unit = units.get("sample_quantity") or next(iter(units.values()), "")
+            for key, other in units.items():
+                if other != unit:
+                    err(key, f"单位“{other}”与样品数量的单位“{unit}”不一致（一个样品只记一种计量单位）")
+            record = v["sampling_record_number"]
+            if record:
+                if len(record) > 64:
+                    err("sampling_record_number", "抽样单编号不能超过 64 个字符")
+                elif record in first_record_of:
+                    err("sampling_record_number", f"抽样单编号“{record}”与第{first_record_of[record]}行重复")
+                else:
+                    first_record_of[record] = n
+            if len(v["test_category"]) > 32:
+                err("test_category", "检验类别不能超过 32 个字符")
+            seals = tuple(x for x in re.split(r"[、，,；;\s]+", v["seal_numbers"]) if x)
             sn = v["sample_number"]
             if sn:
                 if len(sn) > 64:
@@ -440,7 +496,10 @@ def read_sampling_rows(path: str | Path, *, today: date | None = None) -> list[S
                 place_type=place, sampling_date=sampling_date, samplers=samplers, sampled_name=v["sampled_name"],
                 sampled_uscc=v["sampled_uscc"], brand=v["brand"], model_spec=v["model_spec"],
                 batch_number=v["batch_number"], production_date=production, sampling_place=v["sampling_place"],
-                sampling_record_number=v["sampling_record_number"], sample_quantity=v["sample_quantity"],
+                sampling_record_number=record, test_category=v["test_category"],
+                sample_quantity=v["sample_quantity"], test_quantity=quantities.get("sample_quantity", ""),
+                backup_quantity=quantities.get("backup_quantity", ""), lot_size=quantities.get("lot_size", ""),
+                quantity_unit=unit, seal_numbers=seals,
                 sampled_address=v["sampled_address"], nominal_name=v["nominal_name"],
                 nominal_uscc=v["nominal_uscc"], nominal_address=v["nominal_address"],
                 platform_name=v["platform_name"], platform_uscc=v["platform_uscc"], shop_name=v["shop_name"],
@@ -586,7 +645,8 @@ _SAMPLING_EXAMPLES: tuple[dict[str, object], ...] = (
     {"sample_number": "FX2026-0001", "task_number": "HBFX-2026-017", "product_name": "电热水壶", "brand": "美某",
      "model_spec": "SWF17E-1 1.7L 1800W", "batch_number": "20260512", "production_date": date(2026, 5, 12),
      "place_type": "电商平台", "sampling_date": date(2026, 5, 20), "sampling_place": "网络购买",
-     "sampling_record_number": "CY-2026-017-0001", "samplers": "陈立、赵敏", "sample_quantity": "4 台",
+     "sampling_record_number": "CY-2026-017-0001", "test_category": "风险监测", "samplers": "陈立、赵敏",
+     "sample_quantity": "2 台", "backup_quantity": "2 台", "lot_size": "50 台", "seal_numbers": "FT20260520001",
      "sampled_name": "武汉市某某家电商行", "sampled_uscc": "92420102MA4K0AB1X4", "sampled_address": "武汉市江岸区解放大道 1 号",
      "nominal_name": "佛山市某某电器有限公司", "nominal_uscc": "91440606MA51XY2N3X",
      "nominal_address": "广东省佛山市顺德区北滘镇工业大道 8 号", "platform_name": "某某网络科技有限公司",
@@ -596,7 +656,9 @@ _SAMPLING_EXAMPLES: tuple[dict[str, object], ...] = (
     {"sample_number": "FX2026-0002", "task_number": "HBFX-2026-017", "product_name": "电热水壶", "brand": "九某",
      "model_spec": "K15-F1 1.5L", "batch_number": "B2604", "production_date": "2026年4月", "place_type": "生产企业",
      "sampling_date": date(2026, 5, 21), "sampling_place": "武汉市蔡甸区常福工业园 6 号成品仓库",
-     "sampling_record_number": "CY-2026-017-0002", "samplers": "陈立、赵敏", "sample_quantity": "4 台",
+     "sampling_record_number": "CY-2026-017-0002", "test_category": "风险监测", "samplers": "陈立、赵敏",
+     "sample_quantity": "2 台", "backup_quantity": "2 台", "lot_size": "300 台",
+     "seal_numbers": "FT20260521001、FT20260521002",
      "sampled_name": "湖北某某厨具制造有限公司", "sampled_uscc": "91420100MA4KXY7121",
      "sampled_address": "湖北省武汉市蔡甸区常福工业园 6 号"},
 )
@@ -622,7 +684,9 @@ _INSTRUCTIONS = {
         "（《湖北省工业产品质量安全风险监测预警与处置管理暂行办法》第十八条）。",
         "5. 统一社会信用代码、订单号等编号列已设为文本格式，请勿改为数字格式，以免 Excel 截断长数字。",
         "6. 日期请填写为日期格式或 2026-05-20 形式的文字；抽样人员至少 2 人，姓名之间用顿号“、”分隔。",
-        "7. 导入时逐行检查，任何一行有错误则整个文件不导入，并列出所有错误行及原因，修改后重新导入即可。",
+        "7. 样品数量、备用样品数量、抽样基数写作数量加单位（如 4 台），三者单位相同；抽样单编号在同一任务内不得重复；"
+        "检验类别留空即为“风险监测”；样品状态在收样时登记，不在本表填写。",
+        "8. 导入时逐行检查，任何一行有错误则整个文件不导入，并列出所有错误行及原因，修改后重新导入即可。",
     ),
     "catalog": (
         "标准目录导入模板 使用说明",

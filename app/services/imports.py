@@ -7,9 +7,11 @@ written unless every row is good; then :func:`app.services.samples.register_samp
 them in one transaction.
 
 The lab numbers its samples by its own pattern (设置 → 样品编号规则), so the file's 样品编号 is
-kept in the sample's notes as ``导入编号：…`` (with the sampling-record number, quantity and
-remarks, which have no field of their own) and the result pairs it with the number given. A
-file number already imported into the task, or equal to an existing sample number, is refused.
+kept in the sample's notes as ``导入编号：…`` (with the remarks) and the result pairs it with the
+number given. A file number already imported into the task, or equal to an existing sample number,
+is refused. The sampling-record number (抽样单编号), test category, quantities with their unit
+(``4 台``), lot size and seal numbers go to their own fields; a sampling-record number already
+used in the task is refused naming the sample that has it.
 """
 
 from __future__ import annotations
@@ -48,6 +50,12 @@ _FIELD_COLUMNS = {
     "sampling_date": "sampling_date",
     "production_date": "production_date",
     "sampling_place": "sampling_place",
+    "sampling_record_number": "sampling_record_number",
+    "test_category": "test_category",
+    "test_quantity": "sample_quantity",
+    "backup_quantity": "backup_quantity",
+    "lot_size": "lot_size",
+    "quantity_unit": "sample_quantity",
 }
 _MARK_RE = re.compile(re.escape(IMPORT_MARK) + r"(\S+)")
 
@@ -85,10 +93,6 @@ def _scheme_for(schemes: list[Scheme], product: str) -> int | None:
 
 def _notes(r: SamplingRow) -> str:
     parts = [f"{IMPORT_MARK}{r.sample_number}"]
-    if r.sampling_record_number:
-        parts.append(f"抽样单编号：{r.sampling_record_number}")
-    if r.sample_quantity:
-        parts.append(f"样品数量：{r.sample_quantity}")
     if isinstance(r.production_date, str) and r.production_date:
         parts.append(f"生产日期（标注）：{r.production_date}")
     if r.remarks:
@@ -119,6 +123,13 @@ def to_input(r: SamplingRow, task_id: int | None, scheme_id: int | None) -> samp
         sampling_date=r.sampling_date,
         sampling_place=r.sampling_place,
         samplers=r.samplers,
+        sampling_record_number=r.sampling_record_number,
+        test_category=r.test_category or sample_service.DEFAULT_TEST_CATEGORY,
+        test_quantity=r.test_quantity,
+        backup_quantity=r.backup_quantity,
+        lot_size=r.lot_size,
+        quantity_unit=r.quantity_unit,
+        seal_numbers=r.seal_numbers,
         notes=_notes(r),
     )
 
@@ -148,11 +159,18 @@ def import_sampling(ctx: Context, path: str | Path, *, task_id: int | None = Non
         file_numbers = [r.sample_number for r in rows]
         taken = set(session.scalars(select(Sample.number).where(Sample.number.in_(file_numbers))))
         imported: set[str] = set()
+        records: dict[str, str] = {}  # 抽样单编号 already used in the task → that sample's number
         if chosen is not None:
             for notes in session.scalars(select(Sample.notes).where(
                 Sample.task_id == chosen.id, Sample.notes.like(f"%{IMPORT_MARK}%")
             )):
                 imported.update(_MARK_RE.findall(notes or ""))
+            wanted = sorted({r.sampling_record_number for r in rows if r.sampling_record_number})
+            for start in range(0, len(wanted), 500):
+                records.update(session.execute(
+                    select(Sample.sampling_record_number, Sample.number).where(
+                        Sample.task_id == chosen.id, Sample.sampling_record_number.in_(wanted[start:start + 500]))
+                ).all())
         for r in rows:
             col = _HEADERS["task_number"]
             if r.task_number not in tasks:
@@ -167,6 +185,10 @@ def import_sampling(ctx: Context, path: str | Path, *, task_id: int | None = Non
             elif r.sample_number in imported:
                 problems.append(RowProblem(r.row, _HEADERS["sample_number"],
                                            f"样品编号“{r.sample_number}”已从导入文件登记过，不能重复导入"))
+            if r.sampling_record_number in records:
+                problems.append(RowProblem(r.row, _HEADERS["sampling_record_number"],
+                                           f"抽样单编号“{r.sampling_record_number}”已用于本任务的样品 "
+                                           f"{records[r.sampling_record_number]}"))
             data = to_input(r, chosen.id if chosen is not None else None, _scheme_for(schemes, r.product_name))
             for key, message in sample_service.validate(data, today).items():
                 if key == "task_id":

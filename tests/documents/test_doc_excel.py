@@ -98,11 +98,44 @@ def test_sampling_template_round_trip(sampling_template):
     assert first.order_number == "3398127746610293847"
     assert second.production_date == "2026年4月"
     assert first.production_date == date(2026, 5, 12)
+    # traceability fields of their own, quantities split into number and unit
+    assert first.sampling_record_number == "CY-2026-017-0001" and first.test_category == "风险监测"
+    assert (first.test_quantity, first.backup_quantity, first.lot_size, first.quantity_unit) == ("2", "2", "50", "台")
+    assert second.seal_numbers == ("FT20260521001", "FT20260521002")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("4 台", ("4", "台")), ("4台", ("4", "台")), (4, ("4", "")), (2.5, ("2.5", "")), ("1,000 件", ("1000", "件")),
+    ("0.5 kg", ("0.5", "kg")), ("", ("", "")), (None, ("", "")),
+    ("四台", None), ("4 台（检验 2 台）", None), ("-3 台", None), ("4 5", None),
+])
+def test_quantities_are_a_number_and_a_unit(text, expected):
+    from app.documents.excel import parse_quantity
+
+    assert parse_quantity(text) == expected
+
+
+def test_bad_quantities_and_repeated_record_numbers_are_listed(sampling_template):
+    good = _examples(sampling_template, "抽样信息")[1]
+    rows = [
+        dict(good, sample_number="S-1"),
+        dict(good, sample_number="S-2", sample_quantity="若干"),  # row 3
+        dict(good, sample_number="S-3", sampling_record_number="CY-2026-017-0002"),  # row 4: repeats row 2
+        dict(good, sample_number="S-4", sampling_record_number="CY-4", lot_size="2 箱"),  # row 5: another unit
+    ]
+    _fill(sampling_template, rows, "抽样信息", SAMPLING_COLUMNS)
+    with pytest.raises(ImportRowsError) as e:
+        read_sampling_rows(sampling_template, today=TODAY)
+    msg = e.value.message
+    assert e.value.bad_rows == (3, 4, 5)
+    assert "第3行“样品数量”：“若干”应写作数量加单位，如 4 台" in msg
+    assert "第4行“抽样单编号”：抽样单编号“CY-2026-017-0002”与第2行重复" in msg
+    assert "第5行“抽样基数”：单位“箱”与样品数量的单位“台”不一致" in msg
 
 
 def test_bad_rows_anywhere_reject_the_whole_file_and_are_all_listed(sampling_template):
     good = _examples(sampling_template, "抽样信息")
-    rows = [dict(good[1], sample_number=f"S-{i:03d}") for i in range(1, 8)]
+    rows = [dict(good[1], sample_number=f"S-{i:03d}", sampling_record_number=f"CY-{i}") for i in range(1, 8)]
     rows[1] = dict(rows[1], sampled_uscc="91420100MA4KXY7122")  # row 3: wrong check character
     rows[3] = dict(rows[3], place_type="超市")  # row 5: not a place type
     rows[4] = dict(rows[4], samplers="陈立", sampling_date="2026-13-01")  # row 6: two problems

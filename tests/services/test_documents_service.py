@@ -485,6 +485,28 @@ def test_a_good_file_registers_the_samples_once(sqlite_lab, tmp_path: Path):
     assert _count(ctx, KETTLE) == before + 2
 
 
+def test_import_fills_the_traceability_fields_and_refuses_a_used_record_number(sqlite_lab, tmp_path: Path):
+    ctx = _ctx(sqlite_lab, "wangjian")
+    task_id = documents.task_id_by_number(ctx, KETTLE)
+    path = _workbook(tmp_path / "trace.xlsx", [
+        _row(1, KETTLE, sampling_record_number="CY-00001", sample_quantity="4 台", backup_quantity="4",
+             lot_size="120 台", seal_numbers="FT-1、FT-2", test_category="复检"),
+    ])
+    result = imports.import_sampling(ctx, path, task_id=task_id)
+    d = samples.get_sample(ctx, result.samples[0].sample_id).data
+    assert d.sampling_record_number == "CY-00001" and d.test_category == "复检"
+    assert (d.test_quantity, d.backup_quantity, d.lot_size, d.quantity_unit) == ("4", "4", "120", "台")
+    assert d.seal_numbers == ("FT-1", "FT-2")
+    assert "CY-00001" not in d.notes and "4 台" not in d.notes  # no longer parked in the notes
+    # the same sampling-record number in another file for the task: refused, naming the sample
+    again = _workbook(tmp_path / "again.xlsx", [_row(7, KETTLE, sampling_record_number="CY-00001")])
+    with pytest.raises(ImportRowsError) as caught:
+        imports.import_sampling(ctx, again, task_id=task_id)
+    assert caught.value.bad_rows == (2,)
+    assert f"已用于本任务的样品 {result.samples[0].number}" in caught.value.message
+    assert caught.value.problems[0].column == "抽样单编号"
+
+
 def test_rows_of_another_task_are_refused(lab, tmp_path: Path):
     ctx = _ctx(lab, "wangjian")
     path = _workbook(tmp_path / "mixed.xlsx", [_row(1, KETTLE), _row(2, KIDS), _row(3, "NO-SUCH-TASK")])
