@@ -367,6 +367,8 @@ def _glued_over_space(a: str, b: str) -> bool:
     if _latin(b):
         if b[0].isdigit() and (_CODE_PREFIX.fullmatch(a) or _OPERATOR.fullmatch(a)):
             return True
+        if b.isdigit() and len(b) >= 3 and a[-3:].isdigit():
+            return True  # a telephone number written in groups: 027-8765 4321
         return _ends_with_number(a) and _UNIT.fullmatch(b) is not None
     return len(b) == 1 and b in _MEASURE and _ends_with_number(a)
 
@@ -379,7 +381,7 @@ def _tokens(line: str) -> tuple[str, ...]:
     (``GB/T 14561-2019``, ``Q/WHKT 0001-2024``), numbers with their unit (``3 mm``, ``3台``),
     ranges (``−10～5``) and Latin words stay whole; a URL may break after ``/ ? & = -``.
     """
-    raw = _raw_tokens(line)
+    raw = _label_glue(_raw_tokens(line))
     out: list[str] = []
     i = 0
     n = len(raw)
@@ -400,9 +402,26 @@ def _tokens(line: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _label_glue(raw: list[str]) -> list[str]:
+    """``编号：2026-BG-0001``: a label's last two characters, its colon and the code after it are one unit,
+    so neither the label (检验报告编|号) nor the colon is left at a line end."""
+    if "：" not in raw:
+        return raw
+    out: list[str] = []
+    for k, tok in enumerate(raw):
+        if (tok == "：" and k + 1 < len(raw) and _latin(raw[k + 1]) and len(out) >= 2
+                and all(len(t) == 1 and _is_wide(t) and t not in _NO_START for t in out[-2:])):
+            out[-2:] = ["".join(out[-2:]) + tok]
+        elif out and out[-1].endswith("：") and len(out[-1]) > 1 and k > 0 and raw[k - 1] == "：":
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
 def _last_word(tok: str) -> str:
     """The part of a (glued) token the next token is judged against: after its last space or range sign."""
-    k = max(tok.rfind(" "), max((tok.rfind(r) for r in _RANGE), default=-1))
+    k = max(tok.rfind(" "), tok.rfind("："), max((tok.rfind(r) for r in _RANGE), default=-1))
     if k < 0 or k == len(tok) - 1:
         return tok[-1] if tok[-1:] in _RANGE else tok
     tail = tok[k + 1:]

@@ -143,7 +143,7 @@ def _item_row(n: int, it: ItemLine, annexes: dict[str, str], amended: bool) -> l
     result = minus_signs(or_slash(it.result_text))
     if it.expert_panel and "panels" in annexes:
         result = f"见{annexes['panels']}"
-        basis = f"专家组验证评价（第五条），成员及意见见{annexes['panels']}"
+        basis = f"专家组验证评价（第五条），见{annexes['panels']}"
     verdict: object = it.judgement.label
     if it.judgement is Judgement.FAIL:
         verdict = Text(it.judgement.label, 9, align="center", color=FAIL_COLOR, bold=True)
@@ -209,22 +209,22 @@ def _panel_annex(label: str, panels: tuple[PanelLine, ...]) -> list[Flowable]:
     return out
 
 
-def _judged(result: str, unit: str, judgement: Judgement) -> str:
-    value = minus_signs(or_slash(result)) + (f" {unit}" if unit and result else "")
-    return f"{value}（{judgement.label}）" if judgement is not Judgement.NOT_JUDGED else value
+def _value(result: str, unit: str) -> str:
+    return minus_signs(or_slash(result)) + (f" {unit}" if unit and result else "")
 
 
 def _amendment_annex(label: str, d: TestReportData) -> list[Flowable]:
     out = _annex_heading(label, "更正说明")
-    out.append(Text(f"本报告替代 {d.replaces_number} 号报告。下表列出本报告更正的检验结果及更正前的原结果"
-                    "（括号内为单项判定）；其余内容与原报告相同。", 9, leading=13, space_after=4))
-    rows: list[list[object]] = [["序号", "检验项目", "原结果", "更正后结果", "更正原因", "更正人", "更正日期"]]
+    out.append(Text(f"本报告替代 {d.replaces_number} 号报告。下表列出本报告更正的检验结果及其在原报告中的结果和判定；"
+                    "未列出的内容与原报告相同。", 9, leading=13, space_after=4))
+    rows: list[list[object]] = [["序号", "检验项目", "原结果", "原判定", "更正后结果", "更正后判定", "更正原因", "更正人",
+                                 "更正日期"]]
     for n, a in enumerate(d.amendments, 1):
-        rows.append([str(n), a.item, _judged(a.original_result, a.original_unit, a.original_judgement),
-                     _judged(a.amended_result, a.amended_unit, a.amended_judgement), or_slash(a.reason),
+        rows.append([str(n), a.item, _value(a.original_result, a.original_unit), a.original_judgement.label,
+                     _value(a.amended_result, a.amended_unit), a.amended_judgement.label, or_slash(a.reason),
                      or_slash(a.amended_by), fmt_date(a.amended_on)])
-    out.append(table(rows, tuple(x * mm for x in (9, 28, 24, 24, 45, 16, 24)), header_rows=1,
-                     align=("center", "left", "center", "center", "left", "center", "center")))
+    out.append(table(rows, tuple(x * mm for x in (9, 24, 17, 13, 17, 13, 33, 16, 28)), header_rows=1, size=8.5,
+                     align=("center", "left", "center", "center", "center", "center", "left", "center", "center")))
     return out
 
 
@@ -251,6 +251,11 @@ def _signoff(d: TestReportData) -> Flowable:
     return KeepTogether([t, stamp])
 
 
+def _unkept(f: Flowable) -> list[Flowable]:
+    """The content of a ``KeepTogether`` (one nested in another measures as infinitely tall)."""
+    return list(f._content) if isinstance(f, KeepTogether) else [f]
+
+
 def build_story(d: TestReportData) -> list[Flowable]:
     story: list[Flowable] = [
         # the title between the CMA mark (left) and the verification QR code (right)
@@ -268,7 +273,7 @@ def build_story(d: TestReportData) -> list[Flowable]:
         story.append(spacer(6))
     story.append(_info_table(d))
     # the conclusion and the sign-off are one block: never a sign-off alone on the next page
-    story.append(KeepTogether([_conclusion_table(d), spacer(8), _signoff(d)]))
+    story.append(KeepTogether([_conclusion_table(d), spacer(8), *_unkept(_signoff(d))]))
     story.append(spacer(6))
     story.append(Text("声明", 9, bold=True, space_after=2))
     for n, s in enumerate(statements(d), 1):

@@ -25,9 +25,8 @@ def objection_sentence(days: int, to: str, contact: str = "", *, received: str) 
 def reissue_sentence(replaces_notice: str, replaces_report: str, report_number: str) -> str:
     """What a notice re-issued for an amended report says first: what it replaces, and that the
     objection period runs again from its receipt."""
-    because = (f"因检验报告{replaces_report}已由更正后的检验报告{report_number}替代，"
-               if replaces_report else "")
+    because = f"检验报告{replaces_report}已更正为检验报告{report_number}，" if replaces_report else ""
     if replaces_notice:
-        return (f"{because}本告知书替代编号为{replaces_notice}的告知书，原告知书同时作废；"
+        return (f"{because}本告知书替代{replaces_notice}号告知书，原告知书作废；"
                 "异议或复检申请期限自收到本告知书之日起重新计算。")
     return f"{because}现依据更正后的检验报告告知你单位；异议或复检申请期限自收到本告知书之日起计算。"
