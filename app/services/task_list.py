@@ -72,6 +72,7 @@ class TaskRow:
     report_deadline: dt.date | None
     status: str  # the key; the list shows its label
     notes: str
+    objection_authority: str = ""  # 异议受理单位 (empty: the issuing authority)
 
     def info(self) -> TaskInfo:
         """The row as the :class:`~app.services.tasks.TaskInfo` the task and scheme dialogs take."""
@@ -90,6 +91,7 @@ class TaskRow:
                 report_deadline=self.report_deadline,
                 status=self.status,
                 notes=self.notes,
+                objection_authority=self.objection_authority,
             ),
             sampled=self.sampled,
             schemes=self.schemes,
@@ -165,7 +167,7 @@ def page_statement(query: TaskQuery, sort_key: str = DEFAULT_SORT, descending: b
     stmt = select(
         t.id, t.version, t.number, t.title, t.issuing_authority, t.authority_level, t.product_category,
         t.plan_year, t.batches_planned, sampled, schemes, t.sampling_deadline, t.report_deadline, t.status,
-        t.notes,
+        t.notes, t.objection_authority,
     ).select_from(MonitoringTask.__table__)
     conds = _conditions(query, postgres)
     if conds:
@@ -207,6 +209,7 @@ def page(ctx: Context, query: TaskQuery, sort_key: str = DEFAULT_SORT, descendin
             report_deadline=r[12],
             status=r[13],
             notes=r[14] or "",
+            objection_authority=r[15] or "",
         )
         for r in rows
     ]

@@ -48,6 +48,8 @@ class TaskInput:
     report_deadline: dt.date | None = None
     status: str = "active"
     notes: str = ""
+    #: 异议受理单位: where parties send objections and re-test applications; empty: the issuing authority
+    objection_authority: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ def validate_task(data: TaskInput) -> dict[str, str]:
         errors["batches_planned"] = "计划批次不能为负数。"
     if data.sampling_deadline and data.report_deadline and data.report_deadline < data.sampling_deadline:
         errors["report_deadline"] = "报告截止日期不能早于抽样截止日期。"
+    if len(data.objection_authority.strip()) > 200:
+        errors["objection_authority"] = "异议受理单位名称不能超过 200 个字。"
     return errors
 
 
@@ -132,6 +136,7 @@ def _task_info(session, t: MonitoringTask) -> TaskInfo:
             report_deadline=t.report_deadline,
             status=t.status,
             notes=t.notes or "",
+            objection_authority=t.objection_authority or "",
         ),
         sampled=sampled,
         schemes=len(t.schemes),
@@ -150,6 +155,7 @@ def _apply_task(t: MonitoringTask, data: TaskInput) -> None:
     t.report_deadline = data.report_deadline
     t.status = data.status
     t.notes = data.notes.strip() or None
+    t.objection_authority = data.objection_authority.strip() or None
 
 
 def create_task(ctx: Context, data: TaskInput) -> TaskInfo:

@@ -3588,6 +3588,14 @@
       <translation>如 湖北省市场监督管理局</translation>
     </message>
     <message>
+      <source>the issuing authority, when left empty</source>
+      <translation>留空则为下达任务的部门</translation>
+    </message>
+    <message>
+      <source>Where the notified parties send objections and re-test applications; the test report and the notices name it in the same words.</source>
+      <translation>被告知单位提出异议或申请复检的受理单位；检验报告和告知书以相同文字写明。</translation>
+    </message>
+    <message>
       <source>(not set)</source>
       <translation>（未填写）</translation>
     </message>
@@ -3606,6 +3614,10 @@
     <message>
       <source>Authority level</source>
       <translation>下达部门级别</translation>
+    </message>
+    <message>
+      <source>Objections and re-tests to</source>
+      <translation>异议受理单位</translation>
     </message>
     <message>
       <source>Product category</source>

@@ -358,3 +358,33 @@ def test_the_task_list_fetches_pages_lazily_and_sorts_and_filters_in_sql(qtbot, 
     shown = {model.row_at(r).number for r in range(model.total)}
     assert shown == {f"LZ-{i:03d}" for i in range(50, 60)}
     assert page.current_task().data.number in shown
+
+
+def test_the_objection_authority_is_set_in_the_task_dialog_and_kept_when_the_task_is_edited(qtbot, demo_ctx):
+    tech = as_user(demo_ctx, "wangjian")
+    page = open_page(qtbot, tech)
+    dialog = page.new_task()
+    assert dialog.objection.placeholderText() == "留空则为下达任务的部门"
+    dialog.number.setText("HBFX-2026-YY-01")
+    dialog.title.setText("2026年电吹风风险监测")
+    dialog.authority.setText("湖北省市场监督管理局")
+    dialog.objection.setText("湖北省市场监督管理局产品质量安全监督管理处")
+    dialog.save()
+    saved(qtbot, dialog)
+    task = dialog.saved
+    assert task.data.objection_authority == "湖北省市场监督管理局产品质量安全监督管理处"
+
+    # opened again from the list (whose rows are read in SQL), the field shows it and a save keeps it
+    show_task(qtbot, page, task.id)
+    dialog = page.edit_task()
+    assert dialog.objection.text() == "湖北省市场监督管理局产品质量安全监督管理处"
+    dialog.notes.setPlainText("改了备注")
+    dialog.save()
+    saved(qtbot, dialog)
+    assert task_service.get_task(tech, task.id).data.objection_authority == "湖北省市场监督管理局产品质量安全监督管理处"
+
+    dialog = page.edit_task()
+    dialog.objection.setText("某" * 201)
+    dialog.save()
+    assert idle()
+    assert dialog.isVisible() and "异议受理单位" in dialog.error_text.text()

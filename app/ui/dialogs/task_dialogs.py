@@ -168,6 +168,11 @@ class TaskDialog(_SavingDialog):
         self.authority = QLineEdit(data.issuing_authority)
         self.authority.setObjectName("issuing_authority")
         self.authority.setPlaceholderText(self.tr("e.g. Hubei Provincial Administration for Market Regulation"))
+        self.objection = QLineEdit(data.objection_authority)
+        self.objection.setObjectName("objection_authority")
+        self.objection.setPlaceholderText(self.tr("the issuing authority, when left empty"))
+        self.objection.setToolTip(self.tr("Where the notified parties send objections and re-test applications; "
+                                          "the test report and the notices name it in the same words."))
         self.level = QComboBox()
         self.level.setObjectName("authority_level")
         fill_combo(self.level, authority_labels(), data.authority_level)
@@ -197,6 +202,7 @@ class TaskDialog(_SavingDialog):
         form.addRow(self.tr("Task title *"), self.title)
         form.addRow(self.tr("Issuing authority"), self.authority)
         form.addRow(self.tr("Authority level"), self.level)
+        form.addRow(self.tr("Objections and re-tests to"), self.objection)
         form.addRow(self.tr("Product category"), self.category)
         form.addRow(self.tr("Plan year"), self.year)
         form.addRow(self.tr("Batches planned"), self.batches)
@@ -210,7 +216,8 @@ class TaskDialog(_SavingDialog):
         self.errors = FieldErrors(
             {
                 "number": self.number, "title": self.title, "issuing_authority": self.authority,
-                "authority_level": self.level, "product_category": self.category, "plan_year": self.year,
+                "objection_authority": self.objection, "authority_level": self.level,
+                "product_category": self.category, "plan_year": self.year,
                 "batches_planned": self.batches, "sampling_deadline": self.sampling_deadline,
                 "report_deadline": self.report_deadline, "status": self.status, "notes": self.notes,
             },
@@ -238,6 +245,7 @@ class TaskDialog(_SavingDialog):
             report_deadline=self.report_deadline.date(),
             status=self.status.currentData(),
             notes=self.notes.toPlainText(),
+            objection_authority=self.objection.text(),
         )
 
     def save(self) -> None:
