@@ -372,10 +372,27 @@ def cmd_verify_package(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"找不到导出包：{path}")
     report = verify_package(path)
+    # who made it: the manifest's signature against this lab's certificates (when there is a database)
+    from app.documents.package import check_signer
+    from app.services.labkey import trusted_certificates
+    from app.store.uow import UnitOfWork
+
+    try:
+        db = _open_db(args)
+    except RiskmonError:
+        db = None
+    if db is not None:
+        try:
+            with UnitOfWork(db, actor="verify") as uow:
+                check_signer(report, trusted_certificates(uow.session))
+        finally:
+            db.dispose()
+    elif not report.signed:
+        report.add("manifest_signature", "清单未签名：无法证明导出包出自本机构")
     if report.ok:
         m = report.manifest or {}
         print(f"导出包校验通过：任务 {m.get('task', {}).get('number', '')}，{len(m.get('samples', []))} 个样品，"
-              f"{len(m.get('files', []))} 个文件。")
+              f"{len(m.get('files', []))} 个文件；清单由 {report.signer} 签名。")
         return 0
     print(f"导出包校验未通过（{len(report.problems)} 个问题）：")
     for code, problem in zip(report.codes, report.problems, strict=False):

@@ -39,6 +39,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "VerifyReport",
     "build_package",
+    "check_signer",
     "write_package",
     "write_package_to",
     "manifest_dict",
@@ -51,6 +52,7 @@ __all__ = [
 FORMAT = "riskmon.task-package"
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "manifest.sig"  # the lab key's signature over manifest.json's bytes, base64
 MAX_ENTRIES = 10_000
 MAX_TOTAL_SIZE = 2 * 1024**3
 MAX_NAME_LEN = 240
@@ -264,13 +266,31 @@ def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
 Reader = Callable[[], bytes]
 
 
+def _signed(manifest: dict[str, Any], signer: Any | None) -> tuple[str, str]:
+    """The manifest text and, with ``signer`` (the lab's key), its signature (base64): the
+    manifest names the algorithm and carries the certificate, so a receiver can check it."""
+    if signer is None:
+        return _manifest_text(manifest), ""
+    manifest = {**manifest, "signature": {"file": SIGNATURE_NAME, "algorithm": "RSA-PKCS1v15-SHA256",
+                                          "certificate": signer.certificate_pem}}
+    text = _manifest_text(manifest)
+    import base64
+
+    return text, base64.b64encode(signer.sign_bytes(text.encode("utf-8"))).decode("ascii")
+
+
 def _zip_into(out: BinaryIO, manifest_text: str, stamp: tuple[int, ...],
-              files: Iterable[tuple[str, Reader, int, str]]) -> None:
+              files: Iterable[tuple[str, Reader, int, str]], signature: str = "") -> None:
     """The one ZIP writer: ``manifest.json`` first, then ``files`` (name, reader, size, SHA-256)
-    in name order, one file's bytes in memory at a time, each checked against its size and hash."""
+    and the manifest's signature (``manifest.sig``) in name order, one file's bytes in memory at
+    a time, each checked against its size and hash."""
+    entries = list(files)
+    if signature:
+        sig = (signature + "\n").encode("ascii")
+        entries.append((SIGNATURE_NAME, lambda: sig, len(sig), hashlib.sha256(sig).hexdigest()))
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr(_entry(MANIFEST_NAME, stamp), manifest_text.encode("utf-8"), compresslevel=6)
-        for name, read, size, digest in sorted(files, key=lambda f: f[0]):
+        for name, read, size, digest in sorted(entries, key=lambda f: f[0]):
             content = read()
             if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
                 raise ValidationError(f"文件 {name} 的内容与保存时的校验值不符，已停止。")
@@ -283,12 +303,14 @@ def _listed(files: Mapping[str, bytes]) -> list[tuple[str, Reader, int, str]]:
             for name, content in files.items()]
 
 
-def package_bytes(manifest_data: PackageManifestData, files: Mapping[str, bytes]) -> bytes:
-    """The package as bytes (deterministic for the same inputs). ``ValidationError`` for bad inputs."""
+def package_bytes(manifest_data: PackageManifestData, files: Mapping[str, bytes], signer: Any | None = None) -> bytes:
+    """The package as bytes (deterministic for the same inputs and key), its manifest signed with
+    ``signer`` when given. ``ValidationError`` for bad inputs."""
     _check_inputs(manifest_data, files)
     files = {k: bytes(v) for k, v in files.items()}
+    text, signature = _signed(manifest_dict(manifest_data, files), signer)
     buf = io.BytesIO()
-    _zip_into(buf, _manifest_text(manifest_dict(manifest_data, files)), _zip_stamp(manifest_data), _listed(files))
+    _zip_into(buf, text, _zip_stamp(manifest_data), _listed(files), signature)
     return buf.getvalue()
 
 
@@ -296,6 +318,7 @@ def write_package_to(
     manifest_data: PackageManifestData,
     listing: Mapping[str, tuple[int, str, Reader]],
     out: BinaryIO,
+    signer: Any | None = None,
 ) -> None:
     """Write a package into the open binary file ``out`` one file at a time: ``listing`` maps each
     entry name to its size, SHA-256 and a function that reads its bytes (e.g. from the database).
@@ -303,8 +326,9 @@ def write_package_to(
     hash is refused (``ValidationError``), so the manifest never lies about what it carries."""
     _check_inputs(manifest_data, {name: b"" for name in listing})
     manifest = _manifest(manifest_data, {k: (v[0], v[1]) for k, v in listing.items()})
-    _zip_into(out, _manifest_text(manifest), _zip_stamp(manifest_data),
-              [(name, read, size, digest) for name, (size, digest, read) in listing.items()])
+    text, signature = _signed(manifest, signer)
+    _zip_into(out, text, _zip_stamp(manifest_data),
+              [(name, read, size, digest) for name, (size, digest, read) in listing.items()], signature)
 
 
 # --------------------------------------------------------------------------- recipes
@@ -320,12 +344,14 @@ class PackageRecipe:
     manifest: str
     stamp: tuple[int, ...]
     files: tuple[tuple[str, str, int, int, str], ...]  # name, source, ident, size, sha256
+    signature: str = ""  # of the manifest, base64 (deterministic: kept so the package is the same)
 
     def encode(self) -> bytes:
         """Compact bytes for storing (deflated JSON)."""
         import zlib
 
-        body = {"manifest": self.manifest, "stamp": list(self.stamp), "files": [list(f) for f in self.files]}
+        body = {"manifest": self.manifest, "stamp": list(self.stamp), "files": [list(f) for f in self.files],
+                "signature": self.signature}
         return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
 
     @classmethod
@@ -335,22 +361,25 @@ class PackageRecipe:
         try:
             body = json.loads(zlib.decompress(bytes(data)).decode("utf-8"))
             return cls(str(body["manifest"]), tuple(int(x) for x in body["stamp"]),
-                       tuple((str(n), str(s), int(i), int(z), str(h)) for n, s, i, z, h in body["files"]))
+                       tuple((str(n), str(s), int(i), int(z), str(h)) for n, s, i, z, h in body["files"]),
+                       str(body.get("signature") or ""))
         except (zlib.error, ValueError, KeyError, TypeError) as exc:
             raise ValidationError("上传包的组装说明已损坏，无法重新生成上传包。") from exc
 
 
-def package_with_recipe(manifest_data: PackageManifestData,
-                        files: Mapping[str, tuple[bytes, str, int]]) -> tuple[bytes, PackageRecipe]:
-    """The package of ``files`` (name → (bytes, source, ident)) and the recipe to make it again
-    from the stored documents (``source``/``ident`` say where each file's bytes are kept)."""
+def package_with_recipe(manifest_data: PackageManifestData, files: Mapping[str, tuple[bytes, str, int]],
+                        signer: Any | None = None) -> tuple[bytes, PackageRecipe]:
+    """The package of ``files`` (name → (bytes, source, ident)), its manifest signed with
+    ``signer`` when given, and the recipe to make it again from the stored documents
+    (``source``/``ident`` say where each file's bytes are kept)."""
     contents = {name: bytes(v[0]) for name, v in files.items()}
     _check_inputs(manifest_data, contents)
-    manifest = _manifest_text(manifest_dict(manifest_data, contents))
+    manifest, signature = _signed(manifest_dict(manifest_data, contents), signer)
     recipe = PackageRecipe(
         manifest, _zip_stamp(manifest_data),
         tuple((name, files[name][1], int(files[name][2]), len(contents[name]),
                hashlib.sha256(contents[name]).hexdigest()) for name in sorted(files)),
+        signature,
     )
     return assemble(recipe, lambda source, ident: next(
         contents[n] for n, s, i, _z, _h in recipe.files if s == source and i == ident)), recipe
@@ -362,7 +391,7 @@ def assemble(recipe: PackageRecipe, read: Callable[[str, int], bytes]) -> bytes:
     buf = io.BytesIO()
     _zip_into(buf, recipe.manifest, recipe.stamp,
               [(name, (lambda s=source, i=ident: read(s, i)), size, digest)
-               for name, source, ident, size, digest in recipe.files])
+               for name, source, ident, size, digest in recipe.files], recipe.signature)
     return buf.getvalue()
 
 
@@ -370,9 +399,10 @@ def write_package(
     manifest_data: PackageManifestData,
     listing: Mapping[str, tuple[int, str, Callable[[], bytes]]],
     out_path: str | Path,
+    signer: Any | None = None,
 ) -> Path:
     """:func:`write_package_to` a file, atomically (temporary file, then rename)."""
-    return atomic_write_with(out_path, lambda fh: write_package_to(manifest_data, listing, fh))
+    return atomic_write_with(out_path, lambda fh: write_package_to(manifest_data, listing, fh, signer))
 
 
 def build_package(manifest_data: PackageManifestData, files: Mapping[str, bytes], out_path: str | Path) -> Path:
@@ -395,6 +425,9 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     manifest: dict[str, Any] | None = None
+    signed: bool = False  # manifest.json carries a signature that verifies
+    signer: str = ""  # the signing certificate's subject
+    certificate: Any = None  # the signing certificate (cryptography), when signed
 
     def add(self, code: str, message: str) -> None:
         self.ok = False
@@ -726,8 +759,52 @@ def _verify_zip(zf: zipfile.ZipFile, report: VerifyReport) -> None:
             continue
         if expect["sha256"] is not None and digest != expect["sha256"]:
             report.add("hash_mismatch", f"文件“{name}”的 SHA-256 与清单不符，文件可能被修改或损坏")
+    signed_by = manifest.get("signature")
     for name in entries:
+        if name == SIGNATURE_NAME and isinstance(signed_by, dict):
+            continue
         if name != MANIFEST_NAME and name not in listed:
             report.add("unlisted_file", f"文件“{name}”不在 manifest.json 的 files 清单中")
     _check_references(manifest, set(listed), report)
+    if signed_by is not None:
+        _check_signature(zf, entries, raw, signed_by, report)
+
+
+def _check_signature(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], raw: bytes, block: Any,
+                     report: VerifyReport) -> None:
+    """The lab key's signature over manifest.json, with the certificate the manifest carries."""
+    import base64
+
+    from app.security.labkey import load_cert, subject_text, verify_bytes
+
+    if not isinstance(block, dict) or not isinstance(block.get("certificate"), str):
+        report.add("manifest_signature", "manifest.json 的 signature 不完整（缺少证书）")
+        return
+    if SIGNATURE_NAME not in entries:
+        report.add("manifest_signature", f"清单声明已签名，但导出包中没有 {SIGNATURE_NAME}")
+        return
+    try:
+        cert = load_cert(block["certificate"])
+        signature = base64.b64decode(zf.read(entries[SIGNATURE_NAME]).strip(), validate=True)
+    except Exception:  # noqa: BLE001 - unreadable certificate or signature: the same verdict
+        report.add("manifest_signature", "清单的签名或证书无法读取")
+        return
+    if not verify_bytes(cert, raw, signature):
+        report.add("manifest_signature", "清单的签名与 manifest.json 不符：清单在签名后被修改过")
+        return
+    report.signed, report.signer = True, subject_text(cert)
+    report.certificate = cert
+
+
+def check_signer(report: VerifyReport, trusted: list[Any]) -> None:
+    """Add a ``manifest_signature`` problem unless the package is signed by one of ``trusted``
+    (the lab's own certificates): integrity alone does not say who made the package."""
+    from app.security.labkey import fingerprint
+
+    cert = getattr(report, "certificate", None)
+    if not report.signed or cert is None:
+        report.add("manifest_signature", "清单未签名：无法证明导出包出自本机构")
+        return
+    if fingerprint(cert) not in {fingerprint(c) for c in trusted}:
+        report.add("manifest_signature", f"清单由其他证书签名（{report.signer}），不是本机构的签章")
 

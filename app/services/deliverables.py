@@ -181,10 +181,11 @@ class Built:
 Files = dict[str, tuple[bytes, str, int]]  # entry name → (bytes, where they are stored, row id)
 
 
-def _built(manifest: PackageManifestData, files: Files) -> Built:
+def _built(session: Session, manifest: PackageManifestData, files: Files) -> Built:
+    """The package, its manifest signed with the lab's key when the lab has one."""
     from app.documents.package import package_with_recipe
 
-    package, recipe = package_with_recipe(manifest, files)
+    package, recipe = package_with_recipe(manifest, files, _signer(session))
     return Built(package, recipe.encode())
 
 
@@ -216,7 +217,7 @@ def result_package(session: Session, report: Report) -> Built:
         lab=_lab(session), task=package_task(report.task), samples=(_sample_entry(session, report, name),),
         notifications=tuple(entries), created_at=aware(report.approved_at), package_kind="result",
     )
-    return _built(manifest, files)
+    return _built(session, manifest, files)
 
 
 def notice_package(session: Session, report: Report, notices: list[Notification]) -> Built:
@@ -228,7 +229,7 @@ def notice_package(session: Session, report: Report, notices: list[Notification]
         lab=_lab(session), task=package_task(report.task), samples=(_sample_entry(session, report, None),),
         notifications=tuple(entries), created_at=issued, package_kind="notice",
     )
-    return _built(manifest, files)
+    return _built(session, manifest, files)
 
 
 def analysis_package(session: Session, report: Report, data: AnalysisData, pdf: bytes) -> Built:
@@ -241,7 +242,7 @@ def analysis_package(session: Session, report: Report, data: AnalysisData, pdf: 
                                  risk.model_version if risk else ""),
         created_at=aware(report.approved_at), package_kind="analysis",
     )
-    return _built(manifest, {name: (pdf, "report", report.id)})
+    return _built(session, manifest, {name: (pdf, "report", report.id)})
 
 
 # --------------------------------------------------------------------------------------------

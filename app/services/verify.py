@@ -33,6 +33,10 @@ class ReportVerdict:
         return STATUS_LABELS.get(self.status, self.status)
 
     @property
+    def ok(self) -> bool:
+        return self.status == crypto.AUTHENTIC
+
+    @property
     def exit_code(self) -> int:
         return EXIT_CODES.get(self.status, 1)
 

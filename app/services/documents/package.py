@@ -191,8 +191,11 @@ def export_task_package(ctx: Context, task_id: int, folder: str | Path) -> Packa
         task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
         manifest, listing, contents = package_parts(uow.session, task_id)
         out = Path(folder) / f"{safe_file_name(task.number)}.zip"
+        from app.services.labkey import signer_for
+
+        signer = signer_for(uow.session)  # the manifest is signed with the lab's key, if it has one
         try:
-            write_package(manifest, listing, out)
+            write_package(manifest, listing, out, signer)
         except OSError as exc:
             raise ValidationError(f"无法写入导出包 {out}：{exc.strerror or exc}") from exc
     return PackageExport(out, contents)
@@ -203,8 +206,9 @@ def build_task_package(session: Session, task_id: int) -> bytes:
     import io
 
     from app.documents.package import write_package_to
+    from app.services.labkey import signer_for
 
     manifest, listing, _ = package_parts(session, task_id)
     buf = io.BytesIO()
-    write_package_to(manifest, listing, buf)
+    write_package_to(manifest, listing, buf, signer_for(session))
     return buf.getvalue()
