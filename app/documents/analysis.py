@@ -180,7 +180,7 @@ def build_story(d: AnalysisData) -> list[Flowable]:
             rows.append([str(n), f.sample_number, f.enterprise, or_slash(f.region), f.item,
                          _with_unit(f.result_text, f.unit), _with_unit(or_slash(f.requirement_text), f.unit),
                          " ".join(p for p in (f.basis_code, f.basis_clause) if p) or "/"])
-        cols = tuple(x * mm for x in (9, 22, 30, 17, 24, 18, 20, 30))
+        cols = tuple(x * mm for x in (8, 31, 26, 14, 22, 17, 20, 32))  # room for a task-style sample number
         story.append(table(rows, cols, header_rows=1, size=8,
                            align=("center", "left", "left", "left", "left", "center", "center", "left")))
     if d.analysis_paragraphs:

@@ -61,6 +61,9 @@ PRODUCER_HB = PartyInfo(name="湖北某某厨具制造有限公司", uscc="91420
 SHOP = OnlineShop(shop_name="某某电器官方旗舰店", url="https://item.example-mall.com/item.htm?id=681234567890&spm=a1z10",
                   order_number="3398127746610293847", logistics_number="SF1409876543210")
 
+OBJECTION_TO = "湖北省市场监督管理局产品质量安全监督管理处"  # the task's 异议受理单位
+OBJECTION_CONTACT = "武汉市武昌区中北路 6 号，电话 027-12345678"
+
 SIGNOFF = SignOff(compiled_by="张晓明", compiled_at=date(2026, 6, 1), reviewed_by="李红",
                   reviewed_at=date(2026, 6, 2), approved_by="王建国", approved_at=date(2026, 6, 3))
 
@@ -131,6 +134,9 @@ def test_report(
         task_source="湖北省市场监督管理局",
         replaces_number=replaces,
         amendment_reason="原报告“规格型号”录入错误（1.5L 应为 1.7L），予以更正。" if replaces else "",
+        objection_days=15,
+        objection_to=OBJECTION_TO,
+        objection_contact=OBJECTION_CONTACT,
         brand="美某",
         model_spec="SWF17E-1 1.7L 1800W",
         batch_number="20260512",
@@ -188,9 +194,9 @@ def notices_for(report: TestReportData, *, start: int = 1) -> list[NoticeData]:
             platform_operator=report.platform_operator,
             online_shop=report.online_shop,
             basis_standards=report.basis_standards,
-            objection_days=15,
-            objection_to="湖北省市场监督管理局产品质量安全监督管理处",
-            objection_contact="武汉市武昌区中北路 6 号，电话 027-12345678",
+            objection_days=report.objection_days,
+            objection_to=report.objection_to,
+            objection_contact=report.objection_contact,
             feedback_days=30,
             contact_person="陈立",
             contact_phone="027-87654321",

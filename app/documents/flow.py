@@ -107,7 +107,7 @@ class Text(Flowable):
                 # is wider than the space (a narrow table column), the text is set smaller, to 70 % at most
                 need = fonts.min_width(self.text, size)
                 if need > width:
-                    size = max(self.size * 0.7, int(self.size * width / need * 20) / 20)
+                    size = max(self.size * 0.7, int(self.size * width / need * 20 * 0.9999) / 20)
             self._size = size
             if self.title:
                 self._lines = fonts.wrap_title(self.text, width, size)

@@ -350,7 +350,9 @@ def _latin(tok: str) -> bool:
 
 
 def _ends_with_number(tok: str) -> bool:
-    return _latin(tok) and tok[-1].isdigit() and _NUMBER.search(tok) is not None
+    """``3``, ``−10%``, ``0.75``: a token that ends with a number (a percentage included)."""
+    tail = tok.rstrip("%‰")
+    return _latin(tok) and bool(tail) and tail[-1].isdigit() and _NUMBER.search(tok) is not None
 
 
 def _glued(a: str, b: str) -> bool:
@@ -541,9 +543,9 @@ def wrap(text: str, width: float, size: float, indent: float = 0.0) -> tuple[str
 
 
 # Title breaks: after these characters (年 only after a digit) or before these words.
-_TITLE_AFTER = frozenset("年省市州县区、，：；）》 ")
+_TITLE_AFTER = frozenset("年省市州县区的、，：；）》 ")
 _TITLE_BEFORE = ("产品质量安全", "产品质量", "质量安全", "风险监测", "风险信息", "分析报告", "检验报告", "结果告知书",
-                 "告知书", "月报", "（", "《")
+                 "告知书", "月报", "及", "和", "与", "暨", "（", "《")
 
 
 @lru_cache(maxsize=1024)
