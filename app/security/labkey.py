@@ -31,6 +31,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _fit(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` bytes of UTF-8 (whole characters)."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text
+
+
 def generate(lab_name: str, cma_number: str = "", *, demo: bool = False, years: int = 10,
              now: dt.datetime | None = None) -> tuple[Any, Any]:
     """A new RSA key and a self-signed certificate naming the lab (CMA number in the subject;
@@ -43,10 +50,13 @@ def generate(lab_name: str, cma_number: str = "", *, demo: bool = False, years: 
     name = (lab_name or "").strip() or "检验检测机构"
     if demo and DEMO_MARK not in name:
         name = f"{name}（{DEMO_MARK}）"
+    prefix = f"【{DEMO_MARK}】" if demo else ""
     attrs = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, name[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, f"{name[:50]} 报告签章"[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+        # the common name is at most 64 bytes of UTF-8: a long name is shortened, the marks stay
+        x509.NameAttribute(NameOID.COMMON_NAME, prefix + _fit(name, 64 - len((prefix + " 报告签章").encode()))
+                           + " 报告签章"),
     ]
     if cma_number.strip():
         attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"CMA {cma_number.strip()}"[:64]))
