@@ -135,7 +135,7 @@ def build_story(d: AnalysisData) -> list[Flowable]:
     ]
     story.append(s.heading("概述"))
     if d.summary:
-        story.append(Text(d.summary, 10.5, leading=17, indent=21, space_after=5))
+        story.append(Text(d.summary, 10.5, leading=17, indent=21, space_after=5, align="justify"))
     period = "/" if not d.period_start else f"{fmt_date(d.period_start)}至{fmt_date(d.period_end, '')}"
     info = [
         ["任务名称", d.task_title, "任务编号", or_slash(d.task_number)],
@@ -186,7 +186,7 @@ def build_story(d: AnalysisData) -> list[Flowable]:
     if d.analysis_paragraphs:
         story.append(s.heading("风险分析"))
         for p in d.analysis_paragraphs:
-            story.append(Text(p, 10.5, leading=17, indent=21, space_after=3))
+            story.append(Text(p, 10.5, leading=17, indent=21, space_after=3, align="justify"))
     story.append(CondPageBreak(70 * mm))
     story.append(s.heading("风险预警等级建议"))
     if d.risk is None:

@@ -62,14 +62,25 @@ def or_slash(text: str | None) -> str:
     return text if text else "/"
 
 
-def _spacing(line: str, width: float, size: float) -> float:
-    """Extra space after each character that makes ``line`` fill ``width`` (two-sided alignment, 两端对齐);
-    0 when that would spread it by more than a quarter of a character per character."""
-    n = len(fonts.clean(line))
-    if n < 2:
-        return 0.0
-    extra = (width - fonts.string_width(line, size)) / (n - 1)
-    return extra if 0 < extra <= size * 0.25 else 0.0
+def _justified(line: str, x: float, y: float, width: float, size: float) -> list[tuple[float, float, str]]:
+    """``line`` set to fill ``width`` (two-sided alignment, 两端对齐): the extra space goes between
+    Chinese characters and around Latin runs, never inside a code or word. Returns the pieces
+    with their positions; the line as it is when that would open gaps wider than 0.6 of a character."""
+    pieces: list[str] = []
+    for ch in line:
+        if pieces and not fonts._is_wide(ch) and not fonts._is_wide(pieces[-1][-1]):
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    extra = width - fonts.string_width(line, size)
+    if len(pieces) < 2 or not 0 < extra / (len(pieces) - 1) <= size * 0.6:
+        return [(x, y, line)]
+    gap = extra / (len(pieces) - 1)
+    out = []
+    for piece in pieces:
+        out.append((x, y, piece))
+        x += fonts.string_width(piece, size) + gap
+    return out
 
 
 class Text(Flowable):
@@ -168,7 +179,7 @@ class Text(Flowable):
             else:
                 lx = x + (self.indent if n == 0 else 0)
             if self.align == "justify" and (n < last or not self._ends_paragraph) and "\n" not in self.text:
-                placed.append((lx, base - n * leading, line, _spacing(line, width - (lx - x), size)))
+                placed.extend(_justified(line, lx, base - n * leading, width - (lx - x), size))
             else:
                 placed.append((lx, base - n * leading, line))
         if self.color is not None:

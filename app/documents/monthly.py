@@ -113,7 +113,7 @@ def build_story(d: MonthlyData) -> list[Flowable]:
     overview = d.summary or f"本月共采集产品质量安全风险信息{len(d.entries)}条，其中重点风险信息{n_key}条。"
     if not d.entries:
         overview = d.summary or "本月未采集到产品质量安全风险信息（零报告）。"
-    story.append(Text(overview, 10.5, leading=17, indent=21, space_after=4))
+    story.append(Text(overview, 10.5, leading=17, indent=21, space_after=4, align="justify"))
     rows: list[list[object]] = [["信息来源（第十条）", "条数", "其中重点风险信息"]]
     for s, n, k in source_counts(d):
         rows.append([f"（{'一二三四五六七八九'[s.value - 1]}）{s.label}", str(n), str(k)])

@@ -50,6 +50,7 @@ TITLE = "产品质量安全风险监测结果告知书"
 REGULATION = "《湖北省工业产品质量安全风险监测预警与处置管理暂行办法》"
 BODY_SIZE = 10.5
 BODY_LEADING = 17.5
+COMPACT_LEADING = 15.5
 _ITEM_COLS = tuple(w * mm for w in (10, 38, 34, 26, 16, 46))
 
 ProgressCallback = Callable[[int, int], None]
@@ -127,8 +128,12 @@ def _items_table(d: NoticeData) -> Flowable:
                  align=("center", "left", "center", "center", "center", "left"))
 
 
-def build_story(d: NoticeData) -> list[Flowable]:
+def build_story(d: NoticeData, *, compact: bool = False) -> list[Flowable]:
+    """The letter; ``compact`` sets the body tighter (for a letter that would otherwise spill its
+    closing block onto a second page)."""
     a = d.addressee
+    leading = COMPACT_LEADING if compact else BODY_LEADING
+    gap = 0.5 if compact else 1.0
     who = d.issuer + (f"（受{d.on_behalf_of}委托）" if d.on_behalf_of else "")
     heading = [
         Text(TITLE, 18, align="center", bold=True, space_after=4),
@@ -139,7 +144,7 @@ def build_story(d: NoticeData) -> list[Flowable]:
     story: list[Flowable] = [
         # the title beside the verification QR code (top right, drawn by the page decorator)
         TitleBlock(heading, min_height=29 * mm if (d.verification or d.unsigned) else 0),
-        spacer(8),
+        spacer(8 * gap),
         Text(f"{a.name}" + (f"（统一社会信用代码：{a.uscc}）" if a.uscc else "") + "：", BODY_SIZE, space_after=4),
     ]
     task = f"在{d.task_title}中，" if d.task_title else "在产品质量安全风险监测中，"
@@ -148,12 +153,12 @@ def build_story(d: NoticeData) -> list[Flowable]:
         f"（检验报告编号：{d.report_number}），该批次产品存在下表所列不符合项目。你单位在本次风险监测中的身份为："
         f"{a.roles_label or '相关单位'}。依据{REGULATION}第十八条规定，现将风险监测结果告知你单位。"
     )
-    story.append(Text(body, BODY_SIZE, leading=BODY_LEADING, indent=2 * BODY_SIZE, space_after=6))
+    story.append(Text(body, BODY_SIZE, leading=leading, indent=2 * BODY_SIZE, space_after=6 * gap, align="justify"))
     story.append(_sample_table(d))
-    story.append(spacer(6))
+    story.append(spacer(6 * gap))
     story.append(Text("不符合项目", BODY_SIZE, bold=True, space_after=3))
     story.append(_items_table(d))
-    story.append(spacer(8))
+    story.append(spacer(8 * gap))
     paras: list[str] = []
     if d.replaces_notice or d.replaces_report:
         paras.append(reissue_sentence(d.replaces_notice, d.replaces_report, d.report_number))
@@ -172,13 +177,13 @@ def build_story(d: NoticeData) -> list[Flowable]:
             )
     if d.confidential:
         paras.append("本告知书所涉风险监测信息，未经组织风险监测的市场监管部门同意，任何单位和个人不得擅自公开。")
-    body_paras: list[Flowable] = [Text(p, BODY_SIZE, leading=BODY_LEADING, indent=2 * BODY_SIZE, space_after=2)
-                                  for p in paras]
+    body_paras: list[Flowable] = [Text(p, BODY_SIZE, leading=leading, indent=2 * BODY_SIZE, space_after=2 * gap,
+                                       align="justify") for p in paras]
     if d.contact_person or d.contact_phone:
         body_paras.append(Text(f"联系人：{or_slash(d.contact_person)}　　联系电话：{or_slash(d.contact_phone)}",
-                               BODY_SIZE, leading=BODY_LEADING, indent=2 * BODY_SIZE, space_before=2))
+                               BODY_SIZE, leading=leading, indent=2 * BODY_SIZE, space_before=2 * gap))
     signature = [
-        spacer(14),
+        spacer(14 * gap),
         Text(f"{d.issuer}（盖章）", BODY_SIZE, align="right", leading=BODY_LEADING),
         Text(fmt_date(d.issue_date), BODY_SIZE, align="right", leading=BODY_LEADING),
     ]
@@ -187,10 +192,12 @@ def build_story(d: NoticeData) -> list[Flowable]:
     return story
 
 
-def _decorator(d: NoticeData):
+def _decorator(d: NoticeData, pages: list[int] | None = None):
     right = f"告知书编号：{d.notice_number}"
 
     def decorate(c: Canvas, page: int, total: int) -> None:
+        if page == 1 and pages is not None:
+            pages.append(total)
         y = PAGE_H - 12 * mm
         if d.confidential:
             draw_confidential(c, y=y)
@@ -207,7 +214,14 @@ def render_notice(data: NoticeData) -> bytes:
     _check(data)
     meta = Meta(title=f"{TITLE} {data.notice_number}", author=data.issuer,
                 subject=f"{data.addressee.name} {data.product_name}", keywords=data.report_number)
-    return build_pdf(build_story(data), meta, _decorator(data))
+    pages: list[int] = []
+    pdf = build_pdf(build_story(data), meta, _decorator(data, pages))
+    if pages[0] > 1:  # e.g. a re-issued notice: try the tighter setting before giving it a second page
+        tight_pages: list[int] = []
+        tight = build_pdf(build_story(data, compact=True), meta, _decorator(data, tight_pages))
+        if tight_pages[0] < pages[0]:
+            return tight
+    return pdf
 
 
 def write_notice(data: NoticeData, path: str | Path) -> Path:
