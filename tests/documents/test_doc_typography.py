@@ -167,3 +167,43 @@ def test_the_unit_is_printed_once_beside_the_unit_column():
     assert requirement_and_unit({"op": "<=", "value": 0.2, "unit": "mA"}, "µA") == ("≤0.2 mA", "µA")
     assert requirement_and_unit({"op": "text", "text": "表面应平整"}, "") == ("表面应平整", "")
     assert requirement_and_unit(None, "K") == ("", "K")
+
+
+def test_justified_lines_fill_the_width_without_spacing_out_codes():
+    from app.documents.flow import _justified
+
+    line = "经荆楚产品质量检验检测中心检验（检验报告编号：2026-BG-0003），该批"
+    width = fonts.string_width(line, 10.5) + 30
+    placed = _justified(line, 0, 0, width, 10.5)
+    assert "".join(p[2] for p in placed) == line
+    assert "编号：" not in [p[2] for p in placed] and "2026-BG-0003" in [p[2] for p in placed]
+    x, _, last = placed[-1]
+    assert abs(x + fonts.string_width(last, 10.5) - width) < 1e-6
+    # a line that would need gaps wider than 0.6 of a character stays as it is
+    assert _justified("检验报告", 0, 0, 200, 10.5) == [(0, 0, "检验报告")]
+
+
+def test_a_notice_is_set_tighter_rather_than_leave_its_seal_alone_on_page_two():
+    import io
+
+    from pypdf import PdfReader
+
+    from app.documents.flow import Meta, build_pdf
+
+    def pages(pdf: bytes) -> list:
+        return PdfReader(io.BytesIO(pdf)).pages
+
+    base = examples.notices_for(examples.test_report())[0]
+    base = dataclasses.replace(base, replaces_notice="GZ-FX2026-0001-1", replaces_report="HBZJ-FX2026-0000")
+    seen_tight = False
+    for k in range(10):
+        extra = tuple(dataclasses.replace(base.failed_items[0], item=f"附加项目{n}") for n in range(k))
+        d = dataclasses.replace(base, failed_items=base.failed_items + extra)
+        counts = []
+        for compact in (False, True):
+            counts.append(len(pages(build_pdf(notice.build_story(d, compact=compact), Meta("t", "a"),
+                                              lambda c, page, total: None))))
+        rendered = len(pages(notice.render_notice(d)))
+        assert rendered == min(counts)
+        seen_tight |= counts == [2, 1]
+    assert seen_tight, "no case where only the tighter setting fits one page"
