@@ -316,7 +316,8 @@ class ItemLine:
 
 @dataclass(frozen=True, slots=True)
 class SignOff:
-    """编制 / 审核 / 批准: who compiled, reviewed and approved, and when."""
+    """编制 / 审核 / 批准: who compiled, reviewed and approved, and when; with each person's
+    signature image (PNG or JPEG bytes, checked when the lab stored it), or ``None`` without one."""
 
     compiled_by: str = ""
     compiled_at: date | None = None
@@ -324,6 +325,9 @@ class SignOff:
     reviewed_at: date | None = None
     approved_by: str = ""
     approved_at: date | None = None
+    compiled_signature: bytes | None = None
+    reviewed_signature: bytes | None = None
+    approved_signature: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,9 +418,12 @@ class TestReportData:
     model_spec: str = ""  # 规格型号
     batch_number: str = ""  # 生产日期/批号 (batch)
     production_date: date | str | None = None  # 生产日期 (as printed, a date or text such as 2026年5月)
-    sample_quantity: str = ""  # 样品数量
-    sample_state: str = ""  # 样品状态
+    sample_quantity: str = ""  # 样品数量 (test and backup quantities with their unit)
+    sample_state: str = ""  # 样品状态 (condition on receipt)
     sampling_record_number: str = ""  # 抽样单编号
+    test_category: str = "风险监测"  # 检验类别
+    lot_size: str = ""  # 抽样基数, with its unit
+    seal_numbers: tuple[str, ...] = ()  # 封条编号
     sampling_date: date | None = None
     sampling_place: str = ""  # 抽样地点
     samplers: tuple[str, ...] = ()  # 抽样人员
@@ -428,6 +435,13 @@ class TestReportData:
     online_shop: OnlineShop | None = None
     basis_standards: tuple[str, ...] = ()  # 检验依据
     remarks: str = ""  # 备注
+    #: the lab's CMA mark (PNG/JPEG bytes), top left of page 1 with the certificate number under it;
+    #: ``None``: no mark and no CMA claim
+    cma_mark: bytes | None = None
+    #: the lab's seal (检验检测专用章, PNG/JPEG bytes) over the issue date; ``None``: the report says it
+    #: is not sealed
+    seal: bytes | None = None
+    confidential: bool = True  # 内部资料 注意保密 on every page (Article 8)
 
     #: issued with the lab's key: the verification payload printed as a QR code on page 1
     verification: str = ""

@@ -6,6 +6,7 @@ to no real enterprise.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from app.documents.data import (
@@ -64,8 +65,18 @@ SHOP = OnlineShop(shop_name="某某电器官方旗舰店", url="https://item.exa
 OBJECTION_TO = "湖北省市场监督管理局产品质量安全监督管理处"  # the task's 异议受理单位
 OBJECTION_CONTACT = "武汉市武昌区中北路 6 号，电话 027-12345678"
 
-SIGNOFF = SignOff(compiled_by="张晓明", compiled_at=date(2026, 6, 1), reviewed_by="李红",
-                  reviewed_at=date(2026, 6, 2), approved_by="王建国", approved_at=date(2026, 6, 3))
+SIGNOFF = SignOff(compiled_by="王建", compiled_at=date(2026, 6, 1), reviewed_by="陈静",
+                  reviewed_at=date(2026, 6, 2), approved_by="赵敏", approved_at=date(2026, 6, 3))
+
+
+def demo_marks() -> dict[str, bytes]:
+    """The demo lab's images (resources/demo, each marked 演示): ``cma_mark``, ``seal`` and the
+    signatures of the example sign-off's three people."""
+    from app.resources import resource_path
+
+    files = {"cma_mark": "cma_mark.png", "seal": "seal.png", "compiled_signature": "signature-wangjian.png",
+             "reviewed_signature": "signature-chenjing.png", "approved_signature": "signature-zhaomin.png"}
+    return {key: resource_path("demo", name).read_bytes() for key, name in files.items()}
 
 KETTLE_ITEMS = (
     ItemLine("标志和说明", "应符合标准要求", "符合", "", Judgement.PASS, "GB 4706.19-2008", "7",
@@ -97,8 +108,10 @@ def test_report(
     number: str = "HBZJ-FX2026-0001",
     sample_number: str = "FX2026-0001",
     replaces: str = "",
+    marks: bool = False,
 ) -> TestReportData:
-    """An electric kettle report; ``n_items`` repeats/extends the item list to that length."""
+    """An electric kettle report; ``n_items`` repeats/extends the item list to that length; with
+    ``marks`` the demo CMA mark, seal and signatures (without, the report says it lacks them)."""
     items = list(KETTLE_ITEMS)
     if n_items is not None:
         extra = []
@@ -118,6 +131,10 @@ def test_report(
         f"经抽样检验，所检项目中“{'”“'.join(failed[:3])}”不符合检验依据的要求，其余所检项目符合要求。"
         if failed else "经抽样检验，所检项目符合检验依据的要求。"
     )
+    images = demo_marks() if marks else {}
+    signoff = SIGNOFF
+    if marks:
+        signoff = replace(SIGNOFF, **{k: v for k, v in images.items() if k.endswith("_signature")})
     return TestReportData(
         report_number=number,
         lab=LAB,
@@ -127,7 +144,7 @@ def test_report(
         sampled=sampled,
         items=tuple(items),
         conclusion=conclusion,
-        signoff=SIGNOFF,
+        signoff=signoff,
         issue_date=date(2026, 6, 3),
         task_number="HBFX-2026-017",
         task_title="2026年湖北省电热水壶产品质量安全风险监测",
@@ -141,9 +158,12 @@ def test_report(
         model_spec="SWF17E-1 1.7L 1800W",
         batch_number="20260512",
         production_date=date(2026, 5, 12),
-        sample_quantity="4 台（检验 2 台，备样 2 台）",
-        sample_state="完好、无破损，封样完整",
+        sample_quantity="检验 2台，备样 2台",
+        sample_state="样品完好，包装无破损",
         sampling_record_number="CY-2026-017-0001",
+        test_category="风险监测",
+        lot_size="50台",
+        seal_numbers=("FT20260520001", "FT20260520002"),
         sampling_date=date(2026, 5, 20),
         sampling_place="网络购买（平台下单，快递收货）" if place is PlaceType.E_PLATFORM else "武汉市江岸区解放大道 1 号",
         samplers=("陈立", "赵敏"),
@@ -157,6 +177,8 @@ def test_report(
                          "GB 4706.19-2008《家用和类似用途电器的安全 液体加热器的特殊要求》",
                          "GB 4806.9-2023", "GB/T 14561-2019"),
         remarks="样品购自电商平台，开箱过程已录像留存。" if place is PlaceType.E_PLATFORM else "",
+        cma_mark=images.get("cma_mark"),
+        seal=images.get("seal"),
     )
 
 
@@ -318,11 +340,11 @@ def render_samples(folder) -> list:
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    report = test_report()
+    report = test_report(marks=True)
     paths = [
         report_doc.write_test_report(report, out / "test-report.pdf"),
-        report_doc.write_test_report(test_report(n_items=40, number="HBZJ-FX2026-0001-A1",
-                                                 replaces="HBZJ-FX2026-0001"), out / "test-report-40-items-amended.pdf"),
+        report_doc.write_test_report(test_report(n_items=40, number="HBZJ-FX2026-0001-A1", replaces="HBZJ-FX2026-0001",
+                                                 marks=True), out / "test-report-40-items-amended.pdf"),
         analysis_doc.write_analysis(analysis(), out / "analysis.pdf"),
         monthly_doc.write_monthly_pdf(monthly(), out / "monthly.pdf"),
         monthly_doc.write_monthly_excel(monthly(), out / "monthly.xlsx"),

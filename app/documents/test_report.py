@@ -18,12 +18,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
-from app.documents import fonts
+from app.documents import fonts, images
 from app.documents._io import atomic_write_bytes
 from app.documents.data import ItemLine, Judgement, PanelLine, PartyInfo, PlaceType, TestReportData
 from app.documents.flow import (
     BODY_W,
     FAIL_COLOR,
+    MARGIN_TOP,
     MARGIN_X,
     PAGE_H,
     PAGE_W,
@@ -31,6 +32,7 @@ from app.documents.flow import (
     Text,
     TitleBlock,
     build_pdf,
+    draw_confidential,
     draw_page_number,
     draw_verification,
     fmt_date,
@@ -56,10 +58,32 @@ AMENDED_BG = colors.Color(1.0, 0.96, 0.85)
 _ANNEX_NUMS = "一二三四五六七八九"
 
 
+CONFIDENTIALITY = "本报告所涉风险监测信息，未经组织风险监测的市场监管部门同意，任何单位和个人不得擅自公开。"
+CMA_W, CMA_H = 24 * mm, 17 * mm  # the CMA mark's box, top left of page 1 (the QR code's size on the right)
+SEAL_SIZE = 38 * mm  # 检验检测专用章: a round seal of about 38–42 mm
+SIGNATURE_W, SIGNATURE_H = 24 * mm, 9 * mm
+
+
 def statements(d: TestReportData) -> tuple[str, ...]:
-    """The declaration: the fixed statements, then where to object — in the words of the notices."""
-    return (*STATEMENTS, objection_sentence(d.objection_days, d.objection_to or "本机构", d.objection_contact,
-                                            received="本报告"))
+    """The declaration: the fixed statements, then where to object — in the words of the notices —
+    and, for a confidential report, that it may not be made public (Article 8)."""
+    objection = objection_sentence(d.objection_days, d.objection_to or "本机构", d.objection_contact,
+                                   received="本报告")
+    return (*STATEMENTS, objection, *((CONFIDENTIALITY,) if d.confidential else ()))
+
+
+def missing_marks(d: TestReportData) -> str:
+    """What the report lacks to be valid by its own declaration, said plainly: the seal, and the
+    signatures of those who signed off (e.g. ``本报告未加盖检验检测专用章；审核人未签名。``)."""
+    s = d.signoff
+    unsigned = [role for role, name, image in (("编制人", s.compiled_by, s.compiled_signature),
+                                               ("审核人", s.reviewed_by, s.reviewed_signature),
+                                               ("批准人", s.approved_by, s.approved_signature))
+                if name and image is None]
+    parts = [] if d.seal is not None else ["本报告未加盖检验检测专用章"]
+    if unsigned:
+        parts.append(f"{'、'.join(unsigned)}未签名")
+    return "；".join(parts) + "。" if parts else ""
 
 
 def _annexes(d: TestReportData) -> dict[str, str]:
@@ -101,12 +125,13 @@ def _info_table(d: TestReportData) -> Flowable:
         ["产品名称", d.product_name, "样品编号", d.sample_number],
         ["商标", or_slash(d.brand), "规格型号", or_slash(d.model_spec)],
         ["生产日期/批号", or_slash(" / ".join(p for p in (fmt_date(d.production_date, ""), d.batch_number) if p)),
-         "样品数量", or_slash(d.sample_quantity)],
+         "检验类别", or_slash(d.test_category)],
         ["抽样场所类型", d.place_type.label, "抽样日期", fmt_date(d.sampling_date)],
         ["抽样地点", or_slash(d.sampling_place), "抽样单编号", or_slash(d.sampling_record_number)],
-        ["抽样人员", or_slash("、".join(d.samplers)), "收样日期", fmt_date(d.received_date)],
-        ["样品状态", or_slash(d.sample_state), "检验日期",
-         "/" if not d.test_start else f"{fmt_date(d.test_start)}至{fmt_date(d.test_end, '')}"],
+        ["抽样基数", or_slash(d.lot_size), "样品数量", or_slash(d.sample_quantity)],
+        ["抽样人员", or_slash("、".join(d.samplers)), "封条编号", or_slash("、".join(d.seal_numbers))],
+        ["收样日期", fmt_date(d.received_date), "样品状态", or_slash(d.sample_state)],
+        ["检验日期", "/" if not d.test_start else f"{fmt_date(d.test_start)}至{fmt_date(d.test_end, '')}", "", ""],
     ]
     sampled_label = "被抽样生产者" if d.place_type is PlaceType.PRODUCER else "被抽样单位"
     for label, party in (
@@ -240,15 +265,69 @@ def _amendment_check(d: TestReportData, problems: dict[str, str]) -> None:
             problems[f"panels.{p.item}"] = f"专家组评价的项目“{p.item}”不在本报告的检验项目中"
 
 
+class _Signed(Flowable):
+    """``编制：王建`` with the person's signature image beside the typed name (when there is one)."""
+
+    def __init__(self, label: str, name: str, signature: bytes | None) -> None:
+        super().__init__()
+        self.text = f"{label}：{or_slash(name)}"
+        self.signature = signature if name else None
+        self.size = 9
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = SIGNATURE_H if self.signature is not None else self.size * 1.35
+        return self.width, self.height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        middle = y + self.height / 2
+        fonts.draw_string(canvas, x, middle - self.size * 0.35, self.text, self.size)
+        if self.signature is not None:
+            left = x + fonts.string_width(self.text, self.size) + 2 * mm
+            images.draw(canvas, self.signature, left, middle, min(SIGNATURE_W, x + self.width - left), SIGNATURE_H,
+                        anchor="w")
+
+
+class _IssueDate(Flowable):
+    """签发日期, right-aligned, with the lab's seal (检验检测专用章) over it when the lab has one."""
+
+    def __init__(self, issue_date, seal: bytes | None) -> None:
+        super().__init__()
+        self.text = f"签发日期：{fmt_date(issue_date)}"
+        self.date_text = fmt_date(issue_date)
+        self.seal = seal
+        self.size = 10
+        self.spaceBefore = 6
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width, self.height = availWidth, self.size * 1.35
+        return self.width, self.height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        base = y + self.height * 0.25
+        right = x + self.width
+        fonts.draw_string(canvas, right, base, self.text, self.size, align="right")
+        if self.seal is not None:  # pressed over the date, the date across its lower half; ink lets it show
+            centre = right - fonts.string_width(self.date_text, self.size) / 2
+            canvas.saveState()
+            canvas.setFillAlpha(0.85)
+            images.draw(canvas, self.seal, centre, base + 5 * mm, SEAL_SIZE, SEAL_SIZE, anchor="c")
+            canvas.restoreState()
+
+
 def _signoff(d: TestReportData) -> Flowable:
     s = d.signoff
-    cells = [
-        [f"编制：{or_slash(s.compiled_by)}", f"审核：{or_slash(s.reviewed_by)}", f"批准：{or_slash(s.approved_by)}"],
+    cells: list[list[object]] = [
+        [_Signed("编制", s.compiled_by, s.compiled_signature), _Signed("审核", s.reviewed_by, s.reviewed_signature),
+         _Signed("批准", s.approved_by, s.approved_signature)],
         [f"日期：{fmt_date(s.compiled_at)}", f"日期：{fmt_date(s.reviewed_at)}", f"日期：{fmt_date(s.approved_at)}"],
     ]
     t = table(cells, (BODY_W / 3,) * 3, grid=False)
-    stamp = Text(f"签发日期：{fmt_date(d.issue_date)}　　（检验检测专用章）", 10, align="right", space_before=6)
-    return KeepTogether([t, stamp])
+    block: list[Flowable] = [t, _IssueDate(d.issue_date, d.seal)]
+    missing = missing_marks(d)
+    if missing:  # no claim of validity the page cannot back
+        block.append(Text(missing, 8.5, align="right", color=FAIL_COLOR, space_before=2))
+    return KeepTogether(block)
 
 
 def _unkept(f: Flowable) -> list[Flowable]:
@@ -262,8 +341,8 @@ def build_story(d: TestReportData) -> list[Flowable]:
         TitleBlock([
             Text("检 验 报 告", 22, align="center", bold=True, space_after=4),
             Text(d.task_title or "产品质量安全风险监测", 11, align="center", space_after=2, title=True),
-            Text(f"{d.lab.name}　资质认定证书编号（CMA）：{or_slash(d.lab.cma_number)}", 9, align="center"),
-        ], min_height=29 * mm if (d.verification or d.unsigned) else 0),
+            Text(d.lab.name, 9, align="center"),
+        ], min_height=29 * mm if (d.verification or d.unsigned or d.cma_mark is not None) else 0),
         spacer(6),
     ]
     if d.replaces_number:
@@ -300,6 +379,8 @@ def _decorator(d: TestReportData):
 
     def decorate(c: Canvas, page: int, total: int) -> None:
         y = PAGE_H - 15 * mm
+        if d.confidential:
+            draw_confidential(c, y=PAGE_H - 9 * mm)
         fonts.draw_string(c, MARGIN_X, y, header_left, 9)
         fonts.draw_string(c, PAGE_W - MARGIN_X, y, header_right, 9, align="right")
         c.setLineWidth(0.6)
@@ -310,10 +391,22 @@ def _decorator(d: TestReportData):
         draw_page_number(c, page, total, size=9)
         if page == 1:
             draw_verification(c, d.verification, unsigned=d.unsigned)
+            if d.cma_mark is not None:
+                _draw_cma(c, d)
         if page == 1 and d.replaces_number:
             fonts.draw_string(c, PAGE_W - MARGIN_X, y - 12, f"替代 {d.replaces_number}", 8, align="right")
 
     return decorate
+
+
+def _draw_cma(c: Canvas, d: TestReportData) -> None:
+    """The CMA mark at the top left of page 1's body, the certificate number under it."""
+    top = PAGE_H - MARGIN_TOP
+    assert d.cma_mark is not None
+    w, h = images.fit(d.cma_mark, CMA_W, CMA_H)
+    images.draw(c, d.cma_mark, MARGIN_X + (CMA_W - w) / 2, top - h, CMA_W, CMA_H)
+    if d.lab.cma_number:
+        fonts.draw_string(c, MARGIN_X + CMA_W / 2, top - h - 3 * mm, d.lab.cma_number, 7, align="center")
 
 
 def render_test_report(data: TestReportData) -> bytes:

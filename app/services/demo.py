@@ -18,8 +18,19 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.errors import ValidationError
-from app.resources import project_root
-from app.services import catalog, lab, labkey, notifications, reports, samples, tasks, testing, users
+from app.resources import project_root, resource_path
+from app.services import (
+    catalog,
+    lab,
+    lab_assets,
+    labkey,
+    notifications,
+    reports,
+    samples,
+    tasks,
+    testing,
+    users,
+)
 from app.services.calendar import calendar_for
 from app.services.context import Context, CurrentUser
 from app.store.models import MonitoringTask, RiskInformation, User
@@ -96,6 +107,7 @@ def load_demo(db, *, samples: int | None = None, actor: str = "demo",
     reviewer = Context(db, people["chenjing"])
     signatory = Context(db, people["zhaomin"])
     lab.save_lab(admin, version=None, **defs["lab"])
+    _demo_marks(admin, people)
     # a demo signing key (its certificate says 演示): the demo lab's documents are signed
     with UnitOfWork(db, actor=actor) as uow:
         labkey.create_demo_key(uow.session, defs["lab"]["name"], defs["lab"].get("cma_number", ""))
@@ -159,6 +171,18 @@ def load_demo(db, *, samples: int | None = None, actor: str = "demo",
     if samples:
         generated = _generate(defs, tech, task_ids, samples, today, rng, progress)
     return DemoSummary(len(defs["tasks"]), count + generated, generated, tuple(u["username"] for u in defs["users"]))
+
+
+def _demo_marks(admin: Context, people: dict[str, CurrentUser]) -> None:
+    """The demo lab's CMA mark, seal and signatures (resources/demo, each marked 演示), stored before
+    any report is approved so that its issued reports carry them."""
+    folder = resource_path("demo")
+    lab_assets.save_asset(admin, "cma_mark", (folder / "cma_mark.png").read_bytes())
+    lab_assets.save_asset(admin, "seal", (folder / "seal.png").read_bytes())
+    for username, person in people.items():
+        path = folder / f"signature-{username}.png"
+        if path.is_file() and any(person.has(r) for r in lab_assets.SIGNING_ROLES):
+            lab_assets.save_asset(admin, "signature", path.read_bytes(), user_id=person.id)
 
 
 def _as_current(db, username: str) -> CurrentUser:

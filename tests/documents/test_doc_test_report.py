@@ -95,8 +95,7 @@ def test_producer_sample_has_no_platform_section(pages):
 def test_sample_description_items_judgements_statements_and_signoff(ecommerce_pdf, pages):
     data = examples.test_report()
     f = flat("".join(pages(ecommerce_pdf)))
-    for text in (data.product_name, data.sample_number, data.brand, data.task_title, data.lab.cma_number,
-                 data.conclusion, "检验依据"):
+    for text in (data.product_name, data.sample_number, data.brand, data.task_title, data.conclusion, "检验依据"):
         assert flat(text) in f, text
     for standard in data.basis_standards:
         assert flat(standard) in f
@@ -169,3 +168,71 @@ def test_the_same_data_gives_the_same_bytes():
 
     data = examples.test_report()
     assert render_test_report(data) == render_test_report(data)
+
+
+# ----------------------------------------------------------------------------------- traceability, marks
+def _images(pdf: bytes) -> list[tuple[int, int]]:
+    """(width, height) in pixels of every image on page 1."""
+    import io
+
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    xobjects = page["/Resources"].get("/XObject") or {}
+    out = []
+    for obj in xobjects.values():
+        o = obj.get_object()
+        if o.get("/Subtype") == "/Image":
+            out.append((int(o["/Width"]), int(o["/Height"])))
+    return out
+
+
+def test_the_item_is_identified_with_its_sampling_record_and_condition(ecommerce_pdf, pages):
+    """ISO/IEC 17025 7.8.2.1: identification and condition of the item."""
+    data = examples.test_report()
+    f = flat(pages(ecommerce_pdf)[0])
+    assert f"抽样单编号{data.sampling_record_number}" in f
+    assert f"样品状态{flat(data.sample_state)}" in f
+    assert f"检验类别{data.test_category}" in f
+    assert f"抽样基数{data.lot_size}" in f
+    assert f"样品数量{flat(data.sample_quantity)}" in f
+    assert "封条编号" + "、".join(data.seal_numbers) in f
+
+
+def test_marks_are_placed_where_labs_place_them(pages):
+    data = examples.test_report(marks=True)
+    pdf = render_test_report(data)
+    first = flat(pages(pdf)[0])
+    assert data.lab.cma_number in first  # under the CMA mark
+    assert "本报告未加盖检验检测专用章" not in first and "未签名" not in first
+    # the CMA mark, the seal and three signatures, resampled for print (not the uploaded pixels)
+    sizes = _images(pdf)
+    assert len(sizes) == 5
+    assert all(w <= 320 and h <= 320 for w, h in sizes), sizes
+    # the same data gives the same bytes, images included (frozen documents are content-addressed)
+    assert render_test_report(data) == pdf
+
+
+def test_missing_marks_are_said_plainly_and_no_cma_is_claimed(ecommerce_pdf, pages):
+    data = examples.test_report()
+    f = flat(pages(ecommerce_pdf)[0])
+    assert "本报告未加盖检验检测专用章；编制人、审核人、批准人未签名。" in f
+    assert data.lab.cma_number not in f and "CMA" not in f  # no mark, no claim
+    assert _images(ecommerce_pdf) == []
+    # with the seal, a single missing signature is named alone
+    marked = examples.test_report(marks=True)
+    partial = dataclasses.replace(marked, signoff=dataclasses.replace(marked.signoff, reviewed_signature=None))
+    f = flat(pages(render_test_report(partial))[0])
+    assert "专用章。审核人未签名。" not in f and "本报告未加盖检验检测专用章" not in f
+    assert "审核人未签名。" in f and "编制人、审核人" not in f
+    # a person who has not signed off yet (a draft) is not said to be missing a signature
+    draft = dataclasses.replace(marked, seal=None, signoff=dataclasses.replace(
+        marked.signoff, approved_by="", approved_at=None, approved_signature=None))
+    f = flat(pages(render_test_report(draft))[0])
+    assert "本报告未加盖检验检测专用章。" in f and "批准人未签名" not in f
+
+
+def test_every_page_is_marked_confidential(long_pdf, pages):
+    texts = [flat(t) for t in pages(long_pdf)]
+    assert all("内部资料注意保密" in t for t in texts)
+    assert "未经组织风险监测的市场监管部门同意" in "".join(texts)

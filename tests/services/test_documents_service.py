@@ -184,6 +184,39 @@ def test_the_test_report_pdf_names_the_report_the_sample_and_the_failed_items(la
     assert "不符合" in text
 
 
+def test_the_report_carries_the_traceability_fields_and_the_labs_marks(lab):
+    ctx = _admin(lab)
+    row = _platform_sample(ctx)
+    detail = samples.get_sample(ctx, row.sample_id).data
+    data = documents.test_report_data(ctx, row.sample_id)
+    assert data.sampling_record_number == detail.sampling_record_number and data.sampling_record_number
+    assert data.sample_state == detail.condition_on_receipt == "原包装未开封，拆封后样品完好"
+    assert data.test_category == "风险监测" and data.lot_size == "200台"
+    assert data.sample_quantity == "检验 3台，备样 3台" and data.seal_numbers == detail.seal_numbers
+    # the demo lab's marks: the CMA mark, the seal of an approved report, each signer's signature
+    assert data.cma_mark and data.seal
+    assert data.signoff.compiled_signature and data.signoff.reviewed_signature and data.signoff.approved_signature
+    assert len({data.signoff.compiled_signature, data.signoff.reviewed_signature,
+                data.signoff.approved_signature}) == 3
+    assert all(n.sampling_record_number == data.sampling_record_number
+               for n in documents.notices_for_sample(ctx, row.sample_id))
+    # the issued PDF carries them, and says nothing is missing
+    text = "".join(_pdf_text(documents.test_report_pdf(ctx, row.sample_id)).split())
+    assert data.sampling_record_number in text and "本报告未加盖" not in text and "未签名。" not in text
+
+
+def test_a_report_not_yet_approved_has_no_seal_and_says_so(sqlite_lab):
+    tech = _ctx(sqlite_lab, "wangjian")
+    [row] = [r for r in _rows(tech, KETTLE) if r.completed_date and not r.report_number][:1]
+    detail = samples.get_sample(tech, row.sample_id)
+    reports.compile_report(tech, row.sample_id, detail.version)
+    data = documents.test_report_data(tech, row.sample_id)
+    assert data.seal is None and data.cma_mark is not None
+    assert data.signoff.compiled_signature is not None and data.signoff.approved_signature is None
+    text = "".join(_pdf_text(documents.test_report_pdf(tech, row.sample_id)).split())
+    assert "本报告未加盖检验检测专用章。" in text and "批准人未签名" not in text
+
+
 def test_an_amended_report_replaces_the_old_one_and_the_package_keeps_what_was_issued(sqlite_lab):
     db = sqlite_lab
     tech = _ctx(db, "wangjian")

@@ -114,6 +114,7 @@ def _notices(session: Session, s: Sample, report: Report, data: TestReportData |
             production_date=data.production_date,
             sampling_date=data.sampling_date,
             sampling_place=data.sampling_place,
+            sampling_record_number=data.sampling_record_number,
             nominal_producer=data.nominal_producer or (data.sampled if s.nominal_producer_id == s.sampled_party_id
                                                        else None),
             platform_operator=data.platform_operator,

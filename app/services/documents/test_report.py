@@ -34,6 +34,7 @@ from app.services.documents._common import (
     item_line,
     objection_route,
 )
+from app.services.lab_assets import report_marks
 from app.services.records import REPORT_STATUS_LABELS
 from app.services.records import current_report as _current_report
 from app.store.models import (
@@ -105,10 +106,17 @@ def _require_report(session: Session, s: Sample) -> Report:
     return report
 
 
-def _quantity(s: Sample) -> str:
-    def num(v) -> str:
-        return format(v, "f").rstrip("0").rstrip(".") if v is not None else ""
+def _num(v) -> str:
+    return format(v, "f").rstrip("0").rstrip(".") if v is not None else ""
 
+
+def _lot_size(s: Sample) -> str:
+    """抽样基数 with its unit (``200台``)."""
+    return f"{_num(s.lot_size)}{s.quantity_unit or ''}" if s.lot_size is not None else ""
+
+
+def _quantity(s: Sample) -> str:
+    num = _num
     unit = s.quantity_unit or ""
     test_q, backup_q = num(s.test_quantity), num(s.backup_quantity)
     if not test_q and not backup_q:
@@ -147,6 +155,9 @@ def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
     task = s.task
     lab = _lab(session)
     objection_to, objection_contact = objection_route(task, lab)
+    # the lab's marks: the seal only on an approved report, a signature once its person signed off
+    marks = report_marks(session, (report.compiled_by_id, report.reviewed_by_id, report.approved_by_id))
+    approved = report.status in ("approved", "superseded")
     return TestReportData(
         report_number=report.number,
         lab=lab,
@@ -163,6 +174,9 @@ def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
             reviewed_at=_local_date(report.reviewed_at, tz),
             approved_by=names.get(report.approved_by_id or -1, ""),
             approved_at=_local_date(report.approved_at, tz),
+            compiled_signature=marks.signatures.get(report.compiled_by_id or -1),
+            reviewed_signature=marks.signatures.get(report.reviewed_by_id or -1),
+            approved_signature=marks.signatures.get(report.approved_by_id or -1),
         ),
         issue_date=_local_date(report.approved_at, tz) or dt.date.today(),
         task_number=task.number if task else "",
@@ -180,6 +194,11 @@ def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
         batch_number=s.batch_number or "",
         production_date=s.production_date,
         sample_quantity=_quantity(s),
+        sample_state=s.condition_on_receipt or "",
+        sampling_record_number=s.sampling_record_number or "",
+        test_category=s.test_category or "风险监测",
+        lot_size=_lot_size(s),
+        seal_numbers=tuple(str(x) for x in (s.seal_numbers or ())),
         sampling_date=s.sampling_date,
         sampling_place=s.sampling_place or ("网络购买（电商平台下单）" if s.place_type == "e_platform" else ""),
         samplers=tuple(str(x) for x in (s.samplers or ())),
@@ -191,6 +210,8 @@ def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
         online_shop=online,
         basis_standards=_basis_standards(session, items),
         remarks=remarks,
+        cma_mark=marks.cma_mark,
+        seal=marks.seal if approved else None,
     )
 
 
