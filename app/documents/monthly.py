@@ -40,7 +40,7 @@ from app.errors import ValidationError
 
 TITLE = "产品质量安全风险信息月报"
 ENTRY_HEADERS = ("编号", "采集日期", "信息来源", "产品", "风险信息摘要", "地区/企业", "重点风险", "处理情况")
-_ENTRY_COLS = tuple(x * mm for x in (26, 19, 19, 16, 38, 21, 11, 20))
+_ENTRY_COLS = tuple(x * mm for x in (20, 26, 19, 16, 37, 21, 11, 20))  # a date (2026年11月10日) on one line
 
 
 def _fmt_when(value: datetime | date | None) -> str:

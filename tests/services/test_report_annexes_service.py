@@ -178,3 +178,13 @@ def test_without_an_authority_objections_go_to_the_lab(db):
     assert route_of(task, lab)[0] == lab.name
     task.objection_authority = "武汉市市场监督管理局"
     assert route_of(task, lab) == ("武汉市市场监督管理局", f"可经{lab.name}转交；地址：{lab.address}，电话：{lab.phone}")
+
+
+def test_the_analysis_reports_own_sentences_write_dates_without_leading_zeros(db):
+    import re
+
+    admin = _ctx(db, "admin")
+    data = documents.analysis_data(admin, documents.task_id_by_number(admin, KETTLE))
+    assert re.search(r"于\d{4}年\d{1,2}月\d{1,2}日至\d{4}年\d{1,2}月\d{1,2}日", data.summary)
+    texts = [data.summary, *(data.analysis_paragraphs), data.risk.rationale if data.risk else ""]
+    assert not any(re.search(r"年0\d月|月0\d日|\d{4}-\d{2}-\d{2}", t) for t in texts), texts

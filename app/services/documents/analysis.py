@@ -22,6 +22,7 @@ from app.documents.data import (
     RiskProposal,
     SignOff,
 )
+from app.documents.flow import fmt_date
 from app.errors import ValidationError
 from app.services._common import get_or_404
 from app.services.context import Context
@@ -86,7 +87,7 @@ def _risk(session: Session, task: MonitoringTask, tested: int, problems: int) ->
         reasons = "；".join(str(x) for x in f.get("point_reasons", ()) or ())
         who = _user_names(session, (saved.proposed_by_id,)).get(saved.proposed_by_id or -1, "")
         when = _local_date(saved.proposed_at, _tz(session))
-        parts = [f"等级建议由{who or '技术人员'}于{when:%Y-%m-%d}提出并保存。" if when else "等级建议已保存。"]
+        parts = [f"等级建议由{who or '技术人员'}于{fmt_date(when)}提出并保存。" if when else "等级建议已保存。"]
         if reasons:
             parts.append(f"升级因素：{reasons}。")
         if saved.note:
@@ -233,7 +234,7 @@ def _analysis(session: Session, task: MonitoringTask, today: dt.date | None = No
 
     rate = problems / tested if tested else 0.0
     authority = task.issuing_authority or "组织风险监测的市场监管部门"
-    period = (f"{period_start:%Y年%m月%d日}至{period_end:%Y年%m月%d日}" if period_start and period_end else "")
+    period = f"{fmt_date(period_start)}至{fmt_date(period_end)}" if period_start and period_end else ""
     summary = (f"受{authority}委托，{lab.name}" + (f"于{period}" if period else "")
                + f"对{task.product_category or task.title}开展质量安全风险监测，共抽取样品{sampled}批次，"
                f"已批准检验报告{tested}批次，检出存在问题的样品{problems}批次，问题检出率{rate:.1%}。")
