@@ -389,6 +389,45 @@
     </message>
   </context>
   <context>
+    <name>CreateKeyDialog</name>
+    <message>
+      <source>A new key is generated for the lab: its certificate names the lab and its CMA number. It becomes the active key and signs every document issued from now on.</source>
+      <translation>为本机构生成新的签章密钥：证书中写明机构名称和 CMA 证书编号。它成为在用密钥，此后签发的每份文件都用它签名。</translation>
+    </message>
+    <message>
+      <source>It replaces %1; documents signed with earlier keys can still be verified.</source>
+      <translation>它将取代“%1”；用以前的密钥签名的文件仍可核验。</translation>
+    </message>
+    <message>
+      <source>The password protects the key in the database and cannot be recovered: everyone who issues documents needs it.</source>
+      <translation>密码用于保护数据库中的密钥，遗忘后无法找回；签发文件的人员都需要知道它。</translation>
+    </message>
+    <message>
+      <source>Generate a signing key</source>
+      <translation>生成签章密钥</translation>
+    </message>
+    <message>
+      <source>Generate</source>
+      <translation>生成</translation>
+    </message>
+    <message>
+      <source>Key password (at least %1 characters)</source>
+      <translation>密钥密码（至少 %1 个字符）</translation>
+    </message>
+    <message>
+      <source>Password again</source>
+      <translation>确认密码</translation>
+    </message>
+    <message>
+      <source>The key's password needs at least %1 characters.</source>
+      <translation>签章密钥的密码至少 %1 个字符。</translation>
+    </message>
+    <message>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
+    </message>
+  </context>
+  <context>
     <name>DashboardPage</name>
     <message>
       <source>Dashboard</source>
@@ -620,6 +659,53 @@
     <message>
       <source>Receipt no.</source>
       <translation>回执编号</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportKeyDialog</name>
+    <message>
+      <source>Import a certificate</source>
+      <translation>导入证书</translation>
+    </message>
+    <message>
+      <source>Import the lab's certificate with its private key, as issued by a certification authority (PKCS#12, .p12 or .pfx). It becomes the active key; the file's password also protects it in the database.</source>
+      <translation>导入认证机构（CA）签发的本机构证书及其私钥（PKCS#12 格式，.p12 或 .pfx 文件）。它将成为在用密钥；证书文件的密码同时用于保护数据库中的密钥。</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>certificate file (.p12, .pfx)</source>
+      <translation>证书文件（.p12、.pfx）</translation>
+    </message>
+    <message>
+      <source>Choose…</source>
+      <translation>选择…</translation>
+    </message>
+    <message>
+      <source>Certificate file</source>
+      <translation>证书文件</translation>
+    </message>
+    <message>
+      <source>Password of the file</source>
+      <translation>证书文件密码</translation>
+    </message>
+    <message>
+      <source>Choose the certificate file</source>
+      <translation>选择证书文件</translation>
+    </message>
+    <message>
+      <source>PKCS#12 certificates (*.p12 *.pfx);;All files (*)</source>
+      <translation>PKCS#12 证书 (*.p12 *.pfx);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Choose the certificate file.</source>
+      <translation>请选择证书文件。</translation>
+    </message>
+    <message>
+      <source>Type the password of the certificate file.</source>
+      <translation>请输入证书文件的密码。</translation>
     </message>
   </context>
   <context>
@@ -2865,6 +2951,10 @@
       <translation>省级系统</translation>
     </message>
     <message>
+      <source>Signing key</source>
+      <translation>签章密钥</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>语言</translation>
     </message>
@@ -3204,6 +3294,156 @@
     <message>
       <source>Write the comment for the compiler when returning the report.</source>
       <translation>退回报告时请写明给编制人的意见。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SigningKey</name>
+    <message>
+      <source>Remember the password on this computer</source>
+      <translation>在本机记住密码</translation>
+    </message>
+    <message>
+      <source>The password is kept in the system keyring of this computer (never in the database); the key is then unlocked without asking. Leave it off on a shared computer.</source>
+      <translation>密码保存在本机的系统密码库中（从不存入数据库），以后无需再输入即可解锁密钥。多人共用的电脑上请不要勾选。</translation>
+    </message>
+    <message>
+      <source>%1 The key is unlocked for this session only.</source>
+      <translation>%1 签章密钥仅在本次会话中解锁。</translation>
+    </message>
+    <message>
+      <source>Demo key</source>
+      <translation>演示密钥</translation>
+    </message>
+    <message>
+      <source>Self-signed</source>
+      <translation>自签名</translation>
+    </message>
+    <message>
+      <source>CA-issued certificate</source>
+      <translation>CA 签发证书</translation>
+    </message>
+  </context>
+  <context>
+    <name>SigningKeyTab</name>
+    <message>
+      <source>Test reports, notices, analysis reports and export packages are signed with the lab's signing key when they are issued, so that anyone can verify that a document came from the lab unchanged.</source>
+      <translation>检验报告、告知书、分析报告和导出包在签发时用本机构的签章密钥进行数字签名，任何人都能核验文件确由本机构签发且未被改动。</translation>
+    </message>
+    <message>
+      <source>Active signing key</source>
+      <translation>在用签章密钥</translation>
+    </message>
+    <message>
+      <source>The lab has no signing key yet: documents are issued unsigned (marked 未签名). An administrator can generate a key or import a certificate.</source>
+      <translation>本机构还没有签章密钥：签发的文件不带数字签名（标注“未签名”）。管理员可以生成密钥或导入证书。</translation>
+    </message>
+    <message>
+      <source>Holder</source>
+      <translation>持有者</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Valid</source>
+      <translation>有效期</translation>
+    </message>
+    <message>
+      <source>Fingerprint (SHA-256)</source>
+      <translation>指纹（SHA-256）</translation>
+    </message>
+    <message>
+      <source>On this computer</source>
+      <translation>本机状态</translation>
+    </message>
+    <message>
+      <source>This is a demo key (演示): documents it signs are marked as demonstrations and must not be used as real reports. Generate the lab's own key or import its certificate before issuing real reports.</source>
+      <translation>这是演示密钥：它签名的文件标为演示，不得用于签署正式报告。签发正式报告前，请生成本机构自己的密钥或导入本机构的证书。</translation>
+    </message>
+    <message>
+      <source>Generate key…</source>
+      <translation>生成密钥…</translation>
+    </message>
+    <message>
+      <source>Import certificate…</source>
+      <translation>导入证书…</translation>
+    </message>
+    <message>
+      <source>Unlock…</source>
+      <translation>解锁…</translation>
+    </message>
+    <message>
+      <source>Only an administrator generates or imports the lab's signing key.</source>
+      <translation>只有管理员可以生成或导入本机构的签章密钥。</translation>
+    </message>
+    <message>
+      <source>Generate a self-signed key naming the lab and its CMA number</source>
+      <translation>生成写明机构名称和 CMA 证书编号的自签名密钥</translation>
+    </message>
+    <message>
+      <source>Import a certificate issued by a certification authority (.p12/.pfx)</source>
+      <translation>导入认证机构（CA）签发的证书（.p12/.pfx）</translation>
+    </message>
+    <message>
+      <source>Earlier keys</source>
+      <translation>以前的密钥</translation>
+    </message>
+    <message>
+      <source>Kept so that documents they signed can still be verified; they sign nothing new.</source>
+      <translation>保留以便核验它们签过的文件；不再用于签名。</translation>
+    </message>
+    <message>
+      <source>Valid from</source>
+      <translation>生效日期</translation>
+    </message>
+    <message>
+      <source>Valid until</source>
+      <translation>失效日期</translation>
+    </message>
+    <message>
+      <source>Fingerprint</source>
+      <translation>指纹</translation>
+    </message>
+    <message>
+      <source>The lab has no signing key to unlock.</source>
+      <translation>本机构还没有可解锁的签章密钥。</translation>
+    </message>
+    <message>
+      <source>%1 to %2</source>
+      <translation>%1 至 %2</translation>
+    </message>
+    <message>
+      <source>Unlocked: documents issued here are signed with it.</source>
+      <translation>已解锁：在本机签发的文件用它签名。</translation>
+    </message>
+    <message>
+      <source>Unlocked already; unlock again to remember the password on this computer</source>
+      <translation>已经解锁；再次解锁可在本机记住密码</translation>
+    </message>
+    <message>
+      <source>Locked: its password is asked for before the next document is issued.</source>
+      <translation>未解锁：签发下一份文件前会要求输入密码。</translation>
+    </message>
+    <message>
+      <source>Type the key's password to unlock it on this computer</source>
+      <translation>输入密钥密码，在本机解锁签章密钥</translation>
+    </message>
+    <message>
+      <source>The signing key was generated and is the active key.</source>
+      <translation>签章密钥已生成，并已成为在用密钥。</translation>
+    </message>
+    <message>
+      <source>The certificate was imported and is the active key.</source>
+      <translation>证书已导入，并已成为在用密钥。</translation>
+    </message>
+    <message>
+      <source>The signing key is unlocked; its password is remembered on this computer.</source>
+      <translation>签章密钥已解锁，密码已在本机记住。</translation>
+    </message>
+    <message>
+      <source>The signing key is unlocked until Riskmon is closed.</source>
+      <translation>签章密钥已解锁，直到关闭 Riskmon 为止。</translation>
     </message>
   </context>
   <context>
@@ -4617,6 +4857,37 @@ Conclusion: %2</source>
     <message>
       <source>E-commerce platform</source>
       <translation>电商平台</translation>
+    </message>
+  </context>
+  <context>
+    <name>UnlockKeyDialog</name>
+    <message>
+      <source>Unlock the signing key</source>
+      <translation>解锁签章密钥</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>解锁</translation>
+    </message>
+    <message>
+      <source>Documents the lab issues are signed with its signing key. Type the key's password to unlock it on this computer until Riskmon is closed.</source>
+      <translation>本机构签发的文件用签章密钥进行数字签名。请输入密钥密码，在本机解锁，直到关闭 Riskmon 为止。</translation>
+    </message>
+    <message>
+      <source>Signing key</source>
+      <translation>签章密钥</translation>
+    </message>
+    <message>
+      <source>Key password</source>
+      <translation>密钥密码</translation>
+    </message>
+    <message>
+      <source>Type the password of the signing key.</source>
+      <translation>请输入签章密钥的密码。</translation>
+    </message>
+    <message>
+      <source>Continue</source>
+      <translation>继续</translation>
     </message>
   </context>
   <context>

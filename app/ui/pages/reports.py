@@ -42,6 +42,7 @@ from app.services.documents import analysis as analysis_documents
 from app.ui.application import settings
 from app.ui.dialogs.signing import SignDialog
 from app.ui.dialogs.steps import NoteDialog, StepDialog
+from app.ui.dialogs.unlock_key import ensure_key_unlocked
 from app.ui.ops import bus, run_op
 from app.ui.pages.testing import local_time
 from app.ui.pdf_viewer import PdfViewer
@@ -815,7 +816,9 @@ class ReportsPage(QWidget):
         folder = self.ask_folder(self.tr("Folder for the export package"))
         if not folder:
             return
-        run_op(_export_and_verify, self.ctx, self.task_id, folder, on_done=self._package_done, on_error=self._error)
+        task_id = self.task_id
+        ensure_key_unlocked(self.ctx, self, lambda: run_op(_export_and_verify, self.ctx, task_id, folder,
+                                                           on_done=self._package_done, on_error=self._error))
 
     def _package_done(self, result) -> None:
         export, report = result
@@ -830,8 +833,9 @@ class ReportsPage(QWidget):
     def create_records(self) -> None:
         if self.task_id is None:
             return
-        run_op(notifications.create_task_notifications, self.ctx, self.task_id, on_done=self._records_created,
-               on_error=self._error)
+        task_id = self.task_id
+        ensure_key_unlocked(self.ctx, self, lambda: run_op(notifications.create_task_notifications, self.ctx, task_id,
+                                                           on_done=self._records_created, on_error=self._error))
 
     def _records_created(self, count: int) -> None:
         self.status.setText(self.tr("%n notification record(s) created.", "", count))
@@ -844,9 +848,10 @@ class ReportsPage(QWidget):
         folder = self.ask_folder(self.tr("Folder for the notices"))
         if not folder:
             return
-        run_op(notifications.generate_notices, self.ctx, self.task_id, folder,
-               progress_title=self.tr("Writing notices…"), parent=self,
-               on_done=self._notices_written, on_error=self._error)
+        task_id = self.task_id
+        ensure_key_unlocked(self.ctx, self, lambda: run_op(
+            notifications.generate_notices, self.ctx, task_id, folder, progress_title=self.tr("Writing notices…"),
+            parent=self, on_done=self._notices_written, on_error=self._error))
 
     def _notices_written(self, batch: notifications.NoticeBatch) -> None:
         if batch.cancelled:
@@ -906,6 +911,10 @@ class ReportsPage(QWidget):
                 self.load_analysis()
 
         return done
+
+    def _analysis_cancelled(self) -> None:
+        self._analysis_busy = False
+        self._update_analysis_buttons()
 
     def _analysis_error(self, exc: BaseException) -> None:
         self._analysis_busy = False
@@ -990,10 +999,11 @@ class ReportsPage(QWidget):
                        accept=dialog.accept_report, comment=dialog.comment_text,
                        on_done=self._analysis_done(message), on_error=self._analysis_error)
             else:
-                run_op(reports.approve_report, self.ctx, r.id, r.version, dialog.password_text,
-                       on_done=self._analysis_done(self.tr("Analysis report %1 approved: issued and queued for "
-                                                           "upload.")),
-                       on_error=self._analysis_error)
+                password = dialog.password_text
+                ensure_key_unlocked(self.ctx, self, lambda: run_op(
+                    reports.approve_report, self.ctx, r.id, r.version, password,
+                    on_done=self._analysis_done(self.tr("Analysis report %1 approved: issued and queued for upload.")),
+                    on_error=self._analysis_error), cancelled=self._analysis_cancelled)
 
         dialog.accepted.connect(signed)
         self._open_analysis_dialog(dialog)

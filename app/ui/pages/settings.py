@@ -43,6 +43,7 @@ from app.ui.application import LANGUAGES, settings, ui_language
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
 from app.ui.ops import bus, run_op
+from app.ui.pages.settings_key import SigningKeyTab
 from app.ui.pages.tasks import fill_table, make_table, select_id, selected_id
 from app.ui.widgets import FieldErrors
 
@@ -322,6 +323,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._calendar_tab(), self.tr("Working calendar"))
         self.tabs.addTab(self._numbers_tab(), self.tr("Numbering"))
         self.tabs.addTab(self._provincial_tab(), self.tr("Provincial system"))
+        self.key_tab = SigningKeyTab(ctx)
+        self.tabs.addTab(self.key_tab, self.tr("Signing key"))
         self.tabs.addTab(self._language_tab(), self.tr("Language"))
         self.tabs.setCurrentIndex(int(settings().value("settings/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda i: settings().setValue("settings/tab", i))

@@ -46,6 +46,7 @@ from app.ui.application import settings
 from app.ui.dialogs.panel_dialog import PanelDialog, PanelForm
 from app.ui.dialogs.signing import SignDialog
 from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
+from app.ui.dialogs.unlock_key import ensure_key_unlocked
 from app.ui.ops import bus, run_op
 from app.ui.widgets import FieldErrors, remember_columns, title_label
 
@@ -1075,11 +1076,12 @@ class TestingPage(QWidget):
                 run_op(reports.review_report, self.ctx, r.id, r.version, dialog.password_text,
                        accept=dialog.accept_report, comment=dialog.comment_text,
                        on_done=lambda _i: bus.changed.emit({"sample", "report"}), on_error=self.report_error)
-            else:
-                run_op(reports.approve_report, self.ctx, r.id, r.version, dialog.password_text,
-                       issue_notices=dialog.option_chosen,
-                       on_done=lambda _i: bus.changed.emit({"sample", "report", "notification"}),
-                       on_error=self.report_error)
+            else:  # the lab's signing key is asked for (once per session) just before the report is signed
+                password, notices = dialog.password_text, dialog.option_chosen
+                ensure_key_unlocked(self.ctx, self, lambda: run_op(
+                    reports.approve_report, self.ctx, r.id, r.version, password, issue_notices=notices,
+                    on_done=lambda _i: bus.changed.emit({"sample", "report", "notification"}),
+                    on_error=self.report_error))
 
         dialog.accepted.connect(signed)
         self._open_dialog(dialog)
