@@ -1239,6 +1239,14 @@
       <translation>刷新</translation>
     </message>
     <message>
+      <source>Verify a report…</source>
+      <translation>核验报告…</translation>
+    </message>
+    <message>
+      <source>Check whether a PDF someone brought in was issued by this lab and is unchanged since (核验)</source>
+      <translation>核验外来的 PDF 是否由本机构签发、签发后是否被改动</translation>
+    </message>
+    <message>
       <source>Test reports</source>
       <translation>检验报告</translation>
     </message>
@@ -1717,6 +1725,14 @@
     <message>
       <source>Approved</source>
       <translation>已批准</translation>
+    </message>
+    <message>
+      <source>PDF documents (*.pdf);;All files (*)</source>
+      <translation>PDF 文件 (*.pdf);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Choose the PDF to verify</source>
+      <translation>选择要核验的 PDF</translation>
     </message>
     <message>
       <source>Superseded</source>
@@ -4935,6 +4951,37 @@ Conclusion: %2</source>
     <message>
       <source>The two passwords differ.</source>
       <translation>两次输入的密码不一致。</translation>
+    </message>
+  </context>
+  <context>
+    <name>VerifyDialog</name>
+    <message>
+      <source>Verify a report</source>
+      <translation>核验报告</translation>
+    </message>
+    <message>
+      <source>File: %1</source>
+      <translation>文件：%1</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>文件类别</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>Do not rely on this file: ask the lab for the document as issued, or compare it with the lab's own copy.</source>
+      <translation>请勿依据此文件：请向本机构索取签发的原件，或与本机构留存的文件核对。</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
   </context>
   <context>

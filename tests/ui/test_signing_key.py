@@ -1,6 +1,7 @@
 """The lab's signing key in the GUI: 设置 → 签章密钥 (generate as administrator, not as a technician,
 unlock with a wrong then the right password), the key asked for once before an approval signs (and
-cancelling signs nothing), a KeyLocked that reaches a page shown as its message."""
+cancelling signs nothing), a KeyLocked that reaches a page shown as its message, and 核验报告 on the
+报告与告知 page (真实 for a signed report, 已被改动 once a byte is flipped)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QDialog
 
 from app.security import labkey as crypto
-from app.services import demo, labkey, reports, samples, testing, users, verify
+from app.services import demo, documents, labkey, reports, samples, testing, users, verify
 from app.services.context import Context
 from app.store.models import Report
 from app.store.uow import UnitOfWork
@@ -344,3 +345,41 @@ def test_the_export_package_asks_for_the_key_and_is_signed(qtbot, lab_db, tmp_pa
     [package] = tmp_path.glob("*.zip")
     assert "manifest.sig" in zipfile.ZipFile(package).namelist()
     assert str(package) in page.status.text()
+
+
+# ------------------------------------------------------------------------------------- 核验报告
+def test_the_verify_dialog_shows_authentic_and_altered(qtbot, demo_ctx, tmp_path: Path):
+    page = _reports_page(qtbot, demo_ctx)
+    assert page.verify_button.isEnabled() and page.verify_button.text() == "核验报告…"
+    [row] = [r for r in page.rows if r.approved]
+    pdf = documents.test_report_pdf(demo_ctx, row.sample_id)
+    good = tmp_path / "brought-in.pdf"
+    good.write_bytes(pdf)
+    page.verify_report(good)
+    settle()
+    dialog = page.verify_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.status.text() == "真实" and "#2e7d32" in dialog.status.styleSheet()
+    assert dialog.line.text().startswith("真实：")
+    assert dialog.fields["number"].text() == row.report_number and dialog.fields["kind"].text() == "检验报告"
+    assert dialog.fields["date"].text()
+    dialog.reject()
+
+    altered = bytearray(pdf)
+    at = pdf.index(b"/Producer")
+    altered[at + 12] ^= 0x01
+    bad = tmp_path / "altered.pdf"
+    bad.write_bytes(bytes(altered))
+    page.verify_report(bad)
+    settle()
+    dialog = page.verify_dialog
+    assert dialog.status.text() == "已被改动" and "#c62828" in dialog.status.styleSheet()
+    assert dialog.line.text().startswith("已被改动：")
+    dialog.reject()
+
+    not_pdf = tmp_path / "notes.pdf"
+    not_pdf.write_bytes(b"hello")
+    page.verify_report(not_pdf)
+    settle()
+    assert page.verify_dialog.status.text() == "已被改动" and "不是 PDF" in page.verify_dialog.line.text()
+    page.verify_dialog.reject()

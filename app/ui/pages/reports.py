@@ -43,6 +43,7 @@ from app.ui.application import settings
 from app.ui.dialogs.signing import SignDialog
 from app.ui.dialogs.steps import NoteDialog, StepDialog
 from app.ui.dialogs.unlock_key import ensure_key_unlocked
+from app.ui.dialogs.verify_report import verify_report_file
 from app.ui.ops import bus, run_op
 from app.ui.pages.testing import local_time
 from app.ui.pdf_viewer import PdfViewer
@@ -164,6 +165,13 @@ class ReportsPage(QWidget):
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         top.addWidget(self.refresh_button)
+        self.verify_button = QPushButton(self.tr("Verify a report…"))
+        self.verify_button.setObjectName("verify_report")
+        self.verify_button.setToolTip(self.tr("Check whether a PDF someone brought in was issued by this lab and is "
+                                              "unchanged since (核验)"))
+        self.verify_button.clicked.connect(lambda: self.verify_report())
+        top.addWidget(self.verify_button)
+        self.verify_dialog: QWidget | None = None
         layout.addLayout(top)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -1033,6 +1041,20 @@ class ReportsPage(QWidget):
             "approved": self.tr("Approved"),
             "superseded": self.tr("Superseded"),
         }.get(status, status)
+
+    # ------------------------------------------------------------------ verification
+    def ask_open_pdf(self, caption: str) -> str | None:
+        folder = str(settings().value("files/last_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, caption, folder, self.tr("PDF documents (*.pdf);;All files (*)"))
+        if path:
+            settings().setValue("files/last_folder", str(Path(path).parent))
+        return path or None
+
+    def verify_report(self, path: str | Path | None = None) -> None:
+        """核验报告: anyone checks a PDF brought in against the lab's keys; the verdict opens in a dialog."""
+        path = path or self.ask_open_pdf(self.tr("Choose the PDF to verify"))
+        if path:
+            verify_report_file(self.ctx, self, path, shown=lambda d: setattr(self, "verify_dialog", d))
 
     # ------------------------------------------------------------------ errors
     def _error(self, exc: BaseException) -> None:
