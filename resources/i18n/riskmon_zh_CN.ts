@@ -779,6 +779,149 @@
     </message>
   </context>
   <context>
+    <name>MarksTab</name>
+    <message>
+      <source>%1, %2 KB, uploaded %3</source>
+      <translation>%1，%2 KB，上传于 %3</translation>
+    </message>
+    <message>
+      <source>Upload…</source>
+      <translation>上传…</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>(none)</source>
+      <translation>（未上传）</translation>
+    </message>
+    <message>
+      <source>(no preview)</source>
+      <translation>（无法预览）</translation>
+    </message>
+    <message>
+      <source>Replace…</source>
+      <translation>更换…</translation>
+    </message>
+    <message>
+      <source>Test reports carry the CMA mark at the top left of page 1, the lab's seal over the issue date and each person's signature beside their name. Where one is missing, the report says so instead of claiming it. PNG or JPEG, at most 2 MB; a PNG with a transparent background looks best. Reports already issued keep the images they were issued with.</source>
+      <translation>检验报告首页左上角加印 CMA 标志，签发日期处加盖检验检测专用章，编制、审核、批准人姓名旁附签名；缺少哪一项，报告即如实注明，不作声称。图片须为 PNG 或 JPEG，不超过 2 MB，以透明背景的 PNG 为佳。已签发的报告保留签发时的图片。</translation>
+    </message>
+    <message>
+      <source>The lab's marks</source>
+      <translation>本机构标志与印章</translation>
+    </message>
+    <message>
+      <source>CMA mark</source>
+      <translation>CMA 标志</translation>
+    </message>
+    <message>
+      <source>Not uploaded: test reports carry no CMA mark and make no CMA claim.</source>
+      <translation>未上传：检验报告不加印 CMA 标志，也不作 CMA 声明。</translation>
+    </message>
+    <message>
+      <source>Inspection and testing seal (检验检测专用章)</source>
+      <translation>检验检测专用章</translation>
+    </message>
+    <message>
+      <source>Not uploaded: approved test reports say that they are not sealed.</source>
+      <translation>未上传：已批准的检验报告将注明“本报告未加盖检验检测专用章”。</translation>
+    </message>
+    <message>
+      <source>Signatures</source>
+      <translation>签名</translation>
+    </message>
+    <message>
+      <source>Everyone who compiles, reviews or approves test reports. A report names the people who signed off; a missing signature is said on the report.</source>
+      <translation>参与检验报告编制、审核、批准的人员。报告注明签字人员；缺少签名的，报告上如实注明。</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <source>Roles</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <source>Signature</source>
+      <translation>签名</translation>
+    </message>
+    <message>
+      <source>Upload signature…</source>
+      <translation>上传签名…</translation>
+    </message>
+    <message>
+      <source>Remove signature</source>
+      <translation>删除签名</translation>
+    </message>
+    <message>
+      <source>Compiles</source>
+      <translation>编制</translation>
+    </message>
+    <message>
+      <source>Reviews</source>
+      <translation>审核</translation>
+    </message>
+    <message>
+      <source>Approves</source>
+      <translation>批准</translation>
+    </message>
+    <message>
+      <source> (inactive)</source>
+      <translation>（已停用）</translation>
+    </message>
+    <message>
+      <source>No signature: reports say it is missing</source>
+      <translation>无签名：报告将注明未签名</translation>
+    </message>
+    <message>
+      <source>Replace signature…</source>
+      <translation>更换签名…</translation>
+    </message>
+    <message>
+      <source>PNG or JPEG images (*.png *.jpg *.jpeg)</source>
+      <translation>PNG 或 JPEG 图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+      <source>Choose a person in the list first.</source>
+      <translation>请先在列表中选择人员。</translation>
+    </message>
+    <message>
+      <source>the signature of %1</source>
+      <translation>%1的签名</translation>
+    </message>
+    <message>
+      <source>Choose the image: %1</source>
+      <translation>选择图片：%1</translation>
+    </message>
+    <message>
+      <source>Checking %1…</source>
+      <translation>正在检查 %1…</translation>
+    </message>
+    <message>
+      <source>Saved %1.</source>
+      <translation>已保存%1。</translation>
+    </message>
+    <message>
+      <source>Remove image</source>
+      <translation>删除图片</translation>
+    </message>
+    <message>
+      <source>Remove %1? Test reports issued from now on will say that it is missing.</source>
+      <translation>删除%1？此后签发的检验报告将注明缺少该项。</translation>
+    </message>
+    <message>
+      <source>Removed %1.</source>
+      <translation>已删除%1。</translation>
+    </message>
+  </context>
+  <context>
     <name>MessageBar</name>
     <message>
       <source>Reload</source>
@@ -2945,6 +3088,10 @@
     <message>
       <source>Lab</source>
       <translation>本机构</translation>
+    </message>
+    <message>
+      <source>Marks and signatures</source>
+      <translation>印章与签名</translation>
     </message>
     <message>
       <source>Users</source>

@@ -44,6 +44,7 @@ from app.ui.dialogs.catalog_dialogs import ProblemsDialog
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
 from app.ui.ops import bus, run_op
 from app.ui.pages.settings_key import SigningKeyTab
+from app.ui.pages.settings_marks import MarksTab
 from app.ui.pages.tasks import fill_table, make_table, select_id, selected_id
 from app.ui.widgets import FieldErrors
 
@@ -318,6 +319,10 @@ class SettingsPage(QWidget):
         self.tabs.setObjectName("tabs")
         layout.addWidget(self.tabs, 1)
         self.tabs.addTab(self._lab_tab(), self.tr("Lab"))
+        self.marks_tab: MarksTab | None = None
+        if self.is_admin:  # the CMA mark, the seal and signatures: administrators only
+            self.marks_tab = MarksTab(ctx)
+            self.tabs.addTab(self.marks_tab, self.tr("Marks and signatures"))
         self.users_admin: QWidget | None = None
         self.tabs.addTab(self._users_tab(), self.tr("Users") if self.is_admin else self.tr("My account"))
         self.tabs.addTab(self._calendar_tab(), self.tr("Working calendar"))
