@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import Enum, IntEnum, StrEnum
 
+from app.rules.calendar import is_on_time  # the one rule of Article 18 ¶1: on or before the day
+
 
 def _tuples(obj: object) -> None:
     """Store every list/iterable field of a frozen dataclass as a tuple."""
@@ -744,8 +746,10 @@ class MonthlyData:
     report_number: str = ""
     reported_to: str = ""  # 报送单位
     summary: str = ""
-    compiled_by: str = ""
-    approved_by: str = ""
+    compiled_by: str = ""  # 填报人; empty: signed by hand
+    approved_by: str = ""  # 审核批准; empty: signed by hand
+    compiled_on: date | None = None  # 填报日期
+    approved_on: date | None = None  # 审核批准日期
     confidential: bool = True
 
     def __post_init__(self) -> None:
@@ -903,8 +907,10 @@ class LedgerRow:
     report_number: str = ""
     problems_found: bool | None = None  # None: no result yet
     failed_items: tuple[str, ...] = ()
-    notified_parties: int = 0
+    notified_parties: int = 0  # 告知单位数: notices issued (for the sample's current report)
+    delivered_parties: int = 0  # 已送达单位数: of those, delivered
     remarks: str = ""
+    as_of: date | None = None  # the day the ledger was made: a deadline passed by then without a report is late
 
     def __post_init__(self) -> None:
         _tuples(self)
@@ -912,7 +918,10 @@ class LedgerRow:
 
     @property
     def on_time(self) -> bool | None:
-        """Reported on or before the deadline; None while either date is unknown."""
-        if self.deadline is None or self.reported_date is None:
+        """是否按期: reported on or before the deadline; not reported and the deadline passed (as of the
+        ledger's day) is late; None while it cannot be told yet."""
+        if self.deadline is None:
             return None
-        return self.reported_date <= self.deadline
+        if self.reported_date is None:
+            return False if self.as_of is not None and not is_on_time(self.deadline, self.as_of) else None
+        return is_on_time(self.deadline, self.reported_date)

@@ -308,7 +308,8 @@ def monthly() -> MonthlyData:
                        entries=entries, issue_date=date(2026, 7, 3), station_kind=StationKind.TECHNICAL_INSTITUTION,
                        report_number="YB-2026-06", reported_to="湖北省市场监督管理局",
                        summary="本月共采集风险信息4条，其中重点风险信息2条，均已及时报送。",
-                       compiled_by="张晓明", approved_by="王建国")
+                       compiled_by="王建", approved_by="周主任", compiled_on=date(2026, 7, 2),
+                       approved_on=date(2026, 7, 3))
 
 
 def package_manifest(reports: list[TestReportData], notices: list[tuple[str, NoticeData, str]],

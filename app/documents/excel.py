@@ -775,12 +775,32 @@ def write_template(kind: str, path: str | Path) -> Path:
     return atomic_write_with(path, wb.save)
 
 
+CONFIDENTIAL_HEADER = "内部资料 注意保密"
+
+
 def write_rows(path: str | Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
-               widths: Sequence[int] = (), date_cols: Sequence[int] = ()) -> Path:
-    """A plain one-sheet export in openpyxl's streaming (write-only) mode, for large tables."""
+               widths: Sequence[int] = (), date_cols: Sequence[int] = (), *, confidential: bool = False,
+               for_print: bool = False) -> Path:
+    """A plain one-sheet export in openpyxl's streaming (write-only) mode, for large tables.
+
+    ``for_print``: an autofilter on the header row, the header row repeated on every printed page,
+    landscape A4 fitted to the page width, 第 x 页 共 y 页 in the footer. ``confidential``: every
+    printed page headed 内部资料 注意保密 (Article 8)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
     ws.freeze_panes = "A2"
+    if for_print:
+        ws.print_title_rows = "1:1"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    if confidential:
+        ws.oddHeader.center.text = CONFIDENTIAL_HEADER
+        ws.oddHeader.center.color = "C00000"
+        ws.oddHeader.center.size = 12
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     header_cells = []
@@ -792,7 +812,9 @@ def write_rows(path: str | Path, sheet: str, headers: Sequence[str], rows: Itera
         header_cells.append(cell)
     ws.append(header_cells)
     date_set = set(date_cols)
+    n = 0  # rows written, for the autofilter
     for values in rows:
+        n += 1
         if date_set:
             out = []
             for i, v in enumerate(values):
@@ -805,13 +827,15 @@ def write_rows(path: str | Path, sheet: str, headers: Sequence[str], rows: Itera
             ws.append(out)
         else:
             ws.append(list(values))
+    if for_print:  # written after the rows: the streamed sheet's filter covers every one of them
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
     return atomic_write_with(path, wb.save)
 
 
 LEDGER_HEADERS = (
     "样品编号", "任务编号", "产品名称", "商标", "规格型号", "批号", "抽样场所类型", "被抽样单位", "被抽样单位统一社会信用代码",
     "标称生产企业", "电商平台经营者", "网店名称", "抽样日期", "收样日期", "状态", "初次监测完成日", "报送期限", "报送日期",
-    "是否按期", "报告编号", "检验结论", "不符合项目", "告知单位数", "备注",
+    "是否按期", "报告编号", "检验结论", "不符合项目", "告知单位数", "已送达单位数", "备注",
 )
 
 
@@ -828,15 +852,16 @@ def ledger_values(r: LedgerRow) -> list[object]:
         r.sample_number, r.task_number, r.product_name, r.brand, r.model_spec, r.batch_number, r.place_type.label,
         r.sampled_name, r.sampled_uscc, r.nominal_producer_name, r.platform_operator_name, r.shop_name,
         r.sampling_date, r.received_date, r.status, r.completed_date, deadline, r.reported_date, _yes_no(r.on_time),
-        r.report_number, conclusion, "、".join(r.failed_items), r.notified_parties, r.remarks,
+        r.report_number, conclusion, "、".join(r.failed_items), r.notified_parties, r.delivered_parties, r.remarks,
     ]
 
 
 def write_sample_ledger(rows: Iterable[LedgerRow], path: str | Path) -> Path:
-    """样品台账 as .xlsx (streamed, so 100,000 rows are fine)."""
-    widths = (16, 16, 14, 10, 16, 12, 12, 24, 22, 24, 22, 20, 12, 12, 10, 14, 16, 12, 8, 18, 12, 24, 10, 20)
+    """样品台账 as .xlsx (streamed, so 100,000 rows are fine), ready to filter and print: an autofilter,
+    the header row on every printed page, and 内部资料 注意保密 at the top of each (Article 8)."""
+    widths = (16, 16, 14, 10, 16, 12, 12, 24, 22, 24, 22, 20, 12, 12, 10, 14, 16, 12, 8, 18, 12, 24, 10, 12, 20)
     return write_rows(path, "样品台账", LEDGER_HEADERS, (ledger_values(r) for r in rows), widths,
-                      date_cols=(12, 13, 15, 16, 17))
+                      date_cols=(12, 13, 15, 16, 17), confidential=True, for_print=True)
 
 
 RESULT_HEADERS = (

@@ -26,6 +26,7 @@ from app.documents.flow import (
     MARGIN_X,
     PAGE_H,
     PAGE_W,
+    Grid,
     Meta,
     Text,
     build_pdf,
@@ -136,17 +137,81 @@ def build_story(d: MonthlyData) -> list[Flowable]:
         story.append(KeepTogether(block))
 
     story.append(Text("三、风险信息明细", 12, bold=True, space_before=10, space_after=4))
+    tail = [spacer(14), *signoff(d)]
     if d.entries:
         rows = [list(ENTRY_HEADERS)]
         rows.extend(_entry_row(e) for e in d.entries)
-        story.append(table(rows, _ENTRY_COLS, header_rows=1, size=8,
-                           align=("left", "center", "left", "left", "left", "left", "center", "left")))
+        entries = table(rows, _ENTRY_COLS, header_rows=1, size=8,
+                        align=("left", "center", "left", "left", "left", "left", "center", "left"))
+        story.append(_TableThenSignoff(entries, tail))
     else:
-        story.append(Text("无。", 10.5, leading=17, indent=21))
-    sign = [[f"填报人：{or_slash(d.compiled_by)}", f"审核批准：{or_slash(d.approved_by)}",
-             f"日期：{fmt_date(d.issue_date)}"]]
-    story.append(KeepTogether([spacer(14), table(sign, (w / 3,) * 3, grid=False)]))
+        story.append(KeepTogether([Text("无。", 10.5, leading=17, indent=21), *tail]))
     return story
+
+
+class _TableThenSignoff(Flowable):
+    """A table followed by the sign-off, which never stands alone on a page: where both do not fit,
+    the table breaks early so that its last rows (under the repeated header) go over with it."""
+
+    def __init__(self, grid: Grid, tail: list[Flowable]) -> None:
+        super().__init__()
+        self.grid = grid
+        self.tail = tail
+        self._tail_h = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        _w, h = self.grid.wrap(availWidth, availHeight)
+        self._tail_h = sum(f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                           for f in self.tail)
+        self.width, self.height = availWidth, h + self._tail_h
+        return self.width, self.height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        top = y + self.height
+        self.grid.drawOn(canvas, x, top - self.grid.height)
+        top -= self.grid.height
+        for f in self.tail:
+            top -= f.getSpaceBefore() + f.height
+            f.drawOn(canvas, x, top)
+            top -= f.getSpaceAfter()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        g = self.grid
+        heights = g._row_heights()
+        head = g.header_rows
+        used = sum(heights[:head])
+        k = head  # the rows that stay on this page: never all of them
+        while k < len(g.rows) - 1 and used + heights[k] <= availHeight:
+            used += heights[k]
+            k += 1
+        if k == head:
+            return []  # not even one row fits here: all of it on the next page
+        kw = dict(header_rows=head, grid=g.grid, box=g.box)
+        first = Grid(g.rows[:k], g.col_widths, **kw)
+        rest = Grid(g.rows[:head] + g.rows[k:], g.col_widths, **kw)
+        return [first, _TableThenSignoff(rest, self.tail)]
+
+
+BLANK_NAME = "＿＿＿＿＿＿＿＿"  # a line to sign on by hand
+BLANK_DATE = "　　　　年　　月　　日"
+
+
+def signoff_rows(d: MonthlyData) -> list[tuple[str, str, str]]:
+    """(role, name, date) of the sign-off: 填报人 and 审核批准, each with a date; a name or date not on
+    record is left blank to be signed and dated by hand."""
+    return [
+        ("填报人", d.compiled_by, fmt_date(d.compiled_on, "")),
+        ("审核批准", d.approved_by, fmt_date(d.approved_on, "")),
+    ]
+
+
+def signoff(d: MonthlyData) -> list[Flowable]:
+    """The sign-off block: who filled the report in and who reviewed and approved it, and when."""
+    w = BODY_W
+    rows = [[f"{role}：{name or BLANK_NAME}", f"日期：{day or BLANK_DATE}"] for role, name, day in signoff_rows(d)]
+    return [Text("填报与审核", 10.5, bold=True, space_after=4),
+            table(rows, (w * 0.55, w * 0.45), grid=False, row_padding={0: 3, 1: 3})]
 
 
 def _decorator(d: MonthlyData):
@@ -185,7 +250,9 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
     ws.append([f"{TITLE}（{data.title_period}）"])
     ws.append(["报送单位", data.station_name, "站点类型", data.station_kind.label])
     ws.append(["报送对象", data.reported_to, "月报编号", data.report_number])
-    ws.append(["报送日期", data.issue_date, "填报人", data.compiled_by])
+    ws.append(["报送日期", data.issue_date])
+    for role, name, day in signoff_rows(data):
+        ws.append([role, name, "日期", day])
     ws.append([])
     headers = [*ENTRY_HEADERS[:6], "重点风险情形（第十二条）", "即时报送时间", ENTRY_HEADERS[7]]
     ws.append(headers)
@@ -205,6 +272,11 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
     for i, wdt in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = wdt
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if data.confidential:
+        from app.documents.excel import CONFIDENTIAL_HEADER
+
+        ws.oddHeader.center.text = CONFIDENTIAL_HEADER
+        ws.oddHeader.center.color = "C00000"
 
     ws2 = wb.create_sheet("来源统计")
     ws2.append(["信息来源（第十条）", "条数", "其中重点风险信息"])

@@ -151,3 +151,35 @@ def test_monthly_excel(tmp_path):
     stats = {r[0]: r[1:] for r in wb["来源统计"].iter_rows(min_row=2, values_only=True)}
     assert stats["合计"] == (len(d.entries), len(d.key_entries))
     assert stats[InfoSource.MEDIA.label] == (1, 1)
+
+
+def test_monthly_sign_off_names_and_dates(pages):
+    d = examples.monthly()
+    f = flat("".join(pages(render_monthly(d))))
+    assert "填报与审核" in f
+    assert f"填报人：{d.compiled_by}日期：2026年7月2日" in f
+    assert f"审核批准：{d.approved_by}日期：2026年7月3日" in f
+
+
+def test_monthly_sign_off_left_blank_to_sign_by_hand_and_never_alone(pages):
+    from app.documents.monthly import BLANK_NAME
+
+    d = dataclasses.replace(examples.monthly(), approved_by="", approved_on=None)
+    texts = [flat(t) for t in pages(render_monthly(d))]
+    assert f"审核批准：{flat(BLANK_NAME)}日期：年月日" in texts[-1]
+    # the sign-off goes over with at least the last entry, under the repeated header
+    last = texts[-1]
+    assert "填报与审核" in last and d.entries[-1].serial in last and "风险信息摘要" in last
+    # with few entries all of it is on one page, the header once
+    short = dataclasses.replace(d, entries=d.entries[:1])
+    texts = [flat(t) for t in pages(render_monthly(short))]
+    assert len(texts) == 1 and texts[0].count("风险信息摘要") == 1 and "填报与审核" in texts[0]
+
+
+def test_monthly_excel_has_the_sign_off(tmp_path):
+    d = examples.monthly()
+    ws = load_workbook(write_monthly_excel(d, tmp_path / "m.xlsx"))["月报"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r and r[0] in ("填报人", "审核批准")]
+    assert [(r[0], r[1], r[3]) for r in rows] == [("填报人", d.compiled_by, "2026年7月2日"),
+                                                 ("审核批准", d.approved_by, "2026年7月3日")]
+    assert ws.oddHeader.center.text == "内部资料 注意保密"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -235,6 +236,14 @@ def test_unknown_template_kind():
         write_template("ledger", "x.xlsx")
 
 
+def test_a_deadline_passed_without_a_report_is_late():
+    row = LedgerRow("FX-1", "T", "电热水壶", PlaceType.PRODUCER, "某厂", deadline=date(2026, 10, 13))
+    assert row.on_time is None  # the day is not known: nothing said
+    assert dataclasses.replace(row, as_of=date(2026, 10, 13)).on_time is None  # the deadline day itself
+    assert dataclasses.replace(row, as_of=date(2026, 10, 14)).on_time is False
+    assert dataclasses.replace(row, as_of=date(2026, 10, 20), reported_date=date(2026, 10, 13)).on_time is True
+
+
 def test_ledger_and_results_export(tmp_path):
     rows = [
         LedgerRow("FX2026-0001", "HBFX-2026-017", "电热水壶", PlaceType.E_PLATFORM, "武汉市某某家电商行",
@@ -254,6 +263,7 @@ def test_ledger_and_results_export(tmp_path):
     assert first["报送期限"].date() == date(2026, 10, 13)
     second = dict(zip(LEDGER_HEADERS, values[2], strict=True))
     assert second["报送期限"] == "2027-01-08（暂定）" and second["是否按期"] in (None, "")
+    assert first["告知单位数"] == 3 and first["已送达单位数"] == 0
 
     reports = [examples.test_report(), examples.test_report(n_items=3, number="R-2", sample_number="S-2")]
     path = write_results(reports, tmp_path / "results.xlsx")

@@ -131,3 +131,27 @@ def test_report_commands(home: Path, tmp_path: Path):
         "产品质量安全风险信息月报")
     one_line_failure(run(home, "report", "test", "--sample", f"{KETTLE}-0005", "--out", str(tmp_path / "x.pdf")),
                      "尚未编制检验报告")
+
+
+def test_a_monthly_report_for_a_month_to_come_is_refused(home: Path, tmp_path: Path):
+    today = dt.date.today()
+    coming = f"{today.year + (today.month == 12)}-{today.month % 12 + 1:02d}"
+    for month in (coming, f"{today.year + 1}-05"):
+        out = tmp_path / f"m-{month}.pdf"
+        one_line_failure(run(home, "report", "monthly", "--month", month, "--out", str(out)), "尚未到来")
+        assert not out.exists()
+    one_line_failure(run(home, "report", "monthly", "--month", "2026-13", "--out", str(tmp_path / "m.pdf")),
+                     "月份")
+
+
+def test_the_ledger_is_ready_to_filter_and_print(home: Path, tmp_path: Path):
+    ledger = tmp_path / "台账.xlsx"
+    proc = run(home, "ledger", "--task", KETTLE, "--out", str(ledger))
+    assert proc.returncode == 0, proc.stderr
+    ws = load_workbook(ledger).active
+    assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=ws.max_column).column_letter}{ws.max_row}"
+    assert ws.print_title_rows == "$1:$1" and ws.oddHeader.center.text == "内部资料 注意保密"
+    headers = [c.value for c in ws[1]]
+    rows = {r[0].value: {h: c.value for h, c in zip(headers, r, strict=True)} for r in ws.iter_rows(min_row=2)}
+    approved = rows[f"{KETTLE}-0004"]  # the demo's approved e-commerce sample, notices issued, none delivered
+    assert approved["告知单位数"] == 3 and approved["已送达单位数"] == 0 and approved["是否按期"] == "是"

@@ -442,6 +442,54 @@ def test_the_ledger_lists_every_sample_of_the_task(lab, tmp_path: Path):
     assert platform.report_number in values[[v[0] for v in values].index(platform.sample_number)]
 
 
+def test_the_ledger_marks_a_late_sample_and_counts_issued_and_delivered_notices(sqlite_lab):
+    ctx = _admin(sqlite_lab)
+    task_id = documents.task_id_by_number(ctx, KETTLE)
+    rows = {r.sample_number: r for r in documents.ledger_rows(ctx, task_id)}
+    late = rows[f"{KETTLE}-0001"]  # initial monitoring done 7 working days ago, not reported: deadline passed
+    assert late.reported_date is None and late.deadline < dt.date.today() and late.on_time is False
+    waiting = rows[f"{KETTLE}-0002"]  # done 4 working days ago: still within the five
+    assert waiting.reported_date is None and waiting.on_time is None
+    # the day the ledger is made decides: before the deadline the late sample was still pending
+    early = {r.sample_number: r for r in documents.ledger_rows(ctx, task_id, today=late.deadline)}
+    assert early[f"{KETTLE}-0001"].on_time is None
+    platform = _platform_sample(ctx)
+    prow = rows[platform.sample_number]
+    assert (prow.notified_parties, prow.delivered_parties) == (3, 0)  # issued, none delivered yet
+    from app.services import notifications
+
+    first = next(n for n in notifications.list_notifications(ctx, task_id).rows
+                 if n.sample_id == platform.sample_id and n.report_current)
+    notifications.record_delivery(ctx, first.id, first.version, sent_date=dt.date.today(), method="post")
+    prow = {r.sample_number: r for r in documents.ledger_rows(ctx, task_id)}[platform.sample_number]
+    assert (prow.notified_parties, prow.delivered_parties) == (3, 1)
+
+
+def test_a_monthly_report_for_a_month_to_come_is_refused(lab, tmp_path: Path):
+    ctx = _admin(lab)
+    today = dt.date(2026, 11, 30)
+    for year, month in ((2026, 12), (2027, 5)):
+        with pytest.raises(ValidationError) as err:
+            documents.monthly_data(ctx, year, month, today=today)
+        assert "尚未到来" in err.value.errors["month"] and f"{year}年{month}月" in err.value.message
+    with pytest.raises(ValidationError):
+        documents.write_monthly(ctx, 2099, 1, tmp_path / "m.pdf")
+    assert not (tmp_path / "m.pdf").exists()
+    assert documents.monthly_data(ctx, 2026, 11, today=today).month == 11  # the current month is fine
+
+
+def test_the_monthly_sign_off_names_the_signed_in_user_and_leaves_approval_to_sign(lab):
+    ctx = _ctx(lab, "wangjian")
+    today = dt.date(2026, 11, 30)
+    m = documents.monthly_data(ctx, 2026, 10, today=today)
+    assert (m.compiled_by, m.compiled_on) == ("王建", today)
+    assert (m.approved_by, m.approved_on) == ("", None)  # no approval workflow: signed by hand
+    from app.services.context import SYSTEM, Context
+
+    cli = documents.monthly_data(Context(lab, SYSTEM), 2026, 10, today=today)  # the command line: nobody signed in
+    assert (cli.compiled_by, cli.compiled_on) == ("", None)
+
+
 # ----------------------------------------------------------------------------------- Excel import
 _HEADER = {c.key: c.header for c in SAMPLING_COLUMNS}
 

@@ -152,6 +152,8 @@ def test_analysis_monthly_ledger_and_package(page, tmp_path: Path, monkeypatch):
     assert page.viewer.page_count() == _pages(documents.analysis_pdf(page.ctx, page.task_id))
 
     today = dt.date.today()
+    page.month.setDate(QDate(today.year + 1, today.month, 1))  # a month to come cannot be chosen
+    assert page.month.date().toPython() <= today
     page.month.setDate(QDate(today.year, today.month, 1))
     page.monthly_button.click()
     assert ops.wait_idle()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.documents.data import (
@@ -14,17 +15,18 @@ from app.documents.data import (
 )
 from app.services._common import get_or_404
 from app.services.context import Context
-from app.services.documents._common import _report_numbers
+from app.services.documents._common import _local_date, _report_numbers, _tz
 from app.services.sample_list import STATUS_LABELS as SAMPLE_STATUS_LABELS
 from app.store.models import (
     MonitoringTask,
     Notification,
+    Report,
     Sample,
 )
 from app.store.queries import get_setting
 
 
-def _ledger(session: Session, task: MonitoringTask) -> list[LedgerRow]:
+def _ledger(session: Session, task: MonitoringTask, today: dt.date | None = None) -> list[LedgerRow]:
     from app.services.calendar import calendar_for
 
     samples = list(session.scalars(
@@ -34,14 +36,19 @@ def _ledger(session: Session, task: MonitoringTask) -> list[LedgerRow]:
     ))
     ids = {s.id for s in samples}
     numbers = _report_numbers(session, ids)
-    sent: Counter[int] = Counter()
+    # 告知单位数: the notices issued for the sample's report in force (a replaced report's letters were
+    # issued again with its amendment), and how many of them were delivered
+    issued: Counter[int] = Counter()
+    delivered: Counter[int] = Counter()
     if ids:
-        for sid, n in session.execute(
-            select(Notification.sample_id, func.count(Notification.id))
-            .where(Notification.sample_id.in_(ids), Notification.sent_date.is_not(None))
+        for sid, n, n_sent in session.execute(
+            select(Notification.sample_id, func.count(Notification.id), func.count(Notification.sent_date))
+            .outerjoin(Report, Report.id == Notification.report_id)
+            .where(Notification.sample_id.in_(ids), Notification.issued_at.is_not(None),
+                   or_(Notification.report_id.is_(None), Report.status != "superseded"))
             .group_by(Notification.sample_id)
         ):
-            sent[sid] = int(n)
+            issued[sid], delivered[sid] = int(n), int(n_sent)
     cal = calendar_for(session)
     days = int(get_setting(session, "deadline_working_days") or 5)
     rows = []
@@ -75,16 +82,20 @@ def _ledger(session: Session, task: MonitoringTask) -> list[LedgerRow]:
             report_number=numbers.get(s.id, ""),
             problems_found=bool(s.problems_found) if done else None,
             failed_items=tuple(r.item for r in s.results if r.judgement == "fail") if done else (),
-            notified_parties=sent[s.id],
+            notified_parties=issued[s.id],
+            delivered_parties=delivered[s.id],
             remarks="重大质量安全风险隐患" if s.major_hazard else "",
+            as_of=today,
         ))
     return rows
 
 
-def ledger_rows(ctx: Context, task_id: int) -> list[LedgerRow]:
-    """样品台账 of a task, in sample-number order."""
+def ledger_rows(ctx: Context, task_id: int, *, today: dt.date | None = None) -> list[LedgerRow]:
+    """样品台账 of a task, in sample-number order, as of ``today`` (the lab's today by default): a
+    sample whose reporting deadline passed without a report is marked late."""
     with ctx.uow() as uow:
-        return _ledger(uow.session, get_or_404(uow.session, MonitoringTask, task_id, "该任务"))
+        today = today or _local_date(dt.datetime.now(dt.UTC), _tz(uow.session))
+        return _ledger(uow.session, get_or_404(uow.session, MonitoringTask, task_id, "该任务"), today)
 
 
 def write_ledger(ctx: Context, task_id: int, path: str | Path) -> Path:

@@ -363,6 +363,7 @@ class ReportsPage(QWidget):
         self.month.setDisplayFormat("yyyy-MM")
         self.month.setCalendarPopup(True)
         self.month.setDate(QDate.currentDate())
+        self.month.setMaximumDate(QDate.currentDate())  # no monthly report for a month to come
         month_label.setBuddy(self.month)
         row.addWidget(month_label)
         row.addWidget(self.month)
