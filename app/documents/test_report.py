@@ -308,7 +308,7 @@ class _IssueDate(Flowable):
         right = x + self.width
         fonts.draw_string(canvas, right, base, self.text, self.size, align="right")
         if self.seal is not None:  # pressed over the date, the date across its lower half; ink lets it show
-            centre = right - fonts.string_width(self.date_text, self.size) / 2
+            centre = min(right - fonts.string_width(self.date_text, self.size) / 2, right - SEAL_SIZE / 2 + 2 * mm)
             canvas.saveState()
             canvas.setFillAlpha(0.85)
             images.draw(canvas, self.seal, centre, base + 5 * mm, SEAL_SIZE, SEAL_SIZE, anchor="c")
