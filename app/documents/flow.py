@@ -62,25 +62,15 @@ def or_slash(text: str | None) -> str:
     return text if text else "/"
 
 
-def _justified(line: str, x: float, y: float, width: float, size: float) -> list[tuple[float, float, str]]:
-    """``line`` set to fill ``width`` (two-sided alignment, 两端对齐): the extra space goes between
-    Chinese characters and around Latin runs, never inside a code or word. Returns the pieces
-    with their positions; the line as it is when that would open gaps wider than 0.6 of a character."""
-    pieces: list[str] = []
-    for ch in line:
-        if pieces and not fonts._is_wide(ch) and not fonts._is_wide(pieces[-1][-1]):
-            pieces[-1] += ch
-        else:
-            pieces.append(ch)
-    extra = width - fonts.string_width(line, size)
-    if len(pieces) < 2 or not 0 < extra / (len(pieces) - 1) <= size * 0.6:
-        return [(x, y, line)]
-    gap = extra / (len(pieces) - 1)
-    out = []
-    for piece in pieces:
-        out.append((x, y, piece))
-        x += fonts.string_width(piece, size) + gap
-    return out
+def _gap(line: str, width: float, size: float) -> float:
+    """The extra space at each of ``line``'s gaps (``fonts.gap_count``) that makes it fill ``width``
+    (two-sided alignment, 两端对齐): between Chinese characters and around Latin runs, never inside a
+    code or word; 0 (the line as it is) when that would open gaps wider than 0.6 of a character."""
+    slots = fonts.gap_count(line)
+    if slots < 1:
+        return 0.0
+    gap = (width - fonts.string_width(line, size)) / slots
+    return gap if 0 < gap <= size * 0.6 else 0.0
 
 
 class Text(Flowable):
@@ -179,7 +169,7 @@ class Text(Flowable):
             else:
                 lx = x + (self.indent if n == 0 else 0)
             if self.align == "justify" and (n < last or not self._ends_paragraph) and "\n" not in self.text:
-                placed.extend(_justified(line, lx, base - n * leading, width - (lx - x), size))
+                placed.append((lx, base - n * leading, line, _gap(line, width - (lx - x), size)))
             else:
                 placed.append((lx, base - n * leading, line))
         if self.color is not None:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -248,8 +249,19 @@ def draw_string(canvas, x: float, y: float, text: str, size: float, *, align: st
     return width
 
 
+# ``(x)``: each one-byte code of a font subset as an escaped PDF string, for justified lines' TJ arrays
+_GLYPH_STRINGS = tuple(f"({escapePDF(bytes([b]))})" for b in range(256))
+
+
+def gap_count(text: str) -> int:
+    """Where a justified line takes extra space: after each Chinese character and after each Latin
+    run (never inside a code or word), the line's end excepted."""
+    return sum(len(piece) if font == CJK else 1 for font, piece in runs(text)) - 1
+
+
 def draw_lines(canvas, lines, size: float, *, bold: bool = False) -> None:
-    """Draw ``(x, y, text)`` lines in one PDF text object, switching fonts only when needed.
+    """Draw ``(x, y, text)`` or ``(x, y, text, gap)`` lines in one PDF text object, switching fonts
+    only when needed; ``gap`` is the extra space at each of the line's ``gap_count`` places (justified text).
 
     The operators are written directly (``Tm``, ``Tf``, ``Tj``), the same ones reportlab's text
     object writes for a TrueType font, without its per-call width and state bookkeeping: text is
@@ -263,17 +275,29 @@ def draw_lines(canvas, lines, size: float, *, bold: bool = False) -> None:
         code.append("2 Tr")
     current: tuple[str, int] | None = None
     tf = f" {size:.2f} Tf"
-    for x, y, text in lines:
+    for x, y, text, *spacing in lines:
         if not text:
             continue
         code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-        for font_name, piece in runs(text):
+        gap = spacing[0] if spacing else 0.0
+        adjust = f" {-gap * 1000 / size:.1f} "  # a TJ number moves the next glyph by -n/1000 of the size
+        pieces = runs(text)
+        for k, (font_name, piece) in enumerate(pieces):
             font = _font_objects[font_name]
-            for subset, data in font.splitString(piece, doc):
+            chunks = font.splitString(piece, doc)
+            for j, (subset, data) in enumerate(chunks):
                 if (font_name, subset) != current:
                     code.append(font.getSubsetInternalName(subset, doc) + tf)
                     current = (font_name, subset)
-                code.append(f"({escape(data)}) Tj")
+                if not gap:
+                    code.append(f"({escape(data)}) Tj")
+                    continue
+                tail = adjust if k < len(pieces) - 1 or j < len(chunks) - 1 else ""
+                if font_name == CJK:  # the space goes after every character
+                    glyphs = adjust.join(_GLYPH_STRINGS[b] for b in data)
+                    code.append(f"[{glyphs}{tail}] TJ")
+                else:  # a Latin run stays whole: the space goes after it
+                    code.append(f"[({escape(data)}){tail}] TJ")
     if bold:
         code.append("0 Tr")  # the text rendering mode outlives ET: reset it
     code.append("ET")

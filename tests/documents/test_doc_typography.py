@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
 from datetime import date
 
 import pytest
-from conftest import flat
+from conftest import HAVE_POPPLER, flat
 
 from app.documents import analysis, examples, fonts, monthly, notice, test_report
 from app.documents.data import ItemLine, Judgement
@@ -169,18 +170,33 @@ def test_the_unit_is_printed_once_beside_the_unit_column():
     assert requirement_and_unit(None, "K") == ("", "K")
 
 
-def test_justified_lines_fill_the_width_without_spacing_out_codes():
-    from app.documents.flow import _justified
+def test_justified_lines_fill_the_width_without_spacing_out_codes(tmp_path):
+    from app.documents.flow import BODY_W, MARGIN_X, PAGE_W, Meta, Text, _gap, build_pdf
 
     line = "经荆楚产品质量检验检测中心检验（检验报告编号：2026-BG-0003），该批"
+    # the space goes after each Chinese character and after each Latin run, never inside one
+    assert fonts.gap_count(line) == len(line) - len("2026-BG-0003") + 1 - 1
     width = fonts.string_width(line, 10.5) + 30
-    placed = _justified(line, 0, 0, width, 10.5)
-    assert "".join(p[2] for p in placed) == line
-    assert "编号：" not in [p[2] for p in placed] and "2026-BG-0003" in [p[2] for p in placed]
-    x, _, last = placed[-1]
-    assert abs(x + fonts.string_width(last, 10.5) - width) < 1e-6
-    # a line that would need gaps wider than 0.6 of a character stays as it is
-    assert _justified("检验报告", 0, 0, 200, 10.5) == [(0, 0, "检验报告")]
+    assert abs(_gap(line, width, 10.5) * fonts.gap_count(line) - 30) < 1e-6
+    assert _gap("检验报告", 200, 10.5) == 0  # gaps wider than 0.6 of a character: left as it is
+
+    # in the PDF every line of a justified paragraph but the last ends at the right margin
+    text = ("在2026年湖北省电热水壶产品质量安全风险监测中，某某检验检测中心（受湖北省市场监督管理局委托）对通过电商平台"
+            "购买的电热水壶进行了抽样检验（检验报告编号：2026-BG-0003、GB/T 14561-2019），该批次产品存在不符合项目。") * 2
+    pdf = build_pdf([Text(text, 10.5, leading=17.5, indent=21, align="justify")], Meta("t", "a"),
+                    lambda c, page, total: None)
+    src = tmp_path / "j.pdf"
+    src.write_bytes(pdf)
+    if not HAVE_POPPLER:
+        pytest.skip("poppler-utils not installed")
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(src), "-"], capture_output=True, text=True, check=True)
+    rights = [float(x) for x in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', out.stdout)]
+    assert len(rights) >= 4
+    right = PAGE_W - MARGIN_X
+    assert all(abs(r - right) < 1.0 for r in rights[:-1]), (rights, right, BODY_W)
+    assert rights[-1] < right - 5
+    texts = flat(subprocess.run(["pdftotext", "-raw", str(src), "-"], capture_output=True, text=True).stdout)
+    assert "2026-BG-0003" in texts and "GB/T14561-2019" in texts
 
 
 def test_a_notice_is_set_tighter_rather_than_leave_its_seal_alone_on_page_two():
