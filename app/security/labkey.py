@@ -50,13 +50,15 @@ def generate(lab_name: str, cma_number: str = "", *, demo: bool = False, years: 
     name = (lab_name or "").strip() or "检验检测机构"
     if demo and DEMO_MARK not in name:
         name = f"{name}（{DEMO_MARK}）"
-    prefix = f"【{DEMO_MARK}】" if demo else ""
+    prefix, suffix = (f"【{DEMO_MARK}】" if demo else ""), " 报告签章"
+    # the common name is at most 64 bytes of UTF-8: a long name is shortened (never leaving an
+    # open bracket), the marks stay
+    core = _fit(name.replace(f"（{DEMO_MARK}）", "") if demo else name, 64 - len((prefix + suffix).encode()))
+    core = core.rstrip("（(【[ ")
     attrs = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
-        # the common name is at most 64 bytes of UTF-8: a long name is shortened, the marks stay
-        x509.NameAttribute(NameOID.COMMON_NAME, prefix + _fit(name, 64 - len((prefix + " 报告签章").encode()))
-                           + " 报告签章"),
+        x509.NameAttribute(NameOID.COMMON_NAME, prefix + core + suffix),
     ]
     if cma_number.strip():
         attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"CMA {cma_number.strip()}"[:64]))
