@@ -29,6 +29,7 @@ from app.documents._io import atomic_write_with
 from app.documents.data import Judgement, LedgerRow, PlaceType, TestReportData
 from app.errors import ValidationError
 from app.rules.requirements import Requirement
+from app.rules.standards import GRADES, normalize_grade
 
 MAX_ROWS = 200_000
 TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and formats
@@ -132,6 +133,8 @@ CATALOG_COLUMNS: tuple[Column, ...] = (
     Column("effective", "实施日期", True, "date", width=12),
     Column("abolished", "废止日期", False, "date", width=12, note="现行有效的留空"),
     Column("item", "检验项目", True, width=18),
+    Column("grade", "等级", False, "choice", GRADES, width=10,
+           note="通用要求留空；分等级的要求每个等级另填一行（同一检验项目），下拉选择等级"),
     Column("clause", "条款", False, "code", width=8),
     Column("op", "要求类型", True, "choice", OP_CHOICES, width=10,
            note="下拉选择：≤ < ≥ > = 填“限值”；范围 填“下限”“上限”；文字 填“文字要求”"),
@@ -194,7 +197,8 @@ class CatalogRow:
     """One standard version × test item read from the catalog import (标准目录).
 
     ``requirement`` is the rules' ``Requirement`` (``app.rules.requirements``); ``code`` and
-    ``method_code`` are normalised (``GB/T 14561-2019``).
+    ``method_code`` are normalised (``GB/T 14561-2019``). ``grade`` (one of ``GRADES``) makes the
+    row one grade's requirement for its item (the catalog's ``grades``); empty, the general one.
     """
 
     row: int
@@ -207,6 +211,7 @@ class CatalogRow:
     clause: str = ""
     method_code: str = ""
     method_clause: str = ""
+    grade: str = ""
 
     def catalog_entry(self) -> dict[str, Any]:
         """This row in the ``catalog[].items`` shape of the rule contract (spec/RULES.md §2)."""
@@ -224,7 +229,14 @@ def catalog_to_rules(rows: Iterable[CatalogRow]) -> list[dict[str, Any]]:
             "code": r.code, "effective": r.effective.isoformat(),
             "abolished": r.abolished.isoformat() if r.abolished else None, "items": {},
         })
-        std["items"][r.item] = r.catalog_entry()
+        entry = std["items"].setdefault(r.item, {"clause": "", "requirement": None})
+        entry["clause"] = entry["clause"] or r.clause
+        if r.method_code and "method" not in entry:
+            entry["method"] = {"code": r.method_code, "clause": r.method_clause}
+        if r.grade:
+            entry.setdefault("grades", {})[r.grade] = r.requirement.to_dict()
+        else:
+            entry["requirement"] = r.requirement.to_dict()
     return list(by_code.values())
 
 
@@ -524,7 +536,7 @@ def read_catalog_rows(path: str | Path) -> list[CatalogRow]:
     wb, rows, index = _open_sheet(path, "catalog", CATALOG_COLUMNS)
     out: list[CatalogRow] = []
     problems: list[RowProblem] = []
-    first_row_of: dict[tuple[str, str], int] = {}
+    first_row_of: dict[tuple[str, str, str], int] = {}
     version_dates: dict[str, tuple[date, date | None, int]] = {}
     try:
         for n, rec in _iter_records(rows, index):
@@ -604,10 +616,14 @@ def read_catalog_rows(path: str | Path) -> list[CatalogRow]:
                     err("effective", f"同一标准版本“{code}”的实施/废止日期与第{seen[2]}行不一致")
                 elif not seen:
                     version_dates[code] = (effective, abolished, n)
+            grade = normalize_grade(text["grade"]) if text["grade"] else ""
+            if grade and grade not in GRADES:
+                err("grade", f"“{text['grade']}”不是有效的等级，应为{'、'.join(GRADES)}之一，或留空（通用要求）")
             if code and text["item"]:
-                key = (code, text["item"])
+                key = (code, text["item"], grade)
                 if key in first_row_of:
-                    err("item", f"标准“{code}”的检验项目“{text['item']}”与第{first_row_of[key]}行重复")
+                    what = f"等级“{grade}”" if grade else ""
+                    err("item", f"标准“{code}”的检验项目“{text['item']}”{what}与第{first_row_of[key]}行重复")
                 else:
                     first_row_of[key] = n
             if bad:
@@ -616,7 +632,7 @@ def read_catalog_rows(path: str | Path) -> list[CatalogRow]:
             assert effective is not None and requirement is not None
             out.append(CatalogRow(row=n, code=code, effective=effective, item=text["item"], requirement=requirement,
                                   title=text["title"], abolished=abolished, clause=text["clause"],
-                                  method_code=method_code, method_clause=text["method_clause"]))
+                                  method_code=method_code, method_clause=text["method_clause"], grade=grade))
     finally:
         wb.close()
     if problems:
@@ -694,8 +710,10 @@ _INSTRUCTIONS = {
         "2. 标准编号须带年代号（如 GB 4706.19-2008）；同一标准的不同版本分别填写，现行有效的版本“废止日期”留空。",
         "3. 要求类型请用下拉列表选择：≤ < ≥ > = 时填写“限值”；“范围”时填写“下限”和“上限”（含两端）；"
         "“文字”时填写“文字要求”。",
-        "4. 红色列名为必填项；“示例”工作表中的数据仅供参考，不会被导入。",
-        "5. 导入时逐行检查，任何一行有错误则整个文件不导入，并列出所有错误行及原因。",
+        "4. 分等级的技术要求：“等级”留空的一行为通用要求；同一检验项目每个等级另填一行，用下拉列表选择等级"
+        f"（{'、'.join(GRADES)}），填写该等级的要求类型和限值。",
+        "5. 红色列名为必填项；“示例”工作表中的数据仅供参考，不会被导入。",
+        "6. 导入时逐行检查，任何一行有错误则整个文件不导入，并列出所有错误行及原因。",
     ),
 }
 

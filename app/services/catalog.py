@@ -523,7 +523,7 @@ def read_catalog_csv(path: str | Path, progress=None) -> list[StandardInput]:
                 items[code] = {}
             if v["title"] and not heads[code][0]:
                 heads[code] = (v["title"], *heads[code][1:])
-            _add_row(items[code], v, grade, requirement, method)
+            _add_row(items[code], v["item"], grade, requirement, v["clause"], method, v["method_clause"])
     except csv.Error as exc:
         raise CatalogImportError([(reader.line_num, "", f"CSV 格式错误：{exc}")]) from None
     if problems:
@@ -534,37 +534,36 @@ def read_catalog_csv(path: str | Path, progress=None) -> list[StandardInput]:
             for code in order]
 
 
-def _add_row(items: dict[str, StandardItemInput], v: dict[str, str], grade: str, requirement: dict | None,
-             method: str) -> None:
-    """One CSV row into its item: the general requirement (no grade) or one grade's requirement.
-    The clause and method come from the first row of the item that gives them."""
-    old = items.get(v["item"]) or StandardItemInput(v["item"])
-    items[v["item"]] = StandardItemInput(
+def _add_row(items: dict[str, StandardItemInput], item: str, grade: str, requirement: dict | None,
+             clause: str, method: str, method_clause: str) -> None:
+    """One import row (CSV or Excel) into its item: the general requirement (no grade) or one
+    grade's requirement. The clause and method come from the first row of the item that gives them."""
+    old = items.get(item) or StandardItemInput(item)
+    items[item] = StandardItemInput(
         item=old.item,
-        clause=old.clause or v["clause"],
+        clause=old.clause or clause,
         requirement=old.requirement if grade else requirement,
         method_code=old.method_code or method,
-        method_clause=old.method_clause if old.method_code else v["method_clause"],
+        method_clause=old.method_clause if old.method_code else method_clause,
         grades={**(old.grades or {}), grade: requirement} if grade else old.grades,
     )
 
 
 def standards_from_excel_rows(rows) -> list[StandardInput]:
-    """Group the Excel reader's rows (``app.documents.excel.CatalogRow``) into standards."""
+    """Group the Excel reader's rows (``app.documents.excel.CatalogRow``) into standards; graded
+    rows become their item's ``grades`` as in the CSV import."""
     order: list[str] = []
     heads: dict[str, tuple[str, dt.date | None, dt.date | None]] = {}
-    items: dict[str, list[StandardItemInput]] = {}
+    items: dict[str, dict[str, StandardItemInput]] = {}
     for r in rows:
         if r.code not in items:
             order.append(r.code)
-            items[r.code] = []
+            items[r.code] = {}
             heads[r.code] = (r.title, r.effective, r.abolished)
         elif r.title and not heads[r.code][0]:
             heads[r.code] = (r.title, *heads[r.code][1:])
-        items[r.code].append(
-            StandardItemInput(r.item, r.clause, r.requirement.to_dict(), r.method_code, r.method_clause)
-        )
-    return [StandardInput(code, *heads[code], items=tuple(items[code])) for code in order]
+        _add_row(items[r.code], r.item, r.grade, r.requirement.to_dict(), r.clause, r.method_code, r.method_clause)
+    return [StandardInput(code, *heads[code], items=tuple(items[code].values())) for code in order]
 
 
 def read_catalog_file(path: str | Path, progress=None) -> list[StandardInput]:

@@ -167,24 +167,75 @@ def test_catalog_excel_template_round_trip(lab, tmp_path: Path):
     template = catalog.write_catalog_template(tmp_path / "template.xlsx")
     wb = load_workbook(template)
     ws = wb["标准目录"]
-    ws.append(["GB 4706.19-2008", "液体加热器", dt.date(2009, 12, 1), None, "泄漏电流", "13.2", "≤", 0.75, None, None,
-               "mA", None, "GB 4706.19-2008", "13.2"])
-    ws.append(["GB 4706.19-2008", "液体加热器", dt.date(2009, 12, 1), None, "温升", "11.8", "≤", None, None, None,
+    ws.append(["GB 4706.19-2008", "液体加热器", dt.date(2009, 12, 1), None, "泄漏电流", None, "13.2", "≤", 0.75, None,
+               None, "mA", None, "GB 4706.19-2008", "13.2"])
+    ws.append(["GB 4706.19-2008", "液体加热器", dt.date(2009, 12, 1), None, "温升", None, "11.8", "≤", None, None, None,
                "K", None, None, None])
-    ws.append(["GB 4706.19-2008", "液体加热器", dt.date(2009, 12, 1), None, "标志", "7", "文字", None, None, None,
+    ws.append(["GB 4706.19-2008", "液体加热器", dt.date(2009, 12, 1), None, "标志", None, "7", "文字", None, None, None,
                None, "应符合第7章", None, None])
     wb.save(template)
     with pytest.raises(ValidationError) as err:
         catalog.import_catalog_file(lab.tech, template)
     assert getattr(err.value, "bad_rows", None) == (3,)
     assert catalog.list_standards(lab.tech) == []
-    ws.cell(row=3, column=8, value=65)
+    ws.cell(row=3, column=9, value=65)
     wb.save(template)
     done = catalog.import_catalog_file(lab.tech, template)
     assert (done.standards, done.items) == (1, 3)
     items = catalog.list_standards(lab.tech)[0].items
     assert items[1].requirement == {"op": "<=", "value": 65, "unit": "K"}
 
+
+
+def _graded_template(tmp_path: Path, rows: list[dict[str, object]]) -> Path:
+    """The catalog template with ``rows`` ({column header: value}) typed into its data sheet."""
+    from openpyxl import load_workbook
+
+    template = catalog.write_catalog_template(tmp_path / "graded.xlsx")
+    wb = load_workbook(template)
+    ws = wb["标准目录"]
+    headers = [c.value for c in ws[1]]
+    for rec in rows:
+        ws.append([rec.get(h) for h in headers])
+    wb.save(template)
+    return template
+
+
+GRADED_ROWS = [
+    {"标准编号": "GB/T 22849-2014", "标准名称": "针织T恤衫", "实施日期": dt.date(2014, 12, 1), "检验项目": "耐洗色牢度",
+     "条款": "5.1", "要求类型": "≥", "限值": 3, "单位": "级", "检验方法标准编号": "GB/T 3921-2008", "方法条款": "A"},
+    {"标准编号": "GB/T 22849-2014", "实施日期": dt.date(2014, 12, 1), "检验项目": "耐洗色牢度", "等级": "优等品",
+     "要求类型": "≥", "限值": 4, "单位": "级"},
+    {"标准编号": "GB/T 22849-2014", "实施日期": dt.date(2014, 12, 1), "检验项目": "耐洗色牢度", "等级": "一等品",
+     "要求类型": "≥", "限值": 3.5, "单位": "级"},
+]
+
+
+def test_catalog_excel_template_takes_per_grade_rows(lab, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from app.rules.standards import GRADES
+
+    template = _graded_template(tmp_path, GRADED_ROWS)
+    ws = load_workbook(template)["标准目录"]
+    assert any(dv.formula1 == '"' + ",".join(GRADES) + '"' for dv in ws.data_validations.dataValidation)
+    done = catalog.import_catalog_file(lab.tech, template)
+    assert (done.standards, done.items) == (1, 1)
+    (item,) = catalog.list_standards(lab.tech)[0].items
+    assert item.item == "耐洗色牢度" and item.clause == "5.1"
+    assert item.requirement == {"op": ">=", "value": 3, "unit": "级"}
+    assert item.method_code == "GB/T 3921-2008" and item.method_clause == "A"
+    assert item.grades == {"优等品": {"op": ">=", "value": 4, "unit": "级"},
+                           "一等品": {"op": ">=", "value": 3.5, "unit": "级"}}
+
+
+def test_catalog_excel_refuses_an_unknown_grade_on_its_row(lab, tmp_path: Path):
+    rows = [*GRADED_ROWS[:2], dict(GRADED_ROWS[2], 等级="特等品")]
+    with pytest.raises(ValidationError) as err:
+        catalog.import_catalog_file(lab.tech, _graded_template(tmp_path, rows))
+    assert getattr(err.value, "bad_rows", None) == (4,)
+    assert "第4行“等级”" in err.value.message and "特等品" in err.value.message
+    assert catalog.list_standards(lab.tech) == []
 
 def test_scheme_warns_about_standards_missing_from_the_catalog(lab):
     catalog.import_standards(lab.tech, STANDARDS)

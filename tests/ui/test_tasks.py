@@ -180,10 +180,10 @@ def test_catalog_import_with_a_bad_row_imports_nothing_and_lists_it(qtbot, demo_
     assert idle()
     wb = load_workbook(tmp_path / "catalog.xlsx")
     ws = wb["标准目录"]
-    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "输出电压", "5.1", "≤", 60, None, None, "V"])
-    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "绝缘电阻", "5.2", "≥", "很大", None, None,
+    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "输出电压", None, "5.1", "≤", 60, None, None, "V"])
+    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "绝缘电阻", None, "5.2", "≥", "很大", None, None,
                "MΩ"])
-    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "标志", "6", "文字", None, None, None, None,
+    ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "标志", None, "6", "文字", None, None, None, None,
                "应清晰"])
     wb.save(tmp_path / "catalog.xlsx")
 
