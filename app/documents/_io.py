@@ -63,15 +63,16 @@ def safe_file_name(text: str, *, max_len: int = 120) -> str:
 
 
 def write_files(
-    files: list[tuple[str, bytes]],
+    files: list[tuple[str, bytes | Callable[[], bytes]]],
     folder: str | os.PathLike,
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[Path]:
     """Write named bytes into ``folder`` (created if needed), each atomically; a name used twice
-    (ignoring case) gets ``-2``, ``-3`` …. ``progress(done, total)`` follows each file; the batch
-    stops before the next file when ``cancelled()`` is true, keeping the files already written."""
+    (ignoring case) gets ``-2``, ``-3`` …. The bytes may be a function that makes them, called
+    just before the file is written. ``progress(done, total)`` follows each file; the batch stops
+    before the next file when ``cancelled()`` is true, keeping the files already written."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
@@ -88,7 +89,7 @@ def write_files(
             k += 1
             name = f"{stem}-{k}.{ext}"
         used.add(name.lower())
-        paths.append(atomic_write_bytes(out / name, data))
+        paths.append(atomic_write_bytes(out / name, data() if callable(data) else data))
         if progress is not None:
             progress(n, total)
     return paths

@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether
 
 from app.documents import fonts
-from app.documents._io import atomic_write_bytes, safe_file_name
+from app.documents._io import atomic_write_bytes, safe_file_name, write_files
 from app.documents.data import NoticeData, PartyRole, PlaceType
 from app.documents.flow import (
     BODY_W,
@@ -258,25 +258,6 @@ def write_notices(
             problems[f"notices[{n - 1}]"] = f"第{n}份告知书（{d.notice_number or '无编号'}）：{e.message}"
     if problems:
         raise ValidationError(problems)
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
     namer = file_name or default_file_name
-    used: set[str] = set()
-    paths: list[Path] = []
-    total = len(notices)
-    for n, d in enumerate(notices, 1):
-        if cancelled is not None and cancelled():
-            break
-        name = namer(d)
-        stem, dot, ext = name.rpartition(".")
-        if not dot:
-            stem, ext = name, "pdf"
-        k = 1
-        while name.lower() in used:
-            k += 1
-            name = f"{stem}-{k}.{ext}"
-        used.add(name.lower())
-        paths.append(write_notice(d, out / name))
-        if progress is not None:
-            progress(n, total)
-    return paths
+    return write_files([(namer(d), lambda d=d: render_notice(d)) for d in notices], folder,
+                       progress=progress, cancelled=cancelled)
