@@ -28,7 +28,9 @@ PDF_FIELD = "LabSignature"
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    from app.store.types import utcnow
+
+    return utcnow()
 
 
 def _fit(text: str, limit: int) -> str:

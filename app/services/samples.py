@@ -33,7 +33,7 @@ from app.store.models import (
     Sample,
     Scheme,
 )
-from app.store.queries import get_setting
+from app.store.queries import get_setting, lab_today
 from app.store.queries import next_sequence as next_value
 
 PLACE_LABELS = {"producer": "生产企业", "physical_seller": "实体销售者", "e_platform": "电商平台"}
@@ -596,9 +596,9 @@ def receive_samples(ctx: Context, rows: list[tuple[int, int]], received: dt.date
     problem = check_condition(condition)
     if problem:
         raise ValidationError({"condition_on_receipt": problem})
-    if received > dt.date.today():
-        raise ValidationError({"received_date": "收样日期不能晚于今天。"})
     with ctx.uow() as uow:
+        if received > lab_today(uow.session):
+            raise ValidationError({"received_date": "收样日期不能晚于今天。"})
         found = []
         errors: dict[str, str] = {}
         for sample_id, version in rows:

@@ -40,7 +40,6 @@ PASSWORD_ROLES = ("administrator",)
 
 FILTERS = ("all", "open", "attention", "done")
 
-DEFAULT_TZ = "Asia/Shanghai"
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,15 +123,11 @@ class SyncOverview:
 
 
 def _tz(db: Any) -> ZoneInfo:
-    from app.store.queries import get_setting
+    from app.store.queries import lab_timezone
     from app.store.uow import UnitOfWork
 
     with UnitOfWork(db, actor="sync") as uow:
-        name = str(get_setting(uow.session, "display_timezone") or DEFAULT_TZ)
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return ZoneInfo(DEFAULT_TZ)
+        return lab_timezone(uow.session)
 
 
 def _local(ts: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:

@@ -91,3 +91,25 @@ def next_sequence(session: Session, scope: str, count: int = 1) -> int:
     value = counter.next_value
     counter.next_value = value + count
     return value
+
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def lab_timezone(session: Session) -> Any:
+    """The lab's time zone (setting ``display_timezone``, Asia/Shanghai by default): the one in
+    which "today" and every displayed time are read, whatever the machine's own zone."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(str(get_setting(session, "display_timezone") or DEFAULT_TIMEZONE))
+    except (KeyError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def lab_today(session: Session) -> Any:
+    """Today's date in the lab's time zone."""
+    from app.store.types import utcnow
+
+    return utcnow().astimezone(lab_timezone(session)).date()
+

@@ -32,7 +32,7 @@ from app.store.models import (
     Standard,
     User,
 )
-from app.store.queries import get_setting, organisation
+from app.store.queries import lab_timezone, organisation
 
 OBJECTION_DAYS = 15  # 异议或复检申请期限（日）
 MONTHLY_REPORTED_TO = "湖北省市场监督管理局"  # 月报报送单位
@@ -82,10 +82,7 @@ def objection_route(task: MonitoringTask | None, lab: LabInfo) -> tuple[str, str
 
 
 def _tz(session: Session) -> ZoneInfo:
-    try:
-        return ZoneInfo(str(get_setting(session, "display_timezone") or "Asia/Shanghai"))
-    except (KeyError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
+    return lab_timezone(session)
 
 
 def _local_date(ts: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:

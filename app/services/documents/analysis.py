@@ -50,6 +50,7 @@ from app.store.models import (
     Sample,
 )
 from app.store.models import RiskProposal as RiskProposalRow
+from app.store.queries import lab_today
 
 
 def _count_rows(rows: Iterable[tuple[str, int, int]]) -> tuple[CountRow, ...]:
@@ -229,7 +230,7 @@ def _analysis(session: Session, task: MonitoringTask, today: dt.date | None = No
     risk, saved = _risk(session, task, tested, problems)
 
     signoff = SignOff()
-    issue = today or dt.date.today()
+    issue = today or lab_today(session)
     number = f"{task.number}-FX"
 
     rate = problems / tested if tested else 0.0

@@ -15,7 +15,7 @@ from app.documents.data import (
 )
 from app.services._common import get_or_404
 from app.services.context import Context
-from app.services.documents._common import _local_date, _report_numbers, _tz
+from app.services.documents._common import _report_numbers
 from app.services.sample_list import STATUS_LABELS as SAMPLE_STATUS_LABELS
 from app.store.models import (
     MonitoringTask,
@@ -23,7 +23,7 @@ from app.store.models import (
     Report,
     Sample,
 )
-from app.store.queries import get_setting
+from app.store.queries import get_setting, lab_today
 
 
 def _ledger(session: Session, task: MonitoringTask, today: dt.date | None = None) -> list[LedgerRow]:
@@ -94,7 +94,7 @@ def ledger_rows(ctx: Context, task_id: int, *, today: dt.date | None = None) -> 
     """样品台账 of a task, in sample-number order, as of ``today`` (the lab's today by default): a
     sample whose reporting deadline passed without a report is marked late."""
     with ctx.uow() as uow:
-        today = today or _local_date(dt.datetime.now(dt.UTC), _tz(uow.session))
+        today = today or lab_today(uow.session)
         return _ledger(uow.session, get_or_404(uow.session, MonitoringTask, task_id, "该任务"), today)
 
 

@@ -26,6 +26,7 @@ from app.services.documents._common import (
 from app.store.models import (
     Report,
 )
+from app.store.queries import lab_today
 
 
 def check_month(year: int, month: int, today: dt.date) -> None:
@@ -47,7 +48,7 @@ def monthly_data(ctx: Context, year: int, month: int, *, today: dt.date | None =
 
     with ctx.uow() as uow:
         tz = _tz(uow.session)
-        today = today or _local_date(dt.datetime.now(dt.UTC), tz) or dt.date.today()
+        today = today or lab_today(uow.session)
         check_month(year, month, today)
         start, end = risk_service._month_range(year, month)
         lab = _lab(uow.session)

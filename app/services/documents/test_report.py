@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -41,6 +40,7 @@ from app.store.models import (
     Report,
     Sample,
 )
+from app.store.queries import lab_today
 
 
 def _panels(s: Sample, items: tuple[ItemLine, ...], tz) -> tuple[PanelLine, ...]:
@@ -178,7 +178,7 @@ def _test_report(session: Session, s: Sample, report: Report) -> TestReportData:
             reviewed_signature=marks.signatures.get(report.reviewed_by_id or -1),
             approved_signature=marks.signatures.get(report.approved_by_id or -1),
         ),
-        issue_date=_local_date(report.approved_at, tz) or dt.date.today(),
+        issue_date=_local_date(report.approved_at, tz) or lab_today(session),
         task_number=task.number if task else "",
         task_title=task.title if task else "",
         task_source=(task.issuing_authority or "") if task else "",
