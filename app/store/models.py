@@ -779,6 +779,49 @@ class SampleNumberCounter(Versioned, Base):
     next_value: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class LoginThrottle(Versioned, Base):
+    """Failed sign-ins per user name, so that a second workstation sees the same delay.
+
+    After :data:`app.services.users.THROTTLE_FREE_FAILURES` failures in a row, each further
+    failure pushes ``locked_until`` out (5 s, 10 s, 20 s … up to 15 min); a successful sign-in
+    or an administrator's unlock clears the row. Changes are audited like every table, but the
+    counters are not business records (``audit verify`` does not compare them).
+    """
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+
+
+# --------------------------------------------------------------------------------------------
+# Audit log
+# --------------------------------------------------------------------------------------------
+
+
+class AuditCheckpoint(Base):
+    """The audit chain's head, signed with the lab key (``riskmon audit checkpoint``).
+
+    ``statement`` is the exact text signed (lab, sequence, hash, time, key fingerprint);
+    ``signature`` is the lab key's RSA signature of it. Copies leave the database in every
+    upload package's manifest and in ``audit checkpoint --export`` files, so a rewrite of the
+    chain after a checkpoint shows, even if this table is rewritten too.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    key_fingerprint: Mapped[str] = mapped_column(String(64))
+    statement: Mapped[str] = mapped_column(Text)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    actor: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(16))  # manual | daily | upload | demo
+
 # --------------------------------------------------------------------------------------------
 # Audit log
 # --------------------------------------------------------------------------------------------
@@ -808,5 +851,12 @@ class AuditLog(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-#: Tables whose changes the audit log records (every mapped table except the log itself).
-AUDITED_TABLES = frozenset(t for t in Base.metadata.tables if t != "audit_log")
+#: Tables whose changes the audit log records (every mapped table except the log and its
+#: checkpoints).
+AUDITED_TABLES = frozenset(t for t in Base.metadata.tables if t not in ("audit_log", "audit_checkpoints"))
+
+#: Tables that are not business records: ``audit verify`` does not compare their rows with the
+#: log's after-images (README, "Reliability"). ``alembic_version`` is not mapped at all.
+NON_BUSINESS_TABLES = frozenset({"sample_number_counters", "login_throttle", "audit_checkpoints"})
+#: The outbox's delivery bookkeeping: columns that change with each attempt and are not compared.
+NON_BUSINESS_COLUMNS = {"sync_outbox": frozenset({"state", "attempts", "next_attempt_at", "last_error"})}
