@@ -611,7 +611,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(summary.describe())
     else:
         print(f"已停止上传。本次运行共处理 {summary.claimed} 项，已接收 {summary.accepted} 项，"
-              f"稍后重试 {summary.retry_scheduled} 项，被拒收 {summary.failed} 项。")
+              f"稍后重试 {summary.retry_scheduled} 项，需人工处理 {summary.failed} 项。")
     if summary.credentials_problem:
         print("riskmon sync: 请检查省级系统用户名和密码（--password-stdin，或保存到系统密码库）", file=sys.stderr)
         return 3

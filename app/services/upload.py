@@ -411,7 +411,7 @@ def outcome_line(outcome: worker.ItemOutcome, row: UploadRow | None = None) -> s
             when = f"，{row.next_attempt_at:%m-%d %H:%M:%S} 自动重试"
         return f"{what}：{outcome.message or '上传失败'}{when}"
     if outcome.outcome == "failed":
-        return f"{what}：被拒收，需人工处理：{outcome.message or ''}"
+        return f"{what}：未被接收，需人工处理：{outcome.message or ''}"
     if outcome.outcome == "exported":
         return f"{what}：已导出供手工上传"
     if outcome.outcome == "released":

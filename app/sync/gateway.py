@@ -10,7 +10,8 @@ Errors are typed so that the worker knows what to do with them:
 
 * :class:`RetryableError` (5xx, timeouts, dropped connections, 429, 401 after one re-login):
   try the same upload again later with the same idempotency key;
-* :class:`PermanentError` (400 with the server's reasons, 403, 409 …): a person must look;
+* :class:`PermanentError` (400 with the server's reasons, 403, 409 …, and a server certificate
+  that cannot be verified — :class:`CertificateUnverified`): a person must look;
 * :class:`CredentialsError` (no password, or the login itself refused): not the item's fault —
   stop the run and keep every item queued until the user fixes the account.
 """
@@ -22,6 +23,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import ssl
 import tempfile
 import threading
 import time
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import quote, urlsplit
 
-from app.errors import RiskmonError
+from app.errors import RiskmonError, ValidationError
 from app.sync import mapping
 
 PasswordProvider = Callable[[], "str | None"]
@@ -133,6 +135,11 @@ class Forbidden(PermanentError):
 
 class IdempotencyConflict(PermanentError):
     """HTTP 409: the idempotency key was used before for a different package."""
+
+
+class CertificateUnverified(PermanentError):
+    """The server's TLS certificate could not be verified (self-signed, expired, issued for another
+    host, unknown issuer). Sending again cannot help until someone fixes the trust setup."""
 
 
 class CredentialsError(GatewayError):
@@ -256,12 +263,108 @@ def error_for_response(response: Any) -> GatewayError:
     return PermanentError(f"省级系统返回无法处理的状态（HTTP {status}）{detail}", status=status)
 
 
+#: what to do about a certificate the client cannot verify (shown with every such failure)
+CERTIFICATE_HINT = "如省级系统使用内部证书，请将其根证书加入系统信任库，或设置 SSL_CERT_FILE 指向该证书文件。"
+
+# OpenSSL verify codes (X509_V_ERR_*) → the reason in Chinese
+_VERIFY_REASONS = {
+    18: "自签名证书",  # DEPTH_ZERO_SELF_SIGNED_CERT
+    19: "自签名证书",  # SELF_SIGNED_CERT_IN_CHAIN
+    10: "证书已过期",  # CERT_HAS_EXPIRED
+    9: "证书尚未生效",  # CERT_NOT_YET_VALID
+    62: "主机名不匹配",  # HOSTNAME_MISMATCH
+    64: "主机名不匹配",  # IP_ADDRESS_MISMATCH
+    2: "颁发机构未知",  # UNABLE_TO_GET_ISSUER_CERT
+    20: "颁发机构未知",  # UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    21: "颁发机构未知",  # UNABLE_TO_VERIFY_LEAF_SIGNATURE
+    23: "证书已被吊销",  # CERT_REVOKED
+    7: "证书签名无效",  # CERT_SIGNATURE_FAILURE
+}
+# the same from OpenSSL's (English) text, when only the text is left
+_VERIFY_TEXTS = (
+    ("self-signed", "自签名证书"),
+    ("self signed", "自签名证书"),
+    ("has expired", "证书已过期"),
+    ("not yet valid", "证书尚未生效"),
+    ("hostname mismatch", "主机名不匹配"),
+    ("ip address mismatch", "主机名不匹配"),
+    ("doesn't match", "主机名不匹配"),
+    ("local issuer", "颁发机构未知"),
+    ("unable to get issuer", "颁发机构未知"),
+    ("unable to verify the first certificate", "颁发机构未知"),
+    ("revoked", "证书已被吊销"),
+)
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 20:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def certificate_problem(exc: BaseException) -> str | None:
+    """The reason (Chinese) when ``exc`` — or what caused it — is a failed certificate check, else ``None``.
+
+    httpx reports it as a ``ConnectError`` caused by ``ssl.SSLCertVerificationError``; the verify
+    code names the reason, and the OpenSSL text (``CERTIFICATE_VERIFY_FAILED``) when only text is left.
+    """
+    chain = _exception_chain(exc)
+    texts: list[str] = []
+    for e in chain:
+        if isinstance(e, ssl.SSLCertVerificationError):
+            reason = _VERIFY_REASONS.get(getattr(e, "verify_code", None) or -1)
+            if reason:
+                return reason
+            texts.insert(0, str(getattr(e, "verify_message", "") or ""))
+        texts.append(str(e))
+    text = " ".join(texts)
+    lowered = text.lower()
+    if not (
+        any(isinstance(e, ssl.SSLCertVerificationError) for e in chain)
+        or "certificate_verify_failed" in lowered
+        or "certificate verify failed" in lowered
+        or "hostname mismatch" in lowered
+    ):
+        return None
+    for needle, reason in _VERIFY_TEXTS:
+        if needle in lowered:
+            return reason
+    detail = next((t for t in texts if t.strip()), "")
+    return f"证书校验未通过（{_short(detail, 160)}）" if detail else "证书校验未通过"
+
+
+def certificate_message(reason: str, host: str | None = None) -> str:
+    """The outbox's Chinese text for a certificate that could not be verified."""
+    where = f"（证书不属于 {host}）" if host and reason == "主机名不匹配" else ""
+    return f"证书无法验证：{reason}{where}。{CERTIFICATE_HINT}"
+
+
 @functools.lru_cache(maxsize=1)
 def _default_tls_context() -> Any:
-    """One verifying TLS context per process (loading the CA bundle takes a noticeable moment)."""
-    import httpx
+    """One verifying TLS context per process (loading the CA bundle takes a noticeable moment).
 
-    return httpx.create_ssl_context()
+    It trusts the certifi bundle, the operating system's trust store (where a lab installs an
+    internal root certificate) and the file or folder named by ``SSL_CERT_FILE``/``SSL_CERT_DIR``.
+    """
+    import certifi
+
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=certifi.where())
+    try:
+        context.load_default_certs(ssl.Purpose.SERVER_AUTH)  # the system store (Windows: ROOT and CA)
+    except (OSError, ssl.SSLError):
+        pass
+    for variable, keyword in (("SSL_CERT_FILE", "cafile"), ("SSL_CERT_DIR", "capath")):
+        value = os.environ.get(variable, "").strip()
+        if not value:
+            continue
+        try:
+            context.load_verify_locations(**{keyword: value})
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            raise ValidationError(f"环境变量 {variable} 指向的证书无法读取：{value}") from exc
+    return context
 
 
 class HttpGateway:
@@ -325,7 +428,12 @@ class HttpGateway:
             return self._client.request(method, path, **kw)
         except httpx.TimeoutException as exc:
             raise GatewayTimeout(f"连接省级系统超时（{type(exc).__name__}），稍后自动重试") from exc
-        except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+        except (httpx.ConnectError, httpx.ProxyError) as exc:
+            reason = certificate_problem(exc)
+            if reason is not None:  # not a dropped line: retrying cannot help, a person must fix the trust
+                raise CertificateUnverified(certificate_message(reason, urlsplit(self.base_url).hostname)) from exc
+            raise ConnectionLost(f"与省级系统的连接中断（{type(exc).__name__}），稍后自动重试") from exc
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise ConnectionLost(f"与省级系统的连接中断（{type(exc).__name__}），稍后自动重试") from exc
         except httpx.UnsupportedProtocol as exc:
             raise PermanentError(f"省级系统地址无效：{self.base_url}") from exc

@@ -134,7 +134,7 @@ class SyncSummary:
         if self.retry_scheduled:
             parts.append(f"稍后重试 {self.retry_scheduled} 项")
         if self.failed:
-            parts.append(f"被拒收需人工处理 {self.failed} 项")
+            parts.append(f"未被接收需人工处理 {self.failed} 项")
         if self.exported:
             parts.append(f"已导出待手工上传 {self.exported} 项")
         text = "，".join(parts) + "。"
