@@ -310,6 +310,12 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.main import run_gui
 
+    if getattr(args, "page", None) is not None:  # before any database or window is opened
+        from app.ui.main_window import unknown_page_message
+
+        problem = unknown_page_message(args.page)
+        if problem:
+            raise UsageError(f"--page：{problem}")
     paths = _paths(args)
     return run_gui(
         paths,

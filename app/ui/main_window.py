@@ -19,8 +19,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import ValidationError
 from app.services.context import Context, role_names
 from app.ui.application import settings
+
+#: the pages in navigation order: (key, module under app.ui.pages, class); a page module not written
+#: yet shows a placeholder
+PAGES = (
+    ("dashboard", "dashboard", "DashboardPage"),
+    ("tasks", "tasks", "TasksPage"),
+    ("samples", "samples", "SamplesPage"),
+    ("testing", "testing", "TestingPage"),
+    ("panels", "panels", "PanelsPage"),
+    ("reports", "reports", "ReportsPage"),
+    ("sync", "sync", "SyncPage"),
+    ("risk", "risk", "RiskPage"),
+    ("settings", "settings", "SettingsPage"),
+)
+#: what ``show_page`` (and ``riskmon gui --page``) accepts
+PAGE_KEYS = tuple(key for key, _module, _cls in PAGES)
+
+
+def unknown_page_message(key: str) -> str | None:
+    """Why ``key`` names no page (Chinese, listing the valid keys), or ``None`` when it names one."""
+    if key in PAGE_KEYS:
+        return None
+    return f"没有名为“{key}”的页面。可用的页面：{'、'.join(PAGE_KEYS)}"
 
 
 class PlaceholderPage(QWidget):
@@ -71,20 +95,20 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self._restore()
 
-    # (key, title, module under app.ui.pages, class); a page module not written yet shows a placeholder
+    # (key, title, factory), in the order of PAGES
     def _page_specs(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
-        pages = [
-            ("dashboard", self.tr("Dashboard"), "dashboard", "DashboardPage"),
-            ("tasks", self.tr("Tasks"), "tasks", "TasksPage"),
-            ("samples", self.tr("Sampling"), "samples", "SamplesPage"),
-            ("testing", self.tr("Testing"), "testing", "TestingPage"),
-            ("panels", self.tr("Expert panels"), "panels", "PanelsPage"),
-            ("reports", self.tr("Reports & notices"), "reports", "ReportsPage"),
-            ("sync", self.tr("Upload"), "sync", "SyncPage"),
-            ("risk", self.tr("Risk information"), "risk", "RiskPage"),
-            ("settings", self.tr("Settings"), "settings", "SettingsPage"),
-        ]
-        return [(key, title, self._factory(title, module, cls)) for key, title, module, cls in pages]
+        titles = {
+            "dashboard": self.tr("Dashboard"),
+            "tasks": self.tr("Tasks"),
+            "samples": self.tr("Sampling"),
+            "testing": self.tr("Testing"),
+            "panels": self.tr("Expert panels"),
+            "reports": self.tr("Reports & notices"),
+            "sync": self.tr("Upload"),
+            "risk": self.tr("Risk information"),
+            "settings": self.tr("Settings"),
+        }
+        return [(key, titles[key], self._factory(titles[key], module, cls)) for key, module, cls in PAGES]
 
     def _factory(self, title: str, module: str, cls: str) -> Callable[[], QWidget]:
         name = f"app.ui.pages.{module}"
@@ -119,6 +143,9 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def show_page(self, key: str) -> QWidget:
+        """Show page ``key`` (one of ``PAGE_KEYS``); another key is a ``ValidationError`` naming the valid ones."""
+        if key not in self._keys:
+            raise ValidationError(unknown_page_message(key) or f"没有名为“{key}”的页面。", field="page")
         self.nav.setCurrentRow(self._keys.index(key))
         return self.stack.currentWidget()
 
