@@ -2,7 +2,91 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.errors import ConflictError, NotFoundError
+
+# ----------------------------------------------------------------------------- text from users
+# Control characters never mean anything in what a user types or pastes, and some break things far
+# from the form: PostgreSQL refuses NUL in text (psycopg.DataError), the Excel and Word writers
+# refuse most C0 characters, and a lone surrogate cannot be encoded for either database.
+_LINE_BREAKS = "\t\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_DROP = [c for c in range(0x00, 0x20) if chr(c) not in _LINE_BREAKS]
+_DROP += [0x7F] + [c for c in range(0x80, 0xA0) if chr(c) not in _LINE_BREAKS] + list(range(0xD800, 0xE000))
+#: a filter or search box: every line break and tab is a space, other control characters go
+_SEARCH_TABLE = {**dict.fromkeys(_DROP), **{ord(c): " " for c in _LINE_BREAKS}}
+#: text that is stored: tabs and line breaks (\t \n \r) stay, the rest of the control characters go
+_STORED_TABLE = {**dict.fromkeys(_DROP), **{ord(c): " " for c in _LINE_BREAKS if c not in "\t\n\r"}}
+
+
+def search_text(text: str | None) -> str:
+    """The free text of a list filter or search box as it may reach SQL: NUL and the other C0/C1
+    control characters removed, tabs and line breaks turned into spaces, ends stripped."""
+    if not text:
+        return ""
+    return str(text).translate(_SEARCH_TABLE).strip()
+
+
+def search_words(text: str | None, max_length: int | None = None) -> list[str]:
+    """:func:`search_text` split into words (the first ``max_length`` characters of it)."""
+    cleaned = search_text(text)
+    return (cleaned[:max_length] if max_length is not None else cleaned).split()
+
+
+def like_pattern(word: str) -> str:
+    """``%word%`` for ``LIKE … ESCAPE '\\'``: the word's own ``%``, ``_`` and ``\\`` match literally."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def stored_text(text: str) -> str:
+    """Text as it is saved: NUL and the other control characters removed (tabs and line breaks
+    kept; vertical tab, form feed and the like become spaces); everything else untouched."""
+    return text.translate(_STORED_TABLE)
+
+
+def refused_control_character(exc: BaseException) -> bool:
+    """Whether the database refused a statement for a NUL in its text (PostgreSQL: psycopg's
+    ``DataError``, "cannot contain NUL (0x00) bytes")."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return type(exc).__name__ == "DataError" and "NUL (0x00)" in text
+
+
+def _clean_stored(value: Any) -> Any:
+    if isinstance(value, str):
+        return stored_text(value)
+    if isinstance(value, list):
+        return [_clean_stored(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean_stored(k): _clean_stored(v) for k, v in value.items()}
+    return value
+
+
+def clean_pending_text(session: Any, _flush_context: Any = None, _instances: Any = None) -> None:
+    """``before_flush``: every text (and JSON) value about to be written by a service is passed
+    through :func:`stored_text`, so that no form, import or dialog can store a NUL (PostgreSQL
+    refuses it) or another control character. Only the values set in this unit of work are looked
+    at; the audit trail records the values as stored."""
+    from sqlalchemy import JSON, String, inspect
+
+    for obj in list(session.new) + list(session.dirty):
+        state = inspect(obj)
+        if str(getattr(state.mapper.local_table, "name", "")).startswith("audit"):
+            continue  # the audit trail is written from values already cleaned, and hashed as written
+        loaded = state.dict
+        for attr in state.mapper.column_attrs:
+            if attr.key not in loaded or len(attr.columns) != 1:
+                continue
+            value = loaded[attr.key]
+            kind = attr.columns[0].type
+            if isinstance(value, str) and isinstance(kind, String):
+                cleaned = stored_text(value)
+            elif isinstance(value, list | dict) and isinstance(kind, JSON):
+                cleaned = _clean_stored(value)
+            else:
+                continue
+            if cleaned != value:
+                setattr(obj, attr.key, cleaned)
 
 
 def check_version(obj, version: int | None, what: str = "该记录") -> None:

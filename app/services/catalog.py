@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.errors import ValidationError
 from app.rules.requirements import parse_requirement
 from app.rules.standards import GRADES, StandardCodeError, kind_of, normalize_grade, parse_code
-from app.services._common import check_version, get_or_404
+from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.context import Context
 from app.store.models import Standard, StandardItem
 
@@ -222,9 +222,10 @@ def import_standards(ctx: Context, rows: Iterable[StandardInput], *, replace: bo
 def list_standards(ctx: Context, text: str = "") -> list[StandardInfo]:
     with ctx.uow() as uow:
         q = select(Standard).options(selectinload(Standard.items)).order_by(Standard.base_code, Standard.code)
-        if text.strip():
-            like = f"%{text.strip()}%"
-            q = q.where(or_(Standard.code.ilike(like), Standard.title.ilike(like)))
+        text = search_text(text)
+        if text:
+            like = like_pattern(text)
+            q = q.where(or_(Standard.code.ilike(like, escape="\\"), Standard.title.ilike(like, escape="\\")))
         return [_info(s) for s in uow.session.scalars(q)]
 
 

@@ -42,9 +42,7 @@ class Context:
         self.user = user
 
     def uow(self):
-        from app.store.uow import UnitOfWork
-
-        return UnitOfWork(self.db, actor=self.user.username)
+        return _service_unit_of_work()(self.db, actor=self.user.username)
 
     def require(self, *roles: str, action: str = "执行此操作") -> None:
         """At least one of ``roles`` is needed for ``action`` (administrators are not implied)."""
@@ -54,6 +52,37 @@ class Context:
 
     def with_user(self, user: CurrentUser) -> Context:
         return Context(self.db, user)
+
+
+_SERVICE_UOW: type | None = None
+
+
+def _service_unit_of_work() -> type:
+    """The unit of work of a service call: before each flush, every text value set in it is
+    cleaned of NUL and other control characters (``_common.clean_pending_text``), so that no form
+    or import can store what PostgreSQL refuses or the document writers choke on."""
+    global _SERVICE_UOW
+    if _SERVICE_UOW is None:
+        from sqlalchemy import event
+
+        from app.errors import ValidationError
+        from app.services._common import clean_pending_text, refused_control_character
+        from app.store.uow import UnitOfWork
+
+        class ServiceUnitOfWork(UnitOfWork):
+            def __enter__(self) -> UnitOfWork:
+                uow = super().__enter__()
+                event.listen(self.session, "before_flush", clean_pending_text)
+                return uow
+
+            def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+                super().__exit__(exc_type, exc, tb)
+                if exc is not None and refused_control_character(exc):
+                    # a lookup with text no form cleaned (PostgreSQL refuses NUL even to compare)
+                    raise ValidationError("输入的内容含有不可见的控制字符（如 NUL），请删除后重试。") from exc
+
+        _SERVICE_UOW = ServiceUnitOfWork
+    return _SERVICE_UOW
 
 
 def role_names(roles: Iterable[str]) -> str:

@@ -24,7 +24,7 @@ from app.errors import ValidationError
 from app.rules.commands import risk_command
 from app.rules.errors import RuleInputError
 from app.rules.risk import DURATION, SCOPE, URGENCY
-from app.services._common import check_version, get_or_404
+from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.context import Context
 from app.store.models import (
     RISK_INFO_STATUSES,
@@ -354,14 +354,15 @@ def list_info(
             q = q.where(RiskInformation.key_risk.is_(key_risk))
         if status:
             q = q.where(RiskInformation.status == status)
-        if text.strip():
-            like = f"%{text.strip()}%"
+        text = search_text(text)
+        if text:
+            like = like_pattern(text)
             q = q.where(
                 or_(
-                    RiskInformation.title.ilike(like),
-                    RiskInformation.product.ilike(like),
-                    RiskInformation.region.ilike(like),
-                    RiskInformation.description.ilike(like),
+                    RiskInformation.title.ilike(like, escape="\\"),
+                    RiskInformation.product.ilike(like, escape="\\"),
+                    RiskInformation.region.ilike(like, escape="\\"),
+                    RiskInformation.description.ilike(like, escape="\\"),
                 )
             )
         q = q.order_by(RiskInformation.received_date.desc(), RiskInformation.id.desc())
@@ -372,9 +373,10 @@ def sample_choices(ctx: Context, text: str = "", limit: int = 50) -> list[Linked
     """Samples whose number or product contains ``text`` (for linking), newest first."""
     with ctx.uow() as uow:
         q = select(Sample).options(selectinload(Sample.task)).order_by(Sample.id.desc()).limit(limit)
-        if text.strip():
-            like = f"%{text.strip()}%"
-            q = q.where(or_(Sample.number.ilike(like), Sample.product_name.ilike(like)))
+        text = search_text(text)
+        if text:
+            like = like_pattern(text)
+            q = q.where(or_(Sample.number.ilike(like, escape="\\"), Sample.product_name.ilike(like, escape="\\")))
         return [LinkedSample(s.id, s.number, s.product_name, s.task.number) for s in uow.session.scalars(q)]
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.sql.operators import custom_op
 
 from app.errors import ValidationError
 from app.rules import uscc as uscc_rules
+from app.services._common import like_pattern, search_words
 from app.services.context import Context
 from app.store.models import PLACE_TYPES, SAMPLE_STATUSES, Enterprise, MonitoringTask, Sample
 
@@ -74,7 +75,7 @@ class SampleQuery:
     date_to: dt.date | None = None  # sampling date, inclusive
 
     def words(self) -> list[str]:
-        return self.text[:TEXT_MAX].split()
+        return search_words(self.text, TEXT_MAX)  # no NUL or other control character reaches SQL
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,6 @@ class EnterpriseInfo:
 
 
 # ----------------------------------------------------------------------------------- filtering
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _contains(column, pattern: str, postgres: bool) -> ColumnElement[bool]:
     # SQLite's LIKE ignores ASCII case already (and lower() would cost a call per row);
     # PostgreSQL's LIKE does not, ILIKE does.
@@ -149,7 +146,7 @@ def _conditions(query: SampleQuery, postgres: bool) -> list[ColumnElement[bool]]
         conds.append(s.sampling_date <= query.date_to)
     e = Enterprise.__table__.c
     for word in query.words():
-        pattern = f"%{_escape_like(word)}%"
+        pattern = like_pattern(word)
         companies = select(e.id).where(
             or_(_contains(e.name, pattern, postgres), _contains(e.uscc, pattern, postgres))
         )

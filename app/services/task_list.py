@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.sql import Select
 
 from app.errors import ValidationError
+from app.services._common import like_pattern, search_words
 from app.services.context import Context
 from app.services.tasks import TaskInfo, TaskInput
 from app.store.models import MonitoringTask, Sample, Scheme
@@ -50,7 +51,7 @@ class TaskQuery:
     plan_year: int | None = None
 
     def words(self) -> list[str]:
-        return self.text[:TEXT_MAX].split()
+        return search_words(self.text, TEXT_MAX)  # no NUL or other control character reaches SQL
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,6 @@ class TaskRow:
         )
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _is_postgres(ctx: Context) -> bool:
     return getattr(ctx.db, "backend", "sqlite") == "postgresql"
 
@@ -114,7 +111,7 @@ def _conditions(query: TaskQuery, postgres: bool) -> list[ColumnElement[bool]]:
     if query.plan_year is not None:
         conds.append(t.plan_year == query.plan_year)
     for word in query.words():
-        pattern = f"%{_escape_like(word)}%"
+        pattern = like_pattern(word)
         columns = (t.number, t.title, t.issuing_authority, t.product_category)
         if postgres:
             conds.append(or_(*(c.ilike(pattern, escape="\\") for c in columns)))

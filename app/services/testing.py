@@ -23,7 +23,7 @@ from app.rules.calendar import DeadlineResult
 from app.rules.requirements import allows, parse_requirement
 from app.rules.selection import parse_selection_input, select_standards
 from app.rules.standards import StandardCodeError, parse_code, parse_declared
-from app.services._common import check_version, get_or_404
+from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.calendar import calendar_for
 from app.services.catalog import catalog_entries
 from app.services.context import Context
@@ -369,15 +369,14 @@ def general_warnings(session, s: Sample) -> tuple[str, ...]:
 
 # ----------------------------------------------------------------------------------- picker, clock
 def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return like_pattern(text)
 
 
 def find_samples(ctx: Context, text: str = "", *, statuses: tuple[str, ...] | None = None,
                  limit: int = 20) -> list[SampleChoice]:
     """The sample picker: samples whose number (or product name) contains ``text``, an exact number
     first, then by number; at most ``limit``."""
-    text = (text or "").strip()
+    text = search_text(text)
     with ctx.uow() as uow:
         q = select(Sample.id, Sample.number, Sample.product_name, Sample.status, MonitoringTask.number).join(
             MonitoringTask, MonitoringTask.id == Sample.task_id
@@ -626,7 +625,7 @@ def _panel_info(ev: PanelEvaluation, finding: str, sample_number: str = "", prod
 def list_panels(ctx: Context, sample_id: int | None = None, *, text: str = "", limit: int = 1000) -> list[PanelInfo]:
     """Expert panel evaluations, newest first; ``text`` filters on the sample number, product, item,
     a member's name or affiliation."""
-    text = (text or "").strip()
+    text = search_text(text)
     with ctx.uow() as uow:
         q = (
             select(PanelEvaluation, Sample.number, Sample.product_name, ItemResult.judgement, User.display_name)
