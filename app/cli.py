@@ -246,20 +246,43 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from app.store.audit import verify_chain
-    from app.store.uow import UnitOfWork
+    from app.services import integrity
 
     db = _open_db(args)
     try:
-        with UnitOfWork(db, actor=_cli_actor()) as uow:
-            result = verify_chain(uow.session)
+        if args.audit_command == "verify":
+            anchors = None
+            if args.anchor:
+                try:
+                    data = Path(args.anchor).read_bytes()
+                except OSError as exc:
+                    raise UsageError(f"无法读取检查点文件 {args.anchor}：{exc.strerror or exc}") from exc
+                anchors = integrity.read_anchor(data, source=args.anchor)
+            report = integrity.verify_integrity(db, anchors=anchors)
+            for line in report.lines():
+                print(line)
+            return 0 if report.ok else 1
+        if args.audit_command == "checkpoint":
+            from app.services import labkey
+
+            ctx = _cli_context(db)
+            if args.key_password_stdin:
+                labkey.unlock(ctx, _read_secret("签章密钥的密码："))
+            if not args.export_only:
+                cp = integrity.make_checkpoint(ctx, reason="manual")
+                print(f"已签署审计检查点：第 {cp.seq} 条，哈希 {cp.head_hash}")
+            if args.export:
+                from app.documents._io import atomic_write_bytes
+
+                with db.session() as session:
+                    data = integrity.export_checkpoints(session)
+                with _writing(Path(args.export)):
+                    atomic_write_bytes(Path(args.export), data)
+                print(f"已导出检查点到 {args.export}：请保存在本机构数据库以外的地方（另一台电脑、移动介质或邮件）。")
+            return 0
     finally:
         db.dispose()
-    if result.ok:
-        print(f"审计日志完整：共 {result.count} 条记录，哈希链校验通过。")
-        return 0
-    print(f"审计日志被篡改：第 {result.first_bad_seq} 条记录起校验失败：{result.reason}")
-    return 1
+    raise UsageError("请指定 audit 的子命令：verify 或 checkpoint")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -606,7 +629,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 print("正在持续上传到省级系统（按 Ctrl+C 停止）…", file=sys.stderr, flush=True)
                 summary = _until_done(
                     lambda: worker.run_forever(db, gateway, stop, progress=progress, idle_interval=args.idle,
-                                               actor=upload.sync_actor(ctx)),
+                                               actor=upload.sync_actor(ctx),
+                                               after_pass=upload.checkpoint_after_upload(ctx)),
                     stop,
                 )
         finally:
@@ -802,7 +826,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     au = sub.add_parser("audit", help="审计日志")
     aus = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
-    aus.add_parser("verify", help="校验审计日志哈希链")
+    av = aus.add_parser("verify", help="校验审计日志：哈希链、业务数据与日志是否一致、已签名检查点（退出码 0 未发现篡改）")
+    av.add_argument("--anchor", metavar="FILE",
+                    help="同时核对此前导出的检查点文件（audit checkpoint --export）或上传包的 manifest.json")
+    acp = aus.add_parser("checkpoint", help="用实验室签章密钥签署审计日志的链头（检查点）")
+    acp.add_argument("--key-password-stdin", action="store_true",
+                     help="从标准输入读取签章密钥的密码（也可设置 RISKMON_KEY_PASSWORD 或保存在系统密码库）")
+    acp.add_argument("--export", metavar="FILE", help="把全部检查点（含证书）导出到文件，供日后 --anchor 核对")
+    acp.add_argument("--export-only", action="store_true", help="只导出，不签署新的检查点")
     au.set_defaults(func=cmd_audit)
 
     ca = sub.add_parser("calendar", help="工作日日历")

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import Enum, IntEnum, StrEnum
+from typing import Any
 
 from app.rules.calendar import is_on_time  # the one rule of Article 18 ¶1: on or before the day
 
@@ -871,6 +872,9 @@ class PackageManifestData:
     #: what the package carries: ``task`` (a task for upload by hand), ``result`` (one approved
     #: test report), ``notice`` (notices issued after their report) or ``analysis``
     package_kind: str = "task"
+    #: the lab's latest signed audit checkpoint (``app.services.integrity``), so that the
+    #: provincial system holds a copy of it the lab cannot change
+    audit_checkpoint: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         _tuples(self)

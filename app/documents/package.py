@@ -167,7 +167,9 @@ def _manifest(data: PackageManifestData, listing: Mapping[str, tuple[int, str]])
     order = {s.sample_number: i for i, s in enumerate(samples)}
     notes = sorted(enumerate(data.notifications), key=lambda p: (order.get(p[1].sample_number, len(order)), p[0]))
     a = data.analysis
+    extra = {} if data.audit_checkpoint is None else {"audit_checkpoint": dict(data.audit_checkpoint)}
     return {
+        **extra,
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
         "package_kind": data.package_kind,

@@ -183,8 +183,12 @@ Files = dict[str, tuple[bytes, str, int]]  # entry name → (bytes, where they a
 
 def _built(session: Session, manifest: PackageManifestData, files: Files) -> Built:
     """The package, its manifest signed with the lab's key when the lab has one."""
-    from app.documents.package import package_with_recipe
+    from dataclasses import replace
 
+    from app.documents.package import package_with_recipe
+    from app.services.integrity import manifest_checkpoint
+
+    manifest = replace(manifest, audit_checkpoint=manifest_checkpoint(session))
     package, recipe = package_with_recipe(manifest, files, _signer(session))
     return Built(package, recipe.encode())
 

@@ -21,6 +21,7 @@ from app.errors import ValidationError
 from app.resources import project_root, resource_path
 from app.services import (
     catalog,
+    integrity,
     lab,
     lab_assets,
     labkey,
@@ -124,6 +125,7 @@ def load_demo(db, *, samples: int | None = None, actor: str = "demo",
                 abolished=_date(s["abolished"]),
                 items=tuple(catalog.StandardItemInput(**i) for i in s["items"]),
             )
+    integrity.make_checkpoint(admin, reason="demo")  # the first signed head: uploads carry it
             for s in defs["standards"]
         ],
     )
@@ -182,6 +184,7 @@ def _demo_marks(admin: Context, people: dict[str, CurrentUser]) -> None:
     for username, person in people.items():
         path = folder / f"signature-{username}.png"
         if path.is_file() and any(person.has(r) for r in lab_assets.SIGNING_ROLES):
+    integrity.make_checkpoint(admin, reason="demo")  # and the head of the demo lab's history
             lab_assets.save_asset(admin, "signature", path.read_bytes(), user_id=person.id)
 
 

@@ -385,11 +385,23 @@ def sync_once(
         gateway = open_gateway(ctx.db, password=password, session=session, store=store, prompt=prompt)
     try:
         return worker.run_once(
-            ctx.db, gateway, policy=policy, progress=progress, stop=stop, actor=sync_actor(ctx)
+            ctx.db, gateway, policy=policy, progress=progress, stop=stop, actor=sync_actor(ctx),
+            after_pass=checkpoint_after_upload(ctx),
         )
     finally:
         if own:
             gateway.close()
+
+
+def checkpoint_after_upload(ctx: Context) -> Callable[[worker.SyncSummary], None]:
+    """What the worker calls after a pass that sent anything: an audit checkpoint signed with
+    the lab key when it unlocks without asking (``app.services.integrity``)."""
+    from app.services.integrity import checkpoint_if_due
+
+    def after(_summary: worker.SyncSummary) -> None:
+        checkpoint_if_due(ctx.db, actor=sync_actor(ctx), reason="upload")
+
+    return after
 
 
 def sync_actor(ctx: Context) -> str:

@@ -23,7 +23,8 @@ an in-place ``append`` is not seen by SQLAlchemy, so neither the UPDATE nor the 
 
 :func:`verify_chain` re-reads the log in order and names the first entry that is missing or
 does not match its hash. (Removing entries at the very end of the chain cannot be told from a
-shorter history; keep the ``head_hash`` it returns somewhere else to detect that.)
+shorter history; the signed checkpoints of ``app.services.integrity`` detect that.)
+:func:`verify_rows` compares every business row with what its entries add up to.
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import Connection, DateTime, Float, Numeric, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.state import InstanceState
 
-from app.store.models import AUDITED_TABLES, AuditLog, Base
+from app.store.models import AUDITED_TABLES, NON_BUSINESS_COLUMNS, NON_BUSINESS_TABLES, AuditLog, Base
 from app.store.types import utcnow
 
 GENESIS_HASH = "0" * 64
@@ -229,15 +230,20 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     if not changes:
         return
     changes.sort(key=lambda c: (c[0], c[1], c[4]))
-    conn = session.connection()
+    append_entries(session.connection(), actor_of(session), [c[2:] for c in changes])
+
+
+def append_entries(conn: Connection, actor: str, changes: list[tuple[str, str, int, Any, Any]]) -> None:
+    """Append ``(table, action, row_id, before, after)`` entries to the chain, in that order."""
+    if not changes:
+        return
     head = conn.execute(
         select(_audit_table.c.seq, _audit_table.c.hash).order_by(_audit_table.c.seq.desc()).limit(1)
     ).first()
     seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
-    actor = actor_of(session)
     at = utcnow()
     rows = []
-    for _g, _o, table, action, row_id, before, after in changes:
+    for table, action, row_id, before, after in changes:
         seq += 1
         digest = entry_hash(
             prev,
@@ -340,8 +346,12 @@ class VerifyResult:
         return f"审计日志校验失败：第 {self.first_bad_seq} 条审计记录：{self.reason}。"
 
 
-def verify_chain(session: Session, *, batch: int = 2000) -> VerifyResult:
-    """Walk the chain from the first entry and report the first one that does not check out."""
+def verify_chain(session: Session, *, batch: int = 2000, since: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the chain from the first entry and report the first one that does not check out.
+
+    With ``since = (seq, hash)`` (a signed checkpoint) the walk starts after that entry, whose
+    stored hash must still be ``hash``; ``count`` then counts the entries after it.
+    """
     t = _audit_table
     cols = [t.c.seq, t.c.at, t.c.actor, t.c.action, t.c.table_name, t.c.row_id, t.c.before, t.c.after]
     conn = session.connection()
@@ -349,6 +359,19 @@ def verify_chain(session: Session, *, batch: int = 2000) -> VerifyResult:
     prev = GENESIS_HASH
     count = 0
     last = 0
+    if since is not None and since[0] > 0:
+        # the checkpoint's own entry: still there, still the signed hash, and its content still hashes to it
+        r = conn.execute(select(*cols, t.c.prev_hash, t.c.hash).where(t.c.seq == since[0])).first()
+        if r is None:
+            return VerifyResult(False, 0, since[0], "已签名检查点所指的记录缺失（记录被删除）", since[1])
+        try:
+            digest = entry_hash(r.prev_hash, seq=r.seq, at=r.at, actor=r.actor, action=r.action,
+                                table_name=r.table_name, row_id=r.row_id, before=r.before, after=r.after)
+        except (TypeError, ValueError):
+            digest = None
+        if r.hash != since[1] or digest != since[1]:
+            return VerifyResult(False, 0, since[0], "与已签名检查点的哈希不符（日志被改写）", since[1])
+        expected_seq, prev, last = since[0] + 1, since[1], since[0]
     while True:
         rows = conn.execute(
             select(*cols, t.c.prev_hash, t.c.hash).where(t.c.seq > last).order_by(t.c.seq).limit(batch)
@@ -381,3 +404,124 @@ def verify_chain(session: Session, *, batch: int = 2000) -> VerifyResult:
             expected_seq += 1
             last = r.seq
     return VerifyResult(True, count, None, None, prev)
+
+
+# --------------------------------------------------------------------------------------------
+# Business rows against the log
+# --------------------------------------------------------------------------------------------
+
+#: Business tables: every audited table except the few that are not records (README,
+#: "Reliability"). Their rows must be exactly what the log's entries add up to.
+BUSINESS_TABLES = tuple(
+    t.name for t in Base.metadata.sorted_tables if t.name in AUDITED_TABLES and t.name not in NON_BUSINESS_TABLES
+)
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class RowMismatch:
+    """A business row that is not what the audit log says it is."""
+
+    table: str
+    row_id: int
+    kind: str  # "edited" (columns differ), "unlogged" (row not in the log), "deleted" (row gone)
+    fields: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        where = f"表 {self.table} 第 {self.row_id} 行"
+        if self.kind == "edited":
+            return f"{where}：字段 {'、'.join(self.fields)} 与审计日志记录的值不符（被直接修改）"
+        if self.kind == "unlogged":
+            return f"{where}：审计日志中没有这一行的新增记录（被直接插入）"
+        return f"{where}：审计日志记录该行存在，但数据库中已没有（被直接删除）"
+
+
+def _same(column: Any, logged: Any, current: Any) -> bool:
+    if logged == current:
+        return True
+    if logged is None or current is None:
+        return False
+    try:
+        if isinstance(column.type, Numeric | Float):
+            return Decimal(str(logged)) == Decimal(str(current))
+        if isinstance(column.type, DateTime):
+            return datetime.fromisoformat(str(logged)) == datetime.fromisoformat(str(current))
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+    return False
+
+
+def _images(conn: Connection, table: str) -> dict[int, dict[str, Any]]:
+    """Each row of ``table`` as the log's entries add up to (insert, then updates; deletes drop)."""
+    t = _audit_table
+    images: dict[int, dict[str, Any]] = {}
+    result = conn.execute(
+        select(t.c.action, t.c.row_id, t.c.after).where(t.c.table_name == table).order_by(t.c.seq)
+    )
+    for action, row_id, after in result:
+        if action == "insert":
+            images[row_id] = dict(after or {})
+        elif action == "update":
+            images.setdefault(row_id, {}).update(after or {})
+        else:
+            images.pop(row_id, None)
+    return images
+
+
+def _table_differences(conn: Connection, table: str) -> list[tuple[RowMismatch, dict[str, Any], dict[str, Any]]]:
+    """(mismatch, what the log says, what the row holds) for each row of ``table`` that differs."""
+    tbl = Base.metadata.tables[table]
+    skip = NON_BUSINESS_COLUMNS.get(table, frozenset())
+    images = _images(conn, table)
+    found: list[tuple[RowMismatch, dict[str, Any], dict[str, Any]]] = []
+    for row in conn.execute(select(tbl).order_by(tbl.c.id)).mappings():
+        row_id = int(row["id"])
+        current = {c.name: _recorded(table, c.name, row[c.name]) for c in tbl.columns}
+        image = images.pop(row_id, None)
+        if image is None:
+            found.append((RowMismatch(table, row_id, "unlogged"), {}, current))
+            continue
+        fields = tuple(
+            c.name
+            for c in tbl.columns
+            if c.name not in skip and not _same(c, image.get(c.name, _MISSING), current[c.name])
+        )
+        if fields:
+            logged = {f: image.get(f) for f in fields}
+            found.append((RowMismatch(table, row_id, "edited", fields), logged, {f: current[f] for f in fields}))
+    for row_id, image in sorted(images.items()):
+        found.append((RowMismatch(table, row_id, "deleted"), image, {}))
+    return found
+
+
+def verify_rows(session: Session, *, limit: int = 50) -> list[RowMismatch]:
+    """Business rows whose current state is not their latest audit after-image (at most ``limit``)."""
+    conn = session.connection()
+    out: list[RowMismatch] = []
+    for table in BUSINESS_TABLES:
+        out.extend(m for m, _l, _c in _table_differences(conn, table))
+        if len(out) >= limit:
+            return out[:limit]
+    return out
+
+
+def record_unlogged_changes(conn: Connection, actor: str) -> int:
+    """Append entries for every business row the log does not account for; returns how many.
+
+    A migration changes rows without the session (new columns with defaults, data steps): this
+    records what it did, as ``actor`` (``migration:<revision>``), so the log and the tables agree
+    again and the change itself is in the chain. Only schema upgrades call it.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    changes: list[tuple[str, str, int, Any, Any]] = []
+    for table in BUSINESS_TABLES:
+        for mismatch, logged, current in _table_differences(conn, table):
+            if mismatch.kind == "unlogged":
+                changes.append((table, "insert", mismatch.row_id, None, current))
+            elif mismatch.kind == "edited":
+                changes.append((table, "update", mismatch.row_id, logged, current))
+            else:
+                changes.append((table, "delete", mismatch.row_id, logged, None))
+    append_entries(conn, actor, changes)
+    return len(changes)

@@ -365,13 +365,32 @@ def run_once(
     progress: Callable[[ItemOutcome], None] | None = None,
     actor: str = DEFAULT_ACTOR,
     rng: random.Random | None = None,
+    after_pass: Callable[[SyncSummary], None] | None = None,
 ) -> SyncSummary:
     """One pass over the items due at the start of the pass; each is attempted at most once.
 
     ``now`` fixes the clock (a datetime) or supplies it (a callable); ``stop()`` is polled
     between items (a stop hands the remaining claimed items back untouched); ``progress`` is
-    called once per item with its outcome.
+    called once per item with its outcome; ``after_pass(summary)`` once after a pass that
+    attempted anything (the services sign an audit checkpoint there).
     """
+    summary = _run_once(db, gateway, now=now, stop=stop, policy=policy, progress=progress, actor=actor, rng=rng)
+    if after_pass is not None and summary.claimed:
+        after_pass(summary)
+    return summary
+
+
+def _run_once(
+    db: Any,
+    gateway: Gateway,
+    *,
+    now: datetime | Callable[[], datetime] | None,
+    stop: Callable[[], bool] | None,
+    policy: RetryPolicy | None,
+    progress: Callable[[ItemOutcome], None] | None,
+    actor: str,
+    rng: random.Random | None,
+) -> SyncSummary:
     policy = policy or RetryPolicy()
     clock = _now_fn(now)
     stop = stop or (lambda: False)
@@ -514,6 +533,7 @@ def run_forever(
     on_summary: Callable[[SyncSummary], None] | None = None,
     progress: Callable[[ItemOutcome], None] | None = None,
     actor: str = DEFAULT_ACTOR,
+    after_pass: Callable[[SyncSummary], None] | None = None,
 ) -> SyncSummary:
     """Run passes until ``stop_event`` is set; sleep until the next item is due (at most
     ``idle_interval``) or ``wake_event`` is set (e.g. right after something was queued).
@@ -524,7 +544,8 @@ def run_forever(
     policy = policy or RetryPolicy()
     totals = SyncSummary()
     while not stop_event.is_set():
-        summary = run_once(db, gateway, stop=stop_event.is_set, policy=policy, progress=progress, actor=actor)
+        summary = run_once(db, gateway, stop=stop_event.is_set, policy=policy, progress=progress, actor=actor,
+                           after_pass=after_pass)
         totals.merge(summary)
         if on_summary is not None and (summary.claimed or summary.stopped):
             on_summary(summary)
@@ -567,6 +588,7 @@ def drain(
     policy: RetryPolicy | None = None,
     stop: Callable[[], bool] | None = None,
     actor: str = DEFAULT_ACTOR,
+    after_pass: Callable[[SyncSummary], None] | None = None,
 ) -> SyncSummary:
     """Run passes until nothing is scheduled any more (every item accepted, rejected, exported
     or cancelled), the deadline passes, or a credentials problem stops it."""
@@ -575,7 +597,7 @@ def drain(
     deadline = time.monotonic() + timeout
     totals = SyncSummary()
     while time.monotonic() < deadline and not stop():
-        summary = run_once(db, gateway, stop=stop, policy=policy, actor=actor)
+        summary = run_once(db, gateway, stop=stop, policy=policy, actor=actor, after_pass=after_pass)
         totals.merge(summary)
         if summary.credentials_problem:
             break

@@ -91,11 +91,23 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
         if screenshot is not None:
             return _screenshot(app, window, screenshot, page)
         window.show()
+        _daily_checkpoint(ctx)
         return app.exec()
     finally:
         if lock is not None:
             lock.release()
         db.dispose()
+
+
+def _daily_checkpoint(ctx) -> None:
+    """Once a day, sign the audit chain's head with the lab key if it unlocks without asking; on
+    a thread of its own (no Qt there), never in the way of the work."""
+    import threading
+
+    from app.services.integrity import checkpoint_if_due
+
+    threading.Thread(target=checkpoint_if_due, args=(ctx.db,),
+                     kwargs={"actor": ctx.user.username, "reason": "daily"}, daemon=True).start()
 
 
 def _load_demo_and_sign_in(db):

@@ -123,6 +123,7 @@ class SyncRunner(QObject):
                 on_summary=lambda s: self._emit(self.summary, s),
                 progress=lambda o: self._emit(self.item, o),
                 actor=upload.sync_actor(self.ctx),
+                after_pass=upload.checkpoint_after_upload(self.ctx),
             )
         except RiskmonError as exc:
             self._emit(self.failed, exc)

@@ -91,7 +91,10 @@ def ready_task(lab) -> tuple[int, int]:
 
 
 def audit_ok(db) -> bool:
-    from app.store.audit import verify_chain
+    """The chain holds and every business row is what the log says (nothing written around it)."""
+    from app.store.audit import verify_chain, verify_rows
 
     with UnitOfWork(db, actor="test") as uow:
+        rows = verify_rows(uow.session)
+        assert not rows, [m.message() for m in rows]
         return verify_chain(uow.session).ok

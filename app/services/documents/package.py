@@ -157,6 +157,8 @@ def package_parts(session: Session, task_id: int
                               _stored(session, Notification, n.id, f"告知书 {n.document_number} "))
             entries.append(notice_entry(n, s.number, nname, tz))
             stamps.extend(t for t in (aware(n.issued_at),) if t is not None)
+    from app.services.integrity import manifest_checkpoint
+
     analysis = None
     a = approved_analysis(session, task.id)
     if a is not None and a.file_sha256:
@@ -172,6 +174,7 @@ def package_parts(session: Session, task_id: int
     manifest = PackageManifestData(
         lab=_lab(session), task=package_task(task), samples=tuple(samples), notifications=tuple(entries),
         analysis=analysis, created_at=max(stamps) if stamps else None, package_kind="task",
+        audit_checkpoint=manifest_checkpoint(session),
     )
     return manifest, listing, PackageContents(tuple(s.sample_number for s in samples), len(entries),
                                               analysis is not None)

@@ -43,6 +43,7 @@ from app.ui.application import LANGUAGES, settings, ui_language
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
 from app.ui.ops import bus, run_op
+from app.ui.pages.settings_audit import AuditTab
 from app.ui.pages.settings_key import SigningKeyTab
 from app.ui.pages.settings_marks import MarksTab
 from app.ui.pages.tasks import fill_table, make_table, select_id, selected_id
@@ -330,6 +331,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._provincial_tab(), self.tr("Provincial system"))
         self.key_tab = SigningKeyTab(ctx)
         self.tabs.addTab(self.key_tab, self.tr("Signing key"))
+        self.audit_tab = AuditTab(ctx)
+        self.tabs.addTab(self.audit_tab, self.tr("Audit and integrity"))
         self.tabs.addTab(self._language_tab(), self.tr("Language"))
         self.tabs.setCurrentIndex(int(settings().value("settings/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda i: settings().setValue("settings/tab", i))
