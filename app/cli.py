@@ -367,7 +367,9 @@ def _writing(path: Path):
         try:
             yield
         except OSError as exc:
-            raise UsageError(f"无法写入 {path}：{exc.strerror or exc}") from None
+            from app.documents._io import output_error
+
+            raise output_error(exc, path) from None
 
     return guard()
 

@@ -58,3 +58,13 @@ class DatabaseError(RiskmonError):
 
 class AlreadyRunningError(DatabaseError):
     """Another Riskmon window already uses the same SQLite file on this machine."""
+
+
+class OutputError(RiskmonError):
+    """A file could not be written where the user asked (nothing was written there): the target
+    is not a regular file, or the file system refused (no permission, disk full, …). ``path`` is
+    the file as the user named it."""
+
+    def __init__(self, message: str, *, path: object = None, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.path = path

@@ -98,6 +98,59 @@ def test_backup_is_a_consistent_copy(demo_home: Path, tmp_path: Path):
         assert conn.execute("SELECT count(*) FROM samples").fetchone()[0] == 10
 
 
+@pytest.fixture
+def dev_full():
+    """``/dev/full``, put back as the device it is should a broken writer replace it (as root)."""
+    import stat
+
+    path = Path("/dev/full")
+    if os.name != "posix" or not path.exists() or not stat.S_ISCHR(path.stat().st_mode):
+        pytest.skip("no /dev/full here")
+    yield path
+    if not stat.S_ISCHR(os.lstat(path).st_mode) and os.geteuid() == 0:
+        path.unlink()
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        os.chmod(path, 0o666)
+
+
+def test_outputs_that_are_not_regular_files_are_refused_in_one_line(demo_home: Path, tmp_path: Path, dev_full: Path):
+    import stat
+
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    cases = [
+        (["ledger", "--task", "HBFX-2026-DQ-01", "--out", str(dev_full)], "不是普通文件（设备）"),
+        (["ledger", "--task", "HBFX-2026-DQ-01", "--out", "/proc/self/ledger.xlsx"], "/proc/self"),
+        (["template", "sampling", "--out", str(fifo)], "不是普通文件（命名管道）"),
+        (["report", "analysis", "--task", "HBFX-2026-DQ-01", "--out", str(tmp_path)], "是文件夹"),
+        (["db", "backup", "--out", str(dev_full)], "不是普通文件（设备）"),
+    ]
+    for args, needle in cases:
+        proc = run(demo_home, *args)
+        assert_clean_failure(proc, needle)
+        assert "Exception ignored" not in proc.stderr and "Error" not in proc.stderr, proc.stderr
+    assert stat.S_ISCHR(os.lstat(dev_full).st_mode)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.xlsx"]
+
+
+def test_outputs_follow_the_umask_and_links(demo_home: Path, tmp_path: Path):
+    import stat
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    link = tmp_path / "ledger.xlsx"
+    link.symlink_to(shared / "台账.xlsx")
+    old = os.umask(0o027)
+    try:
+        proc = run(demo_home, "ledger", "--task", "HBFX-2026-DQ-01", "--out", str(link))
+    finally:
+        os.umask(old)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and (shared / "台账.xlsx").read_bytes().startswith(b"PK")
+    assert stat.S_IMODE((shared / "台账.xlsx").stat().st_mode) == 0o640
+
+
 def test_demo_refuses_a_database_with_data(demo_home: Path):
     assert_clean_failure(run(demo_home, "demo"), "空数据库")
 

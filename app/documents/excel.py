@@ -12,6 +12,7 @@ example sheet (示例); only the data sheet is read back.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from app.documents._io import atomic_write_with
+from app.documents._io import atomic_write_with, output_target
 from app.documents.data import Judgement, LedgerRow, PlaceType, TestReportData
 from app.errors import ValidationError
 from app.rules.requirements import Requirement
@@ -804,6 +805,7 @@ def write_rows(path: str | Path, sheet: str, headers: Sequence[str], rows: Itera
     ``for_print``: an autofilter on the header row, the header row repeated on every printed page,
     landscape A4 fitted to the page width, 第 x 页 共 y 页 in the footer. ``confidential``: every
     printed page headed 内部资料 注意保密 (Article 8)."""
+    output_target(path)  # a device, a folder, … is refused before any row is written
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
     ws.freeze_panes = "A2"
@@ -847,7 +849,25 @@ def write_rows(path: str | Path, sheet: str, headers: Sequence[str], rows: Itera
             ws.append(list(values))
     if for_print:  # written after the rows: the streamed sheet's filter covers every one of them
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
-    return atomic_write_with(path, wb.save)
+    try:
+        return atomic_write_with(path, wb.save)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """Close a streamed (write-only) workbook that could not be saved: its sheets' XML streams are
+    finished and their temporary files removed now, so that nothing is printed ("Exception ignored
+    in …") when they are garbage-collected later."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cleanup()
 
 
 LEDGER_HEADERS = (

@@ -293,21 +293,22 @@ class Database:
             raise DatabaseError("内存数据库无法备份。")
         if out.resolve() == src_path.resolve():
             raise DatabaseError("备份文件不能与数据库文件相同。")
-        tmp = out.with_name(out.name + ".part")
+        from app.documents._io import atomic_path, no_space_message  # the one file writer (stdlib only)
+
         try:
-            src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
-            try:
-                dst = sqlite3.connect(tmp)
+            with atomic_path(out) as tmp:  # regular files only, through links, the umask; .part removed on failure
+                src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
                 try:
-                    src.backup(dst)
+                    dst = sqlite3.connect(tmp)
+                    try:
+                        src.backup(dst)
+                    finally:
+                        dst.close()
                 finally:
-                    dst.close()
-            finally:
-                src.close()
-            os.replace(tmp, out)
-        except (sqlite3.Error, OSError) as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+                    src.close()
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+                raise DatabaseError(no_space_message(out.parent)) from exc
             raise DatabaseError(f"备份数据库到 {out} 失败：{exc}") from exc
         return out
 
@@ -322,22 +323,23 @@ class Database:
         if url.password:
             env["PGPASSWORD"] = str(url.password)
         libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-        tmp = out.with_name(out.name + ".part")
-        try:
-            proc = subprocess.run(
-                [exe, "--format=custom", f"--file={tmp}", f"--dbname={libpq}"],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=3600,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise DatabaseError(f"运行 pg_dump 失败：{exc}") from exc
-        if proc.returncode != 0:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise DatabaseError(f"pg_dump 备份失败：{proc.stderr.strip()[:500]}")
-        os.replace(tmp, out)
+        from app.documents._io import atomic_path, no_space_message  # the one file writer (stdlib only)
+
+        with atomic_path(out) as tmp:  # regular files only, through links, the umask; removed on failure
+            try:
+                proc = subprocess.run(
+                    [exe, "--format=custom", f"--file={tmp}", f"--dbname={libpq}"],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=3600,
+                )
+            except (OSError, subprocess.SubprocessError) as exc:
+                raise DatabaseError(f"运行 pg_dump 失败：{exc}") from exc
+            if proc.returncode != 0:
+                if "No space left on device" in proc.stderr or "Disk quota exceeded" in proc.stderr:
+                    raise DatabaseError(no_space_message(out.parent))
+                raise DatabaseError(f"pg_dump 备份失败：{proc.stderr.strip()[:500]}")
         return out
 
 

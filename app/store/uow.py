@@ -17,6 +17,7 @@ Database errors leave as :mod:`app.errors` exceptions with a Chinese message:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +108,7 @@ class UnitOfWork:
         finally:
             session.close()
         if isinstance(exc, sa_exc.SQLAlchemyError):
-            translated = translate_error(exc)
+            translated = translate_error(exc, self.db)
             if translated is not None:
                 raise translated from exc
 
@@ -116,7 +117,7 @@ class UnitOfWork:
             self.session.commit()
         except sa_exc.SQLAlchemyError as exc:
             self._rollback_quietly()
-            translated = translate_error(exc)
+            translated = translate_error(exc, self.db)
             if translated is None:
                 raise
             raise translated from exc
@@ -128,7 +129,7 @@ class UnitOfWork:
             self.session.flush()
         except sa_exc.SQLAlchemyError as exc:
             self._rollback_quietly()
-            translated = translate_error(exc)
+            translated = translate_error(exc, self.db)
             if translated is None:
                 raise
             raise translated from exc
@@ -152,8 +153,9 @@ _SQLITE_NOT_NULL = re.compile(r"NOT NULL constraint failed: (\w+)\.(\w+)")
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
 
 
-def translate_error(exc: BaseException) -> RiskmonError | None:
-    """The user-facing error for a SQLAlchemy exception, or None when it is a bug."""
+def translate_error(exc: BaseException, db: Database | None = None) -> RiskmonError | None:
+    """The user-facing error for a SQLAlchemy exception, or None when it is a bug. ``db`` (when
+    given) lets a full disk name the folder of the SQLite file."""
     if isinstance(exc, RiskmonError):
         return exc
     if isinstance(exc, StaleDataError):
@@ -169,10 +171,28 @@ def translate_error(exc: BaseException) -> RiskmonError | None:
         low = text.lower()
         if "locked" in low or "busy" in low:
             return DatabaseError("数据库正忙（被其他程序或窗口锁定），请稍后重试。")
+        if _disk_full(orig, low, sqlstate):  # not a network problem: say so before the catch-all below
+            return _disk_full_error(db)
         if exc.connection_invalidated or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
             return DatabaseError(f"数据库连接失败或已中断：{text}。请检查网络和数据库服务器后重试。")
         return None
     return None
+
+
+def _disk_full(orig: object, low: str, sqlstate: str | None) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full"), PostgreSQL's disk_full (53100), ENOSPC."""
+    return (getattr(orig, "sqlite_errorcode", None) == 13 or sqlstate == "53100" or "disk is full" in low
+            or "no space left on device" in low or "disk quota exceeded" in low)
+
+
+def _disk_full_error(db: Database | None) -> DatabaseError:
+    path = getattr(db, "sqlite_path", None) if db is not None else None
+    if path is not None:
+        return DatabaseError(f"磁盘空间不足：数据库所在的文件夹 {Path(path).resolve().parent} 所在磁盘已满，"
+                             "本次操作未保存。请清理磁盘空间后重试。")
+    if db is not None and getattr(db, "is_sqlite", False):
+        return DatabaseError("磁盘空间不足：临时文件所在的磁盘已满，本次操作未保存。请清理磁盘空间后重试。")
+    return DatabaseError("数据库服务器磁盘空间不足，本次操作未保存。请联系数据库管理员清理空间后重试。")
 
 
 def _integrity_error(exc: sa_exc.IntegrityError) -> RiskmonError:

@@ -24,7 +24,6 @@ import ipaddress
 import json
 import os
 import ssl
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import quote, urlsplit
 
-from app.errors import RiskmonError, ValidationError
+from app.errors import OutputError, RiskmonError, ValidationError
 from app.sync import mapping
 
 PasswordProvider = Callable[[], "str | None"]
@@ -547,31 +546,12 @@ def _safe_name(text: str) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, fsync and rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable where the platform allows it
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    """Write ``data`` to ``path`` through the one file writer (:mod:`app.documents._io`): a temporary
+    file in the same folder, fsync and rename; regular files only, the user's umask; a file-system
+    error is an :class:`~app.errors.OutputError` whose message names the file or folder."""
+    from app.documents._io import atomic_write_bytes
+
+    atomic_write_bytes(path, data)
 
 
 class FolderGateway:
@@ -635,6 +615,8 @@ class FolderGateway:
             write_atomically(
                 self._record_path(path), json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
             )
+        except OutputError as exc:  # disk full, no permission, …: the writer's message names the folder
+            raise PermanentError(f"无法写入导出文件夹：{exc.message}") from exc
         except OSError as exc:
             raise PermanentError(f"无法写入导出文件夹 {self.folder}：{exc.strerror or exc}") from exc
         return Receipt(None, idempotency_key, None, status="exported", path=path)

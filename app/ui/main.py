@@ -129,9 +129,16 @@ def _screenshot(app, window, out: Path, page: str | None) -> int:
         app.processEvents()
         ops.wait_idle(30)
     app.processEvents()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out), "PNG"):
-        raise RiskmonError(f"无法保存截图：{out}")
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from app.documents._io import atomic_write_bytes
+
+    png = QByteArray()
+    buffer = QBuffer(png)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not window.grab().save(buffer, "PNG"):
+        raise RiskmonError(f"无法生成截图：{out}")
+    buffer.close()
+    atomic_write_bytes(Path(out), bytes(png))  # the one file writer: regular files only, the umask
     window.close()
     return 0

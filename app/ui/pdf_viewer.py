@@ -268,6 +268,9 @@ class PdfViewer(QWidget):
 
         try:
             atomic_write_bytes(path, self._data)
+        except RiskmonError as exc:  # not a regular file, no permission, disk full: the writer's message
+            show_error(self, exc)
+            return None
         except OSError as exc:
             show_error(self, RiskmonError(self.tr("Could not write %1: %2").replace("%1", str(path))
                                           .replace("%2", exc.strerror or str(exc))))

@@ -574,9 +574,15 @@ class AttachmentsBox(QGroupBox):
         if not isValid(self):
             return
         filename, content = result
+        from app.documents._io import atomic_write_bytes
+
         folder = Path(tempfile.mkdtemp(prefix="riskmon-attachment-"))
         path = folder / Path(filename).name
-        path.write_bytes(content)
+        try:
+            atomic_write_bytes(path, content)
+        except RiskmonError as exc:  # disk full, …: one clear message, no traceback
+            show_error(self, exc)
+            return
         self.open_file(path)
 
     def open_file(self, path: Path) -> None:
