@@ -49,16 +49,53 @@ def _paths(args: argparse.Namespace):
     return config.resolve(args.home, args.database_url)
 
 
+#: Commands that only read the database: they also work on a SQLite file (or data folder) this user
+#: may not write, which is then opened read-only. (command, subcommand); None: every subcommand.
+_READ_ONLY_COMMANDS = frozenset({
+    ("db", "upgrade"),  # nothing to do on a current database; an upgrade says it cannot write
+    ("db", "backup"), ("db", "current"), ("user", "list"), ("audit", "verify"), ("calendar", "show"),
+    ("rules", None), ("verify-package", None), ("verify-report", None), ("lab", "key"),
+    ("report", "test"), ("report", "analysis"), ("report", "monthly"), ("ledger", None), ("export-package", None),
+})
+
+
+def _only_reads(args: argparse.Namespace) -> bool:
+    command = getattr(args, "command", None)
+    sub = next((getattr(args, a) for a in ("db_command", "user_command", "audit_command", "calendar_command",
+                                           "lab_command", "report_kind") if getattr(args, a, None)), None)
+    if command == "sync":
+        return bool(getattr(args, "list", False))
+    return (command, None) in _READ_ONLY_COMMANDS or (command, sub) in _READ_ONLY_COMMANDS
+
+
 def _open_db(args: argparse.Namespace, *, upgrade: bool = False, check: bool = True):
-    """Open the configured database; with ``upgrade`` migrate it to the current schema first."""
+    """Open the configured database; with ``upgrade`` migrate it to the current schema first.
+
+    What the user should know about it (a relative ``sqlite:///`` path, a read-only folder, an
+    upgrade found cut off and resolved) goes to stderr. A relative SQLite path that does not exist
+    is refused unless the command is ``db upgrade``; a read-only database is refused up front by
+    commands that write (see ``_READ_ONLY_COMMANDS``).
+    """
     from app.store.db import bootstrap
 
     paths = _paths(args)
-    db = bootstrap(paths.database_url, home=paths.home)
-    if upgrade:
-        db.upgrade()
-    elif check:
-        db.check_schema()
+    creating = getattr(args, "command", None) == "db" and getattr(args, "db_command", None) == "upgrade"
+    db = bootstrap(paths.database_url, home=paths.home, new_relative_ok=creating)
+    try:
+        for notice in db.notices:
+            print(f"riskmon: {notice}", file=sys.stderr)
+        if not _only_reads(args):
+            db.require_writable()
+        if upgrade:
+            told = len(db.notices)
+            db.upgrade()
+            for notice in db.notices[told:]:
+                print(f"riskmon: {notice}", file=sys.stderr)
+        elif check:
+            db.check_schema()
+    except BaseException:
+        db.dispose()
+        raise
     return db
 
 

@@ -90,7 +90,19 @@ def _working_days_before(cal, day: dt.date, n: int) -> dt.date:
 
 def load_demo(db, *, samples: int | None = None, actor: str = "demo",
               progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> DemoSummary:
-    """Load the demo lab into an empty database."""
+    """Load the demo lab into an empty database: all of it or nothing.
+
+    Every step goes through the services as usual, but inside one transaction
+    (:meth:`~app.store.db.Database.one_transaction`): a load cut off (an error, Ctrl+C, the
+    process killed) leaves the database as empty as it was, so ``riskmon demo`` can simply be
+    run again.
+    """
+    with db.one_transaction() as tx:
+        return _load(tx, samples=samples, actor=actor, progress=progress, today=today)
+
+
+def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int], None] | None,
+          today: dt.date | None) -> DemoSummary:
     if not _is_empty(db):
         raise ValidationError("数据库中已有用户或任务：演示数据只能载入新建的空数据库（可用 --home 指定另一个数据目录）。")
     today = today or dt.date.today()
@@ -113,6 +125,7 @@ def load_demo(db, *, samples: int | None = None, actor: str = "demo",
     with UnitOfWork(db, actor=actor) as uow:
         labkey.create_demo_key(uow.session, defs["lab"]["name"], defs["lab"].get("cma_number", ""))
         uow.commit()
+    integrity.make_checkpoint(admin, reason="demo")  # the first signed head: uploads carry it
 
     # standards catalog
     catalog.import_standards(
@@ -125,7 +138,6 @@ def load_demo(db, *, samples: int | None = None, actor: str = "demo",
                 abolished=_date(s["abolished"]),
                 items=tuple(catalog.StandardItemInput(**i) for i in s["items"]),
             )
-    integrity.make_checkpoint(admin, reason="demo")  # the first signed head: uploads carry it
             for s in defs["standards"]
         ],
     )
@@ -172,6 +184,7 @@ def load_demo(db, *, samples: int | None = None, actor: str = "demo",
     generated = 0
     if samples:
         generated = _generate(defs, tech, task_ids, samples, today, rng, progress)
+    integrity.make_checkpoint(admin, reason="demo")  # and the head of the demo lab's history
     return DemoSummary(len(defs["tasks"]), count + generated, generated, tuple(u["username"] for u in defs["users"]))
 
 
@@ -184,7 +197,6 @@ def _demo_marks(admin: Context, people: dict[str, CurrentUser]) -> None:
     for username, person in people.items():
         path = folder / f"signature-{username}.png"
         if path.is_file() and any(person.has(r) for r in lab_assets.SIGNING_ROLES):
-    integrity.make_checkpoint(admin, reason="demo")  # and the head of the demo lab's history
             lab_assets.save_asset(admin, "signature", path.read_bytes(), user_id=person.id)
 
 

@@ -7,18 +7,30 @@ Nothing here runs at import: callers build a :class:`Database` with :func:`boots
 * PostgreSQL (several workstations, ``RISKMON_DATABASE_URL`` read by the caller): a short
   connect timeout so a server that is down fails fast with a clear message.
 
-Schema changes go through Alembic only (``db/``); :meth:`Database.upgrade` backs an existing
-SQLite file up under ``home/backups/`` before it migrates it, and puts the backup back if the
-migration fails. On PostgreSQL the migration runs in one transaction.
+Schema changes go through Alembic only (``db/``). :meth:`Database.upgrade` migrates in one
+transaction on both backends: on SQLite through a connection of its own on which the driver opens
+no transaction by itself and the engine emits ``BEGIN IMMEDIATE`` (SQLAlchemy's recipe for
+transactional DDL with pysqlite, see :func:`_sqlite_transaction_engine`), so a ``CREATE TABLE``
+is undone with the rest when the migration fails or the process is killed. An existing SQLite
+file is also copied to ``home/backups/`` first, and a marker ``riskmon.db.upgrading`` next to it
+says a migration is under way: found at the next start, it is checked (and the backup put back if
+the file is not as before) and removed.
+
+A SQLite file in a folder (or a file) this user may not write is opened read-only: reading works,
+writing fails with a message that says so (:meth:`Database.require_writable`). A relative path in
+an explicit ``sqlite:///name.db`` URL opens an existing file (with a notice naming the absolute
+path) but creates none unless the caller allows it (``riskmon db upgrade``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,11 +49,13 @@ if TYPE_CHECKING:
 
 DB_FILENAME = "riskmon.db"
 BACKUP_DIRNAME = "backups"
+UPGRADE_MARKER_SUFFIX = ".upgrading"  # riskmon.db.upgrading: a migration of riskmon.db is under way
 SQLITE_BUSY_TIMEOUT_S = 10
 PG_CONNECT_TIMEOUT_S = 5
 _PG_MIGRATION_LOCK = 0x52_49_53_4B_4D_4F_4E_01  # "RISKMON" + 1: serialises concurrent upgrades
 
 SchemaState = Literal["missing", "behind", "current", "newer"]
+SqliteMode = Literal["rw", "ro", "immutable"]
 
 
 def default_home() -> Path:
@@ -110,11 +124,19 @@ class SchemaStatus:
 class Database:
     """One database: its engine, session factory, and maintenance operations."""
 
-    def __init__(self, engine: Engine, *, home: Path) -> None:
+    def __init__(self, engine: Engine, *, home: Path, sqlite_mode: SqliteMode = "rw",
+                 read_only_reason: str = "") -> None:
         self.engine = engine
         self.url: URL = engine.url
         self.home = home
         self.backend: str = engine.dialect.name  # "sqlite" or "postgresql"
+        #: "ro"/"immutable": a SQLite file this user may not write, opened read-only
+        self.sqlite_mode: SqliteMode = sqlite_mode
+        #: why (in Chinese, e.g. "数据文件夹 … 只读"), when read-only
+        self.read_only_reason = read_only_reason
+        #: things the user should be told about opening this database (one Chinese line each):
+        #: a relative path, a read-only folder, an interrupted upgrade found and resolved
+        self.notices: list[str] = []
         self.session_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
         from app.store import audit  # registers the audit listeners on Session
 
@@ -133,6 +155,18 @@ class Database:
             return None
         return Path(self.url.database)
 
+    @property
+    def read_only(self) -> bool:
+        return self.sqlite_mode != "rw"
+
+    def require_writable(self, what: str = "保存更改") -> None:
+        """Raise DatabaseError (saying why) when this database was opened read-only."""
+        if self.read_only:
+            raise DatabaseError(
+                f"{self.read_only_reason}，数据库只能以只读方式打开，无法{what}：请检查文件夹和文件的写权限，"
+                "或把数据文件夹复制到可写的位置后再操作。"
+            )
+
     def session(self) -> Session:
         """A new session (use :class:`app.store.uow.UnitOfWork` in use cases)."""
         return self.session_factory()
@@ -146,6 +180,50 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+    @contextlib.contextmanager
+    def one_transaction(self) -> Iterator[Database]:
+        """This database as seen from one transaction: every unit of work on the view it yields
+        joins that transaction (its own commit only releases a savepoint), and the whole is
+        committed when the ``with`` block ends, or rolled back if it raises or the process dies.
+
+        For work that must be all or nothing although it goes through many use cases (loading
+        the demo lab). A SQLite file is written through a connection of
+        :func:`_sqlite_transaction_engine` (``BEGIN IMMEDIATE``, real savepoints): other
+        processes may read meanwhile; writers wait.
+        """
+        from app.store import audit
+
+        self.require_writable()
+        own = self.sqlite_path is not None
+        engine = _sqlite_transaction_engine(self.url, foreign_keys=True) if own else self.engine
+        try:
+            try:
+                conn = engine.connect()
+                trans = conn.begin()
+            except sa_exc.DBAPIError as exc:
+                raise _connection_error(self.url, exc) from exc
+            try:
+                view = Database.__new__(Database)
+                view.__dict__.update(self.__dict__)
+                view.notices = []
+                view.session_factory = sessionmaker(
+                    bind=conn, expire_on_commit=False, autoflush=True, join_transaction_mode="create_savepoint"
+                )
+                audit.install(view.session_factory)
+                yield view
+                try:
+                    trans.commit()
+                except sa_exc.DBAPIError as exc:
+                    raise _connection_error(self.url, exc) from exc
+            finally:
+                with contextlib.suppress(sa_exc.SQLAlchemyError):
+                    if trans.is_active:
+                        trans.rollback()
+                    conn.close()
+        finally:
+            if own:
+                engine.dispose()
 
     def __repr__(self) -> str:
         return f"<Database {_describe(self.url)}>"
@@ -199,57 +277,179 @@ class Database:
         )
 
     def upgrade(self) -> Path | None:
-        """Migrate to the newest schema. Returns the backup made first (SQLite only), if any.
+        """Migrate to the newest schema. Returns the backup made first (SQLite file only), if any.
 
-        A SQLite file that already holds an older schema is copied to ``home/backups/`` first
-        and restored from that copy if the migration fails. PostgreSQL migrates in one
-        transaction, under an advisory lock so two workstations do not migrate at once.
+        The migration and the data steps after it run in one transaction: PostgreSQL under an
+        advisory lock so two workstations do not migrate at once; a SQLite file under its write
+        lock (``BEGIN IMMEDIATE``) on a connection that makes DDL transactional. A SQLite file that
+        already holds an older schema is copied to ``home/backups/`` first; if the file is not as
+        before after a failed migration, that copy is put back. A migration cut off (the process
+        killed, the machine off) leaves a marker that the next start resolves.
         """
-        from alembic import command
-
+        path = self.sqlite_path
+        if path is not None:
+            self._recover_interrupted_upgrade()
         status = self.schema_status()
         if status.state == "newer":
             self.check_schema()  # raises with the message
         if status.state == "current":
             return None
+        self.require_writable("升级数据库")
         if status.state == "missing":
             self._refuse_foreign_tables()
-        backup: Path | None = None
-        path = self.sqlite_path
-        if self.is_sqlite and path is not None and status.state == "behind":
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            backup = self.backup(self.home / BACKUP_DIRNAME / f"riskmon-{stamp}-{status.current}.db")
+        if path is not None:
+            return self._upgrade_sqlite_file(path)
         try:
             with self._connect() as conn:
-                if self.is_sqlite:
-                    # Batch migrations copy tables: keys are checked after, not during.
+                if self.is_sqlite:  # in memory: nothing outlives the process anyway
                     conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                     conn.commit()
                 try:
                     with conn.begin():
                         if self.backend == "postgresql":
                             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-                        steps = _data_steps(status.current)
-                        command.upgrade(_alembic_config(conn), "head")
-                        for step in steps:
-                            step(conn)
-                        if self.is_sqlite:
-                            bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                            if bad:
-                                raise DatabaseError(f"迁移后外键检查失败：{bad[:3]}")
+                        _migrate(conn, _current_revision(conn))
                 finally:
                     if self.is_sqlite:
                         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                         conn.commit()
+        except DatabaseError:
+            raise
         except Exception as exc:
-            if backup is not None and path is not None:
-                self.engine.dispose()
-                _restore_sqlite(backup, path)
-            if isinstance(exc, DatabaseError):
-                raise
-            where = f"，已从备份 {backup} 恢复原数据库" if backup else ""
-            raise DatabaseError(f"数据库升级失败{where}：{exc}") from exc
+            raise DatabaseError(f"数据库升级失败，数据库未作改动：{_detail(exc)}") from exc
+        return None
+
+    def _upgrade_sqlite_file(self, path: Path) -> Path | None:
+        marker = upgrade_marker(path)
+        engine = _sqlite_transaction_engine(self.url, foreign_keys=False)
+        backup: Path | None = None
+        before: str | None = None
+        started = False
+        try:
+            try:
+                conn = engine.connect()
+            except sa_exc.DBAPIError as exc:
+                raise _connection_error(self.url, exc) from exc
+            with conn:
+                with conn.begin():  # BEGIN IMMEDIATE: the write lock, held to the commit
+                    before = _current_revision(conn)
+                    head = head_revision()
+                    if before == head:  # someone else upgraded it meanwhile
+                        return None
+                    if before is not None:
+                        # under the write lock: the copy is exactly what is migrated
+                        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                        backup = self.backup(self.home / BACKUP_DIRNAME / f"riskmon-{stamp}-{before}.db")
+                    _write_marker(marker, before, head, backup)
+                    started = True
+                    _migrate(conn, before)
+            # committed
+            with contextlib.suppress(OSError):
+                marker.unlink()
+        except Exception as exc:  # (KeyboardInterrupt: rolled back; the marker is resolved at the next start)
+            if not started:
+                if isinstance(exc, DatabaseError):
+                    raise
+                if isinstance(exc, sa_exc.DBAPIError):
+                    raise _connection_error(self.url, exc) from exc
+                raise DatabaseError(f"数据库升级失败，数据库未作改动：{_detail(exc)}") from exc
+            engine.dispose()
+            self.engine.dispose()
+            outcome = self._after_failed_upgrade(path, marker, before, backup)
+            raise DatabaseError(f"数据库升级失败：{_detail(exc).rstrip('。')}。{outcome}") from exc
+        finally:
+            engine.dispose()
         return backup
+
+    def _after_failed_upgrade(self, path: Path, marker: Path, before: str | None, backup: Path | None) -> str:
+        """After a migration that raised (and was rolled back): check the file is as before, else
+        put the backup back. Returns what happened, for the message."""
+        try:
+            same = _same_schema(path, backup, before)
+        except Exception:  # noqa: BLE001 - cannot even read it: treat as changed
+            same = False
+        if same:
+            with contextlib.suppress(OSError):
+                marker.unlink()
+            where = f"（升级前的备份在 {backup}）" if backup else ""
+            return f"升级在一个事务中进行，已全部撤销，数据库保持升级前的状态{where}。"
+        if backup is not None:
+            _restore_sqlite(backup, path)
+            with contextlib.suppress(OSError):
+                marker.unlink()
+            return f"已从备份 {backup} 恢复升级前的数据库。"
+        return f"数据库可能处于不完整的状态（未能确认），请勿使用该文件：{path}。"
+
+    def _recover_interrupted_upgrade(self) -> None:
+        """Resolve the marker of a migration that did not finish (the process was killed).
+
+        Under the write lock (so not while another process is still migrating): if the file is at
+        the revision the migration went to, it finished; if it is at the one it came from with the
+        same tables as before (a transaction cut off is undone by SQLite), nothing was changed;
+        else the backup made before it is put back. The user is told in :attr:`notices`.
+        """
+        path = self.sqlite_path
+        if path is None:
+            return
+        marker = upgrade_marker(path)
+        if not marker.exists():
+            return
+        info = _read_marker(marker)
+        before, after = info.get("from"), info.get("to")
+        backup = Path(info["backup"]) if info.get("backup") else None
+        if self.read_only:
+            self.notices.append(
+                f"上次数据库升级未正常结束（发现 {marker.name}），但{self.read_only_reason}，无法检查和清理："
+                "请让有写权限的用户打开一次数据库。"
+            )
+            return
+        engine = _sqlite_transaction_engine(self.url, foreign_keys=True)
+        try:
+            with engine.connect() as conn, conn.begin():  # waits for a migration still running
+                if not marker.exists():
+                    return  # it finished meanwhile
+                current = _current_revision(conn)
+                healthy = conn.exec_driver_sql("PRAGMA quick_check").scalar() == "ok"
+        except sa_exc.OperationalError as exc:
+            if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+                raise DatabaseError("数据库正在被另一个程序升级（或锁定），请稍后重试。") from exc
+            raise _connection_error(self.url, exc) from exc
+        except sa_exc.DBAPIError as exc:
+            raise _connection_error(self.url, exc) from exc
+        finally:
+            engine.dispose()
+        steps = f"{before or '空数据库'} → {after}"
+        if healthy and current == after and after is not None:
+            marker.unlink(missing_ok=True)
+            self.notices.append(f"上次的数据库升级（{steps}）已完成。")
+            return
+        if healthy and current == before and _same_schema(path, backup, before):
+            marker.unlink(missing_ok=True)
+            self.notices.append(
+                f"上次的数据库升级（{steps}）被中断。升级在一个事务中进行，中断时已全部撤销："
+                f"数据库仍是升级前的版本（{before or '空数据库'}），数据未受影响。"
+            )
+            return
+        self.engine.dispose()
+        if backup is not None and backup.is_file():
+            _restore_sqlite(backup, path)
+            marker.unlink(missing_ok=True)
+            self.notices.append(f"上次的数据库升级（{steps}）被中断，数据库不完整：已从备份 {backup} 恢复升级前的数据库。")
+            return
+        if before is None:
+            # it was an empty, new database: set the unfinished one aside and start again
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            aside = path.with_name(f"{path.name}.interrupted-{stamp}")
+            _move_sqlite(path, aside)
+            marker.unlink(missing_ok=True)
+            self.notices.append(
+                f"上次新建数据库时升级被中断，文件不完整：已移到 {aside}，将重新新建数据库。"
+            )
+            return
+        raise DatabaseError(
+            f"上次的数据库升级（{steps}）被中断，数据库不完整，且找不到升级前的备份"
+            f"{f' {backup}' if backup else ''}：请从你自己的备份恢复 {path}，然后删除 {marker}。"
+        )
 
     def _refuse_foreign_tables(self) -> None:
         """A database without our revision must not hold tables of something else."""
@@ -344,11 +544,145 @@ class Database:
 
 
 # --------------------------------------------------------------------------------------------
+# migrations: one transaction, and a marker while it runs
+# --------------------------------------------------------------------------------------------
+
+
+def _detail(exc: BaseException) -> str:
+    """One line about a failure, for a message (the driver's words, without the SQL)."""
+    if isinstance(exc, DatabaseError):
+        return exc.message
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    return text.splitlines()[0] if text else type(orig).__name__
+
+
+def _current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _migrate(conn: Connection, before: str | None) -> None:
+    """Alembic's migrations from ``before`` to the head, then their data steps, on ``conn`` (in
+    its transaction)."""
+    from alembic import command
+
+    steps = _data_steps(before)
+    command.upgrade(_alembic_config(conn), "head")
+    for step in steps:
+        step(conn)
+    if conn.dialect.name == "sqlite":
+        # the batch migrations copy tables with foreign keys off: check them once, at the end
+        bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if bad:
+            raise DatabaseError(f"迁移后外键检查失败：{bad[:3]}")
+
+
+def _sqlite_transaction_engine(url: URL, *, foreign_keys: bool) -> Engine:
+    """An engine (no pool) on the SQLite file of ``url`` whose transactions cover DDL too.
+
+    Python's sqlite3 module, in its default (legacy) transaction control, opens a transaction only
+    before INSERT/UPDATE/DELETE, so ``CREATE TABLE`` is committed at once whatever SQLAlchemy's
+    ``begin()`` says. SQLAlchemy's recipe for pysqlite ("Serializable isolation / Savepoints /
+    Transactional DDL"): the driver's own handling off (``isolation_level = None``) in the
+    ``connect`` event, and BEGIN emitted in the ``begin`` event — here ``BEGIN IMMEDIATE``, which
+    takes the write lock at once (waiting the busy timeout), so a migration never meets a writer
+    halfway. Savepoints (``begin_nested``) are real ones on these connections.
+
+    The pragmas are set in ``connect``, outside any transaction (``foreign_keys`` is silently
+    ignored inside one): off for a migration, whose batch steps copy and drop tables.
+    """
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(
+        url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # the driver emits no BEGIN/COMMIT of its own
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")  # the commit is on disk before the marker goes
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade_marker(path: Path) -> Path:
+    """The file that says a migration of the SQLite file ``path`` is under way."""
+    return path.with_name(path.name + UPGRADE_MARKER_SUFFIX)
+
+
+def _write_marker(marker: Path, before: str | None, after: str, backup: Path | None) -> None:
+    body = json.dumps(
+        {"from": before, "to": after, "backup": str(backup) if backup else None,
+         "started": datetime.now(UTC).isoformat(timespec="seconds"), "pid": os.getpid()},
+        ensure_ascii=False,
+    )
+    tmp = marker.with_name(marker.name + ".part")
+    try:
+        tmp.write_text(body, encoding="utf-8")
+        os.replace(tmp, marker)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise DatabaseError(f"无法在数据文件夹 {marker.parent} 中写入升级标记：{exc.strerror or exc}") from exc
+
+
+def _read_marker(marker: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _schema_of(path: Path) -> set[tuple[str, str, str]]:
+    """(type, name, sql) of every table, index, view and trigger of the SQLite file ``path``."""
+    conn = sqlite3.connect(_sqlite_uri(path, "ro"), uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
+    try:
+        rows = conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master").fetchall()
+    finally:
+        conn.close()
+    return {(str(t), str(n), str(q)) for t, n, q in rows}
+
+
+def _same_schema(path: Path, backup: Path | None, before: str | None) -> bool:
+    """Whether ``path`` holds the same tables (and indexes…) as before a migration from ``before``:
+    as its ``backup``, or none at all for a new database."""
+    now = _schema_of(path)
+    if backup is not None and backup.is_file():
+        return now == _schema_of(backup)
+    if before is None:
+        return not now
+    return True  # no copy to compare with: the revision has to do
+
+
+def _move_sqlite(path: Path, to: Path) -> None:
+    """Move a SQLite file aside with its journal files (which stay its own)."""
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(str(path) + suffix, str(to) + suffix)
+    os.replace(path, to)
+
+
+# --------------------------------------------------------------------------------------------
 # bootstrap
 # --------------------------------------------------------------------------------------------
 
 
-def bootstrap(url: str | None = None, *, home: Path | None = None, echo: bool = False) -> Database:
+def bootstrap(url: str | None = None, *, home: Path | None = None, echo: bool = False,
+              new_relative_ok: bool = False) -> Database:
     """Build the engine for ``url`` (default: SQLite ``home/riskmon.db``) and check it opens.
 
     ``home`` (default: the per-user data folder) also holds the backups made before upgrades.
@@ -356,6 +690,13 @@ def bootstrap(url: str | None = None, *, home: Path | None = None, echo: bool = 
     nothing is written in that case (an empty SQLite file may be created for a new database).
     The schema is not checked here: call :meth:`Database.check_schema` or
     :meth:`Database.upgrade`.
+
+    SQLite: a file (or its folder) this user may not write is opened read-only
+    (:attr:`Database.read_only`); a relative path in ``url`` (``sqlite:///lab.db``, other than
+    ``home``'s own ``riskmon.db``) opens an existing file with a notice naming it, and creates a
+    new one only with ``new_relative_ok`` (``riskmon db upgrade``); a migration found cut off is
+    resolved (see :meth:`Database.upgrade`). What the user should know is in
+    :attr:`Database.notices`.
     """
     home = Path(home) if home is not None else default_home()
     if url is None:
@@ -370,8 +711,16 @@ def bootstrap(url: str | None = None, *, home: Path | None = None, echo: bool = 
         raise DatabaseError(f"数据库地址格式不正确：{url!s:.200}") from exc
 
     backend = parsed.get_backend_name()
+    notices: list[str] = []
+    mode: SqliteMode = "rw"
+    reason = ""
     if backend == "sqlite":
-        engine = _sqlite_engine(parsed, echo=echo)
+        if url is not None and _is_relative_sqlite(parsed, home):
+            notices.append(_relative_notice(parsed, url, new_relative_ok))
+        mode, reason = sqlite_open_mode(_sqlite_file(parsed))
+        if mode != "rw":
+            notices.append(f"{reason}：数据库以只读方式打开，可以查看，不能保存更改。")
+        engine = _sqlite_engine(parsed, echo=echo, mode=mode)
     elif backend == "postgresql":
         engine = _pg_engine(parsed, echo=echo)
     else:
@@ -387,12 +736,115 @@ def bootstrap(url: str | None = None, *, home: Path | None = None, echo: bool = 
     except sa_exc.DBAPIError as exc:
         engine.dispose()
         raise _connection_error(parsed, exc) from exc
-    return Database(engine, home=home)
+    database = Database(engine, home=home, sqlite_mode=mode, read_only_reason=reason)
+    database.notices.extend(notices)
+    if database.sqlite_path is not None:
+        try:
+            database._recover_interrupted_upgrade()
+        except BaseException:
+            database.dispose()
+            raise
+    return database
 
 
-def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL as given (None in memory)."""
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def _is_relative_sqlite(url: URL, home: Path) -> bool:
+    """A SQLite URL naming a file relative to the current folder (``sqlite:///lab.db``), other than
+    the data folder's own database (``--home data`` makes ``sqlite:///data/riskmon.db``)."""
+    path = _sqlite_file(url)
+    if path is None or path.is_absolute():
+        return False
+    return path != Path(home).expanduser() / DB_FILENAME
+
+
+def _relative_notice(url: URL, given: str, new_ok: bool) -> str:
+    """The warning for a relative SQLite path; DatabaseError when it would make a new database."""
+    path = _sqlite_file(url)
+    assert path is not None
+    full = path.resolve()
+    shown = f"sqlite:///{url.database}"
+    if full.exists():
+        return f"注意：数据库地址 {shown} 是相对路径（相对于当前文件夹），打开的是 {full}。"
+    if not new_ok:
+        raise DatabaseError(
+            f"数据库地址 {shown} 是相对路径（相对于当前文件夹），指向 {full}，该文件不存在。"
+            "为免在意外的位置新建空数据库，未创建任何文件：请写绝对路径（如 sqlite:////绝对路径/lab.db，"
+            "斜杠后再加一条斜杠），或确认位置后运行 riskmon db upgrade 新建数据库。"
+        )
+    return f"注意：数据库地址 {shown} 是相对路径（相对于当前文件夹），将在 {full} 新建数据库。"
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def sqlite_open_mode(path: Path | None) -> tuple[SqliteMode, str]:
+    """How to open the SQLite file ``path``, and why (in Chinese) when not read-write.
+
+    * "rw": the file and its folder may be written (or the file is new and its folder may be);
+    * "ro" (``?mode=ro``): the file or its folder is read-only. SQLite reads a WAL-mode file
+      read-only through its ``-shm``/``-wal`` files, which it creates if the folder allows;
+    * "immutable" (``?immutable=1``): a read-only folder holding a WAL-mode file without those
+      files (they are removed when the last connection closes). SQLite cannot open it with
+      ``mode=ro`` then; with no WAL file there is nothing that ``immutable`` would miss.
+
+    A new file in a read-only folder, or a WAL file without its ``-shm`` in a read-only folder
+    (its last changes would be missed), raises DatabaseError.
+    """
+    if path is None:
+        return "rw", ""
+    folder = path.resolve().parent
+    if not path.exists():
+        if folder.is_dir() and not _writable(folder):
+            raise DatabaseError(
+                f"数据文件夹 {folder} 只读，无法在其中新建数据库 {path.name}：请检查文件夹的写权限，"
+                "或用 --home 指定可写的数据文件夹。"
+            )
+        return "rw", ""
+    folder_ok = _writable(folder)
+    if folder_ok and _writable(path):
+        return "rw", ""
+    reason = f"数据库文件 {path.resolve()} 只读" if folder_ok else f"数据文件夹 {folder} 只读"
+    if folder_ok or not _is_wal_file(path):
+        return "ro", reason
+    wal, shm = Path(f"{path.resolve()}-wal"), Path(f"{path.resolve()}-shm")
+    if wal.exists() and shm.exists():
+        return "ro", reason
+    if not wal.exists() or wal.stat().st_size == 0:
+        return "immutable", reason
+    raise DatabaseError(
+        f"{reason}，而数据库的日志文件 {wal.name} 中还有未合并的更改，缺少 {shm.name}，无法只读打开："
+        "请让有写权限的用户打开一次数据库，或把整个数据文件夹复制到可写的位置。"
+    )
+
+
+def _is_wal_file(path: Path) -> bool:
+    """Whether the SQLite file's header says WAL mode (file format bytes 18–19 are 2)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[18] == 2
+
+
+def _sqlite_uri(path: Path, mode: SqliteMode) -> str:
+    """A ``file:`` URI for sqlite3 (``uri=True``) opening ``path`` read-only."""
+    uri = path.resolve().as_uri()
+    return uri + ("?immutable=1" if mode == "immutable" else "?mode=ro")
+
+
+def _sqlite_engine(url: URL, *, echo: bool, mode: SqliteMode = "rw") -> Engine:
     database = url.database or ""
     memory = database in ("", ":memory:")
+    kw: dict[str, Any] = {}
     if not memory:
         path = Path(database).expanduser()
         if path.is_dir():
@@ -404,7 +856,11 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
                 f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror or exc}"
             ) from exc
         url = url.set(database=str(path.resolve()))
-        kw: dict[str, Any] = {}
+        if mode != "rw":
+            uri = _sqlite_uri(path, mode)
+            kw["creator"] = lambda: sqlite3.connect(
+                uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S, check_same_thread=False
+            )
     else:
         from sqlalchemy.pool import StaticPool
 
@@ -422,7 +878,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         try:
             cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
             cur.execute("PRAGMA foreign_keys=ON")
-            if not memory:
+            if not memory and mode == "rw":
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
         finally:

@@ -121,8 +121,9 @@ def test_sqlite_failed_upgrade_restores_backup(
     _add_task(sqlite_db)
     head = head_revision()
     _scripts_with_0002(tmp_path, monkeypatch, fail=True)
-    with pytest.raises(DatabaseError, match="数据库升级失败.*已从备份"):
+    with pytest.raises(DatabaseError, match="数据库升级失败：no such table.*已全部撤销，数据库保持升级前的状态"):
         sqlite_db.upgrade()
+    assert not (sqlite_db.sqlite_path.parent / "riskmon.db.upgrading").exists()
     assert sqlite_db.current_revision() == head
     assert "extra_test" not in _tables(sqlite_db)
     with sqlite_db.session() as s:
