@@ -497,7 +497,8 @@ class Database:
 
         try:
             with atomic_path(out) as tmp:  # regular files only, through links, the umask; .part removed on failure
-                src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
+                src = sqlite3.connect(_sqlite_uri(src_path, "immutable" if self.sqlite_mode == "immutable" else "ro"),
+                                      uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
                 try:
                     dst = sqlite3.connect(tmp)
                     try:
