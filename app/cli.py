@@ -251,35 +251,71 @@ def _read_new_password(from_stdin: bool) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    """Users on the command line. Adding a user or changing roles needs an administrator
+    (``--admin NAME``, their password asked like a sign-in and throttled the same way) and runs as
+    that administrator in the audit log; only the very first user of an empty database is added
+    without one."""
     from app.services import users
+    from app.services.context import Context
+
+    def as_admin(db) -> Context:
+        password = _read_secret(f"管理员 {args.admin} 的密码：")
+        return Context(db, users.authenticate(db, args.admin, password))
+
+    def find(ctx: Context, name: str) -> users.UserInfo:
+        found = next((u for u in users.list_users(ctx) if u.username == name), None)
+        if found is None:
+            raise UsageError(f"没有用户 {name}")
+        return found
+
+    def roles_text(roles) -> str:
+        return "、".join(users.role_label(r) for r in roles)
 
     if args.user_command == "add":
+        admin_password = _read_secret(f"管理员 {args.admin} 的密码：") if args.admin else None
         password = _read_new_password(args.password_stdin)
         db = _open_db(args)
         try:
-            info = users.create_user_unchecked(
-                db,
-                actor=_cli_actor(),
-                username=args.name,
-                display_name=args.display_name or args.name,
-                roles=args.role,
-                password=password,
-            )
+            fields = {"username": args.name, "display_name": args.display_name or args.name, "roles": args.role,
+                      "password": password}
+            if admin_password is None:  # bootstrap: only while the database has no user at all
+                info = users.create_first_user(db, actor=_cli_actor(), **fields)
+            else:
+                admin = Context(db, users.authenticate(db, args.admin, admin_password))
+                info = users.create_user(admin, **fields)
         finally:
             db.dispose()
-        print(f"已添加用户 {info.username}（{'、'.join(users.role_label(r) for r in info.roles)}）")
+        print(f"已添加用户 {info.username}（{roles_text(info.roles)}）")
+        return 0
+    if args.user_command == "roles":
+        db = _open_db(args)
+        try:
+            admin = as_admin(db)
+            target = find(admin, args.name)
+            info = users.update_user(admin, target.id, version=target.version, display_name=target.display_name,
+                                     roles=args.role, active=target.active)
+        finally:
+            db.dispose()
+        print(f"已将用户 {info.username} 的角色改为：{roles_text(info.roles)}")
+        return 0
+    if args.user_command == "unlock":
+        db = _open_db(args)
+        try:
+            cleared = users.unlock_login(as_admin(db), args.name)
+        finally:
+            db.dispose()
+        print(f"已解除 {args.name} 的登录锁定。" if cleared else f"{args.name} 没有登录失败记录，无需解除。")
         return 0
     if args.user_command == "list":
         db = _open_db(args)
         try:
             for info in users.list_users_unchecked(db):
                 state = "启用" if info.active else "停用"
-                roles = "、".join(users.role_label(r) for r in info.roles)
-                print(f"{info.username}\t{info.display_name}\t{roles}\t{state}")
+                print(f"{info.username}\t{info.display_name}\t{roles_text(info.roles)}\t{state}")
         finally:
             db.dispose()
         return 0
-    raise UsageError("请指定 user 的子命令：add 或 list")
+    raise UsageError("请指定 user 的子命令：add、roles、unlock 或 list")
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -853,13 +889,35 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--samples", type=int, default=None, help="样品数量（用于性能测试）")
     dm.set_defaults(func=cmd_demo)
 
-    us = sub.add_parser("user", help="用户管理")
+    us = sub.add_parser(
+        "user", help="用户管理",
+        description="添加用户和修改角色须由管理员授权：--admin 管理员用户名，随后输入该管理员的密码（与登录相同，"
+                    "连续输错将被锁定）；操作在审计日志中记为该管理员。只有空数据库的第一个用户无需授权，且须有管理员角色。",
+    )
     uss = us.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
-    ua = uss.add_parser("add", help="添加用户（密码不回显输入，或 --password-stdin）")
+    admin_help = ("授权的管理员用户名。其密码在终端不回显输入；标准输入不是终端时读取标准输入的第一行"
+                  "（添加用户时新用户的密码在下一行）")
+    ua = uss.add_parser(
+        "add", help="添加用户（须 --admin 管理员授权；空数据库的第一个管理员除外）",
+        description="密码顺序：先是 --admin 管理员的密码，再是新用户的密码。在终端中均不回显输入（新密码输入两次）；"
+                    "使用 --password-stdin 或标准输入不是终端时，每个密码各占标准输入的一行。例如："
+                    "printf '管理员密码\\n新用户密码\\n' | riskmon user add lihua --role technician --admin admin "
+                    "--password-stdin",
+    )
     ua.add_argument("name")
     ua.add_argument("--role", action="append", required=True, choices=ROLE_CHOICES)
     ua.add_argument("--display-name")
-    ua.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    ua.add_argument("--admin", metavar="NAME", help=admin_help)
+    ua.add_argument("--password-stdin", action="store_true",
+                    help="从标准输入读取密码，每行一个：先管理员的（有 --admin 时），再新用户的")
+    ur = uss.add_parser("roles", help="修改用户的角色（须 --admin 管理员授权）")
+    ur.add_argument("name")
+    ur.add_argument("--role", action="append", required=True, choices=ROLE_CHOICES,
+                    help="新的角色（可重复），替换原有角色")
+    ur.add_argument("--admin", metavar="NAME", required=True, help=admin_help)
+    ul = uss.add_parser("unlock", help="解除登录锁定：清除该用户名连续登录失败的记录（须 --admin 管理员授权）")
+    ul.add_argument("name")
+    ul.add_argument("--admin", metavar="NAME", required=True, help=admin_help)
     uss.add_parser("list", help="列出用户")
     us.set_defaults(func=cmd_user)
 

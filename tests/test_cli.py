@@ -54,16 +54,62 @@ def test_unknown_command_is_one_line(tmp_path: Path):
 
 def test_user_add_reads_the_password_from_stdin(tmp_path: Path):
     assert run(tmp_path, "db", "upgrade").returncode == 0
+    # an empty database: the first user needs no one's authority, but must be an administrator
+    assert_clean_failure(run(tmp_path, "user", "add", "lihua", "--role", "technician", stdin="s3cret-pass\n"),
+                         "第一个用户须有管理员角色")
+    proc = run(tmp_path, "user", "add", "admin", "--role", "administrator", "--display-name", "周主任",
+               stdin="admin-pass\n")
+    assert proc.returncode == 0, proc.stderr
+    # from then on an administrator authorises: their password first, then the new user's
     proc = run(tmp_path, "user", "add", "lihua", "--role", "technician", "--role", "reviewer",
-               "--display-name", "李华", stdin="s3cret-pass\n")
+               "--display-name", "李华", "--admin", "admin", "--password-stdin", stdin="admin-pass\ns3cret-pass\n")
     assert proc.returncode == 0, proc.stderr
     assert "lihua" in proc.stdout and "检验员" in proc.stdout
     listed = run(tmp_path, "user", "list")
     assert "lihua\t李华\t检验员、审核人\t启用" in listed.stdout
-    assert_clean_failure(run(tmp_path, "user", "add", "lihua", "--role", "technician", stdin="another-pass\n"),
-                         "已存在")
-    assert_clean_failure(run(tmp_path, "user", "add", "wang", "--role", "technician", stdin="short\n"), "至少 8 位")
+    assert_clean_failure(run(tmp_path, "user", "add", "lihua", "--role", "technician", "--admin", "admin",
+                             stdin="admin-pass\nanother-pass\n"), "已存在")
+    assert_clean_failure(run(tmp_path, "user", "add", "wang", "--role", "technician", "--admin", "admin",
+                             stdin="admin-pass\nshort\n"), "至少 8 位")
     assert_clean_failure(run(tmp_path, "user", "add", "wang", "--role", "king", stdin="long-enough\n"), "参数错误")
+
+
+def test_adding_users_and_changing_roles_needs_an_administrator(tmp_path: Path):
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    assert run(tmp_path, "user", "add", "admin", "--role", "administrator", stdin="admin-pass\n").returncode == 0
+    for name, roles in (("lihua", ["technician"]), ("deputy", ["administrator"])):
+        assert run(tmp_path, "user", "add", name, *(a for r in roles for a in ("--role", r)), "--admin", "admin",
+                   stdin=f"admin-pass\n{name}-pass\n").returncode == 0
+    # nobody signed in: refused, and nothing added
+    assert_clean_failure(run(tmp_path, "user", "add", "mallory", "--role", "signatory", "--password-stdin",
+                             stdin="mallory-pass\n"), "须由管理员授权", "--admin")
+    # a technician is no administrator; a wrong password is a failed sign-in
+    assert_clean_failure(run(tmp_path, "user", "add", "mallory", "--role", "signatory", "--admin", "lihua",
+                             stdin="lihua-pass\nmallory-pass\n"), "只有管理员才能添加用户")
+    assert_clean_failure(run(tmp_path, "user", "roles", "lihua", "--role", "signatory", "--admin", "lihua",
+                             stdin="lihua-pass\n"), "管理员")
+    for _ in range(5):
+        assert_clean_failure(run(tmp_path, "user", "add", "mallory", "--role", "signatory", "--admin", "admin",
+                                 stdin="guess-guess\nmallory-pass\n"), "用户名或密码错误")
+    # now locked: even the right password waits
+    assert_clean_failure(run(tmp_path, "user", "add", "mallory", "--role", "signatory", "--admin", "admin",
+                             stdin="admin-pass\nmallory-pass\n"), "登录失败次数过多，请在")
+    assert "mallory" not in run(tmp_path, "user", "list").stdout
+    # another administrator unlocks; then roles change, recorded as the administrator who did it
+    proc = run(tmp_path, "user", "unlock", "admin", "--admin", "deputy", stdin="deputy-pass\n")
+    assert proc.returncode == 0 and "已解除 admin 的登录锁定" in proc.stdout, proc.stderr
+    proc = run(tmp_path, "user", "roles", "lihua", "--role", "technician", "--role", "signatory", "--admin", "admin",
+               stdin="admin-pass\n")
+    assert proc.returncode == 0 and "检验员、授权签字人" in proc.stdout, proc.stderr
+    db = sqlite3.connect(tmp_path / "riskmon.db")
+    try:
+        actors = [a for (a,) in db.execute("SELECT actor FROM audit_log WHERE table_name = 'users' ORDER BY seq")]
+        failures = db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'login_throttle' "
+                              "AND actor = 'login:admin'").fetchone()[0]
+    finally:
+        db.close()
+    assert actors[0].startswith("cli") and "admin" in actors[1:] and actors[-1] == "admin"
+    assert failures == 5
 
 
 def test_audit_verify_detects_tampering(demo_home: Path, tmp_path: Path):

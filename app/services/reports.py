@@ -30,7 +30,7 @@ from app.services.testing import (
     _parties,
     general_warnings,
 )
-from app.services.users import confirm_password
+from app.services.users import signer_in
 from app.store.models import ItemResult, Report, ResultAmendment, Sample, User
 from app.store.queries import get_setting
 from app.store.queries import next_sequence as next_value
@@ -150,7 +150,6 @@ def review_report(ctx: Context, report_id: int, version: int, password: str, *, 
                   comment: str = "") -> ReportInfo:
     """审核, or return to the compiler with a comment."""
     ctx.require("reviewer", action="审核报告")
-    confirm_password(ctx, password)
     with ctx.uow() as uow:
         r = uow.session.get(Report, report_id)
         check_version(r, version, "该报告")
@@ -158,6 +157,7 @@ def review_report(ctx: Context, report_id: int, version: int, password: str, *, 
             raise ValidationError(f"报告当前状态为“{REPORT_STATUS_LABELS[r.status]}”，不能审核。")
         if r.compiled_by_id == ctx.user.id:
             raise PermissionDenied("不能审核自己编制的报告。")
+        signer_in(uow.session, ctx, "reviewer", password)  # the roles and password as the database has them now
         if accept:
             r.status = "reviewed"
             r.reviewed_by_id, r.reviewed_at = ctx.user.id, utcnow()
@@ -185,7 +185,6 @@ def approve_report(ctx: Context, report_id: int, version: int, password: str, *,
     (:func:`app.services.deliverables.on_approved`); with ``issue_notices`` a test report that
     found problems also issues the sample's notices, which then travel in the report's upload."""
     ctx.require("signatory", action="批准报告")
-    confirm_password(ctx, password)
     with ctx.uow() as uow:
         r = uow.session.get(Report, report_id)
         check_version(r, version, "该报告")
@@ -193,6 +192,7 @@ def approve_report(ctx: Context, report_id: int, version: int, password: str, *,
             raise ValidationError(f"报告当前状态为“{REPORT_STATUS_LABELS[r.status]}”，须先审核再批准。")
         if r.compiled_by_id == ctx.user.id:
             raise PermissionDenied("不能批准自己编制的报告。")
+        signer_in(uow.session, ctx, "signatory", password)  # the roles and password as the database has them now
         with uow.session.no_autoflush:  # the approval and its frozen PDF are written as one change
             r.status = "approved"
             r.approved_by_id, r.approved_at = ctx.user.id, utcnow()

@@ -6,19 +6,30 @@ administrator 管理员 (lab details, users, calendar, settings).
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.errors import NotFoundError, RiskmonError, ValidationError
+from app.errors import (
+    ConflictError,
+    DatabaseError,
+    NotFoundError,
+    PermissionDenied,
+    RiskmonError,
+    ValidationError,
+)
 from app.services._common import check_version
 from app.services.context import ROLE_LABELS, ROLES, Context, CurrentUser
-from app.store.models import User
+from app.store.models import LoginThrottle, User
+from app.store.types import utcnow
 from app.store.uow import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 8
@@ -40,6 +51,21 @@ _hasher = _make_hasher()
 
 class AuthenticationError(RiskmonError):
     """Wrong user name or password, or the account is disabled."""
+
+
+class LoginLocked(AuthenticationError):
+    """Too many failed passwords in a row for this user name: refused until ``retry_after`` seconds pass."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+#: Failed passwords in a row for one user name before it is locked (登录失败锁定).
+THROTTLE_FREE_FAILURES = 5
+#: The lock after the 5th failure; each further failure doubles it, up to the maximum.
+THROTTLE_FIRST_DELAY_S = 5
+THROTTLE_MAX_DELAY_S = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -114,10 +140,25 @@ def has_users(db) -> bool:
 
 
 def create_user_unchecked(db, *, actor: str, username: str, display_name: str, roles, password: str) -> UserInfo:
-    """For the command line run by whoever administers the machine, and for first start."""
+    """Without anyone's authority: for the demo lab and tests only (the command line uses
+    :func:`create_first_user` or an administrator's :func:`create_user`)."""
     with UnitOfWork(db, actor=actor) as uow:
         user = _create(uow, username, display_name, roles, password)
         info = _info(user)
+        uow.commit()
+    return info
+
+
+def create_first_user(db, *, actor: str, username: str, display_name: str, roles, password: str) -> UserInfo:
+    """``riskmon user add`` on a database without any user (bootstrap): the first account must be an
+    administrator, who then adds everyone else. Refused once any user exists."""
+    with UnitOfWork(db, actor=actor) as uow:
+        if uow.session.scalar(select(func.count()).select_from(User)):
+            raise PermissionDenied("数据库中已有用户：添加用户或修改角色须由管理员授权（--admin 管理员用户名）。")
+        if "administrator" not in set(roles or ()):
+            raise ValidationError({"roles": "数据库中还没有用户：第一个用户须有管理员角色（--role administrator），"
+                                            "以便由其添加其他用户。"})
+        info = _info(_create(uow, username, display_name, roles, password))
         uow.commit()
     return info
 
@@ -138,16 +179,116 @@ def list_users_unchecked(db) -> list[UserInfo]:
         return [_info(u) for u in uow.session.scalars(select(User).order_by(User.username))]
 
 
+# ----------------------------------------------------------------- sign-in and its throttle (登录失败锁定)
+def throttle_delay(failures: int) -> int | None:
+    """Seconds a user name stays locked after its ``failures``-th failed password in a row (None: not
+    locked): 5 s after the 5th, then 10 s, 20 s, 40 s … never more than 15 minutes."""
+    if failures < THROTTLE_FREE_FAILURES:
+        return None
+    doublings = min(failures - THROTTLE_FREE_FAILURES, 20)
+    return min(THROTTLE_FIRST_DELAY_S * 2**doublings, THROTTLE_MAX_DELAY_S)
+
+
+def wait_text(seconds: float) -> str:
+    """“5 秒” below a minute, else whole minutes rounded up (“3 分钟”)."""
+    secs = max(1, math.ceil(seconds))
+    return f"{secs} 秒" if secs < 60 else f"{math.ceil(secs / 60)} 分钟"
+
+
+def _locked_message(seconds: float) -> str:
+    return f"登录失败次数过多，请在 {wait_text(seconds)}后重试。"
+
+
+def _throttle_key(username: str | None) -> str:
+    return (username or "").strip()[:64]  # the column's length: a longer name is never a user's
+
+
+def _throttle_row(session: Session, key: str, *, lock: bool = False) -> LoginThrottle | None:
+    q = select(LoginThrottle).where(LoginThrottle.username == key)
+    return session.scalar(q.with_for_update() if lock else q)
+
+
+def _refuse_if_locked(session: Session, key: str) -> None:
+    """Raise :class:`LoginLocked` while ``key`` is locked (without looking at any password)."""
+    row = _throttle_row(session, key)
+    if row is not None and row.locked_until is not None:
+        left = (row.locked_until - utcnow()).total_seconds()
+        if left > 0:
+            raise LoginLocked(_locked_message(left), math.ceil(left))
+
+
+def _record_failure(db, key: str, *, actor: str) -> int | None:
+    """Count one failed password for ``key`` in a unit of work of its own (committed even though the
+    caller goes on to raise); returns the lock it now carries in seconds, if any.
+
+    Two workstations failing at once lose no count: on PostgreSQL the row is locked while it is
+    counted; on SQLite the version check turns a lost update into a conflict, and the count is
+    simply taken again (as is a second first failure racing on the unique user name)."""
+    attempts = 4
+    for attempt in range(attempts):
+        try:
+            with UnitOfWork(db, actor=actor) as uow:
+                row = _throttle_row(uow.session, key, lock=True)
+                if row is None:
+                    row = LoginThrottle(username=key, failures=0)
+                    uow.session.add(row)
+                now = utcnow()
+                row.failures = (row.failures or 0) + 1
+                row.last_failure_at = now
+                delay = throttle_delay(row.failures)
+                row.locked_until = now + timedelta(seconds=delay) if delay else None
+                uow.commit()
+                return delay
+        except (ConflictError, DatabaseError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    return None  # not reached
+
+
+def _failure_text(base: str, delay: int | None) -> str:
+    return base + (_locked_message(delay) if delay else "")
+
+
+_NO_USER_HASH: list[str] = []
+
+
+def _no_user_hash() -> str:
+    """A hash to verify against when the name is unknown, so that answering takes as long either way."""
+    if not _NO_USER_HASH:
+        _NO_USER_HASH.append(_hasher.hash(os.urandom(16).hex()))
+    return _NO_USER_HASH[0]
+
+
 def authenticate(db, username: str, password: str) -> CurrentUser:
-    with UnitOfWork(db, actor=username or "anonymous") as uow:
-        user = uow.session.scalar(select(User).where(User.username == (username or "").strip()))
-        if user is None or not _verify(user.password_hash, password):
-            raise AuthenticationError("用户名或密码错误。")
+    """登录: the user name and password, throttled per user name (existing or not) in the database.
+
+    While the name is locked it is refused at once, the password unchecked. A wrong password is
+    counted (audited as ``login:<name>``) before the error is raised; from the 5th in a row the
+    name is locked for 5 s, then 10 s, 20 s … 15 min at most. A successful sign-in clears the count."""
+    key = _throttle_key(username)
+    if not key:
+        raise AuthenticationError("用户名或密码错误。")
+    actor = f"login:{key}"
+    with UnitOfWork(db, actor=actor) as uow:
+        _refuse_if_locked(uow.session, key)
+        user = uow.session.scalar(select(User).where(User.username == key))
+        user_id, stored = (user.id, user.password_hash) if user is not None else (None, None)
+    # argon2 runs outside any transaction: no lock is held while it works
+    if not _verify(stored or _no_user_hash(), password) or user_id is None:
+        raise AuthenticationError(_failure_text("用户名或密码错误。", _record_failure(db, key, actor=actor)))
+    with UnitOfWork(db, actor=key) as uow:
+        user = uow.session.get(User, user_id)
+        if user is None or (user.password_hash != stored and not _verify(user.password_hash, password)):
+            raise AuthenticationError("用户名或密码错误。")  # changed or removed meanwhile
         if not user.active:
             raise AuthenticationError("该账号已停用，请联系管理员。")
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
-        user.last_login_at = datetime.now(UTC)
+        user.last_login_at = utcnow()
+        row = _throttle_row(uow.session, key, lock=True)
+        if row is not None:
+            uow.session.delete(row)
         current = _current(user)
         uow.commit()
     return current
@@ -160,23 +301,115 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def confirm_password(ctx: Context, password: str) -> None:
-    """Password re-entry before signing (审核/批准): raises if it is wrong."""
+# ----------------------------------------------------------------- who acts, read in the transaction
+def _actor_row(session: Session, ctx: Context, *, refused: str) -> User:
+    """The acting user's row, locked until the transaction ends (``SELECT … FOR UPDATE`` on
+    PostgreSQL: a demotion or deactivation waits for the signature, or the signature sees it)."""
+    if ctx.user.id is None:
+        raise PermissionDenied(f"未以本人账号登录（系统身份），{refused}")
+    user = session.scalar(select(User).where(User.id == ctx.user.id).with_for_update())
+    if user is None:
+        raise AuthenticationError(f"当前账号已不存在，{refused}")
+    if not user.active:
+        raise AuthenticationError(f"该账号已停用，{refused}请联系管理员。")
+    return user
+
+
+def acting_admin(session: Session, ctx: Context, action: str) -> User:
+    """The signed-in administrator as the database has them now, inside the caller's unit of work:
+    refused when the account was deactivated or lost the administrator role since sign-in."""
+    user = _actor_row(session, ctx, refused=f"不能{action}。")
+    if not user.has_role("administrator"):
+        raise PermissionDenied(f"您的账号已不再具有管理员角色，不能{action}。")
+    return user
+
+
+def signer_in(session: Session, ctx: Context, role: str, password: str) -> User:
+    """The one check before a signature (审核/批准) is written, inside the signing unit of work.
+
+    Reads the signer's row there (locked on PostgreSQL) and requires: a real account (not the
+    command line's system identity), still active, holding ``role`` in the database (not merely
+    in the :class:`Context`), not locked by failed passwords, and ``password`` matching the stored
+    hash. Call it before writing anything: on a wrong password the caller's session is rolled back
+    and the failure is counted in its own unit of work, like a failed sign-in."""
+    user = _actor_row(session, ctx, refused="未签署。")
+    if not user.has_role(role):
+        raise PermissionDenied(f"您的账号已不再具有{ROLE_LABELS.get(role, role)}角色，未签署。")
+    _refuse_if_locked(session, _throttle_key(user.username))
+    if not _verify(user.password_hash, password):
+        username = user.username
+        session.rollback()  # nothing of the signature, and no lock, outlives the refusal
+        delay = _record_failure(ctx.db, _throttle_key(username), actor=ctx.user.username)
+        raise AuthenticationError(_failure_text("密码错误，未签署。", delay))
+    return user
+
+
+def confirm_password(ctx: Context, password: str, role: str | None = None) -> None:
+    """Password re-entry before signing (审核/批准), e.g. as the signing dialog's check: raises if it is
+    wrong (counted like a failed sign-in), the account is locked or disabled, or lacks ``role``.
+    The signing service checks all of it again in its own transaction (:func:`signer_in`)."""
     with ctx.uow() as uow:
-        user = uow.session.get(User, ctx.user.id)
-        if user is None or not user.active or not _verify(user.password_hash, password):
-            raise AuthenticationError("密码错误，未签署。")
+        user = _actor_row(uow.session, ctx, refused="未签署。")
+        if role is not None and not user.has_role(role):
+            raise PermissionDenied(f"您的账号已不再具有{ROLE_LABELS.get(role, role)}角色，未签署。")
+        key = _throttle_key(user.username)
+        _refuse_if_locked(uow.session, key)
+        stored = user.password_hash
+    if not _verify(stored, password):
+        raise AuthenticationError(_failure_text("密码错误，未签署。", _record_failure(ctx.db, key, actor=ctx.user.username)))
+
+
+@dataclass(frozen=True)
+class LoginLockInfo:
+    username: str
+    failures: int  # failed passwords in a row
+    last_failure_at: datetime | None
+    locked_until: datetime | None  # None, or in the past: the next failure locks it again
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > utcnow()
+
+
+def list_login_locks(ctx: Context) -> list[LoginLockInfo]:
+    """User names (existing or not) locked now, or locked before and not yet cleared by a success."""
+    ctx.require("administrator", action="查看登录锁定")
+    with ctx.uow() as uow:
+        acting_admin(uow.session, ctx, "查看登录锁定")
+        rows = uow.session.scalars(
+            select(LoginThrottle).where(LoginThrottle.failures >= THROTTLE_FREE_FAILURES)
+            .order_by(LoginThrottle.username)
+        )
+        return [LoginLockInfo(r.username, r.failures, r.last_failure_at, r.locked_until) for r in rows]
+
+
+def unlock_login(ctx: Context, username: str) -> bool:
+    """解除登录锁定: the administrator clears a user name's failed passwords; False when none were counted."""
+    ctx.require("administrator", action="解除登录锁定")
+    with ctx.uow() as uow:
+        acting_admin(uow.session, ctx, "解除登录锁定")
+        row = _throttle_row(uow.session, _throttle_key(username), lock=True)
+        if row is None:
+            return False
+        uow.session.delete(row)
+        uow.commit()
+    return True
 
 
 # ----------------------------------------------------------------- administration (设置 → 用户)
+# Each change re-reads the administrator inside its own transaction (:func:`acting_admin`): a role
+# or an account taken away since sign-in stops it, whatever the Context still says.
 def list_users(ctx: Context) -> list[UserInfo]:
     ctx.require("administrator", action="管理用户")
-    return list_users_unchecked(ctx.db)
+    with ctx.uow() as uow:
+        acting_admin(uow.session, ctx, "管理用户")
+        return [_info(u) for u in uow.session.scalars(select(User).order_by(User.username))]
 
 
 def create_user(ctx: Context, *, username: str, display_name: str, roles, password: str) -> UserInfo:
     ctx.require("administrator", action="添加用户")
     with ctx.uow() as uow:
+        acting_admin(uow.session, ctx, "添加用户")
         info = _info(_create(uow, username, display_name, roles, password))
         uow.commit()
     return info
@@ -185,7 +418,9 @@ def create_user(ctx: Context, *, username: str, display_name: str, roles, passwo
 def update_user(ctx: Context, user_id: int, *, version: int, display_name: str, roles, active: bool) -> UserInfo:
     ctx.require("administrator", action="修改用户")
     with ctx.uow() as uow:
-        user = uow.session.get(User, user_id)
+        acting_admin(uow.session, ctx, "修改用户")
+        # locked before the audit chain is: a signature holding this row finishes first, no deadlock
+        user = uow.session.get(User, user_id, with_for_update=True)
         if user is None:
             raise NotFoundError("该用户不存在。")
         errors = validate_new_user(user.username, display_name, roles, None)
@@ -209,7 +444,11 @@ def set_password(ctx: Context, user_id: int, new_password: str) -> None:
     if len(new_password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError({"password": f"密码至少 {MIN_PASSWORD_LENGTH} 位。"})
     with ctx.uow() as uow:
-        user = uow.session.get(User, user_id)
+        if user_id != ctx.user.id:
+            acting_admin(uow.session, ctx, "重置他人的密码")
+        else:
+            _actor_row(uow.session, ctx, refused="不能修改密码。")
+        user = uow.session.get(User, user_id, with_for_update=True)
         if user is None:
             raise NotFoundError("该用户不存在。")
         user.password_hash = _hasher.hash(new_password)
@@ -238,9 +477,13 @@ def change_own_password(ctx: Context, current: str, new_password: str) -> None:
         user = uow.session.get(User, ctx.user.id)
         if user is None or not user.active:
             raise NotFoundError("当前用户不存在或已停用。")
-        if not _verify(user.password_hash, current):
-            errors = {"current_password": "当前密码不正确。", **errors}
-        if errors:
-            raise ValidationError(errors)
-        user.password_hash = _hasher.hash(new_password)
-        uow.commit()
+        key = _throttle_key(user.username)
+        _refuse_if_locked(uow.session, key)  # the current password is guessed no faster than at sign-in
+        if _verify(user.password_hash, current):
+            if errors:
+                raise ValidationError(errors)
+            user.password_hash = _hasher.hash(new_password)
+            uow.commit()
+            return
+    delay = _record_failure(ctx.db, key, actor=ctx.user.username)
+    raise ValidationError({"current_password": _failure_text("当前密码不正确。", delay), **errors})

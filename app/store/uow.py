@@ -48,7 +48,8 @@ UNIQUE_FIELD_LABELS: dict[str, str] = {
 }
 #: Unique keys that only collide when two users act at once: a conflict, not bad input.
 CONFLICT_KEYS = frozenset(
-    {"sample_number_counters.scope", "sync_outbox.idempotency_key", "audit_log.hash", "audit_log.seq"}
+    {"sample_number_counters.scope", "sync_outbox.idempotency_key", "audit_log.hash", "audit_log.seq",
+     "login_throttle.username"}
 )
 
 

@@ -3206,6 +3206,34 @@
       <translation>修改我的密码</translation>
     </message>
     <message>
+      <source>Locked sign-ins</source>
+      <translation>登录锁定</translation>
+    </message>
+    <message>
+      <source>After 5 wrong passwords in a row a user name is locked for a while, longer after each further failure, on every workstation. Unlock it once you know who it was.</source>
+      <translation>同一用户名连续 5 次密码错误后将被锁定一段时间，此后每失败一次锁定时间加倍，所有工作站均受限制。查明原因后可在此解除锁定。</translation>
+    </message>
+    <message>
+      <source>Failed attempts</source>
+      <translation>连续失败次数</translation>
+    </message>
+    <message>
+      <source>Locked until</source>
+      <translation>锁定至</translation>
+    </message>
+    <message>
+      <source>Unlock sign-in</source>
+      <translation>解除锁定</translation>
+    </message>
+    <message>
+      <source>Not now (locked again at the next failure)</source>
+      <translation>当前未锁定（再失败一次即重新锁定）</translation>
+    </message>
+    <message>
+      <source>%1 can sign in again.</source>
+      <translation>%1 已可重新登录。</translation>
+    </message>
+    <message>
       <source>The two new passwords differ.</source>
       <translation>两次输入的新密码不一致。</translation>
     </message>

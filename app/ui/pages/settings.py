@@ -424,6 +424,7 @@ class SettingsPage(QWidget):
             row.addStretch(1)
             bl.addLayout(row)
             outer.addWidget(box, 1)
+            outer.addWidget(self._locks_box())
         mine = QGroupBox(self.tr("My account"))
         mine.setObjectName("my_account")
         ml = QVBoxLayout(mine)
@@ -463,6 +464,63 @@ class SettingsPage(QWidget):
         if not self.is_admin:
             outer.addStretch(1)
         return tab
+
+    def _locks_box(self) -> QGroupBox:
+        """登录锁定: user names locked after failed passwords (shared by every workstation), and unlocking."""
+        box = QGroupBox(self.tr("Locked sign-ins"))
+        box.setObjectName("login_locks")
+        bl = QVBoxLayout(box)
+        note = QLabel(self.tr("After 5 wrong passwords in a row a user name is locked for a while, longer after each "
+                              "further failure, on every workstation. Unlock it once you know who it was."))
+        note.setWordWrap(True)
+        bl.addWidget(note)
+        self.lock_table = make_table([self.tr("User name"), self.tr("Failed attempts"), self.tr("Locked until")],
+                                     "settings/login_locks", widths=[160, 100, 200])
+        self.lock_table.setMaximumHeight(140)
+        bl.addWidget(self.lock_table)
+        row = QHBoxLayout()
+        self.unlock_button = QPushButton(self.tr("Unlock sign-in"))
+        self.unlock_button.setObjectName("unlock_login")
+        self.unlock_button.setEnabled(False)
+        self.unlock_button.clicked.connect(self.unlock_login)
+        self.lock_table.itemSelectionChanged.connect(
+            lambda: self.unlock_button.setEnabled(selected_id(self.lock_table) is not None))
+        self.lock_status = QLabel()
+        self.lock_status.setObjectName("lock_status")
+        row.addWidget(self.unlock_button)
+        row.addWidget(self.lock_status, 1)
+        bl.addLayout(row)
+        self.locks: list[user_service.LoginLockInfo] = []
+        return box
+
+    def load_locks(self) -> None:
+        if self.users_admin is not None:
+            run_op(user_service.list_login_locks, self.ctx, on_done=self._show_locks,
+                   on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
+    def _show_locks(self, locks: list[user_service.LoginLockInfo]) -> None:
+        if not alive(self):
+            return
+        self.locks = locks
+        rows = [(lock.username, [lock.username, str(lock.failures),
+                                 lock.locked_until.astimezone().strftime("%Y-%m-%d %H:%M:%S") if lock.locked
+                                 else self.tr("Not now (locked again at the next failure)")])
+                for lock in locks]
+        fill_table(self.lock_table, rows, selected_id(self.lock_table))
+        self.unlock_button.setEnabled(selected_id(self.lock_table) is not None)
+
+    def unlock_login(self) -> None:
+        name = selected_id(self.lock_table)
+        if name is None:
+            return
+        run_op(user_service.unlock_login, self.ctx, name, on_done=lambda _r: self._unlocked(name),
+               on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
+
+    def _unlocked(self, name: str) -> None:
+        if not alive(self):
+            return
+        self.lock_status.setText(self.tr("%1 can sign in again.").replace("%1", name))
+        self.load_locks()
 
     def current_user(self) -> user_service.UserInfo | None:
         ident = selected_id(self.user_table) if self.users_admin is not None else None
@@ -1011,6 +1069,7 @@ class SettingsPage(QWidget):
         self.provincial_user.setText(str(values.get("provincial_user") or ""))
         if found is not None and self.users_admin is not None:
             self._show_users(found)
+            self.load_locks()
         self.update_previews()
         self.loaded += 1
 
