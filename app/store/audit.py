@@ -18,6 +18,11 @@ hold the changed columns (``after`` also carries the new ``version`` and ``updat
 delete's ``before`` holds every column. Bytes appear as ``"sha256:<hex>"``, dates and
 timestamps as ISO text, decimals as text; password hashes only as the sha256 of the hash.
 
+The one writer that uses Core statements on an audited table is the upload worker
+(``app.sync.worker``): claiming, failures and releases change only the outbox's delivery
+bookkeeping (``NON_BUSINESS_COLUMNS``), which is not recorded, and a receipt is recorded with
+:func:`record_updates` in the receipts' own transaction.
+
 JSON columns are compared by reassignment: mutate a copy and assign it (``s.claims = [...]``);
 an in-place ``append`` is not seen by SQLAlchemy, so neither the UPDATE nor the entry happens.
 
@@ -231,6 +236,22 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         return
     changes.sort(key=lambda c: (c[0], c[1], c[4]))
     append_entries(session.connection(), actor_of(session), [c[2:] for c in changes])
+
+
+def record_updates(conn: Connection, actor: str, updates: list[tuple[str, int, dict[str, Any], dict[str, Any]]]) -> None:
+    """The entries of updates made with Core statements (the upload worker's receipts): for each
+    ``(table, row id, before, after)`` — column name → old and new value, ``after`` also carrying
+    the new ``version`` and ``updated_at`` — in the form a flush through the session records."""
+    if not updates:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    append_entries(conn, actor, [
+        (table, "update", row_id,
+         {k: _recorded(table, k, v) for k, v in before.items()},
+         {k: _recorded(table, k, v) for k, v in after.items()})
+        for table, row_id, before, after in updates
+    ])
 
 
 def append_entries(conn: Connection, actor: str, changes: list[tuple[str, str, int, Any, Any]]) -> None:

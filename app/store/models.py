@@ -858,5 +858,8 @@ AUDITED_TABLES = frozenset(t for t in Base.metadata.tables if t not in ("audit_l
 #: Tables that are not business records: ``audit verify`` does not compare their rows with the
 #: log's after-images (README, "Reliability"). ``alembic_version`` is not mapped at all.
 NON_BUSINESS_TABLES = frozenset({"sample_number_counters", "login_throttle", "audit_checkpoints"})
-#: The outbox's delivery bookkeeping: columns that change with each attempt and are not compared.
-NON_BUSINESS_COLUMNS = {"sync_outbox": frozenset({"state", "attempts", "next_attempt_at", "last_error"})}
+#: The outbox's delivery bookkeeping: columns that change with each attempt (the upload worker
+#: writes them without audit entries, so the row's version and update time are not compared either).
+NON_BUSINESS_COLUMNS = {
+    "sync_outbox": frozenset({"state", "attempts", "next_attempt_at", "last_error", "version", "updated_at"}),
+}

@@ -40,8 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import undefer
+from sqlalchemy import and_, or_, select, update
 
 from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
 from app.store.models import SETTING_DEFAULTS, Setting, SyncOutbox
@@ -175,6 +174,26 @@ def _due(now: datetime) -> Any:
     )
 
 
+_OUTBOX = SyncOutbox.__table__
+_CLAIM_COLUMNS = (
+    _OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.task_id, _OUTBOX.c.report_id, _OUTBOX.c.idempotency_key,
+    _OUTBOX.c.package, _OUTBOX.c.recipe, _OUTBOX.c.package_sha256, _OUTBOX.c.state, _OUTBOX.c.attempts,
+    _OUTBOX.c.next_attempt_at, _OUTBOX.c.version,
+)
+
+
+def _bookkeeping(conn: Any, item_id: int, version: int, **values: Any) -> None:
+    """Change an item's delivery bookkeeping (not audited: ``models.NON_BUSINESS_COLUMNS``) if
+    nobody changed the item since it was read; ``ConflictError`` otherwise."""
+    values.setdefault("updated_at", utcnow())
+    done = conn.execute(
+        update(_OUTBOX).where(_OUTBOX.c.id == item_id, _OUTBOX.c.version == version)
+        .values(version=version + 1, **values)
+    )
+    if done.rowcount != 1:
+        raise ConflictError("上传记录已被其他工作站更新，请重试。")
+
+
 def claim_due(
     db: Any,
     *,
@@ -187,55 +206,51 @@ def claim_due(
     """Mark up to ``limit`` items due at ``now`` ``sending`` and return them.
 
     The lease runs ``lease`` seconds from ``lease_start`` (default ``now``). Raises
-    ``ConflictError`` when another worker changed one of them first (try again).
+    ``ConflictError`` when another worker changed one of them first (try again). Claiming is
+    delivery bookkeeping: one transaction of plain statements, no audit entry (the receipt has one).
     """
     from app.store.uow import UnitOfWork
 
     with UnitOfWork(db, actor=actor) as uow:
         s = uow.session
+        conn = s.connection()
         query = (
-            select(SyncOutbox)
+            select(*_CLAIM_COLUMNS)
             .where(_due(now))
-            .order_by(SyncOutbox.next_attempt_at.asc().nulls_first(), SyncOutbox.id)
+            .order_by(_OUTBOX.c.next_attempt_at.asc().nulls_first(), _OUTBOX.c.id)
             .limit(limit)
-            .options(undefer(SyncOutbox.package), undefer(SyncOutbox.recipe))
         )
         if getattr(db, "backend", "") == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        items = list(s.scalars(query))
-        if not items:
+        rows = list(conn.execute(query))
+        if not rows:
             return []
-        previous = {it.id: (it.state, it.next_attempt_at) for it in items}
         lease_end = (lease_start or now) + timedelta(seconds=lease)
-        packages: dict[int, bytes] = {}
-        for it in list(items):
+        claimed = []
+        for row in rows:
             try:
-                packages[it.id] = package_of(s, it)
+                package = package_of(s, row)
             except ValidationError as exc:  # a stored document changed since it was queued
-                it.state, it.next_attempt_at, it.last_error = "failed", None, exc.message[:1000]
-                items.remove(it)
+                _bookkeeping(conn, row.id, row.version, state="failed", next_attempt_at=None,
+                             last_error=exc.message[:1000])
                 continue
-            it.state = "sending"
-            it.attempts = (it.attempts or 0) + 1
-            it.next_attempt_at = lease_end
-        uow.flush()
-        if not items:
-            uow.commit()
-            return []
-        metas = outbox._metas(s, items)
+            _bookkeeping(conn, row.id, row.version, state="sending", attempts=(row.attempts or 0) + 1,
+                         next_attempt_at=lease_end)
+            claimed.append((row, package))
+        metas = outbox._metas(s, [row for row, _p in claimed]) if claimed else {}
         claims = [
             Claim(
-                id=it.id,
-                idempotency_key=it.idempotency_key,
-                package=packages[it.id],
-                meta=metas[it.id],
-                attempts=it.attempts,
-                version=it.version,
-                previous_state=previous[it.id][0],
-                previous_next_attempt_at=previous[it.id][1],
+                id=row.id,
+                idempotency_key=row.idempotency_key,
+                package=package,
+                meta=metas[row.id],
+                attempts=(row.attempts or 0) + 1,
+                version=row.version + 1,
+                previous_state=row.state,
+                previous_next_attempt_at=row.next_attempt_at,
                 lease_until=lease_end,
             )
-            for it in items
+            for row, package in claimed
         ]
         uow.commit()
         return claims
@@ -274,6 +289,9 @@ def _still_ours(item: SyncOutbox, claim: Claim) -> bool:
 
 
 def record_receipt(db: Any, claim: Claim, receipt: Receipt, *, now: datetime, actor: str = DEFAULT_ACTOR) -> str:
+    if receipt.status != "exported":
+        return record_receipts(db, [(claim, receipt)], now=now, actor=actor)[0]
+
     def apply(item: SyncOutbox) -> str:
         if receipt.status == "exported":
             if not _still_ours(item, claim):
@@ -291,6 +309,55 @@ def record_receipt(db: Any, claim: Claim, receipt: Receipt, *, now: datetime, ac
         return "accepted"
 
     return _record(db, claim, apply, actor=actor)
+
+
+def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: datetime,
+                    actor: str = DEFAULT_ACTOR) -> list[str]:
+    """The server's receipts, whoever holds the claims now, in one short transaction: each item's
+    one audited change of an upload (plain statements, entries by ``audit.record_updates``).
+    Returns ``accepted`` or ``superseded`` (the item is gone) per receipt."""
+    from app.store.audit import record_updates
+    from app.store.uow import UnitOfWork
+
+    cols = (_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.receipt_number, _OUTBOX.c.accepted_at,
+            _OUTBOX.c.next_attempt_at, _OUTBOX.c.last_error, _OUTBOX.c.version)
+    last: Exception | None = None
+    for _ in range(3):
+        try:
+            with UnitOfWork(db, actor=actor) as uow:
+                conn = uow.session.connection()
+                ids = [claim.id for claim, _r in accepted]
+                rows = {r.id: r for r in conn.execute(select(*cols).where(_OUTBOX.c.id.in_(ids)))}
+                outcomes: list[str] = []
+                entries: list[tuple[str, int, dict[str, Any], dict[str, Any]]] = []
+                stamp = utcnow()
+                for claim, receipt in accepted:
+                    row = rows.get(claim.id)
+                    if row is None:  # deleted meanwhile: nothing to record
+                        outcomes.append("superseded")
+                        continue
+                    outcomes.append("accepted")
+                    if row.state in ("accepted", "delivered_by_hand"):
+                        continue  # recorded before (another worker, or by hand): keep the first
+                    new = {
+                        "state": "accepted" if receipt.status == "accepted" else "delivered_by_hand",
+                        "receipt_number": receipt.receipt_number,
+                        "accepted_at": receipt.accepted_at or now,
+                        "next_attempt_at": None,
+                        "last_error": None,
+                    }
+                    changed = {k: v for k, v in new.items() if getattr(row, k) != v}
+                    _bookkeeping(conn, claim.id, row.version, updated_at=stamp, **new)
+                    entries.append(("sync_outbox", claim.id, {k: getattr(row, k) for k in changed},
+                                    {**changed, "version": row.version + 1, "updated_at": stamp}))
+                record_updates(conn, actor, entries)
+                uow.commit()
+                return outcomes
+        except ConflictError as exc:
+            last = exc
+            time.sleep(0.01)
+    assert last is not None
+    raise last
 
 
 def record_failure(
@@ -419,8 +486,10 @@ def _run_once(
         if not claims:
             break
         summary.claimed += len(claims)
+        receipts = _Receipts(db, clock, summary, progress, actor=actor)
         for index, claim in enumerate(claims):
             if stop():
+                receipts.flush()
                 _release_all(db, claims[index:], clock(), summary, progress, actor=actor)
                 summary.stopped, summary.stop_reason = True, "已按要求停止"
                 return summary
@@ -430,15 +499,72 @@ def _run_once(
                 if progress is not None:
                     progress(ItemOutcome(claim.id, "superseded", "领取已过期"))
                 continue
-            outcome = _send_one(db, gateway, claim, clock, policy, summary, actor=actor, rng=rng)
+            outcome = _send_one(db, gateway, claim, clock, policy, summary, actor=actor, rng=rng,
+                                receipts=receipts)
             if progress is not None:
                 progress(outcome)
+            receipts.flush_if_due()
             if summary.credentials_problem:
+                receipts.flush()
                 _release_all(db, claims[index + 1 :], clock(), summary, progress, actor=actor)
                 return summary
+        receipts.flush()
         if len(claims) < policy.batch_size:
             break  # that was every item due at the cutoff: no second (empty) claim transaction
     return summary
+
+
+class _Receipts:
+    """Receipts not yet written down: recorded together, a few at a time, in one transaction.
+
+    Writing each receipt in its own transaction would cost more than the upload itself. Waiting is
+    safe: an item whose receipt is lost (the process killed before it was recorded) stays claimed
+    until its lease runs out and is then sent again under the same idempotency key, and the
+    provincial system answers with the receipt it gave the first time (exactly once). The pass
+    records them every ``MAX_ITEMS`` receipts or ``MAX_WAIT`` seconds, before it releases or
+    stops, and at the end of every batch. ``progress`` hears of an item as soon as the provincial
+    system accepted it, and once more only if its receipt could not be written down.
+    """
+
+    MAX_ITEMS = 20
+    MAX_WAIT = 0.5  # seconds
+
+    def __init__(self, db: Any, clock: Callable[[], datetime], summary: SyncSummary,
+                 progress: Callable[[ItemOutcome], None] | None, *, actor: str) -> None:
+        self.db, self.clock, self.summary, self.progress, self.actor = db, clock, summary, progress, actor
+        self.pending: list[tuple[Claim, Receipt]] = []
+        self.since = 0.0
+
+    def add(self, claim: Claim, receipt: Receipt) -> None:
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append((claim, receipt))
+
+    def flush_if_due(self) -> None:
+        if len(self.pending) >= self.MAX_ITEMS or (self.pending and time.monotonic() - self.since >= self.MAX_WAIT):
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        try:
+            outcomes = record_receipts(self.db, pending, now=self.clock(), actor=self.actor)
+        except RiskmonError as exc:
+            # Could not write them down: the leases run out, the items are sent again with the same
+            # keys and the server answers with these same receipts.
+            log.warning("could not record %d receipts: %s", len(pending), exc)
+            self.summary.errors.append(exc.message)
+            outcomes = ["superseded"] * len(pending)
+            message: str | None = exc.message
+        else:
+            message = None
+        for (claim, receipt), outcome in zip(pending, outcomes, strict=True):
+            if outcome == "accepted":
+                self.summary.accepted += 1
+                self.summary.duplicates += 1 if receipt.duplicate else 0
+            elif self.progress is not None:  # it was reported accepted (by the province): say what became of it
+                self.progress(ItemOutcome(claim.id, "superseded", message))
 
 
 def _release_all(
@@ -472,6 +598,7 @@ def _send_one(
     *,
     actor: str,
     rng: random.Random | None,
+    receipts: _Receipts | None = None,
 ) -> ItemOutcome:
     try:
         receipt = gateway.upload(claim.package, claim.idempotency_key, claim.meta)
@@ -482,6 +609,9 @@ def _send_one(
         error = GatewayError(f"上传时发生内部错误（{type(exc).__name__}），稍后自动重试")
         error.retryable = True
     else:
+        if receipts is not None and receipt.status != "exported":
+            receipts.add(claim, receipt)  # recorded with the next few, in one transaction
+            return ItemOutcome(claim.id, "accepted", None, receipt.receipt_number)
         try:
             outcome = record_receipt(db, claim, receipt, now=clock(), actor=actor)
         except RiskmonError as exc:

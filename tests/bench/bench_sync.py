@@ -14,16 +14,16 @@ it claims it). That item is queued again under fresh idempotency keys for every 
 outside the timings: queuing belongs to the approval, see ``bench_approval.py``).
 
 Subject: ``worker.run_once`` with the default ``RetryPolicy`` over a batch of due items, through
-``HttpGateway`` (claim in a transaction, upload with the idempotency key, record the receipt in
-a transaction). Baseline: the same number of bare ``httpx`` POSTs of the same body with the same
+``HttpGateway`` (claim the batch in one transaction, upload each item with its idempotency key,
+record the receipts, up to 20 at a time, in one transaction with their audit entries). Baseline: the same number of bare ``httpx`` POSTs of the same body with the same
 headers (bearer token, content type, metadata, a fresh idempotency key), one after another on
 one kept-alive connection, so the sandbox does the same work (checksum, validation, storing the
 receipt). The two are measured alternately in the same run — worker batch, POST batch, worker
 batch, … — for batches of 1 (what a pass right after one approval sends), 10 and 50 items, so
 the table shows how the cost per upload changes with the batch.
 
-Also printed as information, not a baseline: the cost of one audited one-row update in its own
-unit of work (the worker writes each item twice: claim and receipt).
+Also printed as information, not a baseline: the WAL a one-item pass writes, and the cost of one
+audited one-row update in its own unit of work.
 """
 
 from __future__ import annotations
@@ -114,10 +114,12 @@ class Queue:
                                report_id=self.item["report_id"], sample_id=self.item["sample_id"],
                                idempotency_key=f"{self.item['key'][:60]}-bench{self.n:07d}", check_package=False)
             uow.commit()
-        # the queued pages go to the database file now: writing them is the approval's cost
+        # the queued pages go to the database file now: writing them is the approval's cost. RESTART,
+        # as SQLite's own checkpoints do, reuses the WAL file from its start (TRUNCATE would make every
+        # pass pay for growing the file again, which the application never asks for)
         conn = sqlite3.connect(self.db.sqlite_path)
         try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA wal_checkpoint(RESTART)")
         finally:
             conn.close()
 
@@ -159,8 +161,13 @@ def run_worker(db, gateway, count: int) -> None:
 
 
 def wal_size(db) -> int:
-    wal = db.sqlite_path.with_name(db.sqlite_path.name + "-wal")
-    return wal.stat().st_size if wal.exists() else 0
+    """Bytes written to the WAL since it was last restarted (frames × page size)."""
+    conn = sqlite3.connect(db.sqlite_path)
+    try:
+        _busy, frames, _done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return max(frames, 0) * conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def audited_update(db, n: int) -> tuple[float, float]:
@@ -244,9 +251,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{p_wall * 1000:10.2f} {wall_ratio:5.2f}x")
     if wal_bytes:
         print(f"information: database writes of a pass uploading one item: {med(wal_bytes) / 1024:.0f} KiB of WAL "
-              f"for a {len(package) / 1024:.0f} KiB package (claim and receipt each rewrite the row that holds it)")
+              f"for a {len(package) / 1024:.0f} KiB package (the claim and the receipt rewrite the item's row; the receipt adds its audit entry)")
     print(f"information: one audited one-row update in its own unit of work costs {write_cpu * 1000:.2f} ms CPU, "
-          f"{write_wall * 1000:.2f} ms wall (the worker writes each item twice)")
+          f"{write_wall * 1000:.2f} ms wall (for comparison: the worker claims a batch in one transaction and records up to 20 receipts in one)")
     print(f"goal: worker <= {GOAL:.0f}x a bare httpx POST of the same bytes, CPU and wall, every batch size: "
           + ("PASS" if ok else "FAIL"))
     return 0 if ok else 1
