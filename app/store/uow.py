@@ -174,6 +174,11 @@ def translate_error(exc: BaseException, db: Database | None = None) -> RiskmonEr
             return DatabaseError("数据库正忙（被其他程序或窗口锁定），请稍后重试。")
         if _disk_full(orig, low, sqlstate):  # not a network problem: say so before the catch-all below
             return _disk_full_error(db)
+        if "readonly" in low or "read-only" in low or sqlstate == "25006":
+            where = getattr(db, "sqlite_path", None) if db is not None else None
+            place = f"数据库文件 {where}" if where is not None else "数据库"
+            return DatabaseError(f"{place}只读（文件或其所在文件夹不可写，或以只读方式打开），本次修改未保存。"
+                                 "请检查文件权限，或改用可写入的数据目录。")
         if exc.connection_invalidated or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
             return DatabaseError(f"数据库连接失败或已中断：{text}。请检查网络和数据库服务器后重试。")
         return None

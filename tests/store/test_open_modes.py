@@ -93,6 +93,13 @@ def test_read_only_folder_reads_and_refuses_writes(tmp_path: Path, lab_db: Path,
             db.require_writable()
         with pytest.raises(Exception, match="readonly"), db.engine.begin() as conn:
             conn.exec_driver_sql("DELETE FROM users")
+        # through a unit of work (as every service writes) it is one Chinese sentence
+        from app.store.models import MonitoringTask
+        from app.store.uow import UnitOfWork
+
+        with pytest.raises(DatabaseError, match="只读.*本次修改未保存"), UnitOfWork(db, "t") as uow:
+            uow.session.add(MonitoringTask(number="RO-1", title="只读"))
+            uow.commit()
     finally:
         db.dispose()
     assert not any(p.name.startswith("riskmon.db-") for p in path.parent.iterdir())
