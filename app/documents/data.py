@@ -20,6 +20,7 @@ from enum import Enum, IntEnum, StrEnum
 from typing import Any
 
 from app.rules.calendar import is_on_time  # the one rule of Article 18 ¶1: on or before the day
+from app.rules.selection import NO_BASIS_LABEL, R_NONE, rule_label
 
 
 def _tuples(obj: object) -> None:
@@ -311,10 +312,18 @@ class ItemLine:
 
     @property
     def basis_text(self) -> str:
-        """``GB 4706.19-2008 13.2``, or ``专家组评价`` for a panel evaluation."""
+        """``GB 4706.19-2008 13.2``, ``专家组评价`` for a panel evaluation, or 无判定依据（需专家组评价）
+        for an item that Articles 16–17 left without a basis (rule ``none``)."""
         if self.expert_panel and not self.basis_code:
             return "专家组评价"
+        if not self.basis_code and R_NONE in self.rule_trace:
+            return NO_BASIS_LABEL
         return " ".join(p for p in (self.basis_code, self.basis_clause) if p)
+
+    @property
+    def trace_text(self) -> str:
+        """The Articles 16–17 trace as shown to people: ``16.3 → 16.1``; ``none`` in words."""
+        return " → ".join(rule_label(r) for r in self.rule_trace)
 
 
 @dataclass(frozen=True, slots=True)

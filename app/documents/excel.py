@@ -916,7 +916,7 @@ def result_values(reports: Iterable[TestReportData]) -> Iterable[list[object]]:
                 rep.report_number, rep.sample_number, rep.product_name, rep.place_type.label, rep.sampled.name, nominal,
                 n, it.item, it.requirement_text, it.result_text, it.unit,
                 it.judgement.label if it.judgement is not Judgement.NOT_JUDGED else "不判定",
-                it.basis_code, it.basis_clause, it.method_code, it.method_clause, " → ".join(it.rule_trace),
+                it.basis_code, it.basis_clause, it.method_code, it.method_clause, it.trace_text,
                 "是" if it.expert_panel else "", rep.issue_date,
             ]
 

@@ -66,6 +66,13 @@ R_IMPORTANT = "17.2"
 R_METHOD = "17.3"
 R_CLAIM = "16.1-claim"
 R_NONE = "none"
+# What a person sees for ``none`` wherever rule codes are shown: the code itself never reaches a user.
+NO_BASIS_LABEL = "无判定依据（需专家组评价）"
+
+
+def rule_label(rule: str) -> str:
+    """A trace entry as shown to people: the clause code (``16.1``), or the words for ``none``."""
+    return NO_BASIS_LABEL if rule == R_NONE else rule
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,6 +311,34 @@ class SelectionWarning:
         return {"item": self.item, "code": self.code, "rule": self.rule, "reason": self.reason}
 
 
+CHOSEN = "chosen"
+REPLACED = "replaced"
+REJECTED = "rejected"
+NOT_COVERED = "未涵盖该项目"
+# The steps in the order they act on an item; the candidates are listed in this order.
+STEP_ORDER = (R_VERSION, R_DECLARED, R_ENTERPRISE, R_SIMILAR, R_MANDATORY, R_IMPORTANT, R_METHOD, R_CLAIM)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One standard or stated quality that a step judged for an item, for the 依据说明 view.
+
+    Exactly one of ``code`` (a standard, the resolved version where there is one) and ``source``
+    (a claim: label | instructions | advertising | sample) is set; ``outcome`` is chosen, replaced
+    (chosen, then replaced by a later step) or rejected; ``reason`` is Chinese.
+    """
+
+    step: str
+    outcome: str
+    reason: str
+    code: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        head: dict[str, Any] = {"code": self.code} if self.code is not None else {"source": self.source}
+        return {**head, "step": self.step, "outcome": self.outcome, "reason": self.reason}
+
+
 @dataclass(frozen=True, slots=True)
 class ItemDecision:
     item: str
@@ -311,6 +346,7 @@ class ItemDecision:
     basis: Basis | None
     method: Method | None
     grade: str | None = None  # the declared grade, when the basis came from a declaration that has one
+    candidates: tuple[Candidate, ...] = ()  # every standard and claim the steps met, in step order
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -320,6 +356,7 @@ class ItemDecision:
             "method": self.method.to_dict() if self.method else None,
             "grade": self.grade,
             "requirement_text": self.basis.requirement.render() if self.basis else None,
+            "candidates": [c.to_dict() for c in self.candidates],
         }
 
 
@@ -343,6 +380,8 @@ class _Resolved:
     entry: CatalogEntry | None
     rule: str | None  # 16.3 / 16.3-evidence for declared standards
     grade: str | None = None  # a declared grade (质量等级)
+    problem: str | None = None  # why no version could be used (entry is None), for the candidates
+    role: str = ""  # 明示标准 | 公示的企业标准 | 同类产品标准
 
 
 class _Warnings:
@@ -406,7 +445,7 @@ def _resolve(
                 f"{role} {given} {state}（检验日期 {date.isoformat()}）{hint}；仍按{role}的版本，请人工确认",
                 code=given,
             )
-        return _Resolved(given, code, entry, None)
+        return _Resolved(given, code, entry, None, role=role)
 
     if evidence is not None:
         for key, value in evidence.items():
@@ -423,19 +462,19 @@ def _resolve(
                         code=given,
                         rule=R_VERSION_EVIDENCE,
                     )
-                    return _Resolved(given, code, None, None)
-                return _Resolved(given, code, entry, R_VERSION_EVIDENCE)
+                    return _Resolved(given, code, None, None, problem=f"版本证据指明的 {value} 不在标准目录中", role=role)
+                return _Resolved(given, code, entry, R_VERSION_EVIDENCE, role=role)
 
     current = index.current(code, date)
     if current is None:
         missing = "标准目录中没有该标准" if code.base not in index.versions else "没有检验日期现行有效的版本"
         warnings.add(f"{role} {given}：{missing}（检验日期 {date.isoformat()}）", code=given, rule=R_VERSION)
-        return _Resolved(given, code, None, None)
+        return _Resolved(given, code, None, None, problem=f"{missing}（检验日期 {date.isoformat()}）", role=role)
     if code.year is not None:
         warnings.add(
             f"{role} {given} 不在标准目录中，按检验日期现行有效版本 {current.code_text}", code=given, rule=R_VERSION
         )
-    return _Resolved(given, code, current, R_VERSION if evidence is not None else None)
+    return _Resolved(given, code, current, R_VERSION if evidence is not None else None, role=role)
 
 
 def _strictest(
@@ -494,7 +533,7 @@ def select_standards(inp: SelectionInput) -> SelectionResult:
         if item in seen:
             continue
         seen.add(item)
-        decisions.append(_decide(item, inp, declared, enterprise, similar, mandatory, warnings))
+        decisions.append(_decide(item, inp, declared, enterprise, similar_all, similar, mandatory, warnings))
     return SelectionResult(tuple(decisions), tuple(warnings.items))
 
 
@@ -559,6 +598,7 @@ def _decide(
     inp: SelectionInput,
     declared: list[_Resolved],
     enterprise: _Resolved | None,
+    similar_named: list[_Resolved],
     similar: list[_Resolved],
     mandatory: list[_Resolved],
     warnings: _Warnings,
@@ -567,34 +607,54 @@ def _decide(
     basis: Basis | None = None
     method: Method | None = None
     grade: str | None = None  # the grade of the declaration the basis came from
+    trail = _Trail(item)
 
     # Step 2: the base requirement (steps 1's 16.3 rules are listed when the base comes from it).
     if inp.declared:
         covering = _covering(declared, item, warnings)
+        trail.unusable(declared, covering, R_DECLARED)
         if covering:
             chosen, spec = _strictest(covering, item, warnings, R_DECLARED)
             if chosen.rule:
                 rules.append(chosen.rule)
             rules.append(R_DECLARED)
             basis, method, grade = _basis_of(chosen, spec), spec.method, chosen.grade
+            trail.ranked(
+                covering, (chosen, spec), R_DECLARED,
+                f"明示标准{_version_note(chosen)}涵盖该项目（{_requirement_note(spec, chosen.grade)}），"
+                "按第十六条第一款作为判定依据",
+                rank=_versus,
+            )
     elif enterprise is not None:
         covering = _covering([enterprise], item, warnings)
+        trail.unusable([enterprise], covering, R_ENTERPRISE)
         if covering:
             chosen, spec = covering[0]
             rules.append(R_ENTERPRISE)
             basis, method = _basis_of(chosen, spec), spec.method
+            trail.choose(chosen, R_ENTERPRISE, f"无明示标准，有证据表明执行已公示的企业标准，涵盖该项目（{_requirement_note(spec)}），"
+                         "按第十六条第二款作为判定依据")
     else:
         covering = _covering(similar, item, warnings)
+        trail.unusable(similar, covering, R_SIMILAR)
         if covering:
             chosen, spec = covering[0]
             rules.append(R_SIMILAR)
             basis, method = _basis_of(chosen, spec), spec.method
+            trail.ranked(
+                covering, (chosen, spec), R_SIMILAR,
+                f"无明示标准，同类产品的{KIND_NAMES_ZH[chosen.code.kind]}涵盖该项目（{_requirement_note(spec)}），"
+                "按第十六条第二款作为判定依据",
+                rank=_national_first_reason,
+            )
 
     # Step 3: a mandatory national standard replaces a missing or less strict requirement (17 (一)).
     gb_covering = _covering(mandatory, item, warnings)
+    trail.unusable(mandatory, gb_covering, R_MANDATORY)
     if gb_covering:
         gb, gb_spec = _strictest(gb_covering, item, warnings, R_MANDATORY)
         replace = basis is None
+        kept = ""  # why the mandatory standard does not replace the basis
         if basis is not None:
             verdict = stricter(gb_spec.requirement, basis.requirement)
             if verdict is None:
@@ -604,6 +664,8 @@ def _decide(
                     item=item,
                     rule=R_MANDATORY,
                 )
+                kept = (f"要求（{gb_spec.requirement}）与现依据 {_basis_name(basis)}（{basis.requirement}）无法比较"
+                        "（单位不同或为文字要求），未替换，须人工判断")
             elif verdict:
                 replace = True
             elif not same_allowed_set(gb_spec.requirement, basis.requirement) and not stricter(
@@ -615,28 +677,52 @@ def _decide(
                     item=item,
                     rule=R_MANDATORY,
                 )
+                kept = (f"要求（{gb_spec.requirement}）与现依据 {_basis_name(basis)}（{basis.requirement}）"
+                        "的允许范围互不包含，未替换，须人工判断")
+            else:
+                kept = f"要求（{gb_spec.requirement}）不严于现依据 {_basis_name(basis)}（{basis.requirement}），不替换"
+        for r, spec in gb_covering:
+            if r is gb or trail.is_basis(r):
+                continue
+            trail.reject(r, R_MANDATORY, "强制性国家标准均适用，取其中最严格者；" + _versus(spec, (gb, gb_spec)))
         if replace:
+            why = ("现依据缺少该项目" if basis is None
+                   else f"严于现依据 {_basis_name(basis)}（{basis.requirement}）")
+            trail.replace_basis(f"强制性国家标准 {gb.entry.code_text}", R_MANDATORY)
+            trail.choose(gb, R_MANDATORY, f"强制性国家标准涵盖该项目（{_requirement_note(gb_spec, gb.grade)}），{why}，"
+                         "按第十七条（一）作为判定依据")
             rules.append(R_MANDATORY)
             basis, method, grade = _basis_of(gb, gb_spec), gb_spec.method, gb.grade
+        elif not trail.is_basis(gb):
+            trail.reject(gb, R_MANDATORY, f"强制性国家标准{kept}")
 
     # Step 4: an important performance item still without a basis (17 (二)).
     if basis is None and item in inp.important_items:
         covering = _covering(similar, item, warnings)
+        trail.unusable(similar, covering, R_IMPORTANT)
         if covering:
             chosen, spec = covering[0]
             rules.append(R_IMPORTANT)
             basis, method = _basis_of(chosen, spec), spec.method
+            trail.ranked(
+                covering, (chosen, spec), R_IMPORTANT,
+                f"重要性能指标缺少依据，同类产品的{KIND_NAMES_ZH[chosen.code.kind]}涵盖该项目（{_requirement_note(spec)}），"
+                "按第十七条（二）作为判定依据",
+                rank=_national_first_reason,
+            )
 
     # Step 5: an enterprise-defined method is replaced by a national or industry one (17 (三)).
     if method is not None and _method_is_enterprise(method):
-        replacement = next(
-            (
-                spec.method
-                for _, spec in _covering(similar, item, warnings)
-                if spec.method is not None and not _method_is_enterprise(spec.method)
-            ),
-            None,
-        )
+        replacement = None
+        for r, spec in _covering(similar, item, warnings):
+            if spec.method is not None and not _method_is_enterprise(spec.method):
+                replacement = spec.method
+                trail.choose(
+                    r, R_METHOD, f"检验方法 {method.code} 为企业自定方法，采用本标准的检验方法（{_method_name(spec.method)}），"
+                    "按第十七条（三）替换", basis=False,
+                )
+                break
+            trail.reject(r, R_METHOD, "未规定该项目的国家标准或行业标准检验方法")
         if replacement is not None:
             rules.append(R_METHOD)
             method = replacement
@@ -654,10 +740,15 @@ def _decide(
             warnings.add(
                 "有明示的质量状况，但没有可比较的标准依据，不能据此单独判定，请人工决定", item=item, rule=R_CLAIM
             )
+            for claim in claims:
+                trail.claim(claim, REJECTED, f"明示的质量状况（{claim.requirement}）没有可比较的标准依据，不能单独作为判定依据，须人工决定")
         else:
             best: Basis = basis
+            winner: Claim | None = None
+            verdicts: list[bool | None] = []
             for claim in claims:
                 verdict = stricter(claim.requirement, best.requirement)
+                verdicts.append(verdict)
                 if verdict is None:
                     warnings.add(
                         f"明示的质量状况（{claim.source}：{claim.requirement}）与依据 {_basis_name(best)}"
@@ -666,15 +757,191 @@ def _decide(
                         rule=R_CLAIM,
                     )
                 elif verdict:
-                    best = ClaimBasis(source=claim.source, requirement=claim.requirement)
+                    best, winner = ClaimBasis(source=claim.source, requirement=claim.requirement), claim
+            if winner is not None:
+                trail.replace_basis(f"明示的质量状况（{_claim_source(winner)}）", R_CLAIM)
+            for claim, verdict in zip(claims, verdicts, strict=True):
+                if claim is winner:
+                    trail.claim(claim, CHOSEN, f"明示的质量状况（{claim.requirement}）严于依据 {_basis_name(basis)}"
+                                f"（{basis.requirement}），按第十六条第一款以其为判定依据")
+                elif verdict is None:
+                    trail.claim(claim, REJECTED, f"明示的质量状况（{claim.requirement}）与当时的依据无法比较"
+                                "（单位不同或为文字要求），未采用")
+                elif stricter(claim.requirement, basis.requirement):
+                    trail.claim(claim, REJECTED, f"明示的质量状况（{claim.requirement}）严于标准依据，"
+                                f"但不如另一明示的质量状况（{best.requirement}）严格")
+                else:
+                    trail.claim(claim, REJECTED, f"明示的质量状况（{claim.requirement}）不严于依据 {_basis_name(basis)}"
+                                f"（{basis.requirement}），不替换")
             if best is not basis:
                 rules.append(R_CLAIM)
                 basis, grade = best, None
 
+    # Every standard named in the input is listed, also those no step had to use for this item.
+    trail.unmet(inp, declared, enterprise, similar_named)
+
     # Step 7: nothing found.
     if basis is None:
-        return ItemDecision(item=item, rules=(R_NONE,), basis=None, method=None)
-    return ItemDecision(item=item, rules=tuple(rules), basis=basis, method=method, grade=grade)
+        return ItemDecision(item=item, rules=(R_NONE,), basis=None, method=None, candidates=trail.candidates())
+    return ItemDecision(item=item, rules=tuple(rules), basis=basis, method=method, grade=grade,
+                        candidates=trail.candidates())
+
+
+# ---------------------------------------------------------------------------------------------
+# The candidates of an item (依据说明)
+
+_STEP_RANK = {step: i for i, step in enumerate(STEP_ORDER)}
+_CLAIM_SOURCES_ZH = {"label": "标识", "instructions": "说明书", "advertising": "广告宣传", "sample": "实物"}
+
+
+def _claim_source(claim: Claim) -> str:
+    return _CLAIM_SOURCES_ZH.get(claim.source, claim.source)
+
+
+def _display_code(r: _Resolved) -> str:
+    return r.entry.code_text if r.entry is not None else r.given
+
+
+def _version_note(r: _Resolved) -> str:
+    if r.entry is None or r.rule is None:
+        return ""
+    if r.rule == R_VERSION_EVIDENCE:
+        return f"（{r.given} 按企业提供的版本证据确定为 {r.entry.code_text}，第十六条第三款）"
+    return f"（{r.given} 无法识别版本，按检验日期现行有效的 {r.entry.code_text}，第十六条第三款）"
+
+
+def _requirement_note(spec: ItemSpec, grade: str | None = None) -> str:
+    where = f"第 {spec.clause} 条：" if spec.clause else ""
+    graded = f"，明示等级 {grade}" if grade and spec.grades else ""
+    return f"{where}{spec.requirement}{graded}"
+
+
+def _method_name(method: Method) -> str:
+    return f"{method.code} 第 {method.clause} 条" if method.clause else method.code
+
+
+def _versus(spec: ItemSpec, best: tuple[_Resolved, ItemSpec]) -> str:
+    """Why ``spec`` lost to ``best`` when the strictest is taken (ties: the first listed)."""
+    b, bspec = best
+    name = _display_code(b)
+    if stricter(spec.requirement, bspec.requirement) is None:
+        return f"要求（{spec.requirement}）与 {name}（{bspec.requirement}）无法比较（单位不同或为文字要求），按先后顺序采用 {name}"
+    if same_allowed_set(spec.requirement, bspec.requirement):
+        return f"要求（{spec.requirement}）与 {name} 相同，按先后顺序采用 {name}"
+    if stricter(bspec.requirement, spec.requirement):
+        return f"要求（{spec.requirement}）不如 {name}（{bspec.requirement}）严格"
+    return f"要求（{spec.requirement}）与 {name}（{bspec.requirement}）互不包含，按先后顺序采用 {name}"
+
+
+def _national_first_reason(spec: ItemSpec, best: tuple[_Resolved, ItemSpec]) -> str:
+    del spec
+    return f"同类产品标准按国家标准先于行业标准、GB 先于 GB/T 的顺序选用，采用 {_display_code(best[0])}"
+
+
+def _unusable_reason(r: _Resolved, item: str) -> tuple[str | None, str]:
+    """Why ``r`` gives no requirement for ``item``: (the step that says so, if not the one asking; reason)."""
+    if r.entry is None:
+        return R_VERSION, f"{r.role or '标准'}{r.problem or '无法确定版本'}，无法确定其技术要求"
+    spec = r.entry.items.get(item)
+    if spec is None:
+        return None, NOT_COVERED
+    known = "、".join(spec.grades)
+    if r.grade is not None and spec.grades and r.grade not in spec.grades:
+        return None, f"对该项目只规定了 {known} 的要求，没有明示等级“{r.grade}”的要求"
+    return None, f"对该项目按等级（{known}）规定要求，未标明等级，无法确定要求"
+
+
+class _Trail:
+    """The candidates of one item, as the steps meet them (RULES.md §2, ``candidates``)."""
+
+    def __init__(self, item: str) -> None:
+        self.item = item
+        self.entries: list[dict[str, Any]] = []
+        self.met: set[str] = set()  # codes with an entry
+        self.unusable_said: set[str] = set()  # codes already rejected for giving no requirement
+        self.basis_entry: dict[str, Any] | None = None
+
+    def _add(self, step: str, outcome: str, reason: str, *, code: str | None = None,
+             source: str | None = None) -> dict[str, Any]:
+        entry = {"code": code, "source": source, "step": step, "outcome": outcome, "reason": reason}
+        self.entries.append(entry)
+        if code is not None:
+            self.met.add(code)
+        return entry
+
+    def is_basis(self, r: _Resolved) -> bool:
+        return self.basis_entry is not None and self.basis_entry["code"] == _display_code(r)
+
+    def choose(self, r: _Resolved, step: str, reason: str, *, basis: bool = True) -> None:
+        entry = self._add(step, CHOSEN, reason, code=_display_code(r))
+        if basis:
+            self.basis_entry = entry
+
+    def reject(self, r: _Resolved, step: str, reason: str) -> None:
+        self._add(step, REJECTED, reason, code=_display_code(r))
+
+    def claim(self, claim: Claim, outcome: str, reason: str) -> None:
+        entry = self._add(R_CLAIM, outcome, reason, source=claim.source)
+        if outcome == CHOSEN:
+            self.basis_entry = entry
+
+    def replace_basis(self, by: str, step: str) -> None:
+        if self.basis_entry is not None:
+            self.basis_entry["outcome"] = REPLACED
+            gap = " " if by[-1:].isascii() else ""
+            self.basis_entry["reason"] += f"；后被{by}{gap}替换（{step}）"
+            self.basis_entry = None
+
+    def unusable(self, considered: Sequence[_Resolved], covering: Sequence[tuple[_Resolved, ItemSpec]],
+                 step: str) -> None:
+        """Reject, once each, the considered standards that give no requirement for the item."""
+        usable = {id(r) for r, _ in covering}
+        for r in considered:
+            code = _display_code(r)
+            if id(r) in usable or code in self.unusable_said:
+                continue
+            self.unusable_said.add(code)
+            own_step, reason = _unusable_reason(r, self.item)
+            self.reject(r, own_step or step, reason)
+
+    def ranked(self, covering: Sequence[tuple[_Resolved, ItemSpec]], chosen: tuple[_Resolved, ItemSpec], step: str,
+               reason: str, *, rank) -> None:
+        """The chosen one of several covering candidates, and each other with why it lost."""
+        for r, spec in covering:
+            if r is chosen[0]:
+                self.choose(r, step, reason)
+            else:
+                self.reject(r, step, rank(spec, chosen))
+
+    def unmet(self, inp: SelectionInput, declared: Sequence[_Resolved], enterprise: _Resolved | None,
+              similar_named: Sequence[_Resolved]) -> None:
+        """The named standards that no step judged for this item, with why they were not needed."""
+        named = [(r, R_DECLARED) for r in declared]
+        if enterprise is not None:
+            named.append((enterprise, R_ENTERPRISE))
+        named.extend((r, R_SIMILAR) for r in similar_named)
+        for r, step in named:
+            code = _display_code(r)
+            if code in self.met:
+                continue
+            if r.entry is None or self.item not in r.entry.items:
+                self.unusable([r], (), step)
+            elif step == R_SIMILAR and not is_national_or_industry(r.code):
+                self.reject(r, step, f"是{KIND_NAMES_ZH[r.code.kind]}，不是国家标准或行业标准，不能作为同类产品标准参照")
+            elif step == R_ENTERPRISE:
+                self.reject(r, step, "产品有明示标准，不采用企业标准（第十六条第二款仅适用于无明示标准的产品）")
+            elif step == R_SIMILAR:
+                why = "产品有明示标准" if inp.declared else "有证据表明执行已公示的企业标准"
+                self.reject(r, step, f"{why}，同类产品标准只在第十七条（二）（三）的情形下参照，本项目无需参照")
+            else:
+                self.unusable([r], (), step)
+
+    def candidates(self) -> tuple[Candidate, ...]:
+        ordered = sorted(self.entries, key=lambda e: _STEP_RANK[e["step"]])  # stable: met order within a step
+        return tuple(
+            Candidate(step=e["step"], outcome=e["outcome"], reason=e["reason"], code=e["code"], source=e["source"])
+            for e in ordered
+        )
 
 
 def _basis_name(basis: Basis) -> str:
@@ -684,6 +951,7 @@ def _basis_name(basis: Basis) -> str:
 
 
 __all__ = [
+    "Candidate",
     "CatalogEntry",
     "Claim",
     "ClaimBasis",
@@ -695,5 +963,6 @@ __all__ = [
     "SelectionWarning",
     "StandardBasis",
     "parse_selection_input",
+    "rule_label",
     "select_standards",
 ]

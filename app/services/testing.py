@@ -21,7 +21,7 @@ from app.rules import calendar as calendar_rules
 from app.rules import panel as panel_rules
 from app.rules.calendar import DeadlineResult
 from app.rules.requirements import allows, parse_requirement
-from app.rules.selection import parse_selection_input, select_standards
+from app.rules.selection import R_NONE, parse_selection_input, rule_label, select_standards
 from app.rules.standards import StandardCodeError, parse_code, parse_declared
 from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.calendar import calendar_for
@@ -52,9 +52,10 @@ RULE_EXPLANATIONS = {
     "17.1": "第十七条（一）：缺失强制性国家标准项目或要求低于强制性标准，依据强制性国家标准",
     "17.2": "第十七条（二）：缺失重要性能指标，参照国家标准或行业标准",
     "17.3": "第十七条（三）：企业标准采用自定检验方法，参照国家标准或行业标准的方法",
-    "none": "无判定依据：须由专家组验证评价（第五条）或人工决定",
+    "none": "须由专家组验证评价（第五条）或人工决定",
     "5": "第五条：无法实施检验检测，由专家组验证评价",
 }
+OUTCOME_LABELS = {"chosen": "采用", "replaced": "采用后被替换", "rejected": "未采用"}
 JUDGEMENT_LABELS = {"pass": "符合", "fail": "不符合", "undetermined": "不判定", "panel": "专家组评价"}
 CLAIM_SOURCE_LABELS = {"label": "标识", "instructions": "说明书", "advertising": "广告宣传", "sample": "实物"}
 EDITABLE = ("registered", "received", "testing", "completed")
@@ -192,7 +193,7 @@ def explain(trace, grade: str | None = None) -> str:
     """The trace in words; the declared grade is named at the step whose basis it chose."""
     at = _graded_step(trace, grade)
     return "\n".join(
-        f"{rule}：{RULE_EXPLANATIONS.get(rule, rule)}" + (f"（明示等级：{grade}）" if i == at else "")
+        f"{rule_label(rule)}：{RULE_EXPLANATIONS.get(rule, rule)}" + (f"（明示等级：{grade}）" if i == at else "")
         for i, rule in enumerate(trace)
     )
 
@@ -200,7 +201,7 @@ def explain(trace, grade: str | None = None) -> str:
 def trace_text(trace, grade: str | None = None) -> str:
     """The trace in one line, ``16.3 → 16.1（合格品）``."""
     at = _graded_step(trace, grade)
-    return " → ".join(f"{rule}（{grade}）" if i == at else rule for i, rule in enumerate(trace))
+    return " → ".join(f"{rule}（{grade}）" if i == at else rule_label(rule) for i, rule in enumerate(trace))
 
 
 def _is_numeric(req: dict | None) -> bool:
@@ -365,6 +366,94 @@ def general_warnings(session, s: Sample) -> tuple[str, ...]:
     except (ValidationError, ValueError):
         return ()
     return tuple(dict.fromkeys(w.reason for w in result.warnings if not w.item))
+
+
+@dataclass(frozen=True)
+class BasisCandidate:
+    """One line of the 依据说明 view: a standard or a stated quality that a step of Articles 16–17
+    judged for the item (RULES.md §2, ``candidates``)."""
+
+    name: str  # the standard's code, or e.g. 产品标识明示的质量状况 for a claim
+    step: str  # the rule code of the step that judged it (16.1, 17.1, …)
+    step_text: str  # that step in words
+    outcome: str  # chosen | replaced | rejected
+    outcome_text: str  # 采用 | 采用后被替换 | 未采用
+    reason: str
+
+
+@dataclass(frozen=True)
+class BasisExplanation:
+    """Why an item has its basis: every candidate in step order, for the 依据说明 view."""
+
+    sample_id: int
+    item: str
+    basis_text: str
+    method_text: str
+    trace_text: str  # the stored trace, ``none`` in words
+    candidates: tuple[BasisCandidate, ...]
+    note: str = ""  # when the candidates cannot be worked out, or differ from the stored basis
+
+
+def _candidate(c: dict) -> BasisCandidate:
+    if c.get("code") is not None:
+        name = str(c["code"])
+    else:
+        source = CLAIM_SOURCE_LABELS.get(c.get("source") or "", c.get("source") or "")
+        name = f"产品{source}明示的质量状况"
+    step = str(c["step"])
+    return BasisCandidate(
+        name=name,
+        step=step,
+        step_text=RULE_EXPLANATIONS.get(step, step),
+        outcome=str(c["outcome"]),
+        outcome_text=OUTCOME_LABELS.get(c["outcome"], str(c["outcome"])),
+        reason=str(c["reason"]),
+    )
+
+
+def _same_basis(stored: dict | None, chosen: dict | None) -> bool:
+    if (stored or {}).get("source") == "panel":  # a panel replaced a missing basis
+        return chosen is None
+    keys = ("code", "clause", "source")
+    return (stored is None) == (chosen is None) and all((stored or {}).get(k) == (chosen or {}).get(k) for k in keys)
+
+
+def basis_explanation(ctx: Context, sample_id: int, item: str) -> BasisExplanation:
+    """The 依据说明 of one item: the candidates of the Articles 16–17 selection, worked out again by the
+    same rule function that chose the stored basis (they are not stored with the result), for the date
+    testing started. When that no longer gives the stored basis (the catalog was corrected since, or the
+    item was planned on another date) the note says so: the stored basis is the one that counts."""
+    with ctx.uow() as uow:
+        s = get_or_404(uow.session, Sample, sample_id, "该样品")
+        r = next((x for x in s.results if x.item == item), None)
+        if r is None:
+            raise ValidationError(f"该样品没有检验项目“{item}”。")
+        trace = tuple(r.rule_trace or ())
+        stored = dict(r.basis) if r.basis is not None else None
+        grade = (stored or {}).get("grade")
+        head = {
+            "sample_id": s.id,
+            "item": r.item,
+            "basis_text": basis_text(r.basis) if r.basis is not None else rule_label(R_NONE),
+            "method_text": method_text(r.method),
+            "trace_text": trace_text(trace, grade),
+        }
+        if s.test_started_date is None or s.scheme is None:
+            return BasisExplanation(**head, candidates=(), note="尚未开始检验：还没有按第十六、十七条选择判定依据。")
+        try:
+            result = select_standards(parse_selection_input(selection_payload(uow.session, s, s.test_started_date)))
+        except ValidationError:
+            return BasisExplanation(**head, candidates=(),
+                                    note="标准目录或样品的标准信息有误，无法推算依据说明，请先核对标准目录。")
+    decision = next((d for d in result.items if d.item == item), None)
+    if decision is None:
+        return BasisExplanation(**head, candidates=(), note="该项目已不在监测方案中，无法推算依据说明。")
+    d = decision.to_dict()
+    note = ""
+    if tuple(t for t in trace if t != "5") != decision.rules or not _same_basis(stored, d["basis"]):
+        note = ("按当前标准目录和检验开始日期重新推算的结果与本项目已存的判定依据不一致（标准目录可能已更正，"
+                "或依据是在另一日期选定的）；判定以已存的依据为准。")
+    return BasisExplanation(**head, candidates=tuple(_candidate(c) for c in d["candidates"]), note=note)
 
 
 # ----------------------------------------------------------------------------------- picker, clock

@@ -68,6 +68,172 @@
     </message>
   </context>
   <context>
+    <name>AuditTab</name>
+    <message>
+      <source>By hand</source>
+      <translation>手动</translation>
+    </message>
+    <message>
+      <source>Daily</source>
+      <translation>每日自动</translation>
+    </message>
+    <message>
+      <source>At upload</source>
+      <translation>上传时</translation>
+    </message>
+    <message>
+      <source>Demo</source>
+      <translation>演示</translation>
+    </message>
+    <message>
+      <source>Every change to a record is kept in a hash-chained audit log. Verifying checks the chain, compares every record with the log (a record changed outside Riskmon is named), and checks the checkpoints: the chain's head signed with the lab key. Each upload package carries the latest checkpoint; export them now and then and keep the file outside the lab's database.</source>
+      <translation>对记录的每一次修改都记入哈希链审计日志。校验时核对哈希链，逐条比对业务数据与日志（在本程序以外被修改的记录会被指出），并核对检查点——用本机构签章密钥签署的链头。每个上传包都带有最新的检查点；请定期导出检查点，并保存在本机构数据库以外的地方。</translation>
+    </message>
+    <message>
+      <source>Verify</source>
+      <translation>校验</translation>
+    </message>
+    <message>
+      <source>Check against a file…</source>
+      <translation>核对外部检查点…</translation>
+    </message>
+    <message>
+      <source>Checkpoints exported earlier, or the manifest.json of an upload package</source>
+      <translation>此前导出的检查点文件，或上传包中的 manifest.json</translation>
+    </message>
+    <message>
+      <source>Sign a checkpoint</source>
+      <translation>签署检查点</translation>
+    </message>
+    <message>
+      <source>Export checkpoints…</source>
+      <translation>导出检查点…</translation>
+    </message>
+    <message>
+      <source>Only an administrator, reviewer or authorised signatory can verify the audit log.</source>
+      <translation>只有管理员、审核人或授权签字人才能校验审计日志。</translation>
+    </message>
+    <message>
+      <source>Signed checkpoints</source>
+      <translation>已签名的检查点</translation>
+    </message>
+    <message>
+      <source>Signed at</source>
+      <translation>签署时间</translation>
+    </message>
+    <message>
+      <source>Entry</source>
+      <translation>日志序号</translation>
+    </message>
+    <message>
+      <source>Hash</source>
+      <translation>哈希</translation>
+    </message>
+    <message>
+      <source>Made</source>
+      <translation>方式</translation>
+    </message>
+    <message>
+      <source>By</source>
+      <translation>更正人</translation>
+    </message>
+    <message>
+      <source>Audit log: %1 entries; head: entry %2, hash %3</source>
+      <translation>审计日志：共 %1 条记录；链头：第 %2 条，哈希 %3</translation>
+    </message>
+    <message>
+      <source>The lab has no signing key yet (Settings → Signing key).</source>
+      <translation>本机构还没有签章密钥（设置 → 签章密钥）。</translation>
+    </message>
+    <message>
+      <source>Verifying…</source>
+      <translation>正在校验…</translation>
+    </message>
+    <message>
+      <source>Checkpoints to check against</source>
+      <translation>选择要核对的检查点文件</translation>
+    </message>
+    <message>
+      <source>Checkpoints or manifest (*.json)</source>
+      <translation>检查点或清单 (*.json)</translation>
+    </message>
+    <message>
+      <source>No tampering found: chain, records and checkpoints agree.</source>
+      <translation>未发现篡改：哈希链、业务数据与检查点一致。</translation>
+    </message>
+    <message>
+      <source>Tampering found: %1 problem(s), listed below.</source>
+      <translation>发现篡改：共 %1 处问题，见下方列表。</translation>
+    </message>
+    <message>
+      <source>Checkpoint signed at entry %1.</source>
+      <translation>已签署检查点：第 %1 条。</translation>
+    </message>
+    <message>
+      <source>Export checkpoints</source>
+      <translation>导出检查点</translation>
+    </message>
+    <message>
+      <source>Checkpoints (*.json)</source>
+      <translation>检查点 (*.json)</translation>
+    </message>
+    <message>
+      <source>Checkpoints exported to %1. Keep the file outside the lab's database.</source>
+      <translation>检查点已导出到 %1，请保存在本机构数据库以外的地方。</translation>
+    </message>
+  </context>
+  <context>
+    <name>BasisDialog</name>
+    <message>
+      <source>Basis explanation</source>
+      <translation>依据说明</translation>
+    </message>
+    <message>
+      <source>Sample %1 · item %2</source>
+      <translation>样品 %1 · 项目 %2</translation>
+    </message>
+    <message>
+      <source>Basis</source>
+      <translation>判定依据</translation>
+    </message>
+    <message>
+      <source>Method</source>
+      <translation>检验方法</translation>
+    </message>
+    <message>
+      <source>Rules applied</source>
+      <translation>适用条款</translation>
+    </message>
+    <message>
+      <source>No.</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>Standard or stated quality</source>
+      <translation>标准或明示的质量状况</translation>
+    </message>
+    <message>
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>理由</translation>
+    </message>
+    <message>
+      <source>No standard or stated quality was named for this item.</source>
+      <translation>本项目没有列出任何标准或明示的质量状况。</translation>
+    </message>
+    <message>
+      <source>Listed in the order the steps of Articles 16–17 considered them; hold the pointer over a step for its clause.</source>
+      <translation>按第十六、十七条各步骤考虑的先后顺序列出；鼠标停在步骤上可查看对应条款。</translation>
+    </message>
+  </context>
+  <context>
     <name>CalendarDayDialog</name>
     <message>
       <source>Add a calendar day</source>
@@ -586,6 +752,30 @@
       <source>Acknowledgement note</source>
       <translation>回执说明</translation>
     </message>
+    <message>
+      <source>Add scan…</source>
+      <translation>添加扫描件…</translation>
+    </message>
+    <message>
+      <source>Keep a scan of the signed receipt (PDF, JPEG or PNG, at most 20 MB)</source>
+      <translation>保存签收回执的扫描件（PDF、JPEG 或 PNG，不超过 20 MB）</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Receipt scans</source>
+      <translation>回执扫描件</translation>
+    </message>
+    <message>
+      <source>Receipt scan</source>
+      <translation>回执扫描件</translation>
+    </message>
+    <message>
+      <source>Scans (*.pdf *.jpg *.jpeg *.png)</source>
+      <translation>扫描件 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
   </context>
   <context>
     <name>FirstRunDialog</name>
@@ -706,6 +896,47 @@
     <message>
       <source>Type the password of the certificate file.</source>
       <translation>请输入证书文件的密码。</translation>
+    </message>
+  </context>
+  <context>
+    <name>LabelDialog</name>
+    <message>
+      <source>Print labels</source>
+      <translation>打印标签</translation>
+    </message>
+    <message numerus="yes">
+      <source>Labels of %n sample(s): one per portion (test and backup portions get one each).</source>
+      <translation>
+        <numerusform>%n 个样品的标签：每份样品一张（有测试样和备份样的各打一张）。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>A4 label sheet (3 × 8 labels, 70 × 37 mm)</source>
+      <translation>A4 标签纸（3 × 8 张，70 × 37 mm）</translation>
+    </message>
+    <message>
+      <source>Label printer (one 60 × 40 mm label per page)</source>
+      <translation>标签打印机（每页一张 60 × 40 mm 标签）</translation>
+    </message>
+    <message>
+      <source>On a sheet already partly used: the first free label, counted row by row</source>
+      <translation>已用过部分的标签纸：从第几张空白标签开始（按行计数）</translation>
+    </message>
+    <message>
+      <source>Layout</source>
+      <translation>版式</translation>
+    </message>
+    <message>
+      <source>Start at label</source>
+      <translation>起始标签位置</translation>
+    </message>
+    <message>
+      <source>Print…</source>
+      <translation>打印…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
   </context>
   <context>
@@ -1316,6 +1547,7 @@
     <name>PlaceholderPage</name>
     <message>
       <source>This part of the workflow is not available in this version yet.</source>
+      <extracomment>the pages in navigation order: (key, module under app.ui.pages, class); a page module not written yet shows a placeholder what ``show_page`` (and ``riskmon gui --page``) accepts</extracomment>
       <translation>本版本尚未提供此部分功能。</translation>
     </message>
   </context>
@@ -1622,6 +1854,10 @@
     <message>
       <source>No notices: no approved sample of this task found problems.</source>
       <translation>无告知书：本任务已批准的样品均未发现问题。</translation>
+    </message>
+    <message>
+      <source>Receipt scans: %1</source>
+      <translation>回执扫描件：%1</translation>
     </message>
     <message>
       <source>This notice belongs to a report that was replaced.</source>
@@ -2669,6 +2905,22 @@
       <translation>重新载入该样品？此处已填写的内容将被替换。</translation>
     </message>
     <message>
+      <source>Possible duplicate</source>
+      <translation>可能重复登记</translation>
+    </message>
+    <message>
+      <source>Register anyway</source>
+      <translation>仍然登记</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Why is this sample not a duplicate of %1? The reason is kept in the sample's notes.</source>
+      <translation>为什么这不是样品 %1 的重复登记？原因将记入本样品的备注。</translation>
+    </message>
+    <message>
       <source>Saved sample {number}.</source>
       <translation>已保存样品 {number}。</translation>
     </message>
@@ -2827,6 +3079,14 @@
       <translation>将所选样品编号复制到剪贴板</translation>
     </message>
     <message>
+      <source>Print labels…</source>
+      <translation>打印标签…</translation>
+    </message>
+    <message>
+      <source>Print labels of the selected samples: number as QR and bar code, product, task and sampling date (Ctrl+Shift+P)</source>
+      <translation>打印所选样品的标签：样品编号的二维码和条形码、产品名称、任务和抽样日期（Ctrl+Shift+P）</translation>
+    </message>
+    <message>
       <source>Find</source>
       <translation>查找</translation>
     </message>
@@ -2871,6 +3131,34 @@
       <translation>
         <numerusform>共 %n 个样品</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Making labels…</source>
+      <translation>正在生成标签…</translation>
+    </message>
+    <message>
+      <source>The labels could not be sent to the printer.</source>
+      <translation>标签未能发送到打印机。</translation>
+    </message>
+    <message>
+      <source>No printer found: save the labels as PDF</source>
+      <translation>未找到打印机，请将标签保存为 PDF</translation>
+    </message>
+    <message>
+      <source>Could not write %1: %2</source>
+      <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+      <source>Print labels</source>
+      <translation>打印标签</translation>
+    </message>
+    <message>
+      <source>No printer found: the labels were saved as a PDF instead: %1</source>
+      <translation>未找到打印机，已改为保存 PDF：%1</translation>
+    </message>
+    <message>
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
     </message>
   </context>
   <context>
@@ -3116,6 +3404,10 @@
     <message>
       <source>Signing key</source>
       <translation>签章密钥</translation>
+    </message>
+    <message>
+      <source>Audit and integrity</source>
+      <translation>审计与完整性</translation>
     </message>
     <message>
       <source>Language</source>
@@ -4542,6 +4834,10 @@
       <translation>已标记重大风险隐患，尚未上报：%2</translation>
     </message>
     <message>
+      <source>No basis (expert panel evaluation needed)</source>
+      <translation>无判定依据（需专家组评价）</translation>
+    </message>
+    <message>
       <source>Approved</source>
       <translation>已批准</translation>
     </message>
@@ -4628,6 +4924,14 @@
     <message>
       <source>Amendment reason</source>
       <translation>更正原因</translation>
+    </message>
+    <message>
+      <source>All candidates…</source>
+      <translation>全部候选标准…</translation>
+    </message>
+    <message>
+      <source>Every standard and stated quality considered for this item, whether chosen, replaced or rejected, and why (Articles 16–17)</source>
+      <translation>本项目考虑过的每一个标准和明示的质量状况：采用、采用后被替换或未采用，以及理由（第十六、十七条）</translation>
     </message>
     <message>
       <source>Judgement reason</source>
@@ -4760,10 +5064,6 @@
     <message>
       <source>Article 18: report within five working days of completing initial monitoring.</source>
       <translation>第十八条：初次风险监测工作完成后 5 个工作日内报送结果。</translation>
-    </message>
-    <message>
-      <source>None: expert panel needed</source>
-      <translation>无：须专家组验证评价</translation>
     </message>
     <message>
       <source>No report yet</source>

@@ -43,6 +43,7 @@ from app.errors import ConflictError, RiskmonError, ValidationError
 from app.services import reports, testing, users
 from app.services.context import Context
 from app.ui.application import settings
+from app.ui.dialogs.basis_dialog import BasisDialog
 from app.ui.dialogs.panel_dialog import PanelDialog, PanelForm
 from app.ui.dialogs.signing import SignDialog
 from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
@@ -329,9 +330,19 @@ class TestingPage(QWidget):
         info.addRow(self.tr("Basis"), self.basis_label)
         info.addRow(self.tr("Method"), self.method_label)
         layout.addLayout(info)
+        why_row = QHBoxLayout()
         why = QLabel(self.tr("Why this basis"))
         why.setStyleSheet("font-weight: bold;")
-        layout.addWidget(why)
+        why_row.addWidget(why)
+        why_row.addStretch(1)
+        self.candidates_button = QPushButton(self.tr("All candidates…"))
+        self.candidates_button.setObjectName("candidates")
+        self.candidates_button.setToolTip(
+            self.tr("Every standard and stated quality considered for this item, whether chosen, replaced or "
+                    "rejected, and why (Articles 16–17)"))
+        self.candidates_button.clicked.connect(self.show_candidates)
+        why_row.addWidget(self.candidates_button)
+        layout.addLayout(why_row)
         self.explanation = QLabel()
         self.explanation.setObjectName("explanation")
         self.explanation.setWordWrap(True)
@@ -640,7 +651,7 @@ class TestingPage(QWidget):
         for r, row in enumerate(grid.rows):
             draft = self.drafts.get(row.id)
             item_text = ("★ " if row.important else "") + row.item + ("  ✎" if draft else "")
-            basis = row.basis_text if row.basis is not None else self.tr("None: expert panel needed")
+            basis = row.basis_text if row.basis is not None else self.tr("No basis (expert panel evaluation needed)")
             values = [
                 item_text,
                 row.requirement_text,
@@ -746,6 +757,7 @@ class TestingPage(QWidget):
         self._filling = True
         self.field_errors.clear()
         self.row_id = row.id if row else None
+        self.candidates_button.setEnabled(row is not None)
         if row is None:
             self.item_title.setText(self.tr("No item selected"))
             for w in (self.requirement_label, self.basis_label, self.method_label, self.explanation,
@@ -760,7 +772,8 @@ class TestingPage(QWidget):
         self.item_title.setText(("★ " if row.important else "") + row.item
                                 + (self.tr(" (important performance item)") if row.important else ""))
         self.requirement_label.setText(row.requirement_text or "—")
-        self.basis_label.setText(row.basis_text if row.basis is not None else self.tr("None: expert panel needed"))
+        self.basis_label.setText(
+            row.basis_text if row.basis is not None else self.tr("No basis (expert panel evaluation needed)"))
         self.method_label.setText(row.method_text or "—")
         self.explanation.setText(row.explanation or "—")
         if row.warnings:
@@ -903,6 +916,21 @@ class TestingPage(QWidget):
 
         self.save_button.setEnabled(False)
         run_op(fn, self.ctx, row.id, version, on_done=done, on_error=failed, **kwargs)
+
+    # ================================================================== 依据说明
+    def show_candidates(self) -> None:
+        """The 依据说明 of the item in the editor: every candidate standard, in step order, and why."""
+        row = self.current_row()
+        if row is None or self.work is None:
+            return
+        sample_id, number = self.work.sample_id, self.work.grid.sample_number
+
+        def done(explanation: testing.BasisExplanation) -> None:
+            if self.sample_id != sample_id:
+                return  # another sample is shown by now
+            self._open_dialog(BasisDialog(number, explanation, self))
+
+        run_op(testing.basis_explanation, self.ctx, sample_id, row.item, on_done=done, on_error=self.report_error)
 
     # ================================================================== expert panel
     def open_panel(self) -> None:
