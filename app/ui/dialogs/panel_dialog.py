@@ -163,6 +163,10 @@ class PanelDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.submit)
         self.members.itemChanged.connect(lambda _item: self.recheck())
         self.justification.textChanged.connect(self.recheck)
+        # the error of the last save is about what was typed then: any change of the input takes it away
+        self.conclusion.textChanged.connect(self.errors.clear)
+        self.no_problem.toggled.connect(lambda _on: self.errors.clear())
+        self.problem.toggled.connect(lambda _on: self.errors.clear())
 
         existing_members = existing.members if existing else ()
         for m in existing_members:
@@ -215,7 +219,10 @@ class PanelDialog(QDialog):
         return [m for _, m in self._rows()]
 
     def recheck(self) -> dict:
-        """The Article 5 check of what is typed now; marks conflicting and duplicate members."""
+        """The Article 5 check of what is typed now; marks conflicting and duplicate members.
+
+        The error of the last save goes: the check below speaks for the input as it is now."""
+        self.errors.clear()
         rows = self._rows()
         named = [(r, m) for r, m in rows if m.name]
         result = testing.check_panel([m for _, m in named], self.parties, self.justification.toPlainText())
