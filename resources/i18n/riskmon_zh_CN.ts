@@ -134,8 +134,8 @@
       <translation>方式</translation>
     </message>
     <message>
-      <source>By</source>
-      <translation>更正人</translation>
+      <source>Signed by</source>
+      <translation>签署人</translation>
     </message>
     <message>
       <source>Audit log: %1 entries; head: entry %2, hash %3</source>

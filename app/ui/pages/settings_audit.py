@@ -102,7 +102,7 @@ class AuditTab(QWidget):
         layout.addWidget(self.details)
         layout.addWidget(QLabel(self.tr("Signed checkpoints")))
         self.table = make_table([self.tr("Signed at"), self.tr("Entry"), self.tr("Hash"), self.tr("Made"),
-                                 self.tr("By")], "checkpoints", stretch=2, widths=[140, 80, 180, 90])
+                                 self.tr("Signed by")], "checkpoints", stretch=2, widths=[140, 80, 180, 90])
         layout.addWidget(self.table, 1)
         bus.changed.connect(self._changed)
         self.reload()
