@@ -11,6 +11,7 @@ its sample shows up again as awaiting notification.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.errors import ValidationError
+from app.errors import NotFoundError, ValidationError
 from app.services import deliverables
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.services.records import current_report as _current_report
-from app.store.models import NOTIFICATION_METHODS, MonitoringTask, Notification, Report, Sample
+from app.store.models import NOTIFICATION_METHODS, Attachment, MonitoringTask, Notification, Report, Sample
 
 METHOD_LABELS = {
     "post": "邮寄",
@@ -41,6 +42,24 @@ ROLE_LABELS = {
 }
 DELIVERY_ROLES = ("technician", "reviewer", "signatory")
 NOTE_MAX = 2000
+#: 回执扫描件: kept as an attachment of the notice's sample (kind ``other``) named
+#: ``送达回执-<record id>-<告知书编号>-<addressee>.<ext>``: the name ties it to its notification record
+RECEIPT_PREFIX = "送达回执"
+RECEIPT_TYPES = (  # what a scan may be, told by its first bytes (never by its name)
+    (b"%PDF-", ".pdf", "application/pdf"),
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+)
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    """A scan of the signed receipt (回执) of a notice."""
+
+    id: int
+    filename: str
+    size: int
+    mime: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,7 @@ class NotificationInfo:
     method: str
     acknowledged_date: dt.date | None
     ack_note: str
+    receipts: tuple[ReceiptInfo, ...] = ()
 
     @property
     def state(self) -> str:
@@ -108,7 +128,32 @@ class NoticeBatch:
         return len(self.paths) < self.total
 
 
-def _info(n: Notification, current_ids: set[int]) -> NotificationInfo:
+def _receipt_prefix(notification_id: int) -> str:
+    return f"{RECEIPT_PREFIX}-{notification_id}-"
+
+
+def _receipts(session: Session, records: list[Notification]) -> dict[int, tuple[ReceiptInfo, ...]]:
+    """The receipt scans of ``records`` (one query), by notification id."""
+    if not records:
+        return {}
+    sample_ids = sorted({n.sample_id for n in records})
+    rows = []
+    for start in range(0, len(sample_ids), 500):
+        rows += session.execute(
+            select(Attachment.id, Attachment.sample_id, Attachment.filename, Attachment.size, Attachment.mime)
+            .where(Attachment.sample_id.in_(sample_ids[start:start + 500]), Attachment.kind == "other",
+                   Attachment.filename.startswith(f"{RECEIPT_PREFIX}-", autoescape=True))
+            .order_by(Attachment.id)
+        ).all()
+    out: dict[int, tuple[ReceiptInfo, ...]] = {}
+    for n in records:
+        prefix = _receipt_prefix(n.id)
+        out[n.id] = tuple(ReceiptInfo(a_id, name, size, mime or "") for a_id, sid, name, size, mime in rows
+                          if sid == n.sample_id and name.startswith(prefix))
+    return out
+
+
+def _info(n: Notification, current_ids: set[int], receipts: tuple[ReceiptInfo, ...] = ()) -> NotificationInfo:
     s = n.sample
     return NotificationInfo(
         id=n.id,
@@ -129,6 +174,7 @@ def _info(n: Notification, current_ids: set[int]) -> NotificationInfo:
         method=n.method or "",
         acknowledged_date=n.acknowledged_date,
         ack_note=n.ack_note or "",
+        receipts=receipts,
     )
 
 
@@ -211,14 +257,15 @@ def list_notifications(ctx: Context, task_id: int) -> TaskNotifications:
         ))
         with_records = {(n.sample_id, n.report_id) for n in records}
         awaiting = tuple(s.number for s, r in pending if (s.id, r.id) not in with_records)
-        return TaskNotifications(tuple(_info(n, current_ids) for n in records), awaiting)
+        scans = _receipts(session, records)
+        return TaskNotifications(tuple(_info(n, current_ids, scans.get(n.id, ())) for n in records), awaiting)
 
 
 def get_notification(ctx: Context, notification_id: int) -> NotificationInfo:
     with ctx.uow() as uow:
         n = get_or_404(uow.session, Notification, notification_id, "该告知记录")
         current = _current_report(uow.session, n.sample_id)
-        return _info(n, {current.id} if current is not None else set())
+        return _info(n, {current.id} if current is not None else set(), _receipts(uow.session, [n])[n.id])
 
 
 # ----------------------------------------------------------------------------------- delivery
@@ -258,9 +305,62 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
         n.ack_note = ack_note.strip() or None
         uow.session.flush()
         current = _current_report(uow.session, n.sample_id)
-        info = _info(n, {current.id} if current is not None else set())
+        info = _info(n, {current.id} if current is not None else set(), _receipts(uow.session, [n])[n.id])
         uow.commit()
     return info
+
+
+# ----------------------------------------------------------------------------------- receipt scans
+def receipt_type(content: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a receipt scan told by its first bytes; None when it is not a
+    PDF, JPEG or PNG file."""
+    for magic, ext, mime in RECEIPT_TYPES:
+        if content.startswith(magic):
+            return ext, mime
+    return None
+
+
+def add_receipt(ctx: Context, notification_id: int, path: str | Path) -> ReceiptInfo:
+    """回执扫描件: keep the scan of the signed receipt of a notice (PDF, JPEG or PNG, at most 20 MB)
+    with its delivery record."""
+    from app.documents._io import safe_file_name
+    from app.services.samples import ATTACHMENT_LIMIT
+
+    ctx.require(*DELIVERY_ROLES, action="添加送达回执扫描件")
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            content = fh.read(ATTACHMENT_LIMIT + 1)
+    except OSError as exc:
+        raise ValidationError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from exc
+    if not content:
+        raise ValidationError(f"文件 {path.name} 是空的。")
+    if len(content) > ATTACHMENT_LIMIT:
+        raise ValidationError(f"文件 {path.name} 超过 {ATTACHMENT_LIMIT // (1024 * 1024)} MB，请压缩后再添加。")
+    kind = receipt_type(content)
+    if kind is None:
+        raise ValidationError(f"文件 {path.name} 不是 PDF、JPEG 或 PNG 文件：回执扫描件请存为这三种格式之一。")
+    ext, mime = kind
+    with ctx.uow() as uow:
+        n = get_or_404(uow.session, Notification, notification_id, "该告知记录")
+        name = safe_file_name(f"{_receipt_prefix(n.id)}{n.document_number or '告知书'}-{n.recipient_name}") + ext
+        att = Attachment(sample_id=n.sample_id, kind="other", filename=name, mime=mime,
+                         sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
+                         uploaded_by_id=ctx.user.id)
+        uow.session.add(att)
+        uow.session.flush()
+        info = ReceiptInfo(att.id, att.filename, att.size, mime)
+        uow.commit()
+    return info
+
+
+def receipt_content(ctx: Context, attachment_id: int) -> tuple[str, bytes]:
+    """The file name and bytes of a receipt scan, to open it."""
+    with ctx.uow() as uow:
+        att = get_or_404(uow.session, Attachment, attachment_id, "该回执扫描件")
+        if att.kind != "other" or not att.filename.startswith(f"{RECEIPT_PREFIX}-"):
+            raise NotFoundError("该回执扫描件不存在或已被删除。")
+        return att.filename, bytes(att.content)
 
 
 # ----------------------------------------------------------------------------------- the letters

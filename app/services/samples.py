@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.errors import NotFoundError, ValidationError
 from app.rules import notify as notify_rules
@@ -52,6 +52,8 @@ TEST_CATEGORIES = (DEFAULT_TEST_CATEGORY, "复检")
 RECORD_NUMBER_MAX = 64
 CONDITION_MAX = 300
 CATEGORY_MAX = 32
+#: the earliest date a form accepts (抽样、生产、收样日期): an earlier one is a typing slip
+EARLIEST_DATE = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -278,6 +280,10 @@ def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
         errors["sampling_date"] = "请填写抽样日期。"
     elif data.sampling_date > today:
         errors["sampling_date"] = "抽样日期不能晚于今天。"
+    elif data.sampling_date < EARLIEST_DATE:
+        errors["sampling_date"] = f"抽样日期不能早于 {EARLIEST_DATE.isoformat()}。"
+    if data.production_date and data.production_date < EARLIEST_DATE:
+        errors["production_date"] = f"生产日期不能早于 {EARLIEST_DATE.isoformat()}。"
     if data.production_date and data.sampling_date and data.production_date > data.sampling_date:
         errors["production_date"] = "生产日期不能晚于抽样日期。"
     if data.received_date:
@@ -305,6 +311,12 @@ def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
     elif data.condition_on_receipt.strip() and data.received_date is None:
         errors["condition_on_receipt"] = "样品状态在收样时记录：请同时填写收样日期。"
     return errors
+
+
+def lab_date(ctx: Context) -> dt.date:
+    """Today in the lab's time zone: the latest date the forms' date pickers offer."""
+    with ctx.uow() as uow:
+        return lab_today(uow.session)
 
 
 def check_condition(text: str, *, required: bool = True) -> str | None:
@@ -483,17 +495,92 @@ def _new_sample(session, data: SampleInput, today: dt.date, *, seq: int | None =
     return sample
 
 
-def register_sample(ctx: Context, data: SampleInput, *, today: dt.date | None = None) -> SampleSummary:
-    """Save a new sampling record; raises ValidationError with every bad field, writing nothing."""
+class DuplicateSampleError(ValidationError):
+    """The task already has a sample that looks like this one (same sampled party, product, batch
+    or production date and sampling date). ``existing`` is that sample's number; registering
+    anyway needs a reason (``register_sample(..., duplicate_reason=…)``)."""
+
+    def __init__(self, existing: str) -> None:
+        super().__init__({"duplicate": (
+            f"本任务已登记过相同的样品 {existing}（同一被抽样单位、产品名称、批号或生产日期、抽样日期），"
+            "请核对是否重复登记；确属不同样品时可说明原因后仍然登记。")})
+        self.existing = existing
+
+
+#: the marked line that keeps why a likely duplicate was registered anyway (in the sample's notes)
+DUPLICATE_NOTE = "重复登记说明："
+DUPLICATE_REASON_MAX = 500
+
+
+def find_duplicate(session, data: SampleInput) -> str | None:
+    """The number of a sample of the same task that looks like ``data``: the same sampled party
+    (USCC), product name and sampling date, and the same batch number or, where either has no
+    batch number, the same production date. None when there is none or nothing tells the lot
+    (neither a batch number nor a production date)."""
+    batch = data.batch_number.strip()
+    if data.task_id is None or data.sampling_date is None or (not batch and data.production_date is None):
+        return None
+    code = uscc_rules.normalize(data.sampled.uscc)
+    if not code:
+        return None
+    lot = []
+    if batch:
+        lot.append(Sample.batch_number == batch)
+    if data.production_date is not None:
+        lot.append(Sample.production_date == data.production_date)
+    candidates = session.execute(
+        select(Sample.number, Sample.batch_number, Sample.production_date)
+        .join(Enterprise, Enterprise.id == Sample.sampled_party_id)
+        .where(Sample.task_id == data.task_id, Enterprise.uscc == code,
+               Sample.product_name == data.product_name.strip(), Sample.sampling_date == data.sampling_date,
+               or_(*lot))
+        .order_by(Sample.number)
+    )
+    for number, their_batch, their_date in candidates:
+        if batch and their_batch:
+            if their_batch == batch:
+                return number
+        elif data.production_date is not None and their_date == data.production_date:
+            return number
+    return None
+
+
+def _check_duplicate_reason(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"duplicate_reason": "请填写仍然登记的原因（为什么这不是重复登记）。"})
+    if len(reason) > DUPLICATE_REASON_MAX:
+        raise ValidationError({"duplicate_reason": f"原因不能超过 {DUPLICATE_REASON_MAX} 个字。"})
+    return reason
+
+
+def register_sample(ctx: Context, data: SampleInput, *, today: dt.date | None = None,
+                    duplicate_reason: str | None = None) -> SampleSummary:
+    """Save a new sampling record; raises ValidationError with every bad field, writing nothing.
+
+    A sample that looks like one the task already has (:func:`find_duplicate`) is refused with
+    :class:`DuplicateSampleError` naming it, unless ``duplicate_reason`` says why it is another
+    sample: the reason is then kept in the notes as a line "重复登记说明：…" (an empty reason is
+    refused).
+    """
     ctx.require("technician", action="登记样品")
     errors = validate(data, today)
     if errors:
         raise ValidationError(errors)
+    reason = _check_duplicate_reason(duplicate_reason)
     with ctx.uow() as uow:
         number = data.sampling_record_number.strip()
         errors = _check_record_numbers(uow.session, data.task_id, [(number, None, "sampling_record_number")])
         if errors:
             raise ValidationError(errors)
+        existing = find_duplicate(uow.session, data)
+        if existing is not None:
+            if reason is None:
+                raise DuplicateSampleError(existing)
+            line = f"{DUPLICATE_NOTE}{reason}（与样品 {existing} 相似）"
+            data = replace(data, notes="\n".join(p for p in (data.notes.strip(), line) if p))
         sample = _new_sample(uow.session, data, today or dt.date.today())
         uow.session.flush()
         summary = _summary(sample)

@@ -55,7 +55,7 @@ def test_the_picker_finds_samples_by_number_or_product(any_lab):
     task_id, scheme_id = ready_task(lab)
     a = _register(lab, task_id, scheme_id)
     b = _register(lab, task_id, scheme_id, product_name="养生壶")
-    c = _register(lab, task_id, scheme_id, received_date=None)
+    c = _register(lab, task_id, scheme_id, received_date=None, batch_number="20260816")
     assert [x.number for x in testing.find_samples(lab.tech, "t-01")] == [c.number, b.number, a.number]
     # the exact number comes first, then the others that contain it
     assert testing.find_samples(lab.tech, a.number)[0].id == a.id

@@ -4,6 +4,7 @@ compile → review → approve → amend, with the rules and the roles enforced 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -79,7 +80,8 @@ def test_one_sample_of_each_place_type_and_numbers_from_the_pattern(lab):
         lab.tech2,
         form(task_id, scheme_id, place_type="e_platform", sampled=SELLER, nominal_producer=OUT_OF_PROVINCE,
              platform_operator=PLATFORM, shop_name="旗舰店", shop_url="https://shop.example.com/1",
-             order_number="DD1", logistics_number="SF1", unpacking_evidence="拆封录像", sampling_place=""),
+             order_number="DD1", logistics_number="SF1", unpacking_evidence="拆封录像", sampling_place="",
+             batch_number="20260901"),
     )
     assert [a.number, b.number, c.number] == ["T-01-0001", "T-01-0002", "T-01-0003"]
     detail = samples.get_sample(lab.tech, c.id)
@@ -92,13 +94,18 @@ def test_one_sample_of_each_place_type_and_numbers_from_the_pattern(lab):
     assert audit_ok(lab.db)
 
 
+_OTHER_BATCHES = itertools.count(2)
+
+
 def _tested_sample(lab, task: tuple[int, int] | None = None):
     """A sample under test in a new task, or in ``task`` (task id, scheme id)."""
     task_id, scheme_id = task or ready_task(lab)
+    # another sample of the same task comes from another batch (the same one would be a duplicate)
+    batch = {"batch_number": f"20260815-{next(_OTHER_BATCHES)}"} if task else {}
     s = samples.register_sample(
         lab.tech,
         form(task_id, scheme_id, place_type="physical_seller", sampled=SELLER, nominal_producer=OUT_OF_PROVINCE,
-             received_date=SAMPLING + dt.timedelta(days=1)),
+             received_date=SAMPLING + dt.timedelta(days=1), **batch),
     )
     grid = testing.start_testing(lab.tech, s.id, s.version, SAMPLING + dt.timedelta(days=2))
     return s, {r.item: r for r in grid.rows}
@@ -252,9 +259,9 @@ def test_batch_registration_numbers_follow_single_ones(lab):
     task_id, scheme_id = ready_task(lab)
     one = samples.register_sample(lab.tech, form(task_id, scheme_id))
     batch = samples.register_samples(lab.tech, [form(task_id, scheme_id, batch_number=f"B{i}") for i in range(3)])
-    two = samples.register_sample(lab.tech, form(task_id, scheme_id))
+    two = samples.register_sample(lab.tech, form(task_id, scheme_id, batch_number="B3"))
     assert [one.number, *[b.number for b in batch], two.number] == [f"T-01-000{i}" for i in range(1, 6)]
     with pytest.raises(ValidationError) as err:  # one bad row: nothing is written, the row is named
         samples.register_samples(lab.tech, [form(task_id, scheme_id), form(task_id, scheme_id, samplers=("王建",))])
     assert "第 2 行" in err.value.message
-    assert samples.register_sample(lab.tech, form(task_id, scheme_id)).number == "T-01-0006"
+    assert samples.register_sample(lab.tech, form(task_id, scheme_id, batch_number="B4")).number == "T-01-0006"

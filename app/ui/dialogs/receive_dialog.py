@@ -54,8 +54,8 @@ class ReceiveDialog(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         day = today or dt.date.today()
+        self.date.setDateRange(QDate(samples.EARLIEST_DATE), QDate(day))
         self.date.setDate(QDate(day))
-        self.date.setMaximumDate(QDate(day))
         self.condition = condition_combo()
         form.addRow(self.tr("Received on"), self.date)
         form.addRow(self.tr("Condition on receipt"), self.condition)
@@ -78,6 +78,17 @@ class ReceiveDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.condition.setFocus()
+        if today is None:  # the machine's date until the lab's (its time zone) is known
+            run_op(samples.lab_date, ctx, on_done=self.set_today, on_error=lambda _exc: None)
+
+    def set_today(self, day: dt.date) -> None:
+        """The lab's today: the latest day offered (and the day shown, unless one was chosen)."""
+        if not isValid(self):
+            return
+        untouched = self.date.date() == self.date.maximumDate()
+        self.date.setDateRange(QDate(samples.EARLIEST_DATE), QDate(day))
+        if untouched:
+            self.date.setDate(QDate(day))
 
     def save(self) -> None:
         if self.saving:

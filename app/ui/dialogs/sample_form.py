@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -77,6 +79,7 @@ class FormData:
     detail: samples.SampleDetail | None
     initial: samples.SampleInput | None
     copied_from: str = ""
+    today: dt.date | None = None  # the lab's today: the latest date the pickers offer
 
 
 def load_form_data(ctx: Context, sample_id: int | None = None, copy_of: int | None = None) -> FormData:
@@ -88,7 +91,7 @@ def load_form_data(ctx: Context, sample_id: int | None = None, copy_of: int | No
     if copy_of is not None:
         source = samples.get_sample(ctx, copy_of)
         initial, copied_from = samples.copy_input(source, **COPY_CLEARS), source.number
-    return FormData(task_list, schemes, detail, initial, copied_from)
+    return FormData(task_list, schemes, detail, initial, copied_from, samples.lab_date(ctx))
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,10 @@ class SaveResult:
 
 
 def register_with_files(ctx: Context, data: samples.SampleInput, files: list[tuple[Path, str]],
-                        today: dt.date | None = None) -> SaveResult:
-    """Runs on a worker: register the sample, then attach the files chosen before it existed."""
-    summary = samples.register_sample(ctx, data, today=today)
+                        today: dt.date | None = None, duplicate_reason: str | None = None) -> SaveResult:
+    """Runs on a worker: register the sample, then attach the files chosen before it existed.
+    ``duplicate_reason``: why a sample like one already registered is registered anyway."""
+    summary = samples.register_sample(ctx, data, today=today, duplicate_reason=duplicate_reason)
     infos, problems = [], []
     for path, kind in files:
         try:
@@ -944,6 +948,7 @@ class SampleFormDialog(QDialog):
         self.detail = data.detail
         self._filling = True
         try:
+            self.set_date_range(self.today or data.today or dt.date.today())
             self._fill_tasks(data)
             if data.detail is not None:
                 self._fill(data.detail.data)
@@ -973,6 +978,11 @@ class SampleFormDialog(QDialog):
         else:
             self.product_name.setFocus()
         self.ready.emit()
+
+    def set_date_range(self, today: dt.date) -> None:
+        """No date in the future (the lab's today) and none before 2000-01-01 in the pickers."""
+        for edit in (self.sampling_date, self.production_date.edit, self.received_date.edit):
+            edit.setDateRange(QDate(samples.EARLIEST_DATE), QDate(today))
 
     def _heading(self) -> None:
         d = self.detail
@@ -1117,7 +1127,7 @@ class SampleFormDialog(QDialog):
     def problems(self) -> dict[str, str]:
         """Every problem of the form as it stands (the service's own checks, run here as typed)."""
         data = self.data()
-        errors = samples.validate(data, self.today)
+        errors = samples.validate(data, self.today or (self.form_data.today if self.form_data else None))
         d = self.detail
         for key, message in samples.check_dates(
             data.sampling_date, data.received_date, d.test_started_date if d else None, d.completed_date if d else None
@@ -1180,9 +1190,10 @@ class SampleFormDialog(QDialog):
         return errors
 
     # -- saving
-    def save(self, another: bool = False) -> None:
+    def save(self, another: bool = False, duplicate_reason: str | None = None) -> None:
         if not self.loaded or self.saving:
             return
+        self._another = another
         self._show_all = True
         errors = self._revalidate()
         if errors:
@@ -1197,7 +1208,7 @@ class SampleFormDialog(QDialog):
         self.status_label.setText(self.tr("Saving…"))
         if self.detail is None:
             files = list(self.attachments.pending)
-            run_op(register_with_files, self.ctx, data, files, self.today,
+            run_op(register_with_files, self.ctx, data, files, self.today, duplicate_reason,
                    on_done=lambda r: self._saved(r, data, another), on_error=self._save_failed)
         else:
             run_op(samples.update_sample, self.ctx, self.detail.id, self.detail.version, data, today=self.today,
@@ -1225,11 +1236,41 @@ class SampleFormDialog(QDialog):
                             exc.message + "\n\n" + self.tr("Reload the sample? What you typed here will be replaced.")):
                 self.load()
             return
+        if isinstance(exc, samples.DuplicateSampleError) and self.detail is None:
+            self.errors.show(exc)
+            self._register_anyway(exc)
+            return
         if isinstance(exc, RiskmonError):
             self.errors.show(exc)  # marks the fields, keeps everything typed
             self._reveal_first_error()
             return
         show_error(self, exc)
+
+    def _register_anyway(self, exc: samples.DuplicateSampleError) -> None:
+        """A likely duplicate: the warning, and 仍然登记 with a reason (kept in the sample's notes)."""
+        if not self.ask_register_anyway(exc.message):
+            return
+        reason = self.ask_duplicate_reason(exc.existing)
+        if reason is None:
+            return
+        self.save(another=getattr(self, "_another", False), duplicate_reason=reason)
+
+    def ask_register_anyway(self, text: str) -> bool:
+        """The duplicate warning with 仍然登记 and 取消 (replaced in tests)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Possible duplicate"), text,
+                          QMessageBox.StandardButton.NoButton, self)
+        anyway = box.addButton(self.tr("Register anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is anyway
+
+    def ask_duplicate_reason(self, existing: str) -> str | None:
+        """Why this is not a duplicate of ``existing`` (replaced in tests); None when cancelled."""
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Register anyway"),
+            self.tr("Why is this sample not a duplicate of %1? The reason is kept in the sample's notes.")
+            .replace("%1", existing))
+        return text if ok else None
 
     def _saved(self, result: SaveResult, data: samples.SampleInput, another: bool) -> None:
         bus.changed.emit({"sample"})

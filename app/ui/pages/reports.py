@@ -10,11 +10,12 @@ the viewer saves and prints what it shows. File and folder choices go through ``
 
 from __future__ import annotations
 
+import tempfile
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.documents.package import verify_package
 from app.errors import ConflictError, RiskmonError
@@ -93,7 +97,8 @@ def _table(name: str, headers: list[str], stretch: int, widths: tuple[int, ...] 
 class DeliveryDialog(StepDialog):
     """送达登记 of one notice: sent date, method, acknowledgement. Tests fill it and call ``submit()``."""
 
-    def __init__(self, row: notifications.NotificationInfo, parent: QWidget | None = None) -> None:
+    def __init__(self, row: notifications.NotificationInfo, parent: QWidget | None = None,
+                 ctx: Context | None = None) -> None:
         super().__init__(
             self.tr("Record delivery"),
             self.tr("Notice %1 to %2").replace("%1", row.document_number).replace("%2", row.recipient),
@@ -105,6 +110,7 @@ class DeliveryDialog(StepDialog):
         self.sent.setObjectName("sent_date")
         self.sent.setCalendarPopup(True)
         self.sent.setDisplayFormat("yyyy-MM-dd")
+        self.sent.setDateRange(QDate(samples.EARLIEST_DATE), QDate.currentDate())  # as record_delivery checks
         self.sent.setDate(QDate(row.sent_date) if row.sent_date else QDate.currentDate())
         self.method = QComboBox()
         self.method.setObjectName("method")
@@ -114,6 +120,7 @@ class DeliveryDialog(StepDialog):
             self.method.setCurrentIndex(max(0, self.method.findData(row.method)))
         self.acknowledged = OptionalDateEdit(row.acknowledged_date)
         self.acknowledged.setObjectName("acknowledged_date")
+        self.acknowledged.edit.setDateRange(QDate(samples.EARLIEST_DATE), QDate.currentDate())
         self.note = QPlainTextEdit(row.ack_note)
         self.note.setObjectName("ack_note")
         self.note.setTabChangesFocus(True)
@@ -122,9 +129,106 @@ class DeliveryDialog(StepDialog):
         self.form.addRow(self.tr("Delivery method"), self.method)
         self.form.addRow(self.tr("Acknowledged on"), self.acknowledged)
         self.form.addRow(self.tr("Acknowledgement note"), self.note)
+        self.ctx = ctx
+        self.receipts = QListWidget()
+        self.receipts.setObjectName("receipts")
+        self.receipts.setMaximumHeight(70)
+        self.receipts.itemDoubleClicked.connect(lambda _item: self.open_receipt())
+        self.add_receipt_button = QPushButton(self.tr("Add scan…"))
+        self.add_receipt_button.setObjectName("add_receipt")
+        self.add_receipt_button.setToolTip(self.tr("Keep a scan of the signed receipt (PDF, JPEG or PNG, at most "
+                                                   "20 MB)"))
+        self.add_receipt_button.clicked.connect(lambda: self.add_receipt())
+        self.open_receipt_button = QPushButton(self.tr("Open"))
+        self.open_receipt_button.setObjectName("open_receipt")
+        self.open_receipt_button.clicked.connect(lambda: self.open_receipt())
+        box = QVBoxLayout()
+        box.addWidget(self.receipts)
+        line = QHBoxLayout()
+        line.addWidget(self.add_receipt_button)
+        line.addWidget(self.open_receipt_button)
+        line.addStretch(1)
+        box.addLayout(line)
+        self.form.addRow(self.tr("Receipt scans"), box)
+        for receipt in row.receipts:
+            self._list_receipt(receipt)
+        self.add_receipt_button.setEnabled(ctx is not None)
+        self._receipt_buttons()
+        self.receipts.itemSelectionChanged.connect(self._receipt_buttons)
         self.errors.widgets.update({"sent_date": self.sent, "method": self.method,
                                     "acknowledged_date": self.acknowledged, "ack_note": self.note})
         self.sent.setFocus()
+
+    # -- receipt scans (回执扫描件): kept at once, whether or not the delivery is saved
+    def _list_receipt(self, receipt: notifications.ReceiptInfo) -> None:
+        item = QListWidgetItem(f"{receipt.filename}（{max(1, round(receipt.size / 1024))} KB）")
+        item.setData(Qt.ItemDataRole.UserRole, receipt.id)
+        self.receipts.addItem(item)
+
+    def _receipt_buttons(self) -> None:
+        self.open_receipt_button.setEnabled(self.ctx is not None and bool(self.receipts.selectedItems()
+                                                                           or self.receipts.count() == 1))
+
+    def ask_receipt_file(self) -> str | None:
+        """The scan to add (a dialog; tests replace this method)."""
+        folder = str(settings().value("files/last_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Receipt scan"), folder,
+                                              self.tr("Scans (*.pdf *.jpg *.jpeg *.png)"))
+        return path or None
+
+    def add_receipt(self, path: str | Path | None = None) -> None:
+        if self.ctx is None:
+            return
+        path = path or self.ask_receipt_file()
+        if not path:
+            return
+        self.add_receipt_button.setEnabled(False)
+        run_op(notifications.add_receipt, self.ctx, self.row.id, Path(path), on_done=self._receipt_added,
+               on_error=self._receipt_failed)
+
+    def _receipt_added(self, receipt: notifications.ReceiptInfo) -> None:
+        bus.changed.emit({"notification"})
+        if not isValid(self):
+            return
+        self.add_receipt_button.setEnabled(True)
+        self.errors.clear()
+        self._list_receipt(receipt)
+        self.receipts.setCurrentRow(self.receipts.count() - 1)
+        self._receipt_buttons()
+
+    def _receipt_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        self.add_receipt_button.setEnabled(True)
+        if isinstance(exc, RiskmonError):
+            self.errors.show(exc)
+        else:
+            show_error(self, exc)
+
+    def open_receipt(self) -> None:
+        items = self.receipts.selectedItems() or ([self.receipts.item(0)] if self.receipts.count() == 1 else [])
+        if self.ctx is None or not items:
+            return
+        run_op(notifications.receipt_content, self.ctx, items[0].data(Qt.ItemDataRole.UserRole),
+               on_done=self._write_and_open, on_error=self._receipt_failed)
+
+    def _write_and_open(self, result: tuple[str, bytes]) -> None:
+        if not isValid(self):
+            return
+        from app.documents._io import atomic_write_bytes
+
+        filename, content = result
+        path = Path(tempfile.mkdtemp(prefix="riskmon-receipt-")) / Path(filename).name
+        try:
+            atomic_write_bytes(path, content)
+        except RiskmonError as exc:
+            show_error(self, exc)
+            return
+        self.open_file(path)
+
+    def open_file(self, path: Path) -> None:
+        """Open with the system's viewer (tests replace this method)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def values(self) -> dict:
         return {
@@ -521,6 +625,9 @@ class ReportsPage(QWidget):
                 n.acknowledged_date.isoformat() if n.acknowledged_date else "",
             ]
             tip = n.ack_note
+            if n.receipts:
+                tip = "\n".join(p for p in (tip, self.tr("Receipt scans: %1").replace(
+                    "%1", "、".join(r.filename for r in n.receipts))) if p)
             if not n.report_current:
                 tip = self.tr("This notice belongs to a report that was replaced.")
             for c, value in enumerate(values):
@@ -876,7 +983,7 @@ class ReportsPage(QWidget):
         notice = self.selected_notice()
         if notice is None or not self.delivery_button.isEnabled():
             return
-        self.dialog = DeliveryDialog(notice, self)
+        self.dialog = DeliveryDialog(notice, self, ctx=self.ctx)
         self.dialog.submitted.connect(self._save_delivery)
         self.dialog.open()
 

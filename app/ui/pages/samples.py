@@ -9,19 +9,23 @@ order and the last filter are remembered on this machine.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -29,10 +33,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.services import sample_list, tasks
+from app.documents._io import atomic_write_bytes
+from app.errors import RiskmonError
+from app.services import labels, sample_list, tasks
 from app.services.context import Context
 from app.services.sample_list import SampleQuery, SampleRow
 from app.ui.application import settings
+from app.ui.dialogs.labels_dialog import LabelDialog, prepare_printer, print_pdf
 from app.ui.dialogs.receive_dialog import ReceiveDialog
 from app.ui.dialogs.sample_form import SampleFormDialog
 from app.ui.models.sample_table import ROW_ROLE, SampleTableModel
@@ -96,10 +103,14 @@ class SamplesPage(QWidget):
                                            self.tr("Enter the results of the selected sample (Ctrl+T)"))
         self.copy_number_action = self._action(self.tr("Copy sample number"), None, self.copy_number,
                                                self.tr("Copy the selected sample numbers to the clipboard"))
+        self.labels_action = self._action(self.tr("Print labels…"), "Ctrl+Shift+P", self.print_labels,
+                                          self.tr("Print labels of the selected samples: number as QR and bar code, "
+                                                  "product, task and sampling date (Ctrl+Shift+P)"))
         self.find_action = self._action(self.tr("Find"), "Ctrl+F", self._focus_filter,
                                         self.tr("Search the list (Ctrl+F)"))
         buttons = QHBoxLayout()
-        for action in (self.new_action, self.open_action, self.copy_action, self.receive_action, self.testing_action):
+        for action in (self.new_action, self.open_action, self.copy_action, self.receive_action, self.testing_action,
+                       self.labels_action):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -366,6 +377,7 @@ class SamplesPage(QWidget):
         self.copy_action.setEnabled(one)
         self.testing_action.setEnabled(one)
         self.copy_number_action.setEnabled(bool(rows))
+        self.labels_action.setEnabled(bool(rows))
         self.receive_action.setEnabled(any(r.status == "registered" for r in rows))
 
     def _context_menu(self, pos) -> None:
@@ -375,7 +387,7 @@ class SamplesPage(QWidget):
         self._update_actions()
         menu = QMenu(self)
         for action in (self.open_action, self.copy_action, self.receive_action, self.testing_action,
-                       self.copy_number_action):
+                       self.copy_number_action, self.labels_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.new_action)
@@ -439,3 +451,79 @@ class SamplesPage(QWidget):
         self.receive_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.receive_dialog.open()
         return self.receive_dialog
+
+    # ------------------------------------------------------------------------------ labels
+    def print_labels(self) -> LabelDialog | None:
+        """打印标签…: the layout is asked, the PDF made on a worker, then printed or (no printer) saved."""
+        ids = [r.id for r in self.selected_rows()]
+        if not ids:
+            return None
+        dialog = LabelDialog(len(ids), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._make_labels(ids, dialog.chosen_layout(), dialog.first_position()))
+        self.label_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _make_labels(self, ids: list[int], layout: str, first_position: int) -> None:
+        self.count_label.setText(self.tr("Making labels…"))
+        run_op(labels.sample_labels_pdf, self.ctx, ids, layout, first_position=first_position,
+               on_done=lambda pdf: self._labels_ready(pdf, layout), on_error=self._labels_failed)
+
+    def _labels_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        self._show_count()
+        show_error(self, exc)
+
+    def _labels_ready(self, pdf: bytes, layout: str) -> None:
+        if not isValid(self):
+            return
+        self._show_count()
+        if self.available_printers():
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            prepare_printer(printer, layout)
+            if self.ask_print(printer):
+                pages = print_pdf(printer, pdf)
+                self.last_labels = pdf
+                if not pages:
+                    show_error(self, RiskmonError(self.tr("The labels could not be sent to the printer.")))
+            return
+        path = self.ask_save_path(self.tr("No printer found: save the labels as PDF"), "样品标签.pdf")
+        if not path:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            atomic_write_bytes(path, pdf)
+        except RiskmonError as exc:
+            show_error(self, exc)
+            return
+        except OSError as exc:
+            show_error(self, RiskmonError(self.tr("Could not write %1: %2").replace("%1", str(path))
+                                          .replace("%2", exc.strerror or str(exc))))
+            return
+        settings().setValue("files/last_folder", str(path.parent))
+        self.last_labels = pdf
+        self.inform(self.tr("Print labels"),
+                    self.tr("No printer found: the labels were saved as a PDF instead: %1").replace("%1", str(path)))
+
+    def available_printers(self) -> list[str]:
+        """The printers of this machine (replaced in tests)."""
+        return [p.printerName() for p in QPrinterInfo.availablePrinters()]
+
+    def ask_print(self, printer: QPrinter) -> bool:
+        """The print dialog (replaced in tests)."""
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("Print labels"))
+        return dialog.exec() == QPrintDialog.DialogCode.Accepted
+
+    def ask_save_path(self, caption: str, name: str) -> Path | None:
+        """Where to save the labels PDF (a dialog; replaced in tests)."""
+        folder = str(settings().value("files/last_folder", str(Path.home())))
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(Path(folder) / name), self.tr("PDF files (*.pdf)"))
+        return Path(path) if path else None
+
+    def inform(self, title: str, text: str) -> None:
+        """A message (replaced in tests)."""
+        QMessageBox.information(self, title, text)
