@@ -80,11 +80,15 @@ RISK_INFO_STATUSES = ("open", "assessing", "reported", "closed")
 CALENDAR_KINDS = ("holiday", "workday")
 #: ``result``: one approved test report with its structured results and the notices issued with it;
 #: ``notice``: notices issued after their report's approval; ``analysis_report``: the task's approved
-#: analysis report; ``task_results``: a whole-task package (schema 0001, kept as history only).
-OUTBOX_KINDS = ("result", "notice", "analysis_report", "task_results")
+#: analysis report; ``task_results``: a whole-task package (schema 0001, kept as history only);
+#: ``hazard``: a 重大质量安全风险隐患报告 (Article 18 ¶3), claimed ahead of every other kind.
+OUTBOX_KINDS = ("result", "notice", "analysis_report", "task_results", "hazard")
 OUTBOX_STATES = ("pending", "sending", "accepted", "failed", "cancelled", "delivered_by_hand", "superseded")
 AUDIT_ACTIONS = ("insert", "update", "delete")
 LAB_ASSET_KINDS = ("cma_mark", "seal", "signature")
+HAZARD_STATUSES = ("draft", "reported")
+#: how a major hazard was reported: 上传省级系统 / 电话 / 当面或书面送达
+HAZARD_METHODS = ("upload", "phone", "hand")
 
 #: Lab-wide settings with their declared defaults (the ``settings`` table stores overrides).
 SETTING_DEFAULTS: dict[str, Any] = {
@@ -95,6 +99,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "deadline_working_days": 5,  # Article 18: report within five working days
     "display_timezone": "Asia/Shanghai",
     "lab_region_code": "42",  # Hubei; used to tell out-of-province recipients
+    "hazard_report_hours": 24,  # Article 18 ¶3: a major hazard is reported at once; red after this
 }
 
 
@@ -662,6 +667,52 @@ class RiskInformationSample(Versioned, Base):
 
     risk_information: Mapped[RiskInformation] = relationship(back_populates="sample_links")
     sample: Mapped[Sample] = relationship()
+
+
+class HazardReport(Versioned, Base):
+    """重大质量安全风险隐患报告 (Article 18 ¶3): a major hazard found in a sample, reported at once
+    to the organising authority.
+
+    ``draft`` while it is being written; ``reported`` once it went out — uploaded (``method``
+    ``upload``, with its own ``hazard`` outbox item) or told by phone or by hand (``contact_person``
+    and ``reported_at``). The letter is frozen (``pdf``/``file_sha256``) when it is reported.
+    ``affected_items`` are the sample's nonconforming or panel-flagged items; a hazard on a sample
+    without any needs a ``reason``. ``risk_information`` is its 即时报送 entry in the register.
+    """
+
+    __tablename__ = "hazard_reports"
+    __table_args__ = (
+        CheckConstraint(_in("status", HAZARD_STATUSES), name="status"),
+        CheckConstraint(_in("method", HAZARD_METHODS), name="method"),
+    )
+
+    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
+    number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    found_by_id: Mapped[int | None] = _user_fk()
+    found_at: Mapped[datetime]  # discovery: the clock of "at once" starts here
+    description: Mapped[str] = mapped_column(Text)
+    measures: Mapped[str | None] = mapped_column(Text)  # 已采取的措施
+    affected_items: Mapped[list[Any]] = mapped_column(default=list)
+    reason: Mapped[str | None] = mapped_column(Text)  # why, when no item is nonconforming
+    recipient: Mapped[str | None] = mapped_column(String(200))  # the organising authority
+    method: Mapped[str | None] = mapped_column(String(10))
+    contact_person: Mapped[str | None] = mapped_column(String(100))  # who was told (phone / by hand)
+    receipt: Mapped[str | None] = mapped_column(String(200))  # the province's number or a note
+    reported_at: Mapped[datetime | None]
+    reported_by_id: Mapped[int | None] = _user_fk()
+    issued_at: Mapped[datetime | None]
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    risk_information_id: Mapped[int | None] = mapped_column(ForeignKey("risk_information.id"), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("sync_outbox.id"), index=True)
+    created_by_id: Mapped[int | None] = _user_fk()
+
+    sample: Mapped[Sample] = relationship()
+    task: Mapped[MonitoringTask] = relationship()
+    risk_information: Mapped[RiskInformation | None] = relationship()
+    outbox: Mapped[SyncOutbox | None] = relationship()
 
 
 # --------------------------------------------------------------------------------------------
