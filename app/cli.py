@@ -149,6 +149,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
             from app import ruledata
 
             out = rc.risk_command(payload, ruledata.load_risk_model())
+        elif args.rule == "trend":
+            out = rc.trend_command(payload)
+        elif args.rule == "cluster":
+            out = rc.cluster_command(payload)
         else:  # pragma: no cover - argparse restricts the choices
             raise UsageError(f"未知的规则：{args.rule}")
     except rc.RuleInputError as exc:
@@ -870,6 +874,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("notify", "告知对象（第十八条第二款）"),
         ("panel", "专家组校验（第五条）"),
         ("risk", "风险预警等级（第十九、二十条）"),
+        ("trend", "问题检出率的上升趋势（第十二条（一），Cochran–Armitage 检验）"),
+        ("cluster", "检出率高于其余各组的地区或行业（第十二条（二），Fisher 精确检验）"),
     ):
         sp = rs.add_parser(name, help=helptext)
         sp.add_argument("case", help="CASE.json，或 - 表示标准输入")

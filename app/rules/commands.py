@@ -16,15 +16,18 @@ from app.rules.notify import notify_from_payload
 from app.rules.panel import panel_from_payload
 from app.rules.risk import grade, parse_factors
 from app.rules.selection import parse_selection_input, select_standards
+from app.rules.stats import cluster_from_payload, trend_from_payload
 from app.rules.uscc import validate
 
 __all__ = [
     "RuleInputError",
+    "cluster_command",
     "deadline_command",
     "notify_command",
     "panel_command",
     "risk_command",
     "standard_command",
+    "trend_command",
     "uscc_command",
 ]
 
@@ -79,6 +82,18 @@ def risk_command(payload: object, model: dict[str, Any]) -> dict[str, Any]:
     """``{"level", "name", "color", "notice", "factors", "model"}`` (Articles 19–20)."""
     _object(payload)
     return grade(parse_factors(payload, model), model).to_dict()
+
+
+def trend_command(payload: object) -> dict[str, Any]:
+    """``{"rates", "trend", "enough_data"}``: a rising problem rate over rounds (Article 12 (一))."""
+    _object(payload)
+    return trend_from_payload(payload)
+
+
+def cluster_command(payload: object) -> dict[str, Any]:
+    """``{"groups", "enough_data"}``: groups whose rate is above the rest (Article 12 (二))."""
+    _object(payload)
+    return cluster_from_payload(payload)
 
 
 def uscc_command(code: str) -> tuple[int, dict[str, Any]]:

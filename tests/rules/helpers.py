@@ -14,6 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: The shared rule contract's cases (``../shared/spec/cases/`` beside the project); another
 #: folder with ``RISKMON_SPEC_CASES``.
 SPEC_CASES = Path(os.environ.get("RISKMON_SPEC_CASES") or PROJECT_ROOT.parent / "shared" / "spec" / "cases")
+#: The statistics cases (``spec/RULES.md`` §7), beside the others.
+SPEC_STATS_CASES = SPEC_CASES.parent / "cases-stats"
 
 
 def in_ci() -> bool:
