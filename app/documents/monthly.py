@@ -48,9 +48,9 @@ def _fmt_when(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        from zoneinfo import ZoneInfo
+        from app.timezones import shanghai
 
-        local = value.astimezone(ZoneInfo("Asia/Shanghai")) if value.tzinfo else value
+        local = value.astimezone(shanghai()) if value.tzinfo else value
         return f"{local:%Y-%m-%d %H:%M}"
     return f"{value:%Y-%m-%d}"
 
@@ -60,9 +60,9 @@ def _cn_when(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        from zoneinfo import ZoneInfo
+        from app.timezones import shanghai
 
-        local = value.astimezone(ZoneInfo("Asia/Shanghai")) if value.tzinfo else value
+        local = value.astimezone(shanghai()) if value.tzinfo else value
         return f"{fmt_date(local.date())} {local:%H:%M}"
     return fmt_date(value)
 

@@ -274,9 +274,9 @@ def _scheme_info(s: Scheme, session=None) -> SchemeInfo:
 
 def _history(session, s: Scheme) -> tuple[str, ...]:
     """Who submitted, reviewed and approved the scheme, and when (local time)."""
-    from zoneinfo import ZoneInfo
+    from app.timezones import shanghai
 
-    tz = ZoneInfo("Asia/Shanghai")
+    tz = shanghai()
     earlier = s.submitted_at is not None and s.reviewed_at is not None and s.reviewed_at < s.submitted_at
     review = "退回修改" if s.status == "rejected" or earlier else "评审通过"
     steps = [

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.errors import ValidationError
 from app.services.context import Context
@@ -122,7 +121,7 @@ class SyncOverview:
         return self.counts.get("failed", 0)
 
 
-def _tz(db: Any) -> ZoneInfo:
+def _tz(db: Any) -> dt.tzinfo:
     from app.store.queries import lab_timezone
     from app.store.uow import UnitOfWork
 
@@ -130,7 +129,7 @@ def _tz(db: Any) -> ZoneInfo:
         return lab_timezone(uow.session)
 
 
-def _local(ts: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
+def _local(ts: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
     if ts is None:
         return None
     if ts.tzinfo is None:
@@ -138,7 +137,7 @@ def _local(ts: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
     return ts.astimezone(tz)
 
 
-def _row(item: outbox.OutboxItem, tz: ZoneInfo) -> UploadRow:
+def _row(item: outbox.OutboxItem, tz: dt.tzinfo) -> UploadRow:
     waiting = item.state == "pending" or (item.state == "failed" and item.next_attempt_at is not None)
     return UploadRow(
         id=item.id,

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,11 +80,11 @@ def objection_route(task: MonitoringTask | None, lab: LabInfo) -> tuple[str, str
     return authority, (f"可经{lab.name}转交；{contact}" if contact else "")
 
 
-def _tz(session: Session) -> ZoneInfo:
+def _tz(session: Session) -> dt.tzinfo:
     return lab_timezone(session)
 
 
-def _local_date(ts: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
+def _local_date(ts: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
     if ts is None:
         return None
     if ts.tzinfo is None:
