@@ -493,7 +493,7 @@ class Database:
             raise DatabaseError("内存数据库无法备份。")
         if out.resolve() == src_path.resolve():
             raise DatabaseError("备份文件不能与数据库文件相同。")
-        from app.documents._io import atomic_path, no_space_message  # the one file writer (stdlib only)
+        from app.fileio import atomic_path, no_space_message  # the one file writer (ground: every layer)
 
         try:
             with atomic_path(out) as tmp:  # regular files only, through links, the umask; .part removed on failure
@@ -524,7 +524,7 @@ class Database:
         if url.password:
             env["PGPASSWORD"] = str(url.password)
         libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-        from app.documents._io import atomic_path, no_space_message  # the one file writer (stdlib only)
+        from app.fileio import atomic_path, no_space_message  # the one file writer (ground: every layer)
 
         with atomic_path(out) as tmp:  # regular files only, through links, the umask; removed on failure
             try:

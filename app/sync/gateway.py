@@ -540,16 +540,16 @@ KIND_LABELS = {"result": "监测结果", "notice": "告知书", "analysis_report
 
 
 def _safe_name(text: str) -> str:
-    from app.documents._io import safe_file_name
+    from app.fileio import safe_file_name
 
     return safe_file_name(text)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through the one file writer (:mod:`app.documents._io`): a temporary
+    """Write ``data`` to ``path`` through the one file writer (:mod:`app.fileio`): a temporary
     file in the same folder, fsync and rename; regular files only, the user's umask; a file-system
     error is an :class:`~app.errors.OutputError` whose message names the file or folder."""
-    from app.documents._io import atomic_write_bytes
+    from app.fileio import atomic_write_bytes
 
     atomic_write_bytes(path, data)
 

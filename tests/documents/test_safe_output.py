@@ -1,4 +1,4 @@
-"""The one file writer (``app.documents._io``): regular files only, through symbolic links, the
+"""The one file writer (``app.fileio``): regular files only, through symbolic links, the
 user's umask, nothing left behind on failure, and every file-system error one Chinese message."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from app.documents import _io
-from app.documents._io import atomic_open, atomic_write_bytes, atomic_write_with, output_target, write_files
+from app import fileio as _io
 from app.errors import OutputError
+from app.fileio import atomic_open, atomic_write_bytes, atomic_write_with, output_target, write_files
 
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX file types and modes")
 
