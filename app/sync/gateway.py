@@ -345,16 +345,25 @@ def certificate_message(reason: str, host: str | None = None) -> str:
 def _default_tls_context() -> Any:
     """One verifying TLS context per process (loading the CA bundle takes a noticeable moment).
 
-    It trusts the certifi bundle, the operating system's trust store (where a lab installs an
-    internal root certificate) and the file or folder named by ``SSL_CERT_FILE``/``SSL_CERT_DIR``.
+    It trusts the operating system's trust store, where a lab's IT installs an internal root
+    certificate (through ``truststore``: the Windows certificate store with group-policy roots, the
+    macOS keychain, the distribution's CA bundle on Debian/UOS/Kylin), the certifi bundle as a
+    fallback for a machine whose store is empty or out of date, and the file or folder named by
+    ``SSL_CERT_FILE``/``SSL_CERT_DIR``. Host names and certificates are always checked.
     """
     import certifi
 
-    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=certifi.where())
     try:
-        context.load_default_certs(ssl.Purpose.SERVER_AUTH)  # the system store (Windows: ROOT and CA)
-    except (OSError, ssl.SSLError):
-        pass
+        import truststore
+
+        context: Any = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except ImportError:  # not installed (a source checkout without it): OpenSSL's view of the store
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+        try:
+            context.load_default_certs(ssl.Purpose.SERVER_AUTH)  # Windows: ROOT and CA
+        except (OSError, ssl.SSLError):
+            pass
+    context.load_verify_locations(cafile=certifi.where())
     for variable, keyword in (("SSL_CERT_FILE", "cafile"), ("SSL_CERT_DIR", "capath")):
         value = os.environ.get(variable, "").strip()
         if not value:

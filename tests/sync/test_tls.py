@@ -156,3 +156,24 @@ def test_riskmon_sync_prints_the_reason(sqlite_db, tmp_path: Path, monkeypatch, 
     assert "HBFX-2026-017" in out and "未被接收，需人工处理：证书无法验证：自签名证书" in out
     assert CERTIFICATE_HINT in out and "需人工处理 1 项" in out
     assert "稍后自动重试" not in out
+
+
+
+def test_the_os_trust_store_is_asked_and_certifi_is_the_fallback(tmp_path: Path, monkeypatch):
+    """truststore verifies against the operating system's store (Windows certificate store, the
+    distribution's CA bundle); certifi's roots are trusted as well, with every check on."""
+    import certifi
+    import truststore
+
+    context = _default_tls_context()
+    assert isinstance(context, truststore.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert _default_tls_context() is context  # built once per process
+    # a root that only the certifi bundle holds is trusted
+    root = issue("certifi 中的根证书", hosts=(), is_ca=True)
+    bundle, _ = root.write(tmp_path, "bundle")
+    monkeypatch.setattr(certifi, "where", lambda: str(bundle))
+    _default_tls_context.cache_clear()
+    with https_sandbox(tmp_path, issue("127.0.0.1", ca=root)) as (url, _server), gateway(url) as g:
+        g.login()
+    assert g.logins == 1
