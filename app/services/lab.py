@@ -6,13 +6,16 @@ import datetime as dt
 import string
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.errors import ValidationError
+from app.rules import cma
 from app.services._common import check_version
 from app.services.context import Context
 from app.store.models import SETTING_DEFAULTS, Organisation
 from app.store.queries import get_setting, set_setting
 from app.store.uow import UnitOfWork
+from app.sync.gateway import is_loopback_url
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,9 @@ def save_lab(ctx: Context, *, name: str, cma_number: str, address: str, phone: s
     errors = {}
     if not name.strip():
         errors["name"] = "请填写机构名称。"
-    if cma_number.strip() and not cma_number.strip().isalnum():
-        errors["cma_number"] = "CMA 证书编号只能包含字母和数字。"
+    cma_problem = cma.problem(cma_number)
+    if cma_problem:
+        errors["cma_number"] = cma_problem
     if errors:
         raise ValidationError(errors)
     with ctx.uow() as uow:
@@ -58,7 +62,7 @@ def save_lab(ctx: Context, *, name: str, cma_number: str, address: str, phone: s
         else:
             check_version(org, version, "本机构信息")
         org.name = name.strip()
-        org.cma_number = cma_number.strip() or None
+        org.cma_number = cma.normalize(cma_number) or None
         org.address = address.strip() or None
         org.phone = phone.strip() or None
         uow.session.flush()
@@ -132,6 +136,26 @@ def check_report_pattern(pattern: str) -> str | None:
     return None
 
 
+def provincial_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the provincial system's address (Chinese), or None. Only ``https://``
+    carries the password; plain ``http://`` is for a sandbox on this machine (127.0.0.1, ::1,
+    localhost) and nothing else."""
+    if any(c.isspace() for c in url):
+        return "省级系统地址不能包含空格。"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError:
+        return f"省级系统地址“{url}”格式不正确，应为 https://… 。"
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http") or not parts.hostname:
+        return "省级系统地址应以 https:// 开头（例如 https://sjjg.example.cn/api）。"
+    if scheme == "http" and not is_loopback_url(url):
+        return ("省级系统地址必须使用 https://，以免密码以明文传输；只有本机的模拟环境可以使用 http://"
+                "（如 http://127.0.0.1:8765）。")
+    return None
+
+
 def validate_settings(values: dict[str, Any]) -> dict[str, str]:
     """Every bad value, keyed by setting; empty when all can be saved."""
     errors: dict[str, str] = {}
@@ -147,10 +171,10 @@ def validate_settings(values: dict[str, Any]) -> dict[str, str]:
         if problem:
             errors["report_number_pattern"] = problem
     url = str(values.get("provincial_url") or "").strip()
-    if url and not url.lower().startswith(("https://", "http://")):
-        errors["provincial_url"] = "省级系统地址应以 https:// 开头。"
-    elif any(c.isspace() for c in url):
-        errors["provincial_url"] = "省级系统地址不能包含空格。"
+    if url:
+        problem = provincial_url_problem(url)
+        if problem:
+            errors["provincial_url"] = problem
     if len(str(values.get("provincial_user") or "")) > 100:
         errors["provincial_user"] = "省级系统用户名不能超过 100 个字符。"
     if "deadline_working_days" in values:
@@ -165,9 +189,13 @@ def save_settings(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
     ctx.require("administrator", action="修改系统设置")
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     errors = validate_settings(clean)
-    if errors:
-        raise ValidationError(errors)
     with ctx.uow() as uow:
+        url = clean.get("provincial_url", get_setting(uow.session, "provincial_url"))
+        user = clean.get("provincial_user", get_setting(uow.session, "provincial_user"))
+        if str(url or "").strip() and not str(user or "").strip():
+            errors.setdefault("provincial_user", "请填写省级系统用户名：填写了地址就须有用户名才能上传。")
+        if errors:
+            raise ValidationError(errors)
         for key, value in clean.items():
             set_setting(uow.session, key, value)
         uow.session.flush()

@@ -117,11 +117,12 @@ def validate_new_user(username: str, display_name: str, roles, password: str | N
 
 def _create(uow: UnitOfWork, username: str, display_name: str, roles, password: str) -> User:
     errors = validate_new_user(username, display_name, roles, password)
+    if "username" not in errors and uow.session.scalar(
+        select(func.count()).select_from(User).where(User.username == username)
+    ):
+        errors = {"username": f"用户名 {username} 已存在。", **errors}
     if errors:
         raise ValidationError(errors)
-    exists = uow.session.scalar(select(func.count()).select_from(User).where(User.username == username))
-    if exists:
-        raise ValidationError({"username": f"用户名 {username} 已存在。"})
     user = User(
         username=username,
         display_name=display_name.strip(),

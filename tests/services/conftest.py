@@ -54,7 +54,7 @@ def make_lab(db) -> SimpleNamespace:
         admin=ctx("boss", ["administrator"]),
     )
     # an approval builds the task's upload package, which names the lab: the lab is set up
-    lab_service.save_lab(ns.admin, name="测试检验中心", cma_number="CMA0001", address="", phone="", version=None)
+    lab_service.save_lab(ns.admin, name="测试检验中心", cma_number="241712050001", address="", phone="", version=None)
     return ns
 
 

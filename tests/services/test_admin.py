@@ -47,11 +47,65 @@ def test_lab_details_and_settings_are_checked(any_lab):
     assert "provincial_url" in err.value.errors
     assert lab_service.get_settings(any_lab.tech)["sample_number_pattern"] == "{task}-{seq:04d}"  # nothing saved
     saved = lab_service.save_settings(any_lab.admin, {"sample_number_pattern": " {task}-{year}-{seq:03d} ",
-                                              "provincial_url": "https://sjjg.example.cn/api"})
+                                              "provincial_url": "https://sjjg.example.cn/api",
+                                              "provincial_user": "jc-lab"})
     assert saved["sample_number_pattern"] == "{task}-{year}-{seq:03d}"
     assert lab_service.get_settings(any_lab.tech)["provincial_url"] == "https://sjjg.example.cn/api"
     with pytest.raises(PermissionDenied):
         lab_service.save_settings(any_lab.tech, {"provincial_user": "me"})
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [("241712050999", None), ("", None), (" 2417 1205 0999 ", None), ("２４１７１２０５０９９９", None),
+     ("171700100123", None), ("CMA0001", "只能由数字"), ("24171205099", "12 位"), ("2417120509990", "12 位"),
+     ("243512050999", "发证机关代码"), ("241712050000", "流水号")],
+)
+def test_cma_certificate_numbers(number, problem):
+    from app.rules import cma
+
+    found = cma.problem(number)
+    assert (found is None) if problem is None else (problem in found and "241712050999" in found)
+
+
+def test_a_bad_cma_number_is_refused_and_a_good_one_stored_without_spaces(any_lab):
+    with pytest.raises(ValidationError) as err:
+        lab_service.save_lab(any_lab.admin, name="荆楚检验中心", cma_number="17170010012", address="", phone="",
+                             version=None)
+    assert "12 位" in err.value.errors["cma_number"]
+    info = lab_service.save_lab(any_lab.admin, name="荆楚检验中心", cma_number="1717 0010 0123", address="", phone="",
+                                version=lab_service.get_lab(any_lab.tech).version)
+    assert info.cma_number == "171700100123"
+    info = lab_service.save_lab(any_lab.admin, name="荆楚检验中心", cma_number="", address="", phone="",
+                                version=info.version)
+    assert info.cma_number == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("https://sjjg.example.cn/api", None), ("http://127.0.0.1:8765", None), ("http://localhost:8765/x", None),
+     ("http://[::1]:8765", None), ("HTTPS://SJJG.example.cn", None),
+     ("http://sjjg.example.cn/api", "https://"), ("http://192.168.1.20:8765", "https://"),
+     ("http://127.0.0.1.example.com", "https://"), ("ftp://x", "https://"), ("https://", "https://"),
+     ("sjjg.example.cn", "https://"), ("https://a b.cn", "空格"), ("https://x.cn:99999", "格式不正确")],
+)
+def test_provincial_address_only_https_or_this_machine(url, problem):
+    found = lab_service.provincial_url_problem(url)
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_provincial_connection_needs_a_user_name(any_lab):
+    with pytest.raises(ValidationError) as err:
+        lab_service.save_settings(any_lab.admin, {"provincial_url": "http://sjjg.example.cn", "provincial_user": " "})
+    assert set(err.value.errors) == {"provincial_url", "provincial_user"}  # both at once
+    assert lab_service.get_settings(any_lab.tech)["provincial_url"] == ""  # nothing saved
+    with pytest.raises(ValidationError) as err:
+        lab_service.save_settings(any_lab.admin, {"provincial_url": "https://sjjg.example.cn"})
+    assert "用户名" in err.value.errors["provincial_user"]
+    lab_service.save_settings(any_lab.admin, {"provincial_url": "https://sjjg.example.cn", "provincial_user": "jc"})
+    with pytest.raises(ValidationError):  # the stored address still needs its user name
+        lab_service.save_settings(any_lab.admin, {"provincial_user": ""})
+    assert lab_service.save_settings(any_lab.admin, {"provincial_url": "", "provincial_user": ""})["provincial_url"] == ""
 
 
 @pytest.mark.parametrize(

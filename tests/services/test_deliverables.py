@@ -74,7 +74,7 @@ def test_a_notice_is_frozen_when_issued(lab):
     letter = notifications.notice_pdf(lab.tech, first.id)
     # later edits to the lab do not change a letter already issued
     from app.services import lab as lab_service
-    lab_service.save_lab(lab.admin, name="改名后的检验中心", cma_number="CMA0001", address="", phone="",
+    lab_service.save_lab(lab.admin, name="改名后的检验中心", cma_number="241712050001", address="", phone="",
                          version=lab_service.get_lab(lab.admin).version)
     assert notifications.notice_pdf(lab.tech, first.id) == letter
     with UnitOfWork(lab.db, actor="test") as uow:

@@ -17,6 +17,7 @@ from app.errors import PermissionDenied, ValidationError
 from app.services import dashboard, reports, samples, upload
 from app.services import lab as lab_service
 from app.store.models import Report, Sample, SyncOutbox
+from app.store.queries import set_setting
 from app.store.uow import UnitOfWork
 from app.sync import outbox
 from app.sync.credentials import CredentialsStoreError, CredentialStore
@@ -90,14 +91,14 @@ def test_approval_queues_one_result_item_for_the_report_in_the_same_transaction(
         (item,) = uow.session.scalars(select(SyncOutbox))
         assert (item.kind, item.task_id, item.report_id, item.sample_id, item.state, item.attempts) == (
             "result", approved_report.task_id, report.id, sample_id, "pending", 0)
-        assert item.idempotency_key.startswith("CMA0001-R")  # the lab's CMA number keeps labs apart
+        assert item.idempotency_key.startswith("241712050001-R")  # the lab's CMA number keeps labs apart
         assert item.package is None and item.recipe  # the item keeps a recipe, not a second copy
         item_id = item.id
     package = outbox.get_package(lab.db, item_id)
     check = verify_package(package)
     assert check.ok, check.problems
     assert check.manifest["report_numbers"] == [approved_report.number]
-    assert check.manifest["lab"]["cma_number"] == "CMA0001"
+    assert check.manifest["lab"]["cma_number"] == "241712050001"
     assert check.manifest["package_kind"] == "result"
     with UnitOfWork(lab.db, actor="test") as uow:  # the package carries the report as frozen at approval
         frozen = bytes(uow.session.get(Report, report.id).pdf)
@@ -280,7 +281,12 @@ def test_the_address_must_be_usable_before_anything_is_sent(lab, store):
     assert not view.configured and view.url == "" and view.problem is None
     with pytest.raises(ValidationError, match="尚未设置省级系统地址"):
         upload.sync_once(lab.tech, password="x", store=store)
-    lab_service.save_settings(lab.admin, {"provincial_url": "http://upload.example.com", "provincial_user": "lab"})
+    with pytest.raises(ValidationError, match="https://"):  # refused in the settings …
+        lab_service.save_settings(lab.admin, {"provincial_url": "http://upload.example.com", "provincial_user": "lab"})
+    with UnitOfWork(lab.db, actor="test") as uow:  # … and, stored by an older version, refused when used
+        set_setting(uow.session, "provincial_url", "http://upload.example.com")
+        set_setting(uow.session, "provincial_user", "lab")
+        uow.commit()
     view = upload.overview(lab.tech, store=store)
     assert not view.configured and "https://" in view.problem
     with pytest.raises(ValidationError, match="https://"):

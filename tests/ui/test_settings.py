@@ -95,6 +95,52 @@ def test_the_administrator_adds_a_user(qtbot, demo_ctx):
         users.authenticate(demo_ctx.db, "sunli", "12345678")
 
 
+def test_the_user_dialog_shows_every_problem_at_once(qtbot, demo_ctx):
+    page = open_page(qtbot, demo_ctx)
+    dialog = page.add_user()
+    dialog.username.setText("x")
+    dialog.password.setText("short")
+    dialog.password2.setText("other")
+    dialog.save()
+    assert idle()
+    text = dialog.error_text.text()
+    for part in ("用户名须为", "请填写姓名", "请至少选择一个角色", "密码至少", "两次"):
+        assert part in text, text
+    marked = {w.objectName() for w in dialog.errors._marked}
+    assert marked == {"username", "display_name", "roles", "password", "password2"}
+    assert dialog.isVisible() and "sunli" not in {u.username for u in users.list_users(demo_ctx)}
+    # a name that exists already is said together with the other problems (the service checks it)
+    dialog.username.setText("wangjian")
+    dialog.display_name.setText("王健")
+    dialog.roles["technician"].setChecked(True)
+    dialog.password.setText("12345678")
+    dialog.password2.setText("12345678")
+    dialog.save()
+    assert idle()
+    assert "已存在" in dialog.error_text.text() and dialog.isVisible()
+
+
+def test_lab_cma_number_and_provincial_address_are_checked(qtbot, demo_ctx):
+    page = open_page(qtbot, demo_ctx)
+    page.cma.setText("CMA-0001")
+    page.save_lab()
+    assert idle()
+    assert "12 位数字" in page.lab_errors_text.text()
+    assert lab_service.get_lab(demo_ctx).cma_number == "241712050999"  # unchanged
+    page.provincial_url.setText("http://sjjg.example.cn/api")
+    page.provincial_user.setText("")
+    page.save_provincial()
+    assert idle()
+    text = page.provincial_errors_text.text()
+    assert "https://" in text and "用户名" in text
+    assert lab_service.get_settings(demo_ctx)["provincial_url"] == ""
+    page.provincial_url.setText("http://127.0.0.1:8765")
+    page.provincial_user.setText("demo")
+    page.save_provincial()
+    assert idle()
+    assert lab_service.get_settings(demo_ctx)["provincial_url"] == "http://127.0.0.1:8765"
+
+
 def test_a_calendar_import_with_a_bad_line_changes_nothing(qtbot, demo_ctx, tmp_path: Path):
     from app.ui.dialogs.catalog_dialogs import ProblemsDialog
 

@@ -167,7 +167,7 @@ class UserDialog(QDialog):
         layout.addWidget(self.error_text)
         self.errors = FieldErrors(
             {"username": self.username, "display_name": self.display_name, "roles": roles_box,
-             "password": self.password},
+             "password": self.password, "password2": self.password2},
             self.error_text,
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -183,8 +183,13 @@ class UserDialog(QDialog):
     def save(self) -> None:
         self.errors.clear()
         if self.user is None:
+            # every problem of the form at once, not one per press of 保存
+            found = user_service.validate_new_user(self.username.text().strip(), self.display_name.text(),
+                                                   self.chosen_roles(), self.password.text())
             if self.password.text() != self.password2.text():
-                self.errors.show({"password": self.tr("The two passwords differ.")})
+                found["password2"] = self.tr("The two passwords differ.")
+            if found:
+                self.errors.show(found)
                 return
             run_op(user_service.create_user, self.ctx, username=self.username.text().strip(),
                    display_name=self.display_name.text(), roles=self.chosen_roles(), password=self.password.text(),
