@@ -35,6 +35,30 @@ FACTOR_NAMES_ZH = {
     "frequency": "发生频率",
     "duration": "持续时间",
 }
+#: the Chinese words for the coded factor values, as a reader sees them (紧急, not ``urgent``)
+FACTOR_VALUES_ZH = {
+    "urgency": {"normal": "一般", "urgent": "紧急"},
+    "scope": {"single": "单一企业或批次", "regional": "区域性", "industry": "行业性/系统性"},
+    "duration": {"new": "新发现", "persistent": "持续存在"},
+}
+
+
+def factor_value_zh(factor: str, value: object) -> str:
+    """``紧急`` for (``urgency``, ``urgent``); an unknown value is shown as it is."""
+    return FACTOR_VALUES_ZH.get(factor, {}).get(str(value), str(value))
+
+
+def reason_zh(reason: str) -> str:
+    """A point reason in words: ``紧急程度：urgent（+1）`` (as grades saved before the labels were
+    used read) becomes ``紧急程度：紧急（+1）``; a reason already in words is returned unchanged."""
+    for factor, values in FACTOR_VALUES_ZH.items():
+        head = f"{FACTOR_NAMES_ZH[factor]}："
+        if reason.startswith(head):
+            rest = reason[len(head):]
+            for code, label in values.items():
+                if rest.startswith(f"{code}（"):
+                    return head + label + rest[len(code):]
+    return reason
 
 
 class RiskModelError(RiskmonError):
@@ -176,7 +200,7 @@ def grade(factors: RiskFactors, model: Mapping[str, Any]) -> RiskGrade:
         p = int(table[factor][value])
         if p:
             points += p
-            reasons.append(f"{FACTOR_NAMES_ZH[factor]}：{value}（+{p}）")
+            reasons.append(f"{FACTOR_NAMES_ZH[factor]}：{factor_value_zh(factor, value)}（+{p}）")
     freq = table["frequency"]
     if factors.frequency >= freq["threshold"] and freq["points"]:
         points += int(freq["points"])

@@ -23,7 +23,7 @@ from app import ruledata
 from app.errors import ValidationError
 from app.rules.commands import risk_command
 from app.rules.errors import RuleInputError
-from app.rules.risk import DURATION, SCOPE, URGENCY
+from app.rules.risk import DURATION, SCOPE, URGENCY, reason_zh
 from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.context import Context
 from app.store.models import (
@@ -620,7 +620,7 @@ def grade_factors(factors: ProposalFactors, model: dict[str, Any] | None = None)
         risk=f["risk"],
         base_level=f["base_level"],
         points=int(f["points"]),
-        reasons=tuple(f.get("point_reasons", ())),
+        reasons=tuple(reason_zh(str(r)) for r in f.get("point_reasons", ()) or ()),
         factors=f,
         model_name=out["model"]["name"],
         model_version=out["model"]["version"],

@@ -153,6 +153,18 @@ def test_grades_of_the_risk_md_examples(severity, probability, urgency, scope, f
     assert g.model_name and g.model_version
 
 
+def test_raising_factors_are_explained_in_words_not_codes():
+    g = risk.grade_factors(risk.ProposalFactors(2, ">1/1000", "urgent", "industry", 0.4, "persistent"))
+    assert "紧急程度：紧急（+1）" in g.reasons
+    assert "影响范围：行业性/系统性（+1）" in g.reasons and "持续时间：持续存在（+1）" in g.reasons
+    assert not any(code in r for r in g.reasons for code in ("urgent", "industry", "persistent"))
+    # a grade saved before the labels were used reads in words as well
+    from app.rules.risk import reason_zh
+
+    assert reason_zh("紧急程度：urgent（+1）") == "紧急程度：紧急（+1）"
+    assert reason_zh("发生频率：0.4 ≥ 0.3（+1）") == "发生频率：0.4 ≥ 0.3（+1）"
+
+
 def test_bad_factors_name_the_field():
     with pytest.raises(ValidationError) as err:
         risk.grade_factors(risk.ProposalFactors(severity=5, probability=">1/100"))

@@ -289,6 +289,7 @@ def test_risk_proposal_shows_level_two_for_the_example(qtbot, demo_ctx):
     assert dialog.grade.model_version in dialog.model_label.text()
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("urgent"))
     assert dialog.level_label.text().startswith("Ⅰ")  # urgent raises S to Ⅰ
+    assert dialog.reasons_label.text() == "紧急程度：紧急（+1）"  # the factor's word, not its code
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("normal"))
     dialog.note.setPlainText("按 RISK.md 示例")
     dialog.save()

@@ -24,6 +24,7 @@ from app.documents.data import (
 )
 from app.documents.flow import fmt_date
 from app.errors import ValidationError
+from app.rules.risk import reason_zh
 from app.services._common import get_or_404
 from app.services.context import Context
 from app.services.documents._common import (
@@ -85,7 +86,7 @@ def _risk(session: Session, task: MonitoringTask, tested: int, problems: int) ->
     )
     if saved is not None:
         f = dict(saved.factors or {})
-        reasons = "；".join(str(x) for x in f.get("point_reasons", ()) or ())
+        reasons = "；".join(reason_zh(str(x)) for x in f.get("point_reasons", ()) or ())
         who = _user_names(session, (saved.proposed_by_id,)).get(saved.proposed_by_id or -1, "")
         when = _local_date(saved.proposed_at, _tz(session))
         parts = [f"等级建议由{who or '技术人员'}于{fmt_date(when)}提出并保存。" if when else "等级建议已保存。"]
