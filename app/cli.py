@@ -192,6 +192,9 @@ def _env_url() -> str | None:
 # --------------------------------------------------------------------------- db
 def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
+        from app import logs
+
+        logs.configure(_paths(args).log_file)  # which migrations ran, and when
         db = _open_db(args, upgrade=True)
         try:
             print(f"数据库已是最新版本（{db.current_revision()}）：{_redacted(db.url)}")
@@ -687,6 +690,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if args.list:
             _print_uploads(upload.list_uploads(ctx, which=args.which))
             return 0
+        from app import logs
+
+        logs.configure(_paths(args).log_file)  # a service's warnings (retries, lost lines) are kept
         gateway = upload.open_gateway(
             db, password=password, prompt=None if password else worker.terminal_prompt, url=args.url,
             username=args.user,
@@ -966,20 +972,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _log_unexpected(args: argparse.Namespace | None) -> Path | None:
-    import logging
-    import traceback
-
+    """The traceback of the exception being handled, once, in the rotating log file."""
     try:
-        from app import config
+        from app import config, logs
 
-        paths = config.resolve(getattr(args, "home", None), getattr(args, "database_url", None))
-        log_file = paths.log_file
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        with log_file.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc())
-        return log_file
+        if logs.current_log_file() is None:
+            paths = config.resolve(getattr(args, "home", None), getattr(args, "database_url", None))
+            logs.configure(paths.log_file)
+        command = " ".join(str(a) for a in (getattr(args, "command", None), getattr(args, "db_command", None)) if a)
+        return logs.log_exception(f"riskmon {command or ''}: unexpected error".replace("  ", " "))
     except Exception:  # noqa: BLE001 - logging must never raise
-        logging.getLogger(__name__).debug("could not write log", exc_info=True)
         return None
 
 

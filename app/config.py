@@ -19,10 +19,17 @@ APP_NAME = "riskmon"
 class Paths:
     home: Path
     database_url: str
+    #: the folder of the log files; ``None``: ``home/logs`` (a data folder chosen with --home or
+    #: RISKMON_HOME keeps its logs with it); the default data folder logs to the user log folder
+    logs: Path | None = None
+
+    @property
+    def log_dir(self) -> Path:
+        return self.logs if self.logs is not None else self.home / "logs"
 
     @property
     def log_file(self) -> Path:
-        return self.home / "logs" / "riskmon.log"
+        return self.log_dir / "riskmon.log"
 
     @property
     def is_sqlite(self) -> bool:
@@ -35,12 +42,21 @@ def default_home() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+def default_log_dir() -> Path:
+    """The user log folder: ``%LOCALAPPDATA%\\riskmon\\Logs`` on Windows, ``~/.local/state/riskmon/log``
+    on Linux."""
+    import platformdirs
+
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
 def resolve(home: str | os.PathLike | None = None, database_url: str | None = None) -> Paths:
-    home_path = Path(home or os.environ.get("RISKMON_HOME") or default_home()).expanduser()
+    chosen = home or os.environ.get("RISKMON_HOME")
+    home_path = Path(chosen or default_home()).expanduser()
     url = database_url or os.environ.get("RISKMON_DATABASE_URL") or ""
     if not url:
         url = f"sqlite:///{(home_path / 'riskmon.db').as_posix()}"
-    return Paths(home=home_path, database_url=url)
+    return Paths(home=home_path, database_url=url, logs=None if chosen else default_log_dir())
 
 
 def redact_url(url: str) -> str:

@@ -569,8 +569,11 @@ def _migrate(conn: Connection, before: str | None) -> None:
     its transaction)."""
     from alembic import command
 
+    from app.logs import migration_logging
+
     steps = _data_steps(before)
-    command.upgrade(_alembic_config(conn), "head")
+    with migration_logging():  # "Running upgrade 0004 -> 0005" in the log; silent otherwise
+        command.upgrade(_alembic_config(conn), "head")
     for step in steps:
         step(conn)
     if before is not None:

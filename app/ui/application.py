@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
@@ -92,9 +91,9 @@ class ExceptionHook:
         sys.excepthook = self
 
     def __call__(self, exc_type, exc, tb) -> None:
-        details = "".join(traceback.format_exception(exc_type, exc, tb))
-        log.error("unhandled exception\n%s", details)
-        self._write(details)
+        from app import logs
+
+        logs.log_exception("unhandled exception", (exc_type, exc, tb))  # the traceback, once
         if isinstance(exc, RiskmonError):
             message = exc.message
         else:
@@ -108,16 +107,6 @@ class ExceptionHook:
             QMessageBox.critical(None, QCoreApplication.translate("App", "Error"), message)
         finally:
             self._showing = False
-
-    def _write(self, details: str) -> None:
-        if not self.log_file:
-            return
-        try:
-            self.log_file.parent.mkdir(parents=True, exist_ok=True)
-            with self.log_file.open("a", encoding="utf-8") as fh:
-                fh.write(details + "\n")
-        except OSError:
-            pass
 
 
 class GarbageCollector(QObject):

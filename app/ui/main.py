@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sys
 import tempfile
@@ -13,16 +12,9 @@ from app.errors import RiskmonError
 
 
 def _configure_logging(paths: Paths) -> Path | None:
-    try:
-        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(paths.log_file, encoding="utf-8")
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return paths.log_file
+    from app import logs
+
+    return logs.configure(paths.log_file)
 
 
 def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None, page: str | None = None) -> int:
@@ -34,7 +26,8 @@ def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None,
     temp_home: str | None = None
     if demo:
         temp_home = tempfile.mkdtemp(prefix="riskmon-demo-")
-        paths = Paths(home=Path(temp_home), database_url=f"sqlite:///{Path(temp_home) / 'riskmon.db'}")
+        paths = Paths(home=Path(temp_home), database_url=f"sqlite:///{Path(temp_home) / 'riskmon.db'}",
+                      logs=paths.log_dir)  # the demo's folder is removed at the end; its log is kept
     log_file = _configure_logging(paths)
     app = create_application(sys.argv[:1])
     ExceptionHook(log_file).install()
