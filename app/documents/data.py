@@ -879,11 +879,14 @@ class PackageManifestData:
     analysis: PackageAnalysis | None = None
     created_at: datetime | None = None
     #: what the package carries: ``task`` (a task for upload by hand), ``result`` (one approved
-    #: test report), ``notice`` (notices issued after their report) or ``analysis``
+    #: test report), ``notice`` (notices issued after their report), ``analysis`` or ``hazard``
     package_kind: str = "task"
     #: the lab's latest signed audit checkpoint (``app.services.integrity``), so that the
     #: provincial system holds a copy of it the lab cannot change
     audit_checkpoint: Mapping[str, Any] | None = None
+    #: ``package_kind`` ``hazard``: the 重大质量安全风险隐患报告 (number, sample_number, product_name,
+    #: recipient, found_at, reported_at, method, description, items, file), ``samples`` empty
+    hazard: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         _tuples(self)

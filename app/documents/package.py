@@ -168,6 +168,8 @@ def _manifest(data: PackageManifestData, listing: Mapping[str, tuple[int, str]])
     notes = sorted(enumerate(data.notifications), key=lambda p: (order.get(p[1].sample_number, len(order)), p[0]))
     a = data.analysis
     extra = {} if data.audit_checkpoint is None else {"audit_checkpoint": dict(data.audit_checkpoint)}
+    if data.hazard is not None:
+        extra["hazard"] = dict(data.hazard)
     return {
         **extra,
         "format": FORMAT,
@@ -241,6 +243,8 @@ def _check_inputs(data: PackageManifestData, files: Mapping[str, bytes]) -> None
             problems[f"notification.{n.sample_number}.{n.party.name}.roles"] = f"告知对象 {n.party.name} 没有身份（roles）"
     if data.analysis and data.analysis.file and data.analysis.file not in files:
         problems["analysis.file"] = f"分析报告文件 {data.analysis.file} 未提供"
+    if data.hazard is not None and data.hazard.get("file") and data.hazard["file"] not in files:
+        problems["hazard.file"] = f"重大风险隐患报告文件 {data.hazard['file']} 未提供"
     if problems:
         raise ValidationError(problems)
 
@@ -606,6 +610,28 @@ def _check_manifest(m: dict[str, Any], report: VerifyReport) -> None:
     numbers = s.list_(m, "report_numbers", "")
     if not all(isinstance(x, str) for x in numbers):
         s.bad("report_numbers", "应为字符串数组")
+    if "hazard" in m or m.get("package_kind") == "hazard":
+        _check_hazard(s, m)
+
+
+def _check_hazard(s: _Schema, m: dict[str, Any]) -> None:
+    """``hazard`` (重大质量安全风险隐患报告): present in a ``hazard`` package, and only there."""
+    h = s.obj(m.get("hazard"), "hazard") if "hazard" in m else None
+    if "hazard" not in m:
+        s.bad("hazard", "重大风险隐患报告包缺少 hazard 对象")
+    if h is None:
+        return
+    if m.get("package_kind") != "hazard":
+        s.bad("package_kind", "含 hazard 对象的上传包类型应为 hazard")
+    for k in ("number", "sample_number", "product_name", "recipient", "description", "file"):
+        s.str_(h, k, "hazard", nonempty=True)
+    s.str_(h, "found_at", "hazard", pattern=_TIMESTAMP)
+    s.str_(h, "reported_at", "hazard", nullable=True, pattern=_TIMESTAMP)
+    s.str_(h, "method", "hazard", choices=("upload", "phone", "hand"))
+    for j, raw in enumerate(s.list_(h, "items", "hazard")):
+        it = s.obj(raw, f"hazard.items[{j}]")
+        if it is not None:
+            s.str_(it, "item", f"hazard.items[{j}]", nonempty=True)
 
 
 def _check_references(m: dict[str, Any], listed: set[str], report: VerifyReport) -> None:
@@ -643,6 +669,9 @@ def _check_references(m: dict[str, Any], listed: set[str], report: VerifyReport)
     a = m.get("analysis")
     if isinstance(a, dict) and isinstance(a.get("file"), str) and a["file"] not in listed:
         report.add("bad_reference", f"分析报告文件 {a['file']} 不在 files 清单中")
+    h = m.get("hazard")
+    if isinstance(h, dict) and isinstance(h.get("file"), str) and h["file"] not in listed:
+        report.add("bad_reference", f"重大风险隐患报告文件 {h['file']} 不在 files 清单中")
 
 
 def _sha256_of(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:

@@ -11,7 +11,8 @@ from sqlalchemy import case, func, select
 from app.rules import calendar as calendar_rules
 from app.services.calendar import calendar_for
 from app.services.context import Context
-from app.store.models import MonitoringTask, Notification, Sample, SyncOutbox
+from app.services.hazard import PendingHazard, pending_hazards
+from app.store.models import HazardReport, MonitoringTask, Notification, Sample, SyncOutbox
 from app.store.queries import get_setting
 
 
@@ -48,6 +49,8 @@ class Board:
     major_hazards_pending: int
     upload_failed: int = 0  # uploads to the provincial system that failed (retrying or waiting for a person)
     upload_attention: int = 0  # of those, the ones a person must handle (rejected, or exported by hand)
+    #: major hazards found and not yet reported (Article 18 ¶3), oldest first, each with its clock
+    pending_hazards: tuple[PendingHazard, ...] = ()
 
     @property
     def open_count(self) -> int:
@@ -112,14 +115,14 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> 
             )
         ) or 0
         hazards = session.scalar(
-            select(func.count()).select_from(Sample).where(
-                Sample.major_hazard.is_(True), Sample.major_hazard_reported_at.is_(None)
-            )
+            select(func.count()).select_from(HazardReport).where(HazardReport.status == "draft")
         ) or 0
+        pending = tuple(pending_hazards(session))
         failed, attention = session.execute(
             select(
                 func.count(),
                 func.coalesce(func.sum(case((SyncOutbox.next_attempt_at.is_(None), 1), else_=0)), 0),
             ).where(SyncOutbox.state == "failed")
         ).one()
-    return Board(today, tuple(rows), tasks, int(awaiting), int(hazards), int(failed or 0), int(attention or 0))
+    return Board(today, tuple(rows), tasks, int(awaiting), int(hazards), int(failed or 0), int(attention or 0),
+                 pending)

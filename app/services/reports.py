@@ -16,6 +16,7 @@ from app.errors import PermissionDenied, ValidationError
 from app.services import deliverables
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
+from app.services.hazard import hazard_banner
 from app.services.records import REPORT_STATUS_LABELS
 from app.services.records import current_report as _current_report
 from app.services.testing import (
@@ -333,6 +334,8 @@ class SampleWork:
     major_hazard_note: str
     major_hazard_reported_at: dt.datetime | None
     return_comment: str  # the reviewer's comment when the report was returned to its compiler
+    #: the latest major-hazard record in one line: what was sent, to whom, how, the receipt
+    hazard_summary: str = ""
 
     @property
     def sample_id(self) -> int:
@@ -385,4 +388,5 @@ def sample_work(ctx: Context, sample_id: int, today: dt.date | None = None) -> S
             major_hazard_note=s.major_hazard_note or "",
             major_hazard_reported_at=s.major_hazard_reported_at,
             return_comment=returned,
+            hazard_summary=hazard_banner(session, s.id),
         )

@@ -1,5 +1,5 @@
 """检验与判定: the basis of each item (Articles 16–17), results, judgement, expert panels (Article 5),
-completion of initial monitoring (starts the Article 18 clock), and major hazards.
+completion of initial monitoring (starts the Article 18 clock). Major hazards: ``app.services.hazard``.
 
 The basis is chosen by ``app.rules.selection`` — the same function ``riskmon rules standard``
 runs — from the sample's declared standards and claims, the scheme's candidate standards and
@@ -798,30 +798,5 @@ def _has_approved_report(session, sample_id: int) -> bool:
     ) is not None
 
 
-# ----------------------------------------------------------------------------------- major hazard
-def report_major_hazard(ctx: Context, sample_id: int, version: int, note: str) -> None:
-    """重大质量安全风险隐患 (Article 18 ¶3): flagged and reported at once."""
-    ctx.require("technician", "reviewer", "signatory", action="上报重大风险隐患")
-    if not note.strip():
-        raise ValidationError({"note": "请描述发现的重大质量安全风险隐患。"})
-    with ctx.uow() as uow:
-        s = uow.session.get(Sample, sample_id)
-        check_version(s, version, "该样品")
-        s.major_hazard = True
-        s.major_hazard_note = note.strip()
-        s.major_hazard_reported_at = utcnow()
-        uow.commit()
-
-
-def flag_major_hazard(ctx: Context, sample_id: int, version: int, note: str) -> None:
-    """Flag now, report later (the dashboard lists hazards awaiting report)."""
-    ctx.require("technician", "reviewer", "signatory", action="标记重大风险隐患")
-    if not note.strip():
-        raise ValidationError({"note": "请描述发现的重大质量安全风险隐患。"})
-    with ctx.uow() as uow:
-        s = uow.session.get(Sample, sample_id)
-        check_version(s, version, "该样品")
-        s.major_hazard = True
-        s.major_hazard_note = note.strip()
-        uow.commit()
+# major hazards (Article 18 ¶3) are records of their own: app.services.hazard
 

@@ -545,7 +545,8 @@ class HttpGateway:
 # Folder (upload by hand)
 # --------------------------------------------------------------------------------------------
 
-KIND_LABELS = {"result": "监测结果", "notice": "告知书", "analysis_report": "分析报告", "task_results": "监测结果"}
+KIND_LABELS = {"result": "监测结果", "notice": "告知书", "analysis_report": "分析报告", "task_results": "监测结果",
+               "hazard": "重大风险隐患报告"}
 
 
 def _safe_name(text: str) -> str:

@@ -53,8 +53,10 @@ KIND_TO_WIRE: dict[str, str] = {
     "notice": "NOTICE",  # 告知书 issued after their report
     "analysis_report": "ANALYSIS",  # 分析报告
     "task_results": "RESULT",  # a whole task (schema 0001's packages, still accepted as RESULT)
+    "hazard": "HAZARD",  # 重大质量安全风险隐患报告 (Article 18 ¶3), reported at once
 }
-WIRE_TO_KIND: dict[str, str] = {"RESULT": "result", "NOTICE": "notice", "ANALYSIS": "analysis_report"}
+WIRE_TO_KIND: dict[str, str] = {"RESULT": "result", "NOTICE": "notice", "ANALYSIS": "analysis_report",
+                                "HAZARD": "hazard"}
 
 # --------------------------------------------------------------------------------------------
 # JSON bodies

@@ -36,7 +36,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError, ValidationError
-from app.store.models import OUTBOX_KINDS, OUTBOX_STATES, MonitoringTask, Report, Sample, SyncOutbox
+from app.store.models import (
+    OUTBOX_KINDS,
+    OUTBOX_STATES,
+    HazardReport,
+    MonitoringTask,
+    Report,
+    Sample,
+    SyncOutbox,
+)
 from app.store.types import utcnow
 from app.sync import mapping
 from app.sync.packages import package_of, validate_package
@@ -55,9 +63,10 @@ KIND_LABELS = {
     "notice": "告知书",
     "analysis_report": "分析报告",
     "task_results": "整任务结果（旧版）",
+    "hazard": "重大风险隐患报告",
 }
 #: the letter that starts an idempotency key of each kind
-KIND_KEY_CODES = {"result": "R", "notice": "N", "analysis_report": "A", "task_results": "T"}
+KIND_KEY_CODES = {"result": "R", "notice": "N", "analysis_report": "A", "task_results": "T", "hazard": "H"}
 #: ``last_error`` of an item written to a folder for upload by hand, awaiting confirmation
 EXPORTED_PREFIX = "已导出供手工上传："
 
@@ -172,6 +181,8 @@ def enqueue(
         raise ValidationError("上传分析报告时必须指明报告或任务", field="report_id")
     if kind in ("result", "notice") and report_id is None:
         raise ValidationError("上传结果或告知书时必须指明检验报告", field="report_id")
+    if kind == "hazard" and (sample_id is None or ref_id is None):
+        raise ValidationError("上传重大风险隐患报告时必须指明样品和报告", field="sample_id")
     if not isinstance(package, bytes | bytearray) or not package:
         raise ValidationError("上传包为空", field="package")
     package = bytes(package)
@@ -484,6 +495,11 @@ def _metas(session: Session, items: list[SyncOutbox]) -> dict[int, dict[str, Any
     if report_ids:
         query = select(Report.id, Report.number).where(Report.id.in_(report_ids))
         reports = {k: v for k, v in session.execute(query).all()}
+    hazard_ids = [i.id for i in items if i.kind == "hazard"]
+    hazards: dict[int, str] = {}
+    if hazard_ids:
+        query = select(HazardReport.outbox_id, HazardReport.number).where(HazardReport.outbox_id.in_(hazard_ids))
+        hazards = {k: v for k, v in session.execute(query).all()}
     out: dict[int, dict[str, Any]] = {}
     for item in items:
         meta: dict[str, Any] = {"kind": item.kind, "package_sha256": item.package_sha256}
@@ -491,6 +507,8 @@ def _metas(session: Session, items: list[SyncOutbox]) -> dict[int, dict[str, Any
             meta["task_number"] = tasks.get(item.task_id)
         if item.report_id is not None:
             meta["report_number"] = reports.get(item.report_id)
+        elif item.kind == "hazard":
+            meta["report_number"] = hazards.get(item.id)
         out[item.id] = meta
     return out
 

@@ -20,7 +20,7 @@ def validate_package(data: bytes) -> tuple[list[str], list[str]]:
 
 #: the package kinds (manifest ``package_kind``) each upload kind may carry
 KIND_PACKAGES = {"result": ("result", "task"), "task_results": ("result", "task"), "notice": ("notice",),
-                 "analysis_report": ("analysis", "task")}
+                 "analysis_report": ("analysis", "task"), "hazard": ("hazard",)}
 
 
 def validate_upload(data: bytes, kind: str | None) -> tuple[list[str], list[str]]:
@@ -40,11 +40,11 @@ def stored_documents(session: Any, refs: list[tuple[str, int]]) -> dict[tuple[st
     query per kind of record."""
     from sqlalchemy import select
 
-    from app.store.models import Notification, Report
+    from app.store.models import HazardReport, Notification, Report
 
     out: dict[tuple[str, int], bytes] = {}
     conn = session.connection()
-    for source, model in (("report", Report), ("notice", Notification)):
+    for source, model in (("report", Report), ("notice", Notification), ("hazard", HazardReport)):
         ids = sorted({i for s, i in refs if s == source})
         if ids:
             for ident, data in conn.execute(select(model.id, model.pdf).where(model.id.in_(ids))):

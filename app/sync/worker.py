@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 
 from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
 from app.store.models import SETTING_DEFAULTS, Setting, SyncOutbox
@@ -217,7 +217,9 @@ def claim_due(
         query = (
             select(*_CLAIM_COLUMNS)
             .where(_due(now))
-            .order_by(_OUTBOX.c.next_attempt_at.asc().nulls_first(), _OUTBOX.c.id)
+            # a major hazard (Article 18 ¶3: reported at once) goes ahead of the queue
+            .order_by(case((_OUTBOX.c.kind == "hazard", 0), else_=1),
+                      _OUTBOX.c.next_attempt_at.asc().nulls_first(), _OUTBOX.c.id)
             .limit(limit)
         )
         if getattr(db, "backend", "") == "postgresql":

@@ -597,6 +597,7 @@
     <name>DashboardPage</name>
     <message>
       <source>Dashboard</source>
+      <extracomment>a pending major hazard was clicked: its sample's id (the window opens it on the testing page)</extracomment>
       <translation>工作台</translation>
     </message>
     <message>
@@ -678,6 +679,18 @@
     <message>
       <source>With problems</source>
       <translation>有问题</translation>
+    </message>
+    <message>
+      <source>%1 h since found</source>
+      <translation>发现已 %1 小时</translation>
+    </message>
+    <message>
+      <source>%1 h since found — over the %2 h limit</source>
+      <translation>发现已 %1 小时，超过 %2 小时时限</translation>
+    </message>
+    <message>
+      <source>Article 18: a major hazard is reported at once. Click a sample to report it.</source>
+      <translation>第十八条：发现重大质量安全风险隐患应立即报告。点击样品编号进行上报。</translation>
     </message>
     <message numerus="yes">
       <source>%n of them need a person (rejected, or exported for upload by hand)</source>
@@ -852,6 +865,121 @@
     </message>
   </context>
   <context>
+    <name>HazardDialog</name>
+    <message>
+      <source>Major quality and safety hazard — %1</source>
+      <translation>重大质量安全风险隐患 — %1</translation>
+    </message>
+    <message>
+      <source>A major quality and safety hazard found during monitoring is reported at once to the organising authority (Article 18). The report is issued, signed when the lab has its key, and entered in the risk register.</source>
+      <translation>监测中发现的重大质量安全风险隐患，应立即向组织风险监测的市场监管部门报告（第十八条）。报告出具时由本机构密钥签名（已设置密钥时），并登记到风险信息台账（即时报送）。</translation>
+    </message>
+    <message>
+      <source>Sample</source>
+      <translation>样品</translation>
+    </message>
+    <message>
+      <source>What was found</source>
+      <translation>隐患情况</translation>
+    </message>
+    <message>
+      <source>Measures taken</source>
+      <translation>已采取的措施</translation>
+    </message>
+    <message>
+      <source>expert panel</source>
+      <translation>专家组评价</translation>
+    </message>
+    <message>
+      <source>nonconforming</source>
+      <translation>不符合</translation>
+    </message>
+    <message>
+      <source>Items concerned</source>
+      <translation>涉及项目</translation>
+    </message>
+    <message>
+      <source>No item of this sample is nonconforming or found by an expert panel: say why it is a major hazard.</source>
+      <translation>该样品没有不符合或专家组评价发现问题的项目：请说明判定为重大风险隐患的理由。</translation>
+    </message>
+    <message>
+      <source>Found at</source>
+      <translation>发现时间</translation>
+    </message>
+    <message>
+      <source>The authority that organised the monitoring</source>
+      <translation>组织风险监测的市场监管部门</translation>
+    </message>
+    <message>
+      <source>Report to</source>
+      <translation>报告对象</translation>
+    </message>
+    <message>
+      <source>Upload to the provincial system (ahead of the queue)</source>
+      <translation>上传省级系统（优先上传）</translation>
+    </message>
+    <message>
+      <source>By phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>In person or in writing</source>
+      <translation>当面或书面送达</translation>
+    </message>
+    <message>
+      <source>How</source>
+      <translation>报告方式</translation>
+    </message>
+    <message>
+      <source>Name and post of the person told</source>
+      <translation>接报人姓名及职务</translation>
+    </message>
+    <message>
+      <source>Person told</source>
+      <translation>接报人</translation>
+    </message>
+    <message>
+      <source>Told at</source>
+      <translation>报告时间</translation>
+    </message>
+    <message>
+      <source>Receipt number or a note (optional)</source>
+      <translation>回执编号或说明（可不填）</translation>
+    </message>
+    <message>
+      <source>Receipt</source>
+      <translation>回执</translation>
+    </message>
+    <message>
+      <source>Preview</source>
+      <translation>预览</translation>
+    </message>
+    <message>
+      <source>Save, report later</source>
+      <translation>保存，稍后上报</translation>
+    </message>
+    <message>
+      <source>Report now</source>
+      <translation>立即上报</translation>
+    </message>
+    <message>
+      <source>Reason (required)</source>
+      <translation>判定理由（必填）</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>理由</translation>
+    </message>
+    <message>
+      <source>Describe the hazard found.</source>
+      <translation>请描述发现的重大质量安全风险隐患。</translation>
+    </message>
+    <message>
+      <source>No item is chosen: say why it is a major hazard.</source>
+      <translation>未选择涉及项目：请说明判定为重大风险隐患的理由。</translation>
+    </message>
+  </context>
+  <context>
     <name>ImportKeyDialog</name>
     <message>
       <source>Import a certificate</source>
@@ -896,6 +1024,69 @@
     <message>
       <source>Type the password of the certificate file.</source>
       <translation>请输入证书文件的密码。</translation>
+    </message>
+  </context>
+  <context>
+    <name>InboxPage</name>
+    <message>
+      <source>For me to handle</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Report to review</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report to approve</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Needs an expert panel</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Notice to deliver</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Upload failed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>What</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report / sample</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product / recipient</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>To do</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Since</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Nothing waits for you.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Double-click a line (or press Enter) to open it. Reports you compiled are not listed: another person reviews and approves them.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>(the first %1 are listed)</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -975,6 +1166,10 @@
     <message>
       <source>Dashboard</source>
       <translation>工作台</translation>
+    </message>
+    <message>
+      <source>For me to handle</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Tasks</source>
@@ -1547,7 +1742,7 @@
     <name>PlaceholderPage</name>
     <message>
       <source>This part of the workflow is not available in this version yet.</source>
-      <extracomment>the pages in navigation order: (key, module under app.ui.pages, class); a page module not written yet shows a placeholder what ``show_page`` (and ``riskmon gui --page``) accepts</extracomment>
+      <extracomment>the pages in navigation order: (key, module under app.ui.pages, class); a page module not written yet shows a placeholder what ``show_page`` (and ``riskmon gui --page``) accepts the search boxes of the pages (object names): a scanned sample number typed into one opens the sample the navigation counts are re-read this long after the last change (a burst of changes: one query)</extracomment>
       <translation>本版本尚未提供此部分功能。</translation>
     </message>
   </context>
@@ -4926,6 +5121,14 @@
       <translation>更正原因</translation>
     </message>
     <message>
+      <source>Work list</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Back to the samples waiting for work (Esc)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>All candidates…</source>
       <translation>全部候选标准…</translation>
     </message>
@@ -4956,6 +5159,10 @@
     <message>
       <source>Go to the sample picker</source>
       <translation>转到样品选择框</translation>
+    </message>
+    <message>
+      <source>Back to the samples waiting for work</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Next item</source>
@@ -5168,22 +5375,6 @@ Conclusion: %2</source>
     <message>
       <source>Register</source>
       <translation>登记</translation>
-    </message>
-    <message>
-      <source>Report a major hazard</source>
-      <translation>上报重大风险隐患</translation>
-    </message>
-    <message>
-      <source>A major quality and safety hazard found during monitoring is reported at once (Article 18). Describe what was found.</source>
-      <translation>风险监测中发现重大质量安全风险隐患的，应及时上报（第十八条）。请描述发现的情况。</translation>
-    </message>
-    <message>
-      <source>What was found</source>
-      <translation>发现的情况</translation>
-    </message>
-    <message>
-      <source>Report now</source>
-      <translation>立即上报</translation>
     </message>
     <message>
       <source>Report %1 for sample %2, compiled by %3.</source>
@@ -5472,6 +5663,161 @@ Conclusion: %2</source>
     <message>
       <source>Close this form and reload? What you typed here will be lost.</source>
       <translation>关闭此窗口并重新加载吗？此处填写的内容将丢失。</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkListView</name>
+    <message>
+      <source>My samples</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All samples</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>My samples: the ones you registered, received, tested or completed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All tasks</source>
+      <translation>全部任务</translation>
+    </message>
+    <message>
+      <source>All waiting statuses</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Any deadline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overdue (red)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Due today or next working day (orange)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>On time (green)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not yet complete</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Show</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Double-click a sample (or press Enter) to open it; scan a label into the sample box to open that sample.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <source>%1 samples waiting</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>WorkTableModel</name>
+    <message>
+      <source>Sample no.</source>
+      <extracomment>the dashboard's traffic light the order each column sorts by (the clock's columns all sort by the deadline)</extracomment>
+      <translation>样品编号</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Received on</source>
+      <translation>收样日期</translation>
+    </message>
+    <message>
+      <source>Completed on</source>
+      <translation>完成日期</translation>
+    </message>
+    <message>
+      <source>Report by</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Working days left</source>
+      <translation>剩余工作日</translation>
+    </message>
+    <message>
+      <source>Received: testing not started</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>In testing</source>
+      <translation>检验中</translation>
+    </message>
+    <message>
+      <source>Completed: report to compile</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report compiled: to review</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report reviewed: to approve</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report approved: to report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已超期</translation>
+    </message>
+    <message>
+      <source>Due today or next working day</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>On time</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reported</source>
+      <translation>已报送</translation>
+    </message>
+    <message>
+      <source>Not yet complete</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source> (provisional)</source>
+      <translation>（暂定）</translation>
+    </message>
+    <message>
+      <source>%1 late</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Major hazard</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Problems were found in this sample.</source>
+      <translation>该样品发现问题。</translation>
     </message>
   </context>
 </TS>

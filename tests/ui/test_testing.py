@@ -416,20 +416,64 @@ def test_an_approved_result_is_amended_with_a_reason_and_the_history_shows_it(qt
     assert [a.reason for a in reports.list_amendments(tech, sid)] == ["抄录错误"]
 
 
-def test_a_major_hazard_is_reported_from_any_sample(qtbot, lab_db):
+def test_a_major_hazard_is_recorded_then_reported_and_leaves_the_dashboard(qtbot, lab_db):
+    from app.services import hazard
+    from app.ui.pages.dashboard import DashboardPage
+
     tech = as_user(lab_db, "wangjian")
     sid = sample_id(tech, "registered")
     page = make_page(qtbot, tech, sid)
     assert page.hazard_button.isEnabled() and page.hazard.text() == ""
     qtbot.mouseClick(page.hazard_button, Qt.MouseButton.LeftButton)
-    page.dialog.submit()
-    assert page.dialog.error.text() == "请填写说明。"
-    page.dialog.edit.setPlainText("外包装标注适用年龄与产品不符，存在窒息风险")
-    page.dialog.submit()
     settle()
-    assert page.dialog is None and "窒息风险" in page.hazard.text()
-    detail = samples.get_sample(tech, sid)
-    assert detail.major_hazard and detail.major_hazard_reported_at is not None
+    dialog = page.dialog
+    assert dialog is not None and dialog.findChild(type(dialog.error), "no_items") is not None  # nothing tested
+    assert dialog.recipient.text()  # the task's issuing authority
+    dialog.submit()
+    assert dialog.description.styleSheet() == ERROR_STYLE and dialog.error.text()
+    dialog.description.setPlainText("外包装标注适用年龄与产品不符，小零件易脱落，存在窒息风险")
+    dialog.submit()
+    assert dialog.reason.styleSheet() == ERROR_STYLE  # no item: the reason is required
+    dialog.reason.setPlainText("小零件拉力试验前即已脱落，危及儿童安全")
+    dialog.preview()
+    settle()
+    assert dialog.viewer.page_count() == 1 and dialog.error.text() == ""
+    dialog.save()  # found: not reported yet
+    settle()
+    assert page.dialog is None and "待上报" in page.hazard.text()
+
+    board = DashboardPage(tech)
+    qtbot.addWidget(board)
+    board.resize(1100, 700)
+    board.show()
+    board.refresh()
+    settle()
+    assert board.cards["hazards"].text() == "1" and f"hazard:{sid}" in board.hazard_list.text()
+    opened = []
+    board.hazard_opened.connect(lambda s_id: (opened.append(s_id), page.open(sample_id=s_id, hazard=True)))
+    board.hazard_list.linkActivated.emit(f"hazard:{sid}")
+    settle()
+    settle()
+    assert opened == [sid]
+    dialog = page.dialog
+    assert dialog is not None and "窒息" in dialog.description.toPlainText()  # the draft, reopened
+    dialog.set_method("phone")
+    dialog.submit()
+    settle()
+    assert page.dialog is dialog and dialog.contact.styleSheet() == ERROR_STYLE  # who was told?
+    dialog.contact.setText("省市场监管局质量监督处 刘处长")
+    dialog.receipt.setText("电话登记号 0520-07")
+    dialog.submit()
+    settle()
+    settle()
+    assert page.dialog is None
+    banner = page.hazard.text()
+    assert "电话" in banner and "刘处长" in banner and "0520-07" in banner and "已于" in banner
+    (record,) = hazard.sample_hazards(tech, sid)
+    assert record.reported and record.method == "phone"
+    board.refresh()
+    settle()
+    assert board.cards["hazards"].text() == "0" and board.hazard_list.text() == ""
     reviewer_page = make_page(qtbot, as_user(lab_db, "zhaomin"), sid)
     assert reviewer_page.hazard_button.isEnabled() and not reviewer_page.start_button.isEnabled()
 

@@ -13,19 +13,21 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from app.documents.data import AnalysisData, LabInfo, NoticeData, TestReportData
+from app.documents.hazard import HazardData
 from app.security import payload as payloads
 from app.security.labkey import LabSigner
 
-D = TypeVar("D", TestReportData, NoticeData, AnalysisData)
+D = TypeVar("D", TestReportData, NoticeData, AnalysisData, HazardData)
 
-KIND_LABELS = {"test": "检验报告", "notice": "告知书", "analysis": "风险监测分析报告"}
+KIND_LABELS = {"test": "检验报告", "notice": "告知书", "analysis": "风险监测分析报告",
+               "hazard": "重大质量安全风险隐患报告"}
 
 
 def _issuer(lab: LabInfo) -> str:
     return f"{lab.name}（CMA {lab.cma_number}）" if lab.cma_number else lab.name
 
 
-def content(data: TestReportData | NoticeData | AnalysisData) -> dict[str, Any]:
+def content(data: TestReportData | NoticeData | AnalysisData | HazardData) -> dict[str, Any]:
     """What the verification digest covers: the document's identity and its findings (not its
     layout, so the digest says what was certified)."""
     if isinstance(data, TestReportData):
@@ -41,6 +43,13 @@ def content(data: TestReportData | NoticeData | AnalysisData) -> dict[str, Any]:
             "addressee": data.addressee.name, "uscc": data.addressee.uscc, "issue_date": data.issue_date,
             "failed": [[i.item, i.requirement_text, i.result_text, i.unit] for i in data.failed_items],
         }
+    if isinstance(data, HazardData):
+        return {
+            "kind": "hazard", "number": data.number, "sample": data.sample_number, "recipient": data.recipient,
+            "issue_date": data.issue_date, "found_at": data.found_at.isoformat(), "description": data.description,
+            "items": [[i.item, i.requirement, i.result, i.unit, i.judgement] for i in data.items],
+            "reason": data.reason, "measures": data.measures,
+        }
     return {
         "kind": "analysis", "number": data.report_number, "task": data.task_number, "issue_date": data.issue_date,
         "tested": data.batches_tested, "problems": data.problem_batches,
@@ -48,7 +57,9 @@ def content(data: TestReportData | NoticeData | AnalysisData) -> dict[str, Any]:
     }
 
 
-def _number(data: TestReportData | NoticeData | AnalysisData) -> tuple[str, str, dt.date | None]:
+def _number(data: TestReportData | NoticeData | AnalysisData | HazardData) -> tuple[str, str, dt.date | None]:
+    if isinstance(data, HazardData):
+        return "hazard", data.number, data.issue_date
     if isinstance(data, TestReportData):
         return "test", data.report_number, data.issue_date
     if isinstance(data, NoticeData):

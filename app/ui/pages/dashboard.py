@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +32,9 @@ STATE_COLOURS = {
 
 
 class DashboardPage(QWidget):
+    #: a pending major hazard was clicked: its sample's id (the window opens it on the testing page)
+    hazard_opened = Signal(int)
+
     def __init__(self, ctx: Context, parent=None, today: date | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -66,6 +70,13 @@ class DashboardPage(QWidget):
         self.uploads_link.setObjectName("uploads_link")
         self.uploads_link.linkActivated.connect(self._open_uploads)
         self.cards["uploads"].parentWidget().layout().addWidget(self.uploads_link)
+        # major hazards found and not reported (Article 18 ¶3): each with its clock, a link to the sample
+        self.hazard_list = QLabel()
+        self.hazard_list.setObjectName("hazard_list")
+        self.hazard_list.setWordWrap(True)
+        self.hazard_list.setTextFormat(Qt.TextFormat.RichText)
+        self.hazard_list.linkActivated.connect(self._open_hazard)
+        self.cards["hazards"].parentWidget().layout().addWidget(self.hazard_list)
         layout.addLayout(self.summary)
 
         layout.addWidget(QLabel(self.tr("Reporting deadlines (Article 18: 5 working days after initial monitoring)")))
@@ -111,6 +122,31 @@ class DashboardPage(QWidget):
         if hasattr(window, "go"):
             window.go("sync")
 
+    def _open_hazard(self, link: str) -> None:
+        sample_id = int(link.split(":", 1)[1])
+        self.hazard_opened.emit(sample_id)
+        window = self.window()
+        if hasattr(window, "go"):
+            window.go("testing", sample_id=sample_id, hazard=True)
+
+    def _show_hazards(self, board: dashboard_service.Board) -> None:
+        card = self.cards["hazards"]
+        overdue = any(h.overdue for h in board.pending_hazards)
+        card.setStyleSheet("font-size: 22pt; font-weight: bold;" + (" color: #b00020;" if overdue else ""))
+        lines = []
+        for h in board.pending_hazards:
+            clock = self.tr("%1 h since found").replace("%1", f"{h.hours:.1f}")
+            if h.overdue:
+                clock = self.tr("%1 h since found — over the %2 h limit").replace("%1", f"{h.hours:.1f}").replace(
+                    "%2", f"{h.limit_hours:g}")
+            colour = "#b00020" if h.overdue else "#8a5a00"
+            lines.append(f'<a href="hazard:{h.sample_id}">{escape(h.sample_number)}</a> {escape(h.product_name)}'
+                         f' <span style="color:{colour}">{escape(clock)}</span>')
+        self.hazard_list.setText("<br>".join(lines))
+        self.hazard_list.setToolTip(
+            self.tr("Article 18: a major hazard is reported at once. Click a sample to report it.")
+            if lines else "")
+
     def refresh(self) -> None:
         run_op(dashboard_service.load_board, self.ctx, today=self.today, on_done=self._show)
 
@@ -120,6 +156,7 @@ class DashboardPage(QWidget):
         self.cards["overdue"].setText(str(board.overdue_count))
         self.cards["notify"].setText(str(board.awaiting_notification))
         self.cards["hazards"].setText(str(board.major_hazards_pending))
+        self._show_hazards(board)
         uploads = self.cards["uploads"]
         uploads.setText(str(board.upload_failed))
         uploads.setStyleSheet("font-size: 22pt; font-weight: bold;" + (" color: #b00020;" if board.upload_failed else ""))

@@ -40,10 +40,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ConflictError, RiskmonError, ValidationError
-from app.services import reports, testing, users
+from app.services import hazard, reports, testing, users
 from app.services.context import Context
 from app.ui.application import settings
 from app.ui.dialogs.basis_dialog import BasisDialog
+from app.ui.dialogs.hazard_dialog import HazardDialog
 from app.ui.dialogs.panel_dialog import PanelDialog, PanelForm
 from app.ui.dialogs.signing import SignDialog
 from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
@@ -146,6 +147,7 @@ class TestingPage(QWidget):
         self._adopt_after: int | None = None
         self._conflict_row: int | None = None  # the item whose save met a newer version
         self._select_item: str | None = None
+        self._open_hazard = False
         self._navigation = 0  # counts explicit loads, so a slower picker search never replaces them
         self._build()
         self._build_actions()
@@ -463,6 +465,7 @@ class TestingPage(QWidget):
         """Show one sample (from another page: ``window().go("testing", sample_id=5)``)."""
         if item is not None:
             self._select_item = item
+        self._open_hazard = bool(_kw.get("hazard"))  # from the dashboard: the hazard dialog once shown
         if sample_id is not None:
             self.load(sample_id)
         elif number:
@@ -601,6 +604,9 @@ class TestingPage(QWidget):
             self.value.selectAll()
         self._focus_value_after = False
         self._update_actions()
+        if self._open_hazard:
+            self._open_hazard = False
+            self.major_hazard()
 
     def _show_clock(self, work: reports.SampleWork) -> None:
         c = work.clock
@@ -636,12 +642,15 @@ class TestingPage(QWidget):
             self.hazard.clear()
             self.hazard.setStyleSheet("")
             return
-        when = local_time(work.major_hazard_reported_at)
-        if when:
-            text = self.tr("Major hazard reported %1: %2").replace("%1", when)
+        if work.hazard_summary:  # what was sent, to whom, how, and the receipt (from the record)
+            self.hazard.setText("⚠ " + work.hazard_summary)
         else:
-            text = self.tr("Major hazard flagged, not reported yet: %2")
-        self.hazard.setText("⚠ " + text.replace("%2", work.major_hazard_note))
+            when = local_time(work.major_hazard_reported_at)
+            if when:
+                text = self.tr("Major hazard reported %1: %2").replace("%1", when)
+            else:
+                text = self.tr("Major hazard flagged, not reported yet: %2")
+            self.hazard.setText("⚠ " + text.replace("%2", work.major_hazard_note))
         self.hazard.setStyleSheet(HAZARD_STYLE)
 
     def _fill_table(self, grid: testing.ResultsGrid) -> None:
@@ -1049,20 +1058,34 @@ class TestingPage(QWidget):
         self._step(dialog, lambda: (reports.mark_reported, (self.ctx, w.sample_id, w.grid.sample_version, dialog.date()), {}))
 
     def major_hazard(self) -> None:
+        """重大质量安全风险隐患 (Article 18 ¶3): the record, its preview, and the report at once."""
         w = self.work
         if w is None or not self.hazard_button.isEnabled():
             return
-        dialog = NoteDialog(
-            self.tr("Report a major hazard"),
-            self.tr("A major quality and safety hazard found during monitoring is reported at once (Article 18). "
-                    "Describe what was found."),
-            self.tr("What was found"),
-            self.tr("Report now"),
-            value=w.major_hazard_note,
-            field="note",
-            parent=self,
-        )
-        self._step(dialog, lambda: (testing.report_major_hazard, (self.ctx, w.sample_id, w.grid.sample_version, dialog.text()), {}))
+        run_op(hazard.hazard_form, self.ctx, w.sample_id, on_done=self._open_hazard_dialog,
+               on_error=self.report_error)
+
+    def _open_hazard_dialog(self, form: hazard.HazardForm) -> None:
+        if self.work is None or form.sample_id != self.work.sample_id:
+            return
+        dialog = HazardDialog(form, parent=self)
+        draft = form.draft
+
+        def done(_result) -> None:
+            dialog.finish()
+            self.message.clear()
+            bus.changed.emit({"sample", "report", "hazard", "upload"})
+
+        def call(fn, *args, **kwargs) -> None:
+            run_op(fn, self.ctx, form.sample_id, dialog.data(), *args, on_done=done, on_error=dialog.fail, **kwargs)
+
+        ids = {"hazard_id": draft.id, "version": draft.version} if draft else {}
+        dialog.submitted.connect(lambda: call(hazard.report_hazard, **ids))
+        dialog.save_requested.connect(lambda: call(hazard.save_hazard, **ids))
+        dialog.preview_requested.connect(lambda: run_op(
+            hazard.preview_hazard, self.ctx, form.sample_id, dialog.data(), hazard_id=draft.id if draft else None,
+            on_done=dialog.show_preview, on_error=dialog.fail))
+        self._open_dialog(dialog)
 
     def compile_report(self) -> None:
         w = self.work
