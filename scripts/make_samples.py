@@ -5,7 +5,8 @@
 Builds the demo lab in a temporary folder (with its demo signing key, so the documents are
 signed and carry their verification QR code) and issues, through the same services the GUI
 uses: a one-page test report, a 45-item test report, an amended test report, a notice, the
-task's analysis report and the monthly risk-information report. Needs pdftoppm (poppler-utils).
+task's analysis report, a major-hazard report (重大质量安全风险隐患报告) and the monthly
+risk-information report. Needs pdftoppm (poppler-utils).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         analysis_reports,
         demo,
         documents,
+        hazard,
         notifications,
         reports,
         samples,
@@ -94,6 +96,16 @@ def main(argv: list[str] | None = None) -> int:
         letters = notifications.list_notifications(tech, task_id).rows
         platform = next((n for n in letters if "platform_operator" in n.roles), letters[0])
         written["notice"] = notifications.notice_pdf(tech, platform.id)
+
+        # a major hazard reported at once (Article 18 ¶3), queued ahead of every other upload
+        form = next((f for f in (hazard.hazard_form(tech, x.sample_id) for x in rows) if f.candidates), None)
+        form = form or hazard.hazard_form(tech, issued.sample_id)
+        h = hazard.report_hazard(tech, form.sample_id, hazard.HazardInput(
+            description="泄漏电流实测值远超标准限值，正常使用中外壳可能带电，存在触电伤亡风险。",
+            measures="已封存备用样品，暂停该批次后续检验以外的处置，已电话提示组织监测的市场监管部门。",
+            items=tuple(c.item for c in form.candidates),
+            reason="" if form.candidates else "结构存在明显安全缺陷。", method="upload"))
+        written["hazard"] = hazard.hazard_pdf(tech, h.id)
 
         a = analysis_reports.compile_analysis(tech, task_id)
         a = reports.review_report(rev, a.id, a.version, demo.DEMO_PASSWORD)

@@ -159,3 +159,32 @@ def test_the_preview_writes_nothing(lab):
     with UnitOfWork(lab.db, actor="test") as uow:
         assert uow.session.scalar(select(HazardReport.id)) is None
         assert not uow.session.get(Sample, s.id).major_hazard
+
+
+def test_the_sandbox_accepts_the_hazard_upload_first(lab, tmp_path, monkeypatch):
+    from app.sync.credentials import CredentialStore
+    from app.sync.sandbox import start_sandbox
+    from tests.services.test_upload import DEMO_PASSWORD, point_at
+    from tests.sync.helpers import MemoryKeyring
+
+    monkeypatch.delenv("RISKMON_PROVINCIAL_URL", raising=False)
+    monkeypatch.delenv("RISKMON_PROVINCIAL_USER", raising=False)
+    approved(lab)
+    first = outbox_rows(lab.db)[0]
+    d = samples.get_sample(lab.tech, first.sample_id).data
+    smp = _completed(lab, (d.task_id, d.scheme_id))
+    info = hazard.report_hazard(lab.tech, smp.id, _hazard())
+    running = start_sandbox(port=0, state_path=tmp_path / "sandbox.sqlite3", seed=3)
+    try:
+        point_at(lab, running)
+        seen = []
+        summary = upload.sync_once(lab.tech, password=DEMO_PASSWORD, store=CredentialStore(backend=MemoryKeyring()),
+                                   progress=seen.append)
+        assert summary.accepted == 2 and running.counts()["accepted"] == 2
+    finally:
+        running.stop()
+    rows = {r.id: r for r in upload.list_uploads(lab.tech)}
+    assert rows[info.outbox_id].state == "accepted"
+    info = hazard.get_hazard(lab.tech, info.id)
+    assert info.receipt.startswith("HBJG-")  # the province's receipt, shown in the banner
+    assert info.receipt in info.summary()
