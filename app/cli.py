@@ -11,8 +11,10 @@ so that ``riskmon rules …`` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +22,8 @@ from typing import Any
 
 from app import __version__
 from app.errors import RiskmonError
+
+log = logging.getLogger("riskmon.cli")
 
 ROLE_CHOICES = ("technician", "reviewer", "signatory", "administrator")
 
@@ -629,9 +633,33 @@ def _add_document_commands(sub) -> None:
 
 
 # --------------------------------------------------------------------------- provincial upload
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, ``systemctl stop``, ``kill``): handled as Ctrl+C is."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """While the block runs on the main thread, SIGTERM raises :class:`_Terminated` there."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def terminated(signum, frame) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _until_done(work, stop):
-    """Run ``work`` on a thread; the first Ctrl+C asks it to stop after the current upload (nothing
-    is lost: claimed items go back to the queue), a second one gives up waiting."""
+    """Run ``work`` on a thread; the first Ctrl+C or SIGTERM asks it to stop after the current upload
+    (nothing is lost: claimed items go back to the queue), a second one gives up waiting."""
     import threading
 
     result: dict[str, object] = {}
@@ -645,15 +673,21 @@ def _until_done(work, stop):
         finally:
             finished.set()
 
-    threading.Thread(target=target, name="riskmon-sync", daemon=True).start()
-    while not finished.is_set():
-        try:
-            finished.wait(0.2)
-        except KeyboardInterrupt:
-            if stop.is_set():
-                raise
-            stop.set()
-            print("riskmon sync: 正在停止，等待当前上传完成（再按一次 Ctrl+C 立即退出）…", file=sys.stderr)
+    with _sigterm_as_interrupt():
+        threading.Thread(target=target, name="riskmon-sync", daemon=True).start()
+        while not finished.is_set():
+            try:
+                finished.wait(0.2)
+            except KeyboardInterrupt as interrupt:
+                if stop.is_set():
+                    raise
+                stop.set()
+                if isinstance(interrupt, _Terminated):
+                    log.info("SIGTERM: stopping after the upload in flight")
+                    print("riskmon sync: 收到停止信号，等待当前上传完成后退出…", file=sys.stderr, flush=True)
+                else:
+                    print("riskmon sync: 正在停止，等待当前上传完成（再按一次 Ctrl+C 立即退出）…", file=sys.stderr,
+                          flush=True)
     error = result.get("error")
     if isinstance(error, BaseException):
         raise error

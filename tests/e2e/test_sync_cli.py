@@ -1,7 +1,8 @@
 """The provincial upload from the command line, as a user runs it: ``riskmon demo`` (whose approved
 results are already queued), ``riskmon sandbox`` in its own process on a free port of 127.0.0.1,
 then ``riskmon sync`` with the address and user from the environment and the password on standard
-input — receipts come back, a second run sends nothing twice, Ctrl+C stops cleanly."""
+input — receipts come back, a second run sends nothing twice, Ctrl+C and SIGTERM (a service manager)
+stop cleanly."""
 
 from __future__ import annotations
 
@@ -49,20 +50,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_sandbox(home: Path, port: int) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "sandbox", "--port", str(port)], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=environment(home),
-    )
+def _default_signals() -> None:
+    """In the child: Ctrl+C and SIGTERM as in a terminal, even where the test runner was started with
+    SIGINT ignored (a background job of a non-interactive shell)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def popen(args: list[str], env: dict[str, str], **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "app", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, preexec_fn=_default_signals, **kw)
+
+
+def start_sandbox(home: Path, port: int, *extra: str) -> tuple[subprocess.Popen, str]:
+    proc = popen(["sandbox", "--port", str(port), *extra], environment(home))
     first = proc.stdout.readline()  # printed once the socket listens
     match = re.search(r"http://127\.0\.0\.1:(\d+)", first)
     assert match, (first, proc.poll())
     return proc, match.group(0)
 
 
-def interrupt(proc: subprocess.Popen) -> tuple[int, str, str]:
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+def interrupt(proc: subprocess.Popen, signum: int = signal.SIGINT, timeout: float = 30) -> tuple[int, str, str]:
+    """Send ``signum`` and wait for the exit; a process still running after ``timeout`` is killed and
+    the test fails (never left behind)."""
+    proc.send_signal(signum)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"still running {timeout} s after signal {signum}:\n{out}\n{err}")
     return proc.returncode, out, err
 
 
@@ -138,16 +155,57 @@ def test_without_an_address_sync_says_what_to_set(home: Path):
 
 def test_continuous_sync_stops_cleanly_on_ctrl_c(home: Path, sandbox):
     _proc, url = sandbox
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "sync", "--password-stdin", "--idle", "0.2"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=environment(home, RISKMON_PROVINCIAL_URL=url, RISKMON_PROVINCIAL_USER=DEMO_USER),
-    )
-    proc.stdin.write(DEMO_PASSWORD + "\n")
-    proc.stdin.flush()
-    assert "Ctrl+C" in proc.stderr.readline()  # running: nothing due, it waits for work
+    proc = start_sync(home, url)
     time.sleep(0.5)
     code, out, err = interrupt(proc)
     assert code == 0, out + err
     assert "已停止上传" in out and "Traceback" not in err
 
+
+def start_sync(home: Path, url: str) -> subprocess.Popen:
+    proc = popen(["sync", "--password-stdin", "--idle", "0.2"],
+                 environment(home, RISKMON_PROVINCIAL_URL=url, RISKMON_PROVINCIAL_USER=DEMO_USER),
+                 stdin=subprocess.PIPE)
+    proc.stdin.write(DEMO_PASSWORD + "\n")
+    proc.stdin.flush()
+    assert "Ctrl+C" in proc.stderr.readline()  # running
+    return proc
+
+
+def test_continuous_sync_stops_cleanly_on_sigterm_when_idle(home: Path, sandbox):
+    _proc, url = sandbox
+    proc = start_sync(home, url)
+    time.sleep(0.5)
+    started = time.monotonic()
+    code, out, err = interrupt(proc, signal.SIGTERM, timeout=15)
+    assert code == 0, out + err
+    assert time.monotonic() - started < 10
+    assert "已停止上传" in out and "收到停止信号" in err and "Traceback" not in err
+
+
+def test_sigterm_during_an_upload_finishes_or_releases_it(tmp_path: Path):
+    """systemctl stop while an item is on the wire: the process exits 0 promptly; every item is
+    either accepted with its receipt or back in the queue (none left 上传中), and the next run sends
+    the rest with nothing recorded twice."""
+    home = tmp_path / "home"
+    assert riskmon(home, "demo").returncode == 0
+    sandbox, url = start_sandbox(home, free_port(), "--latency", "1500")  # each request 1.5 s
+    try:
+        proc = start_sync(home, url)
+        time.sleep(2.0)  # signed in; the first upload is on the wire
+        started = time.monotonic()
+        code, out, err = interrupt(proc, signal.SIGTERM, timeout=30)
+        assert code == 0, out + err
+        assert time.monotonic() - started < 15
+        assert "Traceback" not in err and "收到停止信号" in err and "已停止上传" in out
+        listed = riskmon(home, "sync", "--list")
+        assert "上传中" not in listed.stdout, listed.stdout
+        accepted = counts(url)["accepted"]
+        assert listed.stdout.count("已接收") == accepted < 2, listed.stdout
+        rest = riskmon(home, "sync", "--once", "--password-stdin", stdin=DEMO_PASSWORD + "\n",
+                       RISKMON_PROVINCIAL_URL=url, RISKMON_PROVINCIAL_USER=DEMO_USER)
+        assert rest.returncode == 0, rest.stdout + rest.stderr
+        after = counts(url)
+        assert after["accepted"] == 2 and after["duplicates_prevented"] == 0
+    finally:
+        interrupt(sandbox)
