@@ -9,6 +9,7 @@ benchmarks of big lists).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.documents.demo_letter import confirmation_letter
 from app.errors import ValidationError
 from app.resources import project_root, resource_path
 from app.services import (
@@ -142,7 +144,7 @@ def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int],
         ],
     )
 
-    # tasks and approved schemes
+    # tasks and their schemes, reviewed and confirmed by the issuing authority (Article 14)
     task_ids: dict[str, tuple[int, int]] = {}
     for t in defs["tasks"]:
         info = tasks.create_task(
@@ -166,8 +168,13 @@ def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int],
             ),
         )
         scheme = tasks.submit_scheme(tech, scheme.id, scheme.version)
-        scheme = tasks.review_scheme(reviewer, scheme.id, scheme.version, accept=True, comment="方案可行，同意实施。")
-        scheme = tasks.approve_scheme(signatory, scheme.id, scheme.version)
+        if sd.get("return_comment"):  # returned once with the reviewer's comment, changed and resubmitted
+            scheme = tasks.review_scheme(reviewer, scheme.id, scheme.version, accept=False,
+                                         comment=sd["return_comment"], password=DEMO_PASSWORD)
+            scheme = tasks.submit_scheme(tech, scheme.id, scheme.version)
+        scheme = tasks.review_scheme(reviewer, scheme.id, scheme.version, accept=True, comment="方案可行，同意实施。",
+                                     password=DEMO_PASSWORD)
+        scheme = _demo_confirm(tech, defs, t, scheme, sd["document_number"], today)
         task_ids[t["key"]] = (info.id, scheme.id)
 
     with UnitOfWork(db, actor=actor) as uow:
@@ -178,6 +185,11 @@ def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int],
         count += 1
         _demo_sample(defs, sd, n, task_ids, today, cal, tech if n % 2 == 0 else tech2, reviewer, signatory)
 
+    for t in defs["tasks"]:  # a revision confirmed after sampling: tested samples keep the first version
+        rd = t["scheme"].get("revision")
+        if rd:
+            _demo_revision(tech, reviewer, defs, t, task_ids[t["key"]][1], rd, today)
+
     for r in defs["risk_information"]:
         _risk_info(db, actor, r, today, people["wangjian"])
 
@@ -186,6 +198,27 @@ def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int],
         generated = _generate(defs, tech, task_ids, samples, today, rng, progress)
     integrity.make_checkpoint(admin, reason="demo")  # and the head of the demo lab's history
     return DemoSummary(len(defs["tasks"]), count + generated, generated, tuple(u["username"] for u in defs["users"]))
+
+
+def _demo_confirm(ctx: Context, defs, t, scheme: tasks.SchemeInfo, number: str, today: dt.date) -> tasks.SchemeInfo:
+    """The issuing authority's confirmation as the demo lab records it, with a letter marked 演示."""
+    letter = confirmation_letter(t["issuing_authority"], number, today, defs["lab"]["name"], t["title"],
+                                 scheme.data.product, scheme.revision)
+    return tasks.confirm_scheme(ctx, scheme.id, scheme.version, tasks.ConfirmationInput(
+        document_number=number, document_date=today, content=letter, filename=f"{number}.pdf"))
+
+
+def _demo_revision(tech: Context, reviewer: Context, defs, t, scheme_id: int, rd, today: dt.date) -> None:
+    """A revision of a confirmed scheme (its items changed as ``rd`` says), reviewed and confirmed."""
+    old = tasks.get_scheme(tech, scheme_id)
+    new = tasks.revise_scheme(tech, old.id, old.version, rd["reason"])
+    items = tuple(dataclasses.replace(i, important=i.important or i.name in rd.get("important", ()),
+                                      notes=rd.get("notes", {}).get(i.name, i.notes)) for i in new.data.items)
+    new = tasks.update_scheme(tech, new.id, new.version, dataclasses.replace(new.data, items=items))
+    new = tasks.submit_scheme(tech, new.id, new.version)
+    new = tasks.review_scheme(reviewer, new.id, new.version, accept=True, comment="修订内容可行。",
+                              password=DEMO_PASSWORD)
+    _demo_confirm(tech, defs, t, new, rd["document_number"], today)
 
 
 def _demo_marks(admin: Context, people: dict[str, CurrentUser]) -> None:

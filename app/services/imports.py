@@ -25,8 +25,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.documents.excel import SAMPLING_COLUMNS, ImportRowsError, RowProblem, SamplingRow, read_sampling_rows
+from app.errors import ValidationError
 from app.services import samples as sample_service
 from app.services.context import Context
+from app.services.tasks import sampling_scheme
 from app.store.models import MonitoringTask, Sample, Scheme
 
 IMPORT_MARK = "导入编号："
@@ -83,8 +85,8 @@ def _column(field: str) -> str:
 
 
 def _scheme_for(schemes: list[Scheme], product: str) -> int | None:
-    """The task's approved scheme for the product (by name), else its only or latest approved one."""
-    approved = [s for s in schemes if s.status == "approved"]
+    """The task's confirmed scheme in force for the product (by name), else its only or latest one."""
+    approved = [s for s in schemes if s.status == "confirmed"]
     for s in approved:
         if s.product.strip() == product.strip():
             return s.id
@@ -156,6 +158,11 @@ def import_sampling(ctx: Context, path: str | Path, *, task_id: int | None = Non
         inputs: list[sample_service.SampleInput] = []
         task_number = chosen.number if chosen is not None else rows[0].task_number
         schemes = list(chosen.schemes) if chosen is not None else []
+        if chosen is not None and not any(s.status == "confirmed" for s in schemes):
+            try:  # Article 14: no sampling before the authority confirmed the scheme; says what is missing
+                sampling_scheme(session, chosen, None)
+            except ValidationError as exc:
+                raise ImportRowsError([], file_problem=exc.message.rstrip("。") + "，未导入任何数据。") from None
         file_numbers = [r.sample_number for r in rows]
         taken = set(session.scalars(select(Sample.number).where(Sample.number.in_(file_numbers))))
         imported: set[str] = set()

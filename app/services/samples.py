@@ -24,6 +24,7 @@ from app.rules.requirements import parse_requirement
 from app.rules.standards import StandardCodeError, parse_code, parse_declared
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
+from app.services.tasks import UNTESTED_SAMPLE_STATUSES, sampling_scheme
 from app.store.models import (
     CLAIM_SOURCES,
     PLACE_TYPES,
@@ -424,8 +425,7 @@ def preview_number(pattern: str, task_number: str = "HBFX-2026-01", seq: int = 1
 
 
 def _apply(sample: Sample, data: SampleInput, session, cache: dict[str, Enterprise] | None = None) -> None:
-    sample.task_id = data.task_id
-    sample.scheme_id = data.scheme_id
+    sample.task_id = data.task_id  # the scheme version is set by the caller (sampling_scheme)
     sample.place_type = data.place_type
     sample.sampled_party = _enterprise(session, data.sampled, cache)
     if data.nominal_producer.empty and data.place_type == "producer":
@@ -475,22 +475,35 @@ def _checked_task(session, data: SampleInput) -> MonitoringTask:
         raise ValidationError({"task_id": "所选监测任务不存在。"})
     if task.status == "closed":
         raise ValidationError({"task_id": f"任务 {task.number} 已关闭，不能再登记样品。"})
-    if data.scheme_id is not None:
-        scheme = session.get(Scheme, data.scheme_id)
-        if scheme is None or scheme.task_id != task.id:
-            raise ValidationError({"scheme_id": "所选方案不属于该任务。"})
     return task
 
 
+def _checked_scheme(session, task: MonitoringTask, data: SampleInput,
+                    schemes: dict[tuple, Scheme] | None = None) -> Scheme:
+    """The confirmed scheme version a new sample is registered under (Article 14: no sampling
+    before the issuing authority confirmed the scheme); ``schemes`` caches the answer per task,
+    chosen scheme and product for a batch."""
+    key = (task.id, data.scheme_id, data.product_name.strip())
+    if schemes is not None and key in schemes:
+        return schemes[key]
+    scheme = sampling_scheme(session, task, data.scheme_id, data.product_name)
+    if schemes is not None:
+        schemes[key] = scheme
+    return scheme
+
+
 def _new_sample(session, data: SampleInput, today: dt.date, *, seq: int | None = None,
-                cache: dict[str, Enterprise] | None = None, pattern: str | None = None) -> Sample:
+                cache: dict[str, Enterprise] | None = None, pattern: str | None = None,
+                schemes: dict[tuple, Scheme] | None = None) -> Sample:
     """A new sample numbered by the lab's pattern; ``seq`` when the caller drew a block of numbers."""
     task = _checked_task(session, data)
+    scheme = _checked_scheme(session, task, data, schemes)
     pattern = pattern or str(get_setting(session, "sample_number_pattern"))
     if seq is None:
         seq = next_value(session, f"sample:{task.id}")
     sample = Sample(number=format_number(pattern, task, seq, data.sampling_date or today), status="registered")
     _apply(sample, data, session, cache)
+    sample.scheme_id = scheme.id
     session.add(sample)
     return sample
 
@@ -575,6 +588,7 @@ def register_sample(ctx: Context, data: SampleInput, *, today: dt.date | None = 
         errors = _check_record_numbers(uow.session, data.task_id, [(number, None, "sampling_record_number")])
         if errors:
             raise ValidationError(errors)
+        _checked_scheme(uow.session, _checked_task(uow.session, data), data)  # before the duplicate question
         existing = find_duplicate(uow.session, data)
         if existing is not None:
             if reason is None:
@@ -623,8 +637,16 @@ def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | 
         for data in rows:
             per_task[data.task_id] = per_task.get(data.task_id, 0) + 1
         next_seq = {}
+        schemes: dict[tuple, Scheme] = {}
+        for i, data in enumerate(rows, start=1):
+            try:
+                _checked_scheme(session, _checked_task(session, data), data, schemes)
+            except ValidationError as exc:
+                for key, message in (exc.errors or {"scheme_id": exc.message}).items():
+                    errors[f"row{i}.{key}"] = f"第 {i} 行：{message}"
+        if errors:
+            raise ValidationError(errors)
         for task_id, n in sorted(per_task.items()):
-            _checked_task(session, rows[[r.task_id for r in rows].index(task_id)])
             next_seq[task_id] = next_value(session, f"sample:{task_id}", n)
         cache: dict[str, Enterprise] = {}
         pattern = str(get_setting(session, "sample_number_pattern"))
@@ -632,7 +654,7 @@ def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | 
         with session.no_autoflush:
             for i, data in enumerate(rows, start=1):
                 created.append(_new_sample(session, data, today, seq=next_seq[data.task_id], cache=cache,
-                                           pattern=pattern))
+                                           pattern=pattern, schemes=schemes))
                 next_seq[data.task_id] += 1
                 if progress:
                     progress(i, len(rows))
@@ -659,6 +681,10 @@ def update_sample(ctx: Context, sample_id: int, version: int, data: SampleInput,
                                        [(data.sampling_record_number.strip(), sample.id, "sampling_record_number")])
         if errors:
             raise ValidationError(errors)
+        if data.scheme_id is not None and data.scheme_id != sample.scheme_id:
+            if sample.status not in UNTESTED_SAMPLE_STATUSES:
+                raise ValidationError({"scheme_id": "样品已开始检验，不能再更换方案。"})
+            sample.scheme_id = sampling_scheme(uow.session, sample.task, data.scheme_id, data.product_name).id
         _apply(sample, data, uow.session)
         errors = check_dates(sample.sampling_date, sample.received_date, sample.test_started_date,
                              sample.completed_date)

@@ -56,7 +56,13 @@ ROLES = ("technician", "reviewer", "signatory", "administrator")
 ENTERPRISE_SIZES = ("large", "medium", "small", "micro")
 AUTHORITY_LEVELS = ("national", "provincial", "municipal", "county")
 TASK_STATUSES = ("draft", "active", "completed", "closed")
-SCHEME_STATUSES = ("draft", "submitted", "reviewed", "approved", "rejected")
+#: 风险监测方案 (Article 14): drafted, submitted for internal review (审核), reviewed or returned with a
+#: comment, confirmed by the authority that issued the task (确认); ``superseded`` once a revision of
+#: it is confirmed.
+SCHEME_STATUSES = ("draft", "submitted", "reviewed", "returned", "confirmed", "superseded")
+#: the steps kept in a scheme's history (``scheme_events``); migration 0007 writes them for what an
+#: older database knew only from the scheme's columns
+SCHEME_EVENT_KINDS = ("drafted", "submitted", "returned", "reviewed", "confirmed", "revised", "superseded")
 SCHEME_STANDARD_ROLES = ("similar", "mandatory")
 STANDARD_KINDS = STANDARD_KIND_NAMES  # from app.rules.standards: the rules own the names
 PLACE_TYPES = ("producer", "physical_seller", "e_platform")
@@ -250,13 +256,20 @@ class Scheme(Versioned, Base):
     status: Mapped[str] = mapped_column(String(12), default="draft")
     submitted_by_id: Mapped[int | None] = _user_fk()
     submitted_at: Mapped[datetime | None]
+    #: 版本: 1 for the first scheme; a revision of a confirmed scheme is a new row with the next number
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"), index=True)  # the version it revises
+    drafted_by_id: Mapped[int | None] = _user_fk()
     reviewed_by_id: Mapped[int | None] = _user_fk()
     reviewed_at: Mapped[datetime | None]
-    approved_by_id: Mapped[int | None] = _user_fk()
-    approved_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(Text)
 
     task: Mapped[MonitoringTask] = relationship(back_populates="schemes")
+    #: the authority's confirmation (任务下达部门确认), as recorded by a lab user
+    confirmed_by_id: Mapped[int | None] = _user_fk()
+    confirmed_at: Mapped[datetime | None]
+    authority_document: Mapped[str | None] = mapped_column(String(100))  # 确认文号
+    authority_date: Mapped[date | None] = mapped_column(Date)  # 确认日期
     items: Mapped[list[SchemeItem]] = relationship(
         back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeItem.seq"
     )
@@ -265,6 +278,34 @@ class Scheme(Versioned, Base):
     )
 
 
+    events: Mapped[list[SchemeEvent]] = relationship(
+        back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeEvent.id"
+    )
+    previous: Mapped[Scheme | None] = relationship(remote_side="Scheme.id", foreign_keys=[previous_id])
+
+
+class SchemeEvent(Versioned, Base):
+    """One step of a scheme's history, never changed once written: a submission, a return with
+    the reviewer's comment, the internal review, the authority's confirmation (document number,
+    date and the file it sent, kept here), a revision, the version it replaced being superseded."""
+
+    __tablename__ = "scheme_events"
+    __table_args__ = (CheckConstraint(_in("kind", SCHEME_EVENT_KINDS), name="kind"),)
+
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = _user_fk()
+    at: Mapped[datetime]
+    comment: Mapped[str | None] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(String(100))  # 确认文号
+    document_date: Mapped[date | None] = mapped_column(Date)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    mime: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+
+    scheme: Mapped[Scheme] = relationship(back_populates="events")
 class SchemeItem(Versioned, Base):
     """A test item of a scheme."""
 
@@ -360,6 +401,8 @@ class Sample(Versioned, Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"))
     scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"), index=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)  # 样品编号, from the pattern
+    #: the scheme version (方案版本) the sample was registered under and is tested under: a sample
+    #: not yet tested follows a revision once it is confirmed, a tested one keeps its version
     status: Mapped[str] = mapped_column(String(12), default="registered")
 
     # Where and from whom (抽样场所 / 被抽样单位)

@@ -70,7 +70,7 @@ def any_lab(db) -> SimpleNamespace:
 
 
 def ready_task(lab) -> tuple[int, int]:
-    """A task with an approved scheme and the test catalog: (task id, scheme id)."""
+    """A task with a confirmed scheme and the test catalog: (task id, scheme id)."""
     catalog.import_standards(lab.tech, STANDARDS)
     task = tasks.create_task(lab.tech, tasks.TaskInput(number="T-01", title="电热水壶风险监测", plan_year=TODAY.year,
                                                         batches_planned=10))
@@ -85,9 +85,36 @@ def ready_task(lab) -> tuple[int, int]:
         ),
     )
     scheme = tasks.submit_scheme(lab.tech, scheme.id, scheme.version)
-    scheme = tasks.review_scheme(lab.rev, scheme.id, scheme.version, accept=True)
-    scheme = tasks.approve_scheme(lab.sig, scheme.id, scheme.version)
+    scheme = tasks.review_scheme(lab.rev, scheme.id, scheme.version, accept=True, password=PASSWORD)
+    scheme = confirm(lab, scheme)
     return task.id, scheme.id
+
+
+#: the first bytes of a PDF: enough for the confirmation file's sniffing
+PDF = b"%PDF-1.4\n% test\n"
+
+
+def lab_day(db) -> dt.date:
+    """Today in the lab's time zone (the services' "today")."""
+    from app.store.queries import lab_today
+
+    with UnitOfWork(db, actor="test") as uow:
+        return lab_today(uow.session)
+
+
+def confirmed_scheme(lab, task_id: int, product: str = "电热水壶", items: tuple[str, ...] = ("外观",)) -> int:
+    """A scheme for ``product`` drafted, reviewed and confirmed, so the task can be sampled: its id."""
+    scheme = tasks.create_scheme(lab.tech, task_id, tasks.SchemeInput(
+        product=product, items=tuple(tasks.SchemeItemInput(i) for i in items)))
+    scheme = tasks.submit_scheme(lab.tech, scheme.id, scheme.version)
+    scheme = tasks.review_scheme(lab.rev, scheme.id, scheme.version, accept=True, password=PASSWORD)
+    return confirm(lab, scheme).id
+
+
+def confirm(lab, scheme, number: str = "鄂市监质函〔2026〕1号"):
+    """The issuing authority's confirmation of a reviewed scheme, recorded by the technician."""
+    return tasks.confirm_scheme(lab.tech, scheme.id, scheme.version, tasks.ConfirmationInput(
+        document_number=number, document_date=lab_day(lab.db), content=PDF, filename="确认函.pdf"))
 
 
 def audit_ok(db) -> bool:

@@ -305,12 +305,14 @@ def test_scheme_warns_about_standards_missing_from_the_catalog(lab):
         "候选标准 QB/T 90020-2019 不在标准库中：判定时无法引用它的技术要求和检验方法，请先在标准库中添加。"
     ]
     scheme = tasks.create_scheme(lab.tech, task.id, data)
-    assert len(scheme.warnings) == 1 and scheme.history == ()
+    assert len(scheme.warnings) == 1 and [h.kind for h in scheme.history] == ["drafted"]
     scheme = tasks.submit_scheme(lab.tech, scheme.id, scheme.version)
-    scheme = tasks.review_scheme(lab.rev, scheme.id, scheme.version, accept=False, comment="补充标准")
+    scheme = tasks.review_scheme(lab.rev, scheme.id, scheme.version, accept=False, comment="补充标准",
+                                 password=PASSWORD)
     scheme = tasks.submit_scheme(lab.tech, scheme.id, scheme.version)
     history = tasks.get_scheme(lab.tech, scheme.id).history
-    assert [h.split(" ", 2)[-1] for h in history] == ["REV 退回修改", "TECH 提交评审"]
+    assert [(h.actor, h.label, h.comment) for h in history] == [
+        ("TECH", "拟定", ""), ("TECH", "提交审核", ""), ("REV", "退回修改", "补充标准"), ("TECH", "提交审核", "")]
 
 
 def test_the_technician_cannot_use_admin_services(lab):

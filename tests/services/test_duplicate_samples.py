@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.errors import ValidationError
 from app.services import samples, tasks
 from app.store.models import AuditLog, Sample
-from tests.services.conftest import TODAY, audit_ok, ready_task
+from tests.services.conftest import TODAY, audit_ok, confirmed_scheme, ready_task
 from tests.services.test_workflow import SELLER, form
 
 
@@ -48,6 +48,7 @@ def test_what_tells_samples_apart_is_not_a_duplicate(lab):
     samples.register_sample(lab.tech, form(task_id, scheme_id, batch_number=""))
     samples.register_sample(lab.tech, form(task_id, scheme_id, batch_number=""))
     other = tasks.create_task(lab.tech, tasks.TaskInput(number="T-02", title="另一任务", plan_year=TODAY.year))
+    confirmed_scheme(lab, other.id)
     samples.register_sample(lab.tech, form(other.id, None))
     assert count(lab) == 8
 

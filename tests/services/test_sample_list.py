@@ -11,7 +11,7 @@ from app.errors import ValidationError
 from app.services import sample_list, samples, tasks
 from app.services.sample_list import SampleQuery
 from app.store.models import PLACE_TYPES, SAMPLE_STATUSES, Sample
-from tests.services.conftest import TODAY, ready_task
+from tests.services.conftest import TODAY, confirmed_scheme, ready_task
 
 PRODUCERS = [
     samples.PartyInput("武汉市康泰电器有限公司", "91420100MA4K1A2B88", "武汉市东西湖区金银湖路 18 号", "李伟", "027-8356 1200",
@@ -54,6 +54,7 @@ def listed(any_lab):
     rng = random.Random(7)
     task_id, scheme_id = ready_task(any_lab)
     other = tasks.create_task(any_lab.tech, tasks.TaskInput(number="A-02", title="另一个任务", plan_year=TODAY.year))
+    confirmed_scheme(any_lab, other.id)  # sampling follows the scheme's confirmation (Article 14)
     rows = [_input(task_id, scheme_id, i, rng) for i in range(24)]
     rows += [_input(other.id, None, i, rng) for i in range(24, 29)]
     created = samples.register_samples(any_lab.tech, rows)

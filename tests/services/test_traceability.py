@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.errors import ValidationError
 from app.services import samples, tasks
 from app.store.models import Sample
-from tests.services.conftest import TODAY, audit_ok, ready_task
+from tests.services.conftest import TODAY, audit_ok, confirmed_scheme, ready_task
 
 SAMPLING = TODAY - dt.timedelta(days=5)
 PRODUCER = samples.PartyInput("武汉市康泰电器有限公司", "91420100MA4K1A2B88")
@@ -64,6 +64,7 @@ def test_a_repeated_record_number_is_refused_naming_the_sample_that_has_it(lab):
     samples.register_sample(lab.tech, form(task_id, scheme_id))
     samples.register_sample(lab.tech, form(task_id, scheme_id))
     other = tasks.create_task(lab.tech, tasks.TaskInput(number="T-02", title="另一任务", plan_year=TODAY.year))
+    confirmed_scheme(lab, other.id)
     samples.register_sample(lab.tech, form(other.id, None, sampling_record_number="CY-0001"))
     assert count_samples(lab) == 5
 

@@ -247,9 +247,9 @@ def test_scheme_review_needs_another_person(lab):
     both = tasks.create_scheme(lab.tech, task.id, tasks.SchemeInput("产品", (tasks.SchemeItemInput("A"),)))
     both = tasks.submit_scheme(lab.tech, both.id, both.version)
     with pytest.raises(ValidationError, match="修改意见"):
-        tasks.review_scheme(lab.rev, both.id, both.version, accept=False)
-    back = tasks.review_scheme(lab.rev, both.id, both.version, accept=False, comment="补充项目")
-    assert back.status == "rejected" and back.review_comment == "补充项目"
+        tasks.review_scheme(lab.rev, both.id, both.version, accept=False, password=PASSWORD)
+    back = tasks.review_scheme(lab.rev, both.id, both.version, accept=False, comment="补充项目", password=PASSWORD)
+    assert back.status == "returned" and back.review_comment == "补充项目"
     with pytest.raises(ValidationError, match="重复"):
         tasks.update_scheme(lab.tech, back.id, back.version,
                             tasks.SchemeInput("产品", (tasks.SchemeItemInput("A"), tasks.SchemeItemInput("A"))))
