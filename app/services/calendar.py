@@ -215,12 +215,18 @@ def _read(path: Path) -> tuple[str, str]:
     fmt = {".csv": "csv", ".json": "json"}.get(suffix)
     if fmt is None:
         raise ValidationError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 .csv 或 .json。")
+    from app.services.office_text import decode_office_text
+
     try:
-        return path.read_text(encoding="utf-8-sig"), fmt
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ValidationError(f"找不到文件：{path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"无法读取 {path.name}（需要 UTF-8 编码）：{exc}") from exc
+    except OSError as exc:
+        raise ValidationError(f"无法读取 {path.name}：{exc.strerror or exc}") from exc
+    decoded = decode_office_text(raw)  # UTF-8 with or without BOM, or GB18030 as Excel/WPS save it
+    if decoded is None:
+        raise ValidationError(f"无法识别 {path.name} 的文字编码：请另存为 UTF-8 或 GB18030（GBK）编码。")
+    return decoded[0], fmt
 
 
 class CalendarImport(NamedTuple):

@@ -368,12 +368,12 @@ def _number(text: str) -> tuple[float | int | None, str | None]:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CatalogImportError([], file_problem=f"无法识别 {name} 的文字编码：请另存为 UTF-8 编码的 CSV。")
+    from app.services.office_text import decode_office_text
+
+    decoded = decode_office_text(raw)
+    if decoded is None:
+        raise CatalogImportError([], file_problem=f"无法识别 {name} 的文字编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV。")
+    return decoded[0]
 
 
 def _csv_reader(text: str):
