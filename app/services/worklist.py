@@ -1,0 +1,558 @@
+"""工作清单与待我处理: the samples waiting for work at the bench, and what waits for the signed-in user.
+
+* :func:`count` / :func:`page` (and :func:`list_work`, :func:`first_page`) — the work list of the
+  检验与判定 page: every sample between receipt and the report's approval or reporting
+  (``WORK_STATUSES``), filtered and sorted in SQL so that it opens as fast on 100,000 samples as on
+  ten. The order is the Article 18 deadline: completed samples by their reporting deadline (earliest
+  first; the deadline rises with the completion date, so the database sorts by that date), then the
+  samples still in testing or just received, oldest receipt first.
+* The deadline colour filter keeps the samples whose Article 18 clock is in one state of the
+  dashboard's traffic light (:func:`app.services.dashboard.clock_state`, deadline by
+  :meth:`app.rules.calendar.WorkingCalendar.deadline`). Because the deadline never falls when the
+  completion date rises, each state is one range of completion dates; the range's ends are found
+  with those same functions and the filter is a range condition on the indexed ``completed_date``.
+* "Mine" (我的): samples the user registered, received, started or completed — every one of those
+  steps is a change of the sample's row, and the audit log records who made it (the model keeps no
+  receiver or tester column on the sample) — or an item of which the user entered
+  (``item_results.tested_by_id``).
+* :func:`inbox` — 待我处理: reports to review or approve (never one the user compiled: separation
+  of duties, as :mod:`app.services.reports` enforces), items of samples in testing that no standard
+  covers and that still need an expert panel (Article 5), notices not yet delivered (Article 18 ¶2)
+  and uploads that failed. Each list is for the roles that may act on it.
+* :func:`counts` — the numbers the navigation bar shows; :func:`find_by_code` — the sample a scanned
+  label names (:func:`code_pattern` tells a sample number from other text by the lab's pattern).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.sql import Select
+
+from app.errors import ValidationError
+from app.rules import calendar as calendar_rules
+from app.services._common import search_text
+from app.services.calendar import calendar_for
+from app.services.context import Context
+from app.services.dashboard import clock_state
+from app.services.notifications import DELIVERY_ROLES
+from app.services.upload import OPERATE_ROLES
+from app.store.models import (
+    AuditLog,
+    ItemResult,
+    MonitoringTask,
+    Notification,
+    PanelEvaluation,
+    Report,
+    Sample,
+    SyncOutbox,
+)
+from app.store.queries import get_setting, lab_today
+
+#: the statuses of a sample waiting for work at the bench: from receipt until the approved report
+#: was reported to the regulator
+WORK_STATUSES = ("received", "testing", "completed", "compiled", "reviewed", "approved")
+#: the deadline colours of the filter: the dashboard's states, and "none" (not yet complete)
+DEADLINE_STATES = ("overdue", "due_soon", "ok", "none")
+SORT_KEYS = ("deadline", "number", "task", "product", "status", "received_date")
+DEFAULT_SORT = "deadline"
+PAGE_LIMIT_MAX = 5000
+INBOX_LIMIT = 200  # rows of each kind the inbox lists (its counts are exact)
+SCAN_MAX = 64  # a sample number is at most 64 characters
+
+
+@dataclass(frozen=True)
+class WorkQuery:
+    """What the work list shows: every field left empty means "any"."""
+
+    mine: bool = False
+    status: str | None = None
+    task_id: int | None = None
+    deadline: str | None = None  # one of DEADLINE_STATES
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One line of the work list."""
+
+    id: int
+    number: str
+    task_number: str
+    product_name: str
+    status: str
+    received_date: dt.date | None
+    completed_date: dt.date | None
+    deadline: dt.date | None
+    days_left: int | None  # working days after today up to the deadline; negative: late
+    state: str  # overdue | due_soon | ok | reported | none
+    provisional: bool
+    problems_found: bool
+    major_hazard: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    total: int
+    rows: list[WorkRow]
+
+
+# ----------------------------------------------------------------------------------- the deadline
+@dataclass(frozen=True)
+class DeadlineBounds:
+    """The completion dates of each clock state on ``today``: overdue before ``due_soon_from``,
+    due soon from it up to (not including) ``ok_from``, green from ``ok_from`` on."""
+
+    today: dt.date
+    due_soon_from: dt.date
+    ok_from: dt.date
+
+
+def _state(cal, n: int, completed: dt.date, today: dt.date) -> str:
+    d = cal.deadline(completed, n)
+    left = cal.working_days_left(d.deadline, today)
+    return clock_state(left, not calendar_rules.is_on_time(d.deadline, today))
+
+
+def deadline_bounds(cal, n: int, today: dt.date) -> DeadlineBounds:
+    """Where the clock's states change along the completion date (the deadline of a later
+    completion is never earlier). Found with the dashboard's own functions, by bisection."""
+
+    def first(wanted: set[str]) -> dt.date:
+        lo, hi = today - dt.timedelta(days=14 * n + 60), today + dt.timedelta(days=30)
+        while _state(cal, n, lo, today) in wanted:  # far in the past: never in practice
+            lo -= dt.timedelta(days=366)
+        # invariant: lo is not in `wanted`, hi is (a sample completed a month from now is green)
+        while (hi - lo).days > 1:
+            mid = lo + dt.timedelta(days=(hi - lo).days // 2)
+            if _state(cal, n, mid, today) in wanted:
+                hi = mid
+            else:
+                lo = mid
+        return hi
+
+    return DeadlineBounds(today, first({"due_soon", "ok"}), first({"ok"}))
+
+
+# ----------------------------------------------------------------------------------- filtering
+def _check(query: WorkQuery) -> None:
+    errors: dict[str, str] = {}
+    if query.status is not None and query.status not in WORK_STATUSES:
+        errors["status"] = "未知的样品状态。"
+    if query.deadline is not None and query.deadline not in DEADLINE_STATES:
+        errors["deadline"] = "未知的期限状态。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _mine(user_id: int | None, username: str) -> ColumnElement[bool]:
+    s = Sample.__table__.c
+    a = AuditLog.__table__.c
+    r = ItemResult.__table__.c
+    # the user's own entries are few beside the log (index on actor): one lookup, not one per sample
+    touched = s.id.in_(select(a.row_id).where(a.actor == username, a.table_name == "samples"))
+    if user_id is None:
+        return touched
+    return or_(touched, s.id.in_(select(r.sample_id).where(r.tested_by_id == user_id)))
+
+
+def _conditions(query: WorkQuery, user_id: int | None, username: str,
+                bounds: DeadlineBounds | None) -> list[ColumnElement[bool]]:
+    s = Sample.__table__.c
+    conds: list[ColumnElement[bool]] = [
+        s.status.in_((query.status,) if query.status else WORK_STATUSES)
+    ]
+    if query.task_id is not None:
+        conds.append(s.task_id == query.task_id)
+    if query.deadline == "none":
+        conds.append(s.completed_date.is_(None))
+    elif query.deadline is not None:
+        assert bounds is not None
+        conds += [s.completed_date.is_not(None), s.reported_date.is_(None)]
+        if query.deadline == "overdue":
+            conds.append(s.completed_date < bounds.due_soon_from)
+        elif query.deadline == "due_soon":
+            conds += [s.completed_date >= bounds.due_soon_from, s.completed_date < bounds.ok_from]
+        else:
+            conds.append(s.completed_date >= bounds.ok_from)
+    if query.mine:
+        conds.append(_mine(user_id, username))
+    return conds
+
+
+def count_statement(query: WorkQuery, user_id: int | None = None, username: str = "",
+                    bounds: DeadlineBounds | None = None) -> Select:
+    """The ``SELECT count(*)`` of :func:`count` (for benchmarks and EXPLAIN)."""
+    return select(func.count()).select_from(Sample.__table__).where(
+        and_(*_conditions(query, user_id, username, bounds))
+    )
+
+
+def _order(sort_key: str, descending: bool, task) -> list:
+    s = Sample.__table__.c
+    if sort_key not in SORT_KEYS:
+        raise ValidationError(f"不能按“{sort_key}”排序。")
+    if sort_key == "deadline":
+        # completed first, by completion date (= by deadline); then the rest by receipt
+        keys = [case((s.completed_date.is_(None), 1), else_=0), s.completed_date, s.received_date]
+    else:
+        keys = [{
+            "number": s.number,
+            "task": task.c.number,
+            "product": s.product_name,
+            "status": case({st: i for i, st in enumerate(WORK_STATUSES)}, value=s.status),
+            "received_date": s.received_date,
+        }[sort_key]]
+    if sort_key != "number":  # the id makes the order total, so pages never overlap
+        keys.append(s.id)
+    return [k.desc() for k in keys] if descending else [k.asc() for k in keys]
+
+
+def page_statement(query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: bool = False, offset: int = 0,
+                   limit: int = 200, user_id: int | None = None, username: str = "",
+                   bounds: DeadlineBounds | None = None) -> Select:
+    """The select of :func:`page`: the window of ids is chosen first (a deferred join), then only
+    those rows are joined to their task."""
+    s = Sample.__table__
+    task = MonitoringTask.__table__.alias("t")
+    source = s.join(task, task.c.id == s.c.task_id) if sort_key == "task" else s
+    window = (
+        select(s.c.id).select_from(source)
+        .where(and_(*_conditions(query, user_id, username, bounds)))
+        .order_by(*_order(sort_key, descending, task))
+        .offset(offset)
+        .limit(limit)
+    )
+    return (
+        select(s.c.id, s.c.number, task.c.number, s.c.product_name, s.c.status, s.c.received_date,
+               s.c.completed_date, s.c.reported_date, s.c.problems_found, s.c.major_hazard, s.c.version)
+        .select_from(s.join(task, task.c.id == s.c.task_id))
+        .where(s.c.id.in_(window.scalar_subquery()))
+        .order_by(*_order(sort_key, descending, task))
+    )
+
+
+def _bounds(session, query: WorkQuery, today: dt.date | None = None) -> DeadlineBounds | None:
+    if query.deadline in (None, "none"):
+        return None
+    n = int(get_setting(session, "deadline_working_days") or 5)
+    return deadline_bounds(calendar_for(session), n, today or lab_today(session))
+
+
+def count(ctx: Context, query: WorkQuery) -> int:
+    """How many samples waiting for work the filter gives."""
+    _check(query)
+    with ctx.uow() as uow:
+        bounds = _bounds(uow.session, query)
+        return int(uow.session.execute(
+            count_statement(query, ctx.user.id, ctx.user.username, bounds)).scalar_one())
+
+
+def page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: bool = False,
+         offset: int = 0, limit: int = 200, *, total: int | None = None,
+         today: dt.date | None = None) -> list[WorkRow]:
+    """Rows ``offset`` … ``offset + limit - 1`` of the work list, each with its Article 18 clock."""
+    _check(query)
+    if offset < 0 or limit < 0:
+        raise ValidationError("分页参数不能为负数。")
+    limit = min(limit, PAGE_LIMIT_MAX)
+    with ctx.uow() as uow:
+        session = uow.session
+        today = today or lab_today(session)
+        bounds = _bounds(session, query, today)
+        rows = session.execute(page_statement(query, sort_key, descending, offset, limit, ctx.user.id,
+                                              ctx.user.username, bounds)).all()
+        cal = calendar_for(session) if any(r[6] for r in rows) else None
+        n = int(get_setting(session, "deadline_working_days") or 5)
+    out = []
+    for (sid, number, task_number, product, status, received, completed, reported, problems, hazard,
+         version) in rows:
+        deadline = left = None
+        state, provisional = "none", False
+        if completed is not None and cal is not None:
+            d = cal.deadline(completed, n)
+            deadline, provisional = d.deadline, d.provisional
+            if reported is not None:
+                state, left = "reported", cal.working_days_left(d.deadline, reported)
+            else:
+                left = cal.working_days_left(d.deadline, today)
+                state = clock_state(left, not calendar_rules.is_on_time(d.deadline, today))
+        out.append(WorkRow(sid, number, task_number, product, status, received, completed, deadline, left,
+                           state, provisional, bool(problems), bool(hazard), version))
+    return out
+
+
+def first_page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: bool = False,
+               limit: int = 200) -> FirstPage:
+    """:func:`count` and the first :func:`page` in one call (one round trip from the GUI)."""
+    total = count(ctx, query)
+    return FirstPage(total, page(ctx, query, sort_key, descending, 0, limit, total=total) if total else [])
+
+
+def list_work(ctx: Context, query: WorkQuery | None = None, offset: int = 0, limit: int = 200) -> list[WorkRow]:
+    """The work list in deadline order, one window of it."""
+    return page(ctx, query or WorkQuery(), DEFAULT_SORT, False, offset, limit)
+
+
+def default_query(ctx: Context) -> WorkQuery:
+    """A technician starts on their own samples; everyone else on all of them."""
+    return WorkQuery(mine=ctx.user.has("technician"))
+
+
+# ----------------------------------------------------------------------------------- the inbox
+INBOX_KINDS = ("review", "approve", "panel", "notice", "upload")
+KIND_LABELS = {
+    "review": "待审核报告",
+    "approve": "待批准报告",
+    "panel": "待专家组评价",
+    "notice": "待送达告知书",
+    "upload": "上报失败",
+}
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One thing waiting for the user; the ids say which page and record it opens."""
+
+    kind: str  # one of INBOX_KINDS
+    title: str  # the report, sample or upload it is about
+    subject: str  # product, recipient, …
+    detail: str  # what is to be done, in Chinese
+    since: dt.datetime | dt.date | None
+    sample_id: int | None = None
+    report_id: int | None = None
+    task_id: int | None = None
+    outbox_id: int | None = None
+    item: str | None = None  # the test item of a panel
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class Inbox:
+    items: tuple[InboxItem, ...]
+    counts: dict[str, int] = field(default_factory=dict)  # exact, per kind (items may be cut at INBOX_LIMIT)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _roles(ctx: Context) -> dict[str, bool]:
+    has = ctx.user.has
+    return {
+        "review": has("reviewer"),
+        "approve": has("signatory"),
+        "panel": has("technician"),
+        "notice": any(has(r) for r in DELIVERY_ROLES),
+        "upload": any(has(r) for r in OPERATE_ROLES),
+    }
+
+
+def _reports_statement(status: str, user_id: int | None, *, counting: bool = False) -> Select:
+    r = Report.__table__.c
+    conds = [r.status == status, r.kind != "monthly"]
+    if user_id is not None:  # separation of duties: never one's own report
+        conds.append(or_(r.compiled_by_id.is_(None), r.compiled_by_id != user_id))
+    if counting:
+        return select(func.count()).select_from(Report.__table__).where(*conds)
+    s = Sample.__table__.c
+    t = MonitoringTask.__table__.c
+    return (
+        select(r.id, r.kind, r.number, r.sample_id, r.task_id, r.compiled_at, r.reviewed_at, s.number,
+               s.product_name, t.number)
+        .select_from(Report.__table__.outerjoin(Sample.__table__, s.id == r.sample_id)
+                     .outerjoin(MonitoringTask.__table__, t.id == r.task_id))
+        .where(*conds)
+        .order_by(r.id)
+        .limit(INBOX_LIMIT + 1)
+    )
+
+
+def _notices_statement(*, counting: bool = False) -> Select:
+    n = Notification.__table__.c
+    r = Report.__table__.c
+    conds = [n.sent_date.is_(None), n.report_id.in_(select(r.id).where(r.status == "approved"))]
+    if counting:
+        return select(func.count()).select_from(Notification.__table__).where(*conds)
+    s = Sample.__table__.c
+    return (
+        select(n.id, n.sample_id, n.recipient_name, n.document_number, n.created_at, s.number, s.task_id)
+        .select_from(Notification.__table__.join(Sample.__table__, s.id == n.sample_id))
+        .where(*conds)
+        .order_by(n.id)
+        .limit(INBOX_LIMIT + 1)
+    )
+
+
+def _uploads_statement(*, counting: bool = False) -> Select:
+    o = SyncOutbox.__table__.c
+    if counting:
+        return select(func.count()).select_from(SyncOutbox.__table__).where(o.state == "failed")
+    return (
+        select(o.id, o.kind, o.sample_id, o.task_id, o.report_id, o.next_attempt_at, o.last_error, o.updated_at)
+        .where(o.state == "failed")
+        .order_by(o.next_attempt_at.is_not(None), o.id)
+        .limit(INBOX_LIMIT + 1)
+    )
+
+
+def _panel_rows(session, *, limit: int | None = INBOX_LIMIT) -> list[tuple]:
+    """(sample id, number, product, item, started) of every unjudged item of a sample in testing
+    that no standard covers (its basis is missing) and that has no panel evaluation yet."""
+    s = Sample.__table__.c
+    r = ItemResult.__table__.c
+    p = PanelEvaluation.__table__.c
+    q = (
+        select(s.id, s.number, s.product_name, r.item, s.test_started_date, r.basis)
+        .select_from(Sample.__table__.join(ItemResult.__table__, r.sample_id == s.id))
+        .where(s.status == "testing", r.judgement.is_(None),
+               ~exists().where(p.sample_id == s.id, p.item == r.item))
+        .order_by(s.test_started_date, s.id, r.seq)
+    )
+    out = []
+    for sid, number, product, item, started, basis in session.execute(q):
+        if basis is None or (isinstance(basis, dict) and basis.get("source") == "panel"):
+            out.append((sid, number, product, item, started))
+            if limit is not None and len(out) >= limit:
+                break
+    return out
+
+
+UPLOAD_KIND_LABELS = {"result": "检验结果", "notice": "告知书", "analysis_report": "分析报告",
+                      "task_results": "任务结果", "hazard": "重大风险隐患报告"}
+
+
+def _listed(session, stmt: Select, count_stmt: Select) -> tuple[list, int]:
+    """The first ``INBOX_LIMIT`` rows of a list and how many there are (counted only when cut)."""
+    rows = session.execute(stmt).all()
+    if len(rows) <= INBOX_LIMIT:
+        return rows, len(rows)
+    return rows[:INBOX_LIMIT], int(session.scalar(count_stmt) or 0)
+
+
+def inbox(ctx: Context) -> Inbox:
+    """待我处理: what waits for the signed-in user, by the roles they hold."""
+    allowed = _roles(ctx)
+    items: list[InboxItem] = []
+    counts: dict[str, int] = {}
+    with ctx.uow() as uow:
+        session = uow.session
+        for kind, status in (("review", "compiled"), ("approve", "reviewed")):
+            if not allowed[kind]:
+                continue
+            rows, counts[kind] = _listed(session, _reports_statement(status, ctx.user.id),
+                                         _reports_statement(status, ctx.user.id, counting=True))
+            for rid, rkind, number, sid, tid, compiled_at, reviewed_at, snumber, product, tnumber in rows:
+                what = "检验报告" if rkind == "test" else "分析报告"
+                action = "审核" if kind == "review" else "批准"
+                items.append(InboxItem(
+                    kind, f"{what} {number}", f"{snumber or tnumber or ''} {product or ''}".strip(),
+                    f"请{action}{what}（本人编制的报告不会列出）",
+                    compiled_at if kind == "review" else reviewed_at, sample_id=sid, report_id=rid, task_id=tid))
+        if allowed["panel"]:
+            panels = _panel_rows(session, limit=None)
+            counts["panel"] = len(panels)
+            for sid, number, product, item, started in panels[:INBOX_LIMIT]:
+                items.append(InboxItem("panel", number, product, f"检验项目“{item}”无可依据的标准，需专家组验证评价（第五条）",
+                                       started, sample_id=sid, item=item))
+        if allowed["notice"]:
+            rows, counts["notice"] = _listed(session, _notices_statement(), _notices_statement(counting=True))
+            for _nid, sid, recipient, document, created, snumber, tid in rows:
+                items.append(InboxItem("notice", snumber, recipient,
+                                       f"告知书{(' ' + document) if document else ''}尚未登记送达（第十八条第二款）",
+                                       created, sample_id=sid, task_id=tid))
+        if allowed["upload"]:
+            rows, counts["upload"] = _listed(session, _uploads_statement(), _uploads_statement(counting=True))
+            for oid, okind, sid, tid, rid, next_at, error, updated in rows:
+                waiting = "需人工处理" if next_at is None else "将自动重试"
+                items.append(InboxItem("upload", f"上传项 #{oid}", UPLOAD_KIND_LABELS.get(okind, okind),
+                                       f"上传失败，{waiting}：{(error or '').strip()[:120]}", updated,
+                                       sample_id=sid, task_id=tid, report_id=rid, outbox_id=oid))
+    return Inbox(tuple(items), counts)
+
+
+# ----------------------------------------------------------------------------------- the badges
+@dataclass(frozen=True)
+class Counts:
+    work: int  # samples of the work list's default filter (:func:`default_query`)
+    inbox: int
+
+
+def counts(ctx: Context) -> Counts:
+    """What the navigation bar shows beside 检验与判定 and 待我处理 (counts only: no rows are read)."""
+    allowed = _roles(ctx)
+    work = count(ctx, default_query(ctx))
+    total = 0
+    with ctx.uow() as uow:
+        session = uow.session
+        for kind, status in (("review", "compiled"), ("approve", "reviewed")):
+            if allowed[kind]:
+                total += int(session.scalar(_reports_statement(status, ctx.user.id, counting=True)) or 0)
+        if allowed["panel"]:
+            total += len(_panel_rows(session, limit=None))
+        if allowed["notice"]:
+            total += int(session.scalar(_notices_statement(counting=True)) or 0)
+        if allowed["upload"]:
+            total += int(session.scalar(_uploads_statement(counting=True)) or 0)
+    return Counts(work, total)
+
+
+# ----------------------------------------------------------------------------------- scanned labels
+_FIELD_RES = {"task": r".+?", "year": r"\d{4}"}
+
+
+def code_pattern(pattern: str) -> re.Pattern[str] | None:
+    """A regular expression that a sample number made by the lab's ``sample_number_pattern`` matches
+    (``{task}-{seq:04d}`` → ``.+?-\\d{4,}``); None for a pattern that cannot be read."""
+    out = []
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return None
+    for literal, name, spec, _conv in parts:
+        out.append(re.escape(literal))
+        if name is None:
+            continue
+        if name in _FIELD_RES:
+            out.append(_FIELD_RES[name])
+        elif name in ("seq", "month", "day"):
+            width = re.fullmatch(r"0?(\d+)d", spec or "")
+            out.append(rf"\d{{{width.group(1)},}}" if width else r"\d+")
+        else:
+            return None
+    return re.compile("".join(out))
+
+
+def scan_pattern(ctx: Context) -> str:
+    """The regular expression (text) of the lab's sample numbers, for telling a scanned label."""
+    with ctx.uow() as uow:
+        pattern = str(get_setting(uow.session, "sample_number_pattern") or "")
+    compiled = code_pattern(pattern)
+    return compiled.pattern if compiled is not None else ""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    code: str
+    sample_id: int | None
+
+    @property
+    def message(self) -> str:
+        return "" if self.sample_id is not None else f"未找到样品编号 {self.code}"
+
+
+def find_by_code(ctx: Context, code: str) -> ScanResult:
+    """The sample whose number is exactly ``code`` (as a barcode reader types a label's content)."""
+    code = search_text(code)[:SCAN_MAX]
+    if not code:
+        raise ValidationError("请扫描或输入样品编号。")
+    with ctx.uow() as uow:
+        sid = uow.session.scalar(select(Sample.id).where(Sample.number == code))
+    return ScanResult(code, sid)
