@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -20,13 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ValidationError
+from app.services import worklist
 from app.services.context import Context, role_names
 from app.ui.application import settings
+from app.ui.ops import bus, run_op
 
 #: the pages in navigation order: (key, module under app.ui.pages, class); a page module not written
 #: yet shows a placeholder
 PAGES = (
     ("dashboard", "dashboard", "DashboardPage"),
+    ("inbox", "worklist", "InboxPage"),
     ("tasks", "tasks", "TasksPage"),
     ("samples", "samples", "SamplesPage"),
     ("testing", "testing", "TestingPage"),
@@ -38,6 +44,10 @@ PAGES = (
 )
 #: what ``show_page`` (and ``riskmon gui --page``) accepts
 PAGE_KEYS = tuple(key for key, _module, _cls in PAGES)
+#: the search boxes of the pages (object names): a scanned sample number typed into one opens the sample
+SEARCH_BOXES = frozenset({"filter", "picker", "search"})
+#: the navigation counts are re-read this long after the last change (a burst of changes: one query)
+COUNT_DELAY_MS = 400
 
 
 def unknown_page_message(key: str) -> str | None:
@@ -94,11 +104,29 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(user_label)
         self._build_pages()
         self._restore()
+        self._titles = {key: self.nav.item(i).text() for i, key in enumerate(self._keys)}
+        self.counts: worklist.Counts | None = None
+        self._counting = False
+        self._count_again = False
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self.refresh_counts)
+        bus.changed.connect(self._changed)
+        self.scan_message = QLabel()
+        self.scan_message.setObjectName("scan_message")
+        self.scan_message.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.statusBar().addWidget(self.scan_message, 1)
+        self._scan_re: re.Pattern[str] | None = None
+        self._load_scan_pattern()
+        QApplication.instance().installEventFilter(self)
+        self.refresh_counts()
 
     # (key, title, factory), in the order of PAGES
     def _page_specs(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
         titles = {
             "dashboard": self.tr("Dashboard"),
+            "inbox": self.tr("For me to handle"),
             "tasks": self.tr("Tasks"),
             "samples": self.tr("Sampling"),
             "testing": self.tr("Testing"),
@@ -123,9 +151,9 @@ class MainWindow(QMainWindow):
             page = factory()
             page.setObjectName(f"page_{key}")
             self.stack.addWidget(page)
-            if index < 9:
+            if index < 10:
                 action = QAction(self)
-                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+                action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
                 action.triggered.connect(lambda _=False, i=index: self.nav.setCurrentRow(i))
                 self.addAction(action)
         refresh = QAction(self)
@@ -164,12 +192,81 @@ class MainWindow(QMainWindow):
         if hasattr(page, "refresh"):
             page.refresh()
 
+    # ------------------------------------------------------------------ counts in the navigation
+    def _changed(self, kinds) -> None:
+        if set(kinds or ()) - {"settings"} or not kinds:
+            self._count_timer.start()
+        if "settings" in set(kinds or ()):
+            self._load_scan_pattern()
+
+    def refresh_counts(self) -> None:
+        """Re-read the numbers beside 检验与判定 and 待我处理 on a worker (one query at a time)."""
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
+        run_op(worklist.counts, self.ctx, on_done=self._show_counts, on_error=self._counts_failed)
+
+    def _counts_failed(self, _exc: BaseException) -> None:
+        self._counting = False  # the numbers stay as they were; the pages themselves say what failed
+
+    def _show_counts(self, counts: worklist.Counts) -> None:
+        self._counting = False
+        self.counts = counts
+        for key, n in (("testing", counts.work), ("inbox", counts.inbox)):
+            if key in self._keys:
+                self.nav.item(self._keys.index(key)).setText(
+                    f"{self._titles[key]}  ({n:,})" if n else self._titles[key])
+        if self._count_again:
+            self._count_again = False
+            self.refresh_counts()
+
+    # ------------------------------------------------------------------ scanned labels
+    def _load_scan_pattern(self) -> None:
+        def done(pattern: str) -> None:
+            self._scan_re = re.compile(pattern) if pattern else None
+
+        run_op(worklist.scan_pattern, self.ctx, on_done=done, on_error=lambda _exc: None)
+
+    def is_search_box(self, obj: QObject) -> bool:
+        return (isinstance(obj, QLineEdit) and (obj.objectName() in SEARCH_BOXES or bool(obj.property("sample_scan")))
+                and self.stack.isAncestorOf(obj))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._scan_re is not None
+                and self.is_search_box(obj)):
+            code = obj.text().strip()
+            if code and len(code) <= worklist.SCAN_MAX and self._scan_re.fullmatch(code):
+                self.open_scanned(code, obj)
+                return True
+        return super().eventFilter(obj, event)
+
+    def open_scanned(self, code: str, box: QLineEdit | None = None) -> None:
+        """A label's sample number (typed by a barcode reader, then Enter): open that sample, or say
+        that no sample has that number."""
+        self.scan_message.clear()
+
+        def done(result: worklist.ScanResult) -> None:
+            if result.sample_id is None:
+                self.scan_message.setText(result.message)
+                if box is not None:
+                    box.selectAll()  # the next scan replaces it
+                return
+            if box is not None and box.objectName() != "picker":
+                box.clear()  # a list's filter is not left on one number
+            self.go("testing", sample_id=result.sample_id)
+
+        run_op(worklist.find_by_code, self.ctx, code, on_done=done,
+               on_error=lambda exc: self.scan_message.setText(getattr(exc, "message", "") or str(exc)))
+
     def _restore(self) -> None:
         geometry = settings().value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        QApplication.instance().removeEventFilter(self)
         settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)
 

@@ -1030,7 +1030,7 @@
     <name>InboxPage</name>
     <message>
       <source>For me to handle</source>
-      <translation type="unfinished" />
+      <translation>待我处理</translation>
     </message>
     <message>
       <source>Refresh</source>
@@ -1038,55 +1038,55 @@
     </message>
     <message>
       <source>Report to review</source>
-      <translation type="unfinished" />
+      <translation>待审核报告</translation>
     </message>
     <message>
       <source>Report to approve</source>
-      <translation type="unfinished" />
+      <translation>待批准报告</translation>
     </message>
     <message>
       <source>Needs an expert panel</source>
-      <translation type="unfinished" />
+      <translation>待专家组评价</translation>
     </message>
     <message>
       <source>Notice to deliver</source>
-      <translation type="unfinished" />
+      <translation>待送达告知书</translation>
     </message>
     <message>
       <source>Upload failed</source>
-      <translation type="unfinished" />
+      <translation>上报失败</translation>
     </message>
     <message>
       <source>What</source>
-      <translation type="unfinished" />
+      <translation>事项</translation>
     </message>
     <message>
       <source>Report / sample</source>
-      <translation type="unfinished" />
+      <translation>报告 / 样品</translation>
     </message>
     <message>
       <source>Product / recipient</source>
-      <translation type="unfinished" />
+      <translation>产品 / 收件单位</translation>
     </message>
     <message>
       <source>To do</source>
-      <translation type="unfinished" />
+      <translation>待办</translation>
     </message>
     <message>
       <source>Since</source>
-      <translation type="unfinished" />
+      <translation>起始时间</translation>
     </message>
     <message>
       <source>Nothing waits for you.</source>
-      <translation type="unfinished" />
+      <translation>目前没有待您处理的事项。</translation>
     </message>
     <message>
       <source>Double-click a line (or press Enter) to open it. Reports you compiled are not listed: another person reviews and approves them.</source>
-      <translation type="unfinished" />
+      <translation>双击一行（或按回车）打开。您编制的报告不在此列出：须由他人审核和批准。</translation>
     </message>
     <message>
       <source>(the first %1 are listed)</source>
-      <translation type="unfinished" />
+      <translation>（仅列出前 %1 项）</translation>
     </message>
   </context>
   <context>
@@ -1169,7 +1169,7 @@
     </message>
     <message>
       <source>For me to handle</source>
-      <translation type="unfinished" />
+      <translation>待我处理</translation>
     </message>
     <message>
       <source>Tasks</source>
@@ -5122,10 +5122,26 @@
     </message>
     <message>
       <source>Work list</source>
-      <translation type="unfinished" />
+      <translation>工作清单</translation>
     </message>
     <message>
       <source>Back to the samples waiting for work (Esc)</source>
+      <translation>返回待处理样品清单（Esc）</translation>
+    </message>
+    <message>
+      <source>Authorisation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Approve amendment…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>An authorised signatory other than the amender approves the amendment with their password</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Refuse amendment…</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -5162,7 +5178,7 @@
     </message>
     <message>
       <source>Back to the samples waiting for work</source>
-      <translation type="unfinished" />
+      <translation>返回待处理样品清单</translation>
     </message>
     <message>
       <source>Next item</source>
@@ -5313,6 +5329,10 @@ Conclusion: %2</source>
       <translation>单位应为 %1</translation>
     </message>
     <message>
+      <source>Amendment of %1 recorded: it takes effect once an authorised signatory other than you approves it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Re-select bases</source>
       <translation>重新确定判定依据</translation>
     </message>
@@ -5405,6 +5425,42 @@ Conclusion: %2</source>
       <translation>该样品发现问题：致被抽样单位、标称生产企业和平台经营者的告知书随批准的报告一并出具，并随报告一同上传。</translation>
     </message>
     <message>
+      <source>Awaiting a signatory's approval</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Refused by %1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Approved by %1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Amendment of %1 asked for by %2: %3 → %4. Reason: %5</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Approved, the result changes and the issued report is to be replaced. Type your password to sign.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Authorise amendment</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Approve the amendment</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Refuse the amendment</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Write why the amendment is refused.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Reload to see the other change; what you typed is kept.</source>
       <translation>重新载入可查看他人的修改；您录入的内容会保留。</translation>
     </message>
@@ -5467,6 +5523,10 @@ Conclusion: %2</source>
     <message>
       <source>Register the date the results were reported to the regulator</source>
       <translation>登记结果报送监管部门的日期</translation>
+    </message>
+    <message>
+      <source>An amendment awaiting approval is decided by an authorised signatory other than the amender.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Only technicians, reviewers and signatories report hazards.</source>
@@ -5669,15 +5729,15 @@ Conclusion: %2</source>
     <name>WorkListView</name>
     <message>
       <source>My samples</source>
-      <translation type="unfinished" />
+      <translation>我的样品</translation>
     </message>
     <message>
       <source>All samples</source>
-      <translation type="unfinished" />
+      <translation>全部样品</translation>
     </message>
     <message>
       <source>My samples: the ones you registered, received, tested or completed</source>
-      <translation type="unfinished" />
+      <translation>我的样品：由您登记、收样、检验或确认完成的样品</translation>
     </message>
     <message>
       <source>All tasks</source>
@@ -5685,43 +5745,47 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>All waiting statuses</source>
-      <translation type="unfinished" />
+      <translation>全部待处理状态</translation>
     </message>
     <message>
       <source>Any deadline</source>
-      <translation type="unfinished" />
+      <translation>全部期限</translation>
     </message>
     <message>
       <source>Overdue (red)</source>
-      <translation type="unfinished" />
+      <translation>已超期（红）</translation>
     </message>
     <message>
       <source>Due today or next working day (orange)</source>
-      <translation type="unfinished" />
+      <translation>今日或下一工作日到期（橙）</translation>
     </message>
     <message>
       <source>On time (green)</source>
-      <translation type="unfinished" />
+      <translation>期限内（绿）</translation>
     </message>
     <message>
       <source>Not yet complete</source>
-      <translation type="unfinished" />
+      <translation>尚未完成检验</translation>
     </message>
     <message>
       <source>Show</source>
-      <translation type="unfinished" />
+      <translation>显示</translation>
     </message>
     <message>
       <source>Double-click a sample (or press Enter) to open it; scan a label into the sample box to open that sample.</source>
-      <translation type="unfinished" />
+      <translation>双击样品（或按回车）打开；在样品框中扫描标签即可打开该样品。</translation>
     </message>
     <message>
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
+      <source>None of your samples is waiting; choose “All samples” to see the others.</source>
+      <translation>您没有待处理的样品；选择“全部样品”可查看其他人的样品。</translation>
+    </message>
+    <message>
       <source>%1 samples waiting</source>
-      <translation type="unfinished" />
+      <translation>待处理样品 %1 个</translation>
     </message>
   </context>
   <context>
@@ -5753,7 +5817,7 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>Report by</source>
-      <translation type="unfinished" />
+      <translation>报送期限</translation>
     </message>
     <message>
       <source>Working days left</source>
@@ -5761,7 +5825,7 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>Received: testing not started</source>
-      <translation type="unfinished" />
+      <translation>已收样，待检验</translation>
     </message>
     <message>
       <source>In testing</source>
@@ -5769,19 +5833,19 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>Completed: report to compile</source>
-      <translation type="unfinished" />
+      <translation>已完成，待编制报告</translation>
     </message>
     <message>
       <source>Report compiled: to review</source>
-      <translation type="unfinished" />
+      <translation>报告已编制，待审核</translation>
     </message>
     <message>
       <source>Report reviewed: to approve</source>
-      <translation type="unfinished" />
+      <translation>报告已审核，待批准</translation>
     </message>
     <message>
       <source>Report approved: to report</source>
-      <translation type="unfinished" />
+      <translation>报告已批准，待报送</translation>
     </message>
     <message>
       <source>Overdue</source>
@@ -5789,11 +5853,11 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>Due today or next working day</source>
-      <translation type="unfinished" />
+      <translation>今日或下一工作日到期</translation>
     </message>
     <message>
       <source>On time</source>
-      <translation type="unfinished" />
+      <translation>期限内</translation>
     </message>
     <message>
       <source>Reported</source>
@@ -5801,7 +5865,7 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>Not yet complete</source>
-      <translation type="unfinished" />
+      <translation>尚未完成检验</translation>
     </message>
     <message>
       <source> (provisional)</source>
@@ -5809,11 +5873,11 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>%1 late</source>
-      <translation type="unfinished" />
+      <translation>超期 %1 个工作日</translation>
     </message>
     <message>
       <source>Major hazard</source>
-      <translation type="unfinished" />
+      <translation>重大风险隐患</translation>
     </message>
     <message>
       <source>Problems were found in this sample.</source>

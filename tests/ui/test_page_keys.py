@@ -29,7 +29,7 @@ def test_an_unknown_page_is_a_usage_error_listing_the_pages(tmp_path: Path):
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("riskmon: --page：没有名为“nosuchpage”的页面。可用的页面：")
     assert all(key in line for key in PAGE_KEYS)
-    assert "dashboard、tasks、samples、testing、panels、reports、sync、risk、settings" in line
+    assert "dashboard、inbox、tasks、samples、testing、panels、reports、sync、risk、settings" in line
     assert not out.exists() and not home.exists()  # refused before anything was opened or written
 
 

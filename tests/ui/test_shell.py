@@ -71,7 +71,7 @@ def test_dashboard_shows_each_clock_colour(qtbot, demo_ctx):
     assert {"overdue", "due_soon", "ok"} <= set(states.values())
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert headers[:5] == ["样品编号", "任务", "产品", "完成日期", "报送期限"]
-    assert window.nav.item(0).text() == "工作台" and window.nav.count() == 9
+    assert window.nav.item(0).text() == "工作台" and window.nav.count() == 10
     assert page.cards["overdue"].text() == str(page.board.overdue_count)
 
 

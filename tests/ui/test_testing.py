@@ -493,7 +493,7 @@ def test_the_picker_opens_a_sample_by_number(qtbot, lab_db):
     assert "没有" in page.message.text() and page.work.sample_id == target.id
 
 
-def test_the_last_sample_reopens_but_a_sample_opened_from_another_page_wins(qtbot, lab_db):
+def test_the_last_sample_waits_in_the_picker_and_a_sample_opened_from_another_page_wins(qtbot, lab_db):
     from app.ui.application import settings
 
     tech = as_user(lab_db, "wangjian")
@@ -501,7 +501,11 @@ def test_the_last_sample_reopens_but_a_sample_opened_from_another_page_wins(qtbo
     wanted = sample_id(tech, "registered")
     settings().setValue("testing/last_sample", last.number)
     page = make_page(qtbot, tech)
-    page.refresh()  # shown: the sample worked on last time
+    page.refresh()  # shown: the work list, with the sample worked on last time in the picker (Enter opens it)
+    settle()
+    assert page.work is None and page.views.currentWidget() is page.worklist
+    assert page.picker.text() == last.number
+    page.open_typed()
     settle()
     assert page.work.sample_id == last.id
     other = make_page(qtbot, tech)

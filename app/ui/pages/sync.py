@@ -649,7 +649,8 @@ class SyncPage(QWidget):
             .replace("%5", str(c.get("needs_attention", 0))).replace("%6", str(c.get("delivered_by_hand", 0)))
             .replace("%7", str(c.get("cancelled", 0))).replace("%8", str(c.get("superseded", 0)))
         )
-        index = next((i for i, x in enumerate(self.rows) if current and x.id == current.id),
+        wanted, self._wanted_item = getattr(self, "_wanted_item", None), None
+        index = next((i for i, x in enumerate(self.rows) if x.id == (wanted or (current and current.id))),
                      0 if self.rows else -1)
         if index >= 0:
             self.table.setCurrentCell(index, 0)
@@ -659,6 +660,12 @@ class SyncPage(QWidget):
     def selected(self) -> upload.UploadRow | None:
         row = self.table.currentRow()
         return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def open(self, outbox_id: int | None = None, **_kw) -> None:
+        """Cross-page navigation (e.g. from 待我处理): select one upload, once the list shows it."""
+        if outbox_id is not None and not self.select_item(outbox_id):
+            self._wanted_item = outbox_id
+            self.refresh()
 
     def select_item(self, item_id: int) -> bool:
         for r, row in enumerate(self.rows):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -50,6 +51,7 @@ from app.ui.dialogs.signing import SignDialog
 from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
 from app.ui.dialogs.unlock_key import ensure_key_unlocked
 from app.ui.ops import bus, run_op
+from app.ui.pages.worklist import WorkListView
 from app.ui.widgets import FieldErrors, remember_columns, title_label
 
 JUDGEMENT_COLOURS = {"pass": QColor("#d5f0d5"), "fail": QColor("#f8d0d0"), "undetermined": QColor("#e6e6e6")}
@@ -178,7 +180,24 @@ class TestingPage(QWidget):
         self.open_button.setObjectName("open")
         top.addWidget(self.picker)
         top.addWidget(self.open_button)
+        self.list_button = QPushButton(self.tr("Work list"))
+        self.list_button.setObjectName("worklist_button")
+        self.list_button.setToolTip(self.tr("Back to the samples waiting for work (Esc)"))
+        self.list_button.clicked.connect(self.show_worklist)
+        top.addWidget(self.list_button)
         layout.addLayout(top)
+        # the work list when no sample is open; the sample's detail below otherwise
+        self.views = QStackedWidget()
+        self.views.setObjectName("views")
+        self.worklist = WorkListView(self.ctx)
+        self.worklist.open_requested.connect(self._open_from_list)
+        self.views.addWidget(self.worklist)
+        self.detail = QWidget()
+        self.detail.setObjectName("detail")
+        self.views.addWidget(self.detail)
+        layout.addWidget(self.views, 1)
+        layout = QVBoxLayout(self.detail)
+        layout.setContentsMargins(0, 0, 0, 0)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(200)
@@ -444,6 +463,7 @@ class TestingPage(QWidget):
             return a
 
         action(self.tr("Find sample"), "Ctrl+L", self._focus_picker, self.tr("Go to the sample picker"))
+        action(self.tr("Work list"), "Esc", self._escape, self.tr("Back to the samples waiting for work"))
         action(self.tr("Save result"), QKeySequence.StandardKey.Save, lambda: self.save())
         action(self.tr("Next item"), "Alt+Down", lambda: self._move(1))
         action(self.tr("Previous item"), "Alt+Up", lambda: self._move(-1))
@@ -456,10 +476,20 @@ class TestingPage(QWidget):
 
     # ================================================================== loading
     def refresh(self) -> None:
-        if self.sample_id is not None:
+        if self.sample_id is not None and self.views.currentWidget() is self.detail:
             self.load(self.sample_id)
-        elif self.picker.text().strip():  # the sample worked on last time
-            self.open_number(self.picker.text(), quiet=True)
+        else:  # the page opens on the work list (the picker keeps the sample worked on last time)
+            self.worklist.refresh()
+
+    def show_worklist(self) -> None:
+        """Back to the samples waiting for work (the sample shown stays in the picker)."""
+        self.views.setCurrentWidget(self.worklist)
+        self.worklist.refresh()
+        self.worklist.table.setFocus()
+
+    def _open_from_list(self, sample_id: int) -> None:
+        self._navigation += 1
+        self.load(sample_id)
 
     def open(self, sample_id: int | None = None, number: str | None = None, item: str | None = None, **_kw) -> None:
         """Show one sample (from another page: ``window().go("testing", sample_id=5)``)."""
@@ -479,6 +509,7 @@ class TestingPage(QWidget):
             self.message.clear()
         self.sample_id = sample_id
         self.loading = True
+        self.views.setCurrentWidget(self.detail)
         run_op(reports.sample_work, self.ctx, sample_id, today=self.today, on_done=self._show,
                on_error=self._load_failed)
 
@@ -487,8 +518,15 @@ class TestingPage(QWidget):
         self.report_error(exc)
 
     def _changed(self, kinds) -> None:
-        if self.sample_id is not None and set(kinds) & {"sample", "result", "report", "panel", "catalog"}:
+        if (self.sample_id is not None and self.views.currentWidget() is self.detail
+                and set(kinds) & {"sample", "result", "report", "panel", "catalog"}):
             self.load(self.sample_id)
+
+    def _escape(self) -> None:
+        if self.picker.hasFocus() and self.completer.popup().isVisible():
+            return
+        if self.views.currentWidget() is self.detail:
+            self.show_worklist()
 
     def _focus_picker(self) -> None:
         self.picker.setFocus()
@@ -541,6 +579,7 @@ class TestingPage(QWidget):
 
     # ================================================================== showing
     def _show_empty(self) -> None:
+        self.views.setCurrentWidget(self.worklist)
         self.header.setText(self.tr("Open a sample by its number to enter results."))
         self.clock.clear()
         self.clock.setStyleSheet("")
