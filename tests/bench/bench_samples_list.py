@@ -13,6 +13,11 @@ standard ``sqlite3`` module on one open connection, rows fetched as tuples. With
 left out, the Qt table model is timed as well: from asking for a filter to the ``loaded``
 signal, with the query on a worker thread. Peak memory is Python's (tracemalloc) during the
 service calls, and the process's maximum resident set.
+
+The work list of 检验与判定 and the 待我处理 inbox (``app.services.worklist``) are timed beside the
+queries a person would write for the same lists (not the app's SQL text), wall and CPU time; each
+must open in at most twice the plain sqlite3 time, or the run exits with status 1
+(``--worklist-only`` times just these).
 """
 
 from __future__ import annotations
@@ -167,11 +172,124 @@ def gui_timings(ctx: Context, texts: list[str]) -> None:
     app.processEvents()
 
 
+# ----------------------------------------------------------------------------------- work list and inbox
+GOAL = 2.0  # the work list and the inbox open in at most twice the time plain sqlite3 needs
+
+_WAITING = "('received','testing','completed','compiled','reviewed','approved')"
+#: the queries a person would write for the same lists (not the app's SQL text)
+HAND_COUNT = f"SELECT count(*) FROM samples s WHERE s.status IN {_WAITING} {{extra}}"
+HAND_PAGE = (
+    "SELECT s.id, s.number, t.number, s.product_name, s.status, s.received_date, s.completed_date, "
+    "s.reported_date, s.problems_found, s.major_hazard, s.version "
+    "FROM samples s JOIN monitoring_tasks t ON t.id = s.task_id "
+    f"WHERE s.status IN {_WAITING} {{extra}} "
+    "ORDER BY s.completed_date IS NULL, s.completed_date, s.received_date, s.id LIMIT 200"
+)
+HAND_MINE = ("AND (s.id IN (SELECT row_id FROM audit_log WHERE actor = ? AND table_name = 'samples') "
+             "OR s.id IN (SELECT sample_id FROM item_results WHERE tested_by_id = ?))")
+HAND_OVERDUE = "AND s.completed_date IS NOT NULL AND s.reported_date IS NULL AND s.completed_date < ?"
+HAND_INBOX = [
+    ("SELECT r.id, r.kind, r.number, r.sample_id, r.task_id, r.compiled_at, r.reviewed_at, s.number, "
+     "s.product_name, t.number FROM reports r LEFT JOIN samples s ON s.id = r.sample_id "
+     "LEFT JOIN monitoring_tasks t ON t.id = r.task_id WHERE r.status = ? AND r.kind != 'monthly' "
+     "AND (r.compiled_by_id IS NULL OR r.compiled_by_id != ?) ORDER BY r.id LIMIT 200", "compiled"),
+    ("SELECT r.id, r.kind, r.number, r.sample_id, r.task_id, r.compiled_at, r.reviewed_at, s.number, "
+     "s.product_name, t.number FROM reports r LEFT JOIN samples s ON s.id = r.sample_id "
+     "LEFT JOIN monitoring_tasks t ON t.id = r.task_id WHERE r.status = ? AND r.kind != 'monthly' "
+     "AND (r.compiled_by_id IS NULL OR r.compiled_by_id != ?) ORDER BY r.id LIMIT 200", "reviewed"),
+    ("SELECT s.id, s.number, s.product_name, r.item, s.test_started_date FROM samples s "
+     "JOIN item_results r ON r.sample_id = s.id WHERE s.status = 'testing' AND r.judgement IS NULL "
+     "AND (r.basis IS NULL OR r.basis = 'null' OR json_extract(r.basis, '$.source') = 'panel') "
+     "AND NOT EXISTS (SELECT 1 FROM panel_evaluations p WHERE p.sample_id = s.id AND p.item = r.item) "
+     "ORDER BY s.test_started_date, s.id, r.seq", None),
+    ("SELECT n.id, n.sample_id, n.recipient_name, n.document_number, n.created_at, s.number, s.task_id "
+     "FROM notifications n JOIN samples s ON s.id = n.sample_id WHERE n.sent_date IS NULL "
+     "AND n.report_id IN (SELECT id FROM reports WHERE status = 'approved') ORDER BY n.id", None),
+    ("SELECT id, kind, sample_id, task_id, report_id, next_attempt_at, last_error, updated_at FROM sync_outbox "
+     "WHERE state = 'failed' ORDER BY next_attempt_at IS NOT NULL, id", None),
+]
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
+    """Median wall and CPU milliseconds of ``RUNS`` runs (after one warm-up run)."""
+    result = fn()
+    walls, cpus = [], []
+    for _ in range(RUNS):
+        w0, c0 = time.perf_counter(), time.process_time()
+        result = fn()
+        cpus.append((time.process_time() - c0) * 1000)
+        walls.append((time.perf_counter() - w0) * 1000)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def goal_line(name: str, ours: tuple[float, float], floor: tuple[float, float], detail: str) -> bool:
+    ratio = ours[0] / floor[0] if floor[0] > 0 else float("inf")
+    met = ratio <= GOAL
+    print(f"{name:<34} wall {ours[0]:8.2f} ms  cpu {ours[1]:8.2f} ms   sqlite3 wall {floor[0]:8.2f} ms  "
+          f"cpu {floor[1]:8.2f} ms   ×{ratio:5.2f} (goal ≤ ×{GOAL:.0f}) {'ok' if met else 'MISSED'}   {detail}")
+    return met
+
+
+def worklist_timings(db, plain: PlainSqlite) -> bool:
+    """The bench's work list (all, mine, overdue) and the 待我处理 inbox beside the hand-written queries."""
+    from app.services import worklist
+    from app.services.calendar import calendar_for
+    from app.services.context import ROLES, CurrentUser
+    from app.services.worklist import WorkQuery
+    from app.store.queries import lab_today
+    from app.store.uow import UnitOfWork
+
+    tech = Context(db, users.authenticate(db, "wangjian", demo.DEMO_PASSWORD))
+    admin = users.authenticate(db, demo.DEMO_USER, demo.DEMO_PASSWORD)
+    everyone = Context(db, CurrentUser(admin.id, admin.username, admin.display_name, frozenset(ROLES)))
+    with UnitOfWork(db, actor="bench") as uow:
+        today = lab_today(uow.session)
+        bounds = worklist.deadline_bounds(calendar_for(uow.session), 5, today)
+    conn = plain.conn
+
+    def hand(extra: str = "", params: tuple = ()) -> tuple[int, int]:
+        total = conn.execute(HAND_COUNT.format(extra=extra), params).fetchone()[0]
+        rows = conn.execute(HAND_PAGE.format(extra=extra), params).fetchall() if total else []
+        return total, len(rows)
+
+    def ours(query: WorkQuery, ctx: Context) -> tuple[int, int]:
+        first = worklist.first_page(ctx, query, limit=PAGE)
+        return first.total, len(first.rows)
+
+    print()
+    print(f"work list and inbox (median of {RUNS} runs; the floor is the query a person would write, in sqlite3):")
+    met = True
+    cases = [
+        ("work list, all (count + page)", WorkQuery(), tech, "", ()),
+        ("work list, mine (wangjian)", WorkQuery(mine=True), tech, HAND_MINE, (tech.user.username, tech.user.id)),
+        ("work list, overdue", WorkQuery(deadline="overdue"), tech, HAND_OVERDUE, (bounds.due_soon_from.isoformat(),)),
+    ]
+    for name, query, ctx, extra, params in cases:
+        w, c, res = timed(lambda q=query, x=ctx: ours(q, x))
+        fw, fc, res2 = timed(lambda e=extra, p=params: hand(e, p))
+        assert res == res2, (name, res, res2)
+        met &= goal_line(name, (w, c), (fw, fc), f"{res[0]:,} rows")
+
+    def hand_inbox() -> int:
+        n = 0
+        for sql, status in HAND_INBOX:
+            params = (status, admin.id) if status else ()
+            n += len(conn.execute(sql, params).fetchall())
+        return n
+
+    w, c, box = timed(lambda: worklist.inbox(everyone))
+    fw, fc, n = timed(hand_inbox)
+    assert len(box.items) == n, (len(box.items), n)
+    met &= goal_line("inbox, every role", (w, c), (fw, fc), f"{n} items")
+    return met
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", help=f"folder of the benchmark database (or {ENV})")
     parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help="generated samples when building")
     parser.add_argument("--no-gui", action="store_true", help="skip the Qt model timings")
+    parser.add_argument("--worklist-only", action="store_true", help="only the work list and the inbox")
     args = parser.parse_args(argv)
     os.environ.setdefault("RISKMON_FAST_PASSWORD_HASH", "1")
     home = Path(args.home or os.environ.get(ENV) or default_home(args.samples)).expanduser()
@@ -180,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         print("the benchmark compares with plain sqlite3: it needs a SQLite database")
         return 2
     plain = PlainSqlite(db.sqlite_path, db.engine.dialect)
+    if args.worklist_only:
+        met = worklist_timings(db, plain)
+        db.dispose()
+        return 0 if met else 1
     total = sample_list.count(ctx, SampleQuery())
     print(f"database: {db.sqlite_path} — {total:,} samples; page of {PAGE} rows; median of {RUNS} runs")
     print()
@@ -243,10 +365,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peak Python memory of open, filters, sorts and the last page (tracemalloc): {peak / 1e6:6.2f} MB "
           f"(still held after: {current / 1e6:.2f} MB)")
     print(f"process maximum resident set so far: {rss_mb:6.1f} MB")
+    met = worklist_timings(db, plain)
     if not args.no_gui:
         gui_timings(ctx, ["电热", "康泰", "zzz"])
         print(f"process maximum resident set with Qt: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.1f} MB")
     db.dispose()
+    if not met:
+        print(f"the work list or the inbox missed its goal (≤ ×{GOAL:.0f} plain sqlite3)")
+        return 1
     return 0
 
 
