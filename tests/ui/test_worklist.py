@@ -7,14 +7,14 @@ from PySide6.QtCore import Qt
 
 from app.services import reports, samples, testing, worklist
 from app.services.worklist import WorkQuery
-from tests.ui.test_testing import _demo_file, _no_windows_left_over, as_user, lab_db, make_page, settle  # noqa: F401
+from tests.ui.test_testing import _demo_file, _no_windows_left_over, as_user, lab_db, make_page, settle  # noqa: F401  (fixtures)
 
 
 def shown(page) -> list[worklist.WorkRow]:
     return page.worklist.rows()
 
 
-def test_the_page_opens_on_the_work_list_and_filters_it(qtbot, lab_db):
+def test_the_page_opens_on_the_work_list_and_filters_it(qtbot, lab_db):  # noqa: F811
     tech = as_user(lab_db, "wangjian")
     page = make_page(qtbot, tech)
     page.refresh()  # as the window does when the page is shown
@@ -66,7 +66,7 @@ def test_the_page_opens_on_the_work_list_and_filters_it(qtbot, lab_db):
     assert page.views.currentWidget() is page.worklist
 
 
-def test_the_inbox_shows_a_reviewer_the_compiled_report_and_opens_it(qtbot, lab_db):
+def test_the_inbox_shows_a_reviewer_the_compiled_report_and_opens_it(qtbot, lab_db):  # noqa: F811
     from app.ui.main_window import MainWindow
 
     tech = as_user(lab_db, "wangjian")
@@ -108,7 +108,7 @@ def test_the_inbox_shows_a_reviewer_the_compiled_report_and_opens_it(qtbot, lab_
     assert window.nav.item(window._keys.index("inbox")).text() == f"待我处理  ({before - 1})"
 
 
-def test_a_scanned_label_opens_its_sample_and_an_unknown_code_says_so(qtbot, lab_db):
+def test_a_scanned_label_opens_its_sample_and_an_unknown_code_says_so(qtbot, lab_db):  # noqa: F811
     from app.ui.main_window import MainWindow
 
     tech = as_user(lab_db, "wangjian")
