@@ -254,30 +254,28 @@ class Scheme(Versioned, Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
     product: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12), default="draft")
-    submitted_by_id: Mapped[int | None] = _user_fk()
-    submitted_at: Mapped[datetime | None]
     #: 版本: 1 for the first scheme; a revision of a confirmed scheme is a new row with the next number
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"), index=True)  # the version it revises
     drafted_by_id: Mapped[int | None] = _user_fk()
+    submitted_by_id: Mapped[int | None] = _user_fk()
+    submitted_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = _user_fk()
     reviewed_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(Text)
-
-    task: Mapped[MonitoringTask] = relationship(back_populates="schemes")
     #: the authority's confirmation (任务下达部门确认), as recorded by a lab user
     confirmed_by_id: Mapped[int | None] = _user_fk()
     confirmed_at: Mapped[datetime | None]
     authority_document: Mapped[str | None] = mapped_column(String(100))  # 确认文号
     authority_date: Mapped[date | None] = mapped_column(Date)  # 确认日期
+
+    task: Mapped[MonitoringTask] = relationship(back_populates="schemes")
     items: Mapped[list[SchemeItem]] = relationship(
         back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeItem.seq"
     )
     standards: Mapped[list[SchemeStandard]] = relationship(
         back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeStandard.seq"
     )
-
-
     events: Mapped[list[SchemeEvent]] = relationship(
         back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeEvent.id"
     )
@@ -306,6 +304,8 @@ class SchemeEvent(Versioned, Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
     scheme: Mapped[Scheme] = relationship(back_populates="events")
+
+
 class SchemeItem(Versioned, Base):
     """A test item of a scheme."""
 
@@ -399,10 +399,10 @@ class Sample(Versioned, Base):
     )
 
     task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"))
-    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"), index=True)
-    number: Mapped[str] = mapped_column(String(64), unique=True)  # 样品编号, from the pattern
     #: the scheme version (方案版本) the sample was registered under and is tested under: a sample
     #: not yet tested follows a revision once it is confirmed, a tested one keeps its version
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"), index=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)  # 样品编号, from the pattern
     status: Mapped[str] = mapped_column(String(12), default="registered")
 
     # Where and from whom (抽样场所 / 被抽样单位)
