@@ -374,6 +374,16 @@ def is_on_time(deadline: dt.date, reported: dt.date) -> bool:
     return reported <= deadline
 
 
+def clock_state(days_left: int, overdue: bool = False) -> str:
+    """The Article 18 clock's traffic light: ``overdue`` (red), ``due_soon`` — due today or on the
+    next working day (orange) — or ``ok`` (green)."""
+    if overdue or days_left < 0:
+        return "overdue"
+    if days_left <= 1:
+        return "due_soon"
+    return "ok"
+
+
 def notice_year(rows: Iterable[CalendarRow]) -> int:
     """The year a full notice is for: the year most of its rows fall in (the latest on a tie).
 

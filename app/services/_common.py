@@ -106,3 +106,21 @@ def get_or_404(session, model, ident, what: str):
     if obj is None:
         raise NotFoundError(f"{what}不存在或已被删除。")
     return obj
+
+
+#: The largest file kept in the database as an attachment, a receipt scan or a confirmation file.
+ATTACHMENT_LIMIT = 20 * 1024 * 1024
+RECEIPT_TYPES = (  # what a scanned document may be, told by its first bytes (never by its name)
+    (b"%PDF-", ".pdf", "application/pdf"),
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+)
+
+
+def receipt_type(content: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a scanned document told by its first bytes; None when it is
+    not a PDF, JPEG or PNG file."""
+    for magic, ext, mime in RECEIPT_TYPES:
+        if content.startswith(magic):
+            return ext, mime
+    return None

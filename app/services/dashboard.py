@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from app.rules import calendar as calendar_rules
+from app.rules.calendar import clock_state  # noqa: F401 - the dashboard's traffic light, defined with the rule
 from app.services.calendar import calendar_for
 from app.services.context import Context
 from app.services.hazard import PendingHazard, pending_hazards
@@ -59,15 +60,6 @@ class Board:
     @property
     def overdue_count(self) -> int:
         return sum(1 for r in self.rows if r.state == "overdue")
-
-
-def clock_state(days_left: int, overdue: bool = False) -> str:
-    """Traffic light: overdue red, due today or on the next working day orange, later green."""
-    if overdue or days_left < 0:
-        return "overdue"
-    if days_left <= 1:
-        return "due_soon"
-    return "ok"
 
 
 def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> Board:

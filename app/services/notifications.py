@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFoundError, ValidationError
 from app.services import deliverables
-from app.services._common import check_version, get_or_404
+from app.services._common import ATTACHMENT_LIMIT, RECEIPT_TYPES, check_version, get_or_404, receipt_type  # noqa: F401
 from app.services.context import Context
 from app.services.records import current_report as _current_report
 from app.store.models import NOTIFICATION_METHODS, Attachment, MonitoringTask, Notification, Report, Sample
@@ -45,13 +45,6 @@ NOTE_MAX = 2000
 #: 回执扫描件: kept as an attachment of the notice's sample (kind ``other``) named
 #: ``送达回执-<record id>-<告知书编号>-<addressee>.<ext>``: the name ties it to its notification record
 RECEIPT_PREFIX = "送达回执"
-RECEIPT_TYPES = (  # what a scan may be, told by its first bytes (never by its name)
-    (b"%PDF-", ".pdf", "application/pdf"),
-    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
-)
-
-
 @dataclass(frozen=True)
 class ReceiptInfo:
     """A scan of the signed receipt (回执) of a notice."""
@@ -311,21 +304,10 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
 
 
 # ----------------------------------------------------------------------------------- receipt scans
-def receipt_type(content: bytes) -> tuple[str, str] | None:
-    """(extension, content type) of a receipt scan told by its first bytes; None when it is not a
-    PDF, JPEG or PNG file."""
-    for magic, ext, mime in RECEIPT_TYPES:
-        if content.startswith(magic):
-            return ext, mime
-    return None
-
-
 def add_receipt(ctx: Context, notification_id: int, path: str | Path) -> ReceiptInfo:
     """回执扫描件: keep the scan of the signed receipt of a notice (PDF, JPEG or PNG, at most 20 MB)
     with its delivery record."""
     from app.documents._io import safe_file_name
-    from app.services.samples import ATTACHMENT_LIMIT
-
     ctx.require(*DELIVERY_ROLES, action="添加送达回执扫描件")
     path = Path(path)
     try:

@@ -22,7 +22,7 @@ from app.rules import uscc as uscc_rules
 from app.rules.errors import RuleInputError
 from app.rules.requirements import parse_requirement
 from app.rules.standards import StandardCodeError, parse_code, parse_declared
-from app.services._common import check_version, get_or_404
+from app.services._common import ATTACHMENT_LIMIT, check_version, get_or_404
 from app.services.context import Context
 from app.services.tasks import UNTESTED_SAMPLE_STATUSES, sampling_scheme
 from app.store.models import (
@@ -38,7 +38,6 @@ from app.store.queries import get_setting, lab_today
 from app.store.queries import next_sequence as next_value
 
 PLACE_LABELS = {"producer": "生产企业", "physical_seller": "实体销售者", "e_platform": "电商平台"}
-ATTACHMENT_LIMIT = 20 * 1024 * 1024
 #: 样品状态 at receipt (收样): the usual wordings, offered in a list; any other text may be typed
 CONDITION_CHOICES = (
     "完好",

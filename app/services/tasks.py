@@ -645,7 +645,7 @@ class ConfirmationInput:
 
 def _confirmation_file(data: ConfirmationInput) -> tuple[str, bytes, str] | str:
     """(filename, content, mime), or why the file cannot be taken."""
-    from app.services.notifications import receipt_type
+    from app.services._common import receipt_type
 
     if data.content is not None:
         name, content = Path(data.filename or "确认文件").name, data.content

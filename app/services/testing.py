@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.errors import ValidationError
 from app.rules import calendar as calendar_rules
 from app.rules import panel as panel_rules
-from app.rules.calendar import DeadlineResult
+from app.rules.calendar import DeadlineResult, clock_state
 from app.rules.requirements import allows, parse_requirement
 from app.rules.selection import R_NONE, parse_selection_input, rule_label, select_standards
 from app.rules.standards import StandardCodeError, parse_code, parse_declared
@@ -27,8 +27,8 @@ from app.services._common import check_version, get_or_404, like_pattern, search
 from app.services.calendar import calendar_for
 from app.services.catalog import catalog_entries
 from app.services.context import Context
-from app.services.dashboard import clock_state
 from app.services.samples import check_dates
+from app.services.texts import CLAIM_SOURCE_LABELS, basis_text, method_text, requirement_text  # noqa: F401 - also read as testing.*
 from app.store.models import (
     ItemResult,
     MonitoringTask,
@@ -57,7 +57,6 @@ RULE_EXPLANATIONS = {
 }
 OUTCOME_LABELS = {"chosen": "采用", "replaced": "采用后被替换", "rejected": "未采用"}
 JUDGEMENT_LABELS = {"pass": "符合", "fail": "不符合", "undetermined": "不判定", "panel": "专家组评价"}
-CLAIM_SOURCE_LABELS = {"label": "标识", "instructions": "说明书", "advertising": "广告宣传", "sample": "实物"}
 EDITABLE = ("registered", "received", "testing", "completed")
 
 
@@ -152,35 +151,6 @@ class SampleClock:
 
 
 # ----------------------------------------------------------------------------------- texts
-def requirement_text(req: dict | None) -> str:
-    if not req:
-        return ""
-    try:
-        return parse_requirement(req).render()
-    except ValidationError:
-        return str(req)
-
-
-def basis_text(basis: dict | None) -> str:
-    if not basis:
-        return "无"
-    if "code" in basis:
-        clause = basis.get("clause")
-        code = f"{basis['code']} {basis['grade']}" if basis.get("grade") else basis["code"]
-        return f"{code} 第 {clause} 条" if clause else code
-    if basis.get("source") == "panel":
-        return "专家组验证评价"
-    source = CLAIM_SOURCE_LABELS.get(basis.get("source", ""), basis.get("source", ""))
-    return f"产品{source}明示的质量状况"
-
-
-def method_text(method: dict | None) -> str:
-    if not method:
-        return ""
-    clause = method.get("clause")
-    return f"{method['code']} {clause}" if clause else method["code"]
-
-
 def _graded_step(trace, grade: str | None) -> int | None:
     """Where the declared grade took effect: the last step that took a declared standard's basis."""
     if not grade:

@@ -7,7 +7,7 @@
   first; the deadline rises with the completion date, so the database sorts by that date), then the
   samples still in testing or just received, oldest receipt first.
 * The deadline colour filter keeps the samples whose Article 18 clock is in one state of the
-  dashboard's traffic light (:func:`app.services.dashboard.clock_state`, deadline by
+  dashboard's traffic light (:func:`app.rules.calendar.clock_state`, deadline by
   :meth:`app.rules.calendar.WorkingCalendar.deadline`). Because the deadline never falls when the
   completion date rises, each state is one range of completion dates; the range's ends are found
   with those same functions and the filter is a range condition on the indexed ``completed_date``.
@@ -35,10 +35,10 @@ from sqlalchemy.sql import Select
 
 from app.errors import ValidationError
 from app.rules import calendar as calendar_rules
+from app.rules.calendar import clock_state
 from app.services._common import search_text
 from app.services.calendar import calendar_for
 from app.services.context import Context
-from app.services.dashboard import clock_state
 from app.services.notifications import DELIVERY_ROLES
 from app.services.upload import OPERATE_ROLES
 from app.store.models import (

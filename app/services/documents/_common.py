@@ -21,7 +21,7 @@ from app.errors import NotFoundError, ValidationError
 from app.rules import uscc as uscc_rules
 from app.rules.requirements import normalize_unit, parse_requirement
 from app.services.context import Context
-from app.services.testing import basis_text, requirement_text
+from app.services.texts import basis_text, requirement_text
 from app.store.models import (
     Enterprise,
     ItemResult,

@@ -36,7 +36,7 @@ from app.services import risk as risk_service
 from app.services import tasks as task_service
 from app.services.context import Context
 from app.services.task_list import TaskQuery, TaskRow
-from app.services.testing import requirement_text
+from app.services.texts import requirement_text
 from app.ui import widgets
 from app.ui.application import settings
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog, StandardDialog, effective_text
