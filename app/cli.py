@@ -199,9 +199,21 @@ def cmd_db(args: argparse.Namespace) -> int:
         from app import logs
 
         logs.configure(_paths(args).log_file)  # which migrations ran, and when
-        db = _open_db(args, upgrade=True)
+        db = _open_db(args, check=False)
         try:
-            print(f"数据库已是最新版本（{db.current_revision()}）：{_redacted(db.url)}")
+            before = db.schema_status()
+            told = len(db.notices)
+            db.upgrade()
+            for notice in db.notices[told:]:
+                print(f"riskmon: {notice}", file=sys.stderr)
+            now = db.current_revision()
+            where = _redacted(db.url)
+            if before.state == "missing":
+                print(f"已创建数据库（版本 {now}）：{where}")
+            elif before.current != now:
+                print(f"数据库已从版本 {before.current} 升级到 {now}：{where}")
+            else:
+                print(f"数据库已是最新版本（{now}）：{where}")
         finally:
             db.dispose()
         return 0

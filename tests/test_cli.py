@@ -219,6 +219,30 @@ def test_postgresql_that_is_down(tmp_path: Path):
     assert_clean_failure(proc)
 
 
+def test_db_upgrade_says_what_it_did(tmp_path: Path):
+    from alembic import command
+
+    from app.store.db import _alembic_config, bootstrap, head_revision
+
+    head = head_revision()
+    created = run(tmp_path, "db", "upgrade")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith(f"已创建数据库（版本 {head}）") and "最新版本" not in created.stdout
+    again = run(tmp_path, "db", "upgrade")
+    assert again.returncode == 0 and again.stdout.startswith(f"数据库已是最新版本（{head}）")
+
+    older = tmp_path / "older"
+    database = bootstrap(f"sqlite:///{older / 'riskmon.db'}", home=older, new_relative_ok=True)
+    try:
+        with database.engine.connect() as conn, conn.begin():
+            command.upgrade(_alembic_config(conn), "0004")
+    finally:
+        database.dispose()
+    behind = run(older, "db", "upgrade")
+    assert behind.returncode == 0, behind.stderr
+    assert behind.stdout.startswith(f"数据库已从版本 0004 升级到 {head}"), behind.stdout
+
+
 def test_schema_newer_than_the_program(tmp_path: Path):
     assert run(tmp_path, "db", "upgrade").returncode == 0
     conn = sqlite3.connect(tmp_path / "riskmon.db")
