@@ -20,6 +20,7 @@ from app.rules.calendar import WorkingCalendar, chinesecalendar_official
 
 RISK_MODEL_FILE = "risk_model.json"
 STATUTORY_HOLIDAYS_FILE = "statutory_holidays.json"
+HUBEI_DIVISIONS_FILE = "hubei_divisions.json"
 
 
 class RuleDataError(RiskmonError):
@@ -48,6 +49,22 @@ def _risk_model() -> dict[str, Any]:
 def load_risk_model() -> dict[str, Any]:
     """The risk grading model (``resources/rules/risk_model.json``), validated; a fresh copy."""
     return json.loads(json.dumps(_risk_model()))
+
+
+@lru_cache(maxsize=1)
+def load_hubei_divisions() -> tuple[MappingProxyType[str, str], MappingProxyType[str, str], str]:
+    """Hubei's prefecture-level divisions (4-digit code → 武汉市 …), the county-level cities under the
+    province (6-digit code → 仙桃市 …) and the name of the rest of ``4290`` (read-only)."""
+    data = _read_json(HUBEI_DIVISIONS_FILE)
+    try:
+        prefectures = {str(k): str(v) for k, v in data["prefectures"].items() if len(str(k)) == 4}
+        county = {str(k): str(v) for k, v in data.get("county_level", {}).items() if len(str(k)) == 6}
+        other = str(data.get("other", "湖北省"))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RuleDataError(f"规则数据文件 {HUBEI_DIVISIONS_FILE} 格式错误：{exc}") from None
+    if not prefectures:
+        raise RuleDataError(f"规则数据文件 {HUBEI_DIVISIONS_FILE} 中没有任何市（州）")
+    return MappingProxyType(prefectures), MappingProxyType(county), other
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import ruledata
 from app.documents.data import (
     ItemLine,
     Judgement,
@@ -50,11 +51,8 @@ PROVINCES = {
     "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
     "65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
 }
-HUBEI_PREFECTURES = {
-    "4201": "武汉市", "4202": "黄石市", "4203": "十堰市", "4205": "宜昌市", "4206": "襄阳市", "4207": "鄂州市",
-    "4208": "荆门市", "4209": "孝感市", "4210": "荆州市", "4211": "黄冈市", "4212": "咸宁市", "4213": "随州市",
-    "4228": "恩施土家族苗族自治州", "4290": "省直辖行政单位",
-}
+#: from ``resources/rules/hubei_divisions.json`` (an administrator can update it)
+HUBEI_PREFECTURES, HUBEI_COUNTY_CITIES, _HUBEI_OTHER = ruledata.load_hubei_divisions()
 
 
 
@@ -110,7 +108,9 @@ def region_name(division: str | None) -> str:
     if not division or len(division) < 2 or not division[:2].isdigit():
         return ""
     if division.startswith(uscc_rules.HUBEI_PREFIX):
-        return HUBEI_PREFECTURES.get(division[:4], "湖北省")
+        if division[:6] in HUBEI_COUNTY_CITIES:
+            return HUBEI_COUNTY_CITIES[division[:6]]
+        return HUBEI_PREFECTURES.get(division[:4], _HUBEI_OTHER if division[:4] == "4290" else "湖北省")
     return f"省外（{PROVINCES.get(division[:2], '其他')}）"
 
 
