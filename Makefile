@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# `make run` needs the program only; tests, lint, the PostgreSQL driver and PyInstaller come on top.
+DEV_STAMP := $(VENV)/.installed-dev
+DEV_EXTRAS := dev,postgres,dist
 
 # Debian libraries that Qt (offscreen and on screen) and the document tests need.
 SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
@@ -16,7 +19,7 @@ SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
                /usr/bin/pdftotext:poppler-utils \
                /usr/bin/zbarimg:zbar-tools
 
-.PHONY: run test lint bench dist sysdeps venv translations clean
+.PHONY: run test lint bench dist sysdeps venv dev-venv translations clean
 
 venv: $(STAMP)
 
@@ -24,8 +27,14 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,dist]'
+	$(BIN)/python -m pip install -q -e .
 	touch $(STAMP)
+
+dev-venv: $(DEV_STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[$(DEV_EXTRAS)]'
+	touch $(DEV_STAMP)
 
 # Installs the missing Debian libraries when running as root; otherwise says what is missing.
 sysdeps:
@@ -42,19 +51,19 @@ run: venv
 	$(BIN)/riskmon db upgrade
 	$(BIN)/riskmon gui
 
-lint: venv
+lint: dev-venv
 	$(BIN)/ruff check app tests db
 
-test: sysdeps venv lint
+test: sysdeps dev-venv lint
 	@pg_url=$$(scripts/test-postgres.sh); \
 	echo "PostgreSQL for tests: $${pg_url:-none (its tests skip)}"; \
 	QT_QPA_PLATFORM=offscreen RISKMON_TEST_PG_URL="$$pg_url" \
 	  $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: venv
+bench: dev-venv
 	@for f in tests/bench/bench_*.py; do echo "== $$f"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$f || exit 1; done
 
-dist: venv
+dist: dev-venv
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
 translations: venv

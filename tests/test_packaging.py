@@ -23,3 +23,47 @@ def test_the_licence_is_an_spdx_expression():
     setuptools = next(r for r in PROJECT["build-system"]["requires"] if r.startswith("setuptools"))
     major = int(re.search(r">=\s*(\d+)", setuptools).group(1))
     assert major >= 77
+
+
+def test_the_runtime_is_lean_and_the_rest_are_extras():
+    runtime = _names(PROJECT["project"]["dependencies"])
+    extras = {k: _names(v) for k, v in PROJECT["project"]["optional-dependencies"].items()}
+    assert not runtime & {"pytest", "pytest-qt", "ruff", "hypothesis", "pypdf", "pyinstaller", "psycopg"}
+    assert {"tzdata", "truststore", "platformdirs"} <= runtime
+    assert extras["postgres"] == {"psycopg"}
+    assert "psycopg[binary]" in PROJECT["project"]["optional-dependencies"]["postgres"][0]
+    assert {"pytest", "ruff"} <= extras["dev"] and extras["dist"] == {"pyinstaller"}
+
+
+def _recipe(makefile: str, target: str) -> tuple[str, str]:
+    """The prerequisites and the recipe of ``target`` in the Makefile."""
+    match = re.search(rf"(?m)^{re.escape(target)}:([^\n]*)\n((?:\t[^\n]*\n)*)", makefile)
+    assert match, target
+    return match.group(1), match.group(2)
+
+
+def test_make_run_installs_the_runtime_only_and_make_test_what_the_tests_need():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    _, runtime = _recipe(makefile, "$(STAMP)")
+    assert "pip install -q -e .\n" in runtime and "[" not in runtime
+    assert _recipe(makefile, "run")[0].split() == ["venv"]
+    extras = re.search(r"(?m)^DEV_EXTRAS := (.+)$", makefile).group(1).split(",")
+    assert set(extras) == {"dev", "postgres", "dist"}
+    assert "'.[$(DEV_EXTRAS)]'" in _recipe(makefile, "$(DEV_STAMP)")[1]
+    for target in ("test", "lint", "dist"):
+        assert "dev-venv" in _recipe(makefile, target)[0].split(), target
+
+
+def test_without_the_postgres_extra_the_message_says_how_to_install_it(monkeypatch):
+    import sys
+
+    import pytest
+
+    from app.errors import DatabaseError
+    from app.store.db import bootstrap
+
+    for name in [m for m in sys.modules if m == "psycopg" or m.startswith("psycopg.")] + ["psycopg"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(DatabaseError) as caught:
+        bootstrap("postgresql://lab@127.0.0.1:9/riskmon")
+    assert "riskmon[postgres]" in caught.value.message and "Traceback" not in caught.value.message

@@ -906,7 +906,10 @@ def _pg_engine(url: URL, *, echo: bool) -> Engine:
     try:
         return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     except ImportError as exc:  # the driver is missing
-        raise DatabaseError(f"缺少 PostgreSQL 驱动（{exc.name}），请安装 psycopg。") from exc
+        raise DatabaseError(
+            f"缺少 PostgreSQL 驱动（{exc.name}）：请安装 pip install 'riskmon[postgres]'"
+            "（源码目录中：.venv/bin/pip install -e '.[postgres]'；安装包已带有该驱动）。"
+        ) from exc
 
 
 def _connection_error(url: URL, exc: BaseException) -> DatabaseError:
