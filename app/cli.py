@@ -1051,3 +1051,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"，详情见 {log}" if log else ""
         print(f"riskmon: 内部错误（{type(exc).__name__}）{where}", file=sys.stderr)
         return 2
+
+
+_GLOBAL_OPTIONS = ("--home", "--database-url")
+
+
+def gui_argv(argv: Sequence[str]) -> list[str]:
+    """``riskmon-gui [--home H] [--database-url U] [--demo …]`` as ``riskmon [--home H] … gui [--demo …]``."""
+    head: list[str] = []
+    rest = list(argv)
+    while rest and rest[0].split("=", 1)[0] in _GLOBAL_OPTIONS:
+        option = rest.pop(0)
+        head.append(option)
+        if "=" not in option and rest:
+            head.append(rest.pop(0))
+    return [*head, "gui", *rest]
+
+
+def gui_main() -> int:
+    """The ``riskmon-gui`` entry point: a gui-script, so Windows opens no console window for it (and
+    gives it no standard streams: what would be printed goes nowhere instead of failing)."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the process
+    return main(gui_argv(sys.argv[1:]))

@@ -43,3 +43,12 @@ def latin_font_paths() -> list[Path]:
 def cjk_font_path() -> Path:
     """The TrueType CJK font shipped with the app (Apache-2.0, see resources/fonts/)."""
     return resource_path("fonts", CJK_FONT_FILE)
+
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def icon_paths() -> list[Path]:
+    """The application icon as PNGs, 16 to 256 pixels (rendered from ``resources/icons/riskmon.svg``
+    by ``scripts/make_icons.py``), smallest first."""
+    return [resource_path("icons", f"riskmon-{size}.png") for size in ICON_SIZES]

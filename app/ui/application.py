@@ -13,11 +13,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app import __version__
 from app.errors import RiskmonError
-from app.resources import cjk_font_path, latin_font_paths, resource_path
+from app.resources import cjk_font_path, icon_paths, latin_font_paths, resource_path
 
 log = logging.getLogger("riskmon.ui")
 
@@ -136,13 +137,26 @@ class GarbageCollector(QObject):
             gc.collect(gen)
 
 
+def application_icon() -> QIcon:
+    """The Riskmon icon in every shipped size (``resources/icons``)."""
+    icon = QIcon()
+    for path in icon_paths():
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv or [sys.argv[0]])
     QCoreApplication.setOrganizationName(ORG)
     QCoreApplication.setApplicationName(APP)
+    QCoreApplication.setApplicationVersion(__version__)
     app.setApplicationDisplayName("Riskmon")
+    # the desktop entry (riskmon.desktop): Wayland and the task bars group windows and find the icon by it
+    QGuiApplication.setDesktopFileName("riskmon")
+    app.setWindowIcon(application_icon())
     register_fonts(app)
     app._riskmon_translators = install_translators(app, ui_language())  # keep references alive
     if getattr(app, "_riskmon_gc", None) is None:

@@ -160,7 +160,17 @@ class MainWindow(QMainWindow):
         refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         refresh.triggered.connect(self.refresh_current)
         self.addAction(refresh)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = help_menu.addAction(self.tr("&About Riskmon"))
+        self.about_action.setObjectName("about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
         self.nav.setCurrentRow(0)
+
+    def show_about(self) -> None:
+        from app.ui.dialogs.about import show_about
+
+        show_about(self.ctx, self)
 
     def _show(self, row: int) -> None:
         if row < 0:

@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>AboutDialog</name>
+    <message>
+      <source>About Riskmon</source>
+      <translation>关于 Riskmon</translation>
+    </message>
+    <message>
+      <source>Workstation for industrial product quality safety risk monitoring</source>
+      <translation>工业产品质量安全风险监测工作站</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>Licence</source>
+      <translation>许可</translation>
+    </message>
+    <message>
+      <source>Proprietary software (%1)</source>
+      <translation>专有软件（%1）</translation>
+    </message>
+    <message>
+      <source>Laboratory</source>
+      <translation>检验检测机构</translation>
+    </message>
+    <message>
+      <source>(not set)</source>
+      <translation>（未填写）</translation>
+    </message>
+    <message>
+      <source>Data folder</source>
+      <translation>数据目录</translation>
+    </message>
+    <message>
+      <source>Database</source>
+      <translation>数据库</translation>
+    </message>
+    <message>
+      <source>Log file</source>
+      <translation>日志文件</translation>
+    </message>
+    <message>
+      <source>(no log file)</source>
+      <translation>（无日志文件）</translation>
+    </message>
+    <message>
+      <source>Included components and their licences: %1</source>
+      <translation>所含第三方组件及其许可：%1</translation>
+    </message>
+    <message>
+      <source>Open data folder</source>
+      <translation>打开数据目录</translation>
+    </message>
+  </context>
+  <context>
     <name>App</name>
     <message>
       <source>An unexpected error occurred. The details were written to the log file:</source>
@@ -1202,6 +1257,14 @@
     <message>
       <source>Settings</source>
       <translation>设置</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>&amp;About Riskmon</source>
+      <translation>关于 Riskmon(&amp;A)</translation>
     </message>
   </context>
   <context>
