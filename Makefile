@@ -19,7 +19,7 @@ SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
                /usr/bin/pdftotext:poppler-utils \
                /usr/bin/zbarimg:zbar-tools
 
-.PHONY: run test lint bench dist sysdeps venv dev-venv translations clean
+.PHONY: run test lint bench dist deb sysdeps venv dev-venv translations clean
 
 venv: $(STAMP)
 
@@ -65,6 +65,10 @@ bench: dev-venv
 
 dist: dev-venv
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+# Debian/UOS/Kylin package of the PyInstaller folder: dist/riskmon_VERSION_ARCH.deb
+deb: dist
+	scripts/build-deb.sh dist/riskmon dist
 
 translations: venv
 	$(BIN)/python scripts/i18n.py update
