@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store.models import Report
+from app.store.models import ItemResult, Report, ResultAmendment
 
 REPORT_STATUS_LABELS = {
     "draft": "草稿",
@@ -19,6 +19,9 @@ REPORT_STATUS_LABELS = {
     "approved": "已批准",
     "superseded": "已被替代",
 }
+AMENDMENT_STATUS_LABELS = {"pending": "待批准", "approved": "已批准", "rejected": "已退回"}
+#: where a replacement report is, in the words of an amended sample's state
+_REPLACEMENT_STEP = {"draft": "已退回编制人", "compiled": "待审核", "reviewed": "待批准"}
 
 
 def current_report(session: Session, sample_id: int) -> Report | None:
@@ -49,3 +52,61 @@ def approved_analysis(session: Session, task_id: int) -> Report | None:
         .order_by(Report.id.desc())
         .limit(1)
     )
+
+
+def amendment_states(session: Session, sample_ids) -> dict[int, str]:
+    """What became of the issued report of each sample whose results are being amended, in words
+    (only samples with something to say): ``原报告 R 已被更正，替代报告待编制``, ``… 替代报告 R2 待审核``,
+    or ``结果更正待授权签字人批准``. One query for reports and one for amendments, whatever the count."""
+    ids = sorted({int(i) for i in sample_ids})
+    if not ids:
+        return {}
+    reports: dict[int, list[tuple[int, str, str, object]]] = {}
+    for sid, rid, number, status, approved_at in session.execute(
+        select(Report.sample_id, Report.id, Report.number, Report.status, Report.approved_at)
+        .where(Report.sample_id.in_(ids), Report.kind == "test").order_by(Report.id)
+    ):
+        reports.setdefault(sid, []).append((rid, number, status, approved_at))
+    pending: set[int] = set()
+    applied: dict[int, list[object]] = {}
+    for sid, status, at in session.execute(
+        select(ItemResult.sample_id, ResultAmendment.status, ResultAmendment.amended_at)
+        .join(ItemResult, ItemResult.id == ResultAmendment.result_id)
+        .where(ItemResult.sample_id.in_(ids), ResultAmendment.status.in_(("pending", "approved")))
+    ):
+        if status == "pending":
+            pending.add(sid)
+        else:
+            applied.setdefault(sid, []).append(at)
+    out: dict[int, str] = {}
+    for sid, rows in reports.items():
+        in_force = next((r for r in reversed(rows) if r[2] == "approved"), None)
+        if in_force is None:
+            continue
+        rid, number, _status, approved_at = in_force
+        amended = any(approved_at is None or at > approved_at for at in applied.get(sid, ()))
+        parts = []
+        if amended:
+            replacement = next((r for r in reversed(rows) if r[0] > rid and r[2] in _REPLACEMENT_STEP), None)
+            parts.append(f"原报告 {number} 已被更正，替代报告 {replacement[1]} {_REPLACEMENT_STEP[replacement[2]]}"
+                         if replacement else f"原报告 {number} 已被更正，替代报告待编制")
+        if sid in pending:
+            parts.append("另有结果更正待授权签字人批准" if amended else
+                         f"结果更正待授权签字人批准（原报告 {number} 仍有效）")
+        if parts:
+            out[sid] = "；".join(parts)
+    return out
+
+
+def replaced_by(session: Session, report_ids) -> dict[int, str]:
+    """For superseded reports: ``已由 R2 替代`` (the number of the report that replaced each)."""
+    ids = sorted({int(i) for i in report_ids})
+    if not ids:
+        return {}
+    return {
+        old: f"已由 {number} 替代"
+        for old, number in session.execute(
+            select(Report.replaces_id, Report.number)
+            .where(Report.replaces_id.in_(ids), Report.status == "approved").order_by(Report.id)
+        )
+    }

@@ -17,7 +17,7 @@ from app.services import deliverables
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.services.hazard import hazard_banner
-from app.services.records import REPORT_STATUS_LABELS
+from app.services.records import AMENDMENT_STATUS_LABELS, REPORT_STATUS_LABELS, amendment_states, replaced_by
 from app.services.records import current_report as _current_report
 from app.services.testing import (
     PanelInfo,
@@ -63,6 +63,14 @@ class ReportInfo:
     approved_by_id: int | None = None
     return_comment: str = ""  # the reviewer's, while the report is back with its compiler
     has_pdf: bool = False  # the issued PDF is stored (frozen)
+    #: what happened to it since, in words: ``已由 R2 替代``, ``原报告 R 已被更正，替代报告待编制`` …
+    state_note: str = ""
+
+    @property
+    def state_text(self) -> str:
+        """The status with what happened since: ``已批准；原报告 R 已被更正，替代报告待编制``."""
+        label = REPORT_STATUS_LABELS.get(self.status, self.status)
+        return f"{label}；{self.state_note}" if self.state_note else label
 
 
 def _name(session, user_id: int | None) -> str:
@@ -70,6 +78,14 @@ def _name(session, user_id: int | None) -> str:
         return ""
     u = session.get(User, user_id)
     return u.display_name if u else ""
+
+
+def _state_note(session, r: Report) -> str:
+    if r.status == "superseded":
+        return replaced_by(session, (r.id,)).get(r.id, "")
+    if r.status == "approved" and r.kind == "test" and r.sample_id is not None:
+        return amendment_states(session, (r.sample_id,)).get(r.sample_id, "")
+    return ""
 
 
 def _info(session, r: Report) -> ReportInfo:
@@ -95,6 +111,7 @@ def _info(session, r: Report) -> ReportInfo:
         approved_by_id=r.approved_by_id,
         return_comment=(r.return_comment or "") if r.status == "draft" else "",
         has_pdf=r.file_sha256 is not None,
+        state_note=_state_note(session, r),
     )
 
 
@@ -115,6 +132,8 @@ def compile_report(ctx: Context, sample_id: int, version: int) -> ReportInfo:
         check_version(s, version, "该样品")
         if s.status != "completed":
             raise ValidationError("只有已完成初次风险监测的样品才能编制报告。")
+        if any(a.status == "pending" for res in s.results for a in res.amendment_requests):
+            raise ValidationError("该样品有结果更正待授权签字人批准：批准或退回后才能编制替代报告。")
         previous = uow.session.scalar(
             select(Report)
             .where(Report.sample_id == sample_id, Report.kind == "test", Report.status == "approved")
@@ -253,7 +272,24 @@ class AmendmentInfo:
     amended: dict
     reason: str
     amended_by: str
-    amended_at: dt.datetime
+    amended_at: dt.datetime  # asked for; once approved, when it took effect
+    status: str = "approved"  # pending | approved | rejected
+    version: int = 0
+    amended_by_id: int | None = None
+    decided_by: str = ""  # the signatory who approved or refused it
+    decided_at: dt.datetime | None = None
+    decision_comment: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return AMENDMENT_STATUS_LABELS.get(self.status, self.status)
+
+
+def _amendment_info(session, r: ItemResult, a: ResultAmendment) -> AmendmentInfo:
+    return AmendmentInfo(a.id, r.item, a.original, a.amended, a.reason, _name(session, a.amended_by_id), a.amended_at,
+                         status=a.status, version=a.version, amended_by_id=a.amended_by_id,
+                         decided_by=_name(session, a.decided_by_id), decided_at=a.decided_at,
+                         decision_comment=a.decision_comment or "")
 
 
 # an approved result is amended while its sample waits for (or has) its replacement report compiled
@@ -271,7 +307,9 @@ def _snapshot(r: ItemResult) -> dict:
 
 def amend_result(ctx: Context, result_id: int, version: int, *, value_text: str, unit: str = "",
                  judgement: str | None = None, reason: str = "", amendment_reason: str) -> AmendmentInfo:
-    """更正 an approved result: the original is kept with the reason; the report must be re-issued."""
+    """更正 an issued result: asked for by a technician and kept ``pending`` — the result does not
+    change until an authorised signatory other than the amender approves it
+    (:func:`approve_amendment`); the original is kept with the reason, and the report is re-issued."""
     ctx.require("technician", action="更正检验结果")
     if not amendment_reason.strip():
         raise ValidationError({"amendment_reason": "请写明更正原因。"})
@@ -283,35 +321,87 @@ def amend_result(ctx: Context, result_id: int, version: int, *, value_text: str,
             raise ValidationError("只有已批准的结果才需要更正；未批准的结果可直接修改。")
         if s.status not in AMENDABLE:
             raise ValidationError("替代报告正在审核或批准中：请先由审核人退回该报告，再更正结果。")
+        if any(a.status == "pending" for a in r.amendment_requests):
+            raise ValidationError(f"项目“{r.item}”已有一项更正待授权签字人批准：请先批准或退回该更正。")
         original = _snapshot(r)
-        _apply_result(r, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
-        amended = _snapshot(r)
+        probe = ItemResult(item=r.item, basis=r.basis, requirement=r.requirement)  # not in the session
+        _apply_result(probe, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
+        amended = _snapshot(probe)
         if amended == original:
             raise ValidationError("更正后的结果与原结果相同。")
         a = ResultAmendment(result_id=r.id, original=original, amended=amended, reason=amendment_reason.strip(),
-                            amended_by_id=ctx.user.id)
+                            amended_by_id=ctx.user.id, status="pending")
         uow.session.add(a)
+        uow.session.flush()
+        info = _amendment_info(uow.session, r, a)
+        uow.commit()
+    return info
+
+
+def _pending(session, ctx: Context, amendment_id: int, version: int, action: str) -> ResultAmendment:
+    a = get_or_404(session, ResultAmendment, amendment_id, "该更正")
+    check_version(a, version, "该更正")
+    if a.status != "pending":
+        raise ValidationError(f"该更正已{AMENDMENT_STATUS_LABELS.get(a.status, a.status)}，不能再{action}。")
+    if a.amended_by_id == ctx.user.id:
+        raise PermissionDenied(f"不能{action}自己提出的更正：须由另一位授权签字人{action}。")
+    return a
+
+
+def approve_amendment(ctx: Context, amendment_id: int, version: int, password: str) -> AmendmentInfo:
+    """An authorised signatory, not the amender, approves a pending amendment with their password:
+    the result takes the amended value, the issued report is marked amended and a replacement
+    report is to be compiled (the sample goes back to 已完成)."""
+    ctx.require("signatory", action="批准结果更正")
+    with ctx.uow() as uow:
+        a = _pending(uow.session, ctx, amendment_id, version, "批准")
+        r = a.result
+        s = r.sample
+        if s.status not in AMENDABLE:
+            raise ValidationError("替代报告正在审核或批准中：请先由审核人退回该报告，再批准更正。")
+        if _snapshot(r) != a.original:
+            raise ValidationError("提出更正后该结果已有变化：请退回此更正，按现在的结果重新提出。")
+        signer_in(uow.session, ctx, "signatory", password)  # the roles and password as the database has them now
+        v = a.amended
+        _apply_result(r, value_text=v.get("value_text") or "", unit=v.get("unit") or "",
+                      judgement=v.get("judgement"), reason=v.get("judgement_reason") or "")
+        now = utcnow()
+        a.status, a.decided_by_id, a.decided_at = "approved", ctx.user.id, now
+        a.amended_at = now  # it takes effect now: the replacement report lists what changed after its predecessor
         s.problems_found = any(x.judgement == "fail" for x in s.results)
         s.status = "completed"  # a new report replacing the approved one must be compiled
         current = _current_report(uow.session, s.id)
         if current is not None and current.status == "approved":
-            s.notes = ((s.notes or "") + f"\n结果更正：{amendment_reason.strip()}").strip()
+            s.notes = ((s.notes or "") + f"\n结果更正：{a.reason}（{ctx.user.display_name} 批准）").strip()
         uow.session.flush()
-        info = AmendmentInfo(a.id, r.item, original, amended, a.reason, ctx.user.display_name, a.amended_at)
+        info = _amendment_info(uow.session, r, a)
+        uow.commit()
+    return info
+
+
+def reject_amendment(ctx: Context, amendment_id: int, version: int, password: str, comment: str) -> AmendmentInfo:
+    """An authorised signatory, not the amender, refuses a pending amendment (with their password and
+    a comment): the result and the issued report stay as they are."""
+    ctx.require("signatory", action="退回结果更正")
+    if not comment.strip():
+        raise ValidationError({"comment": "退回更正时请写明理由。"})
+    with ctx.uow() as uow:
+        a = _pending(uow.session, ctx, amendment_id, version, "退回")
+        signer_in(uow.session, ctx, "signatory", password)
+        a.status, a.decided_by_id, a.decided_at = "rejected", ctx.user.id, utcnow()
+        a.decision_comment = comment.strip()
+        uow.session.flush()
+        info = _amendment_info(uow.session, a.result, a)
         uow.commit()
     return info
 
 
 def list_amendments(ctx: Context, sample_id: int) -> list[AmendmentInfo]:
+    """Every amendment asked for on the sample's results (pending, approved, refused), oldest first."""
     with ctx.uow() as uow:
         s = get_or_404(uow.session, Sample, sample_id, "该样品")
-        out = []
-        for r in s.results:
-            for a in r.amendments:
-                out.append(AmendmentInfo(a.id, r.item, a.original, a.amended, a.reason,
-                                         _name(uow.session, a.amended_by_id), a.amended_at))
-        return out
-
+        out = [_amendment_info(uow.session, r, a) for r in s.results for a in r.amendment_requests]
+        return sorted(out, key=lambda a: a.id)
 
 
 # ----------------------------------------------------------------------------------- the testing page
@@ -334,6 +424,9 @@ class SampleWork:
     major_hazard_note: str
     major_hazard_reported_at: dt.datetime | None
     return_comment: str  # the reviewer's comment when the report was returned to its compiler
+    #: the sample's state beyond its status, in words: an issued report amended and its replacement
+    #: (``原报告 R 已被更正，替代报告待编制``), or an amendment waiting for a signatory
+    state_note: str = ""
     #: the latest major-hazard record in one line: what was sent, to whom, how, the receipt
     hazard_summary: str = ""
 
@@ -358,11 +451,7 @@ def sample_work(ctx: Context, sample_id: int, today: dt.date | None = None) -> S
             )
         ]
         current = next((r for r in history if r.status != "superseded"), None)
-        amendments = tuple(
-            AmendmentInfo(a.id, r.item, a.original, a.amended, a.reason, _name(session, a.amended_by_id), a.amended_at)
-            for r in s.results
-            for a in r.amendments
-        )
+        amendments = tuple(_amendment_info(session, r, a) for r in s.results for a in r.amendment_requests)
         returned = ""
         if current is not None and current.status == "draft":
             marks = [line for line in (s.notes or "").splitlines() if line.startswith(RETURN_MARK)]
@@ -388,5 +477,6 @@ def sample_work(ctx: Context, sample_id: int, today: dt.date | None = None) -> S
             major_hazard_note=s.major_hazard_note or "",
             major_hazard_reported_at=s.major_hazard_reported_at,
             return_comment=returned,
+            state_note=amendment_states(session, (s.id,)).get(s.id, ""),
             hazard_summary=hazard_banner(session, s.id),
         )

@@ -30,6 +30,7 @@ from app.errors import ValidationError
 from app.rules import uscc as uscc_rules
 from app.services._common import like_pattern, search_words
 from app.services.context import Context
+from app.services.records import amendment_states
 from app.store.models import PLACE_TYPES, SAMPLE_STATUSES, Enterprise, MonitoringTask, Sample
 
 #: 样品状态 in Chinese, in the order of the work.
@@ -43,6 +44,9 @@ STATUS_LABELS = {
     "approved": "已批准",
     "reported": "已报送",
 }
+
+#: statuses a sample with an issued (approved) test report can be in
+_ISSUED = ("completed", "compiled", "reviewed", "approved", "reported")
 
 #: The columns the list can be sorted by.
 SORT_KEYS = (
@@ -95,6 +99,8 @@ class SampleRow:
     status: str
     problems_found: bool
     version: int
+    #: an issued report amended and its replacement, or an amendment awaiting a signatory (in words)
+    state_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -284,6 +290,8 @@ def page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, descend
     stmt = page_statement(query, sort_key, descending, offset, limit, _is_postgres(ctx), walk_index=walk)
     with ctx.uow() as uow:
         rows = uow.session.execute(stmt).all()
+        # only the page's samples that have a test report: one small query, never the whole list
+        notes = amendment_states(uow.session, [r[0] for r in rows if r[10] in _ISSUED]) if rows else {}
     return [
         SampleRow(
             id=r[0],
@@ -299,6 +307,7 @@ def page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, descend
             status=r[10],
             problems_found=bool(r[11]),
             version=r[12],
+            state_note=notes.get(r[0], ""),
         )
         for r in rows
     ]

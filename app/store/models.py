@@ -93,6 +93,8 @@ OUTBOX_STATES = ("pending", "sending", "accepted", "failed", "cancelled", "deliv
 AUDIT_ACTIONS = ("insert", "update", "delete")
 LAB_ASSET_KINDS = ("cma_mark", "seal", "signature")
 HAZARD_STATUSES = ("draft", "reported")
+#: an amendment of an issued result waits for an authorised signatory (a second person) to approve it
+AMENDMENT_STATUSES = ("pending", "approved", "rejected")
 #: how a major hazard was reported: 上传省级系统 / 电话 / 当面或书面送达
 HAZARD_METHODS = ("upload", "phone", "hand")
 
@@ -527,15 +529,26 @@ class ItemResult(Versioned, Base):
     tested_at: Mapped[datetime | None]
 
     sample: Mapped[Sample] = relationship(back_populates="results")
-    amendments: Mapped[list[ResultAmendment]] = relationship(
+    #: every amendment asked for, whatever became of it
+    amendment_requests: Mapped[list[ResultAmendment]] = relationship(
         back_populates="result", cascade="all, delete-orphan", order_by="ResultAmendment.id"
+    )
+    #: the amendments in effect: approved by a signatory (read only; write ``amendment_requests``)
+    amendments: Mapped[list[ResultAmendment]] = relationship(
+        primaryjoin="and_(ItemResult.id == ResultAmendment.result_id, ResultAmendment.status == 'approved')",
+        order_by="ResultAmendment.id", viewonly=True,
     )
 
 
 class ResultAmendment(Versioned, Base):
-    """An amendment of an approved result (ISO/IEC 17025 7.8.8)."""
+    """An amendment of an approved result (ISO/IEC 17025 7.8.8).
+
+    Asked for by a technician (``pending``: the result is unchanged), it takes effect only when an
+    authorised signatory other than the amender approves it with their password (``approved``,
+    ``decided_by``/``decided_at``); a refusal keeps the request with the signatory's comment."""
 
     __tablename__ = "result_amendments"
+    __table_args__ = (CheckConstraint(_in("status", AMENDMENT_STATUSES), name="status"),)
 
     result_id: Mapped[int] = mapped_column(ForeignKey("item_results.id"), index=True)
     original: Mapped[dict[str, Any]]
@@ -543,8 +556,12 @@ class ResultAmendment(Versioned, Base):
     reason: Mapped[str] = mapped_column(Text)
     amended_by_id: Mapped[int | None] = _user_fk()
     amended_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="approved", index=True)
+    decided_by_id: Mapped[int | None] = _user_fk()  # the signatory who approved or refused it
+    decided_at: Mapped[datetime | None]
+    decision_comment: Mapped[str | None] = mapped_column(Text)  # why it was refused
 
-    result: Mapped[ItemResult] = relationship(back_populates="amendments")
+    result: Mapped[ItemResult] = relationship(back_populates="amendment_requests")
 
 
 class PanelEvaluation(Versioned, Base):
@@ -648,6 +665,23 @@ class Notification(Versioned, Base):
     sample: Mapped[Sample] = relationship()
     report: Mapped[Report | None] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()
+
+
+class PublicationConsent(Versioned, Base):
+    """公开同意 (Article 8): the organising regulator agreed that the task's monitoring information
+    may be made public — which authority, its document number and date, recorded by an
+    administrator. Only then can a copy without 内部资料 注意保密 be exported."""
+
+    __tablename__ = "publication_consents"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"), unique=True)
+    authority: Mapped[str] = mapped_column(String(100))
+    document_number: Mapped[str] = mapped_column(String(64))
+    consent_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = _user_fk()
+
+    task: Mapped[MonitoringTask] = relationship()
 
 
 # --------------------------------------------------------------------------------------------

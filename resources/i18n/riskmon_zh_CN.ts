@@ -610,6 +610,104 @@
     </message>
   </context>
   <context>
+    <name>ConfirmDialog</name>
+    <message>
+      <source>Record the authority's confirmation</source>
+      <translation>登记任务下达部门确认</translation>
+    </message>
+    <message>
+      <source>the issuing authority</source>
+      <translation>任务下达部门</translation>
+    </message>
+    <message>
+      <source>Article 14: the scheme is confirmed by the authority that issued the task (%1). Record its confirmation as received: samples can be registered once it is recorded.</source>
+      <translation>第十四条：风险监测方案须报下达任务的市场监管部门（%1）确认。请按收到的确认文件登记：登记后即可登记样品。</translation>
+    </message>
+    <message>
+      <source>e.g. 鄂市监质函〔2026〕12号</source>
+      <translation>例如 鄂市监质函〔2026〕12号</translation>
+    </message>
+    <message>
+      <source>Document number *</source>
+      <translation>确认文号 *</translation>
+    </message>
+    <message>
+      <source>Date of the document *</source>
+      <translation>确认日期 *</translation>
+    </message>
+    <message>
+      <source>PDF, JPEG or PNG, at most %1 MB</source>
+      <translation>PDF、JPEG 或 PNG 文件，不超过 %1 MB</translation>
+    </message>
+    <message>
+      <source>Choose…</source>
+      <translation>选择…</translation>
+    </message>
+    <message>
+      <source>Confirmation file *</source>
+      <translation>确认文件 *</translation>
+    </message>
+    <message>
+      <source>Record the confirmation</source>
+      <translation>登记确认</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Choose the confirmation file</source>
+      <translation>选择确认文件</translation>
+    </message>
+    <message>
+      <source>PDF or image (*.pdf *.jpg *.jpeg *.png);;All files (*)</source>
+      <translation>PDF 或图片 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConsentDialog</name>
+    <message>
+      <source>Consent to publication (Article 8)</source>
+      <translation>公开同意（第八条）</translation>
+    </message>
+    <message>
+      <source>Task: %1</source>
+      <translation>任务：%1</translation>
+    </message>
+    <message>
+      <source>Only the market regulator that organised the monitoring can agree to its publication. With its consent on record, a publication-ready copy of the ledger and the results can be exported without the confidentiality mark.</source>
+      <translation>只有组织风险监测的市场监管部门可以同意公开风险监测信息。登记其同意后，可导出不加保密标注的台账和检验结果（可公开版本）。</translation>
+    </message>
+    <message>
+      <source>e.g. 鄂市监质函〔2026〕12号</source>
+      <translation>例如 鄂市监质函〔2026〕12号</translation>
+    </message>
+    <message>
+      <source>Consenting authority</source>
+      <translation>同意公开的部门</translation>
+    </message>
+    <message>
+      <source>Document number</source>
+      <translation>文号</translation>
+    </message>
+    <message>
+      <source>Date of consent</source>
+      <translation>同意日期</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
     <name>CreateKeyDialog</name>
     <message>
       <source>A new key is generated for the lab: its certificate names the lab and its CMA number. It becomes the active key and signs every document issued from now on.</source>
@@ -843,6 +941,38 @@
     <message>
       <source>Scans (*.pdf *.jpg *.jpeg *.png)</source>
       <translation>扫描件 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ExportNotice</name>
+    <message>
+      <source>About to export: %1</source>
+      <translation>即将导出：%1</translation>
+    </message>
+    <message>
+      <source>Publication-ready copy without the confidentiality mark, on the consent: %1</source>
+      <translation>可公开版本，不加保密标注，依据：%1</translation>
+    </message>
+    <message>
+      <source>It is marked %1. %2</source>
+      <translation>文件标注“%1”。%2</translation>
+    </message>
+    <message>
+      <source>Hand it only to those entitled to it.</source>
+      <translation>只能交给有权接收的单位和人员。</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>导出</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Information leaving the lab (Article 8)</source>
+      <extracomment>shows the question and returns whether to go on (tests put an answer here)</extracomment>
+      <translation>导出风险监测信息（第八条）</translation>
     </message>
   </context>
   <context>
@@ -1142,6 +1272,165 @@
     <message>
       <source>(the first %1 are listed)</source>
       <translation>（仅列出前 %1 项）</translation>
+    </message>
+  </context>
+  <context>
+    <name>IntelligenceView</name>
+    <message>
+      <source>Product category</source>
+      <translation>产品类别</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Import earlier rounds…</source>
+      <translation>导入往期数据…</translation>
+    </message>
+    <message>
+      <source>Import earlier rounds' counts (category, year, item, region, tested, problems) from the Excel template; a file with any bad row is not imported at all</source>
+      <translation>从 Excel 模板导入往期各轮的汇总数（产品类别、年度、检验项目、地区、检验批次、问题批次）；文件中任何一行有错误则全部不导入</translation>
+    </message>
+    <message>
+      <source>Excel template…</source>
+      <translation>Excel 模板…</translation>
+    </message>
+    <message>
+      <source>Offered as key risk candidates: a rising trend (Cochran–Armitage, one-sided, α = %1) with at least %2 rounds tested and %3 samples in all — Article 12 (1); a region or place type whose rate is significantly above the rest (Fisher exact with Benjamini–Hochberg, q &lt; %1) with at least %4 problems — Article 12 (2). A person confirms each one into the register.</source>
+      <translation>列为重点风险信息候选的条件：问题检出率呈上升趋势（Cochran–Armitage 趋势检验，单侧，α = %1），且至少 %2 轮有检验数据、合计不少于 %3 批次——第十二条（一）；某地区或抽样场所的问题检出率显著高于其他（Fisher 精确检验经 Benjamini–Hochberg 校正，q &lt; %1），且问题不少于 %4 批次——第十二条（二）。每一条候选须由人员确认后才登记到风险信息登记簿。</translation>
+    </message>
+    <message>
+      <source>Test item</source>
+      <translation>检验项目</translation>
+    </message>
+    <message>
+      <source>Trend</source>
+      <translation>趋势</translation>
+    </message>
+    <message>
+      <source>Key risk candidates</source>
+      <translation>重点风险信息候选</translation>
+    </message>
+    <message>
+      <source>Confirm as key risk information…</source>
+      <translation>确认登记为重点风险信息…</translation>
+    </message>
+    <message>
+      <source>Group</source>
+      <translation>分组</translation>
+    </message>
+    <message>
+      <source>Tested</source>
+      <translation>检验批次</translation>
+    </message>
+    <message>
+      <source>Problems</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <source>Rate</source>
+      <translation>检出率</translation>
+    </message>
+    <message>
+      <source>95% interval</source>
+      <translation>95% 置信区间</translation>
+    </message>
+    <message>
+      <source>Rest</source>
+      <translation>其他合计</translation>
+    </message>
+    <message>
+      <source>q</source>
+      <translation>q 值</translation>
+    </message>
+    <message>
+      <source>Above the rest</source>
+      <translation>显著偏高</translation>
+    </message>
+    <message>
+      <source>No monitoring task or imported round has a product category yet.</source>
+      <translation>还没有填写了产品类别的监测任务或导入的往期数据。</translation>
+    </message>
+    <message>
+      <source>All items (batches)</source>
+      <translation>全部项目（批次）</translation>
+    </message>
+    <message>
+      <source>Regions (the sampled party's city), rounds %1 pooled</source>
+      <translation>地区（被抽样单位所在市州），%1 年合并</translation>
+    </message>
+    <message>
+      <source>Regions (the sampled party's city)</source>
+      <translation>地区（被抽样单位所在市州）</translation>
+    </message>
+    <message>
+      <source>Place types (samples recorded in this system)</source>
+      <translation>抽样场所（本系统记录的样品）</translation>
+    </message>
+    <message>
+      <source>(already in the register)</source>
+      <translation>（已登记）</translation>
+    </message>
+    <message>
+      <source>No finding reaches the thresholds.</source>
+      <translation>没有达到候选条件的发现。</translation>
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>Fewer than two groups have samples: no comparison.</source>
+      <translation>有样品的分组不足两个，无法比较。</translation>
+    </message>
+    <message>
+      <source>All items</source>
+      <translation>全部项目</translation>
+    </message>
+    <message>
+      <source>%1 — %2: problem rate by round (95% Wilson interval)</source>
+      <translation>%1 — %2：各轮问题检出率（Wilson 95% 置信区间）</translation>
+    </message>
+    <message>
+      <source>Record this finding in the risk register as key risk information?</source>
+      <translation>将这一发现登记为重点风险信息吗？</translation>
+    </message>
+    <message>
+      <source>Confirm key risk information</source>
+      <translation>确认重点风险信息</translation>
+    </message>
+    <message>
+      <source>Import earlier rounds</source>
+      <translation>导入往期监测数据</translation>
+    </message>
+    <message>
+      <source>Excel workbooks (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>Save the Excel template</source>
+      <translation>保存 Excel 模板</translation>
+    </message>
+    <message>
+      <source>Earlier rounds imported</source>
+      <translation>往期数据已导入</translation>
+    </message>
+    <message>
+      <source>%1 rows imported: %2, years %3.</source>
+      <translation>已导入 %1 行：%2，年度 %3。</translation>
+    </message>
+    <message>
+      <source>Nothing was imported</source>
+      <translation>未导入任何数据</translation>
+    </message>
+    <message>
+      <source>Template saved</source>
+      <translation>模板已保存</translation>
+    </message>
+    <message>
+      <source>The Excel template was saved to %1.</source>
+      <translation>Excel 模板已保存到 %1。</translation>
     </message>
   </context>
   <context>
@@ -1821,6 +2110,13 @@
     </message>
   </context>
   <context>
+    <name>RateChart</name>
+    <message>
+      <source>No data</source>
+      <translation>数据不足</translation>
+    </message>
+  </context>
+  <context>
     <name>ReceiveDialog</name>
     <message>
       <source>Receive samples</source>
@@ -2080,6 +2376,30 @@
       <translation>导出台账…</translation>
     </message>
     <message>
+      <source>Export results…</source>
+      <translation>导出检验结果…</translation>
+    </message>
+    <message>
+      <source>Every test item of the task's approved reports, one row each, as an Excel workbook</source>
+      <translation>任务已批准报告的每个检验项目一行，导出为 Excel 工作簿</translation>
+    </message>
+    <message>
+      <source>Publication (Article 8)</source>
+      <translation>信息公开（第八条）</translation>
+    </message>
+    <message>
+      <source>Publication-ready copy of the ledger and the results (without the confidentiality mark)</source>
+      <translation>导出台账和检验结果的可公开版本（不加“内部资料 注意保密”）</translation>
+    </message>
+    <message>
+      <source>Record consent…</source>
+      <translation>登记公开同意…</translation>
+    </message>
+    <message>
+      <source>An administrator records the organising regulator's consent to publication: authority, document number, date</source>
+      <translation>由管理员登记组织风险监测的市场监管部门同意公开的部门、文号和日期</translation>
+    </message>
+    <message>
       <source>Export package for upload by hand</source>
       <translation>手工上传导出包</translation>
     </message>
@@ -2254,8 +2574,28 @@
       <translation>已保存：%1</translation>
     </message>
     <message>
+      <source>No consent to publication is recorded for this task: everything exported is marked 内部资料 注意保密 with Article 8.</source>
+      <translation>本任务没有公开同意记录：导出的文件一律标注“内部资料 注意保密”和第八条。</translation>
+    </message>
+    <message>
+      <source>Consent recorded by %1: %2</source>
+      <translation>公开同意（%1 登记）：%2</translation>
+    </message>
+    <message>
+      <source>Correct consent…</source>
+      <translation>修改公开同意…</translation>
+    </message>
+    <message>
+      <source> — publication-ready copy</source>
+      <translation>（可公开版本）</translation>
+    </message>
+    <message>
       <source>Export sample ledger</source>
       <translation>导出样品台账</translation>
+    </message>
+    <message>
+      <source>Export results</source>
+      <translation>导出检验结果</translation>
     </message>
     <message>
       <source>Folder for the export package</source>
@@ -2426,32 +2766,67 @@
   <context>
     <name>ReviewDialog</name>
     <message>
-      <source>Review scheme</source>
-      <translation>方案评审</translation>
+      <source>Pass the internal review</source>
+      <translation>内部审核通过</translation>
     </message>
     <message>
-      <source>Product: %1</source>
-      <translation>监测产品：%1</translation>
+      <source>Return the scheme</source>
+      <translation>退回方案</translation>
     </message>
     <message>
-      <source>Test items: %1 (important performance items: %2)</source>
-      <translation>检验项目：%1 项（其中重要性能指标 %2 项）</translation>
+      <source>Review comment (optional)</source>
+      <translation>审核意见（可不填）</translation>
     </message>
     <message>
-      <source>Candidate standards: %1</source>
-      <translation>候选标准：%1</translation>
+      <source>What must be changed (required)</source>
+      <translation>修改意见（必填）</translation>
     </message>
     <message>
-      <source>Review comment (required when returning the scheme)</source>
-      <translation>评审意见（退回方案时必填）</translation>
+      <source>your password, to sign the review</source>
+      <translation>输入您的密码以签署审核</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
     </message>
     <message>
       <source>Pass the review</source>
-      <translation>评审通过</translation>
+      <translation>审核通过</translation>
     </message>
     <message>
       <source>Return for changes</source>
       <translation>退回修改</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviseDialog</name>
+    <message>
+      <source>Revise the scheme</source>
+      <translation>修订方案</translation>
+    </message>
+    <message>
+      <source>A new version (%1) is drafted as a copy of this one. This version stays in force until the new one has passed the internal review and been confirmed by the issuing authority.</source>
+      <translation>将以本版本为底稿生成新版本（%1）。新版本通过内部审核并经任务下达部门确认之前，本版本仍然有效。</translation>
+    </message>
+    <message>
+      <source>%1 sample(s) already tested under this version keep it.</source>
+      <translation>已按本版本检验的 %1 个样品仍保留在本版本。</translation>
+    </message>
+    <message>
+      <source>%1 sample(s) not yet tested follow the new version once it is confirmed.</source>
+      <translation>%1 个尚未检验的样品在新版本确认后改按新版本。</translation>
+    </message>
+    <message>
+      <source>Reason for the revision</source>
+      <translation>修订原因</translation>
+    </message>
+    <message>
+      <source>Draft the new version</source>
+      <translation>生成新版本</translation>
     </message>
     <message>
       <source>Cancel</source>
@@ -2733,6 +3108,14 @@
     <message>
       <source>Filter the register</source>
       <translation>筛选登记簿</translation>
+    </message>
+    <message>
+      <source>Register</source>
+      <translation>登记</translation>
+    </message>
+    <message>
+      <source>Risk assessment across rounds</source>
+      <translation>风险研判</translation>
     </message>
     <message numerus="yes">
       <source>%n entry(ies)</source>
@@ -3115,20 +3498,24 @@
       <translation>完成于 {date}</translation>
     </message>
     <message>
-      <source> (not approved)</source>
-      <translation>（未确认）</translation>
+      <source>%1 (version %2)</source>
+      <translation>%1（第%2版）</translation>
+    </message>
+    <message>
+      <source>%1 (version %2, not in force)</source>
+      <translation>%1（第%2版，非现行）</translation>
+    </message>
+    <message>
+      <source>The scheme of this task is not yet confirmed by the issuing authority (now: %1): samples can be registered once it is confirmed (Article 14).</source>
+      <translation>该任务的监测方案尚未经任务下达部门确认（当前：%1），确认后才能登记样品（第十四条）。</translation>
+    </message>
+    <message>
+      <source>This task has no scheme yet: samples can be registered once its scheme has passed the internal review and been confirmed by the issuing authority (Article 14).</source>
+      <translation>该任务还没有监测方案：方案通过内部审核并经任务下达部门确认后才能登记样品（第十四条）。</translation>
     </message>
     <message>
       <source>(no scheme)</source>
       <translation>（无方案）</translation>
-    </message>
-    <message>
-      <source>This task has no approved scheme yet: samples can be registered, but testing needs the scheme reviewed and approved.</source>
-      <translation>该任务尚无已确认的监测方案：可以登记样品，但检验前方案须经评审并确认。</translation>
-    </message>
-    <message>
-      <source>This task has no scheme yet: samples can be registered, but testing needs an approved scheme.</source>
-      <translation>该任务尚无监测方案：可以登记样品，但检验需要已确认的方案。</translation>
     </message>
     <message>
       <source>Sampled producer</source>
@@ -3438,6 +3825,10 @@
       <translation>任务：%1 %2</translation>
     </message>
     <message>
+      <source>%1 — %2</source>
+      <translation>%1 — %2</translation>
+    </message>
+    <message>
       <source>the product monitored, e.g. electric kettle</source>
       <translation>监测的产品，如 电热水壶</translation>
     </message>
@@ -3506,6 +3897,10 @@
       <translation>删除标准</translation>
     </message>
     <message>
+      <source>History</source>
+      <translation>历史记录</translation>
+    </message>
+    <message>
       <source>Save</source>
       <translation>保存</translation>
     </message>
@@ -3532,6 +3927,56 @@
     <message>
       <source>Not in the standards catalog: %1. Results cannot be judged against their requirements until the standards are added to the catalog.</source>
       <translation>不在标准库中：%1。在标准库中添加这些标准之前，无法按其技术要求判定结果。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SchemeHistory</name>
+    <message>
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>By</source>
+      <translation>人员</translation>
+    </message>
+    <message>
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <source>Comment or document</source>
+      <translation>意见或文件</translation>
+    </message>
+    <message>
+      <source>Document %1</source>
+      <translation>文号 %1</translation>
+    </message>
+    <message>
+      <source>dated %1</source>
+      <translation>日期 %1</translation>
+    </message>
+    <message>
+      <source>file %1 (double-click to open)</source>
+      <translation>文件 %1（双击打开）</translation>
+    </message>
+  </context>
+  <context>
+    <name>SchemeSummary</name>
+    <message>
+      <source>Product: %1 (%2)</source>
+      <translation>监测产品：%1（%2）</translation>
+    </message>
+    <message>
+      <source>Test items: %1 (important performance items: %2)</source>
+      <translation>检验项目：%1 项（重要性能指标 %2 项）</translation>
+    </message>
+    <message>
+      <source>Candidate standards: %1</source>
+      <translation>候选标准：%1</translation>
     </message>
   </context>
   <context>
@@ -4025,12 +4470,20 @@
       <translation>审核结论</translation>
     </message>
     <message>
+      <source>Your decision</source>
+      <translation>您的决定</translation>
+    </message>
+    <message>
       <source>Comment</source>
       <translation>意见</translation>
     </message>
     <message>
       <source>Required when returning the report</source>
       <translation>退回报告时必须填写</translation>
+    </message>
+    <message>
+      <source>Required when refusing</source>
+      <translation>退回时必须填写</translation>
     </message>
     <message>
       <source>Write the comment for the compiler when returning the report.</source>
@@ -4542,6 +4995,10 @@
       <translation>已取消上传。</translation>
     </message>
     <message>
+      <source>Upload package for upload by hand: %1</source>
+      <translation>供手工上传的上传包：%1</translation>
+    </message>
+    <message>
       <source>Written to %1. Upload it through the provincial web portal, then confirm the upload by hand here.</source>
       <translation>已写入 %1。请通过省级系统网页上传，然后在此确认已手工上传。</translation>
     </message>
@@ -4670,23 +5127,59 @@
     </message>
     <message>
       <source>Submitted for review</source>
-      <translation>已提交评审</translation>
-    </message>
-    <message>
-      <source>Reviewed</source>
-      <translation>已评审</translation>
+      <translation>已提交审核</translation>
     </message>
     <message>
       <source>Task finished</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <source>Approved (confirmed)</source>
-      <translation>已确认</translation>
+      <source>Passed internal review</source>
+      <translation>已通过内部审核</translation>
     </message>
     <message>
       <source>Returned for changes</source>
       <translation>退回修改</translation>
+    </message>
+    <message>
+      <source>Confirmed by the issuing authority</source>
+      <translation>已经任务下达部门确认</translation>
+    </message>
+    <message>
+      <source>Superseded by a revision</source>
+      <translation>已被新版本取代</translation>
+    </message>
+    <message>
+      <source>Drafting</source>
+      <translation>拟定</translation>
+    </message>
+    <message>
+      <source>Submission for review</source>
+      <translation>提交审核</translation>
+    </message>
+    <message>
+      <source>Return for changes</source>
+      <translation>退回修改</translation>
+    </message>
+    <message>
+      <source>Internal review passed</source>
+      <translation>审核通过</translation>
+    </message>
+    <message>
+      <source>Confirmation by the issuing authority</source>
+      <translation>任务下达部门确认</translation>
+    </message>
+    <message>
+      <source>Revision</source>
+      <translation>修订</translation>
+    </message>
+    <message>
+      <source>Replaced by the next version</source>
+      <translation>被新版本取代</translation>
+    </message>
+    <message>
+      <source>Version %1</source>
+      <translation>第%1版</translation>
     </message>
     <message>
       <source>Same or similar product standard</source>
@@ -4860,11 +5353,7 @@
     </message>
     <message>
       <source>Submit for review</source>
-      <translation>提交评审</translation>
-    </message>
-    <message>
-      <source>Review scheme…</source>
-      <translation>方案评审…</translation>
+      <translation>提交审核</translation>
     </message>
     <message>
       <source>Proposed by</source>
@@ -4877,6 +5366,26 @@
     <message>
       <source>Proposed risk warning level (Articles 19–20)</source>
       <translation>风险预警等级建议（第十九、二十条）</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>Pass review…</source>
+      <translation>审核通过…</translation>
+    </message>
+    <message>
+      <source>Return (comment)…</source>
+      <translation>退回（意见）…</translation>
+    </message>
+    <message>
+      <source>Record authority confirmation…</source>
+      <translation>登记部门确认…</translation>
+    </message>
+    <message>
+      <source>Revise scheme…</source>
+      <translation>修订方案…</translation>
     </message>
     <message>
       <source>Publication</source>
@@ -4918,6 +5427,10 @@
       <source>Filter the tasks</source>
       <translation>筛选任务</translation>
     </message>
+    <message>
+      <source>%1 (in force)</source>
+      <translation>%1（现行）</translation>
+    </message>
     <message numerus="yes">
       <source>%n missing</source>
       <translation>
@@ -4929,8 +5442,40 @@
       <translation>均在标准库中</translation>
     </message>
     <message>
-      <source>No scheme yet. A technician drafts the scheme; it is reviewed and then approved.</source>
-      <translation>尚无监测方案。由检验员拟定方案，经评审后确认。</translation>
+      <source>No scheme yet. A technician drafts the scheme; it passes the internal review and is then confirmed by the authority that issued the task. Samples can be registered once it is confirmed.</source>
+      <translation>尚无方案。由检验员拟定方案，经内部审核后报下达任务的部门确认；方案确认后才能登记样品。</translation>
+    </message>
+    <message>
+      <source>Confirmed by the issuing authority: %1, dated %2</source>
+      <translation>任务下达部门确认：%1，日期 %2</translation>
+    </message>
+    <message>
+      <source>Samples under this version: %1 (tested or testing: %2)</source>
+      <translation>按本版本登记的样品：%1 个（已开始检验：%2 个）</translation>
+    </message>
+    <message>
+      <source>Send the scheme to the internal review (a reviewer other than its drafter).</source>
+      <translation>提交内部审核（由拟定人以外的审核人审核）。</translation>
+    </message>
+    <message>
+      <source>Pass the internal review, signed with your password.</source>
+      <translation>内部审核通过，以您的密码签署。</translation>
+    </message>
+    <message>
+      <source>Send the scheme back to its drafter with what must be changed.</source>
+      <translation>退回拟定人，并写明修改意见。</translation>
+    </message>
+    <message>
+      <source>Record the issuing authority's confirmation: its document number, date and file.</source>
+      <translation>登记任务下达部门的确认：文号、日期和确认文件。</translation>
+    </message>
+    <message>
+      <source>Draft a new version of the confirmed scheme; this one stays in force until the new one is confirmed.</source>
+      <translation>以已确认的方案为底稿生成新版本；新版本确认前本版本仍然有效。</translation>
+    </message>
+    <message>
+      <source>Select a scheme first.</source>
+      <translation>请先选择一个方案。</translation>
     </message>
     <message>
       <source>Review comment</source>
@@ -4945,24 +5490,8 @@
       <translation>检验项目</translation>
     </message>
     <message>
-      <source>History</source>
-      <translation>办理记录</translation>
-    </message>
-    <message>
       <source>View scheme</source>
       <translation>查看方案</translation>
-    </message>
-    <message>
-      <source>Technicians submit draft or returned schemes for review.</source>
-      <translation>由检验员提交草稿或被退回的方案进行评审。</translation>
-    </message>
-    <message>
-      <source>Reviewers review submitted schemes (not their own).</source>
-      <translation>由审核人评审已提交的方案（不能评审本人提交的方案）。</translation>
-    </message>
-    <message>
-      <source>Authorised signatories approve reviewed schemes.</source>
-      <translation>由授权签字人确认已通过评审的方案。</translation>
     </message>
     <message>
       <source>Submit the scheme for %1 for review? It cannot be changed until a reviewer returns it.</source>
@@ -4973,20 +5502,12 @@
       <translation>提交方案</translation>
     </message>
     <message>
-      <source>Approve scheme</source>
-      <translation>确认方案</translation>
-    </message>
-    <message>
       <source>Item count</source>
       <translation>项目数</translation>
     </message>
     <message>
       <source>Candidate standards</source>
       <translation>候选标准</translation>
-    </message>
-    <message>
-      <source>Approve the reviewed scheme for %1?</source>
-      <translation>确认“%1”的监测方案（已通过评审）？</translation>
     </message>
   </context>
   <context>
@@ -5193,19 +5714,19 @@
     </message>
     <message>
       <source>Authorisation</source>
-      <translation type="unfinished" />
+      <translation>批准情况</translation>
     </message>
     <message>
       <source>Approve amendment…</source>
-      <translation type="unfinished" />
+      <translation>批准更正…</translation>
     </message>
     <message>
       <source>An authorised signatory other than the amender approves the amendment with their password</source>
-      <translation type="unfinished" />
+      <translation>由更正人以外的授权签字人输入密码批准该更正</translation>
     </message>
     <message>
       <source>Refuse amendment…</source>
-      <translation type="unfinished" />
+      <translation>退回更正…</translation>
     </message>
     <message>
       <source>All candidates…</source>
@@ -5393,7 +5914,7 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>Amendment of %1 recorded: it takes effect once an authorised signatory other than you approves it.</source>
-      <translation type="unfinished" />
+      <translation>已提出项目“%1”的更正：须由您以外的授权签字人批准后才生效。</translation>
     </message>
     <message>
       <source>Re-select bases</source>
@@ -5489,39 +6010,39 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>Awaiting a signatory's approval</source>
-      <translation type="unfinished" />
+      <translation>待授权签字人批准</translation>
     </message>
     <message>
       <source>Refused by %1</source>
-      <translation type="unfinished" />
+      <translation>已退回（%1）</translation>
     </message>
     <message>
       <source>Approved by %1</source>
-      <translation type="unfinished" />
+      <translation>已批准（%1）</translation>
     </message>
     <message>
       <source>Amendment of %1 asked for by %2: %3 → %4. Reason: %5</source>
-      <translation type="unfinished" />
+      <translation>%2 提出更正项目“%1”：%3 → %4。更正原因：%5</translation>
     </message>
     <message>
       <source>Approved, the result changes and the issued report is to be replaced. Type your password to sign.</source>
-      <translation type="unfinished" />
+      <translation>批准后结果随之更正，已签发的报告须由替代报告替代。请输入您的密码签署。</translation>
     </message>
     <message>
       <source>Authorise amendment</source>
-      <translation type="unfinished" />
+      <translation>批准结果更正</translation>
     </message>
     <message>
       <source>Approve the amendment</source>
-      <translation type="unfinished" />
+      <translation>批准该更正</translation>
     </message>
     <message>
       <source>Refuse the amendment</source>
-      <translation type="unfinished" />
+      <translation>退回该更正</translation>
     </message>
     <message>
       <source>Write why the amendment is refused.</source>
-      <translation type="unfinished" />
+      <translation>退回更正时请写明理由。</translation>
     </message>
     <message>
       <source>Reload to see the other change; what you typed is kept.</source>
@@ -5589,7 +6110,7 @@ Conclusion: %2</source>
     </message>
     <message>
       <source>An amendment awaiting approval is decided by an authorised signatory other than the amender.</source>
-      <translation type="unfinished" />
+      <translation>待批准的更正由更正人以外的授权签字人批准或退回。</translation>
     </message>
     <message>
       <source>Only technicians, reviewers and signatories report hazards.</source>

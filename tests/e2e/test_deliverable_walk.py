@@ -16,6 +16,7 @@ from app.services.context import Context
 from app.store.db import DB_FILENAME, bootstrap
 from app.sync.credentials import CredentialStore
 from app.sync.sandbox import start_sandbox
+from tests.services.amending import amend_approved
 from tests.sync.helpers import MemoryKeyring
 
 KETTLE = "HBFX-2026-DQ-01"
@@ -57,9 +58,9 @@ def test_the_demo_lab_delivers_one_upload_per_report_in_force(lab, tmp_path: Pat
     # amend the second before anything is sent
     grid = testing.results_grid(tech, to_amend.sample_id)
     row = next(r for r in grid.rows if r.item == "外观")  # judged by a person: the judgement is amended
-    reports.amend_result(tech, row.id, row.version, value_text="壶身有明显划痕",
-                         judgement="fail" if row.judgement != "fail" else "pass", reason="复核",
-                         amendment_reason="复核后更正判定")
+    amend_approved(tech, sig, demo.DEMO_PASSWORD, row.id, row.version, value_text="壶身有明显划痕",
+                   judgement="fail" if row.judgement != "fail" else "pass", reason="复核",
+                   amendment_reason="复核后更正判定")
     amending = _approve(db, to_amend.sample_id, issue_notices=True)
     assert amending.replaces_number == to_amend.number
 

@@ -17,6 +17,7 @@ from app.services import analysis_reports, documents, notifications, reports, sa
 from app.store.models import Notification, Report, SyncOutbox
 from app.store.uow import UnitOfWork
 from app.sync import outbox
+from tests.services.amending import amend_approved
 from tests.services.conftest import PASSWORD, audit_ok
 from tests.services.test_upload import approved, outbox_rows, reviewed
 
@@ -86,7 +87,7 @@ def test_a_notice_is_frozen_when_issued(lab):
 def _amend_and_approve(lab, sample_id: int, *, value: str = "0.20") -> reports.ReportInfo:
     grid = testing.results_grid(lab.tech, sample_id)
     [row] = [r for r in grid.rows if r.item == "泄漏电流"]
-    reports.amend_result(lab.tech, row.id, row.version, value_text=value, amendment_reason="仪器校准后复测")
+    amend_approved(lab.tech, lab.sig, PASSWORD, row.id, row.version, value_text=value, amendment_reason="仪器校准后复测")
     r = reports.compile_report(lab.tech, sample_id, samples.get_sample(lab.tech, sample_id).version)
     r = reports.review_report(lab.rev, r.id, r.version, PASSWORD)
     return reports.approve_report(lab.sig, r.id, r.version, PASSWORD)

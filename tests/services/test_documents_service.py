@@ -23,6 +23,7 @@ from app.services.context import Context
 from app.store.db import DB_FILENAME, bootstrap
 from app.store.models import Report
 from app.store.uow import UnitOfWork
+from tests.services.amending import amend_approved
 
 KETTLE = "HBFX-2026-DQ-01"
 KIDS = "WHFX-2026-FZ-03"
@@ -224,7 +225,8 @@ def test_an_amended_report_replaces_the_old_one_and_the_package_keeps_what_was_i
     grid = testing.results_grid(tech, row.sample_id)
     [temp] = [r for r in grid.rows if r.item == "温升"]
     assert temp.judgement == "fail"
-    reports.amend_result(tech, temp.id, temp.version, value_text="60", amendment_reason="温升测点位置记录错误，复核后更正")
+    amend_approved(tech, _ctx(db, "zhaomin"), demo.DEMO_PASSWORD, temp.id, temp.version, value_text="60",
+                   amendment_reason="温升测点位置记录错误，复核后更正")
     detail = samples.get_sample(tech, row.sample_id)
     new = reports.compile_report(tech, row.sample_id, detail.version)
 

@@ -15,6 +15,7 @@ from app.errors import ConflictError, PermissionDenied, ValidationError
 from app.services import dashboard, demo, documents, notifications, reports, samples, testing, users
 from app.services.context import Context, CurrentUser
 from app.store.db import DB_FILENAME, bootstrap
+from tests.services.amending import amend_approved
 
 KETTLE = "HBFX-2026-DQ-01"
 
@@ -163,8 +164,8 @@ def test_a_replacement_report_needs_new_notices(lab):
     assert notifications.notice_pdf(tech, old[0].id) == letter  # frozen: the same bytes every time
     grid = testing.results_grid(tech, sample_id)
     [row] = [r for r in grid.rows if r.item == "外观"]
-    reports.amend_result(tech, row.id, row.version, value_text="壶身焊缝处有明显毛刺", judgement="fail",
-                         reason="复核确认", amendment_reason="补充描述")
+    amend_approved(tech, sig, demo.DEMO_PASSWORD, row.id, row.version, value_text="壶身焊缝处有明显毛刺",
+                   judgement="fail", reason="复核确认", amendment_reason="补充描述")
     r = reports.compile_report(tech, sample_id, samples.get_sample(tech, sample_id).version)
     r = reports.review_report(rev, r.id, r.version, demo.DEMO_PASSWORD)
     reports.approve_report(sig, r.id, r.version, demo.DEMO_PASSWORD)

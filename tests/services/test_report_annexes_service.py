@@ -15,6 +15,7 @@ from app.documents.wording import objection_route
 from app.services import demo, documents, notifications, reports, samples, tasks, testing, users
 from app.services.context import Context
 from app.store.db import DB_FILENAME, bootstrap
+from tests.services.amending import amend_approved
 
 KETTLE = "HBFX-2026-DQ-01"
 KIDS = "WHFX-2026-FZ-03"
@@ -62,7 +63,8 @@ def _platform_sample(ctx: Context) -> documents.SampleReportRow:
 def _amend(db, sample_id: int, item: str, value: str, reason: str) -> None:
     tech = _ctx(db, "wangjian")
     [row] = [r for r in testing.results_grid(tech, sample_id).rows if r.item == item]
-    reports.amend_result(tech, row.id, row.version, value_text=value, unit=row.unit, amendment_reason=reason)
+    amend_approved(tech, _ctx(db, "zhaomin"), demo.DEMO_PASSWORD, row.id, row.version, value_text=value,
+                   unit=row.unit, amendment_reason=reason)
 
 
 def test_a_panel_item_lists_its_experts_in_the_report(db):

@@ -10,6 +10,7 @@ import pytest
 
 from app.errors import ConflictError, ValidationError
 from app.services import reports, samples, testing
+from tests.services.amending import amend_approved
 from tests.services.conftest import PASSWORD, TODAY, ready_task
 from tests.services.test_workflow import OUT_OF_PROVINCE, SAMPLING, SELLER, form
 
@@ -156,14 +157,14 @@ def test_a_panel_recorded_meanwhile_is_a_conflict(lab):
 def test_approved_results_change_only_by_amendment(lab):
     s, r1 = _approved(lab)
     rows = {r.item: r for r in testing.results_grid(lab.tech, s.id).rows}
-    reports.amend_result(lab.tech, rows["泄漏电流"].id, rows["泄漏电流"].version, value_text="0.21",
-                         amendment_reason="抄录错误")
+    amend_approved(lab.tech, lab.sig, PASSWORD, rows["泄漏电流"].id, rows["泄漏电流"].version, value_text="0.21",
+                   amendment_reason="抄录错误")
     # the sample waits for its replacement report: no way back to in-place editing
     with pytest.raises(ValidationError, match="更正"):
         testing.reopen_testing(lab.tech, s.id, samples.get_sample(lab.tech, s.id).version, "再改一处")
     # a second amendment before the new report is compiled is still an amendment
-    reports.amend_result(lab.tech, rows["额定功率"].id, rows["额定功率"].version, value_text="12",
-                         amendment_reason="功率复测")
+    amend_approved(lab.tech, lab.sig, PASSWORD, rows["额定功率"].id, rows["额定功率"].version, value_text="12",
+                   amendment_reason="功率复测")
     r2 = reports.compile_report(lab.tech, s.id, samples.get_sample(lab.tech, s.id).version)
     assert r2.amendment_reason == "抄录错误；功率复测"
     rows = {r.item: r for r in testing.results_grid(lab.tech, s.id).rows}

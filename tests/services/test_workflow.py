@@ -11,6 +11,7 @@ import pytest
 from app.errors import ConflictError, PermissionDenied, ValidationError
 from app.services import dashboard, reports, samples, tasks, testing
 from app.services.users import AuthenticationError
+from tests.services.amending import amend_approved
 from tests.services.conftest import PASSWORD, TODAY, audit_ok, ready_task
 
 SAMPLING = TODAY - dt.timedelta(days=10)
@@ -219,7 +220,7 @@ def test_amendment_keeps_the_original_and_a_new_report_replaces_the_old(lab):
         testing.record_result(lab.tech, row.id, row.version, value_text="0.2")
     with pytest.raises(ValidationError):
         reports.amend_result(lab.tech, row.id, row.version, value_text="0.21", amendment_reason=" ")
-    a = reports.amend_result(lab.tech, row.id, row.version, value_text="0.21", amendment_reason="抄录错误")
+    a = amend_approved(lab.tech, lab.sig, PASSWORD, row.id, row.version, value_text="0.21", amendment_reason="抄录错误")
     assert a.original["value_text"] == "0.31" and a.original["judgement"] == "fail"
     assert a.amended["value_text"] == "0.21" and a.amended["judgement"] == "pass"
     r2 = reports.compile_report(lab.tech, s.id, samples.get_sample(lab.tech, s.id).version)

@@ -24,6 +24,7 @@ from app.sync.sandbox import RunningSandbox, start_sandbox
 from app.sync.worker import RetryPolicy
 from app.ui import ops
 from app.ui.ops import bus
+from tests.services.amending import amend_approved
 from tests.sync.helpers import MemoryKeyring
 
 DEMO_USER, DEMO_PASSWORD = "demo", "demo-password"
@@ -336,7 +337,8 @@ def _amend_and_reapprove(db) -> tuple[str, str, str]:
     sid = next(c.id for c in testing.find_samples(tech, "", statuses=("reported",)))
     old = reports.list_reports(tech, sample_id=sid)[0]
     row = next(r for r in testing.results_grid(tech, sid).rows if r.item == "泄漏电流")
-    reports.amend_result(tech, row.id, row.version, value_text="0.15", amendment_reason="抄录错误")
+    amend_approved(tech, signatory, demo.DEMO_PASSWORD, row.id, row.version, value_text="0.15",
+                   amendment_reason="抄录错误")
     report = reports.compile_report(tech, sid, samples.get_sample(tech, sid).version)
     report = reports.review_report(reviewer, report.id, report.version, demo.DEMO_PASSWORD)
     report = reports.approve_report(signatory, report.id, report.version, demo.DEMO_PASSWORD, issue_notices=True)

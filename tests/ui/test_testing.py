@@ -407,12 +407,35 @@ def test_an_approved_result_is_amended_with_a_reason_and_the_history_shows_it(qt
     page.save()
     settle()
     assert page.history.rowCount() == 1
-    texts = [page.history.item(0, c).text() for c in range(6)]
+    texts = [page.history.item(0, c).text() for c in range(7)]
     assert texts[1] == "泄漏电流" and texts[2].startswith(original) and texts[3].startswith("0.15")
-    assert texts[4] == "抄录错误" and texts[5] == "王建"
+    assert texts[4] == "抄录错误" and texts[5] == "王建" and texts[6] == "待授权签字人批准"
     assert page.tabs.tabText(1) == "更正记录（1）"
-    assert page.work.status == "completed" and page.compile_button.isEnabled()
+    # asked for, not yet in effect: a signatory other than the amender approves it
+    assert "授权签字人" in page.message.text()
+    assert page.work.status == "reported" and not page.compile_button.isEnabled()
+    assert "结果更正待授权签字人批准" in page.header.text()
+    page.history.selectRow(0)
+    assert not page.approve_amendment_button.isEnabled()  # a technician does not approve
     assert not page.reopen_button.isEnabled()  # issued results change only by amendment
+
+    signer = make_page(qtbot, as_user(lab_db, "zhaomin"), sid)
+    signer.tabs.setCurrentIndex(1)
+    signer.history.selectRow(0)
+    assert signer.approve_amendment_button.isEnabled() and signer.refuse_amendment_button.isEnabled()
+    signer.decide_amendment(True)
+    _sign(signer, "wrong password")
+    assert signer.dialog.error.text() == "密码错误，未签署。"
+    assert reports.list_amendments(tech, sid)[0].status == "pending"  # nothing signed
+    _sign(signer, demo.DEMO_PASSWORD)
+    assert signer.dialog is None and signer.work.status == "completed"
+    assert signer.history.item(0, 6).text() == "已批准（赵敏）"
+    old = signer.work.reports[0].number
+    assert f"原报告 {old} 已被更正，替代报告待编制" in signer.header.text()
+    assert f"原报告 {old} 已被更正，替代报告待编制" in signer.report_fields["status"].text()
+    page.refresh()
+    settle()
+    assert page.work.status == "completed" and page.compile_button.isEnabled()
     assert [a.reason for a in reports.list_amendments(tech, sid)] == ["抄录错误"]
 
 

@@ -16,6 +16,7 @@ from app.documents.data import (
 from app.services._common import get_or_404
 from app.services.context import Context
 from app.services.documents._common import _report_numbers
+from app.services.records import amendment_states
 from app.services.sample_list import STATUS_LABELS as SAMPLE_STATUS_LABELS
 from app.store.models import (
     MonitoringTask,
@@ -49,6 +50,7 @@ def _ledger(session: Session, task: MonitoringTask, today: dt.date | None = None
             .group_by(Notification.sample_id)
         ):
             issued[sid], delivered[sid] = int(n), int(n_sent)
+    notes = amendment_states(session, ids)  # an issued report amended: the ledger says so
     cal = calendar_for(session)
     days = int(get_setting(session, "deadline_working_days") or 5)
     rows = []
@@ -74,7 +76,7 @@ def _ledger(session: Session, task: MonitoringTask, today: dt.date | None = None
             platform_operator_name=s.platform_operator.name if s.platform_operator else "",
             shop_name=s.shop_name or "",
             received_date=s.received_date,
-            status=SAMPLE_STATUS_LABELS.get(s.status, s.status),
+            status=SAMPLE_STATUS_LABELS.get(s.status, s.status) + (f"（{notes[s.id]}）" if s.id in notes else ""),
             completed_date=s.completed_date,
             deadline=deadline,
             deadline_provisional=provisional,

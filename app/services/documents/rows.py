@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.services._common import get_or_404
 from app.services.context import Context
-from app.services.records import REPORT_STATUS_LABELS
+from app.services.records import REPORT_STATUS_LABELS, amendment_states
 from app.services.sample_list import STATUS_LABELS as SAMPLE_STATUS_LABELS
 from app.store.models import (
     MonitoringTask,
@@ -34,6 +34,8 @@ class SampleReportRow:
     report_status_label: str
     problems_found: bool
     completed_date: dt.date | None
+    #: an issued report amended, and where its replacement is (``原报告 R 已被更正，替代报告待编制``)
+    state_note: str = ""
 
     @property
     def has_report(self) -> bool:
@@ -62,13 +64,16 @@ def task_report_rows(ctx: Context, task_id: int) -> list[SampleReportRow]:
                 .order_by(Report.id)
             ):
                 reports[sid] = (rid, number, status)
+        notes = amendment_states(uow.session, reports)
     out = []
     for sid, number, product, place, status, problems, completed in samples:
         rid, rnumber, rstatus = reports.get(sid, (None, "", ""))
+        note = notes.get(sid, "")
+        label = SAMPLE_STATUS_LABELS.get(status, status)
         out.append(SampleReportRow(
             sample_id=sid, sample_number=number, product_name=product, place_type=place, status=status,
-            status_label=SAMPLE_STATUS_LABELS.get(status, status), report_id=rid, report_number=rnumber,
+            status_label=f"{label}（{note}）" if note else label, report_id=rid, report_number=rnumber,
             report_status=rstatus, report_status_label=REPORT_STATUS_LABELS.get(rstatus, ""),
-            problems_found=bool(problems) and completed is not None, completed_date=completed,
+            problems_found=bool(problems) and completed is not None, completed_date=completed, state_note=note,
         ))
     return out

@@ -26,11 +26,13 @@ class SignDialog(PasswordDialog):
     ``accepted``, read :attr:`password_text`, :attr:`accept_report` and :attr:`comment_text`.
     With ``option`` (a text), the dialog also shows that choice as a check box, checked unless
     ``option_checked`` is false (e.g. to issue the notices with the approval); read :attr:`option_chosen`.
+    ``choices`` (sign, return, what the comment is missing) words the "review" choice for another
+    decision, e.g. a signatory approving or refusing a result amendment.
     """
 
     def __init__(self, mode: str, title: str, text: str, check: Callable[[str], object],
                  parent: QWidget | None = None, *, option: str = "", option_tip: str = "",
-                 option_checked: bool = True) -> None:
+                 option_checked: bool = True, choices: tuple[str, str, str] | None = None) -> None:
         super().__init__(title, text, check, parent)
         self.mode = mode
         self.setMinimumWidth(480)
@@ -41,9 +43,14 @@ class SignDialog(PasswordDialog):
         self.comment.setObjectName("comment")
         self.comment.setTabChangesFocus(True)
         self.comment.setMaximumHeight(90)
+        self.missing_comment = self.tr("Write the comment for the compiler when returning the report.")
         if mode == "review":
             self.sign.setText(self.tr("Reviewed: pass it on for approval"))
             self.back.setText(self.tr("Return it to the compiler"))
+            if choices is not None:
+                self.sign.setText(choices[0])
+                self.back.setText(choices[1])
+                self.missing_comment = choices[2]
             self.sign.setChecked(True)
             group = QButtonGroup(self)
             group.addButton(self.sign)
@@ -52,9 +59,10 @@ class SignDialog(PasswordDialog):
             box.addWidget(self.sign)
             box.addWidget(self.back)
             form = QFormLayout()
-            form.addRow(self.tr("Decision"), box)
+            form.addRow(self.tr("Decision") if choices is None else self.tr("Your decision"), box)
             form.addRow(self.tr("Comment"), self.comment)
-            self.comment.setPlaceholderText(self.tr("Required when returning the report"))
+            self.comment.setPlaceholderText(self.tr("Required when returning the report") if choices is None
+                                            else self.tr("Required when refusing"))
             layout = self.layout()
             assert isinstance(layout, QVBoxLayout)
             layout.insertLayout(1, form)
@@ -86,7 +94,7 @@ class SignDialog(PasswordDialog):
 
     def _ok(self) -> None:
         if self.mode == "review" and not self.accept_report and not self.comment_text:
-            self.error.setText(self.tr("Write the comment for the compiler when returning the report."))
+            self.error.setText(self.missing_comment)
             self.comment.setStyleSheet(ERROR_STYLE)
             self.comment.setFocus()
             return

@@ -95,7 +95,8 @@ class SampleTableModel(LazyTableModel):
             case "received_date":
                 return row.received_date.isoformat() if row.received_date else ""
             case "status":
-                return self.status_names.get(row.status, row.status)
+                status = self.status_names.get(row.status, row.status)
+                return f"{status}（{row.state_note}）" if row.state_note else status
         return ""
 
     def row_data(self, row: SampleRow, column: str, role: int) -> Any:

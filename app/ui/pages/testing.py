@@ -300,19 +300,39 @@ class TestingPage(QWidget):
             self.report_fields[key] = value
         self.report_fields["returned"].setStyleSheet("color: #b00020;")
         self.tabs.addTab(report_tab, self.tr("Report"))
-        self.history = QTableWidget(0, 6)
+        self.history = QTableWidget(0, 7)
         self.history.setObjectName("history")
         self.history.setHorizontalHeaderLabels(
             [self.tr("When"), self.tr("Item"), self.tr("Original"), self.tr("Amended"), self.tr("Amendment reason"),
-             self.tr("By")]
+             self.tr("By"), self.tr("Authorisation")]
         )
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.itemSelectionChanged.connect(self._update_actions)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
         for c, width in enumerate((125, 90, 150, 150, 160)):
             self.history.setColumnWidth(c, width)
         remember_columns(self.history.horizontalHeader(), "testing/history")
-        self.tabs.addTab(self.history, self.tr("Amendment history"))
+        history_tab = QWidget()
+        hv = QVBoxLayout(history_tab)
+        hv.setContentsMargins(0, 0, 0, 0)
+        hv.addWidget(self.history, 1)
+        decide = QHBoxLayout()
+        self.approve_amendment_button = QPushButton(self.tr("Approve amendment…"))
+        self.approve_amendment_button.setObjectName("approve_amendment")
+        self.approve_amendment_button.setToolTip(
+            self.tr("An authorised signatory other than the amender approves the amendment with their password"))
+        self.approve_amendment_button.clicked.connect(lambda: self.decide_amendment(True))
+        self.refuse_amendment_button = QPushButton(self.tr("Refuse amendment…"))
+        self.refuse_amendment_button.setObjectName("refuse_amendment")
+        self.refuse_amendment_button.clicked.connect(lambda: self.decide_amendment(False))
+        decide.addWidget(self.approve_amendment_button)
+        decide.addWidget(self.refuse_amendment_button)
+        decide.addStretch(1)
+        hv.addLayout(decide)
+        self.tabs.addTab(history_tab, self.tr("Amendment history"))
         left.addWidget(self.tabs)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
@@ -602,7 +622,9 @@ class TestingPage(QWidget):
         place = self.place_label(work.place_type)
         task = self.tr("Task %1").replace("%1", work.task_number)
         status = self.status_label(grid.status)
-        if work.has_approved_report and grid.status == "completed":
+        if work.state_note:  # an issued report amended, its replacement, an amendment awaiting a signatory
+            status = f"{status}（{escape(work.state_note)}）"
+        elif work.has_approved_report and grid.status == "completed":
             status = self.tr("Amended: the replacement report is to be compiled")
         parties = self.tr("Parties: %1").replace("%1", "、".join(work.parties) or "—")
         self.header.setText(
@@ -741,7 +763,7 @@ class TestingPage(QWidget):
             return f"{name}  {local_time(when)}" if name else "—"
 
         f["number"].setText(r.number)
-        f["status"].setText(self.report_status_label(r.status))
+        f["status"].setText(self.report_status_label(r.status) + (f"（{r.state_note}）" if r.state_note else ""))
         f["compiled"].setText(signed(r.compiled_by, r.compiled_at))
         f["reviewed"].setText(signed(r.reviewed_by, r.reviewed_at))
         f["approved"].setText(signed(r.approved_by, r.approved_at))
@@ -761,7 +783,7 @@ class TestingPage(QWidget):
 
         for r, a in enumerate(work.amendments):
             for c, value in enumerate((local_time(a.amended_at), a.item, snap(a.original), snap(a.amended), a.reason,
-                                       a.amended_by)):
+                                       a.amended_by, self.amendment_state(a))):
                 cell = QTableWidgetItem(value)
                 cell.setToolTip(value)
                 self.history.setItem(r, c, cell)
@@ -951,6 +973,10 @@ class TestingPage(QWidget):
             else:
                 self._select_after = row.id
             self.message.clear()
+            if isinstance(_result, reports.AmendmentInfo) and _result.status == "pending":
+                self.message.show_message(self.tr("Amendment of %1 recorded: it takes effect once an authorised "
+                                                  "signatory other than you approves it.").replace("%1", row.item),
+                                          "info")
             bus.changed.emit({"result", "sample"})
 
         def failed(exc: BaseException) -> None:
@@ -1176,6 +1202,51 @@ class TestingPage(QWidget):
         dialog.accepted.connect(signed)
         self._open_dialog(dialog)
 
+    # ================================================================== amendments (更正) and their approval
+    def amendment_state(self, a: reports.AmendmentInfo) -> str:
+        if a.status == "pending":
+            return self.tr("Awaiting a signatory's approval")
+        if a.status == "rejected":
+            text = self.tr("Refused by %1").replace("%1", a.decided_by or "—")
+            return f"{text}：{a.decision_comment}" if a.decision_comment else text
+        return self.tr("Approved by %1").replace("%1", a.decided_by) if a.decided_by else self.tr("Approved")
+
+    def selected_amendment(self) -> reports.AmendmentInfo | None:
+        rows = self.history.selectionModel().selectedRows() if self.history.selectionModel() else []
+        if self.work is None or not rows or rows[0].row() >= len(self.work.amendments):
+            return None
+        return self.work.amendments[rows[0].row()]
+
+    def decide_amendment(self, accept: bool) -> None:
+        """批准 or 退回 a pending amendment: an authorised signatory other than the amender, with their password."""
+        a = self.selected_amendment()
+        button = self.approve_amendment_button if accept else self.refuse_amendment_button
+        if a is None or not button.isEnabled():
+            return
+        text = (self.tr("Amendment of %1 asked for by %2: %3 → %4. Reason: %5")
+                .replace("%1", a.item).replace("%2", a.amended_by or "—")
+                .replace("%3", a.original.get("value_text") or "—").replace("%4", a.amended.get("value_text") or "—")
+                .replace("%5", a.reason))
+        text += "\n" + self.tr("Approved, the result changes and the issued report is to be replaced. "
+                               "Type your password to sign.")
+        dialog = SignDialog("review", self.tr("Authorise amendment"), text,
+                            lambda password: users.confirm_password(self.ctx, password, "signatory"), self,
+                            choices=(self.tr("Approve the amendment"), self.tr("Refuse the amendment"),
+                                     self.tr("Write why the amendment is refused.")))
+        if not accept:
+            dialog.back.setChecked(True)
+
+        def signed() -> None:
+            if dialog.accept_report:
+                run_op(reports.approve_amendment, self.ctx, a.id, a.version, dialog.password_text,
+                       on_done=lambda _i: bus.changed.emit({"result", "sample", "report"}), on_error=self.report_error)
+            else:
+                run_op(reports.reject_amendment, self.ctx, a.id, a.version, dialog.password_text, dialog.comment_text,
+                       on_done=lambda _i: bus.changed.emit({"result", "sample"}), on_error=self.report_error)
+
+        dialog.accepted.connect(signed)
+        self._open_dialog(dialog)
+
     def problems_found(self) -> bool:
         """The sample shown has an item judged as failing: its report leads to notices (Article 18 ¶2)."""
         return self.work is not None and any(r.judgement == "fail" for r in self.work.grid.rows)
@@ -1246,6 +1317,10 @@ class TestingPage(QWidget):
         setup(self.reported_button, (tech or rev or sig) and bool(w and w.grid.completed_date),
               self.tr("Register the reporting date once initial monitoring is complete."),
               self.tr("Register the date the results were reported to the regulator"))
+        chosen = self.selected_amendment()
+        for button in (self.approve_amendment_button, self.refuse_amendment_button):
+            setup(button, sig and chosen is not None and chosen.status == "pending" and chosen.amended_by_id != u.id,
+                  self.tr("An amendment awaiting approval is decided by an authorised signatory other than the amender."))
         setup(self.hazard_button, tech or rev or sig, self.tr("Only technicians, reviewers and signatories report hazards."),
               self.tr("Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)"))
 
