@@ -479,6 +479,14 @@ def _month_arg(text: str) -> tuple[int, int]:
     return int(m[1]), int(m[2])
 
 
+def _left_the_lab(what: str, consent: str = "") -> None:
+    """Article 8 on stderr after an export (stdout keeps the path, for scripts): what left the lab and
+    that it may not be made public — or, for a publication-ready copy, the consent it rests on."""
+    from app.rules.publication import ARTICLE_8, MARK
+
+    print(f"已导出{what}：{consent}" if consent else f"已导出{what}，{MARK}：{ARTICLE_8}", file=sys.stderr)
+
+
 def cmd_export_package(args: argparse.Namespace) -> int:
     from app.services import documents
 
@@ -489,6 +497,7 @@ def cmd_export_package(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(result.path)
+    _left_the_lab(f"任务 {args.task} 的导出包（{len(result.contents.samples)} 个样品）")
     return 0
 
 
@@ -571,15 +580,20 @@ def cmd_report(args: argparse.Namespace) -> int:
             if args.report_kind == "test":
                 pdf = documents.test_report_pdf(ctx, documents.sample_id_by_number(ctx, args.sample))
                 print(atomic_write_bytes(out, pdf))
+                what = f"样品 {args.sample} 的检验报告"
             elif args.report_kind == "notices":
                 batch = notifications.generate_notices(ctx, documents.task_id_by_number(ctx, args.task), out)
                 print(f"已生成 {len(batch.paths)} 份告知书：{batch.folder}")
+                what = f"任务 {args.task} 的告知书 {len(batch.paths)} 份"
             elif args.report_kind == "analysis":
                 pdf = documents.analysis_pdf(ctx, documents.task_id_by_number(ctx, args.task))
                 print(atomic_write_bytes(out, pdf))
+                what = f"任务 {args.task} 的分析报告"
             else:
                 year, month = _month_arg(args.month)
                 print(documents.write_monthly(ctx, year, month, out))
+                what = f"{year} 年 {month} 月风险信息月报"
+        _left_the_lab(what)
     finally:
         db.dispose()
     return 0
@@ -592,12 +606,24 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     db = _open_db(args)
     try:
         ctx = _cli_context(db)
+        task_id = documents.task_id_by_number(ctx, args.task)
+        consent = _consent_line(ctx, task_id) if args.public else ""  # --public: refused without a 公开同意 record
         with _writing(out):
-            path = documents.write_ledger(ctx, documents.task_id_by_number(ctx, args.task), out)
+            write = documents.write_results if args.command == "results" else documents.write_ledger
+            path = write(ctx, task_id, out, public=args.public)
     finally:
         db.dispose()
     print(path)
+    kind = "检验结果汇总" if args.command == "results" else "样品台账"
+    _left_the_lab(f"任务 {args.task} 的{kind}" + ("（可公开版本）" if consent else ""), consent)
     return 0
+
+
+def _consent_line(ctx, task_id: int) -> str:
+    from app.services import publication
+
+    consent = publication.get_consent(ctx, task_id)
+    return consent.line if consent is not None else ""
 
 
 def _add_document_commands(sub) -> None:
@@ -641,7 +667,16 @@ def _add_document_commands(sub) -> None:
     lg = sub.add_parser("ledger", help="导出样品台账（Excel）")
     lg.add_argument("--task", required=True, help="任务编号")
     lg.add_argument("--out", required=True, help="输出 .xlsx 文件")
+    lg.add_argument("--public", action="store_true",
+                    help="可公开版本（不加“内部资料 注意保密”，注明公开同意）：仅限已登记公开同意的任务（第八条）")
     lg.set_defaults(func=cmd_ledger)
+
+    rs = sub.add_parser("results", help="导出检验结果汇总（Excel，已批准报告的每个检验项目一行）")
+    rs.add_argument("--task", required=True, help="任务编号")
+    rs.add_argument("--out", required=True, help="输出 .xlsx 文件")
+    rs.add_argument("--public", action="store_true",
+                    help="可公开版本（不加“内部资料 注意保密”，注明公开同意）：仅限已登记公开同意的任务（第八条）")
+    rs.set_defaults(func=cmd_ledger)
 
 
 # --------------------------------------------------------------------------- provincial upload

@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from app.documents._io import atomic_write_with, output_target
 from app.documents.data import Judgement, LedgerRow, PlaceType, TestReportData
 from app.errors import ValidationError
+from app.rules.publication import ARTICLE_8, MARK
 from app.rules.requirements import Requirement
 from app.rules.standards import GRADES, normalize_grade
 
@@ -794,19 +795,61 @@ def write_template(kind: str, path: str | Path) -> Path:
     return atomic_write_with(path, wb.save)
 
 
-CONFIDENTIAL_HEADER = "内部资料 注意保密"
+CONFIDENTIAL_HEADER = MARK
+PAGE_FOOTER = "第 &P 页 共 &N 页"
+
+
+def _hf(text: str) -> str:
+    """Text for an Excel header or footer: ``&`` starts a code there, so a literal one is doubled."""
+    return text.replace("&", "&&")
+
+
+def mark_sheet(ws, *, title: str = "", confidential: bool = True, note: str = "", pages: bool = False) -> None:
+    """Header and footer of every printed page of ``ws`` (a normal or a streamed sheet; both keep
+    ``oddHeader``/``oddFooter``): ``title`` — what the sheet is — at the top left; when
+    ``confidential`` 内部资料 注意保密 in red at the top centre and the sentence of Article 8 at the
+    bottom left; otherwise ``note`` (the consent a publication-ready copy rests on) there; with
+    ``pages`` 第 x 页 共 y 页 at the bottom right."""
+    if title:
+        ws.oddHeader.left.text = _hf(title)
+        ws.oddHeader.left.size = 9
+    if confidential:
+        ws.oddHeader.center.text = MARK
+        ws.oddHeader.center.color = "C00000"
+        ws.oddHeader.center.size = 12
+    footer = ARTICLE_8 if confidential else note
+    if footer:
+        ws.oddFooter.left.text = _hf(footer)
+        ws.oddFooter.left.size = 8
+    if pages:
+        ws.oddFooter.right.text = PAGE_FOOTER
+        ws.oddFooter.right.size = 8
+
+
+def mark_workbook(wb: Workbook, *, title: str = "", confidential: bool = True, note: str = "") -> None:
+    """The same in the file's properties (shown by Excel and WPS under 文件 → 属性), so that a reader
+    who never prints it is told too."""
+    props = wb.properties
+    if title:
+        props.title = title
+    props.subject = MARK if confidential else "可公开版本"
+    props.description = ARTICLE_8 if confidential else note
+    props.keywords = MARK if confidential else ""
 
 
 def write_rows(path: str | Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
-               widths: Sequence[int] = (), date_cols: Sequence[int] = (), *, confidential: bool = False,
-               for_print: bool = False) -> Path:
+               widths: Sequence[int] = (), date_cols: Sequence[int] = (), *, confidential: bool = True,
+               for_print: bool = False, title: str = "", note: str = "") -> Path:
     """A plain one-sheet export in openpyxl's streaming (write-only) mode, for large tables.
 
     ``for_print``: an autofilter on the header row, the header row repeated on every printed page,
-    landscape A4 fitted to the page width, 第 x 页 共 y 页 in the footer. ``confidential``: every
-    printed page headed 内部资料 注意保密 (Article 8)."""
+    landscape A4 fitted to the page width, 第 x 页 共 y 页 in the footer. ``confidential`` (the
+    default: monitoring information leaves the lab only so, Article 8): every printed page headed
+    内部资料 注意保密 with the sentence of Article 8 at its foot; ``title`` names the export on every
+    page; ``note`` is what a publication-ready copy (not ``confidential``) says instead."""
     output_target(path)  # a device, a folder, … is refused before any row is written
     wb = Workbook(write_only=True)
+    mark_workbook(wb, title=title or sheet, confidential=confidential, note=note)
     ws = wb.create_sheet(sheet)
     ws.freeze_panes = "A2"
     if for_print:
@@ -816,11 +859,7 @@ def write_rows(path: str | Path, sheet: str, headers: Sequence[str], rows: Itera
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    if confidential:
-        ws.oddHeader.center.text = CONFIDENTIAL_HEADER
-        ws.oddHeader.center.color = "C00000"
-        ws.oddHeader.center.size = 12
+    mark_sheet(ws, title=title or sheet, confidential=confidential, note=note, pages=for_print)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     header_cells = []
@@ -894,12 +933,15 @@ def ledger_values(r: LedgerRow) -> list[object]:
     ]
 
 
-def write_sample_ledger(rows: Iterable[LedgerRow], path: str | Path) -> Path:
+def write_sample_ledger(rows: Iterable[LedgerRow], path: str | Path, *, title: str = "样品台账",
+                        confidential: bool = True, note: str = "") -> Path:
     """样品台账 as .xlsx (streamed, so 100,000 rows are fine), ready to filter and print: an autofilter,
-    the header row on every printed page, and 内部资料 注意保密 at the top of each (Article 8)."""
+    the header row on every printed page, and 内部资料 注意保密 at the top of each with Article 8 at
+    its foot — or, for a publication-ready copy (``confidential`` false), the consent ``note``."""
     widths = (16, 16, 14, 10, 16, 12, 12, 24, 22, 24, 22, 20, 12, 12, 10, 14, 16, 12, 8, 18, 12, 24, 10, 12, 20)
     return write_rows(path, "样品台账", LEDGER_HEADERS, (ledger_values(r) for r in rows), widths,
-                      date_cols=(12, 13, 15, 16, 17), confidential=True, for_print=True)
+                      date_cols=(12, 13, 15, 16, 17), confidential=confidential, for_print=True, title=title,
+                      note=note)
 
 
 RESULT_HEADERS = (
@@ -921,8 +963,10 @@ def result_values(reports: Iterable[TestReportData]) -> Iterable[list[object]]:
             ]
 
 
-def write_results(reports: Iterable[TestReportData], path: str | Path) -> Path:
-    """检验结果汇总: one row per test item of every report."""
+def write_results(reports: Iterable[TestReportData], path: str | Path, *, title: str = "检验结果汇总",
+                  confidential: bool = True, note: str = "") -> Path:
+    """检验结果汇总: one row per test item of every report, marked as :func:`write_sample_ledger` is."""
     widths = (18, 14, 14, 12, 24, 24, 6, 24, 20, 12, 8, 10, 18, 8, 18, 8, 16, 10, 12)
-    return write_rows(path, "检验结果", RESULT_HEADERS, result_values(reports), widths, date_cols=(18,))
+    return write_rows(path, "检验结果", RESULT_HEADERS, result_values(reports), widths, date_cols=(18,),
+                      confidential=confidential, for_print=True, title=title, note=note)
 

@@ -38,6 +38,7 @@ from app.documents.flow import (
     table,
 )
 from app.errors import ValidationError
+from app.rules.publication import ARTICLE_8
 
 TITLE = "产品质量安全风险信息月报"
 ENTRY_HEADERS = ("编号", "采集日期", "信息来源", "产品", "风险信息摘要", "地区/企业", "重点风险", "处理情况")
@@ -138,6 +139,8 @@ def build_story(d: MonthlyData) -> list[Flowable]:
 
     story.append(Text("三、风险信息明细", 12, bold=True, space_before=10, space_after=4))
     tail = [spacer(14), *signoff(d)]
+    if d.confidential:  # Article 8, under the sign-off as the test report and the notice carry it
+        tail.append(Text(ARTICLE_8, 8.5, leading=13, space_before=6, color=colors.Color(0.3, 0.3, 0.3)))
     if d.entries:
         rows = [list(ENTRY_HEADERS)]
         rows.extend(_entry_row(e) for e in d.entries)
@@ -272,11 +275,11 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
     for i, wdt in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = wdt
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    if data.confidential:
-        from app.documents.excel import CONFIDENTIAL_HEADER
+    from app.documents.excel import mark_sheet, mark_workbook
 
-        ws.oddHeader.center.text = CONFIDENTIAL_HEADER
-        ws.oddHeader.center.color = "C00000"
+    title = f"{TITLE}（{data.title_period}）"
+    mark_workbook(wb, title=title, confidential=data.confidential)
+    mark_sheet(ws, title=title, confidential=data.confidential, pages=True)
 
     ws2 = wb.create_sheet("来源统计")
     ws2.append(["信息来源（第十条）", "条数", "其中重点风险信息"])
@@ -286,4 +289,5 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
     ws2.append(["合计", len(data.entries), len(data.key_entries)])
     ws2.column_dimensions["A"].width = 36
     ws2.column_dimensions["C"].width = 18
+    mark_sheet(ws2, title=title, confidential=data.confidential, pages=True)
     return atomic_write_with(path, wb.save)

@@ -32,6 +32,7 @@ from app.documents.data import (
     RiskLevel,
 )
 from app.errors import ValidationError
+from app.rules.publication import ARTICLE_8
 
 __all__ = [
     "FORMAT",
@@ -177,6 +178,9 @@ def _manifest(data: PackageManifestData, listing: Mapping[str, tuple[int, str]])
         "package_kind": data.package_kind,
         "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "app": {"name": "riskmon", "version": __version__},
+        # Article 8: monitoring information, not to be made public without the organising regulator's consent
+        "confidential": True,
+        "confidentiality": ARTICLE_8,
         "lab": {"name": data.lab.name, "cma_number": data.lab.cma_number},
         "task": {
             "number": data.task.number,
@@ -531,6 +535,8 @@ _LEVELS = tuple(level.value for level in RiskLevel)
 def _check_manifest(m: dict[str, Any], report: VerifyReport) -> None:
     s = _Schema(report)
     s.str_(m, "created_at", "", pattern=_TIMESTAMP)
+    if "confidential" in m and not isinstance(m["confidential"], bool):  # may be absent in older packages
+        s.bad("confidential", "应为 true 或 false")
     app = s.field(m, "app", "")
     app = s.obj(app, "app") if app is not _MISSING else None
     if app is not None:

@@ -256,6 +256,10 @@ class PdfViewer(QWidget):
     def save_as(self) -> Path | None:
         if not self._data:
             return None
+        from app.ui.dialogs.export_notice import confirm_export
+
+        if not confirm_export(self, self.title.text() or self.file_name):  # Article 8, before it leaves the lab
+            return None
         chosen = self.ask_save_path(self.tr("Save PDF"), self.file_name)
         if not chosen:
             return None

@@ -35,3 +35,22 @@ def _riskmon_application(riskmon_app):
     """Every GUI test runs in the application as the program sets it up (fonts, translations, and
     garbage collection on the GUI thread only)."""
     return riskmon_app
+
+
+@pytest.fixture(autouse=True)
+def export_notices(monkeypatch):
+    """The Article 8 question before an export is answered "export" and kept here (title, text), so
+    that no modal dialog waits; a test sets ``export_notices.answer = False`` to cancel."""
+    from app.ui.dialogs import export_notice
+
+    class Asked(list):
+        answer = True
+
+    asked = Asked()
+
+    def ask(_parent, title: str, text: str) -> bool:
+        asked.append((title, text))
+        return asked.answer
+
+    monkeypatch.setattr(export_notice, "ask", ask)
+    return asked

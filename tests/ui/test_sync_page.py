@@ -6,7 +6,9 @@ failures."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -227,7 +229,8 @@ def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox,
     assert sandbox.counts()["accepted"] == 1 and page.rows[1].state == "failed"  # only the one retried
 
 
-def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, lab_db, tmp_path, open_page):
+def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, lab_db, tmp_path, open_page,
+                                                                       export_notices):
     page = open_page(as_user(lab_db, "admin"))  # no provincial address: nothing runs in the background
     qtbot.waitUntil(lambda: bool(page.rows), timeout=10000)
     settled(page)
@@ -251,6 +254,13 @@ def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, l
     settled(page)
     (written,) = tmp_path.glob(f"{KETTLE}-*.zip")
     assert str(written) in page.message.text()
+    # asked once, naming the package and quoting Article 8; the package says it is confidential
+    from app.rules.publication import ARTICLE_8
+
+    [(_title, text)] = export_notices
+    assert "供手工上传的上传包" in text and KETTLE in text and ARTICLE_8 in text
+    with zipfile.ZipFile(written) as zf:
+        assert json.loads(zf.read("manifest.json"))["confidential"] is True
     assert cell(page, 0, STATE) == "待确认手工上传" and page.confirm_button.isEnabled()
 
     qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)

@@ -26,7 +26,7 @@ from app.services.documents._common import (
     task_id_by_number,
 )
 from app.services.documents.analysis import analysis_data, analysis_pdf
-from app.services.documents.ledger import ledger_rows, write_ledger
+from app.services.documents.ledger import ledger_rows, write_ledger, write_results
 from app.services.documents.monthly import monthly_data, monthly_pdf, write_monthly
 from app.services.documents.notices import notice_number, notices_for_sample
 from app.services.documents.package import (
@@ -71,4 +71,5 @@ __all__ = [
     "test_report_pdf",
     "write_ledger",
     "write_monthly",
+    "write_results",
 ]

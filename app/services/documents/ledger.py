@@ -13,6 +13,7 @@ from app.documents.data import (
     LedgerRow,
     PlaceType,
 )
+from app.errors import ValidationError
 from app.services._common import get_or_404
 from app.services.context import Context
 from app.services.documents._common import _report_numbers
@@ -100,7 +101,30 @@ def ledger_rows(ctx: Context, task_id: int, *, today: dt.date | None = None) -> 
         return _ledger(uow.session, get_or_404(uow.session, MonitoringTask, task_id, "该任务"), today)
 
 
-def write_ledger(ctx: Context, task_id: int, path: str | Path) -> Path:
+def write_ledger(ctx: Context, task_id: int, path: str | Path, *, public: bool = False) -> Path:
+    """The ledger as .xlsx, marked 内部资料 注意保密 with Article 8 on every printed page; ``public``
+    (a publication-ready copy naming the consent instead) only for a task with a 公开同意 record."""
     from app.documents.excel import write_sample_ledger
+    from app.services.publication import export_mark
 
-    return write_sample_ledger(ledger_rows(ctx, task_id), path)
+    with ctx.uow() as uow:
+        task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
+        mark = export_mark(uow.session, task, "样品台账", public=public)
+        rows = _ledger(uow.session, task, lab_today(uow.session))
+    return write_sample_ledger(rows, path, title=mark.title, confidential=mark.confidential, note=mark.consent)
+
+
+def write_results(ctx: Context, task_id: int, path: str | Path, *, public: bool = False) -> Path:
+    """检验结果汇总 of the task's approved test reports (one row per item), marked as :func:`write_ledger`."""
+    from app.documents.excel import write_results as write_results_xlsx
+    from app.services.documents.package import _approved_samples
+    from app.services.documents.test_report import _test_report
+    from app.services.publication import export_mark
+
+    with ctx.uow() as uow:
+        task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
+        mark = export_mark(uow.session, task, "检验结果汇总", public=public)
+        reports = [_test_report(uow.session, s, r) for s, r in _approved_samples(uow.session, task.id)]
+        if not reports:
+            raise ValidationError(f"任务 {task.number} 还没有已批准的检验报告，没有可导出的检验结果。")
+    return write_results_xlsx(reports, path, title=mark.title, confidential=mark.confidential, note=mark.consent)

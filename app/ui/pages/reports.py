@@ -18,6 +18,7 @@ from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -40,10 +41,21 @@ from shiboken6 import isValid
 
 from app.documents.package import verify_package
 from app.errors import ConflictError, RiskmonError
-from app.services import analysis_reports, documents, notifications, reports, samples, tasks, users
+from app.services import (
+    analysis_reports,
+    documents,
+    notifications,
+    publication,
+    reports,
+    samples,
+    tasks,
+    users,
+)
 from app.services.context import Context
 from app.services.documents import analysis as analysis_documents
 from app.ui.application import settings
+from app.ui.dialogs.consent_dialog import ConsentDialog
+from app.ui.dialogs.export_notice import confirm_export
 from app.ui.dialogs.signing import SignDialog
 from app.ui.dialogs.steps import NoteDialog, StepDialog
 from app.ui.dialogs.unlock_key import ensure_key_unlocked
@@ -63,7 +75,7 @@ ANALYSIS_STYLES = {  # the analysis report's status line, by status
     "approved": "background: #d5f0d5; border: 1px solid #7fbf7f; padding: 6px;",
 }
 SUPERSEDED_COLOUR = QColor("#eeeeee")
-REFRESH_ON = {"task", "sample", "result", "report", "notification"}
+REFRESH_ON = {"task", "sample", "result", "report", "notification", "consent"}
 
 
 def _item(text: str, data: object = None, tip: str = "") -> QTableWidgetItem:
@@ -499,8 +511,40 @@ class ReportsPage(QWidget):
         self.ledger_button = QPushButton(self.tr("Export ledger…"))
         self.ledger_button.setObjectName("export_ledger")
         self.ledger_button.clicked.connect(self.export_ledger)
-        lv.addWidget(self.ledger_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.results_button = QPushButton(self.tr("Export results…"))
+        self.results_button.setObjectName("export_results")
+        self.results_button.setToolTip(self.tr("Every test item of the task's approved reports, one row each, as an "
+                                               "Excel workbook"))
+        self.results_button.clicked.connect(self.export_results)
+        lrow = QHBoxLayout()
+        lrow.addWidget(self.ledger_button)
+        lrow.addWidget(self.results_button)
+        lrow.addStretch(1)
+        lv.addLayout(lrow)
         v.addWidget(ledger)
+
+        public = QGroupBox(self.tr("Publication (Article 8)"))
+        public.setObjectName("publication")
+        uv = QVBoxLayout(public)
+        self.consent_label = QLabel()
+        self.consent_label.setObjectName("consent")
+        self.consent_label.setWordWrap(True)
+        uv.addWidget(self.consent_label)
+        self.public_box = QCheckBox(self.tr("Publication-ready copy of the ledger and the results (without the "
+                                            "confidentiality mark)"))
+        self.public_box.setObjectName("public")
+        self.public_box.setEnabled(False)
+        uv.addWidget(self.public_box)
+        self.consent_button = QPushButton(self.tr("Record consent…"))
+        self.consent_button.setObjectName("record_consent")
+        self.consent_button.setToolTip(self.tr("An administrator records the organising regulator's consent to "
+                                               "publication: authority, document number, date"))
+        self.consent_button.clicked.connect(self.record_consent)
+        self.consent_button.setVisible(self.ctx.user.has("administrator"))
+        uv.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignLeft)
+        v.addWidget(public)
+        self.consent: publication.ConsentInfo | None = None
+        self._show_consent(None)
 
         package = QGroupBox(self.tr("Export package for upload by hand"))
         pv = QVBoxLayout(package)
@@ -545,6 +589,7 @@ class ReportsPage(QWidget):
             self.load_task()
 
     def _show_tasks(self, infos: list[tasks.TaskInfo]) -> None:
+        self._tasks = list(infos)
         wanted = self.task_id or settings().value("reports/task")
         self._loading_tasks = True
         self.task_box.clear()
@@ -572,6 +617,9 @@ class ReportsPage(QWidget):
         run_op(documents.task_report_rows, self.ctx, self.task_id, on_done=self._show_rows, on_error=self._error)
         run_op(notifications.list_notifications, self.ctx, self.task_id, on_done=self._show_notices,
                on_error=self._error)
+        task_id = self.task_id
+        run_op(publication.get_consent, self.ctx, task_id, on_error=self._error,
+               on_done=lambda c: self._show_consent(c) if self.task_id == task_id else None)
         self.load_analysis()
 
     def load_analysis(self) -> None:
@@ -908,6 +956,9 @@ class ReportsPage(QWidget):
 
     def save_monthly_excel(self) -> None:
         year, month = self._month()
+        what = self.tr("Monthly risk-information report %1").replace("%1", f"{year}-{month:02d}") + "（Excel）"
+        if not confirm_export(self, what):
+            return
         path = self.ask_save_path(self.tr("Save monthly report"), f"风险信息月报-{year}-{month:02d}.xlsx",
                                   self.tr("Excel workbooks (*.xlsx)"))
         if not path:
@@ -915,26 +966,90 @@ class ReportsPage(QWidget):
         run_op(documents.write_monthly, self.ctx, year, month, self._xlsx(path),
                on_done=lambda p: self.status.setText(self.tr("Saved %1").replace("%1", str(p))), on_error=self._error)
 
+    # ------------------------------------------------------------------ what leaves the lab (Article 8)
+    def _show_consent(self, consent: publication.ConsentInfo | None) -> None:
+        self.consent = consent
+        if consent is None:
+            self.consent_label.setText(self.tr("No consent to publication is recorded for this task: everything "
+                                               "exported is marked 内部资料 注意保密 with Article 8."))
+            self.public_box.setChecked(False)
+        else:
+            self.consent_label.setText(self.tr("Consent recorded by %1: %2").replace("%1", consent.recorded_by or "—")
+                                       .replace("%2", consent.line))
+        self.public_box.setEnabled(consent is not None)
+        self.consent_button.setText(self.tr("Correct consent…") if consent else self.tr("Record consent…"))
+
+    def record_consent(self) -> ConsentDialog | None:
+        if self.task_id is None or not self.ctx.user.has("administrator"):
+            return None
+        info = next((t for t in self._tasks if t.id == self.task_id), None) if hasattr(self, "_tasks") else None
+        dialog = ConsentDialog(self.ctx, self.task_id, self.task_box.currentText(),
+                               info.data.issuing_authority if info else "", self.consent, self)
+        self.consent_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _export(self, kind: str, then) -> None:
+        """Name what leaves the lab and ask once (Article 8), then ``then(public)``."""
+        if self.task_id is None:
+            return
+        public = kind in ("ledger", "results") and self.public_box.isEnabled() and self.public_box.isChecked()
+
+        def described(d: publication.ExportDescription) -> None:
+            consent = d.consent.line if public and d.consent else ""
+            what = d.what + (self.tr(" — publication-ready copy") if consent else "")
+            if confirm_export(self, what, consent=consent):
+                then(bool(consent))
+
+        run_op(publication.describe_export, self.ctx, kind, self.task_id, on_done=described, on_error=self._error)
+
     def export_ledger(self) -> None:
         if self.task_id is None:
             return
+        task_id = self.task_id
         number = self.task_box.currentText().split()[0] if self.task_box.currentText() else "task"
-        path = self.ask_save_path(self.tr("Export sample ledger"), f"样品台账-{number}.xlsx",
-                                  self.tr("Excel workbooks (*.xlsx)"))
-        if not path:
+
+        def go(public: bool) -> None:
+            name = f"样品台账-{number}{'-公开' if public else ''}.xlsx"
+            path = self.ask_save_path(self.tr("Export sample ledger"), name, self.tr("Excel workbooks (*.xlsx)"))
+            if not path:
+                return
+            run_op(documents.write_ledger, self.ctx, task_id, self._xlsx(path), public=public,
+                   on_done=lambda p: self.status.setText(self.tr("Saved %1").replace("%1", str(p))),
+                   on_error=self._error)
+
+        self._export("ledger", go)
+
+    def export_results(self) -> None:
+        if self.task_id is None:
             return
-        run_op(documents.write_ledger, self.ctx, self.task_id, self._xlsx(path),
-               on_done=lambda p: self.status.setText(self.tr("Saved %1").replace("%1", str(p))), on_error=self._error)
+        task_id = self.task_id
+        number = self.task_box.currentText().split()[0] if self.task_box.currentText() else "task"
+
+        def go(public: bool) -> None:
+            name = f"检验结果-{number}{'-公开' if public else ''}.xlsx"
+            path = self.ask_save_path(self.tr("Export results"), name, self.tr("Excel workbooks (*.xlsx)"))
+            if not path:
+                return
+            run_op(documents.write_results, self.ctx, task_id, self._xlsx(path), public=public,
+                   on_done=lambda p: self.status.setText(self.tr("Saved %1").replace("%1", str(p))),
+                   on_error=self._error)
+
+        self._export("results", go)
 
     def export_package(self) -> None:
         if self.task_id is None:
             return
-        folder = self.ask_folder(self.tr("Folder for the export package"))
-        if not folder:
-            return
         task_id = self.task_id
-        ensure_key_unlocked(self.ctx, self, lambda: run_op(_export_and_verify, self.ctx, task_id, folder,
-                                                           on_done=self._package_done, on_error=self._error))
+
+        def go(_public: bool) -> None:
+            folder = self.ask_folder(self.tr("Folder for the export package"))
+            if not folder:
+                return
+            ensure_key_unlocked(self.ctx, self, lambda: run_op(_export_and_verify, self.ctx, task_id, folder,
+                                                               on_done=self._package_done, on_error=self._error))
+
+        self._export("package", go)
 
     def _package_done(self, result) -> None:
         export, report = result
@@ -961,13 +1076,17 @@ class ReportsPage(QWidget):
     def generate_notices(self) -> None:
         if self.task_id is None or not self.generate_button.isEnabled():
             return
-        folder = self.ask_folder(self.tr("Folder for the notices"))
-        if not folder:
-            return
         task_id = self.task_id
-        ensure_key_unlocked(self.ctx, self, lambda: run_op(
-            notifications.generate_notices, self.ctx, task_id, folder, progress_title=self.tr("Writing notices…"),
-            parent=self, on_done=self._notices_written, on_error=self._error))
+
+        def go(_public: bool) -> None:
+            folder = self.ask_folder(self.tr("Folder for the notices"))
+            if not folder:
+                return
+            ensure_key_unlocked(self.ctx, self, lambda: run_op(
+                notifications.generate_notices, self.ctx, task_id, folder, progress_title=self.tr("Writing notices…"),
+                parent=self, on_done=self._notices_written, on_error=self._error))
+
+        self._export("notices", go)
 
     def _notices_written(self, batch: notifications.NoticeBatch) -> None:
         if batch.cancelled:

@@ -40,6 +40,7 @@ from app.services import upload
 from app.services.context import Context
 from app.sync.credentials import KeyringStatus
 from app.ui.application import settings
+from app.ui.dialogs.export_notice import confirm_export
 from app.ui.ops import bus, run_op
 from app.ui.sync_runner import SyncRunner
 from app.ui.widgets import confirm, remember_columns, show_error, title_label
@@ -777,6 +778,9 @@ class SyncPage(QWidget):
     def export(self) -> None:
         row = self.selected()
         if row is None or row.superseded or not row.can_export:
+            return
+        what = " ".join(x for x in (row.kind_label, row.task_number, row.report_number, row.sample_number) if x)
+        if not confirm_export(self, self.tr("Upload package for upload by hand: %1").replace("%1", what)):
             return
         folder = self.choose_folder()
         if not folder:
