@@ -63,7 +63,7 @@ def test_what_is_not_a_scan_is_refused_before_anything_is_written(lab, tmp_path:
         notifications.add_receipt(tech, row.id, tmp_path / "empty.png")
     with pytest.raises(ValidationError, match="无法读取"):
         notifications.add_receipt(tech, row.id, tmp_path / "missing.png")
-    monkeypatch.setattr(samples, "ATTACHMENT_LIMIT", 32)
+    monkeypatch.setattr(notifications, "ATTACHMENT_LIMIT", 32)
     with pytest.raises(ValidationError, match="超过"):
         notifications.add_receipt(tech, row.id, tmp_path / "photo.jpg")
     monkeypatch.undo()
