@@ -149,7 +149,18 @@ CATALOG_COLUMNS: tuple[Column, ...] = (
     Column("method_clause", "方法条款", False, "code", width=10),
 )
 
-SHEETS = {"sampling": "抽样信息", "catalog": "标准目录"}
+#: 往期监测数据: earlier rounds' counts per category, year, item and region (the cross-round analysis)
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    Column("category", "产品类别", True, width=16, note="与监测任务的“产品类别”一致，如 电热水壶"),
+    Column("year", "年度", True, "number", width=8, note="计划年度（轮次），如 2024"),
+    Column("item", "检验项目", False, width=18,
+           note="留空：该地区该年度的批次合计（问题批次数）；填写：该项目的检验批次数和不合格批次数"),
+    Column("region", "地区", True, width=14, note="被抽样单位所在的市（州），如 襄阳市；省外企业填“省外”"),
+    Column("tested", "检验批次数", True, "number", width=10, note="非负整数"),
+    Column("problems", "问题批次数", True, "number", width=10, note="非负整数，不大于检验批次数"),
+)
+
+SHEETS = {"sampling": "抽样信息", "catalog": "标准目录", "history": "往期监测数据"}
 
 
 # --------------------------------------------------------------------------- typed rows
@@ -240,6 +251,19 @@ def catalog_to_rules(rows: Iterable[CatalogRow]) -> list[dict[str, Any]]:
         else:
             entry["requirement"] = r.requirement.to_dict()
     return list(by_code.values())
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One row of the history import (往期监测数据): ``item`` empty for all items of the region."""
+
+    row: int
+    category: str
+    year: int
+    item: str
+    region: str
+    tested: int
+    problems: int
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -644,6 +668,87 @@ def read_catalog_rows(path: str | Path) -> list[CatalogRow]:
     return out
 
 
+def _whole_number(value: object) -> tuple[int | None, str | None]:
+    """A non-negative whole number from a cell (``12``, ``12.0``, ``"12"``)."""
+    number, problem = _number(value)
+    if problem:
+        return None, problem.replace("不是数字", "不是整数").replace("应为数字", "应为整数")
+    if number is None:
+        return None, None
+    if isinstance(number, float):
+        if not number.is_integer():
+            return None, f"{number:g} 不是整数"
+        number = int(number)
+    if number < 0:
+        return None, f"{number} 为负数"
+    return number, None
+
+
+def read_history_rows(path: str | Path, *, first_year: int = 1990, last_year: int | None = None) -> list[HistoryRow]:
+    """Read and check the history import; every row or ``ImportRowsError`` listing every bad row."""
+    out, problems = check_history_rows(path, first_year=first_year, last_year=last_year)
+    if problems:
+        raise ImportRowsError(problems)
+    return out
+
+
+def check_history_rows(path: str | Path, *, first_year: int = 1990,
+                       last_year: int | None = None) -> tuple[list[HistoryRow], list[RowProblem]]:
+    """The good rows of the history import and the problems of the others.
+
+    Each row's own content is checked here (required cells, whole numbers, the year, problems not
+    above tested, a row repeated); whether the category and region are known is the caller's, who
+    lists its problems with these in one pass. A file that cannot be read raises ``ImportRowsError``."""
+    last_year = last_year or date.today().year
+    cols = {c.key: c for c in HISTORY_COLUMNS}
+    wb, rows, index = _open_sheet(path, "history", HISTORY_COLUMNS)
+    out: list[HistoryRow] = []
+    problems: list[RowProblem] = []
+    first_row_of: dict[tuple[str, int, str, str], int] = {}
+    try:
+        for n, rec in _iter_records(rows, index):
+            bad: list[RowProblem] = []
+
+            def err(key: str, msg: str, n: int = n, bad: list[RowProblem] = bad) -> None:
+                bad.append(RowProblem(n, cols[key].header if key else "", msg))
+
+            text = {k: _text(rec.get(k)) for k in ("category", "item", "region")}
+            numbers: dict[str, int | None] = {}
+            for c in HISTORY_COLUMNS:
+                if c.required and (rec.get(c.key) is None or _text(rec.get(c.key)) == ""):
+                    err(c.key, "必填，不能为空")
+            for key in ("year", "tested", "problems"):
+                value, problem = _whole_number(rec.get(key))
+                if problem:
+                    err(key, problem)
+                numbers[key] = value
+            year = numbers["year"]
+            if year is not None and not first_year <= year <= last_year:
+                err("year", f"年度 {year} 不在 {first_year}～{last_year} 之间")
+            tested, found = numbers["tested"], numbers["problems"]
+            if tested is not None and found is not None and found > tested:
+                err("problems", f"问题批次数 {found} 大于检验批次数 {tested}")
+            for key, limit in (("category", 200), ("item", 200), ("region", 100)):
+                if len(text[key]) > limit:
+                    err(key, f"不能超过 {limit} 个字")
+            if not bad and year is not None:
+                key4 = (text["category"], year, text["item"], text["region"])
+                if key4 in first_row_of:
+                    err("", f"与第{first_row_of[key4]}行的产品类别、年度、检验项目和地区相同")
+                else:
+                    first_row_of[key4] = n
+            if bad:
+                problems.extend(bad)
+                continue
+            assert year is not None and tested is not None and found is not None
+            out.append(HistoryRow(n, text["category"], year, text["item"], text["region"], tested, found))
+    finally:
+        wb.close()
+    if not out and not problems:
+        raise ImportRowsError([], file_problem="工作表中没有任何数据行")
+    return out, problems
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -692,6 +797,13 @@ _CATALOG_EXAMPLES: tuple[dict[str, object], ...] = (
      "item": "标志和说明", "clause": "7", "op": "文字", "text": "应符合标准第7章的规定"},
 )
 
+_HISTORY_EXAMPLES: tuple[dict[str, object], ...] = (
+    {"category": "电热水壶", "year": 2024, "item": "", "region": "武汉市", "tested": 24, "problems": 3},
+    {"category": "电热水壶", "year": 2024, "item": "泄漏电流", "region": "武汉市", "tested": 24, "problems": 1},
+    {"category": "电热水壶", "year": 2024, "item": "", "region": "襄阳市", "tested": 10, "problems": 2},
+    {"category": "电热水壶", "year": 2024, "item": "泄漏电流", "region": "襄阳市", "tested": 10, "problems": 0},
+)
+
 _INSTRUCTIONS = {
     "sampling": (
         "抽样信息导入模板 使用说明",
@@ -705,6 +817,17 @@ _INSTRUCTIONS = {
         "7. 样品数量、备用样品数量、抽样基数写作数量加单位（如 4 台），三者单位相同；抽样单编号在同一任务内不得重复；"
         "检验类别留空即为“风险监测”；样品状态在收样时登记，不在本表填写。",
         "8. 导入时逐行检查，任何一行有错误则整个文件不导入，并列出所有错误行及原因，修改后重新导入即可。",
+    ),
+    "history": (
+        "往期监测数据导入模板 使用说明",
+        "1. 在“往期监测数据”工作表中每行填写一个产品类别、一个年度（轮次）、一个地区的检验批次数和问题批次数。",
+        "2. “检验项目”留空的一行是该地区该年度的批次合计：问题批次数为存在任一问题的批次数；填写检验项目的一行是"
+        "该项目的检验批次数和不合格批次数。同一产品类别、年度、检验项目和地区只填一行。",
+        "3. 产品类别须与本机构监测任务的“产品类别”一致；地区填被抽样单位所在的市（州），如 武汉市、襄阳市、"
+        "恩施土家族苗族自治州、仙桃市，省外企业填“省外”。",
+        "4. 批次数为非负整数，问题批次数不得大于检验批次数；年度为已开展监测的年份。",
+        "5. 系统中已有监测任务记录的年度以系统记录为准，不能再导入；已导入的年度须先删除再重新导入。",
+        "6. 导入时逐行检查，任何一行有错误则整个文件不导入，并列出所有错误行及原因。",
     ),
     "catalog": (
         "标准目录导入模板 使用说明",
@@ -762,11 +885,12 @@ def _fill_data_sheet(ws, columns: tuple[Column, ...], rows: Iterable[dict[str, o
 
 
 def write_template(kind: str, path: str | Path) -> Path:
-    """An .xlsx import template: ``kind`` is ``"sampling"`` (抽样信息) or ``"catalog"`` (标准目录)."""
+    """An .xlsx import template: ``kind`` is ``"sampling"`` (抽样信息), ``"catalog"`` (标准目录) or
+    ``"history"`` (往期监测数据)."""
     if kind not in SHEETS:
-        raise ValidationError(f"未知的模板类型“{kind}”，应为 sampling 或 catalog", field="kind")
-    columns = SAMPLING_COLUMNS if kind == "sampling" else CATALOG_COLUMNS
-    examples = _SAMPLING_EXAMPLES if kind == "sampling" else _CATALOG_EXAMPLES
+        raise ValidationError(f"未知的模板类型“{kind}”，应为 sampling、catalog 或 history", field="kind")
+    columns = {"sampling": SAMPLING_COLUMNS, "catalog": CATALOG_COLUMNS, "history": HISTORY_COLUMNS}[kind]
+    examples = {"sampling": _SAMPLING_EXAMPLES, "catalog": _CATALOG_EXAMPLES, "history": _HISTORY_EXAMPLES}[kind]
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS[kind]

@@ -36,7 +36,7 @@ from app.services import (
 )
 from app.services.calendar import calendar_for
 from app.services.context import Context, CurrentUser
-from app.store.models import MonitoringTask, RiskInformation, User
+from app.store.models import HistoryCount, MonitoringTask, RiskInformation, User
 from app.store.uow import UnitOfWork
 
 DEMO_USER = "admin"
@@ -192,6 +192,7 @@ def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int],
 
     for r in defs["risk_information"]:
         _risk_info(db, actor, r, today, people["wangjian"])
+    _history(db, actor, defs.get("history", {}), people["wangjian"])
 
     generated = 0
     if samples:
@@ -341,6 +342,44 @@ def _risk_info(db, actor: str, r: dict, today: dt.date, user: CurrentUser) -> No
                 created_by_id=user.id,
             )
         )
+        uow.commit()
+
+
+def history_rows(history: dict) -> list[dict]:
+    """The demo's imported history as ``history_counts`` rows: per category, year and region the
+    batches and problem batches, and per item the batches tested (every batch tests every item) and
+    failed — each item's failures placed on the year's problem batches in turn, so every problem
+    batch fails at least one item and no region fails an item more often than it has problems."""
+    out: list[dict] = []
+    for category, h in history.items():
+        if category.startswith("_"):
+            continue
+        for i, year in enumerate(h["years"]):
+            slots: list[str] = []  # one entry per problem batch of the year, by region
+            for region, counts in h["regions"].items():
+                tested, problems = counts[i]
+                out.append({"category": category, "year": year, "item": "", "region": region,
+                            "tested": tested, "problems": problems})
+                slots += [region] * problems
+            fails: dict[tuple[str, str], int] = {}
+            at = 0
+            for item, per_year in h["item_fails"].items():
+                for _ in range(min(per_year[i], len(slots))):
+                    key = (item, slots[at % len(slots)])
+                    fails[key] = fails.get(key, 0) + 1
+                    at += 1
+            for item in h["item_fails"]:
+                for region, counts in h["regions"].items():
+                    out.append({"category": category, "year": year, "item": item, "region": region,
+                                "tested": counts[i][0], "problems": fails.get((item, region), 0)})
+    return out
+
+
+def _history(db, actor: str, history: dict, user: CurrentUser) -> None:
+    """Earlier rounds (2023–2025) as imported history, so that 风险研判 has findings at once."""
+    with UnitOfWork(db, actor=actor) as uow:
+        uow.session.add_all(HistoryCount(**row, source="演示数据（往期监测汇总）.xlsx", imported_by_id=user.id)
+                            for row in history_rows(history))
         uow.commit()
 
 

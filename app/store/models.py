@@ -746,6 +746,31 @@ class RiskInformationSample(Versioned, Base):
     sample: Mapped[Sample] = relationship()
 
 
+class HistoryCount(Versioned, Base):
+    """往期监测数据: an earlier round's counts the lab imported (Articles 12, 13), for the
+    product category of its tasks, one plan year and one region (the sampled party's city).
+
+    ``item`` empty: the region's batches of the round (``problems`` = batches with any problem);
+    otherwise the batches tested for that item and those that failed it. Aggregates only — the
+    samples themselves were never in this database.
+    """
+
+    __tablename__ = "history_counts"
+    __table_args__ = (
+        UniqueConstraint("category", "year", "item", "region"),
+        CheckConstraint("tested >= 0 AND problems >= 0 AND problems <= tested", name="counts"),
+    )
+
+    category: Mapped[str] = mapped_column(String(200))  # 产品类别, as the tasks name it
+    year: Mapped[int] = mapped_column(Integer)  # 计划年度: the round
+    item: Mapped[str] = mapped_column(String(200), default="")  # 检验项目; "" = all items
+    region: Mapped[str] = mapped_column(String(100))  # 武汉市 … / 省外
+    tested: Mapped[int] = mapped_column(Integer)
+    problems: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(255))  # the imported file's name
+    imported_by_id: Mapped[int | None] = _user_fk()
+
+
 class HazardReport(Versioned, Base):
     """重大质量安全风险隐患报告 (Article 18 ¶3): a major hazard found in a sample, reported at once
     to the organising authority.

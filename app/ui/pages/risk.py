@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -35,6 +36,7 @@ from app.ui import widgets
 from app.ui.application import settings
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
 from app.ui.ops import bus, run_op
+from app.ui.pages.risk_intel import IntelligenceView
 from app.ui.pages.tasks import (
     add_shortcut,
     date_text,
@@ -266,8 +268,13 @@ class RiskPage(QWidget):
         self.dialog = None
         self._generation = 0
         self._wanted: int | None = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(widgets.title_label(self.tr("Risk information")))
+        outer = QVBoxLayout(self)
+        outer.addWidget(widgets.title_label(self.tr("Risk information")))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("risk_tabs")
+        outer.addWidget(self.tabs, 1)
+        register = QWidget()
+        layout = QVBoxLayout(register)
         intro = QLabel(self.tr("Risk information collected by the lab as a monitoring station (Articles 10–12). "
                                "It is reported monthly; key risk information is reported at once."))
         intro.setWordWrap(True)
@@ -383,6 +390,9 @@ class RiskPage(QWidget):
         self.month_box.setEnabled(self.year.value() != self.year.minimum())
         self._selected()
         bus.changed.connect(self._changed)
+        self.tabs.addTab(register, self.tr("Register"))
+        self.intelligence = IntelligenceView(ctx)
+        self.tabs.addTab(self.intelligence, self.tr("Risk assessment across rounds"))
 
     # -- filters
     def filters(self) -> dict:
@@ -416,8 +426,11 @@ class RiskPage(QWidget):
         run_op(_load, self.ctx, f, on_done=lambda r: self._show(generation, r),
                on_error=lambda exc: alive(self) and widgets.show_error(self, exc))
 
-    def open(self, info_id: int | None = None, **_kw) -> None:
+    def open(self, info_id: int | None = None, tab: str | None = None, **_kw) -> None:
+        if tab == "intelligence":
+            self.tabs.setCurrentWidget(self.intelligence)
         if info_id is not None:
+            self.tabs.setCurrentIndex(0)
             self._wanted = info_id
             if not select_id(self.table, info_id):
                 self.year.setValue(self.year.minimum())
