@@ -209,7 +209,7 @@ def test_the_manifest_is_signed_and_edits_or_swaps_are_caught(lab, tmp_path):
         trusted = labkey.trusted_certificates(uow.session)
     package = outbox.get_package(lab.db, item_id)
     good = verify_package(package)
-    assert good.ok and good.signed and "CMA0001" in good.signer
+    assert good.ok and good.signed and "241712050001" in good.signer
     check_signer(good, trusted)
     assert good.ok
     assert outbox.get_package(lab.db, item_id) == package  # made again: the same signed bytes
