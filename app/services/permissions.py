@@ -124,7 +124,8 @@ class Allowed(Mapping[str, Action]):
         return "Allowed(" + ", ".join(f"{a.name}={'yes' if a.allowed else a.reason!r}" for a in self.values()) + ")"
 
     def get_action(self, name: str) -> Action:
-        return self._actions.get(name) or Action(name, False, "该操作不可用。", "state")
+        found = self._actions.get(name)
+        return found if found is not None else Action(name, False, "该操作不可用。", "state")
 
     def allowed(self, name: str) -> bool:
         return self.get_action(name).allowed
