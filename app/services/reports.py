@@ -8,12 +8,12 @@ reason, and a new report replaces the old one (ISO/IEC 17025 7.8.8).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from app.errors import PermissionDenied, ValidationError
-from app.services import deliverables
+from app.services import deliverables, permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.services.hazard import hazard_banner
@@ -26,10 +26,10 @@ from app.services.testing import (
     _apply_result,
     _clock,
     _grid,
-    _has_approved_report,
     _panel_info,
     _parties,
     general_warnings,
+    sample_allowed,
 )
 from app.services.users import signer_in
 from app.store.models import ItemResult, Report, ResultAmendment, Sample, User
@@ -65,6 +65,8 @@ class ReportInfo:
     has_pdf: bool = False  # the issued PDF is stored (frozen)
     #: what happened to it since, in words: ``已由 R2 替代``, ``原报告 R 已被更正，替代报告待编制`` …
     state_note: str = ""
+    #: review / return / approve for the user who asked (:func:`app.services.permissions.report_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def state_text(self) -> str:
@@ -88,7 +90,10 @@ def _state_note(session, r: Report) -> str:
     return ""
 
 
-def _info(session, r: Report) -> ReportInfo:
+def _info(session, r: Report, user=None) -> ReportInfo:
+    """The report as plain data; with ``user``, what that user may do with it now."""
+    allowed = (permissions.report_actions(user, status=r.status, compiled_by_id=r.compiled_by_id, kind=r.kind)
+               if user is not None else permissions.NONE)
     return ReportInfo(
         id=r.id,
         version=r.version,
@@ -112,6 +117,7 @@ def _info(session, r: Report) -> ReportInfo:
         return_comment=(r.return_comment or "") if r.status == "draft" else "",
         has_pdf=r.file_sha256 is not None,
         state_note=_state_note(session, r),
+        allowed_actions=allowed,
     )
 
 
@@ -126,14 +132,10 @@ def _report_number(session, on: dt.date) -> str:
 
 def compile_report(ctx: Context, sample_id: int, version: int) -> ReportInfo:
     """编制: the sample's initial monitoring is complete; draw the report number."""
-    ctx.require("technician", action="编制报告")
     with ctx.uow() as uow:
         s = uow.session.get(Sample, sample_id)
         check_version(s, version, "该样品")
-        if s.status != "completed":
-            raise ValidationError("只有已完成初次风险监测的样品才能编制报告。")
-        if any(a.status == "pending" for res in s.results for a in res.amendment_requests):
-            raise ValidationError("该样品有结果更正待授权签字人批准：批准或退回后才能编制替代报告。")
+        sample_allowed(uow.session, ctx.user, s).require("compile")
         previous = uow.session.scalar(
             select(Report)
             .where(Report.sample_id == sample_id, Report.kind == "test", Report.status == "approved")
@@ -161,7 +163,7 @@ def compile_report(ctx: Context, sample_id: int, version: int) -> ReportInfo:
         uow.session.add(report)
         s.status = "compiled"
         uow.session.flush()
-        info = _info(uow.session, report)
+        info = _info(uow.session, report, ctx.user)
         uow.commit()
     return info
 
@@ -229,12 +231,10 @@ def approve_report(ctx: Context, report_id: int, version: int, password: str, *,
 
 def mark_reported(ctx: Context, sample_id: int, version: int, reported: dt.date) -> None:
     """The results went to the organising regulator (Article 18 ¶1): stops the clock."""
-    ctx.require("technician", "reviewer", "signatory", action="登记报送日期")
     with ctx.uow() as uow:
         s = uow.session.get(Sample, sample_id)
         check_version(s, version, "该样品")
-        if s.completed_date is None:
-            raise ValidationError("样品尚未完成初次风险监测。")
+        sample_allowed(uow.session, ctx.user, s).require("mark_reported")
         if reported < s.completed_date:
             raise ValidationError({"reported_date": "报送日期不能早于完成日期。"})
         if reported > dt.date.today():
@@ -255,12 +255,12 @@ def list_reports(ctx: Context, *, sample_id: int | None = None, task_id: int | N
             q = q.where(Report.task_id == task_id)
         if status is not None:
             q = q.where(Report.status == status)
-        return [_info(uow.session, r) for r in uow.session.scalars(q)]
+        return [_info(uow.session, r, ctx.user) for r in uow.session.scalars(q)]
 
 
 def get_report(ctx: Context, report_id: int) -> ReportInfo:
     with ctx.uow() as uow:
-        return _info(uow.session, get_or_404(uow.session, Report, report_id, "该报告"))
+        return _info(uow.session, get_or_404(uow.session, Report, report_id, "该报告"), ctx.user)
 
 
 # ----------------------------------------------------------------------------------- amendments
@@ -279,17 +279,25 @@ class AmendmentInfo:
     decided_by: str = ""  # the signatory who approved or refused it
     decided_at: dt.datetime | None = None
     decision_comment: str = ""
+    #: approve / refuse for the user who asked (:func:`app.services.permissions.amendment_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def status_label(self) -> str:
         return AMENDMENT_STATUS_LABELS.get(self.status, self.status)
 
 
-def _amendment_info(session, r: ItemResult, a: ResultAmendment) -> AmendmentInfo:
+def _amendment_allowed(user, r: ItemResult, a: ResultAmendment) -> permissions.Allowed:
+    return permissions.amendment_actions(user, status=a.status, amended_by_id=a.amended_by_id,
+                                         sample_status=r.sample.status)
+
+
+def _amendment_info(session, r: ItemResult, a: ResultAmendment, user=None) -> AmendmentInfo:
     return AmendmentInfo(a.id, r.item, a.original, a.amended, a.reason, _name(session, a.amended_by_id), a.amended_at,
                          status=a.status, version=a.version, amended_by_id=a.amended_by_id,
                          decided_by=_name(session, a.decided_by_id), decided_at=a.decided_at,
-                         decision_comment=a.decision_comment or "")
+                         decision_comment=a.decision_comment or "",
+                         allowed_actions=_amendment_allowed(user, r, a) if user is not None else permissions.NONE)
 
 
 # an approved result is amended while its sample waits for (or has) its replacement report compiled
@@ -310,17 +318,13 @@ def amend_result(ctx: Context, result_id: int, version: int, *, value_text: str,
     """更正 an issued result: asked for by a technician and kept ``pending`` — the result does not
     change until an authorised signatory other than the amender approves it
     (:func:`approve_amendment`); the original is kept with the reason, and the report is re-issued."""
-    ctx.require("technician", action="更正检验结果")
-    if not amendment_reason.strip():
-        raise ValidationError({"amendment_reason": "请写明更正原因。"})
     with ctx.uow() as uow:
         r = uow.session.get(ItemResult, result_id)
         check_version(r, version, "该检验结果")
         s = r.sample
-        if not _has_approved_report(uow.session, s.id):
-            raise ValidationError("只有已批准的结果才需要更正；未批准的结果可直接修改。")
-        if s.status not in AMENDABLE:
-            raise ValidationError("替代报告正在审核或批准中：请先由审核人退回该报告，再更正结果。")
+        sample_allowed(uow.session, ctx.user, s).require("amend")
+        if not amendment_reason.strip():
+            raise ValidationError({"amendment_reason": "请写明更正原因。"})
         if any(a.status == "pending" for a in r.amendment_requests):
             raise ValidationError(f"项目“{r.item}”已有一项更正待授权签字人批准：请先批准或退回该更正。")
         original = _snapshot(r)
@@ -339,12 +343,10 @@ def amend_result(ctx: Context, result_id: int, version: int, *, value_text: str,
 
 
 def _pending(session, ctx: Context, amendment_id: int, version: int, action: str) -> ResultAmendment:
+    """The amendment to decide (``action`` "approve" or "refuse"), checked by the permission model."""
     a = get_or_404(session, ResultAmendment, amendment_id, "该更正")
     check_version(a, version, "该更正")
-    if a.status != "pending":
-        raise ValidationError(f"该更正已{AMENDMENT_STATUS_LABELS.get(a.status, a.status)}，不能再{action}。")
-    if a.amended_by_id == ctx.user.id:
-        raise PermissionDenied(f"不能{action}自己提出的更正：须由另一位授权签字人{action}。")
+    _amendment_allowed(ctx.user, a.result, a).require(action)
     return a
 
 
@@ -352,13 +354,10 @@ def approve_amendment(ctx: Context, amendment_id: int, version: int, password: s
     """An authorised signatory, not the amender, approves a pending amendment with their password:
     the result takes the amended value, the issued report is marked amended and a replacement
     report is to be compiled (the sample goes back to 已完成)."""
-    ctx.require("signatory", action="批准结果更正")
     with ctx.uow() as uow:
-        a = _pending(uow.session, ctx, amendment_id, version, "批准")
+        a = _pending(uow.session, ctx, amendment_id, version, "approve")
         r = a.result
         s = r.sample
-        if s.status not in AMENDABLE:
-            raise ValidationError("替代报告正在审核或批准中：请先由审核人退回该报告，再批准更正。")
         if _snapshot(r) != a.original:
             raise ValidationError("提出更正后该结果已有变化：请退回此更正，按现在的结果重新提出。")
         signer_in(uow.session, ctx, "signatory", password)  # the roles and password as the database has them now
@@ -382,11 +381,10 @@ def approve_amendment(ctx: Context, amendment_id: int, version: int, password: s
 def reject_amendment(ctx: Context, amendment_id: int, version: int, password: str, comment: str) -> AmendmentInfo:
     """An authorised signatory, not the amender, refuses a pending amendment (with their password and
     a comment): the result and the issued report stay as they are."""
-    ctx.require("signatory", action="退回结果更正")
-    if not comment.strip():
-        raise ValidationError({"comment": "退回更正时请写明理由。"})
     with ctx.uow() as uow:
-        a = _pending(uow.session, ctx, amendment_id, version, "退回")
+        a = _pending(uow.session, ctx, amendment_id, version, "refuse")
+        if not comment.strip():
+            raise ValidationError({"comment": "退回更正时请写明理由。"})
         signer_in(uow.session, ctx, "signatory", password)
         a.status, a.decided_by_id, a.decided_at = "rejected", ctx.user.id, utcnow()
         a.decision_comment = comment.strip()
@@ -400,7 +398,7 @@ def list_amendments(ctx: Context, sample_id: int) -> list[AmendmentInfo]:
     """Every amendment asked for on the sample's results (pending, approved, refused), oldest first."""
     with ctx.uow() as uow:
         s = get_or_404(uow.session, Sample, sample_id, "该样品")
-        out = [_amendment_info(uow.session, r, a) for r in s.results for a in r.amendment_requests]
+        out = [_amendment_info(uow.session, r, a, ctx.user) for r in s.results for a in r.amendment_requests]
         return sorted(out, key=lambda a: a.id)
 
 
@@ -429,6 +427,8 @@ class SampleWork:
     state_note: str = ""
     #: the latest major-hazard record in one line: what was sent, to whom, how, the receipt
     hazard_summary: str = ""
+    #: what the user who asked may do with the sample now (:func:`app.services.permissions.sample_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def sample_id(self) -> int:
@@ -445,13 +445,13 @@ def sample_work(ctx: Context, sample_id: int, today: dt.date | None = None) -> S
         s = get_or_404(session, Sample, sample_id, "该样品")
         grid = _grid(session, s, general_warnings(session, s))
         history = [
-            _info(session, r)
+            _info(session, r, ctx.user)
             for r in session.scalars(
                 select(Report).where(Report.sample_id == s.id, Report.kind == "test").order_by(Report.id.desc())
             )
         ]
         current = next((r for r in history if r.status != "superseded"), None)
-        amendments = tuple(_amendment_info(session, r, a) for r in s.results for a in r.amendment_requests)
+        amendments = tuple(_amendment_info(session, r, a, ctx.user) for r in s.results for a in r.amendment_requests)
         returned = ""
         if current is not None and current.status == "draft":
             marks = [line for line in (s.notes or "").splitlines() if line.startswith(RETURN_MARK)]
@@ -479,4 +479,5 @@ def sample_work(ctx: Context, sample_id: int, today: dt.date | None = None) -> S
             return_comment=returned,
             state_note=amendment_states(session, (s.id,)).get(s.id, ""),
             hazard_summary=hazard_banner(session, s.id),
+            allowed_actions=sample_allowed(session, ctx.user, s),
         )

@@ -23,6 +23,7 @@ from app.rules.calendar import DeadlineResult, clock_state
 from app.rules.requirements import allows, parse_requirement
 from app.rules.selection import R_NONE, parse_selection_input, rule_label, select_standards
 from app.rules.standards import StandardCodeError, parse_code, parse_declared
+from app.services import permissions
 from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.calendar import calendar_for
 from app.services.catalog import catalog_entries
@@ -258,15 +259,11 @@ def start_testing(ctx: Context, sample_id: int, version: int, test_date: dt.date
     Items that already have a value keep their basis; the others are (re)planned, so a catalog
     correction made before testing is picked up.
     """
-    ctx.require("technician", action="开始检验")
     test_date = test_date or dt.date.today()
     with ctx.uow() as uow:
         s = uow.session.get(Sample, sample_id)
         check_version(s, version, "该样品")
-        if s.status not in ("received", "testing"):
-            if s.status == "registered":
-                raise ValidationError("样品尚未收样，请先登记收样日期。")
-            raise ValidationError("该样品已完成初次风险监测，不能重新选择判定依据。")
+        sample_allowed(uow.session, ctx.user, s).require("start")
         if s.scheme is None:
             raise ValidationError("该样品没有关联监测方案，无法确定检验项目。")
         errors = check_dates(s.sampling_date, s.received_date, test_date, s.completed_date)
@@ -608,7 +605,6 @@ def record_panel(ctx: Context, sample_id: int, item: str, *, members: list[Panel
 
     ``result_version`` is the version of the item's result row the form was opened on: an
     evaluation recorded meanwhile by someone else is then a conflict, not silently replaced."""
-    ctx.require("technician", action="记录专家组验证评价")
     errors: dict[str, str] = {}
     if not conclusion.strip():
         errors["conclusion"] = "请填写专家组结论。"
@@ -616,12 +612,11 @@ def record_panel(ctx: Context, sample_id: int, item: str, *, members: list[Panel
         errors["finding"] = "请选择评价结论：未发现问题或发现问题。"
     if any(not m.name.strip() for m in members):
         errors["members"] = "专家姓名不能为空。"
-    if errors:
-        raise ValidationError(errors)
     with ctx.uow() as uow:
         s = get_or_404(uow.session, Sample, sample_id, "该样品")
-        if s.status != "testing":
-            raise ValidationError("只有检验中的样品才能记录专家组评价。")
+        sample_allowed(uow.session, ctx.user, s).require("record_panel")
+        if errors:
+            raise ValidationError(errors)
         check = check_panel(members, _parties(s), justification)
         if not check["valid"]:
             raise ValidationError(
@@ -714,17 +709,10 @@ def list_panels(ctx: Context, sample_id: int | None = None, *, text: str = "", l
 # ----------------------------------------------------------------------------------- completion
 def complete_initial_monitoring(ctx: Context, sample_id: int, version: int, completed: dt.date) -> ResultsGrid:
     """初次风险监测完成: every item judged; the date starts the five-working-day clock (Article 18)."""
-    ctx.require("technician", action="确认初次风险监测完成")
     with ctx.uow() as uow:
         s = uow.session.get(Sample, sample_id)
         check_version(s, version, "该样品")
-        if s.status != "testing":
-            raise ValidationError("只有检验中的样品才能确认完成。")
-        open_items = [r.item for r in s.results if not r.judgement]
-        if not s.results:
-            raise ValidationError("该样品还没有检验项目。")
-        if open_items:
-            raise ValidationError(f"以下项目尚未判定：{'、'.join(open_items)}。")
+        sample_allowed(uow.session, ctx.user, s).require("complete")
         errors = check_dates(s.sampling_date, s.received_date, s.test_started_date, completed)
         if completed > dt.date.today():
             errors["completed_date"] = "完成日期不能晚于今天。"
@@ -741,16 +729,12 @@ def complete_initial_monitoring(ctx: Context, sample_id: int, version: int, comp
 
 def reopen_testing(ctx: Context, sample_id: int, version: int, reason: str) -> ResultsGrid:
     """Back to testing before a report is compiled (e.g. a value was mistyped)."""
-    ctx.require("technician", action="退回检验")
-    if not reason.strip():
-        raise ValidationError({"reason": "请写明退回原因。"})
     with ctx.uow() as uow:
         s = uow.session.get(Sample, sample_id)
         check_version(s, version, "该样品")
-        if s.status != "completed":
-            raise ValidationError("只有已完成、尚未编制报告的样品才能退回检验。")
-        if _has_approved_report(uow.session, s.id):
-            raise ValidationError("该样品的报告已批准：结果不能退回修改，请用“更正”（保留原结果和更正原因）。")
+        sample_allowed(uow.session, ctx.user, s).require("reopen")
+        if not reason.strip():
+            raise ValidationError({"reason": "请写明退回原因。"})
         s.status = "testing"
         s.completed_date = None
         s.notes = ((s.notes or "") + f"\n退回检验：{reason.strip()}").strip()
@@ -758,6 +742,19 @@ def reopen_testing(ctx: Context, sample_id: int, version: int, reason: str) -> R
         grid = _grid(uow.session, s)
         uow.commit()
     return grid
+
+
+def sample_allowed(session, user, s: Sample) -> permissions.Allowed:
+    """What ``user`` may do with sample ``s`` now (:func:`app.services.permissions.sample_actions`)."""
+    return permissions.sample_actions(
+        user,
+        status=s.status,
+        items=len(s.results),
+        open_items=[r.item for r in s.results if not r.judgement],
+        has_approved_report=_has_approved_report(session, s.id),
+        pending_amendment=any(a.status == "pending" for r in s.results for a in r.amendment_requests),
+        completed=s.completed_date is not None,
+    )
 
 
 def _has_approved_report(session, sample_id: int) -> bool:
