@@ -8,11 +8,12 @@ reason, and a new report replaces the old one (ISO/IEC 17025 7.8.8).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from app.errors import PermissionDenied, ValidationError
+from app.errors import RiskmonError, ValidationError
 from app.services import deliverables, permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
@@ -31,7 +32,7 @@ from app.services.testing import (
     general_warnings,
     sample_allowed,
 )
-from app.services.users import signer_in
+from app.services.users import signer_in, signer_still_in
 from app.store.models import ItemResult, Report, ResultAmendment, Sample, User
 from app.store.queries import get_setting
 from app.store.queries import next_sequence as next_value
@@ -168,33 +169,62 @@ def compile_report(ctx: Context, sample_id: int, version: int) -> ReportInfo:
     return info
 
 
+def _signable(session, ctx: Context, action: str, report_id: int, version: int) -> Report:
+    """The report to 审核 / 退回 / 批准 (``action``), checked by the permission model as the GUI shows it."""
+    r = session.get(Report, report_id)
+    check_version(r, version, "该报告")
+    permissions.report_actions(ctx.user, status=r.status, compiled_by_id=r.compiled_by_id, kind=r.kind).require(action)
+    return r
+
+
+def _review_in(session, ctx: Context, report_id: int, version: int, signer: Callable[[], object], *,
+               accept: bool, comment: str) -> ReportInfo:
+    """The one review of one report inside the caller's unit of work (flushed, not committed):
+    the checks, ``signer()`` (the signer read again in this transaction), then the change."""
+    r = _signable(session, ctx, "review" if accept else "return", report_id, version)
+    signer()
+    if accept:
+        r.status = "reviewed"
+        r.reviewed_by_id, r.reviewed_at = ctx.user.id, utcnow()
+        if r.sample is not None:
+            r.sample.status = "reviewed"
+    else:
+        if not comment.strip():
+            raise ValidationError({"comment": "退回报告时请写明意见。"})
+        r.status = "draft"
+        r.return_comment = comment.strip()
+        if r.sample is not None:
+            r.sample.status = "completed"
+            r.sample.notes = ((r.sample.notes or "") + f"\n{RETURN_MARK}{comment.strip()}").strip()
+    session.flush()
+    return _info(session, r, ctx.user)
+
+
+def _approve_in(session, ctx: Context, report_id: int, version: int, signer: Callable[[], object], *,
+                issue_notices: bool) -> ReportInfo:
+    """The one approval of one report inside the caller's unit of work (flushed, not committed)."""
+    r = _signable(session, ctx, "approve", report_id, version)
+    signer()
+    with session.no_autoflush:  # the approval and its frozen PDF are written as one change
+        r.status = "approved"
+        r.approved_by_id, r.approved_at = ctx.user.id, utcnow()
+        if r.replaces is not None:
+            r.replaces.status = "superseded"
+        if r.sample is not None:
+            r.sample.status = "reported" if r.sample.reported_date else "approved"
+        deliverables.on_approved(session, r, issue_notices=issue_notices)
+    session.flush()
+    return _info(session, r, ctx.user)
+
+
 def review_report(ctx: Context, report_id: int, version: int, password: str, *, accept: bool = True,
                   comment: str = "") -> ReportInfo:
     """审核, or return to the compiler with a comment."""
     ctx.require("reviewer", action="审核报告")
     with ctx.uow() as uow:
-        r = uow.session.get(Report, report_id)
-        check_version(r, version, "该报告")
-        if r.status != "compiled":
-            raise ValidationError(f"报告当前状态为“{REPORT_STATUS_LABELS[r.status]}”，不能审核。")
-        if r.compiled_by_id == ctx.user.id:
-            raise PermissionDenied("不能审核自己编制的报告。")
-        signer_in(uow.session, ctx, "reviewer", password)  # the roles and password as the database has them now
-        if accept:
-            r.status = "reviewed"
-            r.reviewed_by_id, r.reviewed_at = ctx.user.id, utcnow()
-            if r.sample is not None:
-                r.sample.status = "reviewed"
-        else:
-            if not comment.strip():
-                raise ValidationError({"comment": "退回报告时请写明意见。"})
-            r.status = "draft"
-            r.return_comment = comment.strip()
-            if r.sample is not None:
-                r.sample.status = "completed"
-                r.sample.notes = ((r.sample.notes or "") + f"\n{RETURN_MARK}{comment.strip()}").strip()
-        uow.session.flush()
-        info = _info(uow.session, r)
+        # the roles and password as the database has them now
+        info = _review_in(uow.session, ctx, report_id, version,
+                          lambda: signer_in(uow.session, ctx, "reviewer", password), accept=accept, comment=comment)
         uow.commit()
     return info
 
@@ -208,25 +238,67 @@ def approve_report(ctx: Context, report_id: int, version: int, password: str, *,
     found problems also issues the sample's notices, which then travel in the report's upload."""
     ctx.require("signatory", action="批准报告")
     with ctx.uow() as uow:
-        r = uow.session.get(Report, report_id)
-        check_version(r, version, "该报告")
-        if r.status != "reviewed":
-            raise ValidationError(f"报告当前状态为“{REPORT_STATUS_LABELS[r.status]}”，须先审核再批准。")
-        if r.compiled_by_id == ctx.user.id:
-            raise PermissionDenied("不能批准自己编制的报告。")
-        signer_in(uow.session, ctx, "signatory", password)  # the roles and password as the database has them now
-        with uow.session.no_autoflush:  # the approval and its frozen PDF are written as one change
-            r.status = "approved"
-            r.approved_by_id, r.approved_at = ctx.user.id, utcnow()
-            if r.replaces is not None:
-                r.replaces.status = "superseded"
-            if r.sample is not None:
-                r.sample.status = "reported" if r.sample.reported_date else "approved"
-            deliverables.on_approved(uow.session, r, issue_notices=issue_notices)
-        uow.session.flush()
-        info = _info(uow.session, r)
+        # the roles and password as the database has them now
+        info = _approve_in(uow.session, ctx, report_id, version,
+                           lambda: signer_in(uow.session, ctx, "signatory", password), issue_notices=issue_notices)
         uow.commit()
     return info
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    """What became of one report of a batch signature: signed (``info``), or why not."""
+
+    report_id: int
+    number: str
+    signed: bool
+    reason: str = ""
+    info: ReportInfo | None = None
+
+
+def _sign_many(ctx: Context, role: str, ids_versions: Iterable[tuple[int, int]], password: str,
+               one: Callable[..., ReportInfo]) -> list[SignOutcome]:
+    pairs = list(dict.fromkeys((int(i), int(v)) for i, v in ids_versions))
+    if not pairs:
+        raise ValidationError("请先选择要签署的报告。")
+    with ctx.uow() as uow:
+        signer_in(uow.session, ctx, role, password)  # the password, once for the whole batch
+        numbers = dict(uow.session.execute(
+            select(Report.id, Report.number).where(Report.id.in_([i for i, _v in pairs]))).all())
+    out: list[SignOutcome] = []
+    for report_id, version in pairs:
+        try:
+            with ctx.uow() as uow:  # one report, one transaction: signed whole or not at all
+                info = one(uow.session, ctx, report_id, version,
+                           lambda uow=uow: signer_still_in(uow.session, ctx, role))
+                uow.commit()
+        except RiskmonError as exc:
+            out.append(SignOutcome(report_id, numbers.get(report_id, str(report_id)), False, exc.message))
+        else:
+            out.append(SignOutcome(report_id, info.number, True, info=info))
+    return out
+
+
+def review_reports(ctx: Context, ids_versions: Iterable[tuple[int, int]], password: str, *, accept: bool = True,
+                   comment: str = "") -> list[SignOutcome]:
+    """审核 several reports with the password typed once: each report is reviewed (or returned) in
+    its own transaction by the same code as :func:`review_report`; a report that may not be reviewed
+    is listed with its reason while the others are signed. A wrong password signs none."""
+    ctx.require("reviewer", action="审核报告")
+    return _sign_many(ctx, "reviewer", ids_versions, password,
+                      lambda session, c, i, v, signer: _review_in(session, c, i, v, signer, accept=accept,
+                                                                   comment=comment))
+
+
+def approve_reports(ctx: Context, ids_versions: Iterable[tuple[int, int]], password: str, *,
+                    issue_notices: bool = False) -> list[SignOutcome]:
+    """批准 several reports with the password typed once, each in its own transaction by the same
+    code as :func:`approve_report` (its PDF frozen, its upload queued, with ``issue_notices`` the
+    notices of a report that found problems); refused reports are listed with their reason."""
+    ctx.require("signatory", action="批准报告")
+    return _sign_many(ctx, "signatory", ids_versions, password,
+                      lambda session, c, i, v, signer: _approve_in(session, c, i, v, signer,
+                                                                    issue_notices=issue_notices))
 
 
 def mark_reported(ctx: Context, sample_id: int, version: int, reported: dt.date) -> None:

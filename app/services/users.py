@@ -333,15 +333,23 @@ def signer_in(session: Session, ctx: Context, role: str, password: str) -> User:
     in the :class:`Context`), not locked by failed passwords, and ``password`` matching the stored
     hash. Call it before writing anything: on a wrong password the caller's session is rolled back
     and the failure is counted in its own unit of work, like a failed sign-in."""
-    user = _actor_row(session, ctx, refused="未签署。")
-    if not user.has_role(role):
-        raise PermissionDenied(f"您的账号已不再具有{ROLE_LABELS.get(role, role)}角色，未签署。")
-    _refuse_if_locked(session, _throttle_key(user.username))
+    user = signer_still_in(session, ctx, role)
     if not _verify(user.password_hash, password):
         username = user.username
         session.rollback()  # nothing of the signature, and no lock, outlives the refusal
         delay = _record_failure(ctx.db, _throttle_key(username), actor=ctx.user.username)
         raise AuthenticationError(_failure_text("密码错误，未签署。", delay))
+    return user
+
+
+def signer_still_in(session: Session, ctx: Context, role: str) -> User:
+    """:func:`signer_in` without the password, for the second and later signatures of one batch
+    whose password :func:`signer_in` checked once (审核/批准 of several reports): inside each
+    signing unit of work the account is read again — real, active, holding ``role``, not locked."""
+    user = _actor_row(session, ctx, refused="未签署。")
+    if not user.has_role(role):
+        raise PermissionDenied(f"您的账号已不再具有{ROLE_LABELS.get(role, role)}角色，未签署。")
+    _refuse_if_locked(session, _throttle_key(user.username))
     return user
 
 
