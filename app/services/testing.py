@@ -514,20 +514,132 @@ def record_result(ctx: Context, result_id: int, version: int, *, value_text: str
     needs the tester's judgement and reason."""
     ctx.require("technician", action="录入检验结果")
     with ctx.uow() as uow:
-        r = uow.session.get(ItemResult, result_id)
-        check_version(r, version, "该检验结果")
+        r = _record_in(uow.session, ctx, result_id, version, value_text=value_text, unit=unit, judgement=judgement,
+                       reason=reason)
         s = r.sample
-        if s.status not in ("testing",):
-            if s.status in ("registered", "received"):
-                raise ValidationError("请先开始检验（确定判定依据）。")
-            raise ValidationError("该样品已完成初次风险监测；已批准的结果请用“更正”。")
-        _apply_result(r, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
-        r.tested_by_id, r.tested_at = ctx.user.id, utcnow()
         uow.session.flush()
         important = {i.name for i in s.scheme.items if i.important} if s.scheme else set()
         row = _row(r, important, {p.item: p.id for p in s.panel_evaluations})
         uow.commit()
     return row
+
+
+def _record_in(session, ctx: Context, result_id: int, version: int, *, value_text: str, unit: str,
+               judgement: str | None, reason: str) -> ItemResult:
+    """One result entered in the caller's unit of work, with every check of :func:`record_result`."""
+    r = session.get(ItemResult, result_id)
+    check_version(r, version, "该检验结果")
+    s = r.sample
+    if s.status not in ("testing",):
+        if s.status in ("registered", "received"):
+            raise ValidationError("请先开始检验（确定判定依据）。")
+        raise ValidationError("该样品已完成初次风险监测；已批准的结果请用“更正”。")
+    _apply_result(r, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
+    r.tested_by_id, r.tested_at = ctx.user.id, utcnow()
+    return r
+
+
+# ----------------------------------------------------------------------------------- bulk entry
+@dataclass(frozen=True)
+class BulkRow:
+    """One sample under test that has the item: a line of the bulk entry grid (批量录入)."""
+
+    result_id: int
+    version: int
+    sample_id: int
+    sample_number: str
+    product_name: str
+    requirement: dict | None
+    requirement_text: str
+    numeric: bool  # judged automatically from the value (:func:`auto_judgement`)
+    required_unit: str
+    value_text: str
+    unit: str
+    judgement: str | None
+    judgement_reason: str
+
+
+@dataclass(frozen=True)
+class BulkEntry:
+    result_id: int
+    version: int
+    value_text: str
+    unit: str = ""
+    judgement: str | None = None
+    reason: str = ""
+
+
+def _enterable(basis: dict | None) -> bool:
+    """A result a technician enters (of a sample under test): it has a basis, not an expert panel's."""
+    return basis is not None and basis.get("source") != "panel"
+
+
+def bulk_items(ctx: Context, task_id: int) -> list[str]:
+    """The test items of the task's samples under test, for the bulk entry grid's item choice."""
+    with ctx.uow() as uow:
+        get_or_404(uow.session, MonitoringTask, task_id, "该任务")
+        rows = uow.session.execute(
+            select(ItemResult.item, ItemResult.basis).join(Sample, Sample.id == ItemResult.sample_id)
+            .where(Sample.task_id == task_id, Sample.status == "testing")
+        ).all()
+    return sorted({item for item, basis in rows if _enterable(basis)})
+
+
+def bulk_rows(ctx: Context, task_id: int, item: str) -> list[BulkRow]:
+    """The task's samples under test that have ``item``, in sample-number order."""
+    with ctx.uow() as uow:
+        get_or_404(uow.session, MonitoringTask, task_id, "该任务")
+        found = uow.session.execute(
+            select(ItemResult, Sample.number, Sample.product_name).join(Sample, Sample.id == ItemResult.sample_id)
+            .where(Sample.task_id == task_id, ItemResult.item == item, Sample.status == "testing")
+            .order_by(Sample.number)
+        ).all()
+        return [
+            BulkRow(
+                result_id=r.id, version=r.version, sample_id=r.sample_id, sample_number=number, product_name=product,
+                requirement=r.requirement, requirement_text=requirement_text(r.requirement),
+                numeric=_is_numeric(r.requirement), required_unit=(r.requirement or {}).get("unit") or "",
+                value_text=r.value_text or "", unit=r.unit or "", judgement=r.judgement,
+                judgement_reason=r.judgement_reason or "",
+            )
+            for r, number, product in found
+            if _enterable(r.basis)
+        ]
+
+
+def enter_results_bulk(ctx: Context, item: str, entries: list[BulkEntry]) -> list[ResultRow]:
+    """批量录入: one item's results of many samples, all or nothing. Every entry goes through the
+    checks of :func:`record_result`; if any is refused, nothing is saved and the
+    :class:`ValidationError` maps each refused entry's result id (as text) to its message."""
+    ctx.require("technician", action="录入检验结果")
+    if not entries:
+        raise ValidationError("没有要保存的检验结果。")
+    errors: dict[str, str] = {}
+    with ctx.uow() as uow:
+        saved: list[ItemResult] = []
+        for e in entries:
+            try:
+                r = _record_in(uow.session, ctx, e.result_id, e.version, value_text=e.value_text, unit=e.unit,
+                               judgement=e.judgement, reason=e.reason)
+            except ValidationError as exc:
+                r = uow.session.get(ItemResult, e.result_id)
+                who = f"样品 {r.sample.number}：" if r is not None else ""
+                errors[str(e.result_id)] = who + exc.message
+                continue
+            if r.item != item:
+                errors[str(e.result_id)] = f"样品 {r.sample.number} 的该行不是项目“{item}”。"
+                continue
+            saved.append(r)
+        if errors:
+            raise ValidationError(errors)  # the unit of work is not committed: nothing is saved
+        uow.session.flush()
+        out = []
+        for r in saved:
+            s = r.sample
+            important = {i.name for i in s.scheme.items if i.important} if s.scheme else set()
+            out.append(_row(r, important, {p.item: p.id for p in s.panel_evaluations}))
+        uow.commit()
+    return out
 
 
 def _apply_result(r: ItemResult, *, value_text: str, unit: str, judgement: str | None, reason: str) -> None:
