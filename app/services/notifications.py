@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -357,28 +357,111 @@ def notice_pdf(ctx: Context, notification_id: int) -> bytes:
         return bytes(n.pdf)
 
 
+@dataclass(frozen=True)
+class PlannedNotice:
+    """One letter a batch would write: for which sample, to whom, under which file name."""
+
+    sample_id: int
+    sample_number: str
+    recipient: str
+    roles: tuple[str, ...]
+    document_number: str
+    file_name: str
+    issued: bool  # the notice exists already (written again as issued); else it is issued by the batch
+
+    @property
+    def roles_label(self) -> str:
+        return "、".join(ROLE_LABELS.get(r, r) for r in self.roles)
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """The letters of the chosen samples, before anything is written."""
+
+    task_id: int
+    notices: tuple[PlannedNotice, ...]
+
+    @property
+    def sample_ids(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(n.sample_id for n in self.notices))
+
+
+def _file_name(number: str, recipient: str) -> str:
+    from app.documents._io import safe_file_name
+
+    return safe_file_name(f"{number}-{recipient}") + ".pdf"
+
+
+def _chosen(session: Session, task_id: int, sample_ids: Iterable[int] | None) -> list[tuple[Sample, Report]]:
+    """The task's approved problem samples, or only ``sample_ids`` of them; a chosen sample that has
+    nothing to notify is refused by name."""
+    get_or_404(session, MonitoringTask, task_id, "该任务")
+    candidates = _task_problem_samples(session, task_id)
+    if sample_ids is None:
+        if not candidates:
+            raise ValidationError("该任务没有需要告知的样品（已批准且发现问题的样品）。")
+        return candidates
+    wanted = list(dict.fromkeys(int(i) for i in sample_ids))
+    if not wanted:
+        raise ValidationError("请先选择要出具告知书的样品。")
+    by_id = {s.id: (s, r) for s, r in candidates}
+    refused = []
+    for sid in wanted:
+        if sid not in by_id:
+            s = session.get(Sample, sid)
+            if s is None or s.task_id != task_id:
+                raise NotFoundError("所选样品不属于该任务。")
+            refused.append(s.number)
+    if refused:
+        raise ValidationError(f"样品 {'、'.join(refused)} 的检验报告尚未批准或未发现问题，没有需要告知的单位。")
+    return [by_id[sid] for sid in sorted(wanted, key=lambda i: by_id[i][0].number)]
+
+
+def plan_notices(ctx: Context, task_id: int, sample_ids: Iterable[int] | None = None) -> NoticePlan:
+    """The letters :func:`generate_notices` would write for ``sample_ids`` (all of the task's
+    approved problem samples when None): sample, addressee, roles, file name — nothing is written."""
+    from app.services.documents.notices import _notice_parties, notice_number
+
+    ctx.require(*DELIVERY_ROLES, action="出具告知书")
+    with ctx.uow() as uow:
+        planned: list[PlannedNotice] = []
+        for s, report in _chosen(uow.session, task_id, sample_ids):
+            records = _records_for(uow.session, s.id, report.id)
+            if records:
+                planned += [PlannedNotice(s.id, s.number, n.recipient_name, tuple(n.roles or ()),
+                                          n.document_number or str(n.id),
+                                          _file_name(n.document_number or str(n.id), n.recipient_name), True)
+                            for n in records]
+            else:
+                planned += [PlannedNotice(s.id, s.number, p.name, tuple(p.roles), notice_number(report.number, i),
+                                          _file_name(notice_number(report.number, i), p.name), False)
+                            for i, p in enumerate(_notice_parties(s), 1)]
+    return NoticePlan(task_id, tuple(planned))
+
+
 def generate_notices(ctx: Context, task_id: int, folder: str | Path, *,
+                     sample_ids: Iterable[int] | None = None,
                      progress: Callable[[int, int], None] | None = None,
                      cancelled: Callable[[], bool] | None = None) -> NoticeBatch:
-    """Create the missing records, then write every current letter of the task into ``folder``.
+    """Create the missing records, then write the current letters of ``sample_ids`` (every approved
+    problem sample of the task when None) into ``folder`` — what :func:`plan_notices` listed.
 
     ``progress(done, total)`` follows each file; the batch stops before the next file when
     ``cancelled()`` (or ``progress.cancelled``) is true, keeping the files already written (each
     complete). File names are ``<告知书编号>-<addressee>.pdf``.
     """
-    from app.documents._io import safe_file_name, write_files
+    from app.documents._io import write_files
 
     ctx.require(*DELIVERY_ROLES, action="出具告知书")
     with ctx.uow() as uow:
-        get_or_404(uow.session, MonitoringTask, task_id, "该任务")
         notices: list[tuple[str, bytes]] = []
-        for s, _report in _task_problem_samples(uow.session, task_id):
+        for s, _report in _chosen(uow.session, task_id, sample_ids):
             for n in create_for_sample(uow.session, s):
-                name = safe_file_name(f"{n.document_number or n.id}-{n.recipient_name}") + ".pdf"
+                name = _file_name(n.document_number or str(n.id), n.recipient_name)
                 notices.append((name, deliverables.frozen_notice_pdf(uow.session, n)))
         uow.commit()
     if not notices:
-        raise ValidationError("该任务没有需要告知的样品（已批准且发现问题的样品）。")
+        raise ValidationError("所选样品没有需要告知的单位。")
 
     def stop() -> bool:
         return bool((cancelled is not None and cancelled()) or getattr(progress, "cancelled", False))
