@@ -287,14 +287,15 @@ def amendment_actions(user: User, *, status: str, amended_by_id: int | None, sam
 
 
 # ----------------------------------------------------------------------------------- tasks and schemes
-TASK_ACTIONS = ("create", "edit")
+TASK_ACTIONS = ("create", "edit", "draft_scheme")
 
 
 def task_actions(user: User) -> Allowed:
-    """新建 / 修改 a monitoring task."""
+    """新建 / 修改 a monitoring task, 拟定 a scheme for it."""
     b = _Builder(user)
     b.add("create", b.role(TASK_ROLES, "新建监测任务"))
     b.add("edit", b.role(TASK_ROLES, "修改监测任务"))
+    b.add("draft_scheme", b.role(("technician",), "拟定监测方案"))
     return b.done()
 
 

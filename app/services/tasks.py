@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.errors import PermissionDenied, ValidationError
+from app.errors import ValidationError
 from app.rules.standards import StandardCodeError, normalize_code
+from app.services import permissions
 from app.services._common import check_version, get_or_404
 from app.services.catalog import unknown_codes_in
 from app.services.context import Context
@@ -59,7 +60,7 @@ SCHEME_EVENT_LABELS = {
     "superseded": "被新版本取代",
 }
 #: who may record the authority's confirmation: any lab user who works on tasks
-CONFIRM_ROLES = ("technician", "reviewer", "signatory", "administrator")
+CONFIRM_ROLES = permissions.CONFIRM_ROLES
 CONFIRMATION_FILE_LIMIT = 10 * 1024 * 1024
 COMMENT_MAX = 2000
 #: a sample in these states has not been tested: it follows a revision of its scheme once confirmed
@@ -93,6 +94,8 @@ class TaskInfo:
     data: TaskInput
     sampled: int
     schemes: int
+    #: edit / draft a scheme for the user who asked (:func:`app.services.permissions.task_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,8 @@ class SchemeInfo:
     message: str = ""
     #: action → "" when the user who asked may take it now, else why not (see scheme_actions)
     actions: dict[str, str] = field(default_factory=dict)
+    #: the same as :class:`~app.services.permissions.Action` values (:func:`app.services.permissions.scheme_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def status_label(self) -> str:
@@ -224,7 +229,7 @@ def validate_task(data: TaskInput) -> dict[str, str]:
     return errors
 
 
-def _task_info(session, t: MonitoringTask) -> TaskInfo:
+def _task_info(session, t: MonitoringTask, user=None) -> TaskInfo:
     sampled = session.scalar(select(func.count()).select_from(Sample).where(Sample.task_id == t.id)) or 0
     return TaskInfo(
         id=t.id,
@@ -245,6 +250,7 @@ def _task_info(session, t: MonitoringTask) -> TaskInfo:
         ),
         sampled=sampled,
         schemes=len(t.schemes),
+        allowed_actions=permissions.task_actions(user) if user is not None else permissions.NONE,
     )
 
 
@@ -264,7 +270,7 @@ def _apply_task(t: MonitoringTask, data: TaskInput) -> None:
 
 
 def create_task(ctx: Context, data: TaskInput) -> TaskInfo:
-    ctx.require("technician", "administrator", action="新建监测任务")
+    permissions.task_actions(ctx.user).require("create")
     errors = validate_task(data)
     if errors:
         raise ValidationError(errors)
@@ -276,13 +282,13 @@ def create_task(ctx: Context, data: TaskInput) -> TaskInfo:
         _apply_task(t, data)
         uow.session.add(t)
         uow.session.flush()
-        info = _task_info(uow.session, t)
+        info = _task_info(uow.session, t, ctx.user)
         uow.commit()
     return info
 
 
 def update_task(ctx: Context, task_id: int, version: int, data: TaskInput) -> TaskInfo:
-    ctx.require("technician", "administrator", action="修改监测任务")
+    permissions.task_actions(ctx.user).require("edit")
     errors = validate_task(data)
     if errors:
         raise ValidationError(errors)
@@ -297,7 +303,7 @@ def update_task(ctx: Context, task_id: int, version: int, data: TaskInput) -> Ta
                 raise ValidationError({"number": f"任务编号 {data.number.strip()} 已存在。"})
         _apply_task(t, data)
         uow.session.flush()
-        info = _task_info(uow.session, t)
+        info = _task_info(uow.session, t, ctx.user)
         uow.commit()
     return info
 
@@ -307,12 +313,12 @@ def list_tasks(ctx: Context, *, include_closed: bool = True) -> list[TaskInfo]:
         q = select(MonitoringTask).order_by(MonitoringTask.plan_year.desc(), MonitoringTask.number)
         if not include_closed:
             q = q.where(MonitoringTask.status != "closed")
-        return [_task_info(uow.session, t) for t in uow.session.scalars(q)]
+        return [_task_info(uow.session, t, ctx.user) for t in uow.session.scalars(q)]
 
 
 def get_task(ctx: Context, task_id: int) -> TaskInfo:
     with ctx.uow() as uow:
-        return _task_info(uow.session, get_or_404(uow.session, MonitoringTask, task_id, "该任务"))
+        return _task_info(uow.session, get_or_404(uow.session, MonitoringTask, task_id, "该任务"), ctx.user)
 
 
 # ----------------------------------------------------------------------------------- schemes
@@ -462,71 +468,27 @@ def _scheme_info(s: Scheme, session=None, *, user=None, message: str = "") -> Sc
         message=message,
     )
     if user is not None:
-        info = dataclasses.replace(info, actions=scheme_actions(user, info))
+        allowed = _scheme_allowed(user, info)
+        info = dataclasses.replace(info, allowed_actions=allowed,
+                                   actions={n: "" if a.allowed else a.reason for n, a in allowed.items()})
     return info
 
 
 # ----------------------------------------------------------------------------------- who may do what
-def scheme_actions(user, s: SchemeInfo) -> dict[str, str]:
-    """Each scheme action → "" when ``user`` may take it now, else why not (in Chinese).
+def _scheme_allowed(user, s: SchemeInfo) -> permissions.Allowed:
+    return permissions.scheme_actions(user, status=s.status, drafted_by_id=s.drafted_by_id,
+                                      submitted_by_id=s.submitted_by_id, successor_id=s.successor_id)
 
-    The GUI enables its buttons and writes their tooltips from this; the services refuse with the
-    same reason (:func:`_require_action`). ``user`` is a :class:`~app.services.context.CurrentUser`.
-    """
-    out: dict[str, str] = {}
-    status = s.status
-    label = SCHEME_STATUS_LABELS.get(status, status)
-    tech = user.has("technician")
-    # edit / submit: the technician's draft or a returned scheme
-    if not tech:
-        why = "只有检验员可以拟定、修改和提交方案。"
-        out["edit"] = out["submit"] = why
-    elif status in ("draft", "returned"):
-        out["edit"] = out["submit"] = ""
-    elif status in ("confirmed", "superseded"):
-        out["edit"] = out["submit"] = (
-            "已确认的方案不能直接修改：请点“修订方案”生成新版本。" if status == "confirmed"
-            else "该版本已被新版本取代，不能再修改。")
-    else:
-        out["edit"] = out["submit"] = f"方案{label}，须审核人退回后才能修改或重新提交。"
-    # internal review (审核) and return
-    drafter_ids = {s.drafted_by_id, s.submitted_by_id} - {None}
-    if not user.has("reviewer"):
-        out["review"] = out["return"] = "只有审核人可以审核或退回方案。"
-    elif user.id in drafter_ids:
-        out["review"] = out["return"] = "方案须由拟定人和提交人以外的审核人审核。"
-    else:
-        out["review"] = "" if status == "submitted" else f"方案当前{label}，只有已提交审核的方案可以审核。"
-        out["return"] = "" if status in ("submitted", "reviewed") else (
-            f"方案当前{label}，只有已提交审核或已通过内部审核、尚未确认的方案可以退回。")
-    # the authority's confirmation (确认), recorded by any lab user
-    if not any(user.has(r) for r in CONFIRM_ROLES):
-        out["confirm"] = "您的账号没有登记部门确认的角色。"
-    elif status == "reviewed":
-        out["confirm"] = ""
-    elif status in ("draft", "returned", "submitted"):
-        out["confirm"] = f"方案当前{label}：须先通过内部审核，再登记任务下达部门的确认。"
-    else:
-        out["confirm"] = f"方案当前{label}，不需要再登记确认。"
-    # revision (修订) of the confirmed version in force
-    if not tech:
-        out["revise"] = "只有检验员可以修订方案。"
-    elif status != "confirmed":
-        out["revise"] = ("只有现行（已确认）的方案可以修订。" if status != "superseded"
-                         else "该版本已被新版本取代，请修订现行版本。")
-    elif s.successor_id is not None:
-        out["revise"] = "该方案已有一个尚未确认的修订版本，请在修订版本上继续。"
-    else:
-        out["revise"] = ""
-    return out
+
+def scheme_actions(user, s: SchemeInfo) -> dict[str, str]:
+    """Each scheme action → "" when ``user`` may take it now, else why not (in Chinese): the
+    permission model's :func:`app.services.permissions.scheme_actions`, which the GUI renders and
+    the services enforce (:func:`_require_action`)."""
+    return {n: "" if a.allowed else a.reason for n, a in _scheme_allowed(user, s).items()}
 
 
 def _require_action(ctx: Context, session, s: Scheme, action: str) -> None:
-    why = scheme_actions(ctx.user, _scheme_info(s, session)).get(action, "")
-    if why:
-        if why.startswith("只有") or why.startswith("您的账号") or why.startswith("方案须由"):
-            raise PermissionDenied(why)
-        raise ValidationError(why)
+    _scheme_allowed(ctx.user, _scheme_info(s, session)).require(action)
 
 
 def _event(session, s: Scheme, kind: str, actor_id: int | None, at: dt.datetime, **values) -> SchemeEvent:
@@ -537,7 +499,7 @@ def _event(session, s: Scheme, kind: str, actor_id: int | None, at: dt.datetime,
 
 # ----------------------------------------------------------------------------------- drafting
 def create_scheme(ctx: Context, task_id: int, data: SchemeInput) -> SchemeInfo:
-    ctx.require("technician", action="拟定监测方案")
+    permissions.task_actions(ctx.user).require("draft_scheme")
     errors = validate_scheme(data)
     if errors:
         raise ValidationError(errors)
@@ -555,7 +517,6 @@ def create_scheme(ctx: Context, task_id: int, data: SchemeInput) -> SchemeInfo:
 
 
 def update_scheme(ctx: Context, scheme_id: int, version: int, data: SchemeInput) -> SchemeInfo:
-    ctx.require("technician", action="修改监测方案")
     errors = validate_scheme(data)
     if errors:
         raise ValidationError(errors)
@@ -584,7 +545,6 @@ def get_scheme(ctx: Context, scheme_id: int) -> SchemeInfo:
 # ----------------------------------------------------------------------------------- review
 def submit_scheme(ctx: Context, scheme_id: int, version: int) -> SchemeInfo:
     """提交审核: the draft (or the returned scheme, changed) goes to internal review."""
-    ctx.require("technician", action="提交方案")
     with ctx.uow() as uow:
         s = uow.session.get(Scheme, scheme_id)
         check_version(s, version, "该方案")
@@ -607,16 +567,15 @@ def review_scheme(ctx: Context, scheme_id: int, version: int, *, accept: bool, c
     scheme that passed review may still be returned before the authority confirms it, e.g. when
     the authority asks for changes). Signed: the reviewer's password is checked in the database.
     The reviewer is neither the drafter nor the submitter."""
-    ctx.require("reviewer", action="审核方案")
     comment = comment.strip()
-    if not accept and not comment:
-        raise ValidationError({"comment": "退回方案时请写明修改意见。"})
-    if len(comment) > COMMENT_MAX:
-        raise ValidationError({"comment": f"意见不能超过 {COMMENT_MAX} 个字。"})
     with ctx.uow() as uow:
         s = uow.session.get(Scheme, scheme_id)
         check_version(s, version, "该方案")
         _require_action(ctx, uow.session, s, "review" if accept else "return")
+        if not accept and not comment:
+            raise ValidationError({"comment": "退回方案时请写明修改意见。"})
+        if len(comment) > COMMENT_MAX:
+            raise ValidationError({"comment": f"意见不能超过 {COMMENT_MAX} 个字。"})
         signer_in(uow.session, ctx, "reviewer", password)  # the role and password as the database has them now
         now = utcnow()
         s.status = "reviewed" if accept else "returned"
@@ -677,7 +636,6 @@ def confirm_scheme(ctx: Context, scheme_id: int, version: int, data: Confirmatio
     task): after the internal review, a lab user records the authority's document number, date and
     file. A confirmed revision replaces the version before it (``superseded``); the samples of that
     version not yet tested follow the new version, the tested ones keep theirs."""
-    ctx.require(*CONFIRM_ROLES, action="登记任务下达部门的确认")
     number = data.document_number.strip()
     errors: dict[str, str] = {}
     if not number:
@@ -696,9 +654,9 @@ def confirm_scheme(ctx: Context, scheme_id: int, version: int, data: Confirmatio
             errors["document_date"] = f"确认日期不能晚于今天（{today.isoformat()}）。"
         s = session.get(Scheme, scheme_id)
         check_version(s, version, "该方案")
+        _require_action(ctx, session, s, "confirm")
         if errors:
             raise ValidationError(errors)
-        _require_action(ctx, session, s, "confirm")
         reviewed = s.reviewed_at.astimezone(lab_timezone(session)).date() if s.reviewed_at else None
         if reviewed is not None and data.document_date < reviewed:
             raise ValidationError({"document_date": f"确认日期不能早于内部审核通过的日期（{reviewed.isoformat()}）。"})
@@ -748,15 +706,14 @@ def revise_scheme(ctx: Context, scheme_id: int, version: int, reason: str = "") 
     """修订方案: a new version (a copy of the confirmed one's items and standards) to change, submit,
     review and have confirmed again. The confirmed version stays in force until then; samples
     already tested under it keep it (the returned ``message`` says how many)."""
-    ctx.require("technician", action="修订方案")
     reason = reason.strip()
-    if len(reason) > COMMENT_MAX:
-        raise ValidationError({"reason": f"修订原因不能超过 {COMMENT_MAX} 个字。"})
     with ctx.uow() as uow:
         session = uow.session
         old = session.get(Scheme, scheme_id)
         check_version(old, version, "该方案")
         _require_action(ctx, session, old, "revise")
+        if len(reason) > COMMENT_MAX:
+            raise ValidationError({"reason": f"修订原因不能超过 {COMMENT_MAX} 个字。"})
         new = Scheme(task_id=old.task_id, product=old.product, status="draft", revision=(old.revision or 1) + 1,
                      previous_id=old.id, drafted_by_id=ctx.user.id)
         session.add(new)
