@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.errors import ValidationError
+from app.errors import ConflictError, ValidationError
+from app.services import permissions
 from app.services.context import Context
 from app.sync import outbox, worker
 from app.sync.credentials import (
@@ -31,11 +32,11 @@ from app.sync.credentials import (
 )
 
 #: who may send, retry, export and confirm uploads (reviewers only look)
-OPERATE_ROLES = ("technician", "signatory", "administrator")
+OPERATE_ROLES = permissions.OPERATE_ROLES
 #: taking approved results out of the queue is a decision for a signatory or the administrator
-CANCEL_ROLES = ("signatory", "administrator")
+CANCEL_ROLES = permissions.CANCEL_ROLES
 #: the lab's provincial account password in this workstation's keyring
-PASSWORD_ROLES = ("administrator",)
+PASSWORD_ROLES = permissions.PASSWORD_ROLES
 
 FILTERS = ("all", "open", "attention", "done")
 
@@ -71,6 +72,9 @@ class UploadRow:
     exported: bool
     sample_number: str = ""
     note: str = ""  # e.g. why the item was superseded
+    #: retry / cancel / export / confirm / package for the user who asked
+    #: (:func:`app.services.permissions.upload_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def done(self) -> bool:
@@ -111,6 +115,8 @@ class SyncOverview:
     can_cancel: bool
     can_manage_password: bool
     timezone: str
+    #: send / save_password / delete_password (:func:`app.services.permissions.upload_queue_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def configured(self) -> bool:
@@ -137,7 +143,7 @@ def _local(ts: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
     return ts.astimezone(tz)
 
 
-def _row(item: outbox.OutboxItem, tz: dt.tzinfo) -> UploadRow:
+def _row(item: outbox.OutboxItem, tz: dt.tzinfo, user=None) -> UploadRow:
     waiting = item.state == "pending" or (item.state == "failed" and item.next_attempt_at is not None)
     return UploadRow(
         id=item.id,
@@ -161,6 +167,8 @@ def _row(item: outbox.OutboxItem, tz: dt.tzinfo) -> UploadRow:
         exported=item.exported,
         sample_number=item.sample_number or "",
         note=item.note or "",
+        allowed_actions=(permissions.upload_actions(user, state=item.state, note=item.note or "")
+                         if user is not None else permissions.NONE),
     )
 
 
@@ -214,12 +222,12 @@ def list_uploads(ctx: Context, *, which: str = "all", text: str = "", limit: int
     if which not in FILTERS:
         raise ValidationError(f"未知的筛选条件：{which}", field="which")
     tz = _tz(ctx.db)
-    rows = [_row(i, tz) for i in outbox.list_items(ctx.db, limit=limit)]
+    rows = [_row(i, tz, ctx.user) for i in outbox.list_items(ctx.db, limit=limit)]
     return [r for r in rows if _matches(r, which, text.strip())]
 
 
 def get_upload(ctx: Context, item_id: int) -> UploadRow:
-    return _row(outbox.get_item(ctx.db, item_id), _tz(ctx.db))
+    return _row(outbox.get_item(ctx.db, item_id), _tz(ctx.db), ctx.user)
 
 
 def upload_counts(ctx: Context) -> dict[str, int]:
@@ -245,11 +253,21 @@ def overview(
         can_cancel=_has_any(ctx, CANCEL_ROLES),
         can_manage_password=_has_any(ctx, PASSWORD_ROLES),
         timezone=str(_tz(ctx.db)),
+        allowed_actions=permissions.upload_queue_actions(ctx.user),
     )
 
 
 def _has_any(ctx: Context, roles: tuple[str, ...]) -> bool:
     return any(ctx.user.has(r) for r in roles)
+
+
+def _require(ctx: Context, item_id: int, action: str, version: int | None = None) -> None:
+    """Refuse ``action`` on the item as the page shows it refused (the permission model); the
+    outbox checks the state again in its own transaction."""
+    item = outbox.get_item(ctx.db, item_id)
+    if version is not None and item.version != version:
+        raise ConflictError("该上传记录已被修改（可能正在上传），请刷新后重试。")
+    permissions.upload_actions(ctx.user, state=item.state, note=item.note or "").require(action)
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,22 +277,22 @@ def _has_any(ctx: Context, roles: tuple[str, ...]) -> bool:
 
 def retry(ctx: Context, item_id: int, version: int | None = None) -> UploadRow:
     """Send a failed, exported or cancelled item again at the next pass (attempts start over)."""
-    ctx.require(*OPERATE_ROLES, action="重新上传")
+    _require(ctx, item_id, "retry", version)
     item = outbox.retry(ctx.db, item_id, actor=ctx.user.username, expected_version=version)
-    return _row(item, _tz(ctx.db))
+    return _row(item, _tz(ctx.db), ctx.user)
 
 
 def cancel(ctx: Context, item_id: int, version: int | None = None) -> UploadRow:
     """Take a waiting or failed item out of the queue (it stays listed as cancelled)."""
-    ctx.require(*CANCEL_ROLES, action="取消上传")
+    _require(ctx, item_id, "cancel", version)
     item = outbox.cancel(ctx.db, item_id, actor=ctx.user.username, expected_version=version)
-    return _row(item, _tz(ctx.db))
+    return _row(item, _tz(ctx.db), ctx.user)
 
 
 def export_for_hand_delivery(ctx: Context, item_id: int, folder: str | Path) -> Path:
     """Write the item's package into ``folder`` for upload by hand through the provincial portal;
     the item then waits for :func:`confirm_delivered_by_hand` (it is not also sent online)."""
-    ctx.require(*OPERATE_ROLES, action="导出手工上传包")
+    _require(ctx, item_id, "export")
     target = Path(folder)
     if not str(folder).strip() or not target.is_dir():
         raise ValidationError(f"导出文件夹不存在：{folder}", field="folder")
@@ -287,16 +305,16 @@ def export_for_hand_delivery(ctx: Context, item_id: int, folder: str | Path) -> 
 def confirm_delivered_by_hand(ctx: Context, item_id: int, receipt_number: str = "") -> UploadRow:
     """The package was uploaded through the provincial web portal; ``receipt_number`` is the
     portal's receipt (回执编号), if it gave one."""
-    ctx.require(*OPERATE_ROLES, action="确认手工上传")
+    _require(ctx, item_id, "confirm")
     item = outbox.confirm_delivered_by_hand(
         ctx.db, item_id, actor=ctx.user.username, receipt_number=receipt_number
     )
-    return _row(item, _tz(ctx.db))
+    return _row(item, _tz(ctx.db), ctx.user)
 
 
 def package_bytes(ctx: Context, item_id: int) -> bytes:
     """The queued package itself (to keep a copy)."""
-    ctx.require(*OPERATE_ROLES, action="查看上传包")
+    _require(ctx, item_id, "package")
     return outbox.get_package(ctx.db, item_id)
 
 
@@ -378,7 +396,7 @@ def sync_once(
 ) -> worker.SyncSummary:
     """One pass over the due uploads (上传一次). Without ``gateway``, one is opened from the
     settings (see :func:`open_gateway`) and closed afterwards."""
-    ctx.require(*OPERATE_ROLES, action="上传到省级系统")
+    permissions.upload_queue_actions(ctx.user).require("send")
     own = gateway is None
     if gateway is None:
         gateway = open_gateway(ctx.db, password=password, session=session, store=store, prompt=prompt)
@@ -472,7 +490,7 @@ def _username(ctx: Context) -> str:
 
 def save_password(ctx: Context, password: str, *, store: CredentialStore | None = None) -> PasswordInfo:
     """Keep the provincial password in the OS keyring (refused when no secure keyring exists)."""
-    ctx.require(*PASSWORD_ROLES, action="保存省级系统密码")
+    permissions.upload_queue_actions(ctx.user).require("save_password")
     if not password:
         raise ValidationError("密码不能为空", field="password")
     store = store or CredentialStore()
@@ -483,6 +501,6 @@ def save_password(ctx: Context, password: str, *, store: CredentialStore | None 
 
 def forget_password(ctx: Context, *, store: CredentialStore | None = None) -> bool:
     """Remove the stored provincial password; ``False`` when there was none."""
-    ctx.require(*PASSWORD_ROLES, action="删除保存的省级系统密码")
+    permissions.upload_queue_actions(ctx.user).require("delete_password")
     store = store or CredentialStore()
     return store.delete_password(_username(ctx))
