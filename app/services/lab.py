@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from app.errors import ValidationError
 from app.rules import cma
+from app.services import permissions
 from app.services._common import check_version
 from app.services.context import Context
 from app.store.models import SETTING_DEFAULTS, Organisation
@@ -45,7 +46,7 @@ def get_lab(ctx: Context) -> LabInfo:
 
 
 def save_lab(ctx: Context, *, name: str, cma_number: str, address: str, phone: str, version: int | None) -> LabInfo:
-    ctx.require("administrator", action="修改本机构信息")
+    permissions.settings_actions(ctx.user).require("lab")
     errors = {}
     if not name.strip():
         errors["name"] = "请填写机构名称。"
@@ -186,7 +187,7 @@ def validate_settings(values: dict[str, Any]) -> dict[str, str]:
 
 def save_settings(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
     """Save lab-wide settings after checking every value; returns all settings as stored."""
-    ctx.require("administrator", action="修改系统设置")
+    permissions.settings_actions(ctx.user).require("numbering")
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     errors = validate_settings(clean)
     with ctx.uow() as uow:
@@ -202,3 +203,10 @@ def save_settings(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
         out = {key: get_setting(uow.session, key) for key in SETTING_DEFAULTS}
         uow.commit()
     return out
+
+
+def settings_sections(ctx: Context) -> permissions.Allowed:
+    """Which settings sections the signed-in user may change (lab, marks, users, calendar,
+    numbering, provincial, signing_key, audit), each with the reason when not: the settings page
+    renders it, and each section's service refuses with the same words."""
+    return permissions.settings_actions(ctx.user)

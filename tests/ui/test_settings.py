@@ -266,10 +266,35 @@ def test_language_and_provincial_connection(qtbot, demo_ctx, monkeypatch):
     assert page.keyring_note.text() == NO_KEYRING_MESSAGE and not page.keyring_save.isEnabled()
     # with one, the password goes to it (an in-memory keyring here)
     stored = {}
-    monkeypatch.setattr("app.ui.pages.settings._store_password", lambda u, p: stored.update({u: p}))
+
+    class MemoryStore:  # the upload service's keyring, in memory here
+        def set_password(self, username, password):
+            stored[username] = password
+
+    monkeypatch.setattr("app.services.upload.CredentialStore", MemoryStore)
     page._show_keyring(KeyringStatus(True, "memory", None))
     assert page.keyring_save.isEnabled()
     page.provincial_password.setText("s3cret")
     page.save_keyring_password()
     assert idle()
     assert stored == {"jc-lab": "s3cret"} and page.provincial_password.text() == ""
+
+
+def test_the_provincial_password_follows_the_permission_model(qtbot, demo_ctx, monkeypatch):
+    """A technician sees the save button disabled with the service's reason; forced, the service refuses."""
+    from app.errors import PermissionDenied
+    from app.services import demo, users
+    from app.services.context import Context
+    from app.sync.credentials import KeyringStatus
+
+    tech = Context(demo_ctx.db, users.authenticate(demo_ctx.db, "wangjian", demo.DEMO_PASSWORD))
+    page = open_page(qtbot, tech)
+    page._show_keyring(KeyringStatus(True, "memory", None))
+    assert not page.keyring_save.isEnabled()
+    assert page.keyring_save.toolTip() == "只有管理员才能保存省级系统密码。"
+    failures = []
+    monkeypatch.setattr(page, "_keyring_failed", failures.append)
+    page.provincial_password.setText("s3cret")
+    page.save_keyring_password()  # as if the button were enabled: the service still refuses
+    assert idle()
+    assert len(failures) == 1 and isinstance(failures[0], PermissionDenied)

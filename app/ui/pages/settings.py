@@ -306,7 +306,9 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.is_admin = ctx.user.has("administrator")
+        #: what the user may change in each section, and why not (the permission model)
+        self.sections = lab_service.settings_sections(ctx)
+        self.is_admin = self.sections.allowed("lab")
         self.lab: lab_service.LabInfo | None = None
         self.values: dict = {}
         self.users: list[user_service.UserInfo] = []
@@ -958,6 +960,7 @@ class SettingsPage(QWidget):
         self.keyring_save.setObjectName("save_keyring")
         self.keyring_save.clicked.connect(self.save_keyring_password)
         self.keyring_save.setEnabled(False)
+        self.keyring_save.setToolTip(self.sections.reason("provincial"))
         prow.addWidget(self.provincial_password, 1)
         prow.addWidget(self.keyring_save)
         bl.addLayout(prow)
@@ -992,7 +995,7 @@ class SettingsPage(QWidget):
             self.keyring_note.setText(self.tr("The password is kept in the system keyring of this computer (%1), "
                                               "never in the database.").replace("%1", status.backend_name))
             self.keyring_note.setStyleSheet("")
-            self.keyring_save.setEnabled(True)
+            self.keyring_save.setEnabled(self.sections.allowed("provincial"))
         else:
             self.keyring_note.setText(status.message or "")
             self.keyring_note.setStyleSheet("color: #8a4b00; font-weight: bold;")
@@ -1000,10 +1003,10 @@ class SettingsPage(QWidget):
             self.provincial_password.setEnabled(False)
 
     def save_keyring_password(self) -> None:
-        user = self.provincial_user.text().strip()
+        """Through the upload service, which checks the user's role (and the saved user name)."""
         password = self.provincial_password.text()
         self.keyring_status_label.clear()
-        run_op(_store_password, user, password, on_done=self._keyring_saved, on_error=self._keyring_failed)
+        run_op(_store_password, self.ctx, password, on_done=self._keyring_saved, on_error=self._keyring_failed)
 
     def _keyring_saved(self, _r) -> None:
         if alive(self):
@@ -1090,7 +1093,7 @@ def _keyring_status():
     return keyring_status()
 
 
-def _store_password(username: str, password: str) -> None:
-    from app.sync.credentials import CredentialStore
+def _store_password(ctx: Context, password: str):
+    from app.services import upload as upload_service
 
-    CredentialStore().set_password(username, password)
+    return upload_service.save_password(ctx, password)
