@@ -99,6 +99,10 @@ AMENDMENT_STATUSES = ("pending", "approved", "rejected")
 HAZARD_METHODS = ("upload", "phone", "hand")
 
 #: Lab-wide settings with their declared defaults (the ``settings`` table stores overrides).
+#: how major risk information went out at once (即时报送, Article 11): as a hazard is reported, or by e-mail
+IMMEDIATE_REPORT_METHODS = ("upload", "phone", "hand", "email")
+#: how an issued report went to its recipient (报送): 上传省级系统 / 电子邮件 / 邮寄 / 当面送达 / 其他
+SUBMISSION_METHODS = ("upload", "email", "post", "hand", "other")
 SETTING_DEFAULTS: dict[str, Any] = {
     "sample_number_pattern": "{task}-{seq:04d}",
     "report_number_pattern": "{year}-BG-{seq:04d}",
@@ -645,10 +649,36 @@ class Notification(Versioned, Base):
     __tablename__ = "notifications"
     __table_args__ = (CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),)
 
+    #: monthly report: the Excel workbook frozen with the PDF on approval (the same data, as a table)
+    workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    workbook_sha256: Mapped[str | None] = mapped_column(String(64))
     sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     recipient_name: Mapped[str] = mapped_column(String(200))
+    submissions: Mapped[list[ReportSubmission]] = relationship(
+        back_populates="report", order_by="ReportSubmission.id"
+    )
+
+
+class ReportSubmission(Versioned, Base):
+    """报送: an issued report went to its recipient — when, to whom, how, and the receipt (回执).
+
+    Kept for the monthly risk-information report (Article 11: 风险信息报送实行月报制); a report may
+    be sent more than once (again after a loss, or to a second authority), each a row."""
+
+    __tablename__ = "report_submissions"
+    __table_args__ = (CheckConstraint(_in("method", SUBMISSION_METHODS), name="method"),)
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)  # 报送日期
+    recipient: Mapped[str] = mapped_column(String(200))  # 报送对象
+    method: Mapped[str] = mapped_column(String(10))  # 报送方式
+    receipt: Mapped[str | None] = mapped_column(String(200))  # 回执: the recipient's number or a note
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = _user_fk()
+
+    report: Mapped[Report] = relationship(back_populates="submissions")
     roles: Mapped[list[Any]] = mapped_column(default=list)  # sampled_party, nominal_producer, …
     out_of_province: Mapped[bool] = mapped_column(Boolean, default=False)
     document_number: Mapped[str | None] = mapped_column(String(64))  # 告知书文号
@@ -727,6 +757,7 @@ class RiskInformation(Versioned, Base):
     key_reasons: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     created_by_id: Mapped[int | None] = _user_fk()
+        CheckConstraint(_in("report_method", IMMEDIATE_REPORT_METHODS), name="report_method"),
 
     sample_links: Mapped[list[RiskInformationSample]] = relationship(
         back_populates="risk_information", cascade="all, delete-orphan"
@@ -739,6 +770,11 @@ class RiskInformationSample(Versioned, Base):
     __tablename__ = "risk_information_samples"
     __table_args__ = (UniqueConstraint("risk_information_id", "sample_id"),)
 
+    #: 即时报送 (Article 11: 重大质量安全风险信息及时报送): when, to whom and how major information
+    #: went out at once. An entry linked to a reported major hazard takes these from the hazard record.
+    reported_at: Mapped[datetime | None]
+    reported_to: Mapped[str | None] = mapped_column(String(200))
+    report_method: Mapped[str | None] = mapped_column(String(10))
     risk_information_id: Mapped[int] = mapped_column(ForeignKey("risk_information.id"), index=True)
     sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
 
