@@ -68,6 +68,7 @@
     </message>
     <message>
       <source>Riskmon</source>
+      <extracomment>the daily audit checkpoint starts this long after the main window is shown (not during start-up) what start-up needs below the GUI (SQLAlchemy, the models, the services of sign-in and of the first page), imported before PySide6: once PySide6 is imported, its import hook reads the source of each newly imported module (to look for ``__feature__``), a quarter of a second over these alone</extracomment>
       <translation>Riskmon 风险监测工作站</translation>
     </message>
   </context>
@@ -286,6 +287,125 @@
     <message>
       <source>Listed in the order the steps of Articles 16–17 considered them; hold the pointer over a step for its clause.</source>
       <translation>按第十六、十七条各步骤考虑的先后顺序列出；鼠标停在步骤上可查看对应条款。</translation>
+    </message>
+  </context>
+  <context>
+    <name>BulkEntryDialog</name>
+    <message>
+      <source>Bulk entry: one item, many samples</source>
+      <translation>批量录入：一个项目，多个样品</translation>
+    </message>
+    <message>
+      <source>Task:</source>
+      <translation>任务：</translation>
+    </message>
+    <message>
+      <source>Test item:</source>
+      <translation>检验项目：</translation>
+    </message>
+    <message>
+      <source>The samples of the task under test that have this item. Type the values; Enter moves to the next sample. A numeric item is judged as you type; a text item needs a judgement and a reason. Rows left empty or skipped are not saved.</source>
+      <translation>该任务中正在检验且含有此项目的样品。录入检验结果，按 Enter 转到下一个样品。数值项目边录入边自动判定；文字要求的项目须选择判定结论并写明理由。留空或跳过的行不保存。</translation>
+    </message>
+    <message>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>检验结果</translation>
+    </message>
+    <message>
+      <source>Unit</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <source>Judgement</source>
+      <translation>判定</translation>
+    </message>
+    <message>
+      <source>Reason (text items)</source>
+      <translation>判定理由（文字项目）</translation>
+    </message>
+    <message>
+      <source>Skip row</source>
+      <translation>跳过此行</translation>
+    </message>
+    <message>
+      <source>Leave the selected sample out of this save (its value is cleared)</source>
+      <translation>本次保存不包括所选样品（清除其录入值）</translation>
+    </message>
+    <message>
+      <source>Save all</source>
+      <translation>全部保存</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>No sample of this task is under test.</source>
+      <translation>该任务没有正在检验的样品。</translation>
+    </message>
+    <message>
+      <source>Pass</source>
+      <translation>符合</translation>
+    </message>
+    <message>
+      <source>Fail</source>
+      <translation>不符合</translation>
+    </message>
+    <message>
+      <source>Not judged</source>
+      <translation>不判定</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n sample(s) under test have this item.</source>
+      <translation>
+        <numerusform>共 %n 个正在检验的样品含有此项目。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>not a number</source>
+      <translation>不是数值</translation>
+    </message>
+    <message>
+      <source>unit must be %1</source>
+      <translation>单位应为 %1</translation>
+    </message>
+    <message>
+      <source>Skipped</source>
+      <translation>已跳过</translation>
+    </message>
+    <message>
+      <source>judged automatically</source>
+      <translation>自动判定</translation>
+    </message>
+    <message>
+      <source>Nothing saved: fix or skip the marked rows first (%1).</source>
+      <translation>未保存任何结果：请先修改或跳过标红的行（%1）。</translation>
+    </message>
+    <message>
+      <source>Nothing to save: type at least one value.</source>
+      <translation>没有要保存的结果：请至少录入一个检验结果。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n result(s) saved.</source>
+      <translation>
+        <numerusform>已保存 %n 项检验结果。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Nothing saved: %1</source>
+      <translation>未保存任何结果：%1</translation>
     </message>
   </context>
   <context>
@@ -1718,6 +1838,67 @@
     </message>
   </context>
   <context>
+    <name>NoticeBatchDialog</name>
+    <message>
+      <source>Write notices</source>
+      <translation>生成告知书</translation>
+    </message>
+    <message>
+      <source>Tick the samples whose notices are written. Nothing is written before you confirm; a notice not issued yet is issued (numbered, signed and queued for upload) when it is written.</source>
+      <translation>勾选要生成告知书的样品。确认之前不会写入任何文件；尚未出具的告知书在写入时出具（编号、签章并排队上报）。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%1 (%n letter(s))</source>
+      <translation>
+        <numerusform>%1（%n 份告知书）</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
+    </message>
+    <message>
+      <source>Addressee</source>
+      <translation>被告知单位</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>身份</translation>
+    </message>
+    <message>
+      <source>File name</source>
+      <translation>文件名</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Issued</source>
+      <translation>已出具</translation>
+    </message>
+    <message>
+      <source>Issued now</source>
+      <translation>本次出具</translation>
+    </message>
+    <message numerus="yes">
+      <source>Write %n letter(s)</source>
+      <translation>
+        <numerusform>写入 %n 份告知书</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n file(s) will be written to %1.</source>
+      <translation>
+        <numerusform>将写入 %n 个文件到 %1。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Tick at least one sample.</source>
+      <translation>请至少勾选一个样品。</translation>
+    </message>
+  </context>
+  <context>
     <name>Ops</name>
     <message>
       <source>Cancel</source>
@@ -2150,6 +2331,145 @@
     </message>
   </context>
   <context>
+    <name>ReportSignDialog</name>
+    <message>
+      <source>Review reports</source>
+      <translation>审核报告</translation>
+    </message>
+    <message>
+      <source>Approve reports</source>
+      <translation>批准报告</translation>
+    </message>
+    <message numerus="yes">
+      <source>Read each report before you sign: its PDF is on the right. %n report(s) can be signed with your password, typed once.</source>
+      <translation>
+        <numerusform>签署前请逐份阅读报告：右侧为报告 PDF。输入一次密码即可签署 %n 份报告。</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Read each report before you approve it: its PDF is on the right. %n report(s) can be approved with your password, typed once.</source>
+      <translation>
+        <numerusform>批准前请逐份阅读报告：右侧为报告 PDF。输入一次密码即可批准 %n 份报告。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Report no.</source>
+      <translation>报告编号</translation>
+    </message>
+    <message>
+      <source>Sample no.</source>
+      <translation>样品编号</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <source>Signing</source>
+      <translation>签署</translation>
+    </message>
+    <message>
+      <source>Will be signed</source>
+      <translation>将签署</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Requirement</source>
+      <translation>技术要求</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>检验结果</translation>
+    </message>
+    <message>
+      <source>Basis</source>
+      <translation>判定依据</translation>
+    </message>
+    <message>
+      <source>Changes against the original report</source>
+      <translation>与原报告相比的更正</translation>
+    </message>
+    <message>
+      <source>Original</source>
+      <translation>原结果</translation>
+    </message>
+    <message>
+      <source>Amended</source>
+      <translation>更正后</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>理由</translation>
+    </message>
+    <message>
+      <source>Asked by / approved by</source>
+      <translation>更正人 / 批准人</translation>
+    </message>
+    <message>
+      <source>Reviewed: pass it on for approval</source>
+      <translation>审核通过，提交批准</translation>
+    </message>
+    <message>
+      <source>Return it to the compiler</source>
+      <translation>退回编制人</translation>
+    </message>
+    <message>
+      <source>Decision</source>
+      <translation>审核结论</translation>
+    </message>
+    <message>
+      <source>Required when returning the report</source>
+      <translation>退回报告时必须填写</translation>
+    </message>
+    <message>
+      <source>Comment</source>
+      <translation>意见</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message numerus="yes">
+      <source>Sign %n report(s)</source>
+      <translation>
+        <numerusform>签署 %n 份报告</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Approve %n report(s)</source>
+      <translation>
+        <numerusform>批准 %n 份报告</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Loading report %1…</source>
+      <translation>正在载入报告 %1…</translation>
+    </message>
+    <message>
+      <source>Test report %1 (sample %2)</source>
+      <translation>检验报告 %1（样品 %2）</translation>
+    </message>
+    <message>
+      <source>Nonconforming items: %1 of %2 item(s)</source>
+      <translation>不符合项目：%1 项（共 %2 项）</translation>
+    </message>
+    <message>
+      <source>No nonconforming item: all %1 item(s) conform.</source>
+      <translation>无不符合项目：%1 个项目均符合要求。</translation>
+    </message>
+    <message>
+      <source>Replaces report %1. Reason: %2</source>
+      <translation>替代报告 %1。更正原因：%2</translation>
+    </message>
+    <message>
+      <source>Write the comment for the compiler when returning the report.</source>
+      <translation>退回报告时请写明给编制人的意见。</translation>
+    </message>
+  </context>
+  <context>
     <name>ReportsPage</name>
     <message>
       <source>Reports &amp; notices</source>
@@ -2232,10 +2552,6 @@
       <translation>在“检验与判定”页显示该样品（编制、审核、批准）</translation>
     </message>
     <message>
-      <source>A report is issued once approved; a report not yet approved is marked as such.</source>
-      <translation>报告批准后方可发出；未批准的报告会注明“尚未批准”。</translation>
-    </message>
-    <message>
       <source>Notice no.</source>
       <translation>告知书编号</translation>
     </message>
@@ -2280,10 +2596,6 @@
       <translation>生成告知书…</translation>
     </message>
     <message>
-      <source>Write every notice of the task into a folder (Ctrl+G)</source>
-      <translation>将本任务的全部告知书生成到文件夹（Ctrl+G）</translation>
-    </message>
-    <message>
       <source>Preview letter</source>
       <translation>预览告知书</translation>
     </message>
@@ -2310,6 +2622,14 @@
     <message>
       <source>Approve…</source>
       <translation>批准…</translation>
+    </message>
+    <message>
+      <source>A report is issued once approved; a report not yet approved is marked as such. Select several reports (Ctrl or Shift) to review or approve them with your password typed once. Red rows found problems.</source>
+      <translation>报告经批准后出具；未批准的报告标注为未批准。按住 Ctrl 或 Shift 选择多份报告，输入一次密码即可一并审核或批准。红色行：发现问题的样品。</translation>
+    </message>
+    <message>
+      <source>Write the notices of the selected samples into a folder; the files are listed for you to confirm first (Ctrl+G)</source>
+      <translation>把所选样品的告知书写入文件夹；写入前列出全部文件供您确认（Ctrl+G）</translation>
     </message>
     <message>
       <source>Preview</source>
@@ -2470,6 +2790,40 @@
       <translation>
         <numerusform>现在编制将统计本任务 %n 份已批准的检验报告。</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Review the selected compiled reports, reading each one first (审核); your password is asked once</source>
+      <translation>审核所选的已编制报告，逐份阅读后签署；只需输入一次密码</translation>
+    </message>
+    <message>
+      <source>Approve the selected reviewed reports, reading each one first (批准); your password is asked once</source>
+      <translation>批准所选的已审核报告，逐份阅读后签署；只需输入一次密码</translation>
+    </message>
+    <message>
+      <source>Select one or more samples with a report.</source>
+      <translation>请选择一个或多个已有报告的样品。</translation>
+    </message>
+    <message>
+      <source>Issue the notices with it (Article 18 ¶2)</source>
+      <translation>同时出具告知书（第十八条第二款）</translation>
+    </message>
+    <message>
+      <source>The sample found problems: the notices to the sampled party, the nominal producer and the platform operator are issued with the approved report and uploaded with it.</source>
+      <translation>该样品发现问题：致被抽样单位、标称生产企业和平台经营者的告知书随批准的报告一并出具，并随报告一同上传。</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n report(s) signed</source>
+      <translation>
+        <numerusform>已签署 %n 份报告</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Not signed: %1</source>
+      <translation>未签署：%1</translation>
+    </message>
+    <message>
+      <source>Signing</source>
+      <translation>签署</translation>
     </message>
     <message>
       <source>Choose a task first.</source>
@@ -4070,6 +4424,7 @@
     <name>SettingsPage</name>
     <message>
       <source>Settings</source>
+      <extracomment>what the user may change in each section, and why not (the permission model)</extracomment>
       <translation>设置</translation>
     </message>
     <message>
@@ -5514,6 +5869,7 @@
     <name>TestingPage</name>
     <message>
       <source>Testing and judgement</source>
+      <extracomment>the sample shown, the drafts, the item in the editor and what each action may do</extracomment>
       <translation>检验与判定</translation>
     </message>
     <message>
@@ -5711,6 +6067,14 @@
     <message>
       <source>Back to the samples waiting for work (Esc)</source>
       <translation>返回待处理样品清单（Esc）</translation>
+    </message>
+    <message>
+      <source>Bulk entry…</source>
+      <translation>批量录入…</translation>
+    </message>
+    <message>
+      <source>Enter one test item for many samples of a task in a grid</source>
+      <translation>在表格中为任务的多个样品录入同一检验项目</translation>
     </message>
     <message>
       <source>Authorisation</source>
@@ -6053,68 +6417,28 @@ Conclusion: %2</source>
       <translation>重新确定依据…</translation>
     </message>
     <message>
-      <source>Only a technician can do this.</source>
-      <translation>只有检验员才能进行此操作。</translation>
-    </message>
-    <message>
-      <source>Testing starts for a received sample.</source>
-      <translation>样品收样后才能开始检验。</translation>
-    </message>
-    <message>
-      <source>Every item must be judged while testing.</source>
-      <translation>检验中且所有项目均已判定后才能确认完成。</translation>
-    </message>
-    <message>
       <source>Confirm that initial monitoring is complete: starts the five-working-day clock</source>
       <translation>确认初次风险监测完成：开始计算 5 个工作日报送期限</translation>
-    </message>
-    <message>
-      <source>Only a completed sample without an approved report goes back.</source>
-      <translation>只有已完成且报告未批准的样品才能退回检验。</translation>
     </message>
     <message>
       <source>Take a completed sample back to testing to correct a result</source>
       <translation>将已完成的样品退回检验以修改结果</translation>
     </message>
     <message>
-      <source>The report is compiled once initial monitoring is complete.</source>
-      <translation>初次风险监测完成后才能编制报告。</translation>
-    </message>
-    <message>
       <source>Compile the test report (编制)</source>
       <translation>编制检验报告</translation>
-    </message>
-    <message>
-      <source>Only a reviewer who did not compile the report can review it.</source>
-      <translation>只有未编制该报告的审核人才能审核。</translation>
     </message>
     <message>
       <source>Review the compiled report, or return it with a comment (审核)</source>
       <translation>审核已编制的报告，或写明意见退回</translation>
     </message>
     <message>
-      <source>Only an authorised signatory who did not compile the report can approve it.</source>
-      <translation>只有未编制该报告的授权签字人才能批准。</translation>
-    </message>
-    <message>
       <source>Approve the reviewed report (批准)</source>
       <translation>批准已审核的报告</translation>
     </message>
     <message>
-      <source>Register the reporting date once initial monitoring is complete.</source>
-      <translation>初次风险监测完成后才能登记报送日期。</translation>
-    </message>
-    <message>
       <source>Register the date the results were reported to the regulator</source>
       <translation>登记结果报送监管部门的日期</translation>
-    </message>
-    <message>
-      <source>An amendment awaiting approval is decided by an authorised signatory other than the amender.</source>
-      <translation>待批准的更正由更正人以外的授权签字人批准或退回。</translation>
-    </message>
-    <message>
-      <source>Only technicians, reviewers and signatories report hazards.</source>
-      <translation>只有检验员、审核人和授权签字人才能上报风险隐患。</translation>
     </message>
     <message>
       <source>Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)</source>

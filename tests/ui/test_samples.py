@@ -517,15 +517,16 @@ def test_the_form_records_the_sampling_record_number_and_refuses_a_repeat(qtbot,
     copy.dirty = False
 
 
-def test_a_task_without_an_approved_scheme_says_so(qtbot, page, lab):
+def test_a_task_without_a_confirmed_scheme_says_so(qtbot, page, lab):
     from app.services import tasks
 
     tasks.create_task(lab.tech, tasks.TaskInput(number="T-02", title="无方案任务", plan_year=TODAY.year))
     form = open_new(page, qtbot)
     assert not form.scheme_note.isVisible()
     form.task.setCurrentIndex(form.task.findText("T-02 — 无方案任务"))
-    assert form.scheme_note.isVisible() and "尚无监测方案" in form.scheme_note.text()
-    assert [form.scheme.itemData(i) for i in range(form.scheme.count())] == [None]
+    # Article 14: no sampling before the issuing authority confirmed the scheme; no "(no scheme)" choice
+    assert form.scheme_note.isVisible() and "还没有监测方案" in form.scheme_note.text()
+    assert form.scheme.count() == 0
     form.task.setCurrentIndex(form.task.findData(lab.task_id))
     assert not form.scheme_note.isVisible() and form.scheme.currentData() == lab.scheme_id
     form.dirty = False

@@ -1,5 +1,5 @@
-"""监测任务 page: a task and its scheme through the dialogs, submitted, returned, resubmitted, reviewed
-and approved by the demo lab's people; the standards catalog import; the risk-level proposal."""
+"""监测任务 page: a task and its scheme through the dialogs, submitted, returned, resubmitted, reviewed,
+confirmed by the issuing authority and revised by the demo lab's people; the standards catalog import; the risk-level proposal."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def saved(qtbot, dialog) -> None:
     assert idle()
 
 
-def test_task_and_scheme_from_draft_to_approval(qtbot, demo_ctx, monkeypatch):
+def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, monkeypatch, tmp_path: Path):
     tech = as_user(demo_ctx, "wangjian")
     page = open_page(qtbot, tech)
     assert page.new_task_button.isEnabled() and not page.review_button.isEnabled()
@@ -101,7 +101,8 @@ def test_task_and_scheme_from_draft_to_approval(qtbot, demo_ctx, monkeypatch):
     assert scheme.data.items[1].unit == "MΩ" and scheme.data.standards[1].code == "GB/T 99999-2021"
     assert len(scheme.warnings) == 1
     show_task(qtbot, page, task.id, scheme.id)
-    assert page.submit_button.isEnabled() and not page.approve_button.isEnabled()
+    assert page.submit_button.isEnabled() and not page.confirm_button.isEnabled()
+    assert "内部审核" in page.confirm_button.toolTip()  # a disabled action says why
     assert "GB/T 99999-2021" in page.scheme_detail.toPlainText()
 
     asked = []
@@ -111,53 +112,97 @@ def test_task_and_scheme_from_draft_to_approval(qtbot, demo_ctx, monkeypatch):
     assert task_service.get_scheme(tech, scheme.id).status == "submitted"
     assert "GB/T 99999-2021" in asked[0]  # the warning is repeated before submitting
 
-    # the reviewer returns it; an empty comment is refused first
+    # the reviewer returns it: the comment is required, the password signs
     reviewer_page = open_page(qtbot, as_user(demo_ctx, "chenjing"))
     show_task(qtbot, reviewer_page, task.id, scheme.id)
-    assert reviewer_page.review_button.isEnabled() and not reviewer_page.submit_button.isEnabled()
-    assert not reviewer_page.new_scheme_button.isEnabled()
-    review = reviewer_page.review_scheme()
+    assert reviewer_page.review_button.isEnabled() and reviewer_page.return_button.isEnabled()
+    assert not reviewer_page.submit_button.isEnabled() and not reviewer_page.new_scheme_button.isEnabled()
+    review = reviewer_page.return_scheme()
+    review.password.setText("demo1234")
     review.return_scheme()
     assert idle()
     assert review.isVisible() and "修改意见" in review.error_text.text()
     review.comment.setPlainText("请补充候选标准的版本依据。")
+    review.password.setText("wrong")
+    review.return_scheme()
+    assert idle()
+    assert review.isVisible() and "密码错误" in review.error_text.text()
+    review.password.setText("demo1234")
     review.return_scheme()
     saved(qtbot, review)
-    assert task_service.get_scheme(tech, scheme.id).status == "rejected"
+    assert task_service.get_scheme(tech, scheme.id).status == "returned"
 
-    # the technician changes and resubmits it
+    # the technician sees the comment in the history, changes and resubmits it
     show_task(qtbot, page, task.id, scheme.id)
-    assert page.submit_button.isEnabled()
+    assert page.submit_button.isEnabled() and not page.review_button.isEnabled()
+    history = page.scheme_history
+    assert history.topLevelItem(history.topLevelItemCount() - 1).text(history.DETAIL) == "请补充候选标准的版本依据。"
     edit = page.edit_scheme()
-    assert not edit.read_only and edit.scheme.review_comment == "请补充候选标准的版本依据。"
+    assert not edit.read_only and edit.history.topLevelItemCount() == 3
     edit.standards.selectRow(1)
     edit.remove_std_button.click()
     edit.save()
     saved(qtbot, edit)
-    assert edit.saved.warnings == () and edit.saved.status == "draft"
+    assert edit.saved.warnings == () and edit.saved.status == "returned"
     show_task(qtbot, page, task.id, scheme.id)
     page.submit_scheme()
     assert idle()
 
-    # accepted by the reviewer, approved by the signatory
+    # the drafter may not review; the reviewer passes it, signed
+    assert not page.review_button.isEnabled()
     show_task(qtbot, reviewer_page, task.id, scheme.id)
     review = reviewer_page.review_scheme()
+    review.comment.setPlainText("同意报送任务下达部门确认。")
+    review.password.setText("demo1234")
     review.accept_scheme()
     saved(qtbot, review)
-    signatory_page = open_page(qtbot, as_user(demo_ctx, "zhaomin"))
-    show_task(qtbot, signatory_page, task.id, scheme.id)
-    assert signatory_page.approve_button.isEnabled() and not signatory_page.review_button.isEnabled()
-    assert not signatory_page.new_task_button.isEnabled()
-    monkeypatch.setattr(signatory_page, "confirm", lambda title, text: True)
-    signatory_page.approve_scheme()
-    assert idle()
-    final = task_service.get_scheme(tech, scheme.id)
-    assert final.status == "approved"
-    assert [h.split(" ", 2)[-1] for h in final.history][-3:] == ["王建 提交评审", "陈静 评审通过", "赵敏 确认"]
+
+    # the technician records the issuing authority's confirmation with its file
     show_task(qtbot, page, task.id, scheme.id)
-    assert not page.submit_button.isEnabled()
+    assert page.confirm_button.isEnabled() and not page.revise_button.isEnabled()
+    dialog = page.confirm_scheme()
+    dialog.save()
+    assert idle()
+    assert dialog.isVisible() and "文号" in dialog.error_text.text() and "确认文件" in dialog.error_text.text()
+    letter = tmp_path / "确认函.pdf"
+    letter.write_bytes(b"%PDF-1.4\n% the authority's letter\n")
+    dialog.document_number.setText("鄂市监质函〔2026〕88号")
+    dialog.file.setText(str(letter))
+    dialog.save()
+    saved(qtbot, dialog)
+    final = task_service.get_scheme(tech, scheme.id)
+    assert final.status == "confirmed" and final.authority_document == "鄂市监质函〔2026〕88号"
+    assert [(h.actor, h.kind) for h in final.history] == [
+        ("王建", "drafted"), ("王建", "submitted"), ("陈静", "returned"), ("王建", "submitted"),
+        ("陈静", "reviewed"), ("王建", "confirmed")]
+    show_task(qtbot, page, task.id, scheme.id)
+    assert not page.submit_button.isEnabled() and "修订方案" in page.submit_button.toolTip()
+    assert "鄂市监质函〔2026〕88号" in page.scheme_detail.toPlainText()
+    opened = []
+    monkeypatch.setattr(page.scheme_history, "open_file", opened.append)
+    last = page.scheme_history.topLevelItem(page.scheme_history.topLevelItemCount() - 1)
+    assert "确认函.pdf" in last.text(page.scheme_history.DETAIL)
+    page.scheme_history.itemDoubleClicked.emit(last, 0)
+    assert idle()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    assert opened[0].read_bytes() == letter.read_bytes()
     view = page.edit_scheme()
     assert view.read_only and not view.save_button.isVisible()
+    view.reject()
+
+    # a revision: a new version drafted; the confirmed one stays in force
+    assert page.revise_button.isEnabled()
+    dialog = page.revise_scheme()
+    dialog.reason.setPlainText("增加绝缘电阻的试验电压")
+    dialog.save()
+    saved(qtbot, dialog)
+    revision = dialog.saved
+    assert revision.revision == 2 and revision.status == "draft" and revision.previous_id == scheme.id
+    assert "第 1 版在新版本经任务下达部门确认前仍然有效" in page.scheme_message.text()
+    show_task(qtbot, page, task.id, revision.id)
+    assert page.submit_button.isEnabled() and page.scheme_table.item(0, 1).text() == "第2版"
+    assert "现行" in page.scheme_table.item(1, 2).text()  # version 1, still in force
+    assert [h.kind for h in page.current_scheme().history][-1] == "revised"
 
 
 def _catalog_page(qtbot, ctx):

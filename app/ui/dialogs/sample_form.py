@@ -1034,22 +1034,30 @@ class SampleFormDialog(QDialog):
         self.scheme.blockSignals(True)
         self.scheme.clear()
         schemes = data.schemes.get(task_id, []) if data and task_id is not None else []
-        approved = [s for s in schemes if s.status == "approved"]
-        for s in approved:
-            self.scheme.addItem(s.data.product, s.id)
-        for s in schemes:  # an existing sample keeps the scheme it was registered under
-            if s.status != "approved" and s.id == keep:
-                self.scheme.addItem(s.data.product + self.tr(" (not approved)"), s.id)
-        self.scheme.addItem(self.tr("(no scheme)"), None)
+        confirmed = [s for s in schemes if s.in_force]  # Article 14: sampling under the confirmed version
+        for s in confirmed:
+            self.scheme.addItem(self.tr("%1 (version %2)").replace("%1", s.data.product).replace("%2", str(s.revision)),
+                                s.id)
+        for s in schemes:  # an existing sample keeps the version it was registered or tested under
+            if not s.in_force and s.id == keep:
+                self.scheme.addItem(self.tr("%1 (version %2, not in force)").replace("%1", s.data.product)
+                                    .replace("%2", str(s.revision)), s.id)
+        if self.detail is not None and self.detail.data.scheme_id is None:
+            self.scheme.addItem(self.tr("(no scheme)"), None)  # registered before schemes were required
         self.scheme.setCurrentIndex(max(0, self.scheme.findData(keep)) if keep is not None else 0)
         self.scheme.blockSignals(False)
-        if task_id is not None and not approved:
+        if task_id is not None and not confirmed and self.detail is None:
             if schemes:
-                note = self.tr("This task has no approved scheme yet: samples can be registered, but testing needs "
-                               "the scheme reviewed and approved.")
+                from app.ui.dialogs.task_dialogs import scheme_status_labels
+
+                latest = max(schemes, key=lambda s: ({"draft": 1, "returned": 2, "submitted": 3, "reviewed": 4}
+                                                     .get(s.status, 0), s.id))
+                note = self.tr("The scheme of this task is not yet confirmed by the issuing authority (now: %1): "
+                               "samples can be registered once it is confirmed (Article 14).") \
+                    .replace("%1", scheme_status_labels().get(latest.status, latest.status))
             else:
-                note = self.tr("This task has no scheme yet: samples can be registered, but testing needs an approved "
-                               "scheme.")
+                note = self.tr("This task has no scheme yet: samples can be registered once its scheme has passed the "
+                               "internal review and been confirmed by the issuing authority (Article 14).")
             self.scheme_note.setText(note)
             self.scheme_note.setVisible(True)
         else:

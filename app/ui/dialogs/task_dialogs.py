@@ -1,5 +1,6 @@
-"""Dialogs of 监测任务: the task form, the scheme editor (方案), scheme review (方案评审) and the
-risk-level proposal of a task (Articles 19–20).
+"""Dialogs of 监测任务: the task form, the scheme editor (方案) with its history, the scheme's internal
+review (审核) or return, the issuing authority's confirmation (确认) and a revision (Article 14), and
+the risk-level proposal of a task (Articles 19–20).
 
 Each dialog saves through a service call on a worker (``run_op``) and stays open, with what the
 user typed, when the service refuses: the fields it names are marked. Tests fill the widgets and
@@ -8,14 +9,20 @@ call the save slots directly.
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
+from pathlib import Path
+
 import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -28,6 +35,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -74,10 +83,27 @@ def scheme_status_labels() -> dict[str, str]:
     return {
         "draft": QCoreApplication.translate("TaskLabels", "Draft"),
         "submitted": QCoreApplication.translate("TaskLabels", "Submitted for review"),
-        "reviewed": QCoreApplication.translate("TaskLabels", "Reviewed"),
-        "approved": QCoreApplication.translate("TaskLabels", "Approved (confirmed)"),
-        "rejected": QCoreApplication.translate("TaskLabels", "Returned for changes"),
+        "reviewed": QCoreApplication.translate("TaskLabels", "Passed internal review"),
+        "returned": QCoreApplication.translate("TaskLabels", "Returned for changes"),
+        "confirmed": QCoreApplication.translate("TaskLabels", "Confirmed by the issuing authority"),
+        "superseded": QCoreApplication.translate("TaskLabels", "Superseded by a revision"),
     }
+
+
+def scheme_event_labels() -> dict[str, str]:
+    return {
+        "drafted": QCoreApplication.translate("TaskLabels", "Drafting"),
+        "submitted": QCoreApplication.translate("TaskLabels", "Submission for review"),
+        "returned": QCoreApplication.translate("TaskLabels", "Return for changes"),
+        "reviewed": QCoreApplication.translate("TaskLabels", "Internal review passed"),
+        "confirmed": QCoreApplication.translate("TaskLabels", "Confirmation by the issuing authority"),
+        "revised": QCoreApplication.translate("TaskLabels", "Revision"),
+        "superseded": QCoreApplication.translate("TaskLabels", "Replaced by the next version"),
+    }
+
+
+def revision_text(revision: int) -> str:
+    return QCoreApplication.translate("TaskLabels", "Version %1").replace("%1", str(revision))
 
 
 def standard_role_labels() -> dict[str, str]:
@@ -261,6 +287,100 @@ def _this_year() -> int:
     return dt.date.today().year
 
 
+# ----------------------------------------------------------------------------------- scheme history
+class SchemeHistory(QTreeWidget):
+    """Every step of a scheme (all its versions) in order: when, version, who, what, and the comment
+    or the authority's document. A confirmation's file opens on double-click (or :meth:`open_file_of`)."""
+
+    WHEN, VERSION, WHO, WHAT, DETAIL = range(5)
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("scheme_history")
+        self.setColumnCount(5)
+        self.setHeaderLabels([self.tr("When"), self.tr("Version"), self.tr("By"), self.tr("Step"),
+                              self.tr("Comment or document")])
+        self.setRootIsDecorated(False)
+        self.setAlternatingRowColors(True)
+        # long comments and document lines wrap (Chinese breaks between characters) instead of being cut
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setUniformRowHeights(False)
+        header = self.header()
+        for column in (self.WHEN, self.VERSION, self.WHO, self.WHAT):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.sectionResized.connect(lambda column, _old, _new: self._fit_rows() if column == self.DETAIL else None)
+        self.itemDoubleClicked.connect(lambda item, _c: self.open_file_of(item.data(0, Qt.ItemDataRole.UserRole)))
+        self.opened: list[Path] = []  # files written for the viewer (tests read it)
+
+    def show_history(self, history) -> None:
+        self.clear()
+        labels = scheme_event_labels()
+        for e in history:
+            detail = []
+            if e.document_number:
+                detail.append(self.tr("Document %1").replace("%1", e.document_number))
+            if e.document_date:
+                detail.append(self.tr("dated %1").replace("%1", e.document_date.isoformat()))
+            if e.filename:
+                detail.append(self.tr("file %1 (double-click to open)").replace("%1", e.filename))
+            if e.comment:
+                detail.append(e.comment)
+            item = QTreeWidgetItem([f"{e.at:%Y-%m-%d %H:%M}", revision_text(e.revision), e.actor,
+                                    labels.get(e.kind, e.kind), "；".join(detail)])
+            item.setData(0, Qt.ItemDataRole.UserRole, e.id if e.has_file else None)
+            item.setToolTip(self.DETAIL, "；".join(detail))
+            if e.kind == "returned":
+                item.setForeground(self.WHAT, QBrush(QColor("#b00020")))
+            elif e.kind == "confirmed":
+                item.setForeground(self.WHAT, QBrush(QColor("#1b5e20")))
+            self.addTopLevelItem(item)
+        self._fit_rows()
+        if self.topLevelItemCount():
+            self.scrollToItem(self.topLevelItem(self.topLevelItemCount() - 1))
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped comment or document line at the column's width."""
+        width = max(60, self.columnWidth(self.DETAIL) - 12)
+        metrics = self.fontMetrics()
+        flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+        for i in range(self.topLevelItemCount()):
+            item = self.topLevelItem(i)
+            rect = metrics.boundingRect(0, 0, width, 10_000, flags, item.text(self.DETAIL))
+            item.setSizeHint(self.DETAIL, QSize(width, max(metrics.height(), rect.height()) + 4))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def open_file_of(self, event_id: int | None) -> None:
+        if event_id is None:
+            return
+        run_op(task_service.confirmation_file, self.ctx, event_id, on_done=self._write_and_open,
+               on_error=lambda exc: widgets.show_error(self, exc) if alive(self) else None)
+
+    def _write_and_open(self, result: tuple[str, bytes]) -> None:
+        if not alive(self):
+            return
+        from app.documents._io import atomic_write_bytes
+
+        filename, content = result
+        path = Path(tempfile.mkdtemp(prefix="riskmon-scheme-")) / Path(filename).name
+        try:
+            atomic_write_bytes(path, content)
+        except RiskmonError as exc:  # disk full, …: one clear message, no traceback
+            widgets.show_error(self, exc)
+            return
+        self.opened.append(path)
+        self.open_file(path)
+
+    def open_file(self, path: Path) -> None:
+        """Hand the file to the desktop's viewer (replaced in tests)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 # ----------------------------------------------------------------------------------- scheme
 class SchemeDialog(_SavingDialog):
     """风险监测方案: product, test items (重要性能指标, unit) and candidate standards.
@@ -284,12 +404,18 @@ class SchemeDialog(_SavingDialog):
             self.setWindowTitle(self.tr("Scheme (read only)"))
         else:
             self.setWindowTitle(self.tr("Edit scheme") if scheme else self.tr("New scheme"))
-        self.resize(900, 640)
+        self.resize(920, 760 if scheme else 640)
         data = scheme.data if scheme else task_service.SchemeInput()
         layout = QVBoxLayout(self)
         head = QLabel(self.tr("Task: %1 %2").replace("%1", task.data.number).replace("%2", task.data.title))
         head.setWordWrap(True)
         layout.addWidget(head)
+        if scheme is not None:
+            state = QLabel(self.tr("%1 — %2").replace("%1", revision_text(scheme.revision))
+                           .replace("%2", scheme_status_labels().get(scheme.status, scheme.status)))
+            state.setObjectName("scheme_state")
+            state.setStyleSheet("font-weight: bold;")
+            layout.addWidget(state)
         form = QFormLayout()
         self.product = QLineEdit(data.product)
         self.product.setObjectName("product")
@@ -333,7 +459,13 @@ class SchemeDialog(_SavingDialog):
         self.standards.verticalHeader().setVisible(False)
         sh = self.standards.horizontalHeader()
         sh.setSectionResizeMode(self.STD_CODE, QHeaderView.ResizeMode.Stretch)
-        sh.setSectionResizeMode(self.STD_ROLE, QHeaderView.ResizeMode.ResizeToContents)
+        # the kind is a combo box in the cell: ResizeToContents would size the column to the empty
+        # item (one glyph wide); it takes the width of its longest choice instead
+        sh.setSectionResizeMode(self.STD_ROLE, QHeaderView.ResizeMode.Interactive)
+        probe = QComboBox()
+        fill_combo(probe, standard_role_labels())
+        self.standards.setColumnWidth(self.STD_ROLE, max(probe.sizeHint().width() + 8,
+                                                         sh.sectionSizeHint(self.STD_ROLE)))
         sh.setSectionResizeMode(self.STD_CATALOG, QHeaderView.ResizeMode.Stretch)
         std_layout.addWidget(self.standards)
         row = QHBoxLayout()
@@ -351,6 +483,14 @@ class SchemeDialog(_SavingDialog):
         self.catalog_note.setStyleSheet("color: #8a4b00;")
         std_layout.addWidget(self.catalog_note)
         layout.addWidget(std_box, 2)
+
+        self.history = SchemeHistory(ctx, self)
+        if scheme is not None:
+            history_box = QGroupBox(self.tr("History"))
+            history_layout = QVBoxLayout(history_box)
+            history_layout.addWidget(self.history)
+            self.history.show_history(scheme.history)
+            layout.addWidget(history_box, 2)
 
         self.error_text = error_label()
         layout.addWidget(self.error_text)
@@ -545,53 +685,197 @@ def _remove_selected(table: QTableWidget) -> None:
 
 
 # ----------------------------------------------------------------------------------- review
-class ReviewDialog(_SavingDialog):
-    """方案评审: accept the scheme, or return it for changes with a comment."""
+def _scheme_summary(scheme: task_service.SchemeInfo) -> QLabel:
+    d = scheme.data
+    important = sum(1 for i in d.items if i.important)
+    summary = QLabel("\n".join([
+        QCoreApplication.translate("SchemeSummary", "Product: %1 (%2)").replace("%1", d.product).replace("%2", revision_text(scheme.revision)),
+        QCoreApplication.translate("SchemeSummary", "Test items: %1 (important performance items: %2)")
+        .replace("%1", str(len(d.items))).replace("%2", str(important)),
+        QCoreApplication.translate("SchemeSummary", "Candidate standards: %1").replace("%1", "、".join(s.code for s in d.standards) or "—"),
+    ]))
+    summary.setWordWrap(True)
+    return summary
 
-    def __init__(self, ctx: Context, scheme: task_service.SchemeInfo, parent: QWidget | None = None) -> None:
+
+class ReviewDialog(_SavingDialog):
+    """内部审核 (方案评审): pass the submitted scheme, or return it for changes with a comment.
+
+    Signed: the reviewer types the password again. ``mode`` "review" passes (the comment is
+    optional), "return" sends it back (the comment is required)."""
+
+    def __init__(self, ctx: Context, scheme: task_service.SchemeInfo, parent: QWidget | None = None,
+                 *, mode: str = "review") -> None:
         super().__init__(ctx, parent)
         self.scheme = scheme
-        self.setWindowTitle(self.tr("Review scheme"))
-        self.setMinimumWidth(520)
+        self.mode = mode
+        self.setWindowTitle(self.tr("Pass the internal review") if mode == "review" else self.tr("Return the scheme"))
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        d = scheme.data
-        important = sum(1 for i in d.items if i.important)
-        summary = QLabel("\n".join([
-            self.tr("Product: %1").replace("%1", d.product),
-            self.tr("Test items: %1 (important performance items: %2)")
-            .replace("%1", str(len(d.items))).replace("%2", str(important)),
-            self.tr("Candidate standards: %1").replace("%1", "、".join(s.code for s in d.standards) or "—"),
-        ]))
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
+        layout.addWidget(_scheme_summary(scheme))
         if scheme.warnings:
             warn = QLabel("\n".join(scheme.warnings))
             warn.setWordWrap(True)
             warn.setStyleSheet("color: #8a4b00;")
             layout.addWidget(warn)
-        layout.addWidget(QLabel(self.tr("Review comment (required when returning the scheme)")))
-        self.comment = QPlainTextEdit(scheme.review_comment)
+        layout.addWidget(QLabel(self.tr("Review comment (optional)") if mode == "review"
+                                else self.tr("What must be changed (required)")))
+        self.comment = QPlainTextEdit()
         self.comment.setObjectName("comment")
+        self.comment.setMinimumHeight(90)
         layout.addWidget(self.comment)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("your password, to sign the review"))
+        form.addRow(self.tr("Password"), self.password)
+        layout.addLayout(form)
         self.error_text = error_label()
         layout.addWidget(self.error_text)
-        self.errors = FieldErrors({"comment": self.comment}, self.error_text)
+        self.errors = FieldErrors({"comment": self.comment, "password": self.password}, self.error_text)
         buttons = QDialogButtonBox()
-        self.accept_button = buttons.addButton(self.tr("Pass the review"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.return_button = buttons.addButton(self.tr("Return for changes"), QDialogButtonBox.ButtonRole.ActionRole)
+        if mode == "review":
+            self.accept_button = buttons.addButton(self.tr("Pass the review"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.accept_button.clicked.connect(self.accept_scheme)
+        else:
+            self.return_button = buttons.addButton(self.tr("Return for changes"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.return_button.clicked.connect(self.return_scheme)
         buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.accept_button.clicked.connect(self.accept_scheme)
-        self.return_button.clicked.connect(self.return_scheme)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def accept_scheme(self) -> None:
         self._run(task_service.review_scheme, self.ctx, self.scheme.id, self.scheme.version, accept=True,
-                  comment=self.comment.toPlainText(), changed={"task"})
+                  comment=self.comment.toPlainText(), password=self.password.text(), changed={"task"})
 
     def return_scheme(self) -> None:
         self._run(task_service.review_scheme, self.ctx, self.scheme.id, self.scheme.version, accept=False,
-                  comment=self.comment.toPlainText(), changed={"task"})
+                  comment=self.comment.toPlainText(), password=self.password.text(), changed={"task"})
+
+    def _failed(self, exc: BaseException) -> None:
+        super()._failed(exc)
+        if alive(self) and isinstance(exc, RiskmonError) and not getattr(exc, "errors", None):
+            self.password.selectAll()  # a wrong password: type it again
+
+
+# ----------------------------------------------------------------------------------- confirmation
+class ConfirmDialog(_SavingDialog):
+    """登记任务下达部门确认 (Article 14): the issuing authority's document number, its date and the
+    file it sent (a PDF or a scan), recorded after the internal review."""
+
+    def __init__(self, ctx: Context, task: task_service.TaskInfo, scheme: task_service.SchemeInfo,
+                 parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.scheme = scheme
+        self.setWindowTitle(self.tr("Record the authority's confirmation"))
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        authority = task.data.issuing_authority or self.tr("the issuing authority")
+        intro = QLabel(self.tr("Article 14: the scheme is confirmed by the authority that issued the task (%1). "
+                               "Record its confirmation as received: samples can be registered once it is recorded.")
+                       .replace("%1", authority))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(_scheme_summary(scheme))
+        form = QFormLayout()
+        self.document_number = QLineEdit()
+        self.document_number.setObjectName("document_number")
+        self.document_number.setPlaceholderText(self.tr("e.g. 鄂市监质函〔2026〕12号"))
+        form.addRow(self.tr("Document number *"), self.document_number)
+        self.document_date = QDateEdit()
+        self.document_date.setObjectName("document_date")
+        self.document_date.setCalendarPopup(True)
+        self.document_date.setDisplayFormat("yyyy-MM-dd")
+        today = today or dt.date.today()
+        self.document_date.setMaximumDate(QDate(today))  # not in the future
+        if scheme.reviewed_at is not None:
+            self.document_date.setMinimumDate(QDate(min(today, scheme.reviewed_at.astimezone().date())))
+        self.document_date.setDate(QDate(today))
+        form.addRow(self.tr("Date of the document *"), self.document_date)
+        file_row = QHBoxLayout()
+        self.file = QLineEdit()
+        self.file.setObjectName("file")
+        self.file.setPlaceholderText(self.tr("PDF, JPEG or PNG, at most %1 MB")
+                                     .replace("%1", str(task_service.CONFIRMATION_FILE_LIMIT // (1024 * 1024))))
+        self.browse_button = QPushButton(self.tr("Choose…"))
+        self.browse_button.clicked.connect(self.browse)
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(self.browse_button)
+        form.addRow(self.tr("Confirmation file *"), file_row)
+        layout.addLayout(form)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors({"document_number": self.document_number, "document_date": self.document_date,
+                                   "file": self.file}, self.error_text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Record the confirmation"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the confirmation file"), "",
+                                              self.tr("PDF or image (*.pdf *.jpg *.jpeg *.png);;All files (*)"))
+        if path:
+            self.file.setText(path)
+
+    def data(self) -> task_service.ConfirmationInput:
+        text = self.file.text().strip()
+        return task_service.ConfirmationInput(
+            document_number=self.document_number.text(), document_date=self.document_date.date().toPython(),
+            file=Path(text) if text else None)
+
+    def save(self) -> None:
+        self._run(task_service.confirm_scheme, self.ctx, self.scheme.id, self.scheme.version, self.data(),
+                  changed={"task", "sample"})
+
+
+# ----------------------------------------------------------------------------------- revision
+class ReviseDialog(_SavingDialog):
+    """修订方案: a new version of the confirmed scheme, to change and have reviewed and confirmed again."""
+
+    def __init__(self, ctx: Context, scheme: task_service.SchemeInfo, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.scheme = scheme
+        self.setWindowTitle(self.tr("Revise the scheme"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_scheme_summary(scheme))
+        lines = [self.tr("A new version (%1) is drafted as a copy of this one. This version stays in force until "
+                         "the new one has passed the internal review and been confirmed by the issuing authority.")
+                 .replace("%1", revision_text(scheme.revision + 1))]
+        if scheme.tested_samples:
+            lines.append(self.tr("%1 sample(s) already tested under this version keep it.")
+                         .replace("%1", str(scheme.tested_samples)))
+        waiting = scheme.samples - scheme.tested_samples
+        if waiting:
+            lines.append(self.tr("%1 sample(s) not yet tested follow the new version once it is confirmed.")
+                         .replace("%1", str(waiting)))
+        note = QLabel("\n".join(lines))
+        note.setObjectName("revision_note")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addWidget(QLabel(self.tr("Reason for the revision")))
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setMinimumHeight(70)
+        layout.addWidget(self.reason)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors({"reason": self.reason}, self.error_text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Draft the new version"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        self._run(task_service.revise_scheme, self.ctx, self.scheme.id, self.scheme.version,
+                  self.reason.toPlainText(), changed={"task"})
 
 
 # ----------------------------------------------------------------------------------- risk level

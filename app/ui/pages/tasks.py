@@ -1,5 +1,5 @@
-"""监测任务: tasks received from the regulator, their schemes (方案) with review and approval
-(Article 14), the proposed risk level of each task (Articles 19–20), and the standards catalog."""
+"""监测任务: tasks received from the regulator, their schemes (方案) with internal review, the issuing
+authority's confirmation and revisions (Article 14), the proposed risk level of each task (Articles 19–20), and the standards catalog."""
 
 from __future__ import annotations
 
@@ -42,11 +42,15 @@ from app.ui.application import settings
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog, StandardDialog, effective_text
 from app.ui.dialogs.task_dialogs import (
     LEVEL_STYLES,
+    ConfirmDialog,
     ReviewDialog,
+    ReviseDialog,
     RiskProposalDialog,
     SchemeDialog,
+    SchemeHistory,
     TaskDialog,
     alive,
+    revision_text,
     scheme_status_labels,
     standard_role_labels,
 )
@@ -166,8 +170,11 @@ def restore_splitter(splitter: QSplitter, key: str) -> None:
     splitter.splitterMoved.connect(lambda *_: settings().setValue(f"splitters/{key}", splitter.saveState()))
 
 
-def _load_task_detail(ctx: Context, task_id: int) -> tuple[list[task_service.SchemeInfo], list[risk_service.ProposalInfo]]:
-    return task_service.list_schemes(ctx, task_id), risk_service.list_proposals(ctx, task_id)
+def _load_task_detail(ctx: Context, task_id: int):
+    """The task's schemes (every version), its risk proposals and the lab's today."""
+    from app.services.samples import lab_date
+
+    return task_service.list_schemes(ctx, task_id), risk_service.list_proposals(ctx, task_id), lab_date(ctx)
 
 
 # ----------------------------------------------------------------------------------- the page
@@ -188,6 +195,7 @@ class TasksPage(QWidget):
         self._wanted_task: int | None = None
         self._wanted_scheme: int | None = None
         self.dialog = None  # the dialog opened last (tests drive it)
+        self.today: Any = None  # the lab's today, with the task's details
 
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.title_label(self.tr("Monitoring tasks")))
@@ -250,9 +258,9 @@ class TasksPage(QWidget):
         scheme_box = QGroupBox(self.tr("Schemes of the selected task"))
         sl = QVBoxLayout(scheme_box)
         self.scheme_table = make_table(
-            [self.tr("Product"), self.tr("Status"), self.tr("Item count"), self.tr("Important"), self.tr("Candidate standards"),
-             self.tr("Catalog")],
-            "tasks/schemes", widths=[130, 110, 50, 60, 260, 100],
+            [self.tr("Product"), self.tr("Version"), self.tr("Status"), self.tr("Item count"), self.tr("Important"),
+             self.tr("Candidate standards"), self.tr("Catalog")],
+            "tasks/schemes.v2", widths=[110, 56, 200, 50, 60, 220, 100],
         )
         self.scheme_table.itemSelectionChanged.connect(self._scheme_selected)
         self.scheme_table.doubleClicked.connect(lambda _i: self.edit_scheme())
@@ -267,21 +275,42 @@ class TasksPage(QWidget):
         self.submit_button = QPushButton(self.tr("Submit for review"))
         self.submit_button.setObjectName("submit_scheme")
         self.submit_button.clicked.connect(self.submit_scheme)
-        self.review_button = QPushButton(self.tr("Review scheme…"))
+        self.review_button = QPushButton(self.tr("Pass review…"))
         self.review_button.setObjectName("review_scheme")
         self.review_button.clicked.connect(self.review_scheme)
-        self.approve_button = QPushButton(self.tr("Approve scheme"))
-        self.approve_button.setObjectName("approve_scheme")
-        self.approve_button.clicked.connect(self.approve_scheme)
-        for b in (self.new_scheme_button, self.edit_scheme_button, self.submit_button, self.review_button,
-                  self.approve_button):
+        self.return_button = QPushButton(self.tr("Return (comment)…"))
+        self.return_button.setObjectName("return_scheme")
+        self.return_button.clicked.connect(self.return_scheme)
+        self.confirm_button = QPushButton(self.tr("Record authority confirmation…"))
+        self.confirm_button.setObjectName("confirm_scheme")
+        self.confirm_button.clicked.connect(self.confirm_scheme)
+        self.revise_button = QPushButton(self.tr("Revise scheme…"))
+        self.revise_button.setObjectName("revise_scheme")
+        self.revise_button.clicked.connect(self.revise_scheme)
+        self.action_buttons = {"submit": self.submit_button, "review": self.review_button,
+                               "return": self.return_button, "confirm": self.confirm_button,
+                               "revise": self.revise_button}
+        for b in (self.new_scheme_button, self.edit_scheme_button, *self.action_buttons.values()):
             buttons.addWidget(b)
         buttons.addStretch(1)
         sl.addLayout(buttons)
+        self.scheme_message = QLabel()
+        self.scheme_message.setObjectName("scheme_message")
+        self.scheme_message.setWordWrap(True)
+        self.scheme_message.setStyleSheet("color: #1b5e20;")
+        self.scheme_message.setVisible(False)
+        sl.addWidget(self.scheme_message)
+        detail_split = QSplitter(Qt.Orientation.Horizontal)
+        detail_split.setObjectName("scheme_detail_split")
         self.scheme_detail = QTextBrowser()
         self.scheme_detail.setObjectName("scheme_detail")
         self.scheme_detail.setOpenLinks(False)
-        sl.addWidget(self.scheme_detail, 2)
+        detail_split.addWidget(self.scheme_detail)
+        self.scheme_history = SchemeHistory(ctx, self)
+        detail_split.addWidget(self.scheme_history)
+        detail_split.setStretchFactor(0, 2)
+        detail_split.setStretchFactor(1, 3)
+        sl.addWidget(detail_split, 3)
         lower.addWidget(scheme_box)
 
         risk_box = QGroupBox(self.tr("Proposed risk warning level (Articles 19–20)"))
@@ -445,16 +474,21 @@ class TasksPage(QWidget):
     def _show_detail(self, generation: int, result) -> None:
         if not alive(self) or generation != self._generation:
             return
-        schemes, proposals = result
+        schemes, proposals, self.today = result
         keep = self._wanted_scheme if self._wanted_scheme is not None else selected_id(self.scheme_table)
         self._wanted_scheme = None
+        # the newest version of each scheme first, its earlier versions under it
+        schemes = sorted(schemes, key=lambda s: (self._root_of(schemes, s), -s.revision))
         self.schemes, self.proposals = schemes, proposals
         statuses = scheme_status_labels()
         rows = []
         for s in schemes:
             d = s.data
+            status = statuses.get(s.status, s.status)
+            if s.in_force:
+                status = self.tr("%1 (in force)").replace("%1", status)
             rows.append((s.id, [
-                d.product, statuses.get(s.status, s.status), str(len(d.items)),
+                d.product, revision_text(s.revision), status, str(len(d.items)),
                 str(sum(1 for i in d.items if i.important)), "、".join(x.code for x in d.standards),
                 self.tr("%n missing", "", len(s.warnings)) if s.warnings else self.tr("All in catalog"),
             ]))
@@ -463,7 +497,10 @@ class TasksPage(QWidget):
             self.scheme_table.selectRow(0)
         for r, s in enumerate(schemes):
             if s.warnings:
-                self.scheme_table.item(r, 5).setBackground(QBrush(QColor("#ffe2b8")))
+                self.scheme_table.item(r, 6).setBackground(QBrush(QColor("#ffe2b8")))
+            colour = {"confirmed": "#e3f2e1", "returned": "#fde7e9", "superseded": "#eeeeee"}.get(s.status)
+            if colour:
+                self.scheme_table.item(r, 2).setBackground(QBrush(QColor(colour)))
         prop_rows = []
         for p in proposals:
             prop_rows.append((p.id, [
@@ -479,16 +516,27 @@ class TasksPage(QWidget):
         self.details_loaded += 1
         self._scheme_selected()
 
+    @staticmethod
+    def _root_of(schemes: list[task_service.SchemeInfo], s: task_service.SchemeInfo) -> int:
+        by_id = {x.id: x for x in schemes}
+        while s.previous_id is not None and s.previous_id in by_id:
+            s = by_id[s.previous_id]
+        return s.id
+
     def _scheme_selected(self) -> None:
         scheme = self.current_scheme()
         self._update_buttons()
         if scheme is None:
+            self.scheme_history.clear()
             self.scheme_detail.setHtml(
-                "<p>" + self.tr("No scheme yet. A technician drafts the scheme; it is reviewed and then approved.")
+                "<p>" + self.tr("No scheme yet. A technician drafts the scheme; it passes the internal review and is "
+                                "then confirmed by the authority that issued the task. Samples can be registered "
+                                "once it is confirmed.")
                 + "</p>" if self.current_task() else ""
             )
             return
         self.scheme_detail.setHtml(self._scheme_html(scheme))
+        self.scheme_history.show_history(scheme.history)
 
     def _scheme_html(self, s: task_service.SchemeInfo) -> str:
         from html import escape
@@ -498,9 +546,18 @@ class TasksPage(QWidget):
         important_label = escape(self.tr("important performance item"))
         items_label = escape(self.tr("Test items"))
         standards_label = escape(self.tr("Candidate standards"))
-        history_label = escape(self.tr("History"))
-        parts = [f"<b>{escape(s.data.product)}</b> — {escape(scheme_status_labels().get(s.status, s.status))}"]
-        if s.review_comment:
+        parts = [f"<b>{escape(s.data.product)}</b> {escape(revision_text(s.revision))} — "
+                 f"{escape(scheme_status_labels().get(s.status, s.status))}"]
+        if s.authority_document:
+            parts.append("<p>" + escape(self.tr("Confirmed by the issuing authority: %1, dated %2")
+                                        .replace("%1", s.authority_document)
+                                        .replace("%2", s.authority_date.isoformat() if s.authority_date else "—"))
+                         + "</p>")
+        if s.samples:
+            parts.append("<p>" + escape(self.tr("Samples under this version: %1 (tested or testing: %2)")
+                                        .replace("%1", str(s.samples)).replace("%2", str(s.tested_samples)))
+                         + "</p>")
+        if s.review_comment and s.status in ("returned", "reviewed"):
             parts.append(f"<p><b>{comment_label}：</b>{escape(s.review_comment)}</p>")
         for w in s.warnings:
             parts.append(f"<p style='color:#8a4b00'>⚠ {escape(w)}</p>")
@@ -512,34 +569,32 @@ class TasksPage(QWidget):
         parts.append(f"<p><b>{items_label}</b></p><ul>{items}</ul>")
         stds = "".join(f"<li>{escape(x.code)} — {escape(roles.get(x.role, x.role))}</li>" for x in s.data.standards)
         parts.append(f"<p><b>{standards_label}</b></p><ul>{stds or '<li>—</li>'}</ul>")
-        if s.history:
-            parts.append(f"<p><b>{history_label}</b></p><ul>"
-                         + "".join(f"<li>{escape(h)}</li>" for h in s.history) + "</ul>")
         return "".join(parts)
 
     def _update_buttons(self) -> None:
         user = self.ctx.user
         task = self.current_task()
         scheme = self.current_scheme()
-        status = scheme.status if scheme else None
         tech = user.has("technician")
         self.new_task_button.setEnabled(self.can_edit_tasks())
         self.edit_task_button.setEnabled(self.can_edit_tasks() and task is not None)
         self.new_scheme_button.setEnabled(tech and task is not None)
-        editable = tech and status in ("draft", "rejected")
+        editable = scheme is not None and scheme.allowed("edit")
         self.edit_scheme_button.setEnabled(scheme is not None)
         self.edit_scheme_button.setText(self.tr("Edit scheme") if editable or scheme is None else self.tr("View scheme"))
-        self.submit_button.setEnabled(tech and status in ("draft", "rejected"))
-        self.review_button.setEnabled(user.has("reviewer") and status == "submitted")
-        self.approve_button.setEnabled(user.has("signatory") and status == "reviewed")
         self.propose_button.setEnabled((tech or user.has("reviewer")) and task is not None)
-        why = {
-            self.submit_button: self.tr("Technicians submit draft or returned schemes for review."),
-            self.review_button: self.tr("Reviewers review submitted schemes (not their own)."),
-            self.approve_button: self.tr("Authorised signatories approve reviewed schemes."),
+        what = {
+            "submit": self.tr("Send the scheme to the internal review (a reviewer other than its drafter)."),
+            "review": self.tr("Pass the internal review, signed with your password."),
+            "return": self.tr("Send the scheme back to its drafter with what must be changed."),
+            "confirm": self.tr("Record the issuing authority's confirmation: its document number, date and file."),
+            "revise": self.tr("Draft a new version of the confirmed scheme; this one stays in force until the new one "
+                              "is confirmed."),
         }
-        for button, text in why.items():
-            button.setToolTip(text)
+        for action, button in self.action_buttons.items():
+            why = scheme.actions.get(action, "") if scheme is not None else self.tr("Select a scheme first.")
+            button.setEnabled(scheme is not None and not why)
+            button.setToolTip(what[action] if not why else why)  # a disabled action says why
 
     # -- actions
     def _open(self, dialog, after: Callable[[Any], None] | None = None):
@@ -574,7 +629,7 @@ class TasksPage(QWidget):
         task, scheme = self.current_task(), self.current_scheme()
         if task is None or scheme is None:
             return None
-        read_only = not (self.ctx.user.has("technician") and scheme.status in ("draft", "rejected"))
+        read_only = not scheme.allowed("edit")
         return self._open(SchemeDialog(self.ctx, task, scheme, self, read_only=read_only), self._scheme_saved)
 
     def _scheme_saved(self, dialog) -> None:
@@ -582,6 +637,12 @@ class TasksPage(QWidget):
         if saved is not None:
             self._wanted_task = saved.task_id
             self._wanted_scheme = saved.id
+            self.show_message(saved.message)
+
+    def show_message(self, text: str) -> None:
+        """What the last scheme action did beyond its status (e.g. which samples keep a version)."""
+        self.scheme_message.setText(text)
+        self.scheme_message.setVisible(bool(text))
 
     def confirm(self, title: str, text: str) -> bool:
         """Yes/no question (tests replace it)."""
@@ -614,15 +675,25 @@ class TasksPage(QWidget):
         scheme = self.current_scheme()
         if scheme is None or not self.review_button.isEnabled():
             return None
-        return self._open(ReviewDialog(self.ctx, scheme, self), self._scheme_saved)
+        return self._open(ReviewDialog(self.ctx, scheme, self, mode="review"), self._scheme_saved)
 
-    def approve_scheme(self) -> None:
+    def return_scheme(self) -> ReviewDialog | None:
         scheme = self.current_scheme()
-        if scheme is None or not self.approve_button.isEnabled():
-            return
-        if self.confirm(self.tr("Approve scheme"),
-                        self.tr("Approve the reviewed scheme for %1?").replace("%1", scheme.data.product)):
-            self._transition(task_service.approve_scheme, scheme)
+        if scheme is None or not self.return_button.isEnabled():
+            return None
+        return self._open(ReviewDialog(self.ctx, scheme, self, mode="return"), self._scheme_saved)
+
+    def confirm_scheme(self) -> ConfirmDialog | None:
+        task, scheme = self.current_task(), self.current_scheme()
+        if task is None or scheme is None or not self.confirm_button.isEnabled():
+            return None
+        return self._open(ConfirmDialog(self.ctx, task, scheme, self, today=self.today), self._scheme_saved)
+
+    def revise_scheme(self) -> ReviseDialog | None:
+        scheme = self.current_scheme()
+        if scheme is None or not self.revise_button.isEnabled():
+            return None
+        return self._open(ReviseDialog(self.ctx, scheme, self), self._scheme_saved)
 
     def propose_risk(self) -> RiskProposalDialog | None:
         task = self.current_task()
