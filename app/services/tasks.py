@@ -685,7 +685,7 @@ def confirm_scheme(ctx: Context, scheme_id: int, version: int, data: Confirmatio
             _event(session, previous, "superseded", ctx.user.id, now, comment=note)
         _event(session, s, "confirmed", ctx.user.id, now, document_number=number, document_date=data.document_date,
                filename=filename, mime=mime, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-               content=content, comment=note)
+               content=content)
         session.flush()
         info = _scheme_info(s, session, user=ctx.user, message=note or "")
         uow.commit()
