@@ -299,7 +299,7 @@ def test_the_compiler_cannot_approve(qtbot, lab_db):
     settle()
     assert page.work.report.status == "reviewed"
     assert not page.approve_button.isEnabled()
-    assert "未编制" in page.approve_button.toolTip() or "没有编制" in page.approve_button.toolTip()
+    assert page.approve_button.toolTip().endswith("不能批准自己编制的报告。")  # the service's reason
     page._sign("approve")  # even past the disabled button, the service refuses
     _sign(page, demo.DEMO_PASSWORD)
     assert page.message.text() == "不能批准自己编制的报告。"
@@ -536,3 +536,43 @@ def test_the_last_sample_waits_in_the_picker_and_a_sample_opened_from_another_pa
     other.open(sample_id=wanted)
     settle()
     assert other.work.sample_id == wanted and other.picker.text() == other.work.grid.sample_number
+
+
+def test_the_buttons_render_the_permission_model(qtbot, lab_db, monkeypatch):
+    """A technician sees 批准 disabled with the service's reason; the signatory enabled; and the
+    buttons change when the permission model does (the page keeps no copy of the rules)."""
+    from app.services import permissions
+
+    tech, sig = as_user(lab_db, "wangjian"), as_user(lab_db, "zhaomin")
+    sid = sample_id(tech, "completed", "不锈钢")
+    report = _reviewed(lab_db, tech, sid)
+    page = make_page(qtbot, tech, sid)
+    assert page.work.report.status == "reviewed"
+    assert not page.approve_button.isEnabled()
+    assert page.approve_button.toolTip().endswith("只有授权签字人才能批准报告。")
+    assert not page.review_button.isEnabled() and page.review_button.toolTip().endswith("只有审核人才能审核报告。")
+    signer = make_page(qtbot, sig, sid)
+    assert signer.approve_button.isEnabled() and signer.approve_button.toolTip() == signer.tr(
+        "Approve the reviewed report (批准)")
+    assert not signer.compile_button.isEnabled()
+    assert signer.compile_button.toolTip().endswith("只有检验员才能编制报告。")
+
+    real = permissions.report_actions
+
+    def frozen(user, **facts):
+        out = dict(real(user, **facts))
+        out["approve"] = permissions.Action("approve", False, "测试：批准已冻结。", "state")
+        return permissions.Allowed(out.values())
+
+    monkeypatch.setattr(permissions, "report_actions", frozen)
+    signer.refresh()
+    settle()
+    assert not signer.approve_button.isEnabled() and signer.approve_button.toolTip().endswith("测试：批准已冻结。")
+    with pytest.raises(Exception, match="测试：批准已冻结。"):  # and the service refuses with the same words
+        reports.approve_report(sig, report.id, report.version, demo.DEMO_PASSWORD)
+    monkeypatch.setattr(permissions, "sample_actions",
+                        lambda user, **facts: permissions.Allowed(
+                            permissions.Action(a, True) for a in permissions.SAMPLE_ACTIONS))
+    page.refresh()
+    settle()
+    assert page.start_button.isEnabled() and page.reopen_button.isEnabled()  # whatever the model says

@@ -7,12 +7,15 @@ hazards (Article 18 ¶3).
 Typed values are kept per item as drafts until saved (switching items or a refresh never loses them);
 a draft remembers the version of the result it was started on, so a result changed meanwhile on
 another workstation is reported as a conflict, never overwritten.
+
+The drafts and what each button may do live in a presenter without widgets
+(``app.ui.presenters.testing``); the buttons render the services' ``allowed_actions`` and re-derive
+no role or state rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +55,7 @@ from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
 from app.ui.dialogs.unlock_key import ensure_key_unlocked
 from app.ui.ops import bus, run_op
 from app.ui.pages.worklist import WorkListView
+from app.ui.presenters.testing import Draft, TestingPresenter  # noqa: F401 - Draft is also read as testing.Draft
 from app.ui.widgets import FieldErrors, remember_columns, title_label
 
 JUDGEMENT_COLOURS = {"pass": QColor("#d5f0d5"), "fail": QColor("#f8d0d0"), "undetermined": QColor("#e6e6e6")}
@@ -72,18 +76,6 @@ def local_time(value: dt.datetime | None) -> str:
     except ZoneInfoNotFoundError:
         value = value.astimezone()
     return value.strftime("%Y-%m-%d %H:%M")
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the user typed for one item and has not saved, and the result version it started from."""
-
-    version: int
-    value: str
-    unit: str
-    judgement: str
-    reason: str
-    amendment_reason: str
 
 
 class MessageBar(QFrame):
@@ -138,15 +130,12 @@ class TestingPage(QWidget):
         self.ctx = ctx
         self.today = today
         self.sample_id: int | None = None
-        self.work: reports.SampleWork | None = None
-        self.drafts: dict[int, Draft] = {}
-        self.row_id: int | None = None  # the item in the editor
+        #: the sample shown, the drafts, the item in the editor and what each action may do
+        self.presenter = TestingPresenter()
         self.dialog: QWidget | None = None  # the dialog now open (tests reach it here)
-        self.loading = False
         self._filling = False
         self._select_after: int | None = None
         self._focus_value_after = False
-        self._adopt_after: int | None = None
         self._conflict_row: int | None = None  # the item whose save met a newer version
         self._select_item: str | None = None
         self._open_hazard = False
@@ -155,6 +144,14 @@ class TestingPage(QWidget):
         self._build_actions()
         bus.changed.connect(self._changed)
         self._show_empty()
+
+    # the presenter's state, under the names the page always had
+    work = property(lambda self: self.presenter.work, lambda self, v: setattr(self.presenter, "work", v))
+    drafts = property(lambda self: self.presenter.drafts, lambda self, v: setattr(self.presenter, "drafts", v))
+    row_id = property(lambda self: self.presenter.row_id, lambda self, v: setattr(self.presenter, "row_id", v))
+    loading = property(lambda self: self.presenter.loading, lambda self, v: setattr(self.presenter, "loading", v))
+    _adopt_after = property(lambda self: self.presenter.adopt_after,
+                            lambda self, v: setattr(self.presenter, "adopt_after", v))
 
     # ================================================================== building
     def _build(self) -> None:
@@ -614,7 +611,7 @@ class TestingPage(QWidget):
         self.loading = False
         if work.sample_id != self.sample_id:
             return  # an answer for a sample no longer shown
-        self.work = work
+        self.presenter.show(work)  # drafts of items that are gone are dropped
         grid = work.grid
         if self.picker.text().strip() != grid.sample_number and not self.picker.isModified():  # not while typing
             self.picker.setText(grid.sample_number)
@@ -638,12 +635,7 @@ class TestingPage(QWidget):
             self.warnings.show()
         else:
             self.warnings.hide()
-        # drafts of items that are gone are dropped
         rows = {r.id: r for r in grid.rows}
-        self.drafts = {k: v for k, v in self.drafts.items() if k in rows}
-        if self._adopt_after is not None and self._adopt_after in self.drafts:
-            self.drafts[self._adopt_after] = replace(self.drafts[self._adopt_after], version=rows[self._adopt_after].version)
-            self._adopt_after = None
         self._fill_table(grid)
         self._show_report(work)
         self._show_history(work)
@@ -791,9 +783,7 @@ class TestingPage(QWidget):
 
     # ================================================================== the editor
     def current_row(self) -> testing.ResultRow | None:
-        if self.work is None or self.row_id is None:
-            return None
-        return next((r for r in self.work.grid.rows if r.id == self.row_id), None)
+        return self.presenter.current_row()
 
     def select_item(self, item: str) -> None:
         """Put an item in the editor (by name)."""
@@ -821,7 +811,7 @@ class TestingPage(QWidget):
         self.value.selectAll()
 
     def amend_mode(self) -> bool:
-        return self.work is not None and self.work.has_approved_report
+        return self.presenter.amend_mode()
 
     def _fill_editor(self, row: testing.ResultRow | None) -> None:
         self._filling = True
@@ -885,15 +875,9 @@ class TestingPage(QWidget):
         row = self.current_row()
         if row is None:
             return
-        base = self.drafts.get(row.id)
-        self.drafts[row.id] = Draft(
-            version=base.version if base else row.version,
-            value=self.value.text(),
-            unit=self.unit.text(),
-            judgement=self.judgement.currentData() or "",
-            reason=self.reason.text(),
-            amendment_reason=self.amendment_reason.text(),
-        )
+        self.presenter.edit(row, value=self.value.text(), unit=self.unit.text(),
+                            judgement=self.judgement.currentData() or "", reason=self.reason.text(),
+                            amendment_reason=self.amendment_reason.text())
         self._mark_draft(row)
         self._update_auto()
         self._update_actions()
@@ -948,19 +932,10 @@ class TestingPage(QWidget):
         row = self.current_row()
         if row is None or not self.save_button.isEnabled():
             return
-        draft = self.drafts.get(row.id)
-        version = draft.version if draft else row.version
-        kwargs = dict(
-            value_text=self.value.text(),
-            unit=self.unit.text(),
-            judgement=None if row.numeric else (self.judgement.currentData() or None),
-            reason=self.reason.text(),
-        )
+        fn, version, kwargs = self.presenter.save_call(
+            row, value=self.value.text(), unit=self.unit.text(), judgement=self.judgement.currentData() or "",
+            reason=self.reason.text(), amendment_reason=self.amendment_reason.text())
         self.field_errors.clear()
-        if self.amend_mode():
-            fn, kwargs["amendment_reason"] = reports.amend_result, self.amendment_reason.text()
-        else:
-            fn = testing.record_result
         rows = self.work.grid.rows if self.work else ()
         ids = [r.id for r in rows]
         following = ids[ids.index(row.id) + 1] if next_item and row.id in ids and ids.index(row.id) + 1 < len(ids) else None
@@ -1282,65 +1257,46 @@ class TestingPage(QWidget):
 
     # ================================================================== enabling
     def _update_actions(self) -> None:
-        u = self.ctx.user
-        tech, rev, sig = u.has("technician"), u.has("reviewer"), u.has("signatory")
+        """Render the presenter's button states: enabled, and the service's reason in the tooltip."""
         w = self.work
-        row = self.current_row()
+        states = self.presenter.buttons(self.selected_amendment())
+        tips = {
+            "complete": self.tr("Confirm that initial monitoring is complete: starts the five-working-day clock"),
+            "reopen": self.tr("Take a completed sample back to testing to correct a result"),
+            "compile": self.tr("Compile the test report (编制)"),
+            "review": self.tr("Review the compiled report, or return it with a comment (审核)"),
+            "approve": self.tr("Approve the reviewed report (批准)"),
+            "reported": self.tr("Register the date the results were reported to the regulator"),
+            "hazard": self.tr("Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)"),
+            "approve_amendment": self.tr(
+                "An authorised signatory other than the amender approves the amendment with their password"),
+        }
+        buttons = {
+            "start": self.start_button, "complete": self.complete_button, "reopen": self.reopen_button,
+            "compile": self.compile_button, "review": self.review_button, "approve": self.approve_button,
+            "reported": self.reported_button, "approve_amendment": self.approve_amendment_button,
+            "refuse_amendment": self.refuse_amendment_button, "hazard": self.hazard_button,
+            "save": self.save_button, "panel": self.panel_button, "discard": self.discard_button,
+        }
         status = w.status if w else ""
-        report = w.report if w else None
-
-        def setup(button: QPushButton, allowed: bool, why: str, tip: str = "") -> None:
-            button.setEnabled(bool(w) and allowed and not self.loading)
-            base = tip or button.toolTip().split("\n")[0]
-            button.setToolTip(base if allowed or not why else (base + "\n" + why if base else why))
-
         self.start_button.setText(self.tr("Re-select bases…") if status == "testing" else self.tr("Start testing…"))
-        need_tech = self.tr("Only a technician can do this.")
-        setup(self.start_button, tech and status in ("received", "testing"),
-              need_tech if not tech else self.tr("Testing starts for a received sample."))
-        setup(self.complete_button, tech and status == "testing" and bool(w and w.grid.all_judged),
-              need_tech if not tech else self.tr("Every item must be judged while testing."),
-              self.tr("Confirm that initial monitoring is complete: starts the five-working-day clock"))
-        setup(self.reopen_button, tech and status == "completed" and bool(w and not w.has_approved_report),
-              need_tech if not tech else self.tr("Only a completed sample without an approved report goes back."),
-              self.tr("Take a completed sample back to testing to correct a result"))
-        setup(self.compile_button, tech and status == "completed",
-              need_tech if not tech else self.tr("The report is compiled once initial monitoring is complete."),
-              self.tr("Compile the test report (编制)"))
-        own = report is not None and report.compiled_by_id == u.id
-        setup(self.review_button, rev and report is not None and report.status == "compiled" and not own,
-              self.tr("Only a reviewer who did not compile the report can review it."),
-              self.tr("Review the compiled report, or return it with a comment (审核)"))
-        setup(self.approve_button, sig and report is not None and report.status == "reviewed" and not own,
-              self.tr("Only an authorised signatory who did not compile the report can approve it."),
-              self.tr("Approve the reviewed report (批准)"))
-        setup(self.reported_button, (tech or rev or sig) and bool(w and w.grid.completed_date),
-              self.tr("Register the reporting date once initial monitoring is complete."),
-              self.tr("Register the date the results were reported to the regulator"))
-        chosen = self.selected_amendment()
-        for button in (self.approve_amendment_button, self.refuse_amendment_button):
-            setup(button, sig and chosen is not None and chosen.status == "pending" and chosen.amended_by_id != u.id,
-                  self.tr("An amendment awaiting approval is decided by an authorised signatory other than the amender."))
-        setup(self.hazard_button, tech or rev or sig, self.tr("Only technicians, reviewers and signatories report hazards."),
-              self.tr("Flag and report a major quality and safety hazard at once (Ctrl+Shift+H)"))
+        for name, button in buttons.items():
+            state = states[name]
+            base = tips.get(name, "")
+            button.setEnabled(state.enabled)
+            button.setToolTip(base if state.enabled or not state.reason
+                              else (base + "\n" + state.reason if base else state.reason))
 
+        row = self.current_row()
         amend = self.amend_mode()
-        editable_row = row is not None and row.basis is not None and (row.basis or {}).get("source") != "panel"
-        if amend:
-            can_save = tech and status in reports.AMENDABLE and editable_row
-        else:
-            can_save = tech and status == "testing" and editable_row
+        can_edit = self.presenter.editable()  # the fields stay as they are while a reload runs
         for wdg in (self.value, self.unit, self.judgement, self.reason, self.amendment_reason):
-            wdg.setEnabled(bool(can_save))
+            wdg.setEnabled(bool(can_edit))
         if row is not None and row.numeric:
             self.reason.setEnabled(False)
         self.amendment_label.setVisible(amend)
         self.amendment_reason.setVisible(amend)
         self.save_button.setText(self.tr("Amend result") if amend else self.tr("Save result"))
-        self.save_button.setEnabled(bool(can_save) and not self.loading)
-        self.discard_button.setEnabled(row is not None and row.id in self.drafts)
-        can_panel = tech and status == "testing" and row is not None and row.needs_panel
-        self.panel_button.setEnabled(bool(can_panel))
         self.panel_button.setText(
             self.tr("Edit expert panel…") if row is not None and row.panel_id else self.tr("Expert panel…")
         )
