@@ -105,7 +105,11 @@ def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypat
     assert page.generate_button.isEnabled()
 
     monkeypatch.setattr(page, "ask_folder", lambda caption: str(tmp_path / "letters"))
+    page.notice_table.selectRow(0)  # the letters of the selected notice's sample, confirmed before writing
     page.generate_button.click()
+    assert ops.wait_idle()
+    assert page.notice_dialog.files.rowCount() == 3
+    page.notice_dialog.accept()
     assert ops.wait_idle()
     written = sorted((tmp_path / "letters").glob("*.pdf"))
     assert len(written) == 3

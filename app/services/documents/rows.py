@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.services import permissions
 from app.services._common import get_or_404
 from app.services.context import Context
 from app.services.records import REPORT_STATUS_LABELS, amendment_states
@@ -36,6 +37,9 @@ class SampleReportRow:
     completed_date: dt.date | None
     #: an issued report amended, and where its replacement is (``原报告 R 已被更正，替代报告待编制``)
     state_note: str = ""
+    report_version: int | None = None
+    #: review / return / approve of the report for the user who asked (app.services.permissions)
+    report_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def has_report(self) -> bool:
@@ -56,14 +60,18 @@ def task_report_rows(ctx: Context, task_id: int) -> list[SampleReportRow]:
             .where(Sample.task_id == task_id).order_by(Sample.number)
         ).all())
         reports: dict[int, tuple[int, str, str]] = {}
+        signing: dict[int, tuple[int, permissions.Allowed]] = {}
         if samples:
-            for sid, rid, number, status in uow.session.execute(
-                select(Report.sample_id, Report.id, Report.number, Report.status)
+            for sid, rid, number, status, version, compiled_by in uow.session.execute(
+                select(Report.sample_id, Report.id, Report.number, Report.status, Report.version,
+                       Report.compiled_by_id)
                 .join(Sample, Sample.id == Report.sample_id)
                 .where(Sample.task_id == task_id, Report.kind == "test", Report.status != "superseded")
                 .order_by(Report.id)
             ):
                 reports[sid] = (rid, number, status)
+                signing[sid] = (version, permissions.report_actions(ctx.user, status=status,
+                                                                    compiled_by_id=compiled_by))
         notes = amendment_states(uow.session, reports)
     out = []
     for sid, number, product, place, status, problems, completed in samples:
@@ -75,5 +83,7 @@ def task_report_rows(ctx: Context, task_id: int) -> list[SampleReportRow]:
             status_label=f"{label}（{note}）" if note else label, report_id=rid, report_number=rnumber,
             report_status=rstatus, report_status_label=REPORT_STATUS_LABELS.get(rstatus, ""),
             problems_found=bool(problems) and completed is not None, completed_date=completed, state_note=note,
+            report_version=signing[sid][0] if sid in signing else None,
+            report_actions=signing[sid][1] if sid in signing else permissions.NONE,
         ))
     return out

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -56,7 +57,8 @@ from app.services.documents import analysis as analysis_documents
 from app.ui.application import settings
 from app.ui.dialogs.consent_dialog import ConsentDialog
 from app.ui.dialogs.export_notice import confirm_export
-from app.ui.dialogs.signing import SignDialog
+from app.ui.dialogs.notice_batch import NoticeBatchDialog
+from app.ui.dialogs.signing import ReportSignDialog, SignDialog, SignItem
 from app.ui.dialogs.steps import NoteDialog, StepDialog
 from app.ui.dialogs.unlock_key import ensure_key_unlocked
 from app.ui.dialogs.verify_report import verify_report_file
@@ -333,6 +335,7 @@ class ReportsPage(QWidget):
         self.samples = _table("samples", [self.tr("Sample no."), self.tr("Product"), self.tr("Sample status"),
                                           self.tr("Report no."), self.tr("Report status"), self.tr("Problems")], 1,
                               (178, 0, 72, 110, 72, 44))
+        self.samples.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # several to sign at once
         remember_columns(self.samples.horizontalHeader(), "reports/samples")
         self.samples.itemSelectionChanged.connect(self._update_buttons)
         self.samples.itemDoubleClicked.connect(lambda _i: self.preview_report())
@@ -346,11 +349,21 @@ class ReportsPage(QWidget):
         self.open_testing_button = QPushButton(self.tr("Open in testing"))
         self.open_testing_button.setToolTip(self.tr("Show the sample on the testing page (compile, review, approve)"))
         self.open_testing_button.clicked.connect(self._open_testing)
+        self.review_button = QPushButton(self.tr("Review…"))
+        self.review_button.setObjectName("review_reports")
+        self.review_button.clicked.connect(lambda: self.sign_reports("review"))
+        self.approve_button = QPushButton(self.tr("Approve…"))
+        self.approve_button.setObjectName("approve_reports")
+        self.approve_button.clicked.connect(lambda: self.sign_reports("approve"))
         row.addWidget(self.preview_button)
         row.addWidget(self.open_testing_button)
+        row.addWidget(self.review_button)
+        row.addWidget(self.approve_button)
         row.addStretch(1)
         v.addLayout(row)
-        hint = QLabel(self.tr("A report is issued once approved; a report not yet approved is marked as such."))
+        hint = QLabel(self.tr("A report is issued once approved; a report not yet approved is marked as such. "
+                              "Select several reports (Ctrl or Shift) to review or approve them with your "
+                              "password typed once. Red rows found problems."))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
         v.addWidget(hint)
@@ -367,6 +380,7 @@ class ReportsPage(QWidget):
             self.tr("Sample no."), self.tr("Notice no."), self.tr("Addressee"), self.tr("Role"),
             self.tr("Outside Hubei"), self.tr("State"), self.tr("Sent"), self.tr("Delivery method"), self.tr("Acknowledged"),
         ], 2, (178, 150, 0, 110, 48, 64, 90, 110, 90))
+        self.notice_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         remember_columns(self.notice_table.horizontalHeader(), "reports/notices")
         self.notice_table.itemSelectionChanged.connect(self._update_buttons)
         self.notice_table.itemDoubleClicked.connect(lambda _i: self.record_delivery())
@@ -378,7 +392,8 @@ class ReportsPage(QWidget):
         self.create_button.clicked.connect(self.create_records)
         self.generate_button = QPushButton(self.tr("Write letters…"))
         self.generate_button.setObjectName("generate_notices")
-        self.generate_button.setToolTip(self.tr("Write every notice of the task into a folder (Ctrl+G)"))
+        self.generate_button.setToolTip(self.tr("Write the notices of the selected samples into a folder; the "
+                                                "files are listed for you to confirm first (Ctrl+G)"))
         self.generate_button.clicked.connect(self.generate_notices)
         self.preview_notice_button = QPushButton(self.tr("Preview letter"))
         self.preview_notice_button.setObjectName("preview_notice")
@@ -776,6 +791,19 @@ class ReportsPage(QWidget):
         sample_id = self.samples.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
         return next((r for r in self.rows if r.sample_id == sample_id), None)
 
+    def selected_samples(self) -> list[documents.SampleReportRow]:
+        rows = self.samples.selectionModel().selectedRows() if self.samples.selectionModel() else []
+        ids = [self.samples.item(i.row(), 0).data(Qt.ItemDataRole.UserRole) for i in sorted(rows, key=lambda i: i.row())]
+        by_id = {r.sample_id: r for r in self.rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def selected_notices(self) -> list[notifications.NotificationInfo]:
+        if self.notices is None or not self.notice_table.selectionModel():
+            return []
+        ids = {self.notice_table.item(i.row(), 0).data(Qt.ItemDataRole.UserRole)
+               for i in self.notice_table.selectionModel().selectedRows()}
+        return [n for n in self.notices.rows if n.id in ids]
+
     def select_sample(self, sample_number: str) -> bool:
         for r in range(self.samples.rowCount()):
             if self.samples.item(r, 0).text() == sample_number:
@@ -801,6 +829,7 @@ class ReportsPage(QWidget):
         notice = self.selected_notice()
         self.preview_button.setEnabled(bool(sample and sample.has_report))
         self.open_testing_button.setEnabled(sample is not None)
+        self._update_sign_buttons()
         self.create_button.setEnabled(bool(has_task and self._can_notify() and self.notices and self.notices.awaiting))
         self.generate_button.setEnabled(bool(has_task and self._can_notify() and self.notices
                                              and (self.notices.rows or self.notices.awaiting)))
@@ -810,6 +839,74 @@ class ReportsPage(QWidget):
             b.setEnabled(has_task)
         self.history_preview_button.setEnabled(self.selected_history() is not None)
         self._update_analysis_buttons()
+
+    def _update_sign_buttons(self) -> None:
+        """审核/批准 of the selected reports: enabled when at least one may be signed by this user; the
+        tooltip names each selected report that may not, with the reason (app.services.permissions)."""
+        chosen = [r for r in self.selected_samples() if r.has_report]
+        for mode, button, tip in (
+            ("review", self.review_button, self.tr("Review the selected compiled reports, reading each one first "
+                                                   "(审核); your password is asked once")),
+            ("approve", self.approve_button, self.tr("Approve the selected reviewed reports, reading each one first "
+                                                     "(批准); your password is asked once")),
+        ):
+            refused = [f"{r.report_number}：{r.report_actions.reason(mode)}" for r in chosen
+                       if not r.report_actions.allowed(mode)]
+            button.setEnabled(any(r.report_actions.allowed(mode) for r in chosen))
+            if not chosen:
+                refused = [self.tr("Select one or more samples with a report.")]
+            button.setToolTip("\n".join([tip, *refused]))
+            button.setStatusTip(tip)
+
+    def sign_reports(self, mode: str) -> ReportSignDialog | None:
+        """审核 or 批准 the selected reports in one dialog: each read in context (PDF, nonconforming
+        items, changes), the password typed once; one signature per report, a refused one listed."""
+        button = self.review_button if mode == "review" else self.approve_button
+        chosen = [r for r in self.selected_samples() if r.has_report and r.report_version is not None]
+        if not chosen or not button.isEnabled():
+            return None
+        items = [SignItem(r.report_id, r.report_version, r.report_number, r.sample_number, r.product_name,
+                          r.report_actions.allowed(mode), r.report_actions.reason(mode), r.problems_found)
+                 for r in chosen]
+        option = option_tip = ""
+        if mode == "approve" and any(i.allowed and i.problems for i in items):
+            option = self.tr("Issue the notices with it (Article 18 ¶2)")
+            option_tip = self.tr("The sample found problems: the notices to the sampled party, the nominal producer "
+                                 "and the platform operator are issued with the approved report and uploaded with it.")
+        dialog = ReportSignDialog(self.ctx, mode, items, self, option=option, option_tip=option_tip)
+        self.sign_dialog = dialog
+
+        def signed() -> None:
+            pairs = dialog.ids_versions
+            if mode == "review":
+                run_op(reports.review_reports, self.ctx, pairs, dialog.password_text, accept=dialog.accept_report,
+                       comment=dialog.comment_text, on_done=self._signed, on_error=self._error)
+            else:
+                password, notices = dialog.password_text, dialog.option_chosen
+                ensure_key_unlocked(self.ctx, self, lambda: run_op(
+                    reports.approve_reports, self.ctx, pairs, password, issue_notices=notices,
+                    on_done=self._signed, on_error=self._error))
+
+        dialog.accepted.connect(signed)
+        dialog.open()
+        return dialog
+
+    def _signed(self, outcomes: list[reports.SignOutcome]) -> None:
+        self.sign_outcomes = outcomes
+        done = [o.number for o in outcomes if o.signed]
+        refused = [o for o in outcomes if not o.signed]
+        text = self.tr("%n report(s) signed", "", len(done)) + (f"：{'、'.join(done)}" if done else "")
+        if refused:
+            text += "\n" + self.tr("Not signed: %1").replace(
+                "%1", "；".join(f"{o.number}（{o.reason}）" for o in refused))
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Signing"), text, QMessageBox.StandardButton.Ok,
+                              self)
+            box.setObjectName("sign_outcome")
+            self.outcome_box = box
+            box.open()
+        self.status.setText(text)
+        bus.changed.emit({"sample", "report", "notification"})
+        self.load_task()
 
     def analysis_permissions(self) -> dict[str, tuple[bool, str]]:
         """Whether compile / review / approve of the analysis report are allowed now, and why not:
@@ -1074,19 +1171,35 @@ class ReportsPage(QWidget):
         self.load_task()
 
     def generate_notices(self) -> None:
+        """Write the letters of the chosen samples: the samples of the selected notices (or of the
+        selected test reports) are ticked; the files to be written are listed and confirmed first."""
         if self.task_id is None or not self.generate_button.isEnabled():
             return
         task_id = self.task_id
+        chosen = {n.sample_id for n in self.selected_notices()} or {r.sample_id for r in self.selected_samples()}
 
         def go(_public: bool) -> None:
             folder = self.ask_folder(self.tr("Folder for the notices"))
             if not folder:
                 return
-            ensure_key_unlocked(self.ctx, self, lambda: run_op(
-                notifications.generate_notices, self.ctx, task_id, folder, progress_title=self.tr("Writing notices…"),
-                parent=self, on_done=self._notices_written, on_error=self._error))
+            run_op(notifications.plan_notices, self.ctx, task_id, on_error=self._error,
+                   on_done=lambda plan: self._confirm_notices(plan, chosen, folder))
 
         self._export("notices", go)
+
+    def _confirm_notices(self, plan: notifications.NoticePlan, chosen: set[int], folder: str) -> None:
+        dialog = NoticeBatchDialog(plan, chosen, folder, self)
+        self.notice_dialog = dialog
+
+        def write() -> None:
+            sample_ids = dialog.sample_ids
+            ensure_key_unlocked(self.ctx, self, lambda: run_op(
+                notifications.generate_notices, self.ctx, plan.task_id, folder, sample_ids=sample_ids,
+                progress_title=self.tr("Writing notices…"), parent=self, on_done=self._notices_written,
+                on_error=self._error))
+
+        dialog.accepted.connect(write)
+        dialog.open()
 
     def _notices_written(self, batch: notifications.NoticeBatch) -> None:
         if batch.cancelled:
