@@ -182,6 +182,12 @@ class TestingPage(QWidget):
         self.list_button.setToolTip(self.tr("Back to the samples waiting for work (Esc)"))
         self.list_button.clicked.connect(self.show_worklist)
         top.addWidget(self.list_button)
+        self.bulk_button = QPushButton(self.tr("Bulk entry…"))
+        self.bulk_button.setObjectName("bulk_entry")
+        self.bulk_button.setToolTip(self.tr("Enter one test item for many samples of a task in a grid"))
+        self.bulk_button.clicked.connect(self.open_bulk_entry)
+        self.bulk_button.setVisible(self.ctx.user.has("technician"))
+        top.addWidget(self.bulk_button)
         layout.addLayout(top)
         # the work list when no sample is open; the sample's detail below otherwise
         self.views = QStackedWidget()
@@ -503,6 +509,14 @@ class TestingPage(QWidget):
         self.views.setCurrentWidget(self.worklist)
         self.worklist.refresh()
         self.worklist.table.setFocus()
+
+    def open_bulk_entry(self) -> QWidget:
+        """批量录入 of one item across the samples of a task (app.ui.dialogs.bulk_entry)."""
+        from app.ui.dialogs.bulk_entry import BulkEntryDialog
+
+        self.bulk_dialog = BulkEntryDialog(self.ctx, self)
+        self.bulk_dialog.open()
+        return self.bulk_dialog
 
     def _open_from_list(self, sample_id: int) -> None:
         self._navigation += 1
