@@ -731,6 +731,9 @@ class RiskInfoEntry:
     key_risk: tuple[KeyRiskCriterion, ...] = ()  # empty: not 重点风险信息
     handling: str = ""  # 处理情况
     reported_at: datetime | date | None = None  # when a key-risk entry was reported at once
+    reported_to: str = ""  # 即时报送: to whom
+    reported_how: str = ""  # 即时报送: how (上传省级系统 / 电话 / 当面或书面送达 / 电子邮件)
+    reported_via: str = ""  # the major-hazard record it was reported with (重大质量安全风险隐患报告编号)
 
     def __post_init__(self) -> None:
         _tuples(self)
@@ -757,10 +760,18 @@ class MonthlyData:
     reported_to: str = ""  # 报送单位
     summary: str = ""
     compiled_by: str = ""  # 填报人; empty: signed by hand
-    approved_by: str = ""  # 审核批准; empty: signed by hand
+    approved_by: str = ""  # 批准人 (审核批准 without a separate review); empty: signed by hand
     compiled_on: date | None = None  # 填报日期
-    approved_on: date | None = None  # 审核批准日期
+    approved_on: date | None = None  # 批准日期
     confidential: bool = True
+    reviewed_by: str = ""  # 审核人, when the report is a record compiled, reviewed and approved
+    reviewed_on: date | None = None
+    #: a record not yet approved: 草稿 on every page
+    draft: bool = False
+    #: issued with the lab's key: the verification payload printed as a QR code on page 1
+    verification: str = ""
+    #: issued while the lab had no signing key: page 1 says 未签名
+    unsigned: bool = False
 
     def __post_init__(self) -> None:
         _tuples(self)

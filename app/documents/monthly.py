@@ -29,9 +29,12 @@ from app.documents.flow import (
     Grid,
     Meta,
     Text,
+    TitleBlock,
     build_pdf,
     draw_confidential,
+    draw_draft_mark,
     draw_page_number,
+    draw_verification,
     fmt_date,
     or_slash,
     spacer,
@@ -100,14 +103,21 @@ def _entry_row(e: RiskInfoEntry) -> list[object]:
 
 def build_story(d: MonthlyData) -> list[Flowable]:
     story: list[Flowable] = [
-        Text(TITLE, 18, align="center", bold=True, space_after=2),
-        Text(f"（{d.title_period}）", 12, align="center", space_after=10),
+        # the title beside the verification QR code (top right, drawn by the page decorator)
+        TitleBlock([
+            Text(TITLE, 18, align="center", bold=True, space_after=2, title=True),
+            Text(f"（{d.title_period}）", 12, align="center", space_after=4),
+        ], min_height=29 * mm if (d.verification or d.unsigned) else 0),
+        spacer(6),
     ]
     w = BODY_W
+    # a record is dated when it is approved (出具); until then it says so. The sending itself (报送) is
+    # recorded with the report, not printed in it.
+    issued = "批准后出具" if d.draft else fmt_date(d.issue_date)
     info = [
         ["报送单位", d.station_name, "站点类型", d.station_kind.label],
         ["报送对象", or_slash(d.reported_to), "月报编号", or_slash(d.report_number)],
-        ["检验检测机构", d.lab.name, "报送日期", fmt_date(d.issue_date)],
+        ["检验检测机构", d.lab.name, "出具日期", issued],
     ]
     story.append(table(info, (24 * mm, w / 2 - 24 * mm, 20 * mm, w / 2 - 20 * mm), label_cols=(0, 2)))
     story.append(Text("一、总体情况", 12, bold=True, space_before=10, space_after=4))
@@ -128,12 +138,10 @@ def build_story(d: MonthlyData) -> list[Flowable]:
         story.append(Text("本月无重点风险信息。", 10.5, leading=17, indent=21))
     for e in d.key_entries:
         crit = "；".join(c.label for c in e.key_risk)
-        reported = _cn_when(e.reported_at)
         block = [
             Text(f"{e.serial}　{e.product}：{e.description}", 10, leading=16, bold=False, space_before=2),
             Text(f"列为重点的情形：{crit}", 9.5, leading=15, indent=21, color=FAIL_COLOR),
-            Text(f"即时报送：{reported or '未记录（重大质量安全风险信息应及时报送）'}　处理情况：{or_slash(e.handling)}",
-                 9.5, leading=15, indent=21),
+            Text(f"即时报送：{immediate_text(e)}　处理情况：{or_slash(e.handling)}", 9.5, leading=15, indent=21),
         ]
         story.append(KeepTogether(block))
 
@@ -200,9 +208,27 @@ BLANK_NAME = "＿＿＿＿＿＿＿＿"  # a line to sign on by hand
 BLANK_DATE = "　　　　年　　月　　日"
 
 
+def immediate_text(e: RiskInfoEntry, *, iso: bool = False) -> str:
+    """即时报送 of a key entry in words: when, to whom, how (and the hazard record it went with), or
+    that none is on record."""
+    when = (_fmt_when if iso else _cn_when)(e.reported_at)
+    if not when:
+        return "" if iso else "未记录（重大质量安全风险信息应及时报送）"
+    how = f"以{e.reported_how}" if e.reported_how else ""
+    text = f"{when}，{how}报送{e.reported_to}" if e.reported_to else f"{when}{'，' + how + '报送' if how else ''}"
+    return f"{text}（{e.reported_via}）" if e.reported_via else text
+
+
 def signoff_rows(d: MonthlyData) -> list[tuple[str, str, str]]:
-    """(role, name, date) of the sign-off: 填报人 and 审核批准, each with a date; a name or date not on
-    record is left blank to be signed and dated by hand."""
+    """(role, name, date) of the sign-off: 填报人, 审核人 and 批准人 of a record, each with a date (or
+    填报人 and 审核批准 of a report made without review); a name or date not on record is left blank
+    to be signed and dated by hand."""
+    if d.reviewed_by or d.draft:
+        return [
+            ("填报人", d.compiled_by, fmt_date(d.compiled_on, "")),
+            ("审核人", d.reviewed_by, fmt_date(d.reviewed_on, "")),
+            ("批准人", d.approved_by, fmt_date(d.approved_on, "")),
+        ]
     return [
         ("填报人", d.compiled_by, fmt_date(d.compiled_on, "")),
         ("审核批准", d.approved_by, fmt_date(d.approved_on, "")),
@@ -226,6 +252,10 @@ def _decorator(d: MonthlyData):
             draw_confidential(c, y=y)
         fonts.draw_string(c, PAGE_W - MARGIN_X, y, right, 8.5, align="right")
         draw_page_number(c, page, total)
+        if page == 1:
+            draw_verification(c, d.verification, unsigned=d.unsigned)
+        if d.draft:
+            draw_draft_mark(c)
 
     return decorate
 
@@ -244,6 +274,11 @@ def write_monthly_pdf(data: MonthlyData, path: str | Path) -> Path:
 
 def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
     """The monthly report as an .xlsx workbook: 月报 (entries) and 来源统计 (by source)."""
+    return atomic_write_with(path, lambda out: write_monthly_excel_to(data, out))
+
+
+def write_monthly_excel_to(data: MonthlyData, out) -> None:
+    """The workbook of :func:`write_monthly_excel` written to an open binary file (the frozen copy)."""
     _check(data)
     from app.documents.excel import new_workbook, style_header_row
 
@@ -253,11 +288,11 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
     ws.append([f"{TITLE}（{data.title_period}）"])
     ws.append(["报送单位", data.station_name, "站点类型", data.station_kind.label])
     ws.append(["报送对象", data.reported_to, "月报编号", data.report_number])
-    ws.append(["报送日期", data.issue_date])
+    ws.append(["出具日期", "批准后出具" if data.draft else data.issue_date])
     for role, name, day in signoff_rows(data):
         ws.append([role, name, "日期", day])
     ws.append([])
-    headers = [*ENTRY_HEADERS[:6], "重点风险情形（第十二条）", "即时报送时间", ENTRY_HEADERS[7]]
+    headers = [*ENTRY_HEADERS[:6], "重点风险情形（第十二条）", "即时报送（时间、对象、方式）", ENTRY_HEADERS[7]]
     ws.append(headers)
     header_row = ws.max_row
     style_header_row(ws, header_row)
@@ -265,19 +300,19 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
         ws.append([
             e.serial, e.received_date, e.source.label, e.product, e.description,
             "／".join(p for p in (e.region, e.enterprise) if p),
-            "；".join(c.label for c in e.key_risk), _fmt_when(e.reported_at), e.handling,
+            "；".join(c.label for c in e.key_risk), immediate_text(e, iso=True), e.handling,
         ])
     for row in ws.iter_rows(min_row=header_row + 1, min_col=2, max_col=2):
         for cell in row:
             cell.number_format = "yyyy-mm-dd"
     ws["B4"].number_format = "yyyy-mm-dd"
-    widths = (18, 12, 20, 14, 44, 24, 30, 18, 20)
+    widths = (18, 12, 20, 14, 44, 24, 30, 34, 20)
     for i, wdt in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = wdt
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     from app.documents.excel import mark_sheet, mark_workbook
 
-    title = f"{TITLE}（{data.title_period}）"
+    title = f"{TITLE}（{data.title_period}）" + ("（草稿）" if data.draft else "")
     mark_workbook(wb, title=title, confidential=data.confidential)
     mark_sheet(ws, title=title, confidential=data.confidential, pages=True)
 
@@ -290,4 +325,4 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
     ws2.column_dimensions["A"].width = 36
     ws2.column_dimensions["C"].width = 18
     mark_sheet(ws2, title=title, confidential=data.confidential, pages=True)
-    return atomic_write_with(path, wb.save)
+    wb.save(out)

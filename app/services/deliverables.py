@@ -318,13 +318,35 @@ def on_analysis_approved(session: Session, report: Report) -> SyncOutbox:
                           task_id=report.task_id, report_id=report.id, lab=lab_key(session))
 
 
+def on_monthly_approved(session: Session, report: Report) -> None:
+    """In the approval's transaction: freeze the monthly report's PDF (signed with the lab's key when
+    it has one) and its Excel workbook, both made from the register as compiled. Nothing is queued:
+    the monthly report goes to the regulator, and each sending is recorded (``report_submissions``)."""
+    import io
+
+    from app.documents.monthly import render_monthly, write_monthly_excel_to
+    from app.services.documents.issue import issue
+    from app.services.documents.monthly import monthly_from_record
+
+    data = monthly_from_record(session, report)
+    pdf = issue(data, render_monthly, _signer(session))
+    buf = io.BytesIO()
+    write_monthly_excel_to(data, buf)
+    report.pdf, report.file_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+    report.workbook = buf.getvalue()
+    report.workbook_sha256 = hashlib.sha256(report.workbook).hexdigest()
+
+
 def on_approved(session: Session, report: Report, *, issue_notices: bool = False) -> SyncOutbox | None:
     """What approving ``report`` leaves behind (see the module's docstring); ``None`` for a report
-    kind that is not uploaded (the monthly report goes to the regulator, not the system)."""
+    kind that is not uploaded (the monthly report goes to the regulator, not the system: its PDF
+    and workbook are frozen)."""
     if report.kind == "test" and report.task_id is not None:
         return on_test_report_approved(session, report, issue=issue_notices)
     if report.kind == "analysis":
         return on_analysis_approved(session, report)
+    if report.kind == "monthly":
+        on_monthly_approved(session, report)
     return None
 
 

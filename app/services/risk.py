@@ -125,6 +125,29 @@ class RiskInfoInput:
     key_reasons: tuple[int, ...] = ()  # items of Article 12, 1–7
     status: str = "open"
     sample_numbers: tuple[str, ...] = ()  # linked samples, by 样品编号
+    #: 即时报送 of major information (Article 11): when, to whom, how (``IMMEDIATE_METHOD_LABELS``)
+    reported_at: dt.datetime | None = None
+    reported_to: str = ""
+    report_method: str = ""
+
+
+#: how major risk information went out at once (即时报送)
+IMMEDIATE_METHOD_LABELS = {"upload": "上传省级系统", "phone": "电话", "hand": "当面或书面送达", "email": "电子邮件"}
+
+
+@dataclass(frozen=True)
+class Immediate:
+    """即时报送 of a register entry as on record: the entry's own, or — for an entry linked to a
+    reported major hazard — the hazard record's (``via`` names it)."""
+
+    at: dt.datetime
+    to: str
+    method: str
+    via: str = ""  # 重大质量安全风险隐患报告 number, when it went out as one
+
+    @property
+    def method_label(self) -> str:
+        return IMMEDIATE_METHOD_LABELS.get(self.method, self.method)
 
 
 @dataclass(frozen=True)
@@ -143,6 +166,7 @@ class RiskInfo:
     samples: tuple[LinkedSample, ...]
     created_by: str
     created_at: dt.datetime | None
+    immediate: Immediate | None = None  # 即时报送 on record
 
     @property
     def source_label(self) -> str:
@@ -193,6 +217,26 @@ def validate_info(data: RiskInfoInput, today: dt.date | None = None) -> dict[str
         errors["key_reasons"] = "只有列为重点风险信息时才选择第十二条的情形。"
     if data.status not in RISK_INFO_STATUSES:
         errors["status"] = "未知的处理状态。"
+    if data.reported_at is not None or data.reported_to.strip() or data.report_method:
+        if not data.key_risk:
+            errors["reported_at"] = "只有重点风险信息（重大质量安全风险信息）才登记即时报送。"
+        elif data.reported_at is None:
+            errors["reported_at"] = "请填写即时报送的时间。"
+        else:
+            from app.timezones import shanghai
+
+            local = data.reported_at.astimezone(shanghai()).date() if data.reported_at.tzinfo else \
+                data.reported_at.date()
+            if local > today:
+                errors["reported_at"] = "即时报送时间不能晚于今天。"
+            elif data.received_date is not None and local < data.received_date:
+                errors["reported_at"] = "即时报送时间不能早于收到信息的日期。"
+        if data.key_risk and not data.reported_to.strip():
+            errors["reported_to"] = "请填写即时报送的对象（接收报送的部门）。"
+        elif len(data.reported_to.strip()) > 200:
+            errors["reported_to"] = "报送对象不能超过 200 个字。"
+        if data.key_risk and data.report_method not in IMMEDIATE_METHOD_LABELS:
+            errors["report_method"] = "请选择即时报送的方式（上传省级系统、电话、当面或书面送达、电子邮件）。"
     return errors
 
 
@@ -229,6 +273,9 @@ def _info(session, r: RiskInformation) -> RiskInfo:
             key_reasons=tuple(int(x) for x in (r.key_reasons or ())),
             status=r.status,
             sample_numbers=tuple(link.sample.number for link in links),
+            reported_at=r.reported_at,
+            reported_to=r.reported_to or "",
+            report_method=r.report_method or "",
         ),
         samples=tuple(
             LinkedSample(link.sample.id, link.sample.number, link.sample.product_name, link.sample.task.number)
@@ -236,7 +283,25 @@ def _info(session, r: RiskInformation) -> RiskInfo:
         ),
         created_by=_user_name(session, r.created_by_id),
         created_at=r.created_at,
+        immediate=_immediate(session, r),
     )
+
+
+def _immediate(session, r: RiskInformation) -> Immediate | None:
+    """The entry's 即时报送: from the major-hazard record it belongs to when that was reported,
+    otherwise as the entry records it."""
+    from app.store.models import HazardReport
+
+    h = session.scalar(select(HazardReport).where(HazardReport.risk_information_id == r.id,
+                                                  HazardReport.status == "reported",
+                                                  HazardReport.reported_at.is_not(None))
+                       .order_by(HazardReport.reported_at).limit(1))
+    if h is not None:
+        return Immediate(h.reported_at, h.recipient or "", h.method or "",
+                         f"重大质量安全风险隐患报告 {h.number}" if h.number else "重大质量安全风险隐患报告")
+    if r.reported_at is not None:
+        return Immediate(r.reported_at, r.reported_to or "", r.report_method or "")
+    return None
 
 
 def _apply(session, r: RiskInformation, data: RiskInfoInput) -> None:
@@ -249,6 +314,10 @@ def _apply(session, r: RiskInformation, data: RiskInfoInput) -> None:
     r.key_risk = bool(data.key_risk)
     r.key_reasons = sorted(set(int(x) for x in data.key_reasons)) if data.key_risk else []
     r.status = data.status
+    immediate = data.key_risk and data.reported_at is not None
+    r.reported_at = data.reported_at if immediate else None
+    r.reported_to = data.reported_to.strip() or None if immediate else None
+    r.report_method = data.report_method or None if immediate else None
     wanted = _resolve_samples(session, _clean_numbers(data.sample_numbers))
     wanted_ids = {s.id for s in wanted}
     current = {link.sample_id: link for link in r.sample_links}

@@ -480,16 +480,12 @@ def test_a_monthly_report_for_a_month_to_come_is_refused(lab, tmp_path: Path):
     assert documents.monthly_data(ctx, 2026, 11, today=today).month == 11  # the current month is fine
 
 
-def test_the_monthly_sign_off_names_the_signed_in_user_and_leaves_approval_to_sign(lab):
+def test_a_monthly_report_not_compiled_is_a_draft_signed_by_nobody(lab):
     ctx = _ctx(lab, "wangjian")
     today = dt.date(2026, 11, 30)
     m = documents.monthly_data(ctx, 2026, 10, today=today)
-    assert (m.compiled_by, m.compiled_on) == ("王建", today)
-    assert (m.approved_by, m.approved_on) == ("", None)  # no approval workflow: signed by hand
-    from app.services.context import SYSTEM, Context
-
-    cli = documents.monthly_data(Context(lab, SYSTEM), 2026, 10, today=today)  # the command line: nobody signed in
-    assert (cli.compiled_by, cli.compiled_on) == ("", None)
+    # the month's report is a record (compiled, reviewed, approved): until then a preview is a draft
+    assert m.draft and (m.compiled_by, m.compiled_on, m.approved_by, m.approved_on) == ("", None, "", None)
 
 
 # ----------------------------------------------------------------------------------- Excel import

@@ -12,22 +12,22 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from app.documents.data import AnalysisData, LabInfo, NoticeData, TestReportData
+from app.documents.data import AnalysisData, LabInfo, MonthlyData, NoticeData, TestReportData
 from app.documents.hazard import HazardData
 from app.security import payload as payloads
 from app.security.labkey import LabSigner
 
-D = TypeVar("D", TestReportData, NoticeData, AnalysisData, HazardData)
+D = TypeVar("D", TestReportData, NoticeData, AnalysisData, HazardData, MonthlyData)
 
 KIND_LABELS = {"test": "检验报告", "notice": "告知书", "analysis": "风险监测分析报告",
-               "hazard": "重大质量安全风险隐患报告"}
+               "hazard": "重大质量安全风险隐患报告", "monthly": "风险信息月报"}
 
 
 def _issuer(lab: LabInfo) -> str:
     return f"{lab.name}（CMA {lab.cma_number}）" if lab.cma_number else lab.name
 
 
-def content(data: TestReportData | NoticeData | AnalysisData | HazardData) -> dict[str, Any]:
+def content(data: TestReportData | NoticeData | AnalysisData | HazardData | MonthlyData) -> dict[str, Any]:
     """What the verification digest covers: the document's identity and its findings (not its
     layout, so the digest says what was certified)."""
     if isinstance(data, TestReportData):
@@ -50,6 +50,13 @@ def content(data: TestReportData | NoticeData | AnalysisData | HazardData) -> di
             "items": [[i.item, i.requirement, i.result, i.unit, i.judgement] for i in data.items],
             "reason": data.reason, "measures": data.measures,
         }
+    if isinstance(data, MonthlyData):
+        return {
+            "kind": "monthly", "number": data.report_number, "period": f"{data.year:04d}-{data.month:02d}",
+            "issue_date": data.issue_date,
+            "entries": [[e.serial, e.received_date, e.source.value, e.product, e.description,
+                         [k.value for k in e.key_risk]] for e in data.entries],
+        }
     return {
         "kind": "analysis", "number": data.report_number, "task": data.task_number, "issue_date": data.issue_date,
         "tested": data.batches_tested, "problems": data.problem_batches,
@@ -57,7 +64,10 @@ def content(data: TestReportData | NoticeData | AnalysisData | HazardData) -> di
     }
 
 
-def _number(data: TestReportData | NoticeData | AnalysisData | HazardData) -> tuple[str, str, dt.date | None]:
+def _number(data: TestReportData | NoticeData | AnalysisData | HazardData | MonthlyData,
+            ) -> tuple[str, str, dt.date | None]:
+    if isinstance(data, MonthlyData):
+        return "monthly", data.report_number, data.issue_date
     if isinstance(data, HazardData):
         return "hazard", data.number, data.issue_date
     if isinstance(data, TestReportData):

@@ -28,6 +28,8 @@ from app.store.models import (
 )
 from app.store.queries import lab_today
 
+MONTHLY_NUMBER = "YB-{year:04d}-{month:02d}"  # 月报编号; a replacing report adds -2, -3 …
+
 
 def check_month(year: int, month: int, today: dt.date) -> None:
     """A monthly report is made for the current month or one before it, never for one to come."""
@@ -38,35 +40,21 @@ def check_month(year: int, month: int, today: dt.date) -> None:
                                         f"（最晚可出具本月，即{today.year}年{today.month}月）。"})
 
 
-def monthly_data(ctx: Context, year: int, month: int, *, today: dt.date | None = None) -> MonthlyData:
-    """风险信息月报 (Article 11) from the risk-information register: the month's entries in order of
-    receipt, numbered as ``app.services.risk.monthly_data`` numbers them. A month still to come is
-    refused. The sign-off names who compiled and approved the month's report when the lab keeps one;
-    otherwise the signed-in user fills it in today, and the approval is left to sign by hand."""
+def _entries(session, year: int, month: int) -> list[RiskInfoEntry]:
+    """The month's register entries in order of receipt, numbered as ``app.services.risk.monthly_data``
+    numbers them, each with its 即时报送 as on record (a reported major hazard's, for its entry)."""
     from app.services import risk as risk_service
     from app.store.models import RiskInformation
 
-    with ctx.uow() as uow:
-        tz = _tz(uow.session)
-        today = today or lab_today(uow.session)
-        check_month(year, month, today)
-        start, end = risk_service._month_range(year, month)
-        lab = _lab(uow.session)
-        # the register query of risk.monthly_data (same month range, order and serials), in this session
-        infos = [
-            risk_service._info(uow.session, r)
-            for r in uow.session.scalars(
-                select(RiskInformation).options(risk_service._load_options())
-                .where(RiskInformation.received_date >= start, RiskInformation.received_date < end)
-                .order_by(RiskInformation.received_date, RiskInformation.id)
-            )
-        ]
-        report = uow.session.scalar(
-            select(Report).where(Report.kind == "monthly", Report.period == f"{year:04d}-{month:02d}",
-                                 Report.status != "superseded").order_by(Report.id.desc()).limit(1)
+    start, end = risk_service._month_range(year, month)
+    infos = [
+        risk_service._info(session, r)
+        for r in session.scalars(
+            select(RiskInformation).options(risk_service._load_options())
+            .where(RiskInformation.received_date >= start, RiskInformation.received_date < end)
+            .order_by(RiskInformation.received_date, RiskInformation.id)
         )
-        names = _user_names(uow.session, (report.compiled_by_id, report.approved_by_id)) if report else {}
-        signed = (_local_date(report.compiled_at, tz), _local_date(report.approved_at, tz)) if report else (None, None)
+    ]
     entries = []
     for n, info in enumerate(infos, start=1):
         e = info.data
@@ -74,6 +62,7 @@ def monthly_data(ctx: Context, year: int, month: int, *, today: dt.date | None =
         if e.key_risk and not reasons:
             reasons = (KeyRiskCriterion.OTHER,)
         handling = info.status_label + (f"（关联样品 {'、'.join(e.sample_numbers)}）" if e.sample_numbers else "")
+        im = info.immediate if e.key_risk else None
         entries.append(RiskInfoEntry(
             serial=f"{year}{month:02d}-{n:03d}",
             received_date=e.received_date,
@@ -83,15 +72,22 @@ def monthly_data(ctx: Context, year: int, month: int, *, today: dt.date | None =
             region=e.region,
             key_risk=reasons,
             handling=handling,
+            reported_at=im.at if im else None,
+            reported_to=im.to if im else "",
+            reported_how=im.method_label if im else "",
+            reported_via=im.via if im else "",
         ))
+    return entries
+
+
+def compute_monthly(session, year: int, month: int, today: dt.date | None = None) -> MonthlyData:
+    """The month's report as the register stands now, unsigned and marked 草稿: what compiling
+    freezes. A month still to come is refused."""
+    today = today or lab_today(session)
+    check_month(year, month, today)
+    lab = _lab(session)
+    entries = _entries(session, year, month)
     key = sum(1 for e in entries if e.is_key)
-    if report is not None:
-        compiled_by = names.get(report.compiled_by_id or -1, "")
-        approved_by = names.get(report.approved_by_id or -1, "")
-        compiled_on, approved_on = signed
-    else:  # no monthly report on record: the signed-in person fills it in now (not the command line)
-        compiled_by = ctx.user.display_name if ctx.user.id is not None else ""
-        approved_by, compiled_on, approved_on = "", today if compiled_by else None, None
     summary = (f"本月共采集风险信息{len(entries)}条，其中重点风险信息{key}条。" if entries
                else "本月未采集到产品质量安全风险信息。")
     return MonthlyData(
@@ -102,29 +98,90 @@ def monthly_data(ctx: Context, year: int, month: int, *, today: dt.date | None =
         entries=tuple(entries),
         issue_date=today,
         station_kind=StationKind.TECHNICAL_INSTITUTION,
-        report_number=report.number if report else f"YB-{year:04d}-{month:02d}",
+        report_number=MONTHLY_NUMBER.format(year=year, month=month),
         reported_to=MONTHLY_REPORTED_TO,
         summary=summary,
-        compiled_by=compiled_by,
-        approved_by=approved_by,
-        compiled_on=compiled_on,
-        approved_on=approved_on,
+        draft=True,
     )
 
 
+def monthly_from_record(session, report: Report) -> MonthlyData:
+    """The monthly report ``report`` as recorded: the register frozen when it was compiled, with its
+    number, 填报/审核/批准 names and dates, and 草稿 on every page until it is approved."""
+    from dataclasses import replace
+
+    from app.documents.codec import restore
+
+    if report.kind != "monthly":
+        raise ValidationError("该报告不是风险信息月报。")
+    try:
+        data = restore(MonthlyData, report.snapshot or {})
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(f"风险信息月报 {report.number} 的编制数据无法读取，请重新编制。") from exc
+    tz = _tz(session)
+    names = _user_names(session, (report.compiled_by_id, report.reviewed_by_id, report.approved_by_id))
+    issued = _local_date(report.approved_at, tz) or _local_date(report.compiled_at, tz) or data.issue_date
+    return replace(
+        data, report_number=report.number, issue_date=issued, draft=report.status != "approved",
+        compiled_by=names.get(report.compiled_by_id or -1, ""), compiled_on=_local_date(report.compiled_at, tz),
+        reviewed_by=names.get(report.reviewed_by_id or -1, ""), reviewed_on=_local_date(report.reviewed_at, tz),
+        approved_by=names.get(report.approved_by_id or -1, ""), approved_on=_local_date(report.approved_at, tz),
+    )
+
+
+def current_monthly(session, year: int, month: int) -> Report | None:
+    """The month's report in force or in progress (the newest that is not superseded)."""
+    return session.scalar(
+        select(Report).where(Report.kind == "monthly", Report.period == f"{year:04d}-{month:02d}",
+                             Report.status != "superseded").order_by(Report.id.desc()).limit(1)
+    )
+
+
+def monthly_data(ctx: Context, year: int, month: int, *, today: dt.date | None = None) -> MonthlyData:
+    """风险信息月报 (Article 11) of a month: its record as recorded (being compiled, reviewed or
+    approved), or — before one is compiled — the register as it stands now, marked 草稿. A month
+    still to come is refused."""
+    with ctx.uow() as uow:
+        check_month(year, month, today or lab_today(uow.session))
+        report = current_monthly(uow.session, year, month)
+        if report is not None and report.snapshot is not None:
+            return monthly_from_record(uow.session, report)
+        return compute_monthly(uow.session, year, month, today)
+
+
+def _frozen(session, year: int, month: int) -> Report | None:
+    report = current_monthly(session, year, month)
+    if report is not None and report.status == "approved" and report.pdf is not None:
+        return report
+    return None
+
+
 def monthly_pdf(ctx: Context, year: int, month: int) -> bytes:
+    """The month's approved report as issued (its frozen PDF), or else the draft, marked 草稿."""
     from app.documents.monthly import render_monthly
 
+    with ctx.uow() as uow:
+        report = _frozen(uow.session, year, month)
+        if report is not None:
+            return bytes(report.pdf)
     return render_monthly(monthly_data(ctx, year, month))
 
 
 def write_monthly(ctx: Context, year: int, month: int, path: str | Path) -> Path:
-    """The monthly report as ``.pdf`` or ``.xlsx`` (by the file's suffix)."""
+    """The monthly report as ``.pdf`` or ``.xlsx`` (by the file's suffix): the frozen copy of the
+    approved report, or else the draft."""
     from app.documents.monthly import write_monthly_excel, write_monthly_pdf
+    from app.fileio import atomic_write_bytes
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         raise ValidationError("月报文件应以 .pdf 或 .xlsx 结尾。", field="out")
+    with ctx.uow() as uow:
+        report = _frozen(uow.session, year, month)
+        if report is not None:
+            frozen = report.pdf if suffix == ".pdf" else report.workbook
+            if frozen is not None:
+                return atomic_write_bytes(path, bytes(frozen))
     data = monthly_data(ctx, year, month)
     return write_monthly_pdf(data, path) if suffix == ".pdf" else write_monthly_excel(data, path)
