@@ -533,7 +533,7 @@ class SyncPage(QWidget):
             self._asked_automatically = True
         conn = self.conn
         view = self.view
-        can_save = self.ctx.user.has("administrator")
+        can_save = view is not None and view.allowed_actions.allowed("save_password")
         keyring = view.keyring if view is not None else None
         if keyring is None:
             try:
@@ -692,20 +692,19 @@ class SyncPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        """Enabled state and tooltip of each button from ``allowed_actions`` (the services' permission model)."""
         row = self.selected()
         view = self.view
-        operate = view.can_operate if view is not None else False
-        live = row is not None and not row.superseded  # a superseded item is never sent: nothing to do with it
+        operate = view is not None and view.allowed_actions.allowed("send")
         self.sync_button.setEnabled(operate and not self._syncing)
-        self.retry_button.setEnabled(operate and live and row.can_retry)
-        self.cancel_button.setEnabled(bool(view and view.can_cancel) and live and row.can_cancel)
-        self.export_button.setEnabled(operate and live and row.can_export)
-        self.confirm_button.setEnabled(operate and live and row.can_confirm)
         self.password_button.setEnabled(operate and bool(self.conn and self.conn.configured))
-        why = self.tr("The selected upload was superseded: it is not sent.") if row is not None and row.superseded else ""
-        for button in (self.retry_button, self.cancel_button, self.export_button, self.confirm_button):
+        for button, action in ((self.retry_button, "retry"), (self.cancel_button, "cancel"),
+                               (self.export_button, "export"), (self.confirm_button, "confirm")):
+            allowed = row is not None and row.allowed_actions.allowed(action)
+            why = row.allowed_actions.reason(action) if row is not None else ""
+            button.setEnabled(allowed)
             base = button.toolTip().split("\n")[0]
-            button.setToolTip(base + "\n" + why if why else base)
+            button.setToolTip(base + "\n" + why if why and not allowed else base)
 
     # ------------------------------------------------------------------ actions
     def sync_now(self) -> None:
@@ -753,7 +752,7 @@ class SyncPage(QWidget):
 
     def retry(self) -> None:
         row = self.selected()
-        if row is None or row.superseded or not row.can_retry:
+        if row is None or not row.allowed_actions.allowed("retry"):
             return
 
         def done(_r) -> None:
@@ -766,7 +765,7 @@ class SyncPage(QWidget):
 
     def cancel(self) -> None:
         row = self.selected()
-        if row is None or row.superseded or not row.can_cancel:
+        if row is None or not row.allowed_actions.allowed("cancel"):
             return
         if not self.confirm(self.tr("Cancel upload"),
                             self.tr("Take this upload out of the queue? It stays listed as cancelled and can be "
@@ -777,7 +776,7 @@ class SyncPage(QWidget):
 
     def export(self) -> None:
         row = self.selected()
-        if row is None or row.superseded or not row.can_export:
+        if row is None or not row.allowed_actions.allowed("export"):
             return
         what = " ".join(x for x in (row.kind_label, row.task_number, row.report_number, row.sample_number) if x)
         if not confirm_export(self, self.tr("Upload package for upload by hand: %1").replace("%1", what)):
@@ -797,7 +796,7 @@ class SyncPage(QWidget):
 
     def confirm_hand(self) -> None:
         row = self.selected()
-        if row is None or row.superseded or not row.can_confirm:
+        if row is None or not row.allowed_actions.allowed("confirm"):
             return
         dialog = HandDeliveryDialog(row, self)
         dialog.setObjectName("hand_dialog")
