@@ -882,16 +882,20 @@
       <translation>已超期</translation>
     </message>
     <message>
-      <source>Problems awaiting notification</source>
-      <translation>问题待告知</translation>
-    </message>
-    <message>
       <source>Major hazards awaiting report</source>
       <translation>重大隐患待上报</translation>
     </message>
     <message>
+      <source>Major hazards found and saved but not yet reported (Article 18 ¶3).</source>
+      <translation>已记录但尚未上报的重大质量安全风险隐患（第十八条第三款）。</translation>
+    </message>
+    <message>
       <source>Failed uploads</source>
       <translation>上报失败</translation>
+    </message>
+    <message>
+      <source>Items of the upload queue whose last attempt failed, including those that need a person.</source>
+      <translation>上传队列中最近一次尝试失败的项目，包括需人工处理的项目。</translation>
     </message>
     <message>
       <source>Open the upload page</source>
@@ -980,6 +984,22 @@
     <message>
       <source>Due today</source>
       <translation>今天到期</translation>
+    </message>
+    <message>
+      <source>Samples whose initial monitoring is complete and whose results are not yet reported to the regulator (Article 18: within 5 working days).</source>
+      <translation>已完成初次风险监测、结果尚未报送监管部门的样品（第十八条：5 个工作日内）。</translation>
+    </message>
+    <message>
+      <source>Of those, the samples past their 5-working-day deadline.</source>
+      <translation>其中已超过 5 个工作日报送期限的样品。</translation>
+    </message>
+    <message>
+      <source>Samples with problems, letters not sent</source>
+      <translation>发现问题、告知书未送出的样品</translation>
+    </message>
+    <message>
+      <source>Approved samples that found problems and for which no notice has been sent yet (Article 18 ¶2): count of samples, not of letters.</source>
+      <translation>已批准、发现问题且尚未送出告知书的样品（第十八条第二款）：按样品计数，而非告知书份数。</translation>
     </message>
     <message numerus="yes">
       <source>%n day(s) late</source>
@@ -4118,6 +4138,10 @@
       <translation>至</translation>
     </message>
     <message>
+      <source>Legend: %1 a row on pink: problems were found in the sample.</source>
+      <translation>图例：%1 粉色底纹的行表示该样品发现问题。</translation>
+    </message>
+    <message>
       <source>The end date is before the start date.</source>
       <translation>结束日期早于开始日期。</translation>
     </message>
@@ -5248,10 +5272,6 @@
     <message>
       <source>sample %1</source>
       <translation>样品 %1</translation>
-    </message>
-    <message>
-      <source>The selected upload was superseded: it is not sent.</source>
-      <translation>所选上传项已被替代，不再上传。</translation>
     </message>
     <message>
       <source>Receipt no.</source>

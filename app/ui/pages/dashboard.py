@@ -47,16 +47,24 @@ class DashboardPage(QWidget):
 
         self.summary = QGridLayout()
         self.cards: dict[str, QLabel] = {}
-        for col, (key, text) in enumerate(
+        for col, (key, text, counts) in enumerate(
             [
-                ("open", self.tr("Reports due (5 working days)")),
-                ("overdue", self.tr("Overdue")),
-                ("notify", self.tr("Problems awaiting notification")),
-                ("hazards", self.tr("Major hazards awaiting report")),
-                ("uploads", self.tr("Failed uploads")),
+                ("open", self.tr("Reports due (5 working days)"),
+                 self.tr("Samples whose initial monitoring is complete and whose results are not yet reported to "
+                         "the regulator (Article 18: within 5 working days).")),
+                ("overdue", self.tr("Overdue"),
+                 self.tr("Of those, the samples past their 5-working-day deadline.")),
+                ("notify", self.tr("Samples with problems, letters not sent"),
+                 self.tr("Approved samples that found problems and for which no notice has been sent yet "
+                         "(Article 18 ¶2): count of samples, not of letters.")),
+                ("hazards", self.tr("Major hazards awaiting report"),
+                 self.tr("Major hazards found and saved but not yet reported (Article 18 ¶3).")),
+                ("uploads", self.tr("Failed uploads"),
+                 self.tr("Items of the upload queue whose last attempt failed, including those that need a person.")),
             ]
         ):
             box = QGroupBox(text)
+            box.setToolTip(counts)
             inner = QVBoxLayout(box)
             number = QLabel("–")
             number.setObjectName(f"card_{key}")

@@ -42,7 +42,7 @@ from app.ui.application import settings
 from app.ui.dialogs.labels_dialog import LabelDialog, prepare_printer, print_pdf
 from app.ui.dialogs.receive_dialog import ReceiveDialog
 from app.ui.dialogs.sample_form import SampleFormDialog
-from app.ui.models.sample_table import ROW_ROLE, SampleTableModel
+from app.ui.models.sample_table import PROBLEM_BRUSH, ROW_ROLE, SampleTableModel
 from app.ui.ops import bus, run_op
 from app.ui.widgets import remember_columns, show_error, title_label
 
@@ -181,6 +181,12 @@ class SamplesPage(QWidget):
             self.model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
+        swatch = f'<span style="background:{PROBLEM_BRUSH.color().name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span>'
+        legend = QLabel(self.tr("Legend: %1 a row on pink: problems were found in the sample.").replace("%1", swatch))
+        legend.setObjectName("legend")
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        legend.setStyleSheet("color: #555;")
+        layout.addWidget(legend)
         open_key = QAction(self.table)
         open_key.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         open_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
