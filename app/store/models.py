@@ -97,12 +97,12 @@ HAZARD_STATUSES = ("draft", "reported")
 AMENDMENT_STATUSES = ("pending", "approved", "rejected")
 #: how a major hazard was reported: 上传省级系统 / 电话 / 当面或书面送达
 HAZARD_METHODS = ("upload", "phone", "hand")
-
-#: Lab-wide settings with their declared defaults (the ``settings`` table stores overrides).
 #: how major risk information went out at once (即时报送, Article 11): as a hazard is reported, or by e-mail
 IMMEDIATE_REPORT_METHODS = ("upload", "phone", "hand", "email")
 #: how an issued report went to its recipient (报送): 上传省级系统 / 电子邮件 / 邮寄 / 当面送达 / 其他
 SUBMISSION_METHODS = ("upload", "email", "post", "hand", "other")
+
+#: Lab-wide settings with their declared defaults (the ``settings`` table stores overrides).
 SETTING_DEFAULTS: dict[str, Any] = {
     "sample_number_pattern": "{task}-{seq:04d}",
     "report_number_pattern": "{year}-BG-{seq:04d}",
@@ -637,25 +637,13 @@ class Report(Versioned, Base):
     #: the saved risk-level proposal), so review and approval sign exactly what was compiled
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
     return_comment: Mapped[str | None] = mapped_column(Text)  # the reviewer's, when returned to the compiler
+    #: monthly report: the Excel workbook frozen with the PDF on approval (the same data, as a table)
+    workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    workbook_sha256: Mapped[str | None] = mapped_column(String(64))
 
     sample: Mapped[Sample | None] = relationship()
     task: Mapped[MonitoringTask | None] = relationship()
     replaces: Mapped[Report | None] = relationship(remote_side="Report.id")
-
-
-class Notification(Versioned, Base):
-    """告知: a notice of problems found, to one recipient (Article 18 ¶2)."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),)
-
-    #: monthly report: the Excel workbook frozen with the PDF on approval (the same data, as a table)
-    workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
-    workbook_sha256: Mapped[str | None] = mapped_column(String(64))
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    recipient_name: Mapped[str] = mapped_column(String(200))
     submissions: Mapped[list[ReportSubmission]] = relationship(
         back_populates="report", order_by="ReportSubmission.id"
     )
@@ -679,6 +667,18 @@ class ReportSubmission(Versioned, Base):
     recorded_by_id: Mapped[int | None] = _user_fk()
 
     report: Mapped[Report] = relationship(back_populates="submissions")
+
+
+class Notification(Versioned, Base):
+    """告知: a notice of problems found, to one recipient (Article 18 ¶2)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),)
+
+    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    recipient_name: Mapped[str] = mapped_column(String(200))
     roles: Mapped[list[Any]] = mapped_column(default=list)  # sampled_party, nominal_producer, …
     out_of_province: Mapped[bool] = mapped_column(Boolean, default=False)
     document_number: Mapped[str | None] = mapped_column(String(64))  # 告知书文号
@@ -745,6 +745,7 @@ class RiskInformation(Versioned, Base):
     __table_args__ = (
         CheckConstraint("source BETWEEN 1 AND 9", name="source"),
         CheckConstraint(_in("status", RISK_INFO_STATUSES), name="status"),
+        CheckConstraint(_in("report_method", IMMEDIATE_REPORT_METHODS), name="report_method"),
     )
 
     received_date: Mapped[date] = mapped_column(Date, index=True)
@@ -757,7 +758,11 @@ class RiskInformation(Versioned, Base):
     key_reasons: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     created_by_id: Mapped[int | None] = _user_fk()
-        CheckConstraint(_in("report_method", IMMEDIATE_REPORT_METHODS), name="report_method"),
+    #: 即时报送 (Article 11: 重大质量安全风险信息及时报送): when, to whom and how major information
+    #: went out at once. An entry linked to a reported major hazard takes these from the hazard record.
+    reported_at: Mapped[datetime | None]
+    reported_to: Mapped[str | None] = mapped_column(String(200))
+    report_method: Mapped[str | None] = mapped_column(String(10))
 
     sample_links: Mapped[list[RiskInformationSample]] = relationship(
         back_populates="risk_information", cascade="all, delete-orphan"
@@ -770,11 +775,6 @@ class RiskInformationSample(Versioned, Base):
     __tablename__ = "risk_information_samples"
     __table_args__ = (UniqueConstraint("risk_information_id", "sample_id"),)
 
-    #: 即时报送 (Article 11: 重大质量安全风险信息及时报送): when, to whom and how major information
-    #: went out at once. An entry linked to a reported major hazard takes these from the hazard record.
-    reported_at: Mapped[datetime | None]
-    reported_to: Mapped[str | None] = mapped_column(String(200))
-    report_method: Mapped[str | None] = mapped_column(String(10))
     risk_information_id: Mapped[int] = mapped_column(ForeignKey("risk_information.id"), index=True)
     sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
 
