@@ -308,6 +308,11 @@ def update_task(ctx: Context, task_id: int, version: int, data: TaskInput) -> Ta
     return info
 
 
+def task_permissions(ctx: Context) -> permissions.Allowed:
+    """Whether the signed-in user may create and edit tasks and draft schemes, and why not."""
+    return permissions.task_actions(ctx.user)
+
+
 def list_tasks(ctx: Context, *, include_closed: bool = True) -> list[TaskInfo]:
     with ctx.uow() as uow:
         q = select(MonitoringTask).order_by(MonitoringTask.plan_year.desc(), MonitoringTask.number)

@@ -184,6 +184,8 @@ class TasksPage(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None, *, page_size: int = 200) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        #: create / edit tasks, draft schemes: the permission model, with the reason when not
+        self.task_permissions = task_service.task_permissions(ctx)
         self.model = TaskTableModel(ctx, self, page_size=page_size)
         self._task_id: int | None = None  # the task whose schemes are shown
         self._selecting = False
@@ -346,7 +348,8 @@ class TasksPage(QWidget):
 
     # -- roles
     def can_edit_tasks(self) -> bool:
-        return self.ctx.user.has("technician") or self.ctx.user.has("administrator")
+        """From the permission model (app.services.permissions.task_actions)."""
+        return self.task_permissions.allowed("create")
 
     # -- loading
     def refresh(self) -> None:
@@ -576,9 +579,13 @@ class TasksPage(QWidget):
         task = self.current_task()
         scheme = self.current_scheme()
         tech = user.has("technician")
+        allowed = self.task_permissions  # the task actions depend on the user alone
         self.new_task_button.setEnabled(self.can_edit_tasks())
-        self.edit_task_button.setEnabled(self.can_edit_tasks() and task is not None)
-        self.new_scheme_button.setEnabled(tech and task is not None)
+        self.new_task_button.setToolTip(self.task_permissions.reason("create"))
+        self.edit_task_button.setEnabled(task is not None and allowed.allowed("edit"))
+        self.edit_task_button.setToolTip(allowed.reason("edit"))
+        self.new_scheme_button.setEnabled(task is not None and allowed.allowed("draft_scheme"))
+        self.new_scheme_button.setToolTip(allowed.reason("draft_scheme"))
         editable = scheme is not None and scheme.allowed("edit")
         self.edit_scheme_button.setEnabled(scheme is not None)
         self.edit_scheme_button.setText(self.tr("Edit scheme") if editable or scheme is None else self.tr("View scheme"))
@@ -621,7 +628,7 @@ class TasksPage(QWidget):
 
     def new_scheme(self) -> SchemeDialog | None:
         task = self.current_task()
-        if task is None or not self.ctx.user.has("technician"):
+        if task is None or not self.task_permissions.allowed("draft_scheme"):
             return None
         return self._open(SchemeDialog(self.ctx, task, None, self), self._scheme_saved)
 
