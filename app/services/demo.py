@@ -23,10 +23,12 @@ from app.errors import ValidationError
 from app.resources import project_root, resource_path
 from app.services import (
     catalog,
+    hazard,
     integrity,
     lab,
     lab_assets,
     labkey,
+    monthly_reports,
     notifications,
     reports,
     samples,
@@ -36,8 +38,11 @@ from app.services import (
 )
 from app.services.calendar import calendar_for
 from app.services.context import Context, CurrentUser
+from app.services.documents._common import MONTHLY_REPORTED_TO
 from app.store.models import HistoryCount, MonitoringTask, RiskInformation, User
+from app.store.queries import lab_today
 from app.store.uow import UnitOfWork
+from app.timezones import shanghai
 
 DEMO_USER = "admin"
 DEMO_PASSWORD = "demo1234"
@@ -193,6 +198,7 @@ def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int],
     for r in defs["risk_information"]:
         _risk_info(db, actor, r, today, people["wangjian"])
     _history(db, actor, defs.get("history", {}), people["wangjian"])
+    _monthly_report(tech, reviewer, signatory, today)
 
     generated = 0
     if samples:
@@ -312,6 +318,12 @@ def _demo_sample(defs, sd, n, task_ids, today, cal, tech: Context, reviewer: Con
         return
     grid = testing.results_grid(tech, s.id)
     testing.complete_initial_monitoring(tech, s.id, grid.sample_version, completed)
+    if sd.get("hazard"):  # a major hazard reported at once (Article 18 ¶3): its upload waits in the queue
+        hd = sd["hazard"]
+        task = next(t for t in defs["tasks"] if t["key"] == sd["task"])
+        hazard.report_hazard(tech, s.id, hazard.HazardInput(
+            description=hd["description"], measures=hd.get("measures", ""), items=tuple(hd.get("items", ())),
+            reason=hd.get("reason", ""), recipient=task["issuing_authority"], method=hd.get("method", "upload")))
     if stage == "completed":
         return
     detail = samples.get_sample(tech, s.id)
@@ -340,9 +352,32 @@ def _risk_info(db, actor: str, r: dict, today: dt.date, user: CurrentUser) -> No
                 key_reasons=r.get("key_reasons", []),
                 status="open",
                 created_by_id=user.id,
+                **_immediate(r, today),
             )
         )
         uow.commit()
+
+
+def _immediate(r: dict, today: dt.date) -> dict:
+    """即时报送 of a demo register entry: ``hours`` after 9:00 on the day it was received."""
+    im = r.get("immediate")
+    if not im:
+        return {}
+    received = dt.datetime.combine(today - dt.timedelta(days=r["days_ago"]), dt.time(9), tzinfo=shanghai())
+    return {"reported_at": received + dt.timedelta(hours=im["hours"]), "reported_to": im["to"],
+            "report_method": im["method"]}
+
+
+def _monthly_report(tech: Context, reviewer: Context, signatory: Context, today: dt.date) -> None:
+    """Last month's 风险信息月报 issued: compiled, reviewed, approved and sent (报送) by e-mail."""
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    m = monthly_reports.compile_monthly(tech, last.year, last.month, today=today)
+    m = reports.review_report(reviewer, m.id, m.version, DEMO_PASSWORD)
+    m = reports.approve_report(signatory, m.id, m.version, DEMO_PASSWORD)
+    with UnitOfWork(tech.db, actor=tech.user.username) as uow:
+        sent = lab_today(uow.session)
+    monthly_reports.record_submission(tech, m.id, submitted_on=sent, recipient=MONTHLY_REPORTED_TO, method="email",
+                                      receipt="省局风险监测处已签收（演示）", today=sent)
 
 
 def history_rows(history: dict) -> list[dict]:
