@@ -344,3 +344,60 @@ def test_nobody_reviews_the_analysis_report_they_compiled(qtbot, demo_ctx):
     _sign(p, demo.DEMO_PASSWORD)
     assert p.analysis_message.isVisibleTo(p) and p.analysis_message.text() == "不能审核自己编制的报告。"
     assert reports.get_report(p.ctx, p.analysis.current.id).status == "compiled"
+
+
+# ---------------------------------------------------------------------------------------------- the monthly report
+def test_the_monthly_report_is_compiled_reviewed_approved_and_sent_on_the_page(qtbot, demo_ctx):
+    from app.services import demo, monthly_reports
+
+    tech = _analysis_page(qtbot, _as(demo_ctx, "wangjian"))
+    today = QDate.currentDate()
+    tech.month.setDate(today)
+    assert ops.wait_idle()
+    state = tech.monthly_state
+    assert "尚未编制" in state.text() and tech.compile_monthly_button.isEnabled()
+    assert not tech.review_monthly_button.isEnabled() and not tech.submit_monthly_button.isEnabled()
+    tech.compile_monthly_button.click()
+    assert ops.wait_idle()
+    number = f"YB-{today.year():04d}-{today.month():02d}"
+    assert number in state.text() and "王建" in state.text() and number in tech.status.text()
+    assert not tech.review_monthly_button.isEnabled()  # the compiler does not review it
+
+    rev = _analysis_page(qtbot, _as(demo_ctx, "chenjing"))
+    rev.month.setDate(today)
+    assert ops.wait_idle()
+    assert rev.review_monthly_button.isEnabled() and not rev.approve_monthly_button.isEnabled()
+    rev.review_monthly_button.click()
+    rev.monthly_dialog.password.setText("wrong")
+    rev.monthly_dialog._ok()
+    assert ops.wait_idle()
+    assert rev.monthly_dialog is not None and rev.monthly_dialog.isVisible()  # a wrong password signs nothing
+    rev.monthly_dialog.password.setText(demo.DEMO_PASSWORD)
+    rev.monthly_dialog._ok()
+    assert ops.wait_idle()
+    assert "陈静" in rev.monthly_state.text()
+
+    sig = _analysis_page(qtbot, _as(demo_ctx, "zhaomin"))
+    sig.month.setDate(today)
+    assert ops.wait_idle()
+    assert sig.approve_monthly_button.isEnabled()
+    sig.approve_monthly_button.click()
+    sig.monthly_dialog.password.setText(demo.DEMO_PASSWORD)
+    sig.monthly_dialog._ok()
+    assert ops.wait_idle()
+    assert "赵敏" in sig.monthly_state.text() and sig.submit_monthly_button.isEnabled()
+
+    # 报送: the recipient is required; then the record shows on the page
+    sig.submit_monthly_button.click()
+    dialog = sig.monthly_dialog
+    dialog.recipient.setText("")
+    dialog.submit()
+    assert dialog.isVisible() and dialog.error.text()
+    dialog.recipient.setText("湖北省市场监督管理局")
+    dialog.receipt.setText("鄂市监收〔2026〕9号")
+    dialog.submit()
+    assert ops.wait_idle()
+    assert "鄂市监收〔2026〕9号" in sig.monthly_state.text()
+    work = monthly_reports.month_work(sig.ctx, today.year(), today.month())
+    assert work.current.status == "approved" and len(work.submissions) == 1
+    assert not sig.compile_monthly_button.isEnabled()  # a signatory does not compile

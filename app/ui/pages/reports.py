@@ -45,6 +45,7 @@ from app.errors import ConflictError, RiskmonError
 from app.services import (
     analysis_reports,
     documents,
+    monthly_reports,
     notifications,
     publication,
     reports,
@@ -57,6 +58,7 @@ from app.services.documents import analysis as analysis_documents
 from app.ui.application import settings
 from app.ui.dialogs.consent_dialog import ConsentDialog
 from app.ui.dialogs.export_notice import confirm_export
+from app.ui.dialogs.monthly_submission import SubmissionDialog
 from app.ui.dialogs.notice_batch import NoticeBatchDialog
 from app.ui.dialogs.signing import ReportSignDialog, SignDialog, SignItem
 from app.ui.dialogs.steps import NoteDialog, StepDialog
@@ -500,6 +502,32 @@ class ReportsPage(QWidget):
         row.addWidget(self.month)
         row.addStretch(1)
         m.addLayout(row)
+        self.month.dateChanged.connect(lambda _d: self.load_monthly())
+        self.monthly: monthly_reports.MonthlyWork | None = None
+        self.monthly_dialog: QWidget | None = None  # the monthly report's sign or sending dialog (tests reach it)
+        self.monthly_state = QLabel()
+        self.monthly_state.setObjectName("monthly_state")
+        self.monthly_state.setWordWrap(True)
+        self.monthly_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        m.addWidget(self.monthly_state)
+        steps = QHBoxLayout()
+        self.compile_monthly_button = QPushButton(self.tr("Compile"))
+        self.compile_monthly_button.setObjectName("compile_monthly")
+        self.compile_monthly_button.clicked.connect(self.compile_monthly)
+        self.review_monthly_button = QPushButton(self.tr("Review…"))
+        self.review_monthly_button.setObjectName("review_monthly")
+        self.review_monthly_button.clicked.connect(lambda: self._sign_monthly("review"))
+        self.approve_monthly_button = QPushButton(self.tr("Approve…"))
+        self.approve_monthly_button.setObjectName("approve_monthly")
+        self.approve_monthly_button.clicked.connect(lambda: self._sign_monthly("approve"))
+        self.submit_monthly_button = QPushButton(self.tr("Record sending…"))
+        self.submit_monthly_button.setObjectName("submit_monthly")
+        self.submit_monthly_button.clicked.connect(self.record_monthly_submission)
+        for b in (self.compile_monthly_button, self.review_monthly_button, self.approve_monthly_button,
+                  self.submit_monthly_button):
+            steps.addWidget(b)
+        steps.addStretch(1)
+        m.addLayout(steps)
         buttons = QHBoxLayout()
         self.monthly_button = QPushButton(self.tr("Preview monthly report"))
         self.monthly_button.setObjectName("preview_monthly")
@@ -636,6 +664,7 @@ class ReportsPage(QWidget):
         run_op(publication.get_consent, self.ctx, task_id, on_error=self._error,
                on_done=lambda c: self._show_consent(c) if self.task_id == task_id else None)
         self.load_analysis()
+        self.load_monthly()
 
     def load_analysis(self) -> None:
         if self.task_id is None:
@@ -1019,6 +1048,144 @@ class ReportsPage(QWidget):
     def _month(self) -> tuple[int, int]:
         d = self.month.date()
         return d.year(), d.month()
+
+    # ------------------------------------------------------------------ the monthly report (Article 11)
+    def load_monthly(self) -> None:
+        year, month = self._month()
+        run_op(monthly_reports.month_work, self.ctx, year, month, on_done=self._show_monthly, on_error=self._error)
+
+    def _show_monthly(self, work: monthly_reports.MonthlyWork) -> None:
+        if (work.year, work.month) != self._month():
+            return  # another month was chosen meanwhile
+        self.monthly = work
+        lines = [self.tr("Register entries this month: %1").replace("%1", str(work.register_entries))]
+        r = work.current
+        if r is None:
+            lines.append(self.tr("Not compiled yet: a preview is a draft."))
+        else:
+            lines.append(self.tr("Monthly report %1: %2").replace("%1", r.number).replace(
+                "%2", self.analysis_status_label(r.status)))
+            signed = [(self.tr("compiled by %1"), r.compiled_by), (self.tr("reviewed by %1"), r.reviewed_by),
+                      (self.tr("approved by %1"), r.approved_by)]
+            lines.append("，".join(text.replace("%1", name) for text, name in signed if name))
+            if r.return_comment:
+                lines.append(self.tr("Returned: %1").replace("%1", r.return_comment))
+            if work.register_changed:
+                lines.append(self.tr("The register has changed since it was compiled (%1 entries then)").replace(
+                    "%1", str(work.compiled_entries)))
+        for s in work.submissions:
+            lines.append(self.tr("Sent: %1").replace("%1", s.text))
+        if r is not None and r.status == "approved" and not work.submissions:
+            lines.append(self.tr("Not sent yet: record when it goes to the regulator."))
+        if not work.can_compile:
+            lines.append(work.compile_reason)
+        self.monthly_state.setText("\n".join(lines))
+        self._update_monthly_buttons()
+
+    def _update_monthly_buttons(self) -> None:
+        w = self.monthly
+        roles = self.ctx.user.roles
+        r = w.current if w else None
+        me = self.ctx.user.id
+        self.compile_monthly_button.setEnabled(bool(w and w.can_compile and roles & {"technician", "reviewer"}))
+        self.compile_monthly_button.setText(self.tr("Compile again") if r is not None else self.tr("Compile"))
+        self.compile_monthly_button.setToolTip(w.compile_reason if w and not w.can_compile else "")
+        self.review_monthly_button.setEnabled(bool(r and r.status == "compiled" and "reviewer" in roles
+                                                   and r.compiled_by_id != me))
+        self.approve_monthly_button.setEnabled(bool(r and r.status == "reviewed" and "signatory" in roles
+                                                    and r.compiled_by_id != me))
+        self.submit_monthly_button.setEnabled(bool(w and w.can_submit))
+
+    def _open_monthly_dialog(self, dialog: QWidget) -> None:
+        self.monthly_dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "monthly_dialog", None)
+                                if self.monthly_dialog is dialog else None)
+        dialog.open()
+
+    def _monthly_done(self, text: str):
+        def done(info) -> None:
+            self.status.setText(text.replace("%1", getattr(info, "number", "") or getattr(info, "report_number", "")))
+            self.load_monthly()
+        return done
+
+    def compile_monthly(self) -> None:
+        w = self.monthly
+        if w is None or not self.compile_monthly_button.isEnabled():
+            return
+        version = w.current.version if w.current is not None else None
+        done = self._monthly_done(self.tr("Monthly report %1 compiled: the register is frozen; it waits for review."))
+        if not w.needs_reason:
+            run_op(monthly_reports.compile_monthly, self.ctx, w.year, w.month, version, on_done=done,
+                   on_error=self._error)
+            return
+        dialog = NoteDialog(
+            self.tr("Compile a replacing monthly report"),
+            self.tr("Monthly report %1 is approved. Compiling again starts a new report that replaces it once "
+                    "approved; the approved one is kept with the reason.").replace("%1", w.current.number),
+            self.tr("Reason for the amendment"), self.tr("Compile"), field="reason", parent=self)
+
+        def submitted() -> None:
+            def ok(info) -> None:
+                dialog.finish()
+                done(info)
+            run_op(monthly_reports.compile_monthly, self.ctx, w.year, w.month, version, reason=dialog.text(),
+                   on_done=ok, on_error=dialog.fail)
+
+        dialog.submitted.connect(submitted)
+        self._open_monthly_dialog(dialog)
+
+    def _sign_monthly(self, mode: str) -> None:
+        """审核 or 批准 the month's report with the signer's password typed again; the service checks
+        the people rules again."""
+        w = self.monthly
+        button = self.review_monthly_button if mode == "review" else self.approve_monthly_button
+        if w is None or w.current is None or not button.isEnabled():
+            return
+        r = w.current
+        summary = self.tr("Monthly report %1, compiled by %2.").replace("%1", r.number).replace(
+            "%2", r.compiled_by or "—")
+        if mode == "review":
+            title, text = self.tr("Review monthly report"), summary + "\n" + self.tr("Type your password to sign the "
+                                                                                      "review.")
+        else:
+            title = self.tr("Approve monthly report")
+            text = summary + "\n" + self.tr("Reviewed by %1. Type your password to approve it.").replace(
+                "%1", r.reviewed_by or "—")
+        dialog = SignDialog(mode, title, text, lambda password: users.confirm_password(self.ctx, password), self)
+
+        def signed() -> None:
+            if mode == "review":
+                message = (self.tr("Monthly report %1 reviewed: it waits for approval.") if dialog.accept_report
+                           else self.tr("Monthly report %1 returned to its compiler."))
+                run_op(reports.review_report, self.ctx, r.id, r.version, dialog.password_text,
+                       accept=dialog.accept_report, comment=dialog.comment_text,
+                       on_done=self._monthly_done(message), on_error=self._error)
+            else:
+                password = dialog.password_text
+                ensure_key_unlocked(self.ctx, self, lambda: run_op(
+                    reports.approve_report, self.ctx, r.id, r.version, password,
+                    on_done=self._monthly_done(self.tr("Monthly report %1 approved: issued and frozen.")),
+                    on_error=self._error))
+
+        dialog.accepted.connect(signed)
+        self._open_monthly_dialog(dialog)
+
+    def record_monthly_submission(self) -> None:
+        w = self.monthly
+        if w is None or w.current is None or not self.submit_monthly_button.isEnabled():
+            return
+        r = w.current
+        dialog = SubmissionDialog(r.number, w.default_recipient, self)
+
+        def submitted() -> None:
+            def ok(info) -> None:
+                dialog.finish()
+                self._monthly_done(self.tr("Sending of monthly report %1 recorded."))(info)
+            run_op(monthly_reports.record_submission, self.ctx, r.id, **dialog.values(), on_done=ok,
+                   on_error=dialog.fail)
+
+        dialog.submitted.connect(submitted)
+        self._open_monthly_dialog(dialog)
 
     def preview_monthly(self) -> None:
         year, month = self._month()
