@@ -512,7 +512,6 @@ def record_result(ctx: Context, result_id: int, version: int, *, value_text: str
                   judgement: str | None = None, reason: str = "") -> ResultRow:
     """Enter one item's result. A numeric requirement is judged automatically; a text requirement
     needs the tester's judgement and reason."""
-    ctx.require("technician", action="录入检验结果")
     with ctx.uow() as uow:
         r = _record_in(uow.session, ctx, result_id, version, value_text=value_text, unit=unit, judgement=judgement,
                        reason=reason)
@@ -530,10 +529,7 @@ def _record_in(session, ctx: Context, result_id: int, version: int, *, value_tex
     r = session.get(ItemResult, result_id)
     check_version(r, version, "该检验结果")
     s = r.sample
-    if s.status not in ("testing",):
-        if s.status in ("registered", "received"):
-            raise ValidationError("请先开始检验（确定判定依据）。")
-        raise ValidationError("该样品已完成初次风险监测；已批准的结果请用“更正”。")
+    sample_allowed(session, ctx.user, s).require("enter_result")
     _apply_result(r, value_text=value_text, unit=unit, judgement=judgement, reason=reason)
     r.tested_by_id, r.tested_at = ctx.user.id, utcnow()
     return r
