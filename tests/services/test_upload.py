@@ -181,11 +181,17 @@ def test_an_approved_analysis_report_queues_its_own_item(lab):
     manifest = verify_package(outbox.get_package(lab.db, rows[0].id)).manifest
     assert manifest["analysis"]["file"] == "analysis/T-01-分析报告.pdf"
     assert (manifest["package_kind"], manifest["samples"]) == ("analysis", [])
-    with UnitOfWork(lab.db, actor="test") as uow:  # monthly reports are not uploaded
-        monthly = Report(kind="monthly", period="2026-03", number="YB-2026-03", status="approved")
-        uow.session.add(monthly)
-        uow.session.flush()
-        assert deliverables.on_approved(uow.session, monthly) is None
+    from app.services import monthly_reports
+    from app.store.queries import lab_today
+
+    with UnitOfWork(lab.db, actor="test") as uow:
+        today = lab_today(uow.session)
+    m = monthly_reports.compile_monthly(lab.tech, today.year, today.month)  # monthly reports are not uploaded
+    m = reports.review_report(lab.rev, m.id, m.version, PASSWORD)
+    m = reports.approve_report(lab.sig, m.id, m.version, PASSWORD)
+    assert m.status == "approved"
+    assert [r.kind for r in upload.list_uploads(lab.tech)] == ["analysis_report", "result"]
+    assert deliverables is not None
 
 
 def test_the_demo_lab_comes_with_its_approved_results_queued(sqlite_db):
@@ -195,9 +201,12 @@ def test_the_demo_lab_comes_with_its_approved_results_queued(sqlite_db):
     demo.load_demo(sqlite_db, actor="test")
     ctx = Context(sqlite_db, users.authenticate(sqlite_db, "wangjian", demo.DEMO_PASSWORD))
     rows = upload.list_uploads(ctx)
+    # the reported major hazard goes first (Article 18 ¶3: at once), then the approved report and
+    # the notices issued after its approval
     assert [(r.task_number, r.kind, r.state) for r in rows] == [
+        ("WHFX-2026-FZ-03", "hazard", "pending"),
         ("HBFX-2026-DQ-01", "notice", "pending"), ("HBFX-2026-DQ-01", "result", "pending")]
-    assert rows[0].report_number == rows[1].report_number  # the notices issued after the approval
+    assert rows[1].report_number == rows[2].report_number  # the notices issued after the approval
     for row in rows:
         assert verify_package(outbox.get_package(sqlite_db, row.id)).ok
 
