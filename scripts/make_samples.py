@@ -76,9 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         r = reports.review_report(rev, r.id, r.version, demo.DEMO_PASSWORD)
         r = reports.approve_report(sig, r.id, r.version, demo.DEMO_PASSWORD, issue_notices=True)
         row = next(x for x in testing.results_grid(tech, waiting.sample_id).rows if x.item == "外观")
-        reports.amend_result(tech, row.id, row.version, value_text="壶身有明显划痕",
-                             judgement="fail" if row.judgement != "fail" else "pass", reason="复核",
-                             amendment_reason="复核后更正外观判定")
+        asked = reports.amend_result(tech, row.id, row.version, value_text="壶身有明显划痕",
+                                     judgement="fail" if row.judgement != "fail" else "pass", reason="复核",
+                                     amendment_reason="复核后更正外观判定")
+        reports.approve_amendment(sig, asked.id, asked.version, demo.DEMO_PASSWORD)  # a second person
         r = reports.compile_report(tech, waiting.sample_id, samples.get_sample(tech, waiting.sample_id).version)
         r = reports.review_report(rev, r.id, r.version, demo.DEMO_PASSWORD)
         reports.approve_report(sig, r.id, r.version, demo.DEMO_PASSWORD, issue_notices=True)
@@ -112,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         reports.approve_report(sig, a.id, a.version, demo.DEMO_PASSWORD)
         written["analysis"] = documents.analysis_pdf(tech, task_id)
 
+        from app.services import monthly_reports
+
         today = dt.date.today()
+        m = monthly_reports.compile_monthly(tech, today.year, today.month)  # issued: compiled, reviewed, approved
+        m = reports.review_report(rev, m.id, m.version, demo.DEMO_PASSWORD)
+        reports.approve_report(sig, m.id, m.version, demo.DEMO_PASSWORD)
         written["monthly"] = documents.monthly_pdf(tech, today.year, today.month)
         db.dispose()
 
