@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -102,11 +103,32 @@ def _data_steps(current: str | None) -> list[Any]:
     return steps
 
 
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(None|'[^'\n]*'|"[^"\n]*")""",
+                            re.MULTILINE)
+
+
+def known_revisions() -> dict[str, str | None]:
+    """Each migration this program knows, with the one it follows (``None`` for the first), read from
+    the ``revision`` and ``down_revision`` lines of the migration files — without importing
+    alembic, so that opening a database costs one plain query (a test checks this against
+    alembic's own reading of the same folder)."""
+    graph: dict[str, str | None] = {}
+    for path in sorted((migrations_path() / "versions").glob("*.py")):
+        found = dict(m.groups() for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        down = found.get("down_revision", "None")
+        graph[found["revision"][1:-1]] = None if down == "None" else down[1:-1]
+    return graph
+
+
 def head_revision() -> str:
-    """The newest migration this program knows."""
-    head = _script_directory().get_current_head()
-    assert head is not None
-    return head
+    """The newest migration this program knows: the one no other migration follows."""
+    graph = known_revisions()
+    heads = set(graph) - set(graph.values())
+    if len(heads) != 1:
+        raise DatabaseError(f"程序的数据库迁移脚本不完整或有分支（{sorted(heads)}），请重新安装程序。")
+    return heads.pop()
 
 
 def _describe(url: URL) -> str:
@@ -237,27 +259,22 @@ class Database:
     # ---- schema -------------------------------------------------------------------------
 
     def current_revision(self) -> str | None:
-        """The migration the database is at, or None when it has not been created."""
-        from alembic.runtime.migration import MigrationContext
-
+        """The migration the database is at, or None when it has not been created (one plain query
+        of alembic's version table; alembic itself is imported by ``upgrade`` only)."""
         with self._connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _version_of(conn)
 
     def schema_status(self) -> SchemaStatus:
         """Where the database stands against the migrations of this program."""
-        script = _script_directory()
-        head = script.get_current_head()
+        graph = known_revisions()
+        head = head_revision()
         current = self.current_revision()
         if current is None:
             state: SchemaState = "missing"
         elif current == head:
             state = "current"
         else:
-            try:
-                script.get_revision(current)
-                state = "behind"
-            except Exception:
-                state = "newer"
+            state = "behind" if current in graph else "newer"
         return SchemaStatus(state, current, head)
 
     def check_schema(self) -> None:
@@ -556,6 +573,16 @@ def _detail(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip()
     return text.splitlines()[0] if text else type(orig).__name__
+
+
+def _version_of(conn: Connection) -> str | None:
+    """``alembic_version``'s one row without alembic: None when the table is missing or empty."""
+    if not conn.dialect.has_table(conn, "alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise DatabaseError(f"数据库的版本记录有多行（{'、'.join(rows)}），无法判断其版本。")
+    return rows[0] if rows else None
 
 
 def _current_revision(conn: Connection) -> str | None:
