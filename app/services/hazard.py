@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.documents.hazard import METHOD_LABELS, HazardData, HazardItem
 from app.errors import ValidationError
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
@@ -27,6 +26,9 @@ from app.store.models import (
 )
 from app.store.queries import get_setting, lab_timezone, lab_today, next_sequence
 from app.store.types import utcnow
+
+if TYPE_CHECKING:  # the PDF side (reportlab) loads when a report is drawn, not with the dashboard
+    from app.documents.hazard import HazardData
 
 MIGRATED_NOTE = "迁移自原记录：只记录了上报时间，未记录方式和接收人。"
 STATUS_LABELS = {"draft": "待上报", "reported": "已上报"}
@@ -149,6 +151,8 @@ class HazardInfo:
 
     @property
     def method_label(self) -> str:
+        from app.documents.hazard import METHOD_LABELS
+
         return METHOD_LABELS.get(self.method, "")
 
     @property
@@ -402,6 +406,7 @@ def save_hazard(ctx: Context, sample_id: int, data: HazardInput, *, hazard_id: i
 
 def _document(session: Session, h: HazardReport, *, reporter: str, draft: bool = False,
               issued: dt.datetime | None = None) -> HazardData:
+    from app.documents.hazard import HazardData, HazardItem
     from app.services.documents._common import _lab
 
     tz = lab_timezone(session)

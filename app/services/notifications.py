@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFoundError, ValidationError
-from app.services import deliverables
+from app.services import deliverables, permissions
 from app.services._common import ATTACHMENT_LIMIT, RECEIPT_TYPES, check_version, get_or_404, receipt_type  # noqa: F401
 from app.services.context import Context
 from app.services.records import current_report as _current_report
@@ -40,7 +40,7 @@ ROLE_LABELS = {
     "nominal_producer": "标称生产企业",
     "platform_operator": "电商平台经营者",
 }
-DELIVERY_ROLES = ("technician", "reviewer", "signatory")
+DELIVERY_ROLES = permissions.DELIVERY_ROLES
 NOTE_MAX = 2000
 #: 回执扫描件: kept as an attachment of the notice's sample (kind ``other``) named
 #: ``送达回执-<record id>-<告知书编号>-<addressee>.<ext>``: the name ties it to its notification record

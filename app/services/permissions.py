@@ -58,6 +58,8 @@ AMENDABLE = ("completed", "approved", "reported")
 #: who reports a major hazard (Article 18 ¶3), registers the reporting date, delivers notices
 HAZARD_ROLES = ("technician", "reviewer", "signatory")
 REPORTED_ROLES = ("technician", "reviewer", "signatory")
+#: who records and delivers 告知书 (app.services.notifications)
+DELIVERY_ROLES = ("technician", "reviewer", "signatory")
 #: who works with tasks and records the authority's confirmation of a scheme
 TASK_ROLES = ("technician", "administrator")
 CONFIRM_ROLES = ("technician", "reviewer", "signatory", "administrator")

@@ -39,8 +39,7 @@ from app.rules.calendar import clock_state
 from app.services._common import search_text
 from app.services.calendar import calendar_for
 from app.services.context import Context
-from app.services.notifications import DELIVERY_ROLES
-from app.services.upload import OPERATE_ROLES
+from app.services.permissions import DELIVERY_ROLES, OPERATE_ROLES  # not notifications/upload: start-up
 from app.store.models import (
     AuditLog,
     ItemResult,

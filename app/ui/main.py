@@ -10,6 +10,9 @@ from pathlib import Path
 from app.config import Paths
 from app.errors import RiskmonError
 
+#: the daily audit checkpoint starts this long after the main window is shown (not during start-up)
+CHECKPOINT_DELAY_MS = 15_000
+
 
 def _configure_logging(paths: Paths) -> Path | None:
     from app import logs
@@ -17,7 +20,22 @@ def _configure_logging(paths: Paths) -> Path | None:
     return logs.configure(paths.log_file)
 
 
+#: what start-up needs below the GUI (SQLAlchemy, the models, the services of sign-in and of the first
+#: page), imported before PySide6: once PySide6 is imported, its import hook reads the source of each
+#: newly imported module (to look for ``__feature__``), a quarter of a second over these alone
+_DATA_LAYER = ("app.store.db", "app.store.lock", "app.services.users", "app.services.lab",
+               "app.services.context", "app.services.worklist", "app.services.dashboard")
+
+
+def _load_data_layer() -> None:
+    import importlib
+
+    for name in _DATA_LAYER:
+        importlib.import_module(name)
+
+
 def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None, page: str | None = None) -> int:
+    _load_data_layer()
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
@@ -44,14 +62,12 @@ def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None,
 
 
 def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | None) -> int:
-    from app.services import demo as demo_service
     from app.services import lab as lab_service
     from app.services import users as users_service
     from app.services.context import Context
     from app.store.db import bootstrap
     from app.store.lock import InstanceLock
     from app.ui.dialogs.login import FirstRunDialog, LoginDialog
-    from app.ui.main_window import MainWindow
 
     db = bootstrap(paths.database_url, home=paths.home)
     lock = None
@@ -60,7 +76,10 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
             lock = InstanceLock(db.sqlite_path)
             lock.acquire()
         db.upgrade()
+        _settle()
         if demo:
+            from app.services import demo as demo_service  # the demo's data and catalog: only here
+
             demo_service.load_demo(db, actor="demo")
             user = users_service.authenticate(db, demo_service.DEMO_USER, demo_service.DEMO_PASSWORD)
         elif not users_service.has_users(db):
@@ -75,16 +94,24 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
             user = dialog.user
         else:
             lab = lab_service.lab_name_unchecked(db)
-            login = LoginDialog(lambda u, p: users_service.authenticate(db, u, p), lab_name=lab)
+            # the password is checked on a worker (argon2 takes a moment); meanwhile the GUI thread
+            # loads the main window's code, so the window follows the check without a second wait
+            login = LoginDialog(lambda u, p: users_service.authenticate(db, u, p), lab_name=lab,
+                                prepare=_prepare_main_window)
             if not login.exec() or login.user is None:
                 return 0
             user = login.user
+        from PySide6.QtCore import QTimer
+
+        from app.ui.main_window import MainWindow
+
         ctx = Context(db, user)
         window = MainWindow(ctx, lab_name=lab_service.lab_name_unchecked(db))
         if screenshot is not None:
             return _screenshot(app, window, screenshot, page)
         window.show()
-        _daily_checkpoint(ctx)
+        _settle()
+        QTimer.singleShot(CHECKPOINT_DELAY_MS, lambda: _daily_checkpoint(ctx))
         return app.exec()
     finally:
         if lock is not None:
@@ -92,9 +119,31 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
         db.dispose()
 
 
+def _settle() -> None:
+    """What start-up has loaded so far (modules, mappers, the window) stays for the whole session:
+    keep it out of every later garbage collection (``gc.freeze``, cheap and repeatable), so the
+    collector's timer on the GUI thread (app.ui.application.GarbageCollector) scans only what the
+    work creates, not the whole program each time during start-up."""
+    import gc
+
+    gc.freeze()
+
+
+def _prepare_main_window() -> None:
+    """Import the main window and its first page (the code start-up must load anyway)."""
+    import importlib
+
+    from app.ui import main_window
+
+    _key, module, _cls = main_window.PAGES[0]
+    importlib.import_module(f"app.ui.pages.{module}")
+    _settle()
+
+
 def _daily_checkpoint(ctx) -> None:
     """Once a day, sign the audit chain's head with the lab key if it unlocks without asking; on
-    a thread of its own (no Qt there), never in the way of the work."""
+    a thread of its own (no Qt there), never in the way of the work: it starts
+    ``CHECKPOINT_DELAY_MS`` after the window is shown, when the first page has its data."""
     import threading
 
     from app.services.integrity import checkpoint_if_due

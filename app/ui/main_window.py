@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.errors import ValidationError
 from app.services import worklist
@@ -145,12 +146,17 @@ class MainWindow(QMainWindow):
         return lambda: getattr(importlib.import_module(name), cls)(self.ctx)
 
     def _build_pages(self) -> None:
+        """The navigation and one empty slot per page; a page itself is built when first shown
+        (``page``), so start-up pays for the first page only."""
+        self._factories: dict[str, Callable[[], QWidget]] = {}
+        self._built: set[str] = set()
         for index, (key, title, factory) in enumerate(self._page_specs()):
             self._keys.append(key)
             self.nav.addItem(QListWidgetItem(title))
-            page = factory()
-            page.setObjectName(f"page_{key}")
-            self.stack.addWidget(page)
+            self._factories[key] = factory
+            slot = QWidget()
+            slot.setObjectName(f"slot_{key}")
+            self.stack.addWidget(slot)
             if index < 10:
                 action = QAction(self)
                 action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
@@ -175,6 +181,7 @@ class MainWindow(QMainWindow):
     def _show(self, row: int) -> None:
         if row < 0:
             return
+        self.page(self._keys[row])
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
         if hasattr(page, "refresh"):
@@ -188,7 +195,28 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def page(self, key: str) -> QWidget:
-        return self.stack.widget(self._keys.index(key))
+        """Page ``key``, built now if it has not been shown yet."""
+        index = self._keys.index(key)
+        if key not in self._built:
+            self._built.add(key)
+            page = self._factories[key]()
+            page.setObjectName(f"page_{key}")
+            slot = self.stack.widget(index)
+            current = self.stack.currentIndex()
+            self.stack.blockSignals(True)
+            try:
+                self.stack.insertWidget(index, page)
+                self.stack.removeWidget(slot)
+                if current == index:
+                    self.stack.setCurrentIndex(index)
+            finally:
+                self.stack.blockSignals(False)
+            slot.deleteLater()
+        return self.stack.widget(index)
+
+    def built_pages(self) -> list[str]:
+        """The keys of the pages built so far (shown at least once), in navigation order."""
+        return [key for key in self._keys if key in self._built]
 
     def go(self, key: str, **kwargs) -> QWidget:
         """Show page ``key``; with arguments, hand them to its ``open(**kwargs)`` (e.g. sample_id)."""
@@ -222,6 +250,8 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, counts: worklist.Counts) -> None:
         self._counting = False
+        if not isValid(self.nav):
+            return  # the window was closed while the numbers were read
         self.counts = counts
         for key, n in (("testing", counts.work), ("inbox", counts.inbox)):
             if key in self._keys:

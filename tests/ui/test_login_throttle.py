@@ -32,12 +32,15 @@ def test_the_sign_in_dialog_says_how_long_to_wait(qtbot, demo_ctx):
     for _ in range(users.THROTTLE_FREE_FAILURES - 1):
         dialog.password.setText("nope nope")
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        assert idle()
         assert dialog.error.text() == "用户名或密码错误。"
     dialog.password.setText("nope nope")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert idle()
     assert dialog.error.text() == "用户名或密码错误。登录失败次数过多，请在 5 秒后重试。"
     dialog.password.setText(demo_service.DEMO_PASSWORD)  # the right password, while locked
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert idle()
     assert dialog.error.text().startswith("登录失败次数过多，请在 ") and dialog.error.text().endswith("秒后重试。")
     assert dialog.user is None and dialog.result() != dialog.DialogCode.Accepted
 

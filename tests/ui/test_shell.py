@@ -50,10 +50,13 @@ def test_sign_in_refuses_a_wrong_password(qtbot, demo_ctx):
     dialog.username.setText("zhaomin")
     dialog.password.setText("nope")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert not dialog.ok.isEnabled()  # checked on a worker: no second press meanwhile
+    assert ops.wait_idle()
     assert dialog.error.text() == "用户名或密码错误。"
-    assert dialog.user is None
+    assert dialog.user is None and dialog.ok.isEnabled()
     dialog.password.setText(demo_service.DEMO_PASSWORD)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert ops.wait_idle()
     assert dialog.user is not None and dialog.user.username == "zhaomin"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -18,14 +19,22 @@ from PySide6.QtWidgets import (
 
 from app.errors import RiskmonError, ValidationError
 from app.services.context import CurrentUser
+from app.ui.ops import run_op
 
 
 class LoginDialog(QDialog):
-    """User name and password; ``authenticate(username, password) -> CurrentUser`` may raise."""
+    """User name and password; ``authenticate(username, password) -> CurrentUser`` may raise.
 
-    def __init__(self, authenticate: Callable[[str, str], CurrentUser], lab_name: str = "", parent=None) -> None:
+    The check runs on a worker (argon2 takes a noticeable moment of CPU), the dialog stays
+    responsive and takes no second press meanwhile; ``prepare()``, if given, runs once on the GUI
+    thread while the first check is under way (e.g. loading the main window's code)."""
+
+    def __init__(self, authenticate: Callable[[str, str], CurrentUser], lab_name: str = "", parent=None,
+                 prepare: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self._authenticate = authenticate
+        self._prepare = prepare
+        self._checking = False
         self.user: CurrentUser | None = None
         self.setWindowTitle(self.tr("Sign in — Riskmon"))
         self.setMinimumWidth(380)
@@ -58,14 +67,35 @@ class LoginDialog(QDialog):
         self.username.setFocus()
 
     def _try(self) -> None:
-        try:
-            self.user = self._authenticate(self.username.text().strip(), self.password.text())
-        except RiskmonError as exc:
-            self.error.setText(exc.message)
-            self.password.selectAll()
-            self.password.setFocus()
+        if self._checking:
             return
+        self._checking = True
+        self.ok.setEnabled(False)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        run_op(self._authenticate, self.username.text().strip(), self.password.text(),
+               on_done=self._signed_in, on_error=self._refused)
+        prepare, self._prepare = self._prepare, None
+        if prepare is not None:
+            prepare()
+
+    def _checked(self) -> None:
+        self._checking = False
+        self.ok.setEnabled(True)
+        self.unsetCursor()
+
+    def _signed_in(self, user: CurrentUser) -> None:
+        self._checked()
+        self.user = user
         self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self._checked()
+        if not isinstance(exc, RiskmonError):
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            return
+        self.error.setText(exc.message)
+        self.password.selectAll()
+        self.password.setFocus()
 
 
 class FirstRunDialog(QDialog):

@@ -1,0 +1,71 @@
+"""Start-up pays for what the first window shows: pages built when first shown, the heavy libraries
+(PDF, Excel, signing, migrations) imported where they are used, the password checked on a worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from app.services import demo as demo_service
+from app.services import users
+from app.ui import ops
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("alembic", "openpyxl", "reportlab", "pyhanko", "cryptography", "PIL")
+
+
+def test_only_the_first_page_is_built_at_start(qtbot, demo_ctx):
+    from app.ui.main_window import PAGE_KEYS, MainWindow
+
+    window = MainWindow(demo_ctx, lab_name="荆楚")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.built_pages() == ["dashboard"]
+    assert window.stack.count() == len(PAGE_KEYS)
+    page = window.show_page("samples")
+    assert window.built_pages() == ["dashboard", "samples"]
+    assert window.stack.currentWidget() is page and page.objectName() == "page_samples"
+    settings = window.page("settings")  # built on request, not shown
+    assert settings.objectName() == "page_settings" and window.stack.currentWidget() is page
+    assert window.page("settings") is settings  # once
+    window.nav.setCurrentRow(PAGE_KEYS.index("settings"))
+    assert window.stack.currentWidget() is settings
+    assert ops.wait_idle()
+
+
+def test_the_gui_start_imports_no_heavy_library():
+    code = (
+        "import sys\n"
+        "import app.ui.main as m\n"
+        "m._load_data_layer()\n"
+        "import app.cli, app.ui.application, app.ui.dialogs.login\n"
+        "m._prepare_main_window()\n"
+        f"print(sorted({{n.split('.')[0] for n in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_window_code_loads_while_the_password_is_checked(qtbot, demo_ctx):
+    from app.ui.dialogs.login import LoginDialog
+
+    calls = []
+    dialog = LoginDialog(lambda u, p: users.authenticate(demo_ctx.db, u, p), lab_name="实验室",
+                         prepare=lambda: calls.append(dialog.ok.isEnabled()))
+    qtbot.addWidget(dialog)
+    dialog.username.setText("zhaomin")
+    dialog.password.setText("wrong password")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert calls == [False]  # during the check, the button off
+    assert ops.wait_idle()
+    dialog.password.setText(demo_service.DEMO_PASSWORD)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert ops.wait_idle()
+    assert calls == [False]  # once
+    assert dialog.user is not None and dialog.result() == dialog.DialogCode.Accepted
