@@ -21,6 +21,7 @@ from app.rules.calendar import WorkingCalendar, chinesecalendar_official
 RISK_MODEL_FILE = "risk_model.json"
 STATUTORY_HOLIDAYS_FILE = "statutory_holidays.json"
 HUBEI_DIVISIONS_FILE = "hubei_divisions.json"
+HAZARD_CLASSES_FILE = "hazard_classes.json"
 
 
 class RuleDataError(RiskmonError):
@@ -49,6 +50,33 @@ def _risk_model() -> dict[str, Any]:
 def load_risk_model() -> dict[str, Any]:
     """The risk grading model (``resources/rules/risk_model.json``), validated; a fresh copy."""
     return json.loads(json.dumps(_risk_model()))
+
+
+@lru_cache(maxsize=1)
+def _hazard_classes() -> dict[str, Any]:
+    data = _read_json(HAZARD_CLASSES_FILE)
+    try:
+        classes = {}
+        for code, c in data["classes"].items():
+            severity = c["severity"]
+            if not isinstance(severity, int) or isinstance(severity, bool) or not 1 <= severity <= 4:
+                raise ValueError(f"{code} 的 severity 应为 1–4 的整数")
+            classes[str(code)] = {"name": str(c["name"]), "severity": severity,
+                                  "keywords": [str(k) for k in c.get("keywords", [])]}
+        items = {str(k): str(v) for k, v in (data.get("items") or {}).items()}
+        unknown = sorted(v for v in items.values() if v not in classes)
+        if unknown:
+            raise ValueError(f"items 中的类别 {'、'.join(unknown)} 未在 classes 中定义")
+        return {"name": str(data.get("name", "")), "version": str(data.get("version", "")),
+                "classes": classes, "items": items}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RuleDataError(f"规则数据文件 {HAZARD_CLASSES_FILE} 格式错误：{exc}") from None
+
+
+def load_hazard_classes() -> dict[str, Any]:
+    """The hazard class table of test items (``resources/rules/hazard_classes.json``): ``classes``
+    (code → name, severity 1–4, keywords) and ``items`` (item name → class code); a fresh copy."""
+    return json.loads(json.dumps(_hazard_classes()))
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from app.documents import charts, fonts
 from app.documents._io import atomic_write_bytes
-from app.documents.data import AnalysisData, CountRow, RiskProposal
+from app.documents.data import AnalysisData, CountRow, CrossRound, RiskFactor, RiskProposal
 from app.documents.flow import (
     BODY_W,
     MARGIN_X,
@@ -101,25 +101,91 @@ def _count_table(rows: tuple[CountRow, ...], first: str) -> Flowable:
                  backgrounds=[(-1, 0, 3, TOTAL_BG)])
 
 
+_RISK_SIZE = 10  # the level, its factors, their evidence and the caveat: one type size
+
+
 def _risk_block(r: RiskProposal) -> list[Flowable]:
+    """The proposed level as one table with the factors and the evidence each was confirmed on."""
     fill = LEVEL_COLORS.get(r.color, colors.grey)
     text_color = _LEVEL_TEXT.get(r.color, colors.white)
-    level_cell = Text(f"{r.level.value}级  {r.name}", 14, align="center", bold=True, color=text_color)
     colour_name = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}.get(r.color, r.color)
-    facts = Text(f"预警颜色：{colour_name}\n建议发布形式：{r.notice}\n分级模型：{r.model_name}（版本 {r.model_version}）",
-                 9, leading=15)
-    t = table([[level_cell, facts]], (BODY_W * 0.35, BODY_W * 0.65), backgrounds=[(0, 0, 0, fill)])
-    out: list[Flowable] = [t, spacer(5)]
-    if r.factors:
-        rows: list[list[object]] = [["分级因素", "取值"]]
-        rows.extend([f.name, f.value] for f in r.factors)
-        out.append(table(rows, (BODY_W * 0.35, BODY_W * 0.65), header_rows=1, align=("left", "left")))
+    level = Text(f"{r.level.value}级　{r.name}（{colour_name}）", _RISK_SIZE, bold=True, color=text_color)
+    rows: list[list[object]] = [["项目", "取值", "依据"],
+                                ["建议预警等级", level, "由下列分级因素按分级模型计算"]]
+    rows.extend([f.name, f.value, or_slash(f.source)] for f in r.factors)
+    rows.append(["建议发布形式", r.notice, "第二十条"])
+    rows.append(["分级模型", f"{r.model_name}（版本 {r.model_version}）", "/"])
+    out: list[Flowable] = [table(rows, (BODY_W * 0.17, BODY_W * 0.28, BODY_W * 0.55), header_rows=1,
+                                 size=_RISK_SIZE, align=("left", "left", "left"),
+                                 backgrounds=[(1, 1, 1, fill)])]
     if r.rationale:
-        out.append(Text(f"研判说明：{r.rationale}", 10, leading=16, space_before=4))
-    out.append(Text("注：以上为本机构依据风险监测结果提出的预警等级建议，最终等级由组织风险监测的市场监管部门研判确定。"
-                    "风险监测信息未经组织风险监测的市场监管部门同意不得擅自公开。", 9, leading=14, space_before=4,
-                    color=colors.Color(0.3, 0.3, 0.3)))
-    return [KeepTogether(out[:2]), *out[2:]]
+        out.append(Text(f"研判说明：{r.rationale}", _RISK_SIZE, leading=16, space_before=4))
+    out.append(_caveat())
+    return out
+
+
+def _caveat() -> Text:
+    return Text("注：预警等级由本机构依据风险监测结果及上述证据提出建议，最终等级由组织风险监测的市场监管部门研判确定。"
+                "风险监测信息未经组织风险监测的市场监管部门同意不得擅自公开。", _RISK_SIZE, leading=16, space_before=4)
+
+
+def _pending_block(pending: tuple[RiskFactor, ...]) -> list[Flowable]:
+    """No proposal saved: 未研判, and the factors still to decide with the evidence so far."""
+    out: list[Flowable] = [
+        Text("风险预警等级：未研判。", _RISK_SIZE, bold=True, leading=16),
+        Text("本任务尚未保存经技术人员逐项确认的风险预警等级建议，本报告不给出预警等级。以下分级因素尚待确认"
+             "（依据为系统汇集的证据，仅供研判参考；发生概率须由技术人员评估选择）。", _RISK_SIZE, leading=16,
+             space_after=4),
+    ]
+    if pending:
+        rows: list[list[object]] = [["待确认的分级因素", "状态", "现有依据"]]
+        rows.extend([f.name, f.value, or_slash(f.source)] for f in pending)
+        out.append(table(rows, (BODY_W * 0.17, BODY_W * 0.28, BODY_W * 0.55), header_rows=1, size=_RISK_SIZE,
+                         align=("left", "left", "left")))
+    out.append(_caveat())
+    return out
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    return "数据不足" if low is None or high is None else f"{low * 100:.1f}%–{high * 100:.1f}%"
+
+
+def _cross_round(c: CrossRound, s: _Sections) -> list[Flowable]:
+    """Rates of the category by round with Wilson intervals, the trend in words, the items, the candidates."""
+    w = BODY_W
+    out: list[Flowable] = [s.heading(f"跨轮次风险研判（{c.category}）")]
+    if c.method:
+        out.append(Text(c.method, 10, leading=16, indent=20, space_after=4, align="justify"))
+    rows: list[list[object]] = [["轮次", "检验批次", "问题批次", "问题检出率", "95% 置信区间", "数据来源"]]
+    for r in c.rounds:
+        rate = "数据不足" if r.rate is None else _pct(r.rate)
+        rows.append([r.label, str(r.tested), str(r.problems), rate, _interval(r.low, r.high), or_slash(r.source)])
+    out.append(table(rows, (w * 0.14, w * 0.14, w * 0.14, w * 0.16, w * 0.24, w * 0.18), header_rows=1,
+                     align=("left", "center", "center", "center", "center", "center")))
+    out.append(spacer(4))
+    out.append(KeepTogether([charts.rates_with_intervals(
+        [r.label for r in c.rounds], [r.rate for r in c.rounds], [r.low for r in c.rounds],
+        [r.high for r in c.rounds], width=w, title=f"{c.category}各轮次问题检出率")]))
+    out.append(Text(f"趋势检验结果：{c.trend}。", 10.5, leading=17, indent=21, space_before=4, space_after=3))
+    if c.items:
+        head = ["检验项目", *(r.label for r in c.rounds), "趋势检验"]
+        n = len(c.rounds)
+        first, last = w * 0.18, w * 0.34
+        mid = (w - first - last) / max(n, 1)
+        body: list[list[object]] = [head]
+        body.extend([it.item, *it.rounds, it.trend] for it in c.items)
+        out.append(Text("各项目不符合批次/检验批次：", 10, space_before=2, space_after=3))
+        out.append(table(body, (first, *([mid] * n), last), header_rows=1, size=8.5,
+                         align=("left", *(["center"] * n), "left")))
+    out.append(Text("重点风险信息候选（第十二条）：", 10.5, bold=True, space_before=6, space_after=2))
+    if c.candidates:
+        for n_, line in enumerate(c.candidates, 1):
+            out.append(Text(f"（{n_}）{line}", 10, leading=16, indent=0, space_after=2, align="justify"))
+    else:
+        out.append(Text("未发现达到条件的重点风险信息候选。", 10, leading=16, indent=21))
+    for note in c.notes:
+        out.append(Text(f"说明：{note}", 9, leading=14, space_before=2, color=colors.Color(0.3, 0.3, 0.3)))
+    return out
 
 
 def build_story(d: AnalysisData) -> list[Flowable]:
@@ -187,12 +253,17 @@ def build_story(d: AnalysisData) -> list[Flowable]:
         story.append(s.heading("风险分析"))
         for p in d.analysis_paragraphs:
             story.append(Text(p, 10.5, leading=17, indent=21, space_after=3, align="justify"))
+    if d.cross_round is not None:
+        story.append(CondPageBreak(90 * mm))
+        story.extend(_cross_round(d.cross_round, s))
     story.append(CondPageBreak(70 * mm))
     story.append(s.heading("风险预警等级建议"))
-    if d.risk is None:
-        story.append(Text("本次监测未提出风险预警等级建议。", 10.5, leading=17, indent=21))
-    else:
+    if d.risk is not None:
         story.extend(_risk_block(d.risk))
+    elif d.risk_pending:
+        story.extend(_pending_block(d.risk_pending))
+    else:
+        story.append(Text("本次监测未提出风险预警等级建议。", 10.5, leading=17, indent=21))
     story.append(s.heading("处理措施建议"))
     if not d.measures:
         story.append(Text("无。", 10.5, leading=17, indent=21))

@@ -194,3 +194,64 @@ def pie(
     if title:
         d.add(label(width / 2, height - 12, title, 9, "middle"))
     return d
+
+
+def rates_with_intervals(
+    labels: Sequence[str],
+    rates: Sequence[float | None],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    *,
+    width: float,
+    height: float = 150,
+    title: str = "",
+) -> Drawing:
+    """Problem rates (percent) as bars, one per round, each with its 95 % interval as a whisker;
+    a round without data is left empty and labelled 数据不足."""
+    from reportlab.graphics.shapes import Line
+
+    d = _drawing(width, height)
+    top = 20 if title else 6
+    chart = VerticalBarChart()
+    chart.x, chart.y = 34, 30
+    chart.width, chart.height = width - 44, height - 30 - top - 22
+    values = [(r or 0.0) * 100 for r in rates]
+    chart.data = [values or [0.0]]
+    chart.bars[0].fillColor = MONITORED
+    chart.bars.strokeColor = None
+    chart.groupSpacing = 12
+    peak = max([*(h * 100 for h in highs if h is not None), *values, 1.0])
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = min(_nice_max(int(peak) + 1), 100)  # a rate is at most 100 %
+    chart.valueAxis.valueStep = max(chart.valueAxis.valueMax // 5, 1)
+    chart.valueAxis.labels.fontName = fonts.LATIN
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = "%d%%"
+    chart.categoryAxis.categoryNames = ["" for _ in labels]
+    chart.categoryAxis.labels.fontName = fonts.LATIN
+    d.add(chart)
+    n = max(len(labels), 1)
+    slot = chart.width / n
+    scale = chart.height / chart.valueAxis.valueMax
+    for i, name in enumerate(labels):
+        cx = chart.x + slot * (i + 0.5)
+        d.add(label(cx, chart.y - 12, _fit(name, slot - 2, 7.5), 7.5, "middle"))
+        low, high, rate = lows[i], highs[i], rates[i]
+        if rate is None or low is None or high is None:
+            d.add(label(cx, chart.y + 4, "数据不足", 7, "middle", colors.Color(0.4, 0.4, 0.4)))
+            continue
+        y0, y1 = chart.y + low * 100 * scale, chart.y + high * 100 * scale
+        for line in (Line(cx, y0, cx, y1), Line(cx - 4, y0, cx + 4, y0), Line(cx - 4, y1, cx + 4, y1)):
+            line.strokeColor = PROBLEM
+            line.strokeWidth = 0.8
+            d.add(line)
+        d.add(label(cx + 6, chart.y + rate * 100 * scale + 2, f"{rate * 100:.1f}%", 7))
+    lx = chart.x + chart.width - 170
+    ly = height - top - 10
+    d.add(Rect(lx, ly, 8, 8, fillColor=MONITORED, strokeColor=None))
+    d.add(label(lx + 11, ly + 1, "问题检出率", 7.5))
+    d.add(Line(lx + 75, ly - 1, lx + 75, ly + 9, strokeColor=PROBLEM, strokeWidth=0.8))
+    d.add(label(lx + 80, ly + 1, "95% 置信区间（Wilson）", 7.5))
+    if title:
+        d.add(label(width / 2, height - 12, title, 9, "middle"))
+    return d

@@ -587,6 +587,45 @@ class RiskFactor:
 
     name: str
     value: str
+    source: str = ""  # 依据: where the value came from (evidence), as confirmed by a person
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRate:
+    """One round (plan year) of a product category: problems of tested, with the Wilson 95 % interval."""
+
+    label: str  # 2025年
+    tested: int
+    problems: int
+    low: float | None = None  # None: nothing tested
+    high: float | None = None
+    source: str = ""  # 本系统 | 往期导入 | ""
+
+    @property
+    def rate(self) -> float | None:
+        return self.problems / self.tested if self.tested else None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTrend:
+    """A test item's problems by round and the trend test in words."""
+
+    item: str
+    rounds: tuple[str, ...]  # "2/120" per round, "/" when not tested
+    trend: str
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRound:
+    """风险研判 across rounds of the task's product category (Articles 12, 13)."""
+
+    category: str
+    rounds: tuple[RoundRate, ...]
+    trend: str  # the trend result in words
+    items: tuple[ItemTrend, ...] = ()
+    candidates: tuple[str, ...] = ()  # key-risk candidates found (重点风险信息候选), one line each
+    method: str = ""
+    notes: tuple[str, ...] = ()
 
 
 _FACTOR_LABELS = {
@@ -696,6 +735,9 @@ class AnalysisData:
     failed_items: tuple[FailedItemDetail, ...] = ()
     analysis_paragraphs: tuple[str, ...] = ()  # 风险分析
     risk: RiskProposal | None = None
+    #: no proposal saved: the level is 未研判 and these factors are still to decide (with the evidence so far)
+    risk_pending: tuple[RiskFactor, ...] = ()
+    cross_round: CrossRound | None = None
     measures: tuple[RecommendedMeasure, ...] = ()
     signoff: SignOff = field(default_factory=SignOff)
     confidential: bool = True

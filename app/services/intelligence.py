@@ -37,7 +37,7 @@ from app.errors import ValidationError
 from app.rules.stats import DEFAULT_ALPHA, Count, cochran_armitage, compare_groups, wilson
 from app.services import risk as risk_service
 from app.services.context import Context
-from app.services.documents._common import HUBEI_COUNTY_CITIES, HUBEI_PREFECTURES, region_name
+from app.services.regions import HUBEI_COUNTY_CITIES, HUBEI_PREFECTURES, region_name
 from app.store.models import (
     Enterprise,
     HistoryCount,
@@ -347,14 +347,19 @@ def analyse(ctx: Context, category: str) -> Intelligence:
     if not category:
         raise ValidationError({"category": "请选择产品类别。"})
     with ctx.uow() as uow:
-        s = uow.session
-        sample_rows, item_rows = _live_counts(s, category)
-        history_rows = _history_counts(s, category)
-        titles = set(s.scalars(select(RiskInformation.title).where(RiskInformation.product == category)))
-        task_years = set(s.scalars(select(MonitoringTask.plan_year).where(
-            MonitoringTask.product_category == category, MonitoringTask.plan_year.is_not(None))))
-        undated = s.scalar(select(func.count(MonitoringTask.id)).where(
-            MonitoringTask.product_category == category, MonitoringTask.plan_year.is_(None))) or 0
+        return analyse_in(uow.session, category)
+
+
+def analyse_in(s, category: str) -> Intelligence:
+    """:func:`analyse` within an open session (the analysis report and the risk-level evidence
+    read it in their own unit of work)."""
+    sample_rows, item_rows = _live_counts(s, category)
+    history_rows = _history_counts(s, category)
+    titles = set(s.scalars(select(RiskInformation.title).where(RiskInformation.product == category)))
+    task_years = set(s.scalars(select(MonitoringTask.plan_year).where(
+        MonitoringTask.product_category == category, MonitoringTask.plan_year.is_not(None))))
+    undated = s.scalar(select(func.count(MonitoringTask.id)).where(
+        MonitoringTask.product_category == category, MonitoringTask.plan_year.is_(None))) or 0
 
     overall: dict[tuple[int, str], list[int]] = {}  # (year, source) → counts
     items: dict[tuple[str, int, str], list[int]] = {}
@@ -606,6 +611,6 @@ def delete_history(ctx: Context, category: str, year: int) -> int:
 __all__ = [
     "ALPHA", "MIN_PROBLEMS", "MIN_ROUNDS", "MIN_SAMPLES", "Candidate", "GroupRate", "Groups", "HistoryImport",
     "HistoryYear", "Intelligence", "RoundRate", "Series", "TrendFinding", "analyse", "categories",
-    "confirm_candidate", "delete_history", "history_template", "import_history", "list_history",
+    "analyse_in", "confirm_candidate", "delete_history", "history_template", "import_history", "list_history",
     "normalise_region", "percent", "p_text", "region_names",
 ]

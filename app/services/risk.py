@@ -13,6 +13,7 @@ A risk-level proposal grades the factors of ``spec/RISK.md`` with the shipped ri
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from app import ruledata
 from app.errors import ValidationError
 from app.rules.commands import risk_command
 from app.rules.errors import RuleInputError
-from app.rules.risk import DURATION, SCOPE, URGENCY, reason_zh
+from app.rules.risk import DURATION, FACTOR_NAMES_ZH, SCOPE, URGENCY, reason_zh
 from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.context import Context
 from app.store.models import (
@@ -664,6 +665,8 @@ class ProposalInfo:
 
 
 _RULE_FIELDS = ("severity", "probability", "urgency", "scope", "frequency", "duration")
+#: every factor: what a person confirms before a proposal is saved
+FACTORS = _RULE_FIELDS
 
 
 def grade_factors(factors: ProposalFactors, model: dict[str, Any] | None = None) -> Grade:
@@ -742,15 +745,26 @@ def _proposal_info(session, p: RiskProposal) -> ProposalInfo:
     )
 
 
-def save_proposal(ctx: Context, task_id: int, factors: ProposalFactors, note: str = "") -> ProposalInfo:
-    """Grade ``factors`` and record the proposal for the task (its analysis report uses the latest)."""
+def save_proposal(ctx: Context, task_id: int, factors: ProposalFactors, note: str = "", *,
+                  confirmed: Iterable[str] = (), sources: Mapping[str, str] | None = None) -> ProposalInfo:
+    """Grade ``factors`` and record the proposal for the task (its analysis report uses the latest).
+
+    ``confirmed`` names the factors a person has confirmed (``spec/RISK.md``: each factor is shown
+    with its source and confirmed before a proposal is saved) — all six, or nothing is saved;
+    ``sources`` (factor → 依据) are stored with the factors and printed in the analysis report."""
     ctx.require("technician", "reviewer", action="提出风险预警等级建议")
+    missing = [f for f in _RULE_FIELDS if f not in set(confirmed)]
+    if missing:
+        raise ValidationError({f: f"请确认“{FACTOR_NAMES_ZH[f]}”的取值及其依据后再保存。" for f in missing})
     grade = grade_factors(factors)
+    stored = dict(grade.factors)
+    stored["sources"] = {k: str(v).strip() for k, v in (sources or {}).items() if k in _RULE_FIELDS and str(v).strip()}
+    stored["confirmed"] = list(_RULE_FIELDS)
     with ctx.uow() as uow:
         get_or_404(uow.session, MonitoringTask, task_id, "该任务")
         p = RiskProposal(
             task_id=task_id,
-            factors=dict(grade.factors),
+            factors=stored,
             risk=grade.risk,
             level=grade.level_number,
             model_name=grade.model_name,

@@ -55,9 +55,9 @@ def test_analysis_report_proposed_level_factors_and_measures(analysis_pdf, pages
     f = flat("".join(pages(analysis_pdf)))
     assert d.risk is not None
     assert "II级严重" in f
-    assert "预警颜色：橙色" in f
-    assert "建议发布形式：风险警示通报" in f
-    assert f"分级模型：{d.risk.model_name}（版本{d.risk.model_version}）" in f
+    assert "严重（橙色）" in f  # the level, its colour, factors and caveat: one table, one type size
+    assert "建议发布形式风险警示通报" in f
+    assert f"分级模型{d.risk.model_name}（版本{d.risk.model_version}）" in f
     for factor in d.risk.factors:
         assert flat(factor.name) in f and flat(factor.value) in f
     for m in d.measures:
@@ -71,8 +71,8 @@ def test_level_colours_follow_article_19(pages):
     for level, colour in ((RiskLevel.I, "红色"), (RiskLevel.III, "黄色"), (RiskLevel.IV, "蓝色")):
         risk = RiskProposal(level, "riskmon-default", "1")
         f = flat("".join(pages(render_analysis(dataclasses.replace(d, risk=risk)))))
-        assert f"预警颜色：{colour}" in f
-        assert f"建议发布形式：{level.notice}" in f
+        assert f"{level.level_name}（{colour}）" in f
+        assert f"建议发布形式{level.notice}" in f
 
 
 def test_risk_proposal_from_rule_output():

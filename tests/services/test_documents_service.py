@@ -316,7 +316,8 @@ def test_the_approved_analysis_report_goes_into_the_package_as_issued(sqlite_lab
     ctx = _admin(sqlite_lab)
     task_id = documents.task_id_by_number(ctx, KETTLE)
     proposal = risk.save_proposal(ctx, task_id, risk.ProposalFactors(severity=3, probability=">1/1000",
-                                                                       scope="regional", frequency=0.5))
+                                                                       scope="regional", frequency=0.5),
+                                  confirmed=risk.FACTORS)
     # a saved proposal alone is no analysis report: nothing is uploaded for it
     assert not documents.export_task_package(ctx, task_id, tmp_path).contents.analysis
     tech, rev, sig = _ctx(sqlite_lab, "wangjian"), _ctx(sqlite_lab, "chenjing"), _ctx(sqlite_lab, "zhaomin")
@@ -360,8 +361,10 @@ def test_analysis_counts_agree_with_the_ledger(lab):
         item: sum(1 for s, i in failed_pairs if i == item) for _, item in failed_pairs}
     assert any(r.label.startswith("省外") for r in a.by_region)
 
-    # no saved proposal: graded now from the task's frequency, and the report says so
-    assert a.risk is not None and "尚未保存" in a.risk.rationale
+    # no saved proposal: no level (未研判), the six factors still to decide with the evidence so far
+    assert a.risk is None
+    assert [f.name for f in a.risk_pending] == ["危害程度", "发生概率", "紧急程度", "影响范围", "发生频率", "持续时间"]
+    assert all(f.value.startswith("待确认") for f in a.risk_pending)
     measures = {m.measure: m.detail for m in a.measures}
     assert Measure.WRITTEN_NOTICE in measures
     assert "中山市华艺电器有限公司" in measures[Measure.CASE_REFERRAL]  # out-of-province nominal producer
@@ -372,9 +375,10 @@ def test_analysis_counts_agree_with_the_ledger(lab):
 def test_analysis_uses_the_latest_saved_proposal(sqlite_lab):
     ctx = _admin(sqlite_lab)
     task_id = documents.task_id_by_number(ctx, KETTLE)
-    risk.save_proposal(ctx, task_id, risk.ProposalFactors(severity=1, probability=">1/10"))
+    risk.save_proposal(ctx, task_id, risk.ProposalFactors(severity=1, probability=">1/10"), confirmed=risk.FACTORS)
     latest = risk.save_proposal(ctx, task_id, risk.ProposalFactors(severity=4, probability=">1/100",
-                                                                     urgency="urgent"), note="已有伤害事件报告")
+                                                                     urgency="urgent"), note="已有伤害事件报告",
+                                confirmed=risk.FACTORS)
     a = documents.analysis_data(ctx, task_id)
     assert a.risk.level.value == {1: "I", 2: "II", 3: "III", 4: "IV"}[latest.level_number] == "I"
     assert a.risk.model_name == latest.model_name and "已有伤害事件报告" in a.risk.rationale

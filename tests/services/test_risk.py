@@ -192,11 +192,13 @@ def test_frequency_from_the_task_and_a_saved_proposal(any_lab):
     freq = risk.task_frequency(lab.tech, task_id)
     assert (freq.tested, freq.problems, freq.frequency) == (3, 1, 0.3333)
 
-    first = risk.save_proposal(lab.tech, task_id, risk.ProposalFactors(4, ">1/100", "normal", "single", 0.05, "new"))
+    first = risk.save_proposal(lab.tech, task_id, risk.ProposalFactors(4, ">1/100", "normal", "single", 0.05, "new"),
+                               confirmed=risk.FACTORS)
     assert (first.level_number, first.numeral, first.name, first.color) == (2, "Ⅱ", "严重", "orange")
     assert first.notice == "风险警示通报" and first.risk == "S" and first.proposed_by == "TECH"
     second = risk.save_proposal(lab.rev, task_id, risk.ProposalFactors(4, ">1/100", "urgent", "single",
-                                                                       freq.frequency, "new"), note="已有伤害报告")
+                                                                       freq.frequency, "new"), note="已有伤害报告",
+                                confirmed=risk.FACTORS)
     assert second.level_number == 1 and second.note == "已有伤害报告"
     assert [p.id for p in risk.list_proposals(lab.tech, task_id)] == [second.id, first.id]
     assert risk.latest_proposal(lab.tech, task_id).id == second.id
@@ -205,5 +207,5 @@ def test_frequency_from_the_task_and_a_saved_proposal(any_lab):
         assert stored.level == 2 and stored.model_version == first.model_version
         assert stored.factors["frequency"] == 0.05 and stored.factors["risk"] == "S"
     with pytest.raises(PermissionDenied):
-        risk.save_proposal(lab.sig, task_id, risk.ProposalFactors(1, ">1/10"))
+        risk.save_proposal(lab.sig, task_id, risk.ProposalFactors(1, ">1/10"), confirmed=risk.FACTORS)
     assert audit_ok(lab.db)

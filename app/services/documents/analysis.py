@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -13,15 +14,19 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from app.documents.data import (
     AnalysisData,
     CountRow,
+    CrossRound,
     FailedItemDetail,
     ItemProblemCount,
+    ItemTrend,
     Measure,
     PlaceType,
     RecommendedMeasure,
+    RiskFactor,
     RiskLevel,
     RiskProposal,
     SignOff,
 )
+from app.documents.data import RoundRate as CrossRoundRate
 from app.documents.flow import fmt_date
 from app.errors import ValidationError
 from app.rules.risk import reason_zh
@@ -73,13 +78,21 @@ _SHOWN_FACTORS = ("severity", "probability", "urgency", "scope", "frequency", "d
 def _risk_from_factors(level: str, factors: dict[str, Any], *, model_name: str, model_version: str,
                        rationale: str) -> RiskProposal:
     shown = {k: factors[k] for k in _SHOWN_FACTORS if k in factors}
-    return RiskProposal.from_rule_output({"level": level, "factors": shown}, model_name=model_name,
-                                         model_version=model_version, rationale=rationale)
+    proposal = RiskProposal.from_rule_output({"level": level, "factors": shown}, model_name=model_name,
+                                             model_version=model_version, rationale=rationale)
+    sources = dict(factors.get("sources") or {})
+    if sources:  # the derived rows say how they were derived
+        sources.setdefault("risk", "危害程度 × 发生概率（分级模型矩阵）")
+        sources.setdefault("points", "紧急程度、影响范围、发生频率、持续时间按分级模型计分")
+    with_sources = tuple(RiskFactor(f.name, f.value, str(sources.get(k, "")))
+                         for k, f in zip(shown, proposal.factors, strict=True))
+    return replace(proposal, factors=with_sources)
 
 
-def _risk(session: Session, task: MonitoringTask, tested: int, problems: int) -> tuple[RiskProposal | None, bool]:
-    """The latest saved proposal of the task, or one computed now from the task's frequency (the other
-    factors at the model's defaults). Returns (proposal, saved)."""
+def _risk(session: Session, task: MonitoringTask) -> tuple[RiskProposal | None, tuple[RiskFactor, ...]]:
+    """The latest saved proposal of the task, or — when there is none — no level (未研判) and the
+    factors still to decide with what the evidence suggests so far. No level is ever computed from
+    factors nobody chose (spec/RISK.md)."""
     saved = session.scalar(
         select(RiskProposalRow).where(RiskProposalRow.task_id == task.id)
         .order_by(RiskProposalRow.proposed_at.desc(), RiskProposalRow.id.desc()).limit(1)
@@ -89,26 +102,56 @@ def _risk(session: Session, task: MonitoringTask, tested: int, problems: int) ->
         reasons = "；".join(reason_zh(str(x)) for x in f.get("point_reasons", ()) or ())
         who = _user_names(session, (saved.proposed_by_id,)).get(saved.proposed_by_id or -1, "")
         when = _local_date(saved.proposed_at, _tz(session))
-        parts = [f"等级建议由{who or '技术人员'}于{fmt_date(when)}提出并保存。" if when else "等级建议已保存。"]
+        parts = [f"等级建议由{who or '技术人员'}于{fmt_date(when)}提出，各分级因素经其确认后保存。" if when
+                 else "等级建议已保存。"]
         if reasons:
             parts.append(f"升级因素：{reasons}。")
         if saved.note:
             parts.append(saved.note)
         return _risk_from_factors(_level_key(saved.level), f, model_name=saved.model_name,
-                                  model_version=saved.model_version, rationale="".join(parts)), True
-    if problems == 0:
-        return None, False
-    from app.services.risk import ProposalFactors, grade_factors
+                                  model_version=saved.model_version, rationale="".join(parts)), ()
+    from app.services.risk_evidence import evidence_in
 
-    defaults = ProposalFactors()
-    grade = grade_factors(ProposalFactors(frequency=round(problems / tested, 4) if tested else 0.0))
-    rationale = (
-        f"本任务尚未保存风险预警等级建议。以上等级由系统按风险分级模型自动计算：发生频率取自本任务监测数据"
-        f"（{problems}/{tested}），危害程度（{defaults.severity}）、伤害概率（{defaults.probability}）、紧急程度、"
-        "影响范围和持续时间取模型默认值，仅供参考，须由技术人员评估危害后在“风险信息”中提出并保存等级建议。"
+    evidence = evidence_in(session, task)
+    pending = tuple(RiskFactor(e.name, "待确认" if e.suggested is None else f"待确认（依据提示：{e.suggested_text}）",
+                               e.source) for e in evidence.factors)
+    return None, pending
+
+
+#: how the rationale of a level computed from the model's defaults began (analysis reports compiled earlier)
+_FROM_DEFAULTS = "本任务尚未保存风险预警等级建议"
+
+_METHOD = (
+    "研判方法：轮次为同一产品类别各计划年度的监测任务（含导入的往期汇总数据）；每轮问题检出率为问题批次除以检验批次"
+    "（本系统以检验报告已批准的样品计），并给出 Wilson 95% 置信区间；检出率是否随轮次上升采用 Cochran–Armitage "
+    "趋势检验（单侧，α = 0.05），至少 3 轮有检验数据且合计不少于 20 批次方列为候选；地区、抽样场所与其余合计的比较"
+    "采用单侧 Fisher 精确检验，并以 Benjamini–Hochberg 方法校正多重比较（q < 0.05 且问题不少于 3 批次方列为候选）。"
+    "候选须经技术人员确认后方登记为重点风险信息。"
+)
+
+
+def _cross_round(session: Session, task: MonitoringTask) -> CrossRound | None:
+    """Rates of the task's category by round with the trend and the key-risk candidates."""
+    from app.services import intelligence
+
+    category = (task.product_category or "").strip()
+    if not category:
+        return None
+    intel = intelligence.analyse_in(session, category)
+    if intel.empty:
+        return None
+    sources = {"system": "本系统", "history": "往期导入"}
+    rounds = []
+    for r in intel.overall.rounds:
+        low, high = r.interval or (None, None)
+        rounds.append(CrossRoundRate(f"{r.year}年", r.tested, r.problems, low, high, sources.get(r.source, "")))
+    items = tuple(
+        ItemTrend(s.item, tuple(f"{r.problems}/{r.tested}" if r.tested else "/" for r in s.rounds), s.trend.text)
+        for s in intel.items if s.problems
     )
-    return _risk_from_factors(grade.level, grade.factors, model_name=grade.model_name,
-                              model_version=grade.model_version, rationale=rationale), False
+    candidates = tuple(f"{c.title}（{c.clause}{'，已登记' if c.registered else ''}）：{c.description}"
+                       for c in intel.candidates)
+    return CrossRound(category, tuple(rounds), intel.overall.trend.text, items, candidates, _METHOD, intel.notes)
 
 
 def _measures(problem_batches: int, notices: int, referrals: dict[str, list[str]], risk: RiskProposal | None,
@@ -228,7 +271,8 @@ def _analysis(session: Session, task: MonitoringTask, today: dt.date | None = No
     ))
     hazards = session.scalar(select(func.count(Sample.id)).where(Sample.task_id == task.id,
                                                                  Sample.major_hazard.is_(True))) or 0
-    risk, saved = _risk(session, task, tested, problems)
+    risk, pending = _risk(session, task)
+    saved = risk is not None
 
     signoff = SignOff()
     issue = today or lab_today(session)
@@ -278,6 +322,8 @@ def _analysis(session: Session, task: MonitoringTask, today: dt.date | None = No
         failed_items=tuple(failed_items),
         analysis_paragraphs=tuple(paragraphs),
         risk=risk,
+        risk_pending=pending,
+        cross_round=_cross_round(session, task),
         measures=measures,
         signoff=signoff,
         draft=True,
@@ -293,8 +339,6 @@ def compute_analysis(session: Session, task: MonitoringTask, today: dt.date | No
 def analysis_from_record(session: Session, report: Report) -> AnalysisData:
     """The analysis report ``report`` as recorded: the data frozen when it was compiled, with its
     number, 编制/审核/批准 names and dates, and the 草稿 marking until it is approved."""
-    from dataclasses import replace
-
     from app.documents.codec import restore
 
     if report.kind != "analysis" or report.task is None:
@@ -311,6 +355,10 @@ def analysis_from_record(session: Session, report: Report) -> AnalysisData:
         names.get(report.approved_by_id or -1, ""), _local_date(report.approved_at, tz),
     )
     issue = _local_date(report.approved_at, tz) or _local_date(report.compiled_at, tz) or data.issue_date
+    if report.status not in ("approved", "superseded") and data.risk is not None \
+            and data.risk.rationale.startswith(_FROM_DEFAULTS):
+        # compiled before levels came only from confirmed factors, not issued: no level from defaults
+        data = replace(data, risk=None, risk_pending=_risk(session, report.task)[1])
     return replace(data, report_number=report.number, signoff=signoff, issue_date=issue,
                    draft=report.status != "approved")
 
@@ -318,8 +366,8 @@ def analysis_from_record(session: Session, report: Report) -> AnalysisData:
 def analysis_data(ctx: Context, task_id: int, *, today: dt.date | None = None) -> AnalysisData:
     """风险监测分析报告 of a task: the current record (being compiled, reviewed or approved) as
     recorded, or — before one is compiled — the analysis as it stands now, marked 草稿. The risk
-    level is the task's latest saved proposal; when there is none it is computed from the task's
-    problem frequency and the document says so."""
+    level is the task's latest saved proposal; when there is none the level is 未研判 and the
+    factors still to decide are listed with the evidence so far (never a level from defaults)."""
     from app.services.records import current_analysis
 
     with ctx.uow() as uow:
