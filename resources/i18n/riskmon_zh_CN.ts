@@ -3633,20 +3633,20 @@
         <translation>任务：%1 %2</translation>
     </message>
     <message>
-        <source>Use the task&apos;s figure</source>
-        <translation>采用任务统计值</translation>
-    </message>
-    <message>
-        <source>Problem batches / batches whose initial monitoring is complete</source>
-        <translation>问题批次 / 已完成初次监测的批次</translation>
-    </message>
-    <message>
         <source>Reasons for the figures chosen (printed with the analysis report)</source>
         <translation>各项取值的理由（随分析报告打印）</translation>
     </message>
     <message>
         <source>Severity of harm</source>
         <translation>危害程度</translation>
+    </message>
+    <message>
+        <source>Each factor shows what the evidence suggests and where it comes from. Check or change the value, then tick Confirmed; the proposal is saved only when every factor is confirmed.</source>
+        <translation>每项分级因素都列出证据提示的取值及其来源。请核对或修改取值后勾选“已确认”；所有因素均确认后方可保存等级建议。</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
     </message>
     <message>
         <source>Probability of harm</source>
@@ -3669,6 +3669,46 @@
         <translation>持续时间</translation>
     </message>
     <message>
+        <source>Factors and their evidence</source>
+        <translation>分级因素及其依据</translation>
+    </message>
+    <message>
+        <source>Factor</source>
+        <translation>分级因素</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>取值</translation>
+    </message>
+    <message>
+        <source>Source (evidence)</source>
+        <translation>依据（证据来源）</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Gathering the evidence…</source>
+        <translation>正在汇集证据…</translation>
+    </message>
+    <message>
+        <source>Hazard class of the failed items (suggests the severity)</source>
+        <translation>不符合项目的危害类别（据此提示危害程度）</translation>
+    </message>
+    <message>
+        <source>Failed item</source>
+        <translation>不符合项目</translation>
+    </message>
+    <message>
+        <source>Batches</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Hazard class</source>
+        <translation>危害类别</translation>
+    </message>
+    <message>
         <source>Note</source>
         <translation>说明</translation>
     </message>
@@ -3689,8 +3729,28 @@
         <translation>取消</translation>
     </message>
     <message>
-        <source>%1 problem batch(es) of %2 tested</source>
-        <translation>已检 %2 批中问题 %1 批</translation>
+        <source>(not in the table)</source>
+        <translation>（未列入危害类别表）</translation>
+    </message>
+    <message>
+        <source>Confirm every factor first</source>
+        <translation>请先逐项确认分级因素</translation>
+    </message>
+    <message>
+        <source>Not assessed</source>
+        <translation>未研判</translation>
+    </message>
+    <message>
+        <source>severity</source>
+        <translation>危害程度</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>发生概率</translation>
+    </message>
+    <message>
+        <source>Choose the %1 to see the level.</source>
+        <translation>请选择%1后查看等级。</translation>
     </message>
     <message>
         <source>Suggested publication (Article 20): %1</source>

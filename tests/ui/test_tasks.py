@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QDialog
 
 from app.services import catalog as catalog_service
@@ -313,7 +312,8 @@ def test_a_standard_with_per_grade_requirements(qtbot, demo_ctx):
     panel.filter.clear()
 
 
-def test_risk_proposal_shows_level_two_for_the_example(qtbot, demo_ctx):
+def test_risk_proposal_shows_sources_and_requires_confirmation(qtbot, demo_ctx):
+    from app.services import risk_evidence
     from app.ui.pages.tasks import TasksPage
 
     page = open_page(qtbot, demo_ctx)
@@ -321,28 +321,44 @@ def test_risk_proposal_shows_level_two_for_the_example(qtbot, demo_ctx):
     task = next(t for t in task_service.list_tasks(demo_ctx) if t.data.number == "HBFX-2026-DQ-01")
     show_task(qtbot, page, task.id)
     dialog = page.propose_risk()
-    qtbot.waitUntil(lambda: dialog.frequency_info is not None, timeout=10000)
-    freq = risk_service.task_frequency(demo_ctx, task.id)
-    assert dialog.frequency.value() == pytest.approx(freq.frequency)
-    assert str(freq.tested) in dialog.frequency_note.text()
+    qtbot.waitUntil(lambda: dialog.evidence is not None, timeout=10000)
+    evidence = risk_evidence.proposal_evidence(demo_ctx, task.id)
+    # every factor shows its source; the suggestions are filled in, the probability is not
+    for f in evidence.factors:
+        assert dialog.sources[f.factor].text() == f.source
+    assert "泄漏电流" in dialog.sources["urgency"].text()
+    assert dialog.urgency.currentData() == "urgent" and dialog.severity.currentData() == 4
+    assert dialog.probability.currentIndex() == -1 and dialog.grade is None
+    assert dialog.level_label.text() == "未研判" and not dialog.save_button.isEnabled()
+    assert dialog.items_table.rowCount() == len(evidence.items)
 
     dialog.set_factors(risk_service.ProposalFactors(4, ">1/100", "normal", "single", 0.05, "new"))
     assert "Ⅱ" in dialog.level_label.text() and "严重" in dialog.level_label.text()
     assert "#ef6c00" in dialog.level_label.styleSheet()  # orange
     assert "风险警示通报" in dialog.notice_label.text()
-    assert "S" in dialog.risk_label.text()
     assert dialog.grade.model_version in dialog.model_label.text()
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("urgent"))
     assert dialog.level_label.text().startswith("Ⅰ")  # urgent raises S to Ⅰ
     assert dialog.reasons_label.text() == "紧急程度：紧急（+1）"  # the factor's word, not its code
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("normal"))
+    # a level alone is not enough: each factor must be confirmed
+    assert not dialog.save_button.isEnabled() and dialog.save_button.toolTip() == "请先逐项确认分级因素"
+    for f in risk_service.FACTORS[:-1]:
+        dialog.confirms[f].setChecked(True)
+    assert not dialog.save_button.isEnabled()
+    dialog.confirms["duration"].setChecked(True)
+    assert dialog.save_button.isEnabled()
     dialog.note.setPlainText("按 RISK.md 示例")
     dialog.save()
     saved(qtbot, dialog)
     assert dialog.saved.level_number == 2
     qtbot.waitUntil(lambda: page.proposals and page.proposals[0].id == dialog.saved.id, timeout=10000)
     assert page.proposal_table.item(0, 1).text() == "Ⅱ级（严重）"
-    assert risk_service.latest_proposal(demo_ctx, task.id).note == "按 RISK.md 示例"
+    latest = risk_service.latest_proposal(demo_ctx, task.id)
+    assert latest.note == "按 RISK.md 示例"
+    sources = latest.factors["sources"]
+    assert sources["probability"] == "由技术人员评估选定。"
+    assert "未采用提示值" in sources["urgency"]  # the evidence said urgent; normal was chosen
 
 
 def test_the_task_list_fetches_pages_lazily_and_sorts_and_filters_in_sql(qtbot, demo_ctx):

@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
@@ -45,6 +46,7 @@ from app.errors import RiskmonError
 from app.rules.standards import StandardCodeError, normalize_code
 from app.services import catalog as catalog_service
 from app.services import risk as risk_service
+from app.services import risk_evidence
 from app.services import tasks as task_service
 from app.services.context import Context
 from app.ui import widgets
@@ -880,68 +882,109 @@ class ReviseDialog(_SavingDialog):
 
 # ----------------------------------------------------------------------------------- risk level
 class RiskProposalDialog(_SavingDialog):
-    """The proposed warning level of a task (Articles 19–20): the factors of the risk model, the
-    level it gives (colour, name, Article 20 publication) and why; saved as a proposal."""
+    """The proposed warning level of a task (Articles 19–20). Each factor of the risk model is shown
+    with the value the evidence suggests and its source (``risk_evidence.proposal_evidence``); the
+    probability is never preselected; a person ticks "Confirmed" for every factor before the proposal
+    can be saved. Failed items' hazard classes can be changed here, which updates the severity
+    suggestion."""
+
+    FACTORS = ("severity", "probability", "urgency", "scope", "frequency", "duration")
 
     def __init__(self, ctx: Context, task: task_service.TaskInfo, parent: QWidget | None = None,
                  factors: risk_service.ProposalFactors | None = None) -> None:
         super().__init__(ctx, parent)
         self.task = task
         self.grade: risk_service.Grade | None = None
-        self.frequency_info: risk_service.TaskFrequency | None = None
+        self.evidence = None  # risk_evidence.ProposalEvidence once loaded
+        self.item_classes: dict[str, str] = {}  # failed item → hazard class chosen here
         self.setWindowTitle(self.tr("Propose a risk warning level"))
-        self.setMinimumWidth(760)
-        factors = factors or risk_service.ProposalFactors()
+        self.setMinimumWidth(900)
         layout = QVBoxLayout(self)
         head = QLabel(self.tr("Task: %1 %2").replace("%1", task.data.number).replace("%2", task.data.title))
         head.setWordWrap(True)
         layout.addWidget(head)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        intro = QLabel(self.tr("Each factor shows what the evidence suggests and where it comes from. Check or "
+                               "change the value, then tick Confirmed; the proposal is saved only when every "
+                               "factor is confirmed."))
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #555;")
+        layout.addWidget(intro)
         self.severity = QComboBox()
         self.severity.setObjectName("severity")
-        fill_combo(self.severity, severity_labels(), factors.severity)
+        fill_combo(self.severity, severity_labels())
+        self.severity.setCurrentIndex(-1)
         self.probability = QComboBox()
         self.probability.setObjectName("probability")
-        fill_combo(
-            self.probability,
-            {p: risk_service.PROBABILITY_LABELS.get(p, p) for p in risk_service.probabilities()},
-            factors.probability,
-        )
+        fill_combo(self.probability,
+                   {p: risk_service.PROBABILITY_LABELS.get(p, p) for p in risk_service.probabilities()})
+        self.probability.setCurrentIndex(-1)  # always chosen by a person
+        self.probability.setPlaceholderText(self.tr("Choose…"))
+        self.severity.setPlaceholderText(self.tr("Choose…"))
         self.urgency = QComboBox()
         self.urgency.setObjectName("urgency")
-        fill_combo(self.urgency, urgency_labels(), factors.urgency)
+        fill_combo(self.urgency, urgency_labels(), "normal")
         self.scope = QComboBox()
         self.scope.setObjectName("scope")
-        fill_combo(self.scope, scope_labels(), factors.scope)
-        freq_row = QHBoxLayout()
+        fill_combo(self.scope, scope_labels(), "single")
         self.frequency = QDoubleSpinBox()
         self.frequency.setObjectName("frequency")
         self.frequency.setRange(0.0, 1.0)
         self.frequency.setDecimals(4)
         self.frequency.setSingleStep(0.01)
-        self.frequency.setValue(factors.frequency)
-        self.use_task = QPushButton(self.tr("Use the task's figure"))
-        self.use_task.setToolTip(self.tr("Problem batches / batches whose initial monitoring is complete"))
-        self.use_task.clicked.connect(self.use_task_frequency)
-        self.frequency_note = QLabel()
-        self.frequency_note.setObjectName("frequency_note")
-        freq_row.addWidget(self.frequency)
-        freq_row.addWidget(self.use_task)
-        freq_row.addWidget(self.frequency_note, 1)
         self.duration = QComboBox()
         self.duration.setObjectName("duration")
-        fill_combo(self.duration, duration_labels(), factors.duration)
+        fill_combo(self.duration, duration_labels(), "new")
+        self.inputs = {"severity": self.severity, "probability": self.probability, "urgency": self.urgency,
+                       "scope": self.scope, "frequency": self.frequency, "duration": self.duration}
+        names = {"severity": self.tr("Severity of harm"), "probability": self.tr("Probability of harm"),
+                 "urgency": self.tr("Urgency"), "scope": self.tr("Scope"),
+                 "frequency": self.tr("Frequency (problem batches / tested batches)"),
+                 "duration": self.tr("Duration")}
+        grid_box = QGroupBox(self.tr("Factors and their evidence"))
+        fgrid = QGridLayout(grid_box)
+        for col, text in enumerate((self.tr("Factor"), self.tr("Value"), self.tr("Source (evidence)"),
+                                    self.tr("Confirmed"))):
+            h = QLabel(f"<b>{text}</b>")
+            fgrid.addWidget(h, 0, col)
+        self.sources: dict[str, QLabel] = {}
+        self.confirms: dict[str, QCheckBox] = {}
+        for row, f in enumerate(self.FACTORS, start=1):
+            fgrid.addWidget(QLabel(names[f]), row, 0, Qt.AlignmentFlag.AlignTop)
+            fgrid.addWidget(self.inputs[f], row, 1, Qt.AlignmentFlag.AlignTop)
+            src = QLabel(self.tr("Gathering the evidence…"))
+            src.setObjectName(f"source_{f}")
+            src.setWordWrap(True)
+            src.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            src.setMinimumWidth(420)
+            self.sources[f] = src
+            fgrid.addWidget(src, row, 2)
+            check = QCheckBox(self.tr("Confirmed"))
+            check.setObjectName(f"confirm_{f}")
+            check.toggled.connect(self._update_save)
+            self.confirms[f] = check
+            fgrid.addWidget(check, row, 3, Qt.AlignmentFlag.AlignTop)
+        fgrid.setColumnStretch(2, 1)
+        fgrid.setColumnMinimumWidth(3, max(c.sizeHint().width() for c in self.confirms.values()) + 8)
+        layout.addWidget(grid_box)
+
+        self.items_box = QGroupBox(self.tr("Hazard class of the failed items (suggests the severity)"))
+        ib = QVBoxLayout(self.items_box)
+        self.items_table = QTableWidget(0, 3)
+        self.items_table.setObjectName("hazard_items")
+        self.items_table.setHorizontalHeaderLabels([self.tr("Failed item"), self.tr("Batches"),
+                                                    self.tr("Hazard class")])
+        self.items_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.items_table.verticalHeader().setVisible(False)
+        self.items_table.setMaximumHeight(130)
+        ib.addWidget(self.items_table)
+        layout.addWidget(self.items_box)
+        self.items_box.setVisible(False)
+
         self.note = QPlainTextEdit()
         self.note.setObjectName("note")
-        self.note.setFixedHeight(60)
+        self.note.setFixedHeight(50)
         self.note.setPlaceholderText(self.tr("Reasons for the figures chosen (printed with the analysis report)"))
-        form.addRow(self.tr("Severity of harm"), self.severity)
-        form.addRow(self.tr("Probability of harm"), self.probability)
-        form.addRow(self.tr("Urgency"), self.urgency)
-        form.addRow(self.tr("Scope"), self.scope)
-        form.addRow(self.tr("Frequency (problem batches / tested batches)"), freq_row)
-        form.addRow(self.tr("Duration"), self.duration)
+        form = QFormLayout()
         form.addRow(self.tr("Note"), self.note)
         layout.addLayout(form)
 
@@ -950,7 +993,7 @@ class RiskProposalDialog(_SavingDialog):
         self.level_label = QLabel()
         self.level_label.setObjectName("level")
         self.level_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.level_label.setMinimumSize(190, 70)
+        self.level_label.setMinimumSize(190, 60)
         grid.addWidget(self.level_label, 0, 0, 3, 1)
         self.notice_label = QLabel()
         self.notice_label.setObjectName("notice")
@@ -975,11 +1018,7 @@ class RiskProposalDialog(_SavingDialog):
 
         self.error_text = error_label()
         layout.addWidget(self.error_text)
-        self.errors = FieldErrors(
-            {"severity": self.severity, "probability": self.probability, "urgency": self.urgency,
-             "scope": self.scope, "frequency": self.frequency, "duration": self.duration, "note": self.note},
-            self.error_text,
-        )
+        self.errors = FieldErrors(dict(self.inputs, note=self.note), self.error_text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(self.tr("Save proposal"))
@@ -991,14 +1030,79 @@ class RiskProposalDialog(_SavingDialog):
         for combo in (self.severity, self.probability, self.urgency, self.scope, self.duration):
             combo.currentIndexChanged.connect(self.recompute)
         self.frequency.valueChanged.connect(self.recompute)
+        if factors is not None:
+            self.set_factors(factors)
         self.recompute()
-        if factors == risk_service.ProposalFactors():
-            self.use_task_frequency()  # the default comes from the task's batches
+        run_op(risk_evidence.proposal_evidence, self.ctx, self.task.id, on_done=self._got_evidence,
+               on_error=lambda exc: widgets.show_error(self, exc))
+
+    # ------------------------------------------------------------------ evidence
+    def _got_evidence(self, evidence) -> None:
+        if not alive(self):
+            return
+        self.evidence = evidence
+        for fe in evidence.factors:
+            self._show_suggestion(fe)
+        self.items_table.setRowCount(len(evidence.items))
+        for r, it in enumerate(evidence.items):
+            self.items_table.setItem(r, 0, QTableWidgetItem(it.item))
+            self.items_table.setItem(r, 1, QTableWidgetItem(str(it.failed)))
+            combo = QComboBox()
+            combo.addItem(self.tr("(not in the table)"), "")
+            for code, (name, sev) in evidence.hazard_classes.items():
+                combo.addItem(f"{name}（{sev}）", code)
+            combo.setCurrentIndex(max(combo.findData(it.hazard_class), 0))
+            combo.currentIndexChanged.connect(lambda _i, item=it.item, c=combo: self._class_changed(item, c))
+            self.items_table.setCellWidget(r, 2, combo)
+        self.items_box.setVisible(bool(evidence.items))
+        self.recompute()
+
+    def _show_suggestion(self, fe) -> None:
+        """Put the suggested value in the field (none for the probability) and the source beside it."""
+        self.sources[fe.factor].setText(fe.source)
+        self.sources[fe.factor].setToolTip(fe.source)
+        if fe.suggested is None:
+            return
+        widget = self.inputs[fe.factor]
+        if isinstance(widget, QDoubleSpinBox):
+            widget.setValue(float(fe.suggested))
+        else:
+            index = widget.findData(fe.suggested)
+            if index >= 0:
+                widget.setCurrentIndex(index)
+
+    def _class_changed(self, item: str, combo: QComboBox) -> None:
+        if self.evidence is None:
+            return
+        self.item_classes[item] = str(combo.currentData() or "")
+        fe = self.evidence.severity_for(self.item_classes)
+        self.confirms["severity"].setChecked(False)
+        self._show_suggestion(fe)
+
+    def source_texts(self) -> dict[str, str]:
+        """The source of each factor as saved: the evidence, and a note when the value differs from it."""
+        out: dict[str, str] = {}
+        values = self.factors().payload() if self._complete() else {}
+        for f in self.FACTORS:
+            text = self.sources[f].text()
+            fe = self.evidence.get(f) if self.evidence is not None else None
+            if fe is not None and f == "severity" and self.item_classes:
+                fe = self.evidence.severity_for(self.item_classes)
+            if fe is not None and fe.suggested is not None and f in values and values[f] != fe.suggested:
+                text += "（技术人员未采用提示值，按其评估选定）"
+            elif f == "probability":
+                text = "由技术人员评估选定。"
+            out[f] = text
+        return out
+
+    # ------------------------------------------------------------------ values
+    def _complete(self) -> bool:
+        return self.severity.currentIndex() >= 0 and self.probability.currentIndex() >= 0
 
     def factors(self) -> risk_service.ProposalFactors:
         return risk_service.ProposalFactors(
-            severity=int(self.severity.currentData()),
-            probability=str(self.probability.currentData()),
+            severity=int(self.severity.currentData() or 0),
+            probability=str(self.probability.currentData() or ""),
             urgency=str(self.urgency.currentData()),
             scope=str(self.scope.currentData()),
             frequency=round(float(self.frequency.value()), 4),
@@ -1012,36 +1116,48 @@ class RiskProposalDialog(_SavingDialog):
         self.frequency.setValue(f.frequency)
         self.recompute()
 
-    def use_task_frequency(self) -> None:
-        run_op(risk_service.task_frequency, self.ctx, self.task.id, on_done=self._got_frequency,
-               on_error=lambda exc: widgets.show_error(self, exc))
+    def confirm_all(self) -> None:
+        for check in self.confirms.values():
+            check.setChecked(True)
 
-    def _got_frequency(self, info: risk_service.TaskFrequency) -> None:
-        if not alive(self):
-            return
-        self.frequency_info = info
-        self.frequency.setValue(info.frequency)
-        self.frequency_note.setText(
-            self.tr("%1 problem batch(es) of %2 tested").replace("%1", str(info.problems)).replace("%2", str(info.tested))
-        )
+    def unconfirmed(self) -> list[str]:
+        return [f for f in self.FACTORS if not self.confirms[f].isChecked()]
+
+    def _update_save(self) -> None:
+        ready = self.grade is not None and not self.unconfirmed()
+        self.save_button.setEnabled(ready)
+        if self.grade is not None and self.unconfirmed():
+            self.save_button.setToolTip(self.tr("Confirm every factor first"))
+        else:
+            self.save_button.setToolTip("")
 
     def recompute(self) -> None:
         self.errors.clear()
+        self.grade = None
+        if not self._complete():
+            self.level_label.setText(self.tr("Not assessed"))
+            self.level_label.setStyleSheet("font-size: 14pt; border: 1px solid #999; border-radius: 6px;")
+            missing = [] if self.severity.currentIndex() >= 0 else [self.tr("severity")]
+            if self.probability.currentIndex() < 0:
+                missing.append(self.tr("probability"))
+            self.notice_label.setText(self.tr("Choose the %1 to see the level.").replace("%1", "、".join(missing)))
+            for label in (self.risk_label, self.reasons_label, self.model_label):
+                label.clear()
+            self._update_save()
+            return
         try:
             grade = risk_service.grade_factors(self.factors())
         except RiskmonError as exc:
-            self.grade = None
             self.level_label.setText("—")
             self.level_label.setStyleSheet("")
             self.errors.show(exc)
-            self.save_button.setEnabled(False)
+            self._update_save()
             return
         self.grade = grade
-        self.save_button.setEnabled(True)
         bg, fg = LEVEL_STYLES.get(grade.color, ("#777777", "#ffffff"))
         self.level_label.setText(f"{grade.numeral}级\n{grade.name}")
         self.level_label.setStyleSheet(
-            f"background: {bg}; color: {fg}; font-size: 20pt; font-weight: bold; border-radius: 6px; padding: 6px;"
+            f"background: {bg}; color: {fg}; font-size: 18pt; font-weight: bold; border-radius: 6px; padding: 6px;"
         )
         self.level_label.setToolTip(grade.color_label)
         self.notice_label.setText(self.tr("Suggested publication (Article 20): %1").replace("%1", grade.notice))
@@ -1055,9 +1171,11 @@ class RiskProposalDialog(_SavingDialog):
         self.model_label.setText(
             self.tr("Model: %1, version %2").replace("%1", grade.model_name).replace("%2", grade.model_version)
         )
+        self._update_save()
 
     def save(self) -> None:
         if self.grade is None:
             return
         self._run(risk_service.save_proposal, self.ctx, self.task.id, self.factors(), self.note.toPlainText(),
-                  changed={"risk"})
+                  confirmed=tuple(f for f in self.FACTORS if self.confirms[f].isChecked()),
+                  sources=self.source_texts(), changed={"risk"})
