@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         hazard,
         notifications,
         reports,
+        risk,
+        risk_evidence,
         samples,
         testing,
         users,
@@ -108,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
             reason="" if form.candidates else "结构存在明显安全缺陷。", method="upload"))
         written["hazard"] = hazard.hazard_pdf(tech, h.id)
 
+        # the level proposed on the evidence, each factor confirmed (the probability chosen by a person)
+        evidence = risk_evidence.proposal_evidence(tech, task_id)
+        suggested = {f.factor: f.suggested for f in evidence.factors}
+        risk.save_proposal(tech, task_id, risk.ProposalFactors(
+            severity=suggested["severity"] or 4, probability=">1/1000", urgency=suggested["urgency"],
+            scope=suggested["scope"], frequency=suggested["frequency"] or 0.0, duration=suggested["duration"],
+        ), "发生概率按电热水壶的日常使用频次和漏电致伤情景评估。", confirmed=risk.FACTORS,
+            sources={**{f.factor: f.source for f in evidence.factors}, "probability": "由技术人员评估选定。"})
         a = analysis_reports.compile_analysis(tech, task_id)
         a = reports.review_report(rev, a.id, a.version, demo.DEMO_PASSWORD)
         reports.approve_report(sig, a.id, a.version, demo.DEMO_PASSWORD)
