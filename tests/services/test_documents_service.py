@@ -486,8 +486,9 @@ def test_a_monthly_report_for_a_month_to_come_is_refused(lab, tmp_path: Path):
 
 def test_a_monthly_report_not_compiled_is_a_draft_signed_by_nobody(lab):
     ctx = _ctx(lab, "wangjian")
-    today = dt.date(2026, 11, 30)
-    m = documents.monthly_data(ctx, 2026, 10, today=today)
+    today = dt.date.today()
+    earlier = today.replace(day=1) - dt.timedelta(days=40)  # the demo lab issues last month's report only
+    m = documents.monthly_data(ctx, earlier.year, earlier.month, today=today)
     # the month's report is a record (compiled, reviewed, approved): until then a preview is a draft
     assert m.draft and (m.compiled_by, m.compiled_on, m.approved_by, m.approved_on) == ("", None, "", None)
 
