@@ -57,7 +57,7 @@ def _paths(args: argparse.Namespace):
 #: may not write, which is then opened read-only. (command, subcommand); None: every subcommand.
 _READ_ONLY_COMMANDS = frozenset({
     ("db", "upgrade"),  # nothing to do on a current database; an upgrade says it cannot write
-    ("db", "backup"), ("db", "current"), ("user", "list"), ("audit", "verify"), ("calendar", "show"),
+    ("db", "backup"), ("db", "current"), ("db", "check"), ("user", "list"), ("audit", "verify"), ("calendar", "show"),
     ("rules", None), ("verify-package", None), ("verify-report", None), ("lab", "key"),
     ("report", "test"), ("report", "analysis"), ("report", "monthly"), ("ledger", None), ("export-package", None),
 })
@@ -233,7 +233,39 @@ def cmd_db(args: argparse.Namespace) -> int:
         finally:
             db.dispose()
         return 0
-    raise UsageError("请指定 db 的子命令：upgrade、backup 或 current")
+    if args.db_command in ("check", "reindex"):
+        return _db_index(args)
+    raise UsageError("请指定 db 的子命令：upgrade、backup、current、check 或 reindex")
+
+
+def _db_index(args: argparse.Namespace) -> int:
+    """``db check``: is the sample list's text index sound (0) or not (1, each problem named);
+    ``db reindex``: rebuild it from the samples and enterprises, in one transaction."""
+    from app.store import search_index
+
+    db = _open_db(args)
+    try:
+        if args.db_command == "check":
+            with db.engine.connect() as conn:
+                found = search_index.check(conn)
+                conn.rollback()
+            if found.ok:
+                print(f"文字索引完好（{found.detail}）")
+                return 0
+            for problem in found.problems:
+                print(f"文字索引：{problem}")
+            print("请运行 riskmon db reindex 重建索引（不改动任何业务数据）。")
+            return 1
+        with db.maintenance() as conn:
+            notice = search_index.rebuild(conn)
+        search_index.forget(db.engine)
+        if notice:
+            print(f"riskmon: {notice}", file=sys.stderr)
+            return 1
+        print("已重建文字索引（样品编号、产品名称、商标、规格型号、批号，企业名称和统一社会信用代码）")
+        return 0
+    finally:
+        db.dispose()
 
 
 def _redacted(url: object) -> str:
@@ -976,6 +1008,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = dbs.add_parser("backup", help="在线一致性备份")
     b.add_argument("--out", required=True, help="备份文件")
     dbs.add_parser("current", help="显示数据库版本")
+    dbs.add_parser("check", help="检查样品列表的文字索引：完好时退出码 0，否则 1 并列出问题")
+    dbs.add_parser("reindex", help="由样品和企业数据重建文字索引")
     dbp.set_defaults(func=cmd_db)
 
     dm = sub.add_parser("demo", help="载入演示实验室数据")

@@ -6,10 +6,16 @@ are SQLAlchemy Core selects of only the columns the list needs, so a page of 200
 same at the start and at the end of 100,000 samples.
 
 * The text filter splits on white space; every word must occur (case-insensitively) in one of
-  the sample number, product name, brand, batch number, or the name or USCC of the sampled
-  party, nominal producer (标称生产企业) or platform operator (电商平台经营者). Enterprise names
-  are matched in the small ``enterprises`` table first and the samples are then tested by their
-  indexed keys, so the filter scans the samples table once without a join.
+  the sample number, product name, brand, model (规格型号), batch number, or the name or USCC of
+  the sampled party, nominal producer (标称生产企业) or platform operator (电商平台经营者).
+  Enterprise names are matched in the ``enterprises`` table first and the samples are then
+  tested by their indexed keys, so without the text index the filter scans the samples table
+  once without a join.
+* With the text index (:mod:`app.store.search_index`: FTS5 trigram on SQLite, pg_trgm on
+  PostgreSQL), the longest word of three or more characters first gives the *candidates* (the
+  samples whose own texts, or whose parties' names and USCCs, contain its trigrams), and the
+  conditions above are applied to those rows only: the index never decides a result, so the
+  rows are exactly those of the scan. Words of one or two characters never ask the index.
 * Every sort key ends with the sample id, so pages never overlap or skip rows when values tie.
 
 Also here: :func:`find_enterprise`, the lookup of a known enterprise by its USCC that the sampling
@@ -21,7 +27,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+    union_all,
+)
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -31,6 +50,7 @@ from app.rules import uscc as uscc_rules
 from app.services._common import like_pattern, search_words
 from app.services.context import Context
 from app.services.records import amendment_states
+from app.store import search_index
 from app.store.models import PLACE_TYPES, SAMPLE_STATUSES, Enterprise, MonitoringTask, Sample
 
 #: 样品状态 in Chinese, in the order of the work.
@@ -65,6 +85,8 @@ DEFAULT_SORT = "sampling_date"
 PAGE_LIMIT_MAX = 5000
 SORT_BELOW = 5000  # a text filter keeping fewer rows is sorted, not walked in index order (SQLite)
 TEXT_MAX = 100  # longer filters are cut: nobody types a 100-character search
+WALK_MAX = 20_000  # index entries walked to fill a page of a text filter's candidates (SQLite)
+_WALKABLE = ("number", "product", "brand", "sampling_date", "received_date")  # orders an index gives
 
 
 @dataclass(frozen=True)
@@ -137,7 +159,53 @@ def _check(query: SampleQuery) -> None:
         raise ValidationError(errors)
 
 
-def _conditions(query: SampleQuery, postgres: bool) -> list[ColumnElement[bool]]:
+def _match(fts: str, word: str) -> ColumnElement[bool]:
+    """``fts MATCH '"word"'`` (SQLite FTS5): the word as one phrase of trigrams."""
+    return literal_column(fts).op("MATCH")(bindparam(None, search_index.fts_phrase(word), unique=True))
+
+
+#: the samples table under another name, for subqueries that must not correlate with the outer one
+#: (made once: the column collection of an alias of this wide table costs milliseconds to build)
+_CAND = Sample.__table__.alias("cand")
+
+
+def _candidates(word: str, postgres: bool):
+    """The ids of the samples the text index says may contain ``word`` (a superset of the rows
+    the word's ``LIKE`` conditions keep), as a select for ``samples.id IN (…)``."""
+    other = _CAND  # not the outer samples: no correlation
+    if postgres:  # the pg_trgm indexes serve ILIKE itself
+        pattern = like_pattern(word)
+        e = Enterprise.__table__.c
+        own = select(other.c.id).where(or_(*(_contains(other.c[c], pattern, True)
+                                             for c in search_index.SAMPLE_COLUMNS)))
+        companies = select(e.id).where(or_(_contains(e.name, pattern, True), _contains(e.uscc, pattern, True)))
+    else:
+        fts = table(search_index.SAMPLES_FTS, column("rowid"))
+        efts = table(search_index.ENTERPRISES_FTS, column("rowid"))
+        own = select(fts.c.rowid).where(_match(search_index.SAMPLES_FTS, word))
+        companies = select(efts.c.rowid).where(_match(search_index.ENTERPRISES_FTS, word))
+    return union_all(
+        own,
+        select(other.c.id).where(other.c.sampled_party_id.in_(companies)),
+        select(other.c.id).where(other.c.nominal_producer_id.in_(companies)),
+        select(other.c.id).where(other.c.platform_operator_id.in_(companies)),
+    )
+
+
+def index_word(words: list[str]) -> str | None:
+    """The word that asks the text index: the longest of three or more characters, or None."""
+    long = [w for w in words if len(w) >= search_index.MIN_INDEXED]
+    return max(long, key=len) if long else None
+
+
+def _conditions(query: SampleQuery, postgres: bool, indexed: bool = False, candidates: str = "lookup"
+                ) -> list[ColumnElement[bool]]:
+    """The WHERE of the filter. ``indexed``: the text index exists — the enterprises a word names
+    are found through it, and the samples are restricted to the candidates of the longest word
+    before the ``LIKE`` conditions: ``candidates`` "lookup" (the rows are fetched by id), "probe"
+    (an order's index is walked and each id tested against the candidates before its row is
+    read), or "none" (walking an order's index with many matching rows: the first ones come at
+    once, and a candidate set would only cost its building)."""
     s = Sample.__table__.c
     conds: list[ColumnElement[bool]] = []
     if query.task_id is not None:
@@ -151,16 +219,28 @@ def _conditions(query: SampleQuery, postgres: bool) -> list[ColumnElement[bool]]
     if query.date_to is not None:
         conds.append(s.sampling_date <= query.date_to)
     e = Enterprise.__table__.c
-    for word in query.words():
+    words = query.words()
+    driver = index_word(words) if indexed and candidates != "none" else None
+    if driver is not None:
+        ident = _unindexed(s.id) if candidates == "probe" and not postgres else s.id
+        conds.append(ident.in_(_candidates(driver, postgres)))
+    for word in words:
         pattern = like_pattern(word)
         companies = select(e.id).where(
             or_(_contains(e.name, pattern, postgres), _contains(e.uscc, pattern, postgres))
         )
+        if indexed and not postgres and len(word) >= search_index.MIN_INDEXED:
+            # the enterprises the index names, then the same LIKE: the same ids without a scan
+            efts = table(search_index.ENTERPRISES_FTS, column("rowid"))
+            companies = companies.where(
+                e.id.in_(select(efts.c.rowid).where(_match(search_index.ENTERPRISES_FTS, word)))
+            )
         conds.append(
             or_(
                 _contains(s.number, pattern, postgres),
                 _contains(s.product_name, pattern, postgres),
                 _contains(s.brand, pattern, postgres),
+                _contains(s.model_spec, pattern, postgres),
                 _contains(s.batch_number, pattern, postgres),
                 s.sampled_party_id.in_(companies),
                 s.nominal_producer_id.in_(companies),
@@ -174,11 +254,45 @@ def _is_postgres(ctx: Context) -> bool:
     return getattr(ctx.db, "backend", "sqlite") == "postgresql"
 
 
-def count_statement(query: SampleQuery, postgres: bool = False) -> Select:
-    """The ``SELECT count(*)`` of :func:`count` (for benchmarks and EXPLAIN)."""
+def _only_text(query: SampleQuery) -> bool:
+    return (query.task_id is None and query.status is None and query.place_type is None
+            and query.date_from is None and query.date_to is None)
+
+
+def _exact_count(word: str) -> Select:
+    """The count of one word the SQLite index answers exactly (:func:`search_index.exact`), from
+    indexes alone: the samples whose own texts contain the word (the text index), plus those whose
+    sampled party, nominal producer or platform operator has it in its name or USCC (the enterprise
+    text index, then the samples' indexes on the three keys), less those counted twice. No row of
+    the samples table is read, which is what makes a word found in a third of a million samples,
+    or a district's enterprises' few thousand, cheap."""
+    s = _CAND
+    fts = table(search_index.SAMPLES_FTS, column("rowid"))
+    efts = table(search_index.ENTERPRISES_FTS, column("rowid"))
+    companies = select(efts.c.rowid).where(_match(search_index.ENTERPRISES_FTS, word))
+    by_party = union(
+        select(s.c.id).where(s.c.sampled_party_id.in_(companies)),
+        select(s.c.id).where(s.c.nominal_producer_id.in_(companies)),
+        select(s.c.id).where(s.c.platform_operator_id.in_(companies)),
+    ).subquery("by_party")
+    own = select(fts.c.rowid).where(_match(search_index.SAMPLES_FTS, word))
+    n_own = select(func.count()).select_from(own.subquery()).scalar_subquery()
+    n_party = select(func.count()).select_from(by_party).scalar_subquery()
+    # evaluated only when some sample is found by its party (the list of own rows is built lazily)
+    n_both = select(func.count()).select_from(by_party).where(by_party.c.id.in_(own)).scalar_subquery()
+    return select(n_own + n_party - n_both)
+
+
+def count_statement(query: SampleQuery, postgres: bool = False, *, indexed: bool = False) -> Select:
+    """The ``SELECT count(*)`` of :func:`count` (for benchmarks and EXPLAIN); ``indexed``: the
+    text index pre-filters the candidates (see the module's docstring), or, for a single word
+    the SQLite index answers exactly and no other filter, counts alone (:func:`_exact_count`)."""
+    words = query.words()
+    if indexed and not postgres and len(words) == 1 and _only_text(query) and search_index.exact(words[0]):
+        return _exact_count(words[0])
     s = Sample.__table__
     stmt = select(func.count()).select_from(s)
-    conds = _conditions(query, postgres)
+    conds = _conditions(query, postgres, indexed)
     return stmt.where(and_(*conds)) if conds else stmt
 
 
@@ -217,7 +331,7 @@ def _order(sort_key: str, descending: bool, task, party, *, walk_index: bool = T
 
 def page_statement(query: SampleQuery, sort_key: str = DEFAULT_SORT, descending: bool = True,
                    offset: int = 0, limit: int = 200, postgres: bool = False, *,
-                   walk_index: bool = True) -> Select:
+                   walk_index: bool = True, indexed: bool = False, probe: bool = False) -> Select:
     """The select of :func:`page`: only the list's columns, sorted, one window.
 
     The window is chosen first, on the sample ids alone (a deferred join): skipping 99,800 rows
@@ -234,7 +348,8 @@ def page_statement(query: SampleQuery, sort_key: str = DEFAULT_SORT, descending:
     elif sort_key == "sampled_party":
         source = source.outerjoin(party, party.c.id == s.c.sampled_party_id)
     window = select(s.c.id).select_from(source)
-    conds = _conditions(query, postgres)
+    conds = _conditions(query, postgres, indexed,
+                        candidates="probe" if probe else "none" if walk_index else "lookup")
     if conds:
         window = window.where(and_(*conds))
     window = (
@@ -271,7 +386,8 @@ def count(ctx: Context, query: SampleQuery) -> int:
     """How many samples the filter gives."""
     _check(query)
     with ctx.uow() as uow:
-        return int(uow.session.execute(count_statement(query, _is_postgres(ctx))).scalar_one())
+        indexed = bool(query.words()) and search_index.ready(uow.session)
+        return int(uow.session.execute(count_statement(query, _is_postgres(ctx), indexed=indexed)).scalar_one())
 
 
 def page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, descending: bool = True,
@@ -287,8 +403,18 @@ def page(ctx: Context, query: SampleQuery, sort_key: str = DEFAULT_SORT, descend
         raise ValidationError("分页参数不能为负数。")
     limit = min(limit, PAGE_LIMIT_MAX)
     walk = not (query.words() and total is not None and total < SORT_BELOW)
-    stmt = page_statement(query, sort_key, descending, offset, limit, _is_postgres(ctx), walk_index=walk)
+    postgres = _is_postgres(ctx)
     with ctx.uow() as uow:
+        # many rows: walk the order's index; few: sort the index's candidates, or, when the rows
+        # walked to fill the page are few (the matches are not too rare), walk it testing each id
+        # against the candidates before its row is read (see _conditions)
+        indexed = bool(query.words()) and search_index.ready(uow.session)
+        probe = False
+        if indexed and not walk and not postgres and sort_key in _WALKABLE and total:
+            rows = uow.session.scalar(select(func.max(Sample.id))) or 0  # about the table's size, at once
+            probe = (offset + limit) * rows / total <= WALK_MAX
+        stmt = page_statement(query, sort_key, descending, offset, limit, postgres, walk_index=walk or probe,
+                              indexed=indexed, probe=probe)
         rows = uow.session.execute(stmt).all()
         # only the page's samples that have a test report: one small query, never the whole list
         notes = amendment_states(uow.session, [r[0] for r in rows if r[10] in _ISSUED]) if rows else {}

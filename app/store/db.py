@@ -247,6 +247,25 @@ class Database:
             if own:
                 engine.dispose()
 
+    @contextlib.contextmanager
+    def maintenance(self) -> Iterator[Connection]:
+        """One connection in one transaction that covers DDL too (a SQLite file: ``BEGIN
+        IMMEDIATE`` on a connection of :func:`_sqlite_transaction_engine`), committed when the
+        block ends, rolled back if it raises: for index maintenance (``riskmon db reindex``)."""
+        self.require_writable("重建索引")
+        own = self.sqlite_path is not None
+        engine = _sqlite_transaction_engine(self.url, foreign_keys=True) if own else self.engine
+        try:
+            try:
+                conn = engine.connect()
+            except sa_exc.DBAPIError as exc:
+                raise _connection_error(self.url, exc) from exc
+            with conn, conn.begin():
+                yield conn
+        finally:
+            if own:
+                engine.dispose()
+
     def __repr__(self) -> str:
         return f"<Database {_describe(self.url)}>"
 
@@ -326,6 +345,8 @@ class Database:
                         if self.backend == "postgresql":
                             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
                         _migrate(conn, _current_revision(conn))
+                    # what a migration had to tell (PostgreSQL without pg_trgm: text filters scan)
+                    self.notices.extend(conn.info.pop("riskmon_notices", []))
                 finally:
                     if self.is_sqlite:
                         conn.exec_driver_sql("PRAGMA foreign_keys=ON")

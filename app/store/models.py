@@ -36,6 +36,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -46,6 +47,7 @@ from sqlalchemy.orm import (
 )
 
 from app.rules.standards import KINDS as STANDARD_KIND_NAMES
+from app.store.search_index import INDEX_TABLES as SEARCH_INDEX_TABLES
 from app.store.types import UTCDateTime, utcnow
 
 # --------------------------------------------------------------------------------------------
@@ -392,6 +394,10 @@ class StandardItem(Versioned, Base):
 # --------------------------------------------------------------------------------------------
 
 
+#: the samples whose Article 18 clock runs (the dashboard's deadline list)
+_OPEN_CLOCK = "completed_date IS NOT NULL AND reported_date IS NULL"
+
+
 class Sample(Versioned, Base):
     """样品: one sampled batch, from a producer, a physical seller or an e-commerce platform."""
 
@@ -401,6 +407,12 @@ class Sample(Versioned, Base):
         CheckConstraint(_in("status", SAMPLE_STATUSES), name="status"),
         Index("ix_samples_task_id_status", "task_id", "status"),
         Index("ix_samples_status_completed_date", "status", "completed_date"),
+        # the dashboard reads open work only (migration 0011): the samples whose Article 18 clock
+        # runs, and per task the samples and problems counted from an index alone
+        Index("ix_samples_open_clock", "completed_date", "id",
+              sqlite_where=text(_OPEN_CLOCK), postgresql_where=text(_OPEN_CLOCK)),
+        Index("ix_samples_task_id_problems_found", "task_id", "problems_found"),
+        Index("ix_samples_problems_found_status", "problems_found", "status"),
         UniqueConstraint("task_id", "sampling_record_number"),  # 抽样单编号 unique within a task
     )
 
@@ -673,7 +685,12 @@ class Notification(Versioned, Base):
     """告知: a notice of problems found, to one recipient (Article 18 ¶2)."""
 
     __tablename__ = "notifications"
-    __table_args__ = (CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),)
+    __table_args__ = (
+        CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),
+        # the dashboard's problem samples awaiting a notice look here (migration 0011)
+        Index("ix_notifications_sent_sample_id", "sample_id",
+              sqlite_where=text("sent_date IS NOT NULL"), postgresql_where=text("sent_date IS NOT NULL")),
+    )
 
     sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
@@ -1045,8 +1062,9 @@ class AuditLog(Base):
 AUDITED_TABLES = frozenset(t for t in Base.metadata.tables if t not in ("audit_log", "audit_checkpoints"))
 
 #: Tables that are not business records: ``audit verify`` does not compare their rows with the
-#: log's after-images (README, "Reliability"). ``alembic_version`` is not mapped at all.
-NON_BUSINESS_TABLES = frozenset({"sample_number_counters", "login_throttle", "audit_checkpoints"})
+#: log's after-images (README, "Reliability"). ``alembic_version`` is not mapped at all, nor are
+#: the tables of the sample list's text index (``app.store.search_index``, kept by triggers).
+NON_BUSINESS_TABLES = frozenset({"sample_number_counters", "login_throttle", "audit_checkpoints"}) | SEARCH_INDEX_TABLES
 #: The outbox's delivery bookkeeping: columns that change with each attempt (the upload worker
 #: writes them without audit entries, so the row's version and update time are not compared either).
 NON_BUSINESS_COLUMNS = {

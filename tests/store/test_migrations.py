@@ -13,6 +13,7 @@ from sqlalchemy import inspect, select, text
 
 from app.errors import DatabaseError
 from app.resources import migrations_path
+from app.store import search_index
 from app.store.db import Database, bootstrap, head_revision
 from app.store.models import Base, MonitoringTask
 from app.store.uow import UnitOfWork
@@ -20,7 +21,8 @@ from app.store.uow import UnitOfWork
 
 def _diff(database: Database) -> list:
     with database.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        # the sample list's text index (FTS5 tables, pg_trgm indexes) is made by migration 0011, not the models
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": search_index.include_name})
         return compare_metadata(ctx, Base.metadata)
 
 

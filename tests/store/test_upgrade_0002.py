@@ -46,6 +46,7 @@ from sqlalchemy import (
 
 from app.documents.package import verify_package
 from app.errors import ValidationError
+from app.store import search_index
 from app.store.db import Database, _alembic_config, bootstrap, head_revision
 from app.store.models import AuditLog, Base, Notification, Report, SyncOutbox
 from app.store.uow import UnitOfWork
@@ -202,7 +203,8 @@ def test_upgrade_of_a_0001_database(old_db: Database) -> None:
     assert database.current_revision() == head_revision()
     database.check_schema()
     with database.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": search_index.include_name}), Base.metadata) == []
 
     items = _outbox(database)
 
