@@ -1,5 +1,12 @@
 """工作台: the Article 18 clock for every sample whose initial monitoring is complete and whose
-results have not yet been reported, and what awaits attention."""
+results have not yet been reported, and what awaits attention.
+
+The board costs what the open work costs, not what the history does: the samples whose clock runs
+are read through a partial index (``ix_samples_open_clock``: completed, not reported), counted
+there (the overdue ones up to the completion date whose deadline has passed, found once by
+bisection), and shown a page at a time (:func:`deadline_page`); the samples and problems of each
+open task are counted from the covering index ``ix_samples_task_id_problems_found``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from app.rules.calendar import clock_state  # noqa: F401 - the dashboard's traff
 from app.services.calendar import calendar_for
 from app.services.context import Context
 from app.services.hazard import PendingHazard, pending_hazards
+from app.services.worklist import deadline_bounds
 from app.store.models import HazardReport, MonitoringTask, Notification, Sample, SyncOutbox
 from app.store.queries import get_setting
 
@@ -52,37 +60,78 @@ class Board:
     upload_attention: int = 0  # of those, the ones a person must handle (rejected, or exported by hand)
     #: major hazards found and not yet reported (Article 18 ¶3), oldest first, each with its clock
     pending_hazards: tuple[PendingHazard, ...] = ()
+    #: every sample whose clock runs, and the overdue ones among them (``rows`` is the first page)
+    open_total: int | None = None
+    overdue_total: int | None = None
 
     @property
     def open_count(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.open_total is None else self.open_total
 
     @property
     def overdue_count(self) -> int:
+        if self.overdue_total is not None:
+            return self.overdue_total
         return sum(1 for r in self.rows if r.state == "overdue")
 
 
-def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> Board:
+PAGE = 200  # the deadline list's first page; the rest comes a page at a time (deadline_page)
+
+
+def _open_clock():
+    """The samples whose Article 18 clock runs: the WHERE of the partial index ix_samples_open_clock."""
+    return (Sample.completed_date.is_not(None), Sample.reported_date.is_(None))
+
+
+def _deadline_rows(session, cal, n: int, today: dt.date, offset: int, limit: int) -> list[DeadlineRow]:
+    # completion order is deadline order (a later completion never has an earlier deadline), so
+    # pages follow one another without overlap: deadline, then completion date, then sample id
+    q = (
+        select(Sample.id, Sample.number, MonitoringTask.number, Sample.product_name, Sample.completed_date,
+               Sample.problems_found)
+        .join(MonitoringTask, MonitoringTask.id == Sample.task_id)
+        .where(*_open_clock())
+        .order_by(Sample.completed_date, Sample.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = []
+    for sid, number, task_number, product, completed, problems in session.execute(q):
+        d = cal.deadline(completed, n)
+        left = cal.working_days_left(d.deadline, today)
+        rows.append(DeadlineRow(sid, number, task_number, product, completed, d.deadline, left, d.provisional,
+                                clock_state(left, not calendar_rules.is_on_time(d.deadline, today)), bool(problems)))
+    return rows
+
+
+def deadline_page(ctx: Context, offset: int, limit: int | None = None, today: dt.date | None = None
+                  ) -> list[DeadlineRow]:
+    """Rows ``offset`` … ``offset + limit - 1`` (a :data:`PAGE` by default) of the board's deadline
+    list (the list pages lazily)."""
     today = today or dt.date.today()
+    limit = PAGE if limit is None else limit
+    with ctx.uow() as uow:
+        session = uow.session
+        n = int(get_setting(session, "deadline_working_days") or 5)
+        return _deadline_rows(session, calendar_for(session), n, today, max(0, offset), max(0, limit))
+
+
+def load_board(ctx: Context, today: dt.date | None = None, limit: int | None = None) -> Board:
+    """The board, with the first ``limit`` (a :data:`PAGE`) rows of the deadline list."""
+    today = today or dt.date.today()
+    limit = PAGE if limit is None else limit
     with ctx.uow() as uow:
         session = uow.session
         cal = calendar_for(session)
         n = int(get_setting(session, "deadline_working_days") or 5)
-        q = (
-            select(Sample.id, Sample.number, MonitoringTask.number, Sample.product_name, Sample.completed_date,
-                   Sample.problems_found)
-            .join(MonitoringTask, MonitoringTask.id == Sample.task_id)
-            .where(Sample.completed_date.is_not(None), Sample.reported_date.is_(None))
-            .order_by(Sample.completed_date, Sample.id)
-            .limit(limit)
-        )
-        rows = []
-        for sid, number, task_number, product, completed, problems in session.execute(q):
-            d = cal.deadline(completed, n)
-            left = cal.working_days_left(d.deadline, today)
-            rows.append(DeadlineRow(sid, number, task_number, product, completed, d.deadline, left, d.provisional,
-                                    clock_state(left, not calendar_rules.is_on_time(d.deadline, today)), bool(problems)))
-        rows.sort(key=lambda r: (r.deadline, r.sample_number))
+        rows = _deadline_rows(session, cal, n, today, 0, limit)
+        open_total = session.scalar(select(func.count()).select_from(Sample).where(*_open_clock())) or 0
+        overdue_total = 0
+        if open_total:
+            overdue_before = deadline_bounds(cal, n, today).due_soon_from
+            overdue_total = session.scalar(
+                select(func.count()).select_from(Sample).where(*_open_clock(), Sample.completed_date < overdue_before)
+            ) or 0
         counts = session.execute(
             select(
                 MonitoringTask.id,
@@ -98,12 +147,15 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> 
             .order_by(MonitoringTask.number)
         ).all()
         tasks = tuple(TaskCount(t, num, title, planned or 0, sampled, int(bad)) for t, num, title, planned, sampled, bad in counts)
-        notified = select(Notification.sample_id).where(Notification.sent_date.is_not(None))
+        # the problem samples issued (index on problems_found, status), each looked up once in the
+        # partial index of the notices sent
+        notified = select(Notification.id).where(Notification.sample_id == Sample.id,
+                                                 Notification.sent_date.is_not(None))
         awaiting = session.scalar(
             select(func.count()).select_from(Sample).where(
                 Sample.problems_found.is_(True),
                 Sample.status.in_(("approved", "reported")),
-                Sample.id.not_in(notified),
+                ~notified.exists(),
             )
         ) or 0
         hazards = session.scalar(
@@ -117,4 +169,4 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int = 500) -> 
             ).where(SyncOutbox.state == "failed")
         ).one()
     return Board(today, tuple(rows), tasks, int(awaiting), int(hazards), int(failed or 0), int(attention or 0),
-                 pending)
+                 pending, int(open_total), int(overdue_total))

@@ -55,8 +55,11 @@ def test_the_clock_asks_the_rule_whether_a_result_is_on_time(lab, monkeypatch: p
 
     monkeypatch.setattr(calendar_rules, "is_on_time", spy)
     testing.sample_clock(lab.tech, s.id, today=DEADLINE)
+    assert asked == [(DEADLINE, DEADLINE)]
+    asked.clear()
     dashboard.load_board(lab.tech, today=DEADLINE)
-    assert asked == [(DEADLINE, DEADLINE), (DEADLINE, DEADLINE)]
+    # the row's clock; the overdue count finds its completion-date bound by asking the rule too
+    assert (DEADLINE, DEADLINE) in asked
     reports.mark_reported(lab.tech, s.id, samples.get_sample(lab.tech, s.id).version, DEADLINE)
     asked.clear()
     assert testing.sample_clock(lab.tech, s.id).on_time is True

@@ -108,6 +108,8 @@ class DashboardPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 3)
+        self._shown = 0  # rows of the deadline list shown so far (the first page comes with the board)
+        self.table.verticalScrollBar().valueChanged.connect(self._near_end)
 
         layout.addWidget(QLabel(self.tr("Samples per task")))
         self.tasks = QTableWidget(0, 5)
@@ -172,8 +174,41 @@ class DashboardPage(QWidget):
             self.tr("%n of them need a person (rejected, or exported for upload by hand)", "", board.upload_attention)
             if board.upload_failed else ""
         )
-        self.table.setRowCount(len(board.rows))
-        for r, row in enumerate(board.rows):
+        self.table.setRowCount(0)
+        self._shown = 0
+        self._add_rows(board.rows)
+        self.tasks.setRowCount(len(board.tasks))
+        for r, t in enumerate(board.tasks):
+            for c, value in enumerate([t.number, t.title, str(t.planned), str(t.sampled), str(t.with_problems)]):
+                self.tasks.setItem(r, c, QTableWidgetItem(value))
+
+    def _near_end(self, value: int) -> None:
+        """The deadline list pages lazily: the next page is asked for when the last rows come into view."""
+        board = getattr(self, "board", None)
+        bar = self.table.verticalScrollBar()
+        if (board is None or getattr(self, "_fetching", False) or self._shown >= board.open_count
+                or value < bar.maximum() - 5):
+            return
+        self._fetching = True
+        run_op(dashboard_service.deadline_page, self.ctx, self._shown, today=self.today,
+               on_done=lambda rows, at=self._shown: self._more(at, rows),
+               on_error=lambda _exc: setattr(self, "_fetching", False))
+
+    def _more(self, at: int, rows) -> None:
+        self._fetching = False
+        if at == self._shown:  # not a page of a board shown before a refresh
+            self._add_rows(rows)
+
+    def _add_rows(self, rows) -> None:
+        self._append(rows)
+        if rows and self.table.verticalScrollBar().maximum() == 0:  # nothing to scroll yet: the next page now
+            self._near_end(0)
+
+    def _append(self, rows) -> None:
+        start = self._shown
+        self.table.setRowCount(start + len(rows))
+        self._shown = start + len(rows)
+        for r, row in enumerate(rows, start):
             if row.state == "overdue":
                 late = -row.days_left
                 left = self.tr("%n day(s) late", "", late) if late > 0 else self.tr("Overdue")
@@ -207,7 +242,3 @@ class DashboardPage(QWidget):
                         self.tr("No official holiday notice for that year yet: the deadline assumes the statutory holidays.")
                     )
                 self.table.setItem(r, c, item)
-        self.tasks.setRowCount(len(board.tasks))
-        for r, t in enumerate(board.tasks):
-            for c, value in enumerate([t.number, t.title, str(t.planned), str(t.sampled), str(t.with_problems)]):
-                self.tasks.setItem(r, c, QTableWidgetItem(value))
