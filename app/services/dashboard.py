@@ -5,7 +5,9 @@ The board costs what the open work costs, not what the history does: the samples
 are read through a partial index (``ix_samples_open_clock``: completed, not reported), counted
 there (the overdue ones up to the completion date whose deadline has passed, found once by
 bisection), and shown a page at a time (:func:`deadline_page`); the samples and problems of each
-open task are counted from the covering index ``ix_samples_task_id_problems_found``.
+open task are counted from the covering index ``ix_samples_task_id_problems_found``; the problem
+samples awaiting a notice are the rows of ``notice_backlog``, which triggers keep
+(:mod:`app.store.notice_backlog`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, table
 
 from app.rules import calendar as calendar_rules
 from app.rules.calendar import clock_state  # noqa: F401 - the dashboard's traffic light, defined with the rule
@@ -21,6 +23,7 @@ from app.services.calendar import calendar_for
 from app.services.context import Context
 from app.services.hazard import PendingHazard, pending_hazards
 from app.services.worklist import deadline_bounds
+from app.store import notice_backlog
 from app.store.models import HazardReport, MonitoringTask, Notification, Sample, SyncOutbox
 from app.store.queries import get_setting
 
@@ -116,6 +119,22 @@ def deadline_page(ctx: Context, offset: int, limit: int | None = None, today: dt
         return _deadline_rows(session, calendar_for(session), n, today, max(0, offset), max(0, limit))
 
 
+def _awaiting_notification(session) -> int:
+    """Problem samples whose report is issued and no notice of which was sent: the rows of the
+    trigger-kept ``notice_backlog`` (the open ones only), or, in a database without it, the same
+    count from the samples and notices (which reads every problem sample of the history)."""
+    if notice_backlog.ready(session):
+        return session.scalar(select(func.count()).select_from(table(notice_backlog.TABLE))) or 0
+    notified = select(Notification.id).where(Notification.sample_id == Sample.id, Notification.sent_date.is_not(None))
+    return session.scalar(
+        select(func.count()).select_from(Sample).where(
+            Sample.problems_found.is_(True),
+            Sample.status.in_(("approved", "reported")),
+            ~notified.exists(),
+        )
+    ) or 0
+
+
 def load_board(ctx: Context, today: dt.date | None = None, limit: int | None = None) -> Board:
     """The board, with the first ``limit`` (a :data:`PAGE`) rows of the deadline list."""
     today = today or dt.date.today()
@@ -147,17 +166,7 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int | None = N
             .order_by(MonitoringTask.number)
         ).all()
         tasks = tuple(TaskCount(t, num, title, planned or 0, sampled, int(bad)) for t, num, title, planned, sampled, bad in counts)
-        # the problem samples issued (index on problems_found, status), each looked up once in the
-        # partial index of the notices sent
-        notified = select(Notification.id).where(Notification.sample_id == Sample.id,
-                                                 Notification.sent_date.is_not(None))
-        awaiting = session.scalar(
-            select(func.count()).select_from(Sample).where(
-                Sample.problems_found.is_(True),
-                Sample.status.in_(("approved", "reported")),
-                ~notified.exists(),
-            )
-        ) or 0
+        awaiting = _awaiting_notification(session)
         hazards = session.scalar(
             select(func.count()).select_from(HazardReport).where(HazardReport.status == "draft")
         ) or 0

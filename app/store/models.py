@@ -412,7 +412,6 @@ class Sample(Versioned, Base):
         Index("ix_samples_open_clock", "completed_date", "id",
               sqlite_where=text(_OPEN_CLOCK), postgresql_where=text(_OPEN_CLOCK)),
         Index("ix_samples_task_id_problems_found", "task_id", "problems_found"),
-        Index("ix_samples_problems_found_status", "problems_found", "status"),
         UniqueConstraint("task_id", "sampling_record_number"),  # 抽样单编号 unique within a task
     )
 
@@ -685,12 +684,7 @@ class Notification(Versioned, Base):
     """告知: a notice of problems found, to one recipient (Article 18 ¶2)."""
 
     __tablename__ = "notifications"
-    __table_args__ = (
-        CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),
-        # the dashboard's problem samples awaiting a notice look here (migration 0011)
-        Index("ix_notifications_sent_sample_id", "sample_id",
-              sqlite_where=text("sent_date IS NOT NULL"), postgresql_where=text("sent_date IS NOT NULL")),
-    )
+    __table_args__ = (CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),)
 
     sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
@@ -1063,7 +1057,8 @@ AUDITED_TABLES = frozenset(t for t in Base.metadata.tables if t not in ("audit_l
 
 #: Tables that are not business records: ``audit verify`` does not compare their rows with the
 #: log's after-images (README, "Reliability"). ``alembic_version`` is not mapped at all, nor are
-#: the tables of the sample list's text index (``app.store.search_index``, kept by triggers).
+#: the tables of the sample list's text index and the dashboard's notice backlog
+#: (``app.store.search_index``, ``app.store.notice_backlog``: kept by triggers).
 NON_BUSINESS_TABLES = frozenset({"sample_number_counters", "login_throttle", "audit_checkpoints"}) | SEARCH_INDEX_TABLES
 #: The outbox's delivery bookkeeping: columns that change with each attempt (the upload worker
 #: writes them without audit entries, so the row's version and update time are not compared either).

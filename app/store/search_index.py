@@ -34,6 +34,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.store import notice_backlog
+
 log = logging.getLogger(__name__)
 
 #: A word shorter than this is never looked up in the index: trigrams need three characters (and
@@ -47,9 +49,10 @@ SAMPLES_FTS = "samples_fts"
 ENTERPRISES_FTS = "enterprises_fts"
 _FTS = {SAMPLES_FTS: ("samples", SAMPLE_COLUMNS), ENTERPRISES_FTS: ("enterprises", ENTERPRISE_COLUMNS)}
 _SHADOW = ("data", "idx", "docsize", "config")
-#: Every table of the index, shadow tables included (SQLite).
+#: Every table of the index, shadow tables included (SQLite), and the dashboard's table of the
+#: problem samples awaiting a notice (:mod:`app.store.notice_backlog`, kept the same way).
 INDEX_TABLES = frozenset(
-    [*_FTS] + [f"{name}_{suffix}" for name in _FTS for suffix in _SHADOW]
+    [*_FTS] + [f"{name}_{suffix}" for name in _FTS for suffix in _SHADOW] + [notice_backlog.TABLE]
 )
 TRIGGERS = frozenset(f"{name}_{op}" for name in _FTS for op in ("ai", "ad", "au"))
 PG_EXTENSION = "pg_trgm"
@@ -59,7 +62,7 @@ PG_INDEXES = tuple(
     + [(f"ix_enterprises_{c}_trgm", "enterprises", c) for c in ENTERPRISE_COLUMNS]
 )
 #: Names the comparison of the migrated schema with the models leaves out.
-INDEX_NAMES = frozenset(INDEX_TABLES | {name for name, _t, _c in PG_INDEXES})
+INDEX_NAMES = frozenset(INDEX_TABLES | {name for name, _t, _c in PG_INDEXES} | notice_backlog.NAMES)
 
 
 
@@ -162,8 +165,15 @@ def _pg_present(conn: Connection) -> set[str]:
 
 
 # ----------------------------------------------------------------------------------- install / check
+def install_all(conn: Connection) -> str:
+    """Migration 0011: the text index and the notice backlog, filled from the rows there. Returns
+    a notice for the user, or "" (PostgreSQL without pg_trgm: the notice is also logged)."""
+    notice_backlog.install(conn)
+    return install(conn)
+
+
 def install(conn: Connection) -> str:
-    """Create the index on a migrated schema (migration 0011) and fill it from the rows there.
+    """Create the text index on a migrated schema and fill it from the rows there.
 
     Returns a notice for the user, or "" (PostgreSQL without pg_trgm: the notice is also logged).
     """
@@ -172,6 +182,10 @@ def install(conn: Connection) -> str:
             for statement in _sqlite_ddl(name):
                 conn.exec_driver_sql(statement)
         return ""
+    return _pg_install(conn)
+
+
+def _pg_install(conn: Connection) -> str:
     schema, detail = _pg_enable(conn)
     if schema is None:
         notice = NOTICE_NO_TRGM.format(detail=detail or "没有权限")
@@ -182,7 +196,9 @@ def install(conn: Connection) -> str:
 
 
 def uninstall(conn: Connection) -> None:
-    """Drop the index (the downgrade of migration 0011). The extension stays: others may use it."""
+    """Drop the index and the notice backlog (the downgrade of migration 0011). The extension
+    stays: others may use it."""
+    notice_backlog.uninstall(conn)
     if conn.dialect.name == "sqlite":
         _sqlite_drop(conn)
     else:
@@ -203,8 +219,8 @@ class IndexCheck:
 
 
 def check(conn: Connection) -> IndexCheck:
-    """Whether the index is present, complete and agrees with the base tables."""
-    problems: list[str] = []
+    """Whether the index (and the notice backlog) is present, complete and agrees with the base tables."""
+    problems: list[str] = list(notice_backlog.check(conn))
     if conn.dialect.name == "sqlite":
         names = _sqlite_names(conn)
         for name, (table, _columns) in _FTS.items():
@@ -219,7 +235,7 @@ def check(conn: Connection) -> IndexCheck:
             except Exception as exc:
                 detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
                 problems.append(f"全文索引 {name} 与 {table} 不一致或已损坏（{detail}）")
-        return IndexCheck("sqlite", tuple(problems), "FTS5 trigram：samples_fts、enterprises_fts")
+        return IndexCheck("sqlite", tuple(problems), "FTS5 trigram：samples_fts、enterprises_fts；待告知样品表")
     schema = _pg_trgm_schema(conn)
     if schema is None:
         problems.append("pg_trgm 扩展未启用：文字筛选不使用索引（结果不变，较慢）")
@@ -236,23 +252,18 @@ def check(conn: Connection) -> IndexCheck:
         ).scalars().all()
         if invalid:
             problems.append(f"pg_trgm 索引无效 {'、'.join(invalid)}")
-    return IndexCheck("postgresql", tuple(problems), "pg_trgm GIN：samples、enterprises 的文字列")
+    return IndexCheck("postgresql", tuple(problems), "pg_trgm GIN：samples、enterprises 的文字列；待告知样品表")
 
 
 def rebuild(conn: Connection) -> str:
-    """Drop and recreate the index from the base tables (``riskmon db reindex``). Returns a notice
-    (PostgreSQL without pg_trgm), or ""."""
+    """Drop and recreate the index and the notice backlog from the base tables (``riskmon db
+    reindex``). Returns a notice (PostgreSQL without pg_trgm), or ""."""
+    notice_backlog.rebuild(conn)
     if conn.dialect.name == "sqlite":
         _sqlite_drop(conn)
         return install(conn)
-    schema, detail = _pg_enable(conn)
-    if schema is None:
-        notice = NOTICE_NO_TRGM.format(detail=detail or "没有权限")
-        log.warning("%s", notice)
-        return notice
     _pg_drop(conn)
-    _pg_create(conn, schema)
-    return ""
+    return _pg_install(conn)
 
 
 # ----------------------------------------------------------------------------------- use by queries

@@ -9,8 +9,9 @@
   creates them later).
 * The dashboard reads open work only: ``ix_samples_open_clock`` (the samples whose Article 18
   clock runs: completed, not reported) is a partial index; ``ix_samples_task_id_problems_found``
-  counts samples and problems per task from the index alone; ``ix_samples_problems_found_status``
-  and the partial ``ix_notifications_sent_sample_id`` count the problem samples awaiting a notice.
+  counts samples and problems per task from the index alone; ``notice_backlog``
+  (:mod:`app.store.notice_backlog`) holds the problem samples still awaiting a notice, kept by
+  triggers on ``samples`` and ``notifications`` and filled here.
 
 Not business records: nothing here is audited (``NON_BUSINESS_TABLES``).
 
@@ -34,7 +35,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _OPEN = "completed_date IS NOT NULL AND reported_date IS NULL"
-_SENT = "sent_date IS NOT NULL"
 
 
 def upgrade() -> None:
@@ -42,21 +42,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_samples_open_clock', ['completed_date', 'id'], unique=False,
                               sqlite_where=sa.text(_OPEN), postgresql_where=sa.text(_OPEN))
         batch_op.create_index('ix_samples_task_id_problems_found', ['task_id', 'problems_found'], unique=False)
-        batch_op.create_index('ix_samples_problems_found_status', ['problems_found', 'status'], unique=False)
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index('ix_notifications_sent_sample_id', ['sample_id'], unique=False,
-                              sqlite_where=sa.text(_SENT), postgresql_where=sa.text(_SENT))
     bind = op.get_bind()
-    notice = search_index.install(bind)
+    notice = search_index.install_all(bind)
     if notice:  # shown by ``riskmon db upgrade`` (and logged)
         bind.info.setdefault("riskmon_notices", []).append(notice)
 
 
 def downgrade() -> None:
     search_index.uninstall(op.get_bind())
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_notifications_sent_sample_id')
     with op.batch_alter_table('samples', schema=None) as batch_op:
-        batch_op.drop_index('ix_samples_problems_found_status')
         batch_op.drop_index('ix_samples_task_id_problems_found')
         batch_op.drop_index('ix_samples_open_clock')

@@ -242,6 +242,12 @@ def test_db_check_finds_a_corrupted_index_and_reindex_rebuilds_it(sqlite_db, cap
     assert cli_main([*home, "db", "check"]) == 1
     assert "enterprises_fts_au" in capsys.readouterr().out
 
+    # and the notice backlog out of step with the samples
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO notice_backlog (sample_id) VALUES (:id)"), {"id": made[1].id})
+    assert cli_main([*home, "db", "check"]) == 1
+    assert "待告知样品表" in capsys.readouterr().out
+
     assert cli_main([*home, "db", "reindex"]) == 0
     assert "已重建文字索引" in capsys.readouterr().out
     assert cli_main([*home, "db", "check"]) == 0
@@ -287,3 +293,54 @@ def test_postgresql_without_pg_trgm_says_so_and_filters_the_same(pg_empty_url, t
         assert _ids(lab.tech, "顺和家电") == {m.id for m in made}
     finally:
         db.dispose()
+
+
+# ----------------------------------------------------------------------------------- the notice backlog
+def _backlog(db) -> tuple[set[int], set[int]]:
+    from app.store import notice_backlog
+
+    with db.engine.connect() as conn:
+        kept = set(conn.exec_driver_sql(f"SELECT sample_id FROM {notice_backlog.TABLE}").scalars())
+        wanted = set(conn.exec_driver_sql(notice_backlog.DEFINITION).scalars())
+    return kept, wanted
+
+
+def test_the_notice_backlog_follows_samples_and_notices(db):
+    """The dashboard's problem samples awaiting a notice: kept by triggers through every change
+    that can alter the answer, always equal to the question asked of the samples."""
+    from app.services import dashboard
+    from app.store.models import Notification
+
+    _fill(db, [(f"N{i}", "电热水壶", "", "", "", 0) for i in range(4)], [("武汉电热水器厂", "91420100")])
+    stamp = dt.datetime.now(dt.UTC)
+    s, n = Sample.__table__, Notification.__table__
+    with db.engine.connect() as conn:
+        ids = list(conn.execute(select(s.c.id).order_by(s.c.id)).scalars())
+
+    def notice(conn, sample_id: int, sent: dt.date | None) -> int:
+        return conn.execute(insert(n).values(sample_id=sample_id, recipient_name="被抽样单位", roles=["sampled"],
+                                             out_of_province=False, confidential=True, sent_date=sent, version=1,
+                                             created_at=stamp, updated_at=stamp)).inserted_primary_key[0]
+
+    steps = [
+        lambda c: c.execute(s.update().where(s.c.id.in_(ids[:3])).values(problems_found=True, status="approved")),
+        lambda c: notice(c, ids[0], None),  # issued, not sent: still awaiting
+        lambda c: notice(c, ids[1], dt.date(2026, 11, 2)),  # sent: no longer
+        lambda c: c.execute(n.update().where(n.c.sample_id == ids[0]).values(sent_date=dt.date(2026, 11, 3))),
+        lambda c: c.execute(n.update().where(n.c.sample_id == ids[1]).values(sample_id=ids[3])),  # moved
+        lambda c: c.execute(s.update().where(s.c.id == ids[3]).values(problems_found=True, status="reported")),
+        lambda c: c.execute(delete(n).where(n.c.sample_id == ids[3])),
+        lambda c: c.execute(s.update().where(s.c.id == ids[2]).values(status="compiled")),  # amended: not issued
+        lambda c: c.execute(delete(s).where(s.c.id == ids[3])),
+    ]
+    seen = []
+    for step in steps:
+        with db.engine.begin() as conn:
+            step(conn)
+        kept, wanted = _backlog(db)
+        assert kept == wanted
+        seen.append(len(kept))
+        with UnitOfWork(db, actor="test") as uow:
+            assert dashboard._awaiting_notification(uow.session) == len(kept)
+    assert seen == [3, 3, 2, 1, 2, 2, 3, 2, 1]
+    assert _index_ok(db)
