@@ -60,8 +60,16 @@ test: sysdeps dev-venv lint
 	QT_QPA_PLATFORM=offscreen RISKMON_TEST_PG_URL="$$pg_url" \
 	  $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# Every benchmark runs (a miss does not stop the others); one table at the end; exit 1 on any miss.
 bench: dev-venv
-	@for f in tests/bench/bench_*.py; do echo "== $$f"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$f || exit 1; done
+	@table=$$(mktemp); status=0; \
+	for f in tests/bench/bench_*.py; do echo "== $$f"; start=$$(date +%s); \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python $$f; rc=$$?; \
+	  if [ $$rc -eq 0 ]; then result="goals met"; else result="MISSED (exit $$rc)"; status=1; fi; \
+	  printf '%-44s %-20s %6s s\n' "$$f" "$$result" "$$(( $$(date +%s) - start ))" >> $$table; \
+	done; \
+	echo; echo "== benchmark summary (load average now: $$(cut -d' ' -f1-3 /proc/loadavg))"; \
+	printf '%-44s %-20s %8s\n' benchmark result time; cat $$table; rm -f $$table; exit $$status
 
 dist: dev-venv
 	$(BIN)/pyinstaller --noconfirm --clean build.spec

@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     print("runs (CPU / wall ms): " + ", ".join(f"{c:.0f}/{w:.0f}" for c, w in zip(cpu, wall, strict=True)))
     median_cpu, median_wall = statistics.median(cpu), statistics.median(wall)
     ok = median_cpu < GOAL_CPU_MS
+    print("baseline: none run here — the goal is absolute: the view opens at once (< 300 ms CPU) on ten rounds "
+          "of 100,000 samples")
     print(f"median: CPU {median_cpu:.0f} ms, wall {median_wall:.0f} ms — goal CPU < {GOAL_CPU_MS:.0f} ms: "
           f"{'met' if ok else 'MISSED'}")
     return 0 if ok else 1

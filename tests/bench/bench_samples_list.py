@@ -1,23 +1,25 @@
-"""The sample list on 100,000 samples: opening, filtering and sorting, beside plain sqlite3.
+"""The sample list and the dashboard at 10,000, 100,000 and 1,000,000 samples, beside plain sqlite3.
 
-Run: ``python tests/bench/bench_samples_list.py [--home DIR] [--samples N] [--no-gui]`` (or
-``make bench``). The database is the demo lab with N generated samples (default 100,000), built
-once with ``riskmon demo --samples N`` into DIR and reused by later runs: DIR is ``--home``, else
-``RISKMON_BENCH_SAMPLES_HOME``, else a folder in the user cache directory. Building it takes a
-while (every sample goes through the services and the audit log).
+Run: ``python tests/bench/bench_samples_list.py [--sizes 10000,100000,1000000] [--home DIR]`` (or
+``make bench``). Each size is a database of its own (``tests/bench/province.py``: the demo lab,
+then enterprises, tasks and samples copied in SQL, 1,000,000 in about a minute), built once into
+DIR (``--home``, else ``RISKMON_BENCH_PROVINCE_HOME``, else the user cache folder) and reused.
 
-Each figure is the median of several runs of a service call of ``app.services.sample_list``
-(``count`` and ``page``: SQLAlchemy Core through a unit of work, rows turned into dataclasses),
-printed beside the *floor*: the very same SQL text and parameters run in this process with the
-standard ``sqlite3`` module on one open connection, rows fetched as tuples. With ``--no-gui``
-left out, the Qt table model is timed as well: from asking for a filter to the ``loaded``
-signal, with the query on a worker thread. Peak memory is Python's (tracemalloc) during the
-service calls, and the process's maximum resident set.
+Timed at each size: opening the list (count + the first 50 rows in the default order), a
+selective text filter ("武汉市江岸", under 1 % of the rows) and a broad one ("电热水", a third),
+each as count + first 50; a sort; and the dashboard. The subject is the service call
+(``app.services.sample_list``, ``app.services.dashboard``); the baseline is the query a person
+would write for the same answer, run with the standard ``sqlite3`` module — for the filters the
+*scan* (every column with ``LIKE``, the enterprises by name), which is what the list did before
+its text index. Results are compared; baseline and subject alternate, after a warm-up; CPU and
+wall time, min and median. Goals (printed with the figures): at 1,000,000 the selective filter
+< 30 ms CPU and ≤ 0.2× the scan, the broad one ≤ 0.5× the scan, the dashboard < 50 ms CPU; the
+list opens and sorts in < 30 ms CPU at every size. The work list and the inbox are timed on the
+100,000 database beside hand-written queries (goal ≤ 2×). Exit status 1 on any miss.
 
-The work list of 检验与判定 and the 待我处理 inbox (``app.services.worklist``) are timed beside the
-queries a person would write for the same lists (not the app's SQL text), wall and CPU time; each
-must open in at most twice the plain sqlite3 time, or the run exits with status 1
-(``--worklist-only`` times just these).
+``--demo`` runs the earlier benchmark instead: the demo lab with ``--samples`` samples made through
+the services, every list call beside its own SQL text in plain sqlite3, memory, and (``--gui``)
+the Qt table model.
 """
 
 from __future__ import annotations
@@ -31,11 +33,15 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import datetime as dt  # noqa: E402
+
 from app.services import demo, sample_list, tasks, users  # noqa: E402
+from app.services._common import like_pattern  # noqa: E402
 from app.services.context import Context  # noqa: E402
 from app.services.sample_list import SampleQuery  # noqa: E402
 from app.store.db import DB_FILENAME, bootstrap  # noqa: E402
@@ -284,14 +290,9 @@ def worklist_timings(db, plain: PlainSqlite) -> bool:
     return met
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", help=f"folder of the benchmark database (or {ENV})")
-    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help="generated samples when building")
-    parser.add_argument("--no-gui", action="store_true", help="skip the Qt model timings")
-    parser.add_argument("--worklist-only", action="store_true", help="only the work list and the inbox")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("RISKMON_FAST_PASSWORD_HASH", "1")
+def demo_main(args: argparse.Namespace) -> int:
+    """The demo lab of ``--samples`` samples made through the services (``--demo``): every list
+    call beside the same SQL in plain sqlite3, memory, the work list, the Qt model."""
     home = Path(args.home or os.environ.get(ENV) or default_home(args.samples)).expanduser()
     db, ctx = open_database(home, args.samples)
     if db.sqlite_path is None:
@@ -374,6 +375,234 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the work list or the inbox missed its goal (≤ ×{GOAL:.0f} plain sqlite3)")
         return 1
     return 0
+
+
+# ----------------------------------------------------------------------------------- a province's growth
+SIZES = (10_000, 100_000, 1_000_000)
+SELECTIVE = "武汉市江岸"  # under 1 % of the samples (their sampled party's name)
+BROAD = "电热水"  # about a third (the product name)
+FIRST = 50  # the first page the goals speak of
+ROUNDS = 9
+TODAY = dt.date(2026, 11, 30)  # the generated data's "today" (its newest sampling date is 2026-11-20)
+#: goals at 1,000,000 samples (the issue "A province's worth of samples stays instant")
+SELECTIVE_CPU_MS, SELECTIVE_RATIO = 30.0, 0.2
+BROAD_RATIO = 0.5
+DASHBOARD_CPU_MS = 50.0
+#: goal at every size: the list opens and sorts in under this (CPU median)
+INSTANT_CPU_MS = 30.0
+ENV_PROVINCE = "RISKMON_BENCH_PROVINCE_HOME"
+
+_COLS = ("s.id, s.number, t.number, s.product_name, s.brand, s.batch_number, s.place_type, sp.name, "
+         "s.sampling_date, s.received_date, s.status, s.problems_found, s.version")
+_FROM = ("FROM samples s JOIN monitoring_tasks t ON t.id = s.task_id "
+         "LEFT JOIN enterprises sp ON sp.id = s.sampled_party_id")
+#: the text filter as a person would write it for sqlite3: every column, the enterprises by name
+_ENT = "(SELECT id FROM enterprises WHERE name LIKE :p ESCAPE '\\' OR uscc LIKE :p ESCAPE '\\')"
+SCAN_WHERE = (
+    "s.number LIKE :p ESCAPE '\\' OR s.product_name LIKE :p ESCAPE '\\' OR s.brand LIKE :p ESCAPE '\\' "
+    "OR s.model_spec LIKE :p ESCAPE '\\' OR s.batch_number LIKE :p ESCAPE '\\' "
+    f"OR s.sampled_party_id IN {_ENT} OR s.nominal_producer_id IN {_ENT} OR s.platform_operator_id IN {_ENT}"
+)
+HAND_DASHBOARD = [
+    ("SELECT s.id, s.number, t.number, s.product_name, s.completed_date, s.problems_found FROM samples s "
+     "JOIN monitoring_tasks t ON t.id = s.task_id WHERE s.completed_date IS NOT NULL AND s.reported_date IS NULL "
+     "ORDER BY s.completed_date, s.id LIMIT 200"),
+    "SELECT count(*) FROM samples WHERE completed_date IS NOT NULL AND reported_date IS NULL",
+    ("SELECT t.id, t.number, t.title, t.batches_planned, count(s.id), sum(s.problems_found) FROM monitoring_tasks t "
+     "LEFT JOIN samples s ON s.task_id = t.id WHERE t.status IN ('draft', 'active') GROUP BY t.id ORDER BY t.number"),
+    ("SELECT count(*) FROM samples s WHERE s.problems_found AND s.status IN ('approved', 'reported') "
+     "AND s.id NOT IN (SELECT sample_id FROM notifications WHERE sent_date IS NOT NULL)"),
+    "SELECT count(*) FROM hazard_reports WHERE status = 'draft'",
+    "SELECT count(*), sum(next_attempt_at IS NULL) FROM sync_outbox WHERE state = 'failed'",
+]
+
+
+@dataclass
+class Timing:
+    cpu: list[float]
+    wall: list[float]
+
+    def line(self) -> str:
+        return (f"cpu {min(self.cpu):8.2f} / {statistics.median(self.cpu):8.2f}  "
+                f"wall {min(self.wall):8.2f} / {statistics.median(self.wall):8.2f}")
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+
+def alternate(baseline: Callable[[], object], subject: Callable[[], object], rounds: int = ROUNDS
+              ) -> tuple[Timing, Timing, object, object]:
+    """Both once to warm up, then ``rounds`` rounds of baseline then subject (then subject then
+    baseline in the next round), CPU and wall milliseconds of each run."""
+    b_res, s_res = baseline(), subject()
+    base, subj = Timing([], []), Timing([], [])
+    for r in range(rounds):
+        order = ((baseline, base), (subject, subj)) if r % 2 == 0 else ((subject, subj), (baseline, base))
+        for fn, into in order:
+            w0, c0 = time.perf_counter(), time.process_time()
+            fn()
+            into.cpu.append((time.process_time() - c0) * 1000)
+            into.wall.append((time.perf_counter() - w0) * 1000)
+    return base, subj, b_res, s_res
+
+
+@dataclass
+class Verdict:
+    size: int
+    case: str
+    subject: Timing
+    baseline: Timing
+    goal: str
+    met: bool
+
+    @property
+    def ratio(self) -> float:
+        b = self.baseline.cpu_median
+        return self.subject.cpu_median / b if b > 0 else float("inf")
+
+
+def province_db(n: int, root: Path):
+    from tests.bench import province
+
+    home = root / f"province-{n}"
+    t0 = time.perf_counter()
+    province.build(home, n)
+    built = time.perf_counter() - t0
+    db = bootstrap(None, home=home)
+    user = users.authenticate(db, demo.DEMO_USER, demo.DEMO_PASSWORD)
+    return db, Context(db, user), built
+
+
+def province_timings(n: int, root: Path) -> list[Verdict]:
+    from app.services import dashboard
+
+    db, ctx, built = province_db(n, root)
+    conn = sqlite3.connect(db.sqlite_path)
+    total = conn.execute("SELECT count(*) FROM samples").fetchone()[0]
+    print(f"\n{n:,} generated samples ({total:,} with the demo lab's); database ready in {built:.1f} s "
+          f"({db.sqlite_path.stat().st_size / 1e6:,.0f} MB)")
+    print(f"  {'':<34} {'subject (ms, min / median)':<46} {'baseline: plain sqlite3 (ms, min / median)':<46}")
+    out: list[Verdict] = []
+    big = n >= 1_000_000
+
+    def report(case: str, base: Timing, subj: Timing, goal: str, met: bool, detail: str) -> None:
+        v = Verdict(n, case, subj, base, goal, met)
+        out.append(v)
+        print(f"  {case:<34} {subj.line()}   {base.line()}   ×{v.ratio:5.2f}  goal {goal}: "
+              f"{'ok' if met else 'MISSED'}   {detail}")
+
+    def hand_first(where: str = "", params: dict | None = None, order: str = "s.sampling_date DESC, s.id DESC"):
+        params = params or {}
+        count = conn.execute(f"SELECT count(*) FROM samples s {('WHERE ' + where) if where else ''}",
+                             params).fetchone()[0]
+        rows = conn.execute(f"SELECT {_COLS} {_FROM} {('WHERE ' + where) if where else ''} ORDER BY {order} "
+                            f"LIMIT {FIRST}", params).fetchall()
+        return count, [r[0] for r in rows]
+
+    def ours_first(text: str = ""):
+        first = sample_list.first_page(ctx, SampleQuery(text=text), limit=FIRST)
+        return first.total, [r.id for r in first.rows]
+
+    # open the list: count + the first page in the default order (newest sampling date first)
+    base, subj, b, s = alternate(hand_first, ours_first)
+    assert b == s, ("open", b[0], s[0])
+    report("open the list (count + 50)", base, subj, f"< {INSTANT_CPU_MS:.0f} ms CPU",
+           subj.cpu_median < INSTANT_CPU_MS, f"{s[0]:,} rows")
+
+    # the text filters: count + first page, the scan as written by hand against the indexed service
+    for label, text, goal_ratio, goal_cpu in (("selective", SELECTIVE, SELECTIVE_RATIO, SELECTIVE_CPU_MS),
+                                              ("broad", BROAD, BROAD_RATIO, None)):
+        pattern = like_pattern(text)
+        base, subj, b, s = alternate(lambda p=pattern: hand_first(SCAN_WHERE, {"p": p}),
+                                     lambda t=text: ours_first(t))
+        assert b == s, (text, b[0], s[0])
+        ratio = subj.cpu_median / base.cpu_median
+        if big:
+            met = ratio <= goal_ratio and (goal_cpu is None or subj.cpu_median < goal_cpu)
+            goal = f"≤ ×{goal_ratio} of the scan" + (f", < {goal_cpu:.0f} ms CPU" if goal_cpu else "")
+        else:  # smaller databases: the index must not cost more than the scan
+            met, goal = ratio <= 1.0, "≤ ×1 of the scan"
+        report(f"filter {label} (count + 50)", base, subj, goal, met,
+               f"{text}: {s[0]:,} rows ({100 * s[0] / total:.2f} %)")
+
+    # sort by product, first page
+    base, subj, b, s = alternate(
+        lambda: [r[0] for r in conn.execute(f"SELECT {_COLS} {_FROM} ORDER BY s.product_name, s.id LIMIT {FIRST}")],
+        lambda: [r.id for r in sample_list.page(ctx, SampleQuery(), "product", False, 0, FIRST)],
+    )
+    assert b == s
+    report("sort by product (first 50)", base, subj, f"< {INSTANT_CPU_MS:.0f} ms CPU",
+           subj.cpu_median < INSTANT_CPU_MS, "")
+
+    # the dashboard: the open work, the per-task counts, what waits
+    base, subj, _b, board = alternate(
+        lambda: [conn.execute(sql).fetchall() for sql in HAND_DASHBOARD],
+        lambda: dashboard.load_board(ctx, today=TODAY),
+    )
+    goal_ms = DASHBOARD_CPU_MS if big else INSTANT_CPU_MS * 2
+    report("dashboard (load_board)", base, subj, f"< {goal_ms:.0f} ms CPU", subj.cpu_median < goal_ms,
+           f"{board.open_count:,} open, {board.overdue_count:,} overdue, {len(board.tasks)} open tasks")
+    conn.close()
+    db.dispose()
+    return out
+
+
+def summary(verdicts: list[Verdict]) -> None:
+    print("\nsummary (CPU median ms; baseline = the query written by hand, in plain sqlite3):")
+    print(f"  {'case':<36}" + "".join(f"{f'{n:,}':>24}" for n in sorted({v.size for v in verdicts})))
+    for case in dict.fromkeys(v.case for v in verdicts):
+        cells = []
+        for n in sorted({v.size for v in verdicts}):
+            v = next((v for v in verdicts if v.case == case and v.size == n), None)
+            cells.append(f"{v.subject.cpu_median:8.1f} vs {v.baseline.cpu_median:7.1f}{'' if v.met else ' ✗':>2}"
+                         if v else "")
+        print(f"  {case:<36}" + "".join(f"{c:>24}" for c in cells))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", help=f"folder of the benchmark databases (or {ENV_PROVINCE}; --demo: {ENV})")
+    parser.add_argument("--sizes", default=",".join(str(n) for n in SIZES), help="sample counts, comma-separated")
+    parser.add_argument("--demo", action="store_true", help="the demo lab made through the services instead")
+    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help="--demo: generated samples")
+    parser.add_argument("--gui", action="store_true", help="--demo: the Qt model timings too")
+    parser.add_argument("--no-gui", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--worklist-only", action="store_true", help="--demo: only the work list and the inbox")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("RISKMON_FAST_PASSWORD_HASH", "1")
+    if args.demo or args.worklist_only:
+        args.no_gui = not args.gui
+        return demo_main(args)
+    from platformdirs import user_cache_dir
+
+    root = Path(args.home or os.environ.get(ENV_PROVINCE) or Path(user_cache_dir("riskmon")) / "bench").expanduser()
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    print(__doc__.split("\n\n")[0])
+    print(f"goals: at 1,000,000 the selective filter < {SELECTIVE_CPU_MS:.0f} ms CPU and ≤ ×{SELECTIVE_RATIO} of the "
+          f"scan, the broad filter ≤ ×{BROAD_RATIO} of the scan, the dashboard < {DASHBOARD_CPU_MS:.0f} ms CPU; at "
+          f"every size the list opens and sorts in < {INSTANT_CPU_MS:.0f} ms CPU and the filters cost at most the scan.")
+    print(f"baseline: the same result (compared) from the query a person would write, run with the sqlite3 module; "
+          f"{ROUNDS} alternating rounds after a warm-up; load average {os.getloadavg()[0]:.2f} on "
+          f"{os.cpu_count()} CPUs")
+    verdicts: list[Verdict] = []
+    for n in sizes:
+        verdicts += province_timings(n, root)
+    # the work list and the inbox beside the queries a person would write (goal ≤ ×2), on the demo
+    # lab of 100,000 samples made through the services, as before (built once, in the user cache)
+    db, _ctx = open_database(Path(os.environ.get(ENV) or default_home(DEFAULT_SAMPLES)), DEFAULT_SAMPLES)
+    met = worklist_timings(db, PlainSqlite(db.sqlite_path, db.engine.dialect))
+    db.dispose()
+    summary(verdicts)
+    missed = [v for v in verdicts if not v.met]
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    for v in missed:
+        print(f"MISSED at {v.size:,}: {v.case} ({v.goal})")
+    if not met:
+        print(f"MISSED: the work list or the inbox (≤ ×{GOAL:.0f} plain sqlite3)")
+    ok = not missed and met
+    print("GOALS MET" if ok else "GOAL MISSED")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
