@@ -113,7 +113,10 @@ def check(conn: Connection) -> list[str]:
         names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
         missing = [t for t in SQLITE_TRIGGERS if t not in names]
     else:
-        names = set(conn.exec_driver_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal").scalars())
+        names = set(conn.exec_driver_sql(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+        ).scalars())
         missing = [t for t, _table in PG_TRIGGERS if t not in names]
     if missing:
         problems.append(f"待告知样品表缺少触发器 {'、'.join(missing)}")

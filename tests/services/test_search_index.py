@@ -344,3 +344,25 @@ def test_the_notice_backlog_follows_samples_and_notices(db):
             assert dashboard._awaiting_notification(uow.session) == len(kept)
     assert seen == [3, 3, 2, 1, 2, 2, 3, 2, 1]
     assert _index_ok(db)
+
+
+@pytest.mark.postgres
+def test_db_check_and_reindex_on_postgresql(pg_empty_url, tmp_path, capsys):
+    from app.store.db import bootstrap
+
+    db = bootstrap(pg_empty_url, home=tmp_path)
+    try:
+        db.upgrade()
+        where = ["--home", str(tmp_path), "--database-url", pg_empty_url]
+        assert cli_main([*where, "db", "check"]) == 0
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_samples_product_name_trgm")
+            conn.exec_driver_sql("DROP TRIGGER notice_backlog_notifications ON notifications")
+        capsys.readouterr()
+        assert cli_main([*where, "db", "check"]) == 1
+        out = capsys.readouterr().out
+        assert "ix_samples_product_name_trgm" in out and "notice_backlog_notifications" in out
+        assert cli_main([*where, "db", "reindex"]) == 0
+        assert cli_main([*where, "db", "check"]) == 0
+    finally:
+        db.dispose()
