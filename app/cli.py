@@ -585,13 +585,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         ctx = _cli_context(db)
         task_id = documents.task_id_by_number(ctx, args.task)
-        try:
-            result = imports.import_sampling(ctx, Path(args.file), task_id=task_id)
-        except ImportRowsError as exc:
-            for problem in exc.problems:  # every bad row on stdout; the one-line error on stderr
-                print(problem)
-            head = exc.message.splitlines()[0] if exc.message else "导入失败，未导入任何数据。"
-            raise RiskmonError(head) from None
+        accept = bool(getattr(args, "yes", False))
+        while True:
+            try:
+                result = imports.import_sampling(ctx, Path(args.file), task_id=task_id, accept_warnings=accept)
+                break
+            except ImportRowsError as exc:
+                for problem in exc.problems:  # every bad row on stdout; the one-line error on stderr
+                    print(problem)
+                head = exc.message.splitlines()[0] if exc.message else "导入失败，未导入任何数据。"
+                raise RiskmonError(head) from None
+            except imports.ImportWarnings as exc:  # listed before anything is written
+                print("导入前请确认以下提醒（尚未导入任何数据）：")
+                for warning in exc.warnings:
+                    print(f"  {warning}")
+                if accept or not sys.stdin.isatty():
+                    raise RiskmonError(f"有 {len(exc.warnings)} 条提醒需要确认，未导入任何数据：核对无误后加 --yes 重新运行。"
+                                       ) from None
+                answer = input("以上提醒已核对，继续导入？[y/N] ").strip().lower()
+                if answer not in ("y", "yes", "是"):
+                    raise RiskmonError("已取消，未导入任何数据。") from None
+                accept = True
     finally:
         db.dispose()
     print(f"已导入 {result.count} 个样品到任务 {result.task_number}：")
@@ -678,6 +692,8 @@ def _add_document_commands(sub) -> None:
     isp = ims.add_parser("sampling", help="导入抽样信息（全部正确才导入）")
     isp.add_argument("file")
     isp.add_argument("--task", required=True, help="任务编号")
+    isp.add_argument("--yes", action="store_true",
+                     help="确认提醒（编号超出规则位数、超出计划批次、疑似重复登记）后直接导入")
     im.set_defaults(func=cmd_import)
 
     rp = sub.add_parser("report", help="出具报告与告知书（PDF）")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -323,6 +323,8 @@ def parse_date(value: object) -> date | None:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if type(value) is str and value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value  # already as the normalisation below leaves it (no other whitespace is printable)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime):
@@ -423,17 +425,25 @@ def _iter_records(rows, index: dict[str, int]):
         yield n, rec
 
 
-def read_sampling_rows(path: str | Path, *, today: date | None = None) -> list[SamplingRow]:
-    """Read and validate the sampling import; every row or ``ImportRowsError`` listing every bad row."""
+def read_sampling_rows(path: str | Path, *, today: date | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> list[SamplingRow]:
+    """Read and validate the sampling import; every row or ``ImportRowsError`` listing every bad row.
+
+    The sheet is streamed (openpyxl read-only), one row at a time; ``progress(done, total)`` is
+    called after each row, ``total`` being the sheet's rows after the header as the file states
+    them (0 when it does not)."""
     today = today or date.today()
     cols = {c.key: c for c in SAMPLING_COLUMNS}
     wb, rows, index = _open_sheet(path, "sampling", SAMPLING_COLUMNS)
+    total = max((wb[SHEETS["sampling"]].max_row or 1) - 1, 0)
     out: list[SamplingRow] = []
     problems: list[RowProblem] = []
     first_row_of: dict[str, int] = {}
     first_record_of: dict[str, int] = {}
     try:
         for n, rec in _iter_records(rows, index):
+            if progress is not None:
+                progress(n - 1, max(total, n - 1))
             bad: list[RowProblem] = []
 
             def err(key: str, msg: str, n: int = n, bad: list[RowProblem] = bad) -> None:
@@ -451,7 +461,8 @@ def read_sampling_rows(path: str | Path, *, today: date | None = None) -> list[S
                     v[c.key] = raw
                 else:
                     v[c.key] = _text(raw)
-                if c.required and (raw is None or _text(raw) == ""):
+                if c.required and (raw is None or (v[c.key] if c.kind not in ("date", "date_or_text")
+                                                   else _text(raw)) == ""):
                     err(c.key, "必填，不能为空")
             required_missing = {p.column for p in bad}
 

@@ -9,6 +9,7 @@ only reported (``org_code_check``), since codes issued in the field do not all p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,7 @@ class UsccResult:
         }
 
 
+@functools.lru_cache(maxsize=8192)  # an import names the same few hundred enterprises many times
 def validate(code: str) -> UsccResult:
     """Check a code; the reason of an invalid one names the position or the check that failed."""
     s = normalize(code)

@@ -67,26 +67,44 @@ def clean_pending_text(session: Any, _flush_context: Any = None, _instances: Any
     through :func:`stored_text`, so that no form, import or dialog can store a NUL (PostgreSQL
     refuses it) or another control character. Only the values set in this unit of work are looked
     at; the audit trail records the values as stored."""
-    from sqlalchemy import JSON, String, inspect
+    from sqlalchemy import inspect
 
     for obj in list(session.new) + list(session.dirty):
         state = inspect(obj)
-        if str(getattr(state.mapper.local_table, "name", "")).startswith("audit"):
-            continue  # the audit trail is written from values already cleaned, and hashed as written
         loaded = state.dict
-        for attr in state.mapper.column_attrs:
-            if attr.key not in loaded or len(attr.columns) != 1:
+        for key, is_text in _text_columns(state.mapper):
+            if key not in loaded:
                 continue
-            value = loaded[attr.key]
-            kind = attr.columns[0].type
-            if isinstance(value, str) and isinstance(kind, String):
+            value = loaded[key]
+            if is_text:
+                if not isinstance(value, str) or value.isprintable():  # printable: nothing to remove
+                    continue
                 cleaned = stored_text(value)
-            elif isinstance(value, list | dict) and isinstance(kind, JSON):
+            elif isinstance(value, list | dict):
                 cleaned = _clean_stored(value)
             else:
                 continue
             if cleaned != value:
-                setattr(obj, attr.key, cleaned)
+                setattr(obj, key, cleaned)
+
+
+_TEXT_COLUMNS: dict[Any, tuple[tuple[str, bool], ...]] = {}
+
+
+def _text_columns(mapper: Any) -> tuple[tuple[str, bool], ...]:
+    """The attributes of a mapped class that hold text (``True``) or JSON (``False``), once per
+    class; none for the audit trail (written from values already cleaned, and hashed as written)."""
+    found = _TEXT_COLUMNS.get(mapper)
+    if found is None:
+        from sqlalchemy import JSON, String
+
+        found = ()
+        if not str(getattr(mapper.local_table, "name", "")).startswith("audit"):
+            found = tuple((attr.key, isinstance(attr.columns[0].type, String))
+                          for attr in mapper.column_attrs if len(attr.columns) == 1
+                          and isinstance(attr.columns[0].type, String | JSON))
+        _TEXT_COLUMNS[mapper] = found
+    return found
 
 
 def check_version(obj, version: int | None, what: str = "该记录") -> None:

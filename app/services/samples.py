@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import mimetypes
+import re
+import string
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -371,6 +373,29 @@ def check_dates(sampling: dt.date | None, received: dt.date | None, test_started
 
 
 # ----------------------------------------------------------------------------------- writing
+class EnterpriseCache(dict):
+    """USCC → enterprise of the register, filled by :func:`preload_enterprises`: a code it was
+    filled for and does not hold is a new enterprise (no query)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked_up: set[str] = set()
+        #: every enterprise the rows name is in it and flushed: samples refer to them by id
+        self.by_id = False
+
+
+def preload_enterprises(session, codes) -> EnterpriseCache:
+    """The register's enterprises with these USCCs, read with one query per 500 codes."""
+    cache = EnterpriseCache()
+    wanted = sorted({uscc_rules.normalize(c) for c in codes if c and c.strip()})
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start:start + _IN_CHUNK]
+        for ent in session.scalars(select(Enterprise).where(Enterprise.uscc.in_(chunk))):
+            cache[ent.uscc] = ent
+        cache.looked_up.update(chunk)
+    return cache
+
+
 def _enterprise(session, party: PartyInput, cache: dict[str, Enterprise] | None = None) -> Enterprise | None:
     """The register's enterprise with this USCC, created or brought up to date from the form.
 
@@ -380,7 +405,7 @@ def _enterprise(session, party: PartyInput, cache: dict[str, Enterprise] | None 
         return None
     code = uscc_rules.normalize(party.uscc)
     ent = cache.get(code) if cache is not None else None
-    if ent is None:
+    if ent is None and not (isinstance(cache, EnterpriseCache) and code in cache.looked_up):
         ent = session.scalar(select(Enterprise).where(Enterprise.uscc == code))
     if cache is not None and ent is not None:
         cache[code] = ent
@@ -417,24 +442,64 @@ def format_number(pattern: str, task: MonitoringTask, seq: int, on: dt.date) -> 
         ) from exc
 
 
+def sequence_width(pattern: str) -> int | None:
+    """The digits the pattern gives the sequence (``{seq:04d}`` → 4), or None when it fixes none."""
+    try:
+        fields = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return None
+    for _text, name, spec, _conv in fields:
+        if name == "seq":
+            m = re.fullmatch(r"0?(\d+)d", spec or "")
+            return int(m[1]) if m else None
+    return None
+
+
+def numbering_overflow(pattern: str, task: MonitoringTask, first: int, count: int, on: dt.date) -> tuple[int, str] | None:
+    """Whether numbering ``count`` samples from sequence ``first`` runs past the pattern's digits
+    (``{seq:04d}`` and sequence 10000): (the digits, the first number longer than the rest), or None."""
+    width = sequence_width(pattern)
+    if width is None or count < 1 or first + count - 1 < 10**width:
+        return None
+    return width, format_number(pattern, task, max(first, 10**width), on)
+
+
 def preview_number(pattern: str, task_number: str = "HBFX-2026-01", seq: int = 1) -> str:
     """What a pattern gives, for the settings page."""
     task = MonitoringTask(number=task_number, title="")
     return format_number(pattern, task, seq, dt.date.today())
 
 
+def _parties(data: SampleInput) -> tuple[PartyInput, PartyInput, PartyInput]:
+    """The sampled party, the nominal producer and the platform operator a sample records (a
+    producer sampled at its own works is its nominal producer; the operator only for a platform)."""
+    nominal = data.sampled if data.nominal_producer.empty and data.place_type == "producer" else data.nominal_producer
+    platform = data.platform_operator if "platform_operator" in _required_parties(data.place_type) else PartyInput()
+    return data.sampled, nominal, platform
+
+
+def _enterprise_id(party: PartyInput, cache: EnterpriseCache) -> int | None:
+    return None if party.empty else cache[uscc_rules.normalize(party.uscc)].id
+
+
 def _apply(sample: Sample, data: SampleInput, session, cache: dict[str, Enterprise] | None = None) -> None:
     sample.task_id = data.task_id  # the scheme version is set by the caller (sampling_scheme)
     sample.place_type = data.place_type
-    sample.sampled_party = _enterprise(session, data.sampled, cache)
-    if data.nominal_producer.empty and data.place_type == "producer":
-        sample.nominal_producer = sample.sampled_party
+    if isinstance(cache, EnterpriseCache) and cache.by_id:  # a bulk registration (write_samples)
+        sampled, nominal, platform = _parties(data)
+        sample.sampled_party_id = _enterprise_id(sampled, cache)
+        sample.nominal_producer_id = _enterprise_id(nominal, cache)
+        sample.platform_operator_id = _enterprise_id(platform, cache)
     else:
-        sample.nominal_producer = _enterprise(session, data.nominal_producer, cache)
-    sample.platform_operator = (
-        _enterprise(session, data.platform_operator, cache)
-        if "platform_operator" in _required_parties(data.place_type) else None
-    )
+        sample.sampled_party = _enterprise(session, data.sampled, cache)
+        if data.nominal_producer.empty and data.place_type == "producer":
+            sample.nominal_producer = sample.sampled_party
+        else:
+            sample.nominal_producer = _enterprise(session, data.nominal_producer, cache)
+        sample.platform_operator = (
+            _enterprise(session, data.platform_operator, cache)
+            if "platform_operator" in _required_parties(data.place_type) else None
+        )
     online = data.place_type == "e_platform"
     sample.shop_name = data.shop_name.strip() or None if online else None
     sample.shop_url = data.shop_url.strip() or None if online else None
@@ -557,6 +622,70 @@ def find_duplicate(session, data: SampleInput) -> str | None:
     return None
 
 
+def _lot(data: SampleInput) -> tuple[tuple[int, str, str, dt.date], str, dt.date | None] | None:
+    """(task, sampled party's USCC, product, sampling date), batch number, production date — or
+    None when nothing tells the lot (as :func:`find_duplicate`)."""
+    batch = data.batch_number.strip()
+    code = uscc_rules.normalize(data.sampled.uscc)
+    if data.task_id is None or data.sampling_date is None or not code or (not batch and data.production_date is None):
+        return None
+    return (data.task_id, code, data.product_name.strip(), data.sampling_date), batch, data.production_date
+
+
+def _same_lot(batch: str, made: dt.date | None, their_batch: str | None, their_made: dt.date | None) -> bool:
+    if batch and their_batch:
+        return their_batch == batch
+    return made is not None and their_made == made
+
+
+def find_duplicates(session, rows: list[SampleInput]) -> dict[int, str]:
+    """:func:`find_duplicate` for many rows at once: for each row (its index) that looks like a
+    sample its task already has, that sample's number — one query per 500 sampled parties."""
+    lots = {i: lot for i, data in enumerate(rows) if (lot := _lot(data)) is not None}
+    if not lots:
+        return {}
+    tasks = sorted({key[0] for key, _b, _d in lots.values()})
+    codes = sorted({key[1] for key, _b, _d in lots.values()})
+    dates = [key[3] for key, _b, _d in lots.values()]
+    known: dict[tuple[int, str, str, dt.date], list[tuple[str, str | None, dt.date | None]]] = {}
+    for start in range(0, len(codes), _IN_CHUNK):
+        for number, task_id, code, product, sampled_on, batch, made in session.execute(
+            select(Sample.number, Sample.task_id, Enterprise.uscc, Sample.product_name, Sample.sampling_date,
+                   Sample.batch_number, Sample.production_date)
+            .join(Enterprise, Enterprise.id == Sample.sampled_party_id)
+            .where(Sample.task_id.in_(tasks), Enterprise.uscc.in_(codes[start:start + _IN_CHUNK]),
+                   Sample.sampling_date.between(min(dates), max(dates)))
+            .order_by(Sample.number)
+        ):
+            known.setdefault((task_id, code, product, sampled_on), []).append((number, batch, made))
+    found: dict[int, str] = {}
+    for i, (key, batch, made) in lots.items():
+        for number, their_batch, their_made in known.get(key, ()):
+            if _same_lot(batch, made, their_batch, their_made):
+                found[i] = number
+                break
+    return found
+
+
+def duplicates_among(rows: list[SampleInput]) -> dict[int, int]:
+    """Rows that look like an earlier row of the same list (the same lot, as :func:`find_duplicate`):
+    index → the earlier row's index."""
+    seen: dict[tuple[int, str, str, dt.date], list[tuple[int, str, dt.date | None]]] = {}
+    found: dict[int, int] = {}
+    for i, data in enumerate(rows):
+        lot = _lot(data)
+        if lot is None:
+            continue
+        key, batch, made = lot
+        earlier = seen.setdefault(key, [])
+        for j, their_batch, their_made in earlier:
+            if _same_lot(batch, made, their_batch, their_made):
+                found[i] = j
+                break
+        earlier.append((i, batch, made))
+    return found
+
+
 def _check_duplicate_reason(reason: str | None) -> str | None:
     if reason is None:
         return None
@@ -603,7 +732,7 @@ def register_sample(ctx: Context, data: SampleInput, *, today: dt.date | None = 
 
 def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | None = None,
                      progress=None) -> list[SampleSummary]:
-    """Many at once (Excel import, demo): all or nothing; errors name the row (1-based)."""
+    """Many at once (demo, tests): all or nothing; errors name the row (1-based)."""
     ctx.require("technician", action="登记样品")
     errors: dict[str, str] = {}
     for i, data in enumerate(rows, start=1):
@@ -630,36 +759,94 @@ def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | 
                 errors[f"row{i}.sampling_record_number"] = f"第 {i} 行：{message}"
         if errors:
             raise ValidationError(errors)
-        # one block of numbers per task, drawn first (the counter rows stay locked), and one
-        # lookup per enterprise: a 2,000-row import costs a few queries, not thousands
-        per_task: dict[int, int] = {}
-        for data in rows:
-            per_task[data.task_id] = per_task.get(data.task_id, 0) + 1
-        next_seq = {}
-        schemes: dict[tuple, Scheme] = {}
-        for i, data in enumerate(rows, start=1):
-            try:
-                _checked_scheme(session, _checked_task(session, data), data, schemes)
-            except ValidationError as exc:
-                for key, message in (exc.errors or {"scheme_id": exc.message}).items():
-                    errors[f"row{i}.{key}"] = f"第 {i} 行：{message}"
-        if errors:
-            raise ValidationError(errors)
-        for task_id, n in sorted(per_task.items()):
-            next_seq[task_id] = next_value(session, f"sample:{task_id}", n)
-        cache: dict[str, Enterprise] = {}
-        pattern = str(get_setting(session, "sample_number_pattern"))
-        created = []
-        with session.no_autoflush:
-            for i, data in enumerate(rows, start=1):
-                created.append(_new_sample(session, data, today, seq=next_seq[data.task_id], cache=cache,
-                                           pattern=pattern, schemes=schemes))
-                next_seq[data.task_id] += 1
-                if progress:
-                    progress(i, len(rows))
-        session.flush()
-        out = [_summary(s) for s in created]
+        problems, schemes = check_schemes(session, rows)
+        if problems:
+            raise ValidationError({f"row{i + 1}.{key}": f"第 {i + 1} 行：{message}"
+                                   for i, (key, message) in sorted(problems.items())})
+        out = write_samples(session, rows, today=today, progress=progress, schemes=schemes)
         uow.commit()
+    return out
+
+
+#: a bulk registration flushes (and writes the audit entries of) this many new samples at a time
+FLUSH_BATCH = 500
+#: the most values in one ``IN (…)`` of a bulk check (well under every database's parameter limit)
+_IN_CHUNK = 500
+
+
+def check_schemes(session, rows: list[SampleInput]) -> tuple[dict[int, tuple[str, str]], dict[tuple, Scheme]]:
+    """The task and confirmed scheme of every row (Article 14), answered once per task, chosen
+    scheme and product: (row index → (field, message) for the rows refused, the schemes found)."""
+    tasks: dict[int | None, MonitoringTask | ValidationError] = {}
+    schemes: dict[tuple, Scheme] = {}
+    refused: dict[tuple, ValidationError] = {}
+    problems: dict[int, tuple[str, str]] = {}
+    for i, data in enumerate(rows):
+        try:
+            if data.task_id not in tasks:
+                try:
+                    tasks[data.task_id] = _checked_task(session, data)
+                except ValidationError as exc:
+                    tasks[data.task_id] = exc
+            task = tasks[data.task_id]
+            if isinstance(task, ValidationError):
+                raise task
+            key = (task.id, data.scheme_id, data.product_name.strip())
+            if key in refused:
+                raise refused[key]
+            try:
+                _checked_scheme(session, task, data, schemes)
+            except ValidationError as exc:
+                refused[key] = exc
+                raise
+        except ValidationError as exc:
+            problems[i] = next(iter((exc.errors or {"scheme_id": exc.message}).items()))
+    return problems, schemes
+
+
+def write_samples(session, rows: list[SampleInput], *, today: dt.date, progress=None, done: int = 0,
+                  total: int | None = None, schemes: dict[tuple, Scheme] | None = None) -> list[SampleSummary]:
+    """Register rows already checked, in the session's transaction (the caller commits): one block
+    of numbers per task drawn first (the counter rows stay locked), the register's enterprises read
+    in one set query, every sample added through the session — so each flush writes its audit
+    entries — and flushed ``FLUSH_BATCH`` at a time, then let go of, so memory stays flat however
+    long the list. ``progress(done + i, total)`` after each row."""
+    total = len(rows) + done if total is None else total
+    schemes = {} if schemes is None else schemes
+    tasks: dict[int, MonitoringTask] = {}  # held: the session's identity map only keeps weak references
+    per_task: dict[int, int] = {}
+    for data in rows:
+        if data.task_id not in tasks:
+            tasks[data.task_id] = _checked_task(session, data)
+        per_task[data.task_id] = per_task.get(data.task_id, 0) + 1
+    next_seq = {task_id: next_value(session, f"sample:{task_id}", n) for task_id, n in sorted(per_task.items())}
+    cache = preload_enterprises(session, [party.uscc for data in rows for party in _parties(data)])
+    for data in rows:  # the register first, brought up to date row by row as single registrations do
+        for party in _parties(data):
+            _enterprise(session, party, cache)
+    session.flush()  # the enterprises (and their audit entries); the samples then refer to them by id
+    cache.by_id = True
+    pattern = str(get_setting(session, "sample_number_pattern"))
+    out: list[SampleSummary] = []
+    batch: list[Sample] = []
+
+    def flush() -> None:
+        session.flush()
+        for sample in batch:
+            out.append(_summary(sample))
+            session.expunge(sample)
+        batch.clear()
+
+    with session.no_autoflush:
+        for i, data in enumerate(rows, start=1):
+            batch.append(_new_sample(session, data, today, seq=next_seq[data.task_id], cache=cache,
+                                     pattern=pattern, schemes=schemes))
+            next_seq[data.task_id] += 1
+            if len(batch) >= FLUSH_BATCH:
+                flush()
+            if progress:
+                progress(done + i, total)
+        flush()
     return out
 
 
