@@ -4258,6 +4258,14 @@
         <translation>搜索列表（Ctrl+F）</translation>
     </message>
     <message>
+        <source>Import from Excel…</source>
+        <translation>从 Excel 导入…</translation>
+    </message>
+    <message>
+        <source>Register the samples of a filled-in sampling template into the task chosen in the list: all rows or none</source>
+        <translation>把填好的抽样信息模板中的样品登记到列表中所选的任务：全部正确才导入</translation>
+    </message>
+    <message>
         <source>Search number, product, brand, batch or enterprise (Ctrl+F)</source>
         <translation>搜索编号、产品、商标、批号或企业（Ctrl+F）</translation>
     </message>
@@ -4300,6 +4308,24 @@
         </translation>
     </message>
     <message>
+        <source>Choose the task to import into in the task list first.</source>
+        <translation>请先在任务列表中选择要导入的任务。</translation>
+    </message>
+    <message>
+        <source>Import sampling records</source>
+        <translation>导入抽样信息</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n sample(s) into task %1.</source>
+        <translation>
+            <numerusform>已导入 %n 个样品到任务 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Making labels…</source>
         <translation>正在生成标签…</translation>
     </message>
@@ -4326,6 +4352,43 @@
     <message>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingImport</name>
+    <message>
+        <source>Reading and checking the sampling file…</source>
+        <translation>正在读取并检查抽样文件…</translation>
+    </message>
+    <message>
+        <source>Check before importing</source>
+        <translation>导入前请核对</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s) are ready to import into task %1. Please check first:</source>
+        <translation>
+            <numerusform>%n 个样品待导入任务 %1，请先核对以下提醒：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import anyway?</source>
+        <translation>仍然导入？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Registering %n sample(s)…</source>
+        <translation>
+            <numerusform>正在登记 %n 个样品…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was imported</source>
+        <translation>未导入任何数据</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more (see the details)</source>
+        <translation>
+            <numerusform>……另有 %n 条（见详细信息）</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,7 @@ from app.services import labels, sample_list, tasks
 from app.services.context import Context
 from app.services.sample_list import SampleQuery, SampleRow
 from app.ui.application import settings
+from app.ui.dialogs.import_sampling import SamplingImport
 from app.ui.dialogs.labels_dialog import LabelDialog, prepare_printer, print_pdf
 from app.ui.dialogs.receive_dialog import ReceiveDialog
 from app.ui.dialogs.sample_form import SampleFormDialog
@@ -108,9 +109,13 @@ class SamplesPage(QWidget):
                                                   "product, task and sampling date (Ctrl+Shift+P)"))
         self.find_action = self._action(self.tr("Find"), "Ctrl+F", self._focus_filter,
                                         self.tr("Search the list (Ctrl+F)"))
+        self.import_action = self._action(self.tr("Import from Excel…"), None, self.import_sampling,
+                                          self.tr("Register the samples of a filled-in sampling template into the "
+                                                  "task chosen in the list: all rows or none"))
+        self.importing: SamplingImport | None = None
         buttons = QHBoxLayout()
         for action in (self.new_action, self.open_action, self.copy_action, self.receive_action, self.testing_action,
-                       self.labels_action):
+                       self.labels_action, self.import_action):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -424,6 +429,34 @@ class SamplesPage(QWidget):
 
     def new_sample(self) -> SampleFormDialog:
         return self.open_form()
+
+    def import_sampling(self, path: str | None = None) -> SamplingImport | None:
+        """导入抽样单 into the task chosen in the task filter: the file is checked on a worker, its
+        warnings confirmed, then registered (progress and 取消 on both)."""
+        task_id = self.task_filter.currentData()
+        if task_id is None:
+            self._say(self.tr("Choose the task to import into in the task list first."))
+            return None
+        if self.importing is not None:
+            return self.importing
+        if path is None:
+            folder = str(settings().value("samples/import_folder", str(Path.home())))
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import sampling records"), folder,
+                                                  self.tr("Excel files (*.xlsx)"))
+            if not path:
+                return None
+            settings().setValue("samples/import_folder", str(Path(path).parent))
+        self.importing = SamplingImport(self.ctx, task_id, self)
+        self.importing.finished.connect(self._imported)
+        self.importing.start(path)
+        return self.importing
+
+    def _imported(self, result) -> None:
+        self.importing = None
+        if result is None:
+            return
+        self._say(self.tr("Imported %n sample(s) into task %1.", "", result.count).replace("%1", result.task_number))
+        bus.changed.emit({"sample"})
 
     def open_row(self, index: QModelIndex) -> SampleFormDialog | None:
         row = self.model.data(index, ROW_ROLE)
