@@ -381,6 +381,7 @@ class Database:
                     _write_marker(marker, before, head, backup)
                     started = True
                     _migrate(conn, before)
+                    self.notices.extend(conn.info.pop("riskmon_notices", []))  # (SQLite without trigram FTS5)
             # committed
             with contextlib.suppress(OSError):
                 marker.unlink()

@@ -72,6 +72,10 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     return name not in INDEX_NAMES
 
 
+NOTICE_NO_FTS = (
+    "本机的 SQLite 不支持 FTS5 trigram 全文索引（{detail}）：样品列表的文字筛选不使用索引，结果不变，"
+    "样品很多时会较慢。换用带较新 SQLite（3.34 及以上）的程序版本后运行 riskmon db reindex。"
+)
 NOTICE_NO_TRGM = (
     "PostgreSQL 未能启用 pg_trgm 扩展（{detail}）：样品列表的文字筛选不使用索引，结果不变，"
     "样品很多时会较慢。请数据库管理员在该数据库中运行 CREATE EXTENSION pg_trgm; 后再运行 riskmon db reindex。"
@@ -178,11 +182,28 @@ def install(conn: Connection) -> str:
     Returns a notice for the user, or "" (PostgreSQL without pg_trgm: the notice is also logged).
     """
     if conn.dialect.name == "sqlite":
+        missing = _sqlite_without_trigram(conn)
+        if missing:
+            notice = NOTICE_NO_FTS.format(detail=missing)
+            log.warning("%s", notice)
+            return notice
         for name in _FTS:
             for statement in _sqlite_ddl(name):
                 conn.exec_driver_sql(statement)
         return ""
     return _pg_install(conn)
+
+
+def _sqlite_without_trigram(conn: Connection) -> str:
+    """Why this SQLite cannot hold the index (FTS5 with the trigram tokenizer, SQLite 3.34 or
+    newer), or "" when it can."""
+    try:
+        conn.exec_driver_sql("CREATE VIRTUAL TABLE temp.riskmon_fts_probe USING fts5(x, tokenize='trigram')")
+        conn.exec_driver_sql("DROP TABLE temp.riskmon_fts_probe")
+    except Exception as exc:
+        version = conn.exec_driver_sql("SELECT sqlite_version()").scalar()
+        return f"SQLite {version}：{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}"
+    return ""
 
 
 def _pg_install(conn: Connection) -> str:

@@ -366,3 +366,25 @@ def test_db_check_and_reindex_on_postgresql(pg_empty_url, tmp_path, capsys):
         assert cli_main([*where, "db", "check"]) == 0
     finally:
         db.dispose()
+
+
+def test_a_sqlite_without_trigram_upgrades_with_a_notice_and_filters_the_same(tmp_path, monkeypatch):
+    from app.store.db import bootstrap
+    from tests.services.conftest import make_lab
+
+    # as on a system whose SQLite is older than 3.34 (no trigram tokenizer)
+    monkeypatch.setattr(search_index, "_sqlite_without_trigram", lambda conn: "SQLite 3.31.1：no such tokenizer")
+    db = bootstrap(None, home=tmp_path)
+    try:
+        db.upgrade()
+        assert any("FTS5 trigram" in n and "结果不变" in n for n in db.notices)
+        lab = make_lab(db)
+        task_id, scheme_id = ready_task(lab)
+        made = samples.register_samples(lab.tech, [_input(task_id, scheme_id, i, p) for i, p in
+                                                   enumerate(["电热水壶", "养生壶"])])
+        with UnitOfWork(db, actor="test") as uow:
+            assert not search_index.ready(uow.session)
+        assert _ids(lab.tech, "电热水") == {made[0].id}
+        assert _ids(lab.tech, "顺和家电") == {m.id for m in made}
+    finally:
+        db.dispose()
