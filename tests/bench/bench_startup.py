@@ -19,7 +19,9 @@ system, ``os.wait4``), wall is from spawn to the child's report. Printed: min an
 the ratios, and the top modules of a ``-X importtime`` run of the subject.
 
 Goal: subject CPU (median) at most ``GOAL`` × the floor's. Baseline before this work: 1.10 s CPU,
-12 × the floor (0.09 s). The exit status is 1 when the goal is missed.
+12 × the floor (0.09 s) as reported; on the 2-core machine this bench was written on, with other
+test runs going, 2.25–2.40 s against 0.14–0.16 s (17 ×). The exit status is 1 when the goal is
+missed. The children cache their bytecode (as an installed program does) in a folder of their own.
 """
 
 from __future__ import annotations
@@ -198,8 +200,9 @@ def importtime(home: Path, env: dict[str, str], top: int = 15) -> None:
             continue
         self_us, cum_us, name = line.split(":", 1)[1].split("|")
         rows.append((int(self_us), int(cum_us), name[1:].rstrip()))  # nested imports are indented
-    total = sum(r[0] for r in rows) / 1e6
-    print(f"-X importtime: {len(rows)} modules, {total:.3f} s of imports (self times summed)")
+    # wall times, and an import on a worker thread can skew its parent's self time: clamp at 0
+    total = sum(max(r[0], 0) for r in rows) / 1e6
+    print(f"-X importtime: {len(rows)} modules, {total:.3f} s of imports (wall, self times summed)")
     print("  top-level packages by cumulative time:")
     for _self_us, cum_us, name in sorted((r for r in rows if not r[2].startswith(" ")), key=lambda r: -r[1])[:top]:
         print(f"    {cum_us / 1e6:7.3f} s  {name}")

@@ -56,7 +56,8 @@ def _near_overflow(db, task_id: int, next_value: int = 9_998) -> None:
         uow.commit()
 
 
-def test_numbering_overflow_and_the_plan_are_warnings_listed_before_anything_is_written(lab, tmp_path):
+def test_numbering_overflow_and_the_plan_are_warnings_listed_before_anything_is_written(any_lab, tmp_path):
+    lab = any_lab  # SQLite and PostgreSQL
     task_id, _scheme = ready_task(lab)  # 10 batches planned
     _near_overflow(lab.db, task_id)
     path = _workbook(tmp_path / "many.xlsx", [_row(n) for n in range(1, 12)])
@@ -116,7 +117,8 @@ def test_progress_is_reported_per_row_reading_then_registering(lab, tmp_path):
     assert {t for _d, t in calls} == {10}
 
 
-def test_cancel_while_registering_writes_nothing(lab, tmp_path, monkeypatch):
+def test_cancel_while_registering_writes_nothing(any_lab, tmp_path, monkeypatch):
+    lab = any_lab  # SQLite and PostgreSQL
     task_id, _scheme = ready_task(lab)
     monkeypatch.setattr(samples, "FLUSH_BATCH", 2)  # some batches are flushed before the cancel
     path = _workbook(tmp_path / "cancel.xlsx", [_row(n) for n in range(1, 8)])
@@ -139,7 +141,8 @@ def test_cancel_while_registering_writes_nothing(lab, tmp_path, monkeypatch):
     assert audit_ok(lab.db)
 
 
-def test_rows_like_registered_samples_or_each_other_are_warnings(lab, tmp_path):
+def test_rows_like_registered_samples_or_each_other_are_warnings(any_lab, tmp_path):
+    lab = any_lab  # SQLite and PostgreSQL
     task_id, scheme_id = ready_task(lab)
     first = imports.import_sampling(lab.tech, _workbook(tmp_path / "one.xlsx", [_row(1)]), task_id=task_id)
     existing = first.samples[0].number
