@@ -95,5 +95,6 @@ def test_the_demo_lab_delivers_one_upload_per_report_in_force(lab, tmp_path: Pat
     assert {r.report_number for r in notice_items} == {demo_report.report_number}  # issued after approval
     assert not any(r.report_number == to_amend.number for r in done)
     receipts = [r.receipt_number for r in done]
-    assert len(set(receipts)) == len(receipts) == len(records) == counts["accepted"] == 5
+    assert [r.kind for r in done if r.kind == "hazard"] == ["hazard"]  # the demo's major hazard, sent first
+    assert len(set(receipts)) == len(receipts) == len(records) == counts["accepted"] == 6
     assert counts["duplicates_prevented"] == 0

@@ -28,6 +28,10 @@ pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to child processes"),
 ]
 
+#: what the demo lab has queued on first start: its major-hazard report, one report's result and
+#: the notices issued after that report's approval
+DEMO_QUEUED = 3
+
 
 def environment(home: Path, **extra: str) -> dict[str, str]:
     env = {**os.environ, "RISKMON_HOME": str(home), "RISKMON_FAST_PASSWORD_HASH": "1", **extra}
@@ -120,15 +124,16 @@ def test_demo_results_reach_the_sandbox_once_with_their_receipt(home: Path, sand
 
     first = riskmon(home, "sync", "--once", "--password-stdin", stdin=DEMO_PASSWORD + "\n", **env)
     assert first.returncode == 0, first.stdout + first.stderr
-    receipts = RECEIPT.findall(first.stdout)  # the report's result item and its notices' item
-    assert len(set(receipts)) == 2, first.stdout
-    assert KETTLE in first.stdout and "已接收 2 项" in first.stdout
-    assert counts(url)["accepted"] == 2
+    # the major-hazard report (first: Article 18 ¶3), the report's result item and its notices' item
+    receipts = RECEIPT.findall(first.stdout)
+    assert len(set(receipts)) == DEMO_QUEUED, first.stdout
+    assert KETTLE in first.stdout and f"已接收 {DEMO_QUEUED} 项" in first.stdout and "重大风险隐患报告" in first.stdout
+    assert counts(url)["accepted"] == DEMO_QUEUED
 
     again = riskmon(home, "sync", "--once", "--password-stdin", stdin=DEMO_PASSWORD + "\n", **env)
     assert again.returncode == 0 and "没有需要上传的内容" in again.stdout
     after = counts(url)
-    assert after["accepted"] == 2 and after["duplicates_prevented"] == 0
+    assert after["accepted"] == DEMO_QUEUED and after["duplicates_prevented"] == 0
     listed = riskmon(home, "sync", "--list")
     assert all(r in listed.stdout for r in receipts) and "已接收" in listed.stdout
 
@@ -138,7 +143,7 @@ def test_demo_results_reach_the_sandbox_once_with_their_receipt(home: Path, sand
     assert (home / "sandbox" / "provincial-sandbox.sqlite3").is_file()
     again_proc, again_url = start_sandbox(home, free_port())
     try:
-        assert counts(again_url)["accepted"] == 2
+        assert counts(again_url)["accepted"] == DEMO_QUEUED
     finally:
         interrupt(again_proc)
 
@@ -201,11 +206,11 @@ def test_sigterm_during_an_upload_finishes_or_releases_it(tmp_path: Path):
         listed = riskmon(home, "sync", "--list")
         assert "上传中" not in listed.stdout, listed.stdout
         accepted = counts(url)["accepted"]
-        assert listed.stdout.count("已接收") == accepted < 2, listed.stdout
+        assert listed.stdout.count("已接收") == accepted < DEMO_QUEUED, listed.stdout
         rest = riskmon(home, "sync", "--once", "--password-stdin", stdin=DEMO_PASSWORD + "\n",
                        RISKMON_PROVINCIAL_URL=url, RISKMON_PROVINCIAL_USER=DEMO_USER)
         assert rest.returncode == 0, rest.stdout + rest.stderr
         after = counts(url)
-        assert after["accepted"] == 2 and after["duplicates_prevented"] == 0
+        assert after["accepted"] == DEMO_QUEUED and after["duplicates_prevented"] == 0
     finally:
         interrupt(sandbox)
