@@ -589,7 +589,11 @@ class SyncPage(QWidget):
         text = self.filter.text().strip()
         settings().setValue("sync/which", which)
         settings().setValue("sync/filter", text)
-        run_op(upload.overview, self.ctx, which=which, text=text, on_done=self._show, on_error=self._error)
+        # a list asked for earlier may come back later than this one: only the newest is shown
+        self._asked = getattr(self, "_asked", 0) + 1
+        asked = self._asked
+        run_op(upload.overview, self.ctx, which=which, text=text,
+               on_done=lambda view: self._show(view) if asked == self._asked else None, on_error=self._error)
 
     def _show(self, view: upload.SyncOverview) -> None:
         if not _alive(self):
