@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from app.documents.excel import SAMPLING_COLUMNS, SHEETS, write_template
 from app.services import documents
@@ -101,3 +101,24 @@ def test_a_task_must_be_chosen_first(qtbot, demo_ctx):
     assert page.import_sampling("whatever.xlsx") is None
     assert page.message.text() == "请先在任务列表中选择要导入的任务。"
     assert ops.wait_idle()
+
+
+def test_cancel_while_reading_imports_nothing_and_a_new_import_can_start(qtbot, demo_ctx, tmp_path, monkeypatch):
+    page = _page(qtbot, demo_ctx)
+    before = _count(demo_ctx)
+    path = _workbook(tmp_path / "cancel.xlsx", 200)
+    ended = []
+    asked = []
+    monkeypatch.setattr(SamplingImport, "confirm", lambda self, plan: asked.append(plan) or False)
+    flow = page.import_sampling(str(path))
+    flow.finished.connect(lambda result: ended.append(result))
+    [dialog] = page.findChildren(QProgressDialog)
+    dialog.canceled.emit()  # 取消, as the button does
+    assert ops.wait_idle(60)
+    assert ended == [None] and not asked  # cancelled while reading: no question asked
+    assert page.importing is None and _count(demo_ctx) == before
+    monkeypatch.setattr(SamplingImport, "confirm", lambda self, plan: True)
+    again = page.import_sampling(str(path))
+    assert again is not flow
+    assert ops.wait_idle(60)
+    assert again.result is not None and _count(demo_ctx) == before + 200
