@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 # `make run` needs the program only; tests, lint, the PostgreSQL driver and PyInstaller come on top.
 DEV_STAMP := $(VENV)/.installed-dev
 DEV_EXTRAS := dev,postgres,dist
+# the suite on every core, a test file's tests together on one (module fixtures are built once)
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 # Debian libraries that Qt (offscreen and on screen) and the document tests need.
 SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
