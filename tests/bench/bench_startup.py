@@ -61,6 +61,7 @@ def default_home(n: int) -> Path:
 
 # --------------------------------------------------------------------------- the database
 def build(home: Path, n: int) -> None:
+    os.environ.pop("RISKMON_FAST_PASSWORD_HASH", None)  # the hash the children verify: production's
     from app.services import users
     from app.store.db import DB_FILENAME, bootstrap
 
