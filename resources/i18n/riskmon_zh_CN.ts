@@ -3342,6 +3342,30 @@
         <translation>重点风险信息（第十二条）</translation>
     </message>
     <message>
+        <source>Reported at once (Article 11)</source>
+        <translation>已即时报送（第十一条）</translation>
+    </message>
+    <message>
+        <source>The department that received it</source>
+        <translation>接收报送的部门</translation>
+    </message>
+    <message>
+        <source>— choose how —</source>
+        <translation>— 选择报送方式 —</translation>
+    </message>
+    <message>
+        <source>When (lab time)</source>
+        <translation>报送时间（本机构时间）</translation>
+    </message>
+    <message>
+        <source>To whom</source>
+        <translation>报送对象</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>报送方式</translation>
+    </message>
+    <message>
         <source>Linked samples</source>
         <translation>关联样品</translation>
     </message>

@@ -125,3 +125,30 @@ def test_a_signatory_only_reads_the_register(qtbot, demo_ctx):
     page.table.selectRow(0)
     dialog = page.edit_entry()
     assert dialog.read_only and not dialog.save_button.isVisibleTo(dialog)
+
+
+def test_major_information_reported_at_once_is_recorded_in_the_form(qtbot, demo_ctx):
+    """即时报送 (Article 11): a key entry records when, to whom and how it went out at once; without
+    the recipient the form says what is missing and keeps what was typed."""
+    page = open_page(qtbot, demo_ctx)
+    dialog = page.new_entry()
+    dialog.title.setText("儿童连帽衫帽绳可抽出")
+    dialog.source.setCurrentIndex(dialog.source.findData(5))
+    dialog.key_box.setChecked(True)
+    dialog.reasons[1].setChecked(True)
+    dialog.immediate.setChecked(True)
+    dialog.report_method.setCurrentIndex(dialog.report_method.findData("phone"))
+    dialog.save()
+    assert idle()
+    assert dialog.isVisible() and "报送的对象" in dialog.error_text.text()
+    assert dialog.title.text() == "儿童连帽衫帽绳可抽出"
+    dialog.reported_to.setText("湖北省市场监督管理局质量监督处")
+    dialog.save()
+    assert idle()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = dialog.saved.data
+    assert (saved.reported_to, saved.report_method) == ("湖北省市场监督管理局质量监督处", "phone")
+    assert saved.reported_at is not None
+    again = page.new_entry()  # an ordinary entry records no 即时报送
+    assert not again.immediate.isChecked()
+    again.reject()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, QTimer, QUrl
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
+    QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.services import risk as risk_service
 from app.services.context import Context
+from app.timezones import zone
 from app.ui import widgets
 from app.ui.application import settings
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
@@ -157,6 +159,31 @@ class RiskInfoDialog(widgets.SavingDialog):
             box.setChecked(key in data.key_reasons)
             grid.addWidget(box)
             self.reasons[key] = box
+        # 即时报送 (Article 11): major information reported at once — when, to whom, how
+        self.immediate = QGroupBox(self.tr("Reported at once (Article 11)"))
+        self.immediate.setObjectName("immediate")
+        self.immediate.setCheckable(True)
+        self.immediate.setChecked(data.reported_at is not None)
+        im = QFormLayout(self.immediate)
+        self.reported_at = QDateTimeEdit()
+        self.reported_at.setObjectName("reported_at")
+        self.reported_at.setCalendarPopup(True)
+        self.reported_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        when = data.reported_at.astimezone(zone()) if data.reported_at else dt.datetime.now(zone())
+        self.reported_at.setDateTime(QDateTime(QDate(when.date()), QTime(when.hour, when.minute)))
+        self.reported_to = QLineEdit(data.reported_to)
+        self.reported_to.setObjectName("reported_to")
+        self.reported_to.setPlaceholderText(self.tr("The department that received it"))
+        self.report_method = QComboBox()
+        self.report_method.setObjectName("report_method")
+        self.report_method.addItem(self.tr("— choose how —"), "")
+        for key, text in risk_service.IMMEDIATE_METHOD_LABELS.items():
+            self.report_method.addItem(text, key)
+        self.report_method.setCurrentIndex(max(self.report_method.findData(data.report_method), 0))
+        im.addRow(self.tr("When (lab time)"), self.reported_at)
+        im.addRow(self.tr("To whom"), self.reported_to)
+        im.addRow(self.tr("How"), self.report_method)
+        grid.addWidget(self.immediate)
         layout.addWidget(self.key_box)
 
         samples_box = QGroupBox(self.tr("Linked samples"))
@@ -191,7 +218,8 @@ class RiskInfoDialog(widgets.SavingDialog):
         self.errors = FieldErrors(
             {"received_date": self.received, "source": self.source, "title": self.title, "product": self.product,
              "region": self.region, "description": self.description, "key_reasons": self.key_box,
-             "status": self.status, "samples": self.samples},
+             "status": self.status, "samples": self.samples, "reported_at": self.reported_at,
+             "reported_to": self.reported_to, "report_method": self.report_method},
             self.error_text,
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -204,7 +232,7 @@ class RiskInfoDialog(widgets.SavingDialog):
         if read_only:
             self.save_button.setVisible(False)
             for w in (self.received, self.source, self.status, self.key_box, self.add_button, self.remove_button,
-                      self.sample_number):
+                      self.sample_number, self.immediate):
                 w.setEnabled(False)
             for w in (self.title, self.product, self.region):
                 w.setReadOnly(True)
@@ -243,7 +271,16 @@ class RiskInfoDialog(widgets.SavingDialog):
             key_reasons=tuple(k for k, box in self.reasons.items() if box.isChecked()) if key else (),
             status=self.status.currentData(),
             sample_numbers=tuple(self.samples.item(i).text() for i in range(self.samples.count())),
+            **self._immediate(key),
         )
+
+    def _immediate(self, key: bool) -> dict:
+        """即时报送 as typed, read in the lab's time (the service checks it)."""
+        if not (key and self.immediate.isChecked()):
+            return {}
+        local = self.reported_at.dateTime().toPython().replace(second=0, microsecond=0)
+        return {"reported_at": local.replace(tzinfo=zone()), "reported_to": self.reported_to.text(),
+                "report_method": self.report_method.currentData() or ""}
 
     def save(self) -> None:
         if self.read_only:
