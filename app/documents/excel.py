@@ -695,13 +695,22 @@ def _whole_number(value: object) -> tuple[int | None, str | None]:
     return number, None
 
 
-def check_history_rows(path: str | Path, *, last_year: int,
-                       first_year: int = 1990) -> tuple[list[HistoryRow], list[RowProblem]]:
+def read_history_rows(path: str | Path, *, first_year: int = 1990, last_year: int | None = None) -> list[HistoryRow]:
+    """Read and check the history import; every row or ``ImportRowsError`` listing every bad row."""
+    out, problems = check_history_rows(path, first_year=first_year, last_year=last_year)
+    if problems:
+        raise ImportRowsError(problems)
+    return out
+
+
+def check_history_rows(path: str | Path, *, first_year: int = 1990,
+                       last_year: int | None = None) -> tuple[list[HistoryRow], list[RowProblem]]:
     """The good rows of the history import and the problems of the others.
 
     Each row's own content is checked here (required cells, whole numbers, the year, problems not
     above tested, a row repeated); whether the category and region are known is the caller's, who
     lists its problems with these in one pass. A file that cannot be read raises ``ImportRowsError``."""
+    last_year = last_year or date.today().year
     cols = {c.key: c for c in HISTORY_COLUMNS}
     wb, rows, index = _open_sheet(path, "history", HISTORY_COLUMNS)
     out: list[HistoryRow] = []

@@ -25,7 +25,7 @@ from app.services.hazard import PendingHazard, pending_hazards
 from app.services.worklist import deadline_bounds
 from app.store import notice_backlog
 from app.store.models import HazardReport, MonitoringTask, Notification, Sample, SyncOutbox
-from app.store.queries import get_setting, lab_today
+from app.store.queries import get_setting
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,10 @@ def deadline_page(ctx: Context, offset: int, limit: int | None = None, today: dt
                   ) -> list[DeadlineRow]:
     """Rows ``offset`` … ``offset + limit - 1`` (a :data:`PAGE` by default) of the board's deadline
     list (the list pages lazily)."""
+    today = today or dt.date.today()
     limit = PAGE if limit is None else limit
     with ctx.uow() as uow:
         session = uow.session
-        today = today or lab_today(session)
         n = int(get_setting(session, "deadline_working_days") or 5)
         return _deadline_rows(session, calendar_for(session), n, today, max(0, offset), max(0, limit))
 
@@ -137,10 +137,10 @@ def _awaiting_notification(session) -> int:
 
 def load_board(ctx: Context, today: dt.date | None = None, limit: int | None = None) -> Board:
     """The board, with the first ``limit`` (a :data:`PAGE`) rows of the deadline list."""
+    today = today or dt.date.today()
     limit = PAGE if limit is None else limit
     with ctx.uow() as uow:
         session = uow.session
-        today = today or lab_today(session)
         cal = calendar_for(session)
         n = int(get_setting(session, "deadline_working_days") or 5)
         rows = _deadline_rows(session, cal, n, today, 0, limit)

@@ -35,7 +35,7 @@ from app.services import samples as sample_service
 from app.services.context import Context
 from app.services.tasks import sampling_scheme
 from app.store.models import MonitoringTask, Sample, SampleNumberCounter, Scheme
-from app.store.queries import get_setting, lab_today
+from app.store.queries import get_setting
 
 IMPORT_MARK = "导入编号："
 _HEADERS = {c.key: c.header for c in SAMPLING_COLUMNS}
@@ -272,7 +272,7 @@ def _warnings(session, task: MonitoringTask, rows: list[SamplingRow], inputs: li
     pattern = str(get_setting(session, "sample_number_pattern"))
     first = session.scalar(select(SampleNumberCounter.next_value).where(
         SampleNumberCounter.scope == f"sample:{task.id}")) or 1
-    on = rows[-1].sampling_date or today or lab_today(session)
+    on = rows[-1].sampling_date or today or dt.date.today()
     over = sample_service.numbering_overflow(pattern, task, first, n, on)
     if over is not None:
         width, number = over
@@ -308,7 +308,7 @@ def _write(session, plan: ImportPlan, inputs: list[sample_service.SampleInput], 
     for i, line in notes.items():
         data = inputs[i]
         inputs[i] = replace(data, notes="\n".join(p for p in (data.notes.strip(), line) if p))
-    created = sample_service.write_samples(session, inputs, today=today or lab_today(session), progress=progress,
+    created = sample_service.write_samples(session, inputs, today=today or dt.date.today(), progress=progress,
                                            done=done, total=total)
     return ImportResult(plan.task_number, tuple(
         ImportedSample(r.row, r.sample_number, s.id, s.number) for r, s in zip(plan.rows, created, strict=True)

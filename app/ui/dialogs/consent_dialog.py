@@ -3,6 +3,8 @@ publication of a task's monitoring information — the authority, its document n
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import publication, samples
+from app.services import publication
 from app.services.context import Context
 from app.ui.dialogs.task_dialogs import error_label
 from app.ui.widgets import FieldErrors, SavingDialog
@@ -51,7 +53,7 @@ class ConsentDialog(SavingDialog):
         self.consent_date.setObjectName("consent_date")
         self.consent_date.setCalendarPopup(True)
         self.consent_date.setDisplayFormat("yyyy-MM-dd")
-        today = samples.lab_date(ctx)  # the lab's today
+        today = dt.date.today()
         self.consent_date.setMaximumDate(QDate(today))
         self.consent_date.setDate(QDate(consent.consent_date if consent else today))
         self.note = QPlainTextEdit(consent.note if consent else "")

@@ -948,9 +948,7 @@ class SampleFormDialog(QDialog):
         self.detail = data.detail
         self._filling = True
         try:
-            today = self.today or data.today  # the lab's today, from the service
-            if today is not None:
-                self.set_date_range(today)
+            self.set_date_range(self.today or data.today or dt.date.today())
             self._fill_tasks(data)
             if data.detail is not None:
                 self._fill(data.detail.data)

@@ -47,10 +47,8 @@ from app.rules.standards import StandardCodeError, normalize_code
 from app.services import catalog as catalog_service
 from app.services import risk as risk_service
 from app.services import risk_evidence
-from app.services import samples as samples_service
 from app.services import tasks as task_service
 from app.services.context import Context
-from app.timezones import zone
 from app.ui import widgets
 from app.ui.ops import run_op
 from app.ui.widgets import FieldErrors, OptionalDateEdit
@@ -791,10 +789,10 @@ class ConfirmDialog(_SavingDialog):
         self.document_date.setObjectName("document_date")
         self.document_date.setCalendarPopup(True)
         self.document_date.setDisplayFormat("yyyy-MM-dd")
-        today = today or samples_service.lab_date(ctx)  # the lab's today
+        today = today or dt.date.today()
         self.document_date.setMaximumDate(QDate(today))  # not in the future
         if scheme.reviewed_at is not None:
-            self.document_date.setMinimumDate(QDate(min(today, scheme.reviewed_at.astimezone(zone()).date())))
+            self.document_date.setMinimumDate(QDate(min(today, scheme.reviewed_at.astimezone().date())))
         self.document_date.setDate(QDate(today))
         form.addRow(self.tr("Date of the document *"), self.document_date)
         file_row = QHBoxLayout()
