@@ -68,3 +68,7 @@ class OutputError(RiskmonError):
     def __init__(self, message: str, *, path: object = None, field: str | None = None) -> None:
         super().__init__(message, field=field)
         self.path = path
+
+
+class CredentialsStoreError(RiskmonError):
+    """The OS keyring refused (locked, unavailable); ``message`` says what to do."""

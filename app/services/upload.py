@@ -15,6 +15,7 @@ The sending itself is :mod:`app.sync.worker`; the wire format is ``docs/provinci
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,9 @@ from app.sync.credentials import (
     KeyringStatus,
     SessionPasswords,
 )
+
+# the upload layer's types the GUI uses, handed on here: the GUI reaches sync only through services
+from app.sync.worker import ItemOutcome, RetryPolicy, SyncSummary  # noqa: F401
 
 #: who may send, retry, export and confirm uploads (reviewers only look)
 OPERATE_ROLES = permissions.OPERATE_ROLES
@@ -408,6 +412,25 @@ def sync_once(
     finally:
         if own:
             gateway.close()
+
+
+def run_forever(
+    ctx: Context,
+    gateway: Any,
+    stop: threading.Event,
+    *,
+    policy: worker.RetryPolicy | None = None,
+    idle_interval: float = 30.0,
+    wake: threading.Event | None = None,
+    on_summary: Callable[[worker.SyncSummary], None] | None = None,
+    progress: Callable[[worker.ItemOutcome], None] | None = None,
+) -> worker.SyncSummary:
+    """The background uploader (the GUI's thread): passes until ``stop`` is set, as this user
+    and with an audit checkpoint after a pass that sent anything (see ``app.sync.worker.run_forever``)."""
+    return worker.run_forever(
+        ctx.db, gateway, stop, policy=policy, idle_interval=idle_interval, wake_event=wake,
+        on_summary=on_summary, progress=progress, actor=sync_actor(ctx), after_pass=checkpoint_after_upload(ctx),
+    )
 
 
 def checkpoint_after_upload(ctx: Context) -> Callable[[worker.SyncSummary], None]:

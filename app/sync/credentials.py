@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import RiskmonError
+from app.errors import CredentialsStoreError
 
 SERVICE_NAME = "riskmon-provincial"
 
@@ -34,10 +34,6 @@ INSECURE_KEYRING_MESSAGE = (
     "本机只有不安全的密码存储方式（{name}，以明文或可逆方式保存在文件中），为安全起见不使用；"
     "省级系统密码不会保存，每次使用时需要重新输入。"
 )
-
-
-class CredentialsStoreError(RiskmonError):
-    """The keyring refused (locked, unavailable); ``message`` says what to do."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The GUI's background uploader: :func:`app.sync.worker.run_forever` on a thread of its own.
+"""The GUI's background uploader: :func:`app.services.upload.run_forever` on a thread of its own.
 
 It sends what approvals queue (Article 18 ¶1) while people work: every item as soon as it is due,
 right away when :meth:`SyncRunner.wake` is called (the 上报同步 page does so after an approval),
@@ -20,8 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from app.errors import RiskmonError
 from app.services import upload
 from app.services.context import Context
-from app.sync import worker
-from app.sync.credentials import SessionPasswords
+from app.services.upload import RetryPolicy, SessionPasswords, SyncSummary
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,8 @@ class SyncRunner(QObject):
     """
 
     running_changed = Signal(bool)
-    summary = Signal(object)  # worker.SyncSummary of a pass that sent something or stopped
-    item = Signal(object)  # worker.ItemOutcome, one per item sent
+    summary = Signal(object)  # upload.SyncSummary of a pass that sent something or stopped
+    item = Signal(object)  # upload.ItemOutcome, one per item sent
     credentials_needed = Signal(str)  # why (Chinese): no password, or the login was refused
     failed = Signal(object)  # the exception that kept it from starting or stopped it
 
@@ -45,7 +44,7 @@ class SyncRunner(QObject):
         *,
         session: SessionPasswords | None = None,
         store: Any | None = None,
-        policy: worker.RetryPolicy | None = None,
+        policy: RetryPolicy | None = None,
         idle_interval: float = 30.0,
     ) -> None:
         super().__init__()
@@ -108,22 +107,20 @@ class SyncRunner(QObject):
             pass
 
     def _run(self, stop: threading.Event, wake: threading.Event, done: threading.Event) -> None:
-        totals: worker.SyncSummary | None = None
+        totals: SyncSummary | None = None
         gateway = None
         try:
             gateway = upload.open_gateway(self.ctx.db, session=self.session, store=self.store)
             self.username = str(getattr(gateway, "username", "") or "")
-            totals = worker.run_forever(
-                self.ctx.db,
+            totals = upload.run_forever(
+                self.ctx,
                 gateway,
                 stop,
                 policy=self.policy,
                 idle_interval=self.idle_interval,
-                wake_event=wake,
+                wake=wake,
                 on_summary=lambda s: self._emit(self.summary, s),
                 progress=lambda o: self._emit(self.item, o),
-                actor=upload.sync_actor(self.ctx),
-                after_pass=upload.checkpoint_after_upload(self.ctx),
             )
         except RiskmonError as exc:
             self._emit(self.failed, exc)

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
 
-from app.errors import RiskmonError
+from app.errors import CredentialsStoreError, RiskmonError
 from app.services import labkey
 from app.services.context import Context
-from app.sync.credentials import CredentialsStoreError
 from app.ui.dialogs.steps import StepDialog
 from app.ui.dialogs.task_dialogs import alive
 from app.ui.ops import bus, run_op

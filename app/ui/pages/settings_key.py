@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import RiskmonError, ValidationError
+from app.errors import CredentialsStoreError, RiskmonError, ValidationError
 from app.services import labkey
 from app.services.context import Context
-from app.sync.credentials import CredentialsStoreError
 from app.ui import widgets
 from app.ui.application import settings
 from app.ui.dialogs.steps import StepDialog

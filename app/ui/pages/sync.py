@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.errors import ConflictError, RiskmonError
 from app.services import upload
 from app.services.context import Context
-from app.sync.credentials import KeyringStatus
+from app.services.upload import KeyringStatus
 from app.ui.application import settings
 from app.ui.dialogs.export_notice import confirm_export
 from app.ui.ops import bus, run_op
