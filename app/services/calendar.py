@@ -85,6 +85,11 @@ def calendar_data(db) -> tuple[list[CalendarRow], frozenset[int]]:
         return _rows(uow.session), _complete_years(uow.session)
 
 
+def calendar_rows(session) -> tuple[list[CalendarRow], frozenset[int]]:
+    """The lab's calendar rows and the years marked complete, as :func:`calendar_for` reads them."""
+    return _rows(session), _complete_years(session)
+
+
 def calendar_for(session) -> WorkingCalendar:
     return ruledata.default_calendar(_rows(session), _complete_years(session))
 

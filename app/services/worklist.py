@@ -26,18 +26,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import string
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, func, or_, select
 from sqlalchemy.sql import Select
 
 from app.errors import ValidationError
+from app.ruledata import default_calendar
 from app.rules import calendar as calendar_rules
 from app.rules.calendar import clock_state
 from app.services._common import search_text
-from app.services.calendar import calendar_for
+from app.services.calendar import calendar_rows
 from app.services.context import Context
 from app.services.permissions import DELIVERY_ROLES, OPERATE_ROLES  # not notifications/upload: start-up
 from app.store.models import (
@@ -74,9 +77,8 @@ class WorkQuery:
     deadline: str | None = None  # one of DEADLINE_STATES
 
 
-@dataclass(frozen=True)
-class WorkRow:
-    """One line of the work list."""
+class WorkRow(NamedTuple):
+    """One line of the work list (a named tuple: a page of them is made fast)."""
 
     id: int
     number: str
@@ -211,13 +213,16 @@ def _order(sort_key: str, descending: bool, task) -> list:
     return [k.desc() for k in keys] if descending else [k.asc() for k in keys]
 
 
+_TASK = MonitoringTask.__table__.alias("t")
+
+
 def page_statement(query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: bool = False, offset: int = 0,
                    limit: int = 200, user_id: int | None = None, username: str = "",
                    bounds: DeadlineBounds | None = None) -> Select:
     """The select of :func:`page`: the window of ids is chosen first (a deferred join), then only
     those rows are joined to their task."""
     s = Sample.__table__
-    task = MonitoringTask.__table__.alias("t")
+    task = _TASK
     source = s.join(task, task.c.id == s.c.task_id) if sort_key == "task" else s
     window = (
         select(s.c.id).select_from(source)
@@ -235,20 +240,101 @@ def page_statement(query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: b
     )
 
 
-def _bounds(session, query: WorkQuery, today: dt.date | None = None) -> DeadlineBounds | None:
-    if query.deadline in (None, "none"):
-        return None
-    n = int(get_setting(session, "deadline_working_days") or 5)
-    return deadline_bounds(calendar_for(session), n, today or lab_today(session))
+class _Clock:
+    """What the list needs to know of the Article 18 clock, read once per call: today, the number of
+    working days and the lab's calendar. The calendar is read as rows (a few small queries); what is
+    worked out from them — the deadline of each completion date, the filter's bounds — is kept for
+    the next call while the rows, the number of days and today are the same (:data:`_WORKED`)."""
+
+    def __init__(self, session, today: dt.date | None = None) -> None:
+        self.session = session
+        self.today = today or lab_today(session)
+        self.n = int(get_setting(session, "deadline_working_days") or 5)
+        self._worked: _Worked | None = None
+
+    @property
+    def worked(self) -> _Worked:
+        if self._worked is None:
+            rows, years = calendar_rows(self.session)
+            key = (tuple(rows), years, self.n, self.today)
+            found = _WORKED.get(key)
+            if found is None:
+                if len(_WORKED) >= 8:
+                    _WORKED.clear()
+                found = _WORKED[key] = _Worked(default_calendar(rows, years))
+            self._worked = found
+        return self._worked
+
+    @property
+    def cal(self):
+        return self.worked.cal
+
+    def bounds(self, query: WorkQuery) -> DeadlineBounds | None:
+        if query.deadline in (None, "none"):
+            return None
+        w = self.worked
+        if w.bounds is None:
+            w.bounds = deadline_bounds(w.cal, self.n, self.today)
+        return w.bounds
+
+    def open(self, completed: dt.date) -> tuple[dt.date, bool, int, str]:
+        """(deadline, provisional, working days left, state) of a sample completed on ``completed``
+        and not reported yet."""
+        w = self.worked
+        found = w.open.get(completed)
+        if found is None:
+            d = w.cal.deadline(completed, self.n)
+            left = w.cal.working_days_left(d.deadline, self.today)
+            found = (d.deadline, d.provisional, left,
+                     clock_state(left, not calendar_rules.is_on_time(d.deadline, self.today)))
+            w.open[completed] = found
+        return found
+
+
+class _Worked:
+    """The calendar of one set of rows, and what was worked out with it for one today and n."""
+
+    def __init__(self, cal) -> None:
+        self.cal = cal
+        self.bounds: DeadlineBounds | None = None
+        self.open: dict[dt.date, tuple[dt.date, bool, int, str]] = {}
+
+
+#: (calendar rows, complete years, n, today) → what was worked out: a few entries, cleared when full
+_WORKED: dict[tuple, _Worked] = {}
+
+
+def _count(session, ctx: Context, query: WorkQuery, clock: _Clock) -> int:
+    return int(session.execute(
+        count_statement(query, ctx.user.id, ctx.user.username, clock.bounds(query))).scalar_one())
 
 
 def count(ctx: Context, query: WorkQuery) -> int:
     """How many samples waiting for work the filter gives."""
     _check(query)
     with ctx.uow() as uow:
-        bounds = _bounds(uow.session, query)
-        return int(uow.session.execute(
-            count_statement(query, ctx.user.id, ctx.user.username, bounds)).scalar_one())
+        return _count(uow.session, ctx, query, _Clock(uow.session))
+
+
+def _page(session, ctx: Context, query: WorkQuery, sort_key: str, descending: bool, offset: int, limit: int,
+          clock: _Clock) -> list[WorkRow]:
+    rows = session.execute(page_statement(query, sort_key, descending, offset, limit, ctx.user.id,
+                                          ctx.user.username, clock.bounds(query))).all()
+    out = []
+    for (sid, number, task_number, product, status, received, completed, reported, problems, hazard,
+         version) in rows:
+        deadline = left = None
+        state, provisional = "none", False
+        if completed is not None:
+            if reported is not None:
+                d = clock.cal.deadline(completed, clock.n)
+                deadline, provisional = d.deadline, d.provisional
+                state, left = "reported", clock.cal.working_days_left(d.deadline, reported)
+            else:
+                deadline, provisional, left, state = clock.open(completed)
+        out.append(WorkRow(sid, number, task_number, product, status, received, completed, deadline, left,
+                           state, provisional, bool(problems), bool(hazard), version))
+    return out
 
 
 def page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: bool = False,
@@ -260,36 +346,20 @@ def page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, descendin
         raise ValidationError("分页参数不能为负数。")
     limit = min(limit, PAGE_LIMIT_MAX)
     with ctx.uow() as uow:
-        session = uow.session
-        today = today or lab_today(session)
-        bounds = _bounds(session, query, today)
-        rows = session.execute(page_statement(query, sort_key, descending, offset, limit, ctx.user.id,
-                                              ctx.user.username, bounds)).all()
-        cal = calendar_for(session) if any(r[6] for r in rows) else None
-        n = int(get_setting(session, "deadline_working_days") or 5)
-    out = []
-    for (sid, number, task_number, product, status, received, completed, reported, problems, hazard,
-         version) in rows:
-        deadline = left = None
-        state, provisional = "none", False
-        if completed is not None and cal is not None:
-            d = cal.deadline(completed, n)
-            deadline, provisional = d.deadline, d.provisional
-            if reported is not None:
-                state, left = "reported", cal.working_days_left(d.deadline, reported)
-            else:
-                left = cal.working_days_left(d.deadline, today)
-                state = clock_state(left, not calendar_rules.is_on_time(d.deadline, today))
-        out.append(WorkRow(sid, number, task_number, product, status, received, completed, deadline, left,
-                           state, provisional, bool(problems), bool(hazard), version))
-    return out
+        return _page(uow.session, ctx, query, sort_key, descending, offset, limit, _Clock(uow.session, today))
 
 
 def first_page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: bool = False,
                limit: int = 200) -> FirstPage:
-    """:func:`count` and the first :func:`page` in one call (one round trip from the GUI)."""
-    total = count(ctx, query)
-    return FirstPage(total, page(ctx, query, sort_key, descending, 0, limit, total=total) if total else [])
+    """:func:`count` and the first :func:`page` in one call (one round trip from the GUI, one
+    transaction: the count and the rows agree)."""
+    _check(query)
+    limit = min(max(limit, 0), PAGE_LIMIT_MAX)
+    with ctx.uow() as uow:
+        clock = _Clock(uow.session)
+        total = _count(uow.session, ctx, query, clock)
+        rows = _page(uow.session, ctx, query, sort_key, descending, 0, limit, clock) if total else []
+    return FirstPage(total, rows)
 
 
 def list_work(ctx: Context, query: WorkQuery | None = None, offset: int = 0, limit: int = 200) -> list[WorkRow]:
@@ -354,11 +424,15 @@ def _roles(ctx: Context) -> dict[str, bool]:
     }
 
 
-def _reports_statement(status: str, user_id: int | None, *, counting: bool = False) -> Select:
+# The inbox's statements are built once (their values are bound parameters): building a statement
+# costs about as much as running it on the few rows of a queue.
+@functools.cache
+def _reports_select(counting: bool) -> Select:
+    """Reports of status ``:status`` not compiled by ``:user_id`` (separation of duties: never one's
+    own report; 0 for nobody)."""
     r = Report.__table__.c
-    conds = [r.status == status, r.kind != "monthly"]
-    if user_id is not None:  # separation of duties: never one's own report
-        conds.append(or_(r.compiled_by_id.is_(None), r.compiled_by_id != user_id))
+    conds = [r.status == bindparam("status"), r.kind != "monthly",
+             or_(r.compiled_by_id.is_(None), r.compiled_by_id != bindparam("user_id"))]
     if counting:
         return select(func.count()).select_from(Report.__table__).where(*conds)
     s = Sample.__table__.c
@@ -374,22 +448,31 @@ def _reports_statement(status: str, user_id: int | None, *, counting: bool = Fal
     )
 
 
+def _reports_statement(status: str, user_id: int | None, *, counting: bool = False) -> Select:
+    return _reports_select(counting).params(status=status, user_id=user_id if user_id is not None else 0)
+
+
+@functools.cache
 def _notices_statement(*, counting: bool = False) -> Select:
     n = Notification.__table__.c
     r = Report.__table__.c
-    conds = [n.sent_date.is_(None), n.report_id.in_(select(r.id).where(r.status == "approved"))]
+    # the few undelivered notices first (index on sent_date), then each one's report by its key: never
+    # the list of every approved report
+    source = Notification.__table__.join(Report.__table__, r.id == n.report_id)
+    conds = [n.sent_date.is_(None), r.status == "approved"]
     if counting:
-        return select(func.count()).select_from(Notification.__table__).where(*conds)
+        return select(func.count()).select_from(source).where(*conds)
     s = Sample.__table__.c
     return (
         select(n.id, n.sample_id, n.recipient_name, n.document_number, n.created_at, s.number, s.task_id)
-        .select_from(Notification.__table__.join(Sample.__table__, s.id == n.sample_id))
+        .select_from(source.join(Sample.__table__, s.id == n.sample_id))
         .where(*conds)
         .order_by(n.id)
         .limit(INBOX_LIMIT + 1)
     )
 
 
+@functools.cache
 def _uploads_statement(*, counting: bool = False) -> Select:
     o = SyncOutbox.__table__.c
     if counting:
@@ -402,26 +485,27 @@ def _uploads_statement(*, counting: bool = False) -> Select:
     )
 
 
-def _panel_rows(session, *, limit: int | None = INBOX_LIMIT) -> list[tuple]:
-    """(sample id, number, product, item, started) of every unjudged item of a sample in testing
-    that no standard covers (its basis is missing) and that has no panel evaluation yet."""
+@functools.cache
+def _panels_statement(*, counting: bool = False) -> Select:
+    """The unjudged items of samples in testing that no standard covers (the basis is missing, or is
+    an expert panel's) and that have no panel evaluation yet — decided in SQL: only those rows come
+    back. Rows: (sample id, number, product, item, started)."""
     s = Sample.__table__.c
     r = ItemResult.__table__.c
     p = PanelEvaluation.__table__.c
-    q = (
-        select(s.id, s.number, s.product_name, r.item, s.test_started_date, r.basis)
-        .select_from(Sample.__table__.join(ItemResult.__table__, r.sample_id == s.id))
-        .where(s.status == "testing", r.judgement.is_(None),
-               ~exists().where(p.sample_id == s.id, p.item == r.item))
+    source = Sample.__table__.join(ItemResult.__table__, r.sample_id == s.id)
+    conds = [s.status == "testing", r.judgement.is_(None),
+             or_(r.basis.is_(None), cast(r.basis, String) == "null", r.basis["source"].as_string() == "panel"),
+             ~exists().where(p.sample_id == s.id, p.item == r.item)]
+    if counting:
+        return select(func.count()).select_from(source).where(*conds)
+    return (
+        select(s.id, s.number, s.product_name, r.item, s.test_started_date)
+        .select_from(source)
+        .where(*conds)
         .order_by(s.test_started_date, s.id, r.seq)
+        .limit(INBOX_LIMIT + 1)
     )
-    out = []
-    for sid, number, product, item, started, basis in session.execute(q):
-        if basis is None or (isinstance(basis, dict) and basis.get("source") == "panel"):
-            out.append((sid, number, product, item, started))
-            if limit is not None and len(out) >= limit:
-                break
-    return out
 
 
 UPLOAD_KIND_LABELS = {"result": "检验结果", "notice": "告知书", "analysis_report": "分析报告",
@@ -456,9 +540,8 @@ def inbox(ctx: Context) -> Inbox:
                     f"请{action}{what}（本人编制的报告不会列出）",
                     compiled_at if kind == "review" else reviewed_at, sample_id=sid, report_id=rid, task_id=tid))
         if allowed["panel"]:
-            panels = _panel_rows(session, limit=None)
-            counts["panel"] = len(panels)
-            for sid, number, product, item, started in panels[:INBOX_LIMIT]:
+            rows, counts["panel"] = _listed(session, _panels_statement(), _panels_statement(counting=True))
+            for sid, number, product, item, started in rows:
                 items.append(InboxItem("panel", number, product, f"检验项目“{item}”无可依据的标准，需专家组验证评价（第五条）",
                                        started, sample_id=sid, item=item))
         if allowed["notice"]:
@@ -495,7 +578,7 @@ def counts(ctx: Context) -> Counts:
             if allowed[kind]:
                 total += int(session.scalar(_reports_statement(status, ctx.user.id, counting=True)) or 0)
         if allowed["panel"]:
-            total += len(_panel_rows(session, limit=None))
+            total += int(session.scalar(_panels_statement(counting=True)) or 0)
         if allowed["notice"]:
             total += int(session.scalar(_notices_statement(counting=True)) or 0)
         if allowed["upload"]:

@@ -3,8 +3,9 @@
 :func:`build` makes (or reuses) a SQLite database of N samples: the demo lab through the services
 (users, tasks, enterprises, a few real samples), then 20,000 enterprises of Hubei's cities and
 districts, 200 closed tasks of earlier rounds and N samples made by one ``INSERT … SELECT`` over
-a counter (the triggers of the text index fill it as they go), and notices for the history's
-problem samples. 1,000,000 samples take well under a minute.
+a counter (the triggers of the text index fill it as they go), then the queues a lab has at that
+size (:func:`_queues`: reports, item results, notices, uploads). 1,000,000 samples take about a
+minute.
 
 The data is shaped for the filters the benchmark times:
 
@@ -13,12 +14,16 @@ The data is shaped for the filters the benchmark times:
 * ``电热水`` is in the product name of a third of the samples (broad);
 * the open work is the same at every size (1,500 samples not yet completed or not yet reported,
   in the demo's active tasks); everything older was reported, 8 % of it with problems, and the
-  notices of those were sent. Copied rows have no audit entries: the benchmark database is not
-  for ``audit verify``.
+  notices of those were sent but for some of the newest;
+* the work list and the 待我处理 inbox have what a lab has waiting: reports to review and to approve,
+  items needing an expert panel, notices to deliver, failed uploads (:func:`_queues`).
+
+Copied rows have no audit entries: the benchmark database is not for ``audit verify``.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -27,7 +32,7 @@ from app.services import demo
 from app.store import notice_backlog
 from app.store.db import DB_FILENAME, bootstrap
 
-BUILD = 2  # the shape of the data: a database built by another shape is built again
+BUILD = 3  # the shape of the data: a database built by another shape is built again
 ENTERPRISES = 20_000
 HISTORY_TASKS = 200
 OPEN_WORK = 1_500
@@ -158,14 +163,7 @@ def _fill(path: Path, n: int) -> None:
                 "SELECT i FROM c))",
                 (n - 1,),
             )
-            # the history's problem samples were notified (the notice was sent)
-            conn.execute(
-                "INSERT INTO notifications (sample_id, recipient_name, roles, out_of_province, confidential, "
-                "sent_date, method, version, created_at, updated_at) "
-                "SELECT s.id, '被抽样单位', '[\"sampled\"]', 0, 1, s.reported_date, 'post', 1, s.created_at, "
-                "s.updated_at FROM samples s WHERE s.id >= ? AND s.problems_found AND s.status = 'reported'",
-                (first_sample,),
-            )
+            _queues(conn, first_sample, first_sample + open_from, first_sample + active_from, stamp)
             conn.execute(f"DELETE FROM {notice_backlog.TABLE}")
             conn.execute(f"INSERT INTO {notice_backlog.TABLE} (sample_id) {notice_backlog.DEFINITION}")
             for _name, sql in triggers:
@@ -173,6 +171,95 @@ def _fill(path: Path, n: int) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+ITEMS = ["泄漏电流", "温升", "额定功率", "耐潮湿", "标志和说明", "结构"]
+RECENT_REPORTED = 3_000  # the newest reported samples: one in three of their notices not yet delivered
+FAILED_EVERY = 60  # uploads that failed
+
+
+def _queues(conn: sqlite3.Connection, first: int, open_from: int, active_from: int, stamp: str) -> None:
+    """What waits in a lab of this size besides the samples (ids ≥ ``first``; the open work from
+    ``open_from``, the active tasks' samples from ``active_from``):
+
+    * a test report for every sample past completion: the compiled ones wait for review, the
+      reviewed ones for approval, the rest are approved (compiled by the two technicians, reviewed
+      and approved by the demo's reviewer and signatory);
+    * six item results for each of the active tasks' samples in testing or later, entered by the two
+      technicians; a sample in testing has its later items open, and one in eight of them has an
+      item that no standard covers (an expert panel is needed, Article 5);
+    * notices to the history's problem samples, delivered — except one in three of the newest
+      ``RECENT_REPORTED`` reported samples' — and two undelivered notices for each approved problem
+      sample of the open work (Article 18 ¶2);
+    * an upload for each approved report of the active tasks: accepted, or pending for the open
+      work; one in ``FAILED_EVERY`` failed (half waiting for a person, half to be retried).
+    """
+    uid = dict(conn.execute("SELECT username, id FROM users"))
+    tech = f"CASE s.id % 2 WHEN 0 THEN {uid['wangjian']} ELSE {uid['liuyang']} END"
+    now = _q(stamp)
+    signed = "s.status IN ('approved', 'reported')"
+    conn.execute(
+        "INSERT INTO reports (kind, sample_id, task_id, number, status, compiled_by_id, compiled_at, reviewed_by_id, "
+        "reviewed_at, approved_by_id, approved_at, file_sha256, version, created_at, updated_at) "
+        "SELECT 'test', s.id, s.task_id, 'BG-' || s.number, "
+        "CASE s.status WHEN 'reported' THEN 'approved' ELSE s.status END, " + tech + f", {now}, "
+        f"CASE WHEN s.status != 'compiled' THEN {uid['chenjing']} END, CASE WHEN s.status != 'compiled' THEN {now} END, "
+        f"CASE WHEN {signed} THEN {uid['zhaomin']} END, CASE WHEN {signed} THEN {now} END, "
+        f"CASE WHEN {signed} THEN printf('%064d', s.id) END, 1, {now}, {now} "
+        "FROM samples s WHERE s.id >= ? AND s.status IN ('compiled', 'reviewed', 'approved', 'reported')",
+        (first,),
+    )
+    judged = "(s.status != 'testing' OR k.seq < s.id % 5)"
+    basis = '{"code": "GB 4706.1-2005", "clause": "13.2", "requirement": {"op": "<=", "value": 0.75, "unit": "mA"}}'
+    conn.execute(
+        "INSERT INTO item_results (sample_id, item, seq, value_text, value_num, unit, requirement, basis, method, "
+        "rule_trace, warnings, judgement, tested_by_id, tested_at, version, created_at, updated_at) "
+        f"SELECT s.id, {_case('k.seq', ITEMS)}, k.seq, "
+        f"CASE WHEN {judged} THEN printf('%.2f', 0.1 + ((s.id * 7 + k.seq) % 50) / 100.0) END, "
+        f"CASE WHEN {judged} THEN 0.1 + ((s.id * 7 + k.seq) % 50) / 100.0 END, 'mA', NULL, "
+        f"CASE WHEN s.status = 'testing' AND s.id % 8 = 0 AND k.seq = 5 THEN NULL ELSE {_q(basis)} END, NULL, "
+        f"'[\"16.1\"]', '[]', CASE WHEN NOT {judged} THEN NULL WHEN s.problems_found AND k.seq = 0 THEN 'fail' "
+        f"ELSE 'pass' END, CASE WHEN {judged} THEN " + tech + f" END, CASE WHEN {judged} THEN {now} END, 1, "
+        f"{now}, {now} "
+        "FROM samples s CROSS JOIN (WITH RECURSIVE c(seq) AS (SELECT 0 UNION ALL SELECT seq + 1 FROM c WHERE seq < ?) "
+        "SELECT seq FROM c) k WHERE s.id >= ? AND s.status NOT IN ('registered', 'received')",
+        (len(ITEMS) - 1, active_from),
+    )
+    # the history's problem samples were notified; the newest reported ones' notices partly not yet
+    recent = f"(s.id >= {open_from - RECENT_REPORTED} AND s.id % 3 = 0)"
+    conn.execute(
+        "INSERT INTO notifications (sample_id, report_id, recipient_name, roles, out_of_province, confidential, "
+        "document_number, sent_date, method, issued_at, version, created_at, updated_at) "
+        "SELECT s.id, r.id, '被抽样单位', '[\"sampled_producer\"]', 0, 1, 'GZ-' || s.number, "
+        f"CASE WHEN {recent} THEN NULL ELSE s.reported_date END, CASE WHEN {recent} THEN NULL ELSE 'post' END, "
+        f"{now}, 1, s.created_at, s.updated_at "
+        "FROM samples s JOIN reports r ON r.sample_id = s.id "
+        "WHERE s.id >= ? AND s.problems_found AND s.status = 'reported'",
+        (first,),
+    )
+    for role, name, suffix in (("sampled_producer", "被抽样单位", "1"), ("nominal_producer", "标称生产企业", "2")):
+        conn.execute(
+            "INSERT INTO notifications (sample_id, report_id, recipient_name, roles, out_of_province, confidential, "
+            "document_number, issued_at, version, created_at, updated_at) "
+            f"SELECT s.id, r.id, {_q(name)}, {_q(json.dumps([role]))}, 0, 1, "
+            f"'GZ-' || s.number || '-{suffix}', {now}, 1, s.created_at, s.updated_at "
+            "FROM samples s JOIN reports r ON r.sample_id = s.id "
+            "WHERE s.id >= ? AND s.problems_found AND s.status = 'approved'",
+            (open_from,),
+        )
+    failed = f"r.id % {FAILED_EVERY} = 0"
+    conn.execute(
+        "INSERT INTO sync_outbox (kind, task_id, report_id, sample_id, idempotency_key, state, attempts, "
+        "next_attempt_at, last_error, accepted_at, version, created_at, updated_at) "
+        "SELECT 'result', r.task_id, r.id, r.sample_id, 'result-' || r.id, "
+        f"CASE WHEN {failed} THEN 'failed' WHEN s.status = 'approved' THEN 'pending' ELSE 'accepted' END, "
+        f"CASE WHEN {failed} THEN 3 ELSE 1 END, "
+        f"CASE WHEN {failed} AND r.id % 2 = 0 THEN datetime({now}, '+1 hour') END, "
+        f"CASE WHEN {failed} THEN '省级系统返回 503：服务暂不可用' END, "
+        f"CASE WHEN s.status = 'reported' AND NOT {failed} THEN {now} END, 1, {now}, {now} "
+        "FROM reports r JOIN samples s ON s.id = r.sample_id WHERE r.status = 'approved' AND s.id >= ?",
+        (active_from,),
+    )
 
 
 def build(home: Path, n: int, *, quiet: bool = False) -> Path:
