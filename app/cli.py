@@ -802,17 +802,36 @@ def _print_uploads(rows) -> None:
         print("\t".join(cells).rstrip())
 
 
+def _terminal_prompt(username: str) -> str | None:
+    """Ask for the provincial password on the terminal (``None`` when there is no terminal)."""
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"省级系统账号 {username} 的密码：") or None
+
+
+def _retry_policy(args: argparse.Namespace):
+    from app.services.upload import RetryPolicy
+
+    given = {"base_delay": args.base_delay, "max_delay": args.max_delay, "jitter": args.jitter, "lease": args.lease,
+             "batch_size": args.batch}
+    return RetryPolicy(**{k: v for k, v in given.items() if v is not None})
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
+    import os
     import threading
 
     from app.services import upload
-    from app.sync import worker
 
     password = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise UsageError("没有从标准输入读到省级系统密码")
+    elif args.password_env:
+        password = os.environ.get(args.password_env) or None  # automation: the variable may be unset
+        if password is None:
+            raise UsageError(f"环境变量 {args.password_env} 中没有省级系统密码")
     db = _open_db(args)
     try:
         ctx = _cli_context(db)
@@ -823,9 +842,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
         logs.configure(_paths(args).log_file)  # a service's warnings (retries, lost lines) are kept
         gateway = upload.open_gateway(
-            db, password=password, prompt=None if password else worker.terminal_prompt, url=args.url,
-            username=args.user,
+            db, password=password, prompt=None if password else _terminal_prompt, url=args.url,
+            username=args.user, connect_timeout=args.connect_timeout, read_timeout=args.read_timeout,
         )
+        policy = _retry_policy(args)
         stop = threading.Event()
 
         def progress(outcome) -> None:
@@ -838,20 +858,22 @@ def cmd_sync(args: argparse.Namespace) -> int:
         try:
             if args.once:
                 summary = _until_done(lambda: upload.sync_once(ctx, gateway=gateway, progress=progress,
-                                                               stop=stop.is_set), stop)
+                                                               stop=stop.is_set, policy=policy), stop)
+            elif args.drain is not None:
+                summary = _until_done(lambda: upload.drain(ctx, gateway, timeout=args.drain, policy=policy,
+                                                           stop=stop.is_set), stop)
             else:
                 print("正在持续上传到省级系统（按 Ctrl+C 停止）…", file=sys.stderr, flush=True)
                 summary = _until_done(
-                    lambda: worker.run_forever(db, gateway, stop, progress=progress, idle_interval=args.idle,
-                                               actor=upload.sync_actor(ctx),
-                                               after_pass=upload.checkpoint_after_upload(ctx)),
+                    lambda: upload.run_forever(ctx, gateway, stop, policy=policy, progress=progress,
+                                               idle_interval=args.idle),
                     stop,
                 )
         finally:
             gateway.close()
     finally:
         db.dispose()
-    if args.once or summary.credentials_problem:
+    if args.once or args.drain is not None or summary.credentials_problem:
         print(summary.describe())
     else:
         print(f"已停止上传。本次运行共处理 {summary.claimed} 项，已接收 {summary.accepted} 项，"
@@ -894,11 +916,24 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def _add_sync_commands(sub) -> None:
     sy = sub.add_parser("sync", help="上传最终结果和分析报告到省级系统（第十八条）")
-    sy.add_argument("--once", action="store_true", help="处理一轮到期的上传后退出（默认持续运行，Ctrl+C 停止）")
-    sy.add_argument("--password-stdin", action="store_true", help="从标准输入读取省级系统密码（用于脚本）")
+    mode = sy.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="处理一轮到期的上传后退出（默认持续运行，Ctrl+C 停止）")
+    mode.add_argument("--drain", type=float, default=None, metavar="SECONDS",
+                      help="反复处理，直到全部完成、需人工处理或超时后退出")
+    secret = sy.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="从标准输入读取省级系统密码（用于脚本）")
+    secret.add_argument("--password-env", default=None, metavar="NAME", help="从该环境变量读取省级系统密码（用于自动化）")
     sy.add_argument("--url", default=None, help="省级系统地址（默认：设置，或 RISKMON_PROVINCIAL_URL）")
     sy.add_argument("--user", default=None, help="省级系统用户名（默认：设置，或 RISKMON_PROVINCIAL_USER）")
     sy.add_argument("--idle", type=float, default=30.0, metavar="SECONDS", help="持续运行时最长的检查间隔（秒）")
+    # the retry policy; unset: the production defaults (app.sync.worker.RetryPolicy)
+    sy.add_argument("--lease", type=float, default=None, metavar="SECONDS", help="领取租约秒数（默认 600）")
+    sy.add_argument("--base-delay", type=float, default=None, metavar="SECONDS", help="首次重试等待秒数（默认 30）")
+    sy.add_argument("--max-delay", type=float, default=None, metavar="SECONDS", help="重试等待上限秒数（默认 3600）")
+    sy.add_argument("--jitter", type=float, default=None, help="重试等待的随机抖动比例（默认 0.25）")
+    sy.add_argument("--batch", type=int, default=None, help="每次领取的项目数（默认 5）")
+    sy.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS", help="连接超时（秒）")
+    sy.add_argument("--read-timeout", type=float, default=60.0, metavar="SECONDS", help="读取超时（秒）")
     sy.add_argument("--list", action="store_true", help="只列出上传队列（状态、回执编号），不上传")
     sy.add_argument("--which", choices=("all", "open", "attention", "done"), default="all",
                     help="与 --list 一起：all 全部 | open 未完成 | attention 需人工处理 | done 已完成")

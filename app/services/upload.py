@@ -433,6 +433,21 @@ def run_forever(
     )
 
 
+def drain(
+    ctx: Context,
+    gateway: Any,
+    *,
+    timeout: float,
+    policy: worker.RetryPolicy | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> worker.SyncSummary:
+    """Passes until nothing is scheduled any more, ``timeout`` seconds pass or a credentials
+    problem stops it (see ``app.sync.worker.drain``), as this user."""
+    permissions.upload_queue_actions(ctx.user).require("send")
+    return worker.drain(ctx.db, gateway, timeout=timeout, policy=policy, stop=stop, actor=sync_actor(ctx),
+                        after_pass=checkpoint_after_upload(ctx))
+
+
 def checkpoint_after_upload(ctx: Context) -> Callable[[worker.SyncSummary], None]:
     """What the worker calls after a pass that sent anything: an audit checkpoint signed with
     the lab key when it unlocks without asking (``app.services.integrity``)."""

@@ -1,4 +1,5 @@
-"""Entry points the CLI wires: the worker's ``main``, the sandbox's ``serve``, gateway settings."""
+"""Entry points the CLI wires: ``riskmon sync`` (the worker's only entry point), the sandbox's ``serve``,
+gateway settings."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app import cli
+from app.services import upload
 from app.sync import mapping, worker
 from app.sync.gateway import FolderGateway, HttpGateway, _default_tls_context
 from app.sync.sandbox import serve
@@ -18,33 +21,34 @@ from .test_outbox import add_task, queue, rows
 
 
 def _args(db, *extra: str) -> list[str]:
-    return ["--database-url", db.url.render_as_string(hide_password=False), "--home", str(Path(db.home)), *extra]
+    return ["--database-url", db.url.render_as_string(hide_password=False), "--home", str(Path(db.home)), "sync",
+            *extra]
 
 
-def test_worker_main_once_uploads_and_prints_a_summary(sqlite_db, sandbox, monkeypatch, capsys):
+def test_sync_once_uploads_and_prints_a_summary(sqlite_db, sandbox, monkeypatch, capsys):
     task_id = add_task(sqlite_db)
     queue(sqlite_db, task_id, 3)
     monkeypatch.setenv("SANDBOX_PW", DEMO_PASSWORD)
     monkeypatch.setenv(worker.URL_ENV, sandbox.url)
     monkeypatch.setenv(worker.USER_ENV, "demo")
-    code = worker.main(_args(sqlite_db, "--password-env", "SANDBOX_PW", "--once"))
+    code = cli.main(_args(sqlite_db, "--password-env", "SANDBOX_PW", "--once"))
     out = capsys.readouterr().out
     assert code == 0 and "已接收 3 项" in out
     assert all(r.state == "accepted" for r in rows(sqlite_db))
 
 
-def test_worker_main_without_a_url_says_what_to_set(sqlite_db, monkeypatch, capsys):
+def test_sync_without_a_url_says_what_to_set(sqlite_db, monkeypatch, capsys):
     monkeypatch.delenv(worker.URL_ENV, raising=False)
-    code = worker.main(_args(sqlite_db, "--once"))
+    code = cli.main(_args(sqlite_db, "--once"))
     err = capsys.readouterr().err
     assert code == 2 and "省级系统地址" in err and worker.URL_ENV in err
 
 
-def test_worker_main_with_a_wrong_password_exits_3_and_keeps_the_items(sqlite_db, sandbox, monkeypatch, capsys):
+def test_sync_with_a_wrong_password_exits_3_and_keeps_the_items(sqlite_db, sandbox, monkeypatch, capsys):
     task_id = add_task(sqlite_db)
     queue(sqlite_db, task_id, 2)
     monkeypatch.setenv("SANDBOX_PW", "wrong")
-    code = worker.main(_args(sqlite_db, "--url", sandbox.url, "--user", "demo", "--password-env", "SANDBOX_PW", "--once"))
+    code = cli.main(_args(sqlite_db, "--url", sandbox.url, "--user", "demo", "--password-env", "SANDBOX_PW", "--once"))
     assert code == 3 and "用户名和密码" in capsys.readouterr().out
     assert [r.state for r in rows(sqlite_db)] == ["pending", "pending"]
 
@@ -88,20 +92,20 @@ def test_folder_url_gives_a_folder_gateway(tmp_path: Path):
     g2.close()
 
 
-def test_gateway_for_takes_the_password_from_the_keyring(sqlite_db, sandbox, memory_keyring, monkeypatch):
+def test_open_gateway_takes_the_password_from_the_keyring(sqlite_db, sandbox, memory_keyring, monkeypatch):
     from app.sync.credentials import CredentialStore
 
     monkeypatch.setenv(worker.URL_ENV, sandbox.url)
     monkeypatch.setenv(worker.USER_ENV, "demo")
     CredentialStore().set_password("demo", DEMO_PASSWORD)
     asked: list[str] = []
-    gateway = worker.gateway_for(sqlite_db, prompt=lambda user: asked.append(user) or None)
+    gateway = upload.open_gateway(sqlite_db, prompt=lambda user: asked.append(user) or None)
     with gateway:
         gateway.login()
     assert asked == [] and gateway.logins == 1
 
 
-def test_gateway_for_asks_once_per_session_without_a_keyring(sqlite_db, sandbox, monkeypatch):
+def test_open_gateway_asks_once_per_session_without_a_keyring(sqlite_db, sandbox, monkeypatch):
     from keyring.backends import fail
 
     from app.sync.credentials import CredentialStore, SessionPasswords
@@ -116,8 +120,8 @@ def test_gateway_for_asks_once_per_session_without_a_keyring(sqlite_db, sandbox,
         return DEMO_PASSWORD
 
     for _ in range(2):
-        gateway = worker.gateway_for(
-            sqlite_db, prompt=prompt, store=CredentialStore(backend=fail.Keyring()), session_passwords=session
+        gateway = upload.open_gateway(
+            sqlite_db, prompt=prompt, store=CredentialStore(backend=fail.Keyring()), session=session
         )
         with gateway:
             gateway.login()

@@ -125,8 +125,8 @@ def _spawn_worker(db, sandbox_url: str, home: Path, *mode: str) -> subprocess.Po
     env.pop(worker.URL_ENV, None)
     env.pop(worker.USER_ENV, None)
     args = [
-        sys.executable, "-m", "app.sync.worker",
-        "--database-url", _db_url(db), "--home", str(home),
+        sys.executable, "-m", "app",
+        "--database-url", _db_url(db), "--home", str(home), "sync",
         "--url", sandbox_url, "--user", DEMO_USER, "--password-env", "RISKMON_TEST_SANDBOX_PASSWORD",
         "--lease", "1.0", "--base-delay", "0.02", "--max-delay", "0.2", "--batch", "10",
         "--connect-timeout", "1", "--read-timeout", "0.8", *mode,
