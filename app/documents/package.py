@@ -290,10 +290,12 @@ def _signed(manifest: dict[str, Any], signer: Any | None) -> tuple[str, str]:
 
 
 def _zip_into(out: BinaryIO, manifest_text: str, stamp: tuple[int, ...],
-              files: Iterable[tuple[str, Reader, int, str]], signature: str = "") -> None:
+              files: Iterable[tuple[str, Reader, int, str]], signature: str = "", *,
+              check_hashes: bool = True) -> None:
     """The one ZIP writer: ``manifest.json`` first, then ``files`` (name, reader, size, SHA-256)
     and the manifest's signature (``manifest.sig``) in name order, one file's bytes in memory at
-    a time, each checked against its size and hash."""
+    a time, each checked against its size and hash (only its size with ``check_hashes`` false:
+    for a caller that checks the hash of the whole package instead)."""
     entries = list(files)
     if signature:
         sig = (signature + "\n").encode("ascii")
@@ -302,7 +304,7 @@ def _zip_into(out: BinaryIO, manifest_text: str, stamp: tuple[int, ...],
         zf.writestr(_entry(MANIFEST_NAME, stamp), manifest_text.encode("utf-8"), compresslevel=6)
         for name, read, size, digest in sorted(entries, key=lambda f: f[0]):
             content = read()
-            if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
+            if len(content) != size or (check_hashes and hashlib.sha256(content).hexdigest() != digest):
                 raise ValidationError(f"文件 {name} 的内容与保存时的校验值不符，已停止。")
             zf.writestr(_entry(name, stamp), content, compresslevel=6)
             del content
@@ -395,14 +397,30 @@ def package_with_recipe(manifest_data: PackageManifestData, files: Mapping[str, 
         contents[n] for n, s, i, _z, _h in recipe.files if s == source and i == ident)), recipe
 
 
-def assemble(recipe: PackageRecipe, read: Callable[[str, int], bytes]) -> bytes:
+def assemble(recipe: PackageRecipe, read: Callable[[str, int], bytes], *,
+             package_sha256: str | None = None) -> bytes:
     """The package a recipe describes, reading each file with ``read(source, ident)``;
-    ``ValidationError`` when a stored file no longer matches its size and hash."""
-    buf = io.BytesIO()
-    _zip_into(buf, recipe.manifest, recipe.stamp,
-              [(name, (lambda s=source, i=ident: read(s, i)), size, digest)
-               for name, source, ident, size, digest in recipe.files], recipe.signature)
-    return buf.getvalue()
+    ``ValidationError`` when a stored file no longer matches its size and hash.
+
+    With ``package_sha256`` (the whole package's hash, recorded when it was first made) the
+    package is checked against it instead of hashing every file too: the package carries every
+    file's bytes, so it matches only if each of them does. On a mismatch the files are checked
+    one by one to name the one that changed."""
+    def build(check_hashes: bool) -> bytes:
+        buf = io.BytesIO()
+        _zip_into(buf, recipe.manifest, recipe.stamp,
+                  [(name, (lambda s=source, i=ident: read(s, i)), size, digest)
+                   for name, source, ident, size, digest in recipe.files], recipe.signature,
+                  check_hashes=check_hashes)
+        return buf.getvalue()
+
+    if not package_sha256:
+        return build(True)
+    package = build(False)
+    if hashlib.sha256(package).hexdigest() != package_sha256:
+        build(True)  # raises, naming the file that changed
+        raise ValidationError("上传包所依据的已保存文件与入队时不符（SHA-256 不同），请人工核对。")
+    return package
 
 
 def write_package(

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError, ValidationError
@@ -484,22 +484,32 @@ def _meta(session: Session, item: SyncOutbox) -> dict[str, Any]:
     return _metas(session, [item])[item.id]
 
 
+def _number_query(key: Any, number: Any) -> Any:
+    return select(key, number).where(key.in_(bindparam("ids", expanding=True)))
+
+
+#: (id, number) of tasks, reports and hazard reports (by their outbox item) ``:ids``: built once
+_NUMBER_QUERIES = {
+    "task": _number_query(MonitoringTask.__table__.c.id, MonitoringTask.__table__.c.number),
+    "report": _number_query(Report.__table__.c.id, Report.__table__.c.number),
+    "hazard": _number_query(HazardReport.__table__.c.outbox_id, HazardReport.__table__.c.number),
+}
+
+
 def _metas(session: Session, items: list[SyncOutbox]) -> dict[int, dict[str, Any]]:
     task_ids = {i.task_id for i in items if i.task_id is not None}
     report_ids = {i.report_id for i in items if i.report_id is not None}
     tasks: dict[int, str] = {}
     reports: dict[int, str] = {}
+    conn = session.connection()
     if task_ids:
-        query = select(MonitoringTask.id, MonitoringTask.number).where(MonitoringTask.id.in_(task_ids))
-        tasks = {k: v for k, v in session.execute(query).all()}
+        tasks = {k: v for k, v in conn.execute(_NUMBER_QUERIES["task"], {"ids": sorted(task_ids)})}
     if report_ids:
-        query = select(Report.id, Report.number).where(Report.id.in_(report_ids))
-        reports = {k: v for k, v in session.execute(query).all()}
+        reports = {k: v for k, v in conn.execute(_NUMBER_QUERIES["report"], {"ids": sorted(report_ids)})}
     hazard_ids = [i.id for i in items if i.kind == "hazard"]
     hazards: dict[int, str] = {}
     if hazard_ids:
-        query = select(HazardReport.outbox_id, HazardReport.number).where(HazardReport.outbox_id.in_(hazard_ids))
-        hazards = {k: v for k, v in session.execute(query).all()}
+        hazards = {k: v for k, v in conn.execute(_NUMBER_QUERIES["hazard"], {"ids": hazard_ids})}
     out: dict[int, dict[str, Any]] = {}
     for item in items:
         meta: dict[str, Any] = {"kind": item.kind, "package_sha256": item.package_sha256}

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 
 from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
 from app.store.models import SETTING_DEFAULTS, Setting, SyncOutbox
@@ -55,7 +55,7 @@ from app.sync.gateway import (
     Receipt,
     is_loopback_url,
 )
-from app.sync.packages import package_of
+from app.sync.packages import packages_of as package_of_rows
 
 log = logging.getLogger(__name__)
 
@@ -185,13 +185,56 @@ _CLAIM_COLUMNS = (
 def _bookkeeping(conn: Any, item_id: int, version: int, **values: Any) -> None:
     """Change an item's delivery bookkeeping (not audited: ``models.NON_BUSINESS_COLUMNS``) if
     nobody changed the item since it was read; ``ConflictError`` otherwise."""
-    values.setdefault("updated_at", utcnow())
-    done = conn.execute(
-        update(_OUTBOX).where(_OUTBOX.c.id == item_id, _OUTBOX.c.version == version)
-        .values(version=version + 1, **values)
-    )
-    if done.rowcount != 1:
-        raise ConflictError("上传记录已被其他工作站更新，请重试。")
+    _bookkeeping_many(conn, [(item_id, version, values)])
+
+
+_BOOKKEEPING_STATEMENTS: dict[tuple[str, ...], Any] = {}
+
+
+def _bookkeeping_statement(columns: tuple[str, ...]) -> Any:
+    """``UPDATE sync_outbox SET version = :v_version, <columns> = :v_<column> … WHERE id = :b_id
+    AND version = :b_version``, built once per set of columns (executed for many rows at once)."""
+    statement = _BOOKKEEPING_STATEMENTS.get(columns)
+    if statement is None:
+        statement = _BOOKKEEPING_STATEMENTS[columns] = (
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.version == bindparam("b_version"))
+            .values(version=bindparam("v_version"), **{c: bindparam(f"v_{c}") for c in columns})
+        )
+    return statement
+
+
+def _bookkeeping_many(conn: Any, changes: list[tuple[int, int, dict[str, Any]]]) -> None:
+    """:func:`_bookkeeping` for several items, ``(id, version read, values)`` each, in one
+    statement per set of changed columns; ``ConflictError`` when any of them was changed since."""
+    stamp = utcnow()
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for item_id, version, values in changes:
+        values = {"updated_at": stamp, **values}
+        params = {"b_id": item_id, "b_version": version, "v_version": version + 1,
+                  **{f"v_{k}": v for k, v in values.items()}}
+        groups.setdefault(tuple(sorted(values)), []).append(params)
+    sane = conn.dialect.supports_sane_multi_rowcount
+    for columns, params in groups.items():
+        statement = _bookkeeping_statement(columns)
+        batches = [params] if sane or len(params) == 1 else [[p] for p in params]
+        for batch in batches:
+            done = conn.execute(statement, batch)
+            if done.rowcount != len(batch):
+                raise ConflictError("上传记录已被其他工作站更新，请重试。")
+
+
+#: the due items, most urgent first (``:now``, ``:limit``): built once
+_CLAIM_QUERY = (
+    select(*_CLAIM_COLUMNS)
+    .where(_due(bindparam("now")))
+    # a major hazard (Article 18 ¶3: reported at once) goes ahead of the queue
+    .order_by(case((_OUTBOX.c.kind == "hazard", 0), else_=1),
+              _OUTBOX.c.next_attempt_at.asc().nulls_first(), _OUTBOX.c.id)
+    .limit(bindparam("limit"))
+)
+#: the same on PostgreSQL, where several workstations' workers skip each other's claims
+_CLAIM_QUERY_LOCKING = _CLAIM_QUERY.with_for_update(skip_locked=True)
 
 
 def claim_due(
@@ -208,37 +251,29 @@ def claim_due(
     The lease runs ``lease`` seconds from ``lease_start`` (default ``now``). Raises
     ``ConflictError`` when another worker changed one of them first (try again). Claiming is
     delivery bookkeeping: one transaction of plain statements, no audit entry (the receipt has one).
+    The packages of the batch are made from their stored documents read together.
     """
     from app.store.uow import UnitOfWork
 
     with UnitOfWork(db, actor=actor) as uow:
         s = uow.session
         conn = s.connection()
-        query = (
-            select(*_CLAIM_COLUMNS)
-            .where(_due(now))
-            # a major hazard (Article 18 ¶3: reported at once) goes ahead of the queue
-            .order_by(case((_OUTBOX.c.kind == "hazard", 0), else_=1),
-                      _OUTBOX.c.next_attempt_at.asc().nulls_first(), _OUTBOX.c.id)
-            .limit(limit)
-        )
-        if getattr(db, "backend", "") == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = list(conn.execute(query))
+        query = _CLAIM_QUERY_LOCKING if getattr(db, "backend", "") == "postgresql" else _CLAIM_QUERY
+        rows = list(conn.execute(query, {"now": now, "limit": limit}))
         if not rows:
             return []
         lease_end = (lease_start or now) + timedelta(seconds=lease)
         claimed = []
-        for row in rows:
-            try:
-                package = package_of(s, row)
-            except ValidationError as exc:  # a stored document changed since it was queued
-                _bookkeeping(conn, row.id, row.version, state="failed", next_attempt_at=None,
-                             last_error=exc.message[:1000])
+        changes: list[tuple[int, int, dict[str, Any]]] = []
+        for row, package in zip(rows, package_of_rows(s, rows), strict=True):
+            if isinstance(package, ValidationError):  # a stored document changed since it was queued
+                changes.append((row.id, row.version, {"state": "failed", "next_attempt_at": None,
+                                                      "last_error": package.message[:1000]}))
                 continue
-            _bookkeeping(conn, row.id, row.version, state="sending", attempts=(row.attempts or 0) + 1,
-                         next_attempt_at=lease_end)
+            changes.append((row.id, row.version, {"state": "sending", "attempts": (row.attempts or 0) + 1,
+                                                  "next_attempt_at": lease_end}))
             claimed.append((row, package))
+        _bookkeeping_many(conn, changes)
         metas = outbox._metas(s, [row for row, _p in claimed]) if claimed else {}
         claims = [
             Claim(
@@ -313,6 +348,13 @@ def record_receipt(db: Any, claim: Claim, receipt: Receipt, *, now: datetime, ac
     return _record(db, claim, apply, actor=actor)
 
 
+#: what a receipt changes, of the items ``:ids``: built once
+_RECEIPT_QUERY = select(
+    _OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.receipt_number, _OUTBOX.c.accepted_at,
+    _OUTBOX.c.next_attempt_at, _OUTBOX.c.last_error, _OUTBOX.c.version,
+).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: datetime,
                     actor: str = DEFAULT_ACTOR) -> list[str]:
     """The server's receipts, whoever holds the claims now, in one short transaction: each item's
@@ -321,17 +363,16 @@ def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: date
     from app.store.audit import record_updates
     from app.store.uow import UnitOfWork
 
-    cols = (_OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.receipt_number, _OUTBOX.c.accepted_at,
-            _OUTBOX.c.next_attempt_at, _OUTBOX.c.last_error, _OUTBOX.c.version)
     last: Exception | None = None
     for _ in range(3):
         try:
             with UnitOfWork(db, actor=actor) as uow:
                 conn = uow.session.connection()
                 ids = [claim.id for claim, _r in accepted]
-                rows = {r.id: r for r in conn.execute(select(*cols).where(_OUTBOX.c.id.in_(ids)))}
+                rows = {r.id: r for r in conn.execute(_RECEIPT_QUERY, {"ids": ids})}
                 outcomes: list[str] = []
                 entries: list[tuple[str, int, dict[str, Any], dict[str, Any]]] = []
+                changes: list[tuple[int, int, dict[str, Any]]] = []
                 stamp = utcnow()
                 for claim, receipt in accepted:
                     row = rows.get(claim.id)
@@ -349,9 +390,10 @@ def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: date
                         "last_error": None,
                     }
                     changed = {k: v for k, v in new.items() if getattr(row, k) != v}
-                    _bookkeeping(conn, claim.id, row.version, updated_at=stamp, **new)
+                    changes.append((claim.id, row.version, {"updated_at": stamp, **new}))
                     entries.append(("sync_outbox", claim.id, {k: getattr(row, k) for k in changed},
                                     {**changed, "version": row.version + 1, "updated_at": stamp}))
+                _bookkeeping_many(conn, changes)
                 record_updates(conn, actor, entries)
                 uow.commit()
                 return outcomes
