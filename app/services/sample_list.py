@@ -68,7 +68,7 @@ STATUS_LABELS = {
 #: statuses a sample with an issued (approved) test report can be in
 _ISSUED = ("completed", "compiled", "reviewed", "approved", "reported")
 
-#: The columns the list can be sorted by.
+#: The list's columns, in the order shown (``app.ui.models.sample_table``); each one sorts it.
 SORT_KEYS = (
     "number",
     "task",

@@ -26,18 +26,7 @@ PROBLEM_BRUSH = QBrush(QColor("#fde7e7"))
 class SampleTableModel(LazyTableModel):
     """Rows of :func:`sample_list.page`, fetched lazily; ``loaded(total)`` after each (re)load."""
 
-    COLUMNS = (
-        "number",
-        "task",
-        "product",
-        "brand",
-        "batch",
-        "place",
-        "sampled_party",
-        "sampling_date",
-        "received_date",
-        "status",
-    )
+    COLUMNS = sample_list.SORT_KEYS
     count_rows = staticmethod(sample_list.count)
     page_rows = staticmethod(sample_list.page)
 
