@@ -9,7 +9,8 @@ DEV_EXTRAS := dev,postgres,dist
 # the suite on every core, a test file's tests together on one (module fixtures are built once)
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-# Debian libraries that Qt (offscreen and on screen) and the document tests need.
+# Debian libraries that Qt (offscreen and on screen) and the document tests need; the Secret
+# Service test needs a D-Bus session bus, GNOME Keyring and Debian's keyrings.alt (to be refused).
 SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
                /usr/lib/x86_64-linux-gnu/libGL.so.1:libgl1 \
                /usr/lib/x86_64-linux-gnu/libxkbcommon.so.0:libxkbcommon0 \
@@ -19,7 +20,11 @@ SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
                /usr/lib/x86_64-linux-gnu/libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
                /usr/lib/x86_64-linux-gnu/libxcb-cursor.so.0:libxcb-cursor0 \
                /usr/bin/pdftotext:poppler-utils \
-               /usr/bin/zbarimg:zbar-tools
+               /usr/bin/zbarimg:zbar-tools \
+               /usr/bin/makensis:nsis \
+               /usr/bin/dbus-run-session:dbus \
+               /usr/bin/gnome-keyring-daemon:gnome-keyring \
+               /usr/lib/python3/dist-packages/keyrings/alt:python3-keyrings.alt
 
 .PHONY: run test lint bench dist deb sysdeps venv dev-venv translations clean
 
