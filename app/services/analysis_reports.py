@@ -12,11 +12,12 @@ the upload. A change after approval is a new analysis report that replaces the a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from app.errors import ValidationError
+from app.services import permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.services.records import REPORT_STATUS_LABELS, current_analysis
@@ -39,10 +40,19 @@ class AnalysisWork:
     can_compile: bool
     compile_reason: str  # why not, in Chinese ("" when it can)
     needs_reason: bool  # compiling now replaces an approved report: a reason is required
+    #: compile / review / return / approve for the user who asked
+    #: (:func:`app.services.permissions.analysis_report_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def status_label(self) -> str:
         return REPORT_STATUS_LABELS.get(self.current.status, "") if self.current else "未编制"
+
+
+def _allowed(user, current: Report | None, why: str) -> permissions.Allowed:
+    return permissions.analysis_report_actions(
+        user, status=current.status if current is not None else None,
+        compiled_by_id=current.compiled_by_id if current is not None else None, compile_refusal=why)
 
 
 def _approved_count(session, task_id: int) -> int:
@@ -69,7 +79,8 @@ def task_analysis(ctx: Context, task_id: int) -> AnalysisWork:
         history = tuple(_info(s, r) for r in s.scalars(
             select(Report).where(Report.task_id == task.id, Report.kind == "analysis").order_by(Report.id.desc())))
         return AnalysisWork(task.id, task.number, _approved_count(s, task.id),
-                            _info(s, current) if current is not None else None, history, can, why, needs_reason)
+                            _info(s, current) if current is not None else None, history, can, why, needs_reason,
+                            allowed_actions=_allowed(ctx.user, current, why))
 
 
 def _number(session, task: MonitoringTask) -> str:
@@ -92,15 +103,14 @@ def compile_analysis(ctx: Context, task_id: int, version: int | None = None, *, 
     from app.documents.codec import snapshot
     from app.services.documents.analysis import compute_analysis
 
-    ctx.require("technician", action="编制分析报告")
+    _allowed(ctx.user, None, "").require("compile")  # the role, before anything is read
     with ctx.uow() as uow:
         s = uow.session
         task = get_or_404(s, MonitoringTask, task_id, "该任务")
         can, why, needs_reason, current = _compile_state(s, task)
         if current is not None:
             check_version(current, version, "该分析报告")
-        if not can:
-            raise ValidationError(why)
+        _allowed(ctx.user, current, why).require("compile")
         if needs_reason and not reason.strip():
             raise ValidationError({"reason": f"分析报告 {current.number} 已批准：重新编制将替代它，请写明更正原因。"})
         if current is None or current.status == "approved":

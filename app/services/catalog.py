@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.errors import ValidationError
 from app.rules.requirements import parse_requirement
 from app.rules.standards import GRADES, StandardCodeError, kind_of, normalize_grade, parse_code
+from app.services import permissions
 from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.context import Context
 from app.store.models import Standard, StandardItem
@@ -153,9 +154,14 @@ def _apply(s: Standard, data: StandardInput) -> None:
     s.items = rows
 
 
+def catalog_permissions(ctx: Context) -> permissions.Allowed:
+    """What the user may do with the standards catalog (:func:`app.services.permissions.catalog_actions`)."""
+    return permissions.catalog_actions(ctx.user)
+
+
 def save_standard(ctx: Context, data: StandardInput, *, standard_id: int | None = None,
                   version: int | None = None) -> StandardInfo:
-    ctx.require("technician", "administrator", action="维护标准库")
+    permissions.catalog_actions(ctx.user).require("edit")
     errors = validate_standard(data)
     if errors:
         raise ValidationError(errors)
@@ -181,7 +187,7 @@ def save_standard(ctx: Context, data: StandardInput, *, standard_id: int | None 
 
 def import_standards(ctx: Context, rows: Iterable[StandardInput], *, replace: bool = True, progress=None) -> int:
     """Import many standards, all or nothing. An existing code is updated when ``replace``."""
-    ctx.require("technician", "administrator", action="导入标准库")
+    permissions.catalog_actions(ctx.user).require("import")
     rows = list(rows)
     errors: dict[str, str] = {}
     codes: dict[str, int] = {}
@@ -235,7 +241,7 @@ def get_standard(ctx: Context, standard_id: int) -> StandardInfo:
 
 
 def delete_standard(ctx: Context, standard_id: int, version: int) -> None:
-    ctx.require("administrator", action="删除标准")
+    permissions.catalog_actions(ctx.user).require("delete")
     with ctx.uow() as uow:
         s = uow.session.get(Standard, standard_id)
         check_version(s, version, "该标准")
@@ -593,7 +599,7 @@ def import_catalog_file(ctx: Context, path: str | Path, *, replace: bool = True,
     ``progress(done, total)`` is called while reading and importing; if it raises (the user
     cancelled), the transaction is rolled back.
     """
-    ctx.require("technician", "administrator", action="导入标准库")
+    permissions.catalog_actions(ctx.user).require("import")
     rows = read_catalog_file(path, progress)
     if progress:
         progress(0, len(rows))

@@ -10,13 +10,14 @@ receipt) is a :class:`~app.store.models.ReportSubmission`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.errors import ValidationError
+from app.services import permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.services.documents._common import _local_date, _tz
@@ -104,6 +105,9 @@ class MonthlyWork:
     compiled_entries: int | None = None  # entries frozen in the current report
     register_changed: bool = False  # the register has changed since the current report was compiled
     default_recipient: str = ""
+    #: compile / review / return / approve / submit for the user who asked
+    #: (:func:`app.services.permissions.monthly_report_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def period(self) -> str:
@@ -120,6 +124,13 @@ class MonthlyWork:
 
 def _period(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
+
+
+def _allowed(user, current: Report | None, why: str) -> permissions.Allowed:
+    return permissions.monthly_report_actions(
+        user, status=current.status if current is not None else None,
+        compiled_by_id=current.compiled_by_id if current is not None else None, compile_refusal=why,
+        number=current.number if current is not None else "")
 
 
 def _submission_info(session, s: ReportSubmission) -> SubmissionInfo:
@@ -171,7 +182,8 @@ def month_work(ctx: Context, year: int, month: int, *, today: dt.date | None = N
         return MonthlyWork(year, month, len(entries), _info(s, current) if current is not None else None, history,
                            submissions, can, why, needs_reason,
                            compiled_entries=len(frozen) if frozen is not None else None,
-                           register_changed=changed, default_recipient=MONTHLY_REPORTED_TO)
+                           register_changed=changed, default_recipient=MONTHLY_REPORTED_TO,
+                           allowed_actions=_allowed(ctx.user, current, why))
 
 
 def _number(session, year: int, month: int) -> str:
@@ -196,7 +208,7 @@ def compile_monthly(ctx: Context, year: int, month: int, version: int | None = N
     from app.documents.codec import snapshot
     from app.services.documents.monthly import check_month, compute_monthly
 
-    ctx.require("technician", "reviewer", action="编制风险信息月报")
+    _allowed(ctx.user, None, "").require("compile")  # the role, before anything is read
     with ctx.uow() as uow:
         s = uow.session
         today = today or lab_today(s)
@@ -204,8 +216,7 @@ def compile_monthly(ctx: Context, year: int, month: int, version: int | None = N
         can, why, needs_reason, current = _compile_state(s, year, month, today)
         if current is not None:
             check_version(current, version, "该月报")
-        if not can:
-            raise ValidationError(why)
+        _allowed(ctx.user, current, why).require("compile")
         if needs_reason and not reason.strip():
             raise ValidationError({"reason": f"月报 {current.number} 已批准：重新编制将替代它，请写明更正原因。"})
         if current is None or current.status == "approved":
@@ -231,15 +242,13 @@ def record_submission(ctx: Context, report_id: int, *, submitted_on: dt.date, re
                       receipt: str = "", note: str = "", today: dt.date | None = None) -> SubmissionInfo:
     """报送: the approved monthly report went to ``recipient`` on ``submitted_on`` by ``method``, with
     the receipt (回执) when there is one. Every problem is reported before anything is written."""
-    ctx.require("technician", "reviewer", "signatory", action="登记月报报送")
+    permissions.monthly_report_actions(ctx.user, status="approved").require("submit")  # the role first
     with ctx.uow() as uow:
         s = uow.session
         r = get_or_404(s, Report, report_id, "该月报")
         if r.kind != "monthly":
             raise ValidationError("该报告不是风险信息月报。")
-        if r.status != "approved":
-            raise ValidationError(f"月报 {r.number} 尚未批准（当前为“{REPORT_STATUS_LABELS.get(r.status, r.status)}”），"
-                                  "批准后才能报送。")
+        _allowed(ctx.user, r, "").require("submit")
         today = today or lab_today(s)
         errors: dict[str, str] = {}
         approved_on = _local_date(r.approved_at, _tz(s))

@@ -270,6 +270,94 @@ def report_actions(user: User, *, status: str, compiled_by_id: int | None, kind:
     return b.done()
 
 
+# ----------------------------------------------------------------------------------- analysis and monthly reports
+ANALYSIS_ACTIONS = ("compile", "review", "return", "approve")
+MONTHLY_ACTIONS = ("compile", "review", "return", "approve", "submit")
+#: who compiles a month's 风险信息月报 and records its 报送 (app.services.monthly_reports)
+MONTHLY_COMPILE_ROLES = ("technician", "reviewer")
+MONTHLY_SUBMIT_ROLES = ("technician", "reviewer", "signatory")
+
+
+def _signing(b: _Builder, user: User, status: str | None, compiled_by_id: int | None, kind: str,
+             missing: str) -> None:
+    """审核 / 退回 / 批准 of a compiled report (:func:`report_actions`), or, with no report yet
+    (``status`` None), refused for ``missing`` after the role."""
+    if status is not None:
+        b.out += report_actions(user, status=status, compiled_by_id=compiled_by_id, kind=kind).values()
+        return
+    for name, roles, action in (("review", ("reviewer",), "审核报告"), ("return", ("reviewer",), "退回报告"),
+                                ("approve", ("signatory",), "批准报告")):
+        b.add(name, b.role(roles, action), _state(True, missing))
+
+
+def analysis_report_actions(user: User, *, status: str | None, compiled_by_id: int | None = None,
+                            compile_refusal: str = "") -> Allowed:
+    """编制 / 审核 / 退回 / 批准 of a task's 风险监测分析报告 (Article 18 ¶1). ``status``: the report
+    in force or in progress (None: none compiled yet); ``compile_refusal``: why the task cannot be
+    compiled now, in Chinese ("" when it can: :mod:`app.services.analysis_reports`)."""
+    b = _Builder(user)
+    b.add("compile", b.role(("technician",), "编制分析报告"), _state(bool(compile_refusal), compile_refusal))
+    _signing(b, user, status, compiled_by_id, "analysis", "该任务尚未编制分析报告。")
+    return b.done()
+
+
+def monthly_report_actions(user: User, *, status: str | None, compiled_by_id: int | None = None,
+                           compile_refusal: str = "", number: str = "") -> Allowed:
+    """编制 / 审核 / 退回 / 批准 / 报送 of a month's 风险信息月报 (Article 11): compiled by a technician
+    or reviewer, signed like a test report, its 报送 recorded once it is approved."""
+    b = _Builder(user)
+    b.add("compile", b.role(MONTHLY_COMPILE_ROLES, "编制风险信息月报"),
+          _state(bool(compile_refusal), compile_refusal))
+    _signing(b, user, status, compiled_by_id, "monthly", "该月尚未编制风险信息月报。")
+    label = REPORT_STATUS_LABELS.get(status or "", status or "")
+    b.add("submit", b.role(MONTHLY_SUBMIT_ROLES, "登记月报报送"),
+          _state(status is None, "该月尚未编制风险信息月报。"),
+          _state(status != "approved", f"月报{f' {number} ' if number else ''}尚未批准（当前为“{label}”），批准后才能报送。"))
+    return b.done()
+
+
+# ----------------------------------------------------------------------------------- registers and the catalog
+RISK_ACTIONS = ("record", "delete", "propose", "import_history", "delete_history")
+#: who keeps the risk-information register (风险信息, Article 10) and imports earlier rounds' data
+RISK_ROLES = ("technician", "reviewer", "administrator")
+PROPOSE_ROLES = ("technician", "reviewer")
+
+
+def risk_actions(user: User) -> Allowed:
+    """The risk pages: record or change an entry of the register (风险信息), delete one, propose a
+    task's warning level (风险预警等级建议, Articles 19–20), import or delete earlier rounds' data."""
+    b = _Builder(user)
+    b.add("record", b.role(RISK_ROLES, "登记风险信息"))
+    b.add("delete", b.role(("administrator",), "删除风险信息"))
+    b.add("propose", b.role(PROPOSE_ROLES, "提出风险预警等级建议"))
+    b.add("import_history", b.role(RISK_ROLES, "导入往期监测数据"))
+    b.add("delete_history", b.role(("administrator",), "删除往期监测数据"))
+    return b.done()
+
+
+CATALOG_ACTIONS = ("edit", "import", "delete")
+CATALOG_ROLES = ("technician", "administrator")
+
+
+def catalog_actions(user: User) -> Allowed:
+    """The standards catalog (标准库): add, version and edit standards, import them, delete one."""
+    b = _Builder(user)
+    b.add("edit", b.role(CATALOG_ROLES, "维护标准库"))
+    b.add("import", b.role(CATALOG_ROLES, "导入标准库"))
+    b.add("delete", b.role(("administrator",), "删除标准"))
+    return b.done()
+
+
+PUBLICATION_ACTIONS = ("record_consent",)
+
+
+def publication_actions(user: User) -> Allowed:
+    """Article 8: recording the organising regulator's consent to publication of a task's results."""
+    b = _Builder(user)
+    b.add("record_consent", b.role(("administrator",), "登记公开同意"))
+    return b.done()
+
+
 AMENDMENT_ACTIONS = ("approve", "refuse")
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.rules import publication as rules
+from app.services import permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.store.models import MonitoringTask, PublicationConsent, Sample, User
@@ -85,7 +86,7 @@ def record_consent(ctx: Context, task_id: int, *, authority: str, document_numbe
     task's monitoring information (Article 8). Every field is checked before anything is written."""
     from app.services.users import acting_admin
 
-    ctx.require("administrator", action="登记公开同意")
+    permissions.publication_actions(ctx.user).require("record_consent")
     with ctx.uow() as uow:
         task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
         errors = rules.consent_problems(authority, document_number, consent_date, today=lab_today(uow.session),

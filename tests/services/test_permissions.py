@@ -264,6 +264,95 @@ def test_settings_sections(role, section):
             p.require(got)
 
 
+# ----------------------------------------------------------------------------------- analysis and monthly reports
+SIGN_ROLES = {"review": "reviewer", "return": "reviewer", "approve": "signatory"}
+SIGN_REASONS = {"review": "只有审核人才能审核报告。", "return": "只有审核人才能退回报告。",
+                "approve": "只有授权签字人才能批准报告。"}
+COMPILE_REFUSAL = "分析报告 R 已审核，正等待批准；不能重新编制。"
+
+
+def signing_expect(role, status, action, missing):
+    """As a test report's (``report_spec``), and with no report yet refused for ``missing``."""
+    if status is None:
+        return (False, SIGN_REASONS[action]) if role != SIGN_ROLES[action] else (False, missing)
+    return expect(report_spec(status)[action], role, status)
+
+
+@pytest.mark.parametrize("blocked", (False, True))
+@pytest.mark.parametrize("action", p.ANALYSIS_ACTIONS)
+@pytest.mark.parametrize("status", (None, *p.REPORT_STATUSES))
+@pytest.mark.parametrize("role", ROLES)
+def test_analysis_report_actions(role, status, action, blocked):
+    got = p.analysis_report_actions(user(role), status=status, compiled_by_id=OTHER,
+                                    compile_refusal=COMPILE_REFUSAL if blocked else "")[action]
+    if action == "compile":
+        want = ((False, "只有检验员才能编制分析报告。") if role != "technician"
+                else (False, COMPILE_REFUSAL) if blocked else (True, ""))
+    else:
+        want = signing_expect(role, status, action, "该任务尚未编制分析报告。")
+    assert (got.allowed, got.reason) == want, (role, status, action)
+
+
+@pytest.mark.parametrize("action", p.MONTHLY_ACTIONS)
+@pytest.mark.parametrize("status", (None, *p.REPORT_STATUSES))
+@pytest.mark.parametrize("role", ROLES)
+def test_monthly_report_actions(role, status, action):
+    got = p.monthly_report_actions(user(role), status=status, compiled_by_id=OTHER, number="YB-1")[action]
+    if action == "compile":
+        want = (True, "") if role in ("technician", "reviewer") else (False, "只有检验员或审核人才能编制风险信息月报。")
+    elif action == "submit":
+        if role == "administrator":
+            want = (False, "只有检验员或审核人或授权签字人才能登记月报报送。")
+        elif status is None:
+            want = (False, "该月尚未编制风险信息月报。")
+        elif status != "approved":
+            want = (False, f"月报 YB-1 尚未批准（当前为“{p.REPORT_STATUS_LABELS[status]}”），批准后才能报送。")
+        else:
+            want = (True, "")
+    else:
+        want = signing_expect(role, status, action, "该月尚未编制风险信息月报。")
+    assert (got.allowed, got.reason) == want, (role, status, action)
+
+
+def test_nobody_signs_their_own_analysis_or_monthly_report():
+    for fn in (p.analysis_report_actions, p.monthly_report_actions):
+        a = fn(user("reviewer", "signatory"), status="compiled", compiled_by_id=ME)
+        assert (a["review"].reason, a["review"].kind) == ("不能审核自己编制的报告。", "duty")
+        a = fn(user("reviewer", "signatory"), status="reviewed", compiled_by_id=ME)
+        assert (a["approve"].reason, a["approve"].kind) == ("不能批准自己编制的报告。", "duty")
+
+
+# ----------------------------------------------------------------------------------- registers, catalog, publication
+USER_ONLY = {
+    (p.risk_actions, "record"): (("technician", "reviewer", "administrator"), "登记风险信息"),
+    (p.risk_actions, "delete"): (("administrator",), "删除风险信息"),
+    (p.risk_actions, "propose"): (("technician", "reviewer"), "提出风险预警等级建议"),
+    (p.risk_actions, "import_history"): (("technician", "reviewer", "administrator"), "导入往期监测数据"),
+    (p.risk_actions, "delete_history"): (("administrator",), "删除往期监测数据"),
+    (p.catalog_actions, "edit"): (("technician", "administrator"), "维护标准库"),
+    (p.catalog_actions, "import"): (("technician", "administrator"), "导入标准库"),
+    (p.catalog_actions, "delete"): (("administrator",), "删除标准"),
+    (p.publication_actions, "record_consent"): (("administrator",), "登记公开同意"),
+}
+
+
+def test_every_user_only_action_is_in_the_table():
+    for fn, names in ((p.risk_actions, p.RISK_ACTIONS), (p.catalog_actions, p.CATALOG_ACTIONS),
+                      (p.publication_actions, p.PUBLICATION_ACTIONS)):
+        assert list(fn(user(*ROLES))) == list(names)
+        assert {a for f, a in USER_ONLY if f is fn} == set(names)
+
+
+@pytest.mark.parametrize("entry", list(USER_ONLY), ids=lambda e: f"{e[0].__name__}.{e[1]}")
+@pytest.mark.parametrize("role", ROLES)
+def test_user_only_actions(role, entry):
+    fn, action = entry
+    roles, words = USER_ONLY[entry]
+    got = fn(user(role))[action]
+    names = "或".join(p.ROLE_LABELS[r] for r in roles)
+    assert (got.allowed, got.reason) == ((True, "") if role in roles else (False, f"只有{names}才能{words}。"))
+
+
 # ----------------------------------------------------------------------------------- the mapping
 def test_allowed_mapping():
     a = p.report_actions(user("reviewer"), status="compiled", compiled_by_id=OTHER)
