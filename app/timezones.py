@@ -30,8 +30,3 @@ def zone(name: str | None = None) -> dt.tzinfo:
         except (ZoneInfoNotFoundError, ValueError, OSError):
             continue
     return CHINA_STANDARD_TIME
-
-
-def shanghai() -> dt.tzinfo:
-    """Asia/Shanghai, the zone every displayed time is read in unless the lab set another."""
-    return zone(DEFAULT_TIMEZONE)

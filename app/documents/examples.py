@@ -327,30 +327,3 @@ def package_manifest(reports: list[TestReportData], notices: list[tuple[str, Not
         analysis=PackageAnalysis(analysis_file, RiskLevel.II, "riskmon-default", "1") if analysis_file else None,
         created_at=datetime(2026, 7, 10, 2, 30, tzinfo=UTC),
     )
-
-
-def render_samples(folder) -> list:
-    """Write one example of every PDF and workbook into ``folder``; returns the paths (for previews)."""
-    from pathlib import Path
-
-    from app.documents import analysis as analysis_doc
-    from app.documents import monthly as monthly_doc
-    from app.documents import notice as notice_doc
-    from app.documents import test_report as report_doc
-    from app.documents.excel import write_template
-
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    report = test_report(marks=True)
-    paths = [
-        report_doc.write_test_report(report, out / "test-report.pdf"),
-        report_doc.write_test_report(test_report(n_items=40, number="HBZJ-FX2026-0001-A1", replaces="HBZJ-FX2026-0001",
-                                                 marks=True), out / "test-report-40-items-amended.pdf"),
-        analysis_doc.write_analysis(analysis(), out / "analysis.pdf"),
-        monthly_doc.write_monthly_pdf(monthly(), out / "monthly.pdf"),
-        monthly_doc.write_monthly_excel(monthly(), out / "monthly.xlsx"),
-        write_template("sampling", out / "sampling-template.xlsx"),
-        write_template("catalog", out / "catalog-template.xlsx"),
-    ]
-    paths += notice_doc.write_notices(notices_for(report), out / "notices")
-    return paths

@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether
 
 from app.documents import fonts
-from app.documents._io import atomic_write_bytes, safe_file_name, write_files
+from app.documents._io import safe_file_name, write_files
 from app.documents.data import NoticeData, PartyRole, PlaceType
 from app.documents.flow import (
     BODY_W,
@@ -222,11 +222,6 @@ def render_notice(data: NoticeData) -> bytes:
         if tight_pages[0] < pages[0]:
             return tight
     return pdf
-
-
-def write_notice(data: NoticeData, path: str | Path) -> Path:
-    """Render and write one notice atomically; returns the path."""
-    return atomic_write_bytes(path, render_notice(data))
 
 
 def default_file_name(data: NoticeData) -> str:

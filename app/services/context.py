@@ -50,10 +50,6 @@ class Context:
             names = "或".join(ROLE_LABELS.get(r, r) for r in roles)
             raise PermissionDenied(f"只有{names}才能{action}。")
 
-    def with_user(self, user: CurrentUser) -> Context:
-        return Context(self.db, user)
-
-
 _SERVICE_UOW: type | None = None
 
 

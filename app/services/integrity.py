@@ -206,13 +206,6 @@ def checkpoint_if_due(db: Any, *, actor: str, reason: str = "daily") -> Checkpoi
     return None
 
 
-def list_checkpoints(ctx: Context, *, limit: int = 200) -> list[Checkpoint]:
-    with ctx.uow() as uow:
-        rows = uow.session.scalars(
-            select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc()).limit(limit))
-        return [_of_row(r) for r in rows]
-
-
 def export_checkpoints(session: Any) -> bytes:
     """Every checkpoint with the certificates that signed them, as JSON: a file to keep away from
     the lab's database (``audit verify --anchor``)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
 class Cancelled(Exception):
@@ -161,9 +161,3 @@ def run_op(
     signals.failed.connect(_failed)
     QThreadPool.globalInstance().start(_Job(fn, args, kwargs, signals))
     return signals
-
-
-def app_instance() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app
