@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -108,19 +109,23 @@ def test_intact_chain_verifies(db: Database) -> None:
 
 
 def test_hash_matches_documented_formula(db: Database) -> None:
+    """``sha256(prev_hash + canonical JSON)``, the JSON written out by hand: keys sorted, no
+    spaces, Chinese as it is, the time in UTC (docs: the audit chain)."""
     _history(db)
-    e = _entries(db)[1]
-    assert e.hash == entry_hash(
-        e.prev_hash,
-        seq=e.seq,
-        at=e.at,
-        actor=e.actor,
-        action=e.action,
-        table_name=e.table_name,
-        row_id=e.row_id,
-        before=e.before,
-        after=e.after,
+    e = _entries(db)[3]  # bob's edit of the sample
+    at = e.at.astimezone(UTC).isoformat()
+    updated = e.after["updated_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00", at)
+    canonical = (
+        '{"action":"update","actor":"bob",'
+        '"after":{"brand":"美的","claims":[{"item":"甲醛释放量","source":"label"}],"sampling_date":"2026-03-10",'
+        f'"updated_at":"{updated}","version":2}},'
+        f'"at":"{at}",'
+        '"before":{"brand":null,"claims":[],"sampling_date":null},'
+        f'"row_id":{e.row_id},"seq":4,"table_name":"samples"}}'
     )
+    assert e.prev_hash == _entries(db)[2].hash
+    assert e.hash == hashlib.sha256((e.prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
 def test_rolled_back_work_leaves_no_entries(db: Database) -> None:
