@@ -79,6 +79,21 @@ def load_hazard_classes() -> dict[str, Any]:
     return json.loads(json.dumps(_hazard_classes()))
 
 
+def hazard_class_of(item: str, table: dict[str, Any] | None = None) -> str:
+    """The hazard class code of a test item by the table: its own entry for the item, else the
+    first class with a keyword in the item's name; "" when none. The default of a scheme item's
+    class (a person may set another in the scheme)."""
+    table = table or _hazard_classes()
+    name = (item or "").strip()
+    if name in table["items"]:
+        return str(table["items"][name])
+    lowered = name.lower()
+    for code, c in table["classes"].items():
+        if any(k and k.lower() in lowered for k in c["keywords"]):
+            return str(code)
+    return ""
+
+
 @lru_cache(maxsize=1)
 def load_hubei_divisions() -> tuple[MappingProxyType[str, str], MappingProxyType[str, str], str]:
     """Hubei's prefecture-level divisions (4-digit code → 武汉市 …), the county-level cities under the

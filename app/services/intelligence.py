@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, column, func, or_, select, table
 
 from app.documents.excel import ImportRowsError, RowProblem, check_history_rows, write_template
 from app.errors import ValidationError
@@ -38,14 +38,11 @@ from app.rules.stats import DEFAULT_ALPHA, Count, cochran_armitage, compare_grou
 from app.services import risk as risk_service
 from app.services.context import Context
 from app.services.regions import HUBEI_COUNTY_CITIES, HUBEI_PREFECTURES, region_name
+from app.store import risk_counts
 from app.store.models import (
-    Enterprise,
     HistoryCount,
-    ItemResult,
     MonitoringTask,
-    Report,
     RiskInformation,
-    Sample,
 )
 from app.store.queries import lab_today
 
@@ -63,6 +60,8 @@ REASON_REGIONAL = 2  # (二) 行业性、区域性和系统性质量安全问题
 REASON_CLAUSES = {REASON_RISING: "第十二条（一）", REASON_REGIONAL: "第十二条（二）"}
 
 PLACE_LABELS = {"producer": "生产企业", "physical_seller": "实体店", "e_platform": "电商平台"}
+#: the sampled party's enterprise size (企业规模), in this order; "" not recorded
+SIZE_LABELS = {"large": "大型企业", "medium": "中型企业", "small": "小型企业", "micro": "微型企业", "": "规模未登记"}
 UNKNOWN_REGION = "未知"
 OUTSIDE = "省外"
 
@@ -153,7 +152,7 @@ class GroupRate:
 
 @dataclass(frozen=True)
 class Groups:
-    kind: str  # region | place
+    kind: str  # region | place | size
     groups: tuple[GroupRate, ...]
     enough_data: bool
     years: tuple[int, ...]  # the rounds pooled
@@ -167,8 +166,8 @@ class Groups:
 class Candidate:
     """A finding offered as key risk information (重点风险信息), to be confirmed by a person."""
 
-    key: str  # stable within a category: trend: / trend:<item> / region:<name> / place:<type>
-    kind: str  # trend | region | place
+    key: str  # stable within a category: trend: / trend:<item> / region:<name> / place:<type> / size:<size>
+    kind: str  # trend | region | place | size
     category: str
     subject: str  # the item, region or place type ("" for the category as a whole)
     reason: int  # Article 12 item (1 rising, 2 regional/industry)
@@ -198,6 +197,7 @@ class Intelligence:
     places: Groups
     candidates: tuple[Candidate, ...]
     notes: tuple[str, ...] = ()
+    sizes: Groups = field(default_factory=lambda: Groups("size", (), False, ()))
     thresholds: dict[str, float] = field(default_factory=lambda: {
         "min_rounds": MIN_ROUNDS, "min_samples": MIN_SAMPLES, "min_problems": MIN_PROBLEMS, "alpha": ALPHA,
     })
@@ -284,6 +284,11 @@ def _place_order(label: str) -> int:
     return names.index(label) if label in names else len(names)
 
 
+def _size_order(label: str) -> int:
+    names = list(SIZE_LABELS.values())
+    return names.index(label) if label in names else len(names)
+
+
 # ----------------------------------------------------------------------------------- counting
 def categories(ctx: Context) -> list[str]:
     """The product categories of the lab's tasks and of its imported history."""
@@ -295,32 +300,26 @@ def categories(ctx: Context) -> list[str]:
     return sorted(n for n in names if n and n.strip())
 
 
+_COUNTS = table(risk_counts.TABLE, *(column(c) for c in (*risk_counts.KEY, "tested", "problems")))
+
+
 def _live_counts(session, category: str):
-    """(per year/place/division sample counts, per year/item result counts) of the lab's samples."""
-    tasks = select(MonitoringTask.id).where(MonitoringTask.product_category == category,
-                                            MonitoringTask.plan_year.is_not(None))
-    approved = select(Report.sample_id).where(Report.kind == "test", Report.status == "approved",
-                                              Report.task_id.in_(tasks))
-    problem = func.coalesce(func.sum(case((Sample.problems_found.is_(True), 1), else_=0)), 0)
-    division = func.coalesce(Enterprise.region_code, func.substr(Enterprise.uscc, 3, 6))
+    """(per year/place/division/size sample counts, per year/item result counts) of the lab's
+    approved samples, from the counts kept beside them (:mod:`app.store.risk_counts`): a few hundred
+    rows per task, whatever the number of samples."""
+    c = _COUNTS.c
+    of_category = (MonitoringTask.product_category == category, MonitoringTask.plan_year.is_not(None),
+                   or_(c.tested != 0, c.problems != 0))
+    joined = _COUNTS.join(MonitoringTask, MonitoringTask.id == c.task_id)
     sample_rows = session.execute(
-        select(MonitoringTask.plan_year, Sample.place_type, division, func.count(Sample.id), problem)
-        .select_from(Sample)
-        .join(MonitoringTask, MonitoringTask.id == Sample.task_id)
-        .outerjoin(Enterprise, Enterprise.id == Sample.sampled_party_id)
-        .where(MonitoringTask.product_category == category, MonitoringTask.plan_year.is_not(None),
-               Sample.id.in_(approved))
-        .group_by(MonitoringTask.plan_year, Sample.place_type, division)
+        select(MonitoringTask.plan_year, c.place_type, c.division, c.size, func.sum(c.tested), func.sum(c.problems))
+        .select_from(joined).where(*of_category, c.item == "")
+        .group_by(MonitoringTask.plan_year, c.place_type, c.division, c.size)
     ).all()
-    failed = func.coalesce(func.sum(case((ItemResult.judgement == "fail", 1), else_=0)), 0)
     item_rows = session.execute(
-        select(MonitoringTask.plan_year, ItemResult.item, func.count(ItemResult.id), failed)
-        .select_from(ItemResult)
-        .join(Sample, Sample.id == ItemResult.sample_id)
-        .join(MonitoringTask, MonitoringTask.id == Sample.task_id)
-        .where(MonitoringTask.product_category == category, MonitoringTask.plan_year.is_not(None),
-               Sample.id.in_(approved), ItemResult.judgement.is_not(None))
-        .group_by(MonitoringTask.plan_year, ItemResult.item)
+        select(MonitoringTask.plan_year, c.item, func.sum(c.tested), func.sum(c.problems))
+        .select_from(joined).where(*of_category, c.item != "")
+        .group_by(MonitoringTask.plan_year, c.item)
     ).all()
     return sample_rows, item_rows
 
@@ -365,12 +364,14 @@ def analyse_in(s, category: str) -> Intelligence:
     items: dict[tuple[str, int, str], list[int]] = {}
     regions: dict[str, list[int]] = {}
     places: dict[str, list[int]] = {}
+    sizes: dict[str, list[int]] = {}
     live_years: set[int] = set()
-    for year, place, division, n, k in sample_rows:
+    for year, place, division, size, n, k in sample_rows:
         live_years.add(int(year))
         _add(overall, (int(year), "system"), n, k)
         _add(regions, region_name(division) or UNKNOWN_REGION, n, k)
         _add(places, PLACE_LABELS.get(place, place), n, k)
+        _add(sizes, SIZE_LABELS.get(size or "", size), n, k)
     for year, item, n, k in item_rows:
         _add(items, (item, int(year), "system"), n, k)
     history_years: set[int] = set()
@@ -405,6 +406,7 @@ def analyse_in(s, category: str) -> Intelligence:
                                               x.item)))
     region_groups = _groups("region", regions, live_years | history_years, _region_order)
     place_groups = _groups("place", places, live_years, _place_order)
+    size_groups = _groups("size", sizes, live_years, _size_order)
 
     notes = []
     if skipped:
@@ -412,11 +414,12 @@ def analyse_in(s, category: str) -> Intelligence:
     if undated:
         notes.append(f"有 {undated} 个该类别的任务未填写计划年度，未计入任何轮次。")
     if history_years:
-        notes.append("导入的往期数据没有抽样场所类型，抽样场所的比较只用本系统的记录。")
+        notes.append("导入的往期数据没有抽样场所类型和企业规模，这两项的比较只用本系统的记录。")
 
-    candidates = _candidates(category, overall_series, item_series, region_groups, place_groups, titles)
+    candidates = _candidates(category, overall_series, item_series, region_groups, place_groups, titles,
+                             size_groups)
     return Intelligence(category, years, overall_series, item_series, region_groups, place_groups, candidates,
-                        tuple(notes))
+                        tuple(notes), sizes=size_groups)
 
 
 # ----------------------------------------------------------------------------------- candidates
@@ -431,7 +434,7 @@ def _years_text(years: tuple[int, ...]) -> str:
 
 
 def _candidates(category: str, overall: Series, items: tuple[Series, ...], regions: Groups, places: Groups,
-                titles: set[str]) -> tuple[Candidate, ...]:
+                titles: set[str], sizes: Groups | None = None) -> tuple[Candidate, ...]:
     out: list[Candidate] = []
     method = ("Cochran–Armitage 趋势检验（单侧，α = 0.05），"
               f"条件：至少 {MIN_ROUNDS} 轮有检验数据且合计不少于 {MIN_SAMPLES} 批次")
@@ -444,12 +447,14 @@ def _candidates(category: str, overall: Series, items: tuple[Series, ...], regio
                        f"依据 {method}。建议列为重点风险信息（{REASON_CLAUSES[REASON_RISING]}：危害程度呈上升趋势）。")
         out.append(Candidate(f"trend:{s.item}", "trend", category, s.item, REASON_RISING, title, description, "",
                              title in titles))
-    for groups, noun in ((regions, "地区"), (places, "抽样场所")):
+    compared = [(regions, "地区"), (places, "抽样场所")] + ([(sizes, "规模的企业")] if sizes is not None else [])
+    for groups, noun in compared:
         for g in groups.groups:
             if not g.qualifies:
                 continue
-            title = (f"{category}{g.label}问题检出率显著高于其他地区" if groups.kind == "region"
-                     else f"{category}{g.label}渠道问题检出率显著高于其他渠道")
+            title = {"region": f"{category}{g.label}问题检出率显著高于其他地区",
+                     "place": f"{category}{g.label}渠道问题检出率显著高于其他渠道",
+                     "size": f"{category}{g.label}问题检出率显著高于其他规模的企业"}[groups.kind]
             description = (
                 f"{_years_text(groups.years)}{category}在{g.label}共检验 {g.tested} 批次，问题 {g.problems} 批次"
                 f"（{percent(g.rate)}），其他{noun}合计 {percent(g.rest_rate)}；单侧 Fisher 精确检验经 "

@@ -326,6 +326,10 @@ class SchemeItem(Versioned, Base):
     important: Mapped[bool] = mapped_column(Boolean, default=False)  # 重要性能指标
     unit: Mapped[str | None] = mapped_column(String(32))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: 危害类别: a code of the hazard class table (``resources/rules/hazard_classes.json``), from
+    #: which the risk-level proposal suggests 危害程度; set from the table when the item is added,
+    #: changed by a person in the scheme; None when not classified
+    hazard_class: Mapped[str | None] = mapped_column(String(40))
 
     scheme: Mapped[Scheme] = relationship(back_populates="items")
 

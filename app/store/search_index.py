@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.store import notice_backlog
+from app.store import notice_backlog, risk_counts
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ _SHADOW = ("data", "idx", "docsize", "config")
 #: Every table of the index, shadow tables included (SQLite), and the dashboard's table of the
 #: problem samples awaiting a notice (:mod:`app.store.notice_backlog`, kept the same way).
 INDEX_TABLES = frozenset(
-    [*_FTS] + [f"{name}_{suffix}" for name in _FTS for suffix in _SHADOW] + [notice_backlog.TABLE]
+    [*_FTS] + [f"{name}_{suffix}" for name in _FTS for suffix in _SHADOW] + [notice_backlog.TABLE, risk_counts.TABLE]
 )
 TRIGGERS = frozenset(f"{name}_{op}" for name in _FTS for op in ("ai", "ad", "au"))
 PG_EXTENSION = "pg_trgm"
@@ -62,7 +62,8 @@ PG_INDEXES = tuple(
     + [(f"ix_enterprises_{c}_trgm", "enterprises", c) for c in ENTERPRISE_COLUMNS]
 )
 #: Names the comparison of the migrated schema with the models leaves out.
-INDEX_NAMES = frozenset(INDEX_TABLES | {name for name, _t, _c in PG_INDEXES} | notice_backlog.NAMES)
+INDEX_NAMES = frozenset(INDEX_TABLES | {name for name, _t, _c in PG_INDEXES} | notice_backlog.NAMES
+                        | risk_counts.NAMES)
 
 
 
@@ -241,7 +242,7 @@ class IndexCheck:
 
 def check(conn: Connection) -> IndexCheck:
     """Whether the index (and the notice backlog) is present, complete and agrees with the base tables."""
-    problems: list[str] = list(notice_backlog.check(conn))
+    problems: list[str] = [*notice_backlog.check(conn), *risk_counts.check(conn)]
     if conn.dialect.name == "sqlite":
         names = _sqlite_names(conn)
         for name, (table, _columns) in _FTS.items():
@@ -256,7 +257,7 @@ def check(conn: Connection) -> IndexCheck:
             except Exception as exc:
                 detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
                 problems.append(f"全文索引 {name} 与 {table} 不一致或已损坏（{detail}）")
-        return IndexCheck("sqlite", tuple(problems), "FTS5 trigram：samples_fts、enterprises_fts；待告知样品表")
+        return IndexCheck("sqlite", tuple(problems), "FTS5 trigram：samples_fts、enterprises_fts；待告知样品表；风险研判计数表")
     schema = _pg_trgm_schema(conn)
     if schema is None:
         problems.append("pg_trgm 扩展未启用：文字筛选不使用索引（结果不变，较慢）")
@@ -273,13 +274,14 @@ def check(conn: Connection) -> IndexCheck:
         ).scalars().all()
         if invalid:
             problems.append(f"pg_trgm 索引无效 {'、'.join(invalid)}")
-    return IndexCheck("postgresql", tuple(problems), "pg_trgm GIN：samples、enterprises 的文字列；待告知样品表")
+    return IndexCheck("postgresql", tuple(problems), "pg_trgm GIN：samples、enterprises 的文字列；待告知样品表；风险研判计数表")
 
 
 def rebuild(conn: Connection) -> str:
     """Drop and recreate the index and the notice backlog from the base tables (``riskmon db
     reindex``). Returns a notice (PostgreSQL without pg_trgm), or ""."""
     notice_backlog.rebuild(conn)
+    risk_counts.rebuild(conn)
     if conn.dialect.name == "sqlite":
         _sqlite_drop(conn)
         return install(conn)
