@@ -15,9 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
-from app.documents import charts, fonts
+from app.documents import charts, cross_round, fonts
 from app.documents._io import atomic_write_bytes
-from app.documents.data import AnalysisData, CountRow, CrossRound, RiskFactor, RiskProposal
+from app.documents.data import AnalysisData, CountRow, RiskFactor, RiskProposal
 from app.documents.flow import (
     BODY_W,
     MARGIN_X,
@@ -146,48 +146,6 @@ def _pending_block(pending: tuple[RiskFactor, ...]) -> list[Flowable]:
     return out
 
 
-def _interval(low: float | None, high: float | None) -> str:
-    return "数据不足" if low is None or high is None else f"{low * 100:.1f}%–{high * 100:.1f}%"
-
-
-def _cross_round(c: CrossRound, s: _Sections) -> list[Flowable]:
-    """Rates of the category by round with Wilson intervals, the trend in words, the items, the candidates."""
-    w = BODY_W
-    out: list[Flowable] = [s.heading(f"跨轮次风险研判（{c.category}）")]
-    if c.method:
-        out.append(Text(c.method, 10, leading=16, indent=20, space_after=4, align="justify"))
-    rows: list[list[object]] = [["轮次", "检验批次", "问题批次", "问题检出率", "95% 置信区间", "数据来源"]]
-    for r in c.rounds:
-        rate = "数据不足" if r.rate is None else _pct(r.rate)
-        rows.append([r.label, str(r.tested), str(r.problems), rate, _interval(r.low, r.high), or_slash(r.source)])
-    out.append(table(rows, (w * 0.14, w * 0.14, w * 0.14, w * 0.16, w * 0.24, w * 0.18), header_rows=1,
-                     align=("left", "center", "center", "center", "center", "center")))
-    out.append(spacer(4))
-    out.append(KeepTogether([charts.rates_with_intervals(
-        [r.label for r in c.rounds], [r.rate for r in c.rounds], [r.low for r in c.rounds],
-        [r.high for r in c.rounds], width=w, title=f"{c.category}各轮次问题检出率")]))
-    out.append(Text(f"趋势检验结果：{c.trend}。", 10.5, leading=17, indent=21, space_before=4, space_after=3))
-    if c.items:
-        head = ["检验项目", *(r.label for r in c.rounds), "趋势检验"]
-        n = len(c.rounds)
-        first, last = w * 0.18, w * 0.34
-        mid = (w - first - last) / max(n, 1)
-        body: list[list[object]] = [head]
-        body.extend([it.item, *it.rounds, it.trend] for it in c.items)
-        out.append(Text("各项目不符合批次/检验批次：", 10, space_before=2, space_after=3))
-        out.append(table(body, (first, *([mid] * n), last), header_rows=1, size=8.5,
-                         align=("left", *(["center"] * n), "left")))
-    out.append(Text("重点风险信息候选（第十二条）：", 10.5, bold=True, space_before=6, space_after=2))
-    if c.candidates:
-        for n_, line in enumerate(c.candidates, 1):
-            out.append(Text(f"（{n_}）{line}", 10, leading=16, indent=0, space_after=2, align="justify"))
-    else:
-        out.append(Text("未发现达到条件的重点风险信息候选。", 10, leading=16, indent=21))
-    for note in c.notes:
-        out.append(Text(f"说明：{note}", 9, leading=14, space_before=2, color=colors.Color(0.3, 0.3, 0.3)))
-    return out
-
-
 def build_story(d: AnalysisData) -> list[Flowable]:
     s = _Sections()
     story: list[Flowable] = [
@@ -255,7 +213,7 @@ def build_story(d: AnalysisData) -> list[Flowable]:
             story.append(Text(p, 10.5, leading=17, indent=21, space_after=3, align="justify"))
     if d.cross_round is not None:
         story.append(CondPageBreak(90 * mm))
-        story.extend(_cross_round(d.cross_round, s))
+        story.extend(cross_round.story(d.cross_round, s.heading(f"跨轮次风险研判（{d.cross_round.category}）")))
     story.append(CondPageBreak(70 * mm))
     story.append(s.heading("风险预警等级建议"))
     if d.risk is not None:

@@ -814,6 +814,12 @@ class MonthlyData:
     verification: str = ""
     #: issued while the lab had no signing key: page 1 says 未签名
     unsigned: bool = False
+    #: 跨轮次风险研判 of the product categories of the month's work (Articles 12, 13), frozen with the
+    #: register when the report is compiled; ``cross_round_method`` the method paragraph printed once.
+    #: A report compiled before the section existed has ``cross_round_compiled`` False and no section.
+    cross_rounds: tuple[CrossRound, ...] = ()
+    cross_round_method: str = ""
+    cross_round_compiled: bool = False
 
     def __post_init__(self) -> None:
         _tuples(self)

@@ -15,9 +15,9 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
-from app.documents import fonts
+from app.documents import cross_round, fonts
 from app.documents._io import atomic_write_bytes, atomic_write_with
 from app.documents.data import InfoSource, MonthlyData, RiskInfoEntry
 from app.documents.flow import (
@@ -145,7 +145,11 @@ def build_story(d: MonthlyData) -> list[Flowable]:
         ]
         story.append(KeepTogether(block))
 
-    story.append(Text("三、风险信息明细", 12, bold=True, space_before=10, space_after=4))
+    detail = "三"
+    if d.cross_round_compiled:
+        story.extend(cross_round_section(d))
+        detail = "四"
+    story.append(Text(f"{detail}、风险信息明细", 12, bold=True, space_before=10, space_after=4))
     tail = [spacer(14), *signoff(d)]
     if d.confidential:  # Article 8, under the sign-off as the test report and the notice carry it
         tail.append(Text(ARTICLE_8, 8.5, leading=13, space_before=6, color=colors.Color(0.3, 0.3, 0.3)))
@@ -158,6 +162,26 @@ def build_story(d: MonthlyData) -> list[Flowable]:
     else:
         story.append(KeepTogether([Text("无。", 10.5, leading=17, indent=21), *tail]))
     return story
+
+
+def cross_round_section(d: MonthlyData) -> list[Flowable]:
+    """三、跨轮次风险研判: the method once, then each category of the month's work as the analysis
+    report prints its own (:mod:`app.documents.cross_round`); 数据不足 when there is nothing to compare."""
+    out: list[Flowable] = [CondPageBreak(60 * mm),
+                           Text("三、跨轮次风险研判（第十二条、第十三条）", 12, bold=True, space_before=10, space_after=4)]
+    if d.cross_round_method:
+        out.append(Text(d.cross_round_method, 10, leading=16, indent=20, space_after=4, align="justify"))
+    if not d.cross_rounds:
+        out.append(Text("本月没有涉及产品类别的监测工作，跨轮次研判数据不足。", 10.5, leading=17, indent=21))
+    for n, c in enumerate(d.cross_rounds, 1):
+        sub = Text(f"（{_CN_NUMS[n - 1] if n <= len(_CN_NUMS) else n}）{c.category}", 11, bold=True,
+                   space_before=6, space_after=3)
+        out.append(CondPageBreak(70 * mm))
+        out.extend(cross_round.story(c, sub))
+    return out
+
+
+_CN_NUMS = "一二三四五六七八九十"
 
 
 class _TableThenSignoff(Flowable):

@@ -17,7 +17,6 @@ from app.documents.data import (
     CrossRound,
     FailedItemDetail,
     ItemProblemCount,
-    ItemTrend,
     Measure,
     PlaceType,
     RecommendedMeasure,
@@ -26,7 +25,6 @@ from app.documents.data import (
     RiskProposal,
     SignOff,
 )
-from app.documents.data import RoundRate as CrossRoundRate
 from app.documents.flow import fmt_date
 from app.errors import ValidationError
 from app.rules.risk import reason_zh
@@ -121,37 +119,11 @@ def _risk(session: Session, task: MonitoringTask) -> tuple[RiskProposal | None, 
 #: how the rationale of a level computed from the model's defaults began (analysis reports compiled earlier)
 _FROM_DEFAULTS = "本任务尚未保存风险预警等级建议"
 
-_METHOD = (
-    "研判方法：轮次为同一产品类别各计划年度的监测任务（含导入的往期汇总数据）；每轮问题检出率为问题批次除以检验批次"
-    "（本系统以检验报告已批准的样品计），并给出 Wilson 95% 置信区间；检出率是否随轮次上升采用 Cochran–Armitage "
-    "趋势检验（单侧，α = 0.05），至少 3 轮有检验数据且合计不少于 20 批次方列为候选；地区、抽样场所与其余合计的比较"
-    "采用单侧 Fisher 精确检验，并以 Benjamini–Hochberg 方法校正多重比较（q < 0.05 且问题不少于 3 批次方列为候选）。"
-    "候选须经技术人员确认后方登记为重点风险信息。"
-)
-
-
 def _cross_round(session: Session, task: MonitoringTask) -> CrossRound | None:
     """Rates of the task's category by round with the trend and the key-risk candidates."""
-    from app.services import intelligence
+    from app.services.documents.cross_round import cross_round
 
-    category = (task.product_category or "").strip()
-    if not category:
-        return None
-    intel = intelligence.analyse_in(session, category)
-    if intel.empty:
-        return None
-    sources = {"system": "本系统", "history": "往期导入"}
-    rounds = []
-    for r in intel.overall.rounds:
-        low, high = r.interval or (None, None)
-        rounds.append(CrossRoundRate(f"{r.year}年", r.tested, r.problems, low, high, sources.get(r.source, "")))
-    items = tuple(
-        ItemTrend(s.item, tuple(f"{r.problems}/{r.tested}" if r.tested else "/" for r in s.rounds), s.trend.text)
-        for s in intel.items if s.problems
-    )
-    candidates = tuple(f"{c.title}（{c.clause}{'，已登记' if c.registered else ''}）：{c.description}"
-                       for c in intel.candidates)
-    return CrossRound(category, tuple(rounds), intel.overall.trend.text, items, candidates, _METHOD, intel.notes)
+    return cross_round(session, task.product_category or "")
 
 
 def _measures(problem_batches: int, notices: int, referrals: dict[str, list[str]], risk: RiskProposal | None,

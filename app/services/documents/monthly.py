@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.documents.data import (
+    CrossRound,
     InfoSource,
     KeyRiskCriterion,
     MonthlyData,
@@ -23,6 +24,7 @@ from app.services.documents._common import (
     _tz,
     _user_names,
 )
+from app.services.documents.cross_round import METHOD
 from app.store.models import (
     Report,
 )
@@ -80,6 +82,41 @@ def _entries(session, year: int, month: int) -> list[RiskInfoEntry]:
     return entries
 
 
+def month_categories(session, year: int, month: int, entries: list[RiskInfoEntry] | None = None) -> list[str]:
+    """The product categories of the month's work: of the tasks with a sample sampled or whose
+    initial monitoring was completed in the month, and the month's register entries whose product
+    is a category of the lab's tasks; in order of name."""
+    from sqlalchemy import or_
+
+    from app.services import risk as risk_service
+    from app.store.models import MonitoringTask, Sample
+
+    start, end = risk_service._month_range(year, month)
+    names = set(session.scalars(
+        select(MonitoringTask.product_category).distinct().join(Sample, Sample.task_id == MonitoringTask.id)
+        .where(MonitoringTask.product_category.is_not(None),
+               or_((Sample.sampling_date >= start) & (Sample.sampling_date < end),
+                   (Sample.completed_date >= start) & (Sample.completed_date < end)))))
+    products = {e.product.strip() for e in (entries or ()) if e.product and e.product.strip()}
+    if products:
+        names |= set(session.scalars(select(MonitoringTask.product_category).distinct()
+                                     .where(MonitoringTask.product_category.in_(sorted(products)))))
+    return sorted(n.strip() for n in names if n and n.strip())
+
+
+def _cross_rounds(session, year: int, month: int, entries: list[RiskInfoEntry]) -> tuple[CrossRound, ...]:
+    """跨轮次风险研判 of each category of the month's work (数据不足 where a category has no round);
+    the method is printed once for the section, not per category."""
+    from app.services.documents.cross_round import cross_round
+
+    out = []
+    for name in month_categories(session, year, month, entries):
+        section = cross_round(session, name, method="", empty=True)
+        if section is not None:
+            out.append(section)
+    return tuple(out)
+
+
 def compute_monthly(session, year: int, month: int, today: dt.date | None = None) -> MonthlyData:
     """The month's report as the register stands now, unsigned and marked 草稿: what compiling
     freezes. A month still to come is refused."""
@@ -102,6 +139,9 @@ def compute_monthly(session, year: int, month: int, today: dt.date | None = None
         reported_to=MONTHLY_REPORTED_TO,
         summary=summary,
         draft=True,
+        cross_rounds=_cross_rounds(session, year, month, entries),
+        cross_round_method=METHOD,
+        cross_round_compiled=True,
     )
 
 
