@@ -924,7 +924,7 @@ class SyncOutbox(Versioned, Base):
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     package: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     #: instead of ``package``: how to make it again from the stored documents (a few kilobytes;
-    #: ``app.documents.package.PackageRecipe``), so an upload keeps no second copy of them
+    #: ``app.formats.package.PackageRecipe``), so an upload keeps no second copy of them
     recipe: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     package_ref: Mapped[str | None] = mapped_column(String(500))
     package_sha256: Mapped[str | None] = mapped_column(String(64))

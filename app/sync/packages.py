@@ -1,6 +1,6 @@
 """Checking an export package before it is queued (and, in the sandbox, when it arrives).
 
-``app.documents.package.verify_package`` is the one authority on the format
+``app.formats.package.verify_package`` is the one authority on the format
 (``docs/package-format.md``); this module adapts its report to the upload layer.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.documents.package import verify_package
 from app.errors import ValidationError
+from app.formats.package import PackageRecipe, assemble, verify_package
 
 
 def validate_package(data: bytes) -> tuple[list[str], list[str]]:
@@ -79,8 +79,6 @@ def packages_of(session: Any, items: list[Any]) -> list[bytes | ValidationError]
     """:func:`package_of` for several items, their stored documents read together (one query per
     kind of record for all of them); per item its package, or the ``ValidationError`` that
     refuses it."""
-    from app.documents.package import PackageRecipe, assemble
-
     recipes: list[PackageRecipe | ValidationError | None] = []
     for item in items:
         if item.package is not None:

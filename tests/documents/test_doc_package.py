@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from app.documents import examples
-from app.documents.data import PlaceType
+from app.documents.data import Judgement, PartyRole, PlaceType, RiskLevel
 from app.documents.package import (
     MANIFEST_NAME,
     build_package,
@@ -21,6 +21,7 @@ from app.documents.package import (
     verify_package,
 )
 from app.errors import ValidationError
+from app.formats import package as fmt
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +232,11 @@ def test_name_rules():
     assert safe_file_name("HBZJ/FX 2026:001") == "HBZJ_FX_2026_001"
     assert safe_file_name("..") == "_" and safe_file_name("CON") == "_CON"
     assert name_problem(safe_file_name("../../etc/passwd")) is None
+
+
+def test_the_format_accepts_exactly_the_documents_values():
+    """The package format (below the documents layer) spells out the values the documents' enums hold."""
+    assert fmt.PLACES == tuple(p.value for p in PlaceType)
+    assert fmt.JUDGEMENTS == tuple(j.value for j in Judgement)
+    assert fmt.ROLES == tuple(r.value for r in PartyRole)
+    assert fmt.LEVELS == tuple(level.value for level in RiskLevel)

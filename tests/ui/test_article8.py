@@ -90,7 +90,8 @@ def test_a_consent_recorded_by_the_administrator_unlocks_a_public_copy(qtbot, de
                                                                        export_notices):
     tech = Context(demo_ctx.db, users.authenticate(demo_ctx.db, "wangjian", demo.DEMO_PASSWORD))
     theirs = _page(qtbot, tech)
-    assert not theirs.consent_button.isVisibleTo(theirs) and theirs.record_consent() is None
+    assert not theirs.consent_button.isEnabled() and theirs.record_consent() is None
+    assert "只有管理员才能登记公开同意。" in theirs.consent_button.toolTip()
     assert not page.public_box.isEnabled() and "没有公开同意记录" in page.consent_label.text()
 
     dialog = page.record_consent()

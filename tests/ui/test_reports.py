@@ -235,7 +235,7 @@ def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot
     assert tech.compile_analysis_button.isEnabled() and tech.compile_analysis_button.text() == "编制"
     assert not tech.review_analysis_button.isEnabled() and "只有审核人" in tech.review_analysis_button.toolTip()
     assert not tech.approve_analysis_button.isEnabled()
-    assert "只有授权签字人可以批准分析报告" in tech.approve_analysis_button.toolTip()
+    assert "只有授权签字人才能批准报告。" in tech.approve_analysis_button.toolTip()
 
     # the children's wear task has no approved test report yet: nothing to compile, and the page says why
     tech.task_box.setCurrentIndex(tech.task_box.findText("WHFX", Qt.MatchFlag.MatchStartsWith))
@@ -339,7 +339,7 @@ def test_nobody_reviews_the_analysis_report_they_compiled(qtbot, demo_ctx):
     p.compile_analysis()
     assert ops.wait_idle()
     assert p.analysis.current.status == "compiled"
-    assert not p.review_analysis_button.isEnabled() and "由您编制" in p.review_analysis_button.toolTip()
+    assert not p.review_analysis_button.isEnabled() and "不能审核自己编制的报告。" in p.review_analysis_button.toolTip()
     p._sign_analysis("review")  # even past the disabled button, the service refuses
     _sign(p, demo.DEMO_PASSWORD)
     assert p.analysis_message.isVisibleTo(p) and p.analysis_message.text() == "不能审核自己编制的报告。"

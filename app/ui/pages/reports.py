@@ -47,6 +47,7 @@ from app.services import (
     documents,
     monthly_reports,
     notifications,
+    permissions,
     publication,
     reports,
     samples,
@@ -583,7 +584,7 @@ class ReportsPage(QWidget):
         self.consent_button.setToolTip(self.tr("An administrator records the organising regulator's consent to "
                                                "publication: authority, document number, date"))
         self.consent_button.clicked.connect(self.record_consent)
-        self.consent_button.setVisible(self.ctx.user.has("administrator"))
+        self.consent_allowed = permissions.publication_actions(self.ctx.user)
         uv.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignLeft)
         v.addWidget(public)
         self.consent: publication.ConsentInfo | None = None
@@ -938,38 +939,15 @@ class ReportsPage(QWidget):
         self.load_task()
 
     def analysis_permissions(self) -> dict[str, tuple[bool, str]]:
-        """Whether compile / review / approve of the analysis report are allowed now, and why not:
-        the same people rules as a test report (the services enforce them again)."""
+        """Whether compile / review / approve of the analysis report are allowed now, and why not: the
+        task's analysis snapshot carries them (app.services.permissions.analysis_report_actions, which
+        the services enforce again)."""
         w = self.analysis
-        u = self.ctx.user
         if w is None or w.task_id != self.task_id:
             none = (False, self.tr("Choose a task first."))
             return {"compile": none, "review": none, "approve": none}
-        r = w.current
-        own = r is not None and r.compiled_by_id == u.id
-        if not u.has("technician"):
-            compile_ = (False, self.tr("Only a technician compiles the analysis report."))
-        elif not w.can_compile:
-            compile_ = (False, w.compile_reason)
-        else:
-            compile_ = (True, "")
-        if not u.has("reviewer"):
-            review = (False, self.tr("Only a reviewer reviews the analysis report."))
-        elif r is None or r.status != "compiled":
-            review = (False, self.tr("No compiled analysis report is waiting for review."))
-        elif own:
-            review = (False, self.tr("You compiled this analysis report: another reviewer reviews it."))
-        else:
-            review = (True, "")
-        if not u.has("signatory"):
-            approve = (False, self.tr("Only an authorised signatory approves the analysis report."))
-        elif r is None or r.status != "reviewed":
-            approve = (False, self.tr("The analysis report is approved once it has been reviewed."))
-        elif own:
-            approve = (False, self.tr("You compiled this analysis report: another signatory approves it."))
-        else:
-            approve = (True, "")
-        return {"compile": compile_, "review": review, "approve": approve}
+        a = w.allowed_actions
+        return {name: (a.allowed(name), a.reason(name)) for name in ("compile", "review", "approve")}
 
     def _update_analysis_buttons(self) -> None:
         w = self.analysis
@@ -1083,18 +1061,16 @@ class ReportsPage(QWidget):
         self._update_monthly_buttons()
 
     def _update_monthly_buttons(self) -> None:
+        """The month's buttons from its snapshot's allowed_actions (app.services.permissions
+        .monthly_report_actions): enabled or not, and the reason as the tooltip."""
         w = self.monthly
-        roles = self.ctx.user.roles
         r = w.current if w else None
-        me = self.ctx.user.id
-        self.compile_monthly_button.setEnabled(bool(w and w.can_compile and roles & {"technician", "reviewer"}))
+        allowed = w.allowed_actions if w is not None else permissions.NONE
         self.compile_monthly_button.setText(self.tr("Compile again") if r is not None else self.tr("Compile"))
-        self.compile_monthly_button.setToolTip(w.compile_reason if w and not w.can_compile else "")
-        self.review_monthly_button.setEnabled(bool(r and r.status == "compiled" and "reviewer" in roles
-                                                   and r.compiled_by_id != me))
-        self.approve_monthly_button.setEnabled(bool(r and r.status == "reviewed" and "signatory" in roles
-                                                    and r.compiled_by_id != me))
-        self.submit_monthly_button.setEnabled(bool(w and w.can_submit))
+        for name, button in (("compile", self.compile_monthly_button), ("review", self.review_monthly_button),
+                             ("approve", self.approve_monthly_button), ("submit", self.submit_monthly_button)):
+            button.setEnabled(allowed.allowed(name))
+            button.setToolTip(allowed.reason(name) if w is not None else self.tr("Choose a month first."))
 
     def _open_monthly_dialog(self, dialog: QWidget) -> None:
         self.monthly_dialog = dialog
@@ -1242,9 +1218,14 @@ class ReportsPage(QWidget):
                                        .replace("%2", consent.line))
         self.public_box.setEnabled(consent is not None)
         self.consent_button.setText(self.tr("Correct consent…") if consent else self.tr("Record consent…"))
+        a = self.consent_allowed.get_action("record_consent")
+        self.consent_button.setEnabled(self.task_id is not None and a.allowed)
+        self.consent_button.setToolTip(self.tr("An administrator records the organising regulator's consent to "
+                                               "publication: authority, document number, date")
+                                       + ("" if a.allowed else "\n" + a.reason))
 
     def record_consent(self) -> ConsentDialog | None:
-        if self.task_id is None or not self.ctx.user.has("administrator"):
+        if self.task_id is None or not self.consent_button.isEnabled():
             return None
         info = next((t for t in self._tasks if t.id == self.task_id), None) if hasattr(self, "_tasks") else None
         dialog = ConsentDialog(self.ctx, self.task_id, self.task_box.currentText(),

@@ -1088,9 +1088,9 @@ def _load_settings(ctx: Context, is_admin: bool):
 
 
 def _keyring_status():
-    from app.sync.credentials import keyring_status
+    from app.services import upload as upload_service
 
-    return keyring_status()
+    return upload_service.keyring_status()
 
 
 def _store_password(ctx: Context, password: str):
