@@ -510,17 +510,21 @@ def _metas(session: Session, items: list[SyncOutbox]) -> dict[int, dict[str, Any
     hazards: dict[int, str] = {}
     if hazard_ids:
         hazards = {k: v for k, v in conn.execute(_NUMBER_QUERIES["hazard"], {"ids": hazard_ids})}
-    out: dict[int, dict[str, Any]] = {}
-    for item in items:
-        meta: dict[str, Any] = {"kind": item.kind, "package_sha256": item.package_sha256}
-        if item.task_id is not None:
-            meta["task_number"] = tasks.get(item.task_id)
-        if item.report_id is not None:
-            meta["report_number"] = reports.get(item.report_id)
-        elif item.kind == "hazard":
-            meta["report_number"] = hazards.get(item.id)
-        out[item.id] = meta
-    return out
+    return {item.id: meta_of(item, tasks.get(item.task_id), reports.get(item.report_id), hazards.get(item.id))
+            for item in items}
+
+
+def meta_of(item: Any, task_number: str | None, report_number: str | None,
+            hazard_number: str | None) -> dict[str, Any]:
+    """The meta of ``item`` (kind, task and report ids, package hash) given the numbers it refers to."""
+    meta: dict[str, Any] = {"kind": item.kind, "package_sha256": item.package_sha256}
+    if item.task_id is not None:
+        meta["task_number"] = task_number
+    if item.report_id is not None:
+        meta["report_number"] = report_number
+    elif item.kind == "hazard":
+        meta["report_number"] = hazard_number
+    return meta
 
 
 def next_due(db: Any) -> datetime | None:

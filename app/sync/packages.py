@@ -35,21 +35,44 @@ def validate_upload(data: bytes, kind: str | None) -> tuple[list[str], list[str]
     return problems, codes
 
 
+_IN_QUERIES: dict[tuple[int, int, int], Any] = {}
+
+
+def in_query(query: Any, column: Any, ids: list[int]) -> tuple[Any, dict[str, int]]:
+    """``query`` restricted to ``column IN (ids)``, and its parameters: the statement is built
+    once per number of ids (up to 64; an expanding parameter beyond), so that running it again
+    costs neither building nor rendering SQL. ``query`` and ``column`` are long-lived (module
+    level): the cache knows them by identity."""
+    n = len(ids)
+    if n > 64:
+        from sqlalchemy import bindparam
+
+        key = (id(query), id(column), 0)
+        if key not in _IN_QUERIES:
+            _IN_QUERIES[key] = query.where(column.in_(bindparam("ids", expanding=True)))
+        return _IN_QUERIES[key], {"ids": ids}
+    key = (id(query), id(column), n)
+    statement = _IN_QUERIES.get(key)
+    if statement is None:
+        from sqlalchemy import bindparam
+
+        statement = _IN_QUERIES[key] = query.where(column.in_([bindparam(f"id{i}") for i in range(n)]))
+    return statement, {f"id{i}": ident for i, ident in enumerate(ids)}
+
+
 _DOCUMENT_QUERIES: dict[str, Any] = {}
 
 
-def _document_query(source: str) -> Any:
-    """``SELECT id, pdf FROM <source's table> WHERE id IN (:ids)``, built once per source."""
-    query = _DOCUMENT_QUERIES.get(source)
-    if query is None:
-        from sqlalchemy import bindparam, select
+def _document_query(source: str) -> tuple[Any, Any]:
+    """``SELECT id, pdf FROM <source's table>`` and its ``id`` column."""
+    if source not in _DOCUMENT_QUERIES:
+        from sqlalchemy import select
 
         from app.store.models import HazardReport, Notification, Report
 
         table = {"report": Report, "notice": Notification, "hazard": HazardReport}[source].__table__
-        query = _DOCUMENT_QUERIES[source] = (
-            select(table.c.id, table.c.pdf).where(table.c.id.in_(bindparam("ids", expanding=True))))
-    return query
+        _DOCUMENT_QUERIES[source] = (select(table.c.id, table.c.pdf), table.c.id)
+    return _DOCUMENT_QUERIES[source]
 
 
 def stored_documents(session: Any, refs: list[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
@@ -60,7 +83,7 @@ def stored_documents(session: Any, refs: list[tuple[str, int]]) -> dict[tuple[st
     for source in ("report", "notice", "hazard"):
         ids = sorted({i for s, i in refs if s == source})
         if ids:
-            for ident, data in conn.execute(_document_query(source), {"ids": ids}):
+            for ident, data in conn.execute(*in_query(*_document_query(source), ids)):
                 if data is not None:
                     out[source, ident] = bytes(data)
     return out

@@ -40,10 +40,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 
 from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
-from app.store.models import SETTING_DEFAULTS, Setting, SyncOutbox
+from app.store.models import SETTING_DEFAULTS, HazardReport, MonitoringTask, Report, Setting, SyncOutbox
 from app.store.types import utcnow
 from app.sync import outbox
 from app.sync.gateway import (
@@ -55,6 +55,7 @@ from app.sync.gateway import (
     Receipt,
     is_loopback_url,
 )
+from app.sync.packages import in_query as _in_query
 from app.sync.packages import packages_of as package_of_rows
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,8 @@ def _due(now: datetime) -> Any:
             or_(SyncOutbox.next_attempt_at.is_(None), SyncOutbox.next_attempt_at <= now),
         ),
         and_(
-            SyncOutbox.state.in_(("failed", "sending")),
+            # two comparisons rather than IN: a statement built once then needs no rendering per run
+            or_(SyncOutbox.state == "failed", SyncOutbox.state == "sending"),
             SyncOutbox.next_attempt_at.is_not(None),
             SyncOutbox.next_attempt_at <= now,
         ),
@@ -175,10 +177,22 @@ def _due(now: datetime) -> Any:
 
 
 _OUTBOX = SyncOutbox.__table__
+
+
+def _number_of(table: Any, key: Any) -> Any:
+    """The ``number`` of the ``table`` row whose ``key`` column is ``key`` (a scalar subquery)."""
+    return select(func.max(table.c.number)).where(key).scalar_subquery()
+
+
+_TASKS, _REPORTS, _HAZARDS = MonitoringTask.__table__, Report.__table__, HazardReport.__table__
 _CLAIM_COLUMNS = (
     _OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.task_id, _OUTBOX.c.report_id, _OUTBOX.c.idempotency_key,
     _OUTBOX.c.package, _OUTBOX.c.recipe, _OUTBOX.c.package_sha256, _OUTBOX.c.state, _OUTBOX.c.attempts,
     _OUTBOX.c.next_attempt_at, _OUTBOX.c.version,
+    # what the upload's meta names (outbox.meta_of), read with the claim
+    _number_of(_TASKS, _TASKS.c.id == _OUTBOX.c.task_id).label("task_number"),
+    _number_of(_REPORTS, _REPORTS.c.id == _OUTBOX.c.report_id).label("report_number"),
+    _number_of(_HAZARDS, _HAZARDS.c.outbox_id == _OUTBOX.c.id).label("hazard_number"),
 )
 
 
@@ -274,13 +288,12 @@ def claim_due(
                                                   "next_attempt_at": lease_end}))
             claimed.append((row, package))
         _bookkeeping_many(conn, changes)
-        metas = outbox._metas(s, [row for row, _p in claimed]) if claimed else {}
         claims = [
             Claim(
                 id=row.id,
                 idempotency_key=row.idempotency_key,
                 package=package,
-                meta=metas[row.id],
+                meta=outbox.meta_of(row, row.task_number, row.report_number, row.hazard_number),
                 attempts=(row.attempts or 0) + 1,
                 version=row.version + 1,
                 previous_state=row.state,
@@ -348,11 +361,11 @@ def record_receipt(db: Any, claim: Claim, receipt: Receipt, *, now: datetime, ac
     return _record(db, claim, apply, actor=actor)
 
 
-#: what a receipt changes, of the items ``:ids``: built once
+#: what a receipt changes (of the items :func:`_in_query` names)
 _RECEIPT_QUERY = select(
     _OUTBOX.c.id, _OUTBOX.c.state, _OUTBOX.c.receipt_number, _OUTBOX.c.accepted_at,
     _OUTBOX.c.next_attempt_at, _OUTBOX.c.last_error, _OUTBOX.c.version,
-).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: datetime,
@@ -369,7 +382,7 @@ def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: date
             with UnitOfWork(db, actor=actor) as uow:
                 conn = uow.session.connection()
                 ids = [claim.id for claim, _r in accepted]
-                rows = {r.id: r for r in conn.execute(_RECEIPT_QUERY, {"ids": ids})}
+                rows = {r.id: r for r in conn.execute(*_in_query(_RECEIPT_QUERY, _OUTBOX.c.id, ids))}
                 outcomes: list[str] = []
                 entries: list[tuple[str, int, dict[str, Any], dict[str, Any]]] = []
                 changes: list[tuple[int, int, dict[str, Any]]] = []
@@ -507,6 +520,19 @@ def _run_once(
     stop = stop or (lambda: False)
     summary = SyncSummary()
     cutoff = clock()  # items rescheduled during this pass are due after it: no item twice
+    # receipts are written down a few at a time across the pass's batches (see _Receipts)
+    receipts = _Receipts(db, clock, summary, progress, actor=actor)
+    try:
+        _claim_and_send(db, gateway, clock, cutoff, stop, policy, summary, progress, receipts, actor=actor, rng=rng)
+    finally:
+        receipts.flush()
+    return summary
+
+
+def _claim_and_send(db: Any, gateway: Gateway, clock: Callable[[], datetime], cutoff: datetime,
+                    stop: Callable[[], bool], policy: RetryPolicy, summary: SyncSummary,
+                    progress: Callable[[ItemOutcome], None] | None, receipts: _Receipts, *, actor: str,
+                    rng: random.Random | None) -> None:
     conflicts = busy = 0
     while not stop():
         try:
@@ -530,13 +556,12 @@ def _run_once(
         if not claims:
             break
         summary.claimed += len(claims)
-        receipts = _Receipts(db, clock, summary, progress, actor=actor)
         for index, claim in enumerate(claims):
             if stop():
                 receipts.flush()
                 _release_all(db, claims[index:], clock(), summary, progress, actor=actor)
                 summary.stopped, summary.stop_reason = True, "已按要求停止"
-                return summary
+                return
             if clock() >= claim.lease_until:
                 # Too late: another worker may own it by now. Leave it; whoever claims it next sends it.
                 summary.claimed -= 1
@@ -551,11 +576,9 @@ def _run_once(
             if summary.credentials_problem:
                 receipts.flush()
                 _release_all(db, claims[index + 1 :], clock(), summary, progress, actor=actor)
-                return summary
-        receipts.flush()
+                return
         if len(claims) < policy.batch_size:
             break  # that was every item due at the cutoff: no second (empty) claim transaction
-    return summary
 
 
 class _Receipts:
@@ -566,7 +589,7 @@ class _Receipts:
     until its lease runs out and is then sent again under the same idempotency key, and the
     provincial system answers with the receipt it gave the first time (exactly once). The pass
     records them every ``MAX_ITEMS`` receipts or ``MAX_WAIT`` seconds, before it releases or
-    stops, and at the end of every batch. ``progress`` hears of an item as soon as the provincial
+    stops, and at the end of the pass. ``progress`` hears of an item as soon as the provincial
     system accepted it, and once more only if its receipt could not be written down.
     """
 
