@@ -115,7 +115,8 @@ def test_a_key_risk_entry_with_a_linked_sample_is_saved_and_listed(qtbot, demo_c
     assert edit.result() == QDialog.DialogCode.Accepted
     changed = risk_service.get_info(tech, entry.id)
     assert not changed.data.key_risk and changed.data.key_reasons == () and changed.data.status == "assessing"
-    assert not page.delete_button.isVisible()  # only administrators delete entries
+    assert not page.delete_button.isEnabled()  # only administrators delete entries
+    assert page.delete_button.toolTip() == "只有管理员才能删除风险信息。"
 
 
 def test_a_signatory_only_reads_the_register(qtbot, demo_ctx):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import permissions
 from app.services import risk as risk_service
 from app.services.context import Context
 from app.timezones import zone
@@ -93,7 +94,8 @@ def status_labels() -> dict[str, str]:
 
 
 def can_record(ctx: Context) -> bool:
-    return any(ctx.user.has(r) for r in ("technician", "reviewer", "administrator"))
+    """Whether the user keeps the register (app.services.permissions.risk_actions, as the service)."""
+    return permissions.risk_actions(ctx.user).allowed("record")
 
 
 # ----------------------------------------------------------------------------------- dialog
@@ -419,8 +421,9 @@ class RiskPage(QWidget):
         restore_splitter(split, "risk/vertical")
         restore_splitter(lower, "risk/lower")
 
-        self.new_button.setVisible(can_record(ctx))
-        self.delete_button.setVisible(ctx.user.has("administrator"))
+        self.allowed = permissions.risk_actions(ctx.user)
+        self.new_button.setVisible(self.allowed.allowed("record"))
+        self.delete_button.setToolTip(self.allowed.reason("delete"))
         add_shortcut(self, "Ctrl+N", self.new_entry, self.tr("Record new risk information"))
         add_shortcut(self, "Ctrl+E", self.edit_entry, self.tr("Edit the selected entry"))
         add_shortcut(self, "Ctrl+F", self.text.setFocus, self.tr("Filter the register"))
@@ -548,7 +551,7 @@ class RiskPage(QWidget):
         e = self.current()
         self.edit_button.setEnabled(e is not None)
         self.edit_button.setText(self.tr("Edit") if can_record(self.ctx) else self.tr("View"))
-        self.delete_button.setEnabled(e is not None)
+        self.delete_button.setEnabled(e is not None and self.allowed.allowed("delete"))
         if e is None:
             self.detail.clear()
             return
@@ -614,7 +617,7 @@ class RiskPage(QWidget):
 
     def delete_entry(self) -> None:
         e = self.current()
-        if e is None or not self.ctx.user.has("administrator"):
+        if e is None or not self.allowed.allowed("delete"):
             return
         if self.confirm(self.tr("Delete risk information"),
                         self.tr("Delete “%1” from the register?").replace("%1", e.data.title)):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import intelligence as intel
+from app.services import permissions
 from app.services.context import Context
 from app.ui import widgets
 from app.ui.application import settings
@@ -63,7 +64,8 @@ def _q(q: float | None) -> str:
 
 
 def can_record(ctx: Context) -> bool:
-    return any(ctx.user.has(r) for r in ("technician", "reviewer", "administrator"))
+    """Whether the user keeps the register (app.services.permissions.risk_actions, as the service)."""
+    return permissions.risk_actions(ctx.user).allowed("record")
 
 
 class IntelligenceView(QWidget):
