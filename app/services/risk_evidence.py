@@ -9,8 +9,9 @@ the value the evidence suggests and where it comes from ("Where the factors come
   ≥ 20 samples) or the register links 产品伤害信息 (Article 10 (六)) to the task's samples.
 * 影响范围 — ``regional`` for a region above the rest with ≥ 3 problems; ``industry`` when several
   enterprises in three or more regions failed the same item in this task.
-* 危害程度 — from the hazard class of each failed item (``resources/rules/hazard_classes.json``),
-  the highest severity; a person may change the class of an item.
+* 危害程度 — from the hazard class of each failed item as set in the monitoring scheme (each scheme
+  item's class, defaulting from ``resources/rules/hazard_classes.json``; the table for an item the
+  scheme does not list), the highest severity; a person may change the class of an item.
 * 发生概率 — never suggested: a person chooses it.
 
 Nothing here decides: the proposal dialog shows every suggestion with its source and a person
@@ -41,6 +42,7 @@ from app.store.models import (
     RiskInformation,
     RiskInformationSample,
     Sample,
+    SchemeItem,
 )
 
 #: the factors in the order the dialog and the report show them
@@ -82,9 +84,12 @@ class ItemHazard:
 
     item: str
     failed: int
-    hazard_class: str  # code in the table, "" when the table does not know the item
+    hazard_class: str  # code in the table, "" when not classified
     class_name: str
     severity: int | None
+    #: where the class comes from: "scheme" (the item's class in the monitoring scheme its samples
+    #: were tested under) or "table" (the hazard class table, for an item the scheme does not list)
+    origin: str = "table"
 
 
 @dataclass(frozen=True)
@@ -110,18 +115,7 @@ class ProposalEvidence:
 
 
 # ----------------------------------------------------------------------------------- hazard classes
-def hazard_class_of(item: str, table: dict[str, Any] | None = None) -> str:
-    """The class code of a test item: the table's own entry for the item, else the first class
-    with a keyword in the item's name; "" when none."""
-    table = table or ruledata.load_hazard_classes()
-    name = (item or "").strip()
-    if name in table["items"]:
-        return table["items"][name]
-    lowered = name.lower()
-    for code, c in table["classes"].items():
-        if any(k and k.lower() in lowered for k in c["keywords"]):
-            return code
-    return ""
+hazard_class_of = ruledata.hazard_class_of
 
 
 def _severity(items: tuple[ItemHazard, ...], chosen: dict[str, str], classes: dict[str, tuple[str, int]],
@@ -136,14 +130,16 @@ def _severity(items: tuple[ItemHazard, ...], chosen: dict[str, str], classes: di
         if code not in classes:
             unknown.append(it.item)
             continue
-        mark = "（人工选定）" if it.item in chosen and chosen[it.item] != it.hazard_class else ""
+        mark = ("（人工选定）" if it.item in chosen and chosen[it.item] != it.hazard_class
+                else "（方案）" if it.origin == "scheme" else "（危害类别表）")
         groups.setdefault(code, []).append(f"“{it.item}”{mark}")
         best = classes[code][1] if best is None else max(best, classes[code][1])
     ordered = sorted(groups.items(), key=lambda kv: -classes[kv[0]][1])
     text = "；".join(f"{'、'.join(names)}→{classes[code][0]}（{classes[code][1]}）" for code, names in ordered)
     if unknown:
-        text += ("；" if text else "") + f"{'、'.join(f'“{u}”' for u in unknown)}未列入危害类别表，请选择类别"
-    source = f"按不符合项目的危害类别取最高者（{table_name}）：{text}。"
+        text += ("；" if text else "") + f"{'、'.join(f'“{u}”' for u in unknown)}未设危害类别，请选择类别"
+    source = (f"按不符合项目的危害类别取最高者（监测方案中为各项目设定的危害类别；方案未列的项目按{table_name}）："
+              f"{text}。")
     return FactorEvidence("severity", best, source)
 
 
@@ -177,11 +173,23 @@ def evidence_in(session: Session, task: MonitoringTask) -> ProposalEvidence:
     table = ruledata.load_hazard_classes()
     classes = {code: (c["name"], int(c["severity"])) for code, c in table["classes"].items()}
     table_name = f"{table['name']}，版本 {table['version']}" if table["version"] else table["name"]
+    # the class each failed item has in the schemes its samples were tested under (the most severe,
+    # where revisions differ); the table's class for an item no scheme lists
+    in_scheme: dict[str, list[str]] = defaultdict(list)
+    scheme_ids = {r.sample.scheme_id for r in failed if r.sample.scheme_id is not None}
+    if scheme_ids:
+        for name, code in session.execute(select(SchemeItem.name, SchemeItem.hazard_class).where(
+                SchemeItem.scheme_id.in_(scheme_ids), SchemeItem.name.in_(list(by_item)))):
+            in_scheme[name].append(code or "")
     items = []
     for item, rows in sorted(by_item.items(), key=lambda kv: (-len({r.sample_id for r in kv[1]}), kv[0])):
-        code = hazard_class_of(item, table)
+        if item in in_scheme:
+            code = max(in_scheme[item], key=lambda c: classes.get(c, ("", 0))[1])
+            origin = "scheme"
+        else:
+            code, origin = hazard_class_of(item, table), "table"
         name, sev = classes.get(code, ("", None))
-        items.append(ItemHazard(item, len({r.sample_id for r in rows}), code, name, sev))
+        items.append(ItemHazard(item, len({r.sample_id for r in rows}), code, name, sev, origin))
     items_t = tuple(items)
 
     # 发生频率

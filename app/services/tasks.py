@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app import ruledata
 from app.errors import ValidationError
 from app.rules.standards import StandardCodeError, normalize_code
 from app.services import permissions
@@ -104,6 +105,20 @@ class SchemeItemInput:
     important: bool = False  # 重要性能指标
     unit: str = ""
     notes: str = ""
+    #: 危害类别: a code of the hazard class table; None = the table's class for the item's name
+    #: (:func:`default_hazard_class`), "" = not classified
+    hazard_class: str | None = None
+
+
+def hazard_class_choices() -> tuple[tuple[str, str, int], ...]:
+    """The classes a scheme item may have: (code, name, severity 1–4), in the table's order."""
+    table = ruledata.load_hazard_classes()
+    return tuple((code, c["name"], int(c["severity"])) for code, c in table["classes"].items())
+
+
+def default_hazard_class(item: str) -> str:
+    """The class the hazard class table gives an item of this name ("" when it does not know it)."""
+    return ruledata.hazard_class_of(item)
 
 
 @dataclass(frozen=True)
@@ -351,6 +366,10 @@ def validate_scheme(data: SchemeInput) -> dict[str, str]:
             break
     if len(set(codes)) != len(codes):
         errors["standards"] = "候选标准重复。"
+    known = {code for code, _n, _s in hazard_class_choices()}
+    unknown = [i.name.strip() for i in data.items if i.hazard_class and i.hazard_class not in known]
+    if unknown:
+        errors["hazard_class"] = f"检验项目 {'、'.join(unknown)} 的危害类别不在危害类别表中，请重新选择。"
     return errors
 
 
@@ -375,6 +394,8 @@ def _apply_scheme(session, s: Scheme, data: SchemeInput) -> None:
     for seq, it in enumerate(data.items):
         row = old_items.pop(it.name.strip(), None) or SchemeItem(name=it.name.strip())
         row.seq, row.important, row.unit, row.notes = seq, it.important, it.unit.strip() or None, it.notes.strip() or None
+        chosen = default_hazard_class(row.name) if it.hazard_class is None else it.hazard_class
+        row.hazard_class = chosen or None
         new_items.append(row)
     s.items = new_items
     old_std = {x.code: x for x in s.standards}
@@ -452,7 +473,8 @@ def _scheme_info(s: Scheme, session=None, *, user=None, message: str = "") -> Sc
         status=s.status,
         data=SchemeInput(
             product=s.product,
-            items=tuple(SchemeItemInput(i.name, bool(i.important), i.unit or "", i.notes or "") for i in s.items),
+            items=tuple(SchemeItemInput(i.name, bool(i.important), i.unit or "", i.notes or "", i.hazard_class or "")
+                        for i in s.items),
             standards=tuple(SchemeStandardInput(x.code, x.role) for x in s.standards),
         ),
         submitted_at=s.submitted_at,

@@ -1509,6 +1509,10 @@
       <translation>抽样场所（本系统记录的样品）</translation>
     </message>
     <message>
+      <source>Enterprise sizes of the sampled parties (samples recorded in this system)</source>
+      <translation>被抽样单位的企业规模（本系统记录的样品）</translation>
+    </message>
+    <message>
       <source>(already in the register)</source>
       <translation>（已登记）</translation>
     </message>
@@ -4447,7 +4451,7 @@
     </message>
     <message>
       <source>The hazard class of the item suggests the severity in the risk-level proposal. By default it comes from the hazard class table (by the item's name); choose another where the table does not fit.</source>
-      <translation type="unfinished" />
+      <translation>检验项目的危害类别用于在风险等级建议中提示危害程度。默认按项目名称取自危害类别表；表中类别不适用时请另选。</translation>
     </message>
     <message>
       <source>Add item</source>
@@ -4511,11 +4515,11 @@
     </message>
     <message>
       <source>By the table</source>
-      <translation type="unfinished" />
+      <translation>按危害类别表</translation>
     </message>
     <message>
       <source>(not classified)</source>
-      <translation type="unfinished" />
+      <translation>（不分类）</translation>
     </message>
     <message>
       <source>Not in the standards catalog</source>

@@ -103,6 +103,7 @@ def test_counts_follow_approvals_amendments_and_a_changed_region(any_lab):
     assert {k[2] for k in moved} == {"420600"} and old != "420600"
     result = intelligence.analyse(lab.tech, _categorised(lab, s.id))
     assert [g.label for g in result.regions.groups] == ["襄阳市"]
+    assert sum(g.tested for g in result.sizes.groups) == 1  # and by the party's enterprise size
     assert (result.overall.tested, result.overall.problems) == (1, sum(v[1] for k, v in moved.items() if k[1] == ""))
     assert audit_ok(lab.db)
 

@@ -83,8 +83,12 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     dialog = page.new_scheme()
     assert dialog is not None
     dialog.product.setText("电动自行车充电器")
-    dialog.set_item(0, "输出电压", important=True, unit="V")
-    dialog.set_item(dialog.add_item(), "绝缘电阻", unit="MΩ")
+    dialog.set_item(0, "输出电压", important=True, unit="V", hazard_class="electric_shock")
+    dialog.set_item(dialog.add_item(), "绝缘电阻", unit="MΩ")  # its class by the table
+    dialog.set_item(dialog.add_item(), "标志说明")
+    hazard = dialog.items.cellWidget(2, dialog.ITEM_HAZARD)
+    assert hazard.currentText() == "按危害类别表" and hazard.findText("触电（4）") > 0
+    hazard.setCurrentIndex(hazard.findData(""))  # not classified, whatever the table says
     dialog.set_standard(dialog.add_standard(), "GB 90010-2020", "mandatory")
     dialog.set_standard(dialog.add_standard(), "gb/t 99999—2021", "similar")
     checks = dialog.checks
@@ -96,7 +100,9 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     dialog.save()
     saved(qtbot, dialog)
     scheme = dialog.saved
-    assert [i.important for i in scheme.data.items] == [True, False]
+    assert [i.important for i in scheme.data.items] == [True, False, False]
+    assert [i.hazard_class for i in scheme.data.items] == [
+        "electric_shock", task_service.default_hazard_class("绝缘电阻"), ""]
     assert scheme.data.items[1].unit == "MΩ" and scheme.data.standards[1].code == "GB/T 99999-2021"
     assert len(scheme.warnings) == 1
     show_task(qtbot, page, task.id, scheme.id)

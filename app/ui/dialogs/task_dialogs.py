@@ -391,7 +391,7 @@ class SchemeDialog(_SavingDialog):
     catalog does not hold is a warning (the scheme can still be saved), a malformed code an error.
     """
 
-    ITEM_NAME, ITEM_IMPORTANT, ITEM_UNIT, ITEM_NOTES = range(4)
+    ITEM_NAME, ITEM_IMPORTANT, ITEM_UNIT, ITEM_NOTES, ITEM_HAZARD = range(5)
     STD_CODE, STD_ROLE, STD_CATALOG = range(3)
 
     def __init__(self, ctx: Context, task: task_service.TaskInfo, scheme: task_service.SchemeInfo | None = None,
@@ -427,11 +427,16 @@ class SchemeDialog(_SavingDialog):
 
         items_box = QGroupBox(self.tr("Test items"))
         items_layout = QVBoxLayout(items_box)
-        self.items = QTableWidget(0, 4)
+        self.items = QTableWidget(0, 5)
         self.items.setObjectName("items")
         self.items.setHorizontalHeaderLabels(
-            [self.tr("Test item"), self.tr("Important performance item"), self.tr("Unit"), self.tr("Notes")]
+            [self.tr("Test item"), self.tr("Important performance item"), self.tr("Unit"), self.tr("Notes"),
+             self.tr("Hazard class")]
         )
+        self.items.horizontalHeaderItem(self.ITEM_HAZARD).setToolTip(self.tr(
+            "The hazard class of the item suggests the severity in the risk-level proposal. By default it comes "
+            "from the hazard class table (by the item's name); choose another where the table does not fit."))
+        self._hazard_choices = task_service.hazard_class_choices()
         self.items.verticalHeader().setVisible(False)
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(self.ITEM_NAME, QHeaderView.ResizeMode.Stretch)
@@ -497,7 +502,8 @@ class SchemeDialog(_SavingDialog):
         self.error_text = error_label()
         layout.addWidget(self.error_text)
         self.errors = FieldErrors(
-            {"product": self.product, "items": self.items, "standards": self.standards}, self.error_text
+            {"product": self.product, "items": self.items, "standards": self.standards, "hazard_class": self.items},
+            self.error_text
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -545,6 +551,16 @@ class SchemeDialog(_SavingDialog):
         self.items.setItem(r, self.ITEM_IMPORTANT, check)
         self.items.setItem(r, self.ITEM_UNIT, QTableWidgetItem(item.unit))
         self.items.setItem(r, self.ITEM_NOTES, QTableWidgetItem(item.notes))
+        hazard = QComboBox()
+        hazard.setObjectName("hazard_class")
+        hazard.addItem(self.tr("By the table"), None)
+        hazard.addItem(self.tr("(not classified)"), "")
+        for code, name, severity in self._hazard_choices:
+            hazard.addItem(f"{name}（{severity}）", code)
+        if item.hazard_class is not None:
+            hazard.setCurrentIndex(max(hazard.findData(item.hazard_class), 0))
+        hazard.setEnabled(not self.read_only)
+        self.items.setCellWidget(r, self.ITEM_HAZARD, hazard)
         if focus:
             self.items.setCurrentCell(r, self.ITEM_NAME)
             self.items.editItem(self.items.item(r, self.ITEM_NAME))
@@ -569,7 +585,11 @@ class SchemeDialog(_SavingDialog):
             self.standards.editItem(self.standards.item(r, self.STD_CODE))
         return r
 
-    def set_item(self, row: int, name: str, important: bool = False, unit: str = "", notes: str = "") -> None:
+    def set_item(self, row: int, name: str, important: bool = False, unit: str = "", notes: str = "",
+                 hazard_class: str | None = None) -> None:
+        """Fill a row; ``hazard_class`` None: by the table, "" not classified, else a class code."""
+        combo: QComboBox = self.items.cellWidget(row, self.ITEM_HAZARD)
+        combo.setCurrentIndex(max(combo.findData(hazard_class), 0) if hazard_class is not None else 0)
         self.items.item(row, self.ITEM_NAME).setText(name)
         self.items.item(row, self.ITEM_IMPORTANT).setCheckState(
             Qt.CheckState.Checked if important else Qt.CheckState.Unchecked
@@ -600,11 +620,13 @@ class SchemeDialog(_SavingDialog):
             return item.text() if item else ""
 
         important = self.items.item(r, self.ITEM_IMPORTANT)
+        hazard = self.items.cellWidget(r, self.ITEM_HAZARD)
         return task_service.SchemeItemInput(
             name=text(self.ITEM_NAME).strip(),
             important=bool(important and important.checkState() == Qt.CheckState.Checked),
             unit=text(self.ITEM_UNIT).strip(),
             notes=text(self.ITEM_NOTES).strip(),
+            hazard_class=hazard.currentData() if isinstance(hazard, QComboBox) else None,
         )
 
     def data(self) -> task_service.SchemeInput:

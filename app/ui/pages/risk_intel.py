@@ -165,6 +165,11 @@ class IntelligenceView(QWidget):
         right_layout.addWidget(self.places_title)
         self.places = make_table(columns, "intel/places", widths=widths)
         right_layout.addWidget(self.places, 2)
+        self.sizes_title = QLabel()
+        self.sizes_title.setObjectName("sizes_title")
+        right_layout.addWidget(self.sizes_title)
+        self.sizes = make_table(columns, "intel/sizes", widths=widths)
+        right_layout.addWidget(self.sizes, 2)
         self.notes = QLabel()
         self.notes.setObjectName("notes")
         self.notes.setWordWrap(True)
@@ -234,6 +239,7 @@ class IntelligenceView(QWidget):
             fill_table(self.items, [])
             fill_table(self.regions, [])
             fill_table(self.places, [])
+            fill_table(self.sizes, [])
             self.candidates.clear()
             self.trend.clear()
             self.notes.clear()
@@ -256,10 +262,12 @@ class IntelligenceView(QWidget):
                     self.items.item(r, c).setForeground(ABOVE)
         self._groups(self.regions, result.regions)
         self._groups(self.places, result.places)
+        self._groups(self.sizes, result.sizes)
         span = f"{result.regions.years[0]}–{result.regions.years[-1]}" if result.regions.years else ""
         self.regions_title.setText(self.tr("Regions (the sampled party's city), rounds %1 pooled").replace("%1", span)
                                    if span else self.tr("Regions (the sampled party's city)"))
         self.places_title.setText(self.tr("Place types (samples recorded in this system)"))
+        self.sizes_title.setText(self.tr("Enterprise sizes of the sampled parties (samples recorded in this system)"))
         self.candidates.clear()
         for c in result.candidates:
             text = f"{c.clause}　{c.title}"
