@@ -78,8 +78,10 @@ bench: dev-venv
 	echo; echo "== benchmark summary (load average now: $$(cut -d' ' -f1-3 /proc/loadavg))"; \
 	printf '%-44s %-20s %8s\n' benchmark result time; cat $$table; rm -f $$table; exit $$status
 
+# the folder's size package by package; over 200 MB fails (the target of an installed workstation)
 dist: dev-venv
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
+	$(BIN)/python scripts/bundle_report.py dist/riskmon --max-mb 200
 
 # Debian/UOS/Kylin package of the PyInstaller folder: dist/riskmon_VERSION_ARCH.deb
 deb: dist

@@ -35,13 +35,15 @@ install -m 644 README.md docs/systemd/riskmon-sync.service "$STAGE/usr/share/doc
 chmod -R u=rwX,go=rX "$STAGE/opt/riskmon"
 
 SIZE=$(du -sk "$STAGE" | cut -f1)
+# Depends: what the bundle links to but does not carry (OpenGL/EGL, xkbcommon, fontconfig, D-Bus,
+# GLib, and the xcb helpers of Qt's X11 platform plugin: cursor, icccm, keysyms)
 cat > "$STAGE/DEBIAN/control" <<CONTROL
 Package: riskmon
 Version: $VERSION
 Architecture: $ARCH
 Maintainer: Riskmon <riskmon@localhost>
 Installed-Size: $SIZE
-Depends: libc6, libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3, libglib2.0-0, libxcb-cursor0, ca-certificates
+Depends: libc6, libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3, libglib2.0-0, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, ca-certificates
 Recommends: hicolor-icon-theme, desktop-file-utils
 Section: science
 Priority: optional
@@ -55,4 +57,6 @@ CONTROL
 mkdir -p "$OUT"
 DEB="$OUT/riskmon_${VERSION}_${ARCH}.deb"
 dpkg-deb --root-owner-group -Z"${DEB_COMPRESS:-xz}" -z"${DEB_LEVEL:-6}" --build "$STAGE" "$DEB" >/dev/null
+# the sizes on standard error; standard output is the package's path alone
+echo "build-deb: $(basename "$DEB"): $(( $(stat -c %s "$DEB") / 1024 / 1024 )) MB compressed (${DEB_COMPRESS:-xz}), $(( SIZE / 1024 )) MB installed" >&2
 echo "$DEB"

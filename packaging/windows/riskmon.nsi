@@ -4,8 +4,9 @@
 ;   makensis /DVERSION=0.1.0 packaging\windows\riskmon.nsi
 ;
 ; Takes the PyInstaller folder dist\riskmon (riskmon.exe for the command line, riskmon-gui.exe for
-; the desktop) and writes dist\riskmon-setup-VERSION.exe: installed for all users under Program
-; Files, a Start menu and desktop shortcut to riskmon-gui.exe, an entry in Apps & features, and an
+; the desktop) and writes dist\riskmon-setup-VERSION.exe: installed for the current user without
+; administrator rights (under %LOCALAPPDATA%\Programs, as lab workstations are often locked down),
+; a Start menu and desktop shortcut to riskmon-gui.exe, an entry in Apps & features, and an
 ; uninstaller. The data (database, backups, logs) lives in the user's folders and is kept on
 ; uninstall.
 
@@ -31,9 +32,9 @@ SetCompressor /SOLID lzma
 Name "${APP} ${VERSION}"
 Caption "${APP} 风险监测工作站 ${VERSION} 安装"
 OutFile "${OUTFILE}"
-InstallDir "$PROGRAMFILES64\${APP}"
-InstallDirRegKey HKLM "${UNINSTALL_KEY}" "InstallLocation"
-RequestExecutionLevel admin
+InstallDir "$LOCALAPPDATA\Programs\${APP}"
+InstallDirRegKey HKCU "${UNINSTALL_KEY}" "InstallLocation"
+RequestExecutionLevel user
 BrandingText "${APP} ${VERSION}"
 
 VIProductVersion "${VERSION}.0"
@@ -59,7 +60,7 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "LicenseRef-Proprietary"
 
 Section "Riskmon" SecMain
   SectionIn RO
-  SetShellVarContext all
+  SetShellVarContext current
   ; an older version's files go first: a module removed in this version must not linger
   RMDir /r "$INSTDIR\_internal"
   SetOutPath "$INSTDIR"
@@ -71,19 +72,19 @@ Section "Riskmon" SecMain
   CreateShortcut "$SMPROGRAMS\${APP}\卸载 ${APP}.lnk" "$INSTDIR\uninstall.exe"
   CreateShortcut "$DESKTOP\${APP} 风险监测工作站.lnk" "$INSTDIR\riskmon-gui.exe" "" "$INSTDIR\riskmon-gui.exe" 0
 
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayName" "${APP} 风险监测工作站"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "Publisher" "${APP}"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\riskmon-gui.exe,0"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
-  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
-  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoRepair" 1
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "${APP} 风险监测工作站"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "Publisher" "${APP}"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\riskmon-gui.exe,0"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
+  WriteRegDWORD HKCU "${UNINSTALL_KEY}" "NoModify" 1
+  WriteRegDWORD HKCU "${UNINSTALL_KEY}" "NoRepair" 1
 SectionEnd
 
 Section "Uninstall"
-  SetShellVarContext all
+  SetShellVarContext current
   Delete "$DESKTOP\${APP} 风险监测工作站.lnk"
   RMDir /r "$SMPROGRAMS\${APP}"
   RMDir /r "$INSTDIR\_internal"
@@ -91,5 +92,5 @@ Section "Uninstall"
   Delete "$INSTDIR\riskmon-gui.exe"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
-  DeleteRegKey HKLM "${UNINSTALL_KEY}"
+  DeleteRegKey HKCU "${UNINSTALL_KEY}"
 SectionEnd
