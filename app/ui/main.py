@@ -165,8 +165,11 @@ def _screenshot(app, window, out: Path, page: str | None) -> int:
 
     window.resize(1280, 800)
     window.show()
-    if page:
-        window.show_page(page)
+    if page:  # "risk:intelligence": a page, then one of its tabs
+        key, _sep, tab = page.partition(":")
+        shown = window.show_page(key)
+        if tab and hasattr(shown, "open"):
+            shown.open(tab=tab)
     for _ in range(3):
         app.processEvents()
         ops.wait_idle(30)

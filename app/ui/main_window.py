@@ -52,8 +52,9 @@ COUNT_DELAY_MS = 400
 
 
 def unknown_page_message(key: str) -> str | None:
-    """Why ``key`` names no page (Chinese, listing the valid keys), or ``None`` when it names one."""
-    if key in PAGE_KEYS:
+    """Why ``key`` names no page (Chinese, listing the valid keys), or ``None`` when it names one.
+    ``page:tab`` names a page and one of its tabs (``risk:intelligence``)."""
+    if key.partition(":")[0] in PAGE_KEYS:
         return None
     return f"没有名为“{key}”的页面。可用的页面：{'、'.join(PAGE_KEYS)}"
 
