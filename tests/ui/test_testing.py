@@ -9,12 +9,13 @@ import shutil
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
+from app import clock
 from app.services import calendar, demo, reports, samples, testing, users
 from app.services.context import Context
 from app.ui import ops
 from app.ui.widgets import ERROR_STYLE
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 
@@ -339,6 +340,53 @@ def test_approving_a_report_that_found_problems_issues_its_notices_when_asked(qt
     # the notices travel in the report's own upload: no separate notice item
     items = [r for r in upload.overview(tech).rows if r.report_id == report.id]
     assert [r.kind for r in items] == ["result"]
+
+
+def test_the_testing_page_signs_in_the_dialog_that_shows_the_report_in_context(qtbot, lab_db):
+    """审核 and 批准 on the testing page open the one signing dialog of test reports: the report's
+    PDF, its nonconforming items; approving it from there signs exactly that report."""
+    from app.ui.dialogs.signing import ReportSignDialog
+
+    tech, rev, sig = as_user(lab_db, "wangjian"), as_user(lab_db, "chenjing"), as_user(lab_db, "zhaomin")
+    sid = _problem_sample(tech, "不锈钢")
+    report = reports.compile_report(tech, sid, samples.get_sample(tech, sid).version)
+    failed = {r.item for r in testing.results_grid(tech, sid).rows if r.judgement == "fail"}
+
+    reviewer = make_page(qtbot, rev, sid)
+    reviewer.review()
+    settle()
+    dialog = reviewer.dialog
+    assert isinstance(dialog, ReportSignDialog) and dialog.mode == "review"
+    assert dialog.list.rowCount() == 1 and dialog.list.item(0, 0).text() == report.number
+    assert dialog.viewer.page_count() >= 1 and report.number in dialog.viewer.title.text()
+    assert {dialog.nonconforming.item(i, 0).text() for i in range(dialog.nonconforming.rowCount())} == failed
+    assert "不符合项目" in dialog.nonconforming_label.text() and not dialog.changes_box.isVisible()
+    _sign(reviewer, demo.DEMO_PASSWORD)
+    assert reviewer.dialog is None and reviewer.work.report.status == "reviewed"
+
+    approver = make_page(qtbot, sig, sid)
+    approver.approve()
+    settle()
+    dialog = approver.dialog
+    assert isinstance(dialog, ReportSignDialog) and dialog.mode == "approve" and dialog.ok_button.isEnabled()
+    assert dialog.nonconforming.rowCount() == len(failed) and dialog.option is not None
+    _sign(approver, demo.DEMO_PASSWORD)
+    assert approver.dialog is None and approver.work.report.status == "approved"
+
+
+def test_the_signing_dialog_lists_the_reason_a_report_may_not_be_signed(qtbot, lab_db):
+    info = users.create_user_unchecked(lab_db, actor="test", username="selfrev", display_name="自审",
+                                       roles=["technician", "reviewer"], password=demo.DEMO_PASSWORD)
+    me = as_user(lab_db, info.username)
+    sid = sample_id(me, "completed", "不锈钢")
+    reports.compile_report(me, sid, samples.get_sample(me, sid).version)
+    page = make_page(qtbot, me, sid)
+    assert not page.review_button.isEnabled()
+    page._sign("review")  # past the disabled button: the dialog names the reason and signs nothing
+    settle()
+    assert page.dialog.list.item(0, 3).text() == "不能审核自己编制的报告。"
+    assert not page.dialog.ok_button.isEnabled()
+    page.dialog.reject()
 
 
 def test_approving_without_the_notices_leaves_them_to_the_reports_page(qtbot, lab_db):

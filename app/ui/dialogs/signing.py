@@ -39,7 +39,10 @@ from app.ui.widgets import ERROR_STYLE, PasswordDialog, show_error
 
 
 class SignDialog(PasswordDialog):
-    """``mode`` "review" offers the choice to return the report with a comment; "approve" only signs.
+    """The short signing dialog of an analysis or monthly report and of a result amendment (test
+    reports are signed in :class:`ReportSignDialog`, wherever they are signed).
+
+    ``mode`` "review" offers the choice to return the report with a comment; "approve" only signs.
 
     ``check(password)`` raises on a wrong password (e.g. ``users.confirm_password``); after
     ``accepted``, read :attr:`password_text`, :attr:`accept_report` and :attr:`comment_text`.

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import ConflictError, RiskmonError, ValidationError
 from app.services import hazard, reports, testing, users
 from app.services.context import Context
@@ -50,7 +50,7 @@ from app.ui.application import settings
 from app.ui.dialogs.basis_dialog import BasisDialog
 from app.ui.dialogs.hazard_dialog import HazardDialog
 from app.ui.dialogs.panel_dialog import PanelDialog, PanelForm
-from app.ui.dialogs.signing import SignDialog
+from app.ui.dialogs.signing import ReportSignDialog, SignDialog, SignItem
 from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
 from app.ui.dialogs.unlock_key import ensure_key_unlocked
 from app.ui.ops import bus, run_op
@@ -67,15 +67,8 @@ COLUMNS = ("item", "requirement", "value", "unit", "judgement", "basis", "method
 
 
 def local_time(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    try:
-        value = value.astimezone(ZoneInfo("Asia/Shanghai"))
-    except ZoneInfoNotFoundError:
-        value = value.astimezone()
-    return value.strftime("%Y-%m-%d %H:%M")
+    """A stored timestamp on the lab's wall clock."""
+    return clock.local_text(value)
 
 
 class MessageBar(QFrame):
@@ -1052,7 +1045,7 @@ class TestingPage(QWidget):
                     "for the date testing starts."),
             self.tr("Test date"),
             self.tr("Re-select") if again else self.tr("Start testing"),
-            value=w.grid.test_started_date or self.today or dt.date.today(),
+            value=w.grid.test_started_date or self.today or clock.today(),
             field="test_started_date",
             parent=self,
         )
@@ -1068,7 +1061,7 @@ class TestingPage(QWidget):
                     "must reach the regulator within five working days (Article 18)."),
             self.tr("Completed on"),
             self.tr("Confirm completion"),
-            value=self.today or dt.date.today(),
+            value=self.today or clock.today(),
             field="completed_date",
             parent=self,
         )
@@ -1105,7 +1098,7 @@ class TestingPage(QWidget):
                     "it stops the five-working-day clock."),
             self.tr("Reported on"),
             self.tr("Register"),
-            value=w.reported_date or self.today or dt.date.today(),
+            value=w.reported_date or self.today or clock.today(),
             field="reported_date",
             parent=self,
         )
@@ -1154,27 +1147,23 @@ class TestingPage(QWidget):
                on_error=self.report_error)
 
     def _sign(self, mode: str) -> None:
+        """审核 or 批准 the sample's report in the one signing dialog of test reports: its PDF, its
+        nonconforming items and, for a replacement, the changes against the original; the services
+        check the people rules again."""
         w = self.work
         if w is None or w.report is None:
             return
         r = w.report
-        summary = self.tr("Report %1 for sample %2, compiled by %3.").replace("%1", r.number).replace(
-            "%2", w.grid.sample_number).replace("%3", r.compiled_by or "—")
-        if mode == "review":
-            title = self.tr("Review report")
-            text = summary + "\n" + self.tr("Type your password to sign the review.")
-        else:
-            title = self.tr("Approve report")
-            text = summary + "\n" + self.tr("Reviewed by %1. Type your password to approve it.").replace(
-                "%1", r.reviewed_by or "—")
+        allowed = r.allowed_actions.get_action(mode)
+        item = SignItem(r.id, r.version, r.number, w.grid.sample_number, w.grid.product_name,
+                        allowed.allowed, allowed.reason, self.problems_found())
         option = option_tip = ""
-        if mode == "approve" and self.problems_found():
+        if mode == "approve" and item.problems:
             # Article 18 ¶2: the notices can be issued with the approval, and then travel in its upload
             option = self.tr("Issue the notices with it (Article 18 ¶2)")
             option_tip = self.tr("The sample found problems: the notices to the sampled party, the nominal producer "
                                  "and the platform operator are issued with the approved report and uploaded with it.")
-        dialog = SignDialog(mode, title, text, lambda password: users.confirm_password(self.ctx, password), self,
-                            option=option, option_tip=option_tip)
+        dialog = ReportSignDialog(self.ctx, mode, [item], self, option=option, option_tip=option_tip)
 
         def signed() -> None:
             if mode == "review":
