@@ -5,7 +5,7 @@ that judged each, whether it was chosen, replaced or rejected, and why (``spec/R
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import testing
+from app.ui import style
 from app.ui.widgets import remember_columns
 
-OUTCOME_COLOURS = {"chosen": QColor("#d5f0d5"), "replaced": QColor("#ffe2b8"), "rejected": QColor("#eeeeee")}
+OUTCOME_COLOURS = {"chosen": style.colour(style.PASS), "replaced": style.colour(style.PENDING),
+                   "rejected": style.colour(style.NEUTRAL)}
 COLUMNS = ("n", "name", "step", "outcome", "reason")
-NOTE_STYLE = "background: #fff4d6; border: 1px solid #e0b040; padding: 4px;"
+NOTE_STYLE = style.NOTE_BOX
 
 
 class BasisDialog(QDialog):
@@ -38,7 +40,7 @@ class BasisDialog(QDialog):
         self.resize(900, 480)
         layout = QVBoxLayout(self)
         head = QLabel(self.tr("Sample %1 · item %2").replace("%1", sample_number).replace("%2", explanation.item))
-        head.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        head.setStyleSheet(style.TITLE)
         layout.addWidget(head)
         info = QFormLayout()
         for text, value, name in (
@@ -81,7 +83,7 @@ class BasisDialog(QDialog):
                 cell = QTableWidgetItem(value)
                 cell.setToolTip(cand.step_text if COLUMNS[c] == "step" else cand.reason)
                 if COLUMNS[c] == "outcome":
-                    cell.setBackground(QBrush(OUTCOME_COLOURS.get(cand.outcome, QColor("#ffffff"))))
+                    cell.setBackground(QBrush(OUTCOME_COLOURS.get(cand.outcome, style.colour(style.WHITE))))
                     cell.setData(Qt.ItemDataRole.UserRole, cand.outcome)
                 self.table.setItem(r, c, cell)
         self.table.resizeRowsToContents()
@@ -93,7 +95,7 @@ class BasisDialog(QDialog):
         legend = QLabel(self.tr("Listed in the order the steps of Articles 16–17 considered them; "
                                 "hold the pointer over a step for its clause."))
         legend.setWordWrap(True)
-        legend.setStyleSheet("color: #555;")
+        legend.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(legend)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import RiskmonError, ValidationError
 from app.services.context import CurrentUser
+from app.ui import style
 from app.ui.ops import run_op
 
 
@@ -40,7 +41,7 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Product quality safety risk monitoring workstation"))
-        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        title.setStyleSheet(style.LOGIN_TITLE)
         layout.addWidget(title)
         if lab_name:
             layout.addWidget(QLabel(lab_name))
@@ -55,7 +56,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(style.ERROR_TEXT)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
@@ -142,7 +143,7 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(style.ERROR_TEXT)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
 from app.errors import CredentialsStoreError, RiskmonError
 from app.services import labkey
 from app.services.context import Context
+from app.ui import style
 from app.ui.dialogs.steps import StepDialog
 from app.ui.dialogs.task_dialogs import alive
 from app.ui.ops import bus, run_op
 from app.ui.widgets import show_error
 
-WARNING_STYLE = "color: #8a4b00;"
+WARNING_STYLE = style.WARNING_TEXT  # the one warning style (kept under this name for the key pages)
 
 
 def remember_box(parent: QWidget | None = None) -> QCheckBox:

@@ -10,17 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 
 from app.services import sample_list
 from app.services.context import Context
 from app.services.sample_list import SampleQuery, SampleRow
+from app.ui import style
 from app.ui.models.lazy_table import ROW_ROLE, LazyTableModel, Runner
 from app.ui.ops import run_op
 
 __all__ = ["PROBLEM_BRUSH", "ROW_ROLE", "SampleTableModel"]
 
-PROBLEM_BRUSH = QBrush(QColor("#fde7e7"))
+PROBLEM_BRUSH = style.brush(style.PROBLEM_ROW)
 
 
 class SampleTableModel(LazyTableModel):

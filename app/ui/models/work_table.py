@@ -10,23 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 
 from app.services import worklist
 from app.services.context import Context
 from app.services.worklist import WorkQuery, WorkRow
+from app.ui import style
 from app.ui.models.lazy_table import ROW_ROLE, LazyTableModel, Runner
 from app.ui.ops import run_op
 
 __all__ = ["CLOCK_BRUSHES", "ROW_ROLE", "WorkTableModel"]
 
 #: the dashboard's traffic light
-CLOCK_BRUSHES = {
-    "overdue": QBrush(QColor("#f8d0d0")),
-    "due_soon": QBrush(QColor("#ffe2b8")),
-    "ok": QBrush(QColor("#d5f0d5")),
-    "reported": QBrush(QColor("#e3ecf7")),
-}
+CLOCK_BRUSHES = {state: style.brush(light) for state, light in style.DEADLINE_LIGHTS.items()}
 
 
 class WorkTableModel(LazyTableModel):
@@ -121,5 +116,5 @@ class WorkTableModel(LazyTableModel):
                 tips.append(self.tr("Problems were found in this sample."))
             return "\n".join(t for t in tips if t) or None
         if role == Qt.ItemDataRole.ForegroundRole and column == "number" and row.major_hazard:
-            return QBrush(QColor("#c62828"))
+            return style.brush(style.URGENT)
         return None

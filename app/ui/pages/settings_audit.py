@@ -26,13 +26,14 @@ from app.errors import RiskmonError
 from app.services import integrity
 from app.services.context import Context
 from app.services.labkey import KeyLocked
+from app.ui import style
 from app.ui.dialogs.task_dialogs import alive
 from app.ui.dialogs.unlock_key import UnlockKeyDialog
 from app.ui.ops import bus, run_op
 from app.ui.pages.tasks import fill_table, make_table
 
-OK_STYLE = "color: #2e7d32; font-weight: bold;"
-BAD_STYLE = "color: #b00020; font-weight: bold;"
+OK_STYLE = style.OK_TEXT_STRONG
+BAD_STYLE = style.ERROR_TEXT_STRONG
 
 
 def reason_label(reason: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.errors import CredentialsStoreError, RiskmonError, ValidationError
 from app.services import labkey
 from app.services.context import Context
-from app.ui import widgets
+from app.ui import style, widgets
 from app.ui.application import settings
 from app.ui.dialogs.steps import StepDialog
 from app.ui.dialogs.task_dialogs import alive
@@ -36,8 +35,8 @@ from app.ui.dialogs.unlock_key import WARNING_STYLE, UnlockKeyDialog, not_rememb
 from app.ui.ops import bus, run_op
 from app.ui.pages.tasks import fill_table, make_table
 
-DEMO_STYLE = "color: #b00020; font-weight: bold;"
-OK_STYLE = "color: #2e7d32; font-weight: bold;"
+DEMO_STYLE = style.ERROR_TEXT_STRONG
+OK_STYLE = style.OK_TEXT_STRONG
 MAX_CERTIFICATE_BYTES = 1_000_000  # as labkey.import_key: a PKCS#12 file is a few kilobytes
 
 
@@ -313,7 +312,7 @@ class SigningKeyTab(QWidget):
         el = QVBoxLayout(earlier)
         note = QLabel(self.tr("Kept so that documents they signed can still be verified; they sign nothing new."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(style.MUTED_TEXT)
         el.addWidget(note)
         self.table = make_table([self.tr("Holder"), self.tr("Kind"), self.tr("Valid from"), self.tr("Valid until"),
                                  self.tr("Fingerprint")], "settings/keys", stretch=0,
@@ -375,7 +374,7 @@ class SigningKeyTab(QWidget):
                                         _short_fingerprint(e.fingerprint)]) for e in earlier])
         for r, e in enumerate(earlier):
             for c in range(self.table.columnCount()):
-                self.table.item(r, c).setForeground(QBrush(QColor("#666666")))
+                self.table.item(r, c).setForeground(style.brush(style.INACTIVE))
             self.table.item(r, 4).setToolTip(e.fingerprint)
 
     def _failed(self, exc: BaseException) -> None:
@@ -386,7 +385,7 @@ class SigningKeyTab(QWidget):
 
     def show_status(self, text: str, *, error: bool = False, warning: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("color: #b00020;" if error else WARNING_STYLE if warning else "")
+        self.status.setStyleSheet(style.ERROR_TEXT if error else WARNING_STYLE if warning else "")
 
     # ------------------------------------------------------------------ actions
     def _open(self, dialog: StepDialog, done) -> StepDialog:

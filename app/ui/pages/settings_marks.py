@@ -32,14 +32,14 @@ from PySide6.QtWidgets import (
 from app.errors import RiskmonError
 from app.services import lab_assets
 from app.services.context import Context
-from app.ui import widgets
+from app.ui import style, widgets
 from app.ui.application import settings
 from app.ui.dialogs.task_dialogs import alive
 from app.ui.ops import bus, run_op
 
-ERROR_STYLE = "color: #b00020;"
-MISSING_STYLE = "color: #8a4b00;"
-PREVIEW_STYLE = "background: white; border: 1px solid #bbb;"
+ERROR_STYLE = style.ERROR_TEXT
+MISSING_STYLE = style.WARNING_TEXT
+PREVIEW_STYLE = style.PREVIEW_BOX
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class _MarkRow:
         self.kind = kind
         self.missing = missing
         self.title = QLabel(title)
-        self.title.setStyleSheet("font-weight: bold;")
+        self.title.setStyleSheet(style.BOLD)
         self.preview = QLabel()
         self.preview.setObjectName(f"{kind}_preview")
         self.preview.setFixedSize(150, 110 if kind == "seal" else 90)
@@ -171,7 +171,7 @@ class MarksTab(QWidget):
         note = QLabel(self.tr("Everyone who compiles, reviews or approves test reports. A report names the people "
                               "who signed off; a missing signature is said on the report."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(style.MUTED_TEXT)
         sl.addWidget(note)
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setObjectName("signature_table")

@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,6 +39,7 @@ from app.errors import ConflictError, RiskmonError
 from app.services import upload
 from app.services.context import Context
 from app.services.upload import KeyringStatus
+from app.ui import style
 from app.ui.application import settings
 from app.ui.dialogs.export_notice import confirm_export
 from app.ui.ops import bus, run_op
@@ -48,18 +49,19 @@ from app.ui.widgets import confirm, remember_columns, show_error, title_label
 log = logging.getLogger(__name__)
 
 STATE_COLOURS = {
-    "accepted": QColor("#d5f0d5"),
-    "delivered_by_hand": QColor("#dcefe0"),
-    "retry": QColor("#ffe2b8"),
-    "attention": QColor("#f8d0d0"),
-    "sending": QColor("#d8e8f8"),
-    "cancelled": QColor("#e6e6e6"),
-    "superseded": QColor("#eeeeee"),
+    "accepted": style.colour(style.PASS),
+    "delivered_by_hand": style.colour(style.DELIVERED_BY_HAND),
+    "retry": style.colour(style.PENDING),
+    "attention": style.colour(style.FAIL),
+    "sending": style.colour(style.SENDING),
+    "cancelled": style.colour(style.CANCELLED),
+    "superseded": style.colour(style.NEUTRAL),
 }
-SUPERSEDED_TEXT = QColor("#808080")
+SUPERSEDED_TEXT = style.colour(style.SUPERSEDED)
 
-ERROR_STYLE = "color: #b00020;"
-WARN_STYLE = "color: #8a4b00;"
+# the one error and warning text styles, under the names this page has used
+ERROR_STYLE = style.ERROR_TEXT
+WARN_STYLE = style.WARNING_TEXT
 
 
 def _alive(obj: QObject) -> bool:
@@ -229,7 +231,7 @@ class SyncPage(QWidget):
                               "here: a test report with its sample's notices, or the task's analysis report; each "
                               "is recorded once by the province, however often it is sent."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(note)
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connection")
@@ -397,9 +399,9 @@ class SyncPage(QWidget):
         start = str(settings().value("sync/export_folder", "") or str(Path.home()))
         return QFileDialog.getExistingDirectory(self, self.tr("Export for upload by hand"), start)
 
-    def _say(self, text: str, style: str = "") -> None:
+    def _say(self, text: str, sheet: str = "") -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(style)
+        self.message.setStyleSheet(sheet)
 
     def _error(self, exc: BaseException) -> None:
         if not _alive(self):
@@ -466,15 +468,15 @@ class SyncPage(QWidget):
     def _show_runner_state(self) -> None:
         if self.runner.is_running():
             text = self.tr("Background upload is on: due items are sent at once and after every approval.")
-            style = ""
+            sheet = ""
         elif self.password_dialog is not None or self._waiting_for_password():
             text = self.tr("Background upload is paused until the password of the provincial system is entered.")
-            style = WARN_STYLE
+            sheet = WARN_STYLE
         else:
             text = self.tr("Background upload is off.")
-            style = "color: #555;"
+            sheet = style.MUTED_TEXT
         self.runner_label.setText(text)
-        self.runner_label.setStyleSheet(style)
+        self.runner_label.setStyleSheet(sheet)
 
     def _waiting_for_password(self) -> bool:
         return self._asked_automatically and not self.runner.is_running() and bool(self.conn and self.conn.configured)

@@ -1,0 +1,67 @@
+"""The GUI's one palette and its few style sheets.
+
+Every colour a window, dialog or table shows is named here once, by what it means (an error, a
+warning, a deadline light, a row's state), and every style sheet is built from these names; the
+rest of ``app/ui/`` uses the names, never a colour code (``tests/ui/test_style.py`` checks). The
+documents layer keeps its own small palette for reportlab: it cannot import the GUI.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor
+
+# ---------------------------------------------------------------------------------- text colours
+ERROR = "#b00020"  # something to fix: a refused action, a failed check
+WARNING = "#8a4b00"  # to look at: not saved, not remembered, retrying
+OK = "#2e7d32"  # verified: the audit chain intact, a signature authentic
+MUTED = "#555"  # notes and hints under a form or a table
+INACTIVE = "#666666"  # rows of what no longer applies (a retired key)
+SUPERSEDED = "#808080"  # an item replaced by a later one
+HAZARD_TEXT = "#8a5a00"  # a major hazard's clock before its limit
+URGENT = "#c62828"  # days past a deadline; a major hazard's banner
+
+# ------------------------------------------------------------------ backgrounds: states and lights
+PASS = "#d5f0d5"  # 符合; accepted; chosen; a deadline well ahead (green light)
+FAIL = "#f8d0d0"  # 不符合; needs a person; overdue (red light)
+PENDING = "#ffe2b8"  # retrying; replaced; due soon (amber light)
+NEUTRAL = "#eeeeee"  # set aside: superseded, rejected
+CANCELLED = "#e6e6e6"
+SENDING = "#d8e8f8"
+DELIVERED_BY_HAND = "#dcefe0"
+REPORTED = "#e3ecf7"  # reported on time: the clock stopped
+PROBLEM_ROW = "#fde7e7"  # a sample with problems found
+NOTE = "#fff4d6"  # a note box …
+NOTE_BORDER = "#e0b040"  # … and its border
+FIELD_ERROR_BORDER = URGENT  # a field that must be corrected …
+FIELD_ERROR_BACKGROUND = "#fff3f3"  # … and its background
+PREVIEW_BORDER = "#bbb"
+NAVIGATION = "#1f3a5f"  # the main window's page list …
+NAVIGATION_SELECTED = "#2f5d8a"  # … and its selected page
+WHITE = "#ffffff"
+
+#: the deadline lights (Article 18 ¶1) of the dashboard and the work list, by clock state
+DEADLINE_LIGHTS = {"overdue": FAIL, "due_soon": PENDING, "ok": PASS, "reported": REPORTED}
+
+
+def colour(name: str) -> QColor:
+    """A palette colour as a ``QColor``."""
+    return QColor(name)
+
+
+def brush(name: str) -> QBrush:
+    """A palette colour as a ``QBrush`` (table cells' backgrounds and foregrounds)."""
+    return QBrush(QColor(name))
+
+
+# ---------------------------------------------------------------------------------- style sheets
+ERROR_TEXT = f"color: {ERROR};"  # a message saying what went wrong
+ERROR_TEXT_STRONG = f"color: {ERROR}; font-weight: bold;"
+WARNING_TEXT = f"color: {WARNING};"  # a message saying what to look at
+OK_TEXT_STRONG = f"color: {OK}; font-weight: bold;"
+MUTED_TEXT = f"color: {MUTED};"  # notes and hints
+FIELD_ERROR = f"border: 1px solid {FIELD_ERROR_BORDER}; background: {FIELD_ERROR_BACKGROUND};"  # a field to correct
+NOTE_BOX = f"background: {NOTE}; border: 1px solid {NOTE_BORDER}; padding: 4px;"
+PREVIEW_BOX = f"background: white; border: 1px solid {PREVIEW_BORDER};"
+BOLD = "font-weight: bold;"
+TITLE = "font-size: 13pt; font-weight: bold;"  # a dialog's heading
+LOGIN_TITLE = "font-size: 15pt; font-weight: bold;"
