@@ -22,15 +22,16 @@ second record on the provincial side.
 
 On PostgreSQL the claim uses ``SELECT … FOR UPDATE SKIP LOCKED`` so that several workstations can
 run workers at once; on SQLite the single writer and the version column keep two claims apart.
+
+The worker has one entry point, ``riskmon sync`` (``app.cli``); the GUI runs it on a thread through
+``app.services.upload``.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import random
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -881,132 +882,3 @@ def gateway_from_settings(
         read_timeout=read_timeout,
         verify=verify,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Process entry point: python -m app.sync.worker
-# --------------------------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m app.sync.worker", description="上传待报送内容到省级系统")
-    p.add_argument("--database-url", default=None, help="数据库地址（或 RISKMON_DATABASE_URL）")
-    p.add_argument("--home", default=None, help="数据目录（或 RISKMON_HOME）")
-    p.add_argument("--url", default=None, help=f"省级系统地址（默认：设置或 {URL_ENV}）")
-    p.add_argument("--user", default=None, help=f"省级系统用户名（默认：设置或 {USER_ENV}）")
-    p.add_argument("--password-env", default=None, metavar="NAME", help="从该环境变量读取密码（用于自动化）")
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help="处理一轮到期项目后退出")
-    mode.add_argument("--drain", type=float, default=None, metavar="SECONDS", help="反复处理直到全部完成或超时")
-    p.add_argument("--lease", type=float, default=RetryPolicy.lease, help="领取租约秒数")
-    p.add_argument("--base-delay", type=float, default=RetryPolicy.base_delay, help="首次重试等待秒数")
-    p.add_argument("--max-delay", type=float, default=RetryPolicy.max_delay, help="重试等待上限秒数")
-    p.add_argument("--jitter", type=float, default=RetryPolicy.jitter, help="重试等待的随机抖动比例")
-    p.add_argument("--batch", type=int, default=RetryPolicy.batch_size, help="每次领取的项目数")
-    p.add_argument("--connect-timeout", type=float, default=10.0)
-    p.add_argument("--read-timeout", type=float, default=60.0)
-    p.add_argument("--idle", type=float, default=30.0, help="持续运行时的最长空闲检查间隔（秒）")
-    return p
-
-
-def terminal_prompt(username: str) -> str | None:
-    """Ask for the password on the terminal (``None`` when there is no terminal)."""
-    if not sys.stdin.isatty():
-        return None
-    import getpass
-
-    return getpass.getpass(f"省级系统账号 {username} 的密码：") or None
-
-
-def gateway_for(
-    db: Any,
-    *,
-    url: str | None = None,
-    username: str | None = None,
-    prompt: Callable[[str], str | None] | None = None,
-    password_env: str | None = None,
-    store: Any | None = None,
-    session_passwords: Any | None = None,
-    connect_timeout: float = 10.0,
-    read_timeout: float = 60.0,
-) -> Gateway:
-    """The gateway the CLI and the GUI use: settings (environment overrides them) and the
-    password from the OS keyring, else from this session, else ``prompt(username)``.
-
-    ``password_env`` names an environment variable holding the password (automation only).
-    ``store`` is a :class:`~app.sync.credentials.CredentialStore` (default: the OS keyring),
-    ``session_passwords`` a :class:`~app.sync.credentials.SessionPasswords` shared by the GUI.
-    """
-    from app.sync.credentials import CredentialStore, SessionPasswords, password_provider
-
-    settings = provincial_settings(db)
-    url = url or settings.url
-    username = username or settings.username
-    provider: PasswordProvider
-    if password_env:
-        env_name = password_env
-        provider = lambda: os.environ.get(env_name) or None  # noqa: E731
-    else:
-        provider = password_provider(
-            username,
-            store if store is not None else CredentialStore(),
-            session=session_passwords if session_passwords is not None else SessionPasswords(),
-            prompt=prompt,
-        )
-    return gateway_from_settings(
-        url, username, provider, connect_timeout=connect_timeout, read_timeout=read_timeout
-    )
-
-
-def main(argv: list[str] | None = None) -> int:
-    from app import config
-    from app.store.db import bootstrap
-
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    stop = threading.Event()
-    try:
-        paths = config.resolve(args.home, args.database_url)
-        db = bootstrap(paths.database_url, home=paths.home)
-        try:
-            db.check_schema()
-            gateway = gateway_for(
-                db,
-                url=args.url,
-                username=args.user,
-                prompt=terminal_prompt,
-                password_env=args.password_env,
-                connect_timeout=args.connect_timeout,
-                read_timeout=args.read_timeout,
-            )
-            policy = RetryPolicy(
-                base_delay=args.base_delay,
-                max_delay=args.max_delay,
-                jitter=args.jitter,
-                lease=args.lease,
-                batch_size=args.batch,
-            )
-            try:
-                if args.once:
-                    summary = run_once(db, gateway, policy=policy)
-                elif args.drain is not None:
-                    summary = drain(db, gateway, timeout=args.drain, policy=policy)
-                else:
-                    summary = run_forever(db, gateway, stop, policy=policy, idle_interval=args.idle)
-            finally:
-                gateway.close()
-        finally:
-            db.dispose()
-    except RiskmonError as exc:
-        print(f"riskmon sync: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        stop.set()
-        print("riskmon sync: 已停止", file=sys.stderr)
-        return 130
-    print(summary.describe())
-    return 3 if summary.credentials_problem else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
