@@ -13,7 +13,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
-from app.store.models import Base
+from app.store.models import Base, postgresql_options
 from app.store.types import UTCDateTime
 
 config = context.config
@@ -28,6 +28,8 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool
 
 
 def _configure(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        postgresql_options()  # the models' PostgreSQL-only index options, for autogenerate
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.errors import ValidationError
 from app.ruledata import default_calendar
@@ -150,12 +152,35 @@ def _check(query: WorkQuery) -> None:
         raise ValidationError(errors)
 
 
+class _Rare(ColumnElement[bool]):
+    """A condition that is rarely true: on SQLite ``likelihood(condition, 0.001)``, so the planner
+    looks it up in its index even where the statistics say the column has few distinct values (one
+    actor, e.g. a migration, can own most of the audit log); elsewhere the condition itself."""
+
+    inherit_cache = True
+
+    def __init__(self, condition: ColumnElement[bool]) -> None:
+        self.condition = condition  # (no Boolean type of its own: SQLite would get "… = 1" added)
+
+    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
+
+
+@compiles(_Rare)
+def _rare_default(element: _Rare, compiler, **kw) -> str:
+    return compiler.process(element.condition, **kw)
+
+
+@compiles(_Rare, "sqlite")
+def _rare_sqlite(element: _Rare, compiler, **kw) -> str:
+    return f"likelihood({compiler.process(element.condition, **kw)}, 0.001)"
+
+
 def _mine(user_id: int | None, username: str) -> ColumnElement[bool]:
     s = Sample.__table__.c
     a = AuditLog.__table__.c
     r = ItemResult.__table__.c
     # the user's own entries are few beside the log (index on actor): one lookup, not one per sample
-    touched = s.id.in_(select(a.row_id).where(a.actor == username, a.table_name == "samples"))
+    touched = s.id.in_(select(a.row_id).where(_Rare(a.actor == username), a.table_name == "samples"))
     if user_id is None:
         return touched
     return or_(touched, s.id.in_(select(r.sample_id).where(r.tested_by_id == user_id)))

@@ -947,6 +947,9 @@ def _sqlite_engine(url: URL, *, echo: bool, mode: SqliteMode = "rw") -> Engine:
 
 
 def _pg_engine(url: URL, *, echo: bool) -> Engine:
+    from app.store.models import postgresql_options
+
+    postgresql_options()
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     connect_args: dict[str, Any] = {}

@@ -400,6 +400,16 @@ class StandardItem(Versioned, Base):
 
 #: the samples whose Article 18 clock runs (the dashboard's deadline list)
 _OPEN_CLOCK = "completed_date IS NOT NULL AND reported_date IS NULL"
+#: partial on both backends; its PostgreSQL predicate is attached by :func:`postgresql_options` when a
+#: PostgreSQL database is opened: naming ``postgresql_where`` here would load SQLAlchemy's whole
+#: PostgreSQL dialect (its asyncio drivers included) into every start-up on SQLite
+_OPEN_CLOCK_INDEX = Index("ix_samples_open_clock", "completed_date", "id", sqlite_where=text(_OPEN_CLOCK))
+
+
+def postgresql_options() -> None:
+    """Attach the models' PostgreSQL-only index options (idempotent; before any DDL or schema
+    comparison on PostgreSQL)."""
+    _OPEN_CLOCK_INDEX.dialect_kwargs["postgresql_where"] = text(_OPEN_CLOCK)
 
 
 class Sample(Versioned, Base):
@@ -413,8 +423,7 @@ class Sample(Versioned, Base):
         Index("ix_samples_status_completed_date", "status", "completed_date"),
         # the dashboard reads open work only (migration 0011): the samples whose Article 18 clock
         # runs, and per task the samples and problems counted from an index alone
-        Index("ix_samples_open_clock", "completed_date", "id",
-              sqlite_where=text(_OPEN_CLOCK), postgresql_where=text(_OPEN_CLOCK)),
+        _OPEN_CLOCK_INDEX,
         Index("ix_samples_task_id_problems_found", "task_id", "problems_found"),
         UniqueConstraint("task_id", "sampling_record_number"),  # 抽样单编号 unique within a task
     )
