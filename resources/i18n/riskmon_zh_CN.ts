@@ -1619,6 +1619,13 @@
     </message>
   </context>
   <context>
+    <name>Legend</name>
+    <message>
+      <source>Legend:</source>
+      <translation>图例：</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <source>Sign in — Riskmon</source>
@@ -4163,6 +4170,10 @@
       <translation>已批准</translation>
     </message>
     <message>
+      <source>Problems were found in the sample</source>
+      <translation>该样品发现问题</translation>
+    </message>
+    <message>
       <source>Status</source>
       <translation>状态</translation>
     </message>
@@ -4292,10 +4303,6 @@
     <message>
       <source>to</source>
       <translation>至</translation>
-    </message>
-    <message>
-      <source>Legend: %1 a row on pink: problems were found in the sample.</source>
-      <translation>图例：%1 粉色底纹的行表示该样品发现问题。</translation>
     </message>
     <message>
       <source>The end date is before the start date.</source>
@@ -6540,6 +6547,22 @@
       <translation>第十八条：初次风险监测工作完成后 5 个工作日内报送结果。</translation>
     </message>
     <message>
+      <source>Important performance item</source>
+      <translation>重要性能指标</translation>
+    </message>
+    <message>
+      <source>No basis: an expert panel evaluates it</source>
+      <translation>无判定依据，需专家组评价</translation>
+    </message>
+    <message>
+      <source>Item with a warning</source>
+      <translation>有提示的项目</translation>
+    </message>
+    <message>
+      <source>Typed, not saved yet</source>
+      <translation>已输入、尚未保存</translation>
+    </message>
+    <message>
       <source>No report yet</source>
       <translation>尚未编制报告</translation>
     </message>
@@ -6646,26 +6669,6 @@ Conclusion: %2</source>
     <message>
       <source>Register</source>
       <translation>登记</translation>
-    </message>
-    <message>
-      <source>Report %1 for sample %2, compiled by %3.</source>
-      <translation>样品 %2 的报告 %1，编制人 %3。</translation>
-    </message>
-    <message>
-      <source>Review report</source>
-      <translation>审核报告</translation>
-    </message>
-    <message>
-      <source>Type your password to sign the review.</source>
-      <translation>请输入密码签署审核。</translation>
-    </message>
-    <message>
-      <source>Approve report</source>
-      <translation>批准报告</translation>
-    </message>
-    <message>
-      <source>Reviewed by %1. Type your password to approve it.</source>
-      <translation>审核人 %1。请输入密码批准。</translation>
     </message>
     <message>
       <source>Issue the notices with it (Article 18 ¶2)</source>
@@ -7093,6 +7096,10 @@ Conclusion: %2</source>
     <message>
       <source>Problems were found in this sample.</source>
       <translation>该样品发现问题。</translation>
+    </message>
+    <message>
+      <source>Sample number in red: a major hazard was flagged</source>
+      <translation>样品编号为红色：已标记重大风险隐患</translation>
     </message>
   </context>
 </TS>

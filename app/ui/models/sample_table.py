@@ -15,6 +15,7 @@ from app.services import sample_list
 from app.services.context import Context
 from app.services.sample_list import SampleQuery, SampleRow
 from app.ui import style
+from app.ui.legend import Key
 from app.ui.models.lazy_table import ROW_ROLE, LazyTableModel, Runner
 from app.ui.ops import run_op
 
@@ -94,6 +95,10 @@ class SampleTableModel(LazyTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and row.problems_found:
             return self.tr("Problems were found in this sample.")
         return None
+
+    def legend(self) -> list[Key]:
+        """What the colours of :meth:`row_data` mean, for the legend under the list."""
+        return [Key(self.tr("Problems were found in the sample"), background=style.PROBLEM_ROW)]
 
     def first_rows(self):
         return sample_list.first_page, (self.ctx, self.query, self.sort_key, self.descending, self.page_size)

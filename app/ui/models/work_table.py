@@ -15,6 +15,7 @@ from app.services import worklist
 from app.services.context import Context
 from app.services.worklist import WorkQuery, WorkRow
 from app.ui import style
+from app.ui.legend import Key
 from app.ui.models.lazy_table import ROW_ROLE, LazyTableModel, Runner
 from app.ui.ops import run_op
 
@@ -118,3 +119,10 @@ class WorkTableModel(LazyTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == "number" and row.major_hazard:
             return style.brush(style.URGENT)
         return None
+
+    def legend(self) -> list[Key]:
+        """What the colours of :meth:`row_data` mean, for the legend under the list: the deadline's
+        light (Article 18 ¶1) and a major hazard's sample number."""
+        lights = [Key(self.state_names[state], background=colour) for state, colour in style.DEADLINE_LIGHTS.items()]
+        return [*lights, Key(self.tr("Sample number in red: a major hazard was flagged"), foreground=style.URGENT,
+                             mark="■")]

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app import clock
 from app.documents._io import atomic_write_bytes
 from app.errors import RiskmonError
 from app.services import labels, sample_list, tasks
@@ -43,7 +44,8 @@ from app.ui.dialogs.import_sampling import SamplingImport
 from app.ui.dialogs.labels_dialog import LabelDialog, prepare_printer, print_pdf
 from app.ui.dialogs.receive_dialog import ReceiveDialog
 from app.ui.dialogs.sample_form import SampleFormDialog
-from app.ui.models.sample_table import PROBLEM_BRUSH, ROW_ROLE, SampleTableModel
+from app.ui.legend import Legend
+from app.ui.models.sample_table import ROW_ROLE, SampleTableModel
 from app.ui.ops import bus, run_op
 from app.ui.widgets import remember_columns, show_error, title_label
 
@@ -62,7 +64,7 @@ class DateFilter(QWidget):
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(QDate.currentDate())
+        self.edit.setDate(QDate(clock.today()))
         self.edit.setEnabled(False)
         row.addWidget(self.enabled)
         row.addWidget(self.edit)
@@ -186,12 +188,8 @@ class SamplesPage(QWidget):
             self.model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
-        swatch = f'<span style="background:{PROBLEM_BRUSH.color().name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span>'
-        legend = QLabel(self.tr("Legend: %1 a row on pink: problems were found in the sample.").replace("%1", swatch))
-        legend.setObjectName("legend")
-        legend.setTextFormat(Qt.TextFormat.RichText)
-        legend.setStyleSheet("color: #555;")
-        layout.addWidget(legend)
+        self.legend = Legend(self.model.legend())
+        layout.addWidget(self.legend)
         open_key = QAction(self.table)
         open_key.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         open_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

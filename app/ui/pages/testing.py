@@ -53,12 +53,15 @@ from app.ui.dialogs.panel_dialog import PanelDialog, PanelForm
 from app.ui.dialogs.signing import ReportSignDialog, SignDialog, SignItem
 from app.ui.dialogs.steps import DateDialog, NoteDialog, StepDialog
 from app.ui.dialogs.unlock_key import ensure_key_unlocked
+from app.ui.legend import Key, Legend
 from app.ui.ops import bus, run_op
 from app.ui.pages.worklist import WorkListView
 from app.ui.presenters.testing import Draft, TestingPresenter  # noqa: F401 - Draft is also read as testing.Draft
 from app.ui.widgets import FieldErrors, remember_columns, title_label
 
 JUDGEMENT_COLOURS = {"pass": QColor("#d5f0d5"), "fail": QColor("#f8d0d0"), "undetermined": QColor("#e6e6e6")}
+NO_BASIS_COLOUR = QColor("#fff4d6")  # an item with no basis: an expert panel evaluates it
+WARNING_COLOUR = QColor("#9a5b00")  # an item with a warning of the rules
 CLOCK_COLOURS = {"overdue": "#f8d0d0", "due_soon": "#ffe2b8", "ok": "#d5f0d5", "reported": "#e3ecf7"}
 WARNING_STYLE = "background: #fff4d6; border: 1px solid #e0b040; padding: 4px;"
 HAZARD_STYLE = "background: #c62828; color: white; font-weight: bold; padding: 4px 10px;"
@@ -272,7 +275,13 @@ class TestingPage(QWidget):
         header.setStretchLastSection(True)
         remember_columns(header, "testing/results")
         self.table.currentCellChanged.connect(lambda row, *_: self._row_changed(row))
-        left.addWidget(self.table)
+        results = QWidget()
+        rv = QVBoxLayout(results)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.table, 1)
+        self.legend = Legend(self.legend_keys())
+        rv.addWidget(self.legend)
+        left.addWidget(results)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -713,6 +722,16 @@ class TestingPage(QWidget):
             self.hazard.setText("⚠ " + text.replace("%2", work.major_hazard_note))
         self.hazard.setStyleSheet(HAZARD_STYLE)
 
+    def legend_keys(self) -> list[Key]:
+        """What the marks and colours of :meth:`_fill_table` mean, for the legend under the results."""
+        return [
+            Key(self.tr("Important performance item"), mark="★"),
+            *(Key(self.judgement_label(j), background=JUDGEMENT_COLOURS[j].name()) for j in JUDGEMENT_COLOURS),
+            Key(self.tr("No basis: an expert panel evaluates it"), background=NO_BASIS_COLOUR.name()),
+            Key(self.tr("Item with a warning"), foreground=WARNING_COLOUR.name(), mark="■"),
+            Key(self.tr("Typed, not saved yet"), mark="✎"),
+        ]
+
     def _fill_table(self, grid: testing.ResultsGrid) -> None:
         bold = QFont(self.table.font())
         bold.setBold(True)
@@ -742,9 +761,9 @@ class TestingPage(QWidget):
                     cell.setBackground(QBrush(JUDGEMENT_COLOURS.get(row.judgement, QColor("#ffffff"))))
                     cell.setData(Qt.ItemDataRole.UserRole + 1, row.judgement)
                 if c == 5 and row.basis is None:
-                    cell.setBackground(QBrush(QColor("#fff4d6")))
+                    cell.setBackground(QBrush(NO_BASIS_COLOUR))
                 if c == 0 and row.warnings:
-                    cell.setForeground(QBrush(QColor("#9a5b00")))
+                    cell.setForeground(QBrush(WARNING_COLOUR))
                 if c == 0 and draft:
                     cell.setFont(bold)
                 self.table.setItem(r, c, cell)

@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app import clock
 from app.services import tasks, worklist
 from app.services.context import Context
 from app.services.worklist import WorkQuery
 from app.ui.application import settings
+from app.ui.legend import Legend
 from app.ui.models.work_table import ROW_ROLE, WorkTableModel
 from app.ui.ops import bus, run_op
 from app.ui.widgets import remember_columns, show_error, title_label
@@ -118,6 +120,8 @@ class WorkListView(QWidget):
             self.model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
+        self.legend = Legend(self.model.legend())
+        layout.addWidget(self.legend)
         self.hint = QLabel(self.tr("Double-click a sample (or press Enter) to open it; scan a label into the "
                                    "sample box to open that sample."))
         self.hint.setObjectName("work_hint")
@@ -337,8 +341,7 @@ class InboxPage(QWidget):
         for r, item in enumerate(self.items):
             since = item.since
             if isinstance(since, dt.datetime):
-                since_text = since.astimezone().strftime("%Y-%m-%d %H:%M") if since.tzinfo else since.strftime(
-                    "%Y-%m-%d %H:%M")
+                since_text = clock.local_text(since)
             else:
                 since_text = since.isoformat() if since else ""
             for c, text in enumerate((self.kind_names.get(item.kind, item.kind), item.title, item.subject,
