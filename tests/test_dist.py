@@ -99,6 +99,11 @@ def test_bundle_is_lean_and_starts_quickly(bundle: Path, tmp_path: Path):
     assert {p.name for p in (internal / "PySide6" / "Qt" / "translations").iterdir()} <= {
         "qtbase_zh_CN.qm", "qt_zh_CN.qm"}
     assert (internal / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so").is_file()
+    # the licence texts of what it carries: Qt for Python's LGPL, reportlab's, …
+    licences = internal / "licenses"
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in (licences / "PySide6" / "LGPL-3.0.txt").read_text()
+    for name in ("reportlab", "SQLAlchemy", "cryptography", "keyring", "tzdata"):
+        assert any(p.is_file() for p in (licences / name).rglob("*")), name
 
     # --version and the other commands that open no window do not load Qt (and ICU)
     exe = str(bundle / "riskmon")
@@ -121,7 +126,7 @@ def test_bundle_is_lean_and_starts_quickly(bundle: Path, tmp_path: Path):
 
 
 @pytest.fixture(scope="module")
-def deb(bundle: Path, tmp_path_factory) -> Path:
+def deb(bundle: Path, tmp_path_factory) -> Iterator[Path]:
     if shutil.which("dpkg-deb") is None:
         pytest.skip("dpkg-deb is not installed (Debian's dpkg)")
     out = tmp_path_factory.mktemp("deb")
@@ -129,7 +134,8 @@ def deb(bundle: Path, tmp_path_factory) -> Path:
                           text=True, timeout=900, env={**os.environ, "DEB_COMPRESS": "none"})  # quicker to make
     assert proc.returncode == 0, proc.stderr
     print(proc.stderr.strip())
-    return Path(proc.stdout.strip().splitlines()[-1])
+    yield Path(proc.stdout.strip().splitlines()[-1])
+    shutil.rmtree(out, ignore_errors=True)  # 200 MB
 
 
 def test_the_deb_holds_program_command_menu_entry_and_icons(deb: Path, tmp_path: Path):
