@@ -65,7 +65,10 @@ test: sysdeps dev-venv lint
 	@pg_url=$$(scripts/test-postgres.sh); \
 	echo "PostgreSQL for tests: $${pg_url:-none (its tests skip)}"; \
 	QT_QPA_PLATFORM=offscreen RISKMON_TEST_PG_URL="$$pg_url" \
-	  $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -q $(PYTEST_ARGS) && \
+	echo "date-sensitive tests again on a machine clock in UTC:" && \
+	TZ=UTC QT_QPA_PLATFORM=offscreen RISKMON_TEST_PG_URL="$$pg_url" \
+	  $(BIN)/python -m pytest -q $(PYTEST_ARGS) -m lab_time
 
 # Every benchmark runs (a miss does not stop the others); one table at the end; exit 1 on any miss.
 bench: dev-venv

@@ -168,3 +168,29 @@ def sqlite_db(_sqlite_template: Path, tmp_path: Path) -> Iterator[object]:
 def db(request: pytest.FixtureRequest) -> object:
     """A fresh, upgraded database on each backend in turn."""
     return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
+
+
+@pytest.fixture
+def lab_clock(monkeypatch: pytest.MonkeyPatch):
+    """The program's clock frozen at a moment given on the lab's wall clock (Asia/Shanghai), on a
+    machine whose own zone is UTC: ``lab_clock(dt.datetime(2026, 6, 15, 0, 30))`` returns the
+    frozen UTC moment. Only ``app.clock`` is frozen, so anything that still read the machine's
+    clock would see another day and show up."""
+    import datetime as dt
+    import time
+
+    from app import clock
+    from app.timezones import zone
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr(clock, "_lab_zone_name", "Asia/Shanghai")
+
+    def freeze(wall: dt.datetime) -> dt.datetime:
+        moment = wall.replace(tzinfo=zone("Asia/Shanghai")).astimezone(dt.UTC)
+        monkeypatch.setattr(clock, "_source", lambda: moment)
+        return moment
+
+    yield freeze
+    monkeypatch.undo()
+    time.tzset()

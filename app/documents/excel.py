@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app import clock
 from app.documents._io import atomic_write_with, output_target
 from app.documents.data import Judgement, LedgerRow, PlaceType, TestReportData
 from app.errors import ValidationError
@@ -432,7 +433,7 @@ def read_sampling_rows(path: str | Path, *, today: date | None = None,
     The sheet is streamed (openpyxl read-only), one row at a time; ``progress(done, total)`` is
     called after each row, ``total`` being the sheet's rows after the header as the file states
     them (0 when it does not)."""
-    today = today or date.today()
+    today = today or clock.today()
     cols = {c.key: c for c in SAMPLING_COLUMNS}
     wb, rows, index = _open_sheet(path, "sampling", SAMPLING_COLUMNS)
     total = max((wb[SHEETS["sampling"]].max_row or 1) - 1, 0)
@@ -710,7 +711,7 @@ def check_history_rows(path: str | Path, *, first_year: int = 1990,
     Each row's own content is checked here (required cells, whole numbers, the year, problems not
     above tested, a row repeated); whether the category and region are known is the caller's, who
     lists its problems with these in one pass. A file that cannot be read raises ``ImportRowsError``."""
-    last_year = last_year or date.today().year
+    last_year = last_year or clock.today().year
     cols = {c.key: c for c in HISTORY_COLUMNS}
     wb, rows, index = _open_sheet(path, "history", HISTORY_COLUMNS)
     out: list[HistoryRow] = []

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
+from app import clock
 from app.documents import cross_round, fonts
 from app.documents._io import atomic_write_bytes, atomic_write_with
 from app.documents.data import InfoSource, MonthlyData, RiskInfoEntry
@@ -52,9 +53,7 @@ def _fmt_when(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        from app.timezones import shanghai
-
-        local = value.astimezone(shanghai()) if value.tzinfo else value
+        local = clock.local(value) if value.tzinfo else value
         return f"{local:%Y-%m-%d %H:%M}"
     return f"{value:%Y-%m-%d}"
 
@@ -64,9 +63,7 @@ def _cn_when(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        from app.timezones import shanghai
-
-        local = value.astimezone(shanghai()) if value.tzinfo else value
+        local = clock.local(value) if value.tzinfo else value
         return f"{fmt_date(local.date())} {local:%H:%M}"
     return fmt_date(value)
 

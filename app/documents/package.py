@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from app import __version__
+from app import __version__, clock
 from app.documents._io import atomic_write_bytes, atomic_write_with, safe_file_name
 from app.documents.data import (
     ItemLine,
@@ -121,7 +121,7 @@ def _notification(n: PackageNotification) -> dict[str, Any]:
 
 
 def _created_at(data: PackageManifestData) -> datetime:
-    ts = data.created_at or datetime.now(UTC)
+    ts = data.created_at or clock.utcnow()
     return ts.astimezone(UTC).replace(microsecond=0)
 
 

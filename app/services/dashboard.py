@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select, table
 
+from app import clock
 from app.rules import calendar as calendar_rules
 from app.rules.calendar import clock_state  # noqa: F401 - the dashboard's traffic light, defined with the rule
 from app.services.calendar import calendar_for
@@ -111,7 +112,7 @@ def deadline_page(ctx: Context, offset: int, limit: int | None = None, today: dt
                   ) -> list[DeadlineRow]:
     """Rows ``offset`` … ``offset + limit - 1`` (a :data:`PAGE` by default) of the board's deadline
     list (the list pages lazily)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     limit = PAGE if limit is None else limit
     with ctx.uow() as uow:
         session = uow.session
@@ -137,7 +138,7 @@ def _awaiting_notification(session) -> int:
 
 def load_board(ctx: Context, today: dt.date | None = None, limit: int | None = None) -> Board:
     """The board, with the first ``limit`` (a :data:`PAGE`) rows of the deadline list."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     limit = PAGE if limit is None else limit
     with ctx.uow() as uow:
         session = uow.session

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.documents.demo_letter import confirmation_letter
 from app.errors import ValidationError
 from app.resources import project_root, resource_path
@@ -42,7 +43,6 @@ from app.services.documents._common import MONTHLY_REPORTED_TO
 from app.store.models import HistoryCount, MonitoringTask, RiskInformation, User
 from app.store.queries import lab_today
 from app.store.uow import UnitOfWork
-from app.timezones import shanghai
 
 DEMO_USER = "admin"
 DEMO_PASSWORD = "demo1234"
@@ -112,7 +112,7 @@ def _load(db, *, samples: int | None, actor: str, progress: Callable[[int, int],
           today: dt.date | None) -> DemoSummary:
     if not _is_empty(db):
         raise ValidationError("数据库中已有用户或任务：演示数据只能载入新建的空数据库（可用 --home 指定另一个数据目录）。")
-    today = today or dt.date.today()
+    today = today or clock.today()
     defs = load_definitions()
     rng = random.Random(20260315)
 
@@ -363,7 +363,7 @@ def _immediate(r: dict, today: dt.date) -> dict:
     im = r.get("immediate")
     if not im:
         return {}
-    received = dt.datetime.combine(today - dt.timedelta(days=r["days_ago"]), dt.time(9), tzinfo=shanghai())
+    received = dt.datetime.combine(today - dt.timedelta(days=r["days_ago"]), dt.time(9), tzinfo=clock.lab_zone())
     return {"reported_at": received + dt.timedelta(hours=im["hours"]), "reported_to": im["to"],
             "report_method": im["method"]}
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.documents.excel import SAMPLING_COLUMNS, ImportRowsError, RowProblem, SamplingRow, read_sampling_rows
 from app.errors import ValidationError
 from app.services import samples as sample_service
@@ -272,7 +273,7 @@ def _warnings(session, task: MonitoringTask, rows: list[SamplingRow], inputs: li
     pattern = str(get_setting(session, "sample_number_pattern"))
     first = session.scalar(select(SampleNumberCounter.next_value).where(
         SampleNumberCounter.scope == f"sample:{task.id}")) or 1
-    on = rows[-1].sampling_date or today or dt.date.today()
+    on = rows[-1].sampling_date or today or clock.today()
     over = sample_service.numbering_overflow(pattern, task, first, n, on)
     if over is not None:
         width, number = over
@@ -308,7 +309,7 @@ def _write(session, plan: ImportPlan, inputs: list[sample_service.SampleInput], 
     for i, line in notes.items():
         data = inputs[i]
         inputs[i] = replace(data, notes="\n".join(p for p in (data.notes.strip(), line) if p))
-    created = sample_service.write_samples(session, inputs, today=today or dt.date.today(), progress=progress,
+    created = sample_service.write_samples(session, inputs, today=today or clock.today(), progress=progress,
                                            done=done, total=total)
     return ImportResult(plan.task_number, tuple(
         ImportedSample(r.row, r.sample_number, s.id, s.number) for r, s in zip(plan.rows, created, strict=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from app import clock
 from app.errors import ValidationError
 from app.rules import cma
 from app.services import permissions
@@ -112,7 +113,7 @@ def check_sample_pattern(pattern: str) -> str | None:
 
 def preview_report_number(pattern: str, seq: int = 1, on: dt.date | None = None) -> str:
     """What the report-number pattern (报告编号规则) gives; ValidationError when it is unusable."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     problem = check_report_pattern(pattern)
     if problem:
         raise ValidationError({"report_number_pattern": problem})

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app import clock
 from app.errors import NotFoundError, ValidationError
 from app.services import deliverables, permissions
 from app.services._common import ATTACHMENT_LIMIT, RECEIPT_TYPES, check_version, get_or_404, receipt_type  # noqa: F401
@@ -267,7 +268,7 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
                     today: dt.date | None = None) -> NotificationInfo:
     """送达登记: when and how the letter was sent, and when it was acknowledged (签收/回执)."""
     ctx.require(*DELIVERY_ROLES, action="登记告知书送达情况")
-    today = today or dt.date.today()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     if method not in NOTIFICATION_METHODS:
         errors["method"] = "请选择送达方式。"
@@ -287,9 +288,9 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
     with ctx.uow() as uow:
         n = uow.session.get(Notification, notification_id)
         check_version(n, version, "该告知记录")
-        # the user's dates are this workstation's calendar dates (as ``today`` above), so the
-        # approval time is read in the workstation's time zone too
-        approved = n.report.approved_at.astimezone().date() if n.report and n.report.approved_at else None
+        # the user's dates are the lab's calendar dates (as ``today`` above), so the approval
+        # time is read in the lab's time zone too
+        approved = clock.local(n.report.approved_at).date() if n.report and n.report.approved_at else None
         if approved is not None and sent_date is not None and sent_date < approved:
             raise ValidationError({"sent_date": f"送达日期不能早于检验报告批准日期（{approved.isoformat()}）。"})
         n.sent_date = sent_date

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app import clock
 from app.errors import RiskmonError, ValidationError
 from app.services import deliverables, permissions
 from app.services._common import check_version, get_or_404
@@ -148,7 +149,7 @@ def compile_report(ctx: Context, sample_id: int, version: int) -> ReportInfo:
             )
         )
         report = draft or Report(kind="test", sample_id=s.id, task_id=s.task_id,
-                                 number=_report_number(uow.session, dt.date.today()))
+                                 number=_report_number(uow.session, clock.today()))
         if previous is not None and report.replaces_id is None:
             report.replaces_id = previous.id
             reasons = [
@@ -309,7 +310,7 @@ def mark_reported(ctx: Context, sample_id: int, version: int, reported: dt.date)
         sample_allowed(uow.session, ctx.user, s).require("mark_reported")
         if reported < s.completed_date:
             raise ValidationError({"reported_date": "报送日期不能早于完成日期。"})
-        if reported > dt.date.today():
+        if reported > clock.today():
             raise ValidationError({"reported_date": "报送日期不能晚于今天。"})
         s.reported_date = reported
         if s.status == "approved":
@@ -538,7 +539,7 @@ def sample_work(ctx: Context, sample_id: int, today: dt.date | None = None) -> S
             task_number=s.task.number if s.task else "",
             place_type=s.place_type,
             parties=tuple(_parties(s)),
-            clock=_clock(session, s, today or dt.date.today()),
+            clock=_clock(session, s, today or clock.today()),
             report=current,
             reports=tuple(history),
             has_approved_report=any(r.status == "approved" for r in history),

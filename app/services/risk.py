@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app import ruledata
+from app import clock, ruledata
 from app.errors import ValidationError
 from app.rules.commands import risk_command
 from app.rules.errors import RuleInputError
@@ -193,7 +193,7 @@ def _clean_numbers(numbers) -> list[str]:
 
 def validate_info(data: RiskInfoInput, today: dt.date | None = None) -> dict[str, str]:
     """Every problem of the form, keyed by field; empty when it can be saved."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     if data.received_date is None:
         errors["received_date"] = "请填写收到信息的日期。"
@@ -224,10 +224,7 @@ def validate_info(data: RiskInfoInput, today: dt.date | None = None) -> dict[str
         elif data.reported_at is None:
             errors["reported_at"] = "请填写即时报送的时间。"
         else:
-            from app.timezones import shanghai
-
-            local = data.reported_at.astimezone(shanghai()).date() if data.reported_at.tzinfo else \
-                data.reported_at.date()
+            local = clock.local(data.reported_at).date() if data.reported_at.tzinfo else data.reported_at.date()
             if local > today:
                 errors["reported_at"] = "即时报送时间不能晚于今天。"
             elif data.received_date is not None and local < data.received_date:

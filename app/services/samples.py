@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import or_, select
 
+from app import clock
 from app.errors import NotFoundError, ValidationError
 from app.rules import notify as notify_rules
 from app.rules import uscc as uscc_rules
@@ -230,7 +231,7 @@ def _required_parties(place: str) -> set[str]:
 
 def validate(data: SampleInput, today: dt.date | None = None) -> dict[str, str]:
     """Every problem of the form, keyed by field name; empty when it can be saved."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     if data.task_id is None:
         errors["task_id"] = "请选择监测任务。"
@@ -467,7 +468,7 @@ def numbering_overflow(pattern: str, task: MonitoringTask, first: int, count: in
 def preview_number(pattern: str, task_number: str = "HBFX-2026-01", seq: int = 1) -> str:
     """What a pattern gives, for the settings page."""
     task = MonitoringTask(number=task_number, title="")
-    return format_number(pattern, task, seq, dt.date.today())
+    return format_number(pattern, task, seq, clock.today())
 
 
 def _parties(data: SampleInput) -> tuple[PartyInput, PartyInput, PartyInput]:
@@ -723,7 +724,7 @@ def register_sample(ctx: Context, data: SampleInput, *, today: dt.date | None = 
                 raise DuplicateSampleError(existing)
             line = f"{DUPLICATE_NOTE}{reason}（与样品 {existing} 相似）"
             data = replace(data, notes="\n".join(p for p in (data.notes.strip(), line) if p))
-        sample = _new_sample(uow.session, data, today or dt.date.today())
+        sample = _new_sample(uow.session, data, today or clock.today())
         uow.session.flush()
         summary = _summary(sample)
         uow.commit()
@@ -748,7 +749,7 @@ def register_samples(ctx: Context, rows: list[SampleInput], *, today: dt.date | 
             errors[f"row{i}.sampling_record_number"] = f"第 {i} 行：抽样单编号“{number}”与第 {seen} 行重复。"
     if errors:
         raise ValidationError(errors)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with ctx.uow() as uow:
         session = uow.session
         by_task: dict[int | None, list[tuple[str, int | None, str]]] = {}

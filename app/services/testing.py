@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.errors import ValidationError
 from app.rules import calendar as calendar_rules
 from app.rules import panel as panel_rules
@@ -259,7 +260,7 @@ def start_testing(ctx: Context, sample_id: int, version: int, test_date: dt.date
     Items that already have a value keep their basis; the others are (re)planned, so a catalog
     correction made before testing is picked up.
     """
-    test_date = test_date or dt.date.today()
+    test_date = test_date or clock.today()
     with ctx.uow() as uow:
         s = uow.session.get(Sample, sample_id)
         check_version(s, version, "该样品")
@@ -267,7 +268,7 @@ def start_testing(ctx: Context, sample_id: int, version: int, test_date: dt.date
         if s.scheme is None:
             raise ValidationError("该样品没有关联监测方案，无法确定检验项目。")
         errors = check_dates(s.sampling_date, s.received_date, test_date, s.completed_date)
-        if test_date > dt.date.today():
+        if test_date > clock.today():
             errors["test_started_date"] = "检验日期不能晚于今天。"
         if errors:
             raise ValidationError(errors)
@@ -479,7 +480,7 @@ def sample_clock(ctx: Context, sample_id: int, today: dt.date | None = None) -> 
     """The sample's reporting deadline (Article 18 ¶1), or None before initial monitoring is complete.
     Once reported, ``days_left`` counts from the reported date (negative: reported late)."""
     with ctx.uow() as uow:
-        return _clock(uow.session, get_or_404(uow.session, Sample, sample_id, "该样品"), today or dt.date.today())
+        return _clock(uow.session, get_or_404(uow.session, Sample, sample_id, "该样品"), today or clock.today())
 
 
 # ----------------------------------------------------------------------------------- results
@@ -822,7 +823,7 @@ def complete_initial_monitoring(ctx: Context, sample_id: int, version: int, comp
         check_version(s, version, "该样品")
         sample_allowed(uow.session, ctx.user, s).require("complete")
         errors = check_dates(s.sampling_date, s.received_date, s.test_started_date, completed)
-        if completed > dt.date.today():
+        if completed > clock.today():
             errors["completed_date"] = "完成日期不能晚于今天。"
         if errors:
             raise ValidationError(errors)

@@ -33,7 +33,6 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -42,6 +41,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import clock
 from app.errors import DatabaseError
 from app.resources import migrations_path
 
@@ -300,6 +300,7 @@ class Database:
         """Raise DatabaseError unless the schema is exactly what this program expects."""
         status = self.schema_status()
         if status.state == "current":
+            self._read_lab_zone()
             return
         if status.state == "newer":
             raise DatabaseError(
@@ -311,6 +312,19 @@ class Database:
         raise DatabaseError(
             f"数据库版本较旧（{status.current}，需要 {status.head}）：请先运行 riskmon db upgrade。"
         )
+
+    def _read_lab_zone(self) -> None:
+        """Tell the clock the lab's time zone (the setting ``display_timezone``) as the database is
+        opened, so that the first "today" of the session is already the lab's."""
+        try:
+            with self._connect() as conn:
+                value = conn.execute(text("SELECT value FROM settings WHERE key = 'display_timezone'")).scalar()
+        except (sa_exc.SQLAlchemyError, DatabaseError):
+            return  # the default zone stands; the services read the setting again when they need it
+        if isinstance(value, str):  # JSON text on SQLite, already decoded on PostgreSQL
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        clock.set_lab_zone(value if isinstance(value, str) else None)
 
     def upgrade(self) -> Path | None:
         """Migrate to the newest schema. Returns the backup made first (SQLite file only), if any.
@@ -376,7 +390,7 @@ class Database:
                         return None
                     if before is not None:
                         # under the write lock: the copy is exactly what is migrated
-                        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                        stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
                         backup = self.backup(self.home / BACKUP_DIRNAME / f"riskmon-{stamp}-{before}.db")
                     _write_marker(marker, before, head, backup)
                     started = True
@@ -477,7 +491,7 @@ class Database:
             return
         if before is None:
             # it was an empty, new database: set the unfinished one aside and start again
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
             aside = path.with_name(f"{path.name}.interrupted-{stamp}")
             _move_sqlite(path, aside)
             marker.unlink(missing_ok=True)
@@ -685,7 +699,7 @@ def upgrade_marker(path: Path) -> Path:
 def _write_marker(marker: Path, before: str | None, after: str, backup: Path | None) -> None:
     body = json.dumps(
         {"from": before, "to": after, "backup": str(backup) if backup else None,
-         "started": datetime.now(UTC).isoformat(timespec="seconds"), "pid": os.getpid()},
+         "started": clock.utcnow().isoformat(timespec="seconds"), "pid": os.getpid()},
         ensure_ascii=False,
     )
     tmp = marker.with_name(marker.name + ".part")

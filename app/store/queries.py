@@ -7,8 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.errors import ValidationError
 from app.store.models import SETTING_DEFAULTS, Organisation, SampleNumberCounter, Setting, User
+from app.timezones import zone
 
 # ---- settings --------------------------------------------------------------------------------
 
@@ -100,14 +102,12 @@ def lab_timezone(session: Session) -> Any:
     """The lab's time zone (setting ``display_timezone``, Asia/Shanghai by default): the one in
     which "today" and every displayed time are read, whatever the machine's own zone. Found through
     ``app.timezones.zone``, which answers even on a machine without a zone database."""
-    from app.timezones import zone
-
-    return zone(str(get_setting(session, "display_timezone") or DEFAULT_TIMEZONE))
+    name = str(get_setting(session, "display_timezone") or DEFAULT_TIMEZONE)
+    clock.set_lab_zone(name)  # so that the interface reads the same today without a query
+    return zone(name)
 
 
 def lab_today(session: Session) -> Any:
     """Today's date in the lab's time zone."""
-    from app.store.types import utcnow
-
-    return utcnow().astimezone(lab_timezone(session)).date()
+    return clock.today(lab_timezone(session))
 

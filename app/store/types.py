@@ -9,10 +9,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from app.clock import utcnow  # the one clock; re-exported for the models' defaults
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC (the form every timestamp is stored in)."""
-    return datetime.now(UTC)
+__all__ = ["UTCDateTime", "utcnow"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

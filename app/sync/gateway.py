@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import quote, urlsplit
 
+from app import clock
 from app.errors import OutputError, RiskmonError, ValidationError
 from app.sync import mapping
 
@@ -197,7 +198,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+        seconds = (when - (now or clock.utcnow())).total_seconds()
     if seconds != seconds:  # NaN
         return None
     return max(0.0, min(seconds, float(MAX_RETRY_AFTER_SECONDS)))
@@ -618,7 +619,7 @@ class FolderGateway:
                 "size": len(package),
                 "kind": meta.get("kind"),
                 "task_number": meta.get("task_number"),
-                "exported_at": mapping.format_timestamp(datetime.now(UTC)),
+                "exported_at": mapping.format_timestamp(clock.utcnow()),
                 "delivered_at": None,
                 "receipt_number": None,
             }
@@ -638,7 +639,7 @@ class FolderGateway:
             raise GatewayError("导出文件夹中找不到该上传包，请先导出")
         path, record = found
         if not record.get("delivered_at"):
-            record["delivered_at"] = mapping.format_timestamp(datetime.now(UTC))
+            record["delivered_at"] = mapping.format_timestamp(clock.utcnow())
             record["receipt_number"] = receipt_number or None
             write_atomically(
                 self._record_path(path), json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")

@@ -30,12 +30,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from app import clock
 from app.sync import mapping
 from app.sync.packages import validate_upload
 
@@ -176,7 +177,7 @@ class SandboxState:
                     self._bump("duplicates_prevented")
                     self._db.execute("COMMIT")
                 return record, True
-            now = datetime.now(UTC).replace(microsecond=0)
+            now = clock.utcnow().replace(microsecond=0)
             year = now.astimezone(CHINA_TZ).year
             self._db.execute("BEGIN IMMEDIATE")
             try:

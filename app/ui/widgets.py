@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import ConflictError, RiskmonError
 from app.ui.application import settings
 
@@ -120,7 +121,7 @@ class OptionalDateEdit(QWidget):
     def set_date(self, value: dt.date | None) -> None:
         self.enabled.setChecked(value is not None)
         self.edit.setEnabled(value is not None)
-        self.edit.setDate(QDate(value) if value else QDate.currentDate())
+        self.edit.setDate(QDate(value) if value else QDate(clock.today()))
 
     def date(self) -> dt.date | None:
         if not self.enabled.isChecked():
@@ -129,7 +130,7 @@ class OptionalDateEdit(QWidget):
 
 
 def qdate(value: dt.date | None) -> QDate:
-    return QDate(value) if value else QDate.currentDate()
+    return QDate(value) if value else QDate(clock.today())
 
 
 class PasswordDialog(QDialog):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from app import clock
 from app.rules.publication import ARTICLE_8, MARK
 from tests.e2e.test_cli_roundtrip import KETTLE, one_line_failure, run
 
@@ -34,7 +35,7 @@ def _record_consent(home: Path) -> str:
         admin = Context(db, users.authenticate(db, demo.DEMO_USER, demo.DEMO_PASSWORD))
         consent = publication.record_consent(admin, documents.task_id_by_number(admin, KETTLE),
                                              authority="湖北省市场监督管理局", document_number="鄂市监质函〔2026〕12号",
-                                             consent_date=dt.date.today() - dt.timedelta(days=1))
+                                             consent_date=clock.today() - dt.timedelta(days=1))
         return consent.line
     finally:
         db.dispose()

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from app import clock
+
 KETTLE = "HBFX-2026-DQ-01"
 
 
@@ -75,7 +77,7 @@ def _fill(path: Path, rows: list[dict[str, object]]) -> None:
 def _sample(n: int, **changes) -> dict[str, object]:
     row: dict[str, object] = {
         "sample_number": f"E2E-{n}", "task_number": KETTLE, "product_name": "电热水壶", "place_type": "生产企业",
-        "sampling_date": dt.date.today() - dt.timedelta(days=2), "sampling_place": "孝感市孝南区工业园",
+        "sampling_date": clock.today() - dt.timedelta(days=2), "sampling_place": "孝感市孝南区工业园",
         "samplers": "王建、刘洋", "sampled_name": "孝感美佳电器制造有限公司", "sampled_uscc": "91420900MA49C3D41U",
     }
     row.update(changes)
@@ -124,7 +126,7 @@ def test_report_commands(home: Path, tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     assert "3 份告知书" in proc.stdout and len(list((tmp_path / "notices").glob("*.pdf"))) == 3
 
-    month = dt.date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     proc = run(home, "report", "monthly", "--month", month, "--out", str(tmp_path / "monthly.xlsx"))
     assert proc.returncode == 0, proc.stderr
     assert load_workbook(io.BytesIO((tmp_path / "monthly.xlsx").read_bytes()))["月报"]["A1"].value.startswith(
@@ -134,7 +136,7 @@ def test_report_commands(home: Path, tmp_path: Path):
 
 
 def test_a_monthly_report_for_a_month_to_come_is_refused(home: Path, tmp_path: Path):
-    today = dt.date.today()
+    today = clock.today()
     coming = f"{today.year + (today.month == 12)}-{today.month % 12 + 1:02d}"
     for month in (coming, f"{today.year + 1}-05"):
         out = tmp_path / f"m-{month}.pdf"

@@ -7,13 +7,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from app import clock
 from app.services import catalog, tasks, users
 from app.services import lab as lab_service
 from app.services.context import Context, CurrentUser
 from app.store.uow import UnitOfWork
 
 PASSWORD = "correct horse"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 STANDARDS = [
     catalog.StandardInput(

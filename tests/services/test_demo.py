@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app import clock
 from app.services import dashboard, demo, users
 from app.services.context import Context
 from tests.services.conftest import audit_ok
@@ -51,6 +52,6 @@ def test_demo_lab_has_a_queued_major_hazard_and_an_issued_monthly_report(db):
 
 
 def test_demo_scales_for_benchmarks(sqlite_db):
-    summary = demo.load_demo(sqlite_db, actor="test", samples=300, today=dt.date.today())
+    summary = demo.load_demo(sqlite_db, actor="test", samples=300, today=clock.today())
     assert summary.samples == 310 and summary.generated == 300
     assert audit_ok(sqlite_db)

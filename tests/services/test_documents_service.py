@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from app import clock
 from app.documents.data import Judgement, Measure, PartyRole, PlaceType
 from app.documents.excel import SAMPLING_COLUMNS, ImportRowsError, write_template
 from app.documents.package import verify_package
@@ -453,7 +454,7 @@ def test_the_ledger_marks_a_late_sample_and_counts_issued_and_delivered_notices(
     task_id = documents.task_id_by_number(ctx, KETTLE)
     rows = {r.sample_number: r for r in documents.ledger_rows(ctx, task_id)}
     late = rows[f"{KETTLE}-0001"]  # initial monitoring done 7 working days ago, not reported: deadline passed
-    assert late.reported_date is None and late.deadline < dt.date.today() and late.on_time is False
+    assert late.reported_date is None and late.deadline < clock.today() and late.on_time is False
     waiting = rows[f"{KETTLE}-0002"]  # done 4 working days ago: still within the five
     assert waiting.reported_date is None and waiting.on_time is None
     # the day the ledger is made decides: before the deadline the late sample was still pending
@@ -466,7 +467,7 @@ def test_the_ledger_marks_a_late_sample_and_counts_issued_and_delivered_notices(
 
     first = next(n for n in notifications.list_notifications(ctx, task_id).rows
                  if n.sample_id == platform.sample_id and n.report_current)
-    notifications.record_delivery(ctx, first.id, first.version, sent_date=dt.date.today(), method="post")
+    notifications.record_delivery(ctx, first.id, first.version, sent_date=clock.today(), method="post")
     prow = {r.sample_number: r for r in documents.ledger_rows(ctx, task_id)}[platform.sample_number]
     assert (prow.notified_parties, prow.delivered_parties) == (3, 1)
 
@@ -486,7 +487,7 @@ def test_a_monthly_report_for_a_month_to_come_is_refused(lab, tmp_path: Path):
 
 def test_a_monthly_report_not_compiled_is_a_draft_signed_by_nobody(lab):
     ctx = _ctx(lab, "wangjian")
-    today = dt.date.today()
+    today = clock.today()
     earlier = today.replace(day=1) - dt.timedelta(days=40)  # the demo lab issues last month's report only
     m = documents.monthly_data(ctx, earlier.year, earlier.month, today=today)
     # the month's report is a record (compiled, reviewed, approved): until then a preview is a draft
@@ -500,7 +501,7 @@ _HEADER = {c.key: c.header for c in SAMPLING_COLUMNS}
 def _row(n: int, task: str, **changes) -> dict:
     row = {
         "sample_number": f"DR-{n:03d}", "task_number": task, "product_name": "电热水壶", "brand": "康泰",
-        "place_type": "实体店", "sampling_date": dt.date.today() - dt.timedelta(days=3),
+        "place_type": "实体店", "sampling_date": clock.today() - dt.timedelta(days=3),
         "sampling_place": "武汉市江岸区解放大道 1 号", "samplers": "王建、刘洋",
         "sampled_name": "武汉市江岸区顺和家电商行", "sampled_uscc": "92420102MA4K0ABC8E",
         "nominal_name": "宜昌鑫达家电有限公司", "nominal_uscc": "91420500MA49H7J808", "remarks": "导入测试",

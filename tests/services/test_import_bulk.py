@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app import clock
 from app.documents.excel import SAMPLING_COLUMNS, SHEETS, ImportRowsError, write_template
 from app.services import imports, samples
 from app.store.models import MonitoringTask, Sample, SampleNumberCounter
@@ -23,7 +24,7 @@ SELLER, PRODUCER = "92420102MA4K0ABC8E", "91420500MA49H7J808"
 def _row(n: int, **changes) -> dict:
     row = {
         "sample_number": f"IM-{n:03d}", "task_number": "T-01", "product_name": "电热水壶", "brand": "康泰",
-        "batch_number": f"B{n:03d}", "place_type": "实体店", "sampling_date": dt.date.today() - dt.timedelta(days=3),
+        "batch_number": f"B{n:03d}", "place_type": "实体店", "sampling_date": clock.today() - dt.timedelta(days=3),
         "sampling_place": "武汉市江岸区解放大道 1 号", "samplers": "王建、刘洋",
         "sampled_name": "武汉市江岸区顺和家电商行", "sampled_uscc": SELLER,
         "nominal_name": "宜昌鑫达家电有限公司", "nominal_uscc": PRODUCER,

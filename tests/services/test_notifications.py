@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from app import clock
 from app.errors import ConflictError, PermissionDenied, ValidationError
 from app.services import dashboard, demo, documents, notifications, reports, samples, testing, users
 from app.services.context import Context, CurrentUser
@@ -80,7 +81,7 @@ def test_recording_delivery_checks_dates_roles_and_versions(lab):
     task_id = _task(tech)
     notifications.create_task_notifications(tech, task_id)
     first = notifications.list_notifications(tech, task_id).rows[0]
-    today = dt.date.today()
+    today = clock.today()
 
     with pytest.raises(ValidationError) as bad:
         notifications.record_delivery(tech, first.id, first.version, sent_date=today + dt.timedelta(days=1),
@@ -116,7 +117,7 @@ def test_the_dashboard_stops_counting_a_notified_sample(lab):
     assert awaiting >= 1
     notifications.create_task_notifications(tech, task_id)
     for r in notifications.list_notifications(tech, task_id).rows:
-        notifications.record_delivery(tech, r.id, r.version, sent_date=dt.date.today(), method="post")
+        notifications.record_delivery(tech, r.id, r.version, sent_date=clock.today(), method="post")
     assert dashboard.load_board(tech).awaiting_notification == awaiting - 1
 
 

@@ -3,12 +3,12 @@ of the notice's sample), its type told by its bytes, its size limited; listed an
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.errors import NotFoundError, ValidationError
 from app.services import notifications, samples
 from app.store.models import Attachment
@@ -46,7 +46,7 @@ def test_a_scan_is_kept_with_its_notice_and_listed_with_the_record(lab, tmp_path
         assert (att.sample_id, att.kind) == (first.sample_id, "other")
     assert any(a.id == png.id for a in samples.get_sample(tech, first.sample_id).attachments)
     # the delivery record keeps listing it after the delivery is recorded
-    saved = notifications.record_delivery(tech, first.id, first.version, sent_date=dt.date.today(), method="post")
+    saved = notifications.record_delivery(tech, first.id, first.version, sent_date=clock.today(), method="post")
     assert [r.id for r in saved.receipts] == [png.id, pdf.id]
     assert audit_ok(lab)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.documents.package import verify_package
 from app.errors import PermissionDenied, ValidationError
 from app.services import dashboard, reports, samples, upload
@@ -222,7 +223,7 @@ def test_sync_gets_receipts_and_never_sends_twice(any_lab, sandbox, store):
     assert (summary.claimed, summary.accepted, summary.credentials_problem) == (1, 1, False)
     (row,) = upload.list_uploads(lab.tech)
     assert row.state == "accepted" and row.state_label == "已接收"
-    assert row.receipt_number.startswith(f"HBJG-{dt.date.today().year}-")
+    assert row.receipt_number.startswith(f"HBJG-{clock.today().year}-")
     assert row.accepted_at is not None and row.next_attempt_at is None
     assert [o.receipt_number for o in seen] == [row.receipt_number]
     assert row.receipt_number in upload.outcome_line(seen[0], row)

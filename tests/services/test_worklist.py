@@ -16,6 +16,8 @@ from app.store.uow import UnitOfWork
 from tests.services.conftest import PASSWORD, TODAY, ready_task
 from tests.services.test_workflow import OUT_OF_PROVINCE, SELLER, form
 
+pytestmark = pytest.mark.lab_time  # dates against the lab's today: also run under TZ=UTC
+
 
 def _register(lab, task, n: int, ctx=None, *, received: bool = True):
     task_id, scheme_id = task

@@ -4,17 +4,19 @@ Article 8 (a "no" writes nothing); the files carry the mark; an administrator re
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 
+from app import clock
 from app.rules.publication import ARTICLE_8, MARK
 from app.services import demo, publication, users
 from app.services.context import Context
 from app.ui import ops
+
+pytestmark = pytest.mark.lab_time  # dates against the lab's today: also run under TZ=UTC
 
 KETTLE = "HBFX-2026-DQ-01"
 TITLE = "导出风险监测信息（第八条）"
@@ -100,7 +102,7 @@ def test_a_consent_recorded_by_the_administrator_unlocks_a_public_copy(qtbot, de
     dialog.save()
     assert ops.wait_idle()
     assert dialog.isVisible() and "部门" in dialog.error_text.text() and "文号" in dialog.error_text.text()
-    assert dialog.consent_date.maximumDate() == QDate(dt.date.today())  # no consent from the future
+    assert dialog.consent_date.maximumDate() == QDate(clock.today())  # no consent from the future
     dialog.authority.setText("湖北省市场监督管理局")
     dialog.document_number.setText("鄂市监质函〔2026〕12号")
     dialog.save()

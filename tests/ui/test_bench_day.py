@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from app import clock
 from app.services import labels, notifications, samples
 from app.ui import ops
 from tests.ui import test_samples as _samples
@@ -195,7 +196,7 @@ def test_a_receipt_scan_is_added_to_the_delivery_record_and_opened_from_it(repor
     assert ops.wait_idle()
     assert opened and opened[0].read_bytes() == scan.read_bytes() and opened[0].suffix == ".png"
 
-    dialog.sent.setDate(QDate(dt.date.today()))
+    dialog.sent.setDate(QDate(clock.today()))
     dialog.submit()
     assert ops.wait_idle()
     assert page.dialog is None

@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
+from app import clock
 from app.documents.excel import SAMPLING_COLUMNS, SHEETS, write_template
 from app.services import documents
 from app.ui import ops
@@ -27,7 +28,7 @@ def _workbook(path: Path, n: int, **changes) -> Path:
     for i in range(1, n + 1):
         row = {
             "sample_number": f"GUI-{i:03d}", "task_number": KETTLE, "product_name": "电热水壶", "batch_number": f"G{i}",
-            "place_type": "实体店", "sampling_date": dt.date.today() - dt.timedelta(days=2),
+            "place_type": "实体店", "sampling_date": clock.today() - dt.timedelta(days=2),
             "sampling_place": "武汉市", "samplers": "王建、刘洋", "sampled_name": "武汉市江岸区顺和家电商行",
             "sampled_uscc": "92420102MA4K0ABC8E", "nominal_name": "宜昌鑫达家电有限公司",
             "nominal_uscc": "91420500MA49H7J808", **changes,

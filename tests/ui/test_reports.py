@@ -15,6 +15,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel
 
+from app import clock
 from app.documents.package import verify_package
 from app.services import documents, notifications
 from app.ui import ops
@@ -127,7 +128,7 @@ def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypat
     page.delivery_button.click()
     dialog = page.dialog
     assert dialog is not None and dialog.isVisible()
-    today = dt.date.today()
+    today = clock.today()
     dialog.sent.setDate(QDate(today))
     dialog.method.setCurrentIndex(dialog.method.findData("post"))
     dialog.acknowledged.set_date(today - dt.timedelta(days=1))  # before it was sent
@@ -155,7 +156,7 @@ def test_analysis_monthly_ledger_and_package(page, tmp_path: Path, monkeypatch):
     assert ops.wait_idle()
     assert page.viewer.page_count() == _pages(documents.analysis_pdf(page.ctx, page.task_id))
 
-    today = dt.date.today()
+    today = clock.today()
     page.month.setDate(QDate(today.year + 1, today.month, 1))  # a month to come cannot be chosen
     assert page.month.date().toPython() <= today
     page.month.setDate(QDate(today.year, today.month, 1))
@@ -351,7 +352,7 @@ def test_the_monthly_report_is_compiled_reviewed_approved_and_sent_on_the_page(q
     from app.services import demo, monthly_reports
 
     tech = _analysis_page(qtbot, _as(demo_ctx, "wangjian"))
-    today = QDate.currentDate()
+    today = QDate(clock.today())
     tech.month.setDate(today)
     assert ops.wait_idle()
     state = tech.monthly_state

@@ -3,10 +3,9 @@ the filters and the month's figures."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import QDialog
 
+from app import clock
 from app.services import risk as risk_service
 from app.services import users
 from app.services.context import Context
@@ -95,7 +94,7 @@ def test_a_key_risk_entry_with_a_linked_sample_is_saved_and_listed(qtbot, demo_c
     page.source.setCurrentIndex(page.source.findData(5))
     reload(qtbot, page)
     assert entry.id in {e.id for e in page.entries} and all(e.data.source == 5 for e in page.entries)
-    today = dt.date.today()
+    today = clock.today()
     page.source.setCurrentIndex(0)
     page.key.setCurrentIndex(0)
     page.year.setValue(today.year)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from shiboken6 import isValid
 from sqlalchemy import insert, select
 
+from app import clock
 from app.services import sample_list, samples
 from app.services.sample_list import SampleQuery
 from app.store.models import Enterprise, Sample
@@ -19,7 +20,7 @@ from app.ui import ops
 from app.ui.widgets import ERROR_STYLE
 from tests.services.conftest import make_lab, ready_task
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 PRODUCER = samples.PartyInput("武汉市康泰电器有限公司", "91420100MA4K1A2B88", "武汉市东西湖区金银湖路 18 号", "李伟")
 SELLER = samples.PartyInput("武汉市江岸区顺和家电商行", "92420102MA4K0ABC8E", "武汉市江岸区解放大道 1001 号")
 NOMINAL = samples.PartyInput("佛山市顺德区美厨电器有限公司", "91440606MA51XY2N0L")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialog, QGroupBox
 
+from app import clock
 from app.services import calendar as calendar_service
 from app.services import lab as lab_service
 from app.services import users
@@ -223,14 +224,14 @@ def test_the_pattern_preview_updates(qtbot, demo_ctx):
     page = open_page(qtbot, demo_ctx)
     assert page.sample_preview.text() == "HBFX-2026-DQ-01-0001"
     page.sample_pattern.setText("{task}/{year}-{seq:03d}")
-    assert page.sample_preview.text() == f"HBFX-2026-DQ-01/{dt.date.today().year}-001"
+    assert page.sample_preview.text() == f"HBFX-2026-DQ-01/{clock.today().year}-001"
     assert page.numbers_save.isEnabled()
     page.sample_pattern.setText("FX-{seq:04d}")
     assert "{task}" in page.sample_preview.text() and not page.numbers_save.isEnabled()
     assert page.sample_pattern.styleSheet()
     page.sample_pattern.setText("{task}-{seq:05d}")
     page.report_pattern.setText("BG{year}{month:02d}-{seq:03d}")
-    assert page.report_preview.text().startswith(f"BG{dt.date.today().year}")
+    assert page.report_preview.text().startswith(f"BG{clock.today().year}")
     page.save_patterns()
     assert idle()
     values = lab_service.get_settings(demo_ctx)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.rules.standards import GRADES
 from app.services import catalog as catalog_service
 from app.services.context import Context
@@ -293,7 +294,7 @@ class StandardDialog(widgets.SavingDialog):
 
 def effective_text(info: catalog_service.StandardInfo, today: dt.date | None = None) -> str:
     """现行 / 已废止 / 尚未实施 for the catalog list."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if info.abolished and info.abolished <= today:
         return QCoreApplication.translate("CatalogLabels", "Abolished")
     if info.effective and info.effective > today:

@@ -3,8 +3,6 @@ publication of a task's monitoring information — the authority, its document n
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.services import publication
 from app.services.context import Context
 from app.ui.dialogs.task_dialogs import error_label
@@ -53,7 +52,7 @@ class ConsentDialog(SavingDialog):
         self.consent_date.setObjectName("consent_date")
         self.consent_date.setCalendarPopup(True)
         self.consent_date.setDisplayFormat("yyyy-MM-dd")
-        today = dt.date.today()
+        today = clock.today()
         self.consent_date.setMaximumDate(QDate(today))
         self.consent_date.setDate(QDate(consent.consent_date if consent else today))
         self.note = QPlainTextEdit(consent.note if consent else "")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import RiskmonError
 from app.services.hazard import HazardForm, HazardInput
 from app.timezones import zone
@@ -99,7 +100,7 @@ class HazardDialog(QDialog):
         self.items.itemChanged.connect(lambda _i: self._update())
 
         self.zone = zone(form.timezone)  # times are the lab's, whatever the machine's zone
-        now = _qt(dt.datetime.now(self.zone))
+        now = _qt(clock.now(self.zone))
         self.found_at = QDateTimeEdit(now)
         self.found_at.setObjectName("found_at")
         self.found_at.setDisplayFormat("yyyy-MM-dd HH:mm")

@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
+from app import clock
 from app.ui.dialogs.steps import StepDialog
 
 
@@ -21,7 +22,7 @@ class SubmissionDialog(StepDialog):
         self.date.setObjectName("submitted_on")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setDate(QDate.currentDate())
+        self.date.setDate(QDate(clock.today()))
         self.recipient = QLineEdit(recipient)
         self.recipient.setObjectName("recipient")
         self.method = QComboBox()

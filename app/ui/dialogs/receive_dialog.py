@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app import clock
 from app.errors import RiskmonError
 from app.services import samples
 from app.services.context import Context
@@ -53,7 +54,7 @@ class ReceiveDialog(QDialog):
         self.date.setObjectName("received_date")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        day = today or dt.date.today()
+        day = today or clock.today()
         self.date.setDateRange(QDate(samples.EARLIEST_DATE), QDate(day))
         self.date.setDate(QDate(day))
         self.condition = condition_combo()

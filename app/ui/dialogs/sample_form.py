@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app import clock
 from app.errors import ConflictError, RiskmonError, ValidationError
 from app.services import sample_list, samples, tasks
 from app.services.context import Context
@@ -781,7 +782,7 @@ class SampleFormDialog(QDialog):
         self.sampling_date = QDateEdit()
         self.sampling_date.setCalendarPopup(True)
         self.sampling_date.setDisplayFormat("yyyy-MM-dd")
-        self.sampling_date.setDate(QDate.currentDate())
+        self.sampling_date.setDate(QDate(clock.today()))
         self.received_date = OptionalDateEdit()
         self.condition_on_receipt = condition_combo()
         self.sampling_record_number = QLineEdit()
@@ -948,7 +949,7 @@ class SampleFormDialog(QDialog):
         self.detail = data.detail
         self._filling = True
         try:
-            self.set_date_range(self.today or data.today or dt.date.today())
+            self.set_date_range(self.today or data.today or clock.today())
             self._fill_tasks(data)
             if data.detail is not None:
                 self._fill(data.detail.data)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import RiskmonError
 from app.ui.widgets import FieldErrors, show_error
 
@@ -87,7 +88,7 @@ class DateDialog(StepDialog):
         self.edit.setObjectName("date")
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(QDate(value) if value else QDate.currentDate())
+        self.edit.setDate(QDate(value) if value else QDate(clock.today()))
         self.form.addRow(label, self.edit)
         self.preview = QLabel()  # e.g. the deadline the date would set
         self.preview.setObjectName("preview")

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import RiskmonError
 from app.rules.standards import StandardCodeError, normalize_code
 from app.services import catalog as catalog_service
@@ -284,9 +285,8 @@ class TaskDialog(_SavingDialog):
 
 
 def _this_year() -> int:
-    import datetime as dt
 
-    return dt.date.today().year
+    return clock.today().year
 
 
 # ----------------------------------------------------------------------------------- scheme history
@@ -811,10 +811,10 @@ class ConfirmDialog(_SavingDialog):
         self.document_date.setObjectName("document_date")
         self.document_date.setCalendarPopup(True)
         self.document_date.setDisplayFormat("yyyy-MM-dd")
-        today = today or dt.date.today()
+        today = today or clock.today()
         self.document_date.setMaximumDate(QDate(today))  # not in the future
         if scheme.reviewed_at is not None:
-            self.document_date.setMinimumDate(QDate(min(today, scheme.reviewed_at.astimezone().date())))
+            self.document_date.setMinimumDate(QDate(min(today, clock.local(scheme.reviewed_at).date())))
         self.document_date.setDate(QDate(today))
         form.addRow(self.tr("Date of the document *"), self.document_date)
         file_row = QHBoxLayout()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app import clock
 from app.documents.package import verify_package
 from app.errors import ConflictError, RiskmonError
 from app.services import (
@@ -127,8 +128,8 @@ class DeliveryDialog(StepDialog):
         self.sent.setObjectName("sent_date")
         self.sent.setCalendarPopup(True)
         self.sent.setDisplayFormat("yyyy-MM-dd")
-        self.sent.setDateRange(QDate(samples.EARLIEST_DATE), QDate.currentDate())  # as record_delivery checks
-        self.sent.setDate(QDate(row.sent_date) if row.sent_date else QDate.currentDate())
+        self.sent.setDateRange(QDate(samples.EARLIEST_DATE), QDate(clock.today()))  # as record_delivery checks
+        self.sent.setDate(QDate(row.sent_date) if row.sent_date else QDate(clock.today()))
         self.method = QComboBox()
         self.method.setObjectName("method")
         for key in ("post", "email", "hand", "platform", "other"):
@@ -137,7 +138,7 @@ class DeliveryDialog(StepDialog):
             self.method.setCurrentIndex(max(0, self.method.findData(row.method)))
         self.acknowledged = OptionalDateEdit(row.acknowledged_date)
         self.acknowledged.setObjectName("acknowledged_date")
-        self.acknowledged.edit.setDateRange(QDate(samples.EARLIEST_DATE), QDate.currentDate())
+        self.acknowledged.edit.setDateRange(QDate(samples.EARLIEST_DATE), QDate(clock.today()))
         self.note = QPlainTextEdit(row.ack_note)
         self.note.setObjectName("ack_note")
         self.note.setTabChangesFocus(True)
@@ -496,8 +497,8 @@ class ReportsPage(QWidget):
         self.month.setObjectName("month")
         self.month.setDisplayFormat("yyyy-MM")
         self.month.setCalendarPopup(True)
-        self.month.setDate(QDate.currentDate())
-        self.month.setMaximumDate(QDate.currentDate())  # no monthly report for a month to come
+        self.month.setDate(QDate(clock.today()))
+        self.month.setMaximumDate(QDate(clock.today()))  # no monthly report for a month to come
         month_label.setBuddy(self.month)
         row.addWidget(month_label)
         row.addWidget(self.month)

@@ -3,7 +3,6 @@ figures as the monthly report (月报, Article 11) will give them."""
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, QTimer, QUrl
@@ -31,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.services import permissions
 from app.services import risk as risk_service
 from app.services.context import Context
-from app.timezones import zone
 from app.ui import widgets
 from app.ui.application import settings
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
@@ -113,7 +112,7 @@ class RiskInfoDialog(widgets.SavingDialog):
         else:
             self.setWindowTitle(self.tr("Edit risk information") if info else self.tr("New risk information"))
         self.resize(760, 700)
-        data = info.data if info else risk_service.RiskInfoInput(received_date=dt.date.today())
+        data = info.data if info else risk_service.RiskInfoInput(received_date=clock.today())
         layout = QVBoxLayout(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -121,7 +120,7 @@ class RiskInfoDialog(widgets.SavingDialog):
         self.received.setObjectName("received_date")
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("yyyy-MM-dd")
-        self.received.setDate(QDate(data.received_date or dt.date.today()))
+        self.received.setDate(QDate(data.received_date or clock.today()))
         self.source = QComboBox()
         self.source.setObjectName("source")
         self.source.addItem(self.tr("— choose the source —"), None)
@@ -171,7 +170,7 @@ class RiskInfoDialog(widgets.SavingDialog):
         self.reported_at.setObjectName("reported_at")
         self.reported_at.setCalendarPopup(True)
         self.reported_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        when = data.reported_at.astimezone(zone()) if data.reported_at else dt.datetime.now(zone())
+        when = clock.local(data.reported_at) if data.reported_at else clock.now()
         self.reported_at.setDateTime(QDateTime(QDate(when.date()), QTime(when.hour, when.minute)))
         self.reported_to = QLineEdit(data.reported_to)
         self.reported_to.setObjectName("reported_to")
@@ -281,7 +280,7 @@ class RiskInfoDialog(widgets.SavingDialog):
         if not (key and self.immediate.isChecked()):
             return {}
         local = self.reported_at.dateTime().toPython().replace(second=0, microsecond=0)
-        return {"reported_at": local.replace(tzinfo=zone()), "reported_to": self.reported_to.text(),
+        return {"reported_at": local.replace(tzinfo=clock.lab_zone()), "reported_to": self.reported_to.text(),
                 "report_method": self.report_method.currentData() or ""}
 
     def save(self) -> None:
@@ -322,7 +321,7 @@ class RiskPage(QWidget):
 
         s = settings()
         bar = QHBoxLayout()
-        today = dt.date.today()
+        today = clock.today()
         self.year = QSpinBox()
         self.year.setObjectName("year")
         self.year.setRange(1999, 2100)

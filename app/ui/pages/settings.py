@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import ConflictError, RiskmonError
 from app.services import calendar as calendar_service
 from app.services import lab as lab_service
@@ -263,7 +264,7 @@ class CalendarDayDialog(QDialog):
         self.day.setObjectName("date")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        today = dt.date.today()
+        today = clock.today()
         self.day.setDate(QDate(today if today.year == year else dt.date(year, 1, 1)))
         self.kind = QComboBox()
         self.kind.setObjectName("kind")
@@ -510,7 +511,7 @@ class SettingsPage(QWidget):
             return
         self.locks = locks
         rows = [(lock.username, [lock.username, str(lock.failures),
-                                 lock.locked_until.astimezone().strftime("%Y-%m-%d %H:%M:%S") if lock.locked
+                                 clock.local_text(lock.locked_until, "%Y-%m-%d %H:%M:%S") if lock.locked
                                  else self.tr("Not now (locked again at the next failure)")])
                 for lock in locks]
         fill_table(self.lock_table, rows, selected_id(self.lock_table))
@@ -575,7 +576,7 @@ class SettingsPage(QWidget):
         rows = [
             (u.id, [u.username, u.display_name, "、".join(roles.get(r, r) for r in u.roles),
                     self.tr("Yes") if u.active else self.tr("No"),
-                    u.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if u.last_login_at else ""])
+                    clock.local_text(u.last_login_at)])
             for u in found
         ]
         fill_table(self.user_table, rows, selected_id(self.user_table))
@@ -601,7 +602,7 @@ class SettingsPage(QWidget):
         self.cal_year = QSpinBox()
         self.cal_year.setObjectName("calendar_year")
         self.cal_year.setRange(2000, 2100)
-        self.cal_year.setValue(dt.date.today().year)
+        self.cal_year.setValue(clock.today().year)
         self.cal_year.valueChanged.connect(lambda _v: self.load_calendar())
         row.addWidget(self.cal_year)
         self.cal_state = QLabel()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import RiskmonError
 from app.services import catalog as catalog_service
 from app.services import risk as risk_service
@@ -507,7 +508,7 @@ class TasksPage(QWidget):
         prop_rows = []
         for p in proposals:
             prop_rows.append((p.id, [
-                p.proposed_at.astimezone().strftime("%Y-%m-%d %H:%M"), p.label, p.notice, p.proposed_by,
+                clock.local_text(p.proposed_at), p.label, p.notice, p.proposed_by,
                 f"{p.model_name} {p.model_version}", p.note,
             ]))
         fill_table(self.proposal_table, prop_rows)
