@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
+from sqlalchemy import inspect as sa_inspect
 
 from app import clock
 from app.errors import NotFoundError, ValidationError
@@ -28,6 +29,7 @@ from app.rules.standards import StandardCodeError, parse_code, parse_declared
 from app.services._common import ATTACHMENT_LIMIT, check_version, get_or_404
 from app.services.context import Context
 from app.services.tasks import UNTESTED_SAMPLE_STATUSES, sampling_scheme
+from app.store import audit
 from app.store.models import (
     CLAIM_SOURCES,
     PLACE_TYPES,
@@ -39,6 +41,7 @@ from app.store.models import (
 )
 from app.store.queries import get_setting, lab_today
 from app.store.queries import next_sequence as next_value
+from app.store.types import utcnow
 
 PLACE_LABELS = {"producer": "生产企业", "physical_seller": "实体销售者", "e_platform": "电商平台"}
 #: 样品状态 at receipt (收样): the usual wordings, offered in a list; any other text may be typed
@@ -829,26 +832,92 @@ def write_samples(session, rows: list[SampleInput], *, today: dt.date, progress=
     cache.by_id = True
     pattern = str(get_setting(session, "sample_number_pattern"))
     out: list[SampleSummary] = []
-    batch: list[Sample] = []
+    batch: list[dict] = []
+    conn = session.connection()
+    actor = audit.actor_of(session)
 
     def flush() -> None:
-        session.flush()
-        for sample in batch:
-            out.append(_summary(sample))
-            session.expunge(sample)
+        if not batch:
+            return
+        keys = set().union(*batch, _DEFAULTED)
+        stamp = utcnow()
+        params = [{**{k: _column_default(k) for k in keys - set(values)}, **values,
+                   "version": 1, "created_at": stamp, "updated_at": stamp} for values in batch]
+        # what the database fills in itself comes back with the ids: the audit entry records each
+        # row as stored, as a flush through the session would (the values given, then those)
+        filled = tuple(c for c in _SAMPLE_COLUMNS if c.name not in params[0] and c.name != "id"
+                       and c.server_default is not None)
+        rows = conn.execute(_insert_samples(filled), params).all()
+        unset = {c.name: None for c in _SAMPLE_COLUMNS if c.name not in params[0]}
+        entries = []
+        for row, values in zip(rows, params, strict=True):
+            values.update(unset, id=row.id)
+            values.update(zip((c.name for c in filled), row[1:], strict=True))
+            entries.append((row.id, values))
+        audit.record_inserts(conn, actor, "samples", entries)
+        out.extend(SampleSummary(id=v["id"], number=v["number"], task_id=v["task_id"],
+                                 task_number=tasks[v["task_id"]].number, product_name=v["product_name"],
+                                 place_type=v["place_type"], status=v["status"], sampling_date=v["sampling_date"],
+                                 completed_date=v["completed_date"], version=v["version"]) for _id, v in entries)
         batch.clear()
 
-    with session.no_autoflush:
-        for i, data in enumerate(rows, start=1):
-            batch.append(_new_sample(session, data, today, seq=next_seq[data.task_id], cache=cache,
-                                     pattern=pattern, schemes=schemes))
-            next_seq[data.task_id] += 1
-            if len(batch) >= FLUSH_BATCH:
-                flush()
-            if progress:
-                progress(done + i, total)
-        flush()
+    for i, data in enumerate(rows, start=1):
+        batch.append(_new_sample_values(session, data, today, seq=next_seq[data.task_id], cache=cache,
+                                        pattern=pattern, schemes=schemes))
+        next_seq[data.task_id] += 1
+        if len(batch) >= FLUSH_BATCH:
+            flush()
+        if progress:
+            progress(done + i, total)
+    flush()
     return out
+
+
+_SAMPLE_COLUMNS = tuple(Sample.__table__.c)
+#: the columns with a Python default: given their value explicitly (the audit entry records it)
+_DEFAULTED = frozenset(c.name for c in _SAMPLE_COLUMNS if c.default is not None)
+_SAMPLE_ATTRIBUTES = {prop.key: prop.columns[0].name for prop in sa_inspect(Sample).column_attrs}
+_INSERTS: dict[tuple, object] = {}
+
+
+def _insert_samples(filled: tuple) -> object:
+    """An INSERT of many samples in one statement, returning in the order given each one's id and
+    the columns in ``filled`` (those the database fills in)."""
+    if filled not in _INSERTS:
+        _INSERTS[filled] = insert(Sample.__table__).returning(
+            Sample.__table__.c.id, *filled, sort_by_parameter_order=True)
+    return _INSERTS[filled]
+
+
+class _NewSample:
+    """What :func:`_apply` writes a new sample's values into when the caller inserts them itself
+    (plain attributes: no session, no instrumentation)."""
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        self.status = "registered"
+
+
+def _new_sample_values(session, data: SampleInput, today: dt.date, *, seq: int, cache: EnterpriseCache,
+                       pattern: str, schemes: dict[tuple, Scheme]) -> dict:
+    """Column name → value of a new sample, as :func:`_new_sample` makes it (a bulk registration:
+    the parties are known by id)."""
+    task = _checked_task(session, data)
+    scheme = _checked_scheme(session, task, data, schemes)
+    sample = _NewSample(format_number(pattern, task, seq, data.sampling_date or today))
+    _apply(sample, data, session, cache)  # type: ignore[arg-type]
+    sample.scheme_id = scheme.id
+    return {_SAMPLE_ATTRIBUTES[k]: v for k, v in vars(sample).items()}
+
+
+def _column_default(name: str):
+    """The value the ORM would insert for a column a sample was not given: its Python default."""
+    default = Sample.__table__.c[name].default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)
+    return default.arg
 
 
 def update_sample(ctx: Context, sample_id: int, version: int, data: SampleInput,

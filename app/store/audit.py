@@ -64,9 +64,12 @@ _TABLE_ORDER = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
 # --------------------------------------------------------------------------------------------
 
 
+_PLAIN = frozenset({type(None), bool, int, str})
+
+
 def to_json_value(value: Any) -> Any:
     """A JSON-safe, stable form of a column value."""
-    if value is None or isinstance(value, bool | int | str):
+    if type(value) in _PLAIN or isinstance(value, bool | int | str):  # the exact types first: most values
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
@@ -251,6 +254,19 @@ def record_updates(conn: Connection, actor: str, updates: list[tuple[str, int, d
          {k: _recorded(table, k, v) for k, v in before.items()},
          {k: _recorded(table, k, v) for k, v in after.items()})
         for table, row_id, before, after in updates
+    ])
+
+
+def record_inserts(conn: Connection, actor: str, table: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """The entries of rows inserted with Core statements (a bulk registration): for each
+    ``(row id, column name → value as stored)`` the entry a flush through the session records."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    append_entries(conn, actor, [
+        (table, "insert", row_id, None, {k: _recorded(table, k, v) for k, v in values.items()})
+        for row_id, values in rows
     ])
 
 
