@@ -169,7 +169,7 @@ def cross_round_section(d: MonthlyData) -> list[Flowable]:
     if d.cross_round_method:
         out.append(Text(d.cross_round_method, 10, leading=16, indent=20, space_after=4, align="justify"))
     if not d.cross_rounds:
-        out.append(Text("本月没有涉及产品类别的监测工作，跨轮次研判数据不足。", 10.5, leading=17, indent=21))
+        out.append(Text(NO_CATEGORY, 10.5, leading=17, indent=21))
     for n, c in enumerate(d.cross_rounds, 1):
         sub = Text(f"（{_CN_NUMS[n - 1] if n <= len(_CN_NUMS) else n}）{c.category}", 11, bold=True,
                    space_before=6, space_after=3)
@@ -289,6 +289,10 @@ def render_monthly(data: MonthlyData) -> bytes:
     return build_pdf(build_story(data), meta, _decorator(data))
 
 
+#: the cross-round section of a month without any product category's work
+NO_CATEGORY = "本月没有涉及产品类别的监测工作，跨轮次研判数据不足。"
+
+
 def write_monthly_pdf(data: MonthlyData, path: str | Path) -> Path:
     return atomic_write_bytes(path, render_monthly(data))
 
@@ -346,4 +350,41 @@ def write_monthly_excel_to(data: MonthlyData, out) -> None:
     ws2.column_dimensions["A"].width = 36
     ws2.column_dimensions["C"].width = 18
     mark_sheet(ws2, title=title, confidential=data.confidential, pages=True)
+    if data.cross_round_compiled:
+        _cross_round_sheet(wb, data, title)
     wb.save(out)
+
+
+def _cross_round_sheet(wb, data: MonthlyData, title: str) -> None:
+    """跨轮次研判: the PDF's section as rows — per category, the rounds with their rates and Wilson
+    intervals, the trend in words, each item by round and the key-risk candidates found."""
+    from app.documents.excel import mark_sheet, style_header_row
+
+    ws = wb.create_sheet("跨轮次研判")
+    ws.append(["跨轮次风险研判"])
+    if data.cross_round_method:
+        ws.append([data.cross_round_method])
+    if not data.cross_rounds:
+        ws.append([NO_CATEGORY])
+    for c in data.cross_rounds:
+        ws.append([])
+        ws.append([f"产品类别：{c.category}", c.trend])
+        ws.append(["轮次", "检验批次", "问题批次", "问题检出率", "95% 区间下限", "95% 区间上限", "来源"])
+        style_header_row(ws, ws.max_row)
+        for r in c.rounds:
+            ws.append([r.label, r.tested, r.problems, r.rate, r.low, r.high, r.source])
+            for cell in ws[ws.max_row][3:6]:
+                cell.number_format = "0.0%"
+        if c.items:
+            ws.append(["检验项目", *(r.label for r in c.rounds), "趋势"])
+            style_header_row(ws, ws.max_row)
+            for it in c.items:
+                ws.append([it.item, *it.rounds, it.trend])
+        for line in c.candidates:
+            ws.append(["重点风险信息候选", line])
+        for line in c.notes:
+            ws.append(["说明", line])
+    ws.column_dimensions["A"].width = 30
+    for col in "BCDEFG":
+        ws.column_dimensions[col].width = 16
+    mark_sheet(ws, title=title, confidential=data.confidential, pages=True)

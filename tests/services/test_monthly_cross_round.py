@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.services import documents, monthly_reports, reports
@@ -54,6 +55,13 @@ def test_the_months_categories_with_their_rounds_frozen_at_compiling(lab, tmp_pa
     issued = _text(documents.monthly_pdf(lab.tech, today.year, today.month), tmp_path)
     assert f"{today.year}年30930.0%" in issued and f"{today.year}年60915.0%" not in issued
     assert "跨轮次风险研判" in issued and "草稿" not in issued
+
+    # the workbook of the same report carries the section as rows
+    sheet = load_workbook(documents.write_monthly(lab.tech, today.year, today.month, tmp_path / "m.xlsx"))["跨轮次研判"]
+    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert ["产品类别：电热水壶"] == rows[3][:1] and "上升" in rows[3][1]
+    assert [f"{today.year}年", 30, 9, 0.3] == rows[5 + 2][:4]
+    assert any(r[:1] == ["重点风险信息候选"] for r in rows)
 
 
 def test_a_month_with_nothing_to_compare_says_data_are_insufficient(lab, tmp_path):
