@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationError
 from app.security import labkey as crypto
+from app.services import permissions
 from app.services.context import Context
 from app.store.audit import GENESIS_HASH, RowMismatch, verify_chain, verify_rows
 from app.store.models import AuditCheckpoint, AuditLog, LabKey, Organisation
@@ -166,7 +167,7 @@ def make_checkpoint(ctx: Context, *, reason: str = "manual") -> Checkpoint:
     """签署检查点 now (the lab key must be unlocked: :class:`app.services.labkey.KeyLocked`)."""
     from app.services.labkey import signer_for
 
-    ctx.require("administrator", "reviewer", "signatory", action="签署审计检查点")
+    permissions.audit_actions(ctx.user).require("sign_checkpoint")
     with ctx.uow() as uow:
         signer = signer_for(uow.session)
         if signer is None:
@@ -365,7 +366,7 @@ def verify_anchor_file(db: Any, path: Path) -> IntegrityReport:
 # For the settings page and the command line
 # --------------------------------------------------------------------------------------------
 
-VERIFY_ROLES = ("administrator", "reviewer", "signatory")
+VERIFY_ROLES = permissions.AUDIT_ROLES
 
 
 @dataclass(frozen=True)
@@ -393,7 +394,7 @@ def overview(ctx: Context, *, limit: int = 200) -> Overview:
 
 def verify(ctx: Context, anchor: Path | None = None) -> IntegrityReport:
     """校验: the chain, the rows, the checkpoints, and an anchor file if given."""
-    ctx.require(*VERIFY_ROLES, action="校验审计日志")
+    permissions.audit_actions(ctx.user).require("verify")
     if anchor is not None:
         return verify_anchor_file(ctx.db, anchor)
     return verify_integrity(ctx.db)
@@ -403,7 +404,7 @@ def export_file(ctx: Context, path: Path) -> Path:
     """导出检查点: every checkpoint with its certificate, to keep outside the lab's database."""
     from app.documents._io import atomic_write_bytes
 
-    ctx.require(*VERIFY_ROLES, action="导出审计检查点")
+    permissions.audit_actions(ctx.user).require("export_checkpoints")
     with ctx.uow() as uow:
         data = export_checkpoints(uow.session)
     return atomic_write_bytes(Path(path), data)

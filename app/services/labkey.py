@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.security import labkey as crypto
+from app.services import permissions
 from app.services.context import Context
 from app.store.models import LabKey
 from app.store.types import utcnow
@@ -120,7 +121,7 @@ def create_key(ctx: Context, password: str, *, remember: bool = False, store: An
     """Generate a self-signed key naming the lab; it becomes the active key (administrator)."""
     from app.store.queries import organisation
 
-    ctx.require("administrator", action="生成签章密钥")
+    permissions.signing_key_actions(ctx.user).require("generate")
     _check_password(password)
     with ctx.uow() as uow:
         org = organisation(uow.session)
@@ -137,7 +138,7 @@ def import_key(ctx: Context, data: bytes, file_password: str, *, password: str |
                remember: bool = False, store: Any | None = None) -> KeyInfo:
     """Import a CA-issued PKCS#12 file (administrator). ``password`` protects it in the database
     (default: the file's own password)."""
-    ctx.require("administrator", action="导入签章证书")
+    permissions.signing_key_actions(ctx.user).require("import")
     if not data:
         raise ValidationError({"file": "证书文件为空。"})
     if len(data) > 1_000_000:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -77,6 +77,8 @@ class NotificationInfo:
     acknowledged_date: dt.date | None
     ack_note: str
     receipts: tuple[ReceiptInfo, ...] = ()
+    #: deliver / attach_receipt for the user who asked (:func:`app.services.permissions.notice_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def state(self) -> str:
@@ -103,6 +105,8 @@ class TaskNotifications:
 
     rows: tuple[NotificationInfo, ...]
     awaiting: tuple[str, ...]  # sample numbers
+    #: generate for the user who asked (:func:`app.services.permissions.notice_actions`)
+    allowed_actions: permissions.Allowed = field(default=permissions.NONE, compare=False)
 
     @property
     def not_sent(self) -> int:
@@ -147,8 +151,10 @@ def _receipts(session: Session, records: list[Notification]) -> dict[int, tuple[
     return out
 
 
-def _info(n: Notification, current_ids: set[int], receipts: tuple[ReceiptInfo, ...] = ()) -> NotificationInfo:
+def _info(n: Notification, current_ids: set[int], receipts: tuple[ReceiptInfo, ...] = (),
+          user: permissions.User | None = None) -> NotificationInfo:
     s = n.sample
+    current = n.report_id in current_ids
     return NotificationInfo(
         id=n.id,
         version=n.version,
@@ -157,7 +163,7 @@ def _info(n: Notification, current_ids: set[int], receipts: tuple[ReceiptInfo, .
         product_name=s.product_name,
         report_id=n.report_id,
         report_number=n.report.number if n.report else "",
-        report_current=n.report_id in current_ids,
+        report_current=current,
         document_number=n.document_number or "",
         recipient=n.recipient_name,
         uscc=(n.enterprise.uscc or "") if n.enterprise else "",
@@ -169,6 +175,8 @@ def _info(n: Notification, current_ids: set[int], receipts: tuple[ReceiptInfo, .
         acknowledged_date=n.acknowledged_date,
         ack_note=n.ack_note or "",
         receipts=receipts,
+        allowed_actions=(permissions.notice_actions(user, report_current=current) if user is not None
+                         else permissions.NONE),
     )
 
 
@@ -198,11 +206,11 @@ def create_for_sample(session: Session, s: Sample) -> list[Notification]:
 
 def create_notifications(ctx: Context, sample_id: int) -> list[NotificationInfo]:
     """告知记录 of one problem sample (one per party), created once per approved report."""
-    ctx.require(*DELIVERY_ROLES, action="创建告知记录")
+    permissions.notice_actions(ctx.user).require("generate")
     with ctx.uow() as uow:
         s = get_or_404(uow.session, Sample, sample_id, "该样品")
         records = create_for_sample(uow.session, s)
-        infos = [_info(n, {n.report_id} if n.report_id else set()) for n in records]
+        infos = [_info(n, {n.report_id} if n.report_id else set(), user=ctx.user) for n in records]
         uow.commit()
     return infos
 
@@ -223,7 +231,7 @@ def _task_problem_samples(session: Session, task_id: int) -> list[tuple[Sample, 
 
 def create_task_notifications(ctx: Context, task_id: int) -> int:
     """Create the missing records of every approved problem sample of the task; returns how many."""
-    ctx.require(*DELIVERY_ROLES, action="创建告知记录")
+    permissions.notice_actions(ctx.user).require("generate")
     with ctx.uow() as uow:
         get_or_404(uow.session, MonitoringTask, task_id, "该任务")
         count = 0
@@ -252,14 +260,16 @@ def list_notifications(ctx: Context, task_id: int) -> TaskNotifications:
         with_records = {(n.sample_id, n.report_id) for n in records}
         awaiting = tuple(s.number for s, r in pending if (s.id, r.id) not in with_records)
         scans = _receipts(session, records)
-        return TaskNotifications(tuple(_info(n, current_ids, scans.get(n.id, ())) for n in records), awaiting)
+        return TaskNotifications(tuple(_info(n, current_ids, scans.get(n.id, ()), ctx.user) for n in records),
+                                 awaiting, permissions.notice_actions(ctx.user))
 
 
 def get_notification(ctx: Context, notification_id: int) -> NotificationInfo:
     with ctx.uow() as uow:
         n = get_or_404(uow.session, Notification, notification_id, "该告知记录")
         current = _current_report(uow.session, n.sample_id)
-        return _info(n, {current.id} if current is not None else set(), _receipts(uow.session, [n])[n.id])
+        return _info(n, {current.id} if current is not None else set(), _receipts(uow.session, [n])[n.id],
+                     ctx.user)
 
 
 # ----------------------------------------------------------------------------------- delivery
@@ -267,7 +277,7 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
                     method: str, acknowledged_date: dt.date | None = None, ack_note: str = "",
                     today: dt.date | None = None) -> NotificationInfo:
     """送达登记: when and how the letter was sent, and when it was acknowledged (签收/回执)."""
-    ctx.require(*DELIVERY_ROLES, action="登记告知书送达情况")
+    permissions.notice_actions(ctx.user).require("deliver")  # the user's roles; the letter's state below
     today = today or clock.today()
     errors: dict[str, str] = {}
     if method not in NOTIFICATION_METHODS:
@@ -288,6 +298,9 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
     with ctx.uow() as uow:
         n = uow.session.get(Notification, notification_id)
         check_version(n, version, "该告知记录")
+        current = _current_report(uow.session, n.sample_id)
+        permissions.notice_actions(ctx.user, report_current=current is not None and current.id == n.report_id
+                                   ).require("deliver")
         # the user's dates are the lab's calendar dates (as ``today`` above), so the approval
         # time is read in the lab's time zone too
         approved = clock.local(n.report.approved_at).date() if n.report and n.report.approved_at else None
@@ -298,8 +311,8 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
         n.acknowledged_date = acknowledged_date
         n.ack_note = ack_note.strip() or None
         uow.session.flush()
-        current = _current_report(uow.session, n.sample_id)
-        info = _info(n, {current.id} if current is not None else set(), _receipts(uow.session, [n])[n.id])
+        info = _info(n, {current.id} if current is not None else set(), _receipts(uow.session, [n])[n.id],
+                     ctx.user)
         uow.commit()
     return info
 
@@ -309,7 +322,7 @@ def add_receipt(ctx: Context, notification_id: int, path: str | Path) -> Receipt
     """回执扫描件: keep the scan of the signed receipt of a notice (PDF, JPEG or PNG, at most 20 MB)
     with its delivery record."""
     from app.documents._io import safe_file_name
-    ctx.require(*DELIVERY_ROLES, action="添加送达回执扫描件")
+    permissions.notice_actions(ctx.user).require("attach_receipt")  # the user's roles; the letter's state below
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -326,6 +339,9 @@ def add_receipt(ctx: Context, notification_id: int, path: str | Path) -> Receipt
     ext, mime = kind
     with ctx.uow() as uow:
         n = get_or_404(uow.session, Notification, notification_id, "该告知记录")
+        current = _current_report(uow.session, n.sample_id)
+        permissions.notice_actions(ctx.user, report_current=current is not None and current.id == n.report_id
+                                   ).require("attach_receipt")
         name = safe_file_name(f"{_receipt_prefix(n.id)}{n.document_number or '告知书'}-{n.recipient_name}") + ext
         att = Attachment(sample_id=n.sample_id, kind="other", filename=name, mime=mime,
                          sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
@@ -423,7 +439,7 @@ def plan_notices(ctx: Context, task_id: int, sample_ids: Iterable[int] | None = 
     approved problem samples when None): sample, addressee, roles, file name — nothing is written."""
     from app.services.documents.notices import _notice_parties, notice_number
 
-    ctx.require(*DELIVERY_ROLES, action="出具告知书")
+    permissions.notice_actions(ctx.user).require("generate")
     with ctx.uow() as uow:
         planned: list[PlannedNotice] = []
         for s, report in _chosen(uow.session, task_id, sample_ids):
@@ -453,7 +469,7 @@ def generate_notices(ctx: Context, task_id: int, folder: str | Path, *,
     """
     from app.documents._io import write_files
 
-    ctx.require(*DELIVERY_ROLES, action="出具告知书")
+    permissions.notice_actions(ctx.user).require("generate")
     with ctx.uow() as uow:
         notices: list[tuple[str, bytes]] = []
         for s, _report in _chosen(uow.session, task_id, sample_ids):

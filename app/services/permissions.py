@@ -18,7 +18,7 @@ Pure functions: no database, no Qt. ``user`` is a :class:`~app.services.context.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from app.errors import PermissionDenied, ValidationError
@@ -246,6 +246,17 @@ def sample_actions(user: User, *, status: str, items: int = 0, open_items: Itera
     return b.done()
 
 
+BENCH_ACTIONS = ("bulk_entry",)
+
+
+def bench_actions(user: User) -> Allowed:
+    """检验与判定 beyond one sample: one item's results entered for many samples in a grid (批量录入);
+    each entry is then checked as that sample's own ``enter_result`` (:func:`sample_actions`)."""
+    b = _Builder(user)
+    b.add("bulk_entry", b.role(("technician",), "批量录入检验结果"))
+    return b.done()
+
+
 # ----------------------------------------------------------------------------------- reports
 REPORT_ACTIONS = ("review", "return", "approve")
 
@@ -464,6 +475,49 @@ def upload_queue_actions(user: User) -> Allowed:
     return b.done()
 
 
+# ----------------------------------------------------------------------------------- notices
+NOTICE_ACTIONS = ("generate", "deliver", "attach_receipt")
+
+
+def notice_actions(user: User, *, report_current: bool = True) -> Allowed:
+    """告知书 (Article 18 ¶2): issue them (create the records of a task's approved problem samples and
+    write the letters), record a letter's delivery (送达登记), keep the scan of its receipt (回执).
+    ``report_current``: the letter belongs to its sample's current report — one of a replaced report
+    stays as it was issued, and the replacement's letters are delivered instead."""
+    b = _Builder(user)
+    replaced = _state(not report_current, "该告知书依据的检验报告已被替代：请出具并登记替代报告的告知书。")
+    b.add("generate", b.role(DELIVERY_ROLES, "出具告知书"))
+    b.add("deliver", b.role(DELIVERY_ROLES, "登记告知书送达情况"), replaced)
+    b.add("attach_receipt", b.role(DELIVERY_ROLES, "添加送达回执扫描件"), replaced)
+    return b.done()
+
+
+# ----------------------------------------------------------------------------------- signing key and audit log
+SIGNING_KEY_ACTIONS = ("generate", "import")
+
+
+def signing_key_actions(user: User) -> Allowed:
+    """设置 → 签章密钥: generate the lab's signing key, import a certificate issued for it. (Unlocking
+    the key on a workstation needs its password, not a role.)"""
+    b = _Builder(user)
+    b.add("generate", b.role(("administrator",), "生成签章密钥"))
+    b.add("import", b.role(("administrator",), "导入签章证书"))
+    return b.done()
+
+
+AUDIT_ACTIONS = ("verify", "sign_checkpoint", "export_checkpoints")
+
+
+def audit_actions(user: User) -> Allowed:
+    """设置 → 审计与完整性: verify the audit log (also against an exported file), sign a checkpoint of
+    its head with the lab key, export the checkpoints to keep outside the database."""
+    b = _Builder(user)
+    b.add("verify", b.role(AUDIT_ROLES, "校验审计日志"))
+    b.add("sign_checkpoint", b.role(AUDIT_ROLES, "签署审计检查点"))
+    b.add("export_checkpoints", b.role(AUDIT_ROLES, "导出审计检查点"))
+    return b.done()
+
+
 # ----------------------------------------------------------------------------------- settings
 def settings_actions(user: User) -> Allowed:
     """Each settings section → whether the user may change it (the audit section: verify the log
@@ -475,6 +529,6 @@ def settings_actions(user: User) -> Allowed:
     b.add("calendar", b.role(("administrator",), "修改工作日历"))
     b.add("numbering", b.role(("administrator",), "修改系统设置"))
     b.add("provincial", b.role(PASSWORD_ROLES, "保存省级系统密码"))
-    b.add("signing_key", b.role(("administrator",), "生成签章密钥"))
-    b.add("audit", b.role(AUDIT_ROLES, "校验审计日志"))
+    b.out.append(replace(signing_key_actions(user)["generate"], name="signing_key"))
+    b.out.append(replace(audit_actions(user)["verify"], name="audit"))
     return b.done()

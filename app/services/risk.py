@@ -25,6 +25,7 @@ from app.errors import ValidationError
 from app.rules.commands import risk_command
 from app.rules.errors import RuleInputError
 from app.rules.risk import DURATION, FACTOR_NAMES_ZH, SCOPE, URGENCY, reason_zh
+from app.services import permissions
 from app.services._common import check_version, get_or_404, like_pattern, search_text
 from app.services.context import Context
 from app.store.models import (
@@ -749,7 +750,7 @@ def save_proposal(ctx: Context, task_id: int, factors: ProposalFactors, note: st
     ``confirmed`` names the factors a person has confirmed (``spec/RISK.md``: each factor is shown
     with its source and confirmed before a proposal is saved) — all six, or nothing is saved;
     ``sources`` (factor → 依据) are stored with the factors and printed in the analysis report."""
-    ctx.require("technician", "reviewer", action="提出风险预警等级建议")
+    permissions.risk_actions(ctx.user).require("propose")
     missing = [f for f in _RULE_FIELDS if f not in set(confirmed)]
     if missing:
         raise ValidationError({f: f"请确认“{FACTOR_NAMES_ZH[f]}”的取值及其依据后再保存。" for f in missing})

@@ -608,7 +608,7 @@ def enter_results_bulk(ctx: Context, item: str, entries: list[BulkEntry]) -> lis
     """批量录入: one item's results of many samples, all or nothing. Every entry goes through the
     checks of :func:`record_result`; if any is refused, nothing is saved and the
     :class:`ValidationError` maps each refused entry's result id (as text) to its message."""
-    ctx.require("technician", action="录入检验结果")
+    permissions.bench_actions(ctx.user).require("bulk_entry")
     if not entries:
         raise ValidationError("没有要保存的检验结果。")
     errors: dict[str, str] = {}

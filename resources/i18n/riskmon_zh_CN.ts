@@ -166,10 +166,6 @@
       <translation>导出检查点…</translation>
     </message>
     <message>
-      <source>Only an administrator, reviewer or authorised signatory can verify the audit log.</source>
-      <translation>只有管理员、审核人或授权签字人才能校验审计日志。</translation>
-    </message>
-    <message>
       <source>Signed checkpoints</source>
       <translation>已签名的检查点</translation>
     </message>
@@ -5179,10 +5175,6 @@
     <message>
       <source>Unlock…</source>
       <translation>解锁…</translation>
-    </message>
-    <message>
-      <source>Only an administrator generates or imports the lab's signing key.</source>
-      <translation>只有管理员可以生成或导入本机构的签章密钥。</translation>
     </message>
     <message>
       <source>Generate a self-signed key naming the lab and its CMA number</source>

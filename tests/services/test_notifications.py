@@ -175,6 +175,13 @@ def test_a_replacement_report_needs_new_notices(lab):
     assert listed.awaiting == (old[0].sample_number,)
     assert not any(x.report_current for x in listed.rows)
     assert notifications.notice_pdf(tech, old[0].id) == letter  # the replaced letter stays as issued
+    # neither delivered nor given a receipt now: the permission model says so, and the service refuses
+    stale = listed.rows[0]
+    assert not stale.allowed_actions.allowed("deliver") and not stale.allowed_actions.allowed("attach_receipt")
+    assert listed.allowed_actions.allowed("generate")
+    with pytest.raises(ValidationError, match=stale.allowed_actions.reason("deliver")):
+        notifications.record_delivery(tech, stale.id, stale.version, sent_date=clock.today(), method="post")
+    assert notifications.get_notification(tech, stale.id).sent_date == old[0].sent_date
     assert notifications.create_task_notifications(tech, task_id) == 3
     new = [x for x in notifications.list_notifications(tech, task_id).rows if x.report_current]
     assert {x.document_number for x in new}.isdisjoint({x.document_number for x in old})

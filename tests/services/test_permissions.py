@@ -333,12 +333,23 @@ USER_ONLY = {
     (p.catalog_actions, "import"): (("technician", "administrator"), "导入标准库"),
     (p.catalog_actions, "delete"): (("administrator",), "删除标准"),
     (p.publication_actions, "record_consent"): (("administrator",), "登记公开同意"),
+    (p.bench_actions, "bulk_entry"): (("technician",), "批量录入检验结果"),
+    (p.notice_actions, "generate"): (("technician", "reviewer", "signatory"), "出具告知书"),
+    (p.notice_actions, "deliver"): (("technician", "reviewer", "signatory"), "登记告知书送达情况"),
+    (p.notice_actions, "attach_receipt"): (("technician", "reviewer", "signatory"), "添加送达回执扫描件"),
+    (p.signing_key_actions, "generate"): (("administrator",), "生成签章密钥"),
+    (p.signing_key_actions, "import"): (("administrator",), "导入签章证书"),
+    (p.audit_actions, "verify"): (("administrator", "reviewer", "signatory"), "校验审计日志"),
+    (p.audit_actions, "sign_checkpoint"): (("administrator", "reviewer", "signatory"), "签署审计检查点"),
+    (p.audit_actions, "export_checkpoints"): (("administrator", "reviewer", "signatory"), "导出审计检查点"),
 }
 
 
 def test_every_user_only_action_is_in_the_table():
     for fn, names in ((p.risk_actions, p.RISK_ACTIONS), (p.catalog_actions, p.CATALOG_ACTIONS),
-                      (p.publication_actions, p.PUBLICATION_ACTIONS)):
+                      (p.publication_actions, p.PUBLICATION_ACTIONS), (p.bench_actions, p.BENCH_ACTIONS),
+                      (p.notice_actions, p.NOTICE_ACTIONS), (p.signing_key_actions, p.SIGNING_KEY_ACTIONS),
+                      (p.audit_actions, p.AUDIT_ACTIONS)):
         assert list(fn(user(*ROLES))) == list(names)
         assert {a for f, a in USER_ONLY if f is fn} == set(names)
 
@@ -351,6 +362,33 @@ def test_user_only_actions(role, entry):
     got = fn(user(role))[action]
     names = "或".join(p.ROLE_LABELS[r] for r in roles)
     assert (got.allowed, got.reason) == ((True, "") if role in roles else (False, f"只有{names}才能{words}。"))
+
+
+REPLACED = "该告知书依据的检验报告已被替代：请出具并登记替代报告的告知书。"
+
+
+@pytest.mark.parametrize("current", [True, False])
+@pytest.mark.parametrize("action", p.NOTICE_ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_notice_actions_of_a_replaced_report(role, action, current):
+    """A letter of a replaced report is neither delivered nor given a receipt: the replacement's
+    letters are; issuing letters does not depend on one letter."""
+    got = p.notice_actions(user(role), report_current=current)[action]
+    if role == "administrator":
+        assert (got.allowed, got.kind) == (False, "role")
+    elif action != "generate" and not current:
+        assert (got.allowed, got.reason, got.kind) == (False, REPLACED, "state")
+    else:
+        assert (got.allowed, got.reason) == (True, "")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_settings_sections_of_the_key_and_the_audit_log_are_their_entities(role):
+    u = user(role)
+    section = p.settings_actions(u)
+    key, audit = p.signing_key_actions(u)["generate"], p.audit_actions(u)["verify"]
+    assert (section["signing_key"].allowed, section["signing_key"].reason) == (key.allowed, key.reason)
+    assert (section["audit"].allowed, section["audit"].reason) == (audit.allowed, audit.reason)
 
 
 # ----------------------------------------------------------------------------------- the mapping

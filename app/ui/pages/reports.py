@@ -170,7 +170,6 @@ class DeliveryDialog(StepDialog):
         self.form.addRow(self.tr("Receipt scans"), box)
         for receipt in row.receipts:
             self._list_receipt(receipt)
-        self.add_receipt_button.setEnabled(ctx is not None)
         self._receipt_buttons()
         self.receipts.itemSelectionChanged.connect(self._receipt_buttons)
         self.errors.widgets.update({"sent_date": self.sent, "method": self.method,
@@ -184,6 +183,10 @@ class DeliveryDialog(StepDialog):
         self.receipts.addItem(item)
 
     def _receipt_buttons(self) -> None:
+        attach = self.row.allowed_actions.get_action("attach_receipt")
+        self.add_receipt_button.setEnabled(self.ctx is not None and attach.allowed)
+        self.add_receipt_button.setToolTip(self.tr("Keep a scan of the signed receipt (PDF, JPEG or PNG, at most "
+                                                   "20 MB)") if attach.allowed else attach.reason)
         self.open_receipt_button.setEnabled(self.ctx is not None and bool(self.receipts.selectedItems()
                                                                            or self.receipts.count() == 1))
 
@@ -195,7 +198,7 @@ class DeliveryDialog(StepDialog):
         return path or None
 
     def add_receipt(self, path: str | Path | None = None) -> None:
-        if self.ctx is None:
+        if self.ctx is None or not self.add_receipt_button.isEnabled():
             return
         path = path or self.ask_receipt_file()
         if not path:
@@ -208,7 +211,6 @@ class DeliveryDialog(StepDialog):
         bus.changed.emit({"notification"})
         if not isValid(self):
             return
-        self.add_receipt_button.setEnabled(True)
         self.errors.clear()
         self._list_receipt(receipt)
         self.receipts.setCurrentRow(self.receipts.count() - 1)
@@ -217,7 +219,7 @@ class DeliveryDialog(StepDialog):
     def _receipt_failed(self, exc: BaseException) -> None:
         if not isValid(self):
             return
-        self.add_receipt_button.setEnabled(True)
+        self._receipt_buttons()
         if isinstance(exc, RiskmonError):
             self.errors.show(exc)
         else:
@@ -851,9 +853,6 @@ class ReportsPage(QWidget):
         nid = self.notice_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
         return next((n for n in self.notices.rows if n.id == nid), None)
 
-    def _can_notify(self) -> bool:
-        return any(self.ctx.user.has(r) for r in notifications.DELIVERY_ROLES)
-
     def _update_buttons(self) -> None:
         has_task = self.task_id is not None
         sample = self.selected_sample()
@@ -861,15 +860,33 @@ class ReportsPage(QWidget):
         self.preview_button.setEnabled(bool(sample and sample.has_report))
         self.open_testing_button.setEnabled(sample is not None)
         self._update_sign_buttons()
-        self.create_button.setEnabled(bool(has_task and self._can_notify() and self.notices and self.notices.awaiting))
-        self.generate_button.setEnabled(bool(has_task and self._can_notify() and self.notices
-                                             and (self.notices.rows or self.notices.awaiting)))
         self.preview_notice_button.setEnabled(bool(notice and notice.report_current))
-        self.delivery_button.setEnabled(bool(notice and notice.report_current and self._can_notify()))
+        self._update_notice_buttons()
         for b in (self.analysis_button, self.ledger_button, self.package_button):
             b.setEnabled(has_task)
         self.history_preview_button.setEnabled(self.selected_history() is not None)
         self._update_analysis_buttons()
+
+    def _update_notice_buttons(self) -> None:
+        """出具 and 送达登记 of notices render the permission model (app.services.permissions.notice_actions,
+        which the notification service enforces again): enabled, or the reason as the tooltip."""
+        n = self.notices if self.task_id is not None else None
+        generate = n.allowed_actions.get_action("generate") if n is not None else None
+        for button, has_work, tip in (
+            (self.create_button, bool(n and n.awaiting),
+             self.tr("Create the notification records of the approved problem samples")),
+            (self.generate_button, bool(n and (n.rows or n.awaiting)),
+             self.tr("Write the notices of the selected samples into a folder; the files are listed for you to "
+                     "confirm first (Ctrl+G)")),
+        ):
+            button.setEnabled(bool(generate and generate.allowed and has_work))
+            button.setToolTip(generate.reason if generate is not None and not generate.allowed else tip)
+        notice = self.selected_notice()
+        deliver = notice.allowed_actions.get_action("deliver") if notice is not None else None
+        self.delivery_button.setEnabled(bool(deliver and deliver.allowed))
+        self.delivery_button.setToolTip(
+            deliver.reason if deliver is not None and not deliver.allowed
+            else self.tr("Record when and how the notice was sent and acknowledged (Ctrl+D)"))
 
     def _update_sign_buttons(self) -> None:
         """审核/批准 of the selected reports: enabled when at least one may be signed by this user; the
@@ -1308,7 +1325,7 @@ class ReportsPage(QWidget):
 
     # ------------------------------------------------------------------ notices
     def create_records(self) -> None:
-        if self.task_id is None:
+        if self.task_id is None or not self.create_button.isEnabled():
             return
         task_id = self.task_id
         ensure_key_unlocked(self.ctx, self, lambda: run_op(notifications.create_task_notifications, self.ctx, task_id,

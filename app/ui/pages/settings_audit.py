@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import RiskmonError
-from app.services import integrity
+from app.services import integrity, permissions
 from app.services.context import Context
 from app.services.labkey import KeyLocked
 from app.ui import style
@@ -55,7 +55,8 @@ class AuditTab(QWidget):
         self.view: integrity.Overview | None = None
         self.report: integrity.IntegrityReport | None = None
         self.dialog = None
-        self.can_verify = any(ctx.user.has(r) for r in integrity.VERIFY_ROLES)
+        # verify / sign a checkpoint / export them: the permission model, as the integrity service decides it
+        self.allowed = permissions.audit_actions(ctx.user)
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr(
             "Every change to a record is kept in a hash-chained audit log. Verifying checks the chain, "
@@ -83,12 +84,13 @@ class AuditTab(QWidget):
         self.export_button = QPushButton(self.tr("Export checkpoints…"))
         self.export_button.setObjectName("export_checkpoints")
         self.export_button.clicked.connect(lambda: self.export())
-        for b in (self.verify_button, self.anchor_button, self.sign_button, self.export_button):
-            b.setEnabled(self.can_verify)
+        self.actions = {self.verify_button: "verify", self.anchor_button: "verify",
+                        self.sign_button: "sign_checkpoint", self.export_button: "export_checkpoints"}
+        for b, action in self.actions.items():
+            b.setEnabled(self.allowed.allowed(action))
+            if not self.allowed.allowed(action):
+                b.setToolTip(self.allowed.reason(action))
             buttons.addWidget(b)
-        if not self.can_verify:
-            self.verify_button.setToolTip(self.tr("Only an administrator, reviewer or authorised signatory can "
-                                                  "verify the audit log."))
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.verdict = QLabel()
@@ -123,8 +125,11 @@ class AuditTab(QWidget):
         self.head.setText(self.tr("Audit log: %1 entries; head: entry %2, hash %3")
                           .replace("%1", str(view.entries)).replace("%2", str(view.head_seq))
                           .replace("%3", view.head_hash))
-        self.sign_button.setEnabled(self.can_verify and view.has_key)
-        if not view.has_key:
+        sign = self.allowed.get_action("sign_checkpoint")
+        self.sign_button.setEnabled(sign.allowed and view.has_key)
+        if not sign.allowed:
+            self.sign_button.setToolTip(sign.reason)
+        elif not view.has_key:
             self.sign_button.setToolTip(self.tr("The lab has no signing key yet (Settings → Signing key)."))
         fill_table(self.table, [
             (cp.seq, [f"{cp.at.astimezone(view.tz):%Y-%m-%d %H:%M}", str(cp.seq), cp.head_hash[:16] + "…",

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import CredentialsStoreError, RiskmonError, ValidationError
-from app.services import labkey
+from app.services import labkey, permissions
 from app.services.context import Context
 from app.ui import style, widgets
 from app.ui.application import settings
@@ -226,7 +226,8 @@ class SigningKeyTab(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.is_admin = ctx.user.has("administrator")
+        # generate / import: the permission model, as the signing-key service decides it
+        self.allowed = permissions.signing_key_actions(ctx.user)
         self.keys: list[labkey.KeyInfo] = []
         self.active: labkey.KeyInfo | None = None
         self.loaded = 0
@@ -297,15 +298,13 @@ class SigningKeyTab(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.status, 1)
         outer.addLayout(row)
-        if not self.is_admin:
-            why = self.tr("Only an administrator generates or imports the lab's signing key.")
-            for b in (self.create_button, self.import_button):
-                b.setEnabled(False)
-                b.setToolTip(why)
-        else:
-            self.create_button.setToolTip(self.tr("Generate a self-signed key naming the lab and its CMA number"))
-            self.import_button.setToolTip(self.tr("Import a certificate issued by a certification authority "
-                                                  "(.p12/.pfx)"))
+        for button, action, tip in (
+            (self.create_button, "generate", self.tr("Generate a self-signed key naming the lab and its CMA number")),
+            (self.import_button, "import", self.tr("Import a certificate issued by a certification authority "
+                                                   "(.p12/.pfx)")),
+        ):
+            button.setEnabled(self.allowed.allowed(action))
+            button.setToolTip(tip if self.allowed.allowed(action) else self.allowed.reason(action))
 
         earlier = QGroupBox(self.tr("Earlier keys"))
         earlier.setObjectName("earlier_keys")
@@ -403,8 +402,8 @@ class SigningKeyTab(QWidget):
         return dialog
 
     def create_key(self) -> CreateKeyDialog | None:
-        if not self.is_admin:
-            self.show_status(self.tr("Only an administrator generates or imports the lab's signing key."), error=True)
+        if not self.allowed.allowed("generate"):
+            self.show_status(self.allowed.reason("generate"), error=True)
             return None
         return self._open(CreateKeyDialog(self.ctx, self.active, self), self._created)
 
@@ -416,8 +415,8 @@ class SigningKeyTab(QWidget):
             self.show_status(self.tr("The signing key was generated and is the active key."))
 
     def import_key(self) -> ImportKeyDialog | None:
-        if not self.is_admin:
-            self.show_status(self.tr("Only an administrator generates or imports the lab's signing key."), error=True)
+        if not self.allowed.allowed("import"):
+            self.show_status(self.allowed.reason("import"), error=True)
             return None
         return self._open(ImportKeyDialog(self.ctx, self), self._imported)
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ConflictError, RiskmonError
-from app.services import upload
+from app.services import permissions, upload
 from app.services.context import Context
 from app.services.upload import KeyringStatus
 from app.ui import style
@@ -516,12 +516,13 @@ class SyncPage(QWidget):
         self._user_started = False
         if self.password_dialog is not None:
             return
-        may_enter = any(self.ctx.user.has(r) for r in upload.OPERATE_ROLES)
-        if may_enter and (user or not self._asked_automatically):
+        # whoever may send the queue may type the password for it (the permission model's "send")
+        send = permissions.upload_queue_actions(self.ctx.user).get_action("send")
+        if send.allowed and (user or not self._asked_automatically):
             self.ask_password(reason, user=user)
         else:
             self._asked_automatically = True
-            self._say(reason, WARN_STYLE)
+            self._say(reason if send.allowed else f"{reason}\n{send.reason}", WARN_STYLE)
         self._show_runner_state()
 
     # ------------------------------------------------------------------ password

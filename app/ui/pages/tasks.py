@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.errors import RiskmonError
 from app.services import catalog as catalog_service
+from app.services import permissions
 from app.services import risk as risk_service
 from app.services import tasks as task_service
 from app.services.context import Context
@@ -187,6 +188,8 @@ class TasksPage(QWidget):
         self.ctx = ctx
         #: create / edit tasks, draft schemes: the permission model, with the reason when not
         self.task_permissions = task_service.task_permissions(ctx)
+        # proposing a task's warning level (Articles 19–20), as the risk service decides it
+        self.risk_permissions = permissions.risk_actions(ctx.user)
         self.model = TaskTableModel(ctx, self, page_size=page_size)
         self._task_id: int | None = None  # the task whose schemes are shown
         self._selecting = False
@@ -576,10 +579,8 @@ class TasksPage(QWidget):
         return "".join(parts)
 
     def _update_buttons(self) -> None:
-        user = self.ctx.user
         task = self.current_task()
         scheme = self.current_scheme()
-        tech = user.has("technician")
         allowed = self.task_permissions  # the task actions depend on the user alone
         self.new_task_button.setEnabled(self.can_edit_tasks())
         self.new_task_button.setToolTip(self.task_permissions.reason("create"))
@@ -590,7 +591,10 @@ class TasksPage(QWidget):
         editable = scheme is not None and scheme.allowed("edit")
         self.edit_scheme_button.setEnabled(scheme is not None)
         self.edit_scheme_button.setText(self.tr("Edit scheme") if editable or scheme is None else self.tr("View scheme"))
-        self.propose_button.setEnabled((tech or user.has("reviewer")) and task is not None)
+        propose = self.risk_permissions.get_action("propose")
+        self.propose_button.setEnabled(propose.allowed and task is not None)
+        self.propose_button.setToolTip(self.tr("Grade the task's risk with the risk model (Ctrl+R)") if propose.allowed
+                                       else propose.reason)
         what = {
             "submit": self.tr("Send the scheme to the internal review (a reviewer other than its drafter)."),
             "review": self.tr("Pass the internal review, signed with your password."),
@@ -778,10 +782,12 @@ class CatalogPanel(QWidget):
         dl.addWidget(self.items, 1)
         split.addWidget(detail)
         restore_splitter(split, "catalog/vertical")
-        can_edit = ctx.user.has("technician") or ctx.user.has("administrator")
-        for b in (self.new_button, self.version_button, self.edit_button, self.import_button):
-            b.setVisible(can_edit)
-        self.delete_button.setVisible(ctx.user.has("administrator"))
+        # edit, import, delete: the permission model, as the catalog service decides it
+        self.allowed = catalog_service.catalog_permissions(ctx)
+        for button, action in ((self.new_button, "edit"), (self.import_button, "import")):
+            button.setEnabled(self.allowed.allowed(action))
+            if not self.allowed.allowed(action):
+                button.setToolTip(self.allowed.reason(action))
         add_shortcut(self, "Ctrl+N", self.new_standard, self.tr("New standard"))
         add_shortcut(self, "Ctrl+E", self.edit_standard, self.tr("Edit the selected standard"))
         add_shortcut(self, "Ctrl+I", lambda: self.import_catalog(), self.tr("Import standards"))
@@ -822,11 +828,15 @@ class CatalogPanel(QWidget):
 
     def _selected(self) -> None:
         s = self.current()
-        can_edit = self.ctx.user.has("technician") or self.ctx.user.has("administrator")
+        edit, delete = self.allowed.get_action("edit"), self.allowed.get_action("delete")
         self.edit_button.setEnabled(s is not None)
-        self.edit_button.setText(self.tr("Edit") if can_edit else self.tr("View"))
-        self.version_button.setEnabled(s is not None)
-        self.delete_button.setEnabled(s is not None)
+        self.edit_button.setText(self.tr("Edit") if edit.allowed else self.tr("View"))
+        self.edit_button.setToolTip("" if edit.allowed else edit.reason)
+        self.version_button.setEnabled(s is not None and edit.allowed)
+        self.version_button.setToolTip(self.tr("A new version of the selected standard, with its items copied")
+                                       if edit.allowed else edit.reason)
+        self.delete_button.setEnabled(s is not None and delete.allowed)
+        self.delete_button.setToolTip("" if delete.allowed else delete.reason)
         if s is None:
             self.versions.setText(self.tr("Select a standard to see its items."))
             fill_table(self.items, [])
@@ -853,13 +863,13 @@ class CatalogPanel(QWidget):
         return dialog
 
     def new_standard(self) -> StandardDialog | None:
-        if not (self.ctx.user.has("technician") or self.ctx.user.has("administrator")):
+        if not self.allowed.allowed("edit"):
             return None
         return self._open(StandardDialog(self.ctx, None, self))
 
     def new_version(self) -> StandardDialog | None:
         s = self.current()
-        if s is None or not (self.ctx.user.has("technician") or self.ctx.user.has("administrator")):
+        if s is None or not self.allowed.allowed("edit"):
             return None
         return self._open(StandardDialog(self.ctx, None, self, template=s))
 
@@ -867,7 +877,7 @@ class CatalogPanel(QWidget):
         s = self.current()
         if s is None:
             return None
-        read_only = not (self.ctx.user.has("technician") or self.ctx.user.has("administrator"))
+        read_only = not self.allowed.allowed("edit")
         return self._open(StandardDialog(self.ctx, s, self, read_only=read_only))
 
     def confirm(self, title: str, text: str) -> bool:
@@ -875,7 +885,7 @@ class CatalogPanel(QWidget):
 
     def delete_standard(self) -> None:
         s = self.current()
-        if s is None or not self.ctx.user.has("administrator"):
+        if s is None or not self.allowed.allowed("delete"):
             return
         if not self.confirm(self.tr("Delete standard"),
                             self.tr("Delete %1 from the catalog? Results already judged keep their basis.")
@@ -903,6 +913,8 @@ class CatalogPanel(QWidget):
 
     def import_catalog(self, path: str | Path | None = None) -> None:
         """Read and import a file off the GUI thread, with progress and cancel; all or nothing."""
+        if not self.allowed.allowed("import"):
+            return
         path = path or self.ask_open_path()
         if not path:
             return

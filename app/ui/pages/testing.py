@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import ConflictError, RiskmonError, ValidationError
-from app.services import hazard, reports, testing, users
+from app.services import hazard, permissions, reports, testing, users
 from app.services.context import Context
 from app.ui.application import settings
 from app.ui.dialogs.basis_dialog import BasisDialog
@@ -180,9 +180,11 @@ class TestingPage(QWidget):
         top.addWidget(self.list_button)
         self.bulk_button = QPushButton(self.tr("Bulk entry…"))
         self.bulk_button.setObjectName("bulk_entry")
-        self.bulk_button.setToolTip(self.tr("Enter one test item for many samples of a task in a grid"))
+        bulk = permissions.bench_actions(self.ctx.user).get_action("bulk_entry")
+        self.bulk_button.setEnabled(bulk.allowed)
+        self.bulk_button.setToolTip(self.tr("Enter one test item for many samples of a task in a grid") if bulk.allowed
+                                    else bulk.reason)
         self.bulk_button.clicked.connect(self.open_bulk_entry)
-        self.bulk_button.setVisible(self.ctx.user.has("technician"))
         top.addWidget(self.bulk_button)
         layout.addLayout(top)
         # the work list when no sample is open; the sample's detail below otherwise
@@ -512,9 +514,12 @@ class TestingPage(QWidget):
         self.worklist.refresh()
         self.worklist.table.setFocus()
 
-    def open_bulk_entry(self) -> QWidget:
+    def open_bulk_entry(self) -> QWidget | None:
         """批量录入 of one item across the samples of a task (app.ui.dialogs.bulk_entry)."""
         from app.ui.dialogs.bulk_entry import BulkEntryDialog
+
+        if not self.bulk_button.isEnabled():
+            return None
 
         self.bulk_dialog = BulkEntryDialog(self.ctx, self)
         self.bulk_dialog.open()
