@@ -3,11 +3,15 @@ scanned label typed into a page's search box — against the demo lab."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.services import reports, samples, testing, worklist
 from app.services.worklist import WorkQuery
-from tests.ui.test_testing import _demo_file, _no_windows_left_over, as_user, lab_db, make_page, settle  # noqa: F401  (fixtures)
+from tests.ui.helpers import as_user, settle
+from tests.ui.test_testing import make_page
+
+pytestmark = pytest.mark.usefixtures("no_windows_left_over")
 
 
 def shown(page) -> list[worklist.WorkRow]:
@@ -138,3 +142,31 @@ def test_a_scanned_label_opens_its_sample_and_an_unknown_code_says_so(qtbot, lab
     qtbot.keyClick(page.filter, Qt.Key.Key_Return)
     settle()
     assert window.stack.currentWidget() is page and page.filter.text() == "电热"
+
+
+def test_the_navigation_counts_are_read_off_the_gui_thread(qtbot, lab_db, monkeypatch):  # noqa: F811
+    """The counts beside 检验与判定 and 待我处理 are queried on a worker, at start and after a change."""
+    import threading
+
+    from app.ui.main_window import MainWindow
+    from app.ui.ops import bus
+
+    threads = []
+    real = worklist.counts
+
+    def counts(ctx):
+        threads.append(threading.current_thread())
+        return real(ctx)
+
+    monkeypatch.setattr(worklist, "counts", counts)
+    window = MainWindow(as_user(lab_db, "chenjing"))
+    qtbot.addWidget(window)
+    window.show()
+    settle()
+    assert threads and threading.main_thread() not in threads
+    assert window.counts is not None and window.counts.inbox >= 1
+    before = len(threads)
+    bus.changed.emit({"report"})
+    qtbot.waitUntil(lambda: len(threads) > before, timeout=10000)
+    settle()
+    assert threading.main_thread() not in threads
