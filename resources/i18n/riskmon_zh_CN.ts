@@ -1433,8 +1433,8 @@
       <translation>Excel 模板…</translation>
     </message>
     <message>
-      <source>Offered as key risk candidates: a rising trend (Cochran–Armitage, one-sided, α = %1) with at least %2 rounds tested and %3 samples in all — Article 12 (1); a region or place type whose rate is significantly above the rest (Fisher exact with Benjamini–Hochberg, q &lt; %1) with at least %4 problems — Article 12 (2). A person confirms each one into the register.</source>
-      <translation>列为重点风险信息候选的条件：问题检出率呈上升趋势（Cochran–Armitage 趋势检验，单侧，α = %1），且至少 %2 轮有检验数据、合计不少于 %3 批次——第十二条（一）；某地区或抽样场所的问题检出率显著高于其他（Fisher 精确检验经 Benjamini–Hochberg 校正，q &lt; %1），且问题不少于 %4 批次——第十二条（二）。每一条候选须由人员确认后才登记到风险信息登记簿。</translation>
+      <source>Offered as key risk candidates: a rising trend (Cochran–Armitage, one-sided, α = %1) with at least %2 rounds tested and %3 samples in all — Article 12 (1); a region, place type or enterprise size whose rate is significantly above the rest (Fisher exact with Benjamini–Hochberg, q &lt; %1) with at least %4 problems — Article 12 (2). A person confirms each one into the register.</source>
+      <translation>列为重点风险信息候选的条件：问题检出率呈上升趋势（Cochran–Armitage 趋势检验，单侧，α = %1），且至少 %2 轮有检验数据、合计不少于 %3 批次——第十二条（一）；某地区、抽样场所或企业规模的问题检出率显著高于其他（Fisher 精确检验经 Benjamini–Hochberg 校正，q &lt; %1），且问题不少于 %4 批次——第十二条（二）。每一条候选须由人员确认后才登记到风险信息登记簿。</translation>
     </message>
     <message>
       <source>Test item</source>

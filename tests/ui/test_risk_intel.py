@@ -60,6 +60,10 @@ def test_rising_item_and_regional_cluster_and_confirming_a_candidate(qtbot, demo
     assert "泄漏电流" in view.chart.title and [p.label for p in view.chart.points] == ["2023", "2024", "2025", "2026"]
     assert "泄漏电流" in view.trend.text()
     view.grab().save(str(tmp_path / "kettles.png"))
+    # enterprise sizes of this system's samples are compared the same way, in their own table
+    assert "规模" in view.sizes_title.text() and "企业规模" in view.rules.text()
+    sizes = rows(view.sizes)
+    assert sizes and all(r[1].isdigit() and r[2].isdigit() for r in sizes), sizes
 
     choose(qtbot, view, "儿童服装")
     regions = {r[0]: r for r in rows(view.regions)}

@@ -108,7 +108,7 @@ class IntelligenceView(QWidget):
 
         self.rules = QLabel(self.tr(
             "Offered as key risk candidates: a rising trend (Cochran–Armitage, one-sided, α = %1) with at least "
-            "%2 rounds tested and %3 samples in all — Article 12 (1); a region or place type whose rate is "
+            "%2 rounds tested and %3 samples in all — Article 12 (1); a region, place type or enterprise size whose rate is "
             "significantly above the rest (Fisher exact with Benjamini–Hochberg, q < %1) with at least %4 "
             "problems — Article 12 (2). A person confirms each one into the register.")
             .replace("%1", f"{intel.ALPHA:g}").replace("%2", str(intel.MIN_ROUNDS))
