@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed
 # `make run` needs the program only; tests, lint, the PostgreSQL driver and PyInstaller come on top.
 DEV_STAMP := $(VENV)/.installed-dev
 DEV_EXTRAS := dev,postgres,dist
+# the frozen build's own venv (runtime, postgres, PyInstaller; pinned by constraints.txt)
+DIST_VENV  := .venv-dist
+DIST_STAMP := $(DIST_VENV)/.installed
 # the suite on every core, a test file's tests together on one (module fixtures are built once)
 PYTEST_ARGS ?= -n auto --dist loadfile
 
@@ -26,7 +29,7 @@ SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libEGL.so.1:libegl1 \
                /usr/bin/gnome-keyring-daemon:gnome-keyring \
                /usr/lib/python3/dist-packages/keyrings/alt:python3-keyrings.alt
 
-.PHONY: run test lint bench dist deb sysdeps venv dev-venv translations clean
+.PHONY: run test lint bench dist deb constraints sysdeps venv dev-venv translations clean
 
 venv: $(STAMP)
 
@@ -81,10 +84,29 @@ bench: dev-venv
 	echo; echo "== benchmark summary (load average now: $$(cut -d' ' -f1-3 /proc/loadavg))"; \
 	printf '%-44s %-20s %8s\n' benchmark result time; cat $$table; rm -f $$table; exit $$status
 
-# the folder's size package by package; over 200 MB fails (the target of an installed workstation)
-dist: dev-venv
-	$(BIN)/pyinstaller --noconfirm --clean build.spec
-	$(BIN)/python scripts/bundle_report.py dist/riskmon --max-mb 200
+# make dist freezes from a venv of its own: the program, the PostgreSQL driver and PyInstaller at the
+# versions of constraints.txt, none of the test tools. Then the folder's size package by package;
+# over 200 MB fails (the target of an installed workstation).
+$(DIST_STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	rm -rf $(DIST_VENV) && $(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install -q --upgrade pip
+	$(DIST_VENV)/bin/python -m pip install -q -c constraints.txt -e '.[postgres,dist]'
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	$(DIST_VENV)/bin/pyinstaller --noconfirm --clean build.spec
+	$(DIST_VENV)/bin/python scripts/bundle_report.py dist/riskmon --max-mb 200
+
+# constraints.txt resolved afresh from pyproject.toml (review its diff, then make dist)
+constraints:
+	rm -rf .venv-constraints && $(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install -q --upgrade pip
+	.venv-constraints/bin/python -m pip install -q -e '.[postgres,dist]'
+	{ echo "# What make dist bundles: make constraints regenerates it from pyproject.toml's"; \
+	  echo "# runtime dependencies with the postgres and dist extras."; \
+	  .venv-constraints/bin/python -m pip freeze --exclude riskmon --exclude-editable; } > constraints.txt
+	rm -rf .venv-constraints
 
 # Debian/UOS/Kylin package of the PyInstaller folder: dist/riskmon_VERSION_ARCH.deb
 deb: dist

@@ -50,8 +50,30 @@ def test_make_run_installs_the_runtime_only_and_make_test_what_the_tests_need():
     extras = re.search(r"(?m)^DEV_EXTRAS := (.+)$", makefile).group(1).split(",")
     assert set(extras) == {"dev", "postgres", "dist"}
     assert "'.[$(DEV_EXTRAS)]'" in _recipe(makefile, "$(DEV_STAMP)")[1]
-    for target in ("test", "lint", "dist"):
+    for target in ("test", "lint"):
         assert "dev-venv" in _recipe(makefile, target)[0].split(), target
+
+
+def test_make_dist_freezes_from_a_runtime_venv_pinned_by_the_constraints():
+    """The bundle gets the runtime, psycopg and PyInstaller at the versions of constraints.txt;
+    the dev venv's test tools (and what they bring, numpy) are not installed where it is built."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    prerequisites, recipe = _recipe(makefile, "$(DIST_STAMP)")
+    assert prerequisites.split() == ["pyproject.toml", "constraints.txt"]
+    assert "-c constraints.txt -e '.[postgres,dist]'" in recipe and "dev" not in recipe
+    assert _recipe(makefile, "dist")[0].split() == ["$(DIST_STAMP)"]
+    assert "$(DIST_VENV)/bin/pyinstaller" in _recipe(makefile, "dist")[1]
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"not pinned: {line}"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    wanted = PROJECT["project"]["dependencies"] + PROJECT["project"]["optional-dependencies"]["postgres"] + \
+        PROJECT["project"]["optional-dependencies"]["dist"]
+    for name in _names(wanted):
+        assert re.sub(r"[-_.]+", "-", name) in pins, f"{name} is not pinned in constraints.txt (make constraints)"
+    assert not {"pytest", "ruff", "hypothesis", "scipy", "numpy", "pypdf", "pygments"} & set(pins)
 
 
 def test_without_the_postgres_extra_the_message_says_how_to_install_it(monkeypatch):
