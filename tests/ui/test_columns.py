@@ -1,0 +1,130 @@
+"""Column widths are remembered (QSettings) on every list page: a column a person widens keeps its
+width when the page is built again, e.g. the next time the program starts."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+from app.ui import ops
+
+
+def _samples(ctx):
+    from app.ui.pages.samples import SamplesPage
+
+    p = SamplesPage(ctx)
+    return p, p.table
+
+
+def _worklist(ctx):
+    from app.ui.pages.worklist import WorkListView
+
+    p = WorkListView(ctx)
+    return p, p.table
+
+
+def _inbox(ctx):
+    from app.ui.pages.worklist import InboxPage
+
+    p = InboxPage(ctx)
+    return p, p.table
+
+
+def _results(ctx):
+    from app.ui.pages.testing import TestingPage
+
+    p = TestingPage(ctx)
+    return p, p.table
+
+
+def _tasks(ctx):
+    from app.ui.pages.tasks import TasksPage
+
+    p = TasksPage(ctx)
+    return p, p.table
+
+
+def _catalog(ctx):
+    from app.ui.pages.tasks import CatalogPanel
+
+    p = CatalogPanel(ctx)
+    return p, p.table
+
+
+def _reports(ctx):
+    from app.ui.pages.reports import ReportsPage
+
+    p = ReportsPage(ctx)
+    return p, p.samples
+
+
+def _notices(ctx):
+    from app.ui.pages.reports import ReportsPage
+
+    p = ReportsPage(ctx)
+    return p, p.notice_table
+
+
+def _sync(ctx):
+    from app.ui.pages.sync import SyncPage
+
+    p = SyncPage(ctx)
+    p.runner.stop(wait=10)
+    return p, p.table
+
+
+def _risk(ctx):
+    from app.ui.pages.risk import RiskPage
+
+    p = RiskPage(ctx)
+    return p, p.table
+
+
+def _panels(ctx):
+    from app.ui.pages.panels import PanelsPage
+
+    p = PanelsPage(ctx)
+    return p, p.table
+
+
+def _audit(ctx):
+    from app.ui.pages.settings_audit import AuditTab
+
+    p = AuditTab(ctx)
+    return p, p.table
+
+
+PAGES = {"samples": _samples, "worklist": _worklist, "inbox": _inbox, "results": _results, "tasks": _tasks,
+         "catalog": _catalog, "reports": _reports, "notices": _notices, "sync": _sync, "risk": _risk,
+         "panels": _panels, "audit": _audit}
+
+
+def _built(qtbot, build, ctx):
+    page, table = build(ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    assert ops.wait_idle()
+    assert isinstance(table, QAbstractItemView)
+    return page, table
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_widened_column_keeps_its_width_when_the_page_is_built_again(qtbot, demo_ctx, name):
+    page, table = _built(qtbot, PAGES[name], demo_ctx)
+    header = table.horizontalHeader()
+    column = next(c for c in range(header.count())
+                  if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Interactive and not header.isSectionHidden(c)
+                  and c != header.count() - 1)
+    wanted = header.sectionSize(column) + 37
+    header.resizeSection(column, wanted)
+    assert header.sectionSize(column) == wanted
+    page.close()
+    page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    again, table = _built(qtbot, PAGES[name], demo_ctx)
+    assert table.horizontalHeader().sectionSize(column) == wanted
+    again.close()
+    assert ops.wait_idle()
