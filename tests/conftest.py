@@ -194,3 +194,39 @@ def lab_clock(monkeypatch: pytest.MonkeyPatch):
     yield freeze
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[object]:
+    """keyring's process-wide backend replaced by an in-memory one for the test: the machine's own
+    keyring is never touched."""
+    import keyring
+
+    from tests.sync.helpers import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def sandbox_options() -> dict:
+    """Options of :func:`app.sync.sandbox.start_sandbox` for the ``sandbox`` fixture; a test module
+    overrides this fixture to give its own (seed, hang_seconds, …)."""
+    return {}
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, sandbox_options: dict) -> Iterator[object]:
+    """The provincial-system sandbox on 127.0.0.1 (any free port), state in ``tmp_path``."""
+    from app.sync.sandbox import start_sandbox
+
+    running = start_sandbox(port=0, state_path=tmp_path / "sandbox.sqlite3", **sandbox_options)
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -7,12 +7,13 @@ with a plain function, get plain data back through a signal, and refresh when th
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -70,6 +71,19 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
+class OperationRunner(QObject):
+    """Counts the operations started and ended. ``idle`` is emitted when the last running one has
+    ended, after its answer was handled (an operation that the answer starts keeps it busy)."""
+
+    idle = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = 0
+        self.ended = 0
+
+
+runner = OperationRunner()
 _running: set[_Signals] = set()
 
 
@@ -77,22 +91,35 @@ def running_count() -> int:
     return len(_running)
 
 
-def wait_idle(timeout: float = 30.0, settle: float = 0.05) -> bool:
-    """Process events until no operation runs and none starts for ``settle`` seconds (an answer
-    often starts the next operation, e.g. a view asking for its next page). For screenshots and
-    tests; returns False if work is still running after ``timeout``."""
+def wait_idle(timeout: float = 30.0) -> bool:
+    """Wait for the runner's ``idle`` while operations run, then let the GUI handle what is posted
+    (an answer often starts the next operation, e.g. a view asking for its next page); done when
+    two such passes in a row start nothing. For screenshots and tests; returns False if work is
+    still running after ``timeout`` seconds."""
     end = time.monotonic() + timeout
-    quiet_since: float | None = None
-    while time.monotonic() < end:
-        QCoreApplication.processEvents()
+    quiet_passes = 0
+    while True:
+        remaining = end - time.monotonic()
         if _running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= settle:
+            quiet_passes = 0
+            if remaining <= 0:
+                return False
+            loop = QEventLoop()
+            limit = QTimer(loop)
+            limit.setSingleShot(True)
+            limit.timeout.connect(loop.quit)
+            limit.start(max(1, int(remaining * 1000)))
+            runner.idle.connect(loop.quit)
+            loop.exec()
+            runner.idle.disconnect(loop.quit)
+            limit.stop()
+            continue
+        started = runner.started
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
+        quiet_passes = quiet_passes + 1 if runner.started == started else 0
+        if quiet_passes >= 2:  # an event handled in one pass may post the one that starts work
             return True
-        time.sleep(0.005)
-    return not _running
 
 
 def run_op(
@@ -115,6 +142,7 @@ def run_op(
     # wrapper freed by the garbage collector on a worker thread must never delete a QObject there.
     signals = _Signals(QCoreApplication.instance())
     _running.add(signals)
+    runner.started += 1
     dialog: QProgressDialog | None = None
     if progress_title is not None:
         progress = Progress(signals)
@@ -134,28 +162,37 @@ def run_op(
 
     def _finish() -> None:
         _running.discard(signals)
+        runner.ended += 1
         signals.deleteLater()
         if dialog is not None:
             dialog.close()
             dialog.deleteLater()
 
+    def _answered() -> None:
+        if not _running:
+            runner.idle.emit()
+
     @Slot(object)
     def _done(result: Any) -> None:
         _finish()
-        if on_done is not None:
-            on_done(result)
+        try:
+            if on_done is not None:
+                on_done(result)
+        finally:
+            _answered()
 
     @Slot(object)
     def _failed(exc: BaseException) -> None:
         _finish()
-        if isinstance(exc, Cancelled):
-            return
-        if on_error is not None:
-            on_error(exc)
-        else:
-            import sys
-
-            sys.excepthook(type(exc), exc, exc.__traceback__)
+        try:
+            if isinstance(exc, Cancelled):
+                return
+            if on_error is not None:
+                on_error(exc)
+            else:
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+        finally:
+            _answered()
 
     signals.done.connect(_done)
     signals.failed.connect(_failed)

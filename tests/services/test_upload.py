@@ -6,8 +6,6 @@ the keyring (never in plaintext), and every action checks the user's roles."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -22,7 +20,7 @@ from app.store.queries import set_setting
 from app.store.uow import UnitOfWork
 from app.sync import outbox
 from app.sync.credentials import CredentialsStoreError, CredentialStore
-from app.sync.sandbox import RunningSandbox, start_sandbox
+from app.sync.sandbox import RunningSandbox
 from tests.services.conftest import PASSWORD, audit_ok
 from tests.services.test_workflow import _completed
 from tests.sync.helpers import MemoryKeyring
@@ -38,12 +36,8 @@ def _no_provincial_env(monkeypatch):
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    running = start_sandbox(port=0, state_path=tmp_path / "sandbox.sqlite3", seed=3)
-    try:
-        yield running
-    finally:
-        running.stop()
+def sandbox_options() -> dict:
+    return {"seed": 3}
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -54,3 +55,50 @@ def export_notices(monkeypatch):
 
     monkeypatch.setattr(export_notice, "ask", ask)
     return asked
+
+
+# The demo lab is loaded once per run and copied for every test: each test still gets its own database.
+@pytest.fixture(scope="session")
+def _demo_file(_sqlite_template, tmp_path_factory):
+    from app.services import demo
+    from app.store.db import DB_FILENAME, bootstrap
+
+    home = tmp_path_factory.mktemp("demo-lab")
+    shutil.copyfile(_sqlite_template, home / DB_FILENAME)
+    database = bootstrap(None, home=home)
+    demo.load_demo(database, actor="test")
+    database.dispose()
+    return home / DB_FILENAME
+
+
+@pytest.fixture
+def lab_file(_demo_file):
+    """The database file ``lab_db`` copies: the demo lab. A test module overrides this fixture to
+    start from another lab (its own session-scoped copy of the demo, changed)."""
+    return _demo_file
+
+
+@pytest.fixture
+def lab_db(lab_file, tmp_path, riskmon_app):
+    """A copy of ``lab_file`` for this test; operations still running are waited for before it goes."""
+    from app.store.db import DB_FILENAME, bootstrap
+    from app.ui import ops
+
+    shutil.copyfile(lab_file, tmp_path / DB_FILENAME)
+    database = bootstrap(None, home=tmp_path)
+    yield database
+    ops.wait_idle()
+    database.dispose()
+
+
+@pytest.fixture
+def no_windows_left_over():
+    """Windows of earlier tests are closed with deleteLater; delete them now, so that their pages no
+    longer answer the change bus of this test; at the end, wait for the operations still running."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from app.ui import ops
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield
+    ops.wait_idle()

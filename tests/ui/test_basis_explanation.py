@@ -3,24 +3,17 @@ never shown as a code, and the expert-panel dialog whose messages follow the inp
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.errors import ValidationError
 from app.ui.dialogs.basis_dialog import BasisDialog
 from app.ui.dialogs.panel_dialog import PanelDialog
 
-from .test_testing import (
-    _demo_file,
-    _no_windows_left_over,
-    as_user,
-    cell,
-    lab_db,
-    make_page,
-    sample_id,
-    settle,
-)
+from .helpers import as_user, settle
+from .test_testing import cell, make_page, sample_id
 
-__all__ = ["_demo_file", "_no_windows_left_over", "lab_db"]  # fixtures of the testing page's tests
+pytestmark = pytest.mark.usefixtures("no_windows_left_over")
 
 NO_BASIS = "无判定依据（需专家组评价）"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
@@ -12,7 +13,10 @@ from app.services import testing
 from app.services.worklist import WorkQuery
 from app.ui import style
 from app.ui.legend import Key, Legend
-from tests.ui.test_testing import _demo_file, _no_windows_left_over, as_user, lab_db, make_page, settle  # noqa: F401  (fixtures)
+from tests.ui.helpers import as_user, settle
+from tests.ui.test_testing import make_page
+
+pytestmark = pytest.mark.usefixtures("no_windows_left_over")
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PAINT = (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
 from app.services import testing
 from app.ui import ops
+from tests.ui.helpers import settle
 
-
-@pytest.fixture(autouse=True)
-def _no_windows_left_over():
-    """Windows of earlier tests are closed with deleteLater; delete them now, so that their pages no
-    longer answer the change bus of this test."""
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    yield
-    ops.wait_idle()
-
-
-def settle() -> None:
-    assert ops.wait_idle()
-    QCoreApplication.processEvents()
+pytestmark = pytest.mark.usefixtures("no_windows_left_over")
 
 
 def test_panels_are_listed_filtered_and_open_their_sample(qtbot, demo_ctx):

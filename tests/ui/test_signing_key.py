@@ -5,16 +5,15 @@ cancelling signs nothing), a KeyLocked that reaches a page shown as its message,
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog
 
 from app.security import labkey as crypto
-from app.services import demo, documents, labkey, reports, samples, testing, users, verify
+from app.services import demo, documents, labkey, reports, samples, testing, verify
 from app.services.context import Context
 from app.store.models import Report
 from app.store.uow import UnitOfWork
@@ -22,6 +21,7 @@ from app.sync.credentials import CredentialStore
 from app.ui import ops
 from app.ui.dialogs.unlock_key import UnlockKeyDialog, current_dialog
 from tests.sync.helpers import MemoryKeyring
+from tests.ui.helpers import as_user
 
 KEY_PASSWORD = "lab-key-password"
 KETTLE = "HBFX-2026-DQ-01"
@@ -29,50 +29,21 @@ KETTLE = "HBFX-2026-DQ-01"
 
 # ------------------------------------------------------------------------------------- fixtures
 @pytest.fixture(autouse=True)
-def _clean_key_state(monkeypatch):
+def _clean_key_state(monkeypatch, no_windows_left_over):
     """Nothing unlocked leaks between tests; no password from the environment."""
     monkeypatch.delenv(labkey.PASSWORD_ENV, raising=False)
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     labkey._unlocked.clear()
     yield
-    ops.wait_idle()
     labkey._unlocked.clear()
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch) -> MemoryKeyring:
+def key_keyring(monkeypatch) -> MemoryKeyring:
     """The key's password is remembered in memory, never in this machine's keyring."""
     backend = MemoryKeyring()
     monkeypatch.setattr(labkey, "_keyring",
                         lambda store: store or CredentialStore(service=labkey.KEYRING_SERVICE, backend=backend))
     return backend
-
-
-@pytest.fixture(scope="session")
-def _demo_file(_sqlite_template, tmp_path_factory):
-    from app.store.db import DB_FILENAME, bootstrap
-
-    home = tmp_path_factory.mktemp("demo-lab-key")
-    shutil.copyfile(_sqlite_template, home / DB_FILENAME)
-    database = bootstrap(None, home=home)
-    demo.load_demo(database, actor="test")
-    database.dispose()
-    return home / DB_FILENAME
-
-
-@pytest.fixture
-def lab_db(_demo_file, tmp_path, riskmon_app):
-    from app.store.db import DB_FILENAME, bootstrap
-
-    shutil.copyfile(_demo_file, tmp_path / DB_FILENAME)
-    database = bootstrap(None, home=tmp_path)
-    yield database
-    ops.wait_idle()
-    database.dispose()
-
-
-def as_user(db, username: str) -> Context:
-    return Context(db, users.authenticate(db, username, demo.DEMO_PASSWORD))
 
 
 def settle() -> None:
@@ -102,7 +73,7 @@ def key_tab(qtbot, ctx: Context):
 
 
 # ------------------------------------------------------------------------------------- 设置 → 签章密钥
-def test_the_administrator_generates_a_key_that_replaces_the_demo_key(qtbot, lab_db, memory_keyring):
+def test_the_administrator_generates_a_key_that_replaces_the_demo_key(qtbot, lab_db, key_keyring):
     admin = as_user(lab_db, "admin")
     tab = key_tab(qtbot, admin)
     # the demo key: marked, with the warning, and unlocked without asking (the program knows its password)
@@ -134,7 +105,7 @@ def test_the_administrator_generates_a_key_that_replaces_the_demo_key(qtbot, lab
     assert created.fingerprint == tab.active.fingerprint and created.unlocked and not created.demo
     assert not tab.demo_warning.isVisibleTo(tab) and tab.state.text().startswith("已解锁")
     assert "已生成" in tab.status.text()
-    assert memory_keyring.values[(labkey.KEYRING_SERVICE, created.fingerprint)] == KEY_PASSWORD
+    assert key_keyring.values[(labkey.KEYRING_SERVICE, created.fingerprint)] == KEY_PASSWORD
     # the demo key stays, inactive, so that what it signed can still be verified
     assert tab.table.rowCount() == 1 and tab.table.item(0, 1).text() == "演示密钥"
 
@@ -162,7 +133,7 @@ def test_a_technician_cannot_generate_or_import_a_key_but_can_unlock_it(qtbot, l
     assert len(labkey.list_keys(tech)) == 2
 
 
-def test_a_wrong_unlock_password_is_shown_and_the_right_one_unlocks(qtbot, lab_db, memory_keyring):
+def test_a_wrong_unlock_password_is_shown_and_the_right_one_unlocks(qtbot, lab_db, key_keyring):
     info = locked_lab_key(lab_db)
     tech = as_user(lab_db, "wangjian")
     tab = key_tab(qtbot, tech)
@@ -185,7 +156,7 @@ def test_a_wrong_unlock_password_is_shown_and_the_right_one_unlocks(qtbot, lab_d
     qtbot.waitUntil(lambda: tab.active is not None and tab.active.unlocked, timeout=10000)
     assert tab.state.text().startswith("已解锁") and "已解锁" in tab.status.text()
     assert labkey.ensure_unlocked(tech)
-    assert not memory_keyring.values  # not asked to remember
+    assert not key_keyring.values  # not asked to remember
 
 
 def test_without_a_keyring_the_key_is_unlocked_for_the_session_only(qtbot, lab_db, monkeypatch):

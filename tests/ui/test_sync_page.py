@@ -10,24 +10,23 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
-from app.services import demo, reports, samples, users
+from app.services import demo, reports, samples
 from app.services import lab as lab_service
 from app.services.context import Context
 from app.store.models import MonitoringTask, Sample
 from app.store.uow import UnitOfWork
-from app.sync.sandbox import RunningSandbox, start_sandbox
+from app.sync.sandbox import RunningSandbox
 from app.sync.worker import RetryPolicy
 from app.ui import ops
 from app.ui.ops import bus
 from tests.services.amending import amend_approved
-from tests.sync.helpers import MemoryKeyring
+from tests.ui.helpers import as_user
 
 DEMO_USER, DEMO_PASSWORD = "demo", "demo-password"
 SERVICE = "riskmon-provincial"
@@ -37,23 +36,19 @@ ID, TASK, KIND, REPORT, SAMPLE, STATE, TRIES, WHEN, RECEIPT, LAST_ERROR = range(
 
 
 @pytest.fixture(autouse=True)
-def _clean(monkeypatch):
+def _clean(monkeypatch, no_windows_left_over):
     """No window of an earlier test answers the change bus; the address comes from the settings."""
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     monkeypatch.delenv("RISKMON_PROVINCIAL_URL", raising=False)
     monkeypatch.delenv("RISKMON_PROVINCIAL_USER", raising=False)
-    yield
-    ops.wait_idle()
 
 
 @pytest.fixture(scope="session")
-def _demo_lab_file(_sqlite_template, tmp_path_factory):
+def _sync_demo_file(_demo_file, tmp_path_factory):
     from app.store.db import DB_FILENAME, bootstrap
 
     home = tmp_path_factory.mktemp("sync-demo-lab")
-    shutil.copyfile(_sqlite_template, home / DB_FILENAME)
+    shutil.copyfile(_demo_file, home / DB_FILENAME)
     database = bootstrap(None, home=home)
-    demo.load_demo(database, actor="test")
     _without_the_hazard_item(database)
     database.dispose()
     return home / DB_FILENAME
@@ -63,10 +58,7 @@ def _without_the_hazard_item(database) -> None:
     """These tests are about the page's mechanics on the demo's report items (its approved result
     and the notices issued after it). The demo's major-hazard report, which goes first, is left out
     of their queue; its upload is tested in tests/services/test_hazard.py and tests/e2e."""
-    from sqlalchemy import select
-
     from app.store.models import HazardReport, SyncOutbox
-    from app.store.uow import UnitOfWork
 
     with UnitOfWork(database, actor="test") as uow:
         for item in uow.session.scalars(select(SyncOutbox).where(SyncOutbox.kind == "hazard")):
@@ -78,37 +70,14 @@ def _without_the_hazard_item(database) -> None:
 
 
 @pytest.fixture
-def lab_db(_demo_lab_file, tmp_path, riskmon_app):
-    from app.store.db import DB_FILENAME, bootstrap
-
-    shutil.copyfile(_demo_lab_file, tmp_path / DB_FILENAME)
-    database = bootstrap(None, home=tmp_path)
-    yield database
-    ops.wait_idle()
-    database.dispose()
+def lab_file(_sync_demo_file):
+    """``lab_db`` (tests/ui/conftest.py) is the demo lab without its major-hazard upload."""
+    return _sync_demo_file
 
 
 @pytest.fixture
-def keyring_backend() -> Iterator[MemoryKeyring]:
-    """keyring's backend replaced by an in-memory one: the machine's own is never touched."""
-    import keyring
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
-    running = start_sandbox(port=0, state_path=tmp_path / "sandbox.sqlite3", seed=11)
-    try:
-        yield running
-    finally:
-        running.stop()
+def sandbox_options() -> dict:
+    return {"seed": 11}
 
 
 @pytest.fixture
@@ -133,10 +102,6 @@ def open_page(qtbot, lab_db) -> Iterator[Callable[..., object]]:
     for page in pages:
         page.runner.stop(wait=10)
     ops.wait_idle()
-
-
-def as_user(db, username: str) -> Context:
-    return Context(db, users.authenticate(db, username, demo.DEMO_PASSWORD))
 
 
 def connect(db, sandbox: RunningSandbox) -> None:
@@ -170,7 +135,7 @@ def settled(page) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_db, sandbox, keyring_backend,
+def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_db, sandbox, memory_keyring,
                                                                      open_page):
     connect(lab_db, sandbox)
     page = open_page(as_user(lab_db, "admin"))
@@ -200,7 +165,7 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     assert cell(page, 0, TASK) == KETTLE and cell(page, 0, STATE) == "已接收"
     assert [cell(page, r, KIND) for r in range(2)] == ["告知书", "结果"]
     assert cell(page, 0, RECEIPT).startswith("HBJG-") and cell(page, 0, RECEIPT) == page.detail_receipt.text()
-    assert keyring_backend.values[(SERVICE, DEMO_USER)] == DEMO_PASSWORD  # saved where it was asked to be
+    assert memory_keyring.values[(SERVICE, DEMO_USER)] == DEMO_PASSWORD  # saved where it was asked to be
     assert page.runner.is_running() and "后台上传已开启" in page.runner_label.text()
 
     # another approval: the uploader is woken by the change bus and sends it right away
@@ -224,9 +189,9 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     assert page.runner.wait_stopped(10)
 
 
-def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox, keyring_backend, open_page):
+def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox, memory_keyring, open_page):
     connect(lab_db, sandbox)
-    keyring_backend.set_password(SERVICE, DEMO_USER, DEMO_PASSWORD)  # kept from an earlier session
+    memory_keyring.set_password(SERVICE, DEMO_USER, DEMO_PASSWORD)  # kept from an earlier session
     sandbox.faults.update({"fail_rate": 1.0})
     page = open_page(as_user(lab_db, "wangjian"))
     qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.state == "failed" for r in page.rows), timeout=15000)
@@ -293,7 +258,7 @@ def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, l
     assert not page.export_button.isEnabled() and not page.cancel_button.isEnabled()
 
 
-def test_a_reviewer_only_looks(qtbot, lab_db, sandbox, keyring_backend, open_page):
+def test_a_reviewer_only_looks(qtbot, lab_db, sandbox, memory_keyring, open_page):
     connect(lab_db, sandbox)
     page = open_page(as_user(lab_db, "chenjing"))
     qtbot.waitUntil(lambda: bool(page.rows), timeout=10000)

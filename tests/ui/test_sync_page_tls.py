@@ -20,19 +20,17 @@ from tests.ui.test_sync_page import (
     settled,
 )
 
-# the sync page's fixtures: the demo lab, an in-memory keyring, the page with its uploader stopped at the end
-_clean, _demo_lab_file, lab_db, keyring_backend, open_page = (
-    base._clean, base._demo_lab_file, base.lab_db, base.keyring_backend, base.open_page
-)
+# the sync page's fixtures: the demo lab without its hazard upload, the page with its uploader stopped at the end
+_clean, _sync_demo_file, lab_file, open_page = base._clean, base._sync_demo_file, base.lab_file, base.open_page
 
 
 def test_a_self_signed_provincial_server_shows_why_and_waits_for_a_person(
-    qtbot, lab_db, keyring_backend, open_page, tmp_path, monkeypatch
+    qtbot, lab_db, memory_keyring, open_page, tmp_path, monkeypatch
 ):
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     _default_tls_context.cache_clear()
-    keyring_backend.set_password(SERVICE, DEMO_USER, DEMO_PASSWORD)
+    memory_keyring.set_password(SERVICE, DEMO_USER, DEMO_PASSWORD)
     with https_sandbox(tmp_path, issue("zljd.self-signed.test")) as (url, server):
         lab_service.save_settings(as_user(lab_db, "admin"), {"provincial_url": url, "provincial_user": DEMO_USER})
         page = open_page(as_user(lab_db, "wangjian"))

@@ -4,61 +4,19 @@ the Article 18 clock, compile → review → approve with the password, conflict
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
 from app import clock
 from app.services import calendar, demo, reports, samples, testing, users
 from app.services.context import Context
-from app.ui import ops
 from app.ui.widgets import ERROR_STYLE
+from tests.ui.helpers import as_user, settle
 
 TODAY = clock.today()
 
-
-
-@pytest.fixture(autouse=True)
-def _no_windows_left_over():
-    """Windows of earlier tests are closed with deleteLater; delete them now, so that their pages no
-    longer answer the change bus of this test."""
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    yield
-    ops.wait_idle()
-
-
-# The demo lab is loaded once per run and copied for every test: each test still gets its own database.
-@pytest.fixture(scope="session")
-def _demo_file(_sqlite_template, tmp_path_factory):
-    from app.store.db import DB_FILENAME, bootstrap
-
-    home = tmp_path_factory.mktemp("demo-lab")
-    shutil.copyfile(_sqlite_template, home / DB_FILENAME)
-    database = bootstrap(None, home=home)
-    demo.load_demo(database, actor="test")
-    database.dispose()
-    return home / DB_FILENAME
-
-
-@pytest.fixture
-def lab_db(_demo_file, tmp_path, riskmon_app):
-    from app.store.db import DB_FILENAME, bootstrap
-
-    shutil.copyfile(_demo_file, tmp_path / DB_FILENAME)
-    database = bootstrap(None, home=tmp_path)
-    yield database
-    ops.wait_idle()
-    database.dispose()
-
-
-def as_user(db, username: str) -> Context:
-    return Context(db, users.authenticate(db, username, demo.DEMO_PASSWORD))
-
-
-def settle() -> None:
-    assert ops.wait_idle()
-    QCoreApplication.processEvents()
+pytestmark = pytest.mark.usefixtures("no_windows_left_over")
 
 
 def sample_id(ctx: Context, status: str, product: str = "") -> int:

@@ -14,6 +14,15 @@ from tests.ui.test_testing import make_page
 pytestmark = pytest.mark.usefixtures("no_windows_left_over")
 
 
+@pytest.fixture(autouse=True)
+def _no_saved_filter():
+    """The work list starts from no saved filter (another test may have left one in QSettings)."""
+    from app.ui.application import settings
+    from app.ui.pages.worklist import SETTINGS
+
+    settings().remove(SETTINGS)
+
+
 def shown(page) -> list[worklist.WorkRow]:
     return page.worklist.rows()
 
