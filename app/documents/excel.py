@@ -227,13 +227,6 @@ class CatalogRow:
     method_clause: str = ""
     grade: str = ""
 
-    def catalog_entry(self) -> dict[str, Any]:
-        """This row in the ``catalog[].items`` shape of the rule contract (spec/RULES.md §2)."""
-        entry: dict[str, Any] = {"clause": self.clause, "requirement": self.requirement.to_dict()}
-        if self.method_code:
-            entry["method"] = {"code": self.method_code, "clause": self.method_clause}
-        return entry
-
 
 def catalog_to_rules(rows: Iterable[CatalogRow]) -> list[dict[str, Any]]:
     """Group rows into the rule contract's ``catalog`` list (one entry per standard version)."""

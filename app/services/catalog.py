@@ -21,7 +21,7 @@ from app.errors import ValidationError
 from app.rules.requirements import parse_requirement
 from app.rules.standards import GRADES, StandardCodeError, kind_of, normalize_grade, parse_code
 from app.services import permissions
-from app.services._common import check_version, get_or_404, like_pattern, search_text
+from app.services._common import check_version, like_pattern, search_text
 from app.services.context import Context
 from app.store.models import Standard, StandardItem
 
@@ -58,9 +58,6 @@ class StandardInfo:
     effective: dt.date | None
     abolished: dt.date | None
     items: tuple[StandardItemInput, ...]
-
-    def current_on(self, day: dt.date) -> bool:
-        return (self.effective is None or self.effective <= day) and (self.abolished is None or self.abolished > day)
 
 
 def validate_standard(data: StandardInput, prefix: str = "") -> dict[str, str]:
@@ -233,11 +230,6 @@ def list_standards(ctx: Context, text: str = "") -> list[StandardInfo]:
             like = like_pattern(text)
             q = q.where(or_(Standard.code.ilike(like, escape="\\"), Standard.title.ilike(like, escape="\\")))
         return [_info(s) for s in uow.session.scalars(q)]
-
-
-def get_standard(ctx: Context, standard_id: int) -> StandardInfo:
-    with ctx.uow() as uow:
-        return _info(get_or_404(uow.session, Standard, standard_id, "该标准"))
 
 
 def delete_standard(ctx: Context, standard_id: int, version: int) -> None:

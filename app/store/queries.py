@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.errors import ValidationError
-from app.store.models import SETTING_DEFAULTS, Organisation, SampleNumberCounter, Setting, User
+from app.store.models import SETTING_DEFAULTS, Organisation, SampleNumberCounter, Setting
 from app.timezones import zone
 
 # ---- settings --------------------------------------------------------------------------------
@@ -43,17 +43,7 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         row.value = value
 
 
-# ---- users and the lab -----------------------------------------------------------------------
-
-
-def user_by_username(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
-
-
-def active_users(session: Session, role: str | None = None) -> list[User]:
-    """Active users ordered by user name, optionally only those holding ``role``."""
-    users = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)))
-    return [u for u in users if role is None or u.has_role(role)]
+# ---- the lab ---------------------------------------------------------------------------------
 
 
 def organisation(session: Session) -> Organisation | None:

@@ -129,10 +129,6 @@ class OptionalDateEdit(QWidget):
         return self.edit.date().toPython()
 
 
-def qdate(value: dt.date | None) -> QDate:
-    return QDate(value) if value else QDate(clock.today())
-
-
 class PasswordDialog(QDialog):
     """Password re-entry before signing (审核/批准). ``check(password)`` raises on a wrong one."""
 

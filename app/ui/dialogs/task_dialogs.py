@@ -1138,10 +1138,6 @@ class RiskProposalDialog(_SavingDialog):
         self.frequency.setValue(f.frequency)
         self.recompute()
 
-    def confirm_all(self) -> None:
-        for check in self.confirms.values():
-            check.setChecked(True)
-
     def unconfirmed(self) -> list[str]:
         return [f for f in self.FACTORS if not self.confirms[f].isChecked()]
 
