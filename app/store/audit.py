@@ -56,6 +56,9 @@ REDACTED_COLUMNS = frozenset({("users", "password_hash")})
 SYSTEM_ACTOR = "system"
 _PG_AUDIT_LOCK = 0x52_49_53_4B_4D_4F_4E_02  # "RISKMON" + 2
 _audit_table = AuditLog.__table__
+#: the chain's last entry, and the statement that appends entries (built once: every flush uses them)
+_HEAD = select(_audit_table.c.seq, _audit_table.c.hash).order_by(_audit_table.c.seq.desc()).limit(1)
+_APPEND = insert(_audit_table)
 _TABLE_ORDER = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
 
 
@@ -274,9 +277,7 @@ def append_entries(conn: Connection, actor: str, changes: list[tuple[str, str, i
     """Append ``(table, action, row_id, before, after)`` entries to the chain, in that order."""
     if not changes:
         return
-    head = conn.execute(
-        select(_audit_table.c.seq, _audit_table.c.hash).order_by(_audit_table.c.seq.desc()).limit(1)
-    ).first()
+    head = conn.execute(_HEAD).first()
     seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
     at = utcnow()
     rows = []
@@ -308,7 +309,7 @@ def append_entries(conn: Connection, actor: str, changes: list[tuple[str, str, i
             }
         )
         prev = digest
-    conn.execute(insert(_audit_table), rows)
+    conn.execute(_APPEND, rows)
 
 
 def _row_id(state: InstanceState[Any]) -> int:

@@ -77,9 +77,11 @@ def _document_query(source: str) -> tuple[Any, Any]:
 
 def stored_documents(session: Any, refs: list[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
     """The stored bytes a package recipe names (issued reports' and notices' PDFs), read with one
-    query per kind of record."""
+    query per kind of record (``session``: a session or a connection)."""
+    from sqlalchemy import Connection
+
     out: dict[tuple[str, int], bytes] = {}
-    conn = session.connection()
+    conn = session if isinstance(session, Connection) else session.connection()
     for source in ("report", "notice", "hazard"):
         ids = sorted({i for s, i in refs if s == source})
         if ids:

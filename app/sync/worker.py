@@ -29,12 +29,13 @@ The worker has one entry point, ``riskmon sync`` (``app.cli``); the GUI runs it 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,6 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import exc as sa_exc
 
 from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
 from app.store.models import SETTING_DEFAULTS, HazardReport, MonitoringTask, Report, Setting, SyncOutbox
@@ -268,11 +270,7 @@ def claim_due(
     delivery bookkeeping: one transaction of plain statements, no audit entry (the receipt has one).
     The packages of the batch are made from their stored documents read together.
     """
-    from app.store.uow import UnitOfWork
-
-    with UnitOfWork(db, actor=actor) as uow:
-        s = uow.session
-        conn = s.connection()
+    with _transaction(db) as conn:
         query = _CLAIM_QUERY_LOCKING if getattr(db, "backend", "") == "postgresql" else _CLAIM_QUERY
         rows = list(conn.execute(query, {"now": now, "limit": limit}))
         if not rows:
@@ -280,7 +278,7 @@ def claim_due(
         lease_end = (lease_start or now) + timedelta(seconds=lease)
         claimed = []
         changes: list[tuple[int, int, dict[str, Any]]] = []
-        for row, package in zip(rows, package_of_rows(s, rows), strict=True):
+        for row, package in zip(rows, package_of_rows(conn, rows), strict=True):
             if isinstance(package, ValidationError):  # a stored document changed since it was queued
                 changes.append((row.id, row.version, {"state": "failed", "next_attempt_at": None,
                                                       "last_error": package.message[:1000]}))
@@ -303,8 +301,24 @@ def claim_due(
             )
             for row, package in claimed
         ]
-        uow.commit()
         return claims
+
+
+@contextlib.contextmanager
+def _transaction(db: Any) -> Iterator[Any]:
+    """One transaction on a plain connection, committed when the block ends without an error: the
+    claim and the receipts change rows with Core statements, no session needed. Database errors
+    leave as :mod:`app.errors` exceptions, as from a unit of work."""
+    from app.store.uow import translate_error
+
+    try:
+        with db.engine.begin() as conn:
+            yield conn
+    except sa_exc.SQLAlchemyError as exc:
+        translated = translate_error(exc, db)
+        if translated is None:
+            raise
+        raise translated from exc
 
 
 def _record(
@@ -375,13 +389,11 @@ def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: date
     one audited change of an upload (plain statements, entries by ``audit.record_updates``).
     Returns ``accepted`` or ``superseded`` (the item is gone) per receipt."""
     from app.store.audit import record_updates
-    from app.store.uow import UnitOfWork
 
     last: Exception | None = None
     for _ in range(3):
         try:
-            with UnitOfWork(db, actor=actor) as uow:
-                conn = uow.session.connection()
+            with _transaction(db) as conn:
                 ids = [claim.id for claim, _r in accepted]
                 rows = {r.id: r for r in conn.execute(*_in_query(_RECEIPT_QUERY, _OUTBOX.c.id, ids))}
                 outcomes: list[str] = []
@@ -409,8 +421,7 @@ def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: date
                                     {**changed, "version": row.version + 1, "updated_at": stamp}))
                 _bookkeeping_many(conn, changes)
                 record_updates(conn, actor, entries)
-                uow.commit()
-                return outcomes
+            return outcomes
         except ConflictError as exc:
             last = exc
             time.sleep(0.01)
