@@ -18,6 +18,14 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.ui import style
 
+WORD_JOINER = "\u2060"
+
+
+def _unbroken(text: str) -> str:
+    """``text`` that a line never breaks inside (Chinese breaks between any two characters): the
+    legend wraps between its entries, not in the middle of one."""
+    return WORD_JOINER.join(text)
+
 
 @dataclass(frozen=True)
 class Key:
@@ -53,9 +61,13 @@ class Legend(QLabel):
                 sample = f'<span style="color:{k.foreground}; font-weight:bold">{escape(k.mark or "■")}</span>'
             else:
                 sample = f"<b>{escape(k.mark)}</b>"
-            parts.append(f'<span style="white-space:nowrap">{sample}&nbsp;{escape(k.text)}</span>')
+            parts.append(f"{sample}&nbsp;{escape(_unbroken(k.text))}")
         self.setText(escape(self.tr("Legend:")) + "&nbsp; " + "&nbsp;&nbsp; ".join(parts))
         self.setVisible(bool(self.keys))
+
+    def plain_text(self) -> str:
+        """The legend's words as a person reads them (without the marks that keep each entry on one line)."""
+        return self.text().replace(WORD_JOINER, "")
 
     def colours(self) -> set[str]:
         """Every colour the legend explains (``#rrggbb``), backgrounds and text colours."""

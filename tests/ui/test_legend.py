@@ -39,8 +39,8 @@ def explained(legend: Legend) -> None:
     assert legend.keys and legend.isVisibleTo(legend.window())
     for key in legend.keys:
         assert CJK.search(key.text), key
-        assert key.text in legend.text()
-    assert legend.text().startswith("图例")
+        assert key.text in legend.plain_text()
+    assert legend.plain_text().startswith("图例")
 
 
 def test_the_legend_shows_each_key_and_answers_what_a_colour_means(qtbot, riskmon_app):
@@ -50,7 +50,7 @@ def test_the_legend_shows_each_key_and_answers_what_a_colour_means(qtbot, riskmo
     assert legend.colours() == {style.FAIL, style.URGENT}
     assert legend.marks() == {"★"}
     assert legend.text_of(style.FAIL.upper()) == "逾期" and legend.text_of(style.PASS) == ""
-    assert "★" in legend.text() and "逾期" in legend.text()
+    assert "★" in legend.plain_text() and "逾期" in legend.plain_text()
     legend.set_keys([])
     assert not legend.isVisibleTo(legend.parentWidget() or legend) and legend.colours() == set()
 
@@ -112,5 +112,5 @@ def test_the_results_legend_names_each_colour_and_mark_of_the_grid(qtbot, lab_db
     assert style.FAIL in used and "★" in marks  # a failed item and an important item among them
     assert used <= named, used - named
     assert marks <= page.legend.marks()
-    assert "重要" in page.legend.text()
+    assert "重要" in page.legend.plain_text()
     explained(page.legend)
