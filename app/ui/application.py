@@ -32,6 +32,21 @@ def settings() -> QSettings:
     return QSettings(ORG, APP)
 
 
+#: the person signed in to this window: column widths are theirs, not the computer account's
+_signed_in = ""
+
+
+def set_signed_in(username: str) -> None:
+    """Whose preferences :func:`user_key` reads (several people share a lab workstation)."""
+    global _signed_in
+    _signed_in = username
+
+
+def user_key(key: str) -> str:
+    """``key`` of the signed-in person's own preferences (``users/<name>/<key>``)."""
+    return f"users/{_signed_in}/{key}" if _signed_in else key
+
+
 def ui_language() -> str:
     lang = str(settings().value("ui/language", "zh_CN"))
     return lang if lang in LANGUAGES else "zh_CN"

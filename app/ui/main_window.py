@@ -26,7 +26,7 @@ from shiboken6 import isValid
 from app.errors import ValidationError
 from app.services import worklist
 from app.services.context import Context, role_names
-from app.ui.application import settings
+from app.ui.application import set_signed_in, settings
 from app.ui.ops import bus, run_op
 
 #: the pages in navigation order: (key, module under app.ui.pages, class); a page module not written
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: Context, lab_name: str = "", parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        set_signed_in(ctx.user.username)
         self.setWindowTitle(self.tr("Riskmon — product quality safety risk monitoring") + (f" — {lab_name}" if lab_name else ""))
         self.resize(1280, 800)
         self._keys: list[str] = []

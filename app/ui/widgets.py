@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import ConflictError, RiskmonError
-from app.ui.application import settings
+from app.ui.application import settings, user_key
 
 ERROR_STYLE = "border: 1px solid #c62828; background: #fff3f3;"
 
@@ -167,13 +167,15 @@ class PasswordDialog(QDialog):
 
 
 def remember_columns(header: QHeaderView, key: str) -> None:
-    """Restore a table's column widths/order from QSettings and save them when they change."""
-    state = settings().value(f"columns/{key}")
+    """Restore a table's column widths/order from QSettings and save them when they change: the
+    signed-in person's own, so that colleagues at one workstation each keep theirs."""
+    key = user_key(f"columns/{key}")
+    state = settings().value(key)
     if isinstance(state, QByteArray) and not state.isEmpty():
         header.restoreState(state)
 
     def save(*_args) -> None:
-        settings().setValue(f"columns/{key}", header.saveState())
+        settings().setValue(key, header.saveState())
 
     header.sectionResized.connect(save)
     header.sectionMoved.connect(save)

@@ -39,6 +39,15 @@ def _riskmon_application(riskmon_app):
 
 
 @pytest.fixture(autouse=True)
+def _nobody_signed_in(monkeypatch):
+    """A main window built by one test names its user for the preferences; the next test starts
+    with nobody signed in."""
+    from app.ui import application
+
+    monkeypatch.setattr(application, "_signed_in", "")
+
+
+@pytest.fixture(autouse=True)
 def export_notices(monkeypatch):
     """The Article 8 question before an export is answered "export" and kept here (title, text), so
     that no modal dialog waits; a test sets ``export_notices.answer = False`` to cancel."""

@@ -128,3 +128,25 @@ def test_a_widened_column_keeps_its_width_when_the_page_is_built_again(qtbot, de
     assert table.horizontalHeader().sectionSize(column) == wanted
     again.close()
     assert ops.wait_idle()
+
+
+def test_each_person_at_a_workstation_keeps_their_own_widths(qtbot, demo_ctx):
+    from app.ui import application
+
+    application.set_signed_in("wangjian")
+    page, table = _built(qtbot, _samples, demo_ctx)
+    header = table.horizontalHeader()
+    before = header.sectionSize(1)
+    header.resizeSection(1, before + 53)
+    page.close()
+
+    application.set_signed_in("liuyang")  # a colleague signs in at the same workstation
+    other, table = _built(qtbot, _samples, demo_ctx)
+    assert table.horizontalHeader().sectionSize(1) == before
+    other.close()
+
+    application.set_signed_in("wangjian")
+    again, table = _built(qtbot, _samples, demo_ctx)
+    assert table.horizontalHeader().sectionSize(1) == before + 53
+    again.close()
+    assert ops.wait_idle()
