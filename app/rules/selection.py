@@ -70,9 +70,20 @@ R_NONE = "none"
 NO_BASIS_LABEL = "无判定依据（需专家组评价）"
 
 
+# How the trace's codes are shown to people: the clause, and which of its cases where a clause has two.
+RULE_LABELS = {
+    R_NONE: NO_BASIS_LABEL,
+    R_ENTERPRISE: "16.2（企业标准）",
+    R_SIMILAR: "16.2（同类产品标准）",
+    R_VERSION_EVIDENCE: "16.3（版本证据）",
+    R_CLAIM: "16.1（明示的质量状况）",
+}
+
+
 def rule_label(rule: str) -> str:
-    """A trace entry as shown to people: the clause code (``16.1``), or the words for ``none``."""
-    return NO_BASIS_LABEL if rule == R_NONE else rule
+    """A trace entry as shown to people: the clause (``16.1``, ``16.2（同类产品标准）``), or the words
+    for ``none``; the codes of the JSON contract (``16.2-similar``) never reach a user."""
+    return RULE_LABELS.get(rule, rule)
 
 
 # ---------------------------------------------------------------------------------------------

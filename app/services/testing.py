@@ -173,7 +173,7 @@ def explain(trace, grade: str | None = None) -> str:
 def trace_text(trace, grade: str | None = None) -> str:
     """The trace in one line, ``16.3 → 16.1（合格品）``."""
     at = _graded_step(trace, grade)
-    return " → ".join(f"{rule}（{grade}）" if i == at else rule_label(rule) for i, rule in enumerate(trace))
+    return " → ".join(f"{rule_label(rule)}（{grade}）" if i == at else rule_label(rule) for i, rule in enumerate(trace))
 
 
 def _is_numeric(req: dict | None) -> bool:
@@ -347,6 +347,7 @@ class BasisCandidate:
     outcome: str  # chosen | replaced | rejected
     outcome_text: str  # 采用 | 采用后被替换 | 未采用
     reason: str
+    step_label: str = ""  # the step as people read it (16.2（同类产品标准）), never the code
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,7 @@ def _candidate(c: dict) -> BasisCandidate:
         outcome=str(c["outcome"]),
         outcome_text=OUTCOME_LABELS.get(c["outcome"], str(c["outcome"])),
         reason=str(c["reason"]),
+        step_label=rule_label(step),
     )
 
 

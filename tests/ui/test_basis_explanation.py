@@ -44,6 +44,9 @@ def test_the_candidates_of_an_item_in_step_order(qtbot, lab_db):
     assert dialog.note.isHidden()
     # the step's clause in words on the step cell
     assert dialog.table.item(len(rows) - 1, 2).toolTip().startswith("第十七条（一）")
+    # no code of the JSON contract (16.2-similar, 16.2-enterprise …) is shown: the clause and its case
+    assert not any("-" in r[2] for r in rows), rows
+    assert any(r[2] == "16.2（同类产品标准）" for r in rows), rows
     dialog.reject()
     assert page.dialog is None
 

@@ -78,7 +78,7 @@ class BasisDialog(QDialog):
             self.table.setColumnWidth(c, width)
         remember_columns(header, "basis_dialog/candidates")
         for r, cand in enumerate(explanation.candidates):
-            values = (str(r + 1), cand.name, cand.step, cand.outcome_text, cand.reason)
+            values = (str(r + 1), cand.name, cand.step_label, cand.outcome_text, cand.reason)
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setToolTip(cand.step_text if COLUMNS[c] == "step" else cand.reason)
