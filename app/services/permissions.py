@@ -328,17 +328,18 @@ def monthly_report_actions(user: User, *, status: str | None, compiled_by_id: in
 
 
 # ----------------------------------------------------------------------------------- registers and the catalog
-RISK_ACTIONS = ("record", "delete", "propose", "import_history", "delete_history")
+RISK_ACTIONS = ("record", "update", "delete", "propose", "import_history", "delete_history")
 #: who keeps the risk-information register (风险信息, Article 10) and imports earlier rounds' data
 RISK_ROLES = ("technician", "reviewer", "administrator")
 PROPOSE_ROLES = ("technician", "reviewer")
 
 
 def risk_actions(user: User) -> Allowed:
-    """The risk pages: record or change an entry of the register (风险信息), delete one, propose a
+    """The risk pages: record an entry of the register (风险信息), change one, delete one, propose a
     task's warning level (风险预警等级建议, Articles 19–20), import or delete earlier rounds' data."""
     b = _Builder(user)
     b.add("record", b.role(RISK_ROLES, "登记风险信息"))
+    b.add("update", b.role(RISK_ROLES, "修改风险信息"))
     b.add("delete", b.role(("administrator",), "删除风险信息"))
     b.add("propose", b.role(PROPOSE_ROLES, "提出风险预警等级建议"))
     b.add("import_history", b.role(RISK_ROLES, "导入往期监测数据"))

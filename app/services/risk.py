@@ -341,7 +341,7 @@ def _check(session, data: RiskInfoInput, today: dt.date | None) -> None:
 
 def create_info(ctx: Context, data: RiskInfoInput, *, today: dt.date | None = None) -> RiskInfo:
     """登记风险信息: rejected with every bad field before anything is written."""
-    ctx.require("technician", "reviewer", "administrator", action="登记风险信息")
+    permissions.risk_actions(ctx.user).require("record")
     with ctx.uow() as uow:
         _check(uow.session, data, today)
         r = RiskInformation(created_by_id=ctx.user.id)
@@ -355,7 +355,7 @@ def create_info(ctx: Context, data: RiskInfoInput, *, today: dt.date | None = No
 
 def update_info(ctx: Context, info_id: int, version: int, data: RiskInfoInput, *,
                 today: dt.date | None = None) -> RiskInfo:
-    ctx.require("technician", "reviewer", "administrator", action="修改风险信息")
+    permissions.risk_actions(ctx.user).require("update")
     with ctx.uow() as uow:
         r = uow.session.get(RiskInformation, info_id)
         check_version(r, version, "该风险信息")
@@ -368,7 +368,7 @@ def update_info(ctx: Context, info_id: int, version: int, data: RiskInfoInput, *
 
 
 def delete_info(ctx: Context, info_id: int, version: int) -> None:
-    ctx.require("administrator", action="删除风险信息")
+    permissions.risk_actions(ctx.user).require("delete")
     with ctx.uow() as uow:
         r = uow.session.get(RiskInformation, info_id)
         check_version(r, version, "该风险信息")

@@ -41,10 +41,10 @@ from app.errors import ValidationError
 from app.ruledata import default_calendar
 from app.rules import calendar as calendar_rules
 from app.rules.calendar import clock_state
+from app.services import permissions  # not notifications/upload: start-up
 from app.services._common import search_text
 from app.services.calendar import calendar_rows
 from app.services.context import Context
-from app.services.permissions import DELIVERY_ROLES, OPERATE_ROLES  # not notifications/upload: start-up
 from app.store.models import (
     AuditLog,
     ItemResult,
@@ -439,13 +439,15 @@ class Inbox:
 
 
 def _roles(ctx: Context) -> dict[str, bool]:
-    has = ctx.user.has
+    """Which of the inbox's lists the user gets: those whose items' action the permission model
+    (app.services.permissions) lets them take — the one function the item's own service checks."""
+    user = ctx.user
     return {
-        "review": has("reviewer"),
-        "approve": has("signatory"),
-        "panel": has("technician"),
-        "notice": any(has(r) for r in DELIVERY_ROLES),
-        "upload": any(has(r) for r in OPERATE_ROLES),
+        "review": permissions.report_actions(user, status="compiled", compiled_by_id=None).allowed("review"),
+        "approve": permissions.report_actions(user, status="reviewed", compiled_by_id=None).allowed("approve"),
+        "panel": permissions.sample_actions(user, status="testing").allowed("record_panel"),
+        "notice": permissions.notice_actions(user).allowed("deliver"),
+        "upload": permissions.upload_actions(user, state="failed").allowed("retry"),
     }
 
 

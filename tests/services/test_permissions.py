@@ -325,6 +325,7 @@ def test_nobody_signs_their_own_analysis_or_monthly_report():
 # ----------------------------------------------------------------------------------- registers, catalog, publication
 USER_ONLY = {
     (p.risk_actions, "record"): (("technician", "reviewer", "administrator"), "登记风险信息"),
+    (p.risk_actions, "update"): (("technician", "reviewer", "administrator"), "修改风险信息"),
     (p.risk_actions, "delete"): (("administrator",), "删除风险信息"),
     (p.risk_actions, "propose"): (("technician", "reviewer"), "提出风险预警等级建议"),
     (p.risk_actions, "import_history"): (("technician", "reviewer", "administrator"), "导入往期监测数据"),
