@@ -17,6 +17,7 @@ from typing import Any
 from app.errors import RiskmonError
 from app.resources import resource_path
 from app.rules.calendar import WorkingCalendar, chinesecalendar_official
+from app.rules.risk import validate_model
 
 RISK_MODEL_FILE = "risk_model.json"
 STATUTORY_HOLIDAYS_FILE = "statutory_holidays.json"
@@ -40,8 +41,6 @@ def _read_json(name: str) -> Any:
 
 @lru_cache(maxsize=1)
 def _risk_model() -> dict[str, Any]:
-    from app.rules.risk import validate_model
-
     model = _read_json(RISK_MODEL_FILE)
     validate_model(model)
     return model

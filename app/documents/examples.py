@@ -40,6 +40,7 @@ from app.documents.data import (
     StationKind,
     TestReportData,
 )
+from app.resources import resource_path
 
 LAB = LabInfo(
     name="湖北省某某产品质量监督检验研究院",
@@ -72,8 +73,6 @@ SIGNOFF = SignOff(compiled_by="王建", compiled_at=date(2026, 6, 1), reviewed_b
 def demo_marks() -> dict[str, bytes]:
     """The demo lab's images (resources/demo, each marked 演示): ``cma_mark``, ``seal`` and the
     signatures of the example sign-off's three people."""
-    from app.resources import resource_path
-
     files = {"cma_mark": "cma_mark.png", "seal": "seal.png", "compiled_signature": "signature-wangjian.png",
              "reviewed_signature": "signature-chenjing.png", "approved_signature": "signature-zhaomin.png"}
     return {key: resource_path("demo", name).read_bytes() for key, name in files.items()}

@@ -30,9 +30,11 @@ from app import clock
 from app.documents._io import atomic_write_with, output_target
 from app.documents.data import Judgement, LedgerRow, PlaceType, TestReportData
 from app.errors import ValidationError
+from app.rules import uscc
+from app.rules.errors import RuleInputError
 from app.rules.publication import ARTICLE_8, MARK
-from app.rules.requirements import Requirement
-from app.rules.standards import GRADES, normalize_grade
+from app.rules.requirements import Requirement, parse_requirement
+from app.rules.standards import GRADES, StandardCodeError, normalize_grade, parse_code
 
 MAX_ROWS = 200_000
 TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists and formats
@@ -265,16 +267,12 @@ class HistoryRow:
 
 def check_uscc(code: str) -> str | None:
     """``None`` when ``code`` is a valid USCC (GB 32100-2015), else the reason in Chinese."""
-    from app.rules import uscc
-
     result = uscc.validate(code)
     return None if result.valid else result.reason or "不是有效的统一社会信用代码"
 
 
 def _parse_code(text: str) -> tuple[str | None, str | None]:
     """(normalised standard code, error)."""
-    from app.rules.standards import StandardCodeError, parse_code
-
     try:
         code = parse_code(text)
     except StandardCodeError as e:
@@ -560,9 +558,6 @@ def read_sampling_rows(path: str | Path, *, today: date | None = None,
 
 def read_catalog_rows(path: str | Path) -> list[CatalogRow]:
     """Read and validate the standard catalog import; every row or ``ImportRowsError``."""
-    from app.rules.errors import RuleInputError
-    from app.rules.requirements import parse_requirement
-
     cols = {c.key: c for c in CATALOG_COLUMNS}
     wb, rows, index = _open_sheet(path, "catalog", CATALOG_COLUMNS)
     out: list[CatalogRow] = []

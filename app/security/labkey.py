@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from app.errors import ValidationError
+from app.store.types import utcnow
 
 KEY_SIZE = 2048  # RSA: read by every PDF reader; its signature fits a QR code
 DEMO_MARK = "演示"
@@ -28,8 +29,6 @@ PDF_FIELD = "LabSignature"
 
 
 def _now() -> dt.datetime:
-    from app.store.types import utcnow
-
     return utcnow()
 
 

@@ -33,6 +33,7 @@ from app.documents.data import (
     PackageSample,
 )
 from app.errors import ValidationError
+from app.rules import uscc as uscc_rules
 from app.services.documents._common import _lab, _local_date, _tz
 from app.services.documents.package import (
     analysis_file_name,
@@ -42,7 +43,9 @@ from app.services.documents.package import (
     package_task,
     report_file_name,
 )
+from app.store import audit
 from app.store.models import Notification, Report, Sample, SyncOutbox
+from app.store.queries import organisation
 from app.store.types import utcnow
 from app.sync import outbox
 
@@ -83,7 +86,6 @@ def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bo
     the report's item instead.
     """
     from app.documents.notice import render_notice
-    from app.rules import uscc as uscc_rules
     from app.services.documents.issue import issue
     from app.services.documents.notices import _notices, _sample_parties
 
@@ -256,8 +258,6 @@ def analysis_package(session: Session, report: Report, data: AnalysisData, pdf: 
 
 def lab_key(session: Session) -> str:
     """What keeps this lab's idempotency keys apart at the province: the CMA number, else the name."""
-    from app.store.queries import organisation
-
     org = organisation(session)
     if org is None:
         return ""
@@ -371,8 +371,6 @@ def upgrade_0002(connection: Any) -> None:
     import zipfile
 
     from sqlalchemy.orm import sessionmaker
-
-    from app.store import audit
 
     # joins the migration's transaction (commits and closes leave it to the migration); audited
     factory = sessionmaker(bind=connection, autoflush=False, join_transaction_mode="rollback_only")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import ValidationError
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
+from app.store import audit
 from app.store.models import (
     HAZARD_METHODS,
     HazardReport,
@@ -24,7 +25,7 @@ from app.store.models import (
     Sample,
     User,
 )
-from app.store.queries import get_setting, lab_timezone, lab_today, next_sequence
+from app.store.queries import get_setting, lab_timezone, lab_today, next_sequence, organisation
 from app.store.types import utcnow
 
 if TYPE_CHECKING:  # the PDF side (reportlab) loads when a report is drawn, not with the dashboard
@@ -43,8 +44,6 @@ def upgrade_0006(connection: Any) -> None:
     """Data step of migration 0006, in its transaction: every sample marked as a major hazard
     gets its record — reported when the sample says when it was reported, a draft otherwise."""
     from sqlalchemy.orm import sessionmaker
-
-    from app.store import audit
 
     factory = sessionmaker(bind=connection, autoflush=False, join_transaction_mode="rollback_only")
     audit.install(factory)
@@ -260,8 +259,6 @@ def _hazards(session: Session, sample_id: int) -> list[HazardReport]:
 
 def hazard_form(ctx: Context, sample_id: int) -> HazardForm:
     """The sample, its candidate items, the default recipient and its hazard records."""
-    from app.store.queries import organisation
-
     with ctx.uow() as uow:
         s = _sample(uow.session, sample_id)
         records = _hazards(uow.session, sample_id)

@@ -44,6 +44,7 @@ from app.store.audit import GENESIS_HASH, RowMismatch, verify_chain, verify_rows
 from app.store.models import AuditCheckpoint, AuditLog, LabKey, Organisation
 from app.store.queries import lab_timezone, lab_today
 from app.store.types import utcnow
+from app.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +183,6 @@ def checkpoint_if_due(db: Any, *, actor: str, reason: str = "daily") -> Checkpoi
     today (lab time) or the chain grew; ``upload`` makes one whenever the chain grew. Never
     raises: a locked key or a broken chain is logged and left for ``audit verify``."""
     from app.services.labkey import KeyLocked, signer_for
-    from app.store.uow import UnitOfWork
-
     try:
         with UnitOfWork(db, actor) as uow:
             previous = latest(uow.session)
@@ -326,8 +325,6 @@ def _check_checkpoint(session: Any, cp: Checkpoint, certs: dict[str, bytes], cou
 
 def verify_integrity(db: Any, *, anchors: list[Checkpoint] | None = None, row_limit: int = 50) -> IntegrityReport:
     """The three checks (chain, rows, checkpoints) and optional external ``anchors``."""
-    from app.store.uow import UnitOfWork
-
     report = IntegrityReport()
     with UnitOfWork(db, "audit") as uow:
         s = uow.session

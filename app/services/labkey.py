@@ -25,6 +25,7 @@ from app.security import labkey as crypto
 from app.services import permissions
 from app.services.context import Context
 from app.store.models import LabKey
+from app.store.queries import organisation
 from app.store.types import utcnow
 
 PASSWORD_ENV = "RISKMON_KEY_PASSWORD"
@@ -119,8 +120,6 @@ def _check_password(password: str) -> None:
 
 def create_key(ctx: Context, password: str, *, remember: bool = False, store: Any | None = None) -> KeyInfo:
     """Generate a self-signed key naming the lab; it becomes the active key (administrator)."""
-    from app.store.queries import organisation
-
     permissions.signing_key_actions(ctx.user).require("generate")
     _check_password(password)
     with ctx.uow() as uow:

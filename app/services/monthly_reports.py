@@ -17,12 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.errors import ValidationError
+from app.fileio import atomic_write_bytes
 from app.services import permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
 from app.services.documents._common import _local_date, _tz
 from app.services.records import REPORT_STATUS_LABELS
 from app.services.reports import ReportInfo, _info, _name
+from app.store import audit
 from app.store.models import Report, ReportSubmission
 from app.store.queries import lab_today
 from app.store.types import utcnow
@@ -35,8 +37,6 @@ def upgrade_0010(connection: Any) -> None:
     """Data step of migration 0010, in its transaction: a monthly report compiled or reviewed before
     this revision froze nothing to sign, so it goes back to its compiler to be compiled again."""
     from sqlalchemy.orm import sessionmaker
-
-    from app.store import audit
 
     factory = sessionmaker(bind=connection, autoflush=False, join_transaction_mode="rollback_only")
     audit.install(factory)
@@ -295,7 +295,6 @@ def report_pdf(ctx: Context, report_id: int) -> bytes:
 def write_report(ctx: Context, report_id: int, path: str | Path) -> Path:
     """One monthly report as ``.pdf`` or ``.xlsx``: the frozen copy when approved, else the draft."""
     from app.documents.monthly import write_monthly_excel
-    from app.fileio import atomic_write_bytes
     from app.services.documents.monthly import monthly_from_record
 
     path = Path(path)

@@ -30,6 +30,7 @@ from app.services._common import check_version, get_or_404, like_pattern, search
 from app.services.context import Context
 from app.store.models import (
     RISK_INFO_STATUSES,
+    HazardReport,
     MonitoringTask,
     RiskInformation,
     RiskInformationSample,
@@ -289,8 +290,6 @@ def _info(session, r: RiskInformation) -> RiskInfo:
 def _immediate(session, r: RiskInformation) -> Immediate | None:
     """The entry's 即时报送: from the major-hazard record it belongs to when that was reported,
     otherwise as the entry records it."""
-    from app.store.models import HazardReport
-
     h = session.scalar(select(HazardReport).where(HazardReport.risk_information_id == r.id,
                                                   HazardReport.status == "reported",
                                                   HazardReport.reported_at.is_not(None))

@@ -23,10 +23,11 @@ from app import ruledata
 from app.errors import ValidationError
 from app.rules.standards import StandardCodeError, normalize_code
 from app.services import permissions
-from app.services._common import check_version, get_or_404
+from app.services._common import check_version, get_or_404, receipt_type
 from app.services.catalog import unknown_codes_in
 from app.services.context import Context
 from app.services.users import signer_in
+from app.store import audit
 from app.store.models import (
     AUTHORITY_LEVELS,
     TASK_STATUSES,
@@ -438,8 +439,6 @@ def _successor(session, s: Scheme) -> Scheme | None:
 
 def _history(session, s: Scheme) -> tuple[SchemeEventInfo, ...]:
     """The steps of every version of the scheme, in the order they happened."""
-    from app.store.queries import lab_timezone
-
     tz = lab_timezone(session)
     names: dict[int, str] = {}
     chain = _lineage(session, s)
@@ -631,8 +630,6 @@ class ConfirmationInput:
 
 def _confirmation_file(data: ConfirmationInput) -> tuple[str, bytes, str] | str:
     """(filename, content, mime), or why the file cannot be taken."""
-    from app.services._common import receipt_type
-
     if data.content is not None:
         name, content = Path(data.filename or "确认文件").name, data.content
     elif data.file is not None:
@@ -815,8 +812,6 @@ def upgrade_0007(connection: Any) -> None:
     scheme (the confirmed one for its product, else the task's only or latest confirmed one, else
     the task's latest scheme)."""
     from sqlalchemy.orm import sessionmaker
-
-    from app.store import audit
 
     factory = sessionmaker(bind=connection, autoflush=False, join_transaction_mode="rollback_only")
     audit.install(factory)

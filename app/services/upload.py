@@ -24,6 +24,8 @@ from typing import Any
 from app.errors import ConflictError, ValidationError
 from app.services import permissions
 from app.services.context import Context
+from app.store.queries import lab_timezone
+from app.store.uow import UnitOfWork
 from app.sync import outbox, worker
 from app.sync.credentials import (
     CredentialsStoreError,
@@ -132,9 +134,6 @@ class SyncOverview:
 
 
 def _tz(db: Any) -> dt.tzinfo:
-    from app.store.queries import lab_timezone
-    from app.store.uow import UnitOfWork
-
     with UnitOfWork(db, actor="sync") as uow:
         return lab_timezone(uow.session)
 

@@ -34,7 +34,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
@@ -42,11 +42,13 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import clock
+from app.config import default_home as _default_home
 from app.errors import DatabaseError
+from app.fileio import atomic_path, no_space_message
 from app.resources import migrations_path
-
-if TYPE_CHECKING:
-    from app.store.uow import UnitOfWork
+from app.store import audit
+from app.store.models import Base, postgresql_options
+from app.store.uow import UnitOfWork
 
 DB_FILENAME = "riskmon.db"
 BACKUP_DIRNAME = "backups"
@@ -61,8 +63,6 @@ SqliteMode = Literal["rw", "ro", "immutable"]
 
 def default_home() -> Path:
     """The per-user data folder (see ``app.config``)."""
-    from app.config import default_home as _default_home
-
     return _default_home()
 
 
@@ -160,8 +160,6 @@ class Database:
         #: a relative path, a read-only folder, an interrupted upgrade found and resolved
         self.notices: list[str] = []
         self.session_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
-        from app.store import audit  # registers the audit listeners on Session
-
         audit.install(self.session_factory)
 
     # ---- basics -------------------------------------------------------------------------
@@ -195,8 +193,6 @@ class Database:
 
     def unit_of_work(self, actor: str) -> UnitOfWork:
         """A :class:`~app.store.uow.UnitOfWork` on this database for ``actor``."""
-        from app.store.uow import UnitOfWork
-
         return UnitOfWork(self, actor)
 
     def dispose(self) -> None:
@@ -214,8 +210,6 @@ class Database:
         :func:`_sqlite_transaction_engine` (``BEGIN IMMEDIATE``, real savepoints): other
         processes may read meanwhile; writers wait.
         """
-        from app.store import audit
-
         self.require_writable()
         own = self.sqlite_path is not None
         engine = _sqlite_transaction_engine(self.url, foreign_keys=True) if own else self.engine
@@ -508,8 +502,6 @@ class Database:
         """A database without our revision must not hold tables of something else."""
         from sqlalchemy import inspect
 
-        from app.store.models import Base
-
         with self._connect() as conn:
             existing = set(inspect(conn).get_table_names()) - {"alembic_version"}
         # A SQLite file belongs to one program; a PostgreSQL database may be shared.
@@ -546,8 +538,6 @@ class Database:
             raise DatabaseError("内存数据库无法备份。")
         if out.resolve() == src_path.resolve():
             raise DatabaseError("备份文件不能与数据库文件相同。")
-        from app.fileio import atomic_path, no_space_message  # the one file writer (ground: every layer)
-
         try:
             with atomic_path(out) as tmp:  # regular files only, through links, the umask; .part removed on failure
                 src = sqlite3.connect(_sqlite_uri(src_path, "immutable" if self.sqlite_mode == "immutable" else "ro"),
@@ -577,8 +567,6 @@ class Database:
         if url.password:
             env["PGPASSWORD"] = str(url.password)
         libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-        from app.fileio import atomic_path, no_space_message  # the one file writer (ground: every layer)
-
         with atomic_path(out) as tmp:  # regular files only, through links, the umask; removed on failure
             try:
                 proc = subprocess.run(
@@ -961,8 +949,6 @@ def _sqlite_engine(url: URL, *, echo: bool, mode: SqliteMode = "rw") -> Engine:
 
 
 def _pg_engine(url: URL, *, echo: bool) -> Engine:
-    from app.store.models import postgresql_options
-
     postgresql_options()
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")

@@ -36,6 +36,7 @@ from urllib.parse import quote, urlsplit
 
 from app import clock
 from app.errors import OutputError, RiskmonError, ValidationError
+from app.fileio import atomic_write_bytes, safe_file_name
 from app.sync import mapping
 
 PasswordProvider = Callable[[], "str | None"]
@@ -551,8 +552,6 @@ KIND_LABELS = {"result": "监测结果", "notice": "告知书", "analysis_report
 
 
 def _safe_name(text: str) -> str:
-    from app.fileio import safe_file_name
-
     return safe_file_name(text)
 
 
@@ -560,8 +559,6 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through the one file writer (:mod:`app.fileio`): a temporary
     file in the same folder, fsync and rename; regular files only, the user's umask; a file-system
     error is an :class:`~app.errors.OutputError` whose message names the file or folder."""
-    from app.fileio import atomic_write_bytes
-
     atomic_write_bytes(path, data)
 
 

@@ -32,10 +32,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import ConflictError, NotFoundError, ValidationError
 from app.store.models import (
     OUTBOX_KINDS,
     OUTBOX_STATES,
@@ -46,7 +46,9 @@ from app.store.models import (
     SyncOutbox,
 )
 from app.store.types import utcnow
+from app.store.uow import UnitOfWork
 from app.sync import mapping
+from app.sync.gateway import FolderGateway
 from app.sync.packages import package_of, validate_package
 
 STATE_LABELS = {
@@ -289,8 +291,6 @@ def list_items(
     offset: int = 0,
 ) -> list[OutboxItem]:
     """Queued and past uploads, newest first (plain data for the sync page and ``riskmon sync``)."""
-    from app.store.uow import UnitOfWork
-
     query = select(SyncOutbox)
     if states is not None:
         wanted = list(states)
@@ -310,24 +310,18 @@ def list_items(
 
 
 def get_item(db: Any, item_id: int) -> OutboxItem:
-    from app.store.uow import UnitOfWork
-
     with UnitOfWork(db, actor="sync") as uow:
         return view(uow.session, _load(uow.session, item_id))
 
 
 def get_package(db: Any, item_id: int) -> bytes:
     """The package bytes of an item (e.g. to save a copy)."""
-    from app.store.uow import UnitOfWork
-
     with UnitOfWork(db, actor="sync") as uow:
         return package_of(uow.session, _load(uow.session, item_id))
 
 
 def counts(db: Any) -> dict[str, int]:
     """Items per state, plus ``needs_attention`` (rejected or exported, waiting for a person)."""
-    from app.store.uow import UnitOfWork
-
     with UnitOfWork(db, actor="sync") as uow:
         s = uow.session
         out = {state: 0 for state in OUTBOX_STATES}
@@ -360,8 +354,6 @@ def _refuse_superseded(item: SyncOutbox) -> None:
 
 
 def _check_version(item: SyncOutbox, expected_version: int | None) -> None:
-    from app.errors import ConflictError
-
     if expected_version is not None and item.version != expected_version:
         raise ConflictError("该上传记录已被修改（可能正在上传），请刷新后重试。")
 
@@ -370,8 +362,6 @@ def retry(
     db: Any, item_id: int, *, actor: str, now: datetime | None = None, expected_version: int | None = None
 ) -> OutboxItem:
     """Send a failed (or cancelled) item again as soon as the worker runs; attempts start over."""
-    from app.store.uow import UnitOfWork
-
     with UnitOfWork(db, actor=actor) as uow:
         item = _load(uow.session, item_id)
         _check_version(item, expected_version)
@@ -395,8 +385,6 @@ def retry(
 
 def cancel(db: Any, item_id: int, *, actor: str, expected_version: int | None = None) -> OutboxItem:
     """Take a pending or failed item out of the queue (it stays listed as cancelled)."""
-    from app.store.uow import UnitOfWork
-
     with UnitOfWork(db, actor=actor) as uow:
         item = _load(uow.session, item_id)
         _check_version(item, expected_version)
@@ -420,9 +408,6 @@ def export_for_hand_delivery(db: Any, item_id: int, folder: str | Path, *, actor
     The item leaves the automatic queue (so it is not also sent online) and waits for
     :func:`confirm_delivered_by_hand`. Use :func:`retry` to send it online after all.
     """
-    from app.store.uow import UnitOfWork
-    from app.sync.gateway import FolderGateway
-
     with UnitOfWork(db, actor=actor) as uow:
         item = _load(uow.session, item_id)
         if item.state == "sending":
@@ -455,8 +440,6 @@ def confirm_delivered_by_hand(
     now: datetime | None = None,
 ) -> OutboxItem:
     """The user uploaded the package through the provincial web portal: record it as delivered."""
-    from app.store.uow import UnitOfWork
-
     number = (receipt_number or "").strip() or None
     if number is not None and len(number) > 100:
         raise ValidationError("回执编号过长（最多 100 个字符）", field="receipt_number")
@@ -529,10 +512,6 @@ def meta_of(item: Any, task_number: str | None, report_number: str | None,
 
 def next_due(db: Any) -> datetime | None:
     """When the worker next has something to do (None: nothing scheduled)."""
-    from sqlalchemy import or_
-
-    from app.store.uow import UnitOfWork
-
     with UnitOfWork(db, actor="sync") as uow:
         s = uow.session
         unscheduled = s.scalar(

@@ -46,8 +46,10 @@ from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy import exc as sa_exc
 
 from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
+from app.store.audit import record_updates
 from app.store.models import SETTING_DEFAULTS, HazardReport, MonitoringTask, Report, Setting, SyncOutbox
 from app.store.types import utcnow
+from app.store.uow import UnitOfWork, translate_error
 from app.sync import outbox
 from app.sync.gateway import (
     FolderGateway,
@@ -309,8 +311,6 @@ def _transaction(db: Any) -> Iterator[Any]:
     """One transaction on a plain connection, committed when the block ends without an error: the
     claim and the receipts change rows with Core statements, no session needed. Database errors
     leave as :mod:`app.errors` exceptions, as from a unit of work."""
-    from app.store.uow import translate_error
-
     try:
         with db.engine.begin() as conn:
             yield conn
@@ -330,8 +330,6 @@ def _record(
     tries: int = 3,
 ) -> str:
     """Load the item, let ``apply`` change it (returns the outcome name), commit; retry conflicts."""
-    from app.store.uow import UnitOfWork
-
     last: Exception | None = None
     for _ in range(tries):
         try:
@@ -388,8 +386,6 @@ def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: date
     """The server's receipts, whoever holds the claims now, in one short transaction: each item's
     one audited change of an upload (plain statements, entries by ``audit.record_updates``).
     Returns ``accepted`` or ``superseded`` (the item is gone) per receipt."""
-    from app.store.audit import record_updates
-
     last: Exception | None = None
     for _ in range(3):
         try:
@@ -836,8 +832,6 @@ def provincial_settings(db: Any | None = None, environ: dict[str, str] | None = 
     url = str(SETTING_DEFAULTS.get("provincial_url") or "")
     user = str(SETTING_DEFAULTS.get("provincial_user") or "")
     if db is not None:
-        from app.store.uow import UnitOfWork
-
         with UnitOfWork(db, actor=DEFAULT_ACTOR) as uow:
             rows = dict(
                 uow.session.execute(

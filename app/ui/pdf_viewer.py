@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import RiskmonError
 from app.ui.application import settings
 
 ZOOM_STEP = 1.25
@@ -267,7 +268,6 @@ class PdfViewer(QWidget):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(path.suffix + ".pdf") if path.suffix else path.with_suffix(".pdf")
         from app.documents._io import atomic_write_bytes
-        from app.errors import RiskmonError
         from app.ui.widgets import show_error
 
         try:

@@ -16,6 +16,7 @@ from app.documents.data import (
     StationKind,
 )
 from app.errors import ValidationError
+from app.fileio import atomic_write_bytes
 from app.services.context import Context
 from app.services.documents._common import (
     MONTHLY_REPORTED_TO,
@@ -26,7 +27,10 @@ from app.services.documents._common import (
 )
 from app.services.documents.cross_round import METHOD
 from app.store.models import (
+    MonitoringTask,
     Report,
+    RiskInformation,
+    Sample,
 )
 from app.store.queries import lab_today
 
@@ -46,8 +50,6 @@ def _entries(session, year: int, month: int) -> list[RiskInfoEntry]:
     """The month's register entries in order of receipt, numbered as ``app.services.risk.monthly_data``
     numbers them, each with its 即时报送 as on record (a reported major hazard's, for its entry)."""
     from app.services import risk as risk_service
-    from app.store.models import RiskInformation
-
     start, end = risk_service._month_range(year, month)
     infos = [
         risk_service._info(session, r)
@@ -89,8 +91,6 @@ def month_categories(session, year: int, month: int, entries: list[RiskInfoEntry
     from sqlalchemy import or_
 
     from app.services import risk as risk_service
-    from app.store.models import MonitoringTask, Sample
-
     start, end = risk_service._month_range(year, month)
     names = set(session.scalars(
         select(MonitoringTask.product_category).distinct().join(Sample, Sample.task_id == MonitoringTask.id)
@@ -211,8 +211,6 @@ def write_monthly(ctx: Context, year: int, month: int, path: str | Path) -> Path
     """The monthly report as ``.pdf`` or ``.xlsx`` (by the file's suffix): the frozen copy of the
     approved report, or else the draft."""
     from app.documents.monthly import write_monthly_excel, write_monthly_pdf
-    from app.fileio import atomic_write_bytes
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):

@@ -334,8 +334,6 @@ class SamplesPage(QWidget):
             self.count_label.setText(self.tr("%n sample(s)", "", self.model.total))
 
     def _failed(self, exc: BaseException) -> None:
-        from app.errors import RiskmonError
-
         if isinstance(exc, RiskmonError):
             self._say(exc.message)
         else:
