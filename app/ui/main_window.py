@@ -26,6 +26,7 @@ from shiboken6 import isValid
 from app.errors import ValidationError
 from app.services import worklist
 from app.services.context import Context, role_names
+from app.ui import style
 from app.ui.application import set_signed_in, settings
 from app.ui.ops import bus, run_op
 
@@ -64,7 +65,7 @@ class PlaceholderPage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         label = QLabel(title)
-        label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        label.setStyleSheet(style.PAGE_TITLE)
         layout.addWidget(label)
         note = QLabel(self.tr("This part of the workflow is not available in this version yet."))
         note.setWordWrap(True)
@@ -93,11 +94,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.nav.setStyleSheet(
-            "QListWidget { background: #1f3a5f; color: white; border: none; font-size: 11pt; }"
-            "QListWidget::item { padding: 10px 12px; }"
-            "QListWidget::item:selected { background: #2f5d8a; }"
-        )
+        self.nav.setStyleSheet(style.NAVIGATION_LIST)
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
@@ -118,7 +115,7 @@ class MainWindow(QMainWindow):
         bus.changed.connect(self._changed)
         self.scan_message = QLabel()
         self.scan_message.setObjectName("scan_message")
-        self.scan_message.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.scan_message.setStyleSheet(style.ERROR_TEXT_STRONG)
         self.statusBar().addWidget(self.scan_message, 1)
         self._scan_re: re.Pattern[str] | None = None
         self._load_scan_pattern()

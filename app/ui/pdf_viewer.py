@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import RiskmonError
+from app.ui import style
 from app.ui.application import settings
 
 ZOOM_STEP = 1.25
@@ -56,7 +57,7 @@ class PdfViewer(QWidget):
         bar = QHBoxLayout()
         self.title = QLabel()
         self.title.setObjectName("pdf_title")
-        self.title.setStyleSheet("font-weight: bold;")
+        self.title.setStyleSheet(style.BOLD)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.title.setWordWrap(True)
         self.prev_button = self._button("◀", self.tr("Previous page (Page Up)"), self.previous_page)
@@ -98,7 +99,7 @@ class PdfViewer(QWidget):
         self.empty = QLabel(self.tr("Nothing to show yet: choose a document and press Preview."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #666;")
+        self.empty.setStyleSheet(style.INACTIVE_TEXT)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.view)
         layout.addWidget(self.stack, 1)

@@ -7,15 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-LINE = QColor("#4e79a7")
-RISING = QColor("#c0392b")
-INTERVAL = QColor("#7f9cc0")
-GRID = QColor("#e3e3e3")
-AXIS = QColor("#555555")
-HISTORY = QColor("#9e9e9e")
+from app.ui import style
+
+LINE = style.colour(style.CHART_LINE)
+RISING = style.colour(style.RISING)
+INTERVAL = style.colour(style.CHART_INTERVAL)
+GRID = style.colour(style.CHART_GRID)
+AXIS = style.colour(style.CHART_AXIS)
+HISTORY = style.colour(style.CHART_HISTORY)
 
 
 @dataclass(frozen=True)

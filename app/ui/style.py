@@ -14,11 +14,15 @@ from PySide6.QtGui import QBrush, QColor
 ERROR = "#b00020"  # something to fix: a refused action, a failed check
 WARNING = "#8a4b00"  # to look at: not saved, not remembered, retrying
 OK = "#2e7d32"  # verified: the audit chain intact, a signature authentic
+DONE = "#1b6e20"  # it worked: saved, accepted, in order
 MUTED = "#555"  # notes and hints under a form or a table
 INACTIVE = "#666666"  # rows of what no longer applies (a retired key)
 SUPERSEDED = "#808080"  # an item replaced by a later one
 HAZARD_TEXT = "#8a5a00"  # a major hazard's clock before its limit
 URGENT = "#c62828"  # days past a deadline; a major hazard's banner
+RISING = "#c0392b"  # a rate above its threshold, a trend that qualifies
+KEY_RISK = "#8b0000"  # a key-risk candidate named in a summary
+DIMMED = "#777777"  # a value shown for reference only (a judgement not yet made, a grey level)
 
 # ------------------------------------------------------------------ backgrounds: states and lights
 PASS = "#d5f0d5"  # 符合; accepted; chosen; a deadline well ahead (green light)
@@ -38,6 +42,15 @@ PREVIEW_BORDER = "#bbb"
 NAVIGATION = "#1f3a5f"  # the main window's page list …
 NAVIGATION_SELECTED = "#2f5d8a"  # … and its selected page
 WHITE = "#ffffff"
+BLACK = "#000000"
+
+# ----------------------------------------------------------------------------------- rate charts
+CHART_LINE = "#4e79a7"
+CHART_INTERVAL = "#7f9cc0"
+CHART_GRID = "#e3e3e3"
+CHART_AXIS = "#555555"
+CHART_HISTORY = "#9e9e9e"
+CHART_TEXT = "#333"
 
 #: the deadline lights (Article 18 ¶1) of the dashboard and the work list, by clock state
 DEADLINE_LIGHTS = {"overdue": FAIL, "due_soon": PENDING, "ok": PASS, "reported": REPORTED}
@@ -59,9 +72,37 @@ ERROR_TEXT_STRONG = f"color: {ERROR}; font-weight: bold;"
 WARNING_TEXT = f"color: {WARNING};"  # a message saying what to look at
 OK_TEXT_STRONG = f"color: {OK}; font-weight: bold;"
 MUTED_TEXT = f"color: {MUTED};"  # notes and hints
+INACTIVE_TEXT = f"color: {INACTIVE};"  # a placeholder where nothing is shown
+DIMMED_TEXT = f"color: {DIMMED};"
+WARNING_TEXT_STRONG = f"color: {WARNING}; font-weight: bold;"
 FIELD_ERROR = f"border: 1px solid {FIELD_ERROR_BORDER}; background: {FIELD_ERROR_BACKGROUND};"  # a field to correct
 NOTE_BOX = f"background: {NOTE}; border: 1px solid {NOTE_BORDER}; padding: 4px;"
 PREVIEW_BOX = f"background: white; border: 1px solid {PREVIEW_BORDER};"
+DONE_TEXT = f"color: {DONE};"  # a message saying it worked
 BOLD = "font-weight: bold;"
+PAGE_TITLE = "font-size: 16pt; font-weight: bold;"  # a page's heading
+SECTION_TITLE = "font-size: 12pt; font-weight: bold;"
+BIG_NUMBER = "font-size: 22pt; font-weight: bold;"  # a dashboard card's number
+BIG_NUMBER_URGENT = f"{BIG_NUMBER} color: {ERROR};"
+LEFT_ALIGNED = "text-align: left;"
+EMPTY_LIST = f"color: {MUTED}; font-size: 12pt; padding: 24px;"  # what an empty list says instead
+#: a button that reports a major hazard (Article 18: at once)
+HAZARD_BUTTON = f"QPushButton {{ background: {URGENT}; color: white; font-weight: bold; padding: 4px 10px; }}"
+#: the main window's page list
+NAVIGATION_LIST = (
+    f"QListWidget {{ background: {NAVIGATION}; color: white; border: none; font-size: 11pt; }}"
+    "QListWidget::item { padding: 10px 12px; }"
+    f"QListWidget::item:selected {{ background: {NAVIGATION_SELECTED}; }}"
+)
+
+
+def verdict(colour: str) -> str:
+    """A verdict in large letters, framed in its colour (authentic or not)."""
+    return f"font-size: 26pt; font-weight: bold; color: {colour}; border: 2px solid {colour}; padding: 8px;"
+
+
+def span(text: str, colour: str) -> str:
+    """``text`` (already escaped) in ``colour``, for rich-text labels."""
+    return f"<span style='color:{colour}'>{text}</span>"
 TITLE = "font-size: 13pt; font-weight: bold;"  # a dialog's heading
 LOGIN_TITLE = "font-size: 15pt; font-weight: bold;"

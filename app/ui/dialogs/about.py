@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.services import about as about_service
 from app.services.context import Context
+from app.ui import style
 from app.ui.ops import run_op
 
 
@@ -63,7 +64,7 @@ class AboutDialog(QDialog):
             "%1", "；".join(f"{name} {licence}" for name, licence in info.third_party)))
         parts.setObjectName("third_party")
         parts.setWordWrap(True)
-        parts.setStyleSheet("color: #555;")
+        parts.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(parts)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.open_folder = QPushButton(self.tr("Open data folder"))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.services import publication
 from app.services.context import Context
+from app.ui import style
 from app.ui.dialogs.task_dialogs import error_label
 from app.ui.widgets import FieldErrors, SavingDialog
 
@@ -40,7 +41,7 @@ class ConsentDialog(SavingDialog):
                               "With its consent on record, a publication-ready copy of the ledger and the results "
                               "can be exported without the confidentiality mark."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(note)
         form = QFormLayout()
         self.authority = QLineEdit(consent.authority if consent else authority)

@@ -34,6 +34,7 @@ from app import clock
 from app.errors import RiskmonError
 from app.services.hazard import HazardForm, HazardInput
 from app.timezones import zone
+from app.ui import style
 from app.ui.pdf_viewer import PdfViewer
 from app.ui.widgets import FieldErrors, show_error
 
@@ -92,7 +93,7 @@ class HazardDialog(QDialog):
                                   "say why it is a major hazard."))
             none.setObjectName("no_items")
             none.setWordWrap(True)
-            none.setStyleSheet("color: #b00020;")
+            none.setStyleSheet(style.ERROR_TEXT)
             fields.addRow(self.tr("Items concerned"), none)
         self.reason = self._text("reason", 50)
         self.reason_label = QLabel()
@@ -169,7 +170,7 @@ class HazardDialog(QDialog):
         self.save_button.setObjectName("save")
         self.ok: QPushButton = self.buttons.addButton(self.tr("Report now"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("ok")
-        self.ok.setStyleSheet("QPushButton { background: #c62828; color: white; font-weight: bold; padding: 4px 10px; }")
+        self.ok.setStyleSheet(style.HAZARD_BUTTON)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)

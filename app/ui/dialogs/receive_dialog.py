@@ -25,6 +25,7 @@ from app import clock
 from app.errors import RiskmonError
 from app.services import samples
 from app.services.context import Context
+from app.ui import style
 from app.ui.dialogs.sample_form import condition_combo
 from app.ui.ops import bus, run_op
 from app.ui.widgets import FieldErrors, show_error
@@ -63,12 +64,12 @@ class ReceiveDialog(QDialog):
         layout.addLayout(form)
         hint = QLabel(self.tr("The condition is printed on the test report (e.g. sample intact, seals unbroken)."))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(hint)
         self.error_text = QLabel()
         self.error_text.setObjectName("errors")
         self.error_text.setWordWrap(True)
-        self.error_text.setStyleSheet("color: #b00020;")
+        self.error_text.setStyleSheet(style.ERROR_TEXT)
         layout.addWidget(self.error_text)
         self.errors = FieldErrors({"received_date": self.date, "condition_on_receipt": self.condition},
                                   self.error_text)

@@ -16,13 +16,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QV
 from app.errors import ValidationError
 from app.services import verify
 from app.services.context import Context
+from app.ui import style
 from app.ui.dialogs.task_dialogs import alive
 from app.ui.ops import run_op
 from app.ui.widgets import show_error
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
-AUTHENTIC_COLOUR = "#2e7d32"
-PROBLEM_COLOUR = "#c62828"
 
 
 class VerifyDialog(QDialog):
@@ -40,12 +39,11 @@ class VerifyDialog(QDialog):
         name.setWordWrap(True)
         name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(name)
-        colour = AUTHENTIC_COLOUR if verdict.ok else PROBLEM_COLOUR
+        colour = style.OK if verdict.ok else style.URGENT
         self.status = QLabel(verdict.label)
         self.status.setObjectName("status")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status.setStyleSheet(f"font-size: 26pt; font-weight: bold; color: {colour}; "
-                                  f"border: 2px solid {colour}; padding: 8px;")
+        self.status.setStyleSheet(style.verdict(colour))
         layout.addWidget(self.status)
         self.line = QLabel(verdict.line)
         self.line.setObjectName("line")
@@ -70,7 +68,7 @@ class VerifyDialog(QDialog):
                                   "with the lab's own copy."))
             hint.setObjectName("hint")
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: #555;")
+            hint.setStyleSheet(style.MUTED_TEXT)
             layout.addWidget(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))

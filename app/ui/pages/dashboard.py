@@ -6,7 +6,7 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 
 from app.services import dashboard as dashboard_service
 from app.services.context import Context
+from app.ui import style
 from app.ui.ops import bus, run_op
 
 # traffic light: overdue red, due today or tomorrow orange, later green
 STATE_COLOURS = {
-    "overdue": QColor("#f8d0d0"),
-    "due_soon": QColor("#ffe2b8"),
-    "ok": QColor("#d5f0d5"),
+    "overdue": style.colour(style.FAIL),
+    "due_soon": style.colour(style.PENDING),
+    "ok": style.colour(style.PASS),
 }
 
 
@@ -42,7 +43,7 @@ class DashboardPage(QWidget):
         self.board: dashboard_service.Board | None = None
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Dashboard"))
-        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        title.setStyleSheet(style.PAGE_TITLE)
         layout.addWidget(title)
 
         self.summary = QGridLayout()
@@ -68,7 +69,7 @@ class DashboardPage(QWidget):
             inner = QVBoxLayout(box)
             number = QLabel("–")
             number.setObjectName(f"card_{key}")
-            number.setStyleSheet("font-size: 22pt; font-weight: bold;")
+            number.setStyleSheet(style.BIG_NUMBER)
             inner.addWidget(number)
             self.cards[key] = number
             self.summary.addWidget(box, 0, col)
@@ -142,14 +143,14 @@ class DashboardPage(QWidget):
     def _show_hazards(self, board: dashboard_service.Board) -> None:
         card = self.cards["hazards"]
         overdue = any(h.overdue for h in board.pending_hazards)
-        card.setStyleSheet("font-size: 22pt; font-weight: bold;" + (" color: #b00020;" if overdue else ""))
+        card.setStyleSheet(style.BIG_NUMBER_URGENT if overdue else style.BIG_NUMBER)
         lines = []
         for h in board.pending_hazards:
             clock = self.tr("%1 h since found").replace("%1", f"{h.hours:.1f}")
             if h.overdue:
                 clock = self.tr("%1 h since found — over the %2 h limit").replace("%1", f"{h.hours:.1f}").replace(
                     "%2", f"{h.limit_hours:g}")
-            colour = "#b00020" if h.overdue else "#8a5a00"
+            colour = style.ERROR if h.overdue else style.HAZARD_TEXT
             lines.append(f'<a href="hazard:{h.sample_id}">{escape(h.sample_number)}</a> {escape(h.product_name)}'
                          f' <span style="color:{colour}">{escape(clock)}</span>')
         self.hazard_list.setText("<br>".join(lines))
@@ -169,7 +170,7 @@ class DashboardPage(QWidget):
         self._show_hazards(board)
         uploads = self.cards["uploads"]
         uploads.setText(str(board.upload_failed))
-        uploads.setStyleSheet("font-size: 22pt; font-weight: bold;" + (" color: #b00020;" if board.upload_failed else ""))
+        uploads.setStyleSheet(style.BIG_NUMBER_URGENT if board.upload_failed else style.BIG_NUMBER)
         uploads.setToolTip(
             self.tr("%n of them need a person (rejected, or exported for upload by hand)", "", board.upload_attention)
             if board.upload_failed else ""

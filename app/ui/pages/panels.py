@@ -4,7 +4,7 @@ and the justification when the panel had fewer than three members; open the samp
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services import testing
 from app.services.context import Context
+from app.ui import style
 from app.ui.application import settings
 from app.ui.ops import bus, run_op
 from app.ui.pages.testing import JUDGEMENT_COLOURS, local_time
@@ -55,7 +56,7 @@ class PanelsPage(QWidget):
         note = QLabel(
             self.tr("Items that cannot be tested are evaluated by a panel of at least three experts (Article 5).")
         )
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(note)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -158,7 +159,7 @@ class PanelsPage(QWidget):
                 cell = QTableWidgetItem(value)
                 cell.setToolTip(value)
                 if c == 4 and p.finding:
-                    cell.setBackground(QBrush(JUDGEMENT_COLOURS.get(p.finding, QColor("#ffffff"))))
+                    cell.setBackground(QBrush(JUDGEMENT_COLOURS.get(p.finding, style.colour(style.WHITE))))
                 self.table.setItem(r, c, cell)
         self.count.setText(self.tr("%n evaluation(s)", "", len(self.panels)))
         index = next((i for i, p in enumerate(self.panels) if current and p.id == current.id), 0 if self.panels else -1)

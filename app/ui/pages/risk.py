@@ -34,7 +34,7 @@ from app import clock
 from app.services import permissions
 from app.services import risk as risk_service
 from app.services.context import Context
-from app.ui import widgets
+from app.ui import style, widgets
 from app.ui.application import settings
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
 from app.ui.ops import bus, run_op
@@ -316,7 +316,7 @@ class RiskPage(QWidget):
         intro = QLabel(self.tr("Risk information collected by the lab as a monitoring station (Articles 10–12). "
                                "It is reported monthly; key risk information is reported at once."))
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #555;")
+        intro.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(intro)
 
         s = settings()
@@ -570,7 +570,7 @@ class RiskPage(QWidget):
         if d.description:
             parts.append("<p>" + escape(d.description).replace("\n", "<br>") + "</p>")
         if d.key_risk:
-            parts.append(f"<p><b style='color:#8b0000'>{key_label}</b></p>"
+            parts.append(f"<p><b style='color:{style.KEY_RISK}'>{key_label}</b></p>"
                          "<ul>" + "".join(f"<li>{escape(reasons.get(r, str(r)))}</li>" for r in d.key_reasons)
                          + "</ul>")
         if e.samples:

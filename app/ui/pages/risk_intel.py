@@ -9,7 +9,6 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -28,14 +27,14 @@ from PySide6.QtWidgets import (
 from app.services import intelligence as intel
 from app.services import permissions
 from app.services.context import Context
-from app.ui import widgets
+from app.ui import style, widgets
 from app.ui.application import settings
 from app.ui.dialogs.task_dialogs import alive
 from app.ui.ops import bus, run_op
 from app.ui.pages.tasks import fill_table, make_table, selected_id
 from app.ui.rate_chart import Point, RateChart
 
-ABOVE = QColor("#c0392b")
+ABOVE = style.colour(style.RISING)
 
 
 def _points(series: intel.Series) -> list[Point]:
@@ -115,7 +114,7 @@ class IntelligenceView(QWidget):
             .replace("%3", str(intel.MIN_SAMPLES)).replace("%4", str(intel.MIN_PROBLEMS)))
         self.rules.setObjectName("thresholds")
         self.rules.setWordWrap(True)
-        self.rules.setStyleSheet("color: #555;")
+        self.rules.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(self.rules)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -173,7 +172,7 @@ class IntelligenceView(QWidget):
         self.notes = QLabel()
         self.notes.setObjectName("notes")
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #555;")
+        self.notes.setStyleSheet(style.MUTED_TEXT)
         right_layout.addWidget(self.notes)
         split.addWidget(right)
         split.setSizes([560, 640])
@@ -322,7 +321,7 @@ class IntelligenceView(QWidget):
         title = self.tr("%1 — %2: problem rate by round (95% Wilson interval)").replace("%1", self.result.category) \
             .replace("%2", name)
         self.chart.set_series(title, _points(series), series.trend.rising)
-        colour = "#c0392b" if series.trend.qualifies else "#333"
+        colour = style.RISING if series.trend.qualifies else style.CHART_TEXT
         self.trend.setText(f"<span style='color:{colour}'><b>{escape(name)}</b>：{escape(series.trend.text)}</span>")
 
     # -- candidates

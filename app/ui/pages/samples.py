@@ -39,6 +39,7 @@ from app.errors import RiskmonError
 from app.services import labels, sample_list, tasks
 from app.services.context import Context
 from app.services.sample_list import SampleQuery, SampleRow
+from app.ui import style
 from app.ui.application import settings
 from app.ui.dialogs.import_sampling import SamplingImport
 from app.ui.dialogs.labels_dialog import LabelDialog, prepare_printer, print_pdf
@@ -197,7 +198,7 @@ class SamplesPage(QWidget):
         self.table.addAction(open_key)
         self.message = QLabel()
         self.message.setObjectName("message")
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(style.ERROR_TEXT)
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         layout.addWidget(self.message)

@@ -31,6 +31,7 @@ from app import clock
 from app.services import tasks, worklist
 from app.services.context import Context
 from app.services.worklist import WorkQuery
+from app.ui import style
 from app.ui.application import settings
 from app.ui.legend import Legend
 from app.ui.models.work_table import ROW_ROLE, WorkTableModel
@@ -125,7 +126,7 @@ class WorkListView(QWidget):
         self.hint = QLabel(self.tr("Double-click a sample (or press Enter) to open it; scan a label into the "
                                    "sample box to open that sample."))
         self.hint.setObjectName("work_hint")
-        self.hint.setStyleSheet("color: #555;")
+        self.hint.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(self.hint)
         open_key = QAction(self.table)
         open_key.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -305,12 +306,12 @@ class InboxPage(QWidget):
         self.empty = QLabel(self.tr("Nothing waits for you."))
         self.empty.setObjectName("inbox_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: #555; font-size: 12pt; padding: 24px;")
+        self.empty.setStyleSheet(style.EMPTY_LIST)
         self.empty.hide()
         layout.addWidget(self.empty)
         hint = QLabel(self.tr("Double-click a line (or press Enter) to open it. Reports you compiled are not "
                               "listed: another person reviews and approves them."))
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(style.MUTED_TEXT)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         open_key = QAction(self.table)
