@@ -79,6 +79,7 @@ FIELD_ERROR = f"border: 1px solid {FIELD_ERROR_BORDER}; background: {FIELD_ERROR
 NOTE_BOX = f"background: {NOTE}; border: 1px solid {NOTE_BORDER}; padding: 4px;"
 PREVIEW_BOX = f"background: white; border: 1px solid {PREVIEW_BORDER};"
 DONE_TEXT = f"color: {DONE};"  # a message saying it worked
+DONE_TEXT_STRONG = f"color: {DONE}; font-weight: bold;"
 BOLD = "font-weight: bold;"
 PAGE_TITLE = "font-size: 16pt; font-weight: bold;"  # a page's heading
 SECTION_TITLE = "font-size: 12pt; font-weight: bold;"

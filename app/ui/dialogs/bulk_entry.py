@@ -10,7 +10,7 @@ entry again and saves all of them in one unit of work, or none.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,15 +29,16 @@ from shiboken6 import isValid
 
 from app.errors import RiskmonError, ValidationError
 from app.services import tasks, testing
+from app.ui import style
 from app.ui.application import settings
 from app.ui.ops import bus, run_op
 from app.ui.widgets import remember_columns, show_error
 
 SAMPLE, PRODUCT, REQUIREMENT, VALUE, UNIT, JUDGEMENT, REASON = range(7)
 EDITABLE = (VALUE, UNIT, REASON)
-BAD = QColor("#f8d0d0")
-JUDGEMENT_COLOURS = {"pass": QColor("#d5f0d5"), "fail": QColor("#f8d0d0"), "undetermined": QColor("#e6e6e6")}
-SKIPPED = QColor("#eeeeee")
+BAD = style.colour(style.FAIL)
+JUDGEMENT_COLOURS = {"pass": style.colour(style.PASS), "fail": style.colour(style.FAIL), "undetermined": style.colour(style.CANCELLED)}
+SKIPPED = style.colour(style.NEUTRAL)
 
 
 class _EnterMovesDown(QStyledItemDelegate):
@@ -116,7 +117,7 @@ class BulkEntryDialog(QDialog):
                               "to the next sample. A numeric item is judged as you type; a text item needs a "
                               "judgement and a reason. Rows left empty or skipped are not saved."))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(hint)
 
         self.table = BulkTable()
@@ -289,7 +290,7 @@ class BulkEntryDialog(QDialog):
             value_cell.setBackground(QBrush(BAD))
             value_cell.setToolTip(problem)
             judgement_cell.setText(problem)
-            judgement_cell.setForeground(QBrush(QColor("#b00020")))
+            judgement_cell.setForeground(style.brush(style.ERROR))
         else:
             value_cell.setToolTip(value_cell.text())
             judgement_cell.setForeground(QBrush())
@@ -350,7 +351,7 @@ class BulkEntryDialog(QDialog):
 
     def _say(self, text: str, ok: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #1b6e20;" if ok else "color: #b00020;")
+        self.message.setStyleSheet(style.DONE_TEXT if ok else style.ERROR_TEXT)
 
     def _saved(self, rows: list) -> None:
         bus.changed.emit({"result", "sample"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 
 from app.errors import RiskmonError
 from app.services import testing
+from app.ui import style
 from app.ui.widgets import FieldErrors, remember_columns, show_error
 
-CONFLICT_BRUSH = QBrush(QColor("#f8d0d0"))
+CONFLICT_BRUSH = style.brush(style.FAIL)
 COLUMNS = ("name", "affiliation", "title", "opinion")
 
 
@@ -60,7 +61,7 @@ class PanelDialog(QDialog):
         self.resize(860, 640)
         layout = QVBoxLayout(self)
         head = QLabel(self.tr("Sample %1 · item %2").replace("%1", sample_number).replace("%2", item))
-        head.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        head.setStyleSheet(style.TITLE)
         layout.addWidget(head)
         note = QLabel(
             self.tr(
@@ -73,7 +74,7 @@ class PanelDialog(QDialog):
         parties_label = QLabel(self.tr("Parties: %1").replace("%1", "、".join(self.parties) or "—"))
         parties_label.setObjectName("parties")
         parties_label.setWordWrap(True)
-        parties_label.setStyleSheet("color: #555;")
+        parties_label.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(parties_label)
 
         members_box = QGroupBox(self.tr("Members"))
@@ -240,11 +241,11 @@ class PanelDialog(QDialog):
         if any(not m.name for _, m in rows):
             lines.append(self.tr("A row without a name is not a member: fill in the name or remove the row."))
         if result["problems"] or any(not m.name for _, m in rows):
-            self.check_label.setStyleSheet("color: #b00020;")
+            self.check_label.setStyleSheet(style.ERROR_TEXT)
         elif result["warnings"]:
-            self.check_label.setStyleSheet("color: #9a5b00;")
+            self.check_label.setStyleSheet(style.WARNING_TEXT)
         else:
-            self.check_label.setStyleSheet("color: #1b6e20;")
+            self.check_label.setStyleSheet(style.DONE_TEXT)
             lines = [self.tr("%n member(s); no conflict of interest.", "", len(named))]
         self.check_label.setText("\n".join(lines))
         self.last_check = result

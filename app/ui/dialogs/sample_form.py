@@ -51,6 +51,7 @@ from app import clock
 from app.errors import ConflictError, RiskmonError, ValidationError
 from app.services import sample_list, samples, tasks
 from app.services.context import Context
+from app.ui import style
 from app.ui.ops import bus, run_op
 from app.ui.widgets import FieldErrors, OptionalDateEdit, confirm, show_error
 
@@ -228,7 +229,7 @@ class PartyBox(QGroupBox):
         self.fill_button = QPushButton()
         self.fill_button.setAutoDefault(False)
         self.fill_button.setVisible(False)
-        self.fill_button.setStyleSheet("text-align: left;")
+        self.fill_button.setStyleSheet(style.LEFT_ALIGNED)
         self.fill_button.setStatusTip(self.tr("Fill in the name, address and contact the lab has on record"))
         self.name = QLineEdit()
         self.address = QLineEdit()
@@ -674,7 +675,7 @@ class SampleFormDialog(QDialog):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         self.heading = QLabel(self.tr("Loading…"))
-        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.heading.setStyleSheet(style.TITLE)
         self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
         self.scroll = QScrollArea()
@@ -696,7 +697,7 @@ class SampleFormDialog(QDialog):
         self.scheme.setObjectName("scheme_id")
         self.scheme_note = QLabel()
         self.scheme_note.setWordWrap(True)
-        self.scheme_note.setStyleSheet("color: #8a5300;")
+        self.scheme_note.setStyleSheet(style.WARNING_TEXT)
         self.scheme_note.setVisible(False)
         self.place = QComboBox()
         self.place.setObjectName("place_type")
@@ -861,7 +862,7 @@ class SampleFormDialog(QDialog):
         buttons = QHBoxLayout()
         self.status_label = QLabel()
         self.status_label.setObjectName("status")
-        self.status_label.setStyleSheet("color: #1b5e20;")
+        self.status_label.setStyleSheet(style.DONE_TEXT)
         buttons.addWidget(self.status_label, 1)
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setObjectName("save")

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -33,6 +32,7 @@ from shiboken6 import isValid
 
 from app.errors import RiskmonError
 from app.services import review, users
+from app.ui import style
 from app.ui.ops import run_op
 from app.ui.pdf_viewer import PdfViewer
 from app.ui.widgets import ERROR_STYLE, PasswordDialog, show_error
@@ -191,7 +191,7 @@ class ReportSignDialog(QDialog):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 if not it.allowed:
-                    cell.setForeground(QBrush(QColor("#8a4b00")))
+                    cell.setForeground(style.brush(style.WARNING))
                 self.list.setItem(r, c, cell)
         self.list.setMaximumHeight(150 if len(self.items) > 1 else 60)
         self.list.itemSelectionChanged.connect(self._selected)
@@ -199,7 +199,7 @@ class ReportSignDialog(QDialog):
 
         self.nonconforming_label = QLabel()
         self.nonconforming_label.setObjectName("nonconforming_label")
-        self.nonconforming_label.setStyleSheet("font-weight: bold;")
+        self.nonconforming_label.setStyleSheet(style.BOLD)
         lv.addWidget(self.nonconforming_label)
         self.nonconforming = QTableWidget(0, 4)
         self.nonconforming.setObjectName("nonconforming")
@@ -261,7 +261,7 @@ class ReportSignDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(style.ERROR_TEXT)
         lv.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -339,11 +339,11 @@ class ReportSignDialog(QDialog):
         if bad:
             self.nonconforming_label.setText(self.tr("Nonconforming items: %1 of %2 item(s)")
                                              .replace("%1", str(len(bad))).replace("%2", str(context.items_total)))
-            self.nonconforming_label.setStyleSheet("font-weight: bold; color: #b00020;")
+            self.nonconforming_label.setStyleSheet(style.ERROR_TEXT_STRONG)
         else:
             self.nonconforming_label.setText(self.tr("No nonconforming item: all %1 item(s) conform.")
                                              .replace("%1", str(context.items_total)))
-            self.nonconforming_label.setStyleSheet("font-weight: bold; color: #1b6e20;")
+            self.nonconforming_label.setStyleSheet(style.DONE_TEXT_STRONG)
         self.nonconforming.setRowCount(len(bad))
         for row, n in enumerate(bad):
             reason = f"{n.result}（{n.reason}）" if n.reason else n.result
