@@ -172,7 +172,15 @@ def remember_columns(header: QHeaderView, key: str) -> None:
     key = user_key(f"columns/{key}")
     state = settings().value(key)
     if isinstance(state, QByteArray) and not state.isEmpty():
-        header.restoreState(state)
+        # how columns resize is the table's own (a state saved before a column was made to stretch
+        # would otherwise fix it at its old width): only widths and order come from the settings
+        modes = [header.sectionResizeMode(c) for c in range(header.count())]
+        stretch_last = header.stretchLastSection()
+        if header.restoreState(state):
+            for c, mode in enumerate(modes):
+                if c < header.count() and header.sectionResizeMode(c) != mode:
+                    header.setSectionResizeMode(c, mode)
+            header.setStretchLastSection(stretch_last)
 
     def save(*_args) -> None:
         settings().setValue(key, header.saveState())

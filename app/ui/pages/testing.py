@@ -269,12 +269,21 @@ class TestingPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        # Long texts (the standard and clause, the method, a text requirement) wrap inside their cell
+        # and the row grows to show them: nothing of a basis is cut off at 1280 wide. The basis and
+        # the method share whatever width is left; the short columns keep the widths people give them.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        rows = self.table.verticalHeader()
+        rows.setMinimumSectionSize(rows.defaultSectionSize())  # a one-line row as high as before
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for c, width in enumerate((105, 100, 70, 45, 55, 160, 120, 90)):
+        for c, width in enumerate((110, 105, 75, 55, 60, 170, 150, 100)):
             self.table.setColumnWidth(c, width)
-        header.setStretchLastSection(True)
+        for c in (COLUMNS.index("basis"), COLUMNS.index("method")):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         remember_columns(header, "testing/results")
         self.table.currentCellChanged.connect(lambda row, *_: self._row_changed(row))
         results = QWidget()
