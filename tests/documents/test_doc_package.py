@@ -240,3 +240,29 @@ def test_the_format_accepts_exactly_the_documents_values():
     assert fmt.JUDGEMENTS == tuple(j.value for j in Judgement)
     assert fmt.ROLES == tuple(r.value for r in PartyRole)
     assert fmt.LEVELS == tuple(level.value for level in RiskLevel)
+
+
+@pytest.mark.parametrize("signature", ["", "c2lnbmF0dXJl"])
+def test_a_recipe_is_assembled_directly_into_the_bytes_the_zip_writer_makes(signature):
+    """An upload's package is made again from its recipe without zipfile's per-entry writer; the
+    bytes are exactly zip_into's (stored PDFs, deflated others, a non-ASCII name, the signature)."""
+    stored = {("report", 1): b"%PDF-1.7 report" * 500, ("notice", 2): b"%PDF notice",
+              ("report", 3): "附件 é".encode() * 300, ("notice", 4): b""}
+    names = {("report", 1): "reports/B.pdf", ("notice", 2): "notices/A-1.PDF",
+             ("report", 3): "analysis/分析报告 附件.txt", ("notice", 4): "notices/empty.pdf"}
+    recipe = fmt.PackageRecipe(
+        manifest=json.dumps({"k": "检验", "n": list(range(300))}, ensure_ascii=False) + "\n",
+        stamp=(2026, 11, 30, 6, 39, 57),
+        files=tuple((names[k], k[0], k[1], len(v), hashlib.sha256(v).hexdigest()) for k, v in stored.items()),
+        signature=signature)
+    buf = io.BytesIO()
+    fmt.zip_into(buf, recipe.manifest, recipe.stamp,
+                 [(n, (lambda s=s, i=i: stored[s, i]), z, h) for n, s, i, z, h in recipe.files], recipe.signature)
+    expected = buf.getvalue()
+    assert fmt._zip_direct(recipe, lambda s, i: stored[s, i]) == expected
+    assert fmt.assemble(recipe, lambda s, i: stored[s, i],
+                        package_sha256=hashlib.sha256(expected).hexdigest()) == expected
+    # a stored file of another size: no direct package (zip_into then names the file)
+    assert fmt._zip_direct(recipe, lambda s, i: stored[s, i] + b"x") is None
+    with pytest.raises(ValidationError):
+        fmt.assemble(recipe, lambda s, i: stored[s, i] + b"x", package_sha256=hashlib.sha256(expected).hexdigest())
