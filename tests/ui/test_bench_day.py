@@ -129,6 +129,39 @@ def test_a_duplicate_is_warned_of_and_registered_anyway_with_a_reason(qtbot, pag
     assert notes == f"重复登记说明：同一批次的另一规格（与样品 {first.number} 相似）"
 
 
+def test_the_duplicate_warning_takes_the_reason_in_the_same_window(qtbot, page, lab):
+    from PySide6.QtWidgets import QDialog
+
+    form = open_new(page, qtbot)
+    fill(form, qtbot, "producer", "电热水壶")
+    form.save()
+    idle()
+    first = form.last_saved
+    form = open_new(page, qtbot)
+    fill(form, qtbot, "producer", "电热水壶")
+    offered: list[bool] = []
+    build = form.duplicate_warning
+
+    def answered(text: str) -> QDialog:
+        dialog = build(text)
+        assert first.number in text and dialog.findChild(type(dialog.reason), "duplicate_reason") is dialog.reason
+        offered.append(dialog.anyway.isEnabled())  # no reason yet: 仍然登记 not offered
+        dialog.reason.setPlainText("  ")
+        offered.append(dialog.anyway.isEnabled())
+        dialog.reason.setPlainText("同一批次的另一规格")
+        offered.append(dialog.anyway.isEnabled())
+        dialog.exec = lambda: (dialog.anyway.click(), QDialog.DialogCode.Accepted)[1]
+        return dialog
+
+    form.duplicate_warning = answered
+    form.save()
+    idle()
+    assert offered == [False, False, True]
+    assert form.last_saved is not None and form.last_saved.number != first.number
+    notes = samples.get_sample(lab.tech, form.last_saved.id).data.notes
+    assert notes == f"重复登记说明：同一批次的另一规格（与样品 {first.number} 相似）"
+
+
 # ------------------------------------------------------------------------------------------ dates
 def test_the_date_pickers_offer_nothing_in_the_future_or_before_2000(qtbot, page, lab):
     form = open_new(page, qtbot)

@@ -25,21 +25,21 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -1258,6 +1258,7 @@ class SampleFormDialog(QDialog):
 
     def _register_anyway(self, exc: samples.DuplicateSampleError) -> None:
         """A likely duplicate: the warning, and 仍然登记 with a reason (kept in the sample's notes)."""
+        self._duplicate_of = exc.existing
         if not self.ask_register_anyway(exc.message):
             return
         reason = self.ask_duplicate_reason(exc.existing)
@@ -1265,22 +1266,57 @@ class SampleFormDialog(QDialog):
             return
         self.save(another=getattr(self, "_another", False), duplicate_reason=reason)
 
+    def duplicate_warning(self, text: str) -> QDialog:
+        """The duplicate warning in one window: what is alike, why it is not a duplicate (typed
+        here), 仍然登记 — offered once a reason is typed — and 取消."""
+        dialog = QDialog(self)
+        dialog.setObjectName("duplicate_warning")
+        dialog.setWindowTitle(self.tr("Possible duplicate"))
+        layout = QVBoxLayout(dialog)
+        top = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        top.addWidget(icon)
+        message = QLabel(text)
+        message.setWordWrap(True)
+        top.addWidget(message, 1)
+        layout.addLayout(top)
+        ask = QLabel(self.tr("Why is this sample not a duplicate of %1? The reason is kept in the sample's notes.")
+                     .replace("%1", getattr(self, "_duplicate_of", "")))
+        ask.setWordWrap(True)
+        layout.addWidget(ask)
+        dialog.reason = QPlainTextEdit()
+        dialog.reason.setObjectName("duplicate_reason")
+        dialog.reason.setTabChangesFocus(True)
+        dialog.reason.setMaximumHeight(90)
+        layout.addWidget(dialog.reason)
+        buttons = QDialogButtonBox()
+        dialog.anyway = buttons.addButton(self.tr("Register anyway"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        dialog.anyway.setEnabled(False)
+        dialog.reason.textChanged.connect(
+            lambda: dialog.anyway.setEnabled(bool(dialog.reason.toPlainText().strip())))
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(560, dialog.sizeHint().height())
+        dialog.reason.setFocus()
+        return dialog
+
     def ask_register_anyway(self, text: str) -> bool:
-        """The duplicate warning with 仍然登记 and 取消 (replaced in tests)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Possible duplicate"), text,
-                          QMessageBox.StandardButton.NoButton, self)
-        anyway = box.addButton(self.tr("Register anyway"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is anyway
+        """The duplicate warning (:meth:`duplicate_warning`; replaced in tests): True for 仍然登记,
+        and the reason typed in it is what :meth:`ask_duplicate_reason` gives."""
+        dialog = self.duplicate_warning(text)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self._duplicate_reason = dialog.reason.toPlainText() if accepted else None
+        dialog.deleteLater()
+        return accepted
 
     def ask_duplicate_reason(self, existing: str) -> str | None:
-        """Why this is not a duplicate of ``existing`` (replaced in tests); None when cancelled."""
-        text, ok = QInputDialog.getMultiLineText(
-            self, self.tr("Register anyway"),
-            self.tr("Why is this sample not a duplicate of %1? The reason is kept in the sample's notes.")
-            .replace("%1", existing))
-        return text if ok else None
+        """Why this is not a duplicate of ``existing``, as typed in the warning (replaced in tests);
+        None when cancelled."""
+        return getattr(self, "_duplicate_reason", None)
 
     def _saved(self, result: SaveResult, data: samples.SampleInput, another: bool) -> None:
         bus.changed.emit({"sample"})

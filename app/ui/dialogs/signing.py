@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -223,6 +224,11 @@ class ReportSignDialog(QDialog):
         cv.addWidget(self.changes)
         self.changes_box.hide()
         lv.addWidget(self.changes_box, 1)
+        # takes the room of the two tables when neither has anything to show
+        self.filler = QWidget()
+        self.filler.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.filler.hide()
+        lv.addWidget(self.filler, 1)
 
         self.sign = QRadioButton()
         self.back = QRadioButton()
@@ -345,6 +351,7 @@ class ReportSignDialog(QDialog):
                                              .replace("%1", str(context.items_total)))
             self.nonconforming_label.setStyleSheet(style.DONE_TEXT_STRONG)
         self.nonconforming.setRowCount(len(bad))
+        self.nonconforming.setVisible(bool(bad))  # no empty grid under "all items conform"
         for row, n in enumerate(bad):
             reason = f"{n.result}（{n.reason}）" if n.reason else n.result
             for c, text in enumerate((n.item, n.requirement, reason, n.basis)):
@@ -352,6 +359,7 @@ class ReportSignDialog(QDialog):
                 cell.setToolTip(text)
                 self.nonconforming.setItem(row, c, cell)
         self.changes_box.setVisible(context.is_amendment)
+        self.filler.setVisible(not bad and not context.is_amendment)
         if context.is_amendment:
             self.replaces_label.setText(self.tr("Replaces report %1. Reason: %2").replace("%1", context.replaces_number)
                                         .replace("%2", context.amendment_reason or "—"))
