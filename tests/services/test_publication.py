@@ -113,7 +113,8 @@ def test_the_monthly_workbook_and_pdf_carry_article_8(lab, tmp_path):
 
     xlsx = documents.write_monthly(lab.tech, TODAY.year, TODAY.month, tmp_path / "monthly.xlsx")
     marks = _marks(xlsx)
-    assert len(marks) == 2 and all(m[1] == MARK and m[2] == ARTICLE_8 and "风险信息月报" in m[0] for m in marks)
+    # every sheet is marked: 月报, 来源统计 and 跨轮次研判
+    assert len(marks) == 3 and all(m[1] == MARK and m[2] == ARTICLE_8 and "风险信息月报" in m[0] for m in marks)
     pdf = documents.write_monthly(lab.tech, TODAY.year, TODAY.month, tmp_path / "monthly.pdf")
     text = "".join("".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert "内部资料" in text and "不得擅自公开风险监测信息" in text and "第八条" in text
