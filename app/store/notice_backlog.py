@@ -14,10 +14,11 @@ Not a business record (``NON_BUSINESS_TABLES``): not audited, not compared by ``
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from sqlalchemy import Connection
+
+from app.store.kept_table import KeptTable
 
 TABLE = "notice_backlog"
 _ISSUED = "('approved', 'reported')"
@@ -32,6 +33,7 @@ SQLITE_TRIGGERS = ("notice_backlog_samples_ai", "notice_backlog_samples_au", "no
 PG_FUNCTIONS = ("notice_backlog_refresh", "notice_backlog_on_samples", "notice_backlog_on_notifications")
 PG_TRIGGERS = (("notice_backlog_samples", "samples"), ("notice_backlog_notifications", "notifications"))
 NAMES = frozenset({TABLE, *SQLITE_TRIGGERS})
+KEPT_TABLE = KeptTable(TABLE, SQLITE_TRIGGERS, PG_TRIGGERS, PG_FUNCTIONS)
 
 
 def _refresh(x: str) -> str:
@@ -86,22 +88,11 @@ def install(conn: Connection) -> None:
 
 
 def uninstall(conn: Connection) -> None:
-    if conn.dialect.name == "sqlite":
-        for name in SQLITE_TRIGGERS:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-    else:
-        for name, table in PG_TRIGGERS:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        for name in reversed(PG_FUNCTIONS):
-            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}")
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+    KEPT_TABLE.drop(conn)
 
 
 def present(conn: Connection) -> bool:
-    if conn.dialect.name == "sqlite":
-        names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
-        return TABLE in names
-    return conn.exec_driver_sql(f"SELECT to_regclass('{TABLE}') IS NOT NULL").scalar() is True
+    return KEPT_TABLE.present(conn)
 
 
 def check(conn: Connection) -> list[str]:
@@ -109,15 +100,7 @@ def check(conn: Connection) -> list[str]:
     if not present(conn):
         return [f"待告知样品表 {TABLE} 不存在"]
     problems = []
-    if conn.dialect.name == "sqlite":
-        names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
-        missing = [t for t in SQLITE_TRIGGERS if t not in names]
-    else:
-        names = set(conn.exec_driver_sql(
-            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
-        ).scalars())
-        missing = [t for t, _table in PG_TRIGGERS if t not in names]
+    missing = KEPT_TABLE.missing_triggers(conn)
     if missing:
         problems.append(f"待告知样品表缺少触发器 {'、'.join(missing)}")
     extra = conn.exec_driver_sql(f"SELECT count(*) FROM (SELECT sample_id FROM {TABLE} EXCEPT {DEFINITION}) x").scalar()
@@ -132,16 +115,6 @@ def rebuild(conn: Connection) -> None:
     install(conn)
 
 
-_READY: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
-
-
 def ready(session: Any) -> bool:
     """Whether this session's database has the table (only a yes is remembered, per engine)."""
-    bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    if _READY.get(engine):
-        return True
-    found = present(session.connection())
-    if found:
-        _READY[engine] = True
-    return found
+    return KEPT_TABLE.ready(session)
