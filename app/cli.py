@@ -578,8 +578,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.documents.excel import ImportRowsError
     from app.services import documents, imports
+    from app.services.excel_import import ImportRowsError
 
     db = _open_db(args)
     try:

@@ -7,6 +7,7 @@ It never touches the database: the services map records to the frozen dataclasse
 * ``notice`` — 告知书 (one per notified party; batches with progress and cancel);
 * ``analysis`` — 风险监测分析报告 with charts and the proposed warning level;
 * ``monthly`` — 风险信息月报 (PDF and Excel);
-* ``excel`` — import templates, validated import, ledger and results export;
+* ``excel`` — import templates (their columns in ``excel_columns``; the services read the filled
+  templates back), ledger and results export;
 * ``package`` — the task export package (``docs/package-format.md``) and its verification.
 """

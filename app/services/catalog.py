@@ -549,7 +549,7 @@ def _add_row(items: dict[str, StandardItemInput], item: str, grade: str, require
 
 
 def standards_from_excel_rows(rows) -> list[StandardInput]:
-    """Group the Excel reader's rows (``app.documents.excel.CatalogRow``) into standards; graded
+    """Group the Excel reader's rows (``app.services.excel_import.CatalogRow``) into standards; graded
     rows become their item's ``grades`` as in the CSV import."""
     order: list[str] = []
     heads: dict[str, tuple[str, dt.date | None, dt.date | None]] = {}
@@ -572,7 +572,7 @@ def read_catalog_file(path: str | Path, progress=None) -> list[StandardInput]:
     if suffix == ".csv":
         return read_catalog_csv(p, progress)
     if suffix in (".xlsx", ".xlsm"):
-        from app.documents.excel import read_catalog_rows
+        from app.services.excel_import import read_catalog_rows
 
         return standards_from_excel_rows(read_catalog_rows(p))
     raise CatalogImportError([], file_problem=f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 .xlsx 模板或 .csv 文件。")

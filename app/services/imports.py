@@ -1,6 +1,6 @@
 """Importing the sampling list (抽样信息) from the app's Excel template, all or nothing.
 
-``app.documents.excel.read_sampling_rows`` checks the file row by row; each row is then mapped to
+``app.services.excel_import.read_sampling_rows`` checks the file row by row; each row is then mapped to
 a :class:`~app.services.samples.SampleInput` and checked as the sampling form checks it, so the
 user gets every bad row of the file with its Excel row number and column in one pass. The file is
 streamed (openpyxl read-only) and the rows are checked against the database with set queries (one
@@ -30,10 +30,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app import clock
-from app.documents.excel import SAMPLING_COLUMNS, ImportRowsError, RowProblem, SamplingRow, read_sampling_rows
+from app.documents.excel_columns import SAMPLING_COLUMNS
 from app.errors import ValidationError
 from app.services import samples as sample_service
 from app.services.context import Context
+from app.services.excel_import import ImportRowsError, RowProblem, SamplingRow, read_sampling_rows
 from app.services.tasks import sampling_scheme
 from app.store.models import MonitoringTask, Sample, SampleNumberCounter, Scheme
 from app.store.queries import get_setting

@@ -32,11 +32,12 @@ from pathlib import Path
 
 from sqlalchemy import case, column, func, or_, select, table
 
-from app.documents.excel import ImportRowsError, RowProblem, check_history_rows, write_template
+from app.documents.excel import write_template
 from app.errors import ValidationError
 from app.rules.stats import DEFAULT_ALPHA, Count, cochran_armitage, compare_groups, wilson
 from app.services import risk as risk_service
 from app.services.context import Context
+from app.services.excel_import import ImportRowsError, RowProblem, check_history_rows
 from app.services.regions import HUBEI_COUNTY_CITIES, HUBEI_PREFECTURES, region_name
 from app.store import risk_counts
 from app.store.models import (

@@ -69,7 +69,8 @@ def build(home: Path, n: int) -> None:
     os.environ["RISKMON_FAST_PASSWORD_HASH"] = "1"  # sign-ins are not what is measured
     from openpyxl import load_workbook
 
-    from app.documents.excel import SAMPLING_COLUMNS, SHEETS, write_template
+    from app.documents.excel import write_template
+    from app.documents.excel_columns import SAMPLING_COLUMNS, SHEETS
     from app.services import lab as lab_service
     from app.services import tasks, users
     from app.services.context import Context, CurrentUser

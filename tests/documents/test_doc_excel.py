@@ -11,22 +11,21 @@ from openpyxl import load_workbook
 from app.documents import examples
 from app.documents.data import LedgerRow, PlaceType
 from app.documents.excel import (
-    CATALOG_COLUMNS,
     LEDGER_HEADERS,
-    OP_CHOICES,
-    PLACE_CHOICES,
     RESULT_HEADERS,
-    SAMPLING_COLUMNS,
+    write_results,
+    write_sample_ledger,
+    write_template,
+)
+from app.documents.excel_columns import CATALOG_COLUMNS, OP_CHOICES, PLACE_CHOICES, SAMPLING_COLUMNS
+from app.errors import ValidationError
+from app.services.excel_import import (
     ImportRowsError,
     catalog_to_rules,
     parse_date,
     read_catalog_rows,
     read_sampling_rows,
-    write_results,
-    write_sample_ledger,
-    write_template,
 )
-from app.errors import ValidationError
 
 TODAY = date(2026, 6, 30)
 
@@ -111,7 +110,7 @@ def test_sampling_template_round_trip(sampling_template):
     ("四台", None), ("4 台（检验 2 台）", None), ("-3 台", None), ("4 5", None),
 ])
 def test_quantities_are_a_number_and_a_unit(text, expected):
-    from app.documents.excel import parse_quantity
+    from app.services.excel_import import parse_quantity
 
     assert parse_quantity(text) == expected
 

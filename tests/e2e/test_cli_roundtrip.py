@@ -63,7 +63,7 @@ def test_export_then_verify_then_tamper(home: Path, tmp_path: Path):
 
 
 def _fill(path: Path, rows: list[dict[str, object]]) -> None:
-    from app.documents.excel import SAMPLING_COLUMNS
+    from app.documents.excel_columns import SAMPLING_COLUMNS
 
     keys = {c.header: c.key for c in SAMPLING_COLUMNS}
     wb = load_workbook(path)

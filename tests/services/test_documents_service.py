@@ -16,11 +16,13 @@ from pypdf import PdfReader
 
 from app import clock
 from app.documents.data import Judgement, Measure, PartyRole, PlaceType
-from app.documents.excel import SAMPLING_COLUMNS, ImportRowsError, write_template
+from app.documents.excel import write_template
+from app.documents.excel_columns import SAMPLING_COLUMNS
 from app.documents.package import verify_package
 from app.errors import NotFoundError, ValidationError
 from app.services import demo, documents, imports, reports, risk, samples, testing, users
 from app.services.context import Context
+from app.services.excel_import import ImportRowsError
 from app.store.db import DB_FILENAME, bootstrap
 from app.store.models import Report
 from app.store.uow import UnitOfWork

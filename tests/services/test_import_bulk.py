@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app import clock
-from app.documents.excel import SAMPLING_COLUMNS, SHEETS, ImportRowsError, write_template
+from app.documents.excel import write_template
+from app.documents.excel_columns import SAMPLING_COLUMNS, SHEETS
 from app.services import imports, samples
+from app.services.excel_import import ImportRowsError
 from app.store.models import MonitoringTask, Sample, SampleNumberCounter
 from app.store.uow import UnitOfWork
 from tests.services.conftest import audit_ok, ready_task

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app.documents.excel import ImportRowsError
 from app.errors import ValidationError
 from app.rules.stats import Count, cochran_armitage
 from app.services import intelligence as intel
 from app.services import risk as risk_service
+from app.services.excel_import import ImportRowsError
 from app.store.models import (
     Enterprise,
     HistoryCount,

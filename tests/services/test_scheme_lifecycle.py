@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.documents.excel import ImportRowsError
 from app.errors import PermissionDenied, ValidationError
 from app.services import catalog, imports, samples, tasks, testing, users
 from app.services.context import Context, CurrentUser
+from app.services.excel_import import ImportRowsError
 from app.services.users import AuthenticationError
 from tests.services.conftest import PASSWORD, PDF, STANDARDS, audit_ok, confirm, lab_day, ready_task
 from tests.services.test_documents_service import _row, _workbook

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from app import clock
-from app.documents.excel import SAMPLING_COLUMNS, SHEETS, write_template
+from app.documents.excel import write_template
+from app.documents.excel_columns import SAMPLING_COLUMNS, SHEETS
 from app.services import documents
 from app.ui import ops
 from app.ui.dialogs.import_sampling import SamplingImport

@@ -73,7 +73,7 @@ class SamplingImport(QObject):
         self.finished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        from app.documents.excel import ImportRowsError
+        from app.services.excel_import import ImportRowsError
 
         if isinstance(exc, ImportRowsError) and exc.problems:
             lines = [str(p) for p in exc.problems]
