@@ -63,6 +63,9 @@ def test_the_warnings_are_confirmed_before_anything_is_written(qtbot, demo_ctx, 
     monkeypatch.setattr(SamplingImport, "confirm", lambda self, plan: asked.append(plan.warnings) or False)
     flow = page.import_sampling(str(path))
     assert flow is not None
+    declined = []
+    flow.finished.connect(lambda result: declined.append(result))
+    qtbot.waitUntil(lambda: bool(declined), timeout=60000)  # the import's own end, not a quiet moment
     assert ops.wait_idle(60)
     assert len(asked) == 1 and "超出计划" in asked[0][0]
     assert flow.result is None and _count(demo_ctx) == before  # declined: nothing written
@@ -71,6 +74,7 @@ def test_the_warnings_are_confirmed_before_anything_is_written(qtbot, demo_ctx, 
     monkeypatch.setattr(SamplingImport, "confirm", lambda self, plan: True)
     flow = page.import_sampling(str(path))
     flow.finished.connect(lambda result: progress.append(result))
+    qtbot.waitUntil(lambda: bool(progress), timeout=60000)
     assert ops.wait_idle(60)
     assert progress and progress[0].count == 30 and _count(demo_ctx) == before + 30
     assert page.message.text() == f"已导入 30 个样品到任务 {KETTLE}。"
@@ -116,11 +120,15 @@ def test_cancel_while_reading_imports_nothing_and_a_new_import_can_start(qtbot, 
     flow.finished.connect(lambda result: ended.append(result))
     [dialog] = page.findChildren(QProgressDialog)
     dialog.canceled.emit()  # 取消, as the button does
+    qtbot.waitUntil(lambda: bool(ended), timeout=60000)  # the import's own end, not a quiet moment
     assert ops.wait_idle(60)
     assert ended == [None] and not asked  # cancelled while reading: no question asked
     assert page.importing is None and _count(demo_ctx) == before
     monkeypatch.setattr(SamplingImport, "confirm", lambda self, plan: True)
     again = page.import_sampling(str(path))
     assert again is not flow
+    done = []
+    again.finished.connect(lambda result: done.append(result))
+    qtbot.waitUntil(lambda: bool(done), timeout=60000)
     assert ops.wait_idle(60)
     assert again.result is not None and _count(demo_ctx) == before + 200
