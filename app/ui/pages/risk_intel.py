@@ -153,7 +153,7 @@ class IntelligenceView(QWidget):
         right_layout.addWidget(box, 3)
         columns = [self.tr("Group"), self.tr("Tested"), self.tr("Problems"), self.tr("Rate"),
                    self.tr("95% interval"), self.tr("Rest"), self.tr("q"), self.tr("Above the rest")]
-        widths = [100, 60, 42, 56, 104, 60, 62, 56]  # all eight fit beside the chart at 1280
+        widths = [84, 58, 40, 62, 118, 66, 56, 56]  # all eight fit beside the chart at 1280
         self.regions_title = QLabel()
         self.regions_title.setObjectName("regions_title")
         right_layout.addWidget(self.regions_title)
