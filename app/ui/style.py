@@ -41,8 +41,31 @@ FIELD_ERROR_BACKGROUND = "#fff3f3"  # … and its background
 PREVIEW_BORDER = "#bbb"
 NAVIGATION = "#1f3a5f"  # the main window's page list …
 NAVIGATION_SELECTED = "#2f5d8a"  # … and its selected page
+INFO = "#e6f1fb"  # a message bar's notice …
+INFO_BORDER = "#5b8fc7"  # … and its border
+HAZARD_DISABLED = "#e7b3b3"  # the major-hazard button while it may not be pressed
+CONFIRMED = "#e3f2e1"  # a scheme confirmed
+REPORTED_BORDER = "#8fb0d8"  # the border of a report's state box: compiled, reviewed …
+PASS_BORDER = "#7fbf7f"  # … approved …
+BLANK = "#f2f2f2"  # … none yet
+BLANK_BORDER = "#cccccc"
+BADGE_BORDER = "#999"  # a warning level not assessed yet
 WHITE = "#ffffff"
 BLACK = "#000000"
+
+# ---------------------------------------------------------------- the statutory-holiday calendar
+YEAR_OFFICIAL = "#e3f4e3"  # a year's calendar as the State Council published it
+YEAR_COMPLETE = "#e0f0fd"
+YEAR_PARTIAL = "#fdebd0"
+YEAR_PRESUMED = "#f3f3f3"
+HOLIDAY = "#fde0e0"  # a day off …
+WORKDAY = "#e0f0fd"  # … a weekend made a working day
+
+# ------------------------------------------------------------- warning levels (Article 19), colours
+LEVEL_RED = URGENT
+LEVEL_ORANGE = "#ef6c00"
+LEVEL_YELLOW = "#fbc02d"
+LEVEL_BLUE = "#1565c0"
 
 # ----------------------------------------------------------------------------------- rate charts
 CHART_LINE = "#4e79a7"
@@ -54,6 +77,10 @@ CHART_TEXT = "#333"
 
 #: the deadline lights (Article 18 ¶1) of the dashboard and the work list, by clock state
 DEADLINE_LIGHTS = {"overdue": FAIL, "due_soon": PENDING, "ok": PASS, "reported": REPORTED}
+#: background and text colour of each warning level colour (Article 19); an unknown one is grey
+LEVELS = {"red": (LEVEL_RED, WHITE), "orange": (LEVEL_ORANGE, WHITE), "yellow": (LEVEL_YELLOW, BLACK),
+          "blue": (LEVEL_BLUE, WHITE)}
+LEVEL_UNKNOWN = (DIMMED, WHITE)
 
 
 def colour(name: str) -> QColor:
@@ -89,6 +116,16 @@ LEFT_ALIGNED = "text-align: left;"
 EMPTY_LIST = f"color: {MUTED}; font-size: 12pt; padding: 24px;"  # what an empty list says instead
 #: a button that reports a major hazard (Article 18: at once)
 HAZARD_BUTTON = f"QPushButton {{ background: {URGENT}; color: white; font-weight: bold; padding: 4px 10px; }}"
+HAZARD_BUTTON_DIMMABLE = HAZARD_BUTTON + f"QPushButton:disabled {{ background: {HAZARD_DISABLED}; }}"
+#: a major hazard's banner over a sample
+HAZARD_BANNER = f"background: {URGENT}; color: white; font-weight: bold; padding: 4px 10px;"
+#: the testing page's message bar: an error, a notice
+MESSAGE_BARS = {
+    "error": f"QFrame#message {{ background: {PROBLEM_ROW}; border: 1px solid {URGENT}; }}",
+    "info": f"QFrame#message {{ background: {INFO}; border: 1px solid {INFO_BORDER}; }}",
+}
+#: a warning level not assessed yet
+LEVEL_BADGE_EMPTY = f"font-size: 14pt; border: 1px solid {BADGE_BORDER}; border-radius: 6px;"
 #: the main window's page list
 NAVIGATION_LIST = (
     f"QListWidget {{ background: {NAVIGATION}; color: white; border: none; font-size: 11pt; }}"
@@ -100,6 +137,26 @@ NAVIGATION_LIST = (
 def verdict(colour: str) -> str:
     """A verdict in large letters, framed in its colour (authentic or not)."""
     return f"font-size: 26pt; font-weight: bold; color: {colour}; border: 2px solid {colour}; padding: 8px;"
+
+
+def tinted(background: str, padding: str = "4px") -> str:
+    """A label on a coloured background (a deadline light, a calendar year's state)."""
+    return f"background: {background}; padding: {padding};"
+
+
+def boxed(background: str, border: str, padding: str = "6px") -> str:
+    """A framed box in a state's colours (a report's state)."""
+    return f"background: {background}; border: 1px solid {border}; padding: {padding};"
+
+
+def badge(background: str, colour: str) -> str:
+    """A judgement as a small coloured badge beside the value typed."""
+    return f"background: {background}; color: {colour}; font-weight: bold; padding: 2px 8px;"
+
+
+def level_badge(background: str, colour: str) -> str:
+    """A warning level in large letters on its colour."""
+    return f"background: {background}; color: {colour}; font-size: 18pt; font-weight: bold; border-radius: 6px; padding: 6px;"
 
 
 def span(text: str, colour: str) -> str:

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import ConflictError, RiskmonError
+from app.ui import style
 from app.ui.application import settings, user_key
-
-ERROR_STYLE = "border: 1px solid #c62828; background: #fff3f3;"
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
@@ -53,7 +52,7 @@ class FieldErrors:
     def __init__(self, widgets: dict[str, QWidget], label: QLabel) -> None:
         self.widgets = widgets
         self.label = label
-        self.label.setStyleSheet("color: #b00020;")
+        self.label.setStyleSheet(style.ERROR_TEXT)
         self.label.setWordWrap(True)
         self._marked: list[QWidget] = []
 
@@ -71,7 +70,7 @@ class FieldErrors:
         for key, message in errors.items():
             widget = self.widgets.get(key) or self.widgets.get(key.split(".")[0])
             if widget is not None:
-                widget.setStyleSheet(ERROR_STYLE)
+                widget.setStyleSheet(style.FIELD_ERROR)
                 widget.setToolTip(message)
                 self._marked.append(widget)
             lines.append(message)
@@ -87,7 +86,7 @@ class FieldErrors:
         if widget is None:
             return
         if message:
-            widget.setStyleSheet(ERROR_STYLE)
+            widget.setStyleSheet(style.FIELD_ERROR)
             widget.setToolTip(message)
             if widget not in self._marked:
                 self._marked.append(widget)
@@ -148,7 +147,7 @@ class PasswordDialog(QDialog):
         form.addRow(self.tr("Password"), self.password)
         layout.addLayout(form)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(style.ERROR_TEXT)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._ok)
@@ -247,6 +246,6 @@ class SavingDialog(QDialog):
 
 def title_label(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+    label.setStyleSheet(style.PAGE_TITLE)
     return label
 

@@ -17,7 +17,7 @@ from app.services import sample_list, samples
 from app.services.sample_list import SampleQuery
 from app.store.models import Enterprise, Sample
 from app.ui import ops
-from app.ui.widgets import ERROR_STYLE
+from app.ui.style import FIELD_ERROR
 from tests.services.conftest import make_lab, ready_task
 
 TODAY = clock.today()
@@ -154,10 +154,10 @@ def test_bad_uscc_and_one_sampler_are_marked_as_typed_and_on_save_and_nothing_is
     qtbot.keyClicks(form.sampled.uscc, "91420100MA4K1A2B8")  # 17 characters: still typing
     assert form.sampled.uscc.styleSheet() == ""
     qtbot.keyClicks(form.sampled.uscc, "9")  # 18, wrong check character
-    assert form.sampled.uscc.styleSheet() == ERROR_STYLE
+    assert form.sampled.uscc.styleSheet() == FIELD_ERROR
     assert "第 18 位校验码应为" in form.sampled.uscc.toolTip()
     add_names(qtbot, form.samplers, "王建")
-    assert form.samplers.list.styleSheet() == ERROR_STYLE
+    assert form.samplers.list.styleSheet() == FIELD_ERROR
     assert form.samplers.list.toolTip() == "抽样人员不得少于 2 人。"
     assert "抽样人员不得少于 2 人。" in form.error_label.text()
     form.sampled.name.setText("武汉市康泰电器有限公司")
@@ -180,7 +180,7 @@ def test_bad_uscc_and_one_sampler_are_marked_as_typed_and_on_save_and_nothing_is
 
     # a received date before the sampling date is marked too
     form.received_date.set_date(TODAY - dt.timedelta(days=3))
-    assert form.received_date.edit.styleSheet() == ERROR_STYLE
+    assert form.received_date.edit.styleSheet() == FIELD_ERROR
     form.received_date.set_date(TODAY)
 
     form.sampled.uscc.setText("91420100MA4K1A2B88")
@@ -205,7 +205,7 @@ def test_service_refusal_marks_fields_and_keeps_the_form(qtbot, page, lab, monke
     monkeypatch.setattr(samples, "register_sample", refuse)
     form.save()
     idle()
-    assert form.product_name.styleSheet() == ERROR_STYLE and "产品名称与方案不符" in form.error_label.text()
+    assert form.product_name.styleSheet() == FIELD_ERROR and "产品名称与方案不符" in form.error_label.text()
     assert form.product_name.text() == "电热水壶" and form.isVisible() and form.save_button.isEnabled()
 
 
@@ -225,7 +225,7 @@ def test_switching_the_place_type_shows_and_hides_the_platform_fields(qtbot, pag
     assert form.data().shop_name == "某某旗舰店"
     # the platform's own checks only apply to platform samples
     form.save()
-    assert "platform_operator.name" in form.problems() and form.order_number.styleSheet() == ERROR_STYLE
+    assert "platform_operator.name" in form.problems() and form.order_number.styleSheet() == FIELD_ERROR
     form.place.setCurrentIndex(form.place.findData("producer"))
     assert "order_number" not in form.problems()
     form.dirty = False
@@ -472,7 +472,7 @@ def test_receiving_refuses_a_day_before_sampling_and_takes_typed_text(qtbot, pag
     dialog.save()
     idle()
     assert dialog.isVisible() and "收样日期不能早于抽样日期" in dialog.error_text.text()
-    assert dialog.date.styleSheet() == ERROR_STYLE
+    assert dialog.date.styleSheet() == FIELD_ERROR
     assert dialog.condition.currentText() == "外包装轻微压痕，样品完好"  # nothing typed is lost
     dialog.date.setDate(dialog.date.date().addDays(3))
     dialog.save()
@@ -490,13 +490,13 @@ def test_the_form_records_the_sampling_record_number_and_refuses_a_repeat(qtbot,
     assert form.test_category.currentText() == "风险监测"
     form.sampling_record_number.setText("CY-0001")
     form.condition_on_receipt.setCurrentText("完好")  # a condition without a received date is marked
-    assert form.condition_on_receipt.styleSheet() == ERROR_STYLE
+    assert form.condition_on_receipt.styleSheet() == FIELD_ERROR
     form.received_date.set_date(TODAY)
     assert form.condition_on_receipt.styleSheet() == ""
     form.save()
     idle()
     assert form.isVisible() and form.last_saved is None
-    assert form.sampling_record_number.styleSheet() == ERROR_STYLE
+    assert form.sampling_record_number.styleSheet() == FIELD_ERROR
     assert first.number in form.error_label.text() and "CY-0001" in form.error_label.text()
     form.sampling_record_number.setText("CY-0002")
     form.test_category.setCurrentText("复检")

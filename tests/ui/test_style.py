@@ -13,12 +13,6 @@ UI = Path(__file__).resolve().parents[2] / "app" / "ui"
 HEX = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
 FSTRING_START = getattr(tokenize, "FSTRING_START", tokenize.STRING)  # Python 3.12+
 
-#: files not converted yet, each to leave this list when it is (none may join it)
-NOT_YET = {
-    "dialogs/task_dialogs.py", "pages/reports.py", "pages/settings.py", "pages/tasks.py", "pages/testing.py",
-    "widgets.py",
-}
-
 
 def _offences(path: Path) -> list[str]:
     """``file:line: text`` of each colour code in a string and each style sheet given as a literal
@@ -40,17 +34,10 @@ def _offences(path: Path) -> list[str]:
 def test_colours_and_style_sheets_come_from_the_palette():
     found = []
     for path in sorted(UI.rglob("*.py")):
-        rel = path.relative_to(UI).as_posix()
-        if rel == "style.py" or rel in NOT_YET:
+        if path.relative_to(UI).as_posix() == "style.py":
             continue
         found += _offences(path)
     assert not found, "use app.ui.style instead:\n" + "\n".join(found)
-
-
-def test_the_list_of_files_to_convert_only_shrinks():
-    for rel in sorted(NOT_YET):
-        assert (UI / rel).exists(), f"{rel} is gone: take it off NOT_YET"
-        assert _offences(UI / rel), f"{rel} uses the palette now: take it off NOT_YET"
 
 
 def test_the_check_finds_a_colour_and_a_literal_sheet(tmp_path):

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from app import clock
 from app.services import calendar, demo, reports, samples, testing, users
 from app.services.context import Context
-from app.ui.widgets import ERROR_STYLE
+from app.ui.style import FIELD_ERROR
 from tests.ui.helpers import as_user, settle
 
 TODAY = clock.today()
@@ -76,7 +76,7 @@ def test_a_failing_value_is_judged_at_once_and_a_text_item_needs_a_reason(qtbot,
     page.save()
     settle()
     assert page.edit_error.text() == "请写明判定理由。"
-    assert page.reason.styleSheet() == ERROR_STYLE
+    assert page.reason.styleSheet() == FIELD_ERROR
     assert page.value.text() == "焊缝有毛刺"  # nothing typed is lost
     assert stored(tech, sid, "外观").judgement is None
     page.reason.insert("壶身焊缝处有毛刺")
@@ -408,7 +408,7 @@ def test_an_approved_result_is_amended_with_a_reason_and_the_history_shows_it(qt
     page.value.setText("0.15")
     page.save()
     settle()
-    assert page.amendment_reason.styleSheet() == ERROR_STYLE and page.history.rowCount() == 0
+    assert page.amendment_reason.styleSheet() == FIELD_ERROR and page.history.rowCount() == 0
     page.amendment_reason.insert("抄录错误")
     page.save()
     settle()
@@ -459,10 +459,10 @@ def test_a_major_hazard_is_recorded_then_reported_and_leaves_the_dashboard(qtbot
     assert dialog is not None and dialog.findChild(type(dialog.error), "no_items") is not None  # nothing tested
     assert dialog.recipient.text()  # the task's issuing authority
     dialog.submit()
-    assert dialog.description.styleSheet() == ERROR_STYLE and dialog.error.text()
+    assert dialog.description.styleSheet() == FIELD_ERROR and dialog.error.text()
     dialog.description.setPlainText("外包装标注适用年龄与产品不符，小零件易脱落，存在窒息风险")
     dialog.submit()
-    assert dialog.reason.styleSheet() == ERROR_STYLE  # no item: the reason is required
+    assert dialog.reason.styleSheet() == FIELD_ERROR  # no item: the reason is required
     dialog.reason.setPlainText("小零件拉力试验前即已脱落，危及儿童安全")
     dialog.preview()
     settle()
@@ -489,7 +489,7 @@ def test_a_major_hazard_is_recorded_then_reported_and_leaves_the_dashboard(qtbot
     dialog.set_method("phone")
     dialog.submit()
     settle()
-    assert page.dialog is dialog and dialog.contact.styleSheet() == ERROR_STYLE  # who was told?
+    assert page.dialog is dialog and dialog.contact.styleSheet() == FIELD_ERROR  # who was told?
     dialog.contact.setText("省市场监管局质量监督处 刘处长")
     dialog.receipt.setText("电话登记号 0520-07")
     dialog.submit()

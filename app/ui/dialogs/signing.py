@@ -36,7 +36,7 @@ from app.services import review, users
 from app.ui import style
 from app.ui.ops import run_op
 from app.ui.pdf_viewer import PdfViewer
-from app.ui.widgets import ERROR_STYLE, PasswordDialog, show_error
+from app.ui.widgets import PasswordDialog, show_error
 
 
 class SignDialog(PasswordDialog):
@@ -118,7 +118,7 @@ class SignDialog(PasswordDialog):
     def _ok(self) -> None:
         if self.mode == "review" and not self.accept_report and not self.comment_text:
             self.error.setText(self.missing_comment)
-            self.comment.setStyleSheet(ERROR_STYLE)
+            self.comment.setStyleSheet(style.FIELD_ERROR)
             self.comment.setFocus()
             return
         super()._ok()
@@ -391,7 +391,7 @@ class ReportSignDialog(QDialog):
     def _ok(self) -> None:
         if self.mode == "review" and not self.accept_report and not self.comment_text:
             self.error.setText(self.tr("Write the comment for the compiler when returning the report."))
-            self.comment.setStyleSheet(ERROR_STYLE)
+            self.comment.setStyleSheet(style.FIELD_ERROR)
             self.comment.setFocus()
             return
         role = "reviewer" if self.mode == "review" else "signatory"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtGui import QBrush, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -50,18 +50,11 @@ from app.services import risk as risk_service
 from app.services import risk_evidence
 from app.services import tasks as task_service
 from app.services.context import Context
-from app.ui import widgets
+from app.ui import style, widgets
 from app.ui.ops import run_op
 from app.ui.widgets import FieldErrors, OptionalDateEdit
 
-#: background and text colour of each warning level colour (Article 19)
-LEVEL_STYLES = {
-    "red": ("#c62828", "#ffffff"),
-    "orange": ("#ef6c00", "#ffffff"),
-    "yellow": ("#fbc02d", "#000000"),
-    "blue": ("#1565c0", "#ffffff"),
-}
-WARNING_BRUSH = QBrush(QColor("#ffe2b8"))
+WARNING_BRUSH = style.brush(style.PENDING)
 
 
 def authority_labels() -> dict[str, str]:
@@ -335,9 +328,9 @@ class SchemeHistory(QTreeWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, e.id if e.has_file else None)
             item.setToolTip(self.DETAIL, "；".join(detail))
             if e.kind == "returned":
-                item.setForeground(self.WHAT, QBrush(QColor("#b00020")))
+                item.setForeground(self.WHAT, style.brush(style.ERROR))
             elif e.kind == "confirmed":
-                item.setForeground(self.WHAT, QBrush(QColor("#1b5e20")))
+                item.setForeground(self.WHAT, style.brush(style.DONE))
             self.addTopLevelItem(item)
         self._fit_rows()
         if self.topLevelItemCount():
@@ -416,7 +409,7 @@ class SchemeDialog(_SavingDialog):
             state = QLabel(self.tr("%1 — %2").replace("%1", revision_text(scheme.revision))
                            .replace("%2", scheme_status_labels().get(scheme.status, scheme.status)))
             state.setObjectName("scheme_state")
-            state.setStyleSheet("font-weight: bold;")
+            state.setStyleSheet(style.BOLD)
             layout.addWidget(state)
         form = QFormLayout()
         self.product = QLineEdit(data.product)
@@ -487,7 +480,7 @@ class SchemeDialog(_SavingDialog):
         self.catalog_note = QLabel()
         self.catalog_note.setObjectName("catalog_warnings")
         self.catalog_note.setWordWrap(True)
-        self.catalog_note.setStyleSheet("color: #8a4b00;")
+        self.catalog_note.setStyleSheet(style.WARNING_TEXT)
         std_layout.addWidget(self.catalog_note)
         layout.addWidget(std_box, 2)
 
@@ -674,7 +667,7 @@ class SchemeDialog(_SavingDialog):
                 code = normalize_code(text)
             except StandardCodeError as exc:
                 status.setText(exc.message)
-                status.setBackground(QBrush(QColor("#fff3f3")))
+                status.setBackground(style.brush(style.FIELD_ERROR_BACKGROUND))
                 continue
             if code in self.unknown:
                 status.setText(self.tr("Not in the standards catalog"))
@@ -740,7 +733,7 @@ class ReviewDialog(_SavingDialog):
         if scheme.warnings:
             warn = QLabel("\n".join(scheme.warnings))
             warn.setWordWrap(True)
-            warn.setStyleSheet("color: #8a4b00;")
+            warn.setStyleSheet(style.WARNING_TEXT)
             layout.addWidget(warn)
         layout.addWidget(QLabel(self.tr("Review comment (optional)") if mode == "review"
                                 else self.tr("What must be changed (required)")))
@@ -929,7 +922,7 @@ class RiskProposalDialog(_SavingDialog):
                                "change the value, then tick Confirmed; the proposal is saved only when every "
                                "factor is confirmed."))
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #555;")
+        intro.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(intro)
         self.severity = QComboBox()
         self.severity.setObjectName("severity")
@@ -1027,7 +1020,7 @@ class RiskProposalDialog(_SavingDialog):
         self.model_label = QLabel()
         self.model_label.setObjectName("model")
         self.model_label.setWordWrap(True)
-        self.model_label.setStyleSheet("color: #555;")
+        self.model_label.setStyleSheet(style.MUTED_TEXT)
         grid.addWidget(self.notice_label, 0, 1)
         grid.addWidget(self.risk_label, 1, 1)
         grid.addWidget(self.reasons_label, 2, 1)
@@ -1035,7 +1028,7 @@ class RiskProposalDialog(_SavingDialog):
         grid.setColumnStretch(1, 1)
         layout.addWidget(result)
         note = QLabel(self.tr("The lab proposes the level; the market regulator decides."))
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(note)
 
         self.error_text = error_label()
@@ -1154,7 +1147,7 @@ class RiskProposalDialog(_SavingDialog):
         self.grade = None
         if not self._complete():
             self.level_label.setText(self.tr("Not assessed"))
-            self.level_label.setStyleSheet("font-size: 14pt; border: 1px solid #999; border-radius: 6px;")
+            self.level_label.setStyleSheet(style.LEVEL_BADGE_EMPTY)
             missing = [] if self.severity.currentIndex() >= 0 else [self.tr("severity")]
             if self.probability.currentIndex() < 0:
                 missing.append(self.tr("probability"))
@@ -1172,11 +1165,8 @@ class RiskProposalDialog(_SavingDialog):
             self._update_save()
             return
         self.grade = grade
-        bg, fg = LEVEL_STYLES.get(grade.color, ("#777777", "#ffffff"))
         self.level_label.setText(f"{grade.numeral}级\n{grade.name}")
-        self.level_label.setStyleSheet(
-            f"background: {bg}; color: {fg}; font-size: 18pt; font-weight: bold; border-radius: 6px; padding: 6px;"
-        )
+        self.level_label.setStyleSheet(style.level_badge(*style.LEVELS.get(grade.color, style.LEVEL_UNKNOWN)))
         self.level_label.setToolTip(grade.color_label)
         self.notice_label.setText(self.tr("Suggested publication (Article 20): %1").replace("%1", grade.notice))
         self.risk_label.setText(

@@ -23,8 +23,6 @@ from app.ui.dialogs.task_dialogs import alive
 from app.ui.ops import bus, run_op
 from app.ui.widgets import show_error
 
-WARNING_STYLE = style.WARNING_TEXT  # the one warning style (kept under this name for the key pages)
-
 
 def remember_box(parent: QWidget | None = None) -> QCheckBox:
     """在本机记住密码: keep the key's password in this computer's keyring."""
@@ -114,7 +112,7 @@ class UnlockKeyDialog(StepDialog):
             self.ok.setEnabled(True)
             self.ok.setText(self.tr("Continue"))
             self.warning = not_remembered_text(exc)
-            self.error.setStyleSheet(WARNING_STYLE)
+            self.error.setStyleSheet(style.WARNING_TEXT)
             self.error.setText(self.warning)
             return
         if isinstance(exc, RiskmonError):

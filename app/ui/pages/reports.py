@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -57,6 +57,7 @@ from app.services import (
 )
 from app.services.context import Context
 from app.services.documents import analysis as analysis_documents
+from app.ui import style
 from app.ui.application import settings
 from app.ui.dialogs.consent_dialog import ConsentDialog
 from app.ui.dialogs.export_notice import confirm_export
@@ -71,16 +72,17 @@ from app.ui.pages.testing import local_time
 from app.ui.pdf_viewer import PdfViewer
 from app.ui.widgets import OptionalDateEdit, remember_columns, show_error, title_label
 
-PROBLEM_COLOUR = QColor("#f8d0d0")
-STATE_COLOURS = {"not_sent": QColor("#ffe2b8"), "sent": QColor("#e3ecf7"), "acknowledged": QColor("#d5f0d5")}
+PROBLEM_COLOUR = style.colour(style.FAIL)
+STATE_COLOURS = {"not_sent": style.colour(style.PENDING), "sent": style.colour(style.REPORTED),
+                 "acknowledged": style.colour(style.PASS)}
 ANALYSIS_STYLES = {  # the analysis report's status line, by status
-    "": "background: #f2f2f2; border: 1px solid #cccccc; padding: 6px;",
-    "draft": "background: #fff4d6; border: 1px solid #e0b040; padding: 6px;",
-    "compiled": "background: #e3ecf7; border: 1px solid #8fb0d8; padding: 6px;",
-    "reviewed": "background: #e3ecf7; border: 1px solid #8fb0d8; padding: 6px;",
-    "approved": "background: #d5f0d5; border: 1px solid #7fbf7f; padding: 6px;",
+    "": style.boxed(style.BLANK, style.BLANK_BORDER),
+    "draft": style.boxed(style.NOTE, style.NOTE_BORDER),
+    "compiled": style.boxed(style.REPORTED, style.REPORTED_BORDER),
+    "reviewed": style.boxed(style.REPORTED, style.REPORTED_BORDER),
+    "approved": style.boxed(style.PASS, style.PASS_BORDER),
 }
-SUPERSEDED_COLOUR = QColor("#eeeeee")
+SUPERSEDED_COLOUR = style.colour(style.NEUTRAL)
 REFRESH_ON = {"task", "sample", "result", "report", "notification", "consent"}
 
 
@@ -371,7 +373,7 @@ class ReportsPage(QWidget):
                               "Select several reports (Ctrl or Shift) to review or approve them with your "
                               "password typed once. Red rows found problems."))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #666;")
+        hint.setStyleSheet(style.INACTIVE_TEXT)
         v.addWidget(hint)
         return w
 
@@ -425,7 +427,7 @@ class ReportsPage(QWidget):
                               "task's approved test reports, then reviewed and approved like a test report. Without "
                               "a saved risk-level proposal the level is computed and marked as such."))
         text.setWordWrap(True)
-        text.setStyleSheet("color: #555;")
+        text.setStyleSheet(style.MUTED_TEXT)
         a.addWidget(text)
         self.analysis_state = QLabel()
         self.analysis_state.setObjectName("analysis_state")
@@ -437,7 +439,7 @@ class ReportsPage(QWidget):
         self.analysis_message = QLabel()
         self.analysis_message.setObjectName("analysis_message")
         self.analysis_message.setWordWrap(True)
-        self.analysis_message.setStyleSheet("color: #b00020;")
+        self.analysis_message.setStyleSheet(style.ERROR_TEXT)
         self.analysis_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.analysis_message.hide()
         a.addWidget(self.analysis_message)
@@ -462,7 +464,7 @@ class ReportsPage(QWidget):
         a.addLayout(buttons)
 
         history_label = QLabel(self.tr("Analysis reports of the task"))
-        history_label.setStyleSheet("font-weight: bold;")
+        history_label.setStyleSheet(style.BOLD)
         a.addWidget(history_label)
         self.analysis_history = _table("analysis_history", [
             self.tr("Report no."), self.tr("Status"), self.tr("Compiled by"), self.tr("Reviewed by"),
@@ -707,7 +709,7 @@ class ReportsPage(QWidget):
         if data.awaiting:
             self.awaiting.setText(self.tr("Approved problem samples without notification records: %1. "
                                           "Create records or write the letters.").replace("%1", "、".join(data.awaiting)))
-            self.awaiting.setStyleSheet("background: #fff4d6; border: 1px solid #e0b040; padding: 4px;")
+            self.awaiting.setStyleSheet(style.NOTE_BOX)
         else:
             self.awaiting.setText(self.tr("%n notice(s) not sent yet.", "", data.not_sent) if data.rows
                                   else self.tr("No notices: no approved sample of this task found problems."))
@@ -728,7 +730,7 @@ class ReportsPage(QWidget):
                 tip = self.tr("This notice belongs to a report that was replaced.")
             for c, value in enumerate(values):
                 item = _item(value, n.id, tip)
-                item.setBackground(QBrush(STATE_COLOURS[n.state] if n.report_current else QColor("#eeeeee")))
+                item.setBackground(QBrush(STATE_COLOURS[n.state] if n.report_current else SUPERSEDED_COLOUR))
                 self.notice_table.setItem(r, c, item)
             if n.id == keep:
                 self.notice_table.selectRow(r)
@@ -762,7 +764,7 @@ class ReportsPage(QWidget):
                 item = _item(value or "—", info.id, tip or full[c] or value)
                 if info.status == "superseded":
                     item.setBackground(QBrush(SUPERSEDED_COLOUR))
-                    item.setForeground(QBrush(QColor("#777777")))
+                    item.setForeground(style.brush(style.DIMMED))
                 table.setItem(r, c, item)
             if info.id == keep:
                 table.selectRow(r)
@@ -793,17 +795,17 @@ class ReportsPage(QWidget):
             ]
             lines.extend(escape(x) for x in signed)  # one line each: 编制, 审核, 批准
             if r.status == "draft" and r.return_comment:
-                lines.append("<span style='color:#8a4b00'>" + escape(
-                    self.tr("Returned by the reviewer: %1").replace("%1", r.return_comment)) + "</span>")
+                lines.append(style.span(escape(
+                    self.tr("Returned by the reviewer: %1").replace("%1", r.return_comment)), style.WARNING))
             if r.replaces_number:
                 lines.append(escape(self.tr("Replaces %1: %2").replace("%1", r.replaces_number)
                                     .replace("%2", r.amendment_reason or "—")))
         if not work.can_compile and work.compile_reason:
-            lines.append("<span style='color:#8a4b00'>" + escape(work.compile_reason) + "</span>")
+            lines.append(style.span(escape(work.compile_reason), style.WARNING))
         else:
-            lines.append("<span style='color:#555'>" + escape(
+            lines.append(style.span(escape(
                 self.tr("%n approved test report(s) of the task would be counted by compiling now.", "",
-                        work.approved_reports)) + "</span>")
+                        work.approved_reports)), style.MUTED))
         self.analysis_state.setText("<br>".join(lines))
         self.analysis_state.setStyleSheet(ANALYSIS_STYLES.get(r.status if r else "", ANALYSIS_STYLES[""]))
 

@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,7 +38,7 @@ from app.services import lab as lab_service
 from app.services import samples as sample_service
 from app.services import users as user_service
 from app.services.context import ROLES, Context
-from app.ui import widgets
+from app.ui import style, widgets
 from app.ui.application import LANGUAGES, settings, ui_language
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog
 from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
@@ -86,7 +85,8 @@ def year_state_labels() -> dict[str, str]:
     }
 
 
-YEAR_STATE_COLOURS = {"official": "#e3f4e3", "complete": "#e0f0fd", "partial": "#fdebd0", "presumed": "#f3f3f3"}
+YEAR_STATE_COLOURS = {"official": style.YEAR_OFFICIAL, "complete": style.YEAR_COMPLETE, "partial": style.YEAR_PARTIAL,
+                      "presumed": style.YEAR_PRESUMED}
 
 
 def weekday_names() -> list[str]:
@@ -322,7 +322,7 @@ class SettingsPage(QWidget):
         layout.addWidget(widgets.title_label(self.tr("Settings")))
         if not self.is_admin:
             note = QLabel(self.tr("Lab-wide settings can only be changed by an administrator."))
-            note.setStyleSheet("color: #555;")
+            note.setStyleSheet(style.MUTED_TEXT)
             layout.addWidget(note)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -583,7 +583,7 @@ class SettingsPage(QWidget):
         for r, u in enumerate(found):
             if not u.active:
                 for c in range(self.user_table.columnCount()):
-                    self.user_table.item(r, c).setForeground(QBrush(QColor("#888888")))
+                    self.user_table.item(r, c).setForeground(style.brush(style.INACTIVE))
 
     # ------------------------------------------------------------------ calendar
     def _calendar_tab(self) -> QWidget:
@@ -670,7 +670,7 @@ class SettingsPage(QWidget):
             fill_table(self.day_table, [])
             self.cal_state.setText("")
             self.cal_note.setText(exc.message)
-            self.cal_note.setStyleSheet("color: #a00;")
+            self.cal_note.setStyleSheet(style.ERROR_TEXT)
             self._day_selected()
             return
         widgets.show_error(self, exc)
@@ -684,7 +684,7 @@ class SettingsPage(QWidget):
         self.year_table.blockSignals(True)
         fill_table(self.year_table, rows, self.cal_year.value())
         for r, y in enumerate(years):
-            self.year_table.item(r, 1).setBackground(QBrush(QColor(YEAR_STATE_COLOURS[y.state])))
+            self.year_table.item(r, 1).setBackground(style.brush(YEAR_STATE_COLOURS[y.state]))
         self.year_table.blockSignals(False)
         select_id(self.year_table, self.cal_year.value())
 
@@ -708,20 +708,20 @@ class SettingsPage(QWidget):
         ]
         fill_table(self.day_table, rows, selected_id(self.day_table))
         for r, d in enumerate(self.days):
-            colour = QColor("#fde0e0") if d.kind == "holiday" else QColor("#e0f0fd")
-            self.day_table.item(r, 2).setBackground(QBrush(colour))
+            colour = style.HOLIDAY if d.kind == "holiday" else style.WORKDAY
+            self.day_table.item(r, 2).setBackground(style.brush(colour))
         self.cal_state.setText(year_state_labels()[result.state])
-        self.cal_state.setStyleSheet(f"background: {YEAR_STATE_COLOURS[result.state]}; padding: 2px 6px;")
+        self.cal_state.setStyleSheet(style.tinted(YEAR_STATE_COLOURS[result.state], "2px 6px"))
         if result.state == "partial":
             self.cal_note.setText(self.tr("Only part of the %1 notice is entered: the entered days count, the other "
                                           "holidays are presumed and deadlines stay provisional. Mark the notice "
                                           "complete once every day of it is entered.").replace("%1", str(year)))
-            self.cal_note.setStyleSheet("color: #8a4b00;")
+            self.cal_note.setStyleSheet(style.WARNING_TEXT)
         elif self.provisional:
             self.cal_note.setText(self.tr("No official holiday notice for %1 yet: the statutory holidays are assumed "
                                           "and deadlines are provisional. Import the notice when it is published.")
                                   .replace("%1", str(year)))
-            self.cal_note.setStyleSheet("color: #8a4b00;")
+            self.cal_note.setStyleSheet(style.WARNING_TEXT)
         else:
             self.cal_note.setText(self.tr("Holidays and adjusted working days of %1 (weekends not listed).")
                                   .replace("%1", str(year)))
@@ -853,7 +853,7 @@ class SettingsPage(QWidget):
             "{seq}; a report pattern needs {year} and {seq}, so that numbers never repeat."
         ))
         help_text.setWordWrap(True)
-        help_text.setStyleSheet("color: #555;")
+        help_text.setStyleSheet(style.MUTED_TEXT)
         outer.addWidget(help_text)
         self.numbers_errors_text = error_label()
         outer.addWidget(self.numbers_errors_text)
@@ -879,20 +879,20 @@ class SettingsPage(QWidget):
         problem = lab_service.check_sample_pattern(self.sample_pattern.text())
         if problem:
             self.sample_preview.setText(problem)
-            self.sample_preview.setStyleSheet("color: #b00020;")
+            self.sample_preview.setStyleSheet(style.ERROR_TEXT)
             ok = False
         else:
             self.sample_preview.setText(sample_service.preview_number(self.sample_pattern.text(), "HBFX-2026-DQ-01", 1))
-            self.sample_preview.setStyleSheet("font-weight: bold;")
+            self.sample_preview.setStyleSheet(style.BOLD)
         self.numbers_errors.mark("sample_number_pattern", problem)
         problem = lab_service.check_report_pattern(self.report_pattern.text())
         if problem:
             self.report_preview.setText(problem)
-            self.report_preview.setStyleSheet("color: #b00020;")
+            self.report_preview.setStyleSheet(style.ERROR_TEXT)
             ok = False
         else:
             self.report_preview.setText(lab_service.preview_report_number(self.report_pattern.text(), 1))
-            self.report_preview.setStyleSheet("font-weight: bold;")
+            self.report_preview.setStyleSheet(style.BOLD)
         self.numbers_errors.mark("report_number_pattern", problem)
         self.sample_preview.setWordWrap(True)
         self.report_preview.setWordWrap(True)
@@ -990,7 +990,7 @@ class SettingsPage(QWidget):
         if status is None:
             self.keyring_note.setText(self.tr("The system keyring cannot be used: %1")
                                       .replace("%1", getattr(exc, "message", None) or str(exc)))
-            self.keyring_note.setStyleSheet("color: #8a4b00;")
+            self.keyring_note.setStyleSheet(style.WARNING_TEXT)
             self.keyring_save.setEnabled(False)
         elif status.available:
             self.keyring_note.setText(self.tr("The password is kept in the system keyring of this computer (%1), "
@@ -999,7 +999,7 @@ class SettingsPage(QWidget):
             self.keyring_save.setEnabled(self.sections.allowed("provincial"))
         else:
             self.keyring_note.setText(status.message or "")
-            self.keyring_note.setStyleSheet("color: #8a4b00; font-weight: bold;")
+            self.keyring_note.setStyleSheet(style.WARNING_TEXT_STRONG)
             self.keyring_save.setEnabled(False)
             self.provincial_password.setEnabled(False)
 
@@ -1020,7 +1020,7 @@ class SettingsPage(QWidget):
             return
         if isinstance(exc, RiskmonError):
             self.keyring_status_label.setText(exc.message)
-            self.keyring_status_label.setStyleSheet("color: #b00020;")
+            self.keyring_status_label.setStyleSheet(style.ERROR_TEXT)
             return
         widgets.show_error(self, exc)
 

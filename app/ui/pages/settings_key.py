@@ -31,7 +31,7 @@ from app.ui import style, widgets
 from app.ui.application import settings
 from app.ui.dialogs.steps import StepDialog
 from app.ui.dialogs.task_dialogs import alive
-from app.ui.dialogs.unlock_key import WARNING_STYLE, UnlockKeyDialog, not_remembered_text, remember_box
+from app.ui.dialogs.unlock_key import UnlockKeyDialog, not_remembered_text, remember_box
 from app.ui.ops import bus, run_op
 from app.ui.pages.tasks import fill_table, make_table
 
@@ -246,7 +246,7 @@ class SigningKeyTab(QWidget):
                                          "未签名). An administrator can generate a key or import a certificate."))
         self.none_label.setObjectName("no_key")
         self.none_label.setWordWrap(True)
-        self.none_label.setStyleSheet(WARNING_STYLE)
+        self.none_label.setStyleSheet(style.WARNING_TEXT)
         bl.addWidget(self.none_label)
         self.details = QWidget()
         form = QFormLayout(self.details)
@@ -366,7 +366,7 @@ class SigningKeyTab(QWidget):
             else:
                 self.state.setText(self.tr("Locked: its password is asked for before the next document is "
                                            "issued."))
-                self.state.setStyleSheet(WARNING_STYLE)
+                self.state.setStyleSheet(style.WARNING_TEXT)
                 self.unlock_button.setToolTip(self.tr("Type the key's password to unlock it on this computer"))
         earlier = [e for e in keys if not e.active]
         fill_table(self.table, [(e.id, [e.subject, key_kind(e), _day(e.not_before), _day(e.not_after),
@@ -384,7 +384,7 @@ class SigningKeyTab(QWidget):
 
     def show_status(self, text: str, *, error: bool = False, warning: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(style.ERROR_TEXT if error else WARNING_STYLE if warning else "")
+        self.status.setStyleSheet(style.ERROR_TEXT if error else style.WARNING_TEXT if warning else "")
 
     # ------------------------------------------------------------------ actions
     def _open(self, dialog: StepDialog, done) -> StepDialog:

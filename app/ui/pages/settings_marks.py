@@ -37,7 +37,6 @@ from app.ui.application import settings
 from app.ui.dialogs.task_dialogs import alive
 from app.ui.ops import bus, run_op
 
-ERROR_STYLE = style.ERROR_TEXT
 MISSING_STYLE = style.WARNING_TEXT
 PREVIEW_STYLE = style.PREVIEW_BOX
 
@@ -269,7 +268,7 @@ class MarksTab(QWidget):
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        self.status.setStyleSheet(style.ERROR_TEXT if error else "")
 
     # ------------------------------------------------------------------ selection
     def selected_signer(self) -> int | None:

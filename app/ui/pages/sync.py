@@ -59,10 +59,6 @@ STATE_COLOURS = {
 }
 SUPERSEDED_TEXT = style.colour(style.SUPERSEDED)
 
-# the one error and warning text styles, under the names this page has used
-ERROR_STYLE = style.ERROR_TEXT
-WARN_STYLE = style.WARNING_TEXT
-
 
 def _alive(obj: QObject) -> bool:
     try:
@@ -105,7 +101,7 @@ class PasswordPrompt(QDialog):
         self.reason = QLabel(reason)
         self.reason.setObjectName("reason")
         self.reason.setWordWrap(True)
-        self.reason.setStyleSheet(WARN_STYLE)
+        self.reason.setStyleSheet(style.WARNING_TEXT)
         self.reason.setVisible(bool(reason))
         layout.addWidget(self.reason)
         form = QFormLayout()
@@ -126,7 +122,7 @@ class PasswordPrompt(QDialog):
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("keyring_note")
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet(WARN_STYLE)
+        self.keyring_note.setStyleSheet(style.WARNING_TEXT)
         if not available:
             self.keyring_note.setText(keyring.message if keyring is not None and keyring.message else
                                       self.tr("The system keyring cannot be used: the password is not saved."))
@@ -136,7 +132,7 @@ class PasswordPrompt(QDialog):
         layout.addWidget(self.keyring_note)
         self.error = QLabel()
         self.error.setObjectName("error")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(style.ERROR_TEXT)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -241,7 +237,7 @@ class SyncPage(QWidget):
         self.keyring_label = QLabel()
         self.keyring_label.setObjectName("keyring")
         self.keyring_label.setWordWrap(True)
-        self.keyring_label.setStyleSheet(WARN_STYLE)
+        self.keyring_label.setStyleSheet(style.WARNING_TEXT)
         self.keyring_label.hide()
         layout.addWidget(self.keyring_label)
         self.runner_label = QLabel()
@@ -407,10 +403,10 @@ class SyncPage(QWidget):
         if not _alive(self):
             return
         if isinstance(exc, ConflictError):
-            self._say(exc.message, ERROR_STYLE)
+            self._say(exc.message, style.ERROR_TEXT)
             self.refresh()
         elif isinstance(exc, RiskmonError):
-            self._say(exc.message, ERROR_STYLE)
+            self._say(exc.message, style.ERROR_TEXT)
         else:
             show_error(self, exc)
 
@@ -456,10 +452,10 @@ class SyncPage(QWidget):
         if not conn.url:
             self.connection_label.setText(self.tr("No address of the provincial system is set: enter it in Settings "
                                                   "→ Provincial system, or export packages for upload by hand."))
-            self.connection_label.setStyleSheet(WARN_STYLE)
+            self.connection_label.setStyleSheet(style.WARNING_TEXT)
         elif conn.problem:
             self.connection_label.setText(conn.problem)
-            self.connection_label.setStyleSheet(ERROR_STYLE)
+            self.connection_label.setStyleSheet(style.ERROR_TEXT)
         else:
             self.connection_label.setText(self.tr("Provincial system: %1 · account %2")
                                           .replace("%1", conn.url).replace("%2", conn.username))
@@ -471,7 +467,7 @@ class SyncPage(QWidget):
             sheet = ""
         elif self.password_dialog is not None or self._waiting_for_password():
             text = self.tr("Background upload is paused until the password of the provincial system is entered.")
-            sheet = WARN_STYLE
+            sheet = style.WARNING_TEXT
         else:
             text = self.tr("Background upload is off.")
             sheet = style.MUTED_TEXT
@@ -495,7 +491,7 @@ class SyncPage(QWidget):
     def _runner_item(self, outcome) -> None:
         if not _alive(self):
             return
-        self._say(upload.outcome_line(outcome), ERROR_STYLE if outcome.outcome == "failed" else "")
+        self._say(upload.outcome_line(outcome), style.ERROR_TEXT if outcome.outcome == "failed" else "")
         if self.loaded:
             self._timer.start()
 
@@ -503,10 +499,10 @@ class SyncPage(QWidget):
         if not _alive(self):
             return
         if isinstance(exc, RiskmonError):
-            self._say(exc.message, ERROR_STYLE)
+            self._say(exc.message, style.ERROR_TEXT)
         else:
             self._say(self.tr("The background upload stopped after an unexpected error; the details are in the "
-                              "log file."), ERROR_STYLE)
+                              "log file."), style.ERROR_TEXT)
         self._show_runner_state()
 
     def _credentials_needed(self, reason: str) -> None:
@@ -522,7 +518,7 @@ class SyncPage(QWidget):
             self.ask_password(reason, user=user)
         else:
             self._asked_automatically = True
-            self._say(reason if send.allowed else f"{reason}\n{send.reason}", WARN_STYLE)
+            self._say(reason if send.allowed else f"{reason}\n{send.reason}", style.WARNING_TEXT)
         self._show_runner_state()
 
     # ------------------------------------------------------------------ password
@@ -574,7 +570,7 @@ class SyncPage(QWidget):
         self.password_dialog = None
         self._after_password = []
         dialog.deleteLater()
-        self._say(self.tr("No password entered: nothing is uploaded until you choose Sync now."), WARN_STYLE)
+        self._say(self.tr("No password entered: nothing is uploaded until you choose Sync now."), style.WARNING_TEXT)
         self._show_runner_state()
 
     # ------------------------------------------------------------------ list
@@ -718,7 +714,7 @@ class SyncPage(QWidget):
         """One pass now, with its result shown; asks for the password when there is none."""
         conn = self.conn
         if conn is not None and not conn.url:
-            self._say(self.tr("Set the address of the provincial system in Settings first."), ERROR_STYLE)
+            self._say(self.tr("Set the address of the provincial system in Settings first."), style.ERROR_TEXT)
             return
         self._syncing = True
         self._update_buttons()
@@ -735,10 +731,10 @@ class SyncPage(QWidget):
         if summary.credentials_problem:
             if self.conn is not None:
                 self.runner.session.forget(self.conn.username)
-            self._say(summary.describe(), WARN_STYLE)
+            self._say(summary.describe(), style.WARNING_TEXT)
             self.ask_password(summary.stop_reason or "", user=True, then=self.sync_now)
             return
-        self._say(summary.describe(), ERROR_STYLE if summary.failed else "")
+        self._say(summary.describe(), style.ERROR_TEXT if summary.failed else "")
         if self.conn is not None and self.conn.configured and not self.runner.is_running():
             self.runner.start()
 

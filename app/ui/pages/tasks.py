@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,11 +39,10 @@ from app.services import tasks as task_service
 from app.services.context import Context
 from app.services.task_list import TaskQuery, TaskRow
 from app.services.texts import requirement_text
-from app.ui import widgets
+from app.ui import style, widgets
 from app.ui.application import settings
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog, StandardDialog, effective_text
 from app.ui.dialogs.task_dialogs import (
-    LEVEL_STYLES,
     ConfirmDialog,
     ReviewDialog,
     ReviseDialog,
@@ -303,7 +302,7 @@ class TasksPage(QWidget):
         self.scheme_message = QLabel()
         self.scheme_message.setObjectName("scheme_message")
         self.scheme_message.setWordWrap(True)
-        self.scheme_message.setStyleSheet("color: #1b5e20;")
+        self.scheme_message.setStyleSheet(style.DONE_TEXT)
         self.scheme_message.setVisible(False)
         sl.addWidget(self.scheme_message)
         detail_split = QSplitter(Qt.Orientation.Horizontal)
@@ -504,10 +503,10 @@ class TasksPage(QWidget):
             self.scheme_table.selectRow(0)
         for r, s in enumerate(schemes):
             if s.warnings:
-                self.scheme_table.item(r, 6).setBackground(QBrush(QColor("#ffe2b8")))
-            colour = {"confirmed": "#e3f2e1", "returned": "#fde7e9", "superseded": "#eeeeee"}.get(s.status)
+                self.scheme_table.item(r, 6).setBackground(style.brush(style.PENDING))
+            colour = {"confirmed": style.CONFIRMED, "returned": style.PROBLEM_ROW, "superseded": style.NEUTRAL}.get(s.status)
             if colour:
-                self.scheme_table.item(r, 2).setBackground(QBrush(QColor(colour)))
+                self.scheme_table.item(r, 2).setBackground(style.brush(colour))
         prop_rows = []
         for p in proposals:
             prop_rows.append((p.id, [
@@ -516,10 +515,10 @@ class TasksPage(QWidget):
             ]))
         fill_table(self.proposal_table, prop_rows)
         for r, p in enumerate(proposals):
-            bg, fg = LEVEL_STYLES.get(p.color, ("#777777", "#ffffff"))
+            bg, fg = style.LEVELS.get(p.color, style.LEVEL_UNKNOWN)
             cell = self.proposal_table.item(r, 1)
-            cell.setBackground(QBrush(QColor(bg)))
-            cell.setForeground(QBrush(QColor(fg)))
+            cell.setBackground(style.brush(bg))
+            cell.setForeground(style.brush(fg))
         self.details_loaded += 1
         self._scheme_selected()
 
@@ -567,7 +566,7 @@ class TasksPage(QWidget):
         if s.review_comment and s.status in ("returned", "reviewed"):
             parts.append(f"<p><b>{comment_label}：</b>{escape(s.review_comment)}</p>")
         for w in s.warnings:
-            parts.append(f"<p style='color:#8a4b00'>⚠ {escape(w)}</p>")
+            parts.append(f"<p style='color:{style.WARNING}'>⚠ {escape(w)}</p>")
         items = "".join(
             f"<li>{escape(i.name)}{' (' + escape(i.unit) + ')' if i.unit else ''}"
             f"{' — <b>' + important_label + '</b>' if i.important else ''}</li>"

@@ -19,7 +19,7 @@ import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QBrush, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,7 @@ from app import clock
 from app.errors import ConflictError, RiskmonError, ValidationError
 from app.services import hazard, permissions, reports, testing, users
 from app.services.context import Context
+from app.ui import style
 from app.ui.application import settings
 from app.ui.dialogs.basis_dialog import BasisDialog
 from app.ui.dialogs.hazard_dialog import HazardDialog
@@ -59,12 +60,10 @@ from app.ui.pages.worklist import WorkListView
 from app.ui.presenters.testing import Draft, TestingPresenter  # noqa: F401 - Draft is also read as testing.Draft
 from app.ui.widgets import FieldErrors, remember_columns, title_label
 
-JUDGEMENT_COLOURS = {"pass": QColor("#d5f0d5"), "fail": QColor("#f8d0d0"), "undetermined": QColor("#e6e6e6")}
-NO_BASIS_COLOUR = QColor("#fff4d6")  # an item with no basis: an expert panel evaluates it
-WARNING_COLOUR = QColor("#9a5b00")  # an item with a warning of the rules
-CLOCK_COLOURS = {"overdue": "#f8d0d0", "due_soon": "#ffe2b8", "ok": "#d5f0d5", "reported": "#e3ecf7"}
-WARNING_STYLE = "background: #fff4d6; border: 1px solid #e0b040; padding: 4px;"
-HAZARD_STYLE = "background: #c62828; color: white; font-weight: bold; padding: 4px 10px;"
+JUDGEMENT_COLOURS = {"pass": style.colour(style.PASS), "fail": style.colour(style.FAIL),
+                     "undetermined": style.colour(style.CANCELLED)}
+NO_BASIS_COLOUR = style.colour(style.NOTE)  # an item with no basis: an expert panel evaluates it
+WARNING_COLOUR = style.colour(style.WARNING)  # an item with a warning of the rules
 EDIT_FIELDS = ("value", "unit", "judgement", "reason", "amendment_reason")
 COLUMNS = ("item", "requirement", "value", "unit", "judgement", "basis", "method", "rules")
 
@@ -77,10 +76,7 @@ def local_time(value: dt.datetime | None) -> str:
 class MessageBar(QFrame):
     """A message across the top of the page (errors, conflicts with a 重新载入 button, notices)."""
 
-    STYLES = {
-        "error": "QFrame#message { background: #fde7e7; border: 1px solid #c62828; }",
-        "info": "QFrame#message { background: #e6f1fb; border: 1px solid #5b8fc7; }",
-    }
+    STYLES = style.MESSAGE_BARS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,7 +222,7 @@ class TestingPage(QWidget):
         self.warnings = QLabel()
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setStyleSheet(style.NOTE_BOX)
         layout.addWidget(self.warnings)
         self.message = MessageBar()
         self.message.reload_button.clicked.connect(self.reload_after_conflict)
@@ -243,10 +239,7 @@ class TestingPage(QWidget):
         self.reported_button = self._button("reported", self.tr("Reported to regulator…"), steps)
         steps.addStretch(1)
         self.hazard_button = self._button("major_hazard", self.tr("⚠ Report major hazard…"), steps)
-        self.hazard_button.setStyleSheet(
-            "QPushButton { background: #c62828; color: white; font-weight: bold; padding: 4px 10px; }"
-            "QPushButton:disabled { background: #e7b3b3; }"
-        )
+        self.hazard_button.setStyleSheet(style.HAZARD_BUTTON_DIMMABLE)
         layout.addLayout(steps)
         self.start_button.clicked.connect(self.start_testing)
         self.complete_button.clicked.connect(self.complete)
@@ -314,7 +307,7 @@ class TestingPage(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label, value)
             self.report_fields[key] = value
-        self.report_fields["returned"].setStyleSheet("color: #b00020;")
+        self.report_fields["returned"].setStyleSheet(style.ERROR_TEXT)
         self.tabs.addTab(report_tab, self.tr("Report"))
         self.history = QTableWidget(0, 7)
         self.history.setObjectName("history")
@@ -371,7 +364,7 @@ class TestingPage(QWidget):
         layout = QVBoxLayout(box)
         self.item_title = QLabel()
         self.item_title.setObjectName("item_title")
-        self.item_title.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.item_title.setStyleSheet(style.SECTION_TITLE)
         self.item_title.setWordWrap(True)
         layout.addWidget(self.item_title)
         info = QFormLayout()
@@ -389,7 +382,7 @@ class TestingPage(QWidget):
         layout.addLayout(info)
         why_row = QHBoxLayout()
         why = QLabel(self.tr("Why this basis"))
-        why.setStyleSheet("font-weight: bold;")
+        why.setStyleSheet(style.BOLD)
         why_row.addWidget(why)
         why_row.addStretch(1)
         self.candidates_button = QPushButton(self.tr("All candidates…"))
@@ -408,7 +401,7 @@ class TestingPage(QWidget):
         self.item_warnings = QLabel()
         self.item_warnings.setObjectName("item_warnings")
         self.item_warnings.setWordWrap(True)
-        self.item_warnings.setStyleSheet(WARNING_STYLE)
+        self.item_warnings.setStyleSheet(style.NOTE_BOX)
         layout.addWidget(self.item_warnings)
         self.panel_summary = QLabel()
         self.panel_summary.setObjectName("panel_summary")
@@ -656,7 +649,7 @@ class TestingPage(QWidget):
         parties = self.tr("Parties: %1").replace("%1", "、".join(work.parties) or "—")
         self.header.setText(
             f"<b>{escape(grid.sample_number)}</b> · {escape(grid.product_name)} · {escape(task)} · {place} · "
-            f"<b>{status}</b><br><span style='color:#555'>{escape(parties)}</span>"
+            f"<b>{status}</b><br>{style.span(escape(parties), style.MUTED)}"
         )
         self._show_clock(work)
         self._show_hazard(work)
@@ -695,7 +688,7 @@ class TestingPage(QWidget):
         c = work.clock
         if c is None:
             self.clock.setText(self.tr("The five-working-day reporting clock starts when initial monitoring is complete."))
-            self.clock.setStyleSheet("color: #555;")
+            self.clock.setStyleSheet(style.MUTED_TEXT)
             self.clock.setToolTip("")
             return
         deadline = c.deadline.isoformat() + (self.tr(" (provisional)") if c.provisional else "")
@@ -714,7 +707,7 @@ class TestingPage(QWidget):
             text = (self.tr("Completed %1 · report to the regulator by %2 · %3")
                     .replace("%1", c.completed.isoformat()).replace("%2", deadline).replace("%3", left))
         self.clock.setText(text)
-        self.clock.setStyleSheet(f"background: {CLOCK_COLOURS.get(c.state, '#eee')}; padding: 4px;")
+        self.clock.setStyleSheet(style.tinted(style.DEADLINE_LIGHTS.get(c.state, style.NEUTRAL)))
         self.clock.setToolTip(
             self.tr("No official holiday notice for that year yet: the deadline assumes the statutory holidays.")
             if c.provisional else self.tr("Article 18: report within five working days of completing initial monitoring.")
@@ -734,7 +727,7 @@ class TestingPage(QWidget):
             else:
                 text = self.tr("Major hazard flagged, not reported yet: %2")
             self.hazard.setText("⚠ " + text.replace("%2", work.major_hazard_note))
-        self.hazard.setStyleSheet(HAZARD_STYLE)
+        self.hazard.setStyleSheet(style.HAZARD_BANNER)
 
     def legend_keys(self) -> list[Key]:
         """What the marks and colours of :meth:`_fill_table` mean, for the legend under the results."""
@@ -772,7 +765,7 @@ class TestingPage(QWidget):
                 if c in (0, 5, 6, 7):
                     cell.setToolTip(tip)
                 if c == 4 and row.judgement:
-                    cell.setBackground(QBrush(JUDGEMENT_COLOURS.get(row.judgement, QColor("#ffffff"))))
+                    cell.setBackground(QBrush(JUDGEMENT_COLOURS.get(row.judgement, style.colour(style.WHITE))))
                     cell.setData(Qt.ItemDataRole.UserRole + 1, row.judgement)
                 if c == 5 and row.basis is None:
                     cell.setBackground(QBrush(NO_BASIS_COLOUR))
@@ -940,20 +933,18 @@ class TestingPage(QWidget):
         judgement = testing.auto_judgement(row.requirement, text, self.unit.text().strip() or row.unit)
         if not text:
             self.auto_judgement.setText(self.tr("judged automatically"))
-            self.auto_judgement.setStyleSheet("color: #777;")
+            self.auto_judgement.setStyleSheet(style.DIMMED_TEXT)
         elif judgement is None:
             unit = (row.requirement or {}).get("unit") or ""
             if testing.parse_value(text) is None:
                 self.auto_judgement.setText(self.tr("not a number"))
             else:
                 self.auto_judgement.setText(self.tr("unit must be %1").replace("%1", unit))
-            self.auto_judgement.setStyleSheet("color: #b00020;")
+            self.auto_judgement.setStyleSheet(style.ERROR_TEXT)
         else:
             self.auto_judgement.setText(self.judgement_label(judgement))
-            colour = "#1b6e20" if judgement == "pass" else "#b00020"
-            self.auto_judgement.setStyleSheet(
-                f"background: {JUDGEMENT_COLOURS[judgement].name()}; color: {colour}; font-weight: bold; padding: 2px 8px;"
-            )
+            colour = style.DONE if judgement == "pass" else style.ERROR
+            self.auto_judgement.setStyleSheet(style.badge(JUDGEMENT_COLOURS[judgement].name(), colour))
         self.auto_judgement.setProperty("judgement", judgement or "")
 
     def discard(self) -> None:
