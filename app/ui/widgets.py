@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QDate, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -95,6 +96,77 @@ class FieldErrors:
             widget.setToolTip("")
             if widget in self._marked:
                 self._marked.remove(widget)
+
+
+def error_label() -> QLabel:
+    """The label under a form that says what is wrong with it (selectable, to copy into a question)."""
+    label = QLabel()
+    label.setObjectName("errors")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class FormSection(QWidget):
+    """One editable section of a page: a form, the messages of its field errors under it, and a save
+    button with a status line beside it ("Saved."). Fields added with a key are marked when a
+    service's ValidationError names them; ``note`` sits between the form and the errors."""
+
+    def __init__(self, save_text: str, save_name: str, *, note: QWidget | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        if note is not None:
+            layout.addWidget(note)
+        self.error_text = error_label()
+        layout.addWidget(self.error_text)
+        self.errors = FieldErrors({}, self.error_text)
+        row = QHBoxLayout()
+        self.save_button = QPushButton(save_text)
+        self.save_button.setObjectName(save_name)
+        self.status = QLabel()
+        row.addWidget(self.save_button)
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+
+    def add_row(self, label: str, field: QWidget, key: str | None = None) -> None:
+        """A row of the form; ``key`` names the field in a service's errors."""
+        self.form.addRow(label, field)
+        if key is not None:
+            self.errors.widgets[key] = field
+
+    def set_editable(self, editable: bool) -> None:
+        """Fields read-only and no save button for someone who may only look."""
+        for field in self.errors.widgets.values():
+            field.setReadOnly(not editable)
+        self.save_button.setVisible(editable)
+
+    def begin(self) -> None:
+        """Before a save: the last attempt's messages go."""
+        self.errors.clear()
+        self.status.clear()
+
+
+def form_buttons(dialog: QDialog, layout: QVBoxLayout, fields: dict[str, QWidget], save_text: str,
+                 cancel_text: str, *, ok: bool = False) -> QPushButton:
+    """The foot of a form dialog: the field errors' label (``dialog.error_text``, ``dialog.errors``)
+    and the save and cancel buttons, save calling ``dialog.save``; returns the save button
+    (a Save button, or an OK one with ``ok``)."""
+    dialog.error_text = error_label()
+    layout.addWidget(dialog.error_text)
+    dialog.errors = FieldErrors(fields, dialog.error_text)
+    accept = QDialogButtonBox.StandardButton.Ok if ok else QDialogButtonBox.StandardButton.Save
+    buttons = QDialogButtonBox(accept | QDialogButtonBox.StandardButton.Cancel)
+    save = buttons.button(accept)
+    save.setText(save_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    buttons.accepted.connect(dialog.save)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return save
 
 
 class OptionalDateEdit(QWidget):

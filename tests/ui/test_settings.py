@@ -46,19 +46,19 @@ def test_a_technician_sees_only_their_own_account(qtbot, demo_ctx):
     assert page.findChild(QGroupBox, "my_account") is not None
     # lab-wide values are shown read-only
     assert page.lab_name.text() == lab_service.get_lab(tech).name and page.lab_name.isReadOnly()
-    assert not page.lab_save.isVisible() and not page.numbers_save.isVisibleTo(page)
+    assert not page.lab_form.save_button.isVisible() and not page.numbers_form.save_button.isVisibleTo(page)
 
     page.current_password.setText("wrong one")
     page.new_password.setText("brand new pass")
     page.new_password2.setText("brand new pass")
     page.change_password()
     assert idle()
-    assert "当前密码不正确" in page.password_errors_text.text()
+    assert "当前密码不正确" in page.password_form.error_text.text()
     assert page.new_password.text() == "brand new pass"  # nothing typed is lost
     page.current_password.setText("demo1234")
     page.change_password()
     assert idle()
-    assert page.current_password.text() == "" and page.password_status.text()
+    assert page.current_password.text() == "" and page.password_form.status.text()
     assert users.authenticate(demo_ctx.db, "wangjian", "brand new pass").username == "wangjian"
 
 
@@ -126,13 +126,13 @@ def test_lab_cma_number_and_provincial_address_are_checked(qtbot, demo_ctx):
     page.cma.setText("CMA-0001")
     page.save_lab()
     assert idle()
-    assert "12 位数字" in page.lab_errors_text.text()
+    assert "12 位数字" in page.lab_form.error_text.text()
     assert lab_service.get_lab(demo_ctx).cma_number == "241712050999"  # unchanged
     page.provincial_url.setText("http://sjjg.example.cn/api")
     page.provincial_user.setText("")
     page.save_provincial()
     assert idle()
-    text = page.provincial_errors_text.text()
+    text = page.provincial_form.error_text.text()
     assert "https://" in text and "用户名" in text
     assert lab_service.get_settings(demo_ctx)["provincial_url"] == ""
     page.provincial_url.setText("http://127.0.0.1:8765")
@@ -225,9 +225,9 @@ def test_the_pattern_preview_updates(qtbot, demo_ctx):
     assert page.sample_preview.text() == "HBFX-2026-DQ-01-0001"
     page.sample_pattern.setText("{task}/{year}-{seq:03d}")
     assert page.sample_preview.text() == f"HBFX-2026-DQ-01/{clock.today().year}-001"
-    assert page.numbers_save.isEnabled()
+    assert page.numbers_form.save_button.isEnabled()
     page.sample_pattern.setText("FX-{seq:04d}")
-    assert "{task}" in page.sample_preview.text() and not page.numbers_save.isEnabled()
+    assert "{task}" in page.sample_preview.text() and not page.numbers_form.save_button.isEnabled()
     assert page.sample_pattern.styleSheet()
     page.sample_pattern.setText("{task}-{seq:05d}")
     page.report_pattern.setText("BG{year}{month:02d}-{seq:03d}")
@@ -253,7 +253,7 @@ def test_language_and_provincial_connection(qtbot, demo_ctx, monkeypatch):
     page.provincial_url.setText("ftp://example")
     page.save_provincial()
     assert idle()
-    assert "https://" in page.provincial_errors_text.text()
+    assert "https://" in page.provincial_form.error_text.text()
     page.provincial_url.setText("https://sjjg.example.cn/api")
     page.provincial_user.setText("jc-lab")
     page.save_provincial()

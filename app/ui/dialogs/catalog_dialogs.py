@@ -30,8 +30,7 @@ from app.rules.standards import GRADES
 from app.services import catalog as catalog_service
 from app.services.context import Context
 from app.ui import widgets
-from app.ui.dialogs.task_dialogs import error_label
-from app.ui.widgets import FieldErrors, OptionalDateEdit
+from app.ui.widgets import FieldErrors, OptionalDateEdit, error_label
 
 #: requirement types offered in the editor: (op, shown sign)
 OPS = (("", "—"), ("<=", "≤"), ("<", "<"), (">=", "≥"), (">", ">"), ("=", "="), ("range", None), ("text", None))

@@ -19,8 +19,7 @@ from app import clock
 from app.services import publication
 from app.services.context import Context
 from app.ui import style
-from app.ui.dialogs.task_dialogs import error_label
-from app.ui.widgets import FieldErrors, SavingDialog
+from app.ui.widgets import FieldErrors, SavingDialog, error_label
 
 
 class ConsentDialog(SavingDialog):

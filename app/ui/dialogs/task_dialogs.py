@@ -52,7 +52,7 @@ from app.services import tasks as task_service
 from app.services.context import Context
 from app.ui import style, widgets
 from app.ui.ops import run_op
-from app.ui.widgets import FieldErrors, OptionalDateEdit
+from app.ui.widgets import FieldErrors, OptionalDateEdit, error_label, form_buttons
 
 WARNING_BRUSH = style.brush(style.PENDING)
 
@@ -155,14 +155,6 @@ def fill_combo(combo: QComboBox, labels: dict, current=None) -> None:
             combo.setCurrentIndex(index)
 
 
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errors")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
 _SavingDialog = widgets.SavingDialog
 
 
@@ -233,9 +225,8 @@ class TaskDialog(_SavingDialog):
         form.addRow(self.tr("Status"), self.status)
         form.addRow(self.tr("Notes"), self.notes)
         layout.addLayout(form)
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors(
+        self.save_button = form_buttons(
+            self, layout,
             {
                 "number": self.number, "title": self.title, "issuing_authority": self.authority,
                 "objection_authority": self.objection, "authority_level": self.level,
@@ -243,15 +234,8 @@ class TaskDialog(_SavingDialog):
                 "batches_planned": self.batches, "sampling_deadline": self.sampling_deadline,
                 "report_deadline": self.report_deadline, "status": self.status, "notes": self.notes,
             },
-            self.error_text,
+            self.tr("Save"), self.tr("Cancel"),
         )
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.number.setFocus()
 
     def data(self) -> task_service.TaskInput:
@@ -492,19 +476,11 @@ class SchemeDialog(_SavingDialog):
             self.history.show_history(scheme.history)
             layout.addWidget(history_box, 2)
 
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors(
+        self.save_button = form_buttons(
+            self, layout,
             {"product": self.product, "items": self.items, "standards": self.standards, "hazard_class": self.items},
-            self.error_text
+            self.tr("Save"), self.tr("Close") if read_only else self.tr("Cancel"),
         )
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close") if read_only else self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -821,17 +797,11 @@ class ConfirmDialog(_SavingDialog):
         file_row.addWidget(self.browse_button)
         form.addRow(self.tr("Confirmation file *"), file_row)
         layout.addLayout(form)
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors({"document_number": self.document_number, "document_date": self.document_date,
-                                   "file": self.file}, self.error_text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("Record the confirmation"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_button = form_buttons(
+            self, layout,
+            {"document_number": self.document_number, "document_date": self.document_date, "file": self.file},
+            self.tr("Record the confirmation"), self.tr("Cancel"),
+        )
 
     def browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the confirmation file"), "",
@@ -880,15 +850,10 @@ class ReviseDialog(_SavingDialog):
         self.reason.setObjectName("reason")
         self.reason.setMinimumHeight(70)
         layout.addWidget(self.reason)
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors({"reason": self.reason}, self.error_text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Draft the new version"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        form_buttons(
+            self, layout, {"reason": self.reason},
+            self.tr("Draft the new version"), self.tr("Cancel"), ok=True,
+        )
 
     def save(self) -> None:
         self._run(task_service.revise_scheme, self.ctx, self.scheme.id, self.scheme.version,
@@ -1031,16 +996,10 @@ class RiskProposalDialog(_SavingDialog):
         note.setStyleSheet(style.MUTED_TEXT)
         layout.addWidget(note)
 
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors(dict(self.inputs, note=self.note), self.error_text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("Save proposal"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_button = form_buttons(
+            self, layout, dict(self.inputs, note=self.note),
+            self.tr("Save proposal"), self.tr("Cancel"),
+        )
 
         for combo in (self.severity, self.probability, self.urgency, self.scope, self.duration):
             combo.currentIndexChanged.connect(self.recompute)

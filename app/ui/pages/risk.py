@@ -36,7 +36,7 @@ from app.services import risk as risk_service
 from app.services.context import Context
 from app.ui import style, widgets
 from app.ui.application import settings
-from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
+from app.ui.dialogs.task_dialogs import alive, fill_combo
 from app.ui.ops import bus, run_op
 from app.ui.pages.risk_intel import IntelligenceView
 from app.ui.pages.tasks import (
@@ -48,7 +48,7 @@ from app.ui.pages.tasks import (
     select_id,
     selected_id,
 )
-from app.ui.widgets import FieldErrors
+from app.ui.widgets import FieldErrors, error_label
 
 
 def source_labels() -> dict[int, str]:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -41,13 +40,13 @@ from app.services.context import ROLES, Context
 from app.ui import style, widgets
 from app.ui.application import LANGUAGES, settings, ui_language
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog
-from app.ui.dialogs.task_dialogs import alive, error_label, fill_combo
+from app.ui.dialogs.task_dialogs import alive, fill_combo
 from app.ui.ops import bus, run_op
 from app.ui.pages.settings_audit import AuditTab
 from app.ui.pages.settings_key import SigningKeyTab
 from app.ui.pages.settings_marks import MarksTab
 from app.ui.pages.tasks import fill_table, make_table, select_id, selected_id
-from app.ui.widgets import FieldErrors
+from app.ui.widgets import FieldErrors, FormSection, form_buttons
 
 
 def role_labels() -> dict[str, str]:
@@ -164,19 +163,12 @@ class UserDialog(QDialog):
             form.addRow(self.tr("Password again"), self.password2)
             self.active.setVisible(False)
         layout.addLayout(form)
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors(
+        form_buttons(
+            self, layout,
             {"username": self.username, "display_name": self.display_name, "roles": roles_box,
              "password": self.password, "password2": self.password2},
-            self.error_text,
+            self.tr("Save"), self.tr("Cancel"),
         )
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
 
     def chosen_roles(self) -> list[str]:
         return [r for r in ROLES if self.roles[r].isChecked()]
@@ -227,15 +219,7 @@ class ResetPasswordDialog(QDialog):
         form.addRow(self.tr("New password (at least 8 characters)"), self.password)
         form.addRow(self.tr("Password again"), self.password2)
         layout.addLayout(form)
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors({"password": self.password}, self.error_text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Set password"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        form_buttons(self, layout, {"password": self.password}, self.tr("Set password"), self.tr("Cancel"), ok=True)
 
     def save(self) -> None:
         self.errors.clear()
@@ -280,16 +264,10 @@ class CalendarDayDialog(QDialog):
         form.addRow(self.tr("Holiday name"), self.name)
         form.addRow(self.tr("Source"), self.source)
         layout.addLayout(form)
-        self.error_text = error_label()
-        layout.addWidget(self.error_text)
-        self.errors = FieldErrors({"date": self.day, "kind": self.kind, "name": self.name, "source": self.source},
-                                  self.error_text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        form_buttons(
+            self, layout, {"date": self.day, "kind": self.kind, "name": self.name, "source": self.source},
+            self.tr("Save"), self.tr("Cancel"),
+        )
 
     def save(self) -> None:
         self.errors.clear()
@@ -350,7 +328,7 @@ class SettingsPage(QWidget):
     def _lab_tab(self) -> QWidget:
         tab = QWidget()
         outer = QVBoxLayout(tab)
-        form = QFormLayout()
+        self.lab_form = section = FormSection(self.tr("Save lab details"), "save_lab")
         self.lab_name = QLineEdit()
         self.lab_name.setObjectName("lab_name")
         self.cma = QLineEdit()
@@ -360,40 +338,26 @@ class SettingsPage(QWidget):
         self.address.setObjectName("address")
         self.phone = QLineEdit()
         self.phone.setObjectName("phone")
-        form.addRow(self.tr("Lab name *"), self.lab_name)
-        form.addRow(self.tr("CMA certificate number"), self.cma)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Telephone"), self.phone)
-        outer.addLayout(form)
-        self.lab_errors_text = error_label()
-        outer.addWidget(self.lab_errors_text)
-        self.lab_errors = FieldErrors({"name": self.lab_name, "cma_number": self.cma, "address": self.address,
-                                       "phone": self.phone}, self.lab_errors_text)
-        row = QHBoxLayout()
-        self.lab_save = QPushButton(self.tr("Save lab details"))
-        self.lab_save.setObjectName("save_lab")
-        self.lab_save.clicked.connect(self.save_lab)
-        row.addWidget(self.lab_save)
-        self.lab_status = QLabel()
-        row.addWidget(self.lab_status, 1)
-        outer.addLayout(row)
+        section.add_row(self.tr("Lab name *"), self.lab_name, "name")
+        section.add_row(self.tr("CMA certificate number"), self.cma, "cma_number")
+        section.add_row(self.tr("Address"), self.address, "address")
+        section.add_row(self.tr("Telephone"), self.phone, "phone")
+        section.save_button.clicked.connect(self.save_lab)
+        section.set_editable(self.is_admin)
+        outer.addWidget(section)
         outer.addStretch(1)
-        for w in (self.lab_name, self.cma, self.address, self.phone):
-            w.setReadOnly(not self.is_admin)
-        self.lab_save.setVisible(self.is_admin)
         return tab
 
     def save_lab(self) -> None:
-        self.lab_errors.clear()
-        self.lab_status.clear()
+        self.lab_form.begin()
         run_op(lab_service.save_lab, self.ctx, name=self.lab_name.text(), cma_number=self.cma.text(),
                address=self.address.text(), phone=self.phone.text(),
                version=self.lab.version if self.lab else None,
-               on_done=self._lab_saved, on_error=_failed_into(self.lab_errors, self, "lab"))
+               on_done=self._lab_saved, on_error=_failed_into(self.lab_form.errors, self, "lab"))
 
     def _lab_saved(self, info: lab_service.LabInfo) -> None:
         self._show_lab(info)
-        self.lab_status.setText(self.tr("Saved."))
+        self.lab_form.status.setText(self.tr("Saved."))
         bus.changed.emit({"lab"})
 
     def _show_lab(self, info: lab_service.LabInfo) -> None:
@@ -440,7 +404,7 @@ class SettingsPage(QWidget):
         ml.addWidget(QLabel(self.tr("Signed in as %1 (%2). Roles: %3")
                             .replace("%1", self.ctx.user.display_name).replace("%2", self.ctx.user.username)
                             .replace("%3", who)))
-        form = QFormLayout()
+        self.password_form = section = FormSection(self.tr("Change my password"), "change_password")
         self.current_password = QLineEdit()
         self.current_password.setObjectName("current_password")
         self.current_password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -450,24 +414,11 @@ class SettingsPage(QWidget):
         self.new_password2 = QLineEdit()
         self.new_password2.setObjectName("new_password2")
         self.new_password2.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Current password"), self.current_password)
-        form.addRow(self.tr("New password (at least 8 characters)"), self.new_password)
-        form.addRow(self.tr("New password again"), self.new_password2)
-        ml.addLayout(form)
-        self.password_errors_text = error_label()
-        ml.addWidget(self.password_errors_text)
-        self.password_errors = FieldErrors(
-            {"current_password": self.current_password, "new_password": self.new_password},
-            self.password_errors_text,
-        )
-        row = QHBoxLayout()
-        self.change_password_button = QPushButton(self.tr("Change my password"))
-        self.change_password_button.setObjectName("change_password")
-        self.change_password_button.clicked.connect(self.change_password)
-        self.password_status = QLabel()
-        row.addWidget(self.change_password_button)
-        row.addWidget(self.password_status, 1)
-        ml.addLayout(row)
+        section.add_row(self.tr("Current password"), self.current_password, "current_password")
+        section.add_row(self.tr("New password (at least 8 characters)"), self.new_password, "new_password")
+        section.add_row(self.tr("New password again"), self.new_password2)
+        section.save_button.clicked.connect(self.change_password)
+        ml.addWidget(section)
         outer.addWidget(mine)
         if not self.is_admin:
             outer.addStretch(1)
@@ -557,18 +508,17 @@ class SettingsPage(QWidget):
         return self._open(ResetPasswordDialog(self.ctx, user, self))
 
     def change_password(self) -> None:
-        self.password_errors.clear()
-        self.password_status.clear()
+        self.password_form.begin()
         if self.new_password.text() != self.new_password2.text():
-            self.password_errors.show({"new_password": self.tr("The two new passwords differ.")})
+            self.password_form.errors.show({"new_password": self.tr("The two new passwords differ.")})
             return
         run_op(user_service.change_own_password, self.ctx, self.current_password.text(), self.new_password.text(),
-               on_done=self._password_changed, on_error=_failed_into(self.password_errors, self))
+               on_done=self._password_changed, on_error=_failed_into(self.password_form.errors, self))
 
     def _password_changed(self, _r) -> None:
         for w in (self.current_password, self.new_password, self.new_password2):
             w.clear()
-        self.password_status.setText(self.tr("Your password was changed."))
+        self.password_form.status.setText(self.tr("Your password was changed."))
 
     def _show_users(self, found: list[user_service.UserInfo]) -> None:
         self.users = found
@@ -831,7 +781,6 @@ class SettingsPage(QWidget):
     def _numbers_tab(self) -> QWidget:
         tab = QWidget()
         outer = QVBoxLayout(tab)
-        form = QFormLayout()
         self.sample_pattern = QLineEdit()
         self.sample_pattern.setObjectName("sample_number_pattern")
         self.sample_pattern.textChanged.connect(self.update_previews)
@@ -842,11 +791,6 @@ class SettingsPage(QWidget):
         self.report_pattern.textChanged.connect(self.update_previews)
         self.report_preview = QLabel()
         self.report_preview.setObjectName("report_preview")
-        form.addRow(self.tr("Sample number pattern"), self.sample_pattern)
-        form.addRow(self.tr("Example"), self.sample_preview)
-        form.addRow(self.tr("Report number pattern"), self.report_pattern)
-        form.addRow(self.tr("Example"), self.report_preview)
-        outer.addLayout(form)
         help_text = QLabel(self.tr(
             "Placeholders: {task} task number, {seq:04d} running number (per task for samples, per year for "
             "reports, 4 digits), {year}, {month:02d}, {day:02d} (sampling date). A sample pattern needs {task} and "
@@ -854,23 +798,15 @@ class SettingsPage(QWidget):
         ))
         help_text.setWordWrap(True)
         help_text.setStyleSheet(style.MUTED_TEXT)
-        outer.addWidget(help_text)
-        self.numbers_errors_text = error_label()
-        outer.addWidget(self.numbers_errors_text)
-        self.numbers_errors = FieldErrors({"sample_number_pattern": self.sample_pattern,
-                                           "report_number_pattern": self.report_pattern}, self.numbers_errors_text)
-        row = QHBoxLayout()
-        self.numbers_save = QPushButton(self.tr("Save patterns"))
-        self.numbers_save.setObjectName("save_patterns")
-        self.numbers_save.clicked.connect(self.save_patterns)
-        self.numbers_status = QLabel()
-        row.addWidget(self.numbers_save)
-        row.addWidget(self.numbers_status, 1)
-        outer.addLayout(row)
+        self.numbers_form = section = FormSection(self.tr("Save patterns"), "save_patterns", note=help_text)
+        section.add_row(self.tr("Sample number pattern"), self.sample_pattern, "sample_number_pattern")
+        section.add_row(self.tr("Example"), self.sample_preview)
+        section.add_row(self.tr("Report number pattern"), self.report_pattern, "report_number_pattern")
+        section.add_row(self.tr("Example"), self.report_preview)
+        section.save_button.clicked.connect(self.save_patterns)
+        section.set_editable(self.is_admin)
+        outer.addWidget(section)
         outer.addStretch(1)
-        for w in (self.sample_pattern, self.report_pattern):
-            w.setReadOnly(not self.is_admin)
-        self.numbers_save.setVisible(self.is_admin)
         return tab
 
     def update_previews(self) -> None:
@@ -884,7 +820,7 @@ class SettingsPage(QWidget):
         else:
             self.sample_preview.setText(sample_service.preview_number(self.sample_pattern.text(), "HBFX-2026-DQ-01", 1))
             self.sample_preview.setStyleSheet(style.BOLD)
-        self.numbers_errors.mark("sample_number_pattern", problem)
+        self.numbers_form.errors.mark("sample_number_pattern", problem)
         problem = lab_service.check_report_pattern(self.report_pattern.text())
         if problem:
             self.report_preview.setText(problem)
@@ -893,19 +829,18 @@ class SettingsPage(QWidget):
         else:
             self.report_preview.setText(lab_service.preview_report_number(self.report_pattern.text(), 1))
             self.report_preview.setStyleSheet(style.BOLD)
-        self.numbers_errors.mark("report_number_pattern", problem)
+        self.numbers_form.errors.mark("report_number_pattern", problem)
         self.sample_preview.setWordWrap(True)
         self.report_preview.setWordWrap(True)
-        self.numbers_save.setEnabled(ok and self.is_admin)
+        self.numbers_form.save_button.setEnabled(ok and self.is_admin)
 
     def save_patterns(self) -> None:
-        self.numbers_status.clear()
-        self.numbers_errors.clear()
+        self.numbers_form.begin()
         values = {"sample_number_pattern": self.sample_pattern.text(),
                   "report_number_pattern": self.report_pattern.text()}
         run_op(lab_service.save_settings, self.ctx, values,
-               on_done=lambda v: self._settings_saved(v, self.numbers_status),
-               on_error=_failed_into(self.numbers_errors, self))
+               on_done=lambda v: self._settings_saved(v, self.numbers_form.status),
+               on_error=_failed_into(self.numbers_form.errors, self))
 
     def _settings_saved(self, values: dict, status: QLabel) -> None:
         self.values = values
@@ -921,30 +856,17 @@ class SettingsPage(QWidget):
                                "supervision information system."))
         intro.setWordWrap(True)
         outer.addWidget(intro)
-        form = QFormLayout()
+        self.provincial_form = section = FormSection(self.tr("Save connection"), "save_provincial")
         self.provincial_url = QLineEdit()
         self.provincial_url.setObjectName("provincial_url")
         self.provincial_url.setPlaceholderText("https://")
         self.provincial_user = QLineEdit()
         self.provincial_user.setObjectName("provincial_user")
-        form.addRow(self.tr("Address of the provincial system"), self.provincial_url)
-        form.addRow(self.tr("User name at the provincial system"), self.provincial_user)
-        outer.addLayout(form)
-        self.provincial_errors_text = error_label()
-        outer.addWidget(self.provincial_errors_text)
-        self.provincial_errors = FieldErrors({"provincial_url": self.provincial_url,
-                                              "provincial_user": self.provincial_user}, self.provincial_errors_text)
-        row = QHBoxLayout()
-        self.provincial_save = QPushButton(self.tr("Save connection"))
-        self.provincial_save.setObjectName("save_provincial")
-        self.provincial_save.clicked.connect(self.save_provincial)
-        self.provincial_status = QLabel()
-        row.addWidget(self.provincial_save)
-        row.addWidget(self.provincial_status, 1)
-        outer.addLayout(row)
-        for w in (self.provincial_url, self.provincial_user):
-            w.setReadOnly(not self.is_admin)
-        self.provincial_save.setVisible(self.is_admin)
+        section.add_row(self.tr("Address of the provincial system"), self.provincial_url, "provincial_url")
+        section.add_row(self.tr("User name at the provincial system"), self.provincial_user, "provincial_user")
+        section.save_button.clicked.connect(self.save_provincial)
+        section.set_editable(self.is_admin)
+        outer.addWidget(section)
 
         box = QGroupBox(self.tr("Password of the provincial system"))
         bl = QVBoxLayout(box)
@@ -973,12 +895,11 @@ class SettingsPage(QWidget):
         return tab
 
     def save_provincial(self) -> None:
-        self.provincial_status.clear()
-        self.provincial_errors.clear()
+        self.provincial_form.begin()
         values = {"provincial_url": self.provincial_url.text(), "provincial_user": self.provincial_user.text()}
         run_op(lab_service.save_settings, self.ctx, values,
-               on_done=lambda v: self._settings_saved(v, self.provincial_status),
-               on_error=_failed_into(self.provincial_errors, self))
+               on_done=lambda v: self._settings_saved(v, self.provincial_form.status),
+               on_error=_failed_into(self.provincial_form.errors, self))
 
     def load_keyring_status(self) -> None:
         run_op(_keyring_status, on_done=self._show_keyring, on_error=lambda exc: self._show_keyring(None, exc))
