@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -260,6 +262,45 @@ def remember_columns(header: QHeaderView, key: str) -> None:
     header.sectionMoved.connect(save)
     header.sortIndicatorChanged.connect(save)
 
+
+
+def list_view(model, name: str, *, widths: dict[str, int], sort: tuple[str, Qt.SortOrder],
+              remember: str, stretch: str | None = None, multi_select: bool = False, movable: bool = False,
+              sort_keys: dict[str, str] | None = None) -> QTableView:
+    """The table of a list page over a lazily fetched model (the sample list, the work list): whole
+    rows selected, read-only, one line per row, column widths by column key (remembered per person
+    under ``remember``), sorted by header clicks in SQL — the header's sort, restored or the default
+    ``sort``, is handed to the model (``sort_keys`` maps a column to its sort key where they differ).
+    The model has ``COLUMNS``, ``column_of(key)``, ``sort_key`` and ``descending``."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi_select
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    header.setSectionsMovable(movable)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch is None)
+    for key, width in widths.items():
+        view.setColumnWidth(model.column_of(key), width)
+    if stretch is not None:
+        header.setSectionResizeMode(model.column_of(stretch), QHeaderView.ResizeMode.Stretch)
+    header.setSortIndicator(model.column_of(sort[0]), sort[1])
+    remember_columns(header, remember)
+    section = header.sortIndicatorSection()
+    if 0 <= section < len(model.COLUMNS):
+        key = model.COLUMNS[section]
+        model.sort_key = (sort_keys or {}).get(key, key)
+        model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    view.setSortingEnabled(True)
+    return view
 
 class SavingDialog(QDialog):
     """A form whose save runs on a worker: errors mark fields and keep what was typed; a conflicting

@@ -15,18 +15,15 @@ from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -48,7 +45,7 @@ from app.ui.dialogs.sample_form import SampleFormDialog
 from app.ui.legend import Legend
 from app.ui.models.sample_table import ROW_ROLE, SampleTableModel
 from app.ui.ops import bus, run_op
-from app.ui.widgets import remember_columns, show_error, title_label
+from app.ui.widgets import list_view, show_error, title_label
 
 FILTER_DELAY_MS = 250
 SETTINGS = "samples/filter"
@@ -162,32 +159,12 @@ class SamplesPage(QWidget):
             self.status_filter.addItem(text, key)
         for key, text in self.model.place_names.items():
             self.place_filter.addItem(text, key)
-        self.table = QTableView()
-        self.table.setObjectName("samples")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table = list_view(
+            self.model, "samples", remember="samples", multi_select=True, movable=True,
+            widths={"number": 175, "task": 135, "product": 110, "brand": 60, "batch": 80, "place": 84,
+                    "sampled_party": 185, "sampling_date": 85, "received_date": 85},
+            sort=(sample_list.DEFAULT_SORT, Qt.SortOrder.DescendingOrder))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for key, width in {"number": 175, "task": 135, "product": 110, "brand": 60, "batch": 80, "place": 84,
-                           "sampled_party": 185, "sampling_date": 85, "received_date": 85}.items():
-            self.table.setColumnWidth(self.model.column_of(key), width)
-        header.setSortIndicator(self.model.column_of(sample_list.DEFAULT_SORT), Qt.SortOrder.DescendingOrder)
-        remember_columns(header, "samples")
-        section = header.sortIndicatorSection()
-        if 0 <= section < len(self.model.COLUMNS):
-            self.model.sort_key = self.model.COLUMNS[section]
-            self.model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-        self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
         self.legend = Legend(self.model.legend())
         layout.addWidget(self.legend)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,7 +35,7 @@ from app.ui.application import settings
 from app.ui.legend import Legend
 from app.ui.models.work_table import ROW_ROLE, WorkTableModel
 from app.ui.ops import bus, run_op
-from app.ui.widgets import remember_columns, show_error, title_label
+from app.ui.widgets import list_view, remember_columns, show_error, title_label
 
 SETTINGS = "testing/worklist"
 WATCHED = {"sample", "result", "report", "panel", "task", "catalog"}
@@ -94,32 +93,11 @@ class WorkListView(QWidget):
         filters.addWidget(self.count_label)
         layout.addLayout(filters)
 
-        self.table = QTableView()
-        self.table.setObjectName("worklist")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for key, width in {"number": 190, "task": 140, "product": 150, "status": 180, "received_date": 90,
-                           "completed_date": 90, "deadline": 110, "days_left": 110}.items():
-            self.table.setColumnWidth(self.model.column_of(key), width)
-        header.setSectionResizeMode(self.model.column_of("product"), QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(self.model.column_of("deadline"), Qt.SortOrder.AscendingOrder)
-        remember_columns(header, "testing/worklist")
-        section = header.sortIndicatorSection()
-        if 0 <= section < len(self.model.COLUMNS):
-            key = self.model.COLUMNS[section]
-            self.model.sort_key = WorkTableModel.SORT_OF.get(key, key)
-            self.model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-        self.table.setSortingEnabled(True)
+        self.table = list_view(
+            self.model, "worklist", remember="testing/worklist", stretch="product", sort_keys=WorkTableModel.SORT_OF,
+            widths={"number": 190, "task": 140, "product": 150, "status": 180, "received_date": 90,
+                    "completed_date": 90, "deadline": 110, "days_left": 110},
+            sort=("deadline", Qt.SortOrder.AscendingOrder))
         layout.addWidget(self.table, 1)
         self.legend = Legend(self.model.legend())
         layout.addWidget(self.legend)
