@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -44,6 +44,10 @@ class Progress:
 
     def cancel(self) -> None:
         self._cancel.set()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        return self._cancel
 
     @property
     def cancelled(self) -> bool:
@@ -91,35 +95,27 @@ def running_count() -> int:
     return len(_running)
 
 
-def wait_idle(timeout: float = 30.0) -> bool:
-    """Wait for the runner's ``idle`` while operations run, then let the GUI handle what is posted
-    (an answer often starts the next operation, e.g. a view asking for its next page); done when
-    two such passes in a row start nothing. For screenshots and tests; returns False if work is
-    still running after ``timeout`` seconds."""
+def wait_idle(timeout: float = 30.0, settle: float = 0.05) -> bool:
+    """Process events until no operation runs and none starts for ``settle`` seconds (an answer
+    often starts the next operation, e.g. a view asking for its next page). For screenshots and
+    tests; returns False if work is still running after ``timeout``. Tests that can wait for an
+    operation's own signal (or the runner's ``idle``) should do that instead.
+
+    It polls rather than blocking in a nested event loop: the sleeps hand the interpreter to the
+    worker threads, which must finish releasing an operation before the GUI thread closes its
+    progress dialog (a nested loop that held on deadlocked there)."""
     end = time.monotonic() + timeout
-    quiet_passes = 0
-    while True:
-        remaining = end - time.monotonic()
-        if _running:
-            quiet_passes = 0
-            if remaining <= 0:
-                return False
-            loop = QEventLoop()
-            limit = QTimer(loop)
-            limit.setSingleShot(True)
-            limit.timeout.connect(loop.quit)
-            limit.start(max(1, int(remaining * 1000)))
-            runner.idle.connect(loop.quit)
-            loop.exec()
-            runner.idle.disconnect(loop.quit)
-            limit.stop()
-            continue
-        started = runner.started
-        QCoreApplication.sendPostedEvents()
+    quiet_since: float | None = None
+    while time.monotonic() < end:
         QCoreApplication.processEvents()
-        quiet_passes = quiet_passes + 1 if runner.started == started else 0
-        if quiet_passes >= 2:  # an event handled in one pass may post the one that starts work
+        if _running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= settle:
             return True
+        time.sleep(0.005)
+    return not _running
 
 
 def run_op(
@@ -128,6 +124,7 @@ def run_op(
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     progress_title: str | None = None,
+    on_cancel: Callable[[], None] | None = None,
     parent: QWidget | None = None,
     **kwargs: Any,
 ) -> _Signals:
@@ -135,7 +132,7 @@ def run_op(
 
     With ``progress_title``, ``fn`` gets a keyword ``progress`` (a :class:`Progress`) and a
     modal progress dialog with a 取消 button is shown; cancelling raises :class:`Cancelled`
-    inside ``fn`` at its next progress report, and ``on_error`` is not called for it.
+    inside ``fn`` at its next progress report; ``on_cancel`` is called then, not ``on_error``.
     Errors go to ``on_error`` or, by default, to the application's exception hook.
     """
     # Owned by the application object (C++ side), deleted by deleteLater on the GUI thread: a Python
@@ -152,7 +149,11 @@ def run_op(
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        dialog.canceled.connect(progress.cancel)
+        # 取消 reaches the operation through a function holding only its event, never a method of the
+        # Progress: PySide undoes a method's connection when its object is freed, and the Progress is
+        # freed on the worker thread, where that undoing deadlocks with the dialog closing here
+        cancel = progress.cancel_event
+        dialog.canceled.connect(lambda: cancel.set())
 
         def _progress(done: int, total: int) -> None:
             dialog.setMaximum(max(total, 0))
@@ -186,6 +187,8 @@ def run_op(
         _finish()
         try:
             if isinstance(exc, Cancelled):
+                if on_cancel is not None:
+                    on_cancel()
                 return
             if on_error is not None:
                 on_error(exc)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.services.context import Context
-from app.ui.ops import Cancelled, run_op
+from app.ui.ops import run_op
 from app.ui.widgets import show_error
 
 if TYPE_CHECKING:  # openpyxl (through the import service) loads when an import starts
@@ -37,10 +37,9 @@ class SamplingImport(QObject):
     def start(self, path: str) -> None:
         from app.services import imports
 
-        signals = run_op(imports.check_sampling, self.ctx, path, task_id=self.task_id,
-                         progress_title=self.tr("Reading and checking the sampling file…"), parent=self.widget,
-                         on_done=self._checked, on_error=self._failed)
-        signals.failed.connect(self._cancelled)  # run_op keeps a cancel to itself
+        run_op(imports.check_sampling, self.ctx, path, task_id=self.task_id,
+               progress_title=self.tr("Reading and checking the sampling file…"), parent=self.widget,
+               on_done=self._checked, on_error=self._failed, on_cancel=self._cancelled)
 
     def confirm(self, plan: imports.ImportPlan) -> bool:
         """Ask whether to register the file despite its warnings (replaced in tests)."""
@@ -59,14 +58,13 @@ class SamplingImport(QObject):
         if plan.warnings and not self.confirm(plan):
             self.finished.emit(None)
             return
-        signals = run_op(imports.register_plan, self.ctx, plan, accept_warnings=bool(plan.warnings),
-                         progress_title=self.tr("Registering %n sample(s)…", "", plan.count), parent=self.widget,
-                         on_done=self._registered, on_error=self._failed)
-        signals.failed.connect(self._cancelled)
+        run_op(imports.register_plan, self.ctx, plan, accept_warnings=bool(plan.warnings),
+               progress_title=self.tr("Registering %n sample(s)…", "", plan.count), parent=self.widget,
+               on_done=self._registered, on_error=self._failed, on_cancel=self._cancelled)
 
-    def _cancelled(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):  # 取消: the transaction was rolled back, nothing written
-            self.finished.emit(None)
+    def _cancelled(self) -> None:
+        """取消: the transaction was rolled back, nothing written."""
+        self.finished.emit(None)
 
     def _registered(self, result: imports.ImportResult) -> None:
         self.result = result
