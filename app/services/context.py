@@ -60,15 +60,24 @@ def _service_unit_of_work() -> type:
     global _SERVICE_UOW
     if _SERVICE_UOW is None:
         from sqlalchemy import event
+        from sqlalchemy.orm import Session
 
         from app.errors import ValidationError
         from app.services._common import clean_pending_text, refused_control_character
         from app.store.uow import UnitOfWork
 
+        def clean_service_text(session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+            if session.info.get("service_call"):
+                clean_pending_text(session, flush_context, instances)
+
+        # listened to once for every session (not once per call: a listener added to each
+        # session cost a read-only call as much as one of its queries)
+        event.listen(Session, "before_flush", clean_service_text)
+
         class ServiceUnitOfWork(UnitOfWork):
             def __enter__(self) -> UnitOfWork:
                 uow = super().__enter__()
-                event.listen(self.session, "before_flush", clean_pending_text)
+                self.session.info["service_call"] = True
                 return uow
 
             def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
