@@ -10,6 +10,7 @@ until then its rows override the days they name and its deadlines stay provision
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -68,15 +69,26 @@ class CalendarDay:
         return SOURCE_LABELS.get(self.source, self.source)
 
 
+# read on every deadline the lists show: columns, not entities, and each statement built once
+@functools.cache
+def _rows_select():
+    c = CalendarOverride.__table__.c
+    return select(c.date, c.kind, c.name, c.source).order_by(c.date)
+
+
+@functools.cache
+def _years_select():
+    c = CalendarYear.__table__.c
+    return select(c.year).where(c.complete.is_(True))
+
+
 def _rows(session) -> list[CalendarRow]:
-    return [
-        CalendarRow(o.date, o.kind, o.name or "", o.source or "override")
-        for o in session.scalars(select(CalendarOverride).order_by(CalendarOverride.date))
-    ]
+    return [CalendarRow(date, kind, name or "", source or "override")
+            for date, kind, name, source in session.execute(_rows_select())]
 
 
 def _complete_years(session) -> frozenset[int]:
-    return frozenset(session.scalars(select(CalendarYear.year).where(CalendarYear.complete.is_(True))))
+    return frozenset(session.scalars(_years_select()))
 
 
 def calendar_data(db) -> tuple[list[CalendarRow], frozenset[int]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -21,6 +22,22 @@ def get_setting(session: Session, key: str) -> Any:
         raise KeyError(f"unknown setting {key!r}")
     row = session.scalar(select(Setting).where(Setting.key == key))
     return SETTING_DEFAULTS[key] if row is None else row.value
+
+
+@functools.cache
+def _settings_select():
+    c = Setting.__table__.c
+    return select(c.key, c.value).where(c.key.in_(bindparam("keys", expanding=True)))
+
+
+def get_settings(session: Session, *keys: str) -> dict[str, Any]:
+    """Several settings in one statement: each key's stored value, or its declared default."""
+    unknown = [key for key in keys if key not in SETTING_DEFAULTS]
+    if unknown:
+        raise KeyError(f"unknown setting {unknown[0]!r}")
+    values = {key: SETTING_DEFAULTS[key] for key in keys}
+    values.update(session.execute(_settings_select(), {"keys": list(keys)}).all())
+    return values
 
 
 def all_settings(session: Session) -> dict[str, Any]:
@@ -92,7 +109,12 @@ def lab_timezone(session: Session) -> Any:
     """The lab's time zone (setting ``display_timezone``, Asia/Shanghai by default): the one in
     which "today" and every displayed time are read, whatever the machine's own zone. Found through
     ``app.timezones.zone``, which answers even on a machine without a zone database."""
-    name = str(get_setting(session, "display_timezone") or DEFAULT_TIMEZONE)
+    return lab_zone(get_setting(session, "display_timezone"))
+
+
+def lab_zone(name: Any) -> Any:
+    """The time zone the setting ``display_timezone`` names (read by the caller), made the lab's."""
+    name = str(name or DEFAULT_TIMEZONE)
     clock.set_lab_zone(name)  # so that the interface reads the same today without a query
     return zone(name)
 
