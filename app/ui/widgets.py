@@ -239,17 +239,20 @@ class PasswordDialog(QDialog):
         self.accept()
 
 
-def remember_columns(header: QHeaderView, key: str) -> None:
+def remember_columns(header: QHeaderView, key: str) -> bool:
     """Restore a table's column widths/order from QSettings and save them when they change: the
-    signed-in person's own, so that colleagues at one workstation each keep theirs."""
+    signed-in person's own, so that colleagues at one workstation each keep theirs. True when widths
+    were restored (a table that sizes its columns to its first contents leaves them as they are)."""
     key = user_key(f"columns/{key}")
     state = settings().value(key)
+    restored = False
     if isinstance(state, QByteArray) and not state.isEmpty():
         # how columns resize is the table's own (a state saved before a column was made to stretch
         # would otherwise fix it at its old width): only widths and order come from the settings
         modes = [header.sectionResizeMode(c) for c in range(header.count())]
         stretch_last = header.stretchLastSection()
         if header.restoreState(state):
+            restored = True
             for c, mode in enumerate(modes):
                 if c < header.count() and header.sectionResizeMode(c) != mode:
                     header.setSectionResizeMode(c, mode)
@@ -261,6 +264,7 @@ def remember_columns(header: QHeaderView, key: str) -> None:
     header.sectionResized.connect(save)
     header.sectionMoved.connect(save)
     header.sortIndicatorChanged.connect(save)
+    return restored
 
 
 

@@ -95,9 +95,25 @@ def _audit(ctx):
     return p, p.table
 
 
+def _dashboard(ctx):
+    from app.ui.pages.dashboard import DashboardPage
+
+    p = DashboardPage(ctx)
+    p.refresh()
+    return p, p.table
+
+
+def _dashboard_tasks(ctx):
+    from app.ui.pages.dashboard import DashboardPage
+
+    p = DashboardPage(ctx)
+    p.refresh()
+    return p, p.tasks
+
+
 PAGES = {"samples": _samples, "worklist": _worklist, "inbox": _inbox, "results": _results, "tasks": _tasks,
          "catalog": _catalog, "reports": _reports, "notices": _notices, "sync": _sync, "risk": _risk,
-         "panels": _panels, "audit": _audit}
+         "panels": _panels, "audit": _audit, "dashboard": _dashboard, "dashboard_tasks": _dashboard_tasks}
 
 
 def _built(qtbot, build, ctx):
@@ -148,5 +164,29 @@ def test_each_person_at_a_workstation_keeps_their_own_widths(qtbot, demo_ctx):
     application.set_signed_in("wangjian")
     again, table = _built(qtbot, _samples, demo_ctx)
     assert table.horizontalHeader().sectionSize(1) == before + 53
+    again.close()
+    assert ops.wait_idle()
+
+
+def test_the_dashboard_fits_its_short_columns_once_then_keeps_the_persons_widths(qtbot, demo_ctx):
+    """工作台: the first time, the short columns take the width of what they show and the product the
+    rest; a column the signed-in person narrows stays so when the board is built and filled again."""
+    from app.ui import application
+
+    application.set_signed_in("zhaomin")
+    page, table = _built(qtbot, _dashboard, demo_ctx)
+    header = table.horizontalHeader()
+    assert table.rowCount() >= 2
+    assert header.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
+    assert header.sectionSize(0) >= table.sizeHintForColumn(0) > 0  # the sample numbers whole
+    header.resizeSection(0, 60)
+    page.close()
+    page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    again, table = _built(qtbot, _dashboard, demo_ctx)
+    header = table.horizontalHeader()
+    assert table.rowCount() >= 2 and header.sectionSize(0) == 60  # not fitted to the contents again
+    assert header.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
     again.close()
     assert ops.wait_idle()

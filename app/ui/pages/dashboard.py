@@ -23,6 +23,7 @@ from app.services import dashboard as dashboard_service
 from app.services.context import Context
 from app.ui import style
 from app.ui.ops import bus, run_op
+from app.ui.widgets import remember_columns
 
 # traffic light: overdue red, due today or tomorrow orange, later green
 STATE_COLOURS = {
@@ -106,8 +107,9 @@ class DashboardPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # the product takes the spare width; the others are the person's to widen, remembered like every list's
+        self._fit: dict[str, bool] = {}  # a table whose short columns still take the width of their contents
+        self._columns(self.table, 2, "dashboard/deadlines")
         layout.addWidget(self.table, 3)
         self._shown = 0  # rows of the deadline list shown so far (the first page comes with the board)
         self.table.verticalScrollBar().valueChanged.connect(self._near_end)
@@ -120,10 +122,26 @@ class DashboardPage(QWidget):
         )
         self.tasks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tasks.verticalHeader().setVisible(False)
-        self.tasks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tasks.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._columns(self.tasks, 1, "dashboard/tasks")
         layout.addWidget(self.tasks, 1)
         bus.changed.connect(self._changed)  # a bound method: disconnected when the page is deleted
+
+    def _columns(self, table: QTableWidget, stretch: int, key: str) -> None:
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        self._fit[table.objectName()] = not remember_columns(header, key)
+
+    def _fit_once(self, table: QTableWidget) -> None:
+        """The first time a person sees the board, its short columns take the width of what they show;
+        from then on they keep the widths that person leaves them (remembered)."""
+        if not table.rowCount() or not self._fit.get(table.objectName()):
+            return
+        self._fit[table.objectName()] = False
+        header = table.horizontalHeader()
+        for c in range(table.columnCount()):
+            if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Interactive:
+                table.resizeColumnToContents(c)
 
     def _changed(self, _kinds) -> None:
         self.refresh()
@@ -182,6 +200,8 @@ class DashboardPage(QWidget):
         for r, t in enumerate(board.tasks):
             for c, value in enumerate([t.number, t.title, str(t.planned), str(t.sampled), str(t.with_problems)]):
                 self.tasks.setItem(r, c, QTableWidgetItem(value))
+        self._fit_once(self.table)
+        self._fit_once(self.tasks)
 
     def _near_end(self, value: int) -> None:
         """The deadline list pages lazily: the next page is asked for when the last rows come into view."""
