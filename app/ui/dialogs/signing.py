@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -181,11 +181,18 @@ class ReportSignDialog(QDialog):
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.verticalHeader().setVisible(False)
+        # why a report is left unsigned is read whole: the numbers take their own width, the product
+        # its own up to a limit, the signing column the rest; a long text wraps and its row grows to
+        # it, and the list is as high as its rows (a scroll bar only beyond a third of the screen)
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        rows = self.list.verticalHeader()
+        rows.setMinimumSectionSize(rows.defaultSectionSize())
         header = self.list.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 120), (1, 170), (3, 190)):
-            header.resizeSection(column, width)
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for r, it in enumerate(self.items):
             state = self.tr("Will be signed") if it.allowed else it.reason
             for c, text in enumerate((it.number, it.sample_number, it.product, state)):
@@ -194,7 +201,11 @@ class ReportSignDialog(QDialog):
                 if not it.allowed:
                     cell.setForeground(style.brush(style.WARNING))
                 self.list.setItem(r, c, cell)
-        self.list.setMaximumHeight(150 if len(self.items) > 1 else 60)
+        header.resizeSection(2, min(max(self.list.sizeHintForColumn(2), header.sectionSizeHint(2)), 180))
+        # a column narrower or wider: its texts wrap again, once the header has laid out all its sections
+        self._fit_later = QTimer(self, singleShot=True, interval=0, timeout=self._fit_list)
+        header.sectionResized.connect(lambda *_: self._fit_later.start())
+        self._fit_list()
         self.list.itemSelectionChanged.connect(self._selected)
         lv.addWidget(self.list)
 
@@ -292,6 +303,16 @@ class ReportSignDialog(QDialog):
             first = next((r for r, it in enumerate(self.items) if it.allowed), 0)
             self.list.selectRow(first)
         self.password.setFocus()
+
+    def _fit_list(self) -> None:
+        """Rows as high as their wrapped texts, and the list of reports as high as its rows, up to a
+        third of the screen."""
+        self.list.resizeRowsToContents()
+        screen = self.screen()
+        cap = screen.availableGeometry().height() // 3 if screen is not None else 260
+        frame = 2 * self.list.frameWidth()
+        wanted = self.list.verticalHeader().length() + self.list.horizontalHeader().sizeHint().height() + frame
+        self.list.setFixedHeight(min(wanted, cap))
 
     @staticmethod
     def _plain_table(t: QTableWidget, stretch: int, widths: tuple[int, ...]) -> None:
