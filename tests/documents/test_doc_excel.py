@@ -183,6 +183,33 @@ def test_missing_required_column_and_empty_sheet(tmp_path, sampling_template):
     assert ".xlsx" in e.value.message
 
 
+def test_rows_are_numbered_as_excel_numbers_them_and_cells_read_as_typed(sampling_template):
+    """Blank rows above the header and between data rows do not shift the row numbers of the
+    messages; a whole number typed in a text column reads as "3", not "3.0"."""
+    good = _examples(sampling_template, "抽样信息")[1]
+    rows = [dict(good, sample_number="S-1", sampling_record_number="R-1", brand=3.0),
+            {}, dict(good, sample_number="S-2", sampling_record_number="R-2", samplers="张三")]
+    _fill(sampling_template, rows, "抽样信息", SAMPLING_COLUMNS)
+    wb = load_workbook(sampling_template)
+    wb["抽样信息"].insert_rows(1, amount=2)  # the header on row 3, data on rows 4 (good), 5 (blank), 6 (bad)
+    wb.save(sampling_template)
+    with pytest.raises(ImportRowsError) as e:
+        read_sampling_rows(sampling_template, today=TODAY)
+    assert [p.row for p in e.value.problems] == [6]
+    assert "抽样人员至少 2 人" in e.value.message
+    _fill(sampling_template, [{}, {}, {}, {}, {}, {"sample_number": None}], "抽样信息", SAMPLING_COLUMNS)
+    wb = load_workbook(sampling_template)
+    wb["抽样信息"].delete_rows(6)
+    wb.save(sampling_template)
+    got = read_sampling_rows(sampling_template, today=TODAY)
+    assert [(r.row, r.sample_number, r.brand) for r in got] == [(4, "S-1", "3")]
+    wb = load_workbook(sampling_template)
+    wb["抽样信息"].delete_rows(1, 10)  # nothing left, not even the header
+    wb.save(sampling_template)
+    with pytest.raises(ImportRowsError, match="是空的"):
+        read_sampling_rows(sampling_template, today=TODAY)
+
+
 def test_catalog_round_trip_feeds_the_rule_contract(catalog_template):
     rows = _examples(catalog_template, "标准目录")
     rows.append({"code": "GB/T 14561-2003", "effective": date(2004, 1, 1), "abolished": date(2020, 7, 1),

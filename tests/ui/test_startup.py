@@ -15,7 +15,7 @@ from app.services import users
 from app.ui import ops
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("alembic", "openpyxl", "reportlab", "pyhanko", "cryptography", "PIL")
+HEAVY = ("alembic", "openpyxl", "python_calamine", "reportlab", "pyhanko", "cryptography", "PIL")
 
 
 def test_only_the_first_page_is_built_at_start(qtbot, demo_ctx):
