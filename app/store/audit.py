@@ -267,10 +267,14 @@ def record_inserts(conn: Connection, actor: str, table: str, rows: list[tuple[in
         return
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    append_entries(conn, actor, [
-        (table, "insert", row_id, None, {k: _recorded(table, k, v) for k, v in values.items()})
-        for row_id, values in rows
-    ])
+    redacted = {column for t, column in REDACTED_COLUMNS if t == table}
+    plain = _PLAIN
+
+    def recorded(values: dict[str, Any]) -> dict[str, Any]:  # most values are kept as they are
+        return {k: v if type(v) in plain and k not in redacted else _recorded(table, k, v)
+                for k, v in values.items()}
+
+    append_entries(conn, actor, [(table, "insert", row_id, None, recorded(values)) for row_id, values in rows])
 
 
 def append_entries(conn: Connection, actor: str, changes: list[tuple[str, str, int, Any, Any]]) -> None:
