@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app import __version__
+from app import __version__, logs
 from app.services.context import Context
+from app.services.lab import get_lab
 
 #: the licence of the program, as in pyproject.toml (an SPDX expression)
 LICENCE = "LicenseRef-Proprietary"
@@ -33,9 +34,6 @@ class AboutInfo:
 
 
 def about(ctx: Context) -> AboutInfo:
-    from app import logs
-    from app.services.lab import get_lab
-
     db = ctx.db
     path = getattr(db, "sqlite_path", None)
     if path is not None:

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from app.documents.codec import snapshot
 from app.errors import ValidationError
 from app.services import permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
+from app.services.documents.analysis import compute_analysis
 from app.services.records import REPORT_STATUS_LABELS, current_analysis
 from app.services.reports import ReportInfo, _info
 from app.store.models import MonitoringTask, Report
@@ -100,9 +102,6 @@ def compile_analysis(ctx: Context, task_id: int, version: int | None = None, *, 
     and saved risk-level proposal say now. ``version`` is the current analysis report's, when
     there is one (a stale page gets a conflict). Compiling again before approval refreshes the
     snapshot; after approval it starts a replacing report and needs ``reason``."""
-    from app.documents.codec import snapshot
-    from app.services.documents.analysis import compute_analysis
-
     _allowed(ctx.user, None, "").require("compile")  # the role, before anything is read
     with ctx.uow() as uow:
         s = uow.session

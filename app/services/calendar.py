@@ -232,6 +232,7 @@ def _read(path: Path) -> tuple[str, str]:
     fmt = {".csv": "csv", ".json": "json"}.get(suffix)
     if fmt is None:
         raise ValidationError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 .csv 或 .json。")
+    # deferred: not a start-up module (the calendar service is); only an imported file is decoded
     from app.services.office_text import decode_office_text
 
     try:

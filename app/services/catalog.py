@@ -23,6 +23,7 @@ from app.rules.standards import GRADES, StandardCodeError, kind_of, normalize_gr
 from app.services import permissions
 from app.services._common import check_version, like_pattern, search_text
 from app.services.context import Context
+from app.services.office_text import decode_office_text
 from app.store.models import Standard, StandardItem
 
 
@@ -366,8 +367,6 @@ def _number(text: str) -> tuple[float | int | None, str | None]:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    from app.services.office_text import decode_office_text
-
     decoded = decode_office_text(raw)
     if decoded is None:
         raise CatalogImportError([], file_problem=f"无法识别 {name} 的文字编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV。")
@@ -572,6 +571,7 @@ def read_catalog_file(path: str | Path, progress=None) -> list[StandardInput]:
     if suffix == ".csv":
         return read_catalog_csv(p, progress)
     if suffix in (".xlsx", ".xlsm"):
+        # deferred: openpyxl loads only when a catalog spreadsheet is read
         from app.services.excel_import import read_catalog_rows
 
         return standards_from_excel_rows(read_catalog_rows(p))
@@ -601,6 +601,7 @@ def import_catalog_file(ctx: Context, path: str | Path, *, replace: bool = True,
 
 def write_catalog_template(path: str | Path) -> Path:
     """The Excel import template (标准目录), for the user to fill in."""
+    # deferred: openpyxl loads only when a spreadsheet is written
     from app.documents.excel import write_template
 
     return write_template("catalog", path)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.errors import PermissionDenied
+from app.errors import PermissionDenied, ValidationError
+from app.services._common import clean_pending_text, refused_control_character
 
 ROLES = ("technician", "reviewer", "signatory", "administrator")
 ROLE_LABELS = {
@@ -59,11 +60,10 @@ def _service_unit_of_work() -> type:
     or import can store what PostgreSQL refuses or the document writers choke on."""
     global _SERVICE_UOW
     if _SERVICE_UOW is None:
+        # deferred: SQLAlchemy and the unit of work load with the first call, so importing Context stays light
         from sqlalchemy import event
         from sqlalchemy.orm import Session
 
-        from app.errors import ValidationError
-        from app.services._common import clean_pending_text, refused_control_character
         from app.store.uow import UnitOfWork
 
         def clean_service_text(session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]

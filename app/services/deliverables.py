@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.documents import notice as notice_doc  # the module: render_notice is looked up when called
 from app.documents.data import (
     AnalysisData,
     PackageAnalysis,
@@ -32,9 +33,14 @@ from app.documents.data import (
     PackageNotification,
     PackageSample,
 )
+from app.documents.package import package_with_recipe
 from app.errors import ValidationError
 from app.rules import uscc as uscc_rules
 from app.services.documents._common import _lab, _local_date, _tz
+from app.services.documents.analysis import analysis_from_record
+from app.services.documents.issue import issue
+from app.services.documents.monthly import monthly_from_record
+from app.services.documents.notices import _notices, _sample_parties
 from app.services.documents.package import (
     analysis_file_name,
     aware,
@@ -43,6 +49,9 @@ from app.services.documents.package import (
     package_task,
     report_file_name,
 )
+from app.services.documents.test_report import _test_report, store_report_pdf
+from app.services.integrity import manifest_checkpoint
+from app.services.labkey import signer_for
 from app.store import audit
 from app.store.models import Notification, Report, Sample, SyncOutbox
 from app.store.queries import organisation
@@ -61,15 +70,11 @@ UNSENT_STATES = ("pending", "failed", "cancelled")
 def _signer(session: Session) -> Any:
     """The lab's unlocked key, ``None`` when the lab has none; :class:`~app.services.labkey.KeyLocked`
     (and so nothing issued) when it has one this workstation has not unlocked."""
-    from app.services.labkey import signer_for
-
     return signer_for(session)
 
 
 def freeze_test_report(session: Session, report: Report, signer: Any = None) -> bytes:
     """The approved test report's PDF, rendered, signed and stored once (``pdf``, ``file_sha256``)."""
-    from app.services.documents.test_report import store_report_pdf
-
     if report.pdf is not None:
         return bytes(report.pdf)
     return store_report_pdf(session, report, signer)
@@ -85,10 +90,6 @@ def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bo
     province as one ``notice`` item of their own; notices issued in the approval itself travel in
     the report's item instead.
     """
-    from app.documents.notice import render_notice
-    from app.services.documents.issue import issue
-    from app.services.documents.notices import _notices, _sample_parties
-
     if report.kind != "test" or report.status != "approved":
         raise ValidationError(f"样品 {sample.number} 的检验报告尚未批准，不能出具告知书。")
     existing = list(session.scalars(
@@ -104,7 +105,7 @@ def issue_notices(session: Session, sample: Sample, report: Report, *, queue: bo
     enterprises = {uscc_rules.normalize(ent.uscc or ""): ent for ent, _ in _sample_parties(sample)}
     created: list[Notification] = []
     for notice in _notices(session, sample, report, issued_on=issued_on):
-        pdf = issue(notice, render_notice, signer)
+        pdf = issue(notice, notice_doc.render_notice, signer)
         ent = enterprises.get(notice.addressee.uscc)
         n = Notification(
             sample_id=sample.id,
@@ -143,16 +144,13 @@ def frozen_notice_pdf(session: Session, n: Notification) -> bytes:
 
 
 def _freeze_legacy_notice(session: Session, n: Notification) -> None:
-    from app.documents.notice import render_notice
-    from app.services.documents.notices import _notices
-
     if n.report is None or n.report.status not in ("approved", "superseded"):
         raise ValidationError(f"告知书 {n.document_number or ''} 所依据的检验报告未批准，无法出具。")
     data = next((d for d in _notices(session, n.sample, n.report, check_status=False)
                  if d.notice_number == n.document_number), None)
     if data is None:
         raise ValidationError(f"样品 {n.sample.number} 的告知对象已变化，无法重现告知书 {n.document_number}。")
-    pdf = render_notice(data)
+    pdf = notice_doc.render_notice(data)
     n.pdf = pdf
     n.file_sha256 = hashlib.sha256(pdf).hexdigest()
     if n.issued_at is None:  # when the record was made: the letter keeps the date it always carried
@@ -166,8 +164,6 @@ def _freeze_legacy_notice(session: Session, n: Notification) -> None:
 
 
 def _sample_entry(session: Session, report: Report, report_file: str | None) -> PackageSample:
-    from app.services.documents.test_report import _test_report
-
     assert report.sample is not None
     return PackageSample.from_report(_test_report(session, report.sample, report), report_file)
 
@@ -186,9 +182,6 @@ Files = dict[str, tuple[bytes, str, int]]  # entry name → (bytes, where they a
 def _built(session: Session, manifest: PackageManifestData, files: Files) -> Built:
     """The package, its manifest signed with the lab's key when the lab has one."""
     from dataclasses import replace
-
-    from app.documents.package import package_with_recipe
-    from app.services.integrity import manifest_checkpoint
 
     manifest = replace(manifest, audit_checkpoint=manifest_checkpoint(session))
     package, recipe = package_with_recipe(manifest, files, _signer(session))
@@ -302,9 +295,8 @@ def enqueue_notices(session: Session, report: Report, notices: list[Notification
 
 def on_analysis_approved(session: Session, report: Report) -> SyncOutbox:
     """In the approval's transaction: freeze the analysis report and queue its upload."""
+    # deferred: reportlab loads only when a PDF is made
     from app.documents.analysis import render_analysis
-    from app.services.documents.analysis import analysis_from_record
-    from app.services.documents.issue import issue
 
     data = analysis_from_record(session, report)
     pdf = issue(data, render_analysis, _signer(session))
@@ -324,9 +316,8 @@ def on_monthly_approved(session: Session, report: Report) -> None:
     the monthly report goes to the regulator, and each sending is recorded (``report_submissions``)."""
     import io
 
+    # deferred: reportlab loads only when a PDF is made
     from app.documents.monthly import render_monthly, write_monthly_excel_to
-    from app.services.documents.issue import issue
-    from app.services.documents.monthly import monthly_from_record
 
     data = monthly_from_record(session, report)
     pdf = issue(data, render_monthly, _signer(session))

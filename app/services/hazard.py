@@ -74,6 +74,7 @@ def upgrade_0006(connection: Any) -> None:
 
 
 def _requirement(r: ItemResult) -> str:
+    # deferred: the testing service is not loaded at start-up (the dashboard imports this module)
     from app.services.testing import requirement_text
 
     return requirement_text(r.requirement)
@@ -150,6 +151,7 @@ class HazardInfo:
 
     @property
     def method_label(self) -> str:
+        # deferred: app.documents.hazard brings reportlab; not loaded at start-up
         from app.documents.hazard import METHOD_LABELS
 
         return METHOD_LABELS.get(self.method, "")
@@ -168,6 +170,7 @@ class HazardInfo:
         if self.contact_person:
             parts.append(f"接报人：{self.contact_person}")
         if self.method == "upload" and not self.receipt:
+            # deferred: the outbox is not loaded at start-up (the dashboard imports this module)
             from app.sync.outbox import STATE_LABELS
 
             parts.append(f"上传状态：{STATE_LABELS.get(self.outbox_state, self.outbox_state or '未入队')}")
@@ -403,6 +406,7 @@ def save_hazard(ctx: Context, sample_id: int, data: HazardInput, *, hazard_id: i
 
 def _document(session: Session, h: HazardReport, *, reporter: str, draft: bool = False,
               issued: dt.datetime | None = None) -> HazardData:
+    # deferred: reportlab and the documents services load when a hazard report is made, not at start-up
     from app.documents.hazard import HazardData, HazardItem
     from app.services.documents._common import _lab
 
@@ -430,6 +434,7 @@ def _document(session: Session, h: HazardReport, *, reporter: str, draft: bool =
 
 def preview_hazard(ctx: Context, sample_id: int, data: HazardInput, *, hazard_id: int | None = None) -> bytes:
     """The report as it would be issued, marked 预览; nothing is written."""
+    # deferred: reportlab loads only when a PDF is made
     from app.documents.hazard import render_hazard
 
     now = utcnow()
@@ -449,6 +454,7 @@ def preview_hazard(ctx: Context, sample_id: int, data: HazardInput, *, hazard_id
 
 
 def _package(session: Session, h: HazardReport, pdf: bytes) -> Any:
+    # deferred: the dashboard imports this module at start-up; these load when a hazard report is made
     from app.documents.data import PackageManifestData
     from app.services.deliverables import _built
     from app.services.documents._common import _lab
@@ -497,6 +503,7 @@ def report_hazard(ctx: Context, sample_id: int, data: HazardInput, *, hazard_id:
     one, or the draft ``hazard_id``), its report frozen and signed, its 即时报送 entry in the risk
     register and — for ``upload`` — its ``hazard`` outbox item, which goes ahead of the queue.
     By phone or by hand the record says who was told and when."""
+    # deferred: the dashboard imports this module at start-up; these load when a hazard report is made
     from app.documents.hazard import render_hazard
     from app.services.deliverables import _signer, lab_key
     from app.services.documents.issue import issue

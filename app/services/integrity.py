@@ -36,10 +36,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.documents._io import atomic_write_bytes
 from app.errors import ValidationError
 from app.security import labkey as crypto
 from app.services import permissions
 from app.services.context import Context
+from app.services.labkey import KeyLocked, signer_for
 from app.store.audit import GENESIS_HASH, RowMismatch, verify_chain, verify_rows
 from app.store.models import AuditCheckpoint, AuditLog, LabKey, Organisation
 from app.store.queries import lab_timezone, lab_today
@@ -166,8 +168,6 @@ def checkpoint_in(session: Any, signer: crypto.LabSigner, *, actor: str, reason:
 
 def make_checkpoint(ctx: Context, *, reason: str = "manual") -> Checkpoint:
     """签署检查点 now (the lab key must be unlocked: :class:`app.services.labkey.KeyLocked`)."""
-    from app.services.labkey import signer_for
-
     permissions.audit_actions(ctx.user).require("sign_checkpoint")
     with ctx.uow() as uow:
         signer = signer_for(uow.session)
@@ -182,7 +182,6 @@ def checkpoint_if_due(db: Any, *, actor: str, reason: str = "daily") -> Checkpoi
     """A checkpoint when the lab key unlocks without asking and — for ``daily`` — none was made
     today (lab time) or the chain grew; ``upload`` makes one whenever the chain grew. Never
     raises: a locked key or a broken chain is logged and left for ``audit verify``."""
-    from app.services.labkey import KeyLocked, signer_for
     try:
         with UnitOfWork(db, actor) as uow:
             previous = latest(uow.session)
@@ -399,8 +398,6 @@ def verify(ctx: Context, anchor: Path | None = None) -> IntegrityReport:
 
 def export_file(ctx: Context, path: Path) -> Path:
     """导出检查点: every checkpoint with its certificate, to keep outside the lab's database."""
-    from app.documents._io import atomic_write_bytes
-
     permissions.audit_actions(ctx.user).require("export_checkpoints")
     with ctx.uow() as uow:
         data = export_checkpoints(uow.session)

@@ -92,6 +92,7 @@ def _pattern_fields(pattern: str) -> set[str] | None:
 
 def check_sample_pattern(pattern: str) -> str | None:
     """None when the sample-number pattern (样品编号规则) can be used, else why not (Chinese)."""
+    # deferred: the samples service (and the task services it imports) is not loaded at start-up
     from app.services.samples import preview_number
 
     usage = "可用 {task}（任务编号）、{seq:04d}（任务内顺序号）、{year}、{month:02d}、{day:02d}。"

@@ -27,6 +27,7 @@ from app.services.context import Context
 from app.store.models import LabKey
 from app.store.queries import organisation
 from app.store.types import utcnow
+from app.sync.credentials import CredentialStore
 
 PASSWORD_ENV = "RISKMON_KEY_PASSWORD"
 KEYRING_SERVICE = "riskmon-labkey"
@@ -168,8 +169,6 @@ def _remember(db: Any, fingerprint: str, signer: crypto.LabSigner, password: str
 
 
 def _keyring(store: Any | None) -> Any:
-    from app.sync.credentials import CredentialStore
-
     return store if store is not None else CredentialStore(service=KEYRING_SERVICE)
 
 

@@ -16,12 +16,22 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.documents.codec import snapshot, to_plain
+from app.documents.flow import fmt_date
 from app.errors import ValidationError
 from app.fileio import atomic_write_bytes
 from app.services import permissions
 from app.services._common import check_version, get_or_404
 from app.services.context import Context
-from app.services.documents._common import _local_date, _tz
+from app.services.documents._common import MONTHLY_REPORTED_TO, _local_date, _tz
+from app.services.documents.monthly import (
+    MONTHLY_NUMBER,
+    _entries,
+    check_month,
+    compute_monthly,
+    current_monthly,
+    monthly_from_record,
+)
 from app.services.records import REPORT_STATUS_LABELS
 from app.services.reports import ReportInfo, _info, _name
 from app.store import audit
@@ -83,8 +93,6 @@ class SubmissionInfo:
     @property
     def text(self) -> str:
         """``2026年12月3日 以电子邮件报送湖北省市场监督管理局，回执：…``"""
-        from app.documents.flow import fmt_date
-
         receipt = f"，回执：{self.receipt}" if self.receipt else "，回执未记录"
         return f"{fmt_date(self.submitted_on)} 以{self.method_label}报送{self.recipient}{receipt}"
 
@@ -139,8 +147,6 @@ def _submission_info(session, s: ReportSubmission) -> SubmissionInfo:
 
 
 def _compile_state(session, year: int, month: int, today: dt.date) -> tuple[bool, str, bool, Report | None]:
-    from app.services.documents.monthly import current_monthly
-
     current = current_monthly(session, year, month)
     if (year, month) > (today.year, today.month):
         return False, f"{year}年{month}月尚未到来，不能编制该月的风险信息月报。", False, current
@@ -159,10 +165,6 @@ def _frozen_entries(report: Report | None) -> list[Any] | None:
 def month_work(ctx: Context, year: int, month: int, *, today: dt.date | None = None) -> MonthlyWork:
     """The month's report: where it stands, its history and its 报送 records, and whether it can be
     compiled now (a month still to come cannot)."""
-    from app.documents.codec import to_plain
-    from app.services.documents._common import MONTHLY_REPORTED_TO
-    from app.services.documents.monthly import _entries
-
     if not 1 <= month <= 12:
         raise ValidationError({"month": f"月份“{month}”无效，应为 1～12。"})
     with ctx.uow() as uow:
@@ -187,8 +189,6 @@ def month_work(ctx: Context, year: int, month: int, *, today: dt.date | None = N
 
 
 def _number(session, year: int, month: int) -> str:
-    from app.services.documents.monthly import MONTHLY_NUMBER
-
     base = MONTHLY_NUMBER.format(year=year, month=month)
     n = int(session.scalar(select(func.count(Report.id)).where(Report.kind == "monthly",
                                                                Report.period == _period(year, month))) or 0)
@@ -205,9 +205,6 @@ def compile_monthly(ctx: Context, year: int, month: int, version: int | None = N
     (every entry with its 即时报送). ``version`` is the current report's, when there is one (a stale
     page gets a conflict). Compiling again before approval refreshes the snapshot; after approval
     it starts a replacing report and needs ``reason``. A month still to come is refused."""
-    from app.documents.codec import snapshot
-    from app.services.documents.monthly import check_month, compute_monthly
-
     _allowed(ctx.user, None, "").require("compile")  # the role, before anything is read
     with ctx.uow() as uow:
         s = uow.session
@@ -279,8 +276,8 @@ def record_submission(ctx: Context, report_id: int, *, submitted_on: dt.date, re
 
 def report_pdf(ctx: Context, report_id: int) -> bytes:
     """One monthly report of the history: frozen bytes when approved, else rendered as recorded (草稿)."""
+    # deferred: reportlab loads only when a PDF is made
     from app.documents.monthly import render_monthly
-    from app.services.documents.monthly import monthly_from_record
 
     with ctx.uow() as uow:
         report = get_or_404(uow.session, Report, report_id, "该月报")
@@ -294,8 +291,8 @@ def report_pdf(ctx: Context, report_id: int) -> bytes:
 
 def write_report(ctx: Context, report_id: int, path: str | Path) -> Path:
     """One monthly report as ``.pdf`` or ``.xlsx``: the frozen copy when approved, else the draft."""
+    # deferred: reportlab loads only when the report is written
     from app.documents.monthly import write_monthly_excel
-    from app.services.documents.monthly import monthly_from_record
 
     path = Path(path)
     suffix = path.suffix.lower()

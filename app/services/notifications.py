@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app import clock
+from app.documents._io import safe_file_name, write_files
 from app.errors import NotFoundError, ValidationError
 from app.services import deliverables, permissions
 from app.services._common import ATTACHMENT_LIMIT, RECEIPT_TYPES, check_version, get_or_404, receipt_type  # noqa: F401
 from app.services.context import Context
+from app.services.documents.notices import _notice_parties, notice_number
 from app.services.records import current_report as _current_report
 from app.store.models import NOTIFICATION_METHODS, Attachment, MonitoringTask, Notification, Report, Sample
 
@@ -321,7 +323,6 @@ def record_delivery(ctx: Context, notification_id: int, version: int | None, *, 
 def add_receipt(ctx: Context, notification_id: int, path: str | Path) -> ReceiptInfo:
     """回执扫描件: keep the scan of the signed receipt of a notice (PDF, JPEG or PNG, at most 20 MB)
     with its delivery record."""
-    from app.documents._io import safe_file_name
     permissions.notice_actions(ctx.user).require("attach_receipt")  # the user's roles; the letter's state below
     path = Path(path)
     try:
@@ -404,8 +405,6 @@ class NoticePlan:
 
 
 def _file_name(number: str, recipient: str) -> str:
-    from app.documents._io import safe_file_name
-
     return safe_file_name(f"{number}-{recipient}") + ".pdf"
 
 
@@ -437,8 +436,6 @@ def _chosen(session: Session, task_id: int, sample_ids: Iterable[int] | None) ->
 def plan_notices(ctx: Context, task_id: int, sample_ids: Iterable[int] | None = None) -> NoticePlan:
     """The letters :func:`generate_notices` would write for ``sample_ids`` (all of the task's
     approved problem samples when None): sample, addressee, roles, file name — nothing is written."""
-    from app.services.documents.notices import _notice_parties, notice_number
-
     permissions.notice_actions(ctx.user).require("generate")
     with ctx.uow() as uow:
         planned: list[PlannedNotice] = []
@@ -467,8 +464,6 @@ def generate_notices(ctx: Context, task_id: int, folder: str | Path, *,
     ``cancelled()`` (or ``progress.cancelled``) is true, keeping the files already written (each
     complete). File names are ``<告知书编号>-<addressee>.pdf``.
     """
-    from app.documents._io import write_files
-
     permissions.notice_actions(ctx.user).require("generate")
     with ctx.uow() as uow:
         notices: list[tuple[str, bytes]] = []

@@ -84,6 +84,7 @@ def record_consent(ctx: Context, task_id: int, *, authority: str, document_numbe
                    consent_date: dt.date | None, note: str = "", version: int | None = None) -> ConsentInfo:
     """An administrator records (or corrects) the organising regulator's consent to publish the
     task's monitoring information (Article 8). Every field is checked before anything is written."""
+    # deferred: the users service brings argon2, needed only to record a consent
     from app.services.users import acting_admin
 
     permissions.publication_actions(ctx.user).require("record_consent")

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from app.services._common import get_or_404
 from app.services.context import Context
+from app.services.documents import test_report_pdf
+from app.services.documents.analysis import report_pdf as analysis_pdf
 from app.services.reports import AmendmentInfo, ReportInfo, _amendment_info, _info
 from app.services.texts import basis_text, requirement_text
 from app.store.models import ItemResult, Report, Sample
@@ -64,9 +66,6 @@ def _failed(results, sample_number: str) -> list[NonconformingItem]:
 
 def review_context(ctx: Context, report_id: int) -> ReviewContext:
     """The report to sign with its PDF, nonconforming items and, when it replaces another, the changes."""
-    from app.services.documents import test_report_pdf
-    from app.services.documents.analysis import report_pdf as analysis_pdf
-
     with ctx.uow() as uow:
         session = uow.session
         r = get_or_404(session, Report, report_id, "该报告")

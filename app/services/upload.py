@@ -24,6 +24,7 @@ from typing import Any
 from app.errors import ConflictError, ValidationError
 from app.services import permissions
 from app.services.context import Context
+from app.services.integrity import checkpoint_if_due
 from app.store.queries import lab_timezone
 from app.store.uow import UnitOfWork
 from app.sync import outbox, worker
@@ -450,8 +451,6 @@ def drain(
 def checkpoint_after_upload(ctx: Context) -> Callable[[worker.SyncSummary], None]:
     """What the worker calls after a pass that sent anything: an audit checkpoint signed with
     the lab key when it unlocks without asking (``app.services.integrity``)."""
-    from app.services.integrity import checkpoint_if_due
-
     def after(_summary: worker.SyncSummary) -> None:
         checkpoint_if_due(ctx.db, actor=sync_actor(ctx), reason="upload")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.security import labkey as crypto
 from app.security import payload as payloads
+from app.services.labkey import trusted_certificates
 from app.store.uow import UnitOfWork
 
 #: exit codes of ``riskmon verify-report``
@@ -49,7 +50,6 @@ class ReportVerdict:
 
 def verify_pdf(db: Any, pdf: bytes) -> ReportVerdict:
     """The verdict on ``pdf`` against this lab's certificates (no network)."""
-    from app.services.labkey import trusted_certificates
     with UnitOfWork(db, actor="verify") as uow:
         trusted = trusted_certificates(uow.session)
     if not pdf.startswith(b"%PDF"):

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from app.documents.codec import restore
 from app.documents.data import (
     AnalysisData,
     CountRow,
@@ -45,6 +46,8 @@ from app.services.documents._common import (
     out_of_province,
     region_name,
 )
+from app.services.documents.cross_round import cross_round
+from app.services.records import approved_analysis, current_analysis
 from app.store.models import (
     Enterprise,
     ItemResult,
@@ -108,6 +111,7 @@ def _risk(session: Session, task: MonitoringTask) -> tuple[RiskProposal | None, 
             parts.append(saved.note)
         return _risk_from_factors(_level_key(saved.level), f, model_name=saved.model_name,
                                   model_version=saved.model_version, rationale="".join(parts)), ()
+    # deferred: risk_evidence brings openpyxl (through intelligence); needed only without a saved proposal
     from app.services.risk_evidence import evidence_in
 
     evidence = evidence_in(session, task)
@@ -121,8 +125,6 @@ _FROM_DEFAULTS = "本任务尚未保存风险预警等级建议"
 
 def _cross_round(session: Session, task: MonitoringTask) -> CrossRound | None:
     """Rates of the task's category by round with the trend and the key-risk candidates."""
-    from app.services.documents.cross_round import cross_round
-
     return cross_round(session, task.product_category or "")
 
 
@@ -311,8 +313,6 @@ def compute_analysis(session: Session, task: MonitoringTask, today: dt.date | No
 def analysis_from_record(session: Session, report: Report) -> AnalysisData:
     """The analysis report ``report`` as recorded: the data frozen when it was compiled, with its
     number, 编制/审核/批准 names and dates, and the 草稿 marking until it is approved."""
-    from app.documents.codec import restore
-
     if report.kind != "analysis" or report.task is None:
         raise ValidationError("该报告不是任务分析报告。")
     try:
@@ -340,8 +340,6 @@ def analysis_data(ctx: Context, task_id: int, *, today: dt.date | None = None) -
     recorded, or — before one is compiled — the analysis as it stands now, marked 草稿. The risk
     level is the task's latest saved proposal; when there is none the level is 未研判 and the
     factors still to decide are listed with the evidence so far (never a level from defaults)."""
-    from app.services.records import current_analysis
-
     with ctx.uow() as uow:
         task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
         report = current_analysis(uow.session, task.id)
@@ -353,8 +351,8 @@ def analysis_data(ctx: Context, task_id: int, *, today: dt.date | None = None) -
 def analysis_pdf(ctx: Context, task_id: int) -> bytes:
     """The approved analysis report as issued (its frozen PDF), or else the current draft, marked
     草稿 on every page."""
+    # deferred: reportlab loads only when a PDF is made
     from app.documents.analysis import render_analysis
-    from app.services.records import approved_analysis, current_analysis
 
     with ctx.uow() as uow:
         task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
@@ -367,6 +365,7 @@ def analysis_pdf(ctx: Context, task_id: int) -> bytes:
 
 def report_pdf(ctx: Context, report_id: int) -> bytes:
     """One analysis report of the history: frozen bytes when approved, else rendered as recorded."""
+    # deferred: reportlab loads only when a PDF is made
     from app.documents.analysis import render_analysis
 
     with ctx.uow() as uow:

@@ -29,6 +29,7 @@ def cross_round(session: Session, category: str, *, method: str = METHOD,
     """The cross-round section of ``category`` as the reports print it. A category with no round:
     None, or — ``empty`` — a section that says 数据不足 (the monthly report names every category
     of the month's work)."""
+    # deferred: app.services.intelligence brings openpyxl (its history import)
     from app.services import intelligence
 
     category = (category or "").strip()

@@ -15,8 +15,12 @@ from app.documents.data import (
 )
 from app.errors import ValidationError
 from app.services._common import get_or_404
+from app.services.calendar import calendar_for
 from app.services.context import Context
 from app.services.documents._common import _report_numbers
+from app.services.documents.package import _approved_samples
+from app.services.documents.test_report import _test_report
+from app.services.publication import export_mark
 from app.services.records import amendment_states
 from app.services.sample_list import STATUS_LABELS as SAMPLE_STATUS_LABELS
 from app.store.models import (
@@ -29,8 +33,6 @@ from app.store.queries import get_setting, lab_today
 
 
 def _ledger(session: Session, task: MonitoringTask, today: dt.date | None = None) -> list[LedgerRow]:
-    from app.services.calendar import calendar_for
-
     samples = list(session.scalars(
         select(Sample).where(Sample.task_id == task.id).order_by(Sample.number)
         .options(selectinload(Sample.results), selectinload(Sample.sampled_party),
@@ -104,8 +106,8 @@ def ledger_rows(ctx: Context, task_id: int, *, today: dt.date | None = None) -> 
 def write_ledger(ctx: Context, task_id: int, path: str | Path, *, public: bool = False) -> Path:
     """The ledger as .xlsx, marked 内部资料 注意保密 with Article 8 on every printed page; ``public``
     (a publication-ready copy naming the consent instead) only for a task with a 公开同意 record."""
+    # deferred: openpyxl loads only when a spreadsheet is written
     from app.documents.excel import write_sample_ledger
-    from app.services.publication import export_mark
 
     with ctx.uow() as uow:
         task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
@@ -116,10 +118,8 @@ def write_ledger(ctx: Context, task_id: int, path: str | Path, *, public: bool =
 
 def write_results(ctx: Context, task_id: int, path: str | Path, *, public: bool = False) -> Path:
     """检验结果汇总 of the task's approved test reports (one row per item), marked as :func:`write_ledger`."""
+    # deferred: openpyxl loads only when a spreadsheet is written
     from app.documents.excel import write_results as write_results_xlsx
-    from app.services.documents.package import _approved_samples
-    from app.services.documents.test_report import _test_report
-    from app.services.publication import export_mark
 
     with ctx.uow() as uow:
         task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.documents.codec import restore
 from app.documents.data import (
     CrossRound,
     InfoSource,
@@ -17,6 +18,7 @@ from app.documents.data import (
 )
 from app.errors import ValidationError
 from app.fileio import atomic_write_bytes
+from app.services import risk as risk_service
 from app.services.context import Context
 from app.services.documents._common import (
     MONTHLY_REPORTED_TO,
@@ -25,7 +27,7 @@ from app.services.documents._common import (
     _tz,
     _user_names,
 )
-from app.services.documents.cross_round import METHOD
+from app.services.documents.cross_round import METHOD, cross_round
 from app.store.models import (
     MonitoringTask,
     Report,
@@ -49,7 +51,6 @@ def check_month(year: int, month: int, today: dt.date) -> None:
 def _entries(session, year: int, month: int) -> list[RiskInfoEntry]:
     """The month's register entries in order of receipt, numbered as ``app.services.risk.monthly_data``
     numbers them, each with its 即时报送 as on record (a reported major hazard's, for its entry)."""
-    from app.services import risk as risk_service
     start, end = risk_service._month_range(year, month)
     infos = [
         risk_service._info(session, r)
@@ -90,7 +91,6 @@ def month_categories(session, year: int, month: int, entries: list[RiskInfoEntry
     is a category of the lab's tasks; in order of name."""
     from sqlalchemy import or_
 
-    from app.services import risk as risk_service
     start, end = risk_service._month_range(year, month)
     names = set(session.scalars(
         select(MonitoringTask.product_category).distinct().join(Sample, Sample.task_id == MonitoringTask.id)
@@ -107,8 +107,6 @@ def month_categories(session, year: int, month: int, entries: list[RiskInfoEntry
 def _cross_rounds(session, year: int, month: int, entries: list[RiskInfoEntry]) -> tuple[CrossRound, ...]:
     """跨轮次风险研判 of each category of the month's work (数据不足 where a category has no round);
     the method is printed once for the section, not per category."""
-    from app.services.documents.cross_round import cross_round
-
     out = []
     for name in month_categories(session, year, month, entries):
         section = cross_round(session, name, method="", empty=True)
@@ -149,8 +147,6 @@ def monthly_from_record(session, report: Report) -> MonthlyData:
     """The monthly report ``report`` as recorded: the register frozen when it was compiled, with its
     number, 填报/审核/批准 names and dates, and 草稿 on every page until it is approved."""
     from dataclasses import replace
-
-    from app.documents.codec import restore
 
     if report.kind != "monthly":
         raise ValidationError("该报告不是风险信息月报。")
@@ -198,6 +194,7 @@ def _frozen(session, year: int, month: int) -> Report | None:
 
 def monthly_pdf(ctx: Context, year: int, month: int) -> bytes:
     """The month's approved report as issued (its frozen PDF), or else the draft, marked 草稿."""
+    # deferred: reportlab loads only when a PDF is made
     from app.documents.monthly import render_monthly
 
     with ctx.uow() as uow:
@@ -210,6 +207,7 @@ def monthly_pdf(ctx: Context, year: int, month: int) -> bytes:
 def write_monthly(ctx: Context, year: int, month: int, path: str | Path) -> Path:
     """The monthly report as ``.pdf`` or ``.xlsx`` (by the file's suffix): the frozen copy of the
     approved report, or else the draft."""
+    # deferred: reportlab and openpyxl load only when the report is written
     from app.documents.monthly import write_monthly_excel, write_monthly_pdf
     path = Path(path)
     suffix = path.suffix.lower()

@@ -25,11 +25,15 @@ from app.documents.data import (
     PartyInfo,
     PartyRole,
 )
+from app.documents.package import safe_file_name, write_package, write_package_to
 from app.errors import ValidationError
 from app.services._common import get_or_404
 from app.services.context import Context
 from app.services.documents._common import _lab, _local_date, _tz
+from app.services.documents.analysis import analysis_from_record
 from app.services.documents.test_report import _test_report
+from app.services.integrity import manifest_checkpoint
+from app.services.labkey import signer_for
 from app.services.records import approved_analysis
 from app.store.models import MonitoringTask, Notification, Report, Sample
 
@@ -45,21 +49,15 @@ class PackageContents:
 
 # ----------------------------------------------------------------------------------- entry names
 def report_file_name(report_number: str) -> str:
-    from app.documents.package import safe_file_name
-
     return f"reports/{safe_file_name(report_number)}.pdf"
 
 
 def notice_file_name(sample_number: str, n: int) -> str:
     """``notices/<sample number>-<n>.pdf``, n = the notice's place among its report's notices."""
-    from app.documents.package import safe_file_name
-
     return f"notices/{safe_file_name(sample_number)}-{n}.pdf"
 
 
 def analysis_file_name(task_number: str) -> str:
-    from app.documents.package import safe_file_name
-
     return f"analysis/{safe_file_name(task_number)}-分析报告.pdf"
 
 
@@ -157,13 +155,9 @@ def package_parts(session: Session, task_id: int
                               _stored(session, Notification, n.id, f"告知书 {n.document_number} "))
             entries.append(notice_entry(n, s.number, nname, tz))
             stamps.extend(t for t in (aware(n.issued_at),) if t is not None)
-    from app.services.integrity import manifest_checkpoint
-
     analysis = None
     a = approved_analysis(session, task.id)
     if a is not None and a.file_sha256:
-        from app.services.documents.analysis import analysis_from_record
-
         aname = analysis_file_name(task.number)
         size = int(session.scalar(select(func.length(Report.pdf)).where(Report.id == a.id)) or 0)
         listing[aname] = (size, a.file_sha256, _stored(session, Report, a.id, f"分析报告 {a.number} "))
@@ -188,14 +182,10 @@ class PackageExport:
 
 def export_task_package(ctx: Context, task_id: int, folder: str | Path) -> PackageExport:
     """Write ``<task number>.zip`` into ``folder`` (atomically, streamed) and return where and what."""
-    from app.documents.package import safe_file_name, write_package
-
     with ctx.uow() as uow:
         task = get_or_404(uow.session, MonitoringTask, task_id, "该任务")
         manifest, listing, contents = package_parts(uow.session, task_id)
         out = Path(folder) / f"{safe_file_name(task.number)}.zip"
-        from app.services.labkey import signer_for
-
         signer = signer_for(uow.session)  # the manifest is signed with the lab's key, if it has one
         try:
             write_package(manifest, listing, out, signer)
@@ -207,9 +197,6 @@ def export_task_package(ctx: Context, task_id: int, folder: str | Path) -> Packa
 def build_task_package(session: Session, task_id: int) -> bytes:
     """The task's export package as bytes, read through ``session`` (for tests and small tasks)."""
     import io
-
-    from app.documents.package import write_package_to
-    from app.services.labkey import signer_for
 
     manifest, listing, _ = package_parts(session, task_id)
     buf = io.BytesIO()

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.documents import test_report as report_doc  # the module: render_test_report is looked up when called
 from app.documents.data import (
     AmendmentLine,
     ItemLine,
@@ -33,6 +34,7 @@ from app.services.documents._common import (
     item_line,
     objection_route,
 )
+from app.services.documents.issue import issue
 from app.services.lab_assets import report_marks
 from app.services.records import REPORT_STATUS_LABELS
 from app.services.records import current_report as _current_report
@@ -233,14 +235,11 @@ def store_report_pdf(session: Session, report: Report, signer: Any | None = None
     (:func:`app.services.documents.issue.issue`)."""
     import hashlib
 
-    from app.documents.test_report import render_test_report
-    from app.services.documents.issue import issue
-
     if report.kind != "test" or report.sample is None:
         raise ValidationError("只能保存检验报告的 PDF。")
     if report.status != "approved":
         raise ValidationError(f"报告 {report.number} 尚未批准，不能作为正式报告保存。")
-    pdf = issue(_test_report(session, report.sample, report), render_test_report, signer)
+    pdf = issue(_test_report(session, report.sample, report), report_doc.render_test_report, signer)
     report.pdf = pdf
     report.file_sha256 = hashlib.sha256(pdf).hexdigest()
     return pdf
@@ -249,14 +248,12 @@ def store_report_pdf(session: Session, report: Report, signer: Any | None = None
 def test_report_pdf(ctx: Context, sample_id: int) -> bytes:
     """The sample's current test report: as issued (its stored, signed PDF) once approved, else
     rendered now and marked as not approved."""
-    from app.documents.test_report import render_test_report
-
     with ctx.uow() as uow:
         s = get_or_404(uow.session, Sample, sample_id, "该样品")
         report = _require_report(uow.session, s)
         if report.status == "approved" and report.pdf is not None:
             return bytes(report.pdf)
-    return render_test_report(test_report_data(ctx, sample_id))
+    return report_doc.render_test_report(test_report_data(ctx, sample_id))
 
 
 test_report_pdf.__test__ = False  # type: ignore[attr-defined]
