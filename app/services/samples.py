@@ -847,13 +847,16 @@ def write_samples(session, rows: list[SampleInput], *, today: dt.date, progress=
         # row as stored, as a flush through the session would (the values given, then those)
         filled = tuple(c for c in _SAMPLE_COLUMNS if c.name not in params[0] and c.name != "id"
                        and c.server_default is not None)
-        rows = conn.execute(_insert_samples(filled), params).all()
+        # the rows come back in any order (asking SQLite for the order given makes SQLAlchemy send
+        # one statement per row): each is matched to its values by its number, unique to a sample
+        returned = {row[1]: row for row in conn.execute(_insert_samples(filled), params)}
         unset = {c.name: None for c in _SAMPLE_COLUMNS if c.name not in params[0]}
         entries = []
-        for row, values in zip(rows, params, strict=True):
-            values.update(unset, id=row.id)
-            values.update(zip((c.name for c in filled), row[1:], strict=True))
-            entries.append((row.id, values))
+        for values in params:
+            row = returned[values["number"]]
+            values.update(unset, id=row[0])
+            values.update(zip((c.name for c in filled), row[2:], strict=True))
+            entries.append((row[0], values))
         audit.record_inserts(conn, actor, "samples", entries)
         out.extend(SampleSummary(id=v["id"], number=v["number"], task_id=v["task_id"],
                                  task_number=tasks[v["task_id"]].number, product_name=v["product_name"],
@@ -881,11 +884,11 @@ _INSERTS: dict[tuple, object] = {}
 
 
 def _insert_samples(filled: tuple) -> object:
-    """An INSERT of many samples in one statement, returning in the order given each one's id and
-    the columns in ``filled`` (those the database fills in)."""
+    """An INSERT of many samples, a batch of rows per statement, returning each one's id, number
+    and the columns in ``filled`` (those the database fills in)."""
     if filled not in _INSERTS:
-        _INSERTS[filled] = insert(Sample.__table__).returning(
-            Sample.__table__.c.id, *filled, sort_by_parameter_order=True)
+        c = Sample.__table__.c
+        _INSERTS[filled] = insert(Sample.__table__).returning(c.id, c.number, *filled)
     return _INSERTS[filled]
 
 
