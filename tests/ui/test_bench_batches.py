@@ -23,11 +23,13 @@ def _ctx(db, name: str) -> Context:
     return Context(db, users.authenticate(db, name, demo.DEMO_PASSWORD))
 
 
-def _shot(widget, name: str) -> None:
+def _shot(widget, name: str, *, full: bool = True) -> None:
+    """``full``: at 1280×800; otherwise at the size the widget took (a dialog sized to its content)."""
     if SHOTS:
         import time
 
-        widget.resize(1280, 800)
+        if full:
+            widget.resize(1280, 800)
         end = time.monotonic() + 1.5  # the PDF view renders its pages in the background
         while time.monotonic() < end:
             QApplication.processEvents()
@@ -160,8 +162,13 @@ def test_the_notice_confirmation_lists_the_files_before_writing(qtbot, demo_ctx,
     assert sorted(p.name for p in folder.iterdir()) == sorted(f[3] for f in files)
 
 
-def test_the_bulk_grid_moves_down_on_enter_and_marks_a_bad_value(qtbot, demo_ctx):
+def test_the_bulk_grid_moves_down_on_enter_and_marks_a_bad_value(qtbot, demo_ctx, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    from app.ui.dialogs import bulk_entry
     from app.ui.dialogs.bulk_entry import VALUE, BulkEntryDialog
+
+    monkeypatch.setattr(bulk_entry, "screen_room", lambda _w: QRect(0, 0, 1280, 800))  # the screenshots' screen
 
     tech = _ctx(demo_ctx.db, "wangjian")
     task_id = documents.task_id_by_number(tech, KETTLE)
@@ -192,7 +199,7 @@ def test_the_bulk_grid_moves_down_on_enter_and_marks_a_bad_value(qtbot, demo_ctx
     assert dialog.table.item(0, VALUE).text() == "abc"
     assert dialog.problem(0) == "不是数值" and dialog.table.item(0, VALUE).background().color().name() == "#f8d0d0"
     assert dialog.table.item(1, 5).text() in ("符合", "不符合")  # judged as typed, by the service's rule
-    _shot(dialog, "bulk-entry.png")
+    _shot(dialog, "bulk-entry.png", full=False)
 
     dialog.save()
     assert ops.wait_idle()

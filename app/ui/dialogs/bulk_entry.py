@@ -9,7 +9,7 @@ entry again and saves all of them in one unit of work, or none.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,15 @@ EDITABLE = (VALUE, UNIT, REASON)
 BAD = style.colour(style.FAIL)
 JUDGEMENT_COLOURS = {"pass": style.colour(style.PASS), "fail": style.colour(style.FAIL), "undetermined": style.colour(style.CANCELLED)}
 SKIPPED = style.colour(style.NEUTRAL)
+# columns as wide as what they show (never typed at length): the sample number, the unit, the judgement
+FIT = (SAMPLE, UNIT, JUDGEMENT)
+REASON_WIDTH = 240  # the reason column, the last, takes the spare width; the dialog gives it 240–480
+
+
+def screen_room(widget: QWidget) -> QRect | None:
+    """The part of the screen a window of ``widget`` may take (None when it has no screen)."""
+    screen = widget.screen()
+    return screen.availableGeometry() if screen is not None else None
 
 
 class _EnterMovesDown(QStyledItemDelegate):
@@ -87,7 +96,8 @@ class BulkEntryDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("bulk_entry")
         self.setWindowTitle(self.tr("Bulk entry: one item, many samples"))
-        self.resize(1180, 700)
+        self.resize(960, 480)  # until the rows come: then as large as the grid (``_fit_to_grid``)
+        self._fitted = False
         self.rows: list[testing.BulkRow] = []
         self.skipped: set[int] = set()  # result ids
         self.errors: dict[int, str] = {}  # result id → what is wrong, from the service
@@ -129,13 +139,17 @@ class BulkEntryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers
                                    & ~QAbstractItemView.EditTrigger.CurrentChanged)
+        # the columns fill the width: the short ones fit what they show, the product, requirement and
+        # value keep the widths people give them, and the reason (the text typed at length) takes the rest
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(PRODUCT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((SAMPLE, 180), (REQUIREMENT, 150), (VALUE, 110), (UNIT, 70), (JUDGEMENT, 110),
-                              (REASON, 200)):
+        for column in FIT:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((PRODUCT, 150), (REQUIREMENT, 170), (VALUE, 120)):
             header.resizeSection(column, width)
-        remember_columns(header, "testing/bulk_entry")
+        header.setStretchLastSection(True)
+        # not "testing/bulk_entry": that held the widths of a grid whose product column stretched
+        remember_columns(header, "testing/bulk_grid")
         self.table.itemChanged.connect(self._edited)
         layout.addWidget(self.table, 1)
 
@@ -245,6 +259,43 @@ class BulkEntryDialog(QDialog):
             self.message.setStyleSheet("")
         if rows:
             self.table.setCurrentCell(0, VALUE)
+            self._fit_to_grid()
+
+    def _fit_to_grid(self) -> None:
+        """The dialog as large as its grid — every column and every row shown, the reason column at
+        least ``REASON_WIDTH`` — within the screen, around the same centre: when the first rows come, and
+        then larger (never smaller) for an item of more samples."""
+        first, self._fitted = not self._fitted, True
+        table, header = self.table, self.table.horizontalHeader()
+        for column in FIT:  # now, not at the next layout pass
+            table.resizeColumnToContents(column)
+        self.layout().activate()
+        frame = 2 * table.frameWidth()
+        columns = sum(header.sectionSize(c) for c in range(header.count()) if c != REASON)
+        width = columns + min(max(REASON_WIDTH, table.sizeHintForColumn(REASON)), 2 * REASON_WIDTH) + frame
+        height = header.sizeHint().height() + table.verticalHeader().length() + frame
+        # what the grid lacks (or has too much of) is what the dialog grows (or shrinks) by
+        wanted = (self.size() + (QSize(width, height) - table.size())).expandedTo(self.minimumSizeHint())
+        screen = screen_room(self)
+        if screen is not None:
+            room = screen.size() - (self.frameGeometry().size() - self.size())
+            if wanted.width() > room.width():  # columns beyond the screen: a scroll bar under them
+                wanted.setHeight(wanted.height() + table.horizontalScrollBar().sizeHint().height())
+            if wanted.height() > room.height():  # rows beyond the screen: a scroll bar beside them
+                wanted.setWidth(wanted.width() + table.verticalScrollBar().sizeHint().width())
+            wanted = wanted.boundedTo(room)
+        if not first:
+            wanted = wanted.expandedTo(self.size())
+        if wanted == self.size():
+            return
+        centre = self.geometry().center()
+        self.resize(wanted)
+        if self.isVisible() and screen is not None:
+            area = QRect(0, 0, wanted.width(), wanted.height())
+            area.moveCenter(centre)
+            area.moveLeft(max(screen.left(), min(area.left(), screen.right() - area.width())))
+            area.moveTop(max(screen.top(), min(area.top(), screen.bottom() - area.height())))
+            self.move(area.topLeft() + (self.pos() - self.geometry().topLeft()))
 
     # ------------------------------------------------------------------ typing
     def _edited(self, cell: QTableWidgetItem) -> None:
