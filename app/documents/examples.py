@@ -40,6 +40,7 @@ from app.documents.data import (
     StationKind,
     TestReportData,
 )
+from app.documents.package import safe_file_name
 from app.resources import resource_path
 
 LAB = LabInfo(
@@ -314,8 +315,6 @@ def monthly() -> MonthlyData:
 def package_manifest(reports: list[TestReportData], notices: list[tuple[str, NoticeData, str]],
                      analysis_file: str | None) -> PackageManifestData:
     """Manifest data for ``reports`` (files ``reports/<number>.pdf``) and ``(sample, notice, file)``."""
-    from app.documents.package import safe_file_name
-
     return PackageManifestData(
         lab=LAB,
         task=PackageTask("HBFX-2026-017", "2026年湖北省电热水壶产品质量安全风险监测", "湖北省市场监督管理局",

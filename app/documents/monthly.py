@@ -305,7 +305,8 @@ def write_monthly_excel(data: MonthlyData, path: str | Path) -> Path:
 def write_monthly_excel_to(data: MonthlyData, out) -> None:
     """The workbook of :func:`write_monthly_excel` written to an open binary file (the frozen copy)."""
     _check(data)
-    from app.documents.excel import new_workbook, style_header_row
+    # deferred: openpyxl loads only when a workbook is written
+    from app.documents.excel import mark_sheet, mark_workbook, new_workbook, style_header_row
 
     wb = new_workbook()
     ws = wb.active
@@ -335,7 +336,6 @@ def write_monthly_excel_to(data: MonthlyData, out) -> None:
     for i, wdt in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = wdt
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    from app.documents.excel import mark_sheet, mark_workbook
 
     title = f"{TITLE}（{data.title_period}）" + ("（草稿）" if data.draft else "")
     mark_workbook(wb, title=title, confidential=data.confidential)
@@ -358,6 +358,7 @@ def write_monthly_excel_to(data: MonthlyData, out) -> None:
 def _cross_round_sheet(wb, data: MonthlyData, title: str) -> None:
     """跨轮次研判: the PDF's section as rows — per category, the rounds with their rates and Wilson
     intervals, the trend in words, each item by round and the key-risk candidates found."""
+    # deferred: openpyxl loads only when a workbook is written
     from app.documents.excel import mark_sheet, style_header_row
 
     ws = wb.create_sheet("跨轮次研判")

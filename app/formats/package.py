@@ -609,6 +609,7 @@ def _check_signature(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], r
     """The lab key's signature over manifest.json, with the certificate the manifest carries."""
     import base64
 
+    # deferred: the lab key's module (SQLAlchemy through app.store.types) loads only for a signed package
     from app.security.labkey import load_cert, subject_text, verify_bytes
 
     if not isinstance(block, dict) or not isinstance(block.get("certificate"), str):
@@ -633,6 +634,7 @@ def _check_signature(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], r
 def check_signer(report: VerifyReport, trusted: list[Any]) -> None:
     """Add a ``manifest_signature`` problem unless the package is signed by one of ``trusted``
     (the lab's own certificates): integrity alone does not say who made the package."""
+    # deferred: as in _check_signature: the lab key's module loads only for a signed package
     from app.security.labkey import fingerprint
 
     cert = getattr(report, "certificate", None)

@@ -250,6 +250,7 @@ class LabSigner:
 
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         if payload is not None:
+            # cycle: app.security.payload imports this module
             from app.security.payload import embed
 
             embed(writer, payload)

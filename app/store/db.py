@@ -45,6 +45,7 @@ from app import clock
 from app.config import default_home as _default_home
 from app.errors import DatabaseError
 from app.fileio import atomic_path, no_space_message
+from app.logs import migration_logging
 from app.resources import migrations_path
 from app.store import audit
 from app.store.models import Base, postgresql_options
@@ -620,8 +621,6 @@ def _migrate(conn: Connection, before: str | None) -> None:
     its transaction)."""
     from alembic import command
 
-    from app.logs import migration_logging
-
     steps = _data_steps(before)
     with migration_logging():  # "Running upgrade 0004 -> 0005" in the log; silent otherwise
         command.upgrade(_alembic_config(conn), "head")
@@ -630,9 +629,7 @@ def _migrate(conn: Connection, before: str | None) -> None:
     if before is not None:
         # What the migrations did to existing rows (new columns' defaults, data steps) goes into
         # the audit log as the migration's own entries, so ``audit verify`` finds rows and log agree.
-        from app.store.audit import record_unlogged_changes
-
-        record_unlogged_changes(conn, f"migration:{head_revision()}")
+        audit.record_unlogged_changes(conn, f"migration:{head_revision()}")
     if conn.dialect.name == "sqlite":
         # the batch migrations copy tables with foreign keys off: check them once, at the end
         bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import quote, urlsplit
 
-from app import clock
+from app import __version__, clock
 from app.errors import OutputError, RiskmonError, ValidationError
 from app.fileio import atomic_write_bytes, safe_file_name
 from app.sync import mapping
@@ -398,8 +398,6 @@ class HttpGateway:
         user_agent: str | None = None,
     ) -> None:
         import httpx
-
-        from app import __version__
 
         self.base_url = base_url.rstrip("/")
         self.username = username

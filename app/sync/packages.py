@@ -68,6 +68,7 @@ def _document_query(source: str) -> tuple[Any, Any]:
     if source not in _DOCUMENT_QUERIES:
         from sqlalchemy import select
 
+        # deferred: the models (and SQLAlchemy) load with the first query, not with the package format
         from app.store.models import HazardReport, Notification, Report
 
         table = {"report": Report, "notice": Notification, "hazard": HazardReport}[source].__table__
