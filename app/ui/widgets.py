@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -239,12 +239,47 @@ class PasswordDialog(QDialog):
         self.accept()
 
 
+#: column states changed and not yet written. A QSettings object writes its file when it goes, and a
+#: table that sizes its columns emits one resize per column (at start-up the dashboard wrote its
+#: settings 25 times, 0.38 s): changes are kept here and written together once the header is quiet
+_pending_columns: dict[str, QByteArray] = {}
+_flush_timer: QTimer | None = None
+
+
+def flush_column_state() -> None:
+    """Write the column states changed since the last write (one settings write for them all)."""
+    if _flush_timer is not None:
+        _flush_timer.stop()
+    if _pending_columns:
+        stored = settings()
+        for key, state in _pending_columns.items():
+            stored.setValue(key, state)
+        _pending_columns.clear()
+        stored.sync()
+
+
+def _column_state_changed(key: str, state: QByteArray) -> None:
+    global _flush_timer
+    _pending_columns[key] = state
+    if _flush_timer is None:
+        _flush_timer = QTimer()
+        _flush_timer.setSingleShot(True)
+        _flush_timer.setInterval(800)
+        _flush_timer.timeout.connect(flush_column_state)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(flush_column_state)  # what changed just before the program closes
+    _flush_timer.start()
+
+
 def remember_columns(header: QHeaderView, key: str) -> bool:
     """Restore a table's column widths/order from QSettings and save them when they change: the
     signed-in person's own, so that colleagues at one workstation each keep theirs. True when widths
     were restored (a table that sizes its columns to its first contents leaves them as they are)."""
     key = user_key(f"columns/{key}")
-    state = settings().value(key)
+    state = _pending_columns.get(key)
+    if state is None:
+        state = settings().value(key)
     restored = False
     if isinstance(state, QByteArray) and not state.isEmpty():
         # how columns resize is the table's own (a state saved before a column was made to stretch
@@ -259,13 +294,12 @@ def remember_columns(header: QHeaderView, key: str) -> bool:
             header.setStretchLastSection(stretch_last)
 
     def save(*_args) -> None:
-        settings().setValue(key, header.saveState())
+        _column_state_changed(key, header.saveState())
 
     header.sectionResized.connect(save)
     header.sectionMoved.connect(save)
     header.sortIndicatorChanged.connect(save)
     return restored
-
 
 
 def list_view(model, name: str, *, widths: dict[str, int], sort: tuple[str, Qt.SortOrder],

@@ -48,6 +48,16 @@ def _nobody_signed_in(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _column_states_written():
+    """Column widths a test changed are written when it ends (they are otherwise written once the
+    header is quiet), so that the next test reads the settings as they stand."""
+    yield
+    from app.ui import widgets
+
+    widgets.flush_column_state()
+
+
+@pytest.fixture(autouse=True)
 def export_notices(monkeypatch):
     """The Article 8 question before an export is answered "export" and kept here (title, text), so
     that no modal dialog waits; a test sets ``export_notices.answer = False`` to cancel."""

@@ -190,3 +190,38 @@ def test_the_dashboard_fits_its_short_columns_once_then_keeps_the_persons_widths
     assert header.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
     again.close()
     assert ops.wait_idle()
+
+
+def test_column_widths_are_written_together_once_the_header_is_quiet(qtbot):
+    """A table sizing its columns emits a resize per column: the settings file is written once for
+    them, when the header is quiet (or the program closes), and a table built meanwhile already
+    gets the new widths."""
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from app.ui import widgets
+    from app.ui.application import settings
+
+    def table() -> QTableView:
+        view = QTableView()
+        view.setModel(QStandardItemModel(2, 4, view))
+        qtbot.addWidget(view)
+        return view
+
+    first = table()
+    assert widgets.remember_columns(first.horizontalHeader(), "quiet/test") is False
+    writes = []
+    widgets._column_state_changed, original = (
+        lambda key, state: (writes.append(key), original(key, state))[1], widgets._column_state_changed)
+    try:
+        for c in range(4):
+            first.setColumnWidth(c, 50 + 10 * c)
+    finally:
+        widgets._column_state_changed = original
+    assert len(writes) == 4  # four changes…
+    assert settings().value("columns/quiet/test") is None  # …none written yet
+    second = table()
+    assert widgets.remember_columns(second.horizontalHeader(), "quiet/test") is True
+    assert [second.columnWidth(c) for c in range(4)] == [50, 60, 70, 80]
+    qtbot.waitUntil(lambda: settings().value("columns/quiet/test") is not None, timeout=3000)  # then once
+    assert not widgets._pending_columns
