@@ -130,6 +130,9 @@ class DashboardPage(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # fitted to the first rows (dates and counts have one width; Qt's default measured 1,000 rows
+        # per column, a tenth of the start-up's CPU on a large lab's board)
+        header.setResizeContentsPrecision(50)
         self._fit[table.objectName()] = not remember_columns(header, key)
 
     def _fit_once(self, table: QTableWidget) -> None:
