@@ -107,6 +107,7 @@ class ExceptionHook:
         sys.excepthook = self
 
     def __call__(self, exc_type, exc, tb) -> None:
+        # deferred: app.logs is not imported with the main window's modules (run_gui sets logging up)
         from app import logs
 
         logs.log_exception("unhandled exception", (exc_type, exc, tb))  # the traceback, once

@@ -9,12 +9,14 @@ from pathlib import Path
 
 from app.config import Paths
 from app.errors import RiskmonError
+from app.services.context import Context
 
 #: the daily audit checkpoint starts this long after the main window is shown (not during start-up)
 CHECKPOINT_DELAY_MS = 15_000
 
 
 def _configure_logging(paths: Paths) -> Path | None:
+    # deferred: the log set-up (logging.handlers) loads when the GUI starts, not with this module
     from app import logs
 
     return logs.configure(paths.log_file)
@@ -36,6 +38,7 @@ def _load_data_layer() -> None:
 
 def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None, page: str | None = None) -> int:
     _load_data_layer()
+    # deferred: Qt and the GUI load after the data layer (see _DATA_LAYER), not when this module is imported
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
@@ -62,9 +65,9 @@ def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None,
 
 
 def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | None) -> int:
+    # deferred: the data layer is loaded by _load_data_layer() before PySide6; the dialogs need Qt
     from app.services import lab as lab_service
     from app.services import users as users_service
-    from app.services.context import Context
     from app.store.db import bootstrap
     from app.store.lock import InstanceLock
     from app.ui.dialogs.login import FirstRunDialog, LoginDialog
@@ -101,6 +104,7 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
             if not login.exec() or login.user is None:
                 return 0
             user = login.user
+        # deferred: Qt and the main window load after the data layer (_prepare_main_window, during sign-in)
         from PySide6.QtCore import QTimer
 
         from app.ui.main_window import MainWindow
@@ -131,6 +135,7 @@ def _settle() -> None:
 
 def _prepare_main_window() -> None:
     """Import the main window and its first page (the code start-up must load anyway)."""
+    # deferred: the main window's code loads here, on the GUI thread while the password is checked
     import importlib
 
     from app.ui import main_window
@@ -146,6 +151,7 @@ def _daily_checkpoint(ctx) -> None:
     ``CHECKPOINT_DELAY_MS`` after the window is shown, when the first page has its data."""
     import threading
 
+    # deferred: the audit checkpoint's code is not loaded at start-up
     from app.services.integrity import checkpoint_if_due
 
     threading.Thread(target=checkpoint_if_due, args=(ctx.db,),
@@ -153,6 +159,7 @@ def _daily_checkpoint(ctx) -> None:
 
 
 def _load_demo_and_sign_in(db):
+    # deferred: the demo's data and catalog (and reportlab) load only for the demo
     from app.services import demo as demo_service
     from app.services import users as users_service
 
@@ -161,6 +168,7 @@ def _load_demo_and_sign_in(db):
 
 
 def _screenshot(app, window, out: Path, page: str | None) -> int:
+    # deferred: app.ui modules import PySide6, which loads after the data layer
     from app.ui import ops
 
     window.resize(1280, 800)
@@ -174,6 +182,7 @@ def _screenshot(app, window, out: Path, page: str | None) -> int:
         app.processEvents()
         ops.wait_idle(30)
     app.processEvents()
+    # deferred: only a screenshot writes a file
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
     from app.documents._io import atomic_write_bytes

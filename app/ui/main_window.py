@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
     def show_about(self) -> None:
+        # deferred: the About dialog and its service are not loaded at start-up
         from app.ui.dialogs.about import show_about
 
         show_about(self.ctx, self)

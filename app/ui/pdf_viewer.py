@@ -25,9 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.documents._io import atomic_write_bytes
 from app.errors import RiskmonError
 from app.ui import style
 from app.ui.application import settings
+from app.ui.dialogs.export_notice import confirm_export
+from app.ui.widgets import show_error
 
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 6.0
@@ -258,8 +261,6 @@ class PdfViewer(QWidget):
     def save_as(self) -> Path | None:
         if not self._data:
             return None
-        from app.ui.dialogs.export_notice import confirm_export
-
         if not confirm_export(self, self.title.text() or self.file_name):  # Article 8, before it leaves the lab
             return None
         chosen = self.ask_save_path(self.tr("Save PDF"), self.file_name)
@@ -268,9 +269,6 @@ class PdfViewer(QWidget):
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(path.suffix + ".pdf") if path.suffix else path.with_suffix(".pdf")
-        from app.documents._io import atomic_write_bytes
-        from app.ui.widgets import show_error
-
         try:
             atomic_write_bytes(path, self._data)
         except RiskmonError as exc:  # not a regular file, no permission, disk full: the writer's message

@@ -29,6 +29,7 @@ from app import clock
 from app.errors import ConflictError, RiskmonError
 from app.ui import style
 from app.ui.application import settings, user_key
+from app.ui.ops import bus, run_op
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
@@ -355,8 +356,6 @@ class SavingDialog(QDialog):
         self._changed: set[str] = set()
 
     def _run(self, fn, *args, changed: set[str], **kwargs) -> None:
-        from app.ui.ops import run_op
-
         if self.busy:
             return
         self.busy = True
@@ -366,8 +365,6 @@ class SavingDialog(QDialog):
         run_op(fn, *args, on_done=self._done, on_error=self._failed, **kwargs)
 
     def _done(self, result) -> None:
-        from app.ui.ops import bus
-
         self.busy = False
         self.setEnabled(True)
         self.saved = result
@@ -375,8 +372,6 @@ class SavingDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        from app.ui.ops import bus
-
         self.busy = False
         self.setEnabled(True)
         if isinstance(exc, ConflictError):

@@ -35,6 +35,7 @@ class SamplingImport(QObject):
         self.result: imports.ImportResult | None = None
 
     def start(self, path: str) -> None:
+        # deferred: the import services bring python-calamine; loaded when a file is imported
         from app.services import imports
 
         run_op(imports.check_sampling, self.ctx, path, task_id=self.task_id,
@@ -52,6 +53,7 @@ class SamplingImport(QObject):
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def _checked(self, plan: imports.ImportPlan) -> None:
+        # deferred: the import services bring python-calamine; loaded when a file is imported
         from app.services import imports
 
         self.plan = plan
@@ -71,6 +73,7 @@ class SamplingImport(QObject):
         self.finished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
+        # deferred: the import services bring python-calamine; loaded when a file is imported
         from app.services.excel_import import ImportRowsError
 
         if isinstance(exc, ImportRowsError) and exc.problems:

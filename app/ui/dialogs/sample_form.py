@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app import clock
+from app.documents._io import atomic_write_bytes
 from app.errors import ConflictError, RiskmonError, ValidationError
 from app.services import sample_list, samples, tasks
 from app.services.context import Context
@@ -580,8 +581,6 @@ class AttachmentsBox(QGroupBox):
         if not isValid(self):
             return
         filename, content = result
-        from app.documents._io import atomic_write_bytes
-
         folder = Path(tempfile.mkdtemp(prefix="riskmon-attachment-"))
         path = folder / Path(filename).name
         try:
@@ -1050,6 +1049,7 @@ class SampleFormDialog(QDialog):
         self.scheme.blockSignals(False)
         if task_id is not None and not confirmed and self.detail is None:
             if schemes:
+                # deferred: task_dialogs brings openpyxl (via risk_evidence); only a task's schemes need it
                 from app.ui.dialogs.task_dialogs import scheme_status_labels
 
                 latest = max(schemes, key=lambda s: ({"draft": 1, "returned": 2, "submitted": 3, "reviewed": 4}

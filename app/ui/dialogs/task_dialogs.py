@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.documents._io import atomic_write_bytes
 from app.errors import RiskmonError
 from app.rules.standards import StandardCodeError, normalize_code
 from app.services import catalog as catalog_service
@@ -343,8 +344,6 @@ class SchemeHistory(QTreeWidget):
     def _write_and_open(self, result: tuple[str, bytes]) -> None:
         if not alive(self):
             return
-        from app.documents._io import atomic_write_bytes
-
         filename, content = result
         path = Path(tempfile.mkdtemp(prefix="riskmon-scheme-")) / Path(filename).name
         try:

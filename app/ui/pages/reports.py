@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app import clock
+from app.documents._io import atomic_write_bytes
 from app.documents.package import verify_package
 from app.errors import ConflictError, RiskmonError
 from app.services import (
@@ -237,8 +238,6 @@ class DeliveryDialog(StepDialog):
     def _write_and_open(self, result: tuple[str, bytes]) -> None:
         if not isValid(self):
             return
-        from app.documents._io import atomic_write_bytes
-
         filename, content = result
         path = Path(tempfile.mkdtemp(prefix="riskmon-receipt-")) / Path(filename).name
         try:

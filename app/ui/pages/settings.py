@@ -35,6 +35,7 @@ from app.errors import ConflictError, RiskmonError
 from app.services import calendar as calendar_service
 from app.services import lab as lab_service
 from app.services import samples as sample_service
+from app.services import upload as upload_service
 from app.services import users as user_service
 from app.services.context import ROLES, Context
 from app.ui import style, widgets
@@ -1010,12 +1011,8 @@ def _load_settings(ctx: Context, is_admin: bool):
 
 
 def _keyring_status():
-    from app.services import upload as upload_service
-
     return upload_service.keyring_status()
 
 
 def _store_password(ctx: Context, password: str):
-    from app.services import upload as upload_service
-
     return upload_service.save_password(ctx, password)

@@ -37,6 +37,7 @@ from app.services import permissions
 from app.services import risk as risk_service
 from app.services import tasks as task_service
 from app.services.context import Context
+from app.services.samples import lab_date
 from app.services.task_list import TaskQuery, TaskRow
 from app.services.texts import requirement_text
 from app.ui import style, widgets
@@ -173,8 +174,6 @@ def restore_splitter(splitter: QSplitter, key: str) -> None:
 
 def _load_task_detail(ctx: Context, task_id: int):
     """The task's schemes (every version), its risk proposals and the lab's today."""
-    from app.services.samples import lab_date
-
     return task_service.list_schemes(ctx, task_id), risk_service.list_proposals(ctx, task_id), lab_date(ctx)
 
 

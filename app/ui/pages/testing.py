@@ -49,6 +49,7 @@ from app.services.context import Context
 from app.ui import style
 from app.ui.application import settings
 from app.ui.dialogs.basis_dialog import BasisDialog
+from app.ui.dialogs.bulk_entry import BulkEntryDialog
 from app.ui.dialogs.hazard_dialog import HazardDialog
 from app.ui.dialogs.panel_dialog import PanelDialog, PanelForm
 from app.ui.dialogs.signing import ReportSignDialog, SignDialog, SignItem
@@ -518,8 +519,6 @@ class TestingPage(QWidget):
 
     def open_bulk_entry(self) -> QWidget | None:
         """批量录入 of one item across the samples of a task (app.ui.dialogs.bulk_entry)."""
-        from app.ui.dialogs.bulk_entry import BulkEntryDialog
-
         if not self.bulk_button.isEnabled():
             return None
 
