@@ -48,6 +48,7 @@ def _cli_actor() -> str:
 
 # --------------------------------------------------------------------------- context helpers
 def _paths(args: argparse.Namespace):
+    # deferred: app.config (and dataclasses) loads only for a command that needs the data folder
     from app import config
 
     return config.resolve(args.home, args.database_url)
@@ -80,6 +81,7 @@ def _open_db(args: argparse.Namespace, *, upgrade: bool = False, check: bool = T
     is refused unless the command is ``db upgrade``; a read-only database is refused up front by
     commands that write (see ``_READ_ONLY_COMMANDS``).
     """
+    # deferred: SQLAlchemy loads only for a command that opens the database
     from app.store.db import bootstrap
 
     paths = _paths(args)
@@ -111,6 +113,7 @@ def _read_json_arg(source: str) -> object:
         raise UsageError(f"找不到输入文件：{source}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"无法读取输入文件 {source}：{exc}") from exc
+    # deferred: the rules load only for riskmon rules
     from app.rules._input import loads
     from app.rules.errors import RuleInputError
 
@@ -128,10 +131,12 @@ def _print_json(obj: object) -> None:
 
 # --------------------------------------------------------------------------- rules
 def cmd_rules(args: argparse.Namespace) -> int:
+    # deferred: the rules load only for riskmon rules
     from app.rules import commands as rc
 
     try:
         if args.rule == "deadline":
+            # deferred: the shipped rule data is read only for the rules that use it
             from app import ruledata
 
             overrides, complete_years = _calendar_overrides_if_any(args)
@@ -150,6 +155,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         elif args.rule == "panel":
             out = rc.panel_command(payload)
         elif args.rule == "risk":
+            # deferred: the shipped rule data is read only for the rules that use it
             from app import ruledata
 
             out = rc.risk_command(payload, ruledata.load_risk_model())
@@ -178,6 +184,7 @@ def _calendar_overrides_if_any(args: argparse.Namespace) -> tuple[list, frozense
             return [], frozenset()
     elif not (args.database_url or _env_url()):
         return [], frozenset()
+    # deferred: SQLAlchemy and the calendar service load only when there is a database
     from app.services import calendar as calendar_service
 
     db = _open_db(args)
@@ -196,6 +203,7 @@ def _env_url() -> str | None:
 # --------------------------------------------------------------------------- db
 def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
+        # deferred: loaded by the command that uses it, so riskmon --help starts fast
         from app import logs
 
         logs.configure(_paths(args).log_file)  # which migrations ran, and when
@@ -241,6 +249,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 def _db_index(args: argparse.Namespace) -> int:
     """``db check``: is the sample list's text index sound (0) or not (1, each problem named);
     ``db reindex``: rebuild it from the samples and enterprises, in one transaction."""
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.store import search_index
 
     db = _open_db(args)
@@ -269,6 +278,7 @@ def _db_index(args: argparse.Namespace) -> int:
 
 
 def _redacted(url: object) -> str:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.config import redact_url
 
     return redact_url(str(url))
@@ -276,6 +286,7 @@ def _redacted(url: object) -> str:
 
 # --------------------------------------------------------------------------- demo, users, audit
 def cmd_demo(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import demo
 
     db = _open_db(args, upgrade=True)
@@ -310,6 +321,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     (``--admin NAME``, their password asked like a sign-in and throttled the same way) and runs as
     that administrator in the audit log; only the very first user of an empty database is added
     without one."""
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import users
     from app.services.context import Context
 
@@ -374,6 +386,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import integrity
 
     db = _open_db(args)
@@ -391,6 +404,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 print(line)
             return 0 if report.ok else 1
         if args.audit_command == "checkpoint":
+            # deferred: loaded by the command that uses it, so riskmon --help starts fast
             from app.services import labkey
 
             ctx = _cli_context(db)
@@ -400,6 +414,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 cp = integrity.make_checkpoint(ctx, reason="manual")
                 print(f"已签署审计检查点：第 {cp.seq} 条，哈希 {cp.head_hash}")
             if args.export:
+                # deferred: loaded by the command that uses it, so riskmon --help starts fast
                 from app.documents._io import atomic_write_bytes
 
                 with db.session() as session:
@@ -415,6 +430,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- calendar
 def cmd_calendar(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import calendar as calendar_service
 
     if args.calendar_command == "import":
@@ -459,9 +475,11 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- gui
 def cmd_gui(args: argparse.Namespace) -> int:
+    # deferred: Qt and the GUI load only for riskmon gui
     from app.ui.main import run_gui
 
     if getattr(args, "page", None) is not None:  # before any database or window is opened
+        # deferred: the main window's page table, only with --page
         from app.ui.main_window import unknown_page_message
 
         problem = unknown_page_message(args.page)
@@ -481,6 +499,7 @@ def _cli_context(db):
     """All roles, acting as ``cli:<os user>`` in the audit log (no one signs in on the command line)."""
     from dataclasses import replace
 
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services.context import SYSTEM, Context
 
     return Context(db, replace(SYSTEM, username=_cli_actor()))
@@ -495,6 +514,7 @@ def _writing(path: Path):
         try:
             yield
         except OSError as exc:
+            # deferred: the file writer's messages, only when a write failed
             from app.documents._io import output_error
 
             raise output_error(exc, path) from None
@@ -514,12 +534,14 @@ def _month_arg(text: str) -> tuple[int, int]:
 def _left_the_lab(what: str, consent: str = "") -> None:
     """Article 8 on stderr after an export (stdout keeps the path, for scripts): what left the lab and
     that it may not be made public — or, for a publication-ready copy, the consent it rests on."""
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.rules.publication import ARTICLE_8, MARK
 
     print(f"已导出{what}：{consent}" if consent else f"已导出{what}，{MARK}：{ARTICLE_8}", file=sys.stderr)
 
 
 def cmd_export_package(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import documents
 
     db = _open_db(args)
@@ -534,13 +556,15 @@ def cmd_export_package(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_package(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.documents.package import verify_package
 
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"找不到导出包：{path}")
     report = verify_package(path)
-    # who made it: the manifest's signature against this lab's certificates (when there is a database)
+    # who made it: the manifest's signature against this lab's certificates (when there is a database);
+    # deferred: the lab key service and SQLAlchemy load only for this check
     from app.documents.package import check_signer
     from app.services.labkey import trusted_certificates
     from app.store.uow import UnitOfWork
@@ -569,6 +593,7 @@ def cmd_verify_package(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.documents.excel import write_template
 
     with _writing(Path(args.out)):
@@ -578,6 +603,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import documents, imports
     from app.services.excel_import import ImportRowsError
 
@@ -615,6 +641,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.documents._io import atomic_write_bytes
     from app.services import documents, notifications
 
@@ -646,6 +673,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import documents
 
     out = Path(args.out)
@@ -666,6 +694,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 
 def _consent_line(ctx, task_id: int) -> str:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import publication
 
     consent = publication.get_consent(ctx, task_id)
@@ -810,6 +839,7 @@ def _terminal_prompt(username: str) -> str | None:
 
 
 def _retry_policy(args: argparse.Namespace):
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services.upload import RetryPolicy
 
     given = {"base_delay": args.base_delay, "max_delay": args.max_delay, "jitter": args.jitter, "lease": args.lease,
@@ -821,6 +851,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     import os
     import threading
 
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import upload
 
     password = None
@@ -838,6 +869,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if args.list:
             _print_uploads(upload.list_uploads(ctx, which=args.which))
             return 0
+        # deferred: loaded by the command that uses it, so riskmon --help starts fast
         from app import logs
 
         logs.configure(_paths(args).log_file)  # a service's warnings (retries, lost lines) are kept
@@ -885,6 +917,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.sync import sandbox
 
     if not 0.0 <= args.fail_rate <= 1.0:
@@ -959,6 +992,7 @@ def _read_secret(prompt: str) -> str:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import labkey
 
     db = _open_db(args)
@@ -994,6 +1028,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_report(args: argparse.Namespace) -> int:
+    # deferred: loaded by the command that uses it, so riskmon --help starts fast
     from app.services import verify
 
     try:
@@ -1140,6 +1175,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _log_unexpected(args: argparse.Namespace | None) -> Path | None:
     """The traceback of the exception being handled, once, in the rotating log file."""
     try:
+        # deferred: app.logs loads only when an unexpected error is logged
         from app import config, logs
 
         if logs.current_log_file() is None:
