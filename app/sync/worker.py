@@ -82,8 +82,11 @@ class RetryPolicy:
     base_delay: float = 30.0  # seconds before the second attempt
     max_delay: float = 3600.0  # backoff cap
     jitter: float = 0.25  # ± fraction of the delay, so many items do not retry in step
-    lease: float = 600.0  # how long a claim lasts: > batch_size × (connect + read timeout)
-    batch_size: int = 5  # items claimed per transaction
+    # how long a claim lasts: > batch_size × (connect + read timeout), 10 × (10 s + 60 s); an item
+    # whose worker died is sent again after it (a quarter of an hour)
+    lease: float = 900.0
+    batch_size: int = 10  # items claimed per transaction (each claim and receipt transaction costs
+    # about what an upload's own HTTP work does: fewer, larger ones keep the worker within 2× of it)
     max_retry_after: float = 6 * 3600.0  # longest Retry-After honoured
 
     def delay(self, attempts: int, retry_after: float | None = None, rng: random.Random | None = None) -> float:
@@ -272,11 +275,20 @@ def claim_due(
     delivery bookkeeping: one transaction of plain statements, no audit entry (the receipt has one).
     The packages of the batch are made from their stored documents read together.
     """
+    return _claim(db, now=now, limit=limit, lease=lease, lease_start=lease_start)[0]
+
+
+def _claim(db: Any, *, now: datetime, limit: int, lease: float,
+           lease_start: datetime | None = None) -> tuple[list[Claim], bool]:
+    """:func:`claim_due`, and whether more items were due than it claimed (one row more is read:
+    a pass that claimed every due item ends without a second, empty, claim transaction)."""
     with _transaction(db) as conn:
         query = _CLAIM_QUERY_LOCKING if getattr(db, "backend", "") == "postgresql" else _CLAIM_QUERY
-        rows = list(conn.execute(query, {"now": now, "limit": limit}))
+        rows = list(conn.execute(query, {"now": now, "limit": limit + 1}))
+        more = len(rows) > limit
+        rows = rows[:limit]
         if not rows:
-            return []
+            return [], False
         lease_end = (lease_start or now) + timedelta(seconds=lease)
         claimed = []
         changes: list[tuple[int, int, dict[str, Any]]] = []
@@ -303,7 +315,7 @@ def claim_due(
             )
             for row, package in claimed
         ]
-        return claims
+        return claims, more
 
 
 @contextlib.contextmanager
@@ -544,9 +556,7 @@ def _claim_and_send(db: Any, gateway: Gateway, clock: Callable[[], datetime], cu
     conflicts = busy = 0
     while not stop():
         try:
-            claims = claim_due(
-                db, now=cutoff, limit=policy.batch_size, lease=policy.lease, lease_start=clock(), actor=actor
-            )
+            claims, more = _claim(db, now=cutoff, limit=policy.batch_size, lease=policy.lease, lease_start=clock())
         except ConflictError:  # another worker claimed the same rows first
             conflicts += 1
             if conflicts > 20:
@@ -585,7 +595,7 @@ def _claim_and_send(db: Any, gateway: Gateway, clock: Callable[[], datetime], cu
                 receipts.flush()
                 _release_all(db, claims[index + 1 :], clock(), summary, progress, actor=actor)
                 return
-        if len(claims) < policy.batch_size:
+        if not more:
             break  # that was every item due at the cutoff: no second (empty) claim transaction
 
 
