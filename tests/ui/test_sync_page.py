@@ -146,7 +146,8 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     assert DEMO_USER in dialog.findChild(QLabel, "account").text() and sandbox.url in dialog.findChild(
         QLabel, "account").text()
     assert dialog.save.isEnabled()  # a secure keyring, and an administrator
-    assert page.runner_label.text() == "后台上传已暂停，等待输入省级系统密码。"
+    # the runner asks for the password as it stops: the label follows once it has stopped (its own signal)
+    qtbot.waitUntil(lambda: page.runner_label.text() == "后台上传已暂停，等待输入省级系统密码。", timeout=5000)
     dialog.accept()  # nothing typed: the dialog stays and says so
     assert dialog.error.text() == "请输入密码。" and page.password_dialog is dialog
     dialog.password.setText("not-the-password")
