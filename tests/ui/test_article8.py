@@ -14,7 +14,7 @@ from app import clock
 from app.rules.publication import ARTICLE_8, MARK
 from app.services import demo, publication, users
 from app.services.context import Context
-from app.ui import ops
+from tests.ui.helpers import settle
 
 pytestmark = pytest.mark.lab_time  # dates against the lab's today: also run under TZ=UTC
 
@@ -30,9 +30,9 @@ def _page(qtbot, ctx: Context):
     p.resize(1130, 760)
     p.show()
     p.refresh()
-    assert ops.wait_idle()
+    settle(qtbot)
     p.task_box.setCurrentIndex(p.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
-    assert ops.wait_idle()
+    settle(qtbot)
     p.tabs.setCurrentIndex(3)
     return p
 
@@ -45,9 +45,9 @@ def page(qtbot, demo_ctx, tmp_path: Path, monkeypatch):
     return p
 
 
-def test_every_export_asks_once_naming_it_and_quoting_article_8(page, tmp_path: Path, export_notices, monkeypatch):
+def test_every_export_asks_once_naming_it_and_quoting_article_8(qtbot, page, tmp_path: Path, export_notices, monkeypatch):
     page.ledger_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     [(title, text)] = export_notices
     assert title == TITLE and f"样品台账：任务 {KETTLE}" in text and MARK in text and ARTICLE_8 in text
     ws = load_workbook(tmp_path / f"样品台账-{KETTLE}.xlsx").active
@@ -58,30 +58,30 @@ def test_every_export_asks_once_naming_it_and_quoting_article_8(page, tmp_path: 
     chosen = []
     monkeypatch.setattr(page, "ask_save_path", lambda *a: chosen.append(a) or str(tmp_path / "no.xlsx"))
     page.results_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert len(export_notices) == 2 and "检验结果汇总" in export_notices[-1][1]
     assert not chosen and not (tmp_path / "no.xlsx").exists()
     export_notices.answer = True
     monkeypatch.setattr(page, "ask_save_path", lambda caption, name, filt: str(tmp_path / name))
 
     page.results_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     ws = load_workbook(tmp_path / f"检验结果-{KETTLE}.xlsx").active
     assert ws.oddHeader.left.text == f"检验结果汇总 · 任务 {KETTLE}" and ws.oddFooter.left.text == ARTICLE_8
 
     page.package_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert "任务导出包" in export_notices[-1][1] and (tmp_path / f"{KETTLE}.zip").is_file()
 
     page.monthly_excel_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert "风险信息月报" in export_notices[-1][1] and ARTICLE_8 in export_notices[-1][1]
 
     # a PDF saved from the viewer: the issued report carries the mark itself
     [row] = [r for r in page.rows if r.approved]
     page.select_sample(row.sample_number)
     page.preview_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     monkeypatch.setattr(page.viewer, "ask_save_path", lambda caption, name: str(tmp_path / "report"))
     before = len(export_notices)
     assert page.viewer.save_as() == tmp_path / "report.pdf"
@@ -100,13 +100,13 @@ def test_a_consent_recorded_by_the_administrator_unlocks_a_public_copy(qtbot, de
     assert dialog is not None and dialog.authority.text()  # the task's issuing authority, to start from
     dialog.authority.clear()
     dialog.save()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.isVisible() and "部门" in dialog.error_text.text() and "文号" in dialog.error_text.text()
     assert dialog.consent_date.maximumDate() == QDate(clock.today())  # no consent from the future
     dialog.authority.setText("湖北省市场监督管理局")
     dialog.document_number.setText("鄂市监质函〔2026〕12号")
     dialog.save()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: page.public_box.isEnabled(), timeout=10000)
     assert "鄂市监质函〔2026〕12号" in page.consent_label.text()
@@ -114,12 +114,12 @@ def test_a_consent_recorded_by_the_administrator_unlocks_a_public_copy(qtbot, de
 
     page.public_box.setChecked(True)
     page.ledger_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     consent = publication.get_consent(demo_ctx, page.task_id)
     assert "可公开版本" in export_notices[-1][1] and consent.line in export_notices[-1][1]
     ws = load_workbook(tmp_path / f"样品台账-{KETTLE}-公开.xlsx").active
     assert not ws.oddHeader.center.text and ws.oddFooter.left.text == consent.line
     # the package for the regulator never becomes public
     page.package_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert ARTICLE_8 in export_notices[-1][1] and "可公开版本" not in export_notices[-1][1]

@@ -22,7 +22,7 @@ def open_candidates(qtbot, page, item: str) -> BasisDialog:
     page.select_item(item)
     assert page.candidates_button.isEnabled()
     qtbot.mouseClick(page.candidates_button, Qt.MouseButton.LeftButton)
-    settle()
+    settle(qtbot)
     dialog = page.dialog
     assert isinstance(dialog, BasisDialog) and dialog.isVisible()
     return dialog
@@ -57,7 +57,7 @@ def test_no_basis_is_said_in_words_never_as_a_code(qtbot, lab_db):
     page = make_page(qtbot, tech, sid)
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     page.dialog.submit()
-    settle()
+    settle(qtbot)
     assert page.work.status == "testing"
     assert cell(page, "阻燃性能", "rules").text() == NO_BASIS
     assert cell(page, "阻燃性能", "basis").text() == NO_BASIS

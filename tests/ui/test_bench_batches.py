@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.services import demo, documents, reports, samples, testing, users
 from app.services.context import Context
-from app.ui import ops
+from tests.ui.helpers import settle
 
 KETTLE = "HBFX-2026-DQ-01"
 SHOTS = os.environ.get("RISKMON_SCREENSHOTS")  # a folder: the tests also save their screenshots there
@@ -50,9 +50,9 @@ def _page(qtbot, ctx):
     p.resize(1280, 800)
     p.show()
     p.refresh()
-    assert ops.wait_idle()
+    settle(qtbot)
     p.task_box.setCurrentIndex(p.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
-    assert ops.wait_idle()
+    settle(qtbot)
     return p
 
 
@@ -88,7 +88,7 @@ def test_the_approve_dialog_shows_the_report_and_its_nonconforming_items(qtbot, 
     _select(page, f"{KETTLE}-0001")
     assert page.approve_button.isEnabled() and not page.review_button.isEnabled()
     dialog = page.sign_reports("approve")
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.viewer.page_count() >= 1 and r.number in dialog.viewer.title.text()
     assert dialog.nonconforming.rowCount() >= 1
     items = [dialog.nonconforming.item(i, 0).text() for i in range(dialog.nonconforming.rowCount())]
@@ -103,7 +103,7 @@ def test_the_approve_dialog_shows_the_report_and_its_nonconforming_items(qtbot, 
     assert dialog.isVisible() and "密码错误" in dialog.error.text()
     dialog.password.setText(demo.DEMO_PASSWORD)
     dialog._ok()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert reports.get_report(tech, r.id).status == "approved"
     assert r.number in page.status.text()
 
@@ -118,18 +118,18 @@ def test_several_reports_are_reviewed_with_the_password_asked_once(qtbot, demo_c
     assert page.review_button.isEnabled()
     assert "不能审核自己编制的报告" in page.review_button.toolTip()
     dialog = page.sign_reports("review")
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.list.rowCount() == 3 and dialog.ok_button.text() == "签署 2 份报告"
     assert "不能审核自己编制的报告" in dialog.list.item(2, 3).text()
     dialog.list.selectRow(1)
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.viewer.page_count() >= 1 and b.number in dialog.viewer.title.text()
     _shot(dialog, "multi-sign.png")
 
     counted.clear()
     dialog.password.setText(demo.DEMO_PASSWORD)
     dialog._ok()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert len(counted) == 2  # the dialog's check and the service's, however many reports
     assert [reports.get_report(tech, x.id).status for x in (a, b, own)] == ["reviewed", "reviewed", "compiled"]
     assert [o.signed for o in page.sign_outcomes] == [True, True, False]
@@ -149,7 +149,7 @@ def test_the_notice_confirmation_lists_the_files_before_writing(qtbot, demo_ctx,
     folder = tmp_path / "letters"
     monkeypatch.setattr(page, "ask_folder", lambda caption: str(folder))
     page.generate_notices()
-    assert ops.wait_idle()
+    settle(qtbot)
     dialog = page.notice_dialog
     assert dialog.isVisible()
     files = [[dialog.files.item(i, c).text() for c in range(5)] for i in range(dialog.files.rowCount())]
@@ -158,7 +158,7 @@ def test_the_notice_confirmation_lists_the_files_before_writing(qtbot, demo_ctx,
     assert str(folder) in dialog.summary.text() and not folder.exists()  # nothing written yet
     assert dialog.samples.count() == 2  # the other approved problem sample can be ticked too
     dialog.accept()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert sorted(p.name for p in folder.iterdir()) == sorted(f[3] for f in files)
 
 
@@ -178,11 +178,11 @@ def test_the_bulk_grid_moves_down_on_enter_and_marks_a_bad_value(qtbot, demo_ctx
     dialog = BulkEntryDialog(tech, task_id=task_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert ops.wait_idle()
+    settle(qtbot)
     item = next(i for i in testing.bulk_items(tech, task_id)
                 if len(testing.bulk_rows(tech, task_id, i)) >= 2 and testing.bulk_rows(tech, task_id, i)[0].numeric)
     dialog.item_box.setCurrentText(item)
-    assert ops.wait_idle()
+    settle(qtbot)
     rows = testing.bulk_rows(tech, task_id, item)
     assert dialog.table.rowCount() == len(rows) >= 2
 
@@ -202,7 +202,7 @@ def test_the_bulk_grid_moves_down_on_enter_and_marks_a_bad_value(qtbot, demo_ctx
     _shot(dialog, "bulk-entry.png", full=False)
 
     dialog.save()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert "不是数值" in dialog.message.text() or rows[0].sample_number in dialog.message.text()
     assert [r.value_text for r in testing.bulk_rows(tech, task_id, item)] == [r.value_text for r in rows]  # nothing
 
@@ -210,7 +210,7 @@ def test_the_bulk_grid_moves_down_on_enter_and_marks_a_bad_value(qtbot, demo_ctx
     dialog.skip_current()
     assert dialog.problem(0) == ""
     dialog.save()
-    assert ops.wait_idle()
+    settle(qtbot)
     after = testing.bulk_rows(tech, task_id, item)
     assert after[1].value_text == str(good) and after[0].value_text == rows[0].value_text
     assert after[1].judgement == testing.auto_judgement(rows[1].requirement, str(good), rows[1].required_unit)

@@ -16,10 +16,10 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app import clock
 from app.services import labels, notifications, samples
-from app.ui import ops
 from tests.ui import test_samples as _samples
+from tests.ui.helpers import settle
 from tests.ui.test_reports import KETTLE
-from tests.ui.test_samples import TODAY, fill, idle, open_new
+from tests.ui.test_samples import TODAY, fill, open_new
 
 lab = _samples.lab  # the sampling page's fixtures
 page = _samples.page
@@ -42,7 +42,7 @@ def _text(pdf: bytes) -> str:
 def test_without_a_printer_the_labels_are_saved_as_a_pdf_with_a_message(qtbot, page, lab, tmp_path: Path):
     first, second = _register(lab, 1), _register(lab, 2, backup_quantity="")
     page.refresh()
-    idle()
+    settle(qtbot)
     assert not page.labels_action.isEnabled()
     page.table.selectAll()
     page._update_actions()
@@ -55,7 +55,7 @@ def test_without_a_printer_the_labels_are_saved_as_a_pdf_with_a_message(qtbot, p
     assert dialog.position.isVisibleTo(dialog)  # the sheet layout asks where to start
     dialog.position.setValue(3)
     dialog.accept()
-    idle()
+    settle(qtbot)
     saved = tmp_path / "标签.pdf"
     assert saved.is_file() and said and "未找到打印机，已改为保存 PDF" in said[0] and str(saved) in said[0]
     pdf = saved.read_bytes()
@@ -73,7 +73,7 @@ def test_without_a_printer_the_labels_are_saved_as_a_pdf_with_a_message(qtbot, p
 def test_with_a_printer_each_label_is_a_60_by_40_page(qtbot, page, lab, tmp_path: Path):
     one = _register(lab, 1)
     page.refresh()
-    idle()
+    settle(qtbot)
     page.select_row(0)
     page._update_actions()
     out = tmp_path / "printed.pdf"
@@ -90,7 +90,7 @@ def test_with_a_printer_each_label_is_a_60_by_40_page(qtbot, page, lab, tmp_path
     dialog.layout_box.setCurrentIndex(dialog.layout_box.findData(labels.PRINTER))
     assert not dialog.position.isVisibleTo(dialog)
     dialog.accept()
-    idle()
+    settle(qtbot)
     pages = PdfReader(str(out)).pages
     assert len(pages) == 2  # 测试样 and 备份样
     w, h = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
@@ -103,7 +103,7 @@ def test_a_duplicate_is_warned_of_and_registered_anyway_with_a_reason(qtbot, pag
     form = open_new(page, qtbot)
     fill(form, qtbot, "producer", "电热水壶")
     form.save()
-    idle()
+    settle(qtbot)
     first = form.last_saved
     assert first is not None
 
@@ -114,16 +114,16 @@ def test_a_duplicate_is_warned_of_and_registered_anyway_with_a_reason(qtbot, pag
     form.ask_register_anyway = lambda text: asked.append(text) or len(asked) > 1
     form.ask_duplicate_reason = lambda existing: reasons.pop(0)
     form.save()
-    idle()
+    settle(qtbot)
     assert form.last_saved is None and len(asked) == 1 and first.number in asked[0]
     assert first.number in form.error_label.text() and form.isVisible()  # warned, kept, nothing saved
     reasons[:] = ["  "]
     form.save()  # 仍然登记 with an empty reason
-    idle()
+    settle(qtbot)
     assert form.last_saved is None and "请填写仍然登记的原因" in form.error_label.text()
     reasons[:] = ["同一批次的另一规格"]
     form.save()
-    idle()
+    settle(qtbot)
     assert form.last_saved is not None and form.last_saved.number != first.number
     notes = samples.get_sample(lab.tech, form.last_saved.id).data.notes
     assert notes == f"重复登记说明：同一批次的另一规格（与样品 {first.number} 相似）"
@@ -135,7 +135,7 @@ def test_the_duplicate_warning_takes_the_reason_in_the_same_window(qtbot, page, 
     form = open_new(page, qtbot)
     fill(form, qtbot, "producer", "电热水壶")
     form.save()
-    idle()
+    settle(qtbot)
     first = form.last_saved
     form = open_new(page, qtbot)
     fill(form, qtbot, "producer", "电热水壶")
@@ -155,7 +155,7 @@ def test_the_duplicate_warning_takes_the_reason_in_the_same_window(qtbot, page, 
 
     form.duplicate_warning = answered
     form.save()
-    idle()
+    settle(qtbot)
     assert offered == [False, False, True]
     assert form.last_saved is not None and form.last_saved.number != first.number
     notes = samples.get_sample(lab.tech, form.last_saved.id).data.notes
@@ -182,7 +182,7 @@ def test_the_date_pickers_offer_nothing_in_the_future_or_before_2000(qtbot, page
     saved = _register(lab, 7)
     dialog = ReceiveDialog(lab.tech, [(saved.id, saved.version, saved.number)], page)
     qtbot.addWidget(dialog)
-    idle()
+    settle(qtbot)
     assert dialog.date.maximumDate() == QDate(today) and dialog.date.minimumDate() == QDate(2000, 1, 1)
 
 
@@ -196,13 +196,13 @@ def reports_page(qtbot, demo_ctx):
     p.resize(1130, 760)
     p.show()
     p.refresh()
-    assert ops.wait_idle()
+    settle(qtbot)
     p.task_box.setCurrentIndex(p.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
-    assert ops.wait_idle()
+    settle(qtbot)
     return p
 
 
-def test_a_receipt_scan_is_added_to_the_delivery_record_and_opened_from_it(reports_page, tmp_path: Path):
+def test_a_receipt_scan_is_added_to_the_delivery_record_and_opened_from_it(qtbot, reports_page, tmp_path: Path):
     page = reports_page
     page.tabs.setCurrentIndex(1)
     page.notice_table.selectRow(0)
@@ -213,25 +213,25 @@ def test_a_receipt_scan_is_added_to_the_delivery_record_and_opened_from_it(repor
     (tmp_path / "not-a-scan.pdf").write_bytes(b"hello")
     dialog.ask_receipt_file = lambda: str(tmp_path / "not-a-scan.pdf")
     dialog.add_receipt_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.receipts.count() == 0 and "不是 PDF、JPEG 或 PNG" in dialog.error.text()
 
     scan = tmp_path / "scan.png"
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     dialog.ask_receipt_file = lambda: str(scan)
     dialog.add_receipt_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.receipts.count() == 1 and dialog.error.text() == ""
     assert dialog.receipts.item(0).text().startswith(f"送达回执-{notice.id}-")
     opened: list[Path] = []
     dialog.open_file = opened.append
     dialog.open_receipt_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert opened and opened[0].read_bytes() == scan.read_bytes() and opened[0].suffix == ".png"
 
     dialog.sent.setDate(QDate(clock.today()))
     dialog.submit()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert page.dialog is None
     [row] = [n for n in page.notices.rows if n.id == notice.id]
     assert len(row.receipts) == 1

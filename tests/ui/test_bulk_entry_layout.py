@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHeaderView
 
 from app.services import demo, documents, samples, testing, users
 from app.services.context import Context
-from app.ui import ops
+from tests.ui.helpers import settle
 
 KETTLE = "HBFX-2026-DQ-01"
 SHOTS = os.environ.get("RISKMON_SCREENSHOTS")
@@ -31,7 +31,7 @@ def _dialog(qtbot, demo_ctx, monkeypatch, width: int, height: int):
     dialog = bulk_entry.BulkEntryDialog(tech, task_id=task_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert ops.wait_idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: dialog.table.rowCount() >= 2, timeout=10000)
     qtbot.waitUntil(lambda: dialog.table.horizontalHeader().length() <= dialog.table.viewport().width()
                     or width < 1000, timeout=5000)

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
-from app.ui import ops
+from tests.ui.helpers import settle
 
 
 def _samples(ctx):
@@ -121,7 +121,7 @@ def _built(qtbot, build, ctx):
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert isinstance(table, QAbstractItemView)
     return page, table
 
@@ -143,7 +143,7 @@ def test_a_widened_column_keeps_its_width_when_the_page_is_built_again(qtbot, de
     again, table = _built(qtbot, PAGES[name], demo_ctx)
     assert table.horizontalHeader().sectionSize(column) == wanted
     again.close()
-    assert ops.wait_idle()
+    settle(qtbot)
 
 
 def test_each_person_at_a_workstation_keeps_their_own_widths(qtbot, demo_ctx):
@@ -165,7 +165,7 @@ def test_each_person_at_a_workstation_keeps_their_own_widths(qtbot, demo_ctx):
     again, table = _built(qtbot, _samples, demo_ctx)
     assert table.horizontalHeader().sectionSize(1) == before + 53
     again.close()
-    assert ops.wait_idle()
+    settle(qtbot)
 
 
 def test_the_dashboard_fits_its_short_columns_once_then_keeps_the_persons_widths(qtbot, demo_ctx):
@@ -189,7 +189,7 @@ def test_the_dashboard_fits_its_short_columns_once_then_keeps_the_persons_widths
     assert table.rowCount() >= 2 and header.sectionSize(0) == 60  # not fitted to the contents again
     assert header.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
     again.close()
-    assert ops.wait_idle()
+    settle(qtbot)
 
 
 def test_column_widths_are_written_together_once_the_header_is_quiet(qtbot):

@@ -13,8 +13,8 @@ from app import clock
 from app.documents.excel import write_template
 from app.documents.excel_columns import SAMPLING_COLUMNS, SHEETS
 from app.services import documents
-from app.ui import ops
 from app.ui.dialogs.import_sampling import SamplingImport
+from tests.ui.helpers import settle
 
 KETTLE = "HBFX-2026-DQ-01"  # 30 batches planned
 HEADER = {c.key: c.header for c in SAMPLING_COLUMNS}
@@ -47,7 +47,7 @@ def _page(qtbot, demo_ctx):
     page.refresh()  # as when the page is shown
     qtbot.waitUntil(lambda: page.task_filter.count() > 1, timeout=10000)
     page.task_filter.setCurrentIndex(page.task_filter.findData(documents.task_id_by_number(demo_ctx, KETTLE)))
-    assert ops.wait_idle()
+    settle(qtbot)
     return page
 
 
@@ -66,7 +66,7 @@ def test_the_warnings_are_confirmed_before_anything_is_written(qtbot, demo_ctx, 
     declined = []
     flow.finished.connect(lambda result: declined.append(result))
     qtbot.waitUntil(lambda: bool(declined), timeout=60000)  # the import's own end, not a quiet moment
-    assert ops.wait_idle(60)
+    settle(qtbot, timeout=60_000)
     assert len(asked) == 1 and "超出计划" in asked[0][0]
     assert flow.result is None and _count(demo_ctx) == before  # declined: nothing written
 
@@ -75,7 +75,7 @@ def test_the_warnings_are_confirmed_before_anything_is_written(qtbot, demo_ctx, 
     flow = page.import_sampling(str(path))
     flow.finished.connect(lambda result: progress.append(result))
     qtbot.waitUntil(lambda: bool(progress), timeout=60000)
-    assert ops.wait_idle(60)
+    settle(qtbot, timeout=60_000)
     assert progress and progress[0].count == 30 and _count(demo_ctx) == before + 30
     assert page.message.text() == f"已导入 30 个样品到任务 {KETTLE}。"
 
@@ -91,7 +91,7 @@ def test_every_bad_row_is_listed_and_nothing_imported(qtbot, demo_ctx, tmp_path,
 
     monkeypatch.setattr(QMessageBox, "exec", exec_)
     page.import_sampling(str(_workbook(tmp_path / "bad.xlsx", 20, samplers="王建")))
-    assert ops.wait_idle(60)
+    settle(qtbot, timeout=60_000)
     [(text, informative, detailed)] = shown
     assert text.startswith("导入失败：共 20 行有错误，未导入任何数据")
     assert informative.count("\n") == 15 and "另有 5 条" in informative  # 15 listed, the rest in the details
@@ -106,7 +106,7 @@ def test_a_task_must_be_chosen_first(qtbot, demo_ctx):
     qtbot.addWidget(page)
     assert page.import_sampling("whatever.xlsx") is None
     assert page.message.text() == "请先在任务列表中选择要导入的任务。"
-    assert ops.wait_idle()
+    settle(qtbot)
 
 
 def test_cancel_while_reading_imports_nothing_and_a_new_import_can_start(qtbot, demo_ctx, tmp_path, monkeypatch):
@@ -121,7 +121,7 @@ def test_cancel_while_reading_imports_nothing_and_a_new_import_can_start(qtbot, 
     [dialog] = page.findChildren(QProgressDialog)
     dialog.canceled.emit()  # 取消, as the button does
     qtbot.waitUntil(lambda: bool(ended), timeout=60000)  # the import's own end, not a quiet moment
-    assert ops.wait_idle(60)
+    settle(qtbot, timeout=60_000)
     assert ended == [None] and not asked  # cancelled while reading: no question asked
     assert page.importing is None and _count(demo_ctx) == before
     monkeypatch.setattr(SamplingImport, "confirm", lambda self, plan: True)
@@ -130,5 +130,5 @@ def test_cancel_while_reading_imports_nothing_and_a_new_import_can_start(qtbot, 
     done = []
     again.finished.connect(lambda result: done.append(result))
     qtbot.waitUntil(lambda: bool(done), timeout=60000)
-    assert ops.wait_idle(60)
+    settle(qtbot, timeout=60_000)
     assert again.result is not None and _count(demo_ctx) == before + 200

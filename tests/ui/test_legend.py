@@ -58,10 +58,10 @@ def test_the_legend_shows_each_key_and_answers_what_a_colour_means(qtbot, riskmo
 def test_the_work_list_legend_names_each_colour_of_its_rows(qtbot, lab_db):  # noqa: F811
     page = make_page(qtbot, as_user(lab_db, "wangjian"))
     page.refresh()
-    settle()
+    settle(qtbot)
     view = page.worklist
     view.set_query(WorkQuery(mine=False))
-    settle()
+    settle(qtbot)
     used = painted(view.model)
     assert style.FAIL in used  # the demo has an overdue sample
     named = view.legend.colours()
@@ -80,7 +80,7 @@ def test_the_sample_list_legend_names_the_problem_colour(qtbot, lab_db):  # noqa
     page.resize(1280, 800)
     page.show()
     page.refresh()
-    settle()
+    settle(qtbot)
     used = painted(page.model)
     assert style.PROBLEM_ROW in used  # the demo has samples that found problems
     assert used <= page.legend.colours()
@@ -101,7 +101,7 @@ def test_the_results_legend_names_each_colour_and_mark_of_the_grid(qtbot, lab_db
     assert samples
     for sid in samples:
         page.open(sample_id=sid)
-        settle()
+        settle(qtbot)
         for r in range(page.table.rowCount()):
             for c in range(page.table.columnCount()):
                 cell = page.table.item(r, c)

@@ -8,11 +8,7 @@ from PySide6.QtWidgets import QGroupBox
 
 from app.services import demo as demo_service
 from app.services import users
-from app.ui import ops
-
-
-def idle() -> bool:
-    return any(ops.wait_idle() for _ in range(5))
+from tests.ui.helpers import settle
 
 
 def _fail(db, name: str, times: int) -> None:
@@ -32,15 +28,15 @@ def test_the_sign_in_dialog_says_how_long_to_wait(qtbot, demo_ctx):
     for _ in range(users.THROTTLE_FREE_FAILURES - 1):
         dialog.password.setText("nope nope")
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-        assert idle()
+        settle(qtbot)
         assert dialog.error.text() == "用户名或密码错误。"
     dialog.password.setText("nope nope")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    assert idle()
+    settle(qtbot)
     assert dialog.error.text() == "用户名或密码错误。登录失败次数过多，请在 5 秒后重试。"
     dialog.password.setText(demo_service.DEMO_PASSWORD)  # the right password, while locked
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    assert idle()
+    settle(qtbot)
     assert dialog.error.text().startswith("登录失败次数过多，请在 ") and dialog.error.text().endswith("秒后重试。")
     assert dialog.user is None and dialog.result() != dialog.DialogCode.Accepted
 
@@ -54,7 +50,7 @@ def test_the_administrator_unlocks_a_locked_user_name(qtbot, demo_ctx):
     page.resize(1100, 720)
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > 0 and bool(page.locks), timeout=10000)
-    assert idle()
+    settle(qtbot)
     assert page.lock_table.rowCount() == 1
     assert [page.lock_table.item(0, c).text() for c in range(2)] == ["zhaomin", "5"]
     headers = [page.lock_table.horizontalHeaderItem(c).text() for c in range(3)]
@@ -64,7 +60,7 @@ def test_the_administrator_unlocks_a_locked_user_name(qtbot, demo_ctx):
     assert page.unlock_button.isEnabled() and page.unlock_button.text() == "解除锁定"
     qtbot.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.lock_table.rowCount() == 0, timeout=10000)
-    assert idle()
+    settle(qtbot)
     assert page.lock_status.text() == "zhaomin 已可重新登录。"
     assert users.authenticate(demo_ctx.db, "zhaomin", demo_service.DEMO_PASSWORD).username == "zhaomin"
 
@@ -78,5 +74,5 @@ def test_a_technician_sees_no_locks(qtbot, demo_ctx):
     qtbot.addWidget(page)
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > 0, timeout=10000)
-    assert idle()
+    settle(qtbot)
     assert page.findChild(QGroupBox, "login_locks") is None and page.users_admin is None

@@ -21,7 +21,7 @@ def test_panels_are_listed_filtered_and_open_their_sample(qtbot, demo_ctx):
     page = window.go("panels")
     page.filter.clear()
     page.refresh()
-    settle()
+    settle(qtbot)
     expected = testing.list_panels(demo_ctx)
     assert len(expected) >= 2 and page.table.rowCount() == len(expected)
     headers = [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())]
@@ -39,18 +39,18 @@ def test_panels_are_listed_filtered_and_open_their_sample(qtbot, demo_ctx):
     target = expected[1]
     qtbot.keyClicks(page.filter, target.sample_number[-4:])
     qtbot.keyClick(page.filter, Qt.Key.Key_Return)
-    settle()
+    settle(qtbot)
     assert [page.table.item(r, 0).text() for r in range(page.table.rowCount())] == [target.sample_number]
     page.filter.setText("nobody at all")
     page.refresh()
-    settle()
+    settle(qtbot)
     assert page.table.rowCount() == 0 and not page.open_button.isEnabled()
     page.filter.setText(target.sample_number[-4:])
     page.refresh()
-    settle()
+    settle(qtbot)
 
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
-    settle()
+    settle(qtbot)
     testing_page = window.stack.currentWidget()
     assert testing_page is window.page("testing")
     assert testing_page.work.sample_id == target.sample_id
@@ -65,7 +65,7 @@ def test_a_new_evaluation_appears_without_reloading(qtbot, demo_ctx):
     qtbot.addWidget(page)
     page.filter.clear()
     page.refresh()
-    settle()
+    settle(qtbot)
     before = page.table.rowCount()
     sid = testing.find_samples(demo_ctx, "儿童睡衣", statuses=("received",))[0].id
     grid = testing.start_testing(demo_ctx, sid, testing.results_grid(demo_ctx, sid).sample_version)
@@ -73,6 +73,6 @@ def test_a_new_evaluation_appears_without_reloading(qtbot, demo_ctx):
     members = [testing.PanelMemberInput(n, "某大学", "教授", "同意") for n in ("甲", "乙", "丙")]
     testing.record_panel(demo_ctx, sid, no_basis[0].item, members=members, conclusion="无明显风险", finding="fail")
     ops.bus.changed.emit({"panel"})
-    settle()
+    settle(qtbot)
     assert page.table.rowCount() == before + 1
     assert page.table.item(0, 4).text() == "发现问题" and page.table.item(0, 6).text() == "周主任"

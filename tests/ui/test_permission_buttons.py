@@ -11,7 +11,7 @@ from app import clock
 from app.errors import PermissionDenied, ValidationError
 from app.services import demo, monthly_reports, permissions, users
 from app.services.context import Context
-from app.ui import ops
+from tests.ui.helpers import settle
 
 KETTLE = "HBFX-2026-DQ-01"
 DENIED = "测试：本周暂停该操作。"
@@ -29,11 +29,11 @@ def _page(qtbot, ctx):
     p.resize(1280, 800)
     p.show()
     p.refresh()
-    assert ops.wait_idle()
+    settle(qtbot)
     p.task_box.setCurrentIndex(p.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
-    assert ops.wait_idle()
+    settle(qtbot)
     p.month.setDate(QDate(clock.today()))
-    assert ops.wait_idle()
+    settle(qtbot)
     return p
 
 
@@ -131,9 +131,10 @@ def _tasks_page(qtbot, ctx):
     before = page.loaded
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
-    assert ops.wait_idle()
+    settle(qtbot)
     page.table.selectRow(0)
-    assert ops.wait_idle() and page.current_task() is not None
+    settle(qtbot)
+    assert page.current_task() is not None
     page.catalog.refresh()
     qtbot.waitUntil(lambda: page.catalog.loaded > 0, timeout=10000)
     page.catalog.table.selectRow(0)
@@ -225,7 +226,7 @@ def test_the_bulk_entry_button_renders_the_model(qtbot, demo_ctx, monkeypatch):
     assert again.open_bulk_entry() is None
     with pytest.raises(PermissionDenied, match=DENIED):
         testing.enter_results_bulk(again.ctx, "外观", [])
-    assert ops.wait_idle()
+    settle(qtbot)
 
 
 # ----------------------------------------------------------------------------------- upload page: the password
@@ -251,4 +252,4 @@ def test_only_who_may_send_is_asked_for_the_provincial_password(qtbot, demo_ctx,
     again = page(_as(demo_ctx, "wangjian"))
     again._credentials_needed("需要省级系统密码。")
     assert len(asked) == 1 and again.message.text().endswith(DENIED)
-    assert ops.wait_idle()
+    settle(qtbot)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel
 from app import clock
 from app.documents.package import verify_package
 from app.services import documents, notifications
-from app.ui import ops
+from tests.ui.helpers import settle
 
 KETTLE = "HBFX-2026-DQ-01"
 
@@ -36,10 +36,10 @@ def page(qtbot, demo_ctx):
     p.resize(1130, 760)
     p.show()
     p.refresh()
-    assert ops.wait_idle()
+    settle(qtbot)
     index = p.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith)
     p.task_box.setCurrentIndex(index)
-    assert ops.wait_idle()
+    settle(qtbot)
     return p
 
 
@@ -48,14 +48,14 @@ def _approved(page) -> documents.SampleReportRow:
     return row
 
 
-def test_preview_save_and_print_a_test_report(page, tmp_path: Path, monkeypatch):
+def test_preview_save_and_print_a_test_report(qtbot, page, tmp_path: Path, monkeypatch):
     row = _approved(page)
     assert page.samples.rowCount() == len(documents.task_report_rows(page.ctx, page.task_id))
     assert not page.preview_button.isEnabled()  # nothing selected yet
     assert page.select_sample(row.sample_number)
     assert page.preview_button.isEnabled()
     page.preview_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
 
     expected = _pages(documents.test_report_pdf(page.ctx, row.sample_id))
     viewer = page.viewer
@@ -89,15 +89,15 @@ def test_preview_save_and_print_a_test_report(page, tmp_path: Path, monkeypatch)
     # another page hands over a sample: its task is shown and the sample selected
     kids = page.task_box.findText("WHFX", Qt.MatchFlag.MatchStartsWith)
     page.task_box.setCurrentIndex(kids)
-    assert ops.wait_idle()
+    settle(qtbot)
     assert page.rows and row.sample_number not in {r.sample_number for r in page.rows}
     page.open(sample_id=row.sample_id)
-    assert ops.wait_idle()
+    settle(qtbot)
     assert page.task_box.currentText().startswith(KETTLE)
     assert page.selected_sample().sample_id == row.sample_id and page.preview_button.isEnabled()
 
 
-def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypatch):
+def test_write_the_notices_and_record_a_delivery(qtbot, page, tmp_path: Path, monkeypatch):
     row = _approved(page)
     page.tabs.setCurrentIndex(1)
     # the demo issued the approved problem sample's notices after its approval: none is awaited
@@ -108,10 +108,10 @@ def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypat
     monkeypatch.setattr(page, "ask_folder", lambda caption: str(tmp_path / "letters"))
     page.notice_table.selectRow(0)  # the letters of the selected notice's sample, confirmed before writing
     page.generate_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert page.notice_dialog.files.rowCount() == 3
     page.notice_dialog.accept()
-    assert ops.wait_idle()
+    settle(qtbot)
     written = sorted((tmp_path / "letters").glob("*.pdf"))
     assert len(written) == 3
     assert page.notice_table.rowCount() == 3 and not page.create_button.isEnabled()
@@ -121,7 +121,7 @@ def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypat
     notice = page.selected_notice()
     assert notice.out_of_province and page.notice_table.item(1, 4).text()
     page.preview_notice_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert page.viewer.page_count() == _pages(notifications.notice_pdf(page.ctx, notice.id))
     assert notice.recipient in page.viewer.title.text()
 
@@ -134,13 +134,13 @@ def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypat
     dialog.acknowledged.set_date(today - dt.timedelta(days=1))  # before it was sent
     dialog.note.setPlainText("挂号信回执")
     dialog.submit()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.isVisible() and "签收日期不能早于送达日期" in dialog.error.text()
     assert dialog.note.toPlainText() == "挂号信回执"  # what was typed is kept
 
     dialog.acknowledged.set_date(today)
     dialog.submit()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert not dialog.isVisible() and page.dialog is None
     [saved] = [n for n in notifications.list_notifications(page.ctx, page.task_id).rows if n.id == notice.id]
     assert (saved.sent_date, saved.method, saved.acknowledged_date, saved.ack_note) == (today, "post", today, "挂号信回执")
@@ -150,10 +150,10 @@ def test_write_the_notices_and_record_a_delivery(page, tmp_path: Path, monkeypat
     assert saved.state_label in cells and today.isoformat() in cells
 
 
-def test_analysis_monthly_ledger_and_package(page, tmp_path: Path, monkeypatch):
+def test_analysis_monthly_ledger_and_package(qtbot, page, tmp_path: Path, monkeypatch):
     page.tabs.setCurrentIndex(2)
     page.analysis_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert page.viewer.page_count() == _pages(documents.analysis_pdf(page.ctx, page.task_id))
 
     today = clock.today()
@@ -161,23 +161,23 @@ def test_analysis_monthly_ledger_and_package(page, tmp_path: Path, monkeypatch):
     assert page.month.date().toPython() <= today
     page.month.setDate(QDate(today.year, today.month, 1))
     page.monthly_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert page.viewer.page_count() == _pages(documents.monthly_pdf(page.ctx, today.year, today.month))
 
     monkeypatch.setattr(page, "ask_save_path", lambda caption, name, filt: str(tmp_path / name))
     page.monthly_excel_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert load_workbook(tmp_path / f"风险信息月报-{today:%Y-%m}.xlsx")["月报"]["A1"].value
 
     page.tabs.setCurrentIndex(3)
     page.ledger_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     ledger = load_workbook(tmp_path / f"样品台账-{KETTLE}.xlsx").active
     assert ledger.max_row == page.samples.rowCount() + 1
 
     monkeypatch.setattr(page, "ask_folder", lambda caption: str(tmp_path))
     page.package_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     package = tmp_path / f"{KETTLE}.zip"
     assert verify_package(package).ok and str(package) in page.status.text()
 
@@ -199,18 +199,18 @@ def _analysis_page(qtbot, ctx):
     p.resize(1130, 760)
     p.show()
     p.refresh()
-    assert ops.wait_idle()
+    settle(qtbot)
     p.task_box.setCurrentIndex(p.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
-    assert ops.wait_idle()
+    settle(qtbot)
     p.tabs.setCurrentIndex(2)
     assert p.analysis is not None and p.analysis.task_id == p.task_id
     return p
 
 
-def _sign(p, password: str) -> None:
+def _sign(qtbot, p, password: str) -> None:
     p.analysis_dialog.password.setText(password)
     p.analysis_dialog._ok()
-    assert ops.wait_idle()
+    settle(qtbot)
 
 
 def _text(label: QLabel) -> str:
@@ -240,14 +240,14 @@ def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot
 
     # the children's wear task has no approved test report yet: nothing to compile, and the page says why
     tech.task_box.setCurrentIndex(tech.task_box.findText("WHFX", Qt.MatchFlag.MatchStartsWith))
-    assert ops.wait_idle()
+    settle(qtbot)
     assert not tech.compile_analysis_button.isEnabled()
     assert "还没有已批准的检验报告" in _text(state) and "还没有已批准的检验报告" in tech.compile_analysis_button.toolTip()
     tech.task_box.setCurrentIndex(tech.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
-    assert ops.wait_idle()
+    settle(qtbot)
 
     qtbot.mouseClick(tech.compile_analysis_button, Qt.MouseButton.LeftButton)
-    assert ops.wait_idle()
+    settle(qtbot)
     number = f"{KETTLE}-FX"
     assert f"{number} · 已编制，待审核" in _text(state) and "王建 编制" in _text(state)
     assert tech.compile_analysis_button.text() == "重新编制" and tech.compile_analysis_button.isEnabled()
@@ -264,24 +264,24 @@ def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot
     assert dialog is not None and dialog.isVisible()
     assert any(number in label.text() and "王建" in label.text() for label in dialog.findChildren(QLabel))
     dialog.back.setChecked(True)
-    _sign(rev, demo.DEMO_PASSWORD)
+    _sign(qtbot, rev, demo.DEMO_PASSWORD)
     assert "写明" in dialog.error.text() and dialog.isVisible()
     dialog.comment.setPlainText("风险等级依据请补充说明")
-    _sign(rev, demo.DEMO_PASSWORD)
+    _sign(qtbot, rev, demo.DEMO_PASSWORD)
     assert rev.analysis_dialog is None
     assert "已退回编制人" in _text(rev.analysis_state) and "审核人退回：风险等级依据请补充说明" in _text(rev.analysis_state)
     # the compiler's page followed the change, and the compiler compiles again
     assert "审核人退回：风险等级依据请补充说明" in _text(state) and _history(tech)[0][1] == "已退回"
     assert tech.compile_analysis_button.text() == "重新编制"
     tech.compile_analysis_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert "已编制，待审核" in _text(state) and "退回" not in _text(state)
 
     # a wrong password signs nothing; the right one does
     rev.review_analysis()
-    _sign(rev, "wrong password")
+    _sign(qtbot, rev, "wrong password")
     assert rev.analysis_dialog.error.text() == "密码错误，未签署。" and rev.analysis.current.status == "compiled"
-    _sign(rev, demo.DEMO_PASSWORD)
+    _sign(qtbot, rev, demo.DEMO_PASSWORD)
     assert rev.analysis_dialog is None and "已审核，待批准" in _text(rev.analysis_state)
     assert "陈静 审核" in _text(rev.analysis_state)
     assert not tech.compile_analysis_button.isEnabled() and "正等待批准" in tech.compile_analysis_button.toolTip()
@@ -291,7 +291,7 @@ def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot
     assert sig.approve_analysis_button.isEnabled() and not sig.review_analysis_button.isEnabled()
     qtbot.mouseClick(sig.approve_analysis_button, Qt.MouseButton.LeftButton)
     assert sig.analysis_dialog.option is None  # no notices with an analysis report
-    _sign(sig, demo.DEMO_PASSWORD)
+    _sign(qtbot, sig, demo.DEMO_PASSWORD)
     text = _text(sig.analysis_state)
     assert f"{number} · 已批准" in text and "王建 编制" in text and "陈静 审核" in text and "赵敏 批准" in text
     assert not sig.approve_analysis_button.isEnabled()
@@ -301,7 +301,7 @@ def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot
 
     # the preview shows the issued PDF: the frozen bytes
     qtbot.mouseClick(sig.analysis_button, Qt.MouseButton.LeftButton)
-    assert ops.wait_idle()
+    settle(qtbot)
     issued = documents.analysis_pdf(sig.ctx, sig.task_id)
     assert sig.viewer.data == issued and sig.viewer.page_count() == _pages(issued) >= 1
     assert number in sig.viewer.title.text()
@@ -314,7 +314,7 @@ def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot
     assert reason.isVisible() and reason.error.text() == "请填写说明。"
     reason.edit.setPlainText("补充风险等级评估依据")
     reason.submit()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert tech.analysis_dialog is None and not reason.isVisible()
     assert f"{number}-2 · 已编制，待审核" in _text(state) and f"替代 {number}：补充风险等级评估依据" in _text(state)
     history = _history(tech)
@@ -325,7 +325,7 @@ def test_the_analysis_report_is_compiled_reviewed_and_approved_on_the_page(qtbot
     assert not tech.history_preview_button.isEnabled()
     tech.analysis_history.selectRow(1)
     qtbot.mouseClick(tech.history_preview_button, Qt.MouseButton.LeftButton)
-    assert ops.wait_idle()
+    settle(qtbot)
     original = tech.selected_history()
     assert original.number == number
     assert tech.viewer.data == analysis_documents.report_pdf(tech.ctx, original.id) == issued
@@ -338,11 +338,11 @@ def test_nobody_reviews_the_analysis_report_they_compiled(qtbot, demo_ctx):
                                        roles=["technician", "reviewer"], password=demo.DEMO_PASSWORD)
     p = _analysis_page(qtbot, _as(demo_ctx, info.username))
     p.compile_analysis()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert p.analysis.current.status == "compiled"
     assert not p.review_analysis_button.isEnabled() and "不能审核自己编制的报告。" in p.review_analysis_button.toolTip()
     p._sign_analysis("review")  # even past the disabled button, the service refuses
-    _sign(p, demo.DEMO_PASSWORD)
+    _sign(qtbot, p, demo.DEMO_PASSWORD)
     assert p.analysis_message.isVisibleTo(p) and p.analysis_message.text() == "不能审核自己编制的报告。"
     assert reports.get_report(p.ctx, p.analysis.current.id).status == "compiled"
 
@@ -354,38 +354,38 @@ def test_the_monthly_report_is_compiled_reviewed_approved_and_sent_on_the_page(q
     tech = _analysis_page(qtbot, _as(demo_ctx, "wangjian"))
     today = QDate(clock.today())
     tech.month.setDate(today)
-    assert ops.wait_idle()
+    settle(qtbot)
     state = tech.monthly_state
     assert "尚未编制" in state.text() and tech.compile_monthly_button.isEnabled()
     assert not tech.review_monthly_button.isEnabled() and not tech.submit_monthly_button.isEnabled()
     tech.compile_monthly_button.click()
-    assert ops.wait_idle()
+    settle(qtbot)
     number = f"YB-{today.year():04d}-{today.month():02d}"
     assert number in state.text() and "王建" in state.text() and number in tech.status.text()
     assert not tech.review_monthly_button.isEnabled()  # the compiler does not review it
 
     rev = _analysis_page(qtbot, _as(demo_ctx, "chenjing"))
     rev.month.setDate(today)
-    assert ops.wait_idle()
+    settle(qtbot)
     assert rev.review_monthly_button.isEnabled() and not rev.approve_monthly_button.isEnabled()
     rev.review_monthly_button.click()
     rev.monthly_dialog.password.setText("wrong")
     rev.monthly_dialog._ok()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert rev.monthly_dialog is not None and rev.monthly_dialog.isVisible()  # a wrong password signs nothing
     rev.monthly_dialog.password.setText(demo.DEMO_PASSWORD)
     rev.monthly_dialog._ok()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert "陈静" in rev.monthly_state.text()
 
     sig = _analysis_page(qtbot, _as(demo_ctx, "zhaomin"))
     sig.month.setDate(today)
-    assert ops.wait_idle()
+    settle(qtbot)
     assert sig.approve_monthly_button.isEnabled()
     sig.approve_monthly_button.click()
     sig.monthly_dialog.password.setText(demo.DEMO_PASSWORD)
     sig.monthly_dialog._ok()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert "赵敏" in sig.monthly_state.text() and sig.submit_monthly_button.isEnabled()
 
     # 报送: the recipient is required; then the record shows on the page
@@ -397,7 +397,7 @@ def test_the_monthly_report_is_compiled_reviewed_approved_and_sent_on_the_page(q
     dialog.recipient.setText("湖北省市场监督管理局")
     dialog.receipt.setText("鄂市监收〔2026〕9号")
     dialog.submit()
-    assert ops.wait_idle()
+    settle(qtbot)
     assert "鄂市监收〔2026〕9号" in sig.monthly_state.text()
     work = monthly_reports.month_work(sig.ctx, today.year(), today.month())
     assert work.current.status == "approved" and len(work.submissions) == 1

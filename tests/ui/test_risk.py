@@ -9,11 +9,7 @@ from app import clock
 from app.services import risk as risk_service
 from app.services import users
 from app.services.context import Context
-from app.ui import ops
-
-
-def idle() -> bool:
-    return any(ops.wait_idle() for _ in range(5))
+from tests.ui.helpers import settle
 
 
 def open_page(qtbot, ctx: Context):
@@ -31,7 +27,7 @@ def open_page(qtbot, ctx: Context):
     before = page.loaded
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
-    assert idle()
+    settle(qtbot)
     return page
 
 
@@ -39,7 +35,7 @@ def reload(qtbot, page) -> None:
     before = page.loaded
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
-    assert idle()
+    settle(qtbot)
 
 
 def test_a_key_risk_entry_with_a_linked_sample_is_saved_and_listed(qtbot, demo_ctx):
@@ -58,7 +54,7 @@ def test_a_key_risk_entry_with_a_linked_sample_is_saved_and_listed(qtbot, demo_c
     dialog.add_sample(sample.number)
     dialog.add_sample("NO-SUCH-SAMPLE")
     dialog.save()
-    assert idle()
+    settle(qtbot)
     # no source, no Article 12 item, an unknown sample: all named at once, nothing lost
     text = dialog.error_text.text()
     assert "信息来源" in text and "第十二条" in text and "NO-SUCH-SAMPLE" in text
@@ -71,13 +67,13 @@ def test_a_key_risk_entry_with_a_linked_sample_is_saved_and_listed(qtbot, demo_c
     dialog.samples.item(1).setSelected(True)
     dialog.remove_button.click()
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     entry = dialog.saved
     assert entry.data.key_reasons == (1, 4) and entry.data.sample_numbers == (sample.number,)
 
     qtbot.waitUntil(lambda: len(page.entries) == demo_entries + 1, timeout=10000)
-    assert idle()
+    settle(qtbot)
     row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 2).text() == entry.data.title)
     assert page.table.item(row, 1).text() == "（五）技术机构发现的"
     assert page.table.item(row, 5).text() == "重点风险"
@@ -110,7 +106,7 @@ def test_a_key_risk_entry_with_a_linked_sample_is_saved_and_listed(qtbot, demo_c
     edit.key_box.setChecked(False)
     edit.status.setCurrentIndex(edit.status.findData("assessing"))
     edit.save()
-    assert idle()
+    settle(qtbot)
     assert edit.result() == QDialog.DialogCode.Accepted
     changed = risk_service.get_info(tech, entry.id)
     assert not changed.data.key_risk and changed.data.key_reasons == () and changed.data.status == "assessing"
@@ -139,12 +135,12 @@ def test_major_information_reported_at_once_is_recorded_in_the_form(qtbot, demo_
     dialog.immediate.setChecked(True)
     dialog.report_method.setCurrentIndex(dialog.report_method.findData("phone"))
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.isVisible() and "报送的对象" in dialog.error_text.text()
     assert dialog.title.text() == "儿童连帽衫帽绳可抽出"
     dialog.reported_to.setText("湖北省市场监督管理局质量监督处")
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     saved = dialog.saved.data
     assert (saved.reported_to, saved.report_method) == ("湖北省市场监督管理局质量监督处", "phone")

@@ -8,11 +8,7 @@ from pathlib import Path
 from app.services import risk as risk_service
 from app.services import users
 from app.services.context import Context
-from app.ui import ops
-
-
-def idle() -> bool:
-    return any(ops.wait_idle() for _ in range(5))
+from tests.ui.helpers import settle
 
 
 def open_view(qtbot, ctx: Context):
@@ -25,7 +21,7 @@ def open_view(qtbot, ctx: Context):
     view = page.intelligence
     page.open(tab="intelligence")
     qtbot.waitUntil(lambda: view.loaded > 0, timeout=10000)
-    assert idle()
+    settle(qtbot)
     return page, view
 
 
@@ -33,7 +29,7 @@ def choose(qtbot, view, category: str) -> None:
     before = view.loaded
     view.category.setCurrentIndex(view.category.findText(category))
     qtbot.waitUntil(lambda: view.loaded > before and view.result.category == category, timeout=10000)
-    assert idle()
+    settle(qtbot)
 
 
 def rows(table) -> list[list[str]]:
@@ -79,7 +75,7 @@ def test_rising_item_and_regional_cluster_and_confirming_a_candidate(qtbot, demo
     loaded = view.loaded
     view.confirm_candidate()
     qtbot.waitUntil(lambda: view.loaded > loaded, timeout=10000)
-    assert idle()
+    settle(qtbot)
     assert "襄阳市" in asked[0] and "第十二条（二）" in asked[0]
     entries = risk_service.list_info(tech, key_risk=True)
     assert len(entries) == before + 1

@@ -16,9 +16,9 @@ from app import clock
 from app.services import sample_list, samples
 from app.services.sample_list import SampleQuery
 from app.store.models import Enterprise, Sample
-from app.ui import ops
 from app.ui.style import FIELD_ERROR
 from tests.services.conftest import make_lab, ready_task
+from tests.ui.helpers import settle
 
 TODAY = clock.today()
 PRODUCER = samples.PartyInput("武汉市康泰电器有限公司", "91420100MA4K1A2B88", "武汉市东西湖区金银湖路 18 号", "李伟")
@@ -51,17 +51,10 @@ def page(qtbot, lab):
     page.resize(1200, 700)
     page.show()
     page.refresh()
-    idle()
+    settle(qtbot)
     yield page
-    idle()
+    settle(qtbot)
 
-
-def idle() -> None:
-    """Until no operation runs (an answer that arrives may start the next, e.g. a page the view wants)."""
-    for _ in range(20):
-        if ops.wait_idle():
-            return
-    raise AssertionError("operations still running")
 
 
 def open_new(page, qtbot):
@@ -125,9 +118,9 @@ def test_one_sample_of_each_place_type_through_the_form_shows_in_the_list(qtbot,
                                "requirement": {"op": ">=", "value": 90, "unit": "%"}})
         assert form.problems() == {}
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-        idle()
+        settle(qtbot)
         assert form.last_saved is not None and closed(form)
-        idle()
+        settle(qtbot)
         assert page.model.total == n
     rows = rows_of(page)
     assert {r.place_type for r in rows} == {"producer", "physical_seller", "e_platform"}
@@ -167,7 +160,7 @@ def test_bad_uscc_and_one_sampler_are_marked_as_typed_and_on_save_and_nothing_is
     form.sampling_date.setDate(TODAY - dt.timedelta(days=1))
 
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    idle()
+    settle(qtbot)
     assert form.isVisible() and form.last_saved is None
     text = form.error_label.text()
     assert "校验码" in text and "抽样人员不得少于 2 人。" in text
@@ -187,9 +180,9 @@ def test_bad_uscc_and_one_sampler_are_marked_as_typed_and_on_save_and_nothing_is
     add_names(qtbot, form.samplers, "刘洋")
     assert form.sampled.uscc.styleSheet() == "" and form.samplers.list.styleSheet() == ""
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    idle()
+    settle(qtbot)
     assert form.last_saved is not None
-    idle()
+    settle(qtbot)
     assert page.model.total == 1 and page.model.row_at(0).status == "received"
 
 
@@ -204,7 +197,7 @@ def test_service_refusal_marks_fields_and_keeps_the_form(qtbot, page, lab, monke
 
     monkeypatch.setattr(samples, "register_sample", refuse)
     form.save()
-    idle()
+    settle(qtbot)
     assert form.product_name.styleSheet() == FIELD_ERROR and "产品名称与方案不符" in form.error_label.text()
     assert form.product_name.text() == "电热水壶" and form.isVisible() and form.save_button.isEnabled()
 
@@ -247,7 +240,7 @@ def test_a_known_uscc_offers_to_fill_the_enterprise_from_the_register(qtbot, pag
     assert not form.sampled.fill_button.isVisible()
     # an unknown (valid) code offers nothing
     qtbot.keyClicks(form.nominal.uscc, NOMINAL.uscc)
-    idle()
+    settle(qtbot)
     assert not form.nominal.fill_button.isVisible()
     form.dirty = False
 
@@ -257,7 +250,7 @@ def test_register_another_like_this_keeps_the_batch_context(qtbot, page, lab):
     fill(form, qtbot, "physical_seller", "电热水壶")
     add_names(qtbot, form.seal_numbers, "FT-001")
     qtbot.mouseClick(form.save_new_button, Qt.MouseButton.LeftButton)
-    idle()
+    settle(qtbot)
     first = form.last_saved
     assert first is not None and form.isVisible()
     assert first.number in form.status_label.text() and first.number in form.heading.text()
@@ -267,9 +260,9 @@ def test_register_another_like_this_keeps_the_batch_context(qtbot, page, lab):
     assert form.batch_number.text() == "" and form.seal_numbers.values() == ()
     form.batch_number.setText("B-02")
     form.save()
-    idle()
+    settle(qtbot)
     assert form.last_saved.id != first.id and closed(form)
-    idle()
+    settle(qtbot)
     assert page.model.total == 2
     assert {r.batch_number for r in rows_of(page)} == {"B-01", "B-02"}
     # and from the list: a new form filled from the selected sample
@@ -289,13 +282,13 @@ def test_attachments_from_files_on_a_saved_and_on_a_new_sample(qtbot, page, lab,
     form.attachments.add_files([photo], "photo")
     assert form.attachments.list.count() == 1 and "现场照片.png" in form.attachments.list.item(0).text()
     form.save()
-    idle()
+    settle(qtbot)
     sample_id = form.last_saved.id
     detail = samples.get_sample(lab.tech, sample_id)
     assert [a.filename for a in detail.attachments] == ["现场照片.png"]
 
     # an existing sample: attached at once, opened, removed
-    idle()
+    settle(qtbot)
     page.select_row(0)
     edit = page.open_selected()
     qtbot.waitUntil(lambda: edit.loaded, timeout=10000)
@@ -303,7 +296,7 @@ def test_attachments_from_files_on_a_saved_and_on_a_new_sample(qtbot, page, lab,
     second = tmp_path / "unpacking.jpg"
     second.write_bytes(b"\xff\xd8\xff" + b"1" * 4096)
     edit.attachments.add_files([second], "unpacking")
-    idle()
+    settle(qtbot)
     assert edit.attachments.list.count() == 2
     assert "unpacking.jpg" in edit.attachments.list.item(1).text()
     assert len(samples.get_sample(lab.tech, sample_id).attachments) == 2
@@ -311,12 +304,12 @@ def test_attachments_from_files_on_a_saved_and_on_a_new_sample(qtbot, page, lab,
     monkeypatch.setattr(edit.attachments, "open_file", lambda path: opened.append(Path(path).read_bytes()))
     edit.attachments.list.setCurrentRow(1)
     edit.attachments.open_selected()
-    idle()
+    settle(qtbot)
     assert opened == [second.read_bytes()]
     monkeypatch.setattr(edit.attachments, "confirm", lambda *_a: True)
     edit.attachments.list.setCurrentRow(0)
     edit.attachments.remove_selected()
-    idle()
+    settle(qtbot)
     assert [a.filename for a in samples.get_sample(lab.tech, sample_id).attachments] == ["unpacking.jpg"]
     assert edit.attachments.list.count() == 1
 
@@ -343,7 +336,7 @@ def _bulk_samples(lab, n: int) -> None:
 def test_the_list_fetches_pages_as_it_scrolls_and_sorts_and_filters_in_sql(qtbot, page, lab):
     _bulk_samples(lab, 400)
     page.refresh()
-    idle()
+    settle(qtbot)
     model = page.model
     assert model.total == 401
     assert model.cached_pages() == [0]  # only the first page was read
@@ -351,7 +344,7 @@ def test_the_list_fetches_pages_as_it_scrolls_and_sorts_and_filters_in_sql(qtbot
     fetches = model.fetches
     page.table.scrollToBottom()
     qtbot.waitUntil(lambda: 8 in model.cached_pages(), timeout=5000)
-    idle()
+    settle(qtbot)
     assert model.fetches - fetches <= 3  # the pages in between were never read
     last = sample_list.page(lab.tech, SampleQuery(), "sampling_date", True, 400, 1)[0]
     assert model.row_at(400).id == last.id
@@ -359,7 +352,7 @@ def test_the_list_fetches_pages_as_it_scrolls_and_sorts_and_filters_in_sql(qtbot
     # sorting: a click on a header orders in SQL
     number_column = model.column_of("number")
     page.table.sortByColumn(number_column, Qt.SortOrder.AscendingOrder)
-    idle()
+    settle(qtbot)
     assert (model.sort_key, model.descending) == ("number", False)
     assert model.cached_pages() == [0]
     expected = sample_list.page(lab.tech, SampleQuery(), "number", False, 0, 3)
@@ -370,17 +363,17 @@ def test_the_list_fetches_pages_as_it_scrolls_and_sorts_and_filters_in_sql(qtbot
     page.filter.setText("养生")  # (QTest types ASCII only)
     assert model.query.text == ""  # not yet: the typing may go on
     qtbot.waitUntil(lambda: model.query.text == "养生" and not model.loading, timeout=5000)
-    idle()
+    settle(qtbot)
     assert model.total == sample_list.count(lab.tech, SampleQuery(text="养生")) == 133
     assert {model.row_at(r).product_name for r in range(min(model.total, 50))} == {"养生壶"}
     page.place_filter.setCurrentIndex(page.place_filter.findData("e_platform"))
-    idle()
+    settle(qtbot)
     assert model.total == sample_list.count(lab.tech, SampleQuery(text="养生", place_type="e_platform"))
 
     # an answer to an older filter is dropped when it comes late
     model.set_query(SampleQuery(text="咖啡"))
     model.set_query(SampleQuery(text="BULK-001"))
-    idle()
+    settle(qtbot)
     assert model.total == 100 and model.row_at(0).number.startswith("BULK-001")
 
 
@@ -389,7 +382,7 @@ def test_the_filter_and_columns_are_remembered(qtbot, page, lab):
 
     page.filter.setText("康泰")
     page.status_filter.setCurrentIndex(page.status_filter.findData("received"))
-    idle()
+    settle(qtbot)
     page.table.setColumnWidth(0, 222)
     again = SamplesPage(lab.tech)
     qtbot.addWidget(again)
@@ -425,7 +418,7 @@ def test_double_click_opens_the_form_and_the_menu_goes_to_testing(qtbot, lab):
     window.resize(1200, 600)
     window.show()
     page.refresh()
-    idle()
+    settle(qtbot)
     assert page.model.total == 1
     rect = page.table.visualRect(page.model.index(0, 1))
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -445,13 +438,13 @@ def test_double_click_opens_the_form_and_the_menu_goes_to_testing(qtbot, lab):
     dialog = page.receive_dialog
     assert dialog.isVisible() and saved.number in dialog.findChild(QLabel).text()
     dialog.save()
-    idle()
+    settle(qtbot)
     assert dialog.isVisible() and "样品状态" in dialog.error_text.text()
     assert samples.get_sample(lab.tech, saved.id).status == "registered"
     dialog.condition.setCurrentIndex(dialog.condition.findText("封样完好，封条无破损"))
     dialog.save()
-    idle()
-    idle()
+    settle(qtbot)
+    settle(qtbot)
     detail = samples.get_sample(lab.tech, saved.id)
     assert detail.status == "received" and detail.data.condition_on_receipt == "封样完好，封条无破损"
     assert detail.data.received_date == TODAY
@@ -470,13 +463,13 @@ def test_receiving_refuses_a_day_before_sampling_and_takes_typed_text(qtbot, pag
     dialog.date.setDate(dialog.date.date().addDays(-3))
     dialog.condition.setCurrentText("外包装轻微压痕，样品完好")
     dialog.save()
-    idle()
+    settle(qtbot)
     assert dialog.isVisible() and "收样日期不能早于抽样日期" in dialog.error_text.text()
     assert dialog.date.styleSheet() == FIELD_ERROR
     assert dialog.condition.currentText() == "外包装轻微压痕，样品完好"  # nothing typed is lost
     dialog.date.setDate(dialog.date.date().addDays(3))
     dialog.save()
-    idle()
+    settle(qtbot)
     assert not dialog.isVisible()
     assert samples.get_sample(lab.tech, saved.id).data.condition_on_receipt == "外包装轻微压痕，样品完好"
 
@@ -494,14 +487,14 @@ def test_the_form_records_the_sampling_record_number_and_refuses_a_repeat(qtbot,
     form.received_date.set_date(TODAY)
     assert form.condition_on_receipt.styleSheet() == ""
     form.save()
-    idle()
+    settle(qtbot)
     assert form.isVisible() and form.last_saved is None
     assert form.sampling_record_number.styleSheet() == FIELD_ERROR
     assert first.number in form.error_label.text() and "CY-0001" in form.error_label.text()
     form.sampling_record_number.setText("CY-0002")
     form.test_category.setCurrentText("复检")
     form.save()
-    idle()
+    settle(qtbot)
     assert form.last_saved is not None
     d = samples.get_sample(lab.tech, form.last_saved.id).data
     assert (d.sampling_record_number, d.test_category, d.condition_on_receipt) == ("CY-0002", "复检", "完好")
@@ -511,7 +504,7 @@ def test_the_form_records_the_sampling_record_number_and_refuses_a_repeat(qtbot,
     assert again.sampling_record_number.text() == "CY-0002" and again.condition_on_receipt.currentText() == "完好"
     assert again.test_category.currentText() == "复检"
     again.close()
-    idle()
+    settle(qtbot)
     copy = page.open_form(None, copy_of=form.last_saved.id)
     qtbot.waitUntil(lambda: copy.loaded, timeout=10000)
     assert copy.sampling_record_number.text() == "" and copy.condition_on_receipt.currentText() == ""
@@ -546,12 +539,12 @@ def test_a_stale_edit_is_refused_and_the_form_offers_to_reload(qtbot, page, lab,
     asked = []
     monkeypatch.setattr(form, "confirm", lambda title, text: asked.append(text) or True)
     form.save()
-    idle()
+    settle(qtbot)
     assert asked and "已被其他用户修改" in asked[0]
     assert form.detail.data.model_spec == "KT-2" and form.brand.text() == ""  # reloaded, as chosen
     form.brand.setText("康泰")
     form.save()
-    idle()
+    settle(qtbot)
     assert samples.get_sample(lab.tech, saved.id).data.brand == "康泰"
 
 

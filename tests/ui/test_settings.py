@@ -14,11 +14,7 @@ from app.services import calendar as calendar_service
 from app.services import lab as lab_service
 from app.services import users
 from app.services.context import Context
-from app.ui import ops
-
-
-def idle() -> bool:
-    return any(ops.wait_idle() for _ in range(5))
+from tests.ui.helpers import settle
 
 
 def open_page(qtbot, ctx: Context):
@@ -29,7 +25,7 @@ def open_page(qtbot, ctx: Context):
     page.resize(1100, 720)
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > 0, timeout=10000)
-    assert idle()
+    settle(qtbot)
     return page
 
 
@@ -52,12 +48,12 @@ def test_a_technician_sees_only_their_own_account(qtbot, demo_ctx):
     page.new_password.setText("brand new pass")
     page.new_password2.setText("brand new pass")
     page.change_password()
-    assert idle()
+    settle(qtbot)
     assert "当前密码不正确" in page.password_form.error_text.text()
     assert page.new_password.text() == "brand new pass"  # nothing typed is lost
     page.current_password.setText("demo1234")
     page.change_password()
-    assert idle()
+    settle(qtbot)
     assert page.current_password.text() == "" and page.password_form.status.text()
     assert users.authenticate(demo_ctx.db, "wangjian", "brand new pass").username == "wangjian"
 
@@ -72,12 +68,12 @@ def test_the_administrator_adds_a_user(qtbot, demo_ctx):
     dialog.password.setText("12345678")
     dialog.password2.setText("12345678")
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.isVisible() and "请至少选择一个角色" in dialog.error_text.text()
     dialog.roles["technician"].setChecked(True)
     dialog.roles["reviewer"].setChecked(True)
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     qtbot.waitUntil(lambda: any(u.username == "sunli" for u in page.users), timeout=10000)
     row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "sunli")
@@ -89,7 +85,7 @@ def test_the_administrator_adds_a_user(qtbot, demo_ctx):
     assert edit.username.isReadOnly()
     edit.active.setChecked(False)
     edit.save()
-    assert idle()
+    settle(qtbot)
     assert edit.result() == QDialog.DialogCode.Accepted
     assert not next(u for u in users.list_users(demo_ctx) if u.username == "sunli").active
     with pytest.raises(users.AuthenticationError, match="已停用"):
@@ -103,7 +99,7 @@ def test_the_user_dialog_shows_every_problem_at_once(qtbot, demo_ctx):
     dialog.password.setText("short")
     dialog.password2.setText("other")
     dialog.save()
-    assert idle()
+    settle(qtbot)
     text = dialog.error_text.text()
     for part in ("用户名须为", "请填写姓名", "请至少选择一个角色", "密码至少", "两次"):
         assert part in text, text
@@ -117,7 +113,7 @@ def test_the_user_dialog_shows_every_problem_at_once(qtbot, demo_ctx):
     dialog.password.setText("12345678")
     dialog.password2.setText("12345678")
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert "已存在" in dialog.error_text.text() and dialog.isVisible()
 
 
@@ -125,20 +121,20 @@ def test_lab_cma_number_and_provincial_address_are_checked(qtbot, demo_ctx):
     page = open_page(qtbot, demo_ctx)
     page.cma.setText("CMA-0001")
     page.save_lab()
-    assert idle()
+    settle(qtbot)
     assert "12 位数字" in page.lab_form.error_text.text()
     assert lab_service.get_lab(demo_ctx).cma_number == "241712050999"  # unchanged
     page.provincial_url.setText("http://sjjg.example.cn/api")
     page.provincial_user.setText("")
     page.save_provincial()
-    assert idle()
+    settle(qtbot)
     text = page.provincial_form.error_text.text()
     assert "https://" in text and "用户名" in text
     assert lab_service.get_settings(demo_ctx)["provincial_url"] == ""
     page.provincial_url.setText("http://127.0.0.1:8765")
     page.provincial_user.setText("demo")
     page.save_provincial()
-    assert idle()
+    settle(qtbot)
     assert lab_service.get_settings(demo_ctx)["provincial_url"] == "http://127.0.0.1:8765"
 
 
@@ -148,14 +144,14 @@ def test_a_calendar_import_with_a_bad_line_changes_nothing(qtbot, demo_ctx, tmp_
     page = open_page(qtbot, demo_ctx)
     year = calendar_service.known_years(demo_ctx)[1]
     page.cal_year.setValue(year)
-    assert idle()
+    settle(qtbot)
     before = calendar_service.year_days(demo_ctx, year)
     assert page.days == before[0]
     bad = tmp_path / "notice.csv"
     bad.write_text(f"date,kind,name\n{year}-05-06,holiday,劳动节\n{year}-02-30,holiday,春节\n{year}-05-07,rest,x\n",
                    encoding="utf-8")
     page.import_calendar(bad)
-    assert idle()
+    settle(qtbot)
     assert isinstance(page.dialog, ProblemsDialog)
     text = page.dialog.text.toPlainText()
     assert "第 3 行" in text and "第 4 行" in text and "第 2 行" not in text
@@ -166,7 +162,7 @@ def test_a_calendar_import_with_a_bad_line_changes_nothing(qtbot, demo_ctx, tmp_
     shown = []
     page.show_message = lambda title, text: shown.append(text)
     page.import_calendar(good)
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: any(d.date == dt.date(year, 5, 6) for d in page.days), timeout=10000)
     assert shown
     row = next(r for r, d in enumerate(page.days) if d.date == dt.date(year, 5, 6))
@@ -183,13 +179,13 @@ def test_the_calendar_tab_shows_each_years_notice_and_marks_a_year_complete(qtbo
     assert states[2020] == "官方" and states[2031] == "推定（暂定）"
 
     page.cal_year.setValue(2031)
-    assert idle()
+    settle(qtbot)
     partial = tmp_path / "may.csv"
     partial.write_text("date,kind,name\n2031-05-05,holiday,劳动节\n", encoding="utf-8")
     shown = []
     page.show_message = lambda title, text: shown.append(text)
     page.import_calendar(partial)
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: page.cal_state.text() == "已录入（不完整，暂定）", timeout=10000)
     assert "暂定" in page.cal_note.text() and page.complete_button.isEnabled()
     assert page.complete_button.text() == "通知已完整录入"
@@ -198,7 +194,7 @@ def test_the_calendar_tab_shows_each_years_notice_and_marks_a_year_complete(qtbo
     asked = []
     page.confirm = lambda title, text: asked.append(text) or True
     page.mark_complete()
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: page.cal_state.text() == "已录入（完整）", timeout=10000)
     assert "2031" in asked[0] and not page.provisional
     assert page.complete_button.text() == "通知未完整录入"
@@ -209,7 +205,7 @@ def test_the_calendar_tab_shows_each_years_notice_and_marks_a_year_complete(qtbo
     full.write_text("date,kind,name\n2032-01-01,holiday,元旦\n2032-10-08,workday,国庆节调休上班\n", encoding="utf-8")
     page.import_complete.setChecked(True)
     page.import_calendar(full)
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: page.cal_year.value() == 2032 and page.cal_state.text() == "已录入（完整）",
                     timeout=10000)
     assert "2032 年的放假通知已标记为完整录入" in shown[-1]
@@ -233,7 +229,7 @@ def test_the_pattern_preview_updates(qtbot, demo_ctx):
     page.report_pattern.setText("BG{year}{month:02d}-{seq:03d}")
     assert page.report_preview.text().startswith(f"BG{clock.today().year}")
     page.save_patterns()
-    assert idle()
+    settle(qtbot)
     values = lab_service.get_settings(demo_ctx)
     assert values["sample_number_pattern"] == "{task}-{seq:05d}"
     assert values["report_number_pattern"] == "BG{year}{month:02d}-{seq:03d}"
@@ -252,12 +248,12 @@ def test_language_and_provincial_connection(qtbot, demo_ctx, monkeypatch):
 
     page.provincial_url.setText("ftp://example")
     page.save_provincial()
-    assert idle()
+    settle(qtbot)
     assert "https://" in page.provincial_form.error_text.text()
     page.provincial_url.setText("https://sjjg.example.cn/api")
     page.provincial_user.setText("jc-lab")
     page.save_provincial()
-    assert idle()
+    settle(qtbot)
     assert lab_service.get_settings(demo_ctx)["provincial_user"] == "jc-lab"
 
     # with no secure keyring the warning is shown and nothing can be saved
@@ -277,7 +273,7 @@ def test_language_and_provincial_connection(qtbot, demo_ctx, monkeypatch):
     assert page.keyring_save.isEnabled()
     page.provincial_password.setText("s3cret")
     page.save_keyring_password()
-    assert idle()
+    settle(qtbot)
     assert stored == {"jc-lab": "s3cret"} and page.provincial_password.text() == ""
 
 
@@ -297,5 +293,5 @@ def test_the_provincial_password_follows_the_permission_model(qtbot, demo_ctx, m
     monkeypatch.setattr(page, "_keyring_failed", failures.append)
     page.provincial_password.setText("s3cret")
     page.save_keyring_password()  # as if the button were enabled: the service still refuses
-    assert idle()
+    settle(qtbot)
     assert len(failures) == 1 and isinstance(failures[0], PermissionDenied)

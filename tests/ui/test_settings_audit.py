@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 from app.services import integrity
-from app.ui import ops
 from app.ui.pages.settings_audit import AuditTab
+from tests.ui.helpers import settle
 
 
 def _tab(qtbot, ctx) -> AuditTab:
@@ -42,7 +42,7 @@ def test_verify_then_tamper_then_sign(qtbot, demo_ctx):
     tab.sign_button.click()  # a checkpoint signs the chain (which is intact), not the rows
     qtbot.waitUntil(lambda: tab.table.rowCount() == before + 1, timeout=20000)
     assert "已签署检查点" in tab.verdict.text() or "Checkpoint signed" in tab.verdict.text()
-    ops.wait_idle()
+    settle(qtbot)
 
 
 def test_a_technician_cannot_verify(qtbot, demo_ctx):

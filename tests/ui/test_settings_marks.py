@@ -10,11 +10,7 @@ from PIL import Image
 
 from app.services import lab_assets, users
 from app.services.context import Context
-from app.ui import ops
-
-
-def idle() -> bool:
-    return any(ops.wait_idle() for _ in range(5))
+from tests.ui.helpers import settle
 
 
 def png(path: Path, size=(300, 120), colour=(20, 30, 80, 255)) -> Path:
@@ -31,7 +27,7 @@ def open_page(qtbot, ctx: Context):
     page.show()
     page.tabs.setCurrentWidget(page.marks_tab) if page.marks_tab is not None else None
     page.refresh()
-    assert idle()
+    settle(qtbot)
     return page
 
 
@@ -71,21 +67,21 @@ def test_upload_replace_refuse_and_remove(qtbot, demo_ctx, tmp_path, monkeypatch
     chosen.append(tmp_path / "seal.gif")
     chosen[-1].write_bytes(b"GIF89a" + b"\0" * 100)
     tab.upload("seal")
-    assert idle()
+    settle(qtbot)
     assert "不是 PNG 或 JPEG 图片" in tab.status.text() and "检验检测专用章" in tab.status.text()
     assert lab_assets.asset_content(demo_ctx, "seal") == before
     # over 2 MB
     chosen.append(tmp_path / "big.png")
     chosen[-1].write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024))
     tab.upload("seal")
-    assert idle()
+    settle(qtbot)
     assert "超过 2 MB" in tab.status.text()
     assert lab_assets.asset_content(demo_ctx, "seal") == before
 
     # a good PNG replaces the seal
     chosen.append(png(tmp_path / "new-seal.png", (400, 400), (200, 16, 26, 255)))
     tab.upload("seal")
-    assert idle() and idle()
+    settle(qtbot)
     assert lab_assets.asset_content(demo_ctx, "seal") == chosen[-1].read_bytes()
     assert "已保存" in tab.status.text()
 
@@ -96,17 +92,17 @@ def test_upload_replace_refuse_and_remove(qtbot, demo_ctx, tmp_path, monkeypatch
     Image.new("RGB", (300, 100), "white").save(buf, "JPEG")
     chosen[-1].write_bytes(buf.getvalue())
     tab.upload("signature")
-    assert idle() and idle()
+    settle(qtbot)
     liu = next(s for s in lab_assets.list_assets(demo_ctx).signers if s.username == "liuyang")
     assert liu.signature is not None and liu.signature.media_type == "image/jpeg"
     tab.select_signer("liuyang")
     assert tab.sig_remove.isEnabled()
     tab.remove("signature")
-    assert idle() and idle()
+    settle(qtbot)
     liu = next(s for s in lab_assets.list_assets(demo_ctx).signers if s.username == "liuyang")
     assert liu.signature is None
     # removing the CMA mark: the page says what the reports will do without it
     tab.remove("cma_mark")
-    assert idle() and idle()
+    settle(qtbot)
     assert lab_assets.asset_content(demo_ctx, "cma_mark") is None
     assert "不作 CMA 声明" in tab.rows["cma_mark"].state.text() and not tab.rows["cma_mark"].remove.isEnabled()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLineEdit
 from app.services import dashboard as dashboard_service
 from app.services import demo as demo_service
 from app.services import users
-from app.ui import ops
+from tests.ui.helpers import settle
 
 
 def test_first_start_creates_the_administrator(qtbot, sqlite_db, riskmon_app):
@@ -52,12 +52,12 @@ def test_sign_in_refuses_a_wrong_password(qtbot, demo_ctx):
     dialog.password.setText("nope")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert not dialog.ok.isEnabled()  # checked on a worker: no second press meanwhile
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.error.text() == "用户名或密码错误。"
     assert dialog.user is None and dialog.ok.isEnabled()
     dialog.password.setText(demo_service.DEMO_PASSWORD)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    assert ops.wait_idle()
+    settle(qtbot)
     assert dialog.user is not None and dialog.user.username == "zhaomin"
 
 
@@ -69,7 +69,7 @@ def test_dashboard_shows_each_clock_colour(qtbot, demo_ctx):
     window.show()
     page = window.page("dashboard")
     qtbot.waitUntil(lambda: page.board is not None, timeout=10000)
-    assert ops.wait_idle()
+    settle(qtbot)
     table = page.table
     states = {table.item(r, 0).text(): table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(table.rowCount())}
     assert {"overdue", "due_soon", "ok"} <= set(states.values())

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from app.services import demo, documents, reports, samples, users
 from app.services.context import Context
-from app.ui import ops
+from tests.ui.helpers import settle
 
 KETTLE = "HBFX-2026-DQ-01"
 SHOTS = os.environ.get("RISKMON_SCREENSHOTS")
@@ -33,7 +33,7 @@ def test_a_long_reason_in_the_signing_column_is_shown_whole(qtbot, demo_ctx):
     qtbot.addWidget(dialog)
     dialog.resize(1280, 800)
     dialog.show()
-    assert ops.wait_idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: dialog.viewer.page_count() >= 1, timeout=10000)
 
     hint = dialog.minimumSizeHint()

@@ -18,10 +18,9 @@ from app.services.context import Context
 from app.store.models import Report
 from app.store.uow import UnitOfWork
 from app.sync.credentials import CredentialStore
-from app.ui import ops
 from app.ui.dialogs.unlock_key import UnlockKeyDialog, current_dialog
 from tests.sync.helpers import MemoryKeyring
-from tests.ui.helpers import as_user
+from tests.ui.helpers import as_user, settle
 
 KEY_PASSWORD = "lab-key-password"
 KETTLE = "HBFX-2026-DQ-01"
@@ -45,9 +44,6 @@ def key_keyring(monkeypatch) -> MemoryKeyring:
                         lambda store: store or CredentialStore(service=labkey.KEYRING_SERVICE, backend=backend))
     return backend
 
-
-def settle() -> None:
-    assert any(ops.wait_idle() for _ in range(5))
     QCoreApplication.processEvents()
 
 
@@ -67,7 +63,7 @@ def key_tab(qtbot, ctx: Context):
     page.refresh()
     page.key_tab.refresh()
     qtbot.waitUntil(lambda: page.key_tab.loaded > 0, timeout=10000)
-    settle()
+    settle(qtbot)
     assert page.tabs.tabText(page.tabs.indexOf(page.key_tab)) == "签章密钥"
     return page.key_tab
 
@@ -97,7 +93,7 @@ def test_the_administrator_generates_a_key_that_replaces_the_demo_key(qtbot, lab
     dialog.remember.setChecked(True)
     assert dialog.remember.text() == "在本机记住密码"
     dialog.submit()
-    settle()
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     qtbot.waitUntil(lambda: tab.active is not None and not tab.active.demo, timeout=10000)
 
@@ -128,7 +124,7 @@ def test_a_technician_cannot_generate_or_import_a_key_but_can_unlock_it(qtbot, l
     dialog.password.setText("another-password")
     dialog.password2.setText("another-password")
     dialog.submit()
-    settle()
+    settle(qtbot)
     assert "只有管理员才能生成签章密钥" in dialog.error.text()
     assert len(labkey.list_keys(tech)) == 2
 
@@ -144,14 +140,14 @@ def test_a_wrong_unlock_password_is_shown_and_the_right_one_unlocks(qtbot, lab_d
     assert dialog.error.text() == "请输入签章密钥的密码。"
     dialog.password.setText("wrong password")
     dialog.submit()
-    settle()
+    settle(qtbot)
     assert dialog.isVisible() and dialog.error.text() == "签章密钥的密码不正确。"
     assert dialog.password.text() == "wrong password"
     assert not labkey.key_status(tech).unlocked
 
     dialog.password.setText(KEY_PASSWORD)
     dialog.submit()
-    settle()
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     qtbot.waitUntil(lambda: tab.active is not None and tab.active.unlocked, timeout=10000)
     assert tab.state.text().startswith("已解锁") and "已解锁" in tab.status.text()
@@ -171,13 +167,13 @@ def test_without_a_keyring_the_key_is_unlocked_for_the_session_only(qtbot, lab_d
     dialog.password.setText(KEY_PASSWORD)
     dialog.remember.setChecked(True)
     dialog.submit()
-    settle()
+    settle(qtbot)
     # unlocked, but not remembered: said in the dialog, which then goes on
     assert dialog.isVisible() and "本次会话" in dialog.error.text() and "签章密钥的密码不会保存" in dialog.error.text()
     assert not dialog.remember.isEnabled() and dialog.ok.text() == "继续"
     assert labkey.key_status(tech).unlocked
     dialog.submit()
-    settle()
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert "本次会话" in tab.status.text()
 
@@ -201,17 +197,17 @@ def _testing_page(qtbot, ctx: Context, sid: int):
     page.resize(1130, 760)
     page.show()
     page.open(sample_id=sid)
-    settle()
+    settle(qtbot)
     assert page.work is not None and page.work.sample_id == sid
     return page
 
 
-def _approve(page) -> None:
+def _approve(qtbot, page) -> None:
     """批准 with the signatory's own password (the sign dialog), as the page asks for it."""
     page.approve()
     page.dialog.password.setText(demo.DEMO_PASSWORD)
     page.dialog._ok()
-    settle()
+    settle(qtbot)
 
 
 def _stored_pdf(db, report_id: int) -> bytes | None:
@@ -225,19 +221,19 @@ def test_the_key_is_asked_for_once_before_an_approval_signs(qtbot, lab_db):
     tech, sid, report = _reviewed(lab_db)
     sig = as_user(lab_db, "zhaomin")
     page = _testing_page(qtbot, sig, sid)
-    _approve(page)
+    _approve(qtbot, page)
     dialog = current_dialog(page)
     assert dialog is not None and page.dialog is None  # the sign dialog closed, the key is asked for
     assert info.subject in dialog.findChild(type(dialog.info), "key_subject").text()
     assert reports.get_report(tech, report.id).status == "reviewed"  # nothing signed yet
     dialog.password.setText("wrong password")
     dialog.submit()
-    settle()
+    settle(qtbot)
     assert dialog.error.text() == "签章密钥的密码不正确。"
     assert reports.get_report(tech, report.id).status == "reviewed"
     dialog.password.setText(KEY_PASSWORD)
     dialog.submit()
-    settle()
+    settle(qtbot)
     assert page.work.report.status == "approved" and not page.message.text()
     verdict = verify.verify_pdf(lab_db, _stored_pdf(lab_db, report.id))
     assert verdict.status == crypto.AUTHENTIC and verdict.number == report.number
@@ -246,8 +242,8 @@ def test_the_key_is_asked_for_once_before_an_approval_signs(qtbot, lab_db):
     # once per session: the next approval signs without asking
     _, other_sid, other = _reviewed(lab_db)
     page.open(sample_id=other_sid)
-    settle()
-    _approve(page)
+    settle(qtbot)
+    _approve(qtbot, page)
     assert current_dialog(page) is None
     assert reports.get_report(tech, other.id).status == "approved"
     assert verify.verify_pdf(lab_db, _stored_pdf(lab_db, other.id)).ok
@@ -257,11 +253,11 @@ def test_cancelling_the_key_dialog_approves_nothing(qtbot, lab_db):
     locked_lab_key(lab_db)
     tech, sid, report = _reviewed(lab_db)
     page = _testing_page(qtbot, as_user(lab_db, "zhaomin"), sid)
-    _approve(page)
+    _approve(qtbot, page)
     dialog = current_dialog(page)
     assert dialog is not None
     dialog.reject()
-    settle()
+    settle(qtbot)
     assert current_dialog(page) is None
     assert reports.get_report(tech, report.id).status == "reviewed"
     assert _stored_pdf(lab_db, report.id) is None
@@ -276,7 +272,7 @@ def test_a_locked_key_that_reaches_a_page_is_shown_as_its_message(qtbot, lab_db,
     tech, sid, report = _reviewed(lab_db)
     monkeypatch.setattr(testing_page, "ensure_key_unlocked", lambda ctx, parent, proceed, *a, **kw: proceed())
     page = _testing_page(qtbot, as_user(lab_db, "zhaomin"), sid)
-    _approve(page)
+    _approve(qtbot, page)
     assert "签章密钥尚未解锁" in page.message.text()
     assert reports.get_report(tech, report.id).status == "reviewed"
 
@@ -289,9 +285,9 @@ def _reports_page(qtbot, ctx: Context):
     page.resize(1130, 760)
     page.show()
     page.refresh()
-    settle()
+    settle(qtbot)
     page.task_box.setCurrentIndex(page.task_box.findText(KETTLE, Qt.MatchFlag.MatchStartsWith))
-    settle()
+    settle(qtbot)
     return page
 
 
@@ -300,19 +296,19 @@ def test_the_export_package_asks_for_the_key_and_is_signed(qtbot, lab_db, tmp_pa
     page = _reports_page(qtbot, as_user(lab_db, "wangjian"))
     monkeypatch.setattr(page, "ask_folder", lambda caption: str(tmp_path))
     page.export_package()
-    settle()
+    settle(qtbot)
     dialog = current_dialog(page)
     assert dialog is not None
     dialog.reject()
-    settle()
+    settle(qtbot)
     assert not list(tmp_path.glob("*.zip"))  # cancelled: nothing written
 
     page.export_package()
-    settle()
+    settle(qtbot)
     dialog = current_dialog(page)
     dialog.password.setText(KEY_PASSWORD)
     dialog.submit()
-    settle()
+    settle(qtbot)
     [package] = tmp_path.glob("*.zip")
     assert "manifest.sig" in zipfile.ZipFile(package).namelist()
     assert str(package) in page.status.text()
@@ -327,7 +323,7 @@ def test_the_verify_dialog_shows_authentic_and_altered(qtbot, demo_ctx, tmp_path
     good = tmp_path / "brought-in.pdf"
     good.write_bytes(pdf)
     page.verify_report(good)
-    settle()
+    settle(qtbot)
     dialog = page.verify_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.status.text() == "真实" and "#2e7d32" in dialog.status.styleSheet()
@@ -342,7 +338,7 @@ def test_the_verify_dialog_shows_authentic_and_altered(qtbot, demo_ctx, tmp_path
     bad = tmp_path / "altered.pdf"
     bad.write_bytes(bytes(altered))
     page.verify_report(bad)
-    settle()
+    settle(qtbot)
     dialog = page.verify_dialog
     assert dialog.status.text() == "已被改动" and "#c62828" in dialog.status.styleSheet()
     assert dialog.line.text().startswith("已被改动：")
@@ -351,6 +347,6 @@ def test_the_verify_dialog_shows_authentic_and_altered(qtbot, demo_ctx, tmp_path
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_bytes(b"hello")
     page.verify_report(not_pdf)
-    settle()
+    settle(qtbot)
     assert page.verify_dialog.status.text() == "已被改动" and "不是 PDF" in page.verify_dialog.line.text()
     page.verify_dialog.reject()

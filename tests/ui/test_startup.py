@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from app.services import demo as demo_service
 from app.services import users
-from app.ui import ops
+from tests.ui.helpers import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("alembic", "openpyxl", "python_calamine", "reportlab", "pyhanko", "cryptography", "PIL")
@@ -34,7 +34,7 @@ def test_only_the_first_page_is_built_at_start(qtbot, demo_ctx):
     assert window.page("settings") is settings  # once
     window.nav.setCurrentRow(PAGE_KEYS.index("settings"))
     assert window.stack.currentWidget() is settings
-    assert ops.wait_idle()
+    settle(qtbot)
 
 
 def test_the_gui_start_imports_no_heavy_library():
@@ -63,9 +63,9 @@ def test_the_window_code_loads_while_the_password_is_checked(qtbot, demo_ctx):
     dialog.password.setText("wrong password")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert calls == [False]  # during the check, the button off
-    assert ops.wait_idle()
+    settle(qtbot)
     dialog.password.setText(demo_service.DEMO_PASSWORD)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    assert ops.wait_idle()
+    settle(qtbot)
     assert calls == [False]  # once
     assert dialog.user is not None and dialog.result() == dialog.DialogCode.Accepted

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
@@ -23,10 +23,9 @@ from app.store.models import MonitoringTask, Sample
 from app.store.uow import UnitOfWork
 from app.sync.sandbox import RunningSandbox
 from app.sync.worker import RetryPolicy
-from app.ui import ops
 from app.ui.ops import bus
 from tests.services.amending import amend_approved
-from tests.ui.helpers import as_user
+from tests.ui.helpers import as_user, settle
 
 DEMO_USER, DEMO_PASSWORD = "demo", "demo-password"
 SERVICE = "riskmon-provincial"
@@ -101,7 +100,7 @@ def open_page(qtbot, lab_db) -> Iterator[Callable[..., object]]:
     yield make
     for page in pages:
         page.runner.stop(wait=10)
-    ops.wait_idle()
+    settle(qtbot)
 
 
 def connect(db, sandbox: RunningSandbox) -> None:
@@ -126,10 +125,6 @@ def cell(page, row: int, col: int) -> str:
     item = page.table.item(row, col)
     return item.text() if item is not None else ""
 
-
-def settled(page) -> None:
-    assert ops.wait_idle()
-    QCoreApplication.processEvents()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -162,7 +157,7 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     dialog.accept()
 
     qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.receipt_number for r in page.rows), timeout=15000)
-    settled(page)
+    settle(qtbot)
     assert cell(page, 0, TASK) == KETTLE and cell(page, 0, STATE) == "已接收"
     assert [cell(page, r, KIND) for r in range(2)] == ["告知书", "结果"]
     assert cell(page, 0, RECEIPT).startswith("HBJG-") and cell(page, 0, RECEIPT) == page.detail_receipt.text()
@@ -173,7 +168,7 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     number = approve_another(lab_db)
     bus.changed.emit({"sample", "report"})
     qtbot.waitUntil(lambda: len(page.rows) == 3 and all(r.receipt_number for r in page.rows), timeout=15000)
-    settled(page)
+    settle(qtbot)
     receipts = {cell(page, r, RECEIPT) for r in range(page.table.rowCount())}
     assert len(receipts) == 3 and all(r.startswith("HBJG-") for r in receipts)
     newest = page.rows[0]
@@ -196,7 +191,7 @@ def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox,
     sandbox.faults.update({"fail_rate": 1.0})
     page = open_page(as_user(lab_db, "wangjian"))
     qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.state == "failed" for r in page.rows), timeout=15000)
-    settled(page)
+    settle(qtbot)
     assert page.password_dialog is None  # the keyring had it: nobody was asked
     assert cell(page, 0, STATE) == "失败，等待重试" and "HTTP 500" in cell(page, 0, LAST_ERROR)
     assert "HTTP 500" in page.detail_error.text() and page.rows[0].next_attempt_at is not None
@@ -208,7 +203,7 @@ def test_a_failing_upload_shows_its_error_and_is_retried(qtbot, lab_db, sandbox,
     assert page.retry_button.isEnabled() and not page.cancel_button.isEnabled()  # a technician cannot cancel
     qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(page.rows) and page.rows[0].state == "accepted", timeout=15000)
-    settled(page)
+    settle(qtbot)
     assert cell(page, 0, RECEIPT).startswith("HBJG-") and cell(page, 0, LAST_ERROR) == ""
     assert page.table.item(0, WHEN).toolTip().startswith("接收时间：")
     assert sandbox.counts()["accepted"] == 1 and page.rows[1].state == "failed"  # only the one retried
@@ -218,25 +213,25 @@ def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, l
                                                                        export_notices):
     page = open_page(as_user(lab_db, "admin"))  # no provincial address: nothing runs in the background
     qtbot.waitUntil(lambda: bool(page.rows), timeout=10000)
-    settled(page)
+    settle(qtbot)
     assert not page.runner.is_running() and "尚未设置省级系统地址" in page.connection_label.text()
     assert cell(page, 0, STATE) == "待上传" and not page.retry_button.isEnabled()
 
     asked = []
     page.confirm = lambda title, text: asked.append(text) or False
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
-    settled(page)
+    settle(qtbot)
     assert asked and page.rows[0].state == "pending"  # said no: nothing changed
     page.confirm = lambda title, text: True
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.rows[0].state == "cancelled", timeout=10000)
-    settled(page)
+    settle(qtbot)
     assert cell(page, 0, STATE) == "已取消" and page.retry_button.isEnabled()
 
     page.choose_folder = lambda: str(tmp_path)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.rows[0].exported, timeout=10000)
-    settled(page)
+    settle(qtbot)
     (written,) = tmp_path.glob(f"{KETTLE}-*.zip")
     assert str(written) in page.message.text()
     # asked once, naming the package and quoting Article 8; the package says it is confidential
@@ -254,7 +249,7 @@ def test_export_for_upload_by_hand_then_confirm_with_the_portal_receipt(qtbot, l
     dialog.receipt.setText("HBJG-2026-900001")
     dialog.accept()
     qtbot.waitUntil(lambda: page.rows[0].state == "delivered_by_hand", timeout=10000)
-    settled(page)
+    settle(qtbot)
     assert cell(page, 0, STATE) == "已手工上传" and cell(page, 0, RECEIPT) == "HBJG-2026-900001"
     assert not page.export_button.isEnabled() and not page.cancel_button.isEnabled()
 
@@ -265,9 +260,10 @@ def test_a_reviewer_only_looks(qtbot, lab_db, sandbox, memory_keyring, open_page
     qtbot.waitUntil(lambda: bool(page.rows), timeout=10000)
     # the uploader tried and found no password; a reviewer is not asked for the lab's account
     qtbot.waitUntil(lambda: "密码" in page.message.text(), timeout=10000)
-    settled(page)
+    settle(qtbot)
+    # the runner stops on its own thread: the label follows when its running_changed signal arrives
+    qtbot.waitUntil(lambda: page.runner_label.text() == "后台上传已暂停，等待输入省级系统密码。", timeout=5000)
     assert page.password_dialog is None and not page.runner.is_running()
-    assert page.runner_label.text() == "后台上传已暂停，等待输入省级系统密码。"
     buttons = (page.sync_button, page.retry_button, page.cancel_button, page.export_button, page.confirm_button,
                page.password_button)
     assert not any(b.isEnabled() for b in buttons)
@@ -288,13 +284,13 @@ def test_without_a_secure_keyring_the_password_is_asked_once_and_never_saved(qtb
         note = dialog.findChild(QLabel, "keyring_note")
         assert not dialog.save.isEnabled() and "不会保存" in note.text()
         dialog.reject()
-        settled(page)
+        settle(qtbot)
         assert page.password_dialog is None and "未输入密码" in page.message.text()
         assert page.keyring_label.isVisible() and "不会保存" in page.keyring_label.text()
         # started again in the background: no second question in this session
         page.runner.start()
         qtbot.waitUntil(lambda: not page.runner.is_running(), timeout=10000)
-        settled(page)
+        settle(qtbot)
         assert page.password_dialog is None
         # the user asks for it: "sync now" asks, then sends
         qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
@@ -353,7 +349,7 @@ def test_the_list_shows_what_each_upload_is_and_a_superseded_one_greyed_with_its
     page = open_page(as_user(lab_db, "admin"))  # no provincial address: nothing is sent
     page.which.setCurrentIndex(page.which.findData("all"))
     qtbot.waitUntil(lambda: len(page.rows) == 4, timeout=10000)
-    settled(page)
+    settle(qtbot)
     listed = [[cell(page, r, c) for c in (TASK, KIND, REPORT, SAMPLE, STATE)] for r in range(4)]
     assert listed == [
         [KETTLE, "分析报告", f"{KETTLE}-FX", "", "待上传"],
@@ -370,7 +366,7 @@ def test_the_list_shows_what_each_upload_is_and_a_superseded_one_greyed_with_its
 
     # nothing can be done with a superseded upload; the reason is in the details
     assert page.select_item(page.rows[3].id)
-    settled(page)
+    settle(qtbot)
     actions = (page.retry_button, page.cancel_button, page.export_button, page.confirm_button)
     assert not any(b.isEnabled() for b in actions)
     assert "已被替代" in page.retry_button.toolTip()
@@ -378,11 +374,11 @@ def test_the_list_shows_what_each_upload_is_and_a_superseded_one_greyed_with_its
     assert old in page.detail_report.text() and sample in page.detail_report.text()
     page.confirm = lambda title, text: True
     page.cancel()  # even past the disabled button: nothing happens
-    settled(page)
+    settle(qtbot)
     assert page.rows[3].state == "superseded"
     # the replacing report's upload can be worked with
     assert page.select_item(page.rows[1].id)
-    settled(page)
+    settle(qtbot)
     assert page.cancel_button.isEnabled() and page.export_button.isEnabled()
     assert not page.detail_note.isVisibleTo(page) and "已被替代" not in page.retry_button.toolTip()
 
@@ -398,4 +394,4 @@ def test_the_list_shows_what_each_upload_is_and_a_superseded_one_greyed_with_its
     assert all(r.sample_number == sample for r in page.rows)
     page.filter.clear()  # the filter is remembered (QSettings): later pages start unfiltered
     page.refresh()
-    settled(page)
+    settle(qtbot)

@@ -7,6 +7,7 @@ from app.services import lab as lab_service
 from app.sync.gateway import CERTIFICATE_HINT, _default_tls_context
 from tests.sync.tls import https_sandbox, issue
 from tests.ui import test_sync_page as base
+from tests.ui.helpers import settle
 from tests.ui.test_sync_page import (
     DEMO_PASSWORD,
     DEMO_USER,
@@ -17,7 +18,6 @@ from tests.ui.test_sync_page import (
     WHEN,
     as_user,
     cell,
-    settled,
 )
 
 # the sync page's fixtures: the demo lab without its hazard upload, the page with its uploader stopped at the end
@@ -35,7 +35,7 @@ def test_a_self_signed_provincial_server_shows_why_and_waits_for_a_person(
         lab_service.save_settings(as_user(lab_db, "admin"), {"provincial_url": url, "provincial_user": DEMO_USER})
         page = open_page(as_user(lab_db, "wangjian"))
         qtbot.waitUntil(lambda: len(page.rows) == 2 and all(r.state == "failed" for r in page.rows), timeout=15000)
-        settled(page)
+        settle(qtbot)
         assert server.state.counts()["accepted"] == 0
     expected = f"证书无法验证：自签名证书。{CERTIFICATE_HINT}"
     for r in range(2):

@@ -13,12 +13,7 @@ from app.services import risk as risk_service
 from app.services import tasks as task_service
 from app.services import users
 from app.services.context import Context
-from app.ui import ops
-
-
-def idle() -> bool:
-    """No operation running, also none started by the last events processed (debounce timers)."""
-    return any(ops.wait_idle() for _ in range(5))
+from tests.ui.helpers import settle
 
 
 def as_user(ctx: Context, username: str) -> Context:
@@ -35,7 +30,7 @@ def open_page(qtbot, ctx: Context):
     before = page.loaded
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
-    assert idle()
+    settle(qtbot)
     return page
 
 
@@ -45,15 +40,15 @@ def show_task(qtbot, page, task_id: int, scheme_id: int | None = None) -> None:
     before = page.details_loaded
     page.open(task_id=task_id, scheme_id=scheme_id)
     qtbot.waitUntil(lambda: page.current_task_id() == task_id and page.details_loaded > before, timeout=10000)
-    assert idle()
+    settle(qtbot)
     if scheme_id is not None:
         assert page.select_scheme(scheme_id)
 
 
 def saved(qtbot, dialog) -> None:
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
-    assert idle()
+    settle(qtbot)
 
 
 def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, monkeypatch, tmp_path: Path):
@@ -68,7 +63,7 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     dialog.category.setText("电子电器")
     dialog.batches.setValue(20)
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.isVisible() and "请填写任务编号" in dialog.error_text.text()
     assert dialog.number.styleSheet() and dialog.title.text() == "2026年电动自行车充电器风险监测"
     dialog.number.setText("HBFX-2026-CD-07")
@@ -113,7 +108,7 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     asked = []
     monkeypatch.setattr(page, "confirm", lambda title, text: asked.append(text) or True)
     page.submit_scheme()
-    assert idle()
+    settle(qtbot)
     assert task_service.get_scheme(tech, scheme.id).status == "submitted"
     assert "GB/T 99999-2021" in asked[0]  # the warning is repeated before submitting
 
@@ -125,12 +120,12 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     review = reviewer_page.return_scheme()
     review.password.setText("demo1234")
     review.return_scheme()
-    assert idle()
+    settle(qtbot)
     assert review.isVisible() and "修改意见" in review.error_text.text()
     review.comment.setPlainText("请补充候选标准的版本依据。")
     review.password.setText("wrong")
     review.return_scheme()
-    assert idle()
+    settle(qtbot)
     assert review.isVisible() and "密码错误" in review.error_text.text()
     review.password.setText("demo1234")
     review.return_scheme()
@@ -151,7 +146,7 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     assert edit.saved.warnings == () and edit.saved.status == "returned"
     show_task(qtbot, page, task.id, scheme.id)
     page.submit_scheme()
-    assert idle()
+    settle(qtbot)
 
     # the drafter may not review; the reviewer passes it, signed
     assert not page.review_button.isEnabled()
@@ -167,7 +162,7 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     assert page.confirm_button.isEnabled() and not page.revise_button.isEnabled()
     dialog = page.confirm_scheme()
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.isVisible() and "文号" in dialog.error_text.text() and "确认文件" in dialog.error_text.text()
     letter = tmp_path / "确认函.pdf"
     letter.write_bytes(b"%PDF-1.4\n% the authority's letter\n")
@@ -188,7 +183,7 @@ def test_task_and_scheme_return_resubmit_review_confirm_revise(qtbot, demo_ctx, 
     last = page.scheme_history.topLevelItem(page.scheme_history.topLevelItemCount() - 1)
     assert "确认函.pdf" in last.text(page.scheme_history.DETAIL)
     page.scheme_history.itemDoubleClicked.emit(last, 0)
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     assert opened[0].read_bytes() == letter.read_bytes()
     view = page.edit_scheme()
@@ -214,7 +209,7 @@ def _catalog_page(qtbot, ctx):
     page = open_page(qtbot, ctx)
     page.tabs.setCurrentWidget(page.catalog)
     qtbot.waitUntil(lambda: page.catalog.loaded > 0, timeout=10000)
-    assert idle()
+    settle(qtbot)
     return page.catalog
 
 
@@ -227,7 +222,7 @@ def test_catalog_import_with_a_bad_row_imports_nothing_and_lists_it(qtbot, demo_
     before = len(catalog_service.list_standards(demo_ctx))
     panel.write_template(tmp_path / "catalog.xlsx")
     monkeypatch.setattr(panel, "show_message", lambda *a: None)
-    assert idle()
+    settle(qtbot)
     wb = load_workbook(tmp_path / "catalog.xlsx")
     ws = wb["标准目录"]
     ws.append(["GB 98001-2024", "充电器安全", dt.date(2025, 1, 1), None, "输出电压", None, "5.1", "≤", 60, None, None, "V"])
@@ -238,7 +233,7 @@ def test_catalog_import_with_a_bad_row_imports_nothing_and_lists_it(qtbot, demo_
     wb.save(tmp_path / "catalog.xlsx")
 
     panel.import_catalog(tmp_path / "catalog.xlsx")
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: panel.import_error is not None, timeout=10000)
     assert isinstance(panel.dialog, ProblemsDialog)
     problems = panel.dialog.text.toPlainText()
@@ -253,7 +248,7 @@ def test_catalog_import_with_a_bad_row_imports_nothing_and_lists_it(qtbot, demo_
         encoding="utf-8",
     )
     panel.import_catalog(csv)
-    assert idle()
+    settle(qtbot)
     qtbot.waitUntil(lambda: panel.imported is not None, timeout=10000)
     assert panel.imported.standards == 1 and panel.imported.items == 2
     panel.filter.setText("98001")
@@ -269,12 +264,12 @@ def test_a_standard_through_its_dialog(qtbot, demo_ctx):
     dialog.code.setText("GB 98002")
     dialog.set_item(0, "输出电压", "<=", value="abc", unit="V")
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.isVisible() and "年代号" in dialog.error_text.text()
     dialog.code.setText("GB 98002-2024")
     dialog.effective.set_date(dt.date(2024, 7, 1))
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.isVisible() and "输出电压" in dialog.error_text.text()  # the limit is not a number
     dialog.set_item(0, "输出电压", "<=", value="60", unit="V", method="GB 98002-2024", method_clause="7.1")
     dialog.set_item(dialog.add_item(), "外观", "text", text="表面无裂纹")
@@ -387,7 +382,7 @@ def test_the_task_list_fetches_pages_lazily_and_sorts_and_filters_in_sql(qtbot, 
     before = page.loaded
     page.refresh()
     qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
-    assert idle()
+    settle(qtbot)
     model = page.model
     total = task_list.count(demo_ctx, task_list.TaskQuery())
     assert model.total == total > 60
@@ -398,7 +393,7 @@ def test_the_task_list_fetches_pages_lazily_and_sorts_and_filters_in_sql(qtbot, 
     last_page = (total - 1) // 10
     page.table.scrollToBottom()
     qtbot.waitUntil(lambda: last_page in model.cached_pages(), timeout=5000)
-    assert idle()
+    settle(qtbot)
     assert not {1, 2, 3} & set(model.cached_pages())
     last = task_list.page(demo_ctx, task_list.TaskQuery(), "year", True, total - 1, 1)[0]
     assert model.row_at(total - 1) == last
@@ -407,7 +402,7 @@ def test_the_task_list_fetches_pages_lazily_and_sorts_and_filters_in_sql(qtbot, 
     before = page.loaded
     page.table.sortByColumn(model.column_of("planned"), Qt.SortOrder.AscendingOrder)
     qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
-    assert idle()
+    settle(qtbot)
     assert (model.sort_key, model.descending) == ("planned", False)
     assert model.cached_pages() == [0]
     expected = task_list.page(demo_ctx, task_list.TaskQuery(), "planned", False, 0, 10)
@@ -420,7 +415,7 @@ def test_the_task_list_fetches_pages_lazily_and_sorts_and_filters_in_sql(qtbot, 
     before = page.loaded
     page.filter.setText("lz-05")
     qtbot.waitUntil(lambda: page.loaded > before, timeout=10000)
-    assert idle()
+    settle(qtbot)
     assert model.query.text == "lz-05" and model.total == 10
     assert task_list.count(demo_ctx, model.query) == 10
     shown = {model.row_at(r).number for r in range(model.total)}
@@ -454,5 +449,5 @@ def test_the_objection_authority_is_set_in_the_task_dialog_and_kept_when_the_tas
     dialog = page.edit_task()
     dialog.objection.setText("某" * 201)
     dialog.save()
-    assert idle()
+    settle(qtbot)
     assert dialog.isVisible() and "异议受理单位" in dialog.error_text.text()

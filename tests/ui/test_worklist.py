@@ -31,7 +31,7 @@ def test_the_page_opens_on_the_work_list_and_filters_it(qtbot, lab_db):  # noqa:
     tech = as_user(lab_db, "wangjian")
     page = make_page(qtbot, tech)
     page.refresh()  # as the window does when the page is shown
-    settle()
+    settle(qtbot)
     assert page.views.currentWidget() is page.worklist and page.work is None
     view = page.worklist
     assert view.who.currentData() is True  # a technician starts on their own samples
@@ -41,7 +41,7 @@ def test_the_page_opens_on_the_work_list_and_filters_it(qtbot, lab_db):  # noqa:
     assert "样品" in view.count_label.text() and str(len(mine)) in view.count_label.text()
     # the demo's waiting samples of both technicians
     view.who.setCurrentIndex(view.who.findData(False))
-    settle()
+    settle(qtbot)
     everything = worklist.list_work(tech, WorkQuery())
     assert [r.id for r in shown(page)] == [r.id for r in everything] and len(everything) > len(mine)
     statuses = {r.status for r in everything}
@@ -54,28 +54,28 @@ def test_the_page_opens_on_the_work_list_and_filters_it(qtbot, lab_db):  # noqa:
     assert view.model.headerData(0, Qt.Orientation.Horizontal) == "样品编号"
     # status and deadline colour filters
     view.status.setCurrentIndex(view.status.findData("testing"))
-    settle()
+    settle(qtbot)
     assert shown(page) and {r.status for r in shown(page)} == {"testing"}
     view.status.setCurrentIndex(0)
     view.deadline.setCurrentIndex(view.deadline.findData("overdue"))
-    settle()
+    settle(qtbot)
     assert shown(page) and {r.state for r in shown(page)} == {"overdue"}
     view.deadline.setCurrentIndex(view.deadline.findData("none"))
-    settle()
+    settle(qtbot)
     assert {r.status for r in shown(page)} <= {"received", "testing"}
     # double-click opens the sample in the detail view; Esc goes back to the list
     target = shown(page)[0]
     rect = view.table.visualRect(view.model.index(0, 0))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    settle()
+    settle(qtbot)
     assert page.views.currentWidget() is page.detail and page.work.sample_id == target.id
     assert page.picker.text() == target.number
     page.list_button.click()
-    settle()
+    settle(qtbot)
     assert page.views.currentWidget() is page.worklist
     page.refresh()  # shown again: the list, not the sample
-    settle()
+    settle(qtbot)
     assert page.views.currentWidget() is page.worklist
 
 
@@ -89,35 +89,35 @@ def test_the_inbox_shows_a_reviewer_the_compiled_report_and_opens_it(qtbot, lab_
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    settle()
+    settle(qtbot)
     # the navigation bar counts what waits (off the GUI thread)
     before = window.counts.inbox
     inbox = window.show_page("inbox")
-    settle()
+    settle(qtbot)
     assert before == inbox.box.total == inbox.table.rowCount() and inbox.box.counts["review"] == 1
     assert window.nav.item(window._keys.index("inbox")).text() == f"待我处理  ({before})"
     assert inbox.table.item(0, 0).text() == "待审核报告" and report.number in inbox.table.item(0, 1).text()
     assert "待审核报告 1" in inbox.summary.text()
     assert {inbox.table.item(r, 0).text() for r in range(1, before)} <= {"待送达告知书"}  # the demo's notices
     inbox.open_row(0)
-    settle()
+    settle(qtbot)
     testing_page = window.page("testing")
     assert window.stack.currentWidget() is testing_page
     assert testing_page.work.sample_id == sid and testing_page.review_button.isEnabled()
     # the technician who compiled it is not asked to review it; the count follows a change
     tech_window = MainWindow(tech)
     qtbot.addWidget(tech_window)
-    settle()
+    settle(qtbot)
     tech_inbox = tech_window.page("inbox")
     tech_inbox.refresh()
-    settle()
+    settle(qtbot)
     assert not [i for i in tech_inbox.items if i.kind == "review"]
     reports.review_report(as_user(lab_db, "chenjing"), report.id, report.version, "demo1234")
     from app.ui.ops import bus
 
     bus.changed.emit({"report"})
     qtbot.waitUntil(lambda: window.counts.inbox == before - 1, timeout=5000)
-    settle()
+    settle(qtbot)
     assert window.nav.item(window._keys.index("inbox")).text() == f"待我处理  ({before - 1})"
 
 
@@ -129,12 +129,12 @@ def test_a_scanned_label_opens_its_sample_and_an_unknown_code_says_so(qtbot, lab
     window = MainWindow(tech)
     qtbot.addWidget(window)
     window.show()
-    settle()
+    settle(qtbot)
     page = window.show_page("samples")
-    settle()
+    settle(qtbot)
     qtbot.keyClicks(page.filter, target.number)  # a keyboard-wedge reader types the label, then Enter
     qtbot.keyClick(page.filter, Qt.Key.Key_Return)
-    settle()
+    settle(qtbot)
     testing_page = window.page("testing")
     assert window.stack.currentWidget() is testing_page and testing_page.work.sample_id == target.id
     assert page.filter.text() == ""  # the samples list is not left filtered on one number
@@ -142,14 +142,14 @@ def test_a_scanned_label_opens_its_sample_and_an_unknown_code_says_so(qtbot, lab
     missing = target.number[:-4] + "9999"
     testing_page.picker.setText(missing)
     qtbot.keyClick(testing_page.picker, Qt.Key.Key_Return)
-    settle()
+    settle(qtbot)
     assert window.scan_message.text() == f"未找到样品编号 {missing}"
     assert testing_page.work.sample_id == target.id  # nothing else changed
     # ordinary words in a search box still filter as before
     page = window.show_page("samples")
     page.filter.setText("电热")
     qtbot.keyClick(page.filter, Qt.Key.Key_Return)
-    settle()
+    settle(qtbot)
     assert window.stack.currentWidget() is page and page.filter.text() == "电热"
 
 
@@ -171,11 +171,11 @@ def test_the_navigation_counts_are_read_off_the_gui_thread(qtbot, lab_db, monkey
     window = MainWindow(as_user(lab_db, "chenjing"))
     qtbot.addWidget(window)
     window.show()
-    settle()
+    settle(qtbot)
     assert threads and threading.main_thread() not in threads
     assert window.counts is not None and window.counts.inbox >= 1
     before = len(threads)
     bus.changed.emit({"report"})
     qtbot.waitUntil(lambda: len(threads) > before, timeout=10000)
-    settle()
+    settle(qtbot)
     assert threading.main_thread() not in threads
