@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__
 from app.errors import RiskmonError
 from app.resources import cjk_font_path, icon_paths, latin_font_paths, resource_path
+from app.ui import qt_compat
 
 log = logging.getLogger("riskmon.ui")
 
@@ -163,6 +164,7 @@ def application_icon() -> QIcon:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
+    qt_compat.install()  # before any signal is emitted: see the module
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv or [sys.argv[0]])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 from app.ui import ops
+from tests.ui.helpers import settle
 
 
 def test_idle_follows_the_last_answer_and_an_answer_that_starts_work_keeps_it_busy(qtbot):
@@ -56,3 +57,53 @@ def test_a_failed_operation_ends_too(qtbot):
     with qtbot.waitSignal(ops.runner.idle, timeout=5000):
         ops.run_op(fail, on_error=errors.append)
     assert [str(e) for e in errors] == ["no"]
+
+
+
+def test_an_answered_operation_lets_go_of_its_signals_only_after_its_thread_has(qtbot):
+    """The signals of an operation are deleted after its worker thread is done with them: deleting
+    them as soon as the answer is handled (and flushing deletions at once, as closing a window
+    does) could free them while the thread was still returning from the emit — a crash, rarely."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    answers: list[int] = []
+
+    def answered(value: int) -> None:
+        answers.append(value)
+
+    for i in range(200):
+        ops.run_op(_identity, i, on_done=answered)
+        qtbot.waitUntil(lambda n=i + 1: len(answers) == n, timeout=5000)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert answers == list(range(200))
+    settle(qtbot)
+    assert ops.running_count() == 0
+
+
+def test_the_bindings_lost_references_cannot_bring_down_the_program(qtbot):
+    """PySide6 6.12.0 takes a reference of None from every void call and of True from every emit: a
+    few thousand calls and the interpreter aborts. The application makes them immortal (measured
+    first); a long day's worth of calls then leaves them alive."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    from app.ui import qt_compat
+
+    class Emitter(QObject):
+        progress = Signal(int, int)
+
+    emitter = Emitter()
+    seen: list[int] = []
+    emitter.progress.connect(lambda done, _total: seen.append(done))
+    if sys.version_info < (3, 12) and qt_compat.binding_drops_references():
+        assert qt_compat.install()
+        assert sys.getrefcount(None) > 1 << 39 and sys.getrefcount(True) > 1 << 39
+    for i in range(20_000):  # more than None's and True's own counts in a fresh program
+        emitter.progress.emit(i, 20_000)
+        emitter.setObjectName("x")
+    assert len(seen) == 20_000
+
+
+def _identity(value: int) -> int:
+    return value
