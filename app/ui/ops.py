@@ -68,11 +68,17 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(*self.args, **self.kwargs)
-        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
+            try:
+                result = self.fn(*self.args, **self.kwargs)
+            except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.done.emit(result)
+        finally:
+            # let go of the signals only once this thread is done with them: deleted from the GUI
+            # thread when its answer was handled, they could go while this thread was still
+            # returning from the emit (a crash, rarely); posted after the answer, they go after it
+            self.signals.deleteLater()
 
 
 class OperationRunner(QObject):
@@ -164,7 +170,6 @@ def run_op(
     def _finish() -> None:
         _running.discard(signals)
         runner.ended += 1
-        signals.deleteLater()
         if dialog is not None:
             dialog.close()
             dialog.deleteLater()
