@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +42,13 @@ from app.ui import style, widgets
 from app.ui.application import LANGUAGES, settings, ui_language
 from app.ui.dialogs.catalog_dialogs import ProblemsDialog
 from app.ui.dialogs.task_dialogs import alive, fill_combo
+from app.ui.labels import (  # re-exported: other screens import them from here
+    day_kind_labels,
+    day_source_labels,
+    role_labels,
+    weekday_names,
+    year_state_labels,
+)
 from app.ui.ops import bus, run_op
 from app.ui.pages.settings_audit import AuditTab
 from app.ui.pages.settings_key import SigningKeyTab
@@ -49,56 +56,8 @@ from app.ui.pages.settings_marks import MarksTab
 from app.ui.pages.tasks import fill_table, make_table, select_id, selected_id
 from app.ui.widgets import FieldErrors, FormSection, form_buttons
 
-
-def role_labels() -> dict[str, str]:
-    return {
-        "technician": QCoreApplication.translate("SettingsLabels", "Technician"),
-        "reviewer": QCoreApplication.translate("SettingsLabels", "Reviewer"),
-        "signatory": QCoreApplication.translate("SettingsLabels", "Authorised signatory"),
-        "administrator": QCoreApplication.translate("SettingsLabels", "Administrator"),
-    }
-
-
-def day_kind_labels() -> dict[str, str]:
-    return {
-        "holiday": QCoreApplication.translate("SettingsLabels", "Holiday"),
-        "workday": QCoreApplication.translate("SettingsLabels", "Adjusted working day"),
-    }
-
-
-def day_source_labels() -> dict[str, str]:
-    return {
-        "override": QCoreApplication.translate("SettingsLabels", "Entered by the lab"),
-        "official": QCoreApplication.translate("SettingsLabels", "State Council notice (shipped)"),
-        "statutory": QCoreApplication.translate("SettingsLabels", "Statutory holidays (provisional)"),
-        "statutory_complete": QCoreApplication.translate("SettingsLabels", "Statutory holiday (notice complete)"),
-    }
-
-
-def year_state_labels() -> dict[str, str]:
-    """What is known of a year's holiday notice (spec/RULES.md §1)."""
-    return {
-        "official": QCoreApplication.translate("SettingsLabels", "Official"),
-        "complete": QCoreApplication.translate("SettingsLabels", "Entered (complete)"),
-        "partial": QCoreApplication.translate("SettingsLabels", "Entered (incomplete, provisional)"),
-        "presumed": QCoreApplication.translate("SettingsLabels", "Presumed (provisional)"),
-    }
-
-
 YEAR_STATE_COLOURS = {"official": style.YEAR_OFFICIAL, "complete": style.YEAR_COMPLETE, "partial": style.YEAR_PARTIAL,
                       "presumed": style.YEAR_PRESUMED}
-
-
-def weekday_names() -> list[str]:
-    return [
-        QCoreApplication.translate("SettingsLabels", "Monday"),
-        QCoreApplication.translate("SettingsLabels", "Tuesday"),
-        QCoreApplication.translate("SettingsLabels", "Wednesday"),
-        QCoreApplication.translate("SettingsLabels", "Thursday"),
-        QCoreApplication.translate("SettingsLabels", "Friday"),
-        QCoreApplication.translate("SettingsLabels", "Saturday"),
-        QCoreApplication.translate("SettingsLabels", "Sunday"),
-    ]
 
 
 def _failed_into(errors: FieldErrors, parent: QWidget, reload: str | None = None):
