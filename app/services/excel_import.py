@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, WorkbookClosed
 
 from app import clock
 from app.documents.data import PlaceType
@@ -308,7 +308,7 @@ class _Sheet:
     def close(self) -> None:
         try:
             self.book.close()
-        except Exception:  # noqa: BLE001 - already closed
+        except WorkbookClosed:
             pass
 
     def header(self) -> list | None:

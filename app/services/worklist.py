@@ -311,7 +311,7 @@ class _Clock:
     def open(self, completed: dt.date) -> tuple[dt.date, bool, int, str]:
         """(deadline, provisional, working days left, state) of a sample completed on ``completed``
         and not reported yet."""
-        w = self._worked or self.worked
+        w = self.worked
         found = w.open.get(completed)
         if found is None:
             d = w.cal.deadline(completed, self.n)

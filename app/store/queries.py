@@ -18,16 +18,14 @@ from app.timezones import zone
 
 def get_setting(session: Session, key: str) -> Any:
     """The stored value of a lab-wide setting, or its declared default."""
-    if key not in SETTING_DEFAULTS:
-        raise KeyError(f"unknown setting {key!r}")
-    row = session.scalar(select(Setting).where(Setting.key == key))
-    return SETTING_DEFAULTS[key] if row is None else row.value
+    return get_settings(session, key)[key]
 
 
 @functools.cache
 def _settings_select():
-    c = Setting.__table__.c
-    return select(c.key, c.value).where(c.key.in_(bindparam("keys", expanding=True)))
+    # the mapped columns, not the table's: an ORM statement, so the session flushes a changed
+    # setting before it is read back
+    return select(Setting.key, Setting.value).where(Setting.key.in_(bindparam("keys", expanding=True)))
 
 
 def get_settings(session: Session, *keys: str) -> dict[str, Any]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import QCoreApplication, QThreadPool
+from PySide6.QtCore import QCoreApplication
 
 from app.services import demo, users
 from app.services.context import Context
@@ -29,18 +27,5 @@ def settle(qtbot, timeout: int = 30_000) -> None:
     while ops.running_count():
         with qtbot.waitSignal(ops.runner.idle, timeout=timeout, raising=True):
             pass
-        _workers_let_go(timeout)
         QCoreApplication.processEvents()
 
-
-def _workers_let_go(timeout: int) -> None:
-    """The answers are handled, but a worker may still be returning from emitting one: its
-    operation's signal object, which the answer handed to ``deleteLater``, must not be deleted
-    (by the next pass of the event loop, or a test flushing deferred deletes) while the worker
-    is still inside it. Waits, without handling events, until the pool's threads are free."""
-    pool = QThreadPool.globalInstance()
-    end = time.monotonic() + timeout / 1000
-    while pool.activeThreadCount():
-        if time.monotonic() > end:
-            raise AssertionError(f"the worker threads are still busy after {timeout} ms")
-        time.sleep(0.001)
