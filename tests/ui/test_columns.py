@@ -3,6 +3,8 @@ width when the page is built again, e.g. the next time the program starts."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView
@@ -116,6 +118,13 @@ PAGES = {"samples": _samples, "worklist": _worklist, "inbox": _inbox, "results":
          "panels": _panels, "audit": _audit, "dashboard": _dashboard, "dashboard_tasks": _dashboard_tasks}
 
 
+def _delete(page) -> None:
+    """The page closed and deleted now (as the main window lets go of a page it rebuilds)."""
+    page.close()
+    page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def _built(qtbot, build, ctx):
     page, table = build(ctx)
     qtbot.addWidget(page)
@@ -136,9 +145,9 @@ def test_a_widened_column_keeps_its_width_when_the_page_is_built_again(qtbot, de
     wanted = header.sectionSize(column) + 37
     header.resizeSection(column, wanted)
     assert header.sectionSize(column) == wanted
-    page.close()
-    page.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    _delete(page)
+    del page, table, header
+    gc.collect()  # the wrapper of the deleted page goes too: the test's teardown must not close it
 
     again, table = _built(qtbot, PAGES[name], demo_ctx)
     assert table.horizontalHeader().sectionSize(column) == wanted
@@ -180,9 +189,9 @@ def test_the_dashboard_fits_its_short_columns_once_then_keeps_the_persons_widths
     assert header.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
     assert header.sectionSize(0) >= table.sizeHintForColumn(0) > 0  # the sample numbers whole
     header.resizeSection(0, 60)
-    page.close()
-    page.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    _delete(page)
+    del page, table, header
+    gc.collect()  # the wrapper of the deleted page goes too: the test's teardown must not close it
 
     again, table = _built(qtbot, _dashboard, demo_ctx)
     header = table.horizontalHeader()
