@@ -288,11 +288,11 @@ def package_with_recipe(manifest_data: PackageManifestData, files: Mapping[str, 
     contents = {name: bytes(v[0]) for name, v in files.items()}
     _check_inputs(manifest_data, contents)
     manifest, signature = _signed(manifest_dict(manifest_data, contents), signer)
-    recipe = PackageRecipe(
+    recipe = PackageRecipe.made(
         manifest, _zip_stamp(manifest_data),
         tuple((name, files[name][1], int(files[name][2]), len(contents[name]),
                hashlib.sha256(contents[name]).hexdigest()) for name in sorted(files)),
-        signature,
+        signature, contents.__getitem__,
     )
     return assemble(recipe, lambda source, ident: next(
         contents[n] for n, s, i, _z, _h in recipe.files if s == source and i == ident)), recipe

@@ -10,6 +10,8 @@ package: it returns every problem, in Chinese, with a stable code.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import json
@@ -112,22 +114,55 @@ class PackageRecipe:
     stamp: tuple[int, ...]
     files: tuple[tuple[str, str, int, int, str], ...]  # name, source, ident, size, sha256
     signature: str = ""  # of the manifest, base64 (deterministic: kept so the package is the same)
+    # Worked out once when the package is first made, so that making it again (on every upload
+    # attempt) neither deflates the manifest nor computes a CRC-32 over each file: the ZIP's CRC of
+    # each file in ``files`` order, and the manifest's entry as stored (raw deflate) with its CRC.
+    # Empty in recipes stored before they were kept: then they are computed as before. Whatever
+    # they say, the package made is checked against the SHA-256 recorded when it was queued.
+    crcs: tuple[int, ...] = ()
+    manifest_deflated: bytes = b""
+    manifest_crc: int = 0
+
+    @classmethod
+    def made(cls, manifest: str, stamp: tuple[int, ...], files: tuple[tuple[str, str, int, int, str], ...],
+             signature: str, contents: Callable[[str], bytes]) -> PackageRecipe:
+        """The recipe of a package being made now, ``contents(name)`` giving each file's bytes:
+        with the CRCs and the deflated manifest worked out once."""
+        text = manifest.encode("utf-8")
+        return cls(manifest, stamp, files, signature, tuple(zlib.crc32(contents(f[0])) for f in files),
+                   _raw_deflate(text), zlib.crc32(text))
 
     def encode(self) -> bytes:
         """Compact bytes for storing (deflated JSON)."""
-        body = {"manifest": self.manifest, "stamp": list(self.stamp), "files": [list(f) for f in self.files],
-                "signature": self.signature}
+        body: dict[str, Any] = {"manifest": self.manifest, "stamp": list(self.stamp),
+                                "files": [list(f) for f in self.files], "signature": self.signature}
+        if self.crcs:
+            body["crcs"] = list(self.crcs)
+            body["manifest_deflated"] = base64.b64encode(self.manifest_deflated).decode("ascii")
+            body["manifest_crc"] = self.manifest_crc
         return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
 
     @classmethod
     def decode(cls, data: bytes) -> PackageRecipe:
         try:
             body = json.loads(zlib.decompress(bytes(data)).decode("utf-8"))
-            return cls(str(body["manifest"]), tuple(int(x) for x in body["stamp"]),
-                       tuple((str(n), str(s), int(i), int(z), str(h)) for n, s, i, z, h in body["files"]),
-                       str(body.get("signature") or ""))
-        except (zlib.error, ValueError, KeyError, TypeError) as exc:
+            files = tuple((str(n), str(s), int(i), int(z), str(h)) for n, s, i, z, h in body["files"])
+            crcs = tuple(int(c) for c in body.get("crcs") or ())
+            if crcs and len(crcs) != len(files):
+                raise ValueError("one CRC per file")
+            return cls(str(body["manifest"]), tuple(int(x) for x in body["stamp"]), files,
+                       str(body.get("signature") or ""), crcs,
+                       base64.b64decode(body["manifest_deflated"], validate=True) if crcs else b"",
+                       int(body["manifest_crc"]) if crcs else 0)
+        except (zlib.error, ValueError, KeyError, TypeError, binascii.Error) as exc:
             raise ValidationError("上传包的组装说明已损坏，无法重新生成上传包。") from exc
+
+
+def _raw_deflate(content: bytes) -> bytes:
+    """``content`` deflated as ``zipfile`` does at compresslevel 6: raw deflate, one compress and
+    one flush."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(content) + compressor.flush()
 
 
 def _zip_direct(recipe: PackageRecipe, read: Callable[[str, int], bytes]) -> bytes | None:
@@ -142,29 +177,33 @@ def _zip_direct(recipe: PackageRecipe, read: Callable[[str, int], bytes]) -> byt
         return None
     dosdate = (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
     dostime = stamp[3] << 11 | stamp[4] << 5 | (stamp[5] // 2)
-    entries: list[tuple[str, bytes]] = [(MANIFEST_NAME, recipe.manifest.encode("utf-8"))]
-    files = [(name, source, ident, size) for name, source, ident, size, _digest in recipe.files]
+    known = bool(recipe.crcs)  # CRCs and the deflated manifest kept in the recipe (None: compute them)
+    manifest = recipe.manifest.encode("utf-8")
+    # name, content, its CRC-32, its deflated bytes (for entries that are not PDFs)
+    entries: list[tuple[str, bytes, int | None, bytes | None]] = [
+        (MANIFEST_NAME, manifest, recipe.manifest_crc if known else None, recipe.manifest_deflated if known else None)]
+    files = [(name, source, ident, size, recipe.crcs[n] if known else None)
+             for n, (name, source, ident, size, _digest) in enumerate(recipe.files)]
     if recipe.signature:
         sig = (recipe.signature + "\n").encode("ascii")
-        files.append((SIGNATURE_NAME, "", 0, len(sig)))
-    for name, source, ident, size in sorted(files, key=lambda f: f[0]):
+        files.append((SIGNATURE_NAME, "", 0, len(sig), None))
+    for name, source, ident, size, crc in sorted(files, key=lambda f: f[0]):
         content = sig if name == SIGNATURE_NAME and not source else read(source, ident)
         if len(content) != size:
             return None
-        entries.append((name, content))
+        entries.append((name, content, crc, None))
     parts: list[bytes] = []
     central: list[bytes] = []
     offset = 0
-    for name, content in entries:
+    for name, content, known_crc, deflated in entries:
         size = len(content)
         if size * 1.05 > zipfile.ZIP64_LIMIT or offset > zipfile.ZIP64_LIMIT:
             return None
-        crc = zlib.crc32(content)
+        crc = zlib.crc32(content) if known_crc is None else known_crc
         if name.lower().endswith(".pdf"):
             method, data = zipfile.ZIP_STORED, content
-        else:  # as zipfile deflates at compresslevel 6: raw deflate, one compress and one flush
-            compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-            method, data = zipfile.ZIP_DEFLATED, compressor.compress(content) + compressor.flush()
+        else:
+            method, data = zipfile.ZIP_DEFLATED, _raw_deflate(content) if deflated is None else deflated
         try:
             encoded, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:

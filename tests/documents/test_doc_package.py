@@ -266,3 +266,35 @@ def test_a_recipe_is_assembled_directly_into_the_bytes_the_zip_writer_makes(sign
     assert fmt._zip_direct(recipe, lambda s, i: stored[s, i] + b"x") is None
     with pytest.raises(ValidationError):
         fmt.assemble(recipe, lambda s, i: stored[s, i] + b"x", package_sha256=hashlib.sha256(expected).hexdigest())
+
+
+def test_a_recipe_keeps_its_crcs_and_deflated_manifest_and_still_gives_the_zip_writers_bytes():
+    """The CRCs and the deflated manifest are worked out once, when the package is first made;
+    the package made again from them is byte for byte zip_into's. A recipe stored before they were
+    kept still works, and a recipe whose kept values are wrong cannot change what is sent: the
+    package is checked against its recorded SHA-256 and made by zip_into instead."""
+    import dataclasses
+
+    stored = {("report", 1): b"%PDF-1.7 report" * 500, ("notice", 2): b"%PDF notice"}
+    names = {("report", 1): "reports/B.pdf", ("notice", 2): "notices/A-1.pdf"}
+    files = tuple(sorted((names[k], k[0], k[1], len(v), hashlib.sha256(v).hexdigest()) for k, v in stored.items()))
+    by_name = {names[k]: v for k, v in stored.items()}
+    manifest = json.dumps({"k": "检验", "n": list(range(300))}, ensure_ascii=False) + "\n"
+    recipe = fmt.PackageRecipe.made(manifest, (2026, 11, 30, 6, 39, 57), files, "c2ln", by_name.__getitem__)
+    assert recipe.crcs and recipe.manifest_deflated
+    decoded = fmt.PackageRecipe.decode(recipe.encode())
+    assert decoded == recipe
+    plain = dataclasses.replace(recipe, crcs=(), manifest_deflated=b"", manifest_crc=0)  # as stored before
+    assert fmt.PackageRecipe.decode(plain.encode()) == plain
+    buf = io.BytesIO()
+    fmt.zip_into(buf, manifest, recipe.stamp,
+                 [(n, (lambda s=s, i=i: stored[s, i]), z, h) for n, s, i, z, h in files], recipe.signature)
+    expected = buf.getvalue()
+    digest = hashlib.sha256(expected).hexdigest()
+    read = lambda s, i: stored[s, i]  # noqa: E731
+    assert fmt._zip_direct(decoded, read) == fmt._zip_direct(plain, read) == expected
+    wrong = dataclasses.replace(recipe, crcs=(1, 2), manifest_deflated=b"x")
+    assert fmt._zip_direct(wrong, read) != expected
+    assert fmt.assemble(wrong, read, package_sha256=digest) == expected
+    with pytest.raises(ValidationError):  # a damaged recipe: one CRC per file or nothing
+        fmt.PackageRecipe.decode(dataclasses.replace(recipe, crcs=(1,)).encode())
