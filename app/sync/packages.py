@@ -76,17 +76,49 @@ def _document_query(source: str) -> tuple[Any, Any]:
     return _DOCUMENT_QUERIES[source]
 
 
+_SOURCES = ("report", "notice", "hazard")
+_DOCUMENTS_STATEMENTS: dict[tuple[int, ...], Any] = {}
+
+
+def _documents_statement(counts: tuple[int, ...]) -> Any:
+    """``SELECT <kind>, id, pdf FROM reports WHERE id IN (…) UNION ALL … notifications …`` for
+    ``counts[k]`` ids of each kind of record in ``_SOURCES`` (parameters ``<kind><n>``): one
+    statement for all the stored documents of a claimed batch, built once per shape."""
+    statement = _DOCUMENTS_STATEMENTS.get(counts)
+    if statement is None:
+        from sqlalchemy import bindparam, literal, select, union_all
+
+        parts = []
+        for source, n in zip(_SOURCES, counts, strict=True):
+            if n:
+                query, column = _document_query(source)
+                table = column.table
+                parts.append(select(literal(source).label("source"), table.c.id, table.c.pdf)
+                             .where(column.in_([bindparam(f"{source}{i}") for i in range(n)])))
+        statement = _DOCUMENTS_STATEMENTS[counts] = parts[0] if len(parts) == 1 else union_all(*parts)
+    return statement
+
+
 def stored_documents(session: Any, refs: list[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
     """The stored bytes a package recipe names (issued reports' and notices' PDFs), read with one
-    query per kind of record (``session``: a session or a connection)."""
+    statement (``session``: a session or a connection); one query per kind of record beyond 64
+    records of a kind."""
     from sqlalchemy import Connection
 
     out: dict[tuple[str, int], bytes] = {}
     conn = session if isinstance(session, Connection) else session.connection()
-    for source in ("report", "notice", "hazard"):
-        ids = sorted({i for s, i in refs if s == source})
-        if ids:
-            for ident, data in conn.execute(*in_query(*_document_query(source), ids)):
+    ids = {source: sorted({i for s, i in refs if s == source}) for source in _SOURCES}
+    if not any(ids.values()):
+        return out
+    if all(len(v) <= 64 for v in ids.values()):
+        params = {f"{source}{n}": ident for source in _SOURCES for n, ident in enumerate(ids[source])}
+        for source, ident, data in conn.execute(_documents_statement(tuple(len(ids[s]) for s in _SOURCES)), params):
+            if data is not None:
+                out[source, ident] = bytes(data)
+        return out
+    for source in _SOURCES:
+        if ids[source]:
+            for ident, data in conn.execute(*in_query(*_document_query(source), ids[source])):
                 if data is not None:
                     out[source, ident] = bytes(data)
     return out

@@ -162,6 +162,11 @@ class Claim:
     previous_state: str
     previous_next_attempt_at: datetime | None
     lease_until: datetime  # after this another worker may take the item over
+    # the row as the claim left it (with ``version``, ``state`` sending and ``next_attempt_at`` the
+    # lease's end): what a receipt changes, so that it is written without reading the row again
+    receipt_number: str | None = None
+    accepted_at: datetime | None = None
+    last_error: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,6 +202,7 @@ _CLAIM_COLUMNS = (
     _OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.task_id, _OUTBOX.c.report_id, _OUTBOX.c.idempotency_key,
     _OUTBOX.c.package, _OUTBOX.c.recipe, _OUTBOX.c.package_sha256, _OUTBOX.c.state, _OUTBOX.c.attempts,
     _OUTBOX.c.next_attempt_at, _OUTBOX.c.version,
+    _OUTBOX.c.receipt_number, _OUTBOX.c.accepted_at, _OUTBOX.c.last_error,
     # what the upload's meta names (outbox.meta_of), read with the claim
     _number_of(_TASKS, _TASKS.c.id == _OUTBOX.c.task_id).label("task_number"),
     _number_of(_REPORTS, _REPORTS.c.id == _OUTBOX.c.report_id).label("report_number"),
@@ -279,10 +285,11 @@ def claim_due(
 
 
 def _claim(db: Any, *, now: datetime, limit: int, lease: float,
-           lease_start: datetime | None = None) -> tuple[list[Claim], bool]:
+           lease_start: datetime | None = None, link: _Link | None = None) -> tuple[list[Claim], bool]:
     """:func:`claim_due`, and whether more items were due than it claimed (one row more is read:
-    a pass that claimed every due item ends without a second, empty, claim transaction)."""
-    with _transaction(db) as conn:
+    a pass that claimed every due item ends without a second, empty, claim transaction). On the
+    pass's connection when ``link`` is given."""
+    with (link or _Link(db, keep=False)).transaction() as conn:
         query = _CLAIM_QUERY_LOCKING if getattr(db, "backend", "") == "postgresql" else _CLAIM_QUERY
         rows = list(conn.execute(query, {"now": now, "limit": limit + 1}))
         more = len(rows) > limit
@@ -312,25 +319,52 @@ def _claim(db: Any, *, now: datetime, limit: int, lease: float,
                 previous_state=row.state,
                 previous_next_attempt_at=row.next_attempt_at,
                 lease_until=lease_end,
+                receipt_number=row.receipt_number,
+                accepted_at=row.accepted_at,
+                last_error=row.last_error,
             )
             for row, package in claimed
         ]
         return claims, more
 
 
-@contextlib.contextmanager
-def _transaction(db: Any) -> Iterator[Any]:
-    """One transaction on a plain connection, committed when the block ends without an error: the
-    claim and the receipts change rows with Core statements, no session needed. Database errors
-    leave as :mod:`app.errors` exceptions, as from a unit of work."""
-    try:
-        with db.engine.begin() as conn:
-            yield conn
-    except sa_exc.SQLAlchemyError as exc:
-        translated = translate_error(exc, db)
-        if translated is None:
-            raise
-        raise translated from exc
+class _Link:
+    """The connection a pass writes its claims and receipts on: opened when first needed and kept
+    for the pass (``keep``), so that each of its short transactions does not take a connection
+    from the pool and give it back; closed at the end of the pass, and after a database error (a
+    broken connection is not used again: the next transaction opens a new one). No transaction
+    stays open between :meth:`transaction` blocks, so nothing is held while the worker uploads."""
+
+    def __init__(self, db: Any, *, keep: bool = True) -> None:
+        self.db, self.keep = db, keep
+        self.conn: Any = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """One transaction, committed when the block ends without an error: the claim and the
+        receipts change rows with Core statements, no session needed. Database errors leave as
+        :mod:`app.errors` exceptions, as from a unit of work."""
+        try:
+            if self.conn is None:
+                self.conn = self.db.engine.connect()
+            try:
+                with self.conn.begin():
+                    yield self.conn
+            finally:
+                if not self.keep:
+                    self.close()
+        except sa_exc.SQLAlchemyError as exc:
+            self.close()
+            translated = translate_error(exc, self.db)
+            if translated is None:
+                raise
+            raise translated from exc
+
+    def close(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            with contextlib.suppress(sa_exc.SQLAlchemyError):
+                conn.close()
 
 
 def _record(
@@ -393,15 +427,60 @@ _RECEIPT_QUERY = select(
 )
 
 
+class _Changed(Exception):
+    """A row was changed since its claim: its receipt is written after reading it."""
+
+
+def _receipt_values(receipt: Receipt, now: datetime) -> dict[str, Any]:
+    return {
+        "state": "accepted" if receipt.status == "accepted" else "delivered_by_hand",
+        "receipt_number": receipt.receipt_number,
+        "accepted_at": receipt.accepted_at or now,
+        "next_attempt_at": None,
+        "last_error": None,
+    }
+
+
+def _record_claimed(conn: Any, accepted: list[tuple[Claim, Receipt]], now: datetime, actor: str) -> None:
+    """The receipts of items nobody changed since their claims (the usual case): each row is as its
+    claim left it — ``version``, ``sending`` until the lease's end, and the claim read its other
+    columns — so the audit entry's old values are known without reading the rows again. Raises
+    :class:`_Changed` (the caller rolls back) when a row's version is no longer the claim's."""
+    stamp = utcnow()
+    entries: list[tuple[str, int, dict[str, Any], dict[str, Any]]] = []
+    changes: list[tuple[int, int, dict[str, Any]]] = []
+    for claim, receipt in accepted:
+        old = {"state": "sending", "receipt_number": claim.receipt_number, "accepted_at": claim.accepted_at,
+               "next_attempt_at": claim.lease_until, "last_error": claim.last_error}
+        new = _receipt_values(receipt, now)
+        changed = {k: v for k, v in new.items() if old[k] != v}
+        changes.append((claim.id, claim.version, {"updated_at": stamp, **new}))
+        entries.append(("sync_outbox", claim.id, {k: old[k] for k in changed},
+                        {**changed, "version": claim.version + 1, "updated_at": stamp}))
+    try:
+        _bookkeeping_many(conn, changes)
+    except ConflictError as exc:
+        raise _Changed from exc
+    record_updates(conn, actor, entries)
+
+
 def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: datetime,
-                    actor: str = DEFAULT_ACTOR) -> list[str]:
+                    actor: str = DEFAULT_ACTOR, link: _Link | None = None) -> list[str]:
     """The server's receipts, whoever holds the claims now, in one short transaction: each item's
     one audited change of an upload (plain statements, entries by ``audit.record_updates``).
-    Returns ``accepted`` or ``superseded`` (the item is gone) per receipt."""
+    Returns ``accepted`` or ``superseded`` (the item is gone) per receipt. On the pass's
+    connection when ``link`` is given."""
+    link = link or _Link(db, keep=False)
+    try:
+        with link.transaction() as conn:
+            _record_claimed(conn, accepted, now, actor)
+        return ["accepted"] * len(accepted)
+    except _Changed:
+        pass  # rolled back: someone changed an item since its claim, read them all and decide
     last: Exception | None = None
     for _ in range(3):
         try:
-            with _transaction(db) as conn:
+            with link.transaction() as conn:
                 ids = [claim.id for claim, _r in accepted]
                 rows = {r.id: r for r in conn.execute(*_in_query(_RECEIPT_QUERY, _OUTBOX.c.id, ids))}
                 outcomes: list[str] = []
@@ -416,13 +495,7 @@ def record_receipts(db: Any, accepted: list[tuple[Claim, Receipt]], *, now: date
                     outcomes.append("accepted")
                     if row.state in ("accepted", "delivered_by_hand"):
                         continue  # recorded before (another worker, or by hand): keep the first
-                    new = {
-                        "state": "accepted" if receipt.status == "accepted" else "delivered_by_hand",
-                        "receipt_number": receipt.receipt_number,
-                        "accepted_at": receipt.accepted_at or now,
-                        "next_attempt_at": None,
-                        "last_error": None,
-                    }
+                    new = _receipt_values(receipt, now)
                     changed = {k: v for k, v in new.items() if getattr(row, k) != v}
                     changes.append((claim.id, row.version, {"updated_at": stamp, **new}))
                     entries.append(("sync_outbox", claim.id, {k: getattr(row, k) for k in changed},
@@ -540,23 +613,29 @@ def _run_once(
     stop = stop or (lambda: False)
     summary = SyncSummary()
     cutoff = clock()  # items rescheduled during this pass are due after it: no item twice
+    link = _Link(db)  # the pass's claims and receipts share one connection
     # receipts are written down a few at a time across the pass's batches (see _Receipts)
-    receipts = _Receipts(db, clock, summary, progress, actor=actor)
+    receipts = _Receipts(db, clock, summary, progress, actor=actor, link=link)
     try:
-        _claim_and_send(db, gateway, clock, cutoff, stop, policy, summary, progress, receipts, actor=actor, rng=rng)
+        _claim_and_send(db, gateway, clock, cutoff, stop, policy, summary, progress, receipts, actor=actor, rng=rng,
+                        link=link)
     finally:
-        receipts.flush()
+        try:
+            receipts.flush()
+        finally:
+            link.close()
     return summary
 
 
 def _claim_and_send(db: Any, gateway: Gateway, clock: Callable[[], datetime], cutoff: datetime,
                     stop: Callable[[], bool], policy: RetryPolicy, summary: SyncSummary,
                     progress: Callable[[ItemOutcome], None] | None, receipts: _Receipts, *, actor: str,
-                    rng: random.Random | None) -> None:
+                    rng: random.Random | None, link: _Link) -> None:
     conflicts = busy = 0
     while not stop():
         try:
-            claims, more = _claim(db, now=cutoff, limit=policy.batch_size, lease=policy.lease, lease_start=clock())
+            claims, more = _claim(db, now=cutoff, limit=policy.batch_size, lease=policy.lease, lease_start=clock(),
+                                  link=link)
         except ConflictError:  # another worker claimed the same rows first
             conflicts += 1
             if conflicts > 20:
@@ -615,8 +694,9 @@ class _Receipts:
     MAX_WAIT = 0.5  # seconds
 
     def __init__(self, db: Any, clock: Callable[[], datetime], summary: SyncSummary,
-                 progress: Callable[[ItemOutcome], None] | None, *, actor: str) -> None:
+                 progress: Callable[[ItemOutcome], None] | None, *, actor: str, link: _Link | None = None) -> None:
         self.db, self.clock, self.summary, self.progress, self.actor = db, clock, summary, progress, actor
+        self.link = link
         self.pending: list[tuple[Claim, Receipt]] = []
         self.since = 0.0
 
@@ -634,7 +714,7 @@ class _Receipts:
             return
         pending, self.pending = self.pending, []
         try:
-            outcomes = record_receipts(self.db, pending, now=self.clock(), actor=self.actor)
+            outcomes = record_receipts(self.db, pending, now=self.clock(), actor=self.actor, link=self.link)
         except RiskmonError as exc:
             # Could not write them down: the leases run out, the items are sent again with the same
             # keys and the server answers with these same receipts.

@@ -492,3 +492,56 @@ def test_an_item_whose_lease_ran_out_before_its_turn_is_not_sent(db, sandbox):
         assert all(r.state == "sending" for r in rows(db))
         summary = worker.run_once(db, g, now=t0 + timedelta(seconds=31), policy=policy)
     assert summary.accepted == 3 and all(r.attempts == 2 for r in rows(db))
+
+
+def test_a_receipt_is_written_from_its_claim_with_the_entry_a_read_of_the_row_gives(db, sandbox):
+    """A receipt is written without reading the item again when nobody changed it since its claim:
+    the audit entry's old values are the claimed row's, exactly what reading it would give."""
+    from app.store.audit import to_json_value
+    from app.store.models import AuditLog
+
+    task_id = add_task(db)
+    [item_id] = queue(db, task_id, 1)
+    t0 = utcnow()
+    [claim] = worker.claim_due(db, now=t0, limit=10, lease=30)
+    with UnitOfWork(db, actor="tester") as uow:
+        row = uow.session.get(SyncOutbox, item_id)
+        claimed = {k: to_json_value(getattr(row, k)) for k in
+                   ("state", "receipt_number", "accepted_at", "next_attempt_at", "last_error", "version")}
+    assert claimed["state"] == "sending" and claimed["version"] == claim.version
+    with http(sandbox) as g:
+        receipt = g.upload(claim.package, claim.idempotency_key, claim.meta)
+    assert worker.record_receipts(db, [(claim, receipt)], now=t0, actor="sync") == ["accepted"]
+    with UnitOfWork(db, actor="tester") as uow:
+        entry = uow.session.scalars(select(AuditLog).where(AuditLog.table_name == "sync_outbox",
+                                                           AuditLog.row_id == item_id)
+                                    .order_by(AuditLog.seq.desc())).first()
+        row = uow.session.get(SyncOutbox, item_id)
+        assert entry.actor == "sync" and entry.action == "update"
+        assert entry.before == {k: claimed[k] for k in ("state", "receipt_number", "accepted_at", "next_attempt_at")}
+        assert entry.after == {"state": "accepted", "receipt_number": receipt.receipt_number,
+                               "accepted_at": to_json_value(row.accepted_at), "next_attempt_at": None,
+                               "version": claim.version + 1, "updated_at": to_json_value(row.updated_at)}
+        assert row.state == "accepted" and row.version == claim.version + 1
+
+
+def test_a_pass_claims_and_records_on_one_connection(db, sandbox):
+    """The claims and receipts of a pass share one connection (no pool round trip per transaction),
+    and the pass gives it back when it ends."""
+    from sqlalchemy import event
+
+    task_id = add_task(db)
+    queue(db, task_id, 12)
+    checkouts: list[int] = []
+    checkins: list[int] = []
+    on_out, on_in = (lambda *_a: checkouts.append(1)), (lambda *_a: checkins.append(1))
+    event.listen(db.engine, "checkout", on_out)
+    event.listen(db.engine, "checkin", on_in)
+    try:
+        with http(sandbox) as g:
+            summary = worker.run_once(db, g, policy=FAST)  # batches of 5: three claims, receipts between
+    finally:
+        event.remove(db.engine, "checkout", on_out)
+        event.remove(db.engine, "checkin", on_in)
+    assert summary.accepted == 12
+    assert len(checkouts) == len(checkins) == 1
