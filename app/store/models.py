@@ -1,17 +1,12 @@
-"""SQLAlchemy 2 models: the lab's records, portable across SQLite and PostgreSQL.
+"""The ORM classes of the lab's records, mapped onto the tables of ``app.store.tables``.
 
-Conventions
------------
-* Every mutable table has an integer ``id`` key, a ``version`` column used as the mapper's
-  ``version_id_col`` (optimistic concurrency: a stale write raises, see ``uow.py``) and
-  ``created_at``/``updated_at`` (timezone-aware UTC).
-* Enumerated values are plain strings guarded by CHECK constraints; the allowed values are the
-  tuples below (``SAMPLE_STATUSES`` …) so services and the GUI share one list.
-* Lists and dicts are JSON. Dates are ``datetime.date``; timestamps ``UTCDateTime``.
-* "who" columns (``*_by_id``) point at ``users``; the audit log records the acting user name.
-* Large binary content (attachments, report PDFs, outbox packages) is deferred: it is loaded
-  only when the attribute is read, so lists stay light.
-* ``audit_log`` is append-only and not versioned; it is written by ``audit.py`` only.
+The schema itself (columns, constraints, indexes, the allowed values) is defined once, in
+``app.store.tables``; each class here names its table (``__table__``) and adds what the ORM needs:
+the column annotations for typing, relationships, deferred loading of large binary content
+(attachments, report PDFs, outbox packages: loaded only when the attribute is read, so lists stay
+light) and, for every mutable table, the ``version`` column as the mapper's ``version_id_col``
+(optimistic concurrency: a stale write raises, see ``uow.py``). The allowed values and the
+settings' defaults are re-exported here for the modules that already name them from the models.
 """
 
 from __future__ import annotations
@@ -21,137 +16,63 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     declared_attr,
-    mapped_column,
+    deferred,
     relationship,
 )
 
-from app.rules.standards import KINDS as STANDARD_KIND_NAMES
-from app.store.search_index import INDEX_TABLES as SEARCH_INDEX_TABLES
-from app.store.types import UTCDateTime, utcnow
-
-# --------------------------------------------------------------------------------------------
-# Allowed values
-# --------------------------------------------------------------------------------------------
-
-ROLES = ("technician", "reviewer", "signatory", "administrator")
-ENTERPRISE_SIZES = ("large", "medium", "small", "micro")
-AUTHORITY_LEVELS = ("national", "provincial", "municipal", "county")
-TASK_STATUSES = ("draft", "active", "completed", "closed")
-#: 风险监测方案 (Article 14): drafted, submitted for internal review (审核), reviewed or returned with a
-#: comment, confirmed by the authority that issued the task (确认); ``superseded`` once a revision of
-#: it is confirmed.
-SCHEME_STATUSES = ("draft", "submitted", "reviewed", "returned", "confirmed", "superseded")
-#: the steps kept in a scheme's history (``scheme_events``); migration 0007 writes them for what an
-#: older database knew only from the scheme's columns
-SCHEME_EVENT_KINDS = ("drafted", "submitted", "returned", "reviewed", "confirmed", "revised", "superseded")
-SCHEME_STANDARD_ROLES = ("similar", "mandatory")
-STANDARD_KINDS = STANDARD_KIND_NAMES  # from app.rules.standards: the rules own the names
-PLACE_TYPES = ("producer", "physical_seller", "e_platform")
-CLAIM_SOURCES = ("label", "instructions", "advertising", "sample")
-SAMPLE_STATUSES = (
-    "registered",
-    "received",
-    "testing",
-    "completed",
-    "compiled",
-    "reviewed",
-    "approved",
-    "reported",
+from app.store import tables
+from app.store.tables import (  # noqa: F401 - re-exported: the allowed values and settings' defaults
+    AMENDMENT_STATUSES,
+    ATTACHMENT_KINDS,
+    AUDIT_ACTIONS,
+    AUDITED_TABLES,
+    AUTHORITY_LEVELS,
+    CALENDAR_KINDS,
+    CLAIM_SOURCES,
+    ENTERPRISE_SIZES,
+    HAZARD_METHODS,
+    HAZARD_STATUSES,
+    IMMEDIATE_REPORT_METHODS,
+    JUDGEMENTS,
+    LAB_ASSET_KINDS,
+    NON_BUSINESS_COLUMNS,
+    NON_BUSINESS_TABLES,
+    NOTIFICATION_METHODS,
+    OUTBOX_KINDS,
+    OUTBOX_STATES,
+    PLACE_TYPES,
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    RISK_INFO_STATUSES,
+    ROLES,
+    SAMPLE_STATUSES,
+    SCHEME_EVENT_KINDS,
+    SCHEME_STANDARD_ROLES,
+    SCHEME_STATUSES,
+    SETTING_DEFAULTS,
+    STANDARD_KINDS,
+    SUBMISSION_METHODS,
+    TASK_STATUSES,
+    postgresql_options,
 )
-ATTACHMENT_KINDS = ("photo", "unpacking", "other")
-JUDGEMENTS = ("pass", "fail", "undetermined", "panel")
-REPORT_KINDS = ("test", "analysis", "monthly")
-REPORT_STATUSES = ("draft", "compiled", "reviewed", "approved", "superseded")
-NOTIFICATION_METHODS = ("post", "email", "hand", "platform", "other")
-RISK_INFO_STATUSES = ("open", "assessing", "reported", "closed")
-CALENDAR_KINDS = ("holiday", "workday")
-#: ``result``: one approved test report with its structured results and the notices issued with it;
-#: ``notice``: notices issued after their report's approval; ``analysis_report``: the task's approved
-#: analysis report; ``task_results``: a whole-task package (schema 0001, kept as history only);
-#: ``hazard``: a 重大质量安全风险隐患报告 (Article 18 ¶3), claimed ahead of every other kind.
-OUTBOX_KINDS = ("result", "notice", "analysis_report", "task_results", "hazard")
-OUTBOX_STATES = ("pending", "sending", "accepted", "failed", "cancelled", "delivered_by_hand", "superseded")
-AUDIT_ACTIONS = ("insert", "update", "delete")
-LAB_ASSET_KINDS = ("cma_mark", "seal", "signature")
-HAZARD_STATUSES = ("draft", "reported")
-#: an amendment of an issued result waits for an authorised signatory (a second person) to approve it
-AMENDMENT_STATUSES = ("pending", "approved", "rejected")
-#: how a major hazard was reported: 上传省级系统 / 电话 / 当面或书面送达
-HAZARD_METHODS = ("upload", "phone", "hand")
-#: how major risk information went out at once (即时报送, Article 11): as a hazard is reported, or by e-mail
-IMMEDIATE_REPORT_METHODS = ("upload", "phone", "hand", "email")
-#: how an issued report went to its recipient (报送): 上传省级系统 / 电子邮件 / 邮寄 / 当面送达 / 其他
-SUBMISSION_METHODS = ("upload", "email", "post", "hand", "other")
-
-#: Lab-wide settings with their declared defaults (the ``settings`` table stores overrides).
-SETTING_DEFAULTS: dict[str, Any] = {
-    "sample_number_pattern": "{task}-{seq:04d}",
-    "report_number_pattern": "{year}-BG-{seq:04d}",
-    "provincial_url": "",
-    "provincial_user": "",
-    "deadline_working_days": 5,  # Article 18: report within five working days
-    "display_timezone": "Asia/Shanghai",
-    "lab_region_code": "42",  # Hubei; used to tell out-of-province recipients
-    "hazard_report_hours": 24,  # Article 18 ¶3: a major hazard is reported at once; red after this
-}
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    quoted = ", ".join("'" + v + "'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
-        datetime: UTCDateTime(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-        Decimal: Numeric(14, 3),
-    }
+    metadata = tables.metadata
 
 
 class Versioned:
-    """Integer key, optimistic-lock version and creation/update timestamps."""
+    """Integer key, optimistic-lock version and creation/update timestamps (the columns are the
+    table's: ``app.store.tables``)."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-10)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, sort_order=10)
-    created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, nullable=False, sort_order=10
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False, sort_order=10
-    )
+    id: Mapped[int]
+    version: Mapped[int]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
@@ -159,10 +80,6 @@ class Versioned:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self.id!r} v{self.version!r}>"
-
-
-def _user_fk(**kw: Any) -> Any:
-    return mapped_column(ForeignKey("users.id"), nullable=True, **kw)
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,32 +90,31 @@ def _user_fk(**kw: Any) -> Any:
 class Organisation(Versioned, Base):
     """The lab itself (检验检测机构); exactly one row, id 1."""
 
-    __tablename__ = "organisation"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    __table__ = tables.organisation
 
-    name: Mapped[str] = mapped_column(String(200))
-    cma_number: Mapped[str | None] = mapped_column(String(64))  # CMA证书编号
-    address: Mapped[str | None] = mapped_column(String(300))
-    phone: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str]
+    cma_number: Mapped[str | None]  # CMA证书编号
+    address: Mapped[str | None]
+    phone: Mapped[str | None]
 
 
 class Setting(Versioned, Base):
     """Lab-wide setting: key → JSON value. Missing keys take ``SETTING_DEFAULTS``."""
 
-    __tablename__ = "settings"
+    __table__ = tables.settings
 
-    key: Mapped[str] = mapped_column(String(100), unique=True)
-    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    key: Mapped[str]
+    value: Mapped[Any]
 
 
 class User(Versioned, Base):
-    __tablename__ = "users"
+    __table__ = tables.users
 
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(100))
-    password_hash: Mapped[str] = mapped_column(String(255))  # argon2
-    roles: Mapped[list[Any]] = mapped_column(default=list)  # subset of ROLES
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    username: Mapped[str]
+    display_name: Mapped[str]
+    password_hash: Mapped[str]  # argon2
+    roles: Mapped[list[Any]]  # subset of ROLES
+    active: Mapped[bool]
     last_login_at: Mapped[datetime | None]
 
     def has_role(self, role: str) -> bool:
@@ -208,16 +124,15 @@ class User(Versioned, Base):
 class Enterprise(Versioned, Base):
     """A producer, seller or platform operator (企业)."""
 
-    __tablename__ = "enterprises"
-    __table_args__ = (CheckConstraint(_in("size", ENTERPRISE_SIZES), name="size"),)
+    __table__ = tables.enterprises
 
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)  # 统一社会信用代码
-    address: Mapped[str | None] = mapped_column(String(300))
-    contact: Mapped[str | None] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(64))
-    region_code: Mapped[str | None] = mapped_column(String(12), index=True)  # 行政区划代码
-    size: Mapped[str | None] = mapped_column(String(10))
+    name: Mapped[str]
+    uscc: Mapped[str | None]  # 统一社会信用代码
+    address: Mapped[str | None]
+    contact: Mapped[str | None]
+    phone: Mapped[str | None]
+    region_code: Mapped[str | None]  # 行政区划代码
+    size: Mapped[str | None]
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,25 +143,21 @@ class Enterprise(Versioned, Base):
 class MonitoringTask(Versioned, Base):
     """风险监测任务 received from the organising market regulator."""
 
-    __tablename__ = "monitoring_tasks"
-    __table_args__ = (
-        CheckConstraint(_in("authority_level", AUTHORITY_LEVELS), name="authority_level"),
-        CheckConstraint(_in("status", TASK_STATUSES), name="status"),
-    )
+    __table__ = tables.monitoring_tasks
 
-    number: Mapped[str] = mapped_column(String(64), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
-    issuing_authority: Mapped[str | None] = mapped_column(String(200))
+    number: Mapped[str]
+    title: Mapped[str]
+    issuing_authority: Mapped[str | None]
     #: where objections and re-test applications go (异议受理单位); by default the issuing authority
-    objection_authority: Mapped[str | None] = mapped_column(String(200))
-    authority_level: Mapped[str | None] = mapped_column(String(12))
-    product_category: Mapped[str | None] = mapped_column(String(200))
-    plan_year: Mapped[int | None] = mapped_column(Integer, index=True)
-    batches_planned: Mapped[int | None] = mapped_column(Integer)
-    sampling_deadline: Mapped[date | None] = mapped_column(Date)
-    report_deadline: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
-    notes: Mapped[str | None] = mapped_column(Text)
+    objection_authority: Mapped[str | None]
+    authority_level: Mapped[str | None]
+    product_category: Mapped[str | None]
+    plan_year: Mapped[int | None]
+    batches_planned: Mapped[int | None]
+    sampling_deadline: Mapped[date | None]
+    report_deadline: Mapped[date | None]
+    status: Mapped[str]
+    notes: Mapped[str | None]
 
     schemes: Mapped[list[Scheme]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="Scheme.id"
@@ -256,26 +167,25 @@ class MonitoringTask(Versioned, Base):
 class Scheme(Versioned, Base):
     """风险监测方案 for one product of a task."""
 
-    __tablename__ = "schemes"
-    __table_args__ = (CheckConstraint(_in("status", SCHEME_STATUSES), name="status"),)
+    __table__ = tables.schemes
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
-    product: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12), default="draft")
+    task_id: Mapped[int]
+    product: Mapped[str]
+    status: Mapped[str]
     #: 版本: 1 for the first scheme; a revision of a confirmed scheme is a new row with the next number
-    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"), index=True)  # the version it revises
-    drafted_by_id: Mapped[int | None] = _user_fk()
-    submitted_by_id: Mapped[int | None] = _user_fk()
+    revision: Mapped[int]
+    previous_id: Mapped[int | None]  # the version it revises
+    drafted_by_id: Mapped[int | None]
+    submitted_by_id: Mapped[int | None]
     submitted_at: Mapped[datetime | None]
-    reviewed_by_id: Mapped[int | None] = _user_fk()
+    reviewed_by_id: Mapped[int | None]
     reviewed_at: Mapped[datetime | None]
-    review_comment: Mapped[str | None] = mapped_column(Text)
+    review_comment: Mapped[str | None]
     #: the authority's confirmation (任务下达部门确认), as recorded by a lab user
-    confirmed_by_id: Mapped[int | None] = _user_fk()
+    confirmed_by_id: Mapped[int | None]
     confirmed_at: Mapped[datetime | None]
-    authority_document: Mapped[str | None] = mapped_column(String(100))  # 确认文号
-    authority_date: Mapped[date | None] = mapped_column(Date)  # 确认日期
+    authority_document: Mapped[str | None]  # 确认文号
+    authority_date: Mapped[date | None]  # 确认日期
 
     task: Mapped[MonitoringTask] = relationship(back_populates="schemes")
     items: Mapped[list[SchemeItem]] = relationship(
@@ -287,7 +197,7 @@ class Scheme(Versioned, Base):
     events: Mapped[list[SchemeEvent]] = relationship(
         back_populates="scheme", cascade="all, delete-orphan", order_by="SchemeEvent.id"
     )
-    previous: Mapped[Scheme | None] = relationship(remote_side="Scheme.id", foreign_keys=[previous_id])
+    previous: Mapped[Scheme | None] = relationship(remote_side="Scheme.id", foreign_keys="Scheme.previous_id")
 
 
 class SchemeEvent(Versioned, Base):
@@ -295,21 +205,20 @@ class SchemeEvent(Versioned, Base):
     the reviewer's comment, the internal review, the authority's confirmation (document number,
     date and the file it sent, kept here), a revision, the version it replaced being superseded."""
 
-    __tablename__ = "scheme_events"
-    __table_args__ = (CheckConstraint(_in("kind", SCHEME_EVENT_KINDS), name="kind"),)
+    __table__ = tables.scheme_events
 
-    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
-    actor_id: Mapped[int | None] = _user_fk()
+    scheme_id: Mapped[int]
+    kind: Mapped[str]
+    actor_id: Mapped[int | None]
     at: Mapped[datetime]
-    comment: Mapped[str | None] = mapped_column(Text)
-    document_number: Mapped[str | None] = mapped_column(String(100))  # 确认文号
-    document_date: Mapped[date | None] = mapped_column(Date)
-    filename: Mapped[str | None] = mapped_column(String(255))
-    mime: Mapped[str | None] = mapped_column(String(100))
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    size: Mapped[int | None] = mapped_column(Integer)
-    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    comment: Mapped[str | None]
+    document_number: Mapped[str | None]  # 确认文号
+    document_date: Mapped[date | None]
+    filename: Mapped[str | None]
+    mime: Mapped[str | None]
+    sha256: Mapped[str | None]
+    size: Mapped[int | None]
+    content: Mapped[bytes | None] = deferred(tables.scheme_events.c.content)
 
     scheme: Mapped[Scheme] = relationship(back_populates="events")
 
@@ -317,19 +226,18 @@ class SchemeEvent(Versioned, Base):
 class SchemeItem(Versioned, Base):
     """A test item of a scheme."""
 
-    __tablename__ = "scheme_items"
-    __table_args__ = (UniqueConstraint("scheme_id", "name"),)
+    __table__ = tables.scheme_items
 
-    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
-    seq: Mapped[int] = mapped_column(Integer, default=0)
-    name: Mapped[str] = mapped_column(String(200))
-    important: Mapped[bool] = mapped_column(Boolean, default=False)  # 重要性能指标
-    unit: Mapped[str | None] = mapped_column(String(32))
-    notes: Mapped[str | None] = mapped_column(Text)
+    scheme_id: Mapped[int]
+    seq: Mapped[int]
+    name: Mapped[str]
+    important: Mapped[bool]  # 重要性能指标
+    unit: Mapped[str | None]
+    notes: Mapped[str | None]
     #: 危害类别: a code of the hazard class table (``resources/rules/hazard_classes.json``), from
     #: which the risk-level proposal suggests 危害程度; set from the table when the item is added,
     #: changed by a person in the scheme; None when not classified
-    hazard_class: Mapped[str | None] = mapped_column(String(40))
+    hazard_class: Mapped[str | None]
 
     scheme: Mapped[Scheme] = relationship(back_populates="items")
 
@@ -337,16 +245,12 @@ class SchemeItem(Versioned, Base):
 class SchemeStandard(Versioned, Base):
     """A candidate standard of a scheme: a same/similar product standard or a mandatory one."""
 
-    __tablename__ = "scheme_standards"
-    __table_args__ = (
-        UniqueConstraint("scheme_id", "code"),
-        CheckConstraint(_in("role", SCHEME_STANDARD_ROLES), name="role"),
-    )
+    __table__ = tables.scheme_standards
 
-    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
-    code: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(10), default="similar")
-    seq: Mapped[int] = mapped_column(Integer, default=0)
+    scheme_id: Mapped[int]
+    code: Mapped[str]
+    role: Mapped[str]
+    seq: Mapped[int]
 
     scheme: Mapped[Scheme] = relationship(back_populates="standards")
 
@@ -360,15 +264,14 @@ class Standard(Versioned, Base):
     """One version of a standard. ``code`` carries the year (``GB/T 14561-2019``);
     ``base_code`` is the code without it (``GB/T 14561``), for version resolution."""
 
-    __tablename__ = "standards"
-    __table_args__ = (CheckConstraint(_in("kind", STANDARD_KINDS), name="kind"),)
+    __table__ = tables.standards
 
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    base_code: Mapped[str] = mapped_column(String(64), index=True)
-    title: Mapped[str | None] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(24))
-    effective: Mapped[date | None] = mapped_column(Date)
-    abolished: Mapped[date | None] = mapped_column(Date)
+    code: Mapped[str]
+    base_code: Mapped[str]
+    title: Mapped[str | None]
+    kind: Mapped[str]
+    effective: Mapped[date | None]
+    abolished: Mapped[date | None]
 
     items: Mapped[list[StandardItem]] = relationship(
         back_populates="standard", cascade="all, delete-orphan", order_by="StandardItem.id"
@@ -378,17 +281,16 @@ class Standard(Versioned, Base):
 class StandardItem(Versioned, Base):
     """What a standard requires for one item, and the test method it names."""
 
-    __tablename__ = "standard_items"
-    __table_args__ = (UniqueConstraint("standard_id", "item"),)
+    __table__ = tables.standard_items
 
-    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), index=True)
-    item: Mapped[str] = mapped_column(String(200), index=True)
-    clause: Mapped[str | None] = mapped_column(String(32))
+    standard_id: Mapped[int]
+    item: Mapped[str]
+    clause: Mapped[str | None]
     requirement: Mapped[dict[str, Any] | None]  # RULES.md §2 requirement object
     #: per-grade requirements (质量等级): {"合格品": requirement, …}; a declared grade picks its own
     grades: Mapped[dict[str, Any] | None]
-    method_code: Mapped[str | None] = mapped_column(String(64))
-    method_clause: Mapped[str | None] = mapped_column(String(32))
+    method_code: Mapped[str | None]
+    method_clause: Mapped[str | None]
 
     standard: Mapped[Standard] = relationship(back_populates="items")
 
@@ -398,100 +300,71 @@ class StandardItem(Versioned, Base):
 # --------------------------------------------------------------------------------------------
 
 
-#: the samples whose Article 18 clock runs (the dashboard's deadline list)
-_OPEN_CLOCK = "completed_date IS NOT NULL AND reported_date IS NULL"
-#: partial on both backends; its PostgreSQL predicate is attached by :func:`postgresql_options` when a
-#: PostgreSQL database is opened: naming ``postgresql_where`` here would load SQLAlchemy's whole
-#: PostgreSQL dialect (its asyncio drivers included) into every start-up on SQLite
-_OPEN_CLOCK_INDEX = Index("ix_samples_open_clock", "completed_date", "id", sqlite_where=text(_OPEN_CLOCK))
-
-
-def postgresql_options() -> None:
-    """Attach the models' PostgreSQL-only index options (idempotent; before any DDL or schema
-    comparison on PostgreSQL)."""
-    _OPEN_CLOCK_INDEX.dialect_kwargs["postgresql_where"] = text(_OPEN_CLOCK)
-
-
 class Sample(Versioned, Base):
     """样品: one sampled batch, from a producer, a physical seller or an e-commerce platform."""
 
-    __tablename__ = "samples"
-    __table_args__ = (
-        CheckConstraint(_in("place_type", PLACE_TYPES), name="place_type"),
-        CheckConstraint(_in("status", SAMPLE_STATUSES), name="status"),
-        Index("ix_samples_task_id_status", "task_id", "status"),
-        Index("ix_samples_status_completed_date", "status", "completed_date"),
-        # the dashboard reads open work only (migration 0011): the samples whose Article 18 clock
-        # runs, and per task the samples and problems counted from an index alone
-        _OPEN_CLOCK_INDEX,
-        Index("ix_samples_task_id_problems_found", "task_id", "problems_found"),
-        UniqueConstraint("task_id", "sampling_record_number"),  # 抽样单编号 unique within a task
-    )
+    __table__ = tables.samples
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"))
+    task_id: Mapped[int]
     #: the scheme version (方案版本) the sample was registered under and is tested under: a sample
     #: not yet tested follows a revision once it is confirmed, a tested one keeps its version
-    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"), index=True)
-    number: Mapped[str] = mapped_column(String(64), unique=True)  # 样品编号, from the pattern
-    status: Mapped[str] = mapped_column(String(12), default="registered")
+    scheme_id: Mapped[int | None]
+    number: Mapped[str]  # 样品编号, from the pattern
+    status: Mapped[str]
 
     # Where and from whom (抽样场所 / 被抽样单位)
-    place_type: Mapped[str] = mapped_column(String(16))
-    sampled_party_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    nominal_producer_id: Mapped[int | None] = mapped_column(  # 标称生产企业
-        ForeignKey("enterprises.id"), index=True
-    )
-    platform_operator_id: Mapped[int | None] = mapped_column(  # 电商平台经营者
-        ForeignKey("enterprises.id"), index=True
-    )
-    shop_name: Mapped[str | None] = mapped_column(String(200))  # 网店名称
-    shop_url: Mapped[str | None] = mapped_column(String(500))
-    order_number: Mapped[str | None] = mapped_column(String(100))
-    logistics_number: Mapped[str | None] = mapped_column(String(100))
-    unpacking_evidence: Mapped[str | None] = mapped_column(Text)
+    place_type: Mapped[str]
+    sampled_party_id: Mapped[int | None]
+    nominal_producer_id: Mapped[int | None]
+    platform_operator_id: Mapped[int | None]
+    shop_name: Mapped[str | None]  # 网店名称
+    shop_url: Mapped[str | None]
+    order_number: Mapped[str | None]
+    logistics_number: Mapped[str | None]
+    unpacking_evidence: Mapped[str | None]
 
     # The product as found
-    product_name: Mapped[str] = mapped_column(String(200), index=True)
-    brand: Mapped[str | None] = mapped_column(String(100), index=True)
-    model_spec: Mapped[str | None] = mapped_column(String(200))  # 规格型号
-    batch_number: Mapped[str | None] = mapped_column(String(100))
-    production_date: Mapped[date | None] = mapped_column(Date)
-    grade: Mapped[str | None] = mapped_column(String(50))
-    declared_standards: Mapped[list[Any]] = mapped_column(default=list)  # 明示标准, as printed
-    version_evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # code → version
-    published_enterprise_standard: Mapped[str | None] = mapped_column(String(64))
-    claims: Mapped[list[Any]] = mapped_column(default=list)  # [{item, source, requirement}]
+    product_name: Mapped[str]
+    brand: Mapped[str | None]
+    model_spec: Mapped[str | None]  # 规格型号
+    batch_number: Mapped[str | None]
+    production_date: Mapped[date | None]
+    grade: Mapped[str | None]
+    declared_standards: Mapped[list[Any]]  # 明示标准, as printed
+    version_evidence: Mapped[dict[str, Any]]  # code → version
+    published_enterprise_standard: Mapped[str | None]
+    claims: Mapped[list[Any]]  # [{item, source, requirement}]
 
     # Sampling (抽样)
-    sampling_date: Mapped[date | None] = mapped_column(Date, index=True)
-    sampling_place: Mapped[str | None] = mapped_column(String(300))
-    samplers: Mapped[list[Any]] = mapped_column(default=list)  # at least two names
+    sampling_date: Mapped[date | None]
+    sampling_place: Mapped[str | None]
+    samplers: Mapped[list[Any]]  # at least two names
     lot_size: Mapped[Decimal | None]  # 抽样基数
     test_quantity: Mapped[Decimal | None]  # 检验样品数量
     backup_quantity: Mapped[Decimal | None]  # 备用样品数量
-    quantity_unit: Mapped[str | None] = mapped_column(String(16))
-    unit_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    seal_numbers: Mapped[list[Any]] = mapped_column(default=list)  # 封条编号
-    sampling_record_number: Mapped[str | None] = mapped_column(String(64))  # 抽样单编号
-    condition_on_receipt: Mapped[str | None] = mapped_column(String(300))  # 样品状态 (收样时)
-    test_category: Mapped[str] = mapped_column(String(32), default="风险监测", server_default="风险监测")  # 检验类别
+    quantity_unit: Mapped[str | None]
+    unit_price: Mapped[Decimal | None]
+    seal_numbers: Mapped[list[Any]]  # 封条编号
+    sampling_record_number: Mapped[str | None]  # 抽样单编号
+    condition_on_receipt: Mapped[str | None]  # 样品状态 (收样时)
+    test_category: Mapped[str]  # 检验类别
 
     # Progress
-    received_date: Mapped[date | None] = mapped_column(Date, index=True)
-    test_started_date: Mapped[date | None] = mapped_column(Date)
-    completed_date: Mapped[date | None] = mapped_column(Date, index=True)  # 初次风险监测完成日期
-    reported_date: Mapped[date | None] = mapped_column(Date, index=True)
-    problems_found: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    major_hazard: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 重大风险隐患
-    major_hazard_note: Mapped[str | None] = mapped_column(Text)
+    received_date: Mapped[date | None]
+    test_started_date: Mapped[date | None]
+    completed_date: Mapped[date | None]  # 初次风险监测完成日期
+    reported_date: Mapped[date | None]
+    problems_found: Mapped[bool]
+    major_hazard: Mapped[bool]  # 重大风险隐患
+    major_hazard_note: Mapped[str | None]
     major_hazard_reported_at: Mapped[datetime | None]
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None]
 
     task: Mapped[MonitoringTask] = relationship()
     scheme: Mapped[Scheme | None] = relationship()
-    sampled_party: Mapped[Enterprise | None] = relationship(foreign_keys=[sampled_party_id])
-    nominal_producer: Mapped[Enterprise | None] = relationship(foreign_keys=[nominal_producer_id])
-    platform_operator: Mapped[Enterprise | None] = relationship(foreign_keys=[platform_operator_id])
+    sampled_party: Mapped[Enterprise | None] = relationship(foreign_keys="Sample.sampled_party_id")
+    nominal_producer: Mapped[Enterprise | None] = relationship(foreign_keys="Sample.nominal_producer_id")
+    platform_operator: Mapped[Enterprise | None] = relationship(foreign_keys="Sample.platform_operator_id")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="sample", cascade="all, delete-orphan", order_by="Attachment.id"
     )
@@ -506,18 +379,17 @@ class Sample(Versioned, Base):
 class Attachment(Versioned, Base):
     """A photo, unpacking record or other file of a sample; content kept in the database."""
 
-    __tablename__ = "attachments"
-    __table_args__ = (CheckConstraint(_in("kind", ATTACHMENT_KINDS), name="kind"),)
+    __table__ = tables.attachments
 
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12), default="photo")
-    filename: Mapped[str] = mapped_column(String(255))
-    mime: Mapped[str | None] = mapped_column(String(100))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
-    uploaded_by_id: Mapped[int | None] = _user_fk()
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sample_id: Mapped[int]
+    kind: Mapped[str]
+    filename: Mapped[str]
+    mime: Mapped[str | None]
+    sha256: Mapped[str]
+    size: Mapped[int]
+    content: Mapped[bytes] = deferred(tables.attachments.c.content)
+    uploaded_by_id: Mapped[int | None]
+    uploaded_at: Mapped[datetime]
 
     sample: Mapped[Sample] = relationship(back_populates="attachments")
 
@@ -534,26 +406,22 @@ class ItemResult(Versioned, Base):
     ``ResultAmendment`` keeps the original, the amended values, the reason, who and when.
     """
 
-    __tablename__ = "item_results"
-    __table_args__ = (
-        CheckConstraint(_in("judgement", JUDGEMENTS), name="judgement"),
-        Index("ix_item_results_sample_id_seq", "sample_id", "seq"),
-    )
+    __table__ = tables.item_results
 
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"))
-    item: Mapped[str] = mapped_column(String(200), index=True)
-    seq: Mapped[int] = mapped_column(Integer, default=0)
-    value_text: Mapped[str | None] = mapped_column(String(200))  # as reported, exact
-    value_num: Mapped[float | None] = mapped_column(Float)
-    unit: Mapped[str | None] = mapped_column(String(32))
+    sample_id: Mapped[int]
+    item: Mapped[str]
+    seq: Mapped[int]
+    value_text: Mapped[str | None]  # as reported, exact
+    value_num: Mapped[float | None]
+    unit: Mapped[str | None]
     requirement: Mapped[dict[str, Any] | None]
     basis: Mapped[dict[str, Any] | None]  # RULES.md §2 basis (standard clause or claim)
     method: Mapped[dict[str, Any] | None]  # {"code", "clause"}
-    rule_trace: Mapped[list[Any]] = mapped_column(default=list)  # ["16.3", "16.1", …]
-    warnings: Mapped[list[Any]] = mapped_column(default=list)
-    judgement: Mapped[str | None] = mapped_column(String(14), index=True)
-    judgement_reason: Mapped[str | None] = mapped_column(Text)
-    tested_by_id: Mapped[int | None] = _user_fk()
+    rule_trace: Mapped[list[Any]]  # ["16.3", "16.1", …]
+    warnings: Mapped[list[Any]]
+    judgement: Mapped[str | None]
+    judgement_reason: Mapped[str | None]
+    tested_by_id: Mapped[int | None]
     tested_at: Mapped[datetime | None]
 
     sample: Mapped[Sample] = relationship(back_populates="results")
@@ -575,19 +443,18 @@ class ResultAmendment(Versioned, Base):
     authorised signatory other than the amender approves it with their password (``approved``,
     ``decided_by``/``decided_at``); a refusal keeps the request with the signatory's comment."""
 
-    __tablename__ = "result_amendments"
-    __table_args__ = (CheckConstraint(_in("status", AMENDMENT_STATUSES), name="status"),)
+    __table__ = tables.result_amendments
 
-    result_id: Mapped[int] = mapped_column(ForeignKey("item_results.id"), index=True)
+    result_id: Mapped[int]
     original: Mapped[dict[str, Any]]
     amended: Mapped[dict[str, Any]]
-    reason: Mapped[str] = mapped_column(Text)
-    amended_by_id: Mapped[int | None] = _user_fk()
-    amended_at: Mapped[datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="approved", index=True)
-    decided_by_id: Mapped[int | None] = _user_fk()  # the signatory who approved or refused it
+    reason: Mapped[str]
+    amended_by_id: Mapped[int | None]
+    amended_at: Mapped[datetime]
+    status: Mapped[str]
+    decided_by_id: Mapped[int | None]  # the signatory who approved or refused it
     decided_at: Mapped[datetime | None]
-    decision_comment: Mapped[str | None] = mapped_column(Text)  # why it was refused
+    decision_comment: Mapped[str | None]  # why it was refused
 
     result: Mapped[ItemResult] = relationship(back_populates="amendment_requests")
 
@@ -596,13 +463,13 @@ class PanelEvaluation(Versioned, Base):
     """专家组验证评价 (Article 5) of an item that cannot be tested; at least three members,
     or a ``justification`` when fewer."""
 
-    __tablename__ = "panel_evaluations"
+    __table__ = tables.panel_evaluations
 
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
-    item: Mapped[str] = mapped_column(String(200))
-    conclusion: Mapped[str] = mapped_column(Text)
-    justification: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = _user_fk()
+    sample_id: Mapped[int]
+    item: Mapped[str]
+    conclusion: Mapped[str]
+    justification: Mapped[str | None]
+    created_by_id: Mapped[int | None]
 
     sample: Mapped[Sample] = relationship(back_populates="panel_evaluations")
     members: Mapped[list[PanelMember]] = relationship(
@@ -611,14 +478,14 @@ class PanelEvaluation(Versioned, Base):
 
 
 class PanelMember(Versioned, Base):
-    __tablename__ = "panel_members"
+    __table__ = tables.panel_members
 
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("panel_evaluations.id"), index=True)
-    seq: Mapped[int] = mapped_column(Integer, default=0)
-    name: Mapped[str] = mapped_column(String(100))
-    affiliation: Mapped[str | None] = mapped_column(String(200))
-    title: Mapped[str | None] = mapped_column(String(100))  # 职称
-    opinion: Mapped[str | None] = mapped_column(Text)
+    evaluation_id: Mapped[int]
+    seq: Mapped[int]
+    name: Mapped[str]
+    affiliation: Mapped[str | None]
+    title: Mapped[str | None]  # 职称
+    opinion: Mapped[str | None]
 
     evaluation: Mapped[PanelEvaluation] = relationship(back_populates="members")
 
@@ -635,35 +502,31 @@ class Report(Versioned, Base):
     one, which becomes ``superseded``; ``amendment_reason`` says why.
     """
 
-    __tablename__ = "reports"
-    __table_args__ = (
-        CheckConstraint(_in("kind", REPORT_KINDS), name="kind"),
-        CheckConstraint(_in("status", REPORT_STATUSES), name="status"),
-    )
+    __table__ = tables.reports
 
-    kind: Mapped[str] = mapped_column(String(10), index=True)
-    sample_id: Mapped[int | None] = mapped_column(ForeignKey("samples.id"), index=True)
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
-    period: Mapped[str | None] = mapped_column(String(7))  # monthly: "2026-03"
-    number: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
-    compiled_by_id: Mapped[int | None] = _user_fk()
+    kind: Mapped[str]
+    sample_id: Mapped[int | None]
+    task_id: Mapped[int | None]
+    period: Mapped[str | None]  # monthly: "2026-03"
+    number: Mapped[str]
+    status: Mapped[str]
+    compiled_by_id: Mapped[int | None]
     compiled_at: Mapped[datetime | None]
-    reviewed_by_id: Mapped[int | None] = _user_fk()
+    reviewed_by_id: Mapped[int | None]
     reviewed_at: Mapped[datetime | None]
-    approved_by_id: Mapped[int | None] = _user_fk()
+    approved_by_id: Mapped[int | None]
     approved_at: Mapped[datetime | None]
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
-    amendment_reason: Mapped[str | None] = mapped_column(Text)
-    file_sha256: Mapped[str | None] = mapped_column(String(64))
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    replaces_id: Mapped[int | None]
+    amendment_reason: Mapped[str | None]
+    file_sha256: Mapped[str | None]
+    pdf: Mapped[bytes | None] = deferred(tables.reports.c.pdf)
     #: analysis report: the data frozen when it was compiled (approved results, issued notices and
     #: the saved risk-level proposal), so review and approval sign exactly what was compiled
-    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
-    return_comment: Mapped[str | None] = mapped_column(Text)  # the reviewer's, when returned to the compiler
+    snapshot: Mapped[dict[str, Any] | None] = deferred(tables.reports.c.snapshot)
+    return_comment: Mapped[str | None]  # the reviewer's, when returned to the compiler
     #: monthly report: the Excel workbook frozen with the PDF on approval (the same data, as a table)
-    workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
-    workbook_sha256: Mapped[str | None] = mapped_column(String(64))
+    workbook: Mapped[bytes | None] = deferred(tables.reports.c.workbook)
+    workbook_sha256: Mapped[str | None]
 
     sample: Mapped[Sample | None] = relationship()
     task: Mapped[MonitoringTask | None] = relationship()
@@ -679,16 +542,15 @@ class ReportSubmission(Versioned, Base):
     Kept for the monthly risk-information report (Article 11: 风险信息报送实行月报制); a report may
     be sent more than once (again after a loss, or to a second authority), each a row."""
 
-    __tablename__ = "report_submissions"
-    __table_args__ = (CheckConstraint(_in("method", SUBMISSION_METHODS), name="method"),)
+    __table__ = tables.report_submissions
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
-    submitted_on: Mapped[date] = mapped_column(Date)  # 报送日期
-    recipient: Mapped[str] = mapped_column(String(200))  # 报送对象
-    method: Mapped[str] = mapped_column(String(10))  # 报送方式
-    receipt: Mapped[str | None] = mapped_column(String(200))  # 回执: the recipient's number or a note
-    note: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int | None] = _user_fk()
+    report_id: Mapped[int]
+    submitted_on: Mapped[date]  # 报送日期
+    recipient: Mapped[str]  # 报送对象
+    method: Mapped[str]  # 报送方式
+    receipt: Mapped[str | None]  # 回执: the recipient's number or a note
+    note: Mapped[str | None]
+    recorded_by_id: Mapped[int | None]
 
     report: Mapped[Report] = relationship(back_populates="submissions")
 
@@ -696,25 +558,24 @@ class ReportSubmission(Versioned, Base):
 class Notification(Versioned, Base):
     """告知: a notice of problems found, to one recipient (Article 18 ¶2)."""
 
-    __tablename__ = "notifications"
-    __table_args__ = (CheckConstraint(_in("method", NOTIFICATION_METHODS), name="method"),)
+    __table__ = tables.notifications
 
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    recipient_name: Mapped[str] = mapped_column(String(200))
-    roles: Mapped[list[Any]] = mapped_column(default=list)  # sampled_party, nominal_producer, …
-    out_of_province: Mapped[bool] = mapped_column(Boolean, default=False)
-    document_number: Mapped[str | None] = mapped_column(String(64))  # 告知书文号
-    confidential: Mapped[bool] = mapped_column(Boolean, default=True)
-    sent_date: Mapped[date | None] = mapped_column(Date, index=True)
-    method: Mapped[str | None] = mapped_column(String(10))
-    acknowledged_date: Mapped[date | None] = mapped_column(Date)
-    ack_note: Mapped[str | None] = mapped_column(Text)
+    sample_id: Mapped[int]
+    report_id: Mapped[int | None]
+    enterprise_id: Mapped[int | None]
+    recipient_name: Mapped[str]
+    roles: Mapped[list[Any]]  # sampled_party, nominal_producer, …
+    out_of_province: Mapped[bool]
+    document_number: Mapped[str | None]  # 告知书文号
+    confidential: Mapped[bool]
+    sent_date: Mapped[date | None]
+    method: Mapped[str | None]
+    acknowledged_date: Mapped[date | None]
+    ack_note: Mapped[str | None]
     #: the letter as issued (frozen): every later view, export or upload reads these bytes
     issued_at: Mapped[datetime | None]
-    file_sha256: Mapped[str | None] = mapped_column(String(64))
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    file_sha256: Mapped[str | None]
+    pdf: Mapped[bytes | None] = deferred(tables.notifications.c.pdf)
 
     sample: Mapped[Sample] = relationship()
     report: Mapped[Report | None] = relationship()
@@ -726,14 +587,14 @@ class PublicationConsent(Versioned, Base):
     may be made public — which authority, its document number and date, recorded by an
     administrator. Only then can a copy without 内部资料 注意保密 be exported."""
 
-    __tablename__ = "publication_consents"
+    __table__ = tables.publication_consents
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"), unique=True)
-    authority: Mapped[str] = mapped_column(String(100))
-    document_number: Mapped[str] = mapped_column(String(64))
-    consent_date: Mapped[date] = mapped_column(Date)
-    note: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int | None] = _user_fk()
+    task_id: Mapped[int]
+    authority: Mapped[str]
+    document_number: Mapped[str]
+    consent_date: Mapped[date]
+    note: Mapped[str | None]
+    recorded_by_id: Mapped[int | None]
 
     task: Mapped[MonitoringTask] = relationship()
 
@@ -746,18 +607,17 @@ class PublicationConsent(Versioned, Base):
 class RiskProposal(Versioned, Base):
     """A proposed warning level for a task (Articles 19–20): level 1 = Ⅰ … 4 = Ⅳ."""
 
-    __tablename__ = "risk_proposals"
-    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
+    __table__ = tables.risk_proposals
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
+    task_id: Mapped[int]
     factors: Mapped[dict[str, Any]]
-    risk: Mapped[str | None] = mapped_column(String(2))  # matrix outcome S/H/M/L
-    level: Mapped[int] = mapped_column(Integer)
-    model_name: Mapped[str] = mapped_column(String(100))
-    model_version: Mapped[str] = mapped_column(String(32))
-    proposed_by_id: Mapped[int | None] = _user_fk()
-    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    note: Mapped[str | None] = mapped_column(Text)
+    risk: Mapped[str | None]  # matrix outcome S/H/M/L
+    level: Mapped[int]
+    model_name: Mapped[str]
+    model_version: Mapped[str]
+    proposed_by_id: Mapped[int | None]
+    proposed_at: Mapped[datetime]
+    note: Mapped[str | None]
 
     task: Mapped[MonitoringTask] = relationship()
 
@@ -765,28 +625,23 @@ class RiskProposal(Versioned, Base):
 class RiskInformation(Versioned, Base):
     """风险信息 register entry (Articles 10–12)."""
 
-    __tablename__ = "risk_information"
-    __table_args__ = (
-        CheckConstraint("source BETWEEN 1 AND 9", name="source"),
-        CheckConstraint(_in("status", RISK_INFO_STATUSES), name="status"),
-        CheckConstraint(_in("report_method", IMMEDIATE_REPORT_METHODS), name="report_method"),
-    )
+    __table__ = tables.risk_information
 
-    received_date: Mapped[date] = mapped_column(Date, index=True)
-    source: Mapped[int] = mapped_column(Integer)  # Article 10 (一)…(九)
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text)
-    product: Mapped[str | None] = mapped_column(String(200), index=True)
-    region: Mapped[str | None] = mapped_column(String(100))
-    key_risk: Mapped[bool] = mapped_column(Boolean, default=False)  # 重点风险信息 (Article 12)
-    key_reasons: Mapped[list[Any]] = mapped_column(default=list)
-    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
-    created_by_id: Mapped[int | None] = _user_fk()
+    received_date: Mapped[date]
+    source: Mapped[int]  # Article 10 (一)…(九)
+    title: Mapped[str]
+    description: Mapped[str | None]
+    product: Mapped[str | None]
+    region: Mapped[str | None]
+    key_risk: Mapped[bool]  # 重点风险信息 (Article 12)
+    key_reasons: Mapped[list[Any]]
+    status: Mapped[str]
+    created_by_id: Mapped[int | None]
     #: 即时报送 (Article 11: 重大质量安全风险信息及时报送): when, to whom and how major information
     #: went out at once. An entry linked to a reported major hazard takes these from the hazard record.
     reported_at: Mapped[datetime | None]
-    reported_to: Mapped[str | None] = mapped_column(String(200))
-    report_method: Mapped[str | None] = mapped_column(String(10))
+    reported_to: Mapped[str | None]
+    report_method: Mapped[str | None]
 
     sample_links: Mapped[list[RiskInformationSample]] = relationship(
         back_populates="risk_information", cascade="all, delete-orphan"
@@ -796,11 +651,10 @@ class RiskInformation(Versioned, Base):
 class RiskInformationSample(Versioned, Base):
     """Link between a risk-information entry and a sample (a mapped class, so it is audited)."""
 
-    __tablename__ = "risk_information_samples"
-    __table_args__ = (UniqueConstraint("risk_information_id", "sample_id"),)
+    __table__ = tables.risk_information_samples
 
-    risk_information_id: Mapped[int] = mapped_column(ForeignKey("risk_information.id"), index=True)
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
+    risk_information_id: Mapped[int]
+    sample_id: Mapped[int]
 
     risk_information: Mapped[RiskInformation] = relationship(back_populates="sample_links")
     sample: Mapped[Sample] = relationship()
@@ -815,20 +669,16 @@ class HistoryCount(Versioned, Base):
     samples themselves were never in this database.
     """
 
-    __tablename__ = "history_counts"
-    __table_args__ = (
-        UniqueConstraint("category", "year", "item", "region"),
-        CheckConstraint("tested >= 0 AND problems >= 0 AND problems <= tested", name="counts"),
-    )
+    __table__ = tables.history_counts
 
-    category: Mapped[str] = mapped_column(String(200))  # 产品类别, as the tasks name it
-    year: Mapped[int] = mapped_column(Integer)  # 计划年度: the round
-    item: Mapped[str] = mapped_column(String(200), default="")  # 检验项目; "" = all items
-    region: Mapped[str] = mapped_column(String(100))  # 武汉市 … / 省外
-    tested: Mapped[int] = mapped_column(Integer)
-    problems: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str | None] = mapped_column(String(255))  # the imported file's name
-    imported_by_id: Mapped[int | None] = _user_fk()
+    category: Mapped[str]  # 产品类别, as the tasks name it
+    year: Mapped[int]  # 计划年度: the round
+    item: Mapped[str]  # 检验项目; "" = all items
+    region: Mapped[str]  # 武汉市 … / 省外
+    tested: Mapped[int]
+    problems: Mapped[int]
+    source: Mapped[str | None]  # the imported file's name
+    imported_by_id: Mapped[int | None]
 
 
 class HazardReport(Versioned, Base):
@@ -842,34 +692,30 @@ class HazardReport(Versioned, Base):
     without any needs a ``reason``. ``risk_information`` is its 即时报送 entry in the register.
     """
 
-    __tablename__ = "hazard_reports"
-    __table_args__ = (
-        CheckConstraint(_in("status", HAZARD_STATUSES), name="status"),
-        CheckConstraint(_in("method", HAZARD_METHODS), name="method"),
-    )
+    __table__ = tables.hazard_reports
 
-    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
-    number: Mapped[str | None] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
-    found_by_id: Mapped[int | None] = _user_fk()
+    sample_id: Mapped[int]
+    task_id: Mapped[int]
+    number: Mapped[str | None]
+    status: Mapped[str]
+    found_by_id: Mapped[int | None]
     found_at: Mapped[datetime]  # discovery: the clock of "at once" starts here
-    description: Mapped[str] = mapped_column(Text)
-    measures: Mapped[str | None] = mapped_column(Text)  # 已采取的措施
-    affected_items: Mapped[list[Any]] = mapped_column(default=list)
-    reason: Mapped[str | None] = mapped_column(Text)  # why, when no item is nonconforming
-    recipient: Mapped[str | None] = mapped_column(String(200))  # the organising authority
-    method: Mapped[str | None] = mapped_column(String(10))
-    contact_person: Mapped[str | None] = mapped_column(String(100))  # who was told (phone / by hand)
-    receipt: Mapped[str | None] = mapped_column(String(200))  # the province's number or a note
+    description: Mapped[str]
+    measures: Mapped[str | None]  # 已采取的措施
+    affected_items: Mapped[list[Any]]
+    reason: Mapped[str | None]  # why, when no item is nonconforming
+    recipient: Mapped[str | None]  # the organising authority
+    method: Mapped[str | None]
+    contact_person: Mapped[str | None]  # who was told (phone / by hand)
+    receipt: Mapped[str | None]  # the province's number or a note
     reported_at: Mapped[datetime | None]
-    reported_by_id: Mapped[int | None] = _user_fk()
+    reported_by_id: Mapped[int | None]
     issued_at: Mapped[datetime | None]
-    file_sha256: Mapped[str | None] = mapped_column(String(64))
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
-    risk_information_id: Mapped[int | None] = mapped_column(ForeignKey("risk_information.id"), index=True)
-    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("sync_outbox.id"), index=True)
-    created_by_id: Mapped[int | None] = _user_fk()
+    file_sha256: Mapped[str | None]
+    pdf: Mapped[bytes | None] = deferred(tables.hazard_reports.c.pdf)
+    risk_information_id: Mapped[int | None]
+    outbox_id: Mapped[int | None]
+    created_by_id: Mapped[int | None]
 
     sample: Mapped[Sample] = relationship()
     task: Mapped[MonitoringTask] = relationship()
@@ -885,13 +731,12 @@ class HazardReport(Versioned, Base):
 class CalendarOverride(Versioned, Base):
     """A day that differs from the statutory calendar data: extra holiday or working day."""
 
-    __tablename__ = "calendar_overrides"
-    __table_args__ = (CheckConstraint(_in("kind", CALENDAR_KINDS), name="kind"),)
+    __table__ = tables.calendar_overrides
 
-    date: Mapped[_dt.date] = mapped_column(Date, unique=True)
-    kind: Mapped[str] = mapped_column(String(8))
-    name: Mapped[str | None] = mapped_column(String(100))
-    source: Mapped[str | None] = mapped_column(String(200))  # e.g. the State Council notice
+    date: Mapped[_dt.date]
+    kind: Mapped[str]
+    name: Mapped[str | None]
+    source: Mapped[str | None]  # e.g. the State Council notice
 
 
 class CalendarYear(Versioned, Base):
@@ -903,11 +748,11 @@ class CalendarYear(Versioned, Base):
     by an administrator; changes are audited like every table.
     """
 
-    __tablename__ = "calendar_years"
+    __table__ = tables.calendar_years
 
-    year: Mapped[int] = mapped_column(Integer, unique=True)
-    complete: Mapped[bool] = mapped_column(Boolean, default=False)
-    source: Mapped[str | None] = mapped_column(String(200))  # the notice's number or the file it came from
+    year: Mapped[int]
+    complete: Mapped[bool]
+    source: Mapped[str | None]  # the notice's number or the file it came from
 
 
 class SyncOutbox(Versioned, Base):
@@ -919,48 +764,39 @@ class SyncOutbox(Versioned, Base):
     ``superseded`` (never sent) and ``note`` says why.
     """
 
-    __tablename__ = "sync_outbox"
-    __table_args__ = (
-        CheckConstraint(_in("kind", OUTBOX_KINDS), name="kind"),
-        CheckConstraint(_in("state", OUTBOX_STATES), name="state"),
-        Index("ix_sync_outbox_state_next_attempt_at", "state", "next_attempt_at"),
-    )
+    __table__ = tables.sync_outbox
 
-    kind: Mapped[str] = mapped_column(String(20))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_tasks.id"), index=True)
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
-    sample_id: Mapped[int | None] = mapped_column(ForeignKey("samples.id"), index=True)
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    package: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    kind: Mapped[str]
+    task_id: Mapped[int | None]
+    report_id: Mapped[int | None]
+    sample_id: Mapped[int | None]
+    idempotency_key: Mapped[str]
+    package: Mapped[bytes | None] = deferred(tables.sync_outbox.c.package)
     #: instead of ``package``: how to make it again from the stored documents (a few kilobytes;
     #: ``app.formats.package.PackageRecipe``), so an upload keeps no second copy of them
-    recipe: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
-    package_ref: Mapped[str | None] = mapped_column(String(500))
-    package_sha256: Mapped[str | None] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(20), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    recipe: Mapped[bytes | None] = deferred(tables.sync_outbox.c.recipe)
+    package_ref: Mapped[str | None]
+    package_sha256: Mapped[str | None]
+    state: Mapped[str]
+    attempts: Mapped[int]
     next_attempt_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    receipt_number: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None]
+    receipt_number: Mapped[str | None]
     accepted_at: Mapped[datetime | None]
-    note: Mapped[str | None] = mapped_column(Text)  # e.g. why the item was superseded
+    note: Mapped[str | None]  # e.g. why the item was superseded
 
 
 class LabAsset(Versioned, Base):
     """An image the lab's documents carry: the CMA mark, the lab's seal (检验检测专用章) or a
     signatory's signature (``user_id``). Checked for type and size when stored."""
 
-    __tablename__ = "lab_assets"
-    __table_args__ = (
-        CheckConstraint(_in("kind", LAB_ASSET_KINDS), name="kind"),
-        UniqueConstraint("kind", "user_id"),
-    )
+    __table__ = tables.lab_assets
 
-    kind: Mapped[str] = mapped_column(String(16))
-    user_id: Mapped[int | None] = _user_fk()
-    media_type: Mapped[str] = mapped_column(String(32))  # image/png | image/jpeg
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    kind: Mapped[str]
+    user_id: Mapped[int | None]
+    media_type: Mapped[str]  # image/png | image/jpeg
+    sha256: Mapped[str]
+    content: Mapped[bytes] = deferred(tables.lab_assets.c.content)
 
 
 class LabKey(Versioned, Base):
@@ -968,28 +804,28 @@ class LabKey(Versioned, Base):
     password that is never stored here (the OS keyring, or asked once per session). One key is
     active; earlier ones stay so that what they signed can still be verified."""
 
-    __tablename__ = "lab_keys"
+    __table__ = tables.lab_keys
 
-    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the certificate
-    subject: Mapped[str] = mapped_column(Text)
-    certificate: Mapped[bytes] = mapped_column(LargeBinary)  # DER
-    pkcs12: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # encrypted
+    fingerprint: Mapped[str]  # SHA-256 of the certificate
+    subject: Mapped[str]
+    certificate: Mapped[bytes]  # DER
+    pkcs12: Mapped[bytes] = deferred(tables.lab_keys.c.pkcs12)  # encrypted
     not_before: Mapped[datetime]
     not_after: Mapped[datetime]
-    self_signed: Mapped[bool] = mapped_column(Boolean, default=True)
-    demo: Mapped[bool] = mapped_column(Boolean, default=False)  # 演示: not for real reports
-    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
-    created_by_id: Mapped[int | None] = _user_fk()
+    self_signed: Mapped[bool]
+    demo: Mapped[bool]  # 演示: not for real reports
+    active: Mapped[bool]
+    created_by_id: Mapped[int | None]
 
 
 class SampleNumberCounter(Versioned, Base):
     """Next sequence value per scope (e.g. a task number); versioned, so two workstations that
     draw the same value conflict instead of duplicating a number. See ``sequences.py``."""
 
-    __tablename__ = "sample_number_counters"
+    __table__ = tables.sample_number_counters
 
-    scope: Mapped[str] = mapped_column(String(100), unique=True)
-    next_value: Mapped[int] = mapped_column(Integer, default=1)
+    scope: Mapped[str]
+    next_value: Mapped[int]
 
 
 class LoginThrottle(Versioned, Base):
@@ -1001,10 +837,10 @@ class LoginThrottle(Versioned, Base):
     counters are not business records (``audit verify`` does not compare them).
     """
 
-    __tablename__ = "login_throttle"
+    __table__ = tables.login_throttle
 
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
+    username: Mapped[str]
+    failures: Mapped[int]
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
 
@@ -1023,17 +859,17 @@ class AuditCheckpoint(Base):
     chain after a checkpoint shows, even if this table is rewritten too.
     """
 
-    __tablename__ = "audit_checkpoints"
+    __table__ = tables.audit_checkpoints
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, index=True)
-    head_hash: Mapped[str] = mapped_column(String(64))
+    id: Mapped[int]
+    seq: Mapped[int]
+    head_hash: Mapped[str]
     at: Mapped[datetime]
-    key_fingerprint: Mapped[str] = mapped_column(String(64))
-    statement: Mapped[str] = mapped_column(Text)
-    signature: Mapped[bytes] = mapped_column(LargeBinary)
-    actor: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(String(16))  # manual | daily | upload | demo
+    key_fingerprint: Mapped[str]
+    statement: Mapped[str]
+    signature: Mapped[bytes]
+    actor: Mapped[str]
+    reason: Mapped[str]  # manual | daily | upload | demo
 
 # --------------------------------------------------------------------------------------------
 # Audit log
@@ -1046,35 +882,15 @@ class AuditLog(Base):
     ``hash = sha256(prev_hash + canonical JSON of the entry)``; ``seq`` is contiguous from 1.
     """
 
-    __tablename__ = "audit_log"
-    __table_args__ = (
-        CheckConstraint(_in("action", AUDIT_ACTIONS), name="action"),
-        Index("ix_audit_log_table_name_row_id", "table_name", "row_id"),
-    )
+    __table__ = tables.audit_log
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(index=True)
-    actor: Mapped[str] = mapped_column(String(64), index=True)
-    action: Mapped[str] = mapped_column(String(6))
-    table_name: Mapped[str] = mapped_column(String(64))
-    row_id: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    actor: Mapped[str]
+    action: Mapped[str]
+    table_name: Mapped[str]
+    row_id: Mapped[int]
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-
-#: Tables whose changes the audit log records (every mapped table except the log and its
-#: checkpoints).
-AUDITED_TABLES = frozenset(t for t in Base.metadata.tables if t not in ("audit_log", "audit_checkpoints"))
-
-#: Tables that are not business records: ``audit verify`` does not compare their rows with the
-#: log's after-images (README, "Reliability"). ``alembic_version`` is not mapped at all, nor are
-#: the tables of the sample list's text index and the dashboard's notice backlog
-#: (``app.store.search_index``, ``app.store.notice_backlog``: kept by triggers).
-NON_BUSINESS_TABLES = frozenset({"sample_number_counters", "login_throttle", "audit_checkpoints"}) | SEARCH_INDEX_TABLES
-#: The outbox's delivery bookkeeping: columns that change with each attempt (the upload worker
-#: writes them without audit entries, so the row's version and update time are not compared either).
-NON_BUSINESS_COLUMNS = {
-    "sync_outbox": frozenset({"state", "attempts", "next_attempt_at", "last_error", "version", "updated_at"}),
-}
+    prev_hash: Mapped[str]
+    hash: Mapped[str]
