@@ -10,8 +10,6 @@ package: it returns every problem, in Chinese, with a stable code.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import io
 import json
@@ -133,29 +131,47 @@ class PackageRecipe:
                    _raw_deflate(text), zlib.crc32(text))
 
     def encode(self) -> bytes:
-        """Compact bytes for storing (deflated JSON)."""
-        body: dict[str, Any] = {"manifest": self.manifest, "stamp": list(self.stamp),
-                                "files": [list(f) for f in self.files], "signature": self.signature}
-        if self.crcs:
-            body["crcs"] = list(self.crcs)
-            body["manifest_deflated"] = base64.b64encode(self.manifest_deflated).decode("ascii")
-            body["manifest_crc"] = self.manifest_crc
-        return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
+        """Compact bytes for storing. A recipe with its CRCs: ``RCP2``, the length of the deflated
+        JSON header that follows (4 bytes, big-endian), the header (time stamp, files, signature,
+        CRCs, the manifest's size and CRC) and the manifest's entry as the ZIP stores it (raw
+        deflate: the manifest is kept once, in the form the package needs). Without them (as
+        recipes were stored before): deflated JSON carrying the manifest's text."""
+        if not self.crcs:
+            body = {"manifest": self.manifest, "stamp": list(self.stamp),
+                    "files": [list(f) for f in self.files], "signature": self.signature}
+            return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
+        header = {"stamp": list(self.stamp), "files": [list(f) for f in self.files], "signature": self.signature,
+                  "crcs": list(self.crcs), "manifest_crc": self.manifest_crc,
+                  "manifest_size": len(self.manifest.encode("utf-8"))}
+        packed = zlib.compress(json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
+        return _RECIPE_V2 + struct.pack(">I", len(packed)) + packed + self.manifest_deflated
 
     @classmethod
     def decode(cls, data: bytes) -> PackageRecipe:
         try:
-            body = json.loads(zlib.decompress(bytes(data)).decode("utf-8"))
+            data = bytes(data)
+            if data.startswith(_RECIPE_V2):
+                (size,) = struct.unpack(">I", data[4:8])
+                body = json.loads(zlib.decompress(data[8:8 + size]).decode("utf-8"))
+                deflated = data[8 + size:]
+                manifest = zlib.decompress(deflated, -15)
+                if len(manifest) != int(body["manifest_size"]) or zlib.crc32(manifest) != int(body["manifest_crc"]):
+                    raise ValueError("the manifest does not match its size and CRC")
+                text, crc = manifest.decode("utf-8"), int(body["manifest_crc"])
+            else:
+                body = json.loads(zlib.decompress(data).decode("utf-8"))
+                text, deflated, crc = str(body["manifest"]), b"", 0
             files = tuple((str(n), str(s), int(i), int(z), str(h)) for n, s, i, z, h in body["files"])
             crcs = tuple(int(c) for c in body.get("crcs") or ())
-            if crcs and len(crcs) != len(files):
+            if (deflated or crcs) and len(crcs) != len(files):
                 raise ValueError("one CRC per file")
-            return cls(str(body["manifest"]), tuple(int(x) for x in body["stamp"]), files,
-                       str(body.get("signature") or ""), crcs,
-                       base64.b64decode(body["manifest_deflated"], validate=True) if crcs else b"",
-                       int(body["manifest_crc"]) if crcs else 0)
-        except (zlib.error, ValueError, KeyError, TypeError, binascii.Error) as exc:
+            return cls(text, tuple(int(x) for x in body["stamp"]), files, str(body.get("signature") or ""),
+                       crcs, deflated, crc)
+        except (zlib.error, struct.error, ValueError, KeyError, TypeError) as exc:
             raise ValidationError("上传包的组装说明已损坏，无法重新生成上传包。") from exc
+
+
+_RECIPE_V2 = b"RCP2"
 
 
 def _raw_deflate(content: bytes) -> bytes:

@@ -298,3 +298,16 @@ def test_a_recipe_keeps_its_crcs_and_deflated_manifest_and_still_gives_the_zip_w
     assert fmt.assemble(wrong, read, package_sha256=digest) == expected
     with pytest.raises(ValidationError):  # a damaged recipe: one CRC per file or nothing
         fmt.PackageRecipe.decode(dataclasses.replace(recipe, crcs=(1,)).encode())
+
+
+def test_a_stored_recipe_whose_manifest_was_damaged_is_refused():
+    stored = {("report", 1): b"%PDF-1.7 report" * 50}
+    files = (("reports/B.pdf", "report", 1, len(stored["report", 1]), hashlib.sha256(stored["report", 1]).hexdigest()),)
+    recipe = fmt.PackageRecipe.made("{\"k\": \"检验\"}\n", (2026, 11, 30, 6, 39, 57), files, "",
+                                    lambda _name: stored["report", 1])
+    data = recipe.encode()
+    assert data.startswith(b"RCP2") and fmt.PackageRecipe.decode(data) == recipe
+    other = fmt._raw_deflate("{\"k\": \"抽样\"}\n".encode())  # another manifest of the same size
+    for damaged in (data[:-1], data[:-len(recipe.manifest_deflated)] + other, data[:6] + b"\xff" + data[7:]):
+        with pytest.raises(ValidationError):
+            fmt.PackageRecipe.decode(damaged)
