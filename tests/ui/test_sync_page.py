@@ -140,7 +140,8 @@ def test_the_page_asks_for_the_password_once_and_shows_the_receipts(qtbot, lab_d
     dialog = page.password_dialog
     assert DEMO_USER in dialog.findChild(QLabel, "account").text() and sandbox.url in dialog.findChild(
         QLabel, "account").text()
-    assert dialog.save.isEnabled()  # a secure keyring, and an administrator
+    # a secure keyring, and an administrator (known once the page has read its view, if the dialog came first)
+    qtbot.waitUntil(dialog.save.isEnabled, timeout=5000)
     # the runner asks for the password as it stops: the label follows once it has stopped (its own signal)
     qtbot.waitUntil(lambda: page.runner_label.text() == "后台上传已暂停，等待输入省级系统密码。", timeout=5000)
     dialog.accept()  # nothing typed: the dialog stays and says so

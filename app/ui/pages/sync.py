@@ -116,20 +116,13 @@ class PasswordPrompt(QDialog):
         layout.addLayout(form)
         self.save = QCheckBox(self.tr("Save in the system keyring of this computer"))
         self.save.setObjectName("save")
-        available = keyring is not None and keyring.available
-        self.save.setEnabled(available and can_save)
         layout.addWidget(self.save)
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("keyring_note")
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setStyleSheet(style.WARNING_TEXT)
-        if not available:
-            self.keyring_note.setText(keyring.message if keyring is not None and keyring.message else
-                                      self.tr("The system keyring cannot be used: the password is not saved."))
-        elif not can_save:
-            self.keyring_note.setText(self.tr("Only an administrator can save the password in the keyring."))
-        self.keyring_note.setVisible(bool(self.keyring_note.text()))
         layout.addWidget(self.keyring_note)
+        self.set_saving(keyring, can_save)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setStyleSheet(style.ERROR_TEXT)
@@ -139,6 +132,22 @@ class PasswordPrompt(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.password.setFocus()
+
+    def set_saving(self, keyring: KeyringStatus | None, can_save: bool) -> None:
+        """Whether the password may be kept in the keyring: this machine has a secure one and the
+        user may (also once the page has read it, when the dialog opened first)."""
+        available = keyring is not None and keyring.available
+        self.save.setEnabled(available and can_save)
+        if not self.save.isEnabled():
+            self.save.setChecked(False)
+        if not available:
+            self.keyring_note.setText(keyring.message if keyring is not None and keyring.message else
+                                      self.tr("The system keyring cannot be used: the password is not saved."))
+        elif not can_save:
+            self.keyring_note.setText(self.tr("Only an administrator can save the password in the keyring."))
+        else:
+            self.keyring_note.setText("")
+        self.keyring_note.setVisible(bool(self.keyring_note.text()))
 
     @property
     def password_text(self) -> str:
@@ -606,6 +615,8 @@ class SyncPage(QWidget):
             self._connection_known(conn)
         self.conn = conn
         self._show_connection()
+        if self.password_dialog is not None:  # asked for before the page knew the keyring and the user's rights
+            self.password_dialog.set_saving(view.keyring, view.allowed_actions.allowed("save_password"))
         if not view.keyring.available and view.keyring.message:
             self.keyring_label.setText(view.keyring.message)
             self.keyring_label.show()
