@@ -32,7 +32,7 @@ from app.rules.calendar import (
 )
 from app.services._common import get_or_404
 from app.services.context import Context
-from app.store.models import CalendarOverride, CalendarYear
+from app.store import tables
 from app.store.uow import UnitOfWork
 
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
@@ -72,13 +72,13 @@ class CalendarDay:
 # read on every deadline the lists show: columns, not entities, and each statement built once
 @functools.cache
 def _rows_select():
-    c = CalendarOverride.__table__.c
+    c = tables.calendar_overrides.c
     return select(c.date, c.kind, c.name, c.source).order_by(c.date)
 
 
 @functools.cache
 def _years_select():
-    c = CalendarYear.__table__.c
+    c = tables.calendar_years.c
     return select(c.year).where(c.complete.is_(True))
 
 
@@ -118,6 +118,9 @@ def _source(info) -> str:
 
 
 def _year_days(session, year: int, cal: WorkingCalendar) -> list[CalendarDay]:
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import CalendarOverride
+
     overrides = {
         o.date: o
         for o in session.scalars(
@@ -176,6 +179,9 @@ class YearState:
 
 
 def _year(session, year: int) -> YearDays:
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import CalendarYear
+
     cal = calendar_for(session)
     state = cal.year_state(year)
     mark = session.scalar(select(CalendarYear).where(CalendarYear.year == year))
@@ -196,6 +202,9 @@ def year_days(ctx: Context, year: int) -> YearDays:
 
 def year_states(ctx: Context) -> list[YearState]:
     """Every year the calendar can answer for, with what is known of it (官方 / 已录入 / 推定)."""
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import CalendarOverride
+
     with ctx.uow() as uow:
         cal = calendar_for(uow.session)
         counts: dict[int, int] = {}
@@ -213,6 +222,9 @@ def _check_range(rows: list[CalendarRow]) -> None:
 
 
 def _store(session, rows: list[CalendarRow], source: str | None) -> int:
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import CalendarOverride
+
     _check_range(rows)
     existing = {
         o.date: o
@@ -256,6 +268,9 @@ class CalendarImport(NamedTuple):
 
 
 def _mark(session, year: int, complete: bool, source: str | None) -> None:
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import CalendarYear
+
     mark = session.scalar(select(CalendarYear).where(CalendarYear.year == year))
     if mark is None:
         if not complete:
@@ -306,6 +321,9 @@ def import_calendar(ctx: Context, path: Path, source: str | None = None, *, comp
 
 
 def _set_complete(session, year: int, complete: bool, source: str | None) -> None:
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import CalendarOverride
+
     cal = ruledata.default_calendar()
     if not cal.first_year <= year <= cal.last_year:
         raise CalendarRangeError(year, cal.first_year, cal.last_year, "year")
@@ -350,6 +368,9 @@ def set_day(ctx: Context, day: dt.date, kind: str, name: str, source: str) -> No
 
 def remove_override(ctx: Context, override_id: int) -> None:
     """Remove an entered day; a year left without entries is no longer marked complete."""
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import CalendarOverride
+
     ctx.require("administrator", action="修改工作日历")
     with ctx.uow() as uow:
         row = get_or_404(uow.session, CalendarOverride, override_id, "该日历记录")

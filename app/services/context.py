@@ -45,6 +45,15 @@ class Context:
     def uow(self):
         return _service_unit_of_work()(self.db, actor=self.user.username)
 
+    def reader(self):
+        """A transaction on a plain connection for a call that reads with Core statements only
+        (the work list, the counts, the dashboard): no session, so the ORM is not loaded for it
+        (:class:`app.store.uow.CoreUnit`; ``.conn`` answers ``execute``/``scalar`` as a session)."""
+        # deferred: SQLAlchemy loads with the first call, so importing Context stays light
+        from app.store.uow import CoreUnit
+
+        return CoreUnit(self.db, actor=self.user.username)
+
     def require(self, *roles: str, action: str = "执行此操作") -> None:
         """At least one of ``roles`` is needed for ``action`` (administrators are not implied)."""
         if not any(self.user.has(r) for r in roles):

@@ -22,11 +22,53 @@ from app.rules import calendar as calendar_rules
 from app.rules.calendar import clock_state  # noqa: F401 - the dashboard's traffic light, defined with the rule
 from app.services.calendar import calendar_for
 from app.services.context import Context
-from app.services.hazard import PendingHazard, pending_hazards
 from app.services.worklist import deadline_bounds
-from app.store import notice_backlog
-from app.store.models import HazardReport, MonitoringTask, Notification, Sample, SyncOutbox
-from app.store.queries import get_setting
+from app.store import notice_backlog, tables
+from app.store.queries import get_setting, open_clock
+from app.store.types import utcnow
+
+
+# ------------------------------------------------------------------- major hazards not reported yet
+@dataclass(frozen=True)
+class PendingHazard:
+    """A hazard found and not reported yet, with the clock since its discovery."""
+
+    id: int
+    sample_id: int
+    sample_number: str
+    product_name: str
+    found_at: dt.datetime
+    hours: float
+    limit_hours: float
+
+    @property
+    def overdue(self) -> bool:
+        return self.hours > self.limit_hours
+
+
+def limit_hours(session) -> float:
+    try:
+        value = float(get_setting(session, "hazard_report_hours"))
+    except (TypeError, ValueError):
+        value = 24.0
+    return value if value > 0 else 24.0
+
+
+def pending_hazards(session, now: dt.datetime | None = None, limit: int = 20) -> list[PendingHazard]:
+    """Drafts, oldest discovery first (the index on ``status`` keeps this small)."""
+    now = now or utcnow()
+    hours_limit = limit_hours(session)
+    rows = session.execute(
+        select(_H.c.id, _H.c.sample_id, _S.c.number, _S.c.product_name, _H.c.found_at)
+        .join(_S, _S.c.id == _H.c.sample_id)
+        .where(_H.c.status == "draft").order_by(_H.c.found_at, _H.c.id).limit(limit)
+    ).all()
+    out = []
+    for hid, sid, number, product, found in rows:
+        f = found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+        out.append(PendingHazard(hid, sid, number, product, f, max(0.0, (now - f).total_seconds() / 3600),
+                                 hours_limit))
+    return out
 
 
 @dataclass(frozen=True)
@@ -79,23 +121,25 @@ class Board:
         return sum(1 for r in self.rows if r.state == "overdue")
 
 
+_S, _T = tables.samples, tables.monitoring_tasks
+_N, _H, _O = tables.notifications, tables.hazard_reports, tables.sync_outbox
+
 PAGE = 200  # the deadline list's first page; the rest comes a page at a time (deadline_page)
 
 
 def _open_clock():
     """The samples whose Article 18 clock runs: the WHERE of the partial index ix_samples_open_clock."""
-    return (Sample.completed_date.is_not(None), Sample.reported_date.is_(None))
+    return open_clock()
 
 
 def _deadline_rows(session, cal, n: int, today: dt.date, offset: int, limit: int) -> list[DeadlineRow]:
     # completion order is deadline order (a later completion never has an earlier deadline), so
     # pages follow one another without overlap: deadline, then completion date, then sample id
     q = (
-        select(Sample.id, Sample.number, MonitoringTask.number, Sample.product_name, Sample.completed_date,
-               Sample.problems_found)
-        .join(MonitoringTask, MonitoringTask.id == Sample.task_id)
+        select(_S.c.id, _S.c.number, _T.c.number, _S.c.product_name, _S.c.completed_date, _S.c.problems_found)
+        .join(_T, _T.c.id == _S.c.task_id)
         .where(*_open_clock())
-        .order_by(Sample.completed_date, Sample.id)
+        .order_by(_S.c.completed_date, _S.c.id)
         .offset(offset)
         .limit(limit)
     )
@@ -114,8 +158,8 @@ def deadline_page(ctx: Context, offset: int, limit: int | None = None, today: dt
     list (the list pages lazily)."""
     today = today or clock.today()
     limit = PAGE if limit is None else limit
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.reader() as unit:
+        session = unit.conn
         n = int(get_setting(session, "deadline_working_days") or 5)
         return _deadline_rows(session, calendar_for(session), n, today, max(0, offset), max(0, limit))
 
@@ -126,11 +170,11 @@ def _awaiting_notification(session) -> int:
     count from the samples and notices (which reads every problem sample of the history)."""
     if notice_backlog.ready(session):
         return session.scalar(select(func.count()).select_from(table(notice_backlog.TABLE))) or 0
-    notified = select(Notification.id).where(Notification.sample_id == Sample.id, Notification.sent_date.is_not(None))
+    notified = select(_N.c.id).where(_N.c.sample_id == _S.c.id, _N.c.sent_date.is_not(None))
     return session.scalar(
-        select(func.count()).select_from(Sample).where(
-            Sample.problems_found.is_(True),
-            Sample.status.in_(("approved", "reported")),
+        select(func.count()).select_from(_S).where(
+            _S.c.problems_found.is_(True),
+            _S.c.status.in_(("approved", "reported")),
             ~notified.exists(),
         )
     ) or 0
@@ -140,43 +184,44 @@ def load_board(ctx: Context, today: dt.date | None = None, limit: int | None = N
     """The board, with the first ``limit`` (a :data:`PAGE`) rows of the deadline list."""
     today = today or clock.today()
     limit = PAGE if limit is None else limit
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.reader() as unit:
+        session = unit.conn
         cal = calendar_for(session)
         n = int(get_setting(session, "deadline_working_days") or 5)
         rows = _deadline_rows(session, cal, n, today, 0, limit)
-        open_total = session.scalar(select(func.count()).select_from(Sample).where(*_open_clock())) or 0
+        open_total = session.scalar(select(func.count()).select_from(_S).where(*_open_clock())) or 0
         overdue_total = 0
         if open_total:
             overdue_before = deadline_bounds(cal, n, today).due_soon_from
             overdue_total = session.scalar(
-                select(func.count()).select_from(Sample).where(*_open_clock(), Sample.completed_date < overdue_before)
+                select(func.count()).select_from(_S).where(*_open_clock(), _S.c.completed_date < overdue_before)
             ) or 0
         counts = session.execute(
             select(
-                MonitoringTask.id,
-                MonitoringTask.number,
-                MonitoringTask.title,
-                MonitoringTask.batches_planned,
-                func.count(Sample.id),
-                func.coalesce(func.sum(case((Sample.problems_found.is_(True), 1), else_=0)), 0),
+                _T.c.id,
+                _T.c.number,
+                _T.c.title,
+                _T.c.batches_planned,
+                func.count(_S.c.id),
+                func.coalesce(func.sum(case((_S.c.problems_found.is_(True), 1), else_=0)), 0),
             )
-            .outerjoin(Sample, Sample.task_id == MonitoringTask.id)
-            .where(MonitoringTask.status.in_(("draft", "active")))
-            .group_by(MonitoringTask.id, MonitoringTask.number, MonitoringTask.title, MonitoringTask.batches_planned)
-            .order_by(MonitoringTask.number)
+            .select_from(_T)
+            .outerjoin(_S, _S.c.task_id == _T.c.id)
+            .where(_T.c.status.in_(("draft", "active")))
+            .group_by(_T.c.id, _T.c.number, _T.c.title, _T.c.batches_planned)
+            .order_by(_T.c.number)
         ).all()
         tasks = tuple(TaskCount(t, num, title, planned or 0, sampled, int(bad)) for t, num, title, planned, sampled, bad in counts)
         awaiting = _awaiting_notification(session)
         hazards = session.scalar(
-            select(func.count()).select_from(HazardReport).where(HazardReport.status == "draft")
+            select(func.count()).select_from(_H).where(_H.c.status == "draft")
         ) or 0
         pending = tuple(pending_hazards(session))
         failed, attention = session.execute(
             select(
                 func.count(),
-                func.coalesce(func.sum(case((SyncOutbox.next_attempt_at.is_(None), 1), else_=0)), 0),
-            ).where(SyncOutbox.state == "failed")
+                func.coalesce(func.sum(case((_O.c.next_attempt_at.is_(None), 1), else_=0)), 0),
+            ).where(_O.c.state == "failed")
         ).one()
     return Board(today, tuple(rows), tasks, int(awaiting), int(hazards), int(failed or 0), int(attention or 0),
                  pending, int(open_total), int(overdue_total))

@@ -584,48 +584,6 @@ def delete_draft(ctx: Context, hazard_id: int, version: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PendingHazard:
-    """A hazard found and not reported yet, with the clock since its discovery."""
-
-    id: int
-    sample_id: int
-    sample_number: str
-    product_name: str
-    found_at: dt.datetime
-    hours: float
-    limit_hours: float
-
-    @property
-    def overdue(self) -> bool:
-        return self.hours > self.limit_hours
-
-
-def limit_hours(session: Session) -> float:
-    try:
-        value = float(get_setting(session, "hazard_report_hours"))
-    except (TypeError, ValueError):
-        value = 24.0
-    return value if value > 0 else 24.0
-
-
-def pending_hazards(session: Session, now: dt.datetime | None = None, limit: int = 20) -> list[PendingHazard]:
-    """Drafts, oldest discovery first (the index on ``status`` keeps this small)."""
-    now = now or utcnow()
-    hours_limit = limit_hours(session)
-    rows = session.execute(
-        select(HazardReport.id, HazardReport.sample_id, Sample.number, Sample.product_name, HazardReport.found_at)
-        .join(Sample, Sample.id == HazardReport.sample_id)
-        .where(HazardReport.status == "draft").order_by(HazardReport.found_at, HazardReport.id).limit(limit)
-    ).all()
-    out = []
-    for hid, sid, number, product, found in rows:
-        f = found if found.tzinfo else found.replace(tzinfo=dt.UTC)
-        out.append(PendingHazard(hid, sid, number, product, f, max(0.0, (now - f).total_seconds() / 3600),
-                                 hours_limit))
-    return out
-
-
-__all__ = ["HazardForm", "HazardInfo", "HazardInput", "PendingHazard", "get_hazard", "hazard_form",
-           "hazard_pdf", "pending_hazards", "preview_hazard", "record_receipt", "report_hazard",
+__all__ = ["HazardForm", "HazardInfo", "HazardInput", "get_hazard", "hazard_form",
+           "hazard_pdf", "preview_hazard", "record_receipt", "report_hazard",
            "sample_hazards", "save_hazard"]

@@ -8,15 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
+
 from app import clock
 from app.errors import ValidationError
 from app.rules import cma
 from app.services import permissions
 from app.services._common import check_version
 from app.services.context import Context
-from app.store.models import SETTING_DEFAULTS, Organisation
 from app.store.queries import get_setting, set_setting
-from app.store.uow import UnitOfWork
+from app.store.tables import SETTING_DEFAULTS
+from app.store.tables import organisation as _ORG
+from app.store.uow import CoreUnit
 from app.sync.gateway import is_loopback_url
 
 
@@ -30,15 +33,17 @@ class LabInfo:
 
 
 def _lab(session) -> LabInfo:
-    org = session.get(Organisation, 1)
+    """The lab record (``session``: a session, or a connection for what reads with Core alone)."""
+    org = session.execute(select(_ORG.c.name, _ORG.c.cma_number, _ORG.c.address, _ORG.c.phone, _ORG.c.version)
+                          .where(_ORG.c.id == 1)).first()
     if org is None:
         return LabInfo("", "", "", "", None)
     return LabInfo(org.name, org.cma_number or "", org.address or "", org.phone or "", org.version)
 
 
 def lab_name_unchecked(db) -> str:
-    with UnitOfWork(db, actor="system") as uow:
-        return _lab(uow.session).name
+    with CoreUnit(db, actor="system") as unit:  # at start-up: Core alone, the ORM not loaded
+        return _lab(unit.conn).name
 
 
 def get_lab(ctx: Context) -> LabInfo:
@@ -56,6 +61,9 @@ def save_lab(ctx: Context, *, name: str, cma_number: str, address: str, phone: s
         errors["cma_number"] = cma_problem
     if errors:
         raise ValidationError(errors)
+    # deferred: the ORM classes load with the first session (app.store.db), not at start-up
+    from app.store.models import Organisation
+
     with ctx.uow() as uow:
         org = uow.session.get(Organisation, 1)
         if org is None:

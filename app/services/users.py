@@ -1,4 +1,4 @@
-"""Users, roles and sign-in (argon2 password hashes).
+"""Users and roles (sign-in itself and its throttle: ``app.services.signin``).
 
 Roles: technician 检验员, reviewer 审核人, signatory 授权签字人 (approves and signs reports),
 administrator 管理员 (lab details, users, calendar, settings).
@@ -6,66 +6,44 @@ administrator 管理员 (lab details, users, calendar, settings).
 
 from __future__ import annotations
 
-import math
-import os
 import re
-import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import (
-    ConflictError,
-    DatabaseError,
     NotFoundError,
     PermissionDenied,
-    RiskmonError,
     ValidationError,
 )
 from app.services._common import check_version
 from app.services.context import ROLE_LABELS, ROLES, Context, CurrentUser
+from app.services.signin import (  # noqa: F401 - sign-in and its throttle, re-exported for the callers of this module
+    THROTTLE_FIRST_DELAY_S,
+    THROTTLE_FREE_FAILURES,
+    THROTTLE_MAX_DELAY_S,
+    AuthenticationError,
+    LoginLocked,
+    _failure_text,
+    _hasher,
+    _record_failure,
+    _refuse_if_locked,
+    _throttle_key,
+    _throttle_row,
+    _verify,
+    authenticate,
+    has_users,
+    throttle_delay,
+    wait_text,
+)
 from app.store.models import LoginThrottle, User
 from app.store.types import utcnow
 from app.store.uow import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
-
-
-def _make_hasher() -> PasswordHasher:
-    """argon2id with the library's RFC 9106 defaults; the test suite (and only it) may ask for the
-    cheapest parameters through ``RISKMON_FAST_PASSWORD_HASH=1`` to keep hundreds of sign-ins fast."""
-    if os.environ.get("RISKMON_FAST_PASSWORD_HASH") == "1":
-        from argon2.profiles import CHEAPEST
-
-        return PasswordHasher.from_parameters(CHEAPEST)
-    return PasswordHasher()
-
-
-_hasher = _make_hasher()
-
-
-class AuthenticationError(RiskmonError):
-    """Wrong user name or password, or the account is disabled."""
-
-
-class LoginLocked(AuthenticationError):
-    """Too many failed passwords in a row for this user name: refused until ``retry_after`` seconds pass."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-#: Failed passwords in a row for one user name before it is locked (登录失败锁定).
-THROTTLE_FREE_FAILURES = 5
-#: The lock after the 5th failure; each further failure doubles it, up to the maximum.
-THROTTLE_FIRST_DELAY_S = 5
-THROTTLE_MAX_DELAY_S = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -135,11 +113,6 @@ def _create(uow: UnitOfWork, username: str, display_name: str, roles, password: 
     return user
 
 
-def has_users(db) -> bool:
-    with UnitOfWork(db, actor="system") as uow:
-        return bool(uow.session.scalar(select(func.count()).select_from(User)))
-
-
 def create_user_unchecked(db, *, actor: str, username: str, display_name: str, roles, password: str) -> UserInfo:
     """Without anyone's authority: for the demo lab and tests only (the command line uses
     :func:`create_first_user` or an administrator's :func:`create_user`)."""
@@ -178,128 +151,6 @@ def create_first_administrator(db, *, username: str, display_name: str, password
 def list_users_unchecked(db) -> list[UserInfo]:
     with UnitOfWork(db, actor="system") as uow:
         return [_info(u) for u in uow.session.scalars(select(User).order_by(User.username))]
-
-
-# ----------------------------------------------------------------- sign-in and its throttle (登录失败锁定)
-def throttle_delay(failures: int) -> int | None:
-    """Seconds a user name stays locked after its ``failures``-th failed password in a row (None: not
-    locked): 5 s after the 5th, then 10 s, 20 s, 40 s … never more than 15 minutes."""
-    if failures < THROTTLE_FREE_FAILURES:
-        return None
-    doublings = min(failures - THROTTLE_FREE_FAILURES, 20)
-    return min(THROTTLE_FIRST_DELAY_S * 2**doublings, THROTTLE_MAX_DELAY_S)
-
-
-def wait_text(seconds: float) -> str:
-    """“5 秒” below a minute, else whole minutes rounded up (“3 分钟”)."""
-    secs = max(1, math.ceil(seconds))
-    return f"{secs} 秒" if secs < 60 else f"{math.ceil(secs / 60)} 分钟"
-
-
-def _locked_message(seconds: float) -> str:
-    return f"登录失败次数过多，请在 {wait_text(seconds)}后重试。"
-
-
-def _throttle_key(username: str | None) -> str:
-    return (username or "").strip()[:64]  # the column's length: a longer name is never a user's
-
-
-def _throttle_row(session: Session, key: str, *, lock: bool = False) -> LoginThrottle | None:
-    q = select(LoginThrottle).where(LoginThrottle.username == key)
-    return session.scalar(q.with_for_update() if lock else q)
-
-
-def _refuse_if_locked(session: Session, key: str) -> None:
-    """Raise :class:`LoginLocked` while ``key`` is locked (without looking at any password)."""
-    row = _throttle_row(session, key)
-    if row is not None and row.locked_until is not None:
-        left = (row.locked_until - utcnow()).total_seconds()
-        if left > 0:
-            raise LoginLocked(_locked_message(left), math.ceil(left))
-
-
-def _record_failure(db, key: str, *, actor: str) -> int | None:
-    """Count one failed password for ``key`` in a unit of work of its own (committed even though the
-    caller goes on to raise); returns the lock it now carries in seconds, if any.
-
-    Two workstations failing at once lose no count: on PostgreSQL the row is locked while it is
-    counted; on SQLite the version check turns a lost update into a conflict, and the count is
-    simply taken again (as is a second first failure racing on the unique user name)."""
-    attempts = 4
-    for attempt in range(attempts):
-        try:
-            with UnitOfWork(db, actor=actor) as uow:
-                row = _throttle_row(uow.session, key, lock=True)
-                if row is None:
-                    row = LoginThrottle(username=key, failures=0)
-                    uow.session.add(row)
-                now = utcnow()
-                row.failures = (row.failures or 0) + 1
-                row.last_failure_at = now
-                delay = throttle_delay(row.failures)
-                row.locked_until = now + timedelta(seconds=delay) if delay else None
-                uow.commit()
-                return delay
-        except (ConflictError, DatabaseError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.02 * (attempt + 1))
-    return None  # not reached
-
-
-def _failure_text(base: str, delay: int | None) -> str:
-    return base + (_locked_message(delay) if delay else "")
-
-
-_NO_USER_HASH: list[str] = []
-
-
-def _no_user_hash() -> str:
-    """A hash to verify against when the name is unknown, so that answering takes as long either way."""
-    if not _NO_USER_HASH:
-        _NO_USER_HASH.append(_hasher.hash(os.urandom(16).hex()))
-    return _NO_USER_HASH[0]
-
-
-def authenticate(db, username: str, password: str) -> CurrentUser:
-    """登录: the user name and password, throttled per user name (existing or not) in the database.
-
-    While the name is locked it is refused at once, the password unchecked. A wrong password is
-    counted (audited as ``login:<name>``) before the error is raised; from the 5th in a row the
-    name is locked for 5 s, then 10 s, 20 s … 15 min at most. A successful sign-in clears the count."""
-    key = _throttle_key(username)
-    if not key:
-        raise AuthenticationError("用户名或密码错误。")
-    actor = f"login:{key}"
-    with UnitOfWork(db, actor=actor) as uow:
-        _refuse_if_locked(uow.session, key)
-        user = uow.session.scalar(select(User).where(User.username == key))
-        user_id, stored = (user.id, user.password_hash) if user is not None else (None, None)
-    # argon2 runs outside any transaction: no lock is held while it works
-    if not _verify(stored or _no_user_hash(), password) or user_id is None:
-        raise AuthenticationError(_failure_text("用户名或密码错误。", _record_failure(db, key, actor=actor)))
-    with UnitOfWork(db, actor=key) as uow:
-        user = uow.session.get(User, user_id)
-        if user is None or (user.password_hash != stored and not _verify(user.password_hash, password)):
-            raise AuthenticationError("用户名或密码错误。")  # changed or removed meanwhile
-        if not user.active:
-            raise AuthenticationError("该账号已停用，请联系管理员。")
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
-        user.last_login_at = utcnow()
-        row = _throttle_row(uow.session, key, lock=True)
-        if row is not None:
-            uow.session.delete(row)
-        current = _current(user)
-        uow.commit()
-    return current
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 # ----------------------------------------------------------------- who acts, read in the transaction

@@ -33,9 +33,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, func, or_, select
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from app import clock as lab_clock
 from app.errors import ValidationError
@@ -46,17 +44,8 @@ from app.services import permissions  # not notifications/upload: start-up
 from app.services._common import search_text
 from app.services.calendar import calendar_rows
 from app.services.context import Context
-from app.store.models import (
-    AuditLog,
-    ItemResult,
-    MonitoringTask,
-    Notification,
-    PanelEvaluation,
-    Report,
-    Sample,
-    SyncOutbox,
-)
-from app.store.queries import get_setting, get_settings, lab_zone
+from app.store import tables
+from app.store.queries import Likelihood, get_setting, get_settings, lab_zone, open_clock
 
 #: the statuses of a sample waiting for work at the bench: from receipt until the approved report
 #: was reported to the regulator
@@ -153,35 +142,13 @@ def _check(query: WorkQuery) -> None:
         raise ValidationError(errors)
 
 
-class _Rare(ColumnElement[bool]):
-    """A condition that is rarely true: on SQLite ``likelihood(condition, 0.001)``, so the planner
-    looks it up in its index even where the statistics say the column has few distinct values (one
-    actor, e.g. a migration, can own most of the audit log); elsewhere the condition itself."""
-
-    inherit_cache = True
-
-    def __init__(self, condition: ColumnElement[bool]) -> None:
-        self.condition = condition  # (no Boolean type of its own: SQLite would get "… = 1" added)
-
-    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
-
-
-@compiles(_Rare)
-def _rare_default(element: _Rare, compiler, **kw) -> str:
-    return compiler.process(element.condition, **kw)
-
-
-@compiles(_Rare, "sqlite")
-def _rare_sqlite(element: _Rare, compiler, **kw) -> str:
-    return f"likelihood({compiler.process(element.condition, **kw)}, 0.001)"
-
-
 def _mine(user_id: int | None, username: str) -> ColumnElement[bool]:
-    s = Sample.__table__.c
-    a = AuditLog.__table__.c
-    r = ItemResult.__table__.c
+    s = tables.samples.c
+    a = tables.audit_log.c
+    r = tables.item_results.c
     # the user's own entries are few beside the log (index on actor): one lookup, not one per sample
-    touched = s.id.in_(select(a.row_id).where(_Rare(a.actor == username), a.table_name == "samples"))
+    touched = s.id.in_(select(a.row_id).where(
+        Likelihood(a.actor == username, 0.001), a.table_name == "samples"))
     if user_id is None:
         return touched
     return or_(touched, s.id.in_(select(r.sample_id).where(r.tested_by_id == user_id)))
@@ -189,7 +156,7 @@ def _mine(user_id: int | None, username: str) -> ColumnElement[bool]:
 
 def _conditions(query: WorkQuery, user_id: int | None, username: str,
                 bounds: DeadlineBounds | None) -> list[ColumnElement[bool]]:
-    s = Sample.__table__.c
+    s = tables.samples.c
     conds: list[ColumnElement[bool]] = [
         s.status.in_((query.status,) if query.status else WORK_STATUSES)
     ]
@@ -199,7 +166,7 @@ def _conditions(query: WorkQuery, user_id: int | None, username: str,
         conds.append(s.completed_date.is_(None))
     elif query.deadline is not None:
         assert bounds is not None
-        conds += [s.completed_date.is_not(None), s.reported_date.is_(None)]
+        conds += open_clock()
         if query.deadline == "overdue":
             conds.append(s.completed_date < bounds.due_soon_from)
         elif query.deadline == "due_soon":
@@ -217,13 +184,13 @@ def _conditions(query: WorkQuery, user_id: int | None, username: str,
 def count_statement(query: WorkQuery, user_id: int | None = None, username: str = "",
                     bounds: DeadlineBounds | None = None) -> Select:
     """The ``SELECT count(*)`` of :func:`count` (for benchmarks and EXPLAIN)."""
-    return select(func.count()).select_from(Sample.__table__).where(
+    return select(func.count()).select_from(tables.samples).where(
         and_(*_conditions(query, user_id, username, bounds))
     )
 
 
 def _order(sort_key: str, descending: bool, task) -> list:
-    s = Sample.__table__.c
+    s = tables.samples.c
     if sort_key not in SORT_KEYS:
         raise ValidationError(f"不能按“{sort_key}”排序。")
     if sort_key == "deadline":
@@ -242,7 +209,7 @@ def _order(sort_key: str, descending: bool, task) -> list:
     return [k.desc() for k in keys] if descending else [k.asc() for k in keys]
 
 
-_TASK = MonitoringTask.__table__.alias("t")
+_TASK = tables.monitoring_tasks.alias("t")
 
 
 @functools.lru_cache(maxsize=128)
@@ -251,7 +218,7 @@ def page_statement(query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: b
                    bounds: DeadlineBounds | None = None) -> Select:
     """The select of :func:`page`: the window of ids is chosen first (a deferred join), then only
     those rows are joined to their task."""
-    s = Sample.__table__
+    s = tables.samples
     task = _TASK
     source = s.join(task, task.c.id == s.c.task_id) if sort_key == "task" else s
     window = (
@@ -343,8 +310,8 @@ def _count(session, ctx: Context, query: WorkQuery, clock: _Clock) -> int:
 def count(ctx: Context, query: WorkQuery) -> int:
     """How many samples waiting for work the filter gives."""
     _check(query)
-    with ctx.uow() as uow:
-        return _count(uow.session, ctx, query, _Clock(uow.session))
+    with ctx.reader() as unit:
+        return _count(unit.conn, ctx, query, _Clock(unit.conn))
 
 
 def _page(session, ctx: Context, query: WorkQuery, sort_key: str, descending: bool, offset: int, limit: int,
@@ -377,8 +344,8 @@ def page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, descendin
     if offset < 0 or limit < 0:
         raise ValidationError("分页参数不能为负数。")
     limit = min(limit, PAGE_LIMIT_MAX)
-    with ctx.uow() as uow:
-        return _page(uow.session, ctx, query, sort_key, descending, offset, limit, _Clock(uow.session, today))
+    with ctx.reader() as unit:
+        return _page(unit.conn, ctx, query, sort_key, descending, offset, limit, _Clock(unit.conn, today))
 
 
 def first_page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, descending: bool = False,
@@ -387,10 +354,10 @@ def first_page(ctx: Context, query: WorkQuery, sort_key: str = DEFAULT_SORT, des
     transaction: the count and the rows agree)."""
     _check(query)
     limit = min(max(limit, 0), PAGE_LIMIT_MAX)
-    with ctx.uow() as uow:
-        clock = _Clock(uow.session)
-        total = _count(uow.session, ctx, query, clock)
-        rows = _page(uow.session, ctx, query, sort_key, descending, 0, limit, clock) if total else []
+    with ctx.reader() as unit:
+        clock = _Clock(unit.conn)
+        total = _count(unit.conn, ctx, query, clock)
+        rows = _page(unit.conn, ctx, query, sort_key, descending, 0, limit, clock) if total else []
     return FirstPage(total, rows)
 
 
@@ -464,18 +431,18 @@ def _roles(ctx: Context) -> dict[str, bool]:
 def _reports_select(counting: bool) -> Select:
     """Reports of status ``:status`` not compiled by ``:user_id`` (separation of duties: never one's
     own report; 0 for nobody)."""
-    r = Report.__table__.c
+    r = tables.reports.c
     conds = [r.status == bindparam("status"), r.kind != "monthly",
              or_(r.compiled_by_id.is_(None), r.compiled_by_id != bindparam("user_id"))]
     if counting:
-        return select(func.count()).select_from(Report.__table__).where(*conds)
-    s = Sample.__table__.c
-    t = MonitoringTask.__table__.c
+        return select(func.count()).select_from(tables.reports).where(*conds)
+    s = tables.samples.c
+    t = tables.monitoring_tasks.c
     return (
         select(r.id, r.kind, r.number, r.sample_id, r.task_id, r.compiled_at, r.reviewed_at, s.number,
                s.product_name, t.number)
-        .select_from(Report.__table__.outerjoin(Sample.__table__, s.id == r.sample_id)
-                     .outerjoin(MonitoringTask.__table__, t.id == r.task_id))
+        .select_from(tables.reports.outerjoin(tables.samples, s.id == r.sample_id)
+                     .outerjoin(tables.monitoring_tasks, t.id == r.task_id))
         .where(*conds)
         .order_by(r.id)
         .limit(INBOX_LIMIT + 1)
@@ -488,18 +455,18 @@ def _reports_statement(status: str, user_id: int | None, *, counting: bool = Fal
 
 @functools.cache
 def _notices_statement(*, counting: bool = False) -> Select:
-    n = Notification.__table__.c
-    r = Report.__table__.c
+    n = tables.notifications.c
+    r = tables.reports.c
     # the few undelivered notices first (index on sent_date), then each one's report by its key: never
     # the list of every approved report
-    source = Notification.__table__.join(Report.__table__, r.id == n.report_id)
+    source = tables.notifications.join(tables.reports, r.id == n.report_id)
     conds = [n.sent_date.is_(None), r.status == "approved"]
     if counting:
         return select(func.count()).select_from(source).where(*conds)
-    s = Sample.__table__.c
+    s = tables.samples.c
     return (
         select(n.id, n.sample_id, n.recipient_name, n.document_number, n.created_at, s.number, s.task_id)
-        .select_from(source.join(Sample.__table__, s.id == n.sample_id))
+        .select_from(source.join(tables.samples, s.id == n.sample_id))
         .where(*conds)
         .order_by(n.id)
         .limit(INBOX_LIMIT + 1)
@@ -508,9 +475,9 @@ def _notices_statement(*, counting: bool = False) -> Select:
 
 @functools.cache
 def _uploads_statement(*, counting: bool = False) -> Select:
-    o = SyncOutbox.__table__.c
+    o = tables.sync_outbox.c
     if counting:
-        return select(func.count()).select_from(SyncOutbox.__table__).where(o.state == "failed")
+        return select(func.count()).select_from(tables.sync_outbox).where(o.state == "failed")
     return (
         select(o.id, o.kind, o.sample_id, o.task_id, o.report_id, o.next_attempt_at, o.last_error, o.updated_at)
         .where(o.state == "failed")
@@ -524,10 +491,10 @@ def _panels_statement(*, counting: bool = False) -> Select:
     """The unjudged items of samples in testing that no standard covers (the basis is missing, or is
     an expert panel's) and that have no panel evaluation yet — decided in SQL: only those rows come
     back. Rows: (sample id, number, product, item, started)."""
-    s = Sample.__table__.c
-    r = ItemResult.__table__.c
-    p = PanelEvaluation.__table__.c
-    source = Sample.__table__.join(ItemResult.__table__, r.sample_id == s.id)
+    s = tables.samples.c
+    r = tables.item_results.c
+    p = tables.panel_evaluations.c
+    source = tables.samples.join(tables.item_results, r.sample_id == s.id)
     conds = [s.status == "testing", r.judgement.is_(None),
              or_(r.basis.is_(None), cast(r.basis, String) == "null", r.basis["source"].as_string() == "panel"),
              ~exists().where(p.sample_id == s.id, p.item == r.item)]
@@ -559,8 +526,8 @@ def inbox(ctx: Context) -> Inbox:
     allowed = _roles(ctx)
     items: list[InboxItem] = []
     counts: dict[str, int] = {}
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.reader() as unit:
+        session = unit.conn
         for kind, status in (("review", "compiled"), ("approve", "reviewed")):
             if not allowed[kind]:
                 continue
@@ -606,8 +573,8 @@ def counts(ctx: Context) -> Counts:
     allowed = _roles(ctx)
     work = count(ctx, default_query(ctx))
     total = 0
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.reader() as unit:
+        session = unit.conn
         for kind, status in (("review", "compiled"), ("approve", "reviewed")):
             if allowed[kind]:
                 total += int(session.scalar(_reports_statement(status, ctx.user.id, counting=True)) or 0)
@@ -648,8 +615,8 @@ def code_pattern(pattern: str) -> re.Pattern[str] | None:
 
 def scan_pattern(ctx: Context) -> str:
     """The regular expression (text) of the lab's sample numbers, for telling a scanned label."""
-    with ctx.uow() as uow:
-        pattern = str(get_setting(uow.session, "sample_number_pattern") or "")
+    with ctx.reader() as unit:
+        pattern = str(get_setting(unit.conn, "sample_number_pattern") or "")
     compiled = code_pattern(pattern)
     return compiled.pattern if compiled is not None else ""
 
@@ -669,6 +636,6 @@ def find_by_code(ctx: Context, code: str) -> ScanResult:
     code = search_text(code)[:SCAN_MAX]
     if not code:
         raise ValidationError("请扫描或输入样品编号。")
-    with ctx.uow() as uow:
-        sid = uow.session.scalar(select(Sample.id).where(Sample.number == code))
+    with ctx.reader() as unit:
+        sid = unit.conn.scalar(select(tables.samples.c.id).where(tables.samples.c.number == code))
     return ScanResult(code, sid)

@@ -40,13 +40,15 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, DateTime, Float, Numeric, event, insert, inspect, select, text
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.state import InstanceState
 
-from app.store.models import AUDITED_TABLES, NON_BUSINESS_COLUMNS, NON_BUSINESS_TABLES, AuditLog, Base
+from app.store.tables import AUDITED_TABLES, NON_BUSINESS_COLUMNS, NON_BUSINESS_TABLES, metadata
+
+if TYPE_CHECKING:  # the session events need the ORM; appending entries with Core statements does not
+    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.orm.state import InstanceState
 from app.store.types import utcnow
 
 GENESIS_HASH = "0" * 64
@@ -55,11 +57,11 @@ BOOKKEEPING_COLUMNS = frozenset({"version", "updated_at"})
 REDACTED_COLUMNS = frozenset({("users", "password_hash")})
 SYSTEM_ACTOR = "system"
 _PG_AUDIT_LOCK = 0x52_49_53_4B_4D_4F_4E_02  # "RISKMON" + 2
-_audit_table = AuditLog.__table__
+_audit_table = metadata.tables["audit_log"]
 #: the chain's last entry, and the statement that appends entries (built once: every flush uses them)
 _HEAD = select(_audit_table.c.seq, _audit_table.c.hash).order_by(_audit_table.c.seq.desc()).limit(1)
 _APPEND = insert(_audit_table)
-_TABLE_ORDER = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+_TABLE_ORDER = {t.name: i for i, t in enumerate(metadata.sorted_tables)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,6 +262,17 @@ def record_updates(conn: Connection, actor: str, updates: list[tuple[str, int, d
     ])
 
 
+def record_deletes(conn: Connection, actor: str, table: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """The entries of rows deleted with Core statements (a cleared sign-in count): for each
+    ``(row id, column name → value it had)`` the entry a flush through the session records."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    append_entries(conn, actor, [(table, "delete", row_id, {k: _recorded(table, k, v) for k, v in values.items()}, None)
+                                 for row_id, values in rows])
+
+
 def record_inserts(conn: Connection, actor: str, table: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
     """The entries of rows inserted with Core statements (a bulk registration): for each
     ``(row id, column name → value as stored)`` the entry a flush through the session records."""
@@ -455,7 +468,7 @@ def verify_chain(session: Session, *, batch: int = 2000, since: tuple[int, str] 
 #: Business tables: every audited table except the few that are not records (README,
 #: "Reliability"). Their rows must be exactly what the log's entries add up to.
 BUSINESS_TABLES = tuple(
-    t.name for t in Base.metadata.sorted_tables if t.name in AUDITED_TABLES and t.name not in NON_BUSINESS_TABLES
+    t.name for t in metadata.sorted_tables if t.name in AUDITED_TABLES and t.name not in NON_BUSINESS_TABLES
 )
 _MISSING = object()
 
@@ -512,7 +525,7 @@ def _images(conn: Connection, table: str) -> dict[int, dict[str, Any]]:
 
 def _table_differences(conn: Connection, table: str) -> list[tuple[RowMismatch, dict[str, Any], dict[str, Any]]]:
     """(mismatch, what the log says, what the row holds) for each row of ``table`` that differs."""
-    tbl = Base.metadata.tables[table]
+    tbl = metadata.tables[table]
     skip = NON_BUSINESS_COLUMNS.get(table, frozenset())
     images = _images(conn, table)
     found: list[tuple[RowMismatch, dict[str, Any], dict[str, Any]]] = []

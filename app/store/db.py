@@ -31,15 +31,15 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from app import clock
 from app.config import default_home as _default_home
@@ -48,14 +48,18 @@ from app.fileio import atomic_path, no_space_message
 from app.logs import migration_logging
 from app.resources import migrations_path
 from app.store import audit
-from app.store.models import Base, postgresql_options
+from app.store.tables import metadata, postgresql_options
 from app.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 DB_FILENAME = "riskmon.db"
 BACKUP_DIRNAME = "backups"
 UPGRADE_MARKER_SUFFIX = ".upgrading"  # riskmon.db.upgrading: a migration of riskmon.db is under way
 SQLITE_BUSY_TIMEOUT_S = 10
 PG_CONNECT_TIMEOUT_S = 5
+_SESSION_FACTORY_LOCK = threading.Lock()
 _PG_MIGRATION_LOCK = 0x52_49_53_4B_4D_4F_4E_01  # "RISKMON" + 1: serialises concurrent upgrades
 
 SchemaState = Literal["missing", "behind", "current", "newer"]
@@ -160,8 +164,7 @@ class Database:
         #: things the user should be told about opening this database (one Chinese line each):
         #: a relative path, a read-only folder, an interrupted upgrade found and resolved
         self.notices: list[str] = []
-        self.session_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
-        audit.install(self.session_factory)
+        self._session_factory: sessionmaker[Session] | None = None  # made with the first session
 
     # ---- basics -------------------------------------------------------------------------
 
@@ -187,6 +190,28 @@ class Database:
                 f"{self.read_only_reason}，数据库只能以只读方式打开，无法{what}：请检查文件夹和文件的写权限，"
                 "或把数据文件夹复制到可写的位置后再操作。"
             )
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        """The sessions' factory, with the audit log's session events: made when the first session
+        is, so that what works with Core statements alone (sign-in, the first page) does not load
+        the ORM."""
+        if self._session_factory is None:
+            with _SESSION_FACTORY_LOCK:  # two threads' first sessions make one factory
+                if self._session_factory is None:
+                    # deferred: the ORM (and the mapped classes) load with the first session, not at start-up
+                    from sqlalchemy.orm import sessionmaker
+
+                    from app.store import models  # noqa: F401 - the classes a session works with, mapped
+
+                    factory = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=True)
+                    audit.install(factory)
+                    self._session_factory = factory
+        return self._session_factory
+
+    @session_factory.setter
+    def session_factory(self, factory: sessionmaker[Session]) -> None:
+        self._session_factory = factory
 
     def session(self) -> Session:
         """A new session (use :class:`app.store.uow.UnitOfWork` in use cases)."""
@@ -224,6 +249,11 @@ class Database:
                 view = Database.__new__(Database)
                 view.__dict__.update(self.__dict__)
                 view.notices = []
+                # deferred: the ORM loads with the first session (see session_factory)
+                from sqlalchemy.orm import sessionmaker
+
+                from app.store import models  # noqa: F401 - mapped before the session is used
+
                 view.session_factory = sessionmaker(
                     bind=conn, expire_on_commit=False, autoflush=True, join_transaction_mode="create_savepoint"
                 )
@@ -506,7 +536,7 @@ class Database:
         with self._connect() as conn:
             existing = set(inspect(conn).get_table_names()) - {"alembic_version"}
         # A SQLite file belongs to one program; a PostgreSQL database may be shared.
-        clash = existing if self.is_sqlite else existing & set(Base.metadata.tables)
+        clash = existing if self.is_sqlite else existing & set(metadata.tables)
         if clash:
             names = "、".join(sorted(clash)[:5])
             raise DatabaseError(

@@ -58,12 +58,16 @@ class KeptTable:
         return [t for t, _table in self.pg_triggers if t not in names]
 
     def ready(self, session: Any) -> bool:
-        """Whether this session's database has the table (only a yes is remembered, per engine)."""
-        bind = session.get_bind()
-        engine = getattr(bind, "engine", bind)
+        """Whether this session's database has the table (only a yes is remembered, per engine);
+        ``session``: a session, or a connection."""
+        if isinstance(session, Connection):
+            engine, conn = session.engine, session
+        else:
+            bind = session.get_bind()
+            engine, conn = getattr(bind, "engine", bind), session.connection()
         if self._ready.get(engine):
             return True
-        found = self.present(session.connection())
+        found = self.present(conn)
         if found:
             self._ready[engine] = True
         return found

@@ -17,18 +17,19 @@ Database errors leave as :mod:`app.errors` exceptions with a Chinese message:
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationError
-from app.store.models import Base
+from app.store.tables import metadata
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.store.db import Database
 
 #: Chinese names of the unique fields a user can type, by "table.column".
@@ -56,7 +57,7 @@ CONFLICT_KEYS = frozenset(
 def _constraint_index() -> dict[str, str]:
     """Constraint/index name → "table.col1,col2" for every unique key and primary key."""
     out: dict[str, str] = {}
-    for table in Base.metadata.tables.values():
+    for table in metadata.tables.values():
         for cons in table.constraints:
             cols = ",".join(c.name for c in getattr(cons, "columns", []))
             if cons.name and cols:
@@ -145,6 +146,68 @@ class UnitOfWork:
             pass
 
 
+class CoreUnit:
+    """One transaction on a plain connection for a use case that reads and writes with Core
+    statements only (sign-in and the first page at start-up): no session, so the ORM need not be
+    loaded. ``conn`` answers ``execute``/``scalar``/``scalars`` as a session does; a change is
+    audited by the caller (``app.store.audit.record_updates`` …), as the upload worker's are.
+    Nothing is kept unless :meth:`commit` is called; errors leave as :mod:`app.errors` exceptions,
+    as from a :class:`UnitOfWork`."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+        self._conn: Any = None
+        self._tx: Any = None
+
+    @property
+    def conn(self) -> Any:
+        if self._conn is None:
+            raise RuntimeError("CoreUnit used outside its 'with' block")
+        return self._conn
+
+    def __enter__(self) -> CoreUnit:
+        try:
+            self._conn = self.db.engine.connect()
+            self._tx = self._conn.begin()
+        except sa_exc.SQLAlchemyError as exc:
+            self._close()
+            raise translate_error(exc, self.db) or exc from exc
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._close()
+        if isinstance(exc, sa_exc.SQLAlchemyError):
+            translated = translate_error(exc, self.db)
+            if translated is not None:
+                raise translated from exc
+
+    def commit(self) -> None:
+        try:
+            self._tx.commit()
+        except sa_exc.SQLAlchemyError as exc:
+            self._close()
+            translated = translate_error(exc, self.db)
+            if translated is None:
+                raise
+            raise translated from exc
+
+    def _close(self) -> None:
+        conn, tx, self._conn, self._tx = self._conn, self._tx, None, None
+        try:
+            if tx is not None and tx.is_active:
+                tx.rollback()
+        except sa_exc.SQLAlchemyError:
+            pass  # the connection is gone: nothing to roll back
+        finally:
+            if conn is not None:
+                try:
+                    conn.close()
+                except sa_exc.SQLAlchemyError:
+                    pass
+
+
 # --------------------------------------------------------------------------------------------
 # Error translation
 # --------------------------------------------------------------------------------------------
@@ -159,7 +222,7 @@ def translate_error(exc: BaseException, db: Database | None = None) -> RiskmonEr
     given) lets a full disk name the folder of the SQLite file."""
     if isinstance(exc, RiskmonError):
         return exc
-    if isinstance(exc, StaleDataError):
+    if _stale(exc):
         return ConflictError()
     if isinstance(exc, sa_exc.IntegrityError):
         return _integrity_error(exc)
@@ -183,6 +246,14 @@ def translate_error(exc: BaseException, db: Database | None = None) -> RiskmonEr
             return DatabaseError(f"数据库连接失败或已中断：{text}。请检查网络和数据库服务器后重试。")
         return None
     return None
+
+
+def _stale(exc: BaseException) -> bool:
+    """The ORM's version check failed (``StaleDataError``): someone changed the row meanwhile. Only
+    a session raises it, so the ORM is loaded whenever it can happen; what works with Core alone
+    does not load it for this check."""
+    orm_exc = sys.modules.get("sqlalchemy.orm.exc")
+    return orm_exc is not None and isinstance(exc, orm_exc.StaleDataError)
 
 
 def _disk_full(orig: object, low: str, sqlstate: str | None) -> bool:

@@ -13,6 +13,9 @@ from app.services.context import Context
 
 #: the daily audit checkpoint starts this long after the main window is shown (not during start-up)
 CHECKPOINT_DELAY_MS = 15_000
+#: the ORM (SQLAlchemy's and the mapped classes), which start-up does without, is loaded on a thread of
+#: its own this long after the main window is shown, so that the first page that needs it opens at once
+ORM_WARMUP_DELAY_MS = 2_000
 
 
 def _configure_logging(paths: Paths) -> Path | None:
@@ -22,11 +25,15 @@ def _configure_logging(paths: Paths) -> Path | None:
     return logs.configure(paths.log_file)
 
 
-#: what start-up needs below the GUI (SQLAlchemy, the models, the services of sign-in and of the first
-#: page), imported before PySide6: once PySide6 is imported, its import hook reads the source of each
-#: newly imported module (to look for ``__feature__``), a quarter of a second over these alone
-_DATA_LAYER = ("app.store.db", "app.store.lock", "app.services.users", "app.services.lab",
-               "app.services.context", "app.services.worklist", "app.services.dashboard")
+#: what start-up needs below the GUI (SQLAlchemy's Core and the tables, the services of sign-in and of
+#: the first page — not the ORM: they read and write with Core statements), imported before PySide6:
+#: once PySide6 is imported, its import hook reads the source of each newly imported module (to look
+#: for ``__feature__``), a quarter of a second over these alone. The last three are loaded later in
+#: start-up anyway (the lab's time zone, the dashboard's text, the official calendar) and are large
+#: to read: 55 ms after PySide6, 10 ms before.
+_DATA_LAYER = ("app.store.db", "app.store.lock", "app.services.signin", "app.services.lab",
+               "app.services.context", "app.services.worklist", "app.services.dashboard",
+               "zoneinfo", "html", "chinese_calendar")
 
 
 def _load_data_layer() -> None:
@@ -67,7 +74,7 @@ def run_gui(paths: Paths, *, demo: bool = False, screenshot: Path | None = None,
 def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | None) -> int:
     # deferred: the data layer is loaded by _load_data_layer() before PySide6; the dialogs need Qt
     from app.services import lab as lab_service
-    from app.services import users as users_service
+    from app.services import signin
     from app.store.db import bootstrap
     from app.store.lock import InstanceLock
     from app.ui.dialogs.login import FirstRunDialog, LoginDialog
@@ -84,12 +91,10 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
             from app.services import demo as demo_service  # the demo's data and catalog: only here
 
             demo_service.load_demo(db, actor="demo")
-            user = users_service.authenticate(db, demo_service.DEMO_USER, demo_service.DEMO_PASSWORD)
-        elif not users_service.has_users(db):
+            user = signin.authenticate(db, demo_service.DEMO_USER, demo_service.DEMO_PASSWORD)
+        elif not signin.has_users(db):
             dialog = FirstRunDialog(
-                create_admin=lambda u, n, p: users_service.create_first_administrator(
-                    db, username=u, display_name=n, password=p
-                ),
+                create_admin=lambda u, n, p: _create_first_administrator(db, u, n, p),
                 load_demo=lambda: _load_demo_and_sign_in(db),
             )
             if not dialog.exec() or dialog.user is None:
@@ -99,7 +104,7 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
             lab = lab_service.lab_name_unchecked(db)
             # the password is checked on a worker (argon2 takes a moment); meanwhile the GUI thread
             # loads the main window's code, so the window follows the check without a second wait
-            login = LoginDialog(lambda u, p: users_service.authenticate(db, u, p), lab_name=lab,
+            login = LoginDialog(lambda u, p: signin.authenticate(db, u, p), lab_name=lab,
                                 prepare=_prepare_main_window)
             if not login.exec() or login.user is None:
                 return 0
@@ -115,6 +120,7 @@ def _run(app, paths: Paths, *, demo: bool, screenshot: Path | None, page: str | 
             return _screenshot(app, window, screenshot, page)
         window.show()
         _settle()
+        QTimer.singleShot(ORM_WARMUP_DELAY_MS, lambda: _warm_orm(db))
         QTimer.singleShot(CHECKPOINT_DELAY_MS, lambda: _daily_checkpoint(ctx))
         return app.exec()
     finally:
@@ -145,6 +151,24 @@ def _prepare_main_window() -> None:
     _settle()
 
 
+def _warm_orm(db) -> None:
+    """Load the ORM and map the classes on a thread of their own, once the window is up (sign-in and
+    the first page do without it; most other pages read through sessions)."""
+    import threading
+
+    def warm() -> None:
+        try:
+            db.session_factory  # noqa: B018 - made on first use: imports the ORM and the models
+            # deferred: the ORM is what this thread loads
+            from sqlalchemy.orm import configure_mappers
+
+            configure_mappers()
+        except Exception:  # noqa: BLE001 - only a head start: the first session does the same and reports
+            pass
+
+    threading.Thread(target=warm, name="orm-warm-up", daemon=True).start()
+
+
 def _daily_checkpoint(ctx) -> None:
     """Once a day, sign the audit chain's head with the lab key if it unlocks without asking; on
     a thread of its own (no Qt there), never in the way of the work: it starts
@@ -161,10 +185,17 @@ def _daily_checkpoint(ctx) -> None:
 def _load_demo_and_sign_in(db):
     # deferred: the demo's data and catalog (and reportlab) load only for the demo
     from app.services import demo as demo_service
-    from app.services import users as users_service
+    from app.services import signin
 
     demo_service.load_demo(db, actor="demo")
-    return users_service.authenticate(db, demo_service.DEMO_USER, demo_service.DEMO_PASSWORD)
+    return signin.authenticate(db, demo_service.DEMO_USER, demo_service.DEMO_PASSWORD)
+
+
+def _create_first_administrator(db, username: str, display_name: str, password: str):
+    # deferred: the accounts' service (and the ORM) load only on a new lab's first start
+    from app.services import users
+
+    return users.create_first_administrator(db, username=username, display_name=display_name, password=password)
 
 
 def _screenshot(app, window, out: Path, page: str | None) -> int:

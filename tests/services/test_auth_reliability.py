@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import PermissionDenied
-from app.services import analysis_reports, reports, samples, users
+from app.services import analysis_reports, reports, samples, signin, users
 from app.services.context import SYSTEM, Context, CurrentUser
 from app.store.models import AuditLog, LoginThrottle, Report
 from app.store.types import utcnow
@@ -80,6 +80,7 @@ def clock(monkeypatch):
 
     c = Clock()
     monkeypatch.setattr(users, "utcnow", lambda: utcnow() + c.offset)
+    monkeypatch.setattr(signin, "utcnow", lambda: utcnow() + c.offset)  # the throttle's own clock
     return c
 
 

@@ -145,6 +145,7 @@ def test_a_widened_column_keeps_its_width_when_the_page_is_built_again(qtbot, de
     wanted = header.sectionSize(column) + 37
     header.resizeSection(column, wanted)
     assert header.sectionSize(column) == wanted
+    settle(qtbot)  # what the resize asked for (a page of rows) has come back: nothing holds the page
     _delete(page)
     del page, table, header
     gc.collect()  # the wrapper of the deleted page goes too: the test's teardown must not close it

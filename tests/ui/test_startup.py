@@ -69,3 +69,39 @@ def test_the_window_code_loads_while_the_password_is_checked(qtbot, demo_ctx):
     settle(qtbot)
     assert calls == [False]  # once
     assert dialog.user is not None and dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_signing_in_and_showing_the_first_page_load_no_orm(sqlite_db, tmp_path):
+    """Sign-in, the lab's name, the dashboard with its data and the navigation's counts read and
+    write with Core statements: the ORM (SQLAlchemy's and the mapped classes) is not loaded until a
+    page that needs it is opened."""
+    demo_service.load_demo(sqlite_db, actor="test")
+    code = (
+        "import sys\n"
+        "import app.ui.main as m\n"
+        "m._load_data_layer()\n"
+        "from app.ui.application import create_application\n"
+        "from app.services import lab, signin\n"
+        "from app.services.context import Context\n"
+        "from app.store.db import bootstrap\n"
+        "from app.ui import ops\n"
+        "qapp = create_application(sys.argv[:1])\n"
+        f"db = bootstrap(None, home={str(tmp_path)!r})\n"
+        f"user = signin.authenticate(db, {demo_service.DEMO_USER!r}, {demo_service.DEMO_PASSWORD!r})\n"
+        "m._prepare_main_window()\n"
+        "from app.ui.main_window import MainWindow\n"
+        "window = MainWindow(Context(db, user), lab_name=lab.lab_name_unchecked(db))\n"
+        "window.show()\n"
+        "for _ in range(3):\n"
+        "    qapp.processEvents()\n"
+        "    ops.wait_idle(30)\n"
+        "board = window.page('dashboard').board\n"
+        "print(board is not None and board.open_count > 0, window.counts is not None,\n"
+        "      sorted(n for n in ('sqlalchemy.orm', 'app.store.models') if n in sys.modules))\n"
+        "window.close()\n"
+        "db.dispose()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True True []", out.stdout + out.stderr[-2000:]
