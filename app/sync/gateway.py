@@ -384,6 +384,11 @@ class HttpGateway:
     password or ``None`` (then :class:`CredentialsUnavailable`). Not shared between threads.
     """
 
+    #: the provincial system refuses a body whose SHA-256 is not the ``X-Content-SHA256`` sent with
+    #: it — the hash recorded when the item was queued — so the worker does not hash each package
+    #: before sending it (``docs/provincial-api.md``); a folder for upload by hand checks nothing
+    checks_sha256 = True
+
     def __init__(
         self,
         base_url: str,

@@ -133,10 +133,12 @@ def package_of(session: Any, item: Any) -> bytes:
     return result
 
 
-def packages_of(session: Any, items: list[Any]) -> list[bytes | ValidationError]:
+def packages_of(session: Any, items: list[Any], *, receiver_checks: bool = False) -> list[bytes | ValidationError]:
     """:func:`package_of` for several items, their stored documents read together (one query per
     kind of record for all of them); per item its package, or the ``ValidationError`` that
-    refuses it."""
+    refuses it. ``receiver_checks``: the packages go to the provincial system, which refuses a
+    body whose SHA-256 is not the one recorded when the item was queued (sent with it): they are
+    not hashed here as well (``formats.package.assemble``)."""
     recipes: list[PackageRecipe | ValidationError | None] = []
     for item in items:
         if item.package is not None:
@@ -167,7 +169,8 @@ def packages_of(session: Any, items: list[Any]) -> list[bytes | ValidationError]
             try:
                 # checked against the SHA-256 recorded when the item was queued (each file's own
                 # hash only when no package hash was recorded)
-                out.append(assemble(recipe, read, package_sha256=item.package_sha256 or None))
+                out.append(assemble(recipe, read, package_sha256=item.package_sha256 or None,
+                                    receiver_checks=receiver_checks and bool(item.package_sha256)))
             except ValidationError as exc:
                 out.append(exc)
     return out

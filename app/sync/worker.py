@@ -58,6 +58,7 @@ from app.sync.gateway import (
     HttpGateway,
     PasswordProvider,
     Receipt,
+    UploadRejected,
     is_loopback_url,
 )
 from app.sync.packages import in_query as _in_query
@@ -285,10 +286,12 @@ def claim_due(
 
 
 def _claim(db: Any, *, now: datetime, limit: int, lease: float,
-           lease_start: datetime | None = None, link: _Link | None = None) -> tuple[list[Claim], bool]:
+           lease_start: datetime | None = None, link: _Link | None = None,
+           receiver_checks: bool = False) -> tuple[list[Claim], bool]:
     """:func:`claim_due`, and whether more items were due than it claimed (one row more is read:
     a pass that claimed every due item ends without a second, empty, claim transaction). On the
-    pass's connection when ``link`` is given."""
+    pass's connection when ``link`` is given; ``receiver_checks``: the gateway's receiver checks
+    each package against its recorded SHA-256 (``packages.packages_of``)."""
     with (link or _Link(db, keep=False)).transaction() as conn:
         query = _CLAIM_QUERY_LOCKING if getattr(db, "backend", "") == "postgresql" else _CLAIM_QUERY
         rows = list(conn.execute(query, {"now": now, "limit": limit + 1}))
@@ -299,7 +302,7 @@ def _claim(db: Any, *, now: datetime, limit: int, lease: float,
         lease_end = (lease_start or now) + timedelta(seconds=lease)
         claimed = []
         changes: list[tuple[int, int, dict[str, Any]]] = []
-        for row, package in zip(rows, package_of_rows(conn, rows), strict=True):
+        for row, package in zip(rows, package_of_rows(conn, rows, receiver_checks=receiver_checks), strict=True):
             if isinstance(package, ValidationError):  # a stored document changed since it was queued
                 changes.append((row.id, row.version, {"state": "failed", "next_attempt_at": None,
                                                       "last_error": package.message[:1000]}))
@@ -635,7 +638,7 @@ def _claim_and_send(db: Any, gateway: Gateway, clock: Callable[[], datetime], cu
     while not stop():
         try:
             claims, more = _claim(db, now=cutoff, limit=policy.batch_size, lease=policy.lease, lease_start=clock(),
-                                  link=link)
+                                  link=link, receiver_checks=getattr(gateway, "checks_sha256", False))
         except ConflictError:  # another worker claimed the same rows first
             conflicts += 1
             if conflicts > 20:
@@ -676,6 +679,25 @@ def _claim_and_send(db: Any, gateway: Gateway, clock: Callable[[], datetime], cu
                 return
         if not more:
             break  # that was every item due at the cutoff: no second (empty) claim transaction
+
+
+#: the provincial system's code for a body whose SHA-256 is not the one the request declares
+CHECKSUM_MISMATCH = "checksum_mismatch"
+
+
+def _changed_document(db: Any, item_id: int) -> str | None:
+    """Why the package of item ``item_id`` is not the one queued, naming the stored document that
+    changed (its package made again and checked file by file), or None when it is the same."""
+    try:
+        with _Link(db, keep=False).transaction() as conn:
+            row = conn.execute(select(_OUTBOX.c.package, _OUTBOX.c.recipe, _OUTBOX.c.package_sha256)
+                               .where(_OUTBOX.c.id == item_id)).first()
+            if row is None:
+                return None
+            result = package_of_rows(conn, [row])[0]
+    except RiskmonError:
+        return None
+    return result.message if isinstance(result, ValidationError) else None
 
 
 class _Receipts:
@@ -792,6 +814,13 @@ def _send_one(
             summary.duplicates += 1 if receipt.duplicate else 0
         return ItemOutcome(claim.id, outcome, None, receipt.receipt_number)
 
+    if isinstance(error, UploadRejected) and CHECKSUM_MISMATCH in error.codes:
+        # the body was not what was approved: say which stored document changed (the worker did not
+        # hash the package itself, the provincial system did)
+        changed = _changed_document(db, claim.id)
+        if changed:
+            error = UploadRejected(f"{changed}（{error.message}）", status=error.status, reasons=error.reasons,
+                                   codes=error.codes)
     now = clock()
     if error.stops_run:
         summary.stopped, summary.stop_reason = True, error.message

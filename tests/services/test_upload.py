@@ -385,3 +385,45 @@ def test_without_a_secure_keyring_the_password_is_never_stored(lab):
     with pytest.raises(CredentialsStoreError, match="不会保存"):
         upload.save_password(lab.admin, "secret", store=store)
     assert not upload.overview(lab.tech, store=store).keyring.available
+
+
+def _change_stored_report_pdf(db, report_id: int) -> str:
+    """Change the stored PDF of a report behind the program's back (same size, other bytes), as an
+    edit of the database file would; returns the report's number."""
+    with db.engine.begin() as conn:
+        number, pdf = conn.execute(select(Report.__table__.c.number, Report.__table__.c.pdf)
+                                   .where(Report.__table__.c.id == report_id)).one()
+        pdf = bytes(pdf)
+        conn.execute(Report.__table__.update().where(Report.__table__.c.id == report_id)
+                     .values(pdf=pdf[:-6] + b"%EOF!\n"))
+    return number
+
+
+def test_a_stored_document_changed_since_approval_is_refused_and_named(any_lab, sandbox, store, tmp_path):
+    """The worker does not hash each package before sending it: the provincial system refuses a body
+    whose SHA-256 is not the one recorded at approval (sent with it). A report PDF changed behind the
+    program's back is therefore never accepted, and the item, refused for good, names the file; to a
+    folder for upload by hand (nobody checks there) it is not written at all."""
+    lab = any_lab
+    report, _sample_id = approved(lab)
+    number = _change_stored_report_pdf(lab.db, report.id)
+    point_at(lab, sandbox)
+    summary = upload.sync_once(lab.tech, password=DEMO_PASSWORD, store=store)
+    assert (summary.claimed, summary.accepted, summary.failed) == (1, 0, 1)
+    (row,) = upload.list_uploads(lab.tech, which="attention")
+    assert row.state == "failed" and row.next_attempt_at is None
+    assert f"reports/{number}.pdf" in row.last_error and "SHA-256" in row.last_error, row.last_error
+    counts = sandbox.counts()
+    assert counts["accepted"] == 0 and counts["rejected"] == 1
+
+    # the same item to a folder: refused before anything is written
+    from app.sync import worker
+    from app.sync.gateway import FolderGateway
+
+    row = upload.retry(lab.tech, row.id, row.version)
+    folder = tmp_path / "hand"
+    summary = worker.run_once(lab.db, FolderGateway(folder))
+    assert summary.exported == 0
+    assert not folder.exists() or not any(folder.iterdir())
+    (row,) = upload.list_uploads(lab.tech, which="attention")
+    assert f"reports/{number}.pdf" in row.last_error, row.last_error
