@@ -125,9 +125,10 @@ def _delete(page) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def _built(qtbot, build, ctx):
+def _built(qtbot, build, ctx, *, owned_by_test: bool = False):
     page, table = build(ctx)
-    qtbot.addWidget(page)
+    if not owned_by_test:  # a page the test deletes itself is not left to the teardown to close
+        qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
     settle(qtbot)
@@ -137,7 +138,7 @@ def _built(qtbot, build, ctx):
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_a_widened_column_keeps_its_width_when_the_page_is_built_again(qtbot, demo_ctx, name):
-    page, table = _built(qtbot, PAGES[name], demo_ctx)
+    page, table = _built(qtbot, PAGES[name], demo_ctx, owned_by_test=True)
     header = table.horizontalHeader()
     column = next(c for c in range(header.count())
                   if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Interactive and not header.isSectionHidden(c)
@@ -145,10 +146,10 @@ def test_a_widened_column_keeps_its_width_when_the_page_is_built_again(qtbot, de
     wanted = header.sectionSize(column) + 37
     header.resizeSection(column, wanted)
     assert header.sectionSize(column) == wanted
-    settle(qtbot)  # what the resize asked for (a page of rows) has come back: nothing holds the page
+    settle(qtbot)  # what the resize asked for (a page of rows) has come back
     _delete(page)
     del page, table, header
-    gc.collect()  # the wrapper of the deleted page goes too: the test's teardown must not close it
+    gc.collect()
 
     again, table = _built(qtbot, PAGES[name], demo_ctx)
     assert table.horizontalHeader().sectionSize(column) == wanted
