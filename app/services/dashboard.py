@@ -124,7 +124,7 @@ class Board:
 _S, _T = tables.samples, tables.monitoring_tasks
 _N, _H, _O = tables.notifications, tables.hazard_reports, tables.sync_outbox
 
-PAGE = 200  # the deadline list's first page; the rest comes a page at a time (deadline_page)
+PAGE = 100  # the deadline list's first page; the rest comes a page at a time (deadline_page)
 
 
 def _open_clock():
