@@ -225,8 +225,17 @@ class DashboardPage(QWidget):
 
     def _add_rows(self, rows) -> None:
         self._append(rows)
-        if rows and self.table.verticalScrollBar().maximum() == 0:  # nothing to scroll yet: the next page now
+        if rows and self._room_for_more():  # nothing to scroll yet: the next page now
             self._near_end(0)
+
+    def _room_for_more(self) -> bool:
+        """Whether the rows shown leave the list without anything to scroll. A shown table compares
+        its rows' height with its own (its scroll bar is set only once it is laid out again, after
+        the rows arrived: it would ask for a second page that nobody sees); a hidden one has no
+        height yet and goes by its scroll bar."""
+        if self.table.isVisible():
+            return self.table.verticalHeader().length() <= self.table.viewport().height()
+        return self.table.verticalScrollBar().maximum() == 0
 
     def _append(self, rows) -> None:
         start = self._shown
