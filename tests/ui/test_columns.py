@@ -185,15 +185,16 @@ def test_the_dashboard_fits_its_short_columns_once_then_keeps_the_persons_widths
     from app.ui import application
 
     application.set_signed_in("zhaomin")
-    page, table = _built(qtbot, _dashboard, demo_ctx)
+    page, table = _built(qtbot, _dashboard, demo_ctx, owned_by_test=True)
     header = table.horizontalHeader()
     assert table.rowCount() >= 2
     assert header.sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
     assert header.sectionSize(0) >= table.sizeHintForColumn(0) > 0  # the sample numbers whole
     header.resizeSection(0, 60)
+    settle(qtbot)
     _delete(page)
     del page, table, header
-    gc.collect()  # the wrapper of the deleted page goes too: the test's teardown must not close it
+    gc.collect()
 
     again, table = _built(qtbot, _dashboard, demo_ctx)
     header = table.horizontalHeader()
