@@ -202,7 +202,15 @@ def run_op(
         finally:
             _answered()
 
+    def _lost(*_args: Any) -> None:
+        # deleted with its answer still queued (deletions flushed at once, as closing a window can):
+        # the answer is not delivered, but the operation has ended and must not keep the runner busy
+        if signals in _running:
+            _finish()
+            _answered()
+
     signals.done.connect(_done)
     signals.failed.connect(_failed)
+    signals.destroyed.connect(_lost)
     QThreadPool.globalInstance().start(_Job(fn, args, kwargs, signals))
     return signals

@@ -107,3 +107,18 @@ def test_the_bindings_lost_references_cannot_bring_down_the_program(qtbot):
 
 def _identity(value: int) -> int:
     return value
+
+
+def test_an_operation_whose_answer_is_dropped_with_its_signals_still_ends(qtbot):
+    """Flushing deletions at once (as closing a window can) may delete an operation's signals while
+    its answer is still queued: the answer is lost, but the operation ends, so the runner goes idle
+    and nothing waits for it for ever."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    answers: list[int] = []
+    ops.run_op(_identity, 7, on_done=answers.append)
+    assert QThreadPool.globalInstance().waitForDone(5000)  # answered and let go, nothing handled yet
+    with qtbot.waitSignal(ops.runner.idle, timeout=5000):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert ops.running_count() == 0 and answers == []
+    settle(qtbot)
