@@ -246,14 +246,19 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     append_entries(session.connection(), actor_of(session), [c[2:] for c in changes])
 
 
+def _lock_chain_core(conn: Connection) -> None:
+    """:func:`_lock_chain` for entries appended with Core statements (held to commit)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+
+
 def record_updates(conn: Connection, actor: str, updates: list[tuple[str, int, dict[str, Any], dict[str, Any]]]) -> None:
     """The entries of updates made with Core statements (the upload worker's receipts): for each
     ``(table, row id, before, after)`` — column name → old and new value, ``after`` also carrying
     the new ``version`` and ``updated_at`` — in the form a flush through the session records."""
     if not updates:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    _lock_chain_core(conn)
     append_entries(conn, actor, [
         (table, "update", row_id,
          {k: _recorded(table, k, v) for k, v in before.items()},
@@ -267,8 +272,7 @@ def record_deletes(conn: Connection, actor: str, table: str, rows: list[tuple[in
     ``(row id, column name → value it had)`` the entry a flush through the session records."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    _lock_chain_core(conn)
     append_entries(conn, actor, [(table, "delete", row_id, {k: _recorded(table, k, v) for k, v in values.items()}, None)
                                  for row_id, values in rows])
 
@@ -278,8 +282,7 @@ def record_inserts(conn: Connection, actor: str, table: str, rows: list[tuple[in
     ``(row id, column name → value as stored)`` the entry a flush through the session records."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    _lock_chain_core(conn)
     redacted = {column for t, column in REDACTED_COLUMNS if t == table}
     plain = _PLAIN
 
@@ -567,8 +570,7 @@ def record_unlogged_changes(conn: Connection, actor: str) -> int:
     records what it did, as ``actor`` (``migration:<revision>``), so the log and the tables agree
     again and the change itself is in the chain. Only schema upgrades call it.
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    _lock_chain_core(conn)
     changes: list[tuple[str, str, int, Any, Any]] = []
     for table in BUSINESS_TABLES:
         for mismatch, logged, current in _table_differences(conn, table):

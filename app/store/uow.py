@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import exc as sa_exc
 
@@ -119,10 +119,7 @@ class UnitOfWork:
             self.session.commit()
         except sa_exc.SQLAlchemyError as exc:
             self._rollback_quietly()
-            translated = translate_error(exc, self.db)
-            if translated is None:
-                raise
-            raise translated from exc
+            raise_translated(exc, self.db)
         self.committed = True
 
     def flush(self) -> None:
@@ -131,10 +128,7 @@ class UnitOfWork:
             self.session.flush()
         except sa_exc.SQLAlchemyError as exc:
             self._rollback_quietly()
-            translated = translate_error(exc, self.db)
-            if translated is None:
-                raise
-            raise translated from exc
+            raise_translated(exc, self.db)
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -172,7 +166,7 @@ class CoreUnit:
             self._tx = self._conn.begin()
         except sa_exc.SQLAlchemyError as exc:
             self._close()
-            raise translate_error(exc, self.db) or exc from exc
+            raise_translated(exc, self.db)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -188,10 +182,7 @@ class CoreUnit:
             self._tx.commit()
         except sa_exc.SQLAlchemyError as exc:
             self._close()
-            translated = translate_error(exc, self.db)
-            if translated is None:
-                raise
-            raise translated from exc
+            raise_translated(exc, self.db)
 
     def _close(self) -> None:
         conn, tx, self._conn, self._tx = self._conn, self._tx, None, None
@@ -215,6 +206,15 @@ class CoreUnit:
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
 _SQLITE_NOT_NULL = re.compile(r"NOT NULL constraint failed: (\w+)\.(\w+)")
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
+
+
+def raise_translated(exc: BaseException, db: Database | None = None) -> NoReturn:
+    """Raise the user-facing error for ``exc`` (:func:`translate_error`), or ``exc`` itself when it
+    is a bug; called in the ``except`` block that caught it."""
+    translated = translate_error(exc, db)
+    if translated is None:
+        raise exc
+    raise translated from exc
 
 
 def translate_error(exc: BaseException, db: Database | None = None) -> RiskmonError | None:

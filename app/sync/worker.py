@@ -49,7 +49,7 @@ from app.errors import ConflictError, DatabaseError, RiskmonError, ValidationErr
 from app.store.audit import record_updates
 from app.store.models import SETTING_DEFAULTS, HazardReport, MonitoringTask, Report, Setting, SyncOutbox
 from app.store.types import utcnow
-from app.store.uow import UnitOfWork, translate_error
+from app.store.uow import UnitOfWork, raise_translated
 from app.sync import outbox
 from app.sync.gateway import (
     FolderGateway,
@@ -358,10 +358,7 @@ class _Link:
                     self.close()
         except sa_exc.SQLAlchemyError as exc:
             self.close()
-            translated = translate_error(exc, self.db)
-            if translated is None:
-                raise
-            raise translated from exc
+            raise_translated(exc, self.db)
 
     def close(self) -> None:
         conn, self.conn = self.conn, None
